@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: how fast Attest makes certificates on this machine. A benchmark, not a test: it prints
+ * medians over several runs (with the spread) because a shared 2-core machine is noisy.
+ *
+ *   render   the reference certificate (bench/reference.liquid: one landscape page over a background PDF,
+ *            two font faces, a QR code, six variables), a different learner each document, one core
+ *   batch    the same, timed per batch of 100 documents
+ *   analyze  the static analysis of a 300-line template
+ */
+import { fileURLToPath } from 'node:url';
+import { compileTemplateFile } from '../templates/files';
+import { renderDocument } from '../templates/render';
+import { findPersona } from '../variables/personas';
+import { analyzeTemplate } from '../variables/analyzer';
+import { catalogue } from '../variables/catalogue';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+const FIRST = ['Camille', 'Oliver', 'Nguyễn Thị', 'Αλέξανδρος', 'Дмитрий', 'İlkay', 'Zoë', 'François', 'Søren', 'Chloé'];
+const LAST = ['Martin', 'Bennett', 'Ánh Tuyết', 'Παπαδόπουλος', 'Шостакович', 'Çağlar', 'Brontë', 'Lefèvre', 'Kierkegaard', 'Dubois'];
+
+async function main(): Promise<void> {
+  const template = fileURLToPath(new URL('./reference.liquid', import.meta.url));
+  const t0 = performance.now();
+  const compiled = await compileTemplateFile(template);
+  const compileMs = performance.now() - t0;
+  if (!compiled.template) {
+    console.error(compiled.diagnostics);
+    process.exit(1);
+  }
+  const base = findPersona('oliver-bennett')!.data as Record<string, Record<string, unknown>>;
+  const learner = (i: number) => ({
+    ...base,
+    learner: { ...base.learner, firstname: undefined, lastname: undefined, fullname: `${FIRST[i % 10]} ${LAST[(i * 7) % 10]} ${i}` },
+    certificate: { ...base.certificate, code: `BENCH-${String(i).padStart(8, '0')}`, verification_url: `https://attest.example.org/v/BENCH-${i}` },
+  });
+
+  const one = renderDocument(compiled.template, learner(0));
+  if (!one.pdf) {
+    console.error(one.diagnostics);
+    process.exit(1);
+  }
+  console.log(`reference certificate: ${one.pageCount} page, ${fmt(one.pdf.length / 1024, 1)} KB; compiled once in ${fmt(compileMs, 1)} ms`);
+
+  let i = 1;
+  for (let w = 0; w < 200; w++) renderDocument(compiled.template, learner(i++)); // warm caches and the JIT
+
+  const runs: number[] = [];
+  const perRun = 300;
+  for (let r = 0; r < 7; r++) {
+    const start = performance.now();
+    for (let k = 0; k < perRun; k++) renderDocument(compiled.template, learner(i++));
+    runs.push((perRun * 1000) / (performance.now() - start));
+  }
+  console.log(`render   ${fmt(median(runs))} documents/s on one core (median of ${runs.length} runs of ${perRun}; min ${fmt(Math.min(...runs))}, max ${fmt(Math.max(...runs))}) = ${fmt(1000 / median(runs), 2)} ms/document`);
+
+  const batches: number[] = [];
+  for (let r = 0; r < 9; r++) {
+    const start = performance.now();
+    for (let k = 0; k < 100; k++) renderDocument(compiled.template, learner(i++));
+    batches.push(performance.now() - start);
+  }
+  console.log(`batch    100 documents in ${fmt(median(batches), 1)} ms (median of ${batches.length}; min ${fmt(Math.min(...batches), 1)}, max ${fmt(Math.max(...batches), 1)}) = ${fmt(100_000 / median(batches))} documents/s`);
+
+  const body = bigTemplate(300);
+  const times: number[] = [];
+  let count = 0;
+  for (let r = 0; r < 60; r++) {
+    const start = performance.now();
+    count = analyzeTemplate({ body, bodyStart: { line: 1, column: 1 }, schema: catalogue, locale: 'en' }).length;
+    times.push(performance.now() - start);
+  }
+  console.log(`analyze  a ${body.split('\n').length}-line template in ${fmt(median(times.slice(10)), 2)} ms (median of ${times.length - 10} after warm-up; ${count} diagnostics)`);
+}
+
+/** A long but ordinary template: text boxes, loops over typed lists, conditions, filters. */
+function bigTemplate(lines: number): string {
+  const block = [
+    '<text x="20mm" y="20mm" width="100mm">{{ learner.fullname | upcase }} — {{ course.fullname }}</text>',
+    '{% if grade.passed %}<text x="20mm" y="30mm" width="100mm">{{ grade.percent | percent }}</text>{% endif %}',
+    '{% for t in teachers %}<text x="20mm" y="40mm" width="100mm">{{ t.name }} ({{ t.role | default: "" }})</text>{% endfor %}',
+    '{% assign d = completion.date | date: "long" %}<text x="20mm" y="50mm" width="100mm">{{ d }}</text>',
+    '{% for o in outcomes %}{% if o.grade %}<text x="20mm" y="60mm" width="100mm">{{ o.name }}: {{ o.grade }}</text>{% endif %}{% endfor %}',
+    '<text x="20mm" y="70mm" width="100mm">{{ certificate.code }} {{ certificate.issued | date: "short" }} {{ organization.name }}</text>',
+  ];
+  const out = ['<page>'];
+  while (out.length < lines - 1) out.push(block[out.length % block.length]!);
+  out.push('</page>');
+  return out.join('\n');
+}
+
+await main();

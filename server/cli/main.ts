@@ -1,0 +1,78 @@
+import { Command, CommanderError } from 'commander';
+import { renderCommand } from './render';
+import { checkCommand } from './check';
+import { examplesCommand } from './examples';
+import { CliError, EXIT } from './output';
+
+/**
+ * `attest` — one program, one subcommand per operator task. Each subcommand lives in its own module and
+ * returns an exit code; nothing here calls process.exit, so tests run commands in-process.
+ */
+export async function main(argv: string[], io: { out: (s: string) => void; err: (s: string) => void } = defaultIO): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command('attest')
+    .description('Attest: training certificates from typed Liquid templates')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run "attest --help" for the commands)');
+
+  program
+    .command('render')
+    .description('render a template with data into a PDF')
+    .argument('<template>', 'template file (.liquid with front matter)')
+    .option('-d, --data <file>', 'learner data as JSON (what an LMS sends)')
+    .option('-p, --persona <id>', 'use a bundled sample learner instead of --data (see "attest check --personas")')
+    .requiredOption('-o, --out <file>', 'where to write the PDF')
+    .option('--specimen', 'mark every page SPECIMEN (previews)')
+    .option('--json', 'print the result and diagnostics as JSON')
+    .action(async (template: string, opts: { data?: string; persona?: string; out: string; specimen?: boolean; json?: boolean }) => {
+      code = await renderCommand(template, opts, io);
+    });
+
+  program
+    .command('check')
+    .description('report every problem in a template: front matter, Liquid, types, markup, and layout with each sample learner')
+    .argument('[templates...]', 'template files')
+    .option('-d, --data <file>', 'also check this data against the template (binding)')
+    .option('--no-personas', 'skip rendering with the bundled sample learners')
+    .option('--json', 'print diagnostics as JSON')
+    .action(async (templates: string[], opts: { data?: string; personas: boolean; json?: boolean }) => {
+      code = await checkCommand(templates, opts, io);
+    });
+
+  program
+    .command('examples')
+    .description('render every bundled example with every sample learner')
+    .option('-o, --out <dir>', 'output folder', 'out')
+    .action(async (opts: { out: string }) => {
+      code = await examplesCommand(opts, io);
+    });
+
+  program
+    .command('start')
+    .description('start Attest (until the server lands: renders the bundled examples to out/)')
+    .option('-o, --out <dir>', 'output folder', 'out')
+    .action(async (opts: { out: string }) => {
+      code = await examplesCommand(opts, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof CliError) {
+      io.err(`attest: ${e.message}\n`);
+      return e.exitCode;
+    }
+    io.err(`attest: unexpected failure: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.internal;
+  }
+  return code;
+}
+
+const defaultIO = {
+  out: (s: string) => process.stdout.write(s),
+  err: (s: string) => process.stderr.write(s),
+};

@@ -1,0 +1,58 @@
+import type { TextElement } from '../../markup';
+import type { TextStyle } from '../../text';
+import { rgb, type LayoutContext } from '../../layout/context';
+import { inlineToSpans, layoutText, paintText } from '../../layout/text';
+
+/** `<text>`: a box of wrapped, styled text. A box without height grows with its text. */
+export function drawText(node: TextElement, ctx: LayoutContext): void {
+  const x = ctx.x(node.x);
+  const y = ctx.y(node.y);
+  const width = ctx.x(node.width);
+  const height = node.height ? ctx.y(node.height) : undefined;
+  if (!ctx.template.fonts.has(node.font)) {
+    ctx.report('font', 'FONT_UNKNOWN_ROLE', 'error', `There is no font role "${node.font}"; declare it under "fonts:" in the front matter.`, node.range);
+    return;
+  }
+  const style: TextStyle = {
+    role: node.font,
+    bold: false,
+    italic: false,
+    underline: false,
+    size: node.size,
+    color: rgb(node.color),
+    letterSpacing: node.letterSpacing,
+  };
+  const spans = inlineToSpans(node.content, style);
+  // A name with fit="shrink" and nothing to bound it must stay on one line: that is what shrinking means.
+  const maxLines = node.maxLines ?? (node.fit === 'shrink' && height === undefined ? 1 : undefined);
+  const laid = layoutText(
+    ctx,
+    spans,
+    {
+      width,
+      ...(height !== undefined ? { height } : {}),
+      ...(node.align ? { align: node.align } : {}),
+      valign: node.valign,
+      lineHeight: node.lineHeight,
+      fit: node.fit,
+      minSize: node.minSize,
+      ...(maxLines !== undefined ? { maxLines } : {}),
+      direction: node.direction,
+    },
+    node.range,
+  );
+  if (laid.overflow) {
+    ctx.report(
+      'layout',
+      'LAYOUT_TEXT_OVERFLOW',
+      'warning',
+      node.fit === 'shrink'
+        ? `The text does not fit its box even at ${node.minSize} pt; give the box more room or a smaller min-size.`
+        : 'The text does not fit its box; give it more room, fit="shrink" or max-lines.',
+      node.range,
+    );
+  }
+  const box = { x, y, width, height: height ?? laid.height };
+  ctx.withBox(box, { opacity: node.opacity, rotate: node.rotate }, () => paintText(ctx, laid, x, y));
+  ctx.record('text', node.range, box);
+}

@@ -1,0 +1,128 @@
+import type { Diagnostic, Range, Severity, Stage } from '../../variables/diagnostics';
+import type { CompiledTemplate } from '../compile';
+import type { PdfDocument, PdfPage } from '../pdf';
+import type { Color, Length } from '../markup';
+import type { PageSetup } from './page';
+import { toPoints } from './units';
+
+/** Where an element was drawn (points, from the page's top-left) and which markup drew it. */
+export interface DrawnBox {
+  /** 0-based page index in the document. */
+  page: number;
+  kind: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  range?: Range;
+}
+
+/** Documents are bounded: a table fed a huge list must not make a thousand-page PDF by accident. */
+export const MAX_PAGES = 500;
+
+export class LayoutError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+/**
+ * What an element's draw function works with: the current page and its geometry, unit conversion in the
+ * page's terms, and a place to report problems and drawn boxes. Elements never touch the PDF writer's
+ * document directly except through the current page, so page flow (page-break, tables that continue) lives
+ * here, in one place.
+ */
+export class LayoutContext {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly boxes: DrawnBox[] = [];
+  readonly pages: PdfPage[] = [];
+  page!: PdfPage;
+  setup!: PageSetup;
+
+  constructor(
+    readonly template: CompiledTemplate,
+    readonly doc: PdfDocument,
+    private readonly drawBackground: (ctx: LayoutContext) => void,
+  ) {}
+
+  get pageIndex(): number {
+    return this.pages.length - 1;
+  }
+  get width(): number {
+    return this.setup.width;
+  }
+  get height(): number {
+    return this.setup.height;
+  }
+
+  startPage(setup: PageSetup, range?: Range): void {
+    if (this.pages.length >= MAX_PAGES) {
+      throw new LayoutError(this.problem('layout', 'LAYOUT_TOO_MANY_PAGES', 'error', `The document would have more than ${MAX_PAGES} pages.`, range));
+    }
+    this.setup = setup;
+    this.page = this.doc.addPage(setup.width, setup.height);
+    this.pages.push(this.page);
+    this.drawBackground(this);
+  }
+
+  /** A new page like the current one (page-break, a table flowing on). */
+  continuePage(range?: Range): void {
+    this.startPage(this.setup, range);
+  }
+
+  /** Horizontal lengths: percentages of the page width. */
+  x(length: Length): number {
+    return toPoints(length, this.setup.width);
+  }
+  /** Vertical lengths: percentages of the page height. */
+  y(length: Length): number {
+    return toPoints(length, this.setup.height);
+  }
+  /** PDF's y axis points up from the bottom; markup's points down from the top. */
+  pdfY(top: number): number {
+    return this.setup.height - top;
+  }
+
+  record(kind: string, range: Range | undefined, box: { x: number; y: number; width: number; height: number }): void {
+    const b: DrawnBox = { page: this.pageIndex, kind, ...box };
+    if (range) b.range = range;
+    this.boxes.push(b);
+  }
+
+  problem(stage: Stage, code: string, severity: Severity, message: string, range?: Range): Diagnostic {
+    const d: Diagnostic = { stage, code, severity, message };
+    if (range) d.range = range;
+    return d;
+  }
+
+  report(stage: Stage, code: string, severity: Severity, message: string, range?: Range): void {
+    this.diagnostics.push(this.problem(stage, code, severity, message, range));
+  }
+
+  /**
+   * Runs `draw` with the element's opacity and rotation (about the centre of its box) applied.
+   */
+  withBox(box: { x: number; y: number; width: number; height: number }, opts: { opacity?: number; rotate?: number }, draw: () => void): void {
+    const c = this.page.content;
+    const opacity = opts.opacity ?? 1;
+    const rotate = opts.rotate ?? 0;
+    if (opacity >= 1 && rotate === 0) return draw();
+    c.save();
+    if (opacity < 1) c.opacity(opacity, opacity);
+    if (rotate !== 0) {
+      const cx = box.x + box.width / 2;
+      const cy = this.pdfY(box.y + box.height / 2);
+      // Markup angles are clockwise on a y-down page; PDF rotates counter-clockwise on a y-up page.
+      const a = (-rotate * Math.PI) / 180;
+      const cos = Math.cos(a);
+      const sin = Math.sin(a);
+      c.transform(1, 0, 0, 1, cx, cy).transform(cos, sin, -sin, cos, 0, 0).transform(1, 0, 0, 1, -cx, -cy);
+    }
+    draw();
+    c.restore();
+  }
+}
+
+export function rgb(color: Color): [number, number, number] {
+  return [color.r, color.g, color.b];
+}

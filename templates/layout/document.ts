@@ -1,0 +1,100 @@
+import type { Diagnostic } from '../../variables/diagnostics';
+import type { CompiledTemplate } from '../compile';
+import type { MarkupDocument, PageNode } from '../markup';
+import type { PdfDocument } from '../pdf';
+import { drawElement } from '../elements';
+import { paintWatermark } from '../elements/watermark';
+import { LayoutContext, LayoutError, type DrawnBox } from './context';
+import { parseMargin, type PageSetup } from './page';
+import { toPoints } from './units';
+
+export type { DrawnBox } from './context';
+
+/**
+ * Lays out and draws a parsed document: each <page> with its setup and background, its elements in
+ * order (later ones on top), page-breaks and flowing tables adding pages; previews get SPECIMEN on top.
+ */
+export function drawDocument(
+  markup: MarkupDocument,
+  env: { template: CompiledTemplate; doc: PdfDocument; specimen: boolean },
+): { pageCount: number; boxes: DrawnBox[]; diagnostics: Diagnostic[] } {
+  const ctx = new LayoutContext(env.template, env.doc, drawBackground);
+  try {
+    for (const page of markup.pages) {
+      const setup = pageSetup(page, env.template, ctx);
+      if (!setup) continue;
+      ctx.startPage(setup, page.range);
+      ctx.record('page', page.range, { x: 0, y: 0, width: setup.width, height: setup.height });
+      for (const el of page.elements) {
+        if (el.kind === 'page-break') ctx.continuePage(el.range);
+        else drawElement(el, ctx);
+      }
+    }
+    if (env.specimen) {
+      // Drawn last on every page so nothing covers it.
+      const all = [...ctx.pages];
+      for (const p of all) {
+        ctx.page = p;
+        paintWatermark(ctx, 'SPECIMEN', { font: 'body', size: 96, color: [0.8, 0.1, 0.1], opacity: 0.18, angle: -35 });
+      }
+    }
+  } catch (e) {
+    if (e instanceof LayoutError) ctx.diagnostics.push(e.diagnostic);
+    else throw e;
+  }
+  return { pageCount: ctx.pages.length, boxes: ctx.boxes, diagnostics: ctx.diagnostics };
+}
+
+/** A <page>'s own attributes over the front matter's defaults. */
+function pageSetup(page: PageNode, template: CompiledTemplate, ctx: LayoutContext): PageSetup | undefined {
+  const base = template.page;
+  let width = base.width;
+  let height = base.height;
+  if (page.size) {
+    width = toPoints(page.size.width, 0);
+    height = toPoints(page.size.height, 0);
+  }
+  const orientation = page.orientation ?? (page.size ? template.frontMatter.page.orientation : undefined);
+  if (orientation && (orientation === 'landscape') === width < height) [width, height] = [height, width];
+  let margin = base.margin;
+  if (page.margin) {
+    const m = page.margin;
+    margin = { top: toPoints(m.top, height), right: toPoints(m.right, width), bottom: toPoints(m.bottom, height), left: toPoints(m.left, width) };
+  } else if (width !== base.width || height !== base.height) {
+    const again = parseMargin(template.frontMatter.page.margin, width, height);
+    if (!('error' in again)) margin = again;
+  }
+  const setup: PageSetup = { width, height, margin };
+  const backgroundName = page.background ?? (base.background ? base.background.asset : undefined);
+  if (backgroundName) {
+    const kind = template.assets.kind(backgroundName);
+    if (kind === 'pdf') {
+      const pageNo = page.backgroundPage ?? (base.background?.kind === 'pdf' && base.background.asset === backgroundName ? base.background.page : 1);
+      const count = template.assets.pdfPageCount(backgroundName);
+      if (pageNo > count) {
+        ctx.report('asset', 'ASSET_PDF_PAGE_OUT_OF_RANGE', 'error', `The background PDF "${backgroundName}" has ${count} page${count === 1 ? '' : 's'}; page ${pageNo} does not exist.`, page.range);
+        return undefined;
+      }
+      setup.background = { kind: 'pdf', asset: backgroundName, page: pageNo };
+    } else if (kind === 'image') setup.background = { kind: 'image', asset: backgroundName };
+    else {
+      ctx.report('asset', kind ? 'ASSET_WRONG_TYPE' : 'ASSET_UNKNOWN', 'error', kind ? `The background "${backgroundName}" is a ${kind}; a background is a PDF page or an image.` : `There is no asset "${backgroundName}" for the background.`, page.range);
+      return undefined;
+    }
+  }
+  return setup;
+}
+
+/** The background covers the whole page, stretched to it (a frame made for the page size fits exactly). */
+function drawBackground(ctx: LayoutContext): void {
+  const bg = ctx.setup.background;
+  if (!bg) return;
+  const c = ctx.page.content;
+  if (bg.kind === 'pdf') {
+    const imported = ctx.template.assets.pdfPage(bg.asset, bg.page);
+    c.drawPage(imported, 0, 0, ctx.width / imported.width, ctx.height / imported.height);
+  } else {
+    const image = ctx.template.assets.image(bg.asset);
+    if (image) c.drawImage(image, 0, 0, ctx.width, ctx.height);
+  }
+}

@@ -1,0 +1,70 @@
+import type { Range } from '../../variables/diagnostics';
+import type { InlineNode } from '../markup';
+import { layoutParagraph, type LaidOutText, type ParagraphOptions, type TextSpan, type TextStyle } from '../text';
+import type { LayoutContext } from './context';
+
+/**
+ * Text as the text box, table cells and the watermark share it: inline markup becomes styled spans, the
+ * text engine lays them out, and the result is painted glyph run by glyph run.
+ */
+export function inlineToSpans(nodes: readonly InlineNode[], style: TextStyle, out: TextSpan[] = []): TextSpan[] {
+  for (const node of nodes) {
+    switch (node.kind) {
+      case 'text':
+        if (node.text) out.push({ text: node.text, style, origin: node.range });
+        break;
+      case 'br':
+        out.push({ text: '\n', style, origin: node.range });
+        break;
+      case 'b':
+        inlineToSpans(node.children, { ...style, bold: true }, out);
+        break;
+      case 'i':
+        inlineToSpans(node.children, { ...style, italic: true }, out);
+        break;
+      case 'u':
+        inlineToSpans(node.children, { ...style, underline: true }, out);
+        break;
+      case 'span': {
+        const s: TextStyle = { ...style };
+        if (node.font !== undefined) s.role = node.font;
+        if (node.size !== undefined) s.size = node.size;
+        if (node.color !== undefined) s.color = [node.color.r, node.color.g, node.color.b];
+        if (node.letterSpacing !== undefined) s.letterSpacing = node.letterSpacing;
+        inlineToSpans(node.children, s, out);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Lays out spans and turns the text engine's warnings into diagnostics placed in the template. */
+export function layoutText(ctx: LayoutContext, spans: TextSpan[], options: ParagraphOptions, range: Range | undefined): LaidOutText {
+  const laid = layoutParagraph(spans, ctx.template.fonts, options);
+  for (const w of laid.warnings) {
+    const where = (w.origin as Range | undefined) ?? range;
+    ctx.report('font', w.code, 'warning', w.message, where);
+  }
+  return laid;
+}
+
+/** Paints laid-out text with its box's top-left corner at (x, top), in markup coordinates (points). */
+export function paintText(ctx: LayoutContext, laid: LaidOutText, x: number, top: number): void {
+  const c = ctx.page.content;
+  let color: string | undefined;
+  for (const line of laid.lines) {
+    const baseline = ctx.pdfY(top + line.baseline);
+    for (const run of line.runs) {
+      const key = run.color.join(',');
+      if (key !== color) {
+        c.fillColor(run.color);
+        color = key;
+      }
+      c.showGlyphs(run.face, run.size, x + run.x, baseline, run.glyphs);
+      if (run.underline) {
+        c.rect(x + run.x, ctx.pdfY(top + run.underline.y) - run.underline.thickness / 2, run.width, run.underline.thickness).fill();
+      }
+    }
+  }
+}

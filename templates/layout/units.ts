@@ -1,0 +1,46 @@
+/** Everything on a page is measured in PDF points in the end; these convert what designers write. */
+export const PT_PER_MM = 72 / 25.4;
+export const PT_PER_IN = 72;
+
+export type Unit = 'mm' | 'cm' | 'in' | 'pt' | '%';
+
+export interface Length {
+  value: number;
+  unit: Unit;
+}
+
+/** Resolves a length to points; percentages are of `reference` (the page or container dimension). */
+export function toPoints(length: Length, reference: number): number {
+  switch (length.unit) {
+    case 'mm':
+      return length.value * PT_PER_MM;
+    case 'cm':
+      return length.value * 10 * PT_PER_MM;
+    case 'in':
+      return length.value * PT_PER_IN;
+    case 'pt':
+      return length.value;
+    case '%':
+      return (length.value / 100) * reference;
+  }
+}
+
+/** Named paper sizes, portrait, in millimetres. */
+export const PAPER_SIZES_MM: Readonly<Record<string, readonly [number, number]>> = {
+  A3: [297, 420],
+  A4: [210, 297],
+  A5: [148, 210],
+  A6: [105, 148],
+  Letter: [215.9, 279.4],
+  Legal: [215.9, 355.6],
+};
+
+const LENGTH = /^\s*(-?\d+(?:\.\d+)?|-?\.\d+)\s*(mm|cm|in|pt|%)?\s*$/;
+
+/** Parses "12mm", "1.5in", "30pt", "50%", or a bare number (millimetres). */
+export function parseLength(text: string | number): Length | undefined {
+  if (typeof text === 'number') return Number.isFinite(text) ? { value: text, unit: 'mm' } : undefined;
+  const m = LENGTH.exec(text);
+  if (!m) return undefined;
+  return { value: Number(m[1]), unit: (m[2] as Unit | undefined) ?? 'mm' };
+}

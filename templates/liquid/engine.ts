@@ -1,0 +1,268 @@
+import { Context, Liquid, LiquidError, type Emitter, type FS, type Template } from 'liquidjs';
+import { LineIndex, type Diagnostic } from '../../variables/diagnostics';
+import { createFilters } from '../../variables/filters';
+import { SourceMap, type Segment } from './source-map';
+
+/**
+ * The sandboxed Liquid engine. Templates are untrusted input: they see only the data they are given (own
+ * properties), only the filters we register (unknown filters are parse errors), only their own partials
+ * (an in-memory file system: no disk, no network), and run under limits of size, time and memory.
+ *
+ * liquidjs limits are cooperative, so the server also renders untrusted templates off the request thread;
+ * these limits make the common runaway cases (huge ranges, exponential strings) fail in milliseconds.
+ */
+export interface LiquidLimits {
+  /** Largest template source, in characters. */
+  parseLimit: number;
+  /** Render time budget, in milliseconds. */
+  renderLimit: number;
+  /** Roughly: characters and array items allocated by filters and ranges. */
+  memoryLimit: number;
+  /** Largest rendered output, in characters. */
+  outputLimit: number;
+}
+
+export const DEFAULT_LIMITS: LiquidLimits = {
+  parseLimit: 1_000_000,
+  renderLimit: 2_000,
+  memoryLimit: 20_000_000,
+  outputLimit: 4_000_000,
+};
+
+/**
+ * Two flavours: "markup" escapes every value it prints so data is always text, never markup; "text" prints
+ * values as they are, for plain-text fields such as the PDF title.
+ */
+export type OutputMode = 'markup' | 'text';
+
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function escapeMarkup(text: string): string {
+  return text
+    .replace(INVALID_XML, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** How a value prints: scalars as text, lists joined, anything else (objects) as nothing. */
+export function printable(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return value.map(printable).join('');
+  return '';
+}
+
+class PartialsFS implements FS {
+  constructor(private readonly partials: Readonly<Record<string, string>>) {}
+  private key(file: string): string {
+    return file.replace(/^\/+/, '').replace(/\.liquid$/, '');
+  }
+  existsSync(file: string): boolean {
+    return Object.hasOwn(this.partials, this.key(file));
+  }
+  async exists(file: string): Promise<boolean> {
+    return this.existsSync(file);
+  }
+  readFileSync(file: string): string {
+    const key = this.key(file);
+    if (!Object.hasOwn(this.partials, key)) throw new Error(`no partial named "${key}"`);
+    return this.partials[key]!;
+  }
+  async readFile(file: string): Promise<string> {
+    return this.readFileSync(file);
+  }
+  resolve(_dir: string, file: string): string {
+    return this.key(file);
+  }
+  containsSync(): boolean {
+    return true;
+  }
+  async contains(): Promise<boolean> {
+    return true;
+  }
+  sep = '/';
+  dirname(): string {
+    return '';
+  }
+}
+
+/** The filters every template may use: ours (locale-aware) over liquidjs's safe built-ins. */
+const REMOVED_FILTERS = ['raw'] as const;
+
+export function createEngine(options: {
+  locale: string;
+  mode: OutputMode;
+  partials?: Readonly<Record<string, string>>;
+  limits?: Partial<LiquidLimits>;
+}): Liquid {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const engine = new Liquid({
+    fs: new PartialsFS(options.partials ?? {}),
+    root: [''],
+    partials: [''],
+    layouts: [''],
+    relativeReference: false,
+    dynamicPartials: false,
+    extname: '',
+    cache: false,
+    strictFilters: true,
+    strictVariables: false,
+    ownPropertyOnly: true,
+    jsTruthy: false,
+    greedy: true,
+    parseLimit: limits.parseLimit,
+    renderLimit: limits.renderLimit,
+    memoryLimit: limits.memoryLimit,
+    outputEscape: options.mode === 'markup' ? (v: unknown) => escapeMarkup(printable(v)) : (v: unknown) => printable(v),
+  });
+  for (const name of REMOVED_FILTERS) delete (engine.filters as Record<string, unknown>)[name];
+  for (const [name, fn] of Object.entries(createFilters(options.locale))) engine.registerFilter(name, fn);
+  return engine;
+}
+
+/** A body parsed once per template version and rendered per document. */
+export interface CompiledLiquid {
+  render(data: Record<string, unknown>): { output: string; map: SourceMap };
+}
+
+export class LiquidStageError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics[0]?.message ?? 'Liquid error');
+    this.name = 'LiquidStageError';
+  }
+}
+
+/**
+ * Parses `body` (which sits at `bodyOffset` in `fileText`) and returns a renderer that also records where
+ * each stretch of output came from.
+ */
+export function compileLiquid(
+  engine: Liquid,
+  body: string,
+  place: { fileText: string; bodyOffset: number; lines?: LineIndex; what?: string },
+  limits: Partial<LiquidLimits> = {},
+): { compiled?: CompiledLiquid; diagnostics: Diagnostic[] } {
+  const lines = place.lines ?? new LineIndex(place.fileText);
+  const outputLimit = limits.outputLimit ?? DEFAULT_LIMITS.outputLimit;
+  let templates: Template[];
+  try {
+    templates = engine.parse(body);
+  } catch (e) {
+    return { diagnostics: [liquidDiagnostic(e, lines, place.bodyOffset, 'parse', place.what)] };
+  }
+  const compiled: CompiledLiquid = {
+    render(data) {
+      const segments: Segment[] = [];
+      const emitter = new LimitedEmitter(outputLimit);
+      const ctx = new Context(data, engine.options, {});
+      const renderer = engine.renderer;
+      const original = renderer.renderTemplates;
+      // Record, for each template rendered straight into the document (not into a capture), which output
+      // stretch it produced. Tags render their children through this same method, so nesting is seen.
+      renderer.renderTemplates = function* (tpls: Template[], c: Context, em?: Emitter) {
+        if (em !== emitter) return yield* original.call(renderer, tpls, c, em);
+        for (const tpl of tpls) {
+          const before = emitter.buffer.length;
+          yield* original.call(renderer, [tpl], c, em);
+          const after = emitter.buffer.length;
+          if (after > before) {
+            const token = (tpl as { token?: { begin: number; end: number; input: string } }).token;
+            if (token && token.input === body) {
+              const literal = tpl.constructor.name === 'HTML' && after - before === token.end - token.begin;
+              segments.push({ outStart: before, outEnd: after, srcStart: token.begin, srcEnd: token.end, literal });
+            }
+          }
+          if (c.breakCalled || c.continueCalled) break;
+        }
+        return emitter.buffer;
+      };
+      try {
+        iterate(renderer.renderTemplates(templates, ctx, emitter));
+      } catch (e) {
+        throw new LiquidStageError([liquidDiagnostic(e, lines, place.bodyOffset, 'render', place.what)]);
+      } finally {
+        renderer.renderTemplates = original;
+      }
+      return { output: emitter.buffer, map: new SourceMap(segments, lines, place.bodyOffset) };
+    },
+  };
+  return { compiled, diagnostics: [] };
+}
+
+/** Renders a short plain-text fragment (e.g. the PDF title) with the same sandbox. */
+export function compileFragment(
+  engine: Liquid,
+  text: string,
+  place: { fileText: string; offset: number; lines?: LineIndex; what: string },
+): { render?: (data: Record<string, unknown>) => string; diagnostics: Diagnostic[] } {
+  const lines = place.lines ?? new LineIndex(place.fileText);
+  let templates: Template[];
+  try {
+    templates = engine.parse(text);
+  } catch (e) {
+    return { diagnostics: [liquidDiagnostic(e, lines, place.offset, 'parse', place.what)] };
+  }
+  return {
+    diagnostics: [],
+    render: (data) => {
+      try {
+        return String(engine.renderSync(templates, data));
+      } catch (e) {
+        throw new LiquidStageError([liquidDiagnostic(e, lines, place.offset, 'render', place.what)]);
+      }
+    },
+  };
+}
+
+class LimitedEmitter implements Emitter {
+  buffer = '';
+  constructor(private readonly limit: number) {}
+  write(html: unknown): void {
+    this.buffer += printable(html);
+    if (this.buffer.length > this.limit) {
+      throw new Error(`the rendered markup is larger than ${this.limit} characters`);
+    }
+  }
+}
+
+/** liquidjs's generators run synchronously when nothing in them is async (we register no async filter). */
+function iterate(gen: Iterator<unknown, unknown, unknown>): unknown {
+  let state = gen.next();
+  while (!state.done) {
+    const v = state.value;
+    if (v && typeof v === 'object' && typeof (v as Iterator<unknown>).next === 'function') {
+      state = gen.next(iterate(v as Iterator<unknown, unknown, unknown>));
+    } else if (v instanceof Promise) {
+      throw new Error('asynchronous work inside a template is not allowed');
+    } else {
+      state = gen.next(v);
+    }
+  }
+  return state.value;
+}
+
+function liquidDiagnostic(
+  e: unknown,
+  lines: LineIndex,
+  offset: number,
+  phase: 'parse' | 'render',
+  what?: string,
+): Diagnostic {
+  const inner = e instanceof LiquidError ? (e.originalError ?? e) : e;
+  const rawMessage = inner instanceof Error ? inner.message : String(inner);
+  const message = rawMessage.replace(/, line:\d+, col:\d+$/, '');
+  const token = e instanceof LiquidError ? e.token : undefined;
+  const limit = /limit exceeded|larger than/.test(message);
+  const code = limit ? 'LIQUID_LIMIT' : phase === 'parse' ? 'LIQUID_SYNTAX' : 'LIQUID_RENDER';
+  const prefix = what ? `${what}: ` : '';
+  const explain = limit
+    ? `${prefix}the template does too much work (${message}); check loops and ranges.`
+    : `${prefix}${message}`;
+  const d: Diagnostic = { stage: 'liquid', code, severity: 'error', message: explain };
+  if (token && typeof token.begin === 'number') d.range = lines.range(offset + token.begin, offset + Math.max(token.end, token.begin + 1));
+  return d;
+}

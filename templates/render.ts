@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { hasErrors, type Diagnostic } from '../variables/diagnostics';
+import { bind, type BindOptions } from '../variables/bind';
+import type { BoundData } from '../variables/types';
+import type { CompiledTemplate } from './compile';
+import { LiquidStageError } from './liquid/engine';
+import { parseMarkup } from './markup';
+import { PdfDocument } from './pdf';
+import { drawDocument, type DrawnBox } from './layout/document';
+
+/**
+ * The one entry from a compiled template and a learner's data to PDF bytes:
+ * bind → render Liquid → parse markup → lay out and draw → save. Same template and data, same bytes.
+ */
+export interface RenderOptions {
+  /** Previews: every page carries a SPECIMEN watermark. */
+  specimen?: boolean;
+  /** Seed of the PDF's /ID; by default the certificate code, else a hash of the data. */
+  documentId?: string;
+  bind?: BindOptions;
+}
+
+export interface RenderResult {
+  pdf?: Uint8Array;
+  diagnostics: Diagnostic[];
+  pageCount: number;
+  /** Where each element was drawn and where it is in the template: the editor's preview ↔ source link. */
+  boxes: DrawnBox[];
+  /** The data as bound (normalised, derived fields filled). */
+  data?: BoundData;
+}
+
+export function renderDocument(template: CompiledTemplate, data: unknown, options: RenderOptions = {}): RenderResult {
+  const bound = bind(template.schema, data, options.bind);
+  const diagnostics: Diagnostic[] = [...bound.diagnostics];
+  if (hasErrors(bound.diagnostics)) return { diagnostics, pageCount: 0, boxes: [] };
+  return renderBound(template, bound.data, options, diagnostics);
+}
+
+/** Renders data that has already been bound against `template.schema` (the server binds once, early). */
+export function renderBound(
+  template: CompiledTemplate,
+  data: BoundData,
+  options: RenderOptions = {},
+  diagnostics: Diagnostic[] = [],
+): RenderResult {
+  let markup: ReturnType<CompiledTemplate['body']['render']>;
+  const info: { title?: string; author?: string; subject?: string; creator?: string } = {};
+  try {
+    markup = template.body.render(data);
+    for (const field of ['title', 'author', 'subject', 'creator'] as const) {
+      const render = template.metadata[field];
+      if (render) info[field] = render(data).replace(/\s+/g, ' ').trim();
+    }
+  } catch (e) {
+    if (e instanceof LiquidStageError) return { diagnostics: [...diagnostics, ...e.diagnostics], pageCount: 0, boxes: [], data };
+    throw e;
+  }
+
+  const parsed = parseMarkup({ markup: markup.output, locate: (s, e) => markup.map.locate(s, e) });
+  diagnostics.push(...parsed.diagnostics);
+  if (!parsed.document || hasErrors(parsed.diagnostics)) return { diagnostics, pageCount: 0, boxes: [], data };
+
+  const certificate = (data.certificate ?? null) as { code?: unknown; issued?: unknown } | null;
+  const issued = typeof certificate?.issued === 'string' ? new Date(certificate.issued.length === 10 ? `${certificate.issued}T00:00:00Z` : certificate.issued) : undefined;
+  const documentId =
+    options.documentId ??
+    (typeof certificate?.code === 'string' && certificate.code ? certificate.code : createHash('sha256').update(JSON.stringify(data)).digest('hex'));
+  const doc = new PdfDocument({
+    info: {
+      ...info,
+      keywords: template.metadata.keywords,
+      lang: template.locale,
+      creator: info.creator ?? 'Attest',
+    },
+    ...(issued && !Number.isNaN(issued.getTime()) ? { creationDate: issued } : {}),
+    documentId,
+  });
+  const drawn = drawDocument(parsed.document, { template, doc, specimen: options.specimen ?? false });
+  diagnostics.push(...drawn.diagnostics);
+  if (hasErrors(drawn.diagnostics)) return { diagnostics, pageCount: 0, boxes: [], data };
+  return { pdf: doc.save(), diagnostics, pageCount: drawn.pageCount, boxes: drawn.boxes, data };
+}

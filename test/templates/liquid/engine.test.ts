@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { LineIndex } from '../../../variables/diagnostics';
+import { compileFragment, compileLiquid, createEngine, escapeMarkup, LiquidStageError } from '../../../templates/liquid/engine';
+
+const markup = createEngine({ locale: 'en', mode: 'markup', partials: { sig: '<text>{{ who }}</text>' } });
+
+function compile(body: string, prefix = '') {
+  const fileText = prefix + body;
+  const r = compileLiquid(markup, body, { fileText, bodyOffset: prefix.length });
+  return r;
+}
+
+describe('the sandboxed Liquid engine', () => {
+  it('prints data as text, never markup or Liquid', () => {
+    const { compiled } = compile('<text>{{ learner.fullname }}</text>');
+    const out = compiled!.render({ learner: { fullname: '<b>{{ 7*7 }}</b> & "Ō\'Brien"' } }).output;
+    expect(out).toBe('<text>&lt;b&gt;{{ 7*7 }}&lt;/b&gt; &amp; &quot;Ō&#39;Brien&quot;</text>');
+  });
+
+  it('has no raw filter to bypass escaping, and unknown filters are parse errors', () => {
+    for (const body of ['{{ x | raw }}', '{{ x | no_such_filter }}']) {
+      const r = compile(body);
+      expect(r.compiled).toBeUndefined();
+      expect(r.diagnostics[0]?.code).toBe('LIQUID_SYNTAX');
+    }
+  });
+
+  it('reads only own properties of the data', () => {
+    const { compiled } = compile('{{ x.constructor }}|{{ x.__proto__ }}|{{ s.length }}|{{ s.size }}');
+    expect(compiled!.render({ x: {}, s: 'abc' }).output).toBe('|||3');
+  });
+
+  it('drops characters XML cannot carry instead of breaking the markup', () => {
+    expect(escapeMarkup('a\u0000b\u0007c')).toBe('a\uFFFDb\uFFFDc');
+  });
+
+  it('stops runaway templates with LIQUID_LIMIT, quickly', () => {
+    const { compiled } = compile('{% for i in (1..100000000) %}{{ i }}{% endfor %}');
+    const start = Date.now();
+    expect(() => compiled!.render({})).toThrow(LiquidStageError);
+    expect(Date.now() - start).toBeLessThan(2000);
+    try {
+      compiled!.render({});
+    } catch (e) {
+      expect((e as LiquidStageError).diagnostics[0]?.code).toBe('LIQUID_LIMIT');
+    }
+  });
+
+  it('limits the size of the output', () => {
+    const engine = createEngine({ locale: 'en', mode: 'markup', limits: { outputLimit: 1000 } });
+    const r = compileLiquid(engine, '{% for i in (1..500) %}xxxx{% endfor %}', { fileText: '', bodyOffset: 0 }, { outputLimit: 1000 });
+    expect(() => r.compiled!.render({})).toThrow(LiquidStageError);
+  });
+
+  it('renders partials from the template only, never from disk', () => {
+    const { compiled } = compile('{% render "sig", who: name %}');
+    expect(compiled!.render({ name: 'Ana' }).output).toBe('<text>Ana</text>');
+    const r = compile('{% render "../../etc/passwd" %}');
+    const failed = r.compiled ? (() => { try { r.compiled!.render({}); return false; } catch { return true; } })() : true;
+    expect(failed).toBe(true);
+  });
+
+  it('reports syntax errors at their line and column in the file', () => {
+    const prefix = '---\nname: x\n---\n';
+    const r = compile('<page>\n  {% if x %}\n</page>', prefix);
+    expect(r.diagnostics[0]?.code).toBe('LIQUID_SYNTAX');
+    expect(r.diagnostics[0]?.range?.start.line).toBe(5);
+  });
+
+  it('maps rendered offsets back to the template, through loops and outputs', () => {
+    const prefix = '---\nname: x\n---\n';
+    const body = '<page>\n{% for t in list %}<text>{{ t }}</text>\n{% endfor %}</page>';
+    const r = compile(body, prefix);
+    const { output, map } = r.compiled!.render({ list: ['a', 'bb'] });
+    const lines = new LineIndex(prefix + body);
+    const second = output.indexOf('<text>', output.indexOf('<text>') + 1);
+    // Both <text> tags come from the same place in the template: line 5, column 20.
+    expect(map.locate(second, second + 6)?.start).toEqual({ line: 5, column: 20 });
+    expect(lines.position(map.sourceOffset(output.indexOf('<text>'))!)).toEqual({ line: 5, column: 20 });
+    // A value maps to its {{ … }}.
+    const bb = output.indexOf('bb');
+    expect(map.locate(bb, bb + 2)).toEqual({ start: { line: 5, column: 26 }, end: { line: 5, column: 33 } });
+    expect(map.locate(0, 6)?.start).toEqual({ line: 4, column: 1 });
+  });
+
+  it('renders plain-text fragments without escaping', () => {
+    const text = createEngine({ locale: 'en', mode: 'text' });
+    const f = compileFragment(text, 'Certificate — {{ c }}', { fileText: 'x', offset: 0, what: 'metadata.title' });
+    expect(f.render!({ c: 'A & B <x>' })).toBe('Certificate — A & B <x>');
+  });
+});
