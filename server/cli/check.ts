@@ -2,6 +2,7 @@ import { compileTemplateFile } from '../../templates/files';
 import { renderDocument } from '../../templates/render';
 import { bind } from '../../variables/bind';
 import { personas } from '../../variables/personas';
+import { previewData } from '../../variables/samples';
 import { hasErrors, type Diagnostic } from '../../variables/diagnostics';
 import { CliError, EXIT, printDiagnostics, readJson, type IO } from './output';
 
@@ -27,7 +28,7 @@ export async function checkCommand(
       if (data !== undefined) diagnostics.push(...bind(template.schema, data).diagnostics);
       if (opts.personas) {
         for (const persona of personas) {
-          const result = renderDocument(template, persona.data, { specimen: false });
+          const result = renderDocument(template, previewData(template.declared, persona.data), { specimen: false });
           for (const d of result.diagnostics) diagnostics.push({ ...d, persona: persona.id, message: `[${persona.id}] ${d.message}` });
         }
       }

@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { bundledExamples, compileTemplateFile } from '../../templates/files';
 import { renderDocument } from '../../templates/render';
 import { personas } from '../../variables/personas';
+import { previewData } from '../../variables/samples';
 import { hasErrors } from '../../variables/diagnostics';
 import { CliError, EXIT, printDiagnostics, type IO } from './output';
 
@@ -27,7 +28,7 @@ export async function examplesCommand(opts: { out: string }, io: IO): Promise<nu
     let written = 0;
     const started = performance.now();
     for (const persona of personas) {
-      const result = renderDocument(compiled.template, persona.data, { specimen: false });
+      const result = renderDocument(compiled.template, previewData(compiled.template.declared, persona.data), { specimen: false });
       if (!result.pdf) {
         printDiagnostics(io, result.diagnostics, `${file} [${persona.id}]`);
         failed = true;

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { compileTemplateFile } from '../../templates/files';
 import { renderDocument } from '../../templates/render';
-import { findPersona, personas } from '../../variables/personas';
+import { findPersona, personas, type Persona } from '../../variables/personas';
+import { previewData } from '../../variables/samples';
 import { hasErrors } from '../../variables/diagnostics';
 import { CliError, EXIT, printDiagnostics, readJson, type IO } from './output';
 
@@ -12,11 +13,11 @@ export async function renderCommand(
 ): Promise<number> {
   if (opts.data && opts.persona) throw new CliError('give either --data or --persona, not both', EXIT.usage);
   let data: unknown;
+  let persona: Persona | undefined;
   if (opts.data) data = await readJson(opts.data, 'data file');
   else if (opts.persona) {
-    const persona = findPersona(opts.persona);
+    persona = findPersona(opts.persona);
     if (!persona) throw new CliError(`no sample learner "${opts.persona}"; there are: ${personas.map((p) => p.id).join(', ')}`, EXIT.usage);
-    data = persona.data;
   } else throw new CliError('give the learner data with --data FILE.json or a sample learner with --persona ID', EXIT.usage);
 
   const started = performance.now();
@@ -25,6 +26,7 @@ export async function renderCommand(
     report(io, opts.json, templatePath, compiled.diagnostics);
     return EXIT.invalid;
   }
+  if (persona) data = previewData(compiled.template.declared, persona.data);
   const result = renderDocument(compiled.template, data, { specimen: opts.specimen ?? false });
   const diagnostics = [...compiled.diagnostics, ...result.diagnostics];
   if (!result.pdf) {

@@ -1,4 +1,4 @@
-import { Context, Liquid, LiquidError, type Emitter, type FS, type Template } from 'liquidjs';
+import { Context, Liquid, LiquidError, toValueSync, type Emitter, type FS, type Template } from 'liquidjs';
 import { LineIndex, type Diagnostic } from '../../variables/diagnostics';
 import { createFilters } from '../../variables/filters';
 import { SourceMap, type Segment } from './source-map';
@@ -106,7 +106,6 @@ export function createEngine(options: {
     partials: [''],
     layouts: [''],
     relativeReference: false,
-    dynamicPartials: false,
     extname: '',
     cache: false,
     strictFilters: true,
@@ -158,7 +157,8 @@ export function compileLiquid(
     render(data) {
       const segments: Segment[] = [];
       const emitter = new LimitedEmitter(outputLimit);
-      const ctx = new Context(data, engine.options, {});
+      // sync: partials are read through the in-memory file system's synchronous calls.
+      const ctx = new Context(data, engine.options, { sync: true });
       const renderer = engine.renderer;
       const original = renderer.renderTemplates;
       // Record, for each template rendered straight into the document (not into a capture), which output
@@ -181,7 +181,8 @@ export function compileLiquid(
         return emitter.buffer;
       };
       try {
-        iterate(renderer.renderTemplates(templates, ctx, emitter));
+        // liquidjs's own driver: runs the generators synchronously and throws errors back into them.
+        toValueSync(renderer.renderTemplates(templates, ctx, emitter));
       } catch (e) {
         throw new LiquidStageError([liquidDiagnostic(e, lines, place.bodyOffset, 'render', place.what)]);
       } finally {
@@ -227,22 +228,6 @@ class LimitedEmitter implements Emitter {
       throw new Error(`the rendered markup is larger than ${this.limit} characters`);
     }
   }
-}
-
-/** liquidjs's generators run synchronously when nothing in them is async (we register no async filter). */
-function iterate(gen: Iterator<unknown, unknown, unknown>): unknown {
-  let state = gen.next();
-  while (!state.done) {
-    const v = state.value;
-    if (v && typeof v === 'object' && typeof (v as Iterator<unknown>).next === 'function') {
-      state = gen.next(iterate(v as Iterator<unknown, unknown, unknown>));
-    } else if (v instanceof Promise) {
-      throw new Error('asynchronous work inside a template is not allowed');
-    } else {
-      state = gen.next(v);
-    }
-  }
-  return state.value;
 }
 
 function liquidDiagnostic(

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { FontFace, FontStyle } from './face';
+import { parseFace } from './face';
+
+/** A face shipped with Attest: known by name at once, read and parsed on first use only. */
+export interface BundledFace {
+  family: string;
+  weight: number;
+  style: FontStyle;
+  key: string;
+  load(): FontFace;
+}
+
+/** Every bundled family (see LICENSES.md). `aliases` are other names designers may write in front matter. */
+export const BUNDLED_FAMILIES: readonly { family: string; aliases: readonly string[]; fallback?: readonly string[] }[] = [
+  { family: 'serif', aliases: ['EB Garamond'] },
+  { family: 'sans', aliases: ['Noto Sans'] },
+  // Great Vibes has Latin only (and a few Greek letters): its letters in other scripts come from the serif.
+  { family: 'script', aliases: ['Great Vibes'], fallback: ['serif'] },
+  { family: 'Noto Serif', aliases: [] },
+  { family: 'Noto Sans Arabic', aliases: ['arabic'] },
+  { family: 'Noto Sans Hebrew', aliases: ['hebrew'] },
+  { family: 'Noto Sans JP', aliases: ['cjk', 'japanese'] },
+  { family: 'DejaVu Sans', aliases: ['symbols'] },
+  { family: 'Noto Emoji', aliases: ['emoji'] },
+];
+
+/**
+ * Faces tried after a role's own chain, so an Arabic, Hebrew or Japanese name, a symbol or an emoji inside
+ * Latin text finds a glyph. The big faces (CJK) are parsed only when a document needs them.
+ */
+export const GLOBAL_FALLBACK: readonly string[] = ['Noto Sans Arabic', 'Noto Sans Hebrew', 'DejaVu Sans', 'Noto Sans JP', 'Noto Emoji'];
+
+const require = createRequire(import.meta.url);
+const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
+
+const WEIGHT_NAMES: Record<number, string> = {
+  100: 'Thin',
+  200: 'ExtraLight',
+  300: 'Light',
+  400: 'Regular',
+  500: 'Medium',
+  600: 'SemiBold',
+  700: 'Bold',
+  800: 'ExtraBold',
+  900: 'Black',
+};
+
+/** @expo-google-fonts lays files out as `<weight><Name>[_Italic]/<Prefix>_<weight><Name>[_Italic].ttf`. */
+function expoFaces(family: string, pkg: string, prefix: string, weights: number[], italic: boolean): BundledFace[] {
+  const faces: BundledFace[] = [];
+  for (const weight of weights) {
+    for (const style of italic ? (['normal', 'italic'] as const) : (['normal'] as const)) {
+      const name = `${weight}${WEIGHT_NAMES[weight]}${style === 'italic' ? '_Italic' : ''}`;
+      faces.push(bundled(family, weight, style, () => join(packageDir(pkg), name, `${prefix}_${name}.ttf`)));
+    }
+  }
+  return faces;
+}
+
+function dejavu(file: string, weight: number, style: FontStyle): BundledFace {
+  return bundled('DejaVu Sans', weight, style, () => join(packageDir('dejavu-fonts-ttf'), 'ttf', file));
+}
+
+function bundled(family: string, weight: number, style: FontStyle, path: () => string): BundledFace {
+  const key = `${family.toLowerCase().replace(/\s+/g, '-')}-${weight}-${style}`;
+  let face: FontFace | undefined;
+  return {
+    family,
+    weight,
+    style,
+    key,
+    load() {
+      face ??= parseFace(new Uint8Array(readFileSync(path())), { family, weight, style }, key, `${family} ${weight} ${style}`);
+      return face;
+    },
+  };
+}
+
+const ALL = [100, 200, 300, 400, 500, 600, 700, 800, 900];
+
+/** Module-level so that every FontLibrary of the process shares one parse of each face. */
+export const BUNDLED_FACES: readonly BundledFace[] = [
+  ...expoFaces('serif', '@expo-google-fonts/eb-garamond', 'EBGaramond', [400, 500, 600, 700, 800], true),
+  ...expoFaces('sans', '@expo-google-fonts/noto-sans', 'NotoSans', ALL, true),
+  ...expoFaces('script', '@expo-google-fonts/great-vibes', 'GreatVibes', [400], false),
+  ...expoFaces('Noto Serif', '@expo-google-fonts/noto-serif', 'NotoSerif', ALL, true),
+  ...expoFaces('Noto Sans Arabic', '@expo-google-fonts/noto-sans-arabic', 'NotoSansArabic', ALL, false),
+  ...expoFaces('Noto Sans Hebrew', '@expo-google-fonts/noto-sans-hebrew', 'NotoSansHebrew', ALL, false),
+  ...expoFaces('Noto Sans JP', '@expo-google-fonts/noto-sans-jp', 'NotoSansJP', [400, 700], false),
+  ...expoFaces('Noto Emoji', '@expo-google-fonts/noto-emoji', 'NotoEmoji', [400], false),
+  dejavu('DejaVuSans.ttf', 400, 'normal'),
+  dejavu('DejaVuSans-Oblique.ttf', 400, 'italic'),
+  dejavu('DejaVuSans-Bold.ttf', 700, 'normal'),
+  dejavu('DejaVuSans-BoldOblique.ttf', 700, 'italic'),
+];

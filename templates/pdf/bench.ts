@@ -1,0 +1,83 @@
+/**
+ * Writes a typical one-page certificate many times and prints the median time per document.
+ * Run: node --import tsx templates/pdf/bench.ts
+ * Fonts, the image and the background page are prepared once, as the server does; the loop is only what
+ * a document costs: content streams, the glyphs actually used, the copy of ready objects, the xref.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { PDFDocument, StandardFonts, rgb } from '@cantoo/pdf-lib';
+import * as fontkit from 'fontkit';
+import type { Font } from 'fontkit';
+import { PNG } from 'pngjs';
+import QRCode from 'qrcode';
+import type { EmbeddableFont, GlyphPlacement } from '../fonts/types';
+import { ImportedPage, PdfDocument, PreparedImage, prepareFont } from './index';
+
+function load(key: string, path: string): EmbeddableFont {
+  const bytes = readFileSync(path);
+  return { key, font: fontkit.create(bytes) as Font, bytes };
+}
+function shape(font: EmbeddableFont, text: string, size: number): GlyphPlacement[] {
+  const run = font.font.layout(text);
+  const k = size / font.font.unitsPerEm;
+  return run.glyphs.map((g, i) => {
+    const p = run.positions[i]!;
+    return { id: g.id, text: String.fromCodePoint(...g.codePoints), advance: p.xAdvance * k, dx: p.xOffset * k, dy: p.yOffset * k };
+  });
+}
+
+const t0 = performance.now();
+const serif = load('serif', 'node_modules/@expo-google-fonts/eb-garamond/400Regular/EBGaramond_400Regular.ttf');
+const sans = load('sans-bold', 'node_modules/@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf');
+prepareFont(serif);
+prepareFont(sans);
+const t1 = performance.now();
+const logoPng = new PNG({ width: 120, height: 60 });
+for (let i = 0; i < logoPng.data.length; i += 4) logoPng.data.set([20, 60, (i / 4) % 255, i % 7 ? 255 : 128], i);
+const logo = PreparedImage.fromBytes(PNG.sync.write(logoPng));
+const src = await PDFDocument.create();
+const helvetica = await src.embedFont(StandardFonts.Helvetica);
+const bgPage = src.addPage([842, 595]);
+bgPage.drawRectangle({ x: 20, y: 20, width: 802, height: 555, borderColor: rgb(0.6, 0.5, 0.2), borderWidth: 6 });
+bgPage.drawText('Organisme de formation agréé', { x: 40, y: 40, size: 9, font: helvetica });
+const background = await ImportedPage.fromPdf(await src.save());
+const t2 = performance.now();
+
+const lines = Array.from({ length: 30 }, (_, i) => [i % 3 ? serif : sans, `Ligne ${i + 1} : formation « Sécurité incendie » suivie avec succès`] as const);
+const shaped = lines.map(([font, text]) => [font, shape(font, text, 11)] as const);
+const qr = QRCode.create('https://verify.example.org/c/7F3K-9QX2-ABCD', { errorCorrectionLevel: 'M' }).modules;
+
+function certificate(n: number): Uint8Array {
+  const doc = new PdfDocument({
+    documentId: `issue-${n}`,
+    creationDate: new Date(Date.UTC(2026, 5, 1)),
+    info: { title: `Attestation ${n}`, author: 'Attest', lang: 'fr-FR' },
+  });
+  const page = doc.addPage(842, 595);
+  const c = page.content;
+  c.drawPage(background, 0, 0, 1, 1);
+  c.drawImage(logo, 60, 480, 120, 60);
+  c.showGlyphs(sans, 26, 60, 420, shape(sans, `Jeanne Dupont-${n % 100}`, 26));
+  shaped.forEach(([font, glyphs], i) => c.showGlyphs(font, 11, 60, 380 - i * 11, glyphs));
+  c.fillColor([0, 0, 0]);
+  for (let y = 0; y < qr.size; y++) for (let x = 0; x < qr.size; x++) if (qr.get(x, y)) c.rect(700 + x * 3, 60 + (qr.size - y) * 3, 3, 3);
+  c.fill();
+  page.addLink({ x: 700, y: 60, width: qr.size * 3, height: qr.size * 3 }, 'https://verify.example.org/c/7F3K-9QX2-ABCD');
+  return doc.save();
+}
+
+let bytes = 0;
+for (let i = 0; i < 200; i++) bytes = certificate(i).length; // warm-up
+const runs: number[] = [];
+const perRun = 500;
+for (let r = 0; r < 7; r++) {
+  const start = performance.now();
+  for (let i = 0; i < perRun; i++) certificate(i);
+  runs.push((performance.now() - start) / perRun);
+}
+runs.sort((a, b) => a - b);
+const median = runs[runs.length >> 1]!;
+console.log(`prepare fonts: ${(t1 - t0).toFixed(1)} ms, image + background: ${(t2 - t1).toFixed(1)} ms (once per process)`);
+console.log(`document: ${bytes} bytes, ${qr.size}×${qr.size} QR, 31 text runs, 2 fonts, 1 image, 1 imported page`);
+console.log(`median ${median.toFixed(3)} ms per document (${Math.round(1000 / median)} documents/s), runs: ${runs.map((r) => r.toFixed(3)).join(' ')}`);

@@ -1,0 +1,242 @@
+import { deflateSync } from 'node:zlib';
+import { ContentStream, type ContentBuilder, type PageResources } from './content';
+import type { ImportedPage } from './imported-page';
+import type { PreparedFont } from './prepared-font';
+import type { PreparedImage } from './prepared-image';
+import { literalBytes, name, num, pdfDate, textString } from './syntax';
+import { PdfWriter } from './writer';
+
+export interface DocumentInfo {
+  title?: string;
+  author?: string;
+  subject?: string;
+  keywords?: string[];
+  creator?: string;
+  /** BCP 47 language of the document's text, e.g. "fr-FR"; written as the catalog's /Lang. */
+  lang?: string;
+}
+
+export interface PdfDocumentOptions {
+  info?: DocumentInfo;
+  /** The issue date; also the modification date. Absent: no dates are written (there is no clock here). */
+  creationDate?: Date;
+  /** Seed for the file identifier /ID: the same id gives the same bytes, a different one a different /ID. */
+  documentId: string;
+}
+
+export interface LinkRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface PdfPage {
+  readonly width: number;
+  readonly height: number;
+  readonly content: ContentBuilder;
+  addLink(rect: LinkRect, url: string): void;
+}
+
+interface DocumentFont {
+  name: string;
+  prepared: PreparedFont;
+  /** Glyph id → the text the first placement of that glyph stood for. */
+  used: Map<number, string>;
+}
+
+class Page implements PdfPage {
+  readonly content: ContentStream;
+  readonly links: { rect: LinkRect; url: string }[] = [];
+  /** Resource names this page's content uses, by dictionary, in first-use order. */
+  readonly uses = { Font: new Set<string>(), XObject: new Set<string>(), ExtGState: new Set<string>() };
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    document: Resources,
+  ) {
+    const uses = this.uses;
+    this.content = new ContentStream({
+      font(prepared) {
+        const f = document.font(prepared);
+        uses.Font.add(f.name);
+        return f;
+      },
+      image(image) {
+        const n = document.image(image);
+        uses.XObject.add(n);
+        return n;
+      },
+      form(page) {
+        const n = document.form(page);
+        uses.XObject.add(n);
+        return n;
+      },
+      extGState(fill, stroke) {
+        const n = document.extGState(fill, stroke);
+        uses.ExtGState.add(n);
+        return n;
+      },
+    });
+  }
+
+  addLink(rect: LinkRect, url: string): void {
+    this.links.push({ rect, url });
+  }
+}
+
+/** Resource names for the whole document: the same font or image drawn on many pages is embedded once. */
+class Resources implements PageResources {
+  readonly fonts = new Map<PreparedFont, DocumentFont>();
+  readonly images = new Map<PreparedImage, string>();
+  readonly forms = new Map<ImportedPage, string>();
+  readonly extGStates = new Map<string, { name: string; fill: number; stroke: number }>();
+
+  font(prepared: PreparedFont): DocumentFont {
+    let f = this.fonts.get(prepared);
+    if (!f) {
+      f = { name: `/F${this.fonts.size + 1}`, prepared, used: new Map() };
+      this.fonts.set(prepared, f);
+    }
+    return f;
+  }
+  image(image: PreparedImage): string {
+    let n = this.images.get(image);
+    if (!n) this.images.set(image, (n = `/Im${this.images.size + 1}`));
+    return n;
+  }
+  form(page: ImportedPage): string {
+    let n = this.forms.get(page);
+    if (!n) this.forms.set(page, (n = `/P${this.forms.size + 1}`));
+    return n;
+  }
+  extGState(fill: number, stroke: number): string {
+    const key = `${num(fill)} ${num(stroke)}`;
+    let g = this.extGStates.get(key);
+    if (!g) this.extGStates.set(key, (g = { name: `/GS${this.extGStates.size + 1}`, fill, stroke }));
+    return g.name;
+  }
+}
+
+/**
+ * One PDF being written. Pages and their drawing are recorded; `save()` writes the file, copying every
+ * prepared font subset, image and imported page as ready bytes. Identical calls give identical bytes.
+ */
+export class PdfDocument {
+  private readonly pages: Page[] = [];
+  private readonly resources = new Resources();
+
+  constructor(private readonly options: PdfDocumentOptions) {}
+
+  addPage(width: number, height: number): PdfPage {
+    const page = new Page(width, height, this.resources);
+    this.pages.push(page);
+    return page;
+  }
+
+  save(): Uint8Array {
+    const w = new PdfWriter();
+    const catalog = w.allocate();
+    const pagesNum = w.allocate();
+    const infoNum = this.writeInfo(w);
+
+    const refs = new Map<string, number>();
+    for (const f of this.resources.fonts.values()) refs.set(f.name, w.writeGroup(fontObjects(f)));
+    for (const [image, n] of this.resources.images) refs.set(n, w.writeGroup(image.group));
+    for (const [form, n] of this.resources.forms) refs.set(n, w.writeGroup(form.group));
+    for (const g of this.resources.extGStates.values()) {
+      const num_ = w.allocate();
+      w.writeObject(num_, [`<< /Type /ExtGState /ca ${num(g.fill)} /CA ${num(g.stroke)} >>`]);
+      refs.set(g.name, num_);
+    }
+
+    const kids: number[] = [];
+    for (const page of this.pages) {
+      const pageNum = w.allocate();
+      kids.push(pageNum);
+      const contentNum = w.allocate();
+      const data = deflateSync(Buffer.from(page.content.text, 'latin1'));
+      w.writeObject(contentNum, [`<< /Filter /FlateDecode /Length ${data.length} >>\nstream\n`, data, '\nendstream']);
+      let resources = '<<';
+      for (const kind of ['Font', 'XObject', 'ExtGState'] as const) {
+        if (page.uses[kind].size === 0) continue;
+        resources += ` /${kind} <<`;
+        for (const n of page.uses[kind]) resources += ` ${n} ${refs.get(n)} 0 R`;
+        resources += ' >>';
+      }
+      resources += ' >>';
+      let annots = '';
+      if (page.links.length) {
+        const linkNums: number[] = [];
+        for (const link of page.links) {
+          const n = w.allocate();
+          const { x, y, width, height } = link.rect;
+          w.writeObject(n, [
+            `<< /Type /Annot /Subtype /Link /Rect [${num(x)} ${num(y)} ${num(x + width)} ${num(y + height)}]` +
+              ` /Border [0 0 0] /A << /S /URI /URI ${literalBytes(encodeUri(link.url))} >> >>`,
+          ]);
+          linkNums.push(n);
+        }
+        annots = ` /Annots [${linkNums.map((n) => `${n} 0 R`).join(' ')}]`;
+      }
+      w.writeObject(pageNum, [
+        `<< /Type /Page /Parent ${pagesNum} 0 R /MediaBox [0 0 ${num(page.width)} ${num(page.height)}]` +
+          ` /Resources ${resources} /Contents ${contentNum} 0 R${annots} >>`,
+      ]);
+    }
+    w.writeObject(pagesNum, [`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`]);
+
+    const info = this.options.info;
+    let cat = `<< /Type /Catalog /Pages ${pagesNum} 0 R`;
+    if (info?.lang) cat += ` /Lang ${textString(info.lang)}`;
+    if (info?.title) cat += ' /ViewerPreferences << /DisplayDocTitle true >>';
+    w.writeObject(catalog, [cat + ' >>']);
+    return w.finish(catalog, infoNum, this.options.documentId);
+  }
+
+  private writeInfo(w: PdfWriter): number {
+    const info = this.options.info ?? {};
+    let dict = '<< /Producer (Attest)';
+    const entries: [string, string | undefined][] = [
+      ['Title', info.title],
+      ['Author', info.author],
+      ['Subject', info.subject],
+      ['Keywords', info.keywords?.length ? info.keywords.join(', ') : undefined],
+      ['Creator', info.creator],
+    ];
+    for (const [key, value] of entries) if (value) dict += ` ${name(key)} ${textString(value)}`;
+    const date = this.options.creationDate;
+    if (date && !Number.isNaN(date.getTime())) {
+      const d = literalBytes(pdfDate(date));
+      dict += ` /CreationDate ${d} /ModDate ${d}`;
+    }
+    const n = w.allocate();
+    w.writeObject(n, [dict + ' >>']);
+    return n;
+  }
+}
+
+/** The font's objects for this document: the ready subset, with its own ToUnicode only when needed. */
+function fontObjects(f: DocumentFont) {
+  const subset = f.prepared.subsetFor(f.used);
+  let matches = true;
+  for (const [gid, text] of f.used) {
+    if (subset.unicode.get(gid) !== text && !(gid === 0 && text === '')) {
+      matches = false;
+      break;
+    }
+  }
+  return matches ? subset.group : subset.withToUnicode(f.used);
+}
+
+/** URIs are 7-bit ASCII (PDF 1.7 §12.6.4.7): percent-encode anything else, keep what is already encoded. */
+function encodeUri(url: string): string {
+  return url.replace(/[^\x21-\x7e]/gu, (c) => {
+    try {
+      return encodeURIComponent(c);
+    } catch {
+      return '%EF%BF%BD'; // a lone surrogate: U+FFFD
+    }
+  });
+}

@@ -1,0 +1,205 @@
+import { deflateSync } from 'node:zlib';
+import {
+  EncryptedPDFError,
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFName,
+  PDFRawStream,
+  PDFRef,
+  PDFStream,
+  decodePDFRawStream,
+  type PDFObject,
+} from '@cantoo/pdf-lib';
+import { PdfAssetError } from './errors';
+import { GroupBuilder, LocalRef, streamParts, type ObjectGroup, type ObjectPart } from './objects';
+import { num } from './syntax';
+
+/**
+ * One page of an uploaded PDF (a background, a frame), copied once per process into a form XObject whose
+ * objects are ready bytes. Its origin is the lower-left corner of the page's visible box (CropBox within
+ * MediaBox, after /Rotate), so drawing it at (0, 0) with scale 1 covers a page of `width` × `height`.
+ *
+ * Parsing is asynchronous because @cantoo/pdf-lib's parser is; it happens once per asset, never per document.
+ */
+export class ImportedPage {
+  /** Internal: use `ImportedPage.fromPdf`. */
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    /** Object 0 is the form XObject. */
+    readonly group: ObjectGroup,
+  ) {}
+
+  static async fromPdf(bytes: Uint8Array, pageIndex = 0): Promise<ImportedPage> {
+    const doc = await load(bytes);
+    const count = doc.getPageCount();
+    if (!Number.isInteger(pageIndex) || pageIndex < 0 || pageIndex >= count) {
+      throw new PdfAssetError(
+        'ASSET_PDF_PAGE_OUT_OF_RANGE',
+        `This PDF has ${count} page${count === 1 ? '' : 's'}; page ${pageIndex + 1} does not exist.`,
+      );
+    }
+    try {
+      return importPage(doc, pageIndex);
+    } catch (cause) {
+      if (cause instanceof PdfAssetError) throw cause;
+      throw new PdfAssetError('ASSET_PDF_CORRUPT', 'This PDF is damaged: its page could not be read. Export it again from your design tool.', { cause });
+    }
+  }
+
+  static async pageCount(bytes: Uint8Array): Promise<number> {
+    return (await load(bytes)).getPageCount();
+  }
+}
+
+async function load(bytes: Uint8Array): Promise<PDFDocument> {
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
+  } catch (cause) {
+    if (cause instanceof EncryptedPDFError) throw encrypted(cause);
+    throw new PdfAssetError('ASSET_PDF_CORRUPT', 'This file is not a readable PDF. Export it again from your design tool as a PDF.', { cause });
+  }
+  if (doc.isEncrypted) throw encrypted();
+  if (doc.getPageCount() === 0) throw new PdfAssetError('ASSET_PDF_CORRUPT', 'This PDF has no pages that can be read.');
+  return doc;
+}
+
+function encrypted(cause?: unknown): PdfAssetError {
+  return new PdfAssetError(
+    'ASSET_PDF_ENCRYPTED',
+    'This PDF is password-protected or encrypted; save a copy without protection and upload that.',
+    { cause },
+  );
+}
+
+function importPage(doc: PDFDocument, pageIndex: number): ImportedPage {
+  const page = doc.getPage(pageIndex);
+  const media = page.getMediaBox();
+  const crop = page.getCropBox();
+  // The visible box: the crop box, clipped to the media box.
+  const llx = Math.max(Math.min(crop.x, crop.x + crop.width), Math.min(media.x, media.x + media.width));
+  const lly = Math.max(Math.min(crop.y, crop.y + crop.height), Math.min(media.y, media.y + media.height));
+  const urx = Math.min(Math.max(crop.x, crop.x + crop.width), Math.max(media.x, media.x + media.width));
+  const ury = Math.min(Math.max(crop.y, crop.y + crop.height), Math.max(media.y, media.y + media.height));
+  if (!(urx > llx && ury > lly)) throw new PdfAssetError('ASSET_PDF_CORRUPT', 'This PDF page has an empty page box.');
+  const w = urx - llx;
+  const h = ury - lly;
+  const rotate = ((((Math.round(page.getRotation().angle / 90) * 90) % 360) + 360) % 360) as 0 | 90 | 180 | 270;
+  // Maps the visible box, turned as a viewer would show it, onto (0, 0)–(width, height).
+  const matrix = {
+    0: [1, 0, 0, 1, -llx, -lly],
+    90: [0, -1, 1, 0, -lly, urx],
+    180: [-1, 0, 0, -1, urx, ury],
+    270: [0, 1, -1, 0, ury, -llx],
+  }[rotate];
+  const [width, height] = rotate === 90 || rotate === 270 ? [h, w] : [w, h];
+
+  const copier = new GraphCopier(doc);
+  const form = copier.builder.reserve();
+  const content = deflateSync(pageContent(doc, page.node.Contents()));
+  const resources = page.node.Resources();
+  const dict: ObjectPart[] = [
+    ` /Type /XObject /Subtype /Form /FormType 1 /BBox [${num(llx)} ${num(lly)} ${num(urx)} ${num(ury)}]` +
+      ` /Matrix [${matrix.map(num).join(' ')}] /Resources `,
+    ...(resources ? copier.direct(resources) : ['<< >>']),
+    ' /Filter /FlateDecode',
+  ];
+  copier.builder.set(form, streamParts(dict, content));
+  copier.drain();
+  return new ImportedPage(width, height, copier.builder.build());
+}
+
+/** The page's content streams, decoded and joined (a page may split its content over several streams). */
+function pageContent(doc: PDFDocument, contents: PDFObject | undefined): Uint8Array {
+  const streams: PDFObject[] = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
+  const parts: Uint8Array[] = [];
+  for (const item of streams) {
+    const stream = item instanceof PDFRef ? doc.context.lookup(item) : item;
+    if (stream instanceof PDFRawStream) parts.push(decodePDFRawStream(stream).decode());
+    else if (stream instanceof PDFStream) parts.push(decodePDFRawStream(PDFRawStream.of(stream.dict, stream.getContents())).decode());
+    else continue;
+    parts.push(NEWLINE);
+  }
+  return Buffer.concat(parts);
+}
+const NEWLINE = new Uint8Array([10]);
+
+/**
+ * Copies the objects a page's resources reach, renumbered as one ready group. Links back into the page
+ * tree (a /Parent, an annotation's /P) are cut: the form must not drag the source document along.
+ */
+class GraphCopier {
+  readonly builder = new GroupBuilder();
+  private readonly local = new Map<PDFRef, LocalRef>();
+  private readonly queue: [PDFRef, LocalRef][] = [];
+
+  constructor(private readonly doc: PDFDocument) {}
+
+  private ref(ref: PDFRef): ObjectPart {
+    const target = this.doc.context.lookup(ref);
+    if (target === undefined || isPageTreeNode(target)) return 'null';
+    let l = this.local.get(ref);
+    if (!l) {
+      if (this.local.size > 200_000) throw new PdfAssetError('ASSET_PDF_CORRUPT', 'This PDF page has too many objects to import.');
+      l = this.builder.reserve();
+      this.local.set(ref, l);
+      this.queue.push([ref, l]);
+    }
+    return l;
+  }
+
+  drain(): void {
+    for (let next = this.queue.pop(); next; next = this.queue.pop()) {
+      const [ref, l] = next;
+      const obj = this.doc.context.lookup(ref);
+      if (obj instanceof PDFStream) {
+        const contents = obj instanceof PDFRawStream ? obj.contents : obj.getContents();
+        const entries: ObjectPart[] = [];
+        for (const [key, value] of obj.dict.entries()) {
+          if (key === LENGTH) continue;
+          entries.push(' ', key.toString(), ' ', ...this.direct(value));
+        }
+        this.builder.set(l, streamParts(entries, contents));
+      } else {
+        this.builder.set(l, obj ? this.direct(obj) : ['null']);
+      }
+    }
+  }
+
+  /** A direct object's parts, with every indirect reference renumbered. */
+  direct(obj: PDFObject): ObjectPart[] {
+    if (obj instanceof PDFRef) return [this.ref(obj)];
+    if (obj instanceof PDFDict) {
+      const out: ObjectPart[] = ['<<'];
+      for (const [key, value] of obj.entries()) {
+        if (key === PARENT || key === P) continue;
+        out.push(' ', key.toString(), ' ', ...this.direct(value));
+      }
+      out.push(' >>');
+      return out;
+    }
+    if (obj instanceof PDFArray) {
+      const out: ObjectPart[] = ['['];
+      obj.asArray().forEach((item, i) => out.push(i ? ' ' : '', ...this.direct(item)));
+      out.push(']');
+      return out;
+    }
+    // A stream can only be reached through a reference; anything else (name, number, string, bool, null)
+    // prints as pdf-lib parsed it.
+    if (obj instanceof PDFStream) return ['null'];
+    const text = obj.toString();
+    return [text.startsWith('PDFInvalidObject') ? 'null' : text];
+  }
+}
+
+const LENGTH = PDFName.of('Length');
+const PARENT = PDFName.of('Parent');
+const P = PDFName.of('P');
+
+function isPageTreeNode(obj: PDFObject): boolean {
+  if (!(obj instanceof PDFDict)) return false;
+  const type = obj.get(PDFName.of('Type'));
+  return type === PDFName.of('Page') || type === PDFName.of('Pages') || type === PDFName.of('Catalog');
+}

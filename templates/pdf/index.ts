@@ -1,0 +1,6 @@
+export { PdfDocument, type PdfPage, type PdfDocumentOptions, type DocumentInfo, type LinkRect } from './document';
+export type { ContentBuilder, Rgb } from './content';
+export { PreparedFont, FontSubset, prepareFont } from './prepared-font';
+export { PreparedImage } from './prepared-image';
+export { ImportedPage } from './imported-page';
+export { PdfAssetError, type PdfAssetCode } from './errors';

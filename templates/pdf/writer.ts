@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { LocalRef, type ObjectGroup, type ObjectPart } from './objects';
+
+const HEADER = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
+
+/**
+ * Appends objects to the file body and keeps their offsets for the cross-reference table. Text is gathered
+ * in a string and turned into bytes only when binary data (a stream) comes, so small objects cost one copy.
+ */
+export class PdfWriter {
+  private readonly chunks: Uint8Array[] = [];
+  private pending = HEADER;
+  private flushed = 0;
+  private readonly offsets: number[] = [0];
+
+  /** Object numbers are handed out in call order, so the same calls give the same numbers. */
+  allocate(): number {
+    this.offsets.push(-1);
+    return this.offsets.length - 1;
+  }
+
+  allocateMany(count: number): number {
+    const first = this.offsets.length;
+    for (let i = 0; i < count; i++) this.offsets.push(-1);
+    return first;
+  }
+
+  private get position(): number {
+    return this.flushed + this.pending.length;
+  }
+
+  private text(s: string): void {
+    this.pending += s;
+  }
+
+  private bytes(b: Uint8Array): void {
+    if (this.pending) {
+      this.chunks.push(Buffer.from(this.pending, 'latin1'));
+      this.flushed += this.pending.length;
+      this.pending = '';
+    }
+    this.chunks.push(b);
+    this.flushed += b.length;
+  }
+
+  /** Writes object `num`; local references in `parts` are resolved against `base` (the group's first number). */
+  writeObject(num: number, parts: readonly ObjectPart[], base = 0): void {
+    this.offsets[num] = this.position;
+    this.text(`${num} 0 obj\n`);
+    for (const p of parts) {
+      if (typeof p === 'string') this.text(p);
+      else if (p instanceof LocalRef) this.text(`${base + p.index} 0 R`);
+      else this.bytes(p);
+    }
+    this.text('\nendobj\n');
+  }
+
+  /** Copies a ready group into the file and returns the number of its first object (the one to point at). */
+  writeGroup(group: ObjectGroup): number {
+    const base = this.allocateMany(group.objects.length);
+    for (let i = 0; i < group.objects.length; i++) this.writeObject(base + i, group.objects[i]!, base);
+    return base;
+  }
+
+  /** Cross-reference table and trailer; `/ID` comes from the document id so identical calls give identical files. */
+  finish(rootNum: number, infoNum: number | undefined, documentId: string): Uint8Array {
+    const xref = this.position;
+    const count = this.offsets.length;
+    let table = `xref\n0 ${count}\n0000000000 65535 f \n`;
+    for (let i = 1; i < count; i++) {
+      const offset = this.offsets[i]!;
+      if (offset < 0) throw new Error(`PDF object ${i} was allocated but never written`);
+      table += `${String(offset).padStart(10, '0')} 00000 n \n`;
+    }
+    const id = createHash('sha256').update(documentId, 'utf8').digest().subarray(0, 16).toString('hex').toUpperCase();
+    this.text(table);
+    this.text(`trailer\n<< /Size ${count} /Root ${rootNum} 0 R`);
+    if (infoNum !== undefined) this.text(` /Info ${infoNum} 0 R`);
+    this.text(` /ID [<${id}> <${id}>] >>\nstartxref\n${xref}\n%%EOF\n`);
+    this.chunks.push(Buffer.from(this.pending, 'latin1'));
+    this.pending = '';
+    return Buffer.concat(this.chunks);
+  }
+}

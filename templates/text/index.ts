@@ -1,0 +1,3 @@
+export { layoutParagraph } from './paragraph';
+export type { TextStyle, TextSpan, TextAlign, ParagraphOptions, LaidOutText, LaidOutLine, LaidOutRun, TextWarning, RGB } from './types';
+export { clearShapeCache } from './shape';

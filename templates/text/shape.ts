@@ -1,0 +1,92 @@
+import type { FontFace } from '../fonts/face';
+import { Lru } from './lru';
+
+/** A glyph in font units, before any size is applied. */
+export interface ShapedGlyph {
+  id: number;
+  text: string;
+  advance: number;
+  dx: number;
+  dy: number;
+}
+
+export interface Shaped {
+  /** Visual order: fontkit already reverses right-to-left runs of faces with layout tables. */
+  glyphs: readonly ShapedGlyph[];
+  /** Sum of the advances, font units. */
+  advance: number;
+}
+
+/**
+ * Shaped words are kept in font units, so any size (and every try of shrink-to-fit) is a multiplication,
+ * and static text and repeated words are shaped once per process.
+ */
+const caches = new WeakMap<FontFace, { ltr: Lru<string, Shaped>; rtl: Lru<string, Shaped> }>();
+const WORDS_PER_FACE = 20_000;
+
+export function shape(face: FontFace, text: string, rtl: boolean, features = ''): Shaped {
+  let byDirection = caches.get(face);
+  if (!byDirection) {
+    byDirection = { ltr: new Lru(WORDS_PER_FACE), rtl: new Lru(WORDS_PER_FACE / 4) };
+    caches.set(face, byDirection);
+  }
+  const cache = rtl ? byDirection.rtl : byDirection.ltr;
+  // Features are rare; the plain text is the key in the common case, so a hit builds no string.
+  const key = features ? `\u0001${features}\u0001${text}` : text;
+  let shaped = cache.get(key);
+  if (!shaped) {
+    shaped = shapeUncached(face, text, rtl, features);
+    cache.set(key, shaped);
+  }
+  return shaped;
+}
+
+function shapeUncached(face: FontFace, text: string, rtl: boolean, features: string): Shaped {
+  const run = face.font.layout(text, features ? features.split(',') : undefined, undefined, undefined, rtl ? 'rtl' : 'ltr');
+  const glyphs: ShapedGlyph[] = [];
+  let advance = 0;
+  for (let i = 0; i < run.glyphs.length; i++) {
+    const glyph = run.glyphs[i]!;
+    const position = run.positions[i]!;
+    glyphs.push({
+      id: glyph.id,
+      text: String.fromCodePoint(...glyph.codePoints),
+      advance: position.xAdvance,
+      dx: position.xOffset,
+      dy: position.yOffset,
+    });
+    advance += position.xAdvance;
+  }
+  // Without GSUB/GPOS/morx fontkit leaves right-to-left glyphs in logical order; never reverse twice.
+  const visualRtl = rtl && face.reversesRtl;
+  assignClusterText(glyphs, text, visualRtl);
+  if (rtl && !face.reversesRtl) glyphs.reverse();
+  return { glyphs, advance };
+}
+
+/**
+ * fontkit caches one Glyph object per glyph id with the code points it was first made for, so two
+ * characters drawn with one glyph (Arabic reh and zain share a body; zain adds a dot mark) would both claim
+ * the first one's text. The text of each glyph is therefore taken from the string itself: glyphs consume
+ * the string in logical order, each as many characters as it stands for. When the counts do not add up
+ * (a decomposition), fontkit's own code points are kept.
+ */
+function assignClusterText(glyphs: ShapedGlyph[], text: string, visualRtl: boolean): void {
+  const slices: string[] = new Array<string>(glyphs.length);
+  let at = 0;
+  for (let k = 0; k < glyphs.length; k++) {
+    const i = visualRtl ? glyphs.length - 1 - k : k;
+    const g = glyphs[i]!;
+    const n = g.text.length;
+    slices[i] = text.slice(at, at + n);
+    at += n;
+  }
+  if (at !== text.length) return;
+  for (let i = 0; i < glyphs.length; i++) glyphs[i]!.text = slices[i]!;
+}
+
+/** For tests and long-running processes that swap fonts. */
+export function clearShapeCache(face: FontFace): void {
+  caches.get(face)?.ltr.clear();
+  caches.get(face)?.rtl.clear();
+}

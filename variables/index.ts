@@ -1,0 +1,20 @@
+// The public API of variables/. The analyzer and the filters add their own export lines below.
+export * from './types';
+export * from './diagnostics';
+export { didYouMean, suggestion } from './suggest';
+export { catalogue } from './catalogue';
+export { parseDeclarations, parseTypeString } from './declarations';
+export type { DeclarationDiagnostic, DeclarationOptions, DeclarationResult, YamlPath } from './declarations';
+export { bind } from './bind';
+export type { BindOptions, BindResult } from './bind';
+export { derivations, derive } from './derive';
+export type { Derivation, DeriveOptions } from './derive';
+export { toJsonSchema } from './json-schema';
+export type { JsonSchema, JsonSchemaOptions } from './json-schema';
+export { personas, findPersona } from './personas';
+export type { Persona } from './personas';
+export { sampleData, previewData, SAMPLE_IMAGE } from './samples';
+export type { SampleOptions } from './samples';
+export { pdcertificatePlaceholders } from './moodle';
+export type { PlaceholderMapping } from './moodle';
+export { variablesMarkdown } from './docs';
