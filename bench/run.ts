@@ -7,8 +7,9 @@
  *   batch    the same, timed per batch of 100 documents
  *   analyze  the static analysis of a 300-line template
  */
-import { fileURLToPath } from 'node:url';
-import { compileTemplateFile } from '../templates/files';
+import { readFileSync } from 'node:fs';
+import { EXAMPLES_DIR, readAssetFile } from '../templates/files';
+import { compileTemplate } from '../templates/compile';
 import { renderDocument } from '../templates/render';
 import { findPersona } from '../variables/personas';
 import { analyzeTemplate } from '../variables/analyzer';
@@ -21,9 +22,10 @@ const FIRST = ['Camille', 'Oliver', 'Nguyễn Thị', 'Αλέξανδρος', '�
 const LAST = ['Martin', 'Bennett', 'Ánh Tuyết', 'Παπαδόπουλος', 'Шостакович', 'Çağlar', 'Brontë', 'Lefèvre', 'Kierkegaard', 'Dubois'];
 
 async function main(): Promise<void> {
-  const template = fileURLToPath(new URL('./reference.liquid', import.meta.url));
+  const text = readFileSync(new URL('./reference.liquid', import.meta.url), 'utf8');
   const t0 = performance.now();
-  const compiled = await compileTemplateFile(template);
+  // The reference uses the bundled examples' frame, so its assets resolve in templates/examples/.
+  const compiled = await compileTemplate(text, { loadAsset: (file) => readAssetFile(EXAMPLES_DIR, file) });
   const compileMs = performance.now() - t0;
   if (!compiled.template) {
     console.error(compiled.diagnostics);

@@ -29,7 +29,7 @@ export async function checkCommand(
       if (opts.personas) {
         for (const persona of personas) {
           const result = renderDocument(template, previewData(template.declared, persona.data), { specimen: false });
-          for (const d of result.diagnostics) diagnostics.push({ ...d, persona: persona.id, message: `[${persona.id}] ${d.message}` });
+          for (const d of result.diagnostics) diagnostics.push({ ...d, persona: persona.id });
         }
       }
     }
@@ -48,15 +48,24 @@ export async function checkCommand(
   return failed ? EXIT.invalid : EXIT.ok;
 }
 
-/** The same problem reported by several learners is one line, naming them all. */
+/**
+ * The same problem reported by several learners is one line naming them; a problem every learner meets is
+ * the template's own and names nobody.
+ */
 function dedupe(diagnostics: (Diagnostic & { persona?: string })[]): (Diagnostic & { persona?: string })[] {
-  const seen = new Map<string, Diagnostic & { persona?: string }>();
+  const groups = new Map<string, { d: Diagnostic & { persona?: string }; who: string[] }>();
   for (const d of diagnostics) {
-    const key = `${d.code}|${d.range?.start.line}:${d.range?.start.column}|${d.persona ? d.message.replace(/^\[[^\]]+\] /, '') : d.message}`;
-    const prev = seen.get(key);
-    if (prev && d.persona) {
-      prev.message = prev.message.replace(/^\[([^\]]+)\]/, `[$1, ${d.persona}]`);
-    } else if (!prev) seen.set(key, { ...d });
+    const key = `${d.code}|${d.range?.start.line}:${d.range?.start.column}|${d.path ?? ''}|${d.message}`;
+    const group = groups.get(key);
+    if (group) {
+      if (d.persona) group.who.push(d.persona);
+    } else groups.set(key, { d, who: d.persona ? [d.persona] : [] });
   }
-  return [...seen.values()];
+  return [...groups.values()].map(({ d, who }) => {
+    if (who.length === 0 || who.length === personas.length) {
+      const { persona: _everyone, ...rest } = d;
+      return rest;
+    }
+    return { ...d, message: `[${who.join(', ')}] ${d.message}` };
+  });
 }

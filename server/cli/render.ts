@@ -24,7 +24,7 @@ export async function renderCommand(
   const compiled = await compileTemplateFile(templatePath);
   if (!compiled.template || hasErrors(compiled.diagnostics)) {
     report(io, opts.json, templatePath, compiled.diagnostics);
-    return EXIT.invalid;
+    return compiled.diagnostics.some((d) => d.code === 'SOURCE_UNREADABLE') ? EXIT.io : EXIT.invalid;
   }
   if (persona) data = previewData(compiled.template.declared, persona.data);
   const result = renderDocument(compiled.template, data, { specimen: opts.specimen ?? false });

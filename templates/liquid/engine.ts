@@ -1,6 +1,6 @@
 import { Context, Liquid, LiquidError, toValueSync, type Emitter, type FS, type Template } from 'liquidjs';
 import { LineIndex, type Diagnostic } from '../../variables/diagnostics';
-import { createFilters } from '../../variables/filters';
+import { createFilters, isKnownFilter } from '../../variables/filters';
 import { SourceMap, type Segment } from './source-map';
 
 /**
@@ -90,8 +90,6 @@ class PartialsFS implements FS {
   }
 }
 
-/** The filters every template may use: ours (locale-aware) over liquidjs's safe built-ins. */
-const REMOVED_FILTERS = ['raw'] as const;
 
 export function createEngine(options: {
   locale: string;
@@ -118,8 +116,11 @@ export function createEngine(options: {
     memoryLimit: limits.memoryLimit,
     outputEscape: options.mode === 'markup' ? (v: unknown) => escapeMarkup(printable(v)) : (v: unknown) => printable(v),
   });
-  for (const name of REMOVED_FILTERS) delete (engine.filters as Record<string, unknown>)[name];
-  for (const [name, fn] of Object.entries(createFilters(options.locale))) engine.registerFilter(name, fn);
+  // The filter table (variables/filters) is the one list of what exists: liquidjs built-ins it leaves out
+  // (raw, which would print data as markup; sample and date_to_*, which break "same data, same bytes";
+  // hashing and base64) are removed, so the engine and the analyzer agree.
+  for (const name of Object.keys(engine.filters)) if (!isKnownFilter(name)) delete (engine.filters as Record<string, unknown>)[name];
+  for (const [name, fn] of Object.entries(createFilters(options.locale))) engine.registerFilter(name, fn as (...args: unknown[]) => unknown);
   return engine;
 }
 

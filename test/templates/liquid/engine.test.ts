@@ -89,3 +89,13 @@ describe('the sandboxed Liquid engine', () => {
     expect(f.render!({ c: 'A & B <x>' })).toBe('Certificate — A & B <x>');
   });
 });
+
+describe('the filters a template can use', () => {
+  it('are exactly the filter table: no randomness, no clock, no hashing', () => {
+    for (const f of ['sample', 'date_to_xmlschema', 'base64_encode', 'sha256', 'hmac_sha256', 'raw']) {
+      expect(compileLiquid(markup, `{{ x | ${f} }}`, { fileText: '', bodyOffset: 0 }).diagnostics[0]?.code, f).toBe('LIQUID_SYNTAX');
+    }
+    const { compiled } = compileLiquid(markup, '{{ d | date: "long" }} {{ n | number: 1 }} {{ "a" | upcase }}', { fileText: '', bodyOffset: 0 });
+    expect(compiled!.render({ d: '2026-03-01', n: 3.14159 }).output).toBe('March 1, 2026 3.1 A');
+  });
+});
