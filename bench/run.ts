@@ -80,9 +80,9 @@ async function main(): Promise<void> {
 function bigTemplate(lines: number): string {
   const block = [
     '<text x="20mm" y="20mm" width="100mm">{{ learner.fullname | upcase }} — {{ course.fullname }}</text>',
-    '{% if grade.passed %}<text x="20mm" y="30mm" width="100mm">{{ grade.percent | percent }}</text>{% endif %}',
+    '{% if grade.passed %}<text x="20mm" y="30mm" width="100mm">{{ grade.percent | default: 0 | percent }}</text>{% endif %}',
     '{% for t in teachers %}<text x="20mm" y="40mm" width="100mm">{{ t.name }} ({{ t.role | default: "" }})</text>{% endfor %}',
-    '{% assign d = completion.date | date: "long" %}<text x="20mm" y="50mm" width="100mm">{{ d }}</text>',
+    '{% assign d = completion.date | date: "long" | default: "" %}<text x="20mm" y="50mm" width="100mm">{{ d }}</text>',
     '{% for o in outcomes %}{% if o.grade %}<text x="20mm" y="60mm" width="100mm">{{ o.name }}: {{ o.grade }}</text>{% endif %}{% endfor %}',
     '<text x="20mm" y="70mm" width="100mm">{{ certificate.code }} {{ certificate.issued | date: "short" }} {{ organization.name }}</text>',
   ];

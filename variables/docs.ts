@@ -98,7 +98,7 @@ or send free data in \`extra\`.
 | \`VARIABLE_EXAMPLE_INVALID\` | warning | an example that does not fit its type |
 `;
 
-function catalogueTable(): string {
+export function catalogueTable(): string {
   const rows = schemaEntries(catalogue).map(({ path, variable }) =>
     [
       code(path),
@@ -134,7 +134,7 @@ function derivedTable(): string {
   ].join('\n');
 }
 
-function placeholderTable(): string {
+export function placeholderTable(): string {
   return [
     '## From mod_pdcertificate',
     '',

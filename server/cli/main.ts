@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { renderCommand } from './render';
 import { checkCommand } from './check';
 import { examplesCommand } from './examples';
+import { schemaCommand } from './schema';
 import { CliError, EXIT } from './output';
 
 /**
@@ -38,6 +39,15 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
     .option('--json', 'print diagnostics as JSON')
     .action(async (templates: string[], opts: { data?: string; personas: boolean; json?: boolean }) => {
       code = await checkCommand(templates, opts, io);
+    });
+
+  program
+    .command('schema')
+    .description('print the data contract as JSON Schema: the catalogue, or a template\'s')
+    .argument('[template]', 'template file; without it, the built-in catalogue')
+    .option('--lms', 'leave out what the server fills (certificate.*): the payload an LMS sends')
+    .action(async (template: string | undefined, opts: { lms?: boolean }) => {
+      code = await schemaCommand(template, opts, io);
     });
 
   program

@@ -98,3 +98,18 @@ describe('the attest program', () => {
     expect(out).toMatch(/render.*\n.*check/s);
   });
 });
+
+describe('attest schema', () => {
+  it('prints the catalogue, or a template\'s contract with its own variables, as JSON Schema', async () => {
+    const all = await attest('schema');
+    expect(all.code).toBe(0);
+    const catalogue = JSON.parse(all.out);
+    expect(catalogue.$schema).toContain('2020-12');
+    expect(catalogue.properties.learner.properties.fullname).toBeDefined();
+    expect(catalogue.properties.modules).toBeUndefined();
+    const transcript = JSON.parse((await attest('schema', join(EXAMPLES_DIR, 'transcript-en.liquid'))).out);
+    expect(transcript.properties.modules.type).toBe('array');
+    const lms = JSON.parse((await attest('schema', '--lms')).out);
+    expect(lms.required ?? []).not.toContain('certificate');
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * The README's generated sections, so the indexes it shows cannot drift from the code: each section is
+ * written between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`. Write them with
+ * `node --import tsx scripts/write-readme.ts`; test/readme.test.ts fails when they are stale.
+ */
+import { catalogueTable, placeholderTable } from '../variables/docs';
+
+const demote = (markdown: string) => markdown.replace(/^## /gm, '### ');
+
+export const README_SECTIONS: Readonly<Record<string, () => string>> = {
+  catalogue: () => demote(catalogueTable()),
+  placeholders: () => demote(placeholderTable()),
+};
+
+export function updateReadme(text: string): string {
+  let out = text;
+  for (const [name, make] of Object.entries(README_SECTIONS)) {
+    const begin = `<!-- generated:${name} -->`;
+    const end = `<!-- /generated:${name} -->`;
+    const i = out.indexOf(begin);
+    const j = out.indexOf(end);
+    if (i < 0 || j < i) throw new Error(`README.md has no ${begin} … ${end} section`);
+    out = `${out.slice(0, i + begin.length)}\n${make().trim()}\n${out.slice(j)}`;
+  }
+  return out;
+}
