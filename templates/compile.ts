@@ -7,7 +7,7 @@ import { parseTemplateSource, type FrontMatter, type TemplateSource } from './so
 import { compileFragment, compileLiquid, createEngine, type CompiledLiquid, type LiquidLimits } from './liquid/engine';
 import { prepareAssets, type AssetLoader, type TemplateAssets } from './assets';
 import { FontLibrary, resolveRoles, type FontRoleSpec, type FontRoles } from './fonts';
-import { resolvePageSetup, type PageSetup } from './layout/page';
+import { resolvePageSetup, type PageSetup, type PageSpec } from './layout/page';
 
 /**
  * Compiling happens once per template version: the front matter is checked, the Liquid parsed, the types
@@ -31,6 +31,7 @@ export interface CompiledTemplate {
     keywords: string[];
   };
   page: PageSetup;
+  pageSpec: PageSpec;
   fonts: FontRoles;
   assets: TemplateAssets;
   lines: LineIndex;
@@ -117,7 +118,7 @@ export async function compileTemplate(text: string, options: CompileOptions = {}
   const page = resolvePageSetup(fm, prepared.assets, (p) => source.locate(p));
   diagnostics.push(...page.diagnostics);
 
-  if (hasErrors(diagnostics) || !body.compiled || !fonts || !page.setup) return { diagnostics };
+  if (hasErrors(diagnostics) || !body.compiled || !fonts || !page.setup || !page.spec) return { diagnostics };
   const template: CompiledTemplate = {
     source,
     frontMatter: fm,
@@ -127,6 +128,7 @@ export async function compileTemplate(text: string, options: CompileOptions = {}
     body: body.compiled,
     metadata,
     page: page.setup,
+    pageSpec: page.spec,
     fonts,
     assets: prepared.assets,
     lines,

@@ -12,6 +12,9 @@ import { coerceScalar, describe, isMissing, MISSING, type CoerceOptions } from '
  * are missing become null so templates can use `default`; fields the schema does not know are dropped with
  * a warning. Derived values (derive.ts) are filled before required fields are judged missing.
  */
+/** Outcomes, teachers, modules: a certificate lists tens of things, never a hundred thousand. */
+export const MAX_LIST_ITEMS = 2_000;
+
 export interface BindOptions extends CoerceOptions, DeriveOptions {
   /** Fields the schema does not know: a warning each (the default), or silently dropped. */
   unknownFields?: 'warning' | 'ignore';
@@ -84,6 +87,10 @@ function bindValue(type: VarType, raw: unknown, path: string, ctx: Context, requ
       return bindFields(type.fields, raw, path, ctx);
     case 'list': {
       if (!Array.isArray(raw)) return mismatch(ctx, path, typeName(type), raw);
+      if (raw.length > MAX_LIST_ITEMS) {
+        report(ctx, 'BIND_TOO_LONG', path, `This list has ${raw.length.toLocaleString('en')} items; a list may have at most ${MAX_LIST_ITEMS.toLocaleString('en')}.`);
+        return null;
+      }
       const out: BoundValue[] = new Array<BoundValue>(raw.length);
       for (let i = 0; i < raw.length; i++) {
         const itemPath = `${path}[${i}]`;
@@ -97,6 +104,11 @@ function bindValue(type: VarType, raw: unknown, path: string, ctx: Context, requ
     }
     case 'map': {
       if (!isPlainObject(raw)) return mismatch(ctx, path, typeName(type), raw);
+      const size = Object.keys(raw).length;
+      if (size > MAX_LIST_ITEMS) {
+        report(ctx, 'BIND_TOO_LONG', path, `This map has ${size.toLocaleString('en')} keys; a map may have at most ${MAX_LIST_ITEMS.toLocaleString('en')}.`);
+        return null;
+      }
       const out: { [key: string]: BoundValue } = {};
       for (const key in raw) {
         if (!Object.hasOwn(raw, key)) continue;

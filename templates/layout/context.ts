@@ -4,6 +4,7 @@ import type { PdfDocument, PdfPage } from '../pdf';
 import type { Color, Length } from '../markup';
 import type { PageSetup } from './page';
 import { toPoints } from './units';
+import { suggestion } from '../../variables/suggest';
 
 /** Where an element was drawn (points, from the page's top-left) and which markup drew it. */
 export interface DrawnBox {
@@ -97,6 +98,14 @@ export class LayoutContext {
 
   report(stage: Stage, code: string, severity: Severity, message: string, range?: Range): void {
     this.diagnostics.push(this.problem(stage, code, severity, message, range));
+  }
+
+  /** Whether the template declares a font role; if not, says so at the element (and the element is skipped). */
+  hasRole(role: string, range: Range | undefined): boolean {
+    if (this.template.fonts.has(role)) return true;
+    const declared = [...this.template.fonts.roles.keys()];
+    this.report('font', 'FONT_UNKNOWN_ROLE', 'error', `There is no font role "${role}"; declare it under "fonts:" in the front matter.${suggestion(role, declared)}`, range);
+    return false;
   }
 
   /**

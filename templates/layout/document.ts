@@ -5,8 +5,7 @@ import type { PdfDocument } from '../pdf';
 import { drawElement } from '../elements';
 import { paintWatermark } from '../elements/watermark';
 import { LayoutContext, LayoutError, type DrawnBox } from './context';
-import { parseMargin, type PageSetup } from './page';
-import { toPoints } from './units';
+import { pageGeometry, type PageSetup } from './page';
 
 export type { DrawnBox } from './context';
 
@@ -48,22 +47,17 @@ export function drawDocument(
 /** A <page>'s own attributes over the front matter's defaults. */
 function pageSetup(page: PageNode, template: CompiledTemplate, ctx: LayoutContext): PageSetup | undefined {
   const base = template.page;
-  let width = base.width;
-  let height = base.height;
-  if (page.size) {
-    width = toPoints(page.size.width, 0);
-    height = toPoints(page.size.height, 0);
+  let geometry: Omit<PageSetup, 'background'> = base;
+  if (page.size || page.orientation || page.margin) {
+    const spec = template.pageSpec;
+    const g = pageGeometry(page.size ?? spec.size, page.orientation ?? spec.orientation, page.margin ?? spec.margin);
+    if ('error' in g) {
+      ctx.report('layout', 'LAYOUT_PAGE_INVALID', 'error', `This page is not usable: ${g.error}.`, page.range);
+      return undefined;
+    }
+    geometry = g;
   }
-  const orientation = page.orientation ?? (page.size ? template.frontMatter.page.orientation : undefined);
-  if (orientation && (orientation === 'landscape') === width < height) [width, height] = [height, width];
-  let margin = base.margin;
-  if (page.margin) {
-    const m = page.margin;
-    margin = { top: toPoints(m.top, height), right: toPoints(m.right, width), bottom: toPoints(m.bottom, height), left: toPoints(m.left, width) };
-  } else if (width !== base.width || height !== base.height) {
-    const again = parseMargin(template.frontMatter.page.margin, width, height);
-    if (!('error' in again)) margin = again;
-  }
+  const { width, height, margin } = geometry;
   const setup: PageSetup = { width, height, margin };
   const backgroundName = page.background ?? (base.background ? base.background.asset : undefined);
   if (backgroundName) {

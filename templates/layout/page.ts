@@ -2,7 +2,9 @@ import type { Diagnostic, Range } from '../../variables/diagnostics';
 import { suggestion } from '../../variables/suggest';
 import type { FrontMatter } from '../source/front-matter';
 import type { TemplateAssets } from '../assets';
-import { PAPER_SIZES_MM, PT_PER_MM, parseLength, toPoints } from './units';
+import type { Box, PageSize } from '../markup';
+import { readValue } from '../markup';
+import { toPoints } from './units';
 
 /** A page's geometry in points, with what is drawn under everything else. */
 export interface PageSetup {
@@ -12,45 +14,38 @@ export interface PageSetup {
   background?: { kind: 'pdf'; asset: string; page: number } | { kind: 'image'; asset: string };
 }
 
-/** "A4", "Letter", "210mm 297mm", with an orientation: the size in points, or a reason. */
-export function parsePageSize(size: string, orientation: 'portrait' | 'landscape'): { width: number; height: number } | { error: string } {
-  const named = Object.entries(PAPER_SIZES_MM).find(([k]) => k.toLowerCase() === size.trim().toLowerCase());
-  let w: number;
-  let h: number;
-  if (named) {
-    [w, h] = [named[1][0] * PT_PER_MM, named[1][1] * PT_PER_MM];
-  } else {
-    const parts = size.trim().split(/\s+/);
-    const lengths = parts.map(parseLength);
-    if (parts.length !== 2 || lengths.some((l) => !l || l.unit === '%' || l.value <= 0)) {
-      return { error: `"${size}" is not a page size: use ${Object.keys(PAPER_SIZES_MM).join(', ')} or two lengths such as "210mm 297mm".${suggestion(size, Object.keys(PAPER_SIZES_MM))}` };
-    }
-    w = toPoints(lengths[0]!, 0);
-    h = toPoints(lengths[1]!, 0);
-    if (w > 14400 || h > 14400) return { error: 'a page may be at most 200 inches (5080 mm) on a side' };
-  }
-  const landscape = orientation === 'landscape';
-  return landscape === w < h ? { width: h, height: w } : { width: w, height: h };
+/** The page as the front matter writes it, so a `<page>` can override one part and keep the rest. */
+export interface PageSpec {
+  size: PageSize;
+  orientation: 'portrait' | 'landscape';
+  margin: Box;
 }
 
-/** "15mm", "10mm 20mm", "10 20 10 20": CSS order (top, right, bottom, left). */
-export function parseMargin(margin: string | number, width: number, height: number): PageSetup['margin'] | { error: string } {
-  const parts = typeof margin === 'number' ? [margin] : margin.trim().split(/\s+/);
-  const l = parts.map((p) => parseLength(p));
-  if (l.length < 1 || l.length > 4 || l.some((x) => !x || x.value < 0)) {
-    return { error: `"${margin}" is not a margin: give one to four lengths such as "15mm" or "10mm 20mm"` };
-  }
-  const [t, r = t, b = t, lft = r] = l as [NonNullable<(typeof l)[0]>, ...NonNullable<(typeof l)[0]>[]];
-  const m = { top: toPoints(t, height), right: toPoints(r, width), bottom: toPoints(b, height), left: toPoints(lft, width) };
+/**
+ * Size, orientation and margins in points. The front matter's `page:` and a `<page>`'s attributes are
+ * written the same way and read by the same markup value readers, so they mean the same thing.
+ */
+export function pageGeometry(size: PageSize, orientation: 'portrait' | 'landscape', margin: Box): Omit<PageSetup, 'background'> | { error: string } {
+  let width = toPoints(size.width, 0);
+  let height = toPoints(size.height, 0);
+  if (width > 14400 || height > 14400) return { error: 'a page may be at most 200 inches (5080 mm) on a side' };
+  if ((orientation === 'landscape') === width < height) [width, height] = [height, width];
+  const m = {
+    top: toPoints(margin.top, height),
+    right: toPoints(margin.right, width),
+    bottom: toPoints(margin.bottom, height),
+    left: toPoints(margin.left, width),
+  };
+  if (m.left < 0 || m.right < 0 || m.top < 0 || m.bottom < 0) return { error: 'margins cannot be negative' };
   if (m.left + m.right >= width || m.top + m.bottom >= height) return { error: 'the margins leave no room on the page' };
-  return m;
+  return { width, height, margin: m };
 }
 
 export function resolvePageSetup(
   fm: FrontMatter,
   assets: TemplateAssets,
   locate: (path: (string | number)[]) => Range | undefined,
-): { setup?: PageSetup; diagnostics: Diagnostic[] } {
+): { setup?: PageSetup; spec?: PageSpec; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const problem = (code: string, path: (string | number)[], message: string) => {
     const d: Diagnostic = { stage: 'source', code, severity: 'error', message, path: path.join('.') };
@@ -58,24 +53,24 @@ export function resolvePageSetup(
     if (range) d.range = range;
     diagnostics.push(d);
   };
-  const size = parsePageSize(fm.page.size, fm.page.orientation);
-  if ('error' in size) {
-    problem('SOURCE_INVALID_FIELD', ['page', 'size'], size.error);
+  const size = readValue({ kind: 'page-size' }, fm.page.size);
+  const margin = readValue({ kind: 'box' }, String(fm.page.margin));
+  if (!size.ok) problem('SOURCE_INVALID_FIELD', ['page', 'size'], `"${fm.page.size}" is not a page size: use ${size.expected}.${size.suggestion ? ` Did you mean "${size.suggestion}"?` : ''}`);
+  if (!margin.ok) problem('SOURCE_INVALID_FIELD', ['page', 'margin'], `"${fm.page.margin}" is not a margin: use ${margin.expected}.`);
+  if (!size.ok || !margin.ok) return { diagnostics };
+  const geometry = pageGeometry(size.value, fm.page.orientation, margin.value);
+  if ('error' in geometry) {
+    problem('SOURCE_INVALID_FIELD', ['page'], `The page is not usable: ${geometry.error}.`);
     return { diagnostics };
   }
-  const margin = parseMargin(fm.page.margin, size.width, size.height);
-  if ('error' in margin) {
-    problem('SOURCE_INVALID_FIELD', ['page', 'margin'], margin.error);
-    return { diagnostics };
-  }
-  const setup: PageSetup = { ...size, margin };
+  const setup: PageSetup = { ...geometry };
   if (fm.background !== undefined) {
     const asset = typeof fm.background === 'string' ? fm.background : fm.background.asset;
     const page = typeof fm.background === 'string' ? 1 : fm.background.page;
     const kind = assets.kind(asset);
     if (!kind) {
       // A declared asset that failed to load was reported already; only an undeclared name is news.
-      if (!(fm.assets as Record<string, unknown>)[asset]) {
+      if (!Object.hasOwn(fm.assets, asset)) {
         problem('ASSET_UNKNOWN', ['background'], `The background "${asset}" is not one of the template's assets.${suggestion(asset, Object.keys(fm.assets))}`);
       }
     } else if (kind === 'pdf') {
@@ -85,5 +80,5 @@ export function resolvePageSetup(
     } else if (kind === 'image') setup.background = { kind: 'image', asset };
     else problem('ASSET_WRONG_TYPE', ['background'], `The background "${asset}" is a ${kind}; a background is a PDF page or an image.`);
   }
-  return { setup, diagnostics };
+  return { setup, spec: { size: size.value, orientation: fm.page.orientation, margin: margin.value }, diagnostics };
 }

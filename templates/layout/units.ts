@@ -35,12 +35,3 @@ export const PAPER_SIZES_MM: Readonly<Record<string, readonly [number, number]>>
   Legal: [215.9, 355.6],
 };
 
-const LENGTH = /^\s*(-?\d+(?:\.\d+)?|-?\.\d+)\s*(mm|cm|in|pt|%)?\s*$/;
-
-/** Parses "12mm", "1.5in", "30pt", "50%", or a bare number (millimetres). */
-export function parseLength(text: string | number): Length | undefined {
-  if (typeof text === 'number') return Number.isFinite(text) ? { value: text, unit: 'mm' } : undefined;
-  const m = LENGTH.exec(text);
-  if (!m) return undefined;
-  return { value: Number(m[1]), unit: (m[2] as Unit | undefined) ?? 'mm' };
-}

@@ -1,4 +1,4 @@
-import { PAPER_SIZES_MM, PT_PER_IN, PT_PER_MM } from '../layout/units';
+import { PAPER_SIZES_MM, toPoints as lengthToPoints } from '../layout/units';
 import { didYouMean } from '../../variables/suggest';
 import type { Box, Color, Length, PageSize, Unit } from './types';
 import type { ValueType, ValueTypes } from './vocabulary';
@@ -61,21 +61,10 @@ export function readColor(raw: string): Color | undefined {
 
 function toPoints(raw: string): number | undefined {
   const length = readLength(raw);
-  if (!length) return undefined;
+  if (!length || length.unit === '%') return undefined;
   // A bare number means points here (font sizes, stroke widths), not millimetres.
   if (!/[a-z%]\s*$/i.test(raw.trim())) return length.value;
-  switch (length.unit) {
-    case 'pt':
-      return length.value;
-    case 'mm':
-      return length.value * PT_PER_MM;
-    case 'cm':
-      return length.value * 10 * PT_PER_MM;
-    case 'in':
-      return length.value * PT_PER_IN;
-    case '%':
-      return undefined;
-  }
+  return lengthToPoints(length, 0);
 }
 
 function bounds(min: number | undefined, max: number | undefined): string {

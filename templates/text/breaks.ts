@@ -15,10 +15,25 @@ export function graphemeBoundaries(text: string): number[] {
     for (let i = 0; i <= text.length; i++) bounds.push(i);
     return bounds;
   }
-  for (const { index } of segmenter.segment(text)) bounds.push(index);
+  // Intl.Segmenter grows worse than linearly on very long strings (seconds for 100,000 Arabic letters), so
+  // long text is segmented piece by piece, cut after a space that no mark or joiner follows: no grapheme
+  // cluster spans such a point.
+  let start = 0;
+  while (start < text.length) {
+    let end = text.length;
+    if (end - start > SEGMENT_CHUNK) {
+      end = start + SEGMENT_CHUNK;
+      while (end < text.length && !(text.charCodeAt(end - 1) === 0x20 && !CONTINUES.test(text[end]!))) end++;
+    }
+    for (const { index } of segmenter.segment(text.slice(start, end))) bounds.push(start + index);
+    start = end;
+  }
   bounds.push(text.length);
   return bounds;
 }
+
+const SEGMENT_CHUNK = 512;
+const CONTINUES = /[\p{M}\u200c\u200d\ufe00-\ufe0f]/u;
 
 export type BreakKind = 'none' | 'allowed' | 'hyphen' | 'mandatory';
 

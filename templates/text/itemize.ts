@@ -50,6 +50,38 @@ function ignorable(c: number): boolean {
   return (c >= 0xe0000 && c <= 0xe0fff) || IGNORABLE.test(String.fromCodePoint(c));
 }
 
+/**
+ * A "word" longer than this many characters (a pasted hash, a name without spaces typed by a robot) is
+ * shaped in chunks glued together without a break opportunity. Cutting such a word to fit a line then
+ * reshapes one chunk, not the whole rest of the word each time, which would be quadratic: a 10,000-letter
+ * word took minutes. Real words are far shorter, so their shaping (kerning, ligatures, joining) is whole.
+ */
+export const MAX_WORD_CLUSTERS = 48;
+
+function chunks(word: Omit<Piece, 'shaped' | 'width' | 'spaced'>): Piece[] {
+  const out: Piece[] = [];
+  const n = word.clusters.length - 1;
+  // `source` can differ from `text` (soft hyphens removed, mirrored brackets): keep it whole on the first chunk
+  // when the lengths differ, which keeps extraction right without guessing an alignment.
+  const aligned = word.source.length === word.text.length;
+  for (let k = 0; k < n; k += MAX_WORD_CLUSTERS) {
+    const end = Math.min(k + MAX_WORD_CLUSTERS, n);
+    const from = word.clusters[k]!;
+    const to = word.clusters[end]!;
+    const text = word.text.slice(from, to);
+    out.push(
+      makePiece({
+        ...word,
+        text,
+        source: aligned ? word.source.slice(from, to) : k === 0 ? word.source : '',
+        breakAfter: end === n ? word.breakAfter : 'none',
+        clusters: word.clusters.slice(k, end + 1).map((c) => c - from),
+      }),
+    );
+  }
+  return out;
+}
+
 export function piecesWidth(face: FontFace, shaped: Shaped, style: TextStyle, spaced: boolean): number {
   let width = (shaped.advance * style.size) / face.unitsPerEm;
   if (spaced && style.letterSpacing !== 0) for (const g of shaped.glyphs) if (g.advance !== 0) width += style.letterSpacing;
@@ -82,7 +114,8 @@ export function itemize(spans: readonly TextSpan[], roles: FontRoles, direction:
   const close = (breakAfter: BreakKind): void => {
     if (!current) return;
     current.breakAfter = breakAfter;
-    if (current.text.length > 0 || current.kind === 'newline') pieces.push(makePiece(current));
+    if (current.kind === 'word' && current.clusters.length - 1 > MAX_WORD_CLUSTERS) pieces.push(...chunks(current));
+    else if (current.text.length > 0 || current.kind === 'newline') pieces.push(makePiece(current));
     current = undefined;
   };
 

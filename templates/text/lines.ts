@@ -15,6 +15,8 @@ export interface Breaking {
   cutWords: boolean;
   /** Even a single character is wider than the box. */
   tooWide: boolean;
+  /** Breaking stopped at the caller's line limit: there is more text than lines. */
+  stopped: boolean;
 }
 
 const EPSILON = 1e-6;
@@ -38,7 +40,12 @@ export function trimTrailing(pieces: readonly Piece[]): Piece[] {
  * Greedy first-fit line breaking in logical order. With `cut` false (the tries of shrink-to-fit) a word
  * wider than the box is only reported, not cut, so no try reshapes anything.
  */
-export function breakLines(pieces: readonly Piece[], width: number, scale: number, cut: boolean): Breaking {
+/**
+ * `limit`: stop once more lines than this exist. A box can only show so many lines, and laying out the rest
+ * of an absurdly long value (a 100,000-character "name") line by line is wasted work that callers repeat at
+ * every shrink-to-fit try; `Breaking.stopped` says the text went on.
+ */
+export function breakLines(pieces: readonly Piece[], width: number, scale: number, cut: boolean, limit = Infinity): Breaking {
   const lines: LinePlan[] = [];
   let cutWords = false;
   let tooWide = false;
@@ -53,7 +60,7 @@ export function breakLines(pieces: readonly Piece[], width: number, scale: numbe
   };
 
   let i = 0;
-  while (pending || i < pieces.length) {
+  while ((pending || i < pieces.length) && lines.length <= limit) {
     const piece = pending ?? pieces[i++]!;
     pending = undefined;
     if (piece.kind === 'newline') {
@@ -114,9 +121,11 @@ export function breakLines(pieces: readonly Piece[], width: number, scale: numbe
     lineWidth = 0;
     breakAt = 0;
   }
+  const stopped = lines.length > limit;
+  if (stopped) return { lines, cutWords, tooWide, stopped };
   if (line.length > 0) push(line, true);
   else if (lines.length > 0) lines[lines.length - 1]!.last = true;
-  return { lines, cutWords, tooWide };
+  return { lines, cutWords, tooWide, stopped };
 }
 
 const hyphens = new WeakMap<Piece, Piece>();

@@ -24,35 +24,48 @@ interface LineMetrics {
  * Lays out the text of one box: itemize and shape once (cached per word), then break lines, shrink and
  * cut as asked, and place every glyph. Positions are in points from the box's top-left corner.
  */
+/** Lines of one box, at most: a box without a height still ends somewhere (pages are 14,400 pt at most). */
+const MAX_LINES = 2000;
+
 export function layoutParagraph(spans: readonly TextSpan[], roles: FontRoles, options: ParagraphOptions): LaidOutText {
   const { pieces, baseLevel, warnings } = itemizeCached(spans, roles, options.direction ?? 'auto');
   const lineHeight = options.lineHeight ?? DEFAULT_LINE_HEIGHT;
   const width = options.width;
+  const smallest = Math.min(...spans.filter((s) => s.text.length > 0).map((s) => s.style.size), Infinity);
+  /** How many lines could possibly be of use at a scale: more never fit, so breaking stops there. */
+  const limitAt = (scale: number): number => {
+    let limit = options.maxLines ?? MAX_LINES;
+    if (options.height !== undefined && Number.isFinite(smallest)) limit = Math.min(limit, Math.ceil(options.height / (smallest * scale * lineHeight)) + 1);
+    return Math.max(1, limit);
+  };
   const fits = (b: Breaking, scale: number): boolean =>
+    !b.stopped &&
     !b.cutWords &&
     (options.maxLines === undefined || b.lines.length <= options.maxLines) &&
     (options.height === undefined || totalHeight(b.lines, scale, lineHeight) <= options.height + EPSILON);
 
   let scale = 1;
-  if (options.fit === 'shrink' && pieces.length > 0 && !fits(breakLines(pieces, width, 1, false), 1)) {
+  if (options.fit === 'shrink' && pieces.length > 0 && !fits(breakLines(pieces, width, 1, false, limitAt(1)), 1)) {
     const largest = Math.max(...spans.filter((s) => s.text.length > 0).map((s) => s.style.size));
     let lo = Math.min(1, (options.minSize ?? DEFAULT_MIN_SIZE) / largest);
-    if (fits(breakLines(pieces, width, lo, false), lo)) {
+    if (fits(breakLines(pieces, width, lo, false, limitAt(lo)), lo)) {
       // Binary search for the largest fitting scale; line breaking is arithmetic on pre-shaped pieces.
       let hi = 1;
       for (let step = 0; step < SHRINK_STEPS; step++) {
         const mid = (lo + hi) / 2;
-        if (fits(breakLines(pieces, width, mid, false), mid)) lo = mid;
+        if (fits(breakLines(pieces, width, mid, false, limitAt(mid)), mid)) lo = mid;
         else hi = mid;
       }
     }
     scale = lo;
   }
 
-  const breaking = breakLines(pieces, width, scale, true);
+  const breaking = breakLines(pieces, width, scale, true, limitAt(scale));
   let lines = breaking.lines;
   let truncated = false;
   let tooWide = breaking.tooWide;
+  // Text past what the box could show is not laid out; the box reports an overflow instead.
+  const cutShort = breaking.stopped && options.maxLines === undefined;
   if (options.maxLines !== undefined && lines.length > Math.max(1, options.maxLines)) {
     const keep = Math.max(1, options.maxLines);
     lines = lines.slice(0, keep);
@@ -63,7 +76,7 @@ export function layoutParagraph(spans: readonly TextSpan[], roles: FontRoles, op
   }
 
   const height = totalHeight(lines, scale, lineHeight);
-  const overflow = tooWide || (options.height !== undefined && height > options.height + EPSILON);
+  const overflow = tooWide || cutShort || (options.height !== undefined && height > options.height + EPSILON);
   let top = 0;
   if (options.height !== undefined && !overflow) {
     const free = options.height - height;

@@ -184,3 +184,22 @@ describe('bind: hostile data', () => {
     expect(codes(r)).toEqual(['BIND_UNKNOWN learner.profile.__proto__']);
   });
 });
+
+describe('values too long to be a certificate field', () => {
+  it('are refused with BIND_TOO_LONG, and values at the limit pass', async () => {
+    const { bind } = await import('../../variables/bind');
+    const { catalogue } = await import('../../variables/catalogue');
+    const { MAX_LENGTH } = await import('../../variables/values');
+    const { findPersona } = await import('../../variables/personas');
+    const base = findPersona('camille-martin')!.data as Record<string, Record<string, unknown>>;
+    const max = MAX_LENGTH.string!;
+    const at = bind(catalogue, { ...base, learner: { ...base.learner, fullname: 'a'.repeat(max) } });
+    expect(at.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const over = bind(catalogue, {
+      ...base,
+      learner: { ...base.learner, fullname: 'a'.repeat(max + 1) },
+      outcomes: Array.from({ length: 5000 }, (_, i) => ({ name: `o${i}` })),
+    });
+    expect(over.diagnostics.filter((d) => d.code === 'BIND_TOO_LONG').map((d) => d.path).sort()).toEqual(['learner.fullname', 'outcomes']);
+  });
+});

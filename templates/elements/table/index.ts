@@ -24,10 +24,7 @@ interface LaidRow {
  * Elements after the table are drawn on the page where it ends.
  */
 export function drawTable(node: TableNode, ctx: LayoutContext): void {
-  if (!ctx.template.fonts.has(node.font)) {
-    ctx.report('font', 'FONT_UNKNOWN_ROLE', 'error', `There is no font role "${node.font}"; declare it under "fonts:" in the front matter.`, node.range);
-    return;
-  }
+  if (!ctx.hasRole(node.font, node.range)) return;
   const x = ctx.x(node.x);
   const width = ctx.x(node.width);
   const columns = columnWidths(node, ctx, width);

@@ -9,10 +9,7 @@ export function drawText(node: TextElement, ctx: LayoutContext): void {
   const y = ctx.y(node.y);
   const width = ctx.x(node.width);
   const height = node.height ? ctx.y(node.height) : undefined;
-  if (!ctx.template.fonts.has(node.font)) {
-    ctx.report('font', 'FONT_UNKNOWN_ROLE', 'error', `There is no font role "${node.font}"; declare it under "fonts:" in the front matter.`, node.range);
-    return;
-  }
+  if (!ctx.hasRole(node.font, node.range)) return;
   const style: TextStyle = {
     role: node.font,
     bold: false,

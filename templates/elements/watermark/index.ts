@@ -6,10 +6,7 @@ import { layoutText, paintText } from '../../layout/text';
 export function drawWatermark(node: WatermarkElement, ctx: LayoutContext): void {
   const text = node.text.trim();
   if (!text) return;
-  if (!ctx.template.fonts.has(node.font)) {
-    ctx.report('font', 'FONT_UNKNOWN_ROLE', 'error', `There is no font role "${node.font}"; declare it under "fonts:" in the front matter.`, node.range);
-    return;
-  }
+  if (!ctx.hasRole(node.font, node.range)) return;
   paintWatermark(ctx, text, { font: node.font, size: node.size, color: rgb(node.color), opacity: node.opacity, angle: node.angle, range: node.range });
 }
 

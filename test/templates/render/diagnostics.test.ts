@@ -150,3 +150,22 @@ describe('hostile templates', () => {
     }
   }, 120_000);
 });
+
+describe('pathological values render in bounded time', () => {
+  it('the longest allowed text, one endless word or 50,000 Arabic letters, into a small box', async () => {
+    const text = template('<page>\n<text x="10mm" y="10mm" width="120mm" height="40mm" fit="shrink">{{ course.summary }}</text>\n<text x="10mm" y="60mm" width="120mm" max-lines="2">{{ learner.fullname }}</text>\n</page>');
+    const compiled = await compileTemplate(text, { loadAsset });
+    const cases = [
+      { summary: 'مرحبا '.repeat(8000), fullname: 'x'.repeat(2000) },
+      { summary: 'W'.repeat(50_000), fullname: 'Zoë '.repeat(500) },
+    ];
+    for (const c of cases) {
+      const data = { ...learner, learner: { ...(learner.learner as object), fullname: c.fullname }, course: { ...(learner.course as object), summary: c.summary } };
+      const started = Date.now();
+      const r = renderDocument(compiled.template!, data);
+      expect(r.pdf).toBeDefined();
+      expect(r.diagnostics.map((d) => d.code)).toContain('LAYOUT_TEXT_OVERFLOW');
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
+  });
+});
