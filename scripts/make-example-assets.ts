@@ -96,12 +96,23 @@ function seal(): Buffer {
 function signature(): Buffer {
   const W = 360, H = 120;
   const ink: [number, number, number] = [20, 30, 70];
-  // A flourish: a sum of sines traced as a thick pen stroke.
+  // A hand-drawn-looking signature: a tall opening loop, a run of slanted, shrinking letter loops, and an
+  // underline flourish swinging back under them. Each stroke is a parametric curve traced by a round pen.
   const pts: [number, number][] = [];
-  for (let t = 0; t <= 1; t += 0.0015) {
-    const x = 20 + t * 320 + 18 * Math.sin(t * 38);
-    const y = 62 + 26 * Math.sin(t * 19) * Math.exp(-t * 1.2) + 14 * Math.cos(t * 38);
-    pts.push([x, y]);
+  const slant = 0.35;
+  const push = (x: number, y: number) => pts.push([x - slant * (y - 60), y]);
+  for (let t = 0; t <= 1; t += 0.002) {
+    const a = t * 2 * Math.PI;
+    push(60 + 22 * Math.sin(a) * (1 - 0.3 * t), 55 - 38 * Math.cos(a) * (0.6 + 0.4 * t));
+  }
+  for (let t = 0; t <= 1; t += 0.0008) {
+    const x = 70 + t * 210;
+    const loops = 7;
+    const h = 26 * (1 - 0.55 * t);
+    push(x + 9 * Math.sin(t * loops * 2 * Math.PI), 66 - h * Math.abs(Math.sin(t * loops * Math.PI)) + 6 * Math.cos(t * loops * 2 * Math.PI));
+  }
+  for (let t = 0; t <= 1; t += 0.001) {
+    push(300 - t * 270 + 20 * Math.sin(t * Math.PI), 84 + 10 * Math.sin(t * Math.PI * 1.5) - 8 * t);
   }
   return png(W, H, (x, y) => {
     let best = Infinity;
@@ -110,7 +121,7 @@ function signature(): Buffer {
       const d = (p[0] - x) ** 2 + (p[1] - y) ** 2;
       if (d < best) best = d;
     }
-    return [best < 3.2 ? 1 : 0, ink];
+    return [best < 2.6 ? 1 : 0, ink];
   });
 }
 
