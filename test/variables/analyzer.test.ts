@@ -228,6 +228,11 @@ describe('partials: PARTIAL_UNKNOWN, include and render', () => {
     expect(d!.range).toEqual({ start: { line: 2, column: 1 }, end: { line: 2, column: 24 } });
   });
 
+  it('takes an unquoted partial name as an expression, as the engine does, and checks it only when quoted', () => {
+    expect(codes('{% assign p = "signature" %}{% render p, who: teachers.first %}', { partials })).not.toContain('PARTIAL_UNKNOWN');
+    expect(codes('{% render "nope" %}', { partials })).toEqual(['PARTIAL_UNKNOWN']);
+  });
+
   it('types render arguments, with and for bindings', () => {
     expect(codes('{% render "signature", who: certificate %}', { partials })).toEqual(['UNKNOWN_PROPERTY', 'UNKNOWN_PROPERTY']);
     // The first teacher may be missing, so the partial prints a value that may be missing.

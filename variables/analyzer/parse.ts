@@ -17,7 +17,8 @@ export function analysisEngine(): Liquid {
     ownPropertyOnly: true,
     jsTruthy: false,
     greedy: true,
-    dynamicPartials: false,
+    // As the render engine: a quoted name is a partial, an unquoted one an expression that names it.
+    dynamicPartials: true,
     relativeReference: false,
     extname: '',
     cache: false,

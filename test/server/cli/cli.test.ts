@@ -59,7 +59,9 @@ describe('attest render', () => {
     expect((await attest('render', example, '--out', join(dir, 'x.pdf'))).code).toBe(2);
     expect((await attest('render', example, '--persona', 'camille-martin')).code).toBe(2);
     expect((await attest('frobnicate')).code).toBe(2);
-    expect((await attest('render', join(dir, 'missing.liquid'), '--persona', 'camille-martin', '--out', join(dir, 'x.pdf'))).code).toBe(3);
+    const missing = await attest('render', join(dir, 'missing.liquid'), '--persona', 'camille-martin', '--out', join(dir, 'x.pdf'));
+    expect(missing.code).toBe(3);
+    expect(missing.err).toContain('error SOURCE_UNREADABLE: Cannot read the template');
     expect((await attest('render', example, '--data', join(dir, 'missing.json'), '--out', join(dir, 'x.pdf'))).code).toBe(3);
     expect((await attest('render', example, '--persona', 'camille-martin', '--out', join(dir, 'no', 'such', 'dir.pdf'))).code).toBe(3);
   });
