@@ -76,8 +76,20 @@ export function renderBound(
     ...(issued && !Number.isNaN(issued.getTime()) ? { creationDate: issued } : {}),
     documentId,
   });
-  const drawn = drawDocument(parsed.document, { template, doc, specimen: options.specimen ?? false });
-  diagnostics.push(...drawn.diagnostics);
-  if (hasErrors(drawn.diagnostics)) return { diagnostics, pageCount: 0, boxes: [], data };
-  return { pdf: doc.save(), diagnostics, pageCount: drawn.pageCount, boxes: drawn.boxes, data };
+  try {
+    const drawn = drawDocument(parsed.document, { template, doc, specimen: options.specimen ?? false });
+    diagnostics.push(...drawn.diagnostics);
+    if (hasErrors(drawn.diagnostics)) return { diagnostics, pageCount: 0, boxes: [], data };
+    return { pdf: doc.save(), diagnostics, pageCount: drawn.pageCount, boxes: drawn.boxes, data };
+  } catch (e) {
+    // Fonts and images come from outside; a library failing deep inside them must not take the caller
+    // down. Every known failure has its own code; this one says the render itself broke.
+    diagnostics.push({
+      stage: 'draw',
+      code: 'RENDER_FAILED',
+      severity: 'error',
+      message: `The document could not be drawn (${e instanceof Error ? e.message : String(e)}). This is a fault in Attest, not in the template: please report it with the template and data.`,
+    });
+    return { diagnostics, pageCount: 0, boxes: [], data };
+  }
 }

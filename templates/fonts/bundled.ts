@@ -22,16 +22,60 @@ export const BUNDLED_FAMILIES: readonly { family: string; aliases: readonly stri
   { family: 'Noto Serif', aliases: [] },
   { family: 'Noto Sans Arabic', aliases: ['arabic'] },
   { family: 'Noto Sans Hebrew', aliases: ['hebrew'] },
+  { family: 'Noto Sans Devanagari', aliases: ['hindi', 'devanagari'] },
+  { family: 'Noto Sans Bengali', aliases: ['bengali'] },
+  { family: 'Noto Sans Gurmukhi', aliases: ['gurmukhi'] },
+  { family: 'Noto Sans Gujarati', aliases: ['gujarati'] },
+  { family: 'Noto Sans Tamil', aliases: ['tamil'] },
+  { family: 'Noto Sans Telugu', aliases: ['telugu'] },
+  { family: 'Noto Sans Kannada', aliases: ['kannada'] },
+  { family: 'Noto Sans Malayalam', aliases: ['malayalam'] },
+  { family: 'Noto Sans Sinhala', aliases: ['sinhala'] },
+  { family: 'Noto Sans Thai', aliases: ['thai'] },
+  { family: 'Noto Sans Lao', aliases: ['lao'] },
+  { family: 'Noto Sans Khmer', aliases: ['khmer'] },
+  { family: 'Noto Sans Myanmar', aliases: ['myanmar'] },
+  { family: 'Noto Sans Georgian', aliases: ['georgian'] },
+  { family: 'Noto Sans Armenian', aliases: ['armenian'] },
+  { family: 'Noto Sans Ethiopic', aliases: ['ethiopic', 'amharic'] },
   { family: 'Noto Sans JP', aliases: ['cjk', 'japanese'] },
+  { family: 'Noto Sans KR', aliases: ['korean'] },
+  { family: 'Noto Sans SC', aliases: ['chinese'] },
   { family: 'DejaVu Sans', aliases: ['symbols'] },
   { family: 'Noto Emoji', aliases: ['emoji'] },
 ];
 
 /**
- * Faces tried after a role's own chain, so an Arabic, Hebrew or Japanese name, a symbol or an emoji inside
- * Latin text finds a glyph. The big faces (CJK) are parsed only when a document needs them.
+ * Faces tried after a role's own chain, so a name in any widely written script, a symbol or an emoji inside
+ * Latin text finds a glyph. Faces are parsed only when a document needs them, so a Latin certificate never
+ * opens the large CJK files. Han ideographs try Japanese forms first, then Simplified Chinese for the
+ * characters the Japanese face lacks.
  */
-export const GLOBAL_FALLBACK: readonly string[] = ['Noto Sans Arabic', 'Noto Sans Hebrew', 'DejaVu Sans', 'Noto Sans JP', 'Noto Emoji'];
+export const GLOBAL_FALLBACK: readonly string[] = [
+  'Noto Sans Arabic',
+  'Noto Sans Hebrew',
+  'Noto Sans Devanagari',
+  'Noto Sans Bengali',
+  'Noto Sans Gurmukhi',
+  'Noto Sans Gujarati',
+  'Noto Sans Tamil',
+  'Noto Sans Telugu',
+  'Noto Sans Kannada',
+  'Noto Sans Malayalam',
+  'Noto Sans Sinhala',
+  'Noto Sans Thai',
+  'Noto Sans Lao',
+  'Noto Sans Khmer',
+  'Noto Sans Myanmar',
+  'Noto Sans Georgian',
+  'Noto Sans Armenian',
+  'Noto Sans Ethiopic',
+  'DejaVu Sans',
+  'Noto Sans JP',
+  'Noto Sans KR',
+  'Noto Sans SC',
+  'Noto Emoji',
+];
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
@@ -89,7 +133,25 @@ export const BUNDLED_FACES: readonly BundledFace[] = [
   ...expoFaces('Noto Serif', '@expo-google-fonts/noto-serif', 'NotoSerif', ALL, true),
   ...expoFaces('Noto Sans Arabic', '@expo-google-fonts/noto-sans-arabic', 'NotoSansArabic', ALL, false),
   ...expoFaces('Noto Sans Hebrew', '@expo-google-fonts/noto-sans-hebrew', 'NotoSansHebrew', ALL, false),
+  ...expoFaces('Noto Sans Devanagari', '@expo-google-fonts/noto-sans-devanagari', 'NotoSansDevanagari', [400, 700], false),
+  ...expoFaces('Noto Sans Bengali', '@expo-google-fonts/noto-sans-bengali', 'NotoSansBengali', [400, 700], false),
+  ...expoFaces('Noto Sans Gurmukhi', '@expo-google-fonts/noto-sans-gurmukhi', 'NotoSansGurmukhi', [400, 700], false),
+  ...expoFaces('Noto Sans Gujarati', '@expo-google-fonts/noto-sans-gujarati', 'NotoSansGujarati', [400, 700], false),
+  ...expoFaces('Noto Sans Tamil', '@expo-google-fonts/noto-sans-tamil', 'NotoSansTamil', [400, 700], false),
+  ...expoFaces('Noto Sans Telugu', '@expo-google-fonts/noto-sans-telugu', 'NotoSansTelugu', [400, 700], false),
+  ...expoFaces('Noto Sans Kannada', '@expo-google-fonts/noto-sans-kannada', 'NotoSansKannada', [400, 700], false),
+  ...expoFaces('Noto Sans Malayalam', '@expo-google-fonts/noto-sans-malayalam', 'NotoSansMalayalam', [400, 700], false),
+  ...expoFaces('Noto Sans Sinhala', '@expo-google-fonts/noto-sans-sinhala', 'NotoSansSinhala', [400, 700], false),
+  ...expoFaces('Noto Sans Thai', '@expo-google-fonts/noto-sans-thai', 'NotoSansThai', [400, 700], false),
+  ...expoFaces('Noto Sans Lao', '@expo-google-fonts/noto-sans-lao', 'NotoSansLao', [400, 700], false),
+  ...expoFaces('Noto Sans Khmer', '@expo-google-fonts/noto-sans-khmer', 'NotoSansKhmer', [400, 700], false),
+  ...expoFaces('Noto Sans Myanmar', '@expo-google-fonts/noto-sans-myanmar', 'NotoSansMyanmar', [400, 700], false),
+  ...expoFaces('Noto Sans Georgian', '@expo-google-fonts/noto-sans-georgian', 'NotoSansGeorgian', [400, 700], false),
+  ...expoFaces('Noto Sans Armenian', '@expo-google-fonts/noto-sans-armenian', 'NotoSansArmenian', [400, 700], false),
+  ...expoFaces('Noto Sans Ethiopic', '@expo-google-fonts/noto-sans-ethiopic', 'NotoSansEthiopic', [400, 700], false),
   ...expoFaces('Noto Sans JP', '@expo-google-fonts/noto-sans-jp', 'NotoSansJP', [400, 700], false),
+  ...expoFaces('Noto Sans KR', '@expo-google-fonts/noto-sans-kr', 'NotoSansKR', [400, 700], false),
+  ...expoFaces('Noto Sans SC', '@expo-google-fonts/noto-sans-sc', 'NotoSansSC', [400, 700], false),
   ...expoFaces('Noto Emoji', '@expo-google-fonts/noto-emoji', 'NotoEmoji', [400], false),
   dejavu('DejaVuSans.ttf', 400, 'normal'),
   dejavu('DejaVuSans-Oblique.ttf', 400, 'italic'),

@@ -36,15 +36,26 @@ export class PreparedFont {
     this.base = this.createSubset(baseUnicode(f, extraText));
   }
 
-  /** Advance width of a glyph in 1/1000 em, as the font's /W array declares it. */
+  /** Advance width of a glyph in 1/1000 em, as the font's /W array declares it; NaN for a broken glyph. */
   width(gid: number): number {
     let w = this.widths[gid];
     if (w === undefined) return 0;
     if (w < 0) {
-      w = this.font.font.getGlyph(gid).advanceWidth * this.scale;
+      try {
+        w = this.font.font.getGlyph(gid).advanceWidth * this.scale;
+      } catch {
+        // Real fonts ship broken glyphs (Noto Sans Sinhala's last glyph points past its glyf table): such a
+        // glyph is left out of every subset and draws as the missing-glyph box instead of failing the render.
+        w = Number.NaN;
+      }
       this.widths[gid] = w;
     }
-    return w;
+    return Number.isNaN(w) ? 0 : w;
+  }
+
+  private readable(gid: number): boolean {
+    this.width(gid);
+    return !Number.isNaN(this.widths[gid]);
   }
 
   /** The subset for a document: the base when it covers every glyph, else base + the extra glyphs (cached). */
@@ -68,7 +79,7 @@ export class PreparedFont {
   }
 
   private createSubset(unicode: Map<number, string>): FontSubset {
-    const gids = [...unicode.keys()].filter((g) => g > 0 && g < this.font.font.numGlyphs).sort((a, b) => a - b);
+    const gids = [...unicode.keys()].filter((g) => g > 0 && g < this.font.font.numGlyphs && this.readable(g)).sort((a, b) => a - b);
     const fontFile = this.kind === 'TrueType' ? encodeTrueType(this.font.font, gids) : encodeCff(this.font.font, gids);
     const widths = gids.map((g) => this.width(g));
     return new FontSubset(this, gids, unicode, fontFile, widths);

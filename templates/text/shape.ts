@@ -41,8 +41,32 @@ export function shape(face: FontFace, text: string, rtl: boolean, features = '')
   return shaped;
 }
 
+/** GPOS features: positioning only, so leaving them out still draws every letter in its shaped form. */
+const NO_POSITIONING: Record<string, boolean> = { kern: false, mark: false, mkmk: false, abvm: false, blwm: false, dist: false, curs: false };
+
+/**
+ * fontkit throws on some real fonts' positioning tables (Noto Sans Gurmukhi has a mark anchor it reads as
+ * null). A name must still be drawn: shape again without positioning, and as a last resort map characters
+ * to glyphs one by one with their plain advances.
+ */
+function layout(face: FontFace, text: string, features: string, direction: 'ltr' | 'rtl'): { glyphs: { id: number; codePoints: number[] }[]; positions: { xAdvance: number; xOffset: number; yOffset: number }[] } {
+  const requested = features ? features.split(',') : undefined;
+  try {
+    return face.font.layout(text, requested, undefined, undefined, direction);
+  } catch {
+    try {
+      const withoutPositioning: Record<string, boolean> = { ...NO_POSITIONING };
+      for (const f of requested ?? []) withoutPositioning[f] = true;
+      return face.font.layout(text, withoutPositioning as unknown as string[], undefined, undefined, direction);
+    } catch {
+      const glyphs = face.font.glyphsForString(text);
+      return { glyphs, positions: glyphs.map((g) => ({ xAdvance: g.advanceWidth, xOffset: 0, yOffset: 0 })) };
+    }
+  }
+}
+
 function shapeUncached(face: FontFace, text: string, rtl: boolean, features: string): Shaped {
-  const run = face.font.layout(text, features ? features.split(',') : undefined, undefined, undefined, rtl ? 'rtl' : 'ltr');
+  const run = layout(face, text, features, rtl ? 'rtl' : 'ltr');
   const glyphs: ShapedGlyph[] = [];
   let advance = 0;
   for (let i = 0; i < run.glyphs.length; i++) {
