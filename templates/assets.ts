@@ -12,6 +12,14 @@ export const MAX_ASSET_BYTES = 20_000_000;
 
 export type AssetKind = 'image' | 'pdf' | 'font';
 
+export interface AssetDeclaration {
+  path: string;
+  type?: AssetKind | undefined;
+  family?: string | undefined;
+  weight?: number | undefined;
+  style?: 'normal' | 'italic' | undefined;
+}
+
 /** What a caller hands in for a declared asset: its bytes, or why they could not be read. */
 export type AssetBytes = Uint8Array | { error: string } | undefined;
 export type AssetLoader = (file: string) => AssetBytes;
@@ -48,7 +56,7 @@ function assetError(code: string, message: string, range: Range | undefined, pat
 export const MAX_PDF_ASSET_PAGES = 50;
 
 export async function prepareAssets(
-  declared: Readonly<Record<string, string | { path: string; type?: AssetKind | undefined }>>,
+  declared: Readonly<Record<string, string | AssetDeclaration>>,
   load: AssetLoader,
   fonts: FontLibrary,
   locate: (path: (string | number)[]) => Range | undefined,
@@ -93,7 +101,10 @@ export async function prepareAssets(
         const prepared: ImportedPage[] = [];
         for (let i = 0; i < count; i++) prepared.push(await ImportedPage.fromPdf(got, i));
         pages.set(name, prepared);
-      } else fonts.addFace(got, { family: name });
+      } else {
+        const face: Partial<AssetDeclaration> = typeof decl === 'string' ? {} : decl;
+        fonts.addFace(got, { family: face.family ?? name, ...(face.weight ? { weight: face.weight } : {}), ...(face.style ? { style: face.style } : {}) });
+      }
       kinds.set(name, kind);
     } catch (e) {
       if (e instanceof DiagnosticError) {

@@ -21,7 +21,16 @@ const FontRoleSchema = z.union([
 
 const AssetSchema = z.union([
   z.string().min(1),
-  z.object({ path: z.string().min(1), type: z.enum(['image', 'pdf', 'font']).optional() }).strict(),
+  z
+    .object({
+      path: z.string().min(1),
+      type: z.enum(['image', 'pdf', 'font']).optional(),
+      // Fonts only: which face of which family the file is (a family may have several files).
+      family: z.string().min(1).optional(),
+      weight: z.number().int().min(100).max(900).optional(),
+      style: z.enum(['normal', 'italic']).optional(),
+    })
+    .strict(),
 ]);
 
 const LiquidText = z.string();

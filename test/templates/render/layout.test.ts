@@ -91,3 +91,18 @@ describe('pages', () => {
     expect(tight.diagnostics[0]?.message).toContain('no room');
   });
 });
+
+describe('custom font families', () => {
+  it('several font files make one family: <b> picks the bold file', async () => {
+    const dir = dirname(require.resolve('@expo-google-fonts/noto-serif/package.json'));
+    const files: Record<string, Uint8Array> = {
+      'brand.ttf': readFileSync(join(dir, '400Regular', 'NotoSerif_400Regular.ttf')),
+      'brand-bold.ttf': readFileSync(join(dir, '700Bold', 'NotoSerif_700Bold.ttf')),
+    };
+    const text = `---\nname: T\nfonts:\n  body: { family: Brand }\nassets:\n  brand: { path: brand.ttf, type: font, family: Brand }\n  brand-bold: { path: brand-bold.ttf, type: font, family: Brand, weight: 700 }\n---\n<page><text x="10mm" y="10mm" width="150mm">Plain <b>bold</b></text></page>`;
+    const { template, diagnostics } = await compileTemplate(text, { loadAsset: (f) => files[f] });
+    expect(diagnostics).toEqual([]);
+    const names = pdffonts(writeTemp(renderDocument(template!, learner).pdf!)).map((f) => f.name.replace(/^[A-Z]{6}\+/, '')).sort();
+    expect(names).toEqual(['NotoSerif-Bold', 'NotoSerif-Regular']);
+  });
+});
