@@ -106,3 +106,27 @@ describe('custom font families', () => {
     expect(names).toEqual(['NotoSerif-Bold', 'NotoSerif-Regular']);
   });
 });
+
+describe('images from the data', () => {
+  const text = `---\nname: T\n---\n<page>{% if certifier.signature %}<image x="10mm" y="10mm" width="40mm" src="{{ certifier.signature }}"/>{% endif %}</page>`;
+  const seal = readFileSync(join(dirname(require.resolve('../../../templates/files.ts')), 'examples', 'assets', 'seal.png'));
+
+  it('a signature sent as a data: URL is drawn, decoded once per distinct image', async () => {
+    const { template } = await compileTemplate(text);
+    const data = { ...learner, certifier: { ...(learner.certifier as object), signature: `data:image/png;base64,${seal.toString('base64')}` } };
+    const r = renderDocument(template!, data);
+    expect(r.diagnostics).toEqual([]);
+    const list = run('pdfimages', ['-list', writeTemp(r.pdf!)]);
+    expect(list).toMatch(/\s240\s+240\s+rgb/);
+  });
+
+  it('a corrupt one is an error at the element, not a crash', async () => {
+    const { template } = await compileTemplate(text);
+    const broken = Buffer.from(seal);
+    broken.fill(7, 30, 90);
+    const data = { ...learner, certifier: { ...(learner.certifier as object), signature: `data:image/png;base64,${broken.toString('base64')}` } };
+    const r = renderDocument(template!, data);
+    expect(r.pdf).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.range?.start.line])).toEqual([['ASSET_IMAGE_CORRUPT', 4]]);
+  });
+});
