@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/temp-dir.ts'],
     // PDF tests shell out to poppler and qpdf; two cores are shared between workers and those processes.
     pool: 'forks',
     maxWorkers: 2,
