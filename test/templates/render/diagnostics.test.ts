@@ -169,3 +169,23 @@ describe('pathological values render in bounded time', () => {
     }
   });
 });
+
+describe('the analyzer inside compile speaks in file positions', () => {
+  it('personal data in the public PDF title, at its place in the front matter', async () => {
+    const text = `---\nname: T\nmetadata:\n  title: "Certificate of {{ learner.fullname }}"\n---\n<page></page>`;
+    const { diagnostics } = await compileTemplate(text);
+    const d = diagnostics.find((x) => x.code === 'PERSONAL_DATA_IN_PUBLIC');
+    expect(d?.range?.start).toEqual({ line: 4, column: 29 });
+  });
+
+  it('an unknown variable in the body, with a fix that names the right one', async () => {
+    const text = template('<page>\n  <text x="0" y="0" width="50mm">{{ learner.fulname }}</text>\n</page>');
+    const { diagnostics, template: compiled } = await compileTemplate(text);
+    const d = diagnostics.find((x) => x.code === 'UNKNOWN_PROPERTY');
+    expect(d?.range?.start).toEqual({ line: 6, column: 45 });
+    expect(d?.fixes?.[0]?.replacement).toBe('fullname');
+    // An unknown variable is an error: the template does not compile into something that would print nothing.
+    expect(d?.severity).toBe('error');
+    expect(compiled).toBeUndefined();
+  });
+});
