@@ -21,3 +21,28 @@ describe('README.md', () => {
     expect(updateReadme(tampered)).not.toBe(tampered);
   });
 });
+
+describe('the README command examples', () => {
+  it('name sample learners and example files that exist', async () => {
+    const { findPersona } = await import('../variables/personas');
+    const { existsSync } = await import('node:fs');
+    for (const [, id] of readme.matchAll(/--persona ([\w-]+)/g)) expect(findPersona(id!), id).toBeDefined();
+    for (const [, file] of readme.matchAll(/npx attest \w+ (templates\/examples\/[\w-]+\.liquid)/g)) expect(existsSync(file!), file).toBe(true);
+  });
+});
+
+describe('the README template example', () => {
+  it('compiles and renders as shown', async () => {
+    const { compileTemplate } = await import('../templates/compile');
+    const { renderDocument } = await import('../templates/render');
+    const { EXAMPLES_DIR, readAssetFile } = await import('../templates/files');
+    const { findPersona } = await import('../variables/personas');
+    const example = /```liquid\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const compiled = await compileTemplate(example!, { loadAsset: (f) => readAssetFile(EXAMPLES_DIR, f) });
+    expect(compiled.diagnostics).toEqual([]);
+    const r = renderDocument(compiled.template!, findPersona('camille-martin')!.data);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pdf).toBeDefined();
+  });
+});
