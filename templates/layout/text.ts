@@ -1,7 +1,20 @@
 import type { Range } from '../../variables/diagnostics';
-import type { InlineNode } from '../markup';
+import type { Color, InlineNode } from '../markup';
 import { layoutParagraph, type LaidOutText, type ParagraphOptions, type TextSpan, type TextStyle } from '../text';
 import type { LayoutContext } from './context';
+
+/** The plain style a box's attributes give its text; inline markup then adds bold, italic, spans. */
+export function boxStyle(box: { font: string; size: number; color: Color; letterSpacing?: number }): TextStyle {
+  return {
+    role: box.font,
+    bold: false,
+    italic: false,
+    underline: false,
+    size: box.size,
+    color: [box.color.r, box.color.g, box.color.b],
+    letterSpacing: box.letterSpacing ?? 0,
+  };
+}
 
 /**
  * Text as the text box, table cells and the watermark share it: inline markup becomes styled spans, the

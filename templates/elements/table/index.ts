@@ -1,7 +1,7 @@
 import type { CellNode, RowNode, TableNode } from '../../markup';
 import type { LaidOutText, TextStyle } from '../../text';
 import { rgb, type LayoutContext } from '../../layout/context';
-import { inlineToSpans, layoutText, paintText } from '../../layout/text';
+import { boxStyle, inlineToSpans, layoutText, paintText } from '../../layout/text';
 import { toPoints } from '../../layout/units';
 
 interface LaidCell {
@@ -35,15 +35,7 @@ export function drawTable(node: TableNode, ctx: LayoutContext): void {
     bottom: ctx.y(node.padding.bottom),
     left: ctx.x(node.padding.left),
   };
-  const base: TextStyle = {
-    role: node.font,
-    bold: false,
-    italic: false,
-    underline: false,
-    size: node.size,
-    color: rgb(node.color),
-    letterSpacing: 0,
-  };
+  const base = boxStyle(node);
   const headerColor = node.headerColor ? rgb(node.headerColor) : base.color;
   const layRow = (row: RowNode, header: boolean): LaidRow => {
     let col = 0;

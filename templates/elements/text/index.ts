@@ -1,7 +1,6 @@
 import type { TextElement } from '../../markup';
-import type { TextStyle } from '../../text';
-import { rgb, type LayoutContext } from '../../layout/context';
-import { inlineToSpans, layoutText, paintText } from '../../layout/text';
+import type { LayoutContext } from '../../layout/context';
+import { boxStyle, inlineToSpans, layoutText, paintText } from '../../layout/text';
 
 /** `<text>`: a box of wrapped, styled text. A box without height grows with its text. */
 export function drawText(node: TextElement, ctx: LayoutContext): void {
@@ -10,16 +9,7 @@ export function drawText(node: TextElement, ctx: LayoutContext): void {
   const width = ctx.x(node.width);
   const height = node.height ? ctx.y(node.height) : undefined;
   if (!ctx.hasRole(node.font, node.range)) return;
-  const style: TextStyle = {
-    role: node.font,
-    bold: false,
-    italic: false,
-    underline: false,
-    size: node.size,
-    color: rgb(node.color),
-    letterSpacing: node.letterSpacing,
-  };
-  const spans = inlineToSpans(node.content, style);
+  const spans = inlineToSpans(node.content, boxStyle(node));
   // A name with fit="shrink" and nothing to bound it must stay on one line: that is what shrinking means.
   const maxLines = node.maxLines ?? (node.fit === 'shrink' && height === undefined ? 1 : undefined);
   const laid = layoutText(
