@@ -58,24 +58,66 @@ export class PreparedFont {
     return !Number.isNaN(this.widths[gid]);
   }
 
-  /** The subset for a document: the base when it covers every glyph, else base + the extra glyphs (cached). */
+  /**
+   * The subset for a document: the base when it covers every glyph, else the base grown by whole script
+   * groups (all of Cyrillic, all of Greek, Arabic with its presentation forms, …) for the scripts of the
+   * extra glyphs, plus any extra glyph no group holds (contextual forms, ligatures). Growing by whole groups
+   * makes every Cyrillic name share one cached subset instead of encoding a new one per name (≈ 5 ms each).
+   */
   subsetFor(used: ReadonlyMap<number, string>): FontSubset {
     let extras: number[] | undefined;
     for (const gid of used.keys()) if (gid !== 0 && !this.base.gids.has(gid)) (extras ??= []).push(gid);
     if (!extras) return this.base;
-    extras.sort((a, b) => a - b);
-    const key = extras.join(',');
+    const groups = new Set<number>();
+    for (const gid of extras) {
+      const cp = used.get(gid)?.codePointAt(0);
+      const group = cp === undefined ? -1 : scriptGroupOf(cp);
+      if (group >= 0) groups.add(group);
+    }
+    const grown = new Set<number>();
+    for (const group of groups) for (const gid of this.groupGlyphs(group).keys()) grown.add(gid);
+    let leftover = extras.filter((gid) => !grown.has(gid)).sort((a, b) => a - b);
+    // Shaped scripts (Arabic joining forms, Indic conjuncts) reach glyphs no code point maps to, different
+    // for every name. A font made for one script is small: embed it whole, once, rather than per name.
+    const whole = leftover.length > 0 && this.font.font.numGlyphs <= WHOLE_FONT_GLYPHS;
+    if (whole) leftover = [];
+    const key = whole ? 'whole' : `${[...groups].sort((a, b) => a - b).join(',')}|${leftover.join(',')}`;
     let subset = this.extended.get(key);
     if (!subset) {
       // The extra glyphs get no default text: it would be the text of whichever document came first, and
       // a document's bytes must not depend on what the process rendered before. Documents that use extra
       // glyphs always write their own ToUnicode map.
       const unicode = new Map(this.base.unicode);
-      for (const gid of extras) unicode.set(gid, '');
+      if (whole) {
+        for (let gid = 1; gid < this.font.font.numGlyphs; gid++) if (!unicode.has(gid)) unicode.set(gid, '');
+      } else {
+        for (const group of groups) for (const [gid, text] of this.groupGlyphs(group)) if (!unicode.has(gid)) unicode.set(gid, text);
+        for (const gid of leftover) unicode.set(gid, '');
+      }
       subset = this.createSubset(unicode);
       this.extended.set(key, subset);
     }
     return subset;
+  }
+
+  private readonly groups = new Map<number, Map<number, string>>();
+
+  /** Every glyph the cmap gives for a script group's code points, with its character. */
+  private groupGlyphs(group: number): Map<number, string> {
+    let glyphs = this.groups.get(group);
+    if (!glyphs) {
+      glyphs = new Map();
+      const f = this.font.font;
+      for (const [from, to] of SCRIPT_GROUPS[group]!) {
+        for (let cp = from; cp <= to; cp++) {
+          if (!f.hasGlyphForCodePoint(cp)) continue;
+          const gid = f.glyphForCodePoint(cp).id;
+          if (gid > 0 && !glyphs.has(gid)) glyphs.set(gid, String.fromCodePoint(cp));
+        }
+      }
+      this.groups.set(group, glyphs);
+    }
+    return glyphs;
   }
 
   private createSubset(unicode: Map<number, string>): FontSubset {
@@ -201,6 +243,44 @@ const BASE_RANGES: readonly [number, number][] = [
   [0x2122, 0x2122],
 ];
 const LIGATURES = ['ff', 'fi', 'fl', 'ffi', 'ffl'];
+
+/**
+ * Script groups a document's subset grows by (see PreparedFont.subsetFor). Alphabets and abjads are small
+ * enough to embed whole; CJK is not grouped (tens of thousands of glyphs): those documents get their own
+ * subset, cached by glyph set.
+ */
+const SCRIPT_GROUPS: readonly (readonly [number, number])[][] = [
+  [[0x0180, 0x024f], [0x1e00, 0x1eff], [0x0300, 0x036f]], // Latin Extended-B and Additional (Vietnamese), combining marks
+  [[0x0370, 0x03ff], [0x1f00, 0x1fff]], // Greek
+  [[0x0400, 0x052f]], // Cyrillic
+  [[0x0530, 0x058f]], // Armenian
+  [[0x0590, 0x05ff], [0xfb1d, 0xfb4f]], // Hebrew
+  [[0x0600, 0x06ff], [0x0750, 0x077f], [0xfb50, 0xfdff], [0xfe70, 0xfeff]], // Arabic with presentation forms
+  [[0x10a0, 0x10ff]], // Georgian
+  [[0x0900, 0x097f]], // Devanagari
+  [[0x0980, 0x09ff]], // Bengali
+  [[0x0a00, 0x0a7f]], // Gurmukhi
+  [[0x0a80, 0x0aff]], // Gujarati
+  [[0x0b80, 0x0bff]], // Tamil
+  [[0x0c00, 0x0c7f]], // Telugu
+  [[0x0c80, 0x0cff]], // Kannada
+  [[0x0d00, 0x0d7f]], // Malayalam
+  [[0x0d80, 0x0dff]], // Sinhala
+  [[0x0e00, 0x0e7f]], // Thai
+  [[0x0e80, 0x0eff]], // Lao
+  [[0x1000, 0x109f]], // Myanmar
+  [[0x1200, 0x139f]], // Ethiopic
+  [[0x1780, 0x17ff]], // Khmer
+  [[0x1100, 0x11ff], [0x3130, 0x318f]], // Hangul jamo (syllables are too many: not grouped)
+];
+
+/** Fonts this small are embedded whole when a document needs shaped glyphs beyond the base (see subsetFor). */
+const WHOLE_FONT_GLYPHS = 3000;
+
+function scriptGroupOf(cp: number): number {
+  for (let g = 0; g < SCRIPT_GROUPS.length; g++) for (const [from, to] of SCRIPT_GROUPS[g]!) if (cp >= from && cp <= to) return g;
+  return -1;
+}
 
 /** Glyph id → characters for the base repertoire: the cmap first (lowest code point wins), then shaping. */
 function baseUnicode(f: FontkitFont, extraText: string): Map<number, string> {

@@ -41,6 +41,37 @@ describe('font subsets', () => {
     expect(pdffonts(path)[0]).toMatchObject({ emb: true, sub: true, uni: true });
   });
 
+  it('grows the subset by whole scripts, so every Cyrillic or Greek name shares one cached subset', () => {
+    const garamond = loadFont('garamond');
+    prepareFont(garamond);
+    const spy = vi.spyOn(garamond.font, 'createSubset');
+    const names = ['Дмитрий Шостакович', 'Анастасия Кузнецова', 'Юрий Гагарин', 'Ελένη Παπαδοπούλου', 'Αλέξανδρος Νικολάου'];
+    const subsets = new Map<string, string>();
+    for (const name of names) {
+      const doc = new PdfDocument({ documentId: name });
+      doc.addPage(300, 100).content.showGlyphs(garamond, 14, 10, 50, shape(garamond, name, 14));
+      const path = writeTemp(doc.save());
+      expect(pdftotext(path).trim()).toBe(name);
+      subsets.set(name, pdffonts(path)[0]!.name);
+    }
+    // One subset for Cyrillic, one for Greek: the subsetter ran twice for five names.
+    expect(spy).toHaveBeenCalledTimes(2);
+    expect(new Set([...subsets.values()].slice(0, 3)).size).toBe(1);
+    expect(new Set([...subsets.values()].slice(3)).size).toBe(1);
+  });
+
+  it('gives pointed Hebrew words of different letters one shared subset', () => {
+    const dejavu = loadFont('hebrew');
+    prepareFont(dejavu);
+    const spy = vi.spyOn(dejavu.font, 'createSubset');
+    for (const word of ['שָׁלוֹם', 'בְּרֵאשִׁית', 'נוֹעָה']) {
+      const doc = new PdfDocument({ documentId: word });
+      doc.addPage(300, 100).content.showGlyphs(dejavu, 14, 10, 50, shape(dejavu, word, 14, 'rtl'));
+      qpdfCheck(writeTemp(doc.save()));
+    }
+    expect(spy.mock.calls.length).toBeLessThanOrEqual(1);
+  });
+
   it('keeps a template\'s static text in its own base, so documents of that template skip the subsetter', () => {
     const dejavu = loadFont('dejavu');
     const staticText = 'Сертификат об окончании';
