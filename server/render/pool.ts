@@ -1,0 +1,138 @@
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import type { Diagnostic } from '../../variables/diagnostics';
+import type { RenderAnswer, RenderRequest } from './protocol';
+
+/**
+ * Renders documents in worker threads. Templates are untrusted: liquidjs's limits are cooperative, so a
+ * render that overstays its time is stopped for real by terminating its worker (a fresh one takes its
+ * place). A bounded queue pushes back when the machine is saturated instead of growing without end.
+ */
+export interface RenderPoolOptions {
+  /** Worker threads; default: one per core. */
+  size?: number;
+  /** Hard limit for one document, from the moment a worker takes it. */
+  timeoutMs?: number;
+  /** Requests waiting for a worker before new ones are refused with RENDER_BUSY. */
+  maxQueue?: number;
+}
+
+export type RenderJob = Omit<RenderRequest, 'id'>;
+
+interface Pending {
+  request: RenderRequest;
+  resolve: (answer: RenderAnswer) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  /** A worker says so once its modules are loaded: start-up time is not counted against a document. */
+  ready: boolean;
+  job?: Pending;
+  timer?: NodeJS.Timeout;
+}
+
+const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+
+export class RenderPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+  private readonly timeoutMs: number;
+  private readonly maxQueue: number;
+
+  constructor(options: RenderPoolOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxQueue = options.maxQueue ?? 1_000;
+    const size = Math.max(1, options.size ?? availableParallelism());
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  /** Never rejects: every outcome, including a timeout or a crashed worker, is an answer with diagnostics. */
+  render(job: RenderJob): Promise<RenderAnswer> {
+    const id = this.nextId++;
+    if (this.closed) return Promise.resolve(failure(id, 'RENDER_CLOSED', 'The render service is shutting down.'));
+    if (this.queue.length >= this.maxQueue) {
+      return Promise.resolve(failure(id, 'RENDER_BUSY', 'Too many documents are waiting to be made; try again shortly.'));
+    }
+    return new Promise((resolve) => {
+      this.queue.push({ request: { ...job, id }, resolve });
+      this.dispatch();
+    });
+  }
+
+  /** Workers and waiting requests, for the health endpoint and tests. */
+  stats(): { workers: number; busy: number; queued: number } {
+    return { workers: this.slots.length, busy: this.slots.filter((s) => s.job).length, queued: this.queue.length };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.resolve(failure(p.request.id, 'RENDER_CLOSED', 'The render service is shutting down.'));
+    await Promise.all(this.slots.map((s) => this.finish(s, failure(s.job?.request.id ?? 0, 'RENDER_CLOSED', 'The render service is shutting down.'))));
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(ENTRY);
+    const slot: Slot = { worker, ready: false };
+    worker.on('message', (answer: RenderAnswer | 'ready') => {
+      if (answer === 'ready') {
+        slot.ready = true;
+        this.dispatch();
+        return;
+      }
+      if (!slot.job || slot.job.request.id !== answer.id) return;
+      const { resolve } = slot.job;
+      clearTimeout(slot.timer);
+      slot.job = undefined;
+      resolve(answer);
+      this.dispatch();
+    });
+    worker.on('error', () => this.replace(slot, 'RENDER_FAILED', 'The document could not be made: its render worker failed.'));
+    worker.on('exit', () => {
+      if (!this.closed && this.slots.includes(slot) && slot.job) this.replace(slot, 'RENDER_FAILED', 'The document could not be made: its render worker stopped.');
+    });
+    return slot;
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.job || !slot.ready) continue;
+      const next = this.queue.shift();
+      if (!next) return;
+      slot.job = next;
+      slot.timer = setTimeout(
+        () => this.replace(slot, 'RENDER_TIMEOUT', `The document took longer than ${this.timeoutMs} ms to make and was stopped; simplify the template (loops, very long tables).`),
+        this.timeoutMs,
+      );
+      slot.worker.postMessage(next.request);
+    }
+  }
+
+  /** Ends a slot's job with a failure and puts a fresh worker in its place. */
+  private replace(slot: Slot, code: string, message: string): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    const id = slot.job?.request.id ?? 0;
+    void this.finish(slot, failure(id, code, message));
+    if (!this.closed) {
+      this.slots[index] = this.spawn();
+      this.dispatch();
+    } else this.slots.splice(index, 1);
+  }
+
+  private async finish(slot: Slot, answer: RenderAnswer): Promise<void> {
+    clearTimeout(slot.timer);
+    const job = slot.job;
+    slot.job = undefined;
+    job?.resolve(answer);
+    slot.worker.removeAllListeners('exit');
+    await slot.worker.terminate();
+  }
+}
+
+function failure(id: number, code: string, message: string): RenderAnswer {
+  const d: Diagnostic = { stage: 'draw', code, severity: 'error', message };
+  return { id, pageCount: 0, diagnostics: [d] };
+}
