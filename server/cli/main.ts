@@ -4,6 +4,7 @@ import { checkCommand } from './check';
 import { examplesCommand } from './examples';
 import { schemaCommand } from './schema';
 import { CliError, EXIT } from './output';
+import { startCommand, type StartOptions } from './start';
 
 /**
  * `attest` — one program, one subcommand per operator task. Each subcommand lives in its own module and
@@ -60,10 +61,16 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
 
   program
     .command('start')
-    .description('start Attest (until the server lands: renders the bundled examples to out/)')
-    .option('-o, --out <dir>', 'output folder', 'out')
-    .action(async (opts: { out: string }) => {
-      code = await examplesCommand(opts, io);
+    .description('serve Attest: the API, the editor and the verification pages (SQLite in data/ unless DATABASE_URL says otherwise)')
+    .option('-p, --port <port>', 'port to listen on', process.env.PORT ?? '3000')
+    .option('--host <host>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
+    .option('--database <url>', 'SQLite file or postgres:// URL (default: DATABASE_URL, else data/attest.sqlite)')
+    .option('--base-url <url>', 'public address of this server, for verification links (default: where it listens)')
+    .option('--workers <n>', 'render worker threads (default: one per core)')
+    .action(async (opts: StartOptions) => {
+      const running = await startCommand(opts, io);
+      stopOnSignal(running);
+      code = EXIT.ok;
     });
 
   try {
@@ -80,6 +87,12 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
     return EXIT.internal;
   }
   return code;
+}
+
+function stopOnSignal(running: { close(): Promise<void> }): void {
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 const defaultIO = {

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Diagnostic } from '../../variables/diagnostics';
-import type { RenderAnswer, RenderRequest } from './protocol';
+import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, type RenderAnswer, type RenderRequest, type TemplatePayload } from './protocol';
 
 /**
  * Renders documents in worker threads. Templates are untrusted: liquidjs's limits are cooperative, so a
@@ -17,10 +17,20 @@ export interface RenderPoolOptions {
   maxQueue?: number;
 }
 
-export type RenderJob = Omit<RenderRequest, 'id'>;
+/** The caller always gives the template; the pool sends it only to workers that do not hold it yet. */
+export interface RenderJob {
+  kind?: RenderRequest['kind'];
+  templateKey: string;
+  template: TemplatePayload;
+  data?: unknown;
+  specimen?: boolean;
+  documentId?: string;
+}
 
 interface Pending {
   request: RenderRequest;
+  template: TemplatePayload;
+  resend: boolean;
   resolve: (answer: RenderAnswer) => void;
 }
 
@@ -30,6 +40,8 @@ interface Slot {
   ready: boolean;
   job?: Pending;
   timer?: NodeJS.Timeout;
+  /** Mirror of the worker's compiled-template cache, in its eviction order. */
+  known: string[];
 }
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
@@ -57,7 +69,8 @@ export class RenderPool {
       return Promise.resolve(failure(id, 'RENDER_BUSY', 'Too many documents are waiting to be made; try again shortly.'));
     }
     return new Promise((resolve) => {
-      this.queue.push({ request: { ...job, id }, resolve });
+      const { template, kind, ...rest } = job;
+      this.queue.push({ request: { ...rest, kind: kind ?? 'render', id }, template, resend: false, resolve });
       this.dispatch();
     });
   }
@@ -75,7 +88,7 @@ export class RenderPool {
 
   private spawn(): Slot {
     const worker = new Worker(ENTRY);
-    const slot: Slot = { worker, ready: false };
+    const slot: Slot = { worker, ready: false, known: [] };
     worker.on('message', (answer: RenderAnswer | 'ready') => {
       if (answer === 'ready') {
         slot.ready = true;
@@ -83,10 +96,14 @@ export class RenderPool {
         return;
       }
       if (!slot.job || slot.job.request.id !== answer.id) return;
-      const { resolve } = slot.job;
+      const job = slot.job;
       clearTimeout(slot.timer);
       slot.job = undefined;
-      resolve(answer);
+      if (answer.diagnostics[0]?.code === TEMPLATE_NOT_LOADED && !job.resend) {
+        // The mirror was wrong (the worker evicted it): send again, with the template this time.
+        slot.known = slot.known.filter((k) => k !== job.request.templateKey);
+        this.queue.unshift({ ...job, resend: true });
+      } else job.resolve(answer);
       this.dispatch();
     });
     worker.on('error', () => this.replace(slot, 'RENDER_FAILED', 'The document could not be made: its render worker failed.'));
@@ -106,7 +123,13 @@ export class RenderPool {
         () => this.replace(slot, 'RENDER_TIMEOUT', `The document took longer than ${this.timeoutMs} ms to make and was stopped; simplify the template (loops, very long tables).`),
         this.timeoutMs,
       );
-      slot.worker.postMessage(next.request);
+      const key = next.request.templateKey;
+      const request: RenderRequest = slot.known.includes(key) ? next.request : { ...next.request, template: next.template };
+      if (!slot.known.includes(key)) {
+        slot.known.push(key);
+        if (slot.known.length > WORKER_TEMPLATE_CACHE) slot.known.shift();
+      }
+      slot.worker.postMessage(request);
     }
   }
 

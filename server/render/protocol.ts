@@ -2,22 +2,38 @@ import type { Diagnostic } from '../../variables/diagnostics';
 
 /**
  * What the server's render workers are asked and what they answer. A template version is identified by
- * `templateKey` (its content hash): a worker compiles a version once and keeps it for the next documents.
+ * `templateKey` (its content hash): a worker compiles a version once and keeps it for the next documents,
+ * so the source and assets travel only with the first request a worker sees for that key.
  */
-export interface RenderRequest {
-  id: number;
-  templateKey: string;
+export interface TemplatePayload {
   source: string;
   /** The template's assets by the file names its front matter uses. */
   assets: Record<string, Uint8Array>;
-  data: unknown;
-  specimen: boolean;
+}
+
+export interface RenderRequest {
+  id: number;
+  /** `compile` checks a template (validation, publication) without rendering a document. */
+  kind: 'render' | 'compile';
+  templateKey: string;
+  template?: TemplatePayload;
+  data?: unknown;
+  specimen?: boolean;
   documentId?: string;
 }
+
+/** Compiled templates a worker keeps; the pool mirrors it to know what to send. */
+export const WORKER_TEMPLATE_CACHE = 32;
+
+/** A worker that lost a template (never sent, or evicted) asks for it again with this code. */
+export const TEMPLATE_NOT_LOADED = 'TEMPLATE_NOT_LOADED';
 
 export interface RenderAnswer {
   id: number;
   pdf?: Uint8Array;
   pageCount: number;
   diagnostics: Diagnostic[];
+  /** Where each element was drawn and where it is in the template (previews). */
+  boxes?: unknown[];
+  ms?: number;
 }

@@ -1,34 +1,46 @@
 import { parentPort } from 'node:worker_threads';
-import { compileTemplate, type CompiledTemplate } from '../../templates/compile';
+import { performance } from 'node:perf_hooks';
+import { compileTemplate, type CompileResult } from '../../templates/compile';
 import { renderDocument } from '../../templates/render';
-import type { Diagnostic } from '../../variables/diagnostics';
-import type { RenderAnswer, RenderRequest } from './protocol';
+import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, type RenderAnswer, type RenderRequest } from './protocol';
 
 /**
- * A render worker: compiles template versions once (kept by key, a bounded few) and renders documents.
- * It runs untrusted templates, so the pool can terminate it at any moment; it holds nothing that matters.
+ * A render worker: compiles template versions once (kept by key, the most recent few) and renders
+ * documents. It runs untrusted templates, so the pool can terminate it at any moment; it holds nothing
+ * that matters.
  */
-const compiled = new Map<string, Promise<{ template?: CompiledTemplate; diagnostics: Diagnostic[] }>>();
-const KEEP = 32;
+const compiled = new Map<string, Promise<CompileResult>>();
 
-function compile(request: RenderRequest) {
-  let entry = compiled.get(request.templateKey);
-  if (!entry) {
-    entry = compileTemplate(request.source, { loadAsset: (file) => request.assets[file] });
-    if (compiled.size >= KEEP) compiled.delete(compiled.keys().next().value!);
+function compile(request: RenderRequest): Promise<CompileResult> | undefined {
+  if (request.template) {
+    const { source, assets } = request.template;
+    const entry = compileTemplate(source, { loadAsset: (file) => assets[file] });
+    compiled.delete(request.templateKey);
+    // Same eviction order as the pool's mirror of this cache (oldest sent first).
+    if (compiled.size >= WORKER_TEMPLATE_CACHE) compiled.delete(compiled.keys().next().value!);
     compiled.set(request.templateKey, entry);
+    return entry;
   }
-  return entry;
+  return compiled.get(request.templateKey);
 }
 
 async function handle(request: RenderRequest): Promise<RenderAnswer> {
-  const result = await compile(request);
-  if (!result.template) return { id: request.id, pageCount: 0, diagnostics: result.diagnostics };
+  const started = performance.now();
+  const entry = compile(request);
+  if (!entry) return { id: request.id, pageCount: 0, diagnostics: [{ stage: 'draw', code: TEMPLATE_NOT_LOADED, severity: 'error', message: 'The template is not loaded in this worker.' }] };
+  const result = await entry;
+  if (request.kind === 'compile' || !result.template) return { id: request.id, pageCount: 0, diagnostics: result.diagnostics, ms: performance.now() - started };
   const r = renderDocument(result.template, request.data, {
-    specimen: request.specimen,
+    specimen: request.specimen ?? false,
     ...(request.documentId !== undefined ? { documentId: request.documentId } : {}),
   });
-  const answer: RenderAnswer = { id: request.id, pageCount: r.pageCount, diagnostics: [...result.template.warnings, ...r.diagnostics] };
+  const answer: RenderAnswer = {
+    id: request.id,
+    pageCount: r.pageCount,
+    diagnostics: [...result.template.warnings, ...r.diagnostics],
+    ms: performance.now() - started,
+    ...(request.specimen ? { boxes: r.boxes } : {}),
+  };
   // Sent by transfer, not copied: it must own its whole buffer (Node's Buffers often share a pooled one).
   if (r.pdf) answer.pdf = r.pdf.byteOffset === 0 && r.pdf.byteLength === r.pdf.buffer.byteLength ? r.pdf : new Uint8Array(r.pdf);
   return answer;

@@ -1,0 +1,74 @@
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { openServices } from '../services';
+import { seedDemoTenant } from '../domain/demo';
+import { listTenants } from '../domain/tenants';
+import { StorageError } from '../storage/database';
+import { createApp } from '../http/app';
+import { CliError, EXIT } from './output';
+
+export const DEFAULT_DATABASE = 'data/attest.sqlite';
+export const EDITOR_DIR = fileURLToPath(new URL('../../editor/dist/', import.meta.url));
+
+export interface StartOptions {
+  port: string;
+  host: string;
+  database?: string;
+  baseUrl?: string;
+  workers?: string;
+}
+
+/**
+ * `attest start`: migrate, make the demo tenant on a fresh database (its administrator's password and an
+ * LMS token printed this once), serve the API, the verification pages and the editor, and say where.
+ */
+export async function startCommand(opts: StartOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<{ close(): Promise<void>; url: string }> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number, not "${opts.port}".`, EXIT.usage);
+  const databaseUrl = opts.database ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE;
+  const workers = opts.workers === undefined ? undefined : Number(opts.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) throw new CliError('--workers is 1 to 64.', EXIT.usage);
+  let services: Awaited<ReturnType<typeof openServices>>;
+  const provisionalBase = opts.baseUrl ?? `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
+  try {
+    services = await openServices({ databaseUrl, baseUrl: provisionalBase, ...(workers ? { render: { size: workers } } : {}) });
+  } catch (e) {
+    if (e instanceof StorageError) throw new CliError(e.message, EXIT.io);
+    throw e;
+  }
+  if ((await listTenants(services.storage.db)).length === 0) {
+    io.out(`Preparing the demo tenant (bundled templates, certificates, sample people)…\n`);
+    const seed = await seedDemoTenant(services);
+    if (seed) {
+      io.out(
+        [
+          '',
+          'First start: a demo tenant was created. These secrets are shown once and stored only hashed:',
+          `  tenant          ${seed.tenant.slug}`,
+          `  administrator   ${seed.admin.username} / ${seed.admin.password}`,
+          `  LMS API token   ${seed.lmsToken}`,
+          `  certificates    ${seed.certificates.map((c) => `${c.name} (${c.id})`).join('\n                  ')}`,
+          '',
+        ].join('\n') + '\n',
+      );
+    }
+  }
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination({ dest: 2, sync: false }));
+  const app = createApp(services, { logger, editorDir: EDITOR_DIR });
+  const server = app.listen(port, opts.host);
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  const url = opts.baseUrl ?? `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${address.port}`;
+  services.baseUrl = url;
+  io.out(`Attest is listening on ${url}  (database ${services.storage.location}; editor ${url}/ ; API ${url}/api/v1/docs)\n`);
+  return {
+    url,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await services.close();
+    },
+  };
+}

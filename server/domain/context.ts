@@ -1,0 +1,76 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Storage } from '../storage/database';
+import type { Database } from '../storage/schema';
+import type { RenderPool } from '../render/pool';
+import { DomainError } from './errors';
+import type { Capability } from './capabilities';
+
+/**
+ * What every domain function is given: storage, the render pool and a clock (tests move time to check
+ * expiry and windows). No HTTP here: the same functions serve the API, the CLI and the tests.
+ */
+export interface Services {
+  storage: Storage;
+  pool: RenderPool;
+  now: () => Date;
+  /** The server's own address, for verification links when a tenant sets none. */
+  baseUrl: string;
+}
+
+/** Who is acting. Every domain function that changes or reveals something takes one. */
+export type Actor =
+  | { kind: 'person'; id: string; tenantId: string; name: string; /** Also the learner id a learner acts as. */ username: string; capabilities: ReadonlySet<Capability> }
+  | { kind: 'token'; id: string; tenantId: string; name: string; capabilities: ReadonlySet<Capability> }
+  | { kind: 'webhook'; tenantId: string; name: 'shop' }
+  | { kind: 'link'; tenantId: string; code: string }
+  | { kind: 'system'; tenantId: string };
+
+export function actorRef(actor: Actor): string {
+  switch (actor.kind) {
+    case 'person':
+    case 'token':
+      return `${actor.kind}:${actor.id}`;
+    case 'webhook':
+      return `webhook:${actor.name}`;
+    case 'link':
+      return `link:${actor.code}`;
+    case 'system':
+      return 'system';
+  }
+}
+
+export function can(actor: Actor, capability: Capability): boolean {
+  if (actor.kind === 'system') return true;
+  if (actor.kind === 'person' || actor.kind === 'token') return actor.capabilities.has(capability);
+  return false;
+}
+
+export function requireCapability(actor: Actor, capability: Capability): void {
+  if (!can(actor, capability)) {
+    throw new DomainError('forbidden', 'CAPABILITY_REQUIRED', `This needs the capability "${capability}".`, { details: { capability } });
+  }
+}
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export const iso = (d: Date): string => d.toISOString();
+export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
+
+export async function recordAudit(
+  db: Db,
+  entry: { tenantId: string; subjectType: string; subjectId: string; action: string; actor: Actor | string; at: string; reason?: string | null; details?: unknown },
+): Promise<void> {
+  await db
+    .insertInto('audit')
+    .values({
+      tenant_id: entry.tenantId,
+      subject_type: entry.subjectType,
+      subject_id: entry.subjectId,
+      action: entry.action,
+      actor: typeof entry.actor === 'string' ? entry.actor : actorRef(entry.actor),
+      reason: entry.reason ?? null,
+      details: entry.details === undefined ? null : JSON.stringify(entry.details),
+      at: entry.at,
+    })
+    .execute();
+}

@@ -1,0 +1,501 @@
+import { performance } from 'node:perf_hooks';
+import { bind } from '../../variables/bind';
+import { hasErrors, type Diagnostic } from '../../variables/diagnostics';
+import { can, iso, isoDay, recordAudit, requireCapability, type Actor, type Db, type Services } from './context';
+import { certificateRow, type Certificate } from './certificates';
+import { DomainError, invalid, notFound, type Problem, type Reason } from './errors';
+import { reason } from './reasons';
+import { evaluateDeliveryRules, expiryDate } from './rules';
+import { newId, newVerificationCode, normalizeCode, sha256Hex } from './secrets';
+import { getTenant, peopleHolding, type Tenant } from './tenants';
+import { getVersion, poolDiagnostics, versionContract, versionPayload, type Version } from './templates';
+import type { IssueTable } from '../storage/schema';
+
+/**
+ * Issues: a learner's document for a certificate. Requesting one applies the delivery rules, makes the
+ * PDF and records everything in one transaction; every path that hands a document out goes through
+ * `retrieveDocument`, the one place where the delivery lock, revocation and the delivery mode are enforced.
+ */
+export type IssueState = 'issued' | 'revoked' | 'expired';
+export type DeliveryChannel = 'api' | 'link' | 'staff';
+
+export interface IssueView {
+  code: string;
+  certificateId: string;
+  learnerId: string;
+  state: IssueState;
+  locked: boolean;
+  issuedOn: string;
+  expiresOn: string | null;
+  revision: number;
+  templateVersionId: string;
+  sha256: string;
+  createdAt: string;
+  renderedAt: string;
+  firstDeliveredAt: string | null;
+  firstDeliveryChannel: string | null;
+  revokedAt: string | null;
+  revokedReason: string | null;
+}
+
+export interface RequestInput {
+  certificateId: string;
+  learnerId: string;
+  /** What the LMS knows: learner, course, completion, grade, … and the template's own variables. */
+  data: Record<string, unknown>;
+  /** The LMS's access and visibility rules for this learner and certificate. */
+  available: boolean;
+  unavailableReason?: string;
+}
+
+export interface RequestResult {
+  issue: IssueView;
+  /** False when the learner already had this document: asking again never makes a second one. */
+  created: boolean;
+}
+
+function view(row: IssueTable, today: string): IssueView {
+  const state: IssueState = row.state === 'revoked' ? 'revoked' : row.expires_on && row.expires_on < today ? 'expired' : 'issued';
+  return {
+    code: row.code,
+    certificateId: row.certificate_id,
+    learnerId: row.learner_id,
+    state,
+    locked: row.locked === 1,
+    issuedOn: row.issued_on,
+    expiresOn: row.expires_on,
+    revision: row.revision,
+    templateVersionId: row.template_version_id,
+    sha256: row.pdf_sha256,
+    createdAt: row.created_at,
+    renderedAt: row.rendered_at,
+    firstDeliveredAt: row.first_delivered_at,
+    firstDeliveryChannel: row.first_delivery_channel,
+    revokedAt: row.revoked_at,
+    revokedReason: row.revoked_reason,
+  };
+}
+
+/** A person who is only a learner acts for themself: their learner id is their username. */
+function checkActsFor(actor: Actor, learnerId: string): void {
+  if (actor.kind === 'person' && !can(actor, 'issues:manage') && actor.username !== learnerId && actor.id !== learnerId) {
+    throw new DomainError('forbidden', 'OTHER_LEARNER', 'You can only ask for your own documents.');
+  }
+}
+
+const inFlight = new Map<string, Promise<RequestResult>>();
+
+export async function requestDocument(services: Services, actor: Actor, input: RequestInput): Promise<RequestResult> {
+  requireCapability(actor, 'certificate:apply');
+  checkActsFor(actor, input.learnerId);
+  if (!input.learnerId || input.learnerId.length > 200) throw invalid('LEARNER_ID_INVALID', 'learner_id is 1 to 200 characters.');
+  const db = services.storage.db;
+  const existing = await findIssue(db, actor.tenantId, input.certificateId, input.learnerId);
+  if (existing) return { issue: view(existing, isoDay(services.now())), created: false };
+  // Identical requests arriving together in this process wait for the first; across processes the
+  // unique (certificate, learner) constraint decides.
+  const key = `${actor.tenantId}:${input.certificateId}:${input.learnerId}`;
+  const pending = inFlight.get(key);
+  if (pending) return pending.then((r) => ({ ...r, created: false }));
+  const first = issueNew(services, actor, input).finally(() => inFlight.delete(key));
+  inFlight.set(key, first);
+  return first;
+}
+
+async function findIssue(db: Db, tenantId: string, certificateId: string, learnerId: string): Promise<IssueTable | undefined> {
+  return db.selectFrom('issues').selectAll().where('tenant_id', '=', tenantId).where('certificate_id', '=', certificateId).where('learner_id', '=', learnerId).executeTakeFirst();
+}
+
+/** What the server itself puts in a document's data: the issue, the organisation, the teachers and signatory. */
+async function serverData(
+  services: Services,
+  tenant: Tenant,
+  certificate: Certificate,
+  version: Version,
+  input: Record<string, unknown>,
+  issue: { code: string; issuedOn: string; expiresOn: string | null },
+): Promise<Record<string, unknown>> {
+  const db = services.storage.db;
+  const base = (tenant.settings.public_base_url ?? services.baseUrl).replace(/\/+$/, '');
+  const s = certificate.settings;
+  const data: Record<string, unknown> = { ...input };
+  data.certificate = {
+    name: certificate.name,
+    ...(s.caption !== undefined ? { caption: s.caption } : {}),
+    ...(s.credit_hours !== undefined ? { credit_hours: s.credit_hours } : {}),
+    code: issue.code,
+    issued: issue.issuedOn,
+    ...(issue.expiresOn ? { expires: issue.expiresOn } : {}),
+    verification_url: `${base}/verify/${issue.code}`,
+    version: version.number,
+  };
+  if (data.organization === undefined) data.organization = { ...tenant.settings.organization };
+  if (data.teachers === undefined) {
+    const teachers = await peopleHolding(db, tenant.id, 'certificate:printed-as-teacher');
+    if (teachers.length) data.teachers = teachers.map((p) => ({ name: p.displayName }));
+  }
+  if (data.certifier === undefined) {
+    const [signatory] = await peopleHolding(db, tenant.id, 'certificate:signing-authority');
+    if (signatory) data.certifier = { name: signatory.displayName };
+  }
+  if (s.extra) data.extra = { ...s.extra, ...(isObject(data.extra) ? data.extra : {}) };
+  return data;
+}
+
+function bindProblems(diagnostics: Diagnostic[]): Problem[] {
+  return diagnostics.filter((d) => d.severity === 'error').map((d) => ({ path: d.path ? `data.${d.path}` : 'data', code: d.code, message: d.message }));
+}
+
+async function issueNew(services: Services, actor: Actor, input: RequestInput): Promise<RequestResult> {
+  const db = services.storage.db;
+  const tenant = await getTenant(db, actor.tenantId);
+  const certificate = await certificateRow(db, actor.tenantId, input.certificateId);
+  const version = await getVersion(db, actor.tenantId, certificate.templateVersionId);
+  const contract = versionContract(version);
+  const now = services.now();
+  const today = isoDay(now);
+
+  // The data is checked first, with the server's own fields provisional: every problem at once.
+  const provisional = await serverData(services, tenant, certificate, version, input.data, { code: 'PENDING', issuedOn: today, expiresOn: null });
+  const bound = bind(contract.schema, provisional);
+  if (hasErrors(bound.diagnostics)) {
+    throw invalid('DATA_INVALID', 'The learner’s data does not fit the template’s variables.', bindProblems(bound.diagnostics));
+  }
+  const completion = (bound.data.completion ?? null) as { completed?: boolean | null; date?: string | null } | null;
+  const grade = (bound.data.grade ?? null) as { percent?: number | null } | null;
+  const course = (bound.data.course ?? null) as { timespent?: number | null } | null;
+  const reasons = evaluateDeliveryRules(tenant.settings, certificate.settings, {
+    completed: completion?.completed ?? null,
+    available: input.available,
+    ...(input.unavailableReason ? { unavailableReason: input.unavailableReason.slice(0, 200) } : {}),
+    gradePercent: typeof grade?.percent === 'number' ? grade.percent : null,
+    timeSpentSeconds: typeof course?.timespent === 'number' ? course.timespent : null,
+    today,
+  });
+  if (reasons.length) {
+    await recordRefusal(db, actor.tenantId, certificate.id, input.learnerId, reasons, iso(now));
+    throw new DomainError('refused', 'DELIVERY_REFUSED', reasons.map((r) => r.message).join(' '), { reasons });
+  }
+
+  const code = newVerificationCode();
+  const issuedOn = typeof completion?.date === 'string' ? completion.date.slice(0, 10) : today;
+  const expiresOn = expiryDate(issuedOn, certificate.settings);
+  const data = await serverData(services, tenant, certificate, version, input.data, { code, issuedOn, expiresOn });
+  const rendered = await render(services, version, data, code);
+
+  const row: IssueTable = {
+    id: newId(),
+    tenant_id: actor.tenantId,
+    certificate_id: certificate.id,
+    learner_id: input.learnerId,
+    code,
+    state: 'issued',
+    locked: tenant.settings.delivery_lock ? 1 : 0,
+    issued_on: issuedOn,
+    expires_on: expiresOn,
+    data: JSON.stringify(data),
+    template_version_id: version.id,
+    revision: 1,
+    pdf_sha256: rendered.sha256,
+    created_at: iso(now),
+    rendered_at: iso(services.now()),
+    first_delivered_at: null,
+    first_delivery_channel: null,
+    revoked_at: null,
+    revoked_reason: null,
+  };
+  const created = await db.transaction().execute(async (trx) => {
+    const result = await trx.insertInto('issues').values(row).onConflict((oc) => oc.columns(['certificate_id', 'learner_id']).doNothing()).executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+    await trx.insertInto('documents').values({ issue_id: row.id, revision: 1, template_version_id: version.id, pdf: rendered.pdf, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: row.rendered_at }).execute();
+    const at = row.created_at;
+    const audit = (action: string, details?: unknown) => recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action, actor, at, details });
+    await audit('eligible');
+    await audit('issued', { code, issuedOn });
+    await audit('rendered', { revision: 1, sha256: rendered.sha256, templateVersion: version.number, renderMs: Math.round(rendered.ms) });
+    if (row.locked) await audit('locked', { by: 'tenant delivery lock' });
+    await trx.deleteFrom('refusals').where('certificate_id', '=', certificate.id).where('learner_id', '=', input.learnerId).execute();
+    return true;
+  });
+  if (!created) {
+    const winner = await findIssue(db, actor.tenantId, certificate.id, input.learnerId);
+    if (!winner) throw new DomainError('conflict', 'ISSUE_CONFLICT', 'The document was being issued by another request; ask again.');
+    return { issue: view(winner, today), created: false };
+  }
+  return { issue: view(row, today), created: true };
+}
+
+async function render(services: Services, version: Version, data: Record<string, unknown>, code: string): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number }> {
+  const payload = await versionPayload(services.storage.db, version);
+  const started = performance.now();
+  const answer = await services.pool.render({ templateKey: payload.key, template: { source: payload.source, assets: payload.assets }, data, documentId: code });
+  const diagnostics = poolDiagnostics(answer);
+  if (!answer.pdf || hasErrors(diagnostics)) {
+    throw new DomainError('invalid', 'DOCUMENT_NOT_MADE', 'The document could not be made from this data and template version.', { details: { diagnostics: diagnostics.filter((d) => d.severity === 'error') } });
+  }
+  return { pdf: answer.pdf, sha256: sha256Hex(answer.pdf), pageCount: answer.pageCount, ms: answer.ms ?? performance.now() - started };
+}
+
+async function recordRefusal(db: Db, tenantId: string, certificateId: string, learnerId: string, reasons: Reason[], at: string): Promise<void> {
+  const values = { tenant_id: tenantId, certificate_id: certificateId, learner_id: learnerId, reasons: JSON.stringify(reasons), at };
+  await db
+    .insertInto('refusals')
+    .values(values)
+    .onConflict((oc) => oc.columns(['certificate_id', 'learner_id']).doUpdateSet({ reasons: values.reasons, at }))
+    .execute();
+}
+
+// Reading -----------------------------------------------------------------------------------------------
+
+async function issueByCode(db: Db, tenantId: string, code: string): Promise<IssueTable> {
+  const normal = normalizeCode(code);
+  const row = normal ? await db.selectFrom('issues').selectAll().where('code', '=', normal).where('tenant_id', '=', tenantId).executeTakeFirst() : undefined;
+  if (!row) throw notFound('The document', 'ISSUE_NOT_FOUND');
+  return row;
+}
+
+/** Staff see any issue; an LMS or a learner sees the state of the documents they may ask for. */
+export async function getIssue(services: Services, actor: Actor, code: string): Promise<IssueView & { delivery: string }> {
+  if (!can(actor, 'issues:manage')) requireCapability(actor, 'certificate:apply');
+  const db = services.storage.db;
+  const row = await issueByCode(db, actor.tenantId, code);
+  checkActsFor(actor, row.learner_id);
+  const certificate = await certificateRow(db, actor.tenantId, row.certificate_id);
+  return { ...view(row, isoDay(services.now())), delivery: certificate.settings.delivery };
+}
+
+export interface IssueFilter {
+  state?: IssueState;
+  locked?: boolean;
+  learnerId?: string;
+  certificateId?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  /** The code of the last issue of the previous page. */
+  after?: string;
+}
+
+export async function listIssues(services: Services, actor: Actor, filter: IssueFilter): Promise<{ issues: IssueView[]; next: string | null }> {
+  requireCapability(actor, 'issues:manage');
+  const today = isoDay(services.now());
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+  let q = services.storage.db.selectFrom('issues').selectAll().where('tenant_id', '=', actor.tenantId);
+  if (filter.state === 'revoked') q = q.where('state', '=', 'revoked');
+  if (filter.state === 'issued') q = q.where('state', '=', 'issued').where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)]));
+  if (filter.state === 'expired') q = q.where('state', '=', 'issued').where('expires_on', '<', today);
+  if (filter.locked !== undefined) q = q.where('locked', '=', filter.locked ? 1 : 0);
+  if (filter.learnerId !== undefined) q = q.where('learner_id', '=', filter.learnerId);
+  if (filter.certificateId !== undefined) q = q.where('certificate_id', '=', filter.certificateId);
+  if (filter.from !== undefined) q = q.where('issued_on', '>=', filter.from);
+  if (filter.to !== undefined) q = q.where('issued_on', '<=', filter.to);
+  if (filter.after !== undefined) q = q.where('code', '>', filter.after);
+  const rows = await q.orderBy('code').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  return { issues: page.map((r) => view(r, today)), next: rows.length > limit ? page[page.length - 1]!.code : null };
+}
+
+export interface AuditEntry {
+  action: string;
+  actor: string;
+  at: string;
+  reason: string | null;
+  details: unknown;
+}
+
+/** The document's history: every state with its time and who caused it; expiry is the calendar's doing. */
+export async function issueAudit(services: Services, actor: Actor, code: string): Promise<AuditEntry[]> {
+  requireCapability(actor, 'issues:manage');
+  const db = services.storage.db;
+  const row = await issueByCode(db, actor.tenantId, code);
+  const entries = await db.selectFrom('audit').select(['action', 'actor', 'at', 'reason', 'details']).where('tenant_id', '=', actor.tenantId).where('subject_type', '=', 'issue').where('subject_id', '=', row.id).orderBy('id').execute();
+  const out: AuditEntry[] = entries.map((e) => ({ action: e.action, actor: e.actor, at: e.at, reason: e.reason, details: e.details === null ? null : (JSON.parse(e.details) as unknown) }));
+  if (row.expires_on && row.expires_on < isoDay(services.now())) out.push({ action: 'expired', actor: 'system', at: `${row.expires_on}T00:00:00.000Z`, reason: null, details: null });
+  return out;
+}
+
+export async function listRefusals(services: Services, actor: Actor, filter: { certificateId?: string; learnerId?: string }): Promise<{ certificateId: string; learnerId: string; reasons: Reason[]; at: string }[]> {
+  requireCapability(actor, 'issues:manage');
+  let q = services.storage.db.selectFrom('refusals').selectAll().where('tenant_id', '=', actor.tenantId);
+  if (filter.certificateId !== undefined) q = q.where('certificate_id', '=', filter.certificateId);
+  if (filter.learnerId !== undefined) q = q.where('learner_id', '=', filter.learnerId);
+  const rows = await q.orderBy('at', 'desc').limit(500).execute();
+  return rows.map((r) => ({ certificateId: r.certificate_id, learnerId: r.learner_id, reasons: JSON.parse(r.reasons) as Reason[], at: r.at }));
+}
+
+// Handing documents out ---------------------------------------------------------------------------------
+
+export interface DocumentFile {
+  pdf: Uint8Array;
+  sha256: string;
+  fileName: string;
+  disposition: 'inline' | 'attachment';
+  issue: IssueView;
+}
+
+/**
+ * The only way a document's bytes leave storage for someone to hold. Locked: 423, for everyone, on every
+ * channel (the Moodle module this replaces stored the lock and handed the file out anyway). Revoked: 410.
+ * Staff-only delivery and the retrieve-own capability decide between the file and only its state.
+ */
+export async function retrieveDocument(services: Services, actor: Actor, code: string, channel: DeliveryChannel): Promise<DocumentFile> {
+  const db = services.storage.db;
+  const row = await issueByCode(db, actor.tenantId, code);
+  const staff = can(actor, 'issues:manage');
+  if (actor.kind !== 'link') {
+    if (!staff) requireCapability(actor, 'certificate:apply');
+    checkActsFor(actor, row.learner_id);
+  }
+  const tenant = await getTenant(db, actor.tenantId);
+  const l = tenant.settings.locale;
+  const certificate = await certificateRow(db, actor.tenantId, row.certificate_id);
+  const withheld = (kind: 'locked' | 'gone' | 'forbidden', why: ReturnType<typeof reason>): DomainError =>
+    new DomainError(kind, why.code, why.message, { reasons: [why], details: { state: view(row, isoDay(services.now())) } });
+  if (row.state === 'revoked') throw withheld('gone', reason(l, 'DOCUMENT_REVOKED'));
+  if (row.locked) throw withheld('locked', reason(l, 'DOCUMENT_LOCKED'));
+  if (!staff) {
+    if (certificate.settings.delivery === 'staff') throw withheld('forbidden', reason(l, 'STAFF_DELIVERY_ONLY'));
+    if (actor.kind !== 'link' && !can(actor, 'certificate:retrieve-own')) throw withheld('forbidden', reason(l, 'RETRIEVE_OWN_MISSING'));
+  }
+  const doc = await db.selectFrom('documents').select(['pdf', 'sha256']).where('issue_id', '=', row.id).where('revision', '=', row.revision).executeTakeFirst();
+  if (!doc) throw notFound('The document file', 'DOCUMENT_MISSING');
+  const effective: DeliveryChannel = staff && channel === 'api' ? 'staff' : channel;
+  if (!row.first_delivered_at) {
+    const at = iso(services.now());
+    await db.transaction().execute(async (trx) => {
+      const updated = await trx.updateTable('issues').set({ first_delivered_at: at, first_delivery_channel: effective }).where('id', '=', row.id).where('first_delivered_at', 'is', null).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) > 0) await recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action: 'delivered', actor, at, details: { channel: effective } });
+    });
+    row.first_delivered_at = at;
+    row.first_delivery_channel = effective;
+  }
+  return {
+    pdf: new Uint8Array(doc.pdf),
+    sha256: doc.sha256,
+    fileName: `${certificate.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim().slice(0, 80) || 'certificate'} ${row.code}.pdf`,
+    disposition: certificate.settings.delivery === 'inline' ? 'inline' : 'attachment',
+    issue: view(row, isoDay(services.now())),
+  };
+}
+
+/**
+ * A specimen of a real issue (its data with another template version, say) shows what the document says:
+ * it is withheld exactly like the document itself.
+ */
+export async function issueDataForPreview(services: Services, actor: Actor, code: string): Promise<Record<string, unknown>> {
+  requireCapability(actor, 'templates:preview');
+  const db = services.storage.db;
+  const row = await issueByCode(db, actor.tenantId, code);
+  const tenant = await getTenant(db, actor.tenantId);
+  const l = tenant.settings.locale;
+  const withheld = (kind: 'locked' | 'gone', why: ReturnType<typeof reason>) => new DomainError(kind, why.code, why.message, { reasons: [why] });
+  if (row.state === 'revoked') throw withheld('gone', reason(l, 'DOCUMENT_REVOKED'));
+  if (row.locked) throw withheld('locked', reason(l, 'DOCUMENT_LOCKED'));
+  return JSON.parse(row.data) as Record<string, unknown>;
+}
+
+// Changing issues ---------------------------------------------------------------------------------------
+
+export interface BatchResult {
+  code: string;
+  ok: boolean;
+  error?: { code: string; message: string };
+  issue?: IssueView;
+}
+
+/** Lock or unlock one or many documents; each code gets its own answer, one failure stops nothing else. */
+export async function setLocked(services: Services, actor: Actor, codes: string[], locked: boolean, why: string | undefined): Promise<BatchResult[]> {
+  requireCapability(actor, 'issues:unlock');
+  return applyLock(services, actor, codes, locked, why);
+}
+
+/** Also the shop's path (its webhook is verified before): the actor is recorded as the webhook. */
+export async function applyLock(services: Services, actor: Actor, codes: string[], locked: boolean, why: string | undefined): Promise<BatchResult[]> {
+  const db = services.storage.db;
+  const out: BatchResult[] = [];
+  for (const code of codes) {
+    try {
+      const at = iso(services.now());
+      const row = await db.transaction().execute(async (trx) => {
+        const r = await issueByCode(trx, actor.tenantId, code);
+        if ((r.locked === 1) !== locked) {
+          await trx.updateTable('issues').set({ locked: locked ? 1 : 0 }).where('id', '=', r.id).execute();
+          await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: locked ? 'locked' : 'unlocked', actor, at, reason: why ?? null });
+          r.locked = locked ? 1 : 0;
+        }
+        return r;
+      });
+      out.push({ code, ok: true, issue: view(row, isoDay(services.now())) });
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      out.push({ code, ok: false, error: { code: e.code, message: e.message } });
+    }
+  }
+  return out;
+}
+
+/** Locked documents of a learner (optionally for one course) — what a shop's payment unlocks. */
+export async function lockedCodesOf(db: Db, tenantId: string, learnerId: string, courseId?: string): Promise<string[]> {
+  let q = db.selectFrom('issues').innerJoin('certificates', 'certificates.id', 'issues.certificate_id').select('issues.code').where('issues.tenant_id', '=', tenantId).where('issues.learner_id', '=', learnerId).where('issues.locked', '=', 1);
+  if (courseId !== undefined) q = q.where('certificates.course_id', '=', courseId);
+  return (await q.execute()).map((r) => r.code);
+}
+
+export async function revokeIssue(services: Services, actor: Actor, code: string, why: string): Promise<IssueView> {
+  requireCapability(actor, 'issues:revoke');
+  if (!why.trim()) throw invalid('REASON_REQUIRED', 'Say why the document is revoked.');
+  const db = services.storage.db;
+  const at = iso(services.now());
+  const row = await db.transaction().execute(async (trx) => {
+    const r = await issueByCode(trx, actor.tenantId, code);
+    if (r.state === 'revoked') throw new DomainError('conflict', 'ALREADY_REVOKED', 'The document is already revoked.');
+    await trx.updateTable('issues').set({ state: 'revoked', revoked_at: at, revoked_reason: why }).where('id', '=', r.id).execute();
+    await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: 'revoked', actor, at, reason: why });
+    return { ...r, state: 'revoked', revoked_at: at, revoked_reason: why };
+  });
+  return view(row, isoDay(services.now()));
+}
+
+/**
+ * Makes the document again with the certificate's current template version (or the one given), keeping
+ * its code and issue date; the previous revision stays stored so older copies still verify as superseded.
+ */
+export async function regenerateIssue(services: Services, actor: Actor, code: string, options: { reason?: string; templateVersionId?: string } = {}): Promise<IssueView> {
+  requireCapability(actor, 'issues:regenerate');
+  const db = services.storage.db;
+  const row = await issueByCode(db, actor.tenantId, code);
+  if (row.state === 'revoked') throw new DomainError('conflict', 'ISSUE_REVOKED', 'A revoked document is not made again.');
+  const certificate = await certificateRow(db, actor.tenantId, row.certificate_id);
+  const version = await getVersion(db, actor.tenantId, options.templateVersionId ?? certificate.templateVersionId);
+  const data = JSON.parse(row.data) as Record<string, unknown>;
+  const cert = isObject(data.certificate) ? data.certificate : {};
+  data.certificate = { ...cert, version: version.number };
+  const bound = bind(versionContract(version).schema, data);
+  if (hasErrors(bound.diagnostics)) throw invalid('DATA_INVALID', 'The stored data does not fit this template version.', bindProblems(bound.diagnostics));
+  const rendered = await render(services, version, data, row.code);
+  const at = iso(services.now());
+  const updated = await db.transaction().execute(async (trx) => {
+    const current = await issueByCode(trx, actor.tenantId, code);
+    const revision = current.revision + 1;
+    await trx.insertInto('documents').values({ issue_id: row.id, revision, template_version_id: version.id, pdf: rendered.pdf, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: at }).execute();
+    await trx.updateTable('issues').set({ revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at, data: JSON.stringify(data) }).where('id', '=', row.id).execute();
+    await recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action: 'regenerated', actor, at, reason: options.reason ?? null, details: { revision, sha256: rendered.sha256, templateVersion: version.number } });
+    return { ...current, revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at };
+  });
+  return view(updated, isoDay(services.now()));
+}
+
+export async function deleteIssue(services: Services, actor: Actor, code: string, why: string | undefined): Promise<void> {
+  requireCapability(actor, 'issues:delete');
+  const db = services.storage.db;
+  const at = iso(services.now());
+  await db.transaction().execute(async (trx) => {
+    const r = await issueByCode(trx, actor.tenantId, code);
+    await trx.deleteFrom('issues').where('id', '=', r.id).execute();
+    await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: 'deleted', actor, at, reason: why ?? null, details: { code: r.code, learnerId: r.learner_id, certificateId: r.certificate_id } });
+  });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,67 @@
+import type { Reason } from './errors';
+
+type Locale = 'fr' | 'en';
+
+/**
+ * Why a document is refused or withheld: stable codes the LMS matches on, and sentences in the tenant's
+ * language that it can show the learner as they are.
+ */
+const MESSAGES = {
+  COURSE_NOT_COMPLETED: {
+    en: () => 'The course is not completed yet.',
+    fr: () => 'Le cours n’est pas encore achevé.',
+  },
+  NOT_AVAILABLE: {
+    en: (why?: string) => `This certificate is not available to the learner${why ? ` (${why})` : ''}.`,
+    fr: (why?: string) => `Ce certificat n’est pas accessible à l’apprenant${why ? ` (${why})` : ''}.`,
+  },
+  GRADE_MISSING: {
+    en: () => 'A minimum grade is required and the course grade is not known.',
+    fr: () => 'Une note minimale est exigée et la note du cours n’est pas connue.',
+  },
+  GRADE_TOO_LOW: {
+    en: (got?: string, need?: string) => `The course grade (${got} %) is below the required ${need} %.`,
+    fr: (got?: string, need?: string) => `La note du cours (${got} %) est inférieure aux ${need} % exigés.`,
+  },
+  TIME_SPENT_MISSING: {
+    en: () => 'A minimum time spent is required and the time spent in the course is not known.',
+    fr: () => 'Un temps minimal est exigé et le temps passé dans le cours n’est pas connu.',
+  },
+  TIME_SPENT_TOO_SHORT: {
+    en: (got?: string, need?: string) => `Time spent in the course (${got} min) is below the required ${need} min.`,
+    fr: (got?: string, need?: string) => `Le temps passé dans le cours (${got} min) est inférieur aux ${need} min exigées.`,
+  },
+  WINDOW_NOT_OPEN: {
+    en: (from?: string) => `Documents can be issued from ${from}.`,
+    fr: (from?: string) => `Les documents peuvent être délivrés à partir du ${from}.`,
+  },
+  WINDOW_CLOSED: {
+    en: (until?: string) => `Documents could be issued until ${until}.`,
+    fr: (until?: string) => `Les documents pouvaient être délivrés jusqu’au ${until}.`,
+  },
+  DOCUMENT_LOCKED: {
+    en: () => 'The document is issued but locked: it will be available once the lock is lifted (for example after payment).',
+    fr: () => 'Le document est délivré mais verrouillé : il sera disponible une fois le verrou levé (par exemple après paiement).',
+  },
+  DOCUMENT_REVOKED: {
+    en: () => 'The document has been revoked.',
+    fr: () => 'Le document a été révoqué.',
+  },
+  STAFF_DELIVERY_ONLY: {
+    en: () => 'This document is handed out by staff only.',
+    fr: () => 'Ce document est remis uniquement par l’équipe.',
+  },
+  RETRIEVE_OWN_MISSING: {
+    en: () => 'You may see the state of your document but not retrieve it.',
+    fr: () => 'Vous pouvez voir l’état de votre document mais pas le récupérer.',
+  },
+} as const satisfies Record<string, Record<Locale, (...args: string[]) => string>>;
+
+export type ReasonCode = keyof typeof MESSAGES;
+
+export const REASON_CODES = Object.keys(MESSAGES) as ReasonCode[];
+
+export function reason(locale: Locale, code: ReasonCode, ...args: string[]): Reason {
+  const make = MESSAGES[code][locale] as (...a: string[]) => string;
+  return { code, message: make(...args) };
+}

@@ -1,0 +1,71 @@
+import { isoDay, type Services } from './context';
+import { normalizeCode, sha256Hex } from './secrets';
+import { TenantSettings, readSettings } from './settings';
+
+/**
+ * Public verification by code: anyone holding a document (or its QR code) can check it. What it shows
+ * of the person is the tenant's choice; a locked document says only that it exists, and unknown and
+ * malformed codes look the same.
+ */
+export type VerificationStatus = 'valid' | 'revoked' | 'expired' | 'locked' | 'unknown';
+
+export interface Verification {
+  status: VerificationStatus;
+  code?: string;
+  certificate?: string;
+  organization?: string;
+  learner?: string;
+  course?: string;
+  issuedOn?: string;
+  expiresOn?: string | null;
+  revokedOn?: string;
+  revision?: number;
+  locale: 'fr' | 'en';
+}
+
+async function lookup(services: Services, code: string) {
+  const normal = normalizeCode(code);
+  if (!normal) return undefined;
+  return services.storage.db
+    .selectFrom('issues')
+    .innerJoin('tenants', 'tenants.id', 'issues.tenant_id')
+    .innerJoin('certificates', 'certificates.id', 'issues.certificate_id')
+    .select(['issues.id', 'issues.code', 'issues.state', 'issues.locked', 'issues.issued_on', 'issues.expires_on', 'issues.revoked_at', 'issues.revision', 'issues.data', 'tenants.settings', 'certificates.name as certificate'])
+    .where('issues.code', '=', normal)
+    .executeTakeFirst();
+}
+
+export async function verifyCode(services: Services, code: string): Promise<Verification> {
+  const row = await lookup(services, code);
+  if (!row) return { status: 'unknown', locale: 'en' };
+  const settings = readSettings(TenantSettings, row.settings);
+  const locale = settings.locale;
+  if (row.locked) return { status: 'locked', code: row.code, locale };
+  const status: VerificationStatus = row.state === 'revoked' ? 'revoked' : row.expires_on && row.expires_on < isoDay(services.now()) ? 'expired' : 'valid';
+  const data = JSON.parse(row.data) as { learner?: { fullname?: unknown; firstname?: unknown; lastname?: unknown }; course?: { fullname?: unknown }; organization?: { name?: unknown } };
+  const shows = settings.verification_shows;
+  const out: Verification = { status, code: row.code, certificate: row.certificate, locale, revision: row.revision };
+  if (typeof data.organization?.name === 'string') out.organization = data.organization.name;
+  if (shows.learner_name) {
+    const l = data.learner;
+    const name = typeof l?.fullname === 'string' ? l.fullname : [l?.firstname, l?.lastname].filter((x) => typeof x === 'string').join(' ');
+    if (name) out.learner = name;
+  }
+  if (shows.course && typeof data.course?.fullname === 'string') out.course = data.course.fullname;
+  if (shows.dates) {
+    out.issuedOn = row.issued_on;
+    out.expiresOn = row.expires_on;
+    if (row.revoked_at) out.revokedOn = row.revoked_at.slice(0, 10);
+  }
+  return out;
+}
+
+/** Whether an uploaded PDF is the document issued under this code: the current revision, an older one, or not. */
+export async function checkUploadedDocument(services: Services, code: string, pdf: Uint8Array): Promise<{ verification: Verification; match: 'current' | 'superseded' | 'none' }> {
+  const verification = await verifyCode(services, code);
+  const row = await lookup(services, code);
+  if (!row || verification.status === 'locked' || verification.status === 'unknown') return { verification, match: 'none' };
+  const hash = sha256Hex(pdf);
+  const doc = await services.storage.db.selectFrom('documents').select('revision').where('issue_id', '=', row.id).where('sha256', '=', hash).executeTakeFirst();
+  return { verification, match: !doc ? 'none' : doc.revision === row.revision ? 'current' : 'superseded' };
+}

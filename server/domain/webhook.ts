@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { iso, type Services } from './context';
+import { DomainError, invalid, zodProblems } from './errors';
+import { hmacHex, sameSecret } from './secrets';
+import { applyLock, lockedCodesOf, type BatchResult } from './issues';
+
+/**
+ * The shop's webhook: "this learner paid", signed with HMAC-SHA256 over `<timestamp>.<raw body>` with the
+ * tenant's webhook secret. A signature is accepted once, within five minutes of its timestamp: a captured
+ * request replayed later, or replayed at once, unlocks nothing.
+ */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export const ShopPayment = z
+  .object({
+    learner_id: z.string().min(1).max(200),
+    course_id: z.string().min(1).max(200).optional().describe('Unlock only documents of this course; all of the learner’s otherwise.'),
+    codes: z.array(z.string().max(40)).max(500).optional().describe('Unlock exactly these documents (they must be the learner’s).'),
+    reference: z.string().max(200).optional().describe('The shop’s order reference, recorded as the reason.'),
+  })
+  .strict();
+
+export function signWebhook(secret: string, timestamp: number, body: string | Uint8Array): string {
+  return `sha256=${hmacHex(secret, Buffer.concat([Buffer.from(`${timestamp}.`), Buffer.from(body)]))}`;
+}
+
+export async function receiveShopWebhook(
+  services: Services,
+  input: { tenant: string; timestamp: string | undefined; signature: string | undefined; body: Uint8Array },
+): Promise<{ unlocked: BatchResult[] }> {
+  const refused = (code: string, message: string) => new DomainError('unauthenticated', code, message);
+  const db = services.storage.db;
+  const tenant = await db.selectFrom('tenants').select(['id', 'webhook_secret']).where('slug', '=', input.tenant).executeTakeFirst();
+  if (!tenant) throw refused('WEBHOOK_SIGNATURE_INVALID', 'The webhook signature is not valid.');
+  const ts = input.timestamp && /^\d{1,12}$/.test(input.timestamp) ? Number(input.timestamp) : NaN;
+  if (!Number.isFinite(ts)) throw refused('WEBHOOK_TIMESTAMP_INVALID', 'X-Attest-Timestamp must be the Unix time of the request, in seconds.');
+  const expected = signWebhook(tenant.webhook_secret, ts, input.body);
+  if (!input.signature || !sameSecret(expected, input.signature)) throw refused('WEBHOOK_SIGNATURE_INVALID', 'The webhook signature is not valid.');
+  if (Math.abs(services.now().getTime() / 1000 - ts) > WEBHOOK_TOLERANCE_SECONDS) throw refused('WEBHOOK_TIMESTAMP_STALE', 'The webhook is too old or from the future; its timestamp must be within five minutes.');
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(input.body).toString('utf8'));
+  } catch {
+    throw invalid('BODY_NOT_JSON', 'The webhook body is not JSON.');
+  }
+  const payment = ShopPayment.safeParse(json);
+  if (!payment.success) throw invalid('WEBHOOK_BODY_INVALID', 'The webhook body is not a payment notice.', zodProblems(payment.error, 'body'));
+  // Remembered before acting: of two identical deliveries racing, one is refused by the primary key.
+  const fresh = await db
+    .insertInto('webhook_deliveries')
+    .values({ tenant_id: tenant.id, signature: expected, received_at: iso(services.now()) })
+    .onConflict((oc) => oc.columns(['tenant_id', 'signature']).doNothing())
+    .executeTakeFirst();
+  if (Number(fresh.numInsertedOrUpdatedRows ?? 0) === 0) throw new DomainError('conflict', 'WEBHOOK_REPLAYED', 'This webhook was already received.');
+  const p = payment.data;
+  const locked = await lockedCodesOf(db, tenant.id, p.learner_id, p.course_id);
+  const codes = p.codes ? locked.filter((c) => p.codes!.some((x) => x.toUpperCase() === c)) : locked;
+  const unlocked = await applyLock(services, { kind: 'webhook', tenantId: tenant.id, name: 'shop' }, codes, false, p.reference ? `payment ${p.reference}` : 'payment');
+  return { unlocked };
+}

@@ -1,0 +1,69 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { CAPABILITIES } from '../../domain/capabilities';
+import { operation, type Operation } from '../operation';
+import { openApiDocument } from '../openapi';
+import { apiDocsPage } from '../pages/api-docs';
+import { certificateOperations } from './certificates';
+import { issueOperations } from './issues';
+import { templateOperations } from './templates';
+import { tenantOperations } from './tenant';
+import { verificationOperations } from './verification';
+
+/** Every operation of the server, in the order the API document and the README list them. */
+const domainOperations: Operation[] = [...issueOperations, ...certificateOperations, ...templateOperations, ...verificationOperations, ...tenantOperations];
+
+const metaOperations: Operation[] = [
+  operation({
+    id: 'health',
+    method: 'get',
+    path: '/health',
+    absolute: true,
+    tag: 'Operations',
+    summary: 'Whether the server can serve: the database answers and the render workers are up.',
+    access: { public: true },
+    responses: { 200: z.object({ status: z.literal('ok'), database: z.string(), render: z.object({ workers: z.number(), busy: z.number(), queued: z.number() }) }), 503: z.object({ status: z.literal('unavailable'), problem: z.string() }) },
+    example: `curl "$BASE/health"`,
+    handler: async ({ services }) => {
+      try {
+        await sql`select 1`.execute(services.storage.db);
+      } catch {
+        return { status: 503, json: { status: 'unavailable', problem: 'The database does not answer.' } };
+      }
+      return { json: { status: 'ok', database: services.storage.engine, render: services.pool.stats() } };
+    },
+  }),
+  operation({
+    id: 'openapi',
+    method: 'get',
+    path: '/openapi.json',
+    tag: 'Operations',
+    summary: 'This API, as OpenAPI 3.1, generated from the schemas that validate the requests.',
+    access: { public: true },
+    responses: { 200: z.record(z.string(), z.unknown()) },
+    example: `curl "$BASE/api/v1/openapi.json"`,
+    handler: async ({ services }) => ({ json: openApiDocument(OPERATIONS, services.baseUrl) }),
+  }),
+  operation({
+    id: 'apiDocs',
+    method: 'get',
+    path: '/docs',
+    tag: 'Operations',
+    summary: 'A browsable page of the API document.',
+    access: { public: true },
+    responses: { 200: { media: 'text/html', description: 'The page.' } },
+    handler: async ({ services }) => ({ html: apiDocsPage(openApiDocument(OPERATIONS, services.baseUrl)) }),
+  }),
+  operation({
+    id: 'listCapabilities',
+    method: 'get',
+    path: '/capabilities',
+    tag: 'Operations',
+    summary: 'The capabilities roles can grant and tokens can carry.',
+    access: { public: true },
+    responses: { 200: z.array(z.object({ name: z.string(), moodle: z.string().optional(), en: z.string(), fr: z.string() })) },
+    handler: async () => ({ json: CAPABILITIES }),
+  }),
+];
+
+export const OPERATIONS: readonly Operation[] = [...domainOperations, ...metaOperations];

@@ -1,0 +1,239 @@
+import { z } from 'zod';
+import { createDownloadLink, retrieveByLink } from '../../domain/links';
+import { deleteIssue, getIssue, issueAudit, listIssues, listRefusals, regenerateIssue, requestDocument, retrieveDocument, revokeIssue, setLocked } from '../../domain/issues';
+import { API_PREFIX, operation, type Operation } from '../operation';
+import { AuditEntry, BatchResult, CodeParam, IdParam, Issue, IssueRequestResult, Refusal } from '../schemas';
+import { actorOf } from './util';
+
+const RequestBody = z
+  .object({
+    learner_id: z.string().min(1).max(200).describe('The learner’s id in the LMS; one document per learner and certificate.'),
+    available: z.boolean().describe('Whether the LMS’s access and visibility rules make the certificate available to this learner.'),
+    unavailable_reason: z.string().max(200).optional().describe('What the LMS says when it is not available (shown in the refusal).'),
+    data: z.record(z.string(), z.unknown()).describe('learner, course, completion, grade, … and the template’s own variables; checked against the template’s types.'),
+  })
+  .strict();
+
+const CodesBody = z
+  .object({ codes: z.array(z.string().min(1).max(40)).min(1).max(500), reason: z.string().max(500).optional() })
+  .strict();
+
+const documentPath = (code: string) => `${API_PREFIX}/issues/${code}/document`;
+
+export const issueOperations: Operation[] = [
+  operation({
+    id: 'requestDocument',
+    method: 'post',
+    path: '/certificates/:id/issues',
+    tag: 'Delivery',
+    summary: 'Ask for a learner’s document: checks the data, applies the delivery rules, issues and renders it, or refuses with reasons. Asking again returns the same document.',
+    access: { capability: 'certificate:apply' },
+    params: IdParam,
+    body: { json: RequestBody },
+    idempotent: true,
+    responses: { 200: IssueRequestResult, 201: IssueRequestResult },
+    example: `curl -X POST "$BASE/api/v1/certificates/$CERT/issues" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"learner_id":"42","available":true,"data":{"learner":{"firstname":"Camille","lastname":"Martin"},"course":{"fullname":"SST"},"completion":{"date":"2026-02-03"}}}'`,
+    handler: async ({ services, actor, params, body }) => {
+      const r = await requestDocument(services, actorOf(actor), {
+        certificateId: params.id,
+        learnerId: body.learner_id,
+        data: body.data,
+        available: body.available,
+        ...(body.unavailable_reason !== undefined ? { unavailableReason: body.unavailable_reason } : {}),
+      });
+      return { status: r.created ? 201 : 200, json: { ...r, document: documentPath(r.issue.code) } };
+    },
+  }),
+  operation({
+    id: 'listIssues',
+    method: 'get',
+    path: '/issues',
+    tag: 'Delivery',
+    summary: 'Issued documents, filtered by state, lock, learner, certificate and issue date; paged by code.',
+    access: { capability: 'issues:manage' },
+    query: z
+      .object({
+        state: z.enum(['issued', 'revoked', 'expired']).optional(),
+        locked: z.enum(['true', 'false']).optional(),
+        learner: z.string().max(200).optional(),
+        certificate: z.string().max(100).optional(),
+        from: z.iso.date().optional(),
+        to: z.iso.date().optional(),
+        limit: z.coerce.number().int().min(1).max(500).optional(),
+        after: z.string().max(40).optional(),
+      })
+      .strict(),
+    responses: { 200: z.object({ issues: z.array(Issue), next: z.string().nullable() }) },
+    example: `curl "$BASE/api/v1/issues?locked=true" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor, query }) => ({
+      json: await listIssues(services, actorOf(actor), {
+        ...(query.state ? { state: query.state } : {}),
+        ...(query.locked ? { locked: query.locked === 'true' } : {}),
+        ...(query.learner !== undefined ? { learnerId: query.learner } : {}),
+        ...(query.certificate !== undefined ? { certificateId: query.certificate } : {}),
+        ...(query.from ? { from: query.from } : {}),
+        ...(query.to ? { to: query.to } : {}),
+        ...(query.limit ? { limit: query.limit } : {}),
+        ...(query.after !== undefined ? { after: query.after } : {}),
+      }),
+    }),
+  }),
+  operation({
+    id: 'getIssue',
+    method: 'get',
+    path: '/issues/:code',
+    tag: 'Delivery',
+    summary: 'A document’s state: issued, revoked or expired, locked or not, delivered when and how.',
+    access: { authenticated: true, capabilities: ['issues:manage', 'certificate:apply'] },
+    params: CodeParam,
+    responses: { 200: Issue },
+    example: `curl "$BASE/api/v1/issues/$CODE" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor, params }) => ({ json: await getIssue(services, actorOf(actor), params.code) }),
+  }),
+  operation({
+    id: 'downloadDocument',
+    method: 'get',
+    path: '/issues/:code/document',
+    tag: 'Delivery',
+    summary: 'The PDF. 423 while locked, 410 when revoked, 403 when delivered by staff only or without retrieve-own.',
+    access: { authenticated: true, capabilities: ['issues:manage', 'certificate:retrieve-own'] },
+    params: CodeParam,
+    responses: { 200: { media: 'application/pdf', description: 'The document.' } },
+    example: `curl -o certificate.pdf "$BASE/api/v1/issues/$CODE/document" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor, params }) => {
+      const f = await retrieveDocument(services, actorOf(actor), params.code, 'api');
+      return { bytes: { data: f.pdf, type: 'application/pdf', fileName: f.fileName, disposition: f.disposition }, headers: { ETag: `"${f.sha256}"` } };
+    },
+  }),
+  operation({
+    id: 'createDownloadLink',
+    method: 'post',
+    path: '/issues/:code/links',
+    tag: 'Delivery',
+    summary: 'A signed link the learner can open without an account; the lock and revocation are checked when it is used.',
+    access: { authenticated: true, capabilities: ['issues:manage', 'certificate:retrieve-own'] },
+    params: CodeParam,
+    body: { json: z.object({ minutes: z.number().int().min(1).max(43_200).optional() }).strict() },
+    responses: { 201: z.object({ url: z.string(), expiresAt: z.string() }) },
+    example: `curl -X POST "$BASE/api/v1/issues/$CODE/links" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"minutes":1440}'`,
+    handler: async ({ services, actor, params, body }) => ({ status: 201, json: await createDownloadLink(services, actorOf(actor), params.code, body.minutes) }),
+  }),
+  operation({
+    id: 'downloadByLink',
+    method: 'get',
+    path: '/d/:tenant/:code',
+    absolute: true,
+    tag: 'Delivery',
+    summary: 'Opens a signed download link (423 while the document is locked).',
+    access: { public: true },
+    params: z.object({ tenant: z.string().max(63), code: z.string().max(40) }).strict(),
+    query: z.object({ expires: z.string().max(12), sig: z.string().max(128) }).strict(),
+    responses: { 200: { media: 'application/pdf', description: 'The document.' } },
+    handler: async ({ services, params, query }) => {
+      const f = await retrieveByLink(services, { tenant: params.tenant, code: params.code, expires: query.expires, sig: query.sig });
+      return { bytes: { data: f.pdf, type: 'application/pdf', fileName: f.fileName, disposition: f.disposition } };
+    },
+  }),
+  operation({
+    id: 'issueAudit',
+    method: 'get',
+    path: '/issues/:code/audit',
+    tag: 'Delivery',
+    summary: 'The audit trail of a document: every state change, who, when and why.',
+    access: { capability: 'issues:manage' },
+    params: CodeParam,
+    responses: { 200: z.array(AuditEntry) },
+    example: `curl "$BASE/api/v1/issues/$CODE/audit" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor, params }) => ({ json: await issueAudit(services, actorOf(actor), params.code) }),
+  }),
+  operation({
+    id: 'unlockIssues',
+    method: 'post',
+    path: '/issues/unlock',
+    tag: 'Delivery',
+    summary: 'Lift the delivery lock of one or many documents; each code gets its own answer.',
+    access: { capability: 'issues:unlock' },
+    body: { json: CodesBody },
+    idempotent: true,
+    responses: { 200: z.object({ results: BatchResult }) },
+    example: `curl -X POST "$BASE/api/v1/issues/unlock" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"codes":["'$CODE'"],"reason":"paid by bank transfer"}'`,
+    handler: async ({ services, actor, body }) => ({ json: { results: await setLocked(services, actorOf(actor), body.codes, false, body.reason) } }),
+  }),
+  operation({
+    id: 'lockIssues',
+    method: 'post',
+    path: '/issues/lock',
+    tag: 'Delivery',
+    summary: 'Set the delivery lock on one or many documents.',
+    access: { capability: 'issues:unlock' },
+    body: { json: CodesBody },
+    idempotent: true,
+    responses: { 200: z.object({ results: BatchResult }) },
+    example: `curl -X POST "$BASE/api/v1/issues/lock" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"codes":["'$CODE'"],"reason":"payment refunded"}'`,
+    handler: async ({ services, actor, body }) => ({ json: { results: await setLocked(services, actorOf(actor), body.codes, true, body.reason) } }),
+  }),
+  operation({
+    id: 'revokeIssue',
+    method: 'post',
+    path: '/issues/:code/revoke',
+    tag: 'Delivery',
+    summary: 'Revoke a document, with a reason; it then verifies as revoked and is no longer handed out.',
+    access: { capability: 'issues:revoke' },
+    params: CodeParam,
+    body: { json: z.object({ reason: z.string().min(1).max(500) }).strict() },
+    idempotent: true,
+    responses: { 200: Issue },
+    example: `curl -X POST "$BASE/api/v1/issues/$CODE/revoke" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"reason":"issued in error"}'`,
+    handler: async ({ services, actor, params, body }) => ({ json: await revokeIssue(services, actorOf(actor), params.code, body.reason) }),
+  }),
+  operation({
+    id: 'regenerateIssue',
+    method: 'post',
+    path: '/issues/:code/regenerate',
+    tag: 'Delivery',
+    summary: 'Make the document again (same code and issue date) with the certificate’s current template version or a given one.',
+    access: { capability: 'issues:regenerate' },
+    params: CodeParam,
+    body: { json: z.object({ reason: z.string().max(500).optional(), template_version_id: z.string().max(100).optional() }).strict() },
+    idempotent: true,
+    responses: { 200: Issue },
+    example: `curl -X POST "$BASE/api/v1/issues/$CODE/regenerate" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"reason":"typo fixed in the template"}'`,
+    handler: async ({ services, actor, params, body }) => ({
+      json: await regenerateIssue(services, actorOf(actor), params.code, {
+        ...(body.reason !== undefined ? { reason: body.reason } : {}),
+        ...(body.template_version_id !== undefined ? { templateVersionId: body.template_version_id } : {}),
+      }),
+    }),
+  }),
+  operation({
+    id: 'deleteIssue',
+    method: 'delete',
+    path: '/issues/:code',
+    tag: 'Delivery',
+    summary: 'Delete a document and its files; the audit trail keeps the record of it.',
+    access: { capability: 'issues:delete' },
+    params: CodeParam,
+    query: z.object({ reason: z.string().max(500).optional() }).strict(),
+    responses: { 204: z.undefined() },
+    example: `curl -X DELETE "$BASE/api/v1/issues/$CODE?reason=duplicate" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor, params, query }) => {
+      await deleteIssue(services, actorOf(actor), params.code, query.reason);
+      return { status: 204 };
+    },
+  }),
+  operation({
+    id: 'listRefusals',
+    method: 'get',
+    path: '/refusals',
+    tag: 'Delivery',
+    summary: 'Learners who asked and were refused, with the reasons of their last request.',
+    access: { capability: 'issues:manage' },
+    query: z.object({ certificate: z.string().max(100).optional(), learner: z.string().max(200).optional() }).strict(),
+    responses: { 200: z.array(Refusal) },
+    example: `curl "$BASE/api/v1/refusals?learner=42" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor, query }) => ({
+      json: await listRefusals(services, actorOf(actor), { ...(query.certificate !== undefined ? { certificateId: query.certificate } : {}), ...(query.learner !== undefined ? { learnerId: query.learner } : {}) }),
+    }),
+  }),
+];
+

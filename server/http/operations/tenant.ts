@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors';
+import {
+  createPerson,
+  createToken,
+  getTenant,
+  listPeople,
+  listRoles,
+  listTokens,
+  revokeToken,
+  setRoleCapabilities,
+  signIn,
+  signOut,
+  updateTenantSettings,
+  webhookSecret,
+} from '../../domain/tenants';
+import { SESSION_COOKIE } from '../cookies';
+import { operation, type Operation } from '../operation';
+import { IdParam, Me, Ok, Person, Role, Tenant, TokenInfo } from '../schemas';
+import { actorOf } from './util';
+
+export const tenantOperations: Operation[] = [
+  operation({
+    id: 'signIn',
+    method: 'post',
+    path: '/session',
+    tag: 'Session',
+    summary: 'Sign a person in: sets an httpOnly, SameSite=Strict session cookie. Rate-limited per address.',
+    access: { public: true },
+    body: { json: z.object({ tenant: z.string().min(1).max(63), username: z.string().min(1).max(100), password: z.string().min(1).max(1000) }).strict() },
+    responses: { 200: Me },
+    handler: async ({ services, body }) => {
+      const s = await signIn(services, body);
+      const tenant = await getTenant(services.storage.db, s.actor.tenantId);
+      const a = s.actor;
+      if (a.kind !== 'person') throw new DomainError('unauthenticated', 'SIGN_IN_FAILED', 'Unknown tenant, username or password.');
+      return {
+        json: { kind: 'person', id: a.id, name: a.name, tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name }, capabilities: [...a.capabilities] },
+        cookies: [{ name: SESSION_COOKIE, value: s.cookie, maxAgeSeconds: Math.round((s.expiresAt.getTime() - Date.now()) / 1000) }],
+      };
+    },
+  }),
+  operation({
+    id: 'signOut',
+    method: 'delete',
+    path: '/session',
+    tag: 'Session',
+    summary: 'End the session.',
+    access: { public: true },
+    responses: { 200: Ok },
+    handler: async ({ services, sessionCookie }) => {
+      if (sessionCookie) await signOut(services, sessionCookie);
+      return { json: { ok: true }, cookies: [{ name: SESSION_COOKIE, value: '', maxAgeSeconds: 0 }] };
+    },
+  }),
+  operation({
+    id: 'me',
+    method: 'get',
+    path: '/me',
+    tag: 'Session',
+    summary: 'Who is calling, in which tenant, with which capabilities.',
+    access: { authenticated: true, capabilities: [] },
+    responses: { 200: Me },
+    example: `curl "$BASE/api/v1/me" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor }) => {
+      const a = actorOf(actor);
+      if (a.kind !== 'person' && a.kind !== 'token') throw new DomainError('unauthenticated', 'AUTHENTICATION_REQUIRED', 'Sign in, or send an API token.');
+      const tenant = await getTenant(services.storage.db, a.tenantId);
+      return { json: { kind: a.kind, id: a.id, name: a.name, tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name }, capabilities: [...a.capabilities] } };
+    },
+  }),
+  operation({
+    id: 'getTenant',
+    method: 'get',
+    path: '/tenant',
+    tag: 'Tenant',
+    summary: 'The tenant and its settings (completion tracking, delivery lock, locale, verification page).',
+    access: { capability: 'tenant:manage' },
+    responses: { 200: Tenant },
+    example: `curl "$BASE/api/v1/tenant" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor }) => ({ json: await getTenant(services.storage.db, actorOf(actor).tenantId) }),
+  }),
+  operation({
+    id: 'updateTenantSettings',
+    method: 'patch',
+    path: '/tenant/settings',
+    tag: 'Tenant',
+    summary: 'Change tenant settings (merged with the current ones).',
+    access: { capability: 'tenant:manage' },
+    body: { json: z.record(z.string(), z.unknown()) },
+    responses: { 200: Tenant },
+    example: `curl -X PATCH "$BASE/api/v1/tenant/settings" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"delivery_lock":true}'`,
+    handler: async ({ services, actor, body }) => ({ json: await updateTenantSettings(services, actorOf(actor), body) }),
+  }),
+  operation({
+    id: 'getWebhookSecret',
+    method: 'get',
+    path: '/tenant/webhook-secret',
+    tag: 'Tenant',
+    summary: 'The secret the shop signs its webhooks with.',
+    access: { capability: 'tenant:manage' },
+    responses: { 200: z.object({ secret: z.string(), url: z.string() }) },
+    handler: async ({ services, actor }) => {
+      const a = actorOf(actor);
+      const tenant = await getTenant(services.storage.db, a.tenantId);
+      return { json: { secret: await webhookSecret(services, a), url: `${services.baseUrl.replace(/\/+$/, '')}/api/v1/webhooks/${tenant.slug}/shop` } };
+    },
+  }),
+  operation({
+    id: 'listPeople',
+    method: 'get',
+    path: '/people',
+    tag: 'Tenant',
+    summary: 'People of the tenant and their roles.',
+    access: { capability: 'tenant:manage' },
+    responses: { 200: z.array(Person) },
+    handler: async ({ services, actor }) => ({ json: await listPeople(services, actorOf(actor)) }),
+  }),
+  operation({
+    id: 'createPerson',
+    method: 'post',
+    path: '/people',
+    tag: 'Tenant',
+    summary: 'Add a person with roles (and a password to sign in to the editor).',
+    access: { capability: 'tenant:manage' },
+    body: {
+      json: z
+        .object({ username: z.string().min(1).max(100), display_name: z.string().min(1).max(200), email: z.email().max(300).optional(), password: z.string().min(12).max(1000).optional(), roles: z.array(z.string().max(63)).max(20) })
+        .strict(),
+    },
+    idempotent: true,
+    responses: { 201: Person },
+    example: `curl -X POST "$BASE/api/v1/people" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"username":"j.moreau","display_name":"Julien Moreau","roles":["teacher"]}'`,
+    handler: async ({ services, actor, body }) => ({
+      status: 201,
+      json: await createPerson(services, actorOf(actor), {
+        username: body.username,
+        displayName: body.display_name,
+        roles: body.roles,
+        ...(body.email !== undefined ? { email: body.email } : {}),
+        ...(body.password !== undefined ? { password: body.password } : {}),
+      }),
+    }),
+  }),
+  operation({
+    id: 'listRoles',
+    method: 'get',
+    path: '/roles',
+    tag: 'Tenant',
+    summary: 'Roles and the capabilities they grant.',
+    access: { capability: 'tenant:manage' },
+    responses: { 200: z.array(Role) },
+    handler: async ({ services, actor }) => ({ json: await listRoles(services, actorOf(actor)) }),
+  }),
+  operation({
+    id: 'setRole',
+    method: 'put',
+    path: '/roles/:name',
+    tag: 'Tenant',
+    summary: 'Set the capabilities a role grants (creates the role if needed).',
+    access: { capability: 'tenant:manage' },
+    params: z.object({ name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/) }).strict(),
+    body: { json: z.object({ capabilities: z.array(z.string().max(63)).max(50) }).strict() },
+    responses: { 200: Role },
+    example: `curl -X PUT "$BASE/api/v1/roles/manager" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"capabilities":["issues:manage","issues:unlock"]}'`,
+    handler: async ({ services, actor, params, body }) => ({ json: await setRoleCapabilities(services, actorOf(actor), params.name, body.capabilities) }),
+  }),
+  operation({
+    id: 'listTokens',
+    method: 'get',
+    path: '/tokens',
+    tag: 'Tenant',
+    summary: 'API tokens (never their secrets).',
+    access: { capability: 'tenant:manage' },
+    responses: { 200: z.array(TokenInfo) },
+    handler: async ({ services, actor }) => ({ json: await listTokens(services, actorOf(actor)) }),
+  }),
+  operation({
+    id: 'createToken',
+    method: 'post',
+    path: '/tokens',
+    tag: 'Tenant',
+    summary: 'Create an API token carrying a subset of your capabilities; its secret is shown once.',
+    access: { capability: 'tenant:manage' },
+    body: { json: z.object({ name: z.string().min(1).max(200), capabilities: z.array(z.string().max(63)).min(1).max(50) }).strict() },
+    responses: { 201: z.object({ token: z.string(), info: TokenInfo }) },
+    example: `curl -X POST "$BASE/api/v1/tokens" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"name":"Moodle","capabilities":["certificate:view","certificate:apply","certificate:retrieve-own"]}'`,
+    handler: async ({ services, actor, body }) => ({ status: 201, json: await createToken(services, actorOf(actor), body) }),
+  }),
+  operation({
+    id: 'revokeToken',
+    method: 'delete',
+    path: '/tokens/:id',
+    tag: 'Tenant',
+    summary: 'Revoke an API token at once.',
+    access: { capability: 'tenant:manage' },
+    params: IdParam,
+    responses: { 204: z.undefined() },
+    handler: async ({ services, actor, params }) => {
+      await revokeToken(services, actorOf(actor), params.id);
+      return { status: 204 };
+    },
+  }),
+];

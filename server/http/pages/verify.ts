@@ -1,0 +1,87 @@
+import type { Verification } from '../../domain/verification';
+
+/**
+ * The public verification page: what the QR code on every document opens. Plain HTML (no script), in the
+ * tenant's language, every value escaped; it says only what the tenant allows.
+ */
+const TEXT = {
+  fr: {
+    title: 'Vérification d’un document',
+    code: 'Code du document',
+    check: 'Vérifier',
+    valid: 'Document valide',
+    revoked: 'Document révoqué',
+    expired: 'Document expiré',
+    locked: 'Ce document existe. Ses détails ne sont pas publiés pour le moment.',
+    unknown: 'Aucun document ne porte ce code. Vérifiez la saisie.',
+    certificate: 'Certificat',
+    organization: 'Délivré par',
+    learner: 'Titulaire',
+    course: 'Formation',
+    issued: 'Date de délivrance',
+    expires: 'Date d’expiration',
+    revokedOn: 'Révoqué le',
+    revision: 'Révision',
+  },
+  en: {
+    title: 'Document verification',
+    code: 'Document code',
+    check: 'Check',
+    valid: 'Valid document',
+    revoked: 'Revoked document',
+    expired: 'Expired document',
+    locked: 'This document exists. Its details are not published for now.',
+    unknown: 'No document has this code. Check what you typed.',
+    certificate: 'Certificate',
+    organization: 'Issued by',
+    learner: 'Holder',
+    course: 'Course',
+    issued: 'Issue date',
+    expires: 'Expiry date',
+    revokedOn: 'Revoked on',
+    revision: 'Revision',
+  },
+} as const;
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function formatDate(iso: string, locale: string): string {
+  const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+}
+
+export function verificationPage(v: Verification | undefined, typed = ''): string {
+  const locale = v?.locale ?? 'fr';
+  const t = TEXT[locale];
+  const rows: [string, string | undefined][] = v
+    ? [
+        [t.certificate, v.certificate],
+        [t.organization, v.organization],
+        [t.learner, v.learner],
+        [t.course, v.course],
+        [t.issued, v.issuedOn ? formatDate(v.issuedOn, locale) : undefined],
+        [t.expires, v.expiresOn ? formatDate(v.expiresOn, locale) : undefined],
+        [t.revokedOn, v.revokedOn ? formatDate(v.revokedOn, locale) : undefined],
+        [t.code, v.code],
+      ]
+    : [];
+  const status = v ? (v.status === 'locked' ? t.locked : v.status === 'unknown' ? t.unknown : t[v.status]) : '';
+  const colour = v?.status === 'valid' ? '#1b6e3a' : v?.status === 'locked' ? '#555' : '#a11';
+  const details = v && v.status !== 'locked' && v.status !== 'unknown'
+    ? `<dl>${rows.filter(([, value]) => value).map(([k, value]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(value!)}</dd>`).join('')}</dl>`
+    : '';
+  return `<!doctype html>
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escapeHtml(t.title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}
+.status{font-size:1.25rem;font-weight:600;color:${colour};margin:1.5rem 0}dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:#555}dd{margin:0}
+form{display:flex;gap:.5rem}input{flex:1;font:inherit;padding:.4rem}button{font:inherit;padding:.4rem 1rem}</style></head>
+<body><main><h1>${escapeHtml(t.title)}</h1>
+<form method="get" action="/verify"><label for="code" style="position:absolute;left:-9999px">${escapeHtml(t.code)}</label>
+<input id="code" name="code" value="${escapeHtml(typed || v?.code || '')}" placeholder="XXXXX-XXXXX-XXXXX-XXXXX" autocomplete="off" maxlength="40" required>
+<button type="submit">${escapeHtml(t.check)}</button></form>
+${v ? `<p class="status" role="status" data-status="${v.status}">${escapeHtml(status)}</p>${details}` : ''}
+</main></body></html>`;
+}

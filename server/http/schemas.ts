@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { ALL_CAPABILITIES } from '../domain/capabilities';
+import { CertificateSettings, TenantSettings } from '../domain/settings';
+
+/** The shapes the API answers with; requests are declared next to their operations. */
+export const Capability = z.enum(ALL_CAPABILITIES as [string, ...string[]]);
+
+const Position = z.object({ line: z.number().int(), column: z.number().int() });
+export const Diagnostic = z
+  .object({
+    stage: z.string(),
+    code: z.string(),
+    severity: z.enum(['error', 'warning', 'info']),
+    message: z.string(),
+    range: z.object({ start: Position, end: Position }).optional(),
+    path: z.string().optional(),
+    fix: z.object({ title: z.string(), range: z.object({ start: Position, end: Position }), replacement: z.string() }).optional(),
+  })
+  .loose()
+  .meta({ id: 'Diagnostic' });
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable: clients match on it.'),
+      message: z.string(),
+      problems: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional().describe('Every validation problem, with its path.'),
+      reasons: z.array(z.object({ code: z.string(), message: z.string() })).optional().describe('Why a document is refused or withheld, in the tenant’s language.'),
+      details: z.record(z.string(), z.unknown()).optional(),
+      requestId: z.string(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const Issue = z
+  .object({
+    code: z.string().describe('Verification code, printed on the document.'),
+    certificateId: z.string(),
+    learnerId: z.string(),
+    state: z.enum(['issued', 'revoked', 'expired']),
+    locked: z.boolean(),
+    issuedOn: z.string().describe('Achievement date printed on the document.'),
+    expiresOn: z.string().nullable(),
+    revision: z.number().int(),
+    templateVersionId: z.string(),
+    sha256: z.string().describe('SHA-256 of the current PDF.'),
+    createdAt: z.string(),
+    renderedAt: z.string(),
+    firstDeliveredAt: z.string().nullable(),
+    firstDeliveryChannel: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    revokedReason: z.string().nullable(),
+    delivery: z.string().optional(),
+  })
+  .meta({ id: 'Issue' });
+
+export const IssueRequestResult = z.object({
+  issue: Issue,
+  created: z.boolean().describe('False when the learner already had this document.'),
+  document: z.string().describe('Where to fetch the PDF (423 while locked).'),
+});
+
+export const BatchResult = z.array(
+  z.object({ code: z.string(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).optional(), issue: Issue.optional() }),
+);
+
+export const AuditEntry = z.object({ action: z.string(), actor: z.string(), at: z.string(), reason: z.string().nullable(), details: z.unknown() });
+
+export const Refusal = z.object({ certificateId: z.string(), learnerId: z.string(), reasons: z.array(z.object({ code: z.string(), message: z.string() })), at: z.string() });
+
+const VersionSummary = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  publishedAt: z.string(),
+  publishedBy: z.string(),
+  certificates: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export const TemplateSummary = z.object({ id: z.string(), name: z.string(), updatedAt: z.string(), versions: z.array(VersionSummary) }).meta({ id: 'TemplateSummary' });
+export const Asset = z.object({ name: z.string(), sha256: z.string(), size: z.number().int(), mediaType: z.string() });
+export const TemplateDetail = TemplateSummary.extend({ source: z.string(), assets: z.array(Asset) }).meta({ id: 'Template' });
+export const Version = z
+  .object({ id: z.string(), templateId: z.string(), number: z.number().int(), source: z.string(), assets: z.record(z.string(), z.string()), contentHash: z.string(), publishedAt: z.string() })
+  .meta({ id: 'TemplateVersion' });
+
+export const Certificate = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    templateVersionId: z.string(),
+    courseId: z.string(),
+    activityId: z.string().nullable(),
+    settings: CertificateSettings,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Certificate' });
+
+export const Tenant = z.object({ id: z.string(), slug: z.string(), name: z.string(), settings: TenantSettings }).meta({ id: 'Tenant' });
+
+export const TokenInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  capabilities: z.array(Capability),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+
+export const Person = z.object({ id: z.string(), username: z.string(), displayName: z.string(), email: z.string().nullable(), roles: z.array(z.string()) });
+export const Role = z.object({ name: z.string(), capabilities: z.array(Capability) });
+
+export const Verification = z
+  .object({
+    status: z.enum(['valid', 'revoked', 'expired', 'locked', 'unknown']),
+    code: z.string().optional(),
+    certificate: z.string().optional(),
+    organization: z.string().optional(),
+    learner: z.string().optional(),
+    course: z.string().optional(),
+    issuedOn: z.string().optional(),
+    expiresOn: z.string().nullable().optional(),
+    revokedOn: z.string().optional(),
+    revision: z.number().int().optional(),
+    locale: z.enum(['fr', 'en']),
+  })
+  .meta({ id: 'Verification' });
+
+export const Me = z.object({ kind: z.enum(['person', 'token']), id: z.string(), name: z.string(), tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }), capabilities: z.array(Capability) });
+
+export const Ok = z.object({ ok: z.literal(true) });
+
+/** Path and query pieces shared by many operations. */
+export const IdParam = z.object({ id: z.string().min(1).max(100) }).strict();
+export const CodeParam = z.object({ code: z.string().min(1).max(40) }).strict();

@@ -1,0 +1,214 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables, as both engines see them. Times are ISO 8601 text (UTC), booleans 0/1, JSON as text: the
+ * same values round-trip through SQLite and PostgreSQL without per-engine conversions in the domain.
+ * Storage holds no rules: what may change, when, and who may do it is decided in server/domain.
+ */
+export interface TenantTable {
+  id: string;
+  slug: string;
+  name: string;
+  /** JSON: TenantSettings (server/domain/tenants.ts). */
+  settings: string;
+  /** Shared secret of the shop's webhook; kept in clear because an HMAC must be recomputed from it. */
+  webhook_secret: string;
+  /** Key of the tenant's signed download links. */
+  link_secret: string;
+  created_at: string;
+}
+
+export interface PersonTable {
+  id: string;
+  tenant_id: string;
+  username: string;
+  display_name: string;
+  email: string | null;
+  /** scrypt, with its parameters and salt (server/domain/secrets.ts). */
+  password_hash: string | null;
+  created_at: string;
+}
+
+export interface RoleTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** JSON array of capability names. */
+  capabilities: string;
+}
+
+export interface PersonRoleTable {
+  person_id: string;
+  role_id: string;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie's value: a leaked table opens no session. */
+  id_hash: string;
+  person_id: string;
+  tenant_id: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface TokenTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** SHA-256 of the secret part; tokens are long random strings, so a slow hash adds nothing. */
+  secret_hash: string;
+  /** JSON array: the subset of capabilities this token carries. */
+  capabilities: string;
+  created_by: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface BlobTable {
+  /** SHA-256 of the bytes: assets are stored once whatever the number of templates using them. */
+  sha256: string;
+  bytes: Uint8Array;
+  size: number;
+  media_type: string;
+  created_at: string;
+}
+
+export interface TemplateTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** The draft being edited; versions are immutable copies of it. */
+  draft_source: string;
+  /** JSON object: asset file name → blob sha256, for the draft. */
+  draft_assets: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface TemplateVersionTable {
+  id: string;
+  tenant_id: string;
+  template_id: string;
+  number: number;
+  source: string;
+  /** JSON object: asset file name → blob sha256, frozen at publication. */
+  assets: string;
+  /** SHA-256 of source and assets: the key a render worker caches a compiled version by. */
+  content_hash: string;
+  published_at: string;
+  published_by: string;
+}
+
+export interface CertificateTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  template_version_id: string;
+  /** The LMS course and activity the certificate belongs to. */
+  course_id: string;
+  activity_id: string | null;
+  /** JSON: CertificateSettings (server/domain/certificates.ts). */
+  settings: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IssueTable {
+  id: string;
+  tenant_id: string;
+  certificate_id: string;
+  learner_id: string;
+  /** Public verification code; unique across tenants because the verification page is global. */
+  code: string;
+  /** 'issued' | 'revoked'. Expired and locked are read from their own columns. */
+  state: string;
+  locked: number;
+  /** Achievement date printed on the document (YYYY-MM-DD); kept through regeneration. */
+  issued_on: string;
+  expires_on: string | null;
+  /** JSON: the data the document was made from, as sent (before binding). */
+  data: string;
+  template_version_id: string;
+  /** Current document revision (1 at issue, +1 per regeneration). */
+  revision: number;
+  pdf_sha256: string;
+  created_at: string;
+  rendered_at: string;
+  first_delivered_at: string | null;
+  first_delivery_channel: string | null;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+export interface DocumentTable {
+  issue_id: string;
+  revision: number;
+  template_version_id: string;
+  pdf: Uint8Array;
+  sha256: string;
+  size: number;
+  page_count: number;
+  render_ms: number;
+  created_at: string;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  tenant_id: string;
+  /** What the entry is about: 'issue', 'template', 'certificate', 'tenant', 'token', 'person'. */
+  subject_type: string;
+  subject_id: string;
+  action: string;
+  /** 'person:<id>', 'token:<id>', 'webhook:shop', 'system'. */
+  actor: string;
+  reason: string | null;
+  /** JSON with what changed. */
+  details: string | null;
+  at: string;
+}
+
+export interface RefusalTable {
+  tenant_id: string;
+  certificate_id: string;
+  learner_id: string;
+  /** JSON array of reasons (code + message in the tenant's language). */
+  reasons: string;
+  at: string;
+}
+
+export interface IdempotencyTable {
+  tenant_id: string;
+  key: string;
+  /** SHA-256 of method, path and body: the same key with another request is refused. */
+  fingerprint: string;
+  status: number | null;
+  response: string | null;
+  created_at: string;
+}
+
+export interface WebhookDeliveryTable {
+  tenant_id: string;
+  signature: string;
+  received_at: string;
+}
+
+export interface Database {
+  tenants: TenantTable;
+  people: PersonTable;
+  roles: RoleTable;
+  person_roles: PersonRoleTable;
+  sessions: SessionTable;
+  tokens: TokenTable;
+  blobs: BlobTable;
+  templates: TemplateTable;
+  template_versions: TemplateVersionTable;
+  certificates: CertificateTable;
+  issues: IssueTable;
+  documents: DocumentTable;
+  audit: AuditTable;
+  refusals: RefusalTable;
+  idempotency: IdempotencyTable;
+  webhook_deliveries: WebhookDeliveryTable;
+}
