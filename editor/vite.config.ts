@@ -16,6 +16,14 @@ export default defineConfig({
     target: 'es2022',
     // Monaco alone is a few megabytes; the warning would fire on every build and say nothing new.
     chunkSizeWarningLimit: 6000,
+    // Two pages: the source editor (index.html) and the component gallery (components.html) that the
+    // browser tests drive until the app shell hosts the components.
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        components: fileURLToPath(new URL('./components.html', import.meta.url)),
+      },
+    },
   },
   // Monaco's worker and ours are ES modules.
   worker: { format: 'es' },

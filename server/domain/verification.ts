@@ -66,6 +66,7 @@ export async function checkUploadedDocument(services: Services, code: string, pd
   const row = await lookup(services, code);
   if (!row || verification.status === 'locked' || verification.status === 'unknown') return { verification, match: 'none' };
   const hash = sha256Hex(pdf);
-  const doc = await services.storage.db.selectFrom('documents').select('revision').where('issue_id', '=', row.id).where('sha256', '=', hash).executeTakeFirst();
+  // A regeneration can give the very same bytes (same template, same data): the newest revision decides.
+  const doc = await services.storage.db.selectFrom('documents').select('revision').where('issue_id', '=', row.id).where('sha256', '=', hash).orderBy('revision', 'desc').executeTakeFirst();
   return { verification, match: !doc ? 'none' : doc.revision === row.revision ? 'current' : 'superseded' };
 }
