@@ -4,12 +4,15 @@
  * `node --import tsx scripts/write-readme.ts`; test/readme.test.ts fails when they are stale.
  */
 import { catalogueTable, placeholderTable } from '../variables/docs';
+import { capabilityIndex, webServiceIndex } from '../server/http/indexes';
 
 const demote = (markdown: string) => markdown.replace(/^## /gm, '### ');
 
 export const README_SECTIONS: Readonly<Record<string, () => string>> = {
   catalogue: () => demote(catalogueTable()),
   placeholders: () => demote(placeholderTable()),
+  capabilities: capabilityIndex,
+  webservices: webServiceIndex,
 };
 
 export function updateReadme(text: string): string {

@@ -121,7 +121,7 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     expect(now.status).toBe(200);
     expect(pdftotext(writeTemp(now.bytes))).toContain('Camille Martin');
     const audit = await call(app.base, 'GET', `/api/v1/issues/${code}/audit`, { token: admin });
-    const unlocked = list(audit.json as never).find((e) => e.action === 'unlocked');
+    const unlocked = list(audit.json as never).find((e) => String(e.action) === 'unlocked');
     expect(unlocked).toMatchObject({ actor: 'webhook:shop', reason: 'payment order-77' });
     await updateTenantSettings(services, t.admin, { delivery_lock: false });
   });

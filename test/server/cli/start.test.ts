@@ -1,0 +1,42 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startCommand } from '../../../server/cli/start';
+import { call } from '../../support/http';
+
+/** `attest start` on a fresh database: migrated, a demo tenant, secrets printed once, a server that answers. */
+describe('attest start', () => {
+  it('prepares a demo tenant once, prints its secrets once, and serves', async () => {
+    const database = join(mkdtempSync(join(tmpdir(), 'attest-start-')), 'attest.sqlite');
+    let out = '';
+    const io = { out: (s: string) => void (out += s), err: (s: string) => void (out += s) };
+    const first = await startCommand({ port: '0', host: '127.0.0.1', database, workers: '1' }, io);
+    try {
+      expect(out).toMatch(/administrator\s+admin \/ \S{12,}/);
+      const token = /LMS API token\s+(att_\S+)/.exec(out)?.[1];
+      expect(token).toBeDefined();
+      expect(out).toContain(`listening on ${first.url}`);
+      const health = await call(first.url, 'GET', '/health');
+      expect(health.json).toMatchObject({ status: 'ok', database: 'sqlite' });
+      const certs = await call(first.url, 'GET', '/api/v1/certificates', { token: token! });
+      expect((certs.json as unknown as unknown[]).length).toBe(3);
+      const password = /admin \/ (\S+)/.exec(out)![1]!;
+      const session = await call(first.url, 'POST', '/api/v1/session', { body: { tenant: 'demo', username: 'admin', password } });
+      expect(session.status).toBe(200);
+      expect(session.headers.get('set-cookie')).toMatch(/attest_session=.*HttpOnly.*SameSite=Strict/i);
+    } finally {
+      await first.close();
+    }
+    out = '';
+    const second = await startCommand({ port: '0', host: '127.0.0.1', database, workers: '1' }, io);
+    await second.close();
+    expect(out).not.toContain('administrator');
+    expect(out).toContain('listening on');
+  }, 60_000);
+
+  it('says clearly when the database cannot be reached', async () => {
+    const io = { out: () => {}, err: () => {} };
+    await expect(startCommand({ port: '0', host: '127.0.0.1', database: 'postgres://postgres@127.0.0.1:1/nowhere' }, io)).rejects.toThrow(/cannot be reached/);
+  });
+});
