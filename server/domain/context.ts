@@ -56,21 +56,34 @@ export type Db = Kysely<Database> | Transaction<Database>;
 export const iso = (d: Date): string => d.toISOString();
 export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
-export async function recordAudit(
-  db: Db,
-  entry: { tenantId: string; subjectType: string; subjectId: string; action: string; actor: Actor | string; at: string; reason?: string | null; details?: unknown },
-): Promise<void> {
+export interface AuditInput {
+  tenantId: string;
+  subjectType: string;
+  subjectId: string;
+  action: string;
+  actor: Actor | string;
+  at: string;
+  reason?: string | null;
+  details?: unknown;
+}
+
+/** Appends to the audit trail, in the caller's transaction; several entries go in one statement. */
+export async function recordAudit(db: Db, entries: AuditInput | AuditInput[]): Promise<void> {
+  const list = Array.isArray(entries) ? entries : [entries];
+  if (!list.length) return;
   await db
     .insertInto('audit')
-    .values({
-      tenant_id: entry.tenantId,
-      subject_type: entry.subjectType,
-      subject_id: entry.subjectId,
-      action: entry.action,
-      actor: typeof entry.actor === 'string' ? entry.actor : actorRef(entry.actor),
-      reason: entry.reason ?? null,
-      details: entry.details === undefined ? null : JSON.stringify(entry.details),
-      at: entry.at,
-    })
+    .values(
+      list.map((entry) => ({
+        tenant_id: entry.tenantId,
+        subject_type: entry.subjectType,
+        subject_id: entry.subjectId,
+        action: entry.action,
+        actor: typeof entry.actor === 'string' ? entry.actor : actorRef(entry.actor),
+        reason: entry.reason ?? null,
+        details: entry.details === undefined ? null : JSON.stringify(entry.details),
+        at: entry.at,
+      })),
+    )
     .execute();
 }

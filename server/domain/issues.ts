@@ -130,13 +130,12 @@ async function serverData(
     version: version.number,
   };
   if (data.organization === undefined) data.organization = { ...tenant.settings.organization };
-  if (data.teachers === undefined) {
-    const teachers = await peopleHolding(db, tenant.id, 'certificate:printed-as-teacher');
-    if (teachers.length) data.teachers = teachers.map((p) => ({ name: p.displayName }));
-  }
-  if (data.certifier === undefined) {
-    const [signatory] = await peopleHolding(db, tenant.id, 'certificate:signing-authority');
-    if (signatory) data.certifier = { name: signatory.displayName };
+  if (data.teachers === undefined || data.certifier === undefined) {
+    const people = await peopleHolding(db, tenant.id, ['certificate:printed-as-teacher', 'certificate:signing-authority']);
+    const teachers = people.filter((p) => p.holds.has('certificate:printed-as-teacher'));
+    const signatory = people.find((p) => p.holds.has('certificate:signing-authority'));
+    if (data.teachers === undefined && teachers.length) data.teachers = teachers.map((p) => ({ name: p.displayName }));
+    if (data.certifier === undefined && signatory) data.certifier = { name: signatory.displayName };
   }
   if (s.extra) data.extra = { ...s.extra, ...(isObject(data.extra) ? data.extra : {}) };
   return data;
@@ -209,11 +208,13 @@ async function issueNew(services: Services, actor: Actor, input: RequestInput): 
     if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
     await trx.insertInto('documents').values({ issue_id: row.id, revision: 1, template_version_id: version.id, pdf: rendered.pdf, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: row.rendered_at }).execute();
     const at = row.created_at;
-    const audit = (action: string, details?: unknown) => recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action, actor, at, details });
-    await audit('eligible');
-    await audit('issued', { code, issuedOn });
-    await audit('rendered', { revision: 1, sha256: rendered.sha256, templateVersion: version.number, renderMs: Math.round(rendered.ms) });
-    if (row.locked) await audit('locked', { by: 'tenant delivery lock' });
+    const entry = (action: string, details?: unknown) => ({ tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action, actor, at, details });
+    await recordAudit(trx, [
+      entry('eligible'),
+      entry('issued', { code, issuedOn }),
+      entry('rendered', { revision: 1, sha256: rendered.sha256, templateVersion: version.number, renderMs: Math.round(rendered.ms) }),
+      ...(row.locked ? [entry('locked', { by: 'tenant delivery lock' })] : []),
+    ]);
     await trx.deleteFrom('refusals').where('certificate_id', '=', certificate.id).where('learner_id', '=', input.learnerId).execute();
     return true;
   });
@@ -384,6 +385,8 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
  */
 export async function issueDataForPreview(services: Services, actor: Actor, code: string): Promise<Record<string, unknown>> {
   requireCapability(actor, 'templates:preview');
+  // A real issue's data is a learner's personal data: seeing it is managing issued documents.
+  requireCapability(actor, 'issues:manage');
   const db = services.storage.db;
   const row = await issueByCode(db, actor.tenantId, code);
   const tenant = await getTenant(db, actor.tenantId);
@@ -419,8 +422,11 @@ export async function applyLock(services: Services, actor: Actor, codes: string[
       const row = await db.transaction().execute(async (trx) => {
         const r = await issueByCode(trx, actor.tenantId, code);
         if ((r.locked === 1) !== locked) {
-          await trx.updateTable('issues').set({ locked: locked ? 1 : 0 }).where('id', '=', r.id).execute();
-          await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: locked ? 'locked' : 'unlocked', actor, at, reason: why ?? null });
+          // Conditional: of two concurrent unlocks, only the one that changes the row records it.
+          const changed = await trx.updateTable('issues').set({ locked: locked ? 1 : 0 }).where('id', '=', r.id).where('locked', '=', locked ? 0 : 1).executeTakeFirst();
+          if (Number(changed.numUpdatedRows) > 0) {
+            await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: locked ? 'locked' : 'unlocked', actor, at, reason: why ?? null });
+          }
           r.locked = locked ? 1 : 0;
         }
         return r;
@@ -448,8 +454,11 @@ export async function revokeIssue(services: Services, actor: Actor, code: string
   const at = iso(services.now());
   const row = await db.transaction().execute(async (trx) => {
     const r = await issueByCode(trx, actor.tenantId, code);
-    if (r.state === 'revoked') throw new DomainError('conflict', 'ALREADY_REVOKED', 'The document is already revoked.');
-    await trx.updateTable('issues').set({ state: 'revoked', revoked_at: at, revoked_reason: why }).where('id', '=', r.id).execute();
+    const already = () => new DomainError('conflict', 'ALREADY_REVOKED', 'The document is already revoked.');
+    if (r.state === 'revoked') throw already();
+    // Conditional: a concurrent revocation that committed first leaves nothing to update here.
+    const changed = await trx.updateTable('issues').set({ state: 'revoked', revoked_at: at, revoked_reason: why }).where('id', '=', r.id).where('state', '<>', 'revoked').executeTakeFirst();
+    if (Number(changed.numUpdatedRows) === 0) throw already();
     await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: 'revoked', actor, at, reason: why });
     return { ...r, state: 'revoked', revoked_at: at, revoked_reason: why };
   });
@@ -475,8 +484,11 @@ export async function regenerateIssue(services: Services, actor: Actor, code: st
   const rendered = await render(services, version, data, row.code);
   const at = iso(services.now());
   const updated = await db.transaction().execute(async (trx) => {
+    // Taking the next revision by updating the row first serializes concurrent regenerations (row lock).
+    await trx.updateTable('issues').set((eb) => ({ revision: eb('revision', '+', 1) })).where('id', '=', row.id).execute();
     const current = await issueByCode(trx, actor.tenantId, code);
-    const revision = current.revision + 1;
+    if (current.state === 'revoked') throw new DomainError('conflict', 'ISSUE_REVOKED', 'A revoked document is not made again.');
+    const revision = current.revision;
     await trx.insertInto('documents').values({ issue_id: row.id, revision, template_version_id: version.id, pdf: rendered.pdf, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: at }).execute();
     await trx.updateTable('issues').set({ revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at, data: JSON.stringify(data) }).where('id', '=', row.id).execute();
     await recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action: 'regenerated', actor, at, reason: options.reason ?? null, details: { revision, sha256: rendered.sha256, templateVersion: version.number } });

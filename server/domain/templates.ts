@@ -309,10 +309,21 @@ function actorLabel(actor: Actor): string {
   return actor.kind === 'person' || actor.kind === 'token' ? actor.name : actor.kind;
 }
 
+const versions = new Map<string, Version & { tenantId: string }>();
+
+/** Versions never change once published: each is read from the database once per process. */
 export async function getVersion(db: Db, tenantId: string, versionId: string): Promise<Version> {
+  const known = versions.get(versionId);
+  if (known && known.tenantId === tenantId) {
+    const { tenantId: _t, ...version } = known;
+    return version;
+  }
   const r = await db.selectFrom('template_versions').selectAll().where('id', '=', versionId).where('tenant_id', '=', tenantId).executeTakeFirst();
   if (!r) throw notFound('The template version', 'VERSION_NOT_FOUND');
-  return { id: r.id, templateId: r.template_id, number: r.number, source: r.source, assets: JSON.parse(r.assets) as Record<string, string>, contentHash: r.content_hash, publishedAt: r.published_at };
+  const version: Version = { id: r.id, templateId: r.template_id, number: r.number, source: r.source, assets: JSON.parse(r.assets) as Record<string, string>, contentHash: r.content_hash, publishedAt: r.published_at };
+  if (versions.size > 1000) versions.delete(versions.keys().next().value!);
+  versions.set(versionId, { ...version, tenantId });
+  return version;
 }
 
 export async function findVersion(services: Services, actor: Actor, templateId: string, number: number): Promise<Version> {

@@ -119,10 +119,10 @@ export async function createPerson(
 
 export async function listPeople(services: Services, actor: Actor): Promise<Person[]> {
   requireCapability(actor, 'tenant:manage');
-  return peopleOf(services.storage.db, actor.tenantId);
+  return (await peopleOf(services.storage.db, actor.tenantId)).map(({ holds: _holds, ...p }) => p);
 }
 
-async function peopleOf(db: Db, tenantId: string, capability?: Capability): Promise<Person[]> {
+async function peopleOf(db: Db, tenantId: string, capabilities?: readonly Capability[]): Promise<(Person & { holds: ReadonlySet<string> })[]> {
   const rows = await db
     .selectFrom('people')
     .leftJoin('person_roles', 'person_roles.person_id', 'people.id')
@@ -139,12 +139,12 @@ async function peopleOf(db: Db, tenantId: string, capability?: Capability): Prom
     if (r.role) p.roles.push(r.role);
     for (const c of r.capabilities ? (JSON.parse(r.capabilities) as string[]) : []) p.caps.add(c);
   }
-  return [...byId.values()].filter((p) => !capability || p.caps.has(capability)).map(({ caps: _caps, ...p }) => p);
+  return [...byId.values()].filter((p) => !capabilities || capabilities.some((c) => p.caps.has(c))).map(({ caps, ...p }) => ({ ...p, holds: caps }));
 }
 
-/** Who is printed as teacher and who signs: the holders of those two capabilities in the tenant. */
-export function peopleHolding(db: Db, tenantId: string, capability: Capability): Promise<Person[]> {
-  return peopleOf(db, tenantId, capability);
+/** Who is printed as teacher and who signs: the holders of those capabilities in the tenant. */
+export function peopleHolding(db: Db, tenantId: string, capabilities: readonly Capability[]): Promise<(Person & { holds: ReadonlySet<string> })[]> {
+  return peopleOf(db, tenantId, capabilities);
 }
 
 export interface Role {

@@ -67,7 +67,7 @@ export interface Operation<P = unknown, Q = unknown, B = unknown> {
   /** Honours Idempotency-Key. */
   idempotent?: boolean;
   /** A curl line for the README's index; $BASE and $TOKEN are the reader's. */
-  example?: string;
+  example: string;
   handler: (input: OperationInput<P, Q, B>) => Promise<Reply>;
 }
 

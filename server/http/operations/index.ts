@@ -52,6 +52,7 @@ const metaOperations: Operation[] = [
     summary: 'A browsable page of the API document.',
     access: { public: true },
     responses: { 200: { media: 'text/html', description: 'The page.' } },
+    example: `curl "$BASE/api/v1/docs"`,
     handler: async ({ services }) => ({ html: apiDocsPage(openApiDocument(OPERATIONS, services.baseUrl)) }),
   }),
   operation({
@@ -62,6 +63,7 @@ const metaOperations: Operation[] = [
     summary: 'The capabilities roles can grant and tokens can carry.',
     access: { public: true },
     responses: { 200: z.array(z.object({ name: z.string(), moodle: z.string().optional(), en: z.string(), fr: z.string() })) },
+    example: `curl "$BASE/api/v1/capabilities"`,
     handler: async () => ({ json: CAPABILITIES }),
   }),
 ];

@@ -129,6 +129,7 @@ export const issueOperations: Operation[] = [
     params: z.object({ tenant: z.string().max(63), code: z.string().max(40) }).strict(),
     query: z.object({ expires: z.string().max(12), sig: z.string().max(128) }).strict(),
     responses: { 200: { media: 'application/pdf', description: 'The document.' } },
+    example: `curl -o certificate.pdf "$LINK"   # the url answered by createDownloadLink`,
     handler: async ({ services, params, query }) => {
       const f = await retrieveByLink(services, { tenant: params.tenant, code: params.code, expires: query.expires, sig: query.sig });
       return { bytes: { data: f.pdf, type: 'application/pdf', fileName: f.fileName, disposition: f.disposition } };

@@ -150,6 +150,7 @@ export const templateOperations: Operation[] = [
     access: { capability: 'templates:preview' },
     params: AssetParams,
     responses: { 200: { media: 'application/octet-stream', description: 'The asset’s bytes, with its media type.' } },
+    example: `curl -o seal.png "$BASE/api/v1/templates/$TEMPLATE/assets/assets/seal.png" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => {
       const a = await readAsset(services, actorOf(actor), params.id, params.name.join('/'));
       return { bytes: { data: a.bytes, type: a.mediaType === 'image' ? 'application/octet-stream' : a.mediaType } };
@@ -164,6 +165,7 @@ export const templateOperations: Operation[] = [
     access: { capability: 'templates:edit' },
     params: AssetParams,
     responses: { 204: z.undefined() },
+    example: `curl -X DELETE "$BASE/api/v1/templates/$TEMPLATE/assets/assets/seal.png" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => {
       await deleteAsset(services, actorOf(actor), params.id, params.name.join('/'));
       return { status: 204 };
@@ -226,6 +228,7 @@ export const templateOperations: Operation[] = [
     summary: 'The bundled example templates a new template can start from.',
     access: { capability: 'templates:preview' },
     responses: { 200: z.array(z.object({ id: z.string(), name: z.string() })) },
+    example: `curl "$BASE/api/v1/examples" -H "Authorization: Bearer $TOKEN"`,
     handler: async () => ({ json: exampleTemplates() }),
   }),
   operation({
@@ -236,6 +239,7 @@ export const templateOperations: Operation[] = [
     summary: 'The bundled sample learners (including the hard ones: scripts, long names, markup-looking names).',
     access: { capability: 'templates:preview' },
     responses: { 200: z.array(z.object({ id: z.string(), label: z.unknown(), data: z.unknown() }).loose()) },
+    example: `curl "$BASE/api/v1/personas" -H "Authorization: Bearer $TOKEN"`,
     handler: async () => ({ json: personas }),
   }),
 ];

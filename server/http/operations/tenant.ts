@@ -29,6 +29,7 @@ export const tenantOperations: Operation[] = [
     access: { public: true },
     body: { json: z.object({ tenant: z.string().min(1).max(63), username: z.string().min(1).max(100), password: z.string().min(1).max(1000) }).strict() },
     responses: { 200: Me },
+    example: `curl -c cookies.txt -X POST "$BASE/api/v1/session" -H 'Content-Type: application/json' -d '{"tenant":"demo","username":"admin","password":"…"}'`,
     handler: async ({ services, body }) => {
       const s = await signIn(services, body);
       const tenant = await getTenant(services.storage.db, s.actor.tenantId);
@@ -48,6 +49,7 @@ export const tenantOperations: Operation[] = [
     summary: 'End the session.',
     access: { public: true },
     responses: { 200: Ok },
+    example: `curl -b cookies.txt -X DELETE "$BASE/api/v1/session"`,
     handler: async ({ services, sessionCookie }) => {
       if (sessionCookie) await signOut(services, sessionCookie);
       return { json: { ok: true }, cookies: [{ name: SESSION_COOKIE, value: '', maxAgeSeconds: 0 }] };
@@ -100,6 +102,7 @@ export const tenantOperations: Operation[] = [
     summary: 'The secret the shop signs its webhooks with.',
     access: { capability: 'tenant:manage' },
     responses: { 200: z.object({ secret: z.string(), url: z.string() }) },
+    example: `curl "$BASE/api/v1/tenant/webhook-secret" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor }) => {
       const a = actorOf(actor);
       const tenant = await getTenant(services.storage.db, a.tenantId);
@@ -114,6 +117,7 @@ export const tenantOperations: Operation[] = [
     summary: 'People of the tenant and their roles.',
     access: { capability: 'tenant:manage' },
     responses: { 200: z.array(Person) },
+    example: `curl "$BASE/api/v1/people" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor }) => ({ json: await listPeople(services, actorOf(actor)) }),
   }),
   operation({
@@ -150,6 +154,7 @@ export const tenantOperations: Operation[] = [
     summary: 'Roles and the capabilities they grant.',
     access: { capability: 'tenant:manage' },
     responses: { 200: z.array(Role) },
+    example: `curl "$BASE/api/v1/roles" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor }) => ({ json: await listRoles(services, actorOf(actor)) }),
   }),
   operation({
@@ -173,6 +178,7 @@ export const tenantOperations: Operation[] = [
     summary: 'API tokens (never their secrets).',
     access: { capability: 'tenant:manage' },
     responses: { 200: z.array(TokenInfo) },
+    example: `curl "$BASE/api/v1/tokens" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor }) => ({ json: await listTokens(services, actorOf(actor)) }),
   }),
   operation({
@@ -196,6 +202,7 @@ export const tenantOperations: Operation[] = [
     access: { capability: 'tenant:manage' },
     params: IdParam,
     responses: { 204: z.undefined() },
+    example: `curl -X DELETE "$BASE/api/v1/tokens/$TOKEN_ID" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => {
       await revokeToken(services, actorOf(actor), params.id);
       return { status: 204 };

@@ -41,6 +41,7 @@ export const verificationOperations: Operation[] = [
     access: { public: true },
     params: CodeParam,
     responses: { 200: { media: 'text/html', description: 'The page.' } },
+    example: `curl "$BASE/verify/$CODE"`,
     handler: async ({ services, params }) => ({ html: verificationPage(await verifyCode(services, params.code), params.code) }),
   }),
   operation({
@@ -53,6 +54,7 @@ export const verificationOperations: Operation[] = [
     access: { public: true },
     query: z.object({ code: z.string().max(40).optional() }).strict(),
     responses: { 200: { media: 'text/html', description: 'The page.' } },
+    example: `curl "$BASE/verify?code=$CODE"`,
     handler: async ({ services, query }) => ({ html: verificationPage(query.code ? await verifyCode(services, query.code) : undefined, query.code ?? '') }),
   }),
   operation({
