@@ -16,11 +16,12 @@ export default defineConfig({
     target: 'es2022',
     // Monaco alone is a few megabytes; the warning would fire on every build and say nothing new.
     chunkSizeWarningLimit: 6000,
-    // Two pages: the source editor (index.html) and the component gallery (components.html) that the
-    // browser tests drive until the app shell hosts the components.
+    // The app (index.html, served at / with an SPA fallback), plus two pages the browser tests drive on
+    // their own: the Monaco demo (monaco-demo.html) and the component gallery (components.html).
     rolldownOptions: {
       input: {
         main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        monaco: fileURLToPath(new URL('./monaco-demo.html', import.meta.url)),
         components: fileURLToPath(new URL('./components.html', import.meta.url)),
       },
     },

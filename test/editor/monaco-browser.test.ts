@@ -53,7 +53,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/monaco-demo.html`);
   await page.waitForFunction(() => window.attest?.element.codeEditor !== undefined, undefined, { timeout: 20_000 });
   expect(errors).toEqual([]);
   await page.evaluate((text) => {
