@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { iso, type Services } from './context';
 import { DomainError, invalid, zodProblems } from './errors';
-import { hmacHex, sameSecret } from './secrets';
+import { hmacHex, normalizeCode, sameSecret } from './secrets';
 import { applyLock, lockedCodesOf, type BatchResult } from './issues';
 
 /**
@@ -54,7 +54,8 @@ export async function receiveShopWebhook(
   if (Number(fresh.numInsertedOrUpdatedRows ?? 0) === 0) throw new DomainError('conflict', 'WEBHOOK_REPLAYED', 'This webhook was already received.');
   const p = payment.data;
   const locked = await lockedCodesOf(db, tenant.id, p.learner_id, p.course_id);
-  const codes = p.codes ? locked.filter((c) => p.codes!.some((x) => x.toUpperCase() === c)) : locked;
+  const wanted = p.codes ? new Set(p.codes.map((x) => normalizeCode(x))) : undefined;
+  const codes = wanted ? locked.filter((c) => wanted.has(c)) : locked;
   const unlocked = await applyLock(services, { kind: 'webhook', tenantId: tenant.id, name: 'shop' }, codes, false, p.reference ? `payment ${p.reference}` : 'payment');
   return { unlocked };
 }
