@@ -203,10 +203,12 @@ async function issueNew(services: Services, actor: Actor, input: RequestInput): 
     revoked_at: null,
     revoked_reason: null,
   };
+  await services.storage.documents.stage(rendered.sha256, rendered.pdf);
   const created = await db.transaction().execute(async (trx) => {
     const result = await trx.insertInto('issues').values(row).onConflict((oc) => oc.columns(['certificate_id', 'learner_id']).doNothing()).executeTakeFirst();
     if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
-    await trx.insertInto('documents').values({ issue_id: row.id, revision: 1, template_version_id: version.id, pdf: rendered.pdf, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: row.rendered_at }).execute();
+    await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
+    await trx.insertInto('documents').values({ issue_id: row.id, revision: 1, template_version_id: version.id, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: row.rendered_at }).execute();
     const at = row.created_at;
     const entry = (action: string, details?: unknown) => ({ tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action, actor, at, details });
     await recordAudit(trx, [
@@ -358,8 +360,9 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
     if (certificate.settings.delivery === 'staff') throw withheld('forbidden', reason(l, 'STAFF_DELIVERY_ONLY'));
     if (actor.kind !== 'link' && !can(actor, 'certificate:retrieve-own')) throw withheld('forbidden', reason(l, 'RETRIEVE_OWN_MISSING'));
   }
-  const doc = await db.selectFrom('documents').select(['pdf', 'sha256']).where('issue_id', '=', row.id).where('revision', '=', row.revision).executeTakeFirst();
-  if (!doc) throw notFound('The document file', 'DOCUMENT_MISSING');
+  const doc = await db.selectFrom('documents').select(['sha256']).where('issue_id', '=', row.id).where('revision', '=', row.revision).executeTakeFirst();
+  const pdf = doc ? await services.storage.documents.read(db, doc.sha256) : undefined;
+  if (!doc || !pdf) throw notFound('The document file', 'DOCUMENT_MISSING');
   const effective: DeliveryChannel = staff && channel === 'api' ? 'staff' : channel;
   if (!row.first_delivered_at) {
     const at = iso(services.now());
@@ -371,7 +374,7 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
     row.first_delivery_channel = effective;
   }
   return {
-    pdf: new Uint8Array(doc.pdf),
+    pdf,
     sha256: doc.sha256,
     fileName: `${certificate.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim().slice(0, 80) || 'certificate'} ${row.code}.pdf`,
     disposition: certificate.settings.delivery === 'inline' ? 'inline' : 'attachment',
@@ -483,13 +486,15 @@ export async function regenerateIssue(services: Services, actor: Actor, code: st
   if (hasErrors(bound.diagnostics)) throw invalid('DATA_INVALID', 'The stored data does not fit this template version.', bindProblems(bound.diagnostics));
   const rendered = await render(services, version, data, row.code);
   const at = iso(services.now());
+  await services.storage.documents.stage(rendered.sha256, rendered.pdf);
   const updated = await db.transaction().execute(async (trx) => {
     // Taking the next revision by updating the row first serializes concurrent regenerations (row lock).
     await trx.updateTable('issues').set((eb) => ({ revision: eb('revision', '+', 1) })).where('id', '=', row.id).execute();
     const current = await issueByCode(trx, actor.tenantId, code);
     if (current.state === 'revoked') throw new DomainError('conflict', 'ISSUE_REVOKED', 'A revoked document is not made again.');
     const revision = current.revision;
-    await trx.insertInto('documents').values({ issue_id: row.id, revision, template_version_id: version.id, pdf: rendered.pdf, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: at }).execute();
+    await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
+    await trx.insertInto('documents').values({ issue_id: row.id, revision, template_version_id: version.id, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: at }).execute();
     await trx.updateTable('issues').set({ revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at, data: JSON.stringify(data) }).where('id', '=', row.id).execute();
     await recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action: 'regenerated', actor, at, reason: options.reason ?? null, details: { revision, sha256: rendered.sha256, templateVersion: version.number } });
     return { ...current, revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at };
@@ -501,11 +506,15 @@ export async function deleteIssue(services: Services, actor: Actor, code: string
   requireCapability(actor, 'issues:delete');
   const db = services.storage.db;
   const at = iso(services.now());
-  await db.transaction().execute(async (trx) => {
+  const files = await db.transaction().execute(async (trx) => {
     const r = await issueByCode(trx, actor.tenantId, code);
+    const docs = await trx.selectFrom('documents').select('sha256').where('issue_id', '=', r.id).execute();
     await trx.deleteFrom('issues').where('id', '=', r.id).execute();
     await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: 'deleted', actor, at, reason: why ?? null, details: { code: r.code, learnerId: r.learner_id, certificateId: r.certificate_id } });
+    return docs.map((d) => d.sha256);
   });
+  // The PDFs carry personal data: deleting the issue deletes them too.
+  await services.storage.documents.forget(db, files);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

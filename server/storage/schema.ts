@@ -146,12 +146,17 @@ export interface DocumentTable {
   issue_id: string;
   revision: number;
   template_version_id: string;
-  pdf: Uint8Array;
+  /** The bytes are in the document store (server/storage/documents.ts), by this hash. */
   sha256: string;
   size: number;
   page_count: number;
   render_ms: number;
   created_at: string;
+}
+
+export interface DocumentBytesTable {
+  sha256: string;
+  pdf: Uint8Array;
 }
 
 export interface AuditTable {
@@ -207,6 +212,7 @@ export interface Database {
   certificates: CertificateTable;
   issues: IssueTable;
   documents: DocumentTable;
+  document_bytes: DocumentBytesTable;
   audit: AuditTable;
   refusals: RefusalTable;
   idempotency: IdempotencyTable;

@@ -145,7 +145,6 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('issue_id', 'text', (c) => c.notNull().references('issues.id').onDelete('cascade'))
     .addColumn('revision', 'integer', (c) => c.notNull())
     .addColumn('template_version_id', 'text', (c) => c.notNull())
-    .addColumn('pdf', bytes, (c) => c.notNull())
     .addColumn('sha256', 'text', (c) => c.notNull())
     .addColumn('size', 'integer', (c) => c.notNull())
     .addColumn('page_count', 'integer', (c) => c.notNull())
@@ -154,6 +153,12 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addPrimaryKeyConstraint('documents_pk', ['issue_id', 'revision'])
     .execute();
   await db.schema.createIndex('documents_sha256').on('documents').column('sha256').execute();
+
+  await db.schema
+    .createTable('document_bytes')
+    .addColumn('sha256', 'text', (c) => c.primaryKey())
+    .addColumn('pdf', bytes, (c) => c.notNull())
+    .execute();
 
   await db.schema
     .createTable('audit')

@@ -178,7 +178,11 @@ describe.each(ENGINES)('a document’s life: revoke, regenerate, verify, expire 
     const issue = await request('deleted');
     const row = await s.storage.db.selectFrom('issues').select('id').where('code', '=', issue.code).executeTakeFirstOrThrow();
     expect((await domainFailure(() => deleteIssue(s, actorWith(fx.tenant.id, ['issues:manage']), issue.code, 'x'))).kind).toBe('forbidden');
+    const sha = issue.sha256;
+    expect(await s.storage.documents.read(s.storage.db, sha)).toBeDefined();
     await deleteIssue(s, fx.admin, issue.code, 'duplicate learner account');
+    // The PDF is personal data: its bytes go with the issue.
+    expect(await s.storage.documents.read(s.storage.db, sha)).toBeUndefined();
     expect((await domainFailure(() => getIssue(s, fx.admin, issue.code))).kind).toBe('not-found');
     expect(await s.storage.db.selectFrom('documents').select('revision').where('issue_id', '=', row.id).execute()).toEqual([]);
     const trail = await s.storage.db.selectFrom('audit').select(['action', 'reason']).where('subject_id', '=', row.id).orderBy('id').execute();

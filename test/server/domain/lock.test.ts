@@ -110,8 +110,10 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
     expect(await verifyCode(s, issue.code)).toEqual({ status: 'locked', code: issue.code, locale: 'fr' });
     const file = await domainFailure(() => retrieveDocument(s, fx.admin, issue.code, 'api'));
     expect(file.kind).toBe('locked');
-    const stored = await s.storage.db.selectFrom('documents').innerJoin('issues', 'issues.id', 'documents.issue_id').select('documents.pdf').where('issues.code', '=', issue.code).executeTakeFirstOrThrow();
-    const check = await checkUploadedDocument(s, issue.code, new Uint8Array(stored.pdf));
+    const stored = await s.storage.db.selectFrom('documents').innerJoin('issues', 'issues.id', 'documents.issue_id').select('documents.sha256').where('issues.code', '=', issue.code).executeTakeFirstOrThrow();
+    const pdf = await s.storage.documents.read(s.storage.db, stored.sha256);
+    expect(pdf?.length).toBeGreaterThan(1000);
+    const check = await checkUploadedDocument(s, issue.code, pdf!);
     expect(check).toEqual({ verification: { status: 'locked', code: issue.code, locale: 'fr' }, match: 'none' });
   });
 
