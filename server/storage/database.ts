@@ -72,10 +72,9 @@ function openSqlite(path: string): Storage {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   // WAL lets readers go on while one writer commits; NORMAL is durable across process crashes in WAL mode.
-  // Assets (fonts, background PDFs) are blobs of up to 20 MB: large pages keep each in a short overflow
-  // chain, and a larger checkpoint interval writes the WAL back less often. page_size only takes effect on
-  // a new database, before WAL is switched on. (Issued PDFs are files: see documents.ts.)
-  sqlite.pragma('page_size = 65536');
+  // Each issue writes rows in several tables: the default 4 KB pages keep a commit's WAL frames few (64 KB
+  // pages made every commit write ~0.5 MB, measured), and a larger checkpoint interval writes the WAL back
+  // into the database less often. Issued PDFs are files, not blobs: see documents.ts.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('wal_autocheckpoint = 2000');
   sqlite.pragma('synchronous = NORMAL');

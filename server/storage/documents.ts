@@ -37,10 +37,15 @@ export function fileDocuments(dir: string): DocumentFiles {
     if (!SHA.test(sha)) throw new Error('not a SHA-256');
     return join(dir, sha.slice(0, 2), `${sha}.pdf`);
   };
+  const made = new Set<string>();
   return {
     async stage(sha, pdf) {
       const path = pathOf(sha);
-      await mkdir(join(dir, sha.slice(0, 2)), { recursive: true });
+      const folder = join(dir, sha.slice(0, 2));
+      if (!made.has(folder)) {
+        await mkdir(folder, { recursive: true });
+        made.add(folder);
+      }
       // Written aside and renamed: a reader never sees half a file, whatever happens meanwhile.
       const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
       await writeFile(tmp, pdf);
