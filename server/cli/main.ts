@@ -5,6 +5,7 @@ import { examplesCommand } from './examples';
 import { schemaCommand } from './schema';
 import { CliError, EXIT } from './output';
 import { startCommand, type StartOptions } from './start';
+import { personCreate, tenantCreate, tenantList, tokenCreate } from './tenants';
 
 /**
  * `attest` — one program, one subcommand per operator task. Each subcommand lives in its own module and
@@ -71,6 +72,54 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
       const running = await startCommand(opts, io);
       stopOnSignal(running);
       code = EXIT.ok;
+    });
+
+  const database = '--database <url>';
+  const databaseHelp = 'SQLite file or postgres:// URL (default: DATABASE_URL, else data/attest.sqlite)';
+  const tenant = program.command('tenant').description('tenants: one per LMS site');
+  tenant
+    .command('create')
+    .description('create a tenant with the default roles')
+    .argument('<slug>', 'short name, used in addresses (lowercase letters, digits, dashes)')
+    .option('--name <name>', 'display name')
+    .option('--locale <fr|en>', 'language of refusals and the verification page')
+    .option('--lock', 'create every new document locked (delivery lock)')
+    .option(database, databaseHelp)
+    .action(async (slug: string, opts: { name?: string; locale?: string; lock?: boolean; database?: string }) => {
+      code = await tenantCreate(slug, opts, io);
+    });
+  tenant
+    .command('list')
+    .description('list the tenants and their delivery settings')
+    .option('--json', 'as JSON')
+    .option(database, databaseHelp)
+    .action(async (opts: { json?: boolean; database?: string }) => {
+      code = await tenantList(opts, io);
+    });
+  program
+    .command('person')
+    .description('people of a tenant')
+    .command('create')
+    .description('add a person (password from ATTEST_PASSWORD, or made and printed once)')
+    .argument('<username>')
+    .requiredOption('--tenant <slug>', 'the tenant')
+    .option('--name <display name>', 'name shown and printed')
+    .option('--roles <list>', 'comma-separated roles (admin, manager, designer, teacher, signatory, learner, lms)', '')
+    .option(database, databaseHelp)
+    .action(async (username: string, opts: { tenant: string; name?: string; roles: string; database?: string }) => {
+      code = await personCreate(username, opts, io);
+    });
+  program
+    .command('token')
+    .description('API tokens of a tenant')
+    .command('create')
+    .description('create an API token (its secret is printed once)')
+    .argument('<name>')
+    .requiredOption('--tenant <slug>', 'the tenant')
+    .requiredOption('--capabilities <list>', 'comma-separated capabilities (see the README)')
+    .option(database, databaseHelp)
+    .action(async (name: string, opts: { tenant: string; capabilities: string; database?: string }) => {
+      code = await tokenCreate(name, opts, io);
     });
 
   try {

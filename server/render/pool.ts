@@ -57,14 +57,15 @@ export class RenderPool {
   constructor(options: RenderPoolOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxQueue = options.maxQueue ?? 1_000;
-    const size = Math.max(1, options.size ?? availableParallelism());
+    // Zero workers is allowed: the CLI's admin commands never render and should not start any.
+    const size = Math.max(0, options.size ?? availableParallelism());
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   /** Never rejects: every outcome, including a timeout or a crashed worker, is an answer with diagnostics. */
   render(job: RenderJob): Promise<RenderAnswer> {
     const id = this.nextId++;
-    if (this.closed) return Promise.resolve(failure(id, 'RENDER_CLOSED', 'The render service is shutting down.'));
+    if (this.closed || this.slots.length === 0) return Promise.resolve(failure(id, 'RENDER_CLOSED', 'The render service is shutting down.'));
     if (this.queue.length >= this.maxQueue) {
       return Promise.resolve(failure(id, 'RENDER_BUSY', 'Too many documents are waiting to be made; try again shortly.'));
     }

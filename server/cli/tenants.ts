@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { openStorage, StorageError, type Storage } from '../storage/database';
+import { RenderPool } from '../render/pool';
+import type { Actor, Services } from '../domain/context';
+import { DomainError } from '../domain/errors';
+import { createPerson, createTenant, createToken, findTenantBySlug, listTenants } from '../domain/tenants';
+import { CliError, EXIT, type IO } from './output';
+import { DEFAULT_DATABASE } from './start';
+
+/**
+ * Operator scripts for a multi-tenant installation: tenants, people and API tokens, each on `--tenant`.
+ * They call the same domain functions as the API, as the `system` actor of the tenant.
+ */
+export interface AdminOptions {
+  database?: string;
+}
+
+async function withServices<T>(opts: AdminOptions, run: (services: Services) => Promise<T>): Promise<T> {
+  let storage: Storage;
+  try {
+    storage = await openStorage(opts.database ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE);
+  } catch (e) {
+    if (e instanceof StorageError) throw new CliError(e.message, EXIT.io);
+    throw e;
+  }
+  // None of these commands renders: the pool stays empty (no worker is started).
+  const pool = new RenderPool({ size: 0 });
+  try {
+    return await run({ storage, pool, now: () => new Date(), baseUrl: process.env.ATTEST_BASE_URL ?? 'http://127.0.0.1:3000' });
+  } catch (e) {
+    if (e instanceof DomainError) {
+      const problems = e.extra.problems?.map((p) => `\n  ${p.path}: ${p.message}`).join('') ?? '';
+      throw new CliError(`${e.code}: ${e.message}${problems}`, e.kind === 'invalid' || e.kind === 'conflict' || e.kind === 'not-found' ? EXIT.invalid : EXIT.internal);
+    }
+    throw e;
+  } finally {
+    await pool.close();
+    await storage.close();
+  }
+}
+
+async function tenantActor(services: Services, slug: string): Promise<Actor> {
+  const tenant = await findTenantBySlug(services.storage.db, slug);
+  if (!tenant) throw new CliError(`no tenant "${slug}" (see "attest tenant list")`, EXIT.invalid);
+  return { kind: 'system', tenantId: tenant.id };
+}
+
+export function tenantCreate(slug: string, opts: AdminOptions & { name?: string; locale?: string; lock?: boolean }, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    const tenant = await createTenant(services, {
+      slug,
+      name: opts.name ?? slug,
+      settings: { ...(opts.locale ? { locale: opts.locale } : {}), ...(opts.lock ? { delivery_lock: true } : {}) },
+    });
+    io.out(`tenant ${tenant.slug} created (${tenant.id})\n`);
+    return EXIT.ok;
+  });
+}
+
+export function tenantList(opts: AdminOptions & { json?: boolean }, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    const tenants = await listTenants(services.storage.db);
+    if (opts.json) io.out(`${JSON.stringify(tenants, null, 2)}\n`);
+    else for (const t of tenants) io.out(`${t.slug}\t${t.name}\tlock ${t.settings.delivery_lock ? 'on' : 'off'}\tcompletion ${t.settings.completion_tracking ? 'on' : 'off'}\n`);
+    return EXIT.ok;
+  });
+}
+
+/** The password comes from ATTEST_PASSWORD (never the command line, which other users can see) or is made and printed once. */
+export function personCreate(username: string, opts: AdminOptions & { tenant: string; name?: string; roles: string }, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    const actor = await tenantActor(services, opts.tenant);
+    const given = process.env.ATTEST_PASSWORD;
+    const password = given ?? randomBytes(12).toString('base64url');
+    const roles = opts.roles.split(',').map((r) => r.trim()).filter(Boolean);
+    const person = await createPerson(services, actor, { username, displayName: opts.name ?? username, password, roles });
+    io.out(`${person.username} created in ${opts.tenant} with roles ${roles.join(', ') || '(none)'}${given ? '' : `; password (shown once): ${password}`}\n`);
+    return EXIT.ok;
+  });
+}
+
+export function tokenCreate(name: string, opts: AdminOptions & { tenant: string; capabilities: string }, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    const actor = await tenantActor(services, opts.tenant);
+    const { token, info } = await createToken(services, actor, { name, capabilities: opts.capabilities.split(',').map((c) => c.trim()).filter(Boolean) });
+    io.out(`token "${info.name}" (${info.id}) with ${info.capabilities.join(', ')}; secret (shown once):\n${token}\n`);
+    return EXIT.ok;
+  });
+}
+
