@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { EXAMPLES_DIR } from '../templates/files';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const ISSUES_PER_RUN = Number(process.env.BENCH_ISSUES ?? 600);
+const ISSUES_PER_RUN = Number(process.env.BENCH_ISSUES ?? 1000);
+/** Render workers reach their steady speed after about a thousand documents each (JIT, font and shaping caches). */
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
     const published = await json(base, 'POST', `/api/v1/templates/${String(template.id)}/publish`, admin);
     const version = (published.version as { id: string }).id;
     const cert = await json(base, 'POST', '/api/v1/certificates', admin, { name: 'Bench', template_version_id: version, course_id: 'bench' });
-    console.log(`server bench: ${RUNS} runs of ${ISSUES_PER_RUN} requests, ${CONCURRENCY} in flight, SQLite, loopback (demo certificates: ${certificates.length})`);
+    console.log(`server bench: ${WARM_UP} documents to warm up, then ${RUNS} runs of ${ISSUES_PER_RUN}, ${CONCURRENCY} requests in flight, SQLite, loopback (demo certificates: ${certificates.length})`);
 
     const run = Date.now().toString(36);
     const issue = (prefix: string) => async (i: number) => {
@@ -113,7 +115,7 @@ async function main(): Promise<void> {
       });
       return (await request(base, 'POST', `/api/v1/certificates/${String(cert.id)}/issues`, lms, body)).status;
     };
-    await load(300, issue('warm'));
+    await load(WARM_UP, issue('warm'));
 
     const codes: string[] = [];
     const issueRuns: { perSecond: number; p50: number; p99: number }[] = [];
