@@ -14,6 +14,9 @@ import { renderDocument } from '../templates/render';
 import { findPersona } from '../variables/personas';
 import { analyzeTemplate } from '../variables/analyzer';
 import { catalogue } from '../variables/catalogue';
+import { LineIndex } from '../variables/diagnostics';
+import { parseMarkup } from '../templates/markup';
+import { bigDocument } from '../test/templates/markup/large-document';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -95,6 +98,17 @@ async function main(): Promise<void> {
     times.push(performance.now() - start);
   }
   console.log(`analyze  a ${body.split('\n').length}-line template in ${fmt(median(times.slice(10)), 2)} ms (median of ${times.length - 10} after warm-up; ${count} diagnostics)`);
+
+  const markup = bigDocument();
+  const lines = new LineIndex(markup);
+  const input = { markup, locate: (s: number, e: number) => lines.range(s, e) };
+  const parseTimes: number[] = [];
+  for (let r = 0; r < 250; r++) {
+    const start = performance.now();
+    parseMarkup(input);
+    parseTimes.push(performance.now() - start);
+  }
+  console.log(`markup   a 300-element document parsed in ${fmt(median(parseTimes.slice(50)), 2)} ms (median of 200 after warm-up)`);
 }
 
 /** A long but ordinary template: text boxes, loops over typed lists, conditions, filters. */
