@@ -1,0 +1,115 @@
+import { html, nothing } from 'lit';
+import { api, type ApiError, type Asset } from './api';
+import { AppElement } from './base';
+import { errorBox } from './error-box';
+import { kilobytes } from './format';
+import { tr } from './messages';
+
+/** Media types the server accepts for assets; it checks the content too, this only labels the upload. */
+const TYPES: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', ttf: 'font/ttf', otf: 'font/otf' };
+
+function mediaTypeOf(file: File): string {
+  const ext = file.name.split('.').pop()?.toLowerCase() ?? '';
+  return TYPES[ext] ?? (Object.values(TYPES).includes(file.type) ? file.type : 'application/octet-stream');
+}
+
+/**
+ * `<attest-assets-panel>`: the draft's assets (name, type, size), upload under the name the front matter
+ * uses, delete. The server checks type and size; its error is shown as it says it. `assets-change` tells
+ * the editor to reload the template and refresh the preview.
+ */
+export class AssetsPanel extends AppElement {
+  static override properties = {
+    templateId: { type: String },
+    assets: { attribute: false },
+    canEdit: { type: Boolean },
+    failure: { state: true },
+    notice: { state: true },
+    busy: { state: true },
+  };
+  declare templateId: string;
+  declare assets: readonly Asset[];
+  declare canEdit: boolean;
+  declare protected failure: ApiError | undefined;
+  declare protected notice: string;
+  declare protected busy: boolean;
+
+  constructor() {
+    super();
+    this.templateId = '';
+    this.assets = [];
+    this.canEdit = false;
+    this.failure = undefined;
+    this.notice = '';
+    this.busy = false;
+  }
+
+  private async upload(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const input = form.querySelector<HTMLInputElement>('input[type=file]');
+    const file = input?.files?.[0];
+    if (!file) return;
+    const given = String(new FormData(form).get('name') ?? '').trim();
+    const name = given || `assets/${file.name}`;
+    this.busy = true;
+    const r = await api.putAsset(this.templateId, name, file, mediaTypeOf(file));
+    this.busy = false;
+    if (!r.ok) {
+      this.failure = r;
+      this.notice = '';
+      return;
+    }
+    this.failure = undefined;
+    this.notice = tr('assets.uploaded', { name: r.value.name });
+    form.reset();
+    this.emit('assets-change', {});
+  }
+
+  private async removeAsset(name: string): Promise<void> {
+    const r = await api.deleteAsset(this.templateId, name);
+    if (!r.ok) {
+      this.failure = r;
+      return;
+    }
+    this.failure = undefined;
+    this.notice = '';
+    this.emit('assets-change', {});
+  }
+
+  protected override render(): unknown {
+    return html`<section class="assets" aria-labelledby="assets-title">
+      <h2 id="assets-title">${tr('assets.title')}</h2>
+      ${this.assets.length === 0
+        ? html`<p class="muted">${tr('assets.none')}</p>`
+        : html`<ul class="asset-list">
+            ${this.assets.map(
+              (a) => html`<li>
+                <a href=${api.assetUrl(this.templateId, a.name)} target="_blank" rel="noopener"><code>${a.name}</code></a>
+                <span class="muted">${a.mediaType}, ${tr('assets.size', { size: kilobytes(a.size) })}</span>
+                ${this.canEdit
+                  ? html`<button type="button" class="small danger" aria-label=${tr('assets.delete', { name: a.name })} @click=${() => void this.removeAsset(a.name)}>×</button>`
+                  : nothing}
+              </li>`,
+            )}
+          </ul>`}
+      ${this.canEdit
+        ? html`<form class="stack" @submit=${(e: SubmitEvent) => void this.upload(e)}>
+            <label for="asset-name">${tr('assets.name')}</label>
+            <input id="asset-name" name="name" placeholder="assets/logo.png" />
+            <label for="asset-file">${tr('assets.file')}</label>
+            <input id="asset-file" name="file" type="file" accept=".pdf,.png,.jpg,.jpeg,.ttf,.otf" required />
+            <button type="submit" ?disabled=${this.busy}>${tr('assets.upload')}</button>
+          </form>`
+        : nothing}
+      ${this.notice ? html`<p role="status" class="ok">${this.notice}</p>` : nothing} ${errorBox(this.failure)}
+    </section>`;
+  }
+}
+customElements.define('attest-assets-panel', AssetsPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'attest-assets-panel': AssetsPanel;
+  }
+}

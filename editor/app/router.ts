@@ -1,0 +1,32 @@
+/**
+ * Routing by URL path: the server sends index.html for any page address (SPA fallback), and the shell
+ * maps the path to a screen. Pure, so it is easy to read and test.
+ */
+export type Route =
+  | { screen: 'sign-in' }
+  | { screen: 'templates' }
+  | { screen: 'template'; id: string }
+  | { screen: 'certificates' }
+  | { screen: 'delivery'; code?: string }
+  | { screen: 'not-found' };
+
+export function parseRoute(pathname: string): Route {
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const [first, second] = parts;
+  if (parts.length === 0) return { screen: 'templates' };
+  if (first === 'sign-in' && parts.length === 1) return { screen: 'sign-in' };
+  if (first === 'templates' && parts.length === 1) return { screen: 'templates' };
+  if (first === 'templates' && second && parts.length === 2) return { screen: 'template', id: second };
+  if (first === 'certificates' && parts.length === 1) return { screen: 'certificates' };
+  if (first === 'delivery' && parts.length === 1) return { screen: 'delivery' };
+  if (first === 'delivery' && second && parts.length === 2) return { screen: 'delivery', code: second };
+  return { screen: 'not-found' };
+}
+
+export const paths = {
+  signIn: '/sign-in',
+  templates: '/templates',
+  template: (id: string) => `/templates/${encodeURIComponent(id)}`,
+  certificates: '/certificates',
+  delivery: '/delivery',
+};
