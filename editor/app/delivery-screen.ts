@@ -266,7 +266,7 @@ export class DeliveryScreen extends AppElement {
             (e) => html`<tr>
               <td>${dateTime(e.at)}</td>
               <td><code>${e.action}</code></td>
-              <td>${e.actor}</td>
+              <td title="${e.actor}">${e.actorName}</td>
               <td>${e.reason ?? ''}</td>
             </tr>`,
           )}

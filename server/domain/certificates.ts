@@ -78,7 +78,10 @@ export async function updateCertificate(services: Services, actor: Actor, id: st
   requireCapability(actor, 'certificate:add');
   const db = services.storage.db;
   const current = await certificateRow(db, actor.tenantId, id);
-  const settings = patch.settings === undefined ? current.settings : parseSettings({ ...current.settings, ...(patch.settings as object) });
+  // A field set to null in the patch removes that rule (no minimum grade any more, no window…).
+  const merged: Record<string, unknown> = { ...current.settings, ...(patch.settings as object) };
+  for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
+  const settings = patch.settings === undefined ? current.settings : parseSettings(merged);
   if (patch.templateVersionId !== undefined) await getVersion(db, actor.tenantId, patch.templateVersionId);
   const now = iso(services.now());
   await db.transaction().execute(async (trx) => {

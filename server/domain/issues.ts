@@ -300,7 +300,10 @@ export async function listIssues(services: Services, actor: Actor, filter: Issue
 
 export interface AuditEntry {
   action: string;
+  /** 'person:<id>', 'token:<id>', 'webhook:shop', 'link:<code>', 'system'. */
   actor: string;
+  /** Who that is, as people read it: the person's or the token's name. */
+  actorName: string;
   at: string;
   reason: string | null;
   details: unknown;
@@ -312,8 +315,21 @@ export async function issueAudit(services: Services, actor: Actor, code: string)
   const db = services.storage.db;
   const row = await issueByCode(db, actor.tenantId, code);
   const entries = await db.selectFrom('audit').select(['action', 'actor', 'at', 'reason', 'details']).where('tenant_id', '=', actor.tenantId).where('subject_type', '=', 'issue').where('subject_id', '=', row.id).orderBy('id').execute();
-  const out: AuditEntry[] = entries.map((e) => ({ action: e.action, actor: e.actor, at: e.at, reason: e.reason, details: e.details === null ? null : (JSON.parse(e.details) as unknown) }));
-  if (row.expires_on && row.expires_on < isoDay(services.now())) out.push({ action: 'expired', actor: 'system', at: `${row.expires_on}T00:00:00.000Z`, reason: null, details: null });
+  const names = await actorNames(db, actor.tenantId, entries.map((e) => e.actor));
+  const out: AuditEntry[] = entries.map((e) => ({ action: e.action, actor: e.actor, actorName: names.get(e.actor) ?? e.actor, at: e.at, reason: e.reason, details: e.details === null ? null : (JSON.parse(e.details) as unknown) }));
+  if (row.expires_on && row.expires_on < isoDay(services.now())) out.push({ action: 'expired', actor: 'system', actorName: 'Attest', at: `${row.expires_on}T00:00:00.000Z`, reason: null, details: null });
+  return out;
+}
+
+/** The names behind audit actors of this tenant (people and tokens; others are named by their kind). */
+async function actorNames(db: Db, tenantId: string, refs: readonly string[]): Promise<Map<string, string>> {
+  const ids = (kind: string) => [...new Set(refs.filter((r) => r.startsWith(`${kind}:`)).map((r) => r.slice(kind.length + 1)))];
+  const out = new Map<string, string>([['webhook:shop', 'shop (webhook)'], ['system', 'Attest']]);
+  const people = ids('person');
+  const tokens = ids('token');
+  if (people.length) for (const p of await db.selectFrom('people').select(['id', 'display_name']).where('tenant_id', '=', tenantId).where('id', 'in', people).execute()) out.set(`person:${p.id}`, p.display_name);
+  if (tokens.length) for (const t of await db.selectFrom('tokens').select(['id', 'name']).where('tenant_id', '=', tenantId).where('id', 'in', tokens).execute()) out.set(`token:${t.id}`, `${t.name} (API token)`);
+  for (const r of refs) if (r.startsWith('link:')) out.set(r, 'signed download link');
   return out;
 }
 

@@ -64,7 +64,7 @@ export const BatchResult = z.array(
   z.object({ code: z.string(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).optional(), issue: Issue.optional() }),
 );
 
-export const AuditEntry = z.object({ action: z.string(), actor: z.string(), at: z.string(), reason: z.string().nullable(), details: z.unknown() });
+export const AuditEntry = z.object({ action: z.string(), actor: z.string(), actorName: z.string(), at: z.string(), reason: z.string().nullable(), details: z.unknown() });
 
 export const Refusal = z.object({ certificateId: z.string(), learnerId: z.string(), reasons: z.array(z.object({ code: z.string(), message: z.string() })), at: z.string() });
 

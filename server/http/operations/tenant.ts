@@ -37,7 +37,7 @@ export const tenantOperations: Operation[] = [
       if (a.kind !== 'person') throw new DomainError('unauthenticated', 'SIGN_IN_FAILED', 'Unknown tenant, username or password.');
       return {
         json: { kind: 'person', id: a.id, name: a.name, tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name }, capabilities: [...a.capabilities] },
-        cookies: [{ name: SESSION_COOKIE, value: s.cookie, maxAgeSeconds: Math.round((s.expiresAt.getTime() - Date.now()) / 1000) }],
+        cookies: [{ name: SESSION_COOKIE, value: s.cookie, maxAgeSeconds: Math.round((s.expiresAt.getTime() - services.now().getTime()) / 1000) }],
       };
     },
   }),

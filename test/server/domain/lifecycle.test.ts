@@ -167,7 +167,7 @@ describe.each(ENGINES)('a document’s life: revoke, regenerate, verify, expire 
     expect((await getIssue(s, fx.admin, issue.code)).state).toBe('expired');
     expect((await verifyCode(s, issue.code)).status).toBe('expired');
     const audit = await issueAudit(s, fx.admin, issue.code);
-    expect(audit.at(-1)).toEqual({ action: 'expired', actor: 'system', at: '2027-02-03T00:00:00.000Z', reason: null, details: null });
+    expect(audit.at(-1)).toEqual({ action: 'expired', actor: 'system', actorName: 'Attest', at: '2027-02-03T00:00:00.000Z', reason: null, details: null });
     const expired = (await listIssues(s, fx.admin, { state: 'expired' })).issues.map((i) => i.code);
     expect(expired).toContain(issue.code);
     expect((await listIssues(s, fx.admin, { state: 'issued' })).issues.map((i) => i.code)).not.toContain(issue.code);

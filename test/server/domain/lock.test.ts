@@ -135,7 +135,7 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
     expect(await isLocked(a.code)).toBe(false);
     expect(await isLocked(b.code)).toBe(false);
     const entry = (await issueAudit(s, fx.admin, a.code)).find((x) => x.action === 'unlocked');
-    expect(entry).toEqual({ action: 'unlocked', actor: `person:${adminPerson.kind === 'person' ? adminPerson.id : ''}`, at, reason: 'invoice 2026-114 paid', details: null });
+    expect(entry).toEqual({ action: 'unlocked', actor: `person:${adminPerson.kind === 'person' ? adminPerson.id : ''}`, actorName: 'Administrator', at, reason: 'invoice 2026-114 paid', details: null });
     // Unlocking what is unlocked changes nothing and records nothing.
     await setLocked(s, adminPerson, [a.code], false, 'again');
     expect((await issueAudit(s, fx.admin, a.code)).filter((x) => x.action === 'unlocked')).toHaveLength(1);

@@ -122,8 +122,19 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     expect(pdftotext(writeTemp(now.bytes))).toContain('Camille Martin');
     const audit = await call(app.base, 'GET', `/api/v1/issues/${code}/audit`, { token: admin });
     const unlocked = list(audit.json as never).find((e) => String(e.action) === 'unlocked');
-    expect(unlocked).toMatchObject({ actor: 'webhook:shop', reason: 'payment order-77' });
+    expect(unlocked).toMatchObject({ actor: 'webhook:shop', actorName: 'shop (webhook)', reason: 'payment order-77' });
     await updateTenantSettings(services, t.admin, { delivery_lock: false });
+  });
+
+  it('applies a certificate’s own rules, and a rule set to null is removed', async () => {
+    const strict = await call(app.base, 'PATCH', `/api/v1/certificates/${t.certificate.id}`, { token: admin, body: { settings: { min_grade_percent: 95 } } });
+    expect(strict.json.settings?.min_grade_percent).toBe(95);
+    const refused = await ask('L-grade', { data: learnerData({ grade: { value: 12, max: 20 } }) });
+    expect(list(refused.json.error?.reasons).map((x) => x.code)).toEqual(['GRADE_TOO_LOW']);
+    const relaxed = await call(app.base, 'PATCH', `/api/v1/certificates/${t.certificate.id}`, { token: admin, body: { settings: { min_grade_percent: null } } });
+    expect(relaxed.status).toBe(200);
+    expect(relaxed.json.settings?.min_grade_percent).toBeUndefined();
+    expect((await ask('L-grade', { data: learnerData({ grade: { value: 12, max: 20 } }) })).status).toBe(201);
   });
 
   it('revokes, regenerates and verifies: the page, the JSON and an uploaded copy', async () => {
