@@ -266,15 +266,6 @@ export class TemplateEditor extends AppElement {
     }
     const { pdf, diagnostics, boxes } = r.value;
     if (pdf) {
-      if (this.previewError) {
-        // The error list goes first, and the page's stage is back on screen before the new PDF arrives:
-        // <attest-pdf-preview> redraws the old document when its re-created stage is measured, and a
-        // PDF given in the same update would be dropped by that redraw.
-        this.previewError = undefined;
-        await this.updateComplete;
-        await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
-        if (seq !== this.seq) return;
-      }
       this.shownEditAt = editAt;
       this.timing = { debounce: Math.round(requestedAt - editAt), server: Math.round(performance.now() - requestedAt) };
       this.pdf = base64Bytes(pdf);
@@ -289,7 +280,7 @@ export class TemplateEditor extends AppElement {
 
   private onRendered(e: CustomEvent<PreviewRenderedDetail>): void {
     if (this.shownEditAt === undefined) return;
-    this.previewMs = Math.round(performance.now() - this.shownEditAt);
+    this.previewMs = Math.round(e.detail.shownAt - this.shownEditAt);
     this.shownEditAt = undefined;
     this.dataset.previewMs = String(this.previewMs);
     if (this.timing) this.dataset.previewTiming = JSON.stringify({ ...this.timing, pdfjs: Math.round(e.detail.ms), total: this.previewMs });

@@ -60,6 +60,8 @@ export interface PreviewRenderedDetail {
   text: string;
   /** Milliseconds from the new `pdf` to its page on screen (the pdf.js share of the preview's latency). */
   ms: number;
+  /** When the page appeared (performance.now()); the text is read after, so it does not delay the page. */
+  shownAt: number;
 }
 
 /** Elements placed by x/y (templates/markup/vocabulary.ts POSITIONED, minus those without a position). */
@@ -188,7 +190,9 @@ export class PdfPreview extends LitElement {
       const width = entries[0]?.contentRect.width ?? 0;
       if (Math.abs(width - this.stageWidth) < 1) return;
       this.stageWidth = width;
-      if (this.zoom === 'fit') void this.drawPage();
+      // A document being loaded is drawn at the new width when it arrives; drawing the old one now would
+      // make the new one's drawing stale (each draw supersedes the ones before).
+      if (this.zoom === 'fit' && !this.loadPending) void this.drawPage();
     });
   }
 
@@ -251,9 +255,10 @@ export class PdfPreview extends LitElement {
       return;
     }
     this.loadStarted = performance.now();
+    this.loadPending = true;
     try {
       // pdf.js transfers the buffer to its worker: give it a copy so the caller's bytes stay usable.
-      const task = getDocument({ data: this.pdf.slice(), isEvalSupported: false, worker: pdfWorker() });
+      const task = getDocument({ data: this.pdf.slice(), isEvalSupported: false, disableFontFace: true, worker: pdfWorker() });
       this.loadingTask = task;
       const doc = await task.promise;
       if (generation !== this.generation) {
@@ -269,8 +274,13 @@ export class PdfPreview extends LitElement {
       await this.drawPage(generation, this.loadStarted);
     } catch (e) {
       if (generation === this.generation) this.renderProblem = (e as Error).message;
+    } finally {
+      if (generation === this.generation) this.loadPending = false;
     }
   }
+
+  /** A new `pdf` is being opened (see the resize observer). */
+  private loadPending = false;
 
   /** The canvas of the last page drawn, kept outside Lit's template so a re-render never blanks it. */
   private canvas: HTMLCanvasElement | undefined;
@@ -299,25 +309,35 @@ export class PdfPreview extends LitElement {
       canvas.width = Math.floor(viewport.width);
       canvas.height = Math.floor(viewport.height);
       canvas.setAttribute('role', 'img');
+      // The text is asked for at once (pdf.js works on it while the page paints) but waited for only
+      // after the page is on screen: what the designer waits for is the picture.
+      const textContent = page.getTextContent();
+      textContent.catch(() => undefined);
       await page.render({ canvas, viewport }).promise;
-      const content = await page.getTextContent();
+      if (generation !== this.generation) return;
+      this.canvas = canvas;
+      this.scale = scale;
+      this.pageSize = { width: base.width, height: base.height };
+      this.dataset.page = String(pageNumber);
+      await this.updateComplete;
+      canvas.setAttribute('aria-label', t('preview.canvas', { page: pageNumber }));
+      this.attachCanvas();
+      const shownAt = performance.now();
+      const content = await textContent;
       if (generation !== this.generation) return;
       const text = content.items
         .map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : ''))
         .join(' ')
         .replace(/[ \t]+/g, ' ')
         .trim();
-      this.canvas = canvas;
-      this.scale = scale;
-      this.pageSize = { width: base.width, height: base.height };
       this.renderedText = text;
       this.dataset.text = text;
-      this.dataset.page = String(pageNumber);
-      await this.updateComplete;
-      canvas.setAttribute('aria-label', t('preview.canvas', { page: pageNumber }));
-      this.attachCanvas();
       this.dispatchEvent(
-        new CustomEvent<PreviewRenderedDetail>('preview-rendered', { detail: { page: pageNumber, pageCount: doc.numPages, text, ms: performance.now() - started }, bubbles: true, composed: true }),
+        new CustomEvent<PreviewRenderedDetail>('preview-rendered', {
+          detail: { page: pageNumber, pageCount: doc.numPages, text, ms: shownAt - started, shownAt },
+          bubbles: true,
+          composed: true,
+        }),
       );
     } catch (e) {
       // A render cancelled by a newer one is not a problem to show.
