@@ -80,7 +80,22 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // Kysely prepares every query anew; the same few dozen statements run for every request, so they are
+  // prepared once (better-sqlite3 statements run synchronously: reusing one is safe).
+  const statements = new Map<string, ReturnType<typeof sqlite.prepare>>();
+  const cached = {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= 500) statements.delete(statements.keys().next().value!);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   const documents = path === ':memory:' ? tableDocuments() : fileDocuments(`${path}.documents`);
   return { db, engine: 'sqlite', documents, location: `sqlite:${path}`, close: () => db.destroy() };
 }
