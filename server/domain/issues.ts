@@ -114,6 +114,7 @@ async function serverData(
   version: Version,
   input: Record<string, unknown>,
   issue: { code: string; issuedOn: string; expiresOn: string | null },
+  people?: Awaited<ReturnType<typeof peopleHolding>>,
 ): Promise<Record<string, unknown>> {
   const db = services.storage.db;
   const base = (tenant.settings.public_base_url ?? services.baseUrl).replace(/\/+$/, '');
@@ -131,7 +132,7 @@ async function serverData(
   };
   if (data.organization === undefined) data.organization = { ...tenant.settings.organization };
   if (data.teachers === undefined || data.certifier === undefined) {
-    const people = await peopleHolding(db, tenant.id, ['certificate:printed-as-teacher', 'certificate:signing-authority']);
+    people ??= await peopleHolding(db, tenant.id, ['certificate:printed-as-teacher', 'certificate:signing-authority']);
     const teachers = people.filter((p) => p.holds.has('certificate:printed-as-teacher'));
     const signatory = people.find((p) => p.holds.has('certificate:signing-authority'));
     if (data.teachers === undefined && teachers.length) data.teachers = teachers.map((p) => ({ name: p.displayName }));
@@ -155,7 +156,8 @@ async function issueNew(services: Services, actor: Actor, input: RequestInput): 
   const today = isoDay(now);
 
   // The data is checked first, with the server's own fields provisional: every problem at once.
-  const provisional = await serverData(services, tenant, certificate, version, input.data, { code: 'PENDING', issuedOn: today, expiresOn: null });
+  const people = await peopleHolding(db, tenant.id, ['certificate:printed-as-teacher', 'certificate:signing-authority']);
+  const provisional = await serverData(services, tenant, certificate, version, input.data, { code: 'PENDING', issuedOn: today, expiresOn: null }, people);
   const bound = bind(contract.schema, provisional);
   if (hasErrors(bound.diagnostics)) {
     throw invalid('DATA_INVALID', 'The learner’s data does not fit the template’s variables.', bindProblems(bound.diagnostics));
@@ -179,7 +181,7 @@ async function issueNew(services: Services, actor: Actor, input: RequestInput): 
   const code = newVerificationCode();
   const issuedOn = typeof completion?.date === 'string' ? completion.date.slice(0, 10) : today;
   const expiresOn = expiryDate(issuedOn, certificate.settings);
-  const data = await serverData(services, tenant, certificate, version, input.data, { code, issuedOn, expiresOn });
+  const data = await serverData(services, tenant, certificate, version, input.data, { code, issuedOn, expiresOn }, people);
   const rendered = await render(services, version, data, code);
 
   const row: IssueTable = {
