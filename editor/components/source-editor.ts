@@ -66,6 +66,9 @@ export class SourceEditor extends LitElement {
       theme: THEME_ID,
       automaticLayout: true,
       minimap: { enabled: false },
+      // Markup lines are long and the editor shares the screen with the preview: wrap rather than scroll.
+      wordWrap: 'on',
+      wrappingIndent: 'indent',
       // The editor may sit in a scrolling panel: suggestion and hover widgets must not be clipped by it.
       fixedOverflowWidgets: true,
       quickSuggestions: { other: true, strings: true, comments: false },
