@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import { PdfAssetError } from './errors';
 import { readJpeg } from './jpeg';
 import { GroupBuilder, streamParts, type ObjectGroup, type ObjectPart } from './objects';
 import { isPng, readPng } from './png';
+
+const DECODED_KEEP = 64;
+const decoded = new Map<string, PreparedImage>();
 
 /** An image decoded once per process; every document that draws it copies its ready image XObject. */
 export class PreparedImage {
@@ -16,6 +20,18 @@ export class PreparedImage {
 
   /** JPEG (passed through as DCTDecode) or PNG. Throws PdfAssetError for anything else or damaged bytes. */
   static fromBytes(bytes: Uint8Array): PreparedImage {
+    // The same asset comes back with every compile of a template being edited (each keystroke in the
+    // editor's live preview): decode it once per process, by content.
+    const key = createHash('sha256').update(bytes).digest('hex');
+    const known = decoded.get(key);
+    if (known) return known;
+    const image = PreparedImage.decode(bytes);
+    if (decoded.size >= DECODED_KEEP) decoded.delete(decoded.keys().next().value!);
+    decoded.set(key, image);
+    return image;
+  }
+
+  private static decode(bytes: Uint8Array): PreparedImage {
     if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return fromJpeg(bytes);
     if (isPng(bytes)) return fromPng(bytes);
     const kind = sniff(bytes);
