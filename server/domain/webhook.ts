@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { iso, type Services } from './context';
 import { DomainError, invalid, zodProblems } from './errors';
 import { hmacHex, normalizeCode, sameSecret } from './secrets';
+import { inputProblems } from './input';
 import { applyLock, lockedCodesOf, type BatchResult } from './issues';
 
 /**
@@ -43,6 +44,8 @@ export async function receiveShopWebhook(
   } catch {
     throw invalid('BODY_NOT_JSON', 'The webhook body is not JSON.');
   }
+  const notText = inputProblems(json, 'body');
+  if (notText.length) throw invalid('WEBHOOK_BODY_INVALID', 'The webhook body is not a payment notice.', notText);
   const payment = ShopPayment.safeParse(json);
   if (!payment.success) throw invalid('WEBHOOK_BODY_INVALID', 'The webhook body is not a payment notice.', zodProblems(payment.error, 'body'));
   // Remembered before acting: of two identical deliveries racing, one is refused by the primary key.

@@ -6,6 +6,7 @@ import { pino, type Logger } from 'pino';
 import type { z } from 'zod';
 import { can, type Actor, type Services } from '../domain/context';
 import { DomainError, zodProblems, type Problem } from '../domain/errors';
+import { inputProblems } from '../domain/input';
 import { authenticateSession, authenticateToken } from '../domain/tenants';
 import { sha256Hex } from '../domain/secrets';
 import { fullPath, type Operation, type Reply } from './operation';
@@ -108,7 +109,7 @@ const limiter = (perMinute: number) => new RateLimiter(perMinute, Math.max(10, M
 
 function bodyParsers(op: Operation): express.RequestHandler[] {
   if (!op.body) return [];
-  if ('json' in op.body) return [express.json({ limit: JSON_LIMIT, strict: true, type: () => true })];
+  if ('json' in op.body) return [express.json({ limit: JSON_LIMIT, strict: false, type: () => true })];
   return [express.raw({ limit: op.body.limit, type: () => true })];
 }
 
@@ -146,6 +147,11 @@ async function authenticate(services: Services, req: Request): Promise<{ actor?:
 
 function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string, problems: Problem[]): T {
   if (!schema) return undefined as T;
+  const bad = inputProblems(value, where);
+  if (bad.length) {
+    problems.push(...bad);
+    return undefined as T;
+  }
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   problems.push(...zodProblems(r.error, where));

@@ -277,6 +277,9 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
       expect([wrong.kind, wrong.code]).toEqual(['invalid', 'WEBHOOK_BODY_INVALID']);
       const paths = (wrong.extra.problems ?? []).map((p) => p.path);
       expect(paths).toEqual(expect.arrayContaining(['body.learner_id', 'body.codes']));
+      // A NUL (PostgreSQL refuses it in text) is a named problem of the body, not a database failure.
+      const nul = await domainFailure(() => send(JSON.stringify({ learner_id: 'mal\u0000formed' })));
+      expect([nul.code, (nul.extra.problems ?? []).map((p) => [p.path, p.code])]).toEqual(['WEBHOOK_BODY_INVALID', [['body.learner_id', 'TEXT_INVALID']]]);
       expect(await isLocked(issue.code)).toBe(true);
     });
   });

@@ -161,6 +161,21 @@ describe('hostile requests', () => {
     expect(paths).toEqual(expect.arrayContaining(['body.learner_id', 'body.available', 'body.data']));
   });
 
+  it('refuses NUL, lone surrogates and absurd nesting anywhere, with the path, before any storage sees them', async () => {
+    const nul = await call(app.base, 'POST', `/api/v1/certificates/${a.certificate.id}/issues`, { token: tokenA, body: { learner_id: 'nul', available: true, data: learnerData({ learner: { firstname: 'Ca\u0000mille', lastname: 'M' } }) } });
+    expect(nul.status).toBe(422);
+    expect(list(nul.json.error?.problems).map((p) => [p.path, p.code])).toEqual([['body.data.learner.firstname', 'TEXT_INVALID']]);
+    const param = await call(app.base, 'GET', '/api/v1/issues/%00', { token: tokenA });
+    expect(param.status).toBe(422);
+    expect(list(param.json.error?.problems)[0]?.code).toBe('TEXT_INVALID');
+    const n = 100_000;
+    const deep = await call(app.base, 'POST', `/api/v1/certificates/${a.certificate.id}/issues`, { token: tokenA, raw: `{"learner_id":"deep","available":true,"data":{"x":${'['.repeat(n)}${']'.repeat(n)}}}`, headers: { 'content-type': 'application/json' } });
+    expect(deep.status).toBe(422);
+    expect(list(deep.json.error?.problems)[0]?.code).toBe('TOO_DEEP');
+    const none = await call(app.base, 'GET', '/api/v1/issues?learner=nul', { token: tokenA });
+    expect(none.text).not.toContain('"nul"');
+  });
+
   it('odd parameters are 4xx, not 500', async () => {
     for (const path of [
       `/api/v1/issues/${'Z'.repeat(500)}`,
