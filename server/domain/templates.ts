@@ -285,10 +285,11 @@ export async function publishTemplate(services: Services, actor: Actor, template
   const row = await templateRow(db, actor.tenantId, templateId);
   const assets = JSON.parse(row.draft_assets) as Record<string, string>;
   const hash = contentHash(row.draft_source, assets);
-  const answer = await services.pool.render({ kind: 'compile', templateKey: hash, template: { source: row.draft_source, assets: await loadBlobs(db, assets) } });
+  // Compiled and rendered with every sample learner: a version is published only if it can make documents.
+  const answer = await services.pool.render({ kind: 'check', templateKey: hash, template: { source: row.draft_source, assets: await loadBlobs(db, assets) } });
   const diagnostics = poolDiagnostics(answer);
   if (hasErrors(diagnostics)) {
-    throw new DomainError('invalid', 'TEMPLATE_HAS_ERRORS', 'The template has errors; fix them before publishing.', { details: { diagnostics } });
+    throw new DomainError('invalid', 'TEMPLATE_HAS_ERRORS', 'The template has errors (found by compiling it, or by rendering it for the sample learners named in the messages); fix them before publishing.', { details: { diagnostics } });
   }
   const now = iso(services.now());
   const version = await db.transaction().execute(async (trx) => {

@@ -120,9 +120,11 @@ export class RenderPool {
       const next = this.queue.shift();
       if (!next) return;
       slot.job = next;
+      // A check renders one document per sample learner: it gets the time of a few documents, not one.
+      const limit = next.request.kind === 'check' ? this.timeoutMs * 3 : this.timeoutMs;
       slot.timer = setTimeout(
-        () => this.replace(slot, 'RENDER_TIMEOUT', `The document took longer than ${this.timeoutMs} ms to make and was stopped; simplify the template (loops, very long tables).`),
-        this.timeoutMs,
+        () => this.replace(slot, 'RENDER_TIMEOUT', `The document took longer than ${limit} ms to make and was stopped; simplify the template (loops, very long tables).`),
+        limit,
       );
       const key = next.request.templateKey;
       const request: RenderRequest = slot.known.includes(key) ? next.request : { ...next.request, template: next.template };

@@ -13,8 +13,11 @@ export interface TemplatePayload {
 
 export interface RenderRequest {
   id: number;
-  /** `compile` checks a template (validation, publication) without rendering a document. */
-  kind: 'render' | 'compile';
+  /**
+   * `compile` checks a template (validation, drafts) without rendering a document; `check` compiles and,
+   * when that succeeds, renders with every sample learner (publication), answering only the problems.
+   */
+  kind: 'render' | 'compile' | 'check';
   templateKey: string;
   template?: TemplatePayload;
   data?: unknown;

@@ -1,7 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { compileTemplate, type CompileResult } from '../../templates/compile';
+import { trialRenders } from '../../templates/check';
 import { renderDocument } from '../../templates/render';
+import { hasErrors } from '../../variables/diagnostics';
 import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, type RenderAnswer, type RenderRequest } from './protocol';
 
 /**
@@ -30,6 +32,11 @@ async function handle(request: RenderRequest): Promise<RenderAnswer> {
   if (!entry) return { id: request.id, pageCount: 0, diagnostics: [{ stage: 'draw', code: TEMPLATE_NOT_LOADED, severity: 'error', message: 'The template is not loaded in this worker.' }] };
   const result = await entry;
   if (request.kind === 'compile' || !result.template) return { id: request.id, pageCount: 0, diagnostics: result.diagnostics, ms: performance.now() - started };
+  if (request.kind === 'check') {
+    // Trial renders only for a template without errors: with them, publication is refused anyway.
+    const trials = hasErrors(result.diagnostics) ? [] : trialRenders(result.template);
+    return { id: request.id, pageCount: 0, diagnostics: [...result.diagnostics, ...trials], ms: performance.now() - started };
+  }
   const r = renderDocument(result.template, request.data, {
     specimen: request.specimen ?? false,
     ...(request.documentId !== undefined ? { documentId: request.documentId } : {}),

@@ -108,7 +108,7 @@ export const templateOperations: Operation[] = [
     method: 'post',
     path: '/templates/:id/publish',
     tag: 'Templates',
-    summary: 'Publish the draft as the next immutable version, if it has no errors (422 with the diagnostics otherwise).',
+    summary: 'Publish the draft as the next immutable version, if it compiles and renders for every sample learner without errors (422 with the diagnostics otherwise).',
     access: { capability: 'templates:publish' },
     params: IdParam,
     idempotent: true,

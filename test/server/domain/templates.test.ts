@@ -109,6 +109,25 @@ describe.each(ENGINES)('templates, versions and assets (%s)', (engine) => {
     expect((await publishTemplate(s, designer, missing.id)).version.number).toBe(1);
   });
 
+  it('refuses to publish a version that cannot make the document of some sample learner, naming them', async () => {
+    // Valid Liquid whose markup breaks only for long names: the static checks cannot see it.
+    const source = simple('{{ learner.fullname }}{% if learner.fullname.size > 60 %}<bogus/>{% endif %}');
+    const t = await createTemplate(s, designer, { name: 'Breaks for long names', source });
+    expect((await validateSource(s, designer, source)).filter((d) => d.severity === 'error')).toEqual([]);
+    const e = await domainFailure(() => publishTemplate(s, designer, t.id));
+    expect(e.code).toBe('TEMPLATE_HAS_ERRORS');
+    const errors = (e.extra.details?.diagnostics as { severity: string; message: string }[]).filter((d) => d.severity === 'error');
+    expect(errors.length).toBeGreaterThan(0);
+    for (const d of errors) {
+      expect(d.message).toMatch(/^\[[^\]]*long-name[^\]]*\]/);
+      expect(d.message).not.toContain('camille-martin');
+    }
+    expect((await getTemplate(s, designer, t.id)).versions).toEqual([]);
+    // Fixed, it publishes.
+    await updateTemplate(s, designer, t.id, { source: simple('{{ learner.fullname }}') });
+    expect((await publishTemplate(s, designer, t.id)).version.number).toBe(1);
+  });
+
   it('keeps published versions immutable while the draft changes', async () => {
     const t = await createTemplate(s, designer, { name: 'Evolving', source: simple('Première édition {{ learner.fullname }}') });
     await putAsset(s, designer, t.id, 'assets/seal.png', SEAL);
@@ -196,12 +215,13 @@ describe.each(ENGINES)('templates, versions and assets (%s)', (engine) => {
   });
 
   it('stores nothing of a document whose template fails while rendering it', async () => {
-    // Markup comes out of Liquid, so an unknown element is only found when a document is made.
-    const t = await createTemplate(s, designer, { name: 'Fails late', source: simple('x').replace('<text', '<txt').replace('</text>', '</txt>') });
+    // Markup comes out of Liquid, so an unknown element is only found when a document is made; this one
+    // appears for no sample learner (publishing renders each), only for a real one.
+    const t = await createTemplate(s, designer, { name: 'Fails late', source: simple('x{% if learner.firstname == "Zorglub" %}<txt/>{% endif %}') });
     const { version } = await publishTemplate(s, designer, t.id);
     const certificate = await createCertificate(s, system, { name: 'Fails late', templateVersionId: version.id, courseId: 'late' });
     const lms = actorWith(tenantId, ['certificate:apply', 'certificate:retrieve-own']);
-    const e = await domainFailure(() => requestDocument(s, lms, { certificateId: certificate.id, learnerId: 'late', data: learnerData(), available: true }));
+    const e = await domainFailure(() => requestDocument(s, lms, { certificateId: certificate.id, learnerId: 'late', data: learnerData({ learner: { firstname: 'Zorglub', lastname: 'Martin' } }), available: true }));
     expect([e.kind, e.code]).toEqual(['invalid', 'DOCUMENT_NOT_MADE']);
     expect((e.extra.details?.diagnostics as { code: string }[]).map((d) => d.code)).toContain('MARKUP_UNKNOWN_ELEMENT');
     expect(await s.storage.db.selectFrom('issues').select('id').where('certificate_id', '=', certificate.id).execute()).toEqual([]);
