@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
@@ -11,6 +12,12 @@ import { CliError, EXIT } from './output';
 
 export const DEFAULT_DATABASE = 'data/attest.sqlite';
 export const EDITOR_DIR = fileURLToPath(new URL('../../editor/dist/', import.meta.url));
+
+/**
+ * A client that trickles its headers or body (slowloris) is cut off instead of holding a connection for
+ * Node's defaults (1 and 5 minutes); the largest upload (20 MB) still has a minute.
+ */
+export const CONNECTION_LIMITS = { headersTimeout: 10_000, requestTimeout: 60_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 2_000 } as const;
 
 export interface StartOptions {
   port: string;
@@ -57,7 +64,7 @@ export async function startCommand(opts: StartOptions, io: { out: (s: string) =>
   }
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination({ dest: 2, sync: false }));
   const app = createApp(services, { logger, editorDir: EDITOR_DIR });
-  const server = app.listen(port, opts.host);
+  const server = createServer(CONNECTION_LIMITS, app).listen(port, opts.host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
   const url = opts.baseUrl ?? `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${address.port}`;

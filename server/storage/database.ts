@@ -47,6 +47,11 @@ function isUnreachable(e: unknown): boolean {
  * file path (optionally `sqlite:` prefixed). Migrations run before anything else can use it.
  */
 export async function openStorage(url: string): Promise<Storage> {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+  if (scheme && !/^(postgres(ql)?|sqlite)$/i.test(scheme)) {
+    // Otherwise `mysql://host/db` would quietly become a SQLite file in a folder named "mysql:".
+    throw new StorageError('STORAGE_URL_INVALID', `DATABASE_URL names a ${scheme}:// database; Attest stores its data in PostgreSQL (postgres://…) or in a SQLite file (a path).`);
+  }
   const storage = /^postgres(ql)?:\/\//i.test(url) ? openPostgres(url) : openSqlite(url.replace(/^sqlite:(\/\/)?/i, ''));
   try {
     await migrate(storage);

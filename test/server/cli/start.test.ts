@@ -1,9 +1,14 @@
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCommand } from '../../../server/cli/start';
+import { CONNECTION_LIMITS, startCommand } from '../../../server/cli/start';
 import { call } from '../../support/http';
+
+// The server's request log goes to stderr; the test run's output is for the tests.
+process.env.LOG_LEVEL ??= 'warn';
 
 /** `attest start` on a fresh database: migrated, a demo tenant, secrets printed once, a server that answers. */
 describe('attest start', () => {
@@ -34,6 +39,31 @@ describe('attest start', () => {
     expect(out).not.toContain('administrator');
     expect(out).toContain('listening on');
   }, 60_000);
+
+  it('cuts off a client that trickles its headers', async () => {
+    const database = join(mkdtempSync(join(tmpdir(), 'attest-start-')), 'attest.sqlite');
+    const io = { out: () => {}, err: () => {} };
+    const server = await startCommand({ port: '0', host: '127.0.0.1', database, workers: '1' }, io);
+    try {
+      const { port } = new URL(server.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      await once(socket, 'connect');
+      const started = Date.now();
+      socket.write('GET /health HTTP/1.1\r\nHost: x\r\n');
+      // One more header line now and then, never the blank line that ends them.
+      const drip = setInterval(() => socket.write('X-Drip: 1\r\n'), 1_000);
+      let answer = '';
+      socket.on('data', (c: Buffer) => (answer += c.toString()));
+      await once(socket, 'close');
+      clearInterval(drip);
+      const held = Date.now() - started;
+      expect(held).toBeGreaterThanOrEqual(CONNECTION_LIMITS.headersTimeout - 500);
+      expect(held).toBeLessThan(CONNECTION_LIMITS.headersTimeout + 3 * CONNECTION_LIMITS.connectionsCheckingInterval);
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
 
   it('says clearly when the database cannot be reached', async () => {
     const io = { out: () => {}, err: () => {} };

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openStorage, StorageError } from '../../../server/storage/database';
@@ -83,8 +85,14 @@ describe('storage addresses', () => {
     expect(e.message).not.toContain('hunter2');
   });
 
-  it('refuses an address that names nothing', async () => {
+  it('refuses an address that names nothing, or another engine', async () => {
     await expect(openStorage('')).rejects.toMatchObject({ code: 'STORAGE_URL_INVALID' });
     await expect(openStorage('sqlite:')).rejects.toMatchObject({ code: 'STORAGE_URL_INVALID' });
+    // Another engine's address is refused, not taken for a file path (no "mysql:" folder appears).
+    const cwd = process.cwd();
+    for (const url of ['mysql://root@127.0.0.1:3306/test', 'mariadb://root@127.0.0.1/test', 'http://example.invalid/db']) {
+      await expect(openStorage(url)).rejects.toMatchObject({ code: 'STORAGE_URL_INVALID' });
+    }
+    expect(existsSync(join(cwd, 'mysql:'))).toBe(false);
   });
 });
