@@ -160,7 +160,11 @@ export function setLocale(locale: Locale): void {
  * are formatted in that locale (1 234,5 in French).
  */
 export function t(key: MessageKey, params?: MessageParams, locale: Locale = current): string {
-  const template = MESSAGES[key][locale];
+  return fill(MESSAGES[key][locale], params, locale);
+}
+
+/** `{name}` placeholders of a message filled, numbers formatted in the locale; for every message table. */
+export function fill(template: string, params: MessageParams | undefined, locale: Locale): string {
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];

@@ -6,6 +6,11 @@ import type { CertificateSettings as CertificateSettingsSchema } from '../../ser
 
 export type Me = z.infer<typeof S.Me>;
 export type Capability = z.infer<typeof S.Capability>;
+
+/** Whether the signed-in person holds a capability: what screens and buttons show (the server checks again). */
+export function holds(me: Me | undefined, capability: Capability): boolean {
+  return (me?.capabilities as readonly string[] | undefined)?.includes(capability) ?? false;
+}
 export type Diagnostic = z.infer<typeof S.Diagnostic>;
 export type Issue = z.infer<typeof S.Issue>;
 export type IssueRequestResult = z.infer<typeof S.IssueRequestResult>;

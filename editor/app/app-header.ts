@@ -1,20 +1,19 @@
 import { html, nothing } from 'lit';
 import { getLocale, LOCALES, setLocale, t, isLocale } from '../i18n';
-import type { Me } from './api';
+import { holds, type Me } from './api';
 import { AppElement, linkHandler } from './base';
 import { tr } from './messages';
 import { paths } from './router';
 
 /** Which screens a person may open, from their capabilities (the server checks again on every call). */
 export function canSee(me: Me, screen: 'templates' | 'certificates' | 'delivery'): boolean {
-  const caps = me.capabilities as readonly string[];
   switch (screen) {
     case 'templates':
-      return caps.includes('templates:preview');
+      return holds(me, 'templates:preview');
     case 'certificates':
-      return caps.includes('certificate:view');
+      return holds(me, 'certificate:view');
     case 'delivery':
-      return caps.includes('issues:manage');
+      return holds(me, 'issues:manage');
   }
 }
 

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { api, problemsAt, type ApiError, type Certificate, type CertificateInput, type Me, type TemplateSummary } from './api';
+import { api, holds, problemsAt, type ApiError, type Certificate, type CertificateInput, type Me, type TemplateSummary } from './api';
 import { AppElement } from './base';
 import { errorBox } from './error-box';
 import { date, dateTime } from './format';
@@ -86,7 +86,7 @@ export class CertificatesScreen extends AppElement {
   }
 
   private get canAdd(): boolean {
-    return (this.me?.capabilities as readonly string[] | undefined)?.includes('certificate:add') ?? false;
+    return holds(this.me, 'certificate:add');
   }
 
   private async load(): Promise<void> {

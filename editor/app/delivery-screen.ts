@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { api, type ApiError, type AuditEntry, type BatchResult, type Certificate, type Issue, type IssueFilters, type Me, type Refusal } from './api';
+import { api, holds, type ApiError, type AuditEntry, type BatchResult, type Capability, type Certificate, type Issue, type IssueFilters, type Me, type Refusal } from './api';
 import { AppElement } from './base';
 import { errorBox } from './error-box';
 import { date, dateTime } from './format';
@@ -7,7 +7,7 @@ import { tr } from './messages';
 
 type Action = 'unlock' | 'lock' | 'regenerate' | 'revoke';
 
-const ACTION_CAPABILITY: Record<Action, string> = { unlock: 'issues:unlock', lock: 'issues:unlock', regenerate: 'issues:regenerate', revoke: 'issues:revoke' };
+const ACTION_CAPABILITY: Record<Action, Capability> = { unlock: 'issues:unlock', lock: 'issues:unlock', regenerate: 'issues:regenerate', revoke: 'issues:revoke' };
 
 interface Pending {
   action: Action;
@@ -77,7 +77,7 @@ export class DeliveryScreen extends AppElement {
   }
 
   private can(action: Action): boolean {
-    return (this.me?.capabilities as readonly string[] | undefined)?.includes(ACTION_CAPABILITY[action]) ?? false;
+    return holds(this.me, ACTION_CAPABILITY[action]);
   }
 
   private async load(more = false): Promise<void> {

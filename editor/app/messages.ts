@@ -1,4 +1,4 @@
-import { getLocale, formatNumber, type Locale } from '../i18n';
+import { fill, getLocale, type Locale } from '../i18n';
 
 /**
  * The app screens' strings, fr and en. A table of its own beside editor/i18n.ts (which holds the shared
@@ -162,13 +162,7 @@ export type AppMessageKey = keyof typeof MESSAGES;
 /** The string for `key` in the current UI locale, `{name}` placeholders filled. */
 export function tr(key: AppMessageKey, params?: Readonly<Record<string, string | number>>): string {
   const locale = getLocale();
-  const template = MESSAGES[key][locale];
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    if (value === undefined) return whole;
-    return typeof value === 'number' ? formatNumber(value, undefined, locale) : value;
-  });
+  return fill(MESSAGES[key][locale], params, locale);
 }
 
 export const APP_MESSAGE_KEYS = Object.keys(MESSAGES) as AppMessageKey[];

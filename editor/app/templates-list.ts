@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { api, type ApiError, type Example, type Me, type TemplateSummary } from './api';
+import { api, holds, type ApiError, type Example, type Me, type TemplateSummary } from './api';
 import { AppElement, linkHandler, type NavigateDetail } from './base';
 import { errorBox } from './error-box';
 import { dateTime } from './format';
@@ -42,7 +42,7 @@ export class TemplatesList extends AppElement {
   }
 
   private get canEdit(): boolean {
-    return (this.me?.capabilities as readonly string[] | undefined)?.includes('templates:edit') ?? false;
+    return holds(this.me, 'templates:edit');
   }
 
   private async load(): Promise<void> {

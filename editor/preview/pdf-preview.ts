@@ -4,6 +4,7 @@ import { getDocument, GlobalWorkerOptions, PDFWorker, type PDFDocumentLoadingTas
 // The worker ships with the app (no CDN): Vite copies it and gives us its URL.
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import type { Diagnostic, Range } from '../../variables/diagnostics';
+import type { DrawnBox } from '../../templates/layout/context';
 import { PT_PER_MM } from '../../templates/layout/units';
 import { LocaleController, t } from '../i18n';
 
@@ -19,17 +20,8 @@ function pdfWorker(): PDFWorker {
   return sharedWorker;
 }
 
-/** Where an element was drawn: templates/layout/context.ts `DrawnBox` (points, from the page's top-left). */
-export interface PreviewBox {
-  /** 0-based page index. */
-  page: number;
-  kind: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  range?: Range;
-}
+/** Where an element was drawn, as the renderer reports it (a type only: nothing of the renderer is bundled). */
+export type PreviewBox = DrawnBox;
 
 export interface ElementSelectDetail {
   range: Range;

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEditor, launchChromium } from '../support/browser';
 import { seedDemoTenant, type DemoSeed } from '../../server/domain/demo';
+import { createPerson } from '../../server/domain/tenants';
 import { call, startApp, type Running } from '../support/http';
 import { freshServices, learnerData, TestClock, useRenderPool } from '../support/storage';
 
@@ -16,7 +16,6 @@ import { freshServices, learnerData, TestClock, useRenderPool } from '../support
  * change (its PDF text), switch to a hard persona, publish, configure a certificate, issue a document
  * through the API (locked), unlock it from the delivery screen, verify it on the public page.
  */
-const CONFIG = fileURLToPath(new URL('../../editor/vite.config.ts', import.meta.url));
 const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
 const shot = (page: Page, name: string) => page.screenshot({ path: join(OUT, `app-${name}.png`) });
 
@@ -24,24 +23,22 @@ const pool = useRenderPool(1);
 let dir: string;
 let app: Running;
 let seed: DemoSeed;
+let services: Awaited<ReturnType<typeof freshServices>>;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'attest-app-build-'));
   // Today's date, not the test clock's default day: the browser keeps the session cookie only while
   // its expiry (computed from the server's clock) is in the real future.
-  const services = await freshServices('sqlite', { pool: pool(), clock: new TestClock(new Date()) });
-  const [seeded] = await Promise.all([seedDemoTenant(services), build({ configFile: CONFIG, logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } })]);
+  services = await freshServices('sqlite', { pool: pool(), clock: new TestClock(new Date()) });
+  let seeded: DemoSeed | undefined;
+  [seeded, dir] = await Promise.all([seedDemoTenant(services), buildEditor()]);
   if (!seeded) throw new Error('the demo tenant was not created');
   seed = seeded;
   app = await startApp(services, { editorDir: dir });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -170,11 +167,12 @@ describe('the editor app against the real server', { timeout: 60_000 }, () => {
     const timings: string[] = [];
     for (const letter of ['A', 'B', 'C', 'D']) {
       await cursorAt('Zqx', 'end');
-      const before = await page.evaluate(() => document.querySelector('attest-template-editor')!.dataset.previewMs ?? '');
+      const measured = () => page.evaluate(() => document.querySelector('attest-template-editor')!.dataset.previewsMeasured ?? '0');
+      const before = await measured();
       await page.keyboard.type(letter);
       await expect.poll(previewText, { timeout: 15_000 }).toContain(`Zqx${letter}`);
       // The app measures from the edit (Monaco's change event, in the keystroke) to pdf.js's page on screen.
-      await expect.poll(() => page.evaluate(() => document.querySelector('attest-template-editor')!.dataset.previewMs ?? ''), { timeout: 5_000 }).not.toBe(before);
+      await expect.poll(measured, { timeout: 5_000 }).not.toBe(before);
       samples.push(Number(await page.evaluate(() => document.querySelector('attest-template-editor')!.dataset.previewMs)));
       timings.push(await page.evaluate(() => document.querySelector('attest-template-editor')!.dataset.previewTiming ?? ''));
       await page.keyboard.press('Backspace');
@@ -285,6 +283,98 @@ describe('the editor app against the real server', { timeout: 60_000 }, () => {
     await page.getByRole('heading', { name: 'Délivrance' }).waitFor();
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.waitForURL(/\/sign-in$/);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+/**
+ * What every screen owes its users: each control has a name a screen reader says, nothing spills sideways
+ * at 1280×800, the keyboard reaches the main action, and a person sees only what their capabilities allow.
+ */
+describe('every screen', { timeout: 60_000 }, () => {
+  /** Controls without an accessible name (label, aria-label(ledby), title, or text for buttons and links). */
+  const unnamed = () =>
+    page.evaluate(() => {
+      const out: string[] = [];
+      const named = (el: Element): boolean => {
+        if (el.getAttribute('aria-label')?.trim() || el.getAttribute('title')?.trim()) return true;
+        const by = el.getAttribute('aria-labelledby');
+        if (by && by.split(/\s+/).some((id) => document.getElementById(id)?.textContent?.trim())) return true;
+        if ((el as HTMLInputElement).labels?.length && [...(el as HTMLInputElement).labels!].some((l) => l.textContent?.trim())) return true;
+        if (/^(BUTTON|A|SUMMARY)$/.test(el.tagName) && (el.textContent?.trim() || el.querySelector('img[alt]:not([alt=""])'))) return true;
+        return false;
+      };
+      const visible = (el: Element) => (el as HTMLElement).offsetParent !== null || getComputedStyle(el).position === 'fixed';
+      // Monaco's own inputs (find widget, hidden textarea) are named by Monaco; ours are everything else.
+      for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href]')) {
+        if (!visible(el) || el.closest('.monaco-editor')) continue;
+        if (!named(el)) out.push(el.outerHTML.slice(0, 160));
+      }
+      return out;
+    });
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+  it('names every control and fits 1280×800 on each screen', async () => {
+    await page.goto(`${app.base}/sign-in`);
+    // The journey ended in French; the switch is on the sign-in screen too.
+    await page.getByLabel(/^(Language|Langue)/).selectOption('en');
+    await page.getByLabel('Username').waitFor();
+    expect(await unnamed(), 'sign-in').toEqual([]);
+    // The check sees an unnamed control when there is one.
+    await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<input id="probe-unnamed">'));
+    expect(await unnamed()).toEqual(['<input id="probe-unnamed">']);
+    await page.evaluate(() => document.getElementById('probe-unnamed')!.remove());
+    await page.getByLabel('Organisation').fill('demo');
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(seed.admin.password);
+    // The keyboard signs in: Enter in the password field submits the form.
+    await page.getByLabel('Password').press('Enter');
+    await page.waitForURL(/\/templates$/);
+    for (const [path, ready] of [
+      ['/templates', 'table.list tbody tr'],
+      [`/templates/${encodeURIComponent(templateId)}`, 'attest-source-editor .monaco-editor'],
+      ['/certificates', 'table.list tbody tr'],
+      ['/delivery', `tr[data-code="${code}"]`],
+    ] as const) {
+      await page.goto(`${app.base}${path}`);
+      await page.locator(ready).first().waitFor();
+      expect(await unnamed(), path).toEqual([]);
+      expect(await overflow(), `${path} is wider than the window`).toBeLessThanOrEqual(0);
+    }
+  });
+
+  it('reaches the main action with the keyboard alone', async () => {
+    await page.goto(`${app.base}/templates`);
+    await page.locator('table.list tbody tr').first().waitFor();
+    const focused: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      focused.push(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
+      if (focused.at(-1) === 'Create from example') break;
+    }
+    expect(focused.at(-1), `tab order: ${focused.join(' | ')}`).toBe('Create from example');
+    // And it shows where it is: the focused control has a visible outline.
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).not.toBe('none');
+  });
+
+  it('shows a designer the templates, not the delivery of documents', async () => {
+    const admin = { kind: 'system' as const, tenantId: seed.tenant.id };
+    await createPerson(services, admin, { username: 'dora', displayName: 'Dora Designer', password: 'correct horse battery', roles: ['designer'] });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await page.getByLabel('Organisation').fill('demo');
+    await page.getByLabel('Username').fill('dora');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/templates$/);
+    await page.getByRole('link', { name: 'Templates', exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: 'Delivery', exact: true }).count()).toBe(0);
+    await page.goto(`${app.base}/delivery`);
+    await page.getByRole('alert').waitFor();
+    // The server agrees: the page's own session cannot list issues.
+    const status = await page.evaluate(() => fetch('/api/v1/issues').then((r) => r.status));
+    expect(status).toBe(403);
     expect(pageErrors).toEqual([]);
   });
 });

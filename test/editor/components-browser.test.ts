@@ -1,12 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEditor, launchChromium, serveStatic } from '../support/browser';
 import { compileTemplateFile } from '../../templates/files';
 import { renderDocument } from '../../templates/render';
 import { PT_PER_MM } from '../../templates/layout/units';
@@ -19,17 +17,8 @@ import type { DrawnBox } from '../../templates/layout/context';
  * files and driven in Debian's Chromium. The PDF is the real one: the transcript example rendered here in
  * Node for Oliver Bennett, handed to the page with its drawn boxes, as the app will get them from the API.
  */
-const CONFIG = fileURLToPath(new URL('../../editor/vite.config.ts', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../templates/examples/transcript-en.liquid', import.meta.url));
 const OUTPUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.ttf': 'font/ttf',
-  '.json': 'application/json',
-};
 
 let dir: string;
 let server: Server;
@@ -54,8 +43,7 @@ const previewState = () =>
 
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'attest-components-build-'));
-  const built = build({ configFile: CONFIG, logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } });
+  const built = buildEditor();
 
   source = readFileSync(EXAMPLE, 'utf8');
   const compiled = await compileTemplateFile(EXAMPLE);
@@ -67,25 +55,14 @@ beforeAll(async () => {
   nameBox = boxes.find((b) => b.kind === 'text' && b.page === 0 && lines[b.range!.start.line - 1]!.includes('{{ learner.fullname }}'))!;
   expect(nameBox).toBeDefined();
 
-  await built;
-  server = createServer((req, res) => {
-    const path = normalize(join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    const file = path.endsWith(sep) ? join(path, 'index.html') : path;
-    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  dir = await built;
+  let base: string;
+  ({ base, server } = await serveStatic(dir));
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/components.html`);
+  await page.goto(`${base}/components.html`);
   await page.waitForFunction(() => window.attestComponents?.source.codeEditor !== undefined, undefined, { timeout: 20_000 });
 
   const pdf = Buffer.from(rendered.pdf!).toString('base64');

@@ -1,21 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEditor, launchChromium, serveStatic } from '../support/browser';
 
 /**
  * The editor as a designer gets it: built by Vite (as `npm run build:editor` does), served as static
  * files, driven in Debian's Chromium. Checks that Monaco's worker and ours load from the build, and that
  * completion, markers, quick fixes and highlighting work in a real page.
  */
-const CONFIG = fileURLToPath(new URL('../../editor/vite.config.ts', import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL('../../test-output/editor-monaco.png', import.meta.url));
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.json': 'application/json' };
 
 const TEMPLATE = `---
 name: Browser test
@@ -34,26 +29,14 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'attest-editor-build-'));
-  await build({ configFile: CONFIG, logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } });
-  server = createServer((req, res) => {
-    const path = normalize(join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    const file = path.endsWith(sep) ? join(path, 'index.html') : path;
-    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  dir = await buildEditor();
+  let base: string;
+  ({ base, server } = await serveStatic(dir));
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/monaco-demo.html`);
+  await page.goto(`${base}/monaco-demo.html`);
   await page.waitForFunction(() => window.attest?.element.codeEditor !== undefined, undefined, { timeout: 20_000 });
   expect(errors).toEqual([]);
   await page.evaluate((text) => {
