@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../../server/http/operations';
 import { fullPath } from '../../../server/http/operation';
@@ -80,6 +82,33 @@ describe('headers and errors', () => {
     const hostile = await call(app.base, 'GET', '/api/v1/nothing', { headers: { 'x-request-id': '<script>' + 'x'.repeat(100) } });
     expect(hostile.headers.get('x-request-id')).not.toContain('<');
     expect(hostile.json.error?.requestId).toBe(hostile.headers.get('x-request-id'));
+  });
+});
+
+describe('logs', () => {
+  it('writes one JSON line per request with its id, and never a token or a password', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const logged = await startApp(services, { logger: pino({ level: 'info' }, sink) });
+    try {
+      await call(logged.base, 'GET', '/api/v1/me', { token, headers: { 'x-request-id': 'lms-log-1' } });
+      await call(logged.base, 'POST', '/api/v1/session', { body: { tenant: t.tenant.slug, username: 'designer', password: 'a secret guess 1234' } });
+      await call(logged.base, 'GET', `/api/v1/issues/NOPE?token=${token}`, { token });
+    } finally {
+      await logged.close();
+    }
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.find((r) => r.requestId === 'lms-log-1')).toMatchObject({ level: 30, msg: 'request', method: 'GET', path: '/api/v1/me', status: 200, ms: expect.any(Number) });
+    expect(records.filter((r) => r.msg === 'request').map((r) => r.status)).toEqual([200, 401, 404]);
+    for (const r of records) expect(typeof r.requestId).toBe('string');
+    const all = lines.join('\n');
+    expect(all).not.toContain(token.split('_').pop()!);
+    expect(all).not.toContain('a secret guess');
   });
 });
 

@@ -168,4 +168,13 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     expect((await call(app.base, 'GET', `/api/v1/issues/${code}/document`, { token: lms })).status).toBe(410);
     expect((await call(app.base, 'GET', '/api/v1/verify/AAAAA-BBBBB-CCCCC-DDDDD')).json.status).toBe('unknown');
   });
+
+  it('prints a name that looks like code as text on the verification page', async () => {
+    const issued = await ask('L-markup', { data: learnerData({}, 'markup') });
+    expect(issued.status, issued.text).toBe(201);
+    const page = await call(app.base, 'GET', `/verify/${String(issued.json.issue?.code)}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('&lt;b&gt;{{ 7*7 }}&lt;/b&gt; &amp; {% raw %}');
+    expect(page.text).not.toContain('<b>{{');
+  });
 });

@@ -44,7 +44,7 @@ describe('break opportunities', () => {
 });
 
 describe('line breaking with those opportunities', () => {
-  it('breaks CJK text between ideographs (glyphs drawn as .notdef: no CJK face is bundled)', () => {
+  it('breaks CJK text between ideographs, drawn with the bundled Japanese face', () => {
     const text = '漢字仮名交じり文の折り返しを確認します。これは日本語です。';
     const result = layout(text, { width: 60 });
     expect(result.lines.length).toBeGreaterThan(2);
@@ -53,7 +53,8 @@ describe('line breaking with those opportunities', () => {
       expect(line.width).toBeLessThanOrEqual(60 + 1e-6);
       expect(lineText(line)).not.toMatch(/^[。、」]/);
     }
-    expect(result.warnings.every((w) => w.code === 'FONT_GLYPH_MISSING')).toBe(true);
+    expect(result.warnings).toEqual([]);
+    expect(new Set(result.lines.flatMap((l) => l.runs.map((r) => r.face.family)))).toEqual(new Set(['Noto Sans JP']));
   });
 
   it('shows a hyphen when a line breaks at a soft hyphen, and nothing otherwise', () => {
