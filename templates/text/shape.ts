@@ -50,6 +50,22 @@ const NO_POSITIONING: Record<string, boolean> = { kern: false, mark: false, mkmk
  * to glyphs one by one with their plain advances.
  */
 function layout(face: FontFace, text: string, features: string, direction: 'ltr' | 'rtl'): { glyphs: { id: number; codePoints: number[] }[]; positions: { xAdvance: number; xOffset: number; yOffset: number }[] } {
+  // fontkit caches one Glyph object per id with the code points of whoever asked for it first: a cmap scan
+  // for a subset (Arabic presentation forms, the lam-alef ligature as one character) or another word. A
+  // word shaped against that cache would get texts that depend on what the process did before, and so
+  // would its document's bytes. Each word is shaped against an empty cache; the shared one is untouched.
+  const font = face.font as unknown as { _glyphs?: Record<number, unknown> };
+  const shared = font._glyphs;
+  if (!shared) return layoutWith(face, text, features, direction);
+  font._glyphs = {};
+  try {
+    return layoutWith(face, text, features, direction);
+  } finally {
+    font._glyphs = shared;
+  }
+}
+
+function layoutWith(face: FontFace, text: string, features: string, direction: 'ltr' | 'rtl'): ReturnType<typeof layout> {
   const requested = features ? features.split(',') : undefined;
   try {
     return face.font.layout(text, requested, undefined, undefined, direction);
