@@ -162,6 +162,8 @@ export class ContentStream implements ContentBuilder {
     let conflict = false;
     // Letter-spaced text makes extractors see one word per letter ("I N S T I T U T"): such runs carry ActualText.
     let spaced = false;
+    // A glyph moved off the baseline (a mark above or below) is drawn apart: extractors take it for another line.
+    let lifted = false;
     // 0: no TJ array open; 1: array open, hex string open; 2: array open, last item a number
     let state = 0;
     for (let i = 0; i < glyphs.length; i++) {
@@ -173,6 +175,7 @@ export class ContentStream implements ContentBuilder {
       drawnText += g.text;
       if (g.dx || g.dy) {
         // TJ can only move along the baseline: an offset glyph (a mark, a superscript) gets its own matrix.
+        lifted = true;
         if (state === 1) s += '>] TJ\n';
         else if (state === 2) s += '] TJ\n';
         state = 0;
@@ -197,8 +200,8 @@ export class ContentStream implements ContentBuilder {
     s += 'ET\n';
     // Tc is graphics state and outlives ET: put it back so later text is not spaced by accident.
     if (tc) s += '0 Tc\n';
-    const actual = options?.actualText ?? (conflict || spaced ? drawnText : undefined);
-    if (actual !== undefined && (conflict || spaced || actual !== drawnText)) {
+    const actual = options?.actualText ?? (conflict || spaced || lifted ? drawnText.replace(/^\p{M}/u, '\u200f$&') : undefined);
+    if (actual !== undefined && (conflict || spaced || lifted || actual !== drawnText)) {
       s = `/Span <</ActualText <FEFF${utf16Hex(actual)}>>> BDC\n${s}EMC\n`;
     }
     this.text += s;
