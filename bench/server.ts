@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLES_DIR } from '../templates/files';
 
@@ -68,8 +68,20 @@ async function load(count: number, one: (i: number) => Promise<number>): Promise
   return { perSecond: count / ((performance.now() - started) / 1000), latencies };
 }
 
-async function startServer(dir: string): Promise<{ base: string; token: string; password: string; stop(): void }> {
-  const child = spawn(process.execPath, ['bin/attest.mjs', 'start', '--port', '0', '--database', join(dir, 'bench.sqlite')], {
+/** CPU time (user + system, ms) a process has used so far, all its threads included; Linux only. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+async function startServer(dir: string): Promise<{ base: string; token: string; password: string; pid: number | undefined; stop(): void }> {
+  // BENCH_PROFILE=<dir> writes CPU profiles of the server and its render workers there (open in Chrome's DevTools).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, 'bin/attest.mjs', 'start', '--port', '0', '--database', join(dir, 'bench.sqlite')], {
     env: { ...process.env, LOG_LEVEL: 'warn', ATTEST_VERIFY_PER_MINUTE: '100000000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -84,7 +96,7 @@ async function startServer(dir: string): Promise<{ base: string; token: string; 
     });
     child.on('exit', (code) => reject(new Error(`the server stopped (exit ${code}):\n${out}`)));
   });
-  return { ...found, stop: () => child.kill('SIGTERM') };
+  return { ...found, pid: child.pid, stop: () => child.kill('SIGTERM') };
 }
 
 async function main(): Promise<void> {
@@ -118,8 +130,10 @@ async function main(): Promise<void> {
     await load(WARM_UP, issue('warm'));
 
     const codes: string[] = [];
-    const issueRuns: { perSecond: number; p50: number; p99: number }[] = [];
+    const issueRuns: { perSecond: number; p50: number; p99: number; serverCpu: number; benchCpu: number }[] = [];
     for (let r = 0; r < RUNS; r++) {
+      const cpu0 = cpuMsOf(server.pid);
+      const own0 = process.cpuUsage();
       const res = await load(ISSUES_PER_RUN, async (i) => {
         const body = JSON.stringify({
           learner_id: `${run}-r${r}-${i}`,
@@ -130,7 +144,14 @@ async function main(): Promise<void> {
         if (a.status === 201 && codes.length < 2000) codes.push((JSON.parse(a.body.toString()) as { issue: { code: string } }).issue.code);
         return a.status;
       });
-      issueRuns.push({ perSecond: res.perSecond, p50: pct(res.latencies, 0.5), p99: pct(res.latencies, 0.99) });
+      const own = process.cpuUsage(own0);
+      issueRuns.push({
+        perSecond: res.perSecond,
+        p50: pct(res.latencies, 0.5),
+        p99: pct(res.latencies, 0.99),
+        serverCpu: (cpuMsOf(server.pid) - cpu0) / ISSUES_PER_RUN,
+        benchCpu: (own.user + own.system) / 1000 / ISSUES_PER_RUN,
+      });
     }
     const downloads: { perSecond: number; p99: number }[] = [];
     const verifications: { perSecond: number; p99: number }[] = [];
@@ -146,6 +167,14 @@ async function main(): Promise<void> {
           (runs[0]?.p50 !== undefined ? `, p50 ${fmt(median(runs.map((x) => x.p50!)), 1)} ms` : ''),
       );
     show('new documents issued', issueRuns);
+    // Where the cores go: a document's CPU in the server (all its threads) and in this load generator, and
+    // the rate those costs allow when every core is busy: how far the figure above is from the machine's.
+    const serverCpu = median(issueRuns.map((x) => x.serverCpu));
+    const benchCpu = median(issueRuns.map((x) => x.benchCpu));
+    console.log(
+      `${''.padEnd(34)} CPU per document: server ${fmt(serverCpu, 2)} ms, load generator ${fmt(benchCpu, 2)} ms; ` +
+        `${availableParallelism()} cores allow at most ${fmt((availableParallelism() * 1000) / (serverCpu + benchCpu))}/s`,
+    );
     show('PDF downloads', downloads);
     show('verifications', verifications);
   } finally {
