@@ -206,6 +206,9 @@ async function issueNew(services: Services, actor: Actor, input: RequestInput): 
     revoked_reason: null,
   };
   await services.storage.documents.stage(rendered.sha256, rendered.pdf);
+  // The code is new, so are these bytes: if they do not become this issue's document, nobody else's
+  // refers to them and they go at once (they carry the learner's name).
+  const discard = () => services.storage.documents.forget(db, [rendered.sha256]);
   const created = await db.transaction().execute(async (trx) => {
     const result = await trx.insertInto('issues').values(row).onConflict((oc) => oc.columns(['certificate_id', 'learner_id']).doNothing()).executeTakeFirst();
     if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
@@ -221,8 +224,12 @@ async function issueNew(services: Services, actor: Actor, input: RequestInput): 
     ]);
     await trx.deleteFrom('refusals').where('certificate_id', '=', certificate.id).where('learner_id', '=', input.learnerId).execute();
     return true;
+  }).catch(async (e: unknown) => {
+    await discard().catch(() => {});
+    throw e;
   });
   if (!created) {
+    await discard();
     const winner = await findIssue(db, actor.tenantId, certificate.id, input.learnerId);
     if (!winner) throw new DomainError('conflict', 'ISSUE_CONFLICT', 'The document was being issued by another request; ask again.');
     return { issue: view(winner, today), created: false };

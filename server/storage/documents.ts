@@ -1,5 +1,5 @@
 import { mkdirSync, rename, writeFile } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
@@ -22,6 +22,12 @@ export interface DocumentFiles {
   read(db: Db, sha256: string): Promise<Uint8Array | undefined>;
   /** After an issue is deleted: removes the bytes no remaining document refers to (personal data). */
   forget(db: Db, sha256s: readonly string[]): Promise<void>;
+  /**
+   * Removes bytes that no document refers to and that were staged before `before`: what a failed
+   * transaction, a lost race or a crash between staging and recording left behind. They are PDFs with a
+   * learner's name on them, so they do not stay. `before` leaves alone what another process is staging now.
+   */
+  sweep(db: Db, before: Date, signal?: AbortSignal): Promise<{ removed: number }>;
 }
 
 const SHA = /^[0-9a-f]{64}$/;
@@ -66,6 +72,36 @@ export function fileDocuments(dir: string): DocumentFiles {
     async forget(db, sha256s) {
       for (const sha of await unreferenced(db, sha256s)) await rm(pathOf(sha), { force: true });
     },
+    async sweep(db, before, signal) {
+      let removed = 0;
+      let folders: string[];
+      try {
+        folders = (await readdir(dir)).filter((f) => /^[0-9a-f]{2}$/.test(f));
+      } catch {
+        return { removed };
+      }
+      for (const folder of folders) {
+        if (signal?.aborted) break;
+        const old: string[] = [];
+        for (const name of await readdir(join(dir, folder)).catch(() => [] as string[])) {
+          const path = join(dir, folder, name);
+          const info = await stat(path).catch(() => undefined);
+          if (!info?.isFile() || info.mtime >= before) continue;
+          // Half-written files of a process that stopped mid-write.
+          if (name.endsWith('.tmp')) {
+            await rm(path, { force: true });
+            removed++;
+          } else if (name.endsWith('.pdf') && SHA.test(name.slice(0, -4))) old.push(name.slice(0, -4));
+        }
+        for (let i = 0; i < old.length; i += 500) {
+          for (const sha of await unreferenced(db, old.slice(i, i + 500))) {
+            await rm(pathOf(sha), { force: true });
+            removed++;
+          }
+        }
+      }
+      return { removed };
+    },
   };
 }
 
@@ -82,6 +118,15 @@ export function tableDocuments(): DocumentFiles {
     async forget(db, sha256s) {
       const gone = await unreferenced(db, sha256s);
       if (gone.length) await db.deleteFrom('document_bytes').where('sha256', 'in', gone).execute();
+    },
+    // Bytes are recorded in their document's transaction: only a stop between deleting an issue and
+    // forgetting its bytes leaves a row behind. Rows being recorded now are not visible here yet.
+    async sweep(db) {
+      const result = await db
+        .deleteFrom('document_bytes')
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('documents').select('documents.sha256').whereRef('documents.sha256', '=', 'document_bytes.sha256'))))
+        .executeTakeFirst();
+      return { removed: Number(result.numDeletedRows) };
     },
   };
 }

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONNECTION_LIMITS, startCommand } from '../../../server/cli/start';
 import { call } from '../../support/http';
@@ -34,7 +34,15 @@ describe('attest start', () => {
       await first.close();
     }
     out = '';
+    // A PDF a stop left unrecorded (staged, never committed): the next start removes it.
+    const orphan = join(`${database}.documents`, 'ab', `${'ab'.padEnd(64, '0')}.pdf`);
+    mkdirSync(dirname(orphan), { recursive: true });
+    writeFileSync(orphan, '%PDF-1.7 a learner’s name');
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(orphan, anHourAgo, anHourAgo);
     const second = await startCommand({ port: '0', host: '127.0.0.1', database, workers: '1' }, io);
+    for (let i = 0; i < 100 && existsSync(orphan); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(orphan)).toBe(false);
     await second.close();
     expect(out).not.toContain('administrator');
     expect(out).toContain('listening on');
