@@ -69,8 +69,9 @@ export function verificationPage(v: Verification | undefined, typed = ''): strin
     : [];
   const status = v ? (v.status === 'locked' ? t.locked : v.status === 'unknown' ? t.unknown : t[v.status]) : '';
   const colour = v?.status === 'valid' ? '#1b6e3a' : v?.status === 'locked' ? '#555' : '#a11';
+  // Values take their own direction: an Arabic or Hebrew name reads right to left inside a French page.
   const details = v && v.status !== 'locked' && v.status !== 'unknown'
-    ? `<dl>${rows.filter(([, value]) => value).map(([k, value]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(value!)}</dd>`).join('')}</dl>`
+    ? `<dl>${rows.filter(([, value]) => value).map(([k, value]) => `<dt>${escapeHtml(k)}</dt><dd dir="auto">${escapeHtml(value!)}</dd>`).join('')}</dl>`
     : '';
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -177,4 +177,11 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     expect(page.text).toContain('&lt;b&gt;{{ 7*7 }}&lt;/b&gt; &amp; {% raw %}');
     expect(page.text).not.toContain('<b>{{');
   });
+
+  it('shows a right-to-left name in its own direction on the verification page', async () => {
+    const issued = await ask('L-rtl', { data: learnerData({ learner: { firstname: 'فاطمة', lastname: 'الزهراء' } }) });
+    expect(issued.status, issued.text).toBe(201);
+    const page = await call(app.base, 'GET', `/verify/${String(issued.json.issue?.code)}`);
+    expect(page.text).toMatch(/<dd dir="auto">فاطمة الزهراء<\/dd>/);
+  });
 });
