@@ -52,6 +52,19 @@ export interface RequestResult {
   issue: IssueView;
   /** False when the learner already had this document: asking again never makes a second one. */
   created: boolean;
+  /** What is wrong with a document made just now, though it was made; kept in its audit trail too. */
+  warnings?: RenderWarning[];
+}
+
+/**
+ * A document is made even when a character of the learner's name has no glyph in any of the template's
+ * fonts, or a text had to be cut: refusing would leave the learner with nothing. Saying so, in the answer
+ * and the audit trail, lets the LMS and the managers see it and fix the template (a font asset that has
+ * the character) before regenerating.
+ */
+export interface RenderWarning {
+  code: string;
+  message: string;
 }
 
 function view(row: IssueTable, today: string): IssueView {
@@ -96,7 +109,7 @@ export async function requestDocument(services: Services, actor: Actor, input: R
   // unique (certificate, learner) constraint decides.
   const key = `${actor.tenantId}:${input.certificateId}:${input.learnerId}`;
   const pending = inFlight.get(key);
-  if (pending) return pending.then((r) => ({ ...r, created: false }));
+  if (pending) return pending.then((r) => ({ issue: r.issue, created: false }));
   const first = issueNew(services, actor, input).finally(() => inFlight.delete(key));
   inFlight.set(key, first);
   return first;
@@ -219,7 +232,7 @@ async function issueNew(services: Services, actor: Actor, input: RequestInput): 
     await recordAudit(trx, [
       entry('eligible'),
       entry('issued', { code, issuedOn }),
-      entry('rendered', { revision: 1, sha256: rendered.sha256, templateVersion: version.number, renderMs: Math.round(rendered.ms) }),
+      entry('rendered', { revision: 1, sha256: rendered.sha256, templateVersion: version.number, renderMs: Math.round(rendered.ms), ...warningsOf(rendered) }),
       ...(row.locked ? [entry('locked', { by: 'tenant delivery lock' })] : []),
     ]);
     await trx.deleteFrom('refusals').where('certificate_id', '=', certificate.id).where('learner_id', '=', input.learnerId).execute();
@@ -234,10 +247,12 @@ async function issueNew(services: Services, actor: Actor, input: RequestInput): 
     if (!winner) throw new DomainError('conflict', 'ISSUE_CONFLICT', 'The document was being issued by another request; ask again.');
     return { issue: view(winner, today), created: false };
   }
-  return { issue: view(row, today), created: true };
+  return { issue: view(row, today), created: true, ...warningsOf(rendered) };
 }
 
-async function render(services: Services, version: Version, data: Record<string, unknown>, code: string): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number }> {
+const warningsOf = (rendered: { warnings: RenderWarning[] }): { warnings?: RenderWarning[] } => (rendered.warnings.length ? { warnings: rendered.warnings } : {});
+
+async function render(services: Services, version: Version, data: Record<string, unknown>, code: string): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
   const answer = await services.pool.render({ templateKey: payload.key, template: { source: payload.source, assets: payload.assets }, data, documentId: code });
@@ -245,7 +260,8 @@ async function render(services: Services, version: Version, data: Record<string,
   if (!answer.pdf || hasErrors(diagnostics)) {
     throw new DomainError('invalid', 'DOCUMENT_NOT_MADE', 'The document could not be made from this data and template version.', { details: { diagnostics: diagnostics.filter((d) => d.severity === 'error') } });
   }
-  return { pdf: answer.pdf, sha256: sha256Hex(answer.pdf), pageCount: answer.pageCount, ms: answer.ms ?? performance.now() - started };
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').slice(0, 20).map((d) => ({ code: d.code, message: d.message }));
+  return { pdf: answer.pdf, sha256: sha256Hex(answer.pdf), pageCount: answer.pageCount, ms: answer.ms ?? performance.now() - started, warnings };
 }
 
 async function recordRefusal(db: Db, tenantId: string, certificateId: string, learnerId: string, reasons: Reason[], at: string): Promise<void> {
@@ -521,7 +537,7 @@ export async function regenerateIssue(services: Services, actor: Actor, code: st
     await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
     await trx.insertInto('documents').values({ issue_id: row.id, revision, template_version_id: version.id, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: at }).execute();
     await trx.updateTable('issues').set({ revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at, data: JSON.stringify(data) }).where('id', '=', row.id).execute();
-    await recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action: 'regenerated', actor, at, reason: options.reason ?? null, details: { revision, sha256: rendered.sha256, templateVersion: version.number } });
+    await recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action: 'regenerated', actor, at, reason: options.reason ?? null, details: { revision, sha256: rendered.sha256, templateVersion: version.number, ...warningsOf(rendered) } });
     return { ...current, revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at };
   });
   return view(updated, isoDay(services.now()));

@@ -58,6 +58,10 @@ export const IssueRequestResult = z.object({
   issue: Issue,
   created: z.boolean().describe('False when the learner already had this document.'),
   document: z.string().describe('Where to fetch the PDF (423 while locked).'),
+  warnings: z
+    .array(z.object({ code: z.string(), message: z.string() }))
+    .optional()
+    .describe('When the document was made just now: what is wrong with it though it was made (a character of the name no font draws, text cut to fit). Also in its audit trail.'),
 });
 
 export const BatchResult = z.array(

@@ -178,6 +178,27 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     expect(page.text).not.toContain('<b>{{');
   });
 
+  it('makes the document of a name no font can draw, and says so in the answer and the audit trail', async () => {
+    // Yi syllables: no bundled face has them.
+    const issued = await ask('L-yi', { data: learnerData({ learner: { firstname: 'ꆈꌠ', lastname: 'Martin' } }) });
+    expect(issued.status, issued.text).toBe(201);
+    const warnings = issued.json.warnings as { code: string; message: string }[];
+    expect(warnings.map((w) => w.code)).toContain('FONT_GLYPH_MISSING');
+    expect(warnings.find((w) => w.code === 'FONT_GLYPH_MISSING')!.message).toContain('U+A188');
+    const code = String(issued.json.issue?.code);
+    const audit = await call(app.base, 'GET', `/api/v1/issues/${code}/audit`, { token: admin });
+    const rendered = (audit.json as unknown as { action: string; details: { warnings?: { code: string }[] } }[]).find((a) => a.action === 'rendered')!;
+    expect(rendered.details.warnings?.map((w) => w.code)).toContain('FONT_GLYPH_MISSING');
+    // Asking again answers the same document; the warnings were for the one who made it.
+    const again = await ask('L-yi', { data: learnerData({ learner: { firstname: 'ꆈꌠ', lastname: 'Martin' } }) });
+    expect(again.status).toBe(200);
+    expect(again.json.warnings).toBeUndefined();
+    // A name every font draws makes a document with nothing to say.
+    const plain = await ask('L-plain');
+    expect(plain.status).toBe(201);
+    expect(plain.json.warnings).toBeUndefined();
+  });
+
   it('shows a right-to-left name in its own direction on the verification page', async () => {
     const issued = await ask('L-rtl', { data: learnerData({ learner: { firstname: 'فاطمة', lastname: 'الزهراء' } }) });
     expect(issued.status, issued.text).toBe(201);
