@@ -267,7 +267,10 @@ export class DeliveryScreen extends AppElement {
               <td>${dateTime(e.at)}</td>
               <td><code>${e.action}</code></td>
               <td title="${e.actor}">${e.actorName}</td>
-              <td>${e.reason ?? ''}</td>
+              <td>
+                ${e.reason ?? ''}
+                ${renderWarnings(e.details).map((w) => html`<p class="warning" data-code=${w.code}><code>${w.code}</code> ${w.message}</p>`)}
+              </td>
             </tr>`,
           )}
         </tbody>
@@ -351,4 +354,11 @@ declare global {
   interface HTMLElementTagNameMap {
     'attest-delivery-screen': DeliveryScreen;
   }
+}
+
+/** What a `rendered` or `regenerated` entry says was wrong with the document though it was made. */
+function renderWarnings(details: unknown): { code: string; message: string }[] {
+  const list = typeof details === 'object' && details !== null ? (details as { warnings?: unknown }).warnings : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.filter((w): w is { code: string; message: string } => typeof w?.code === 'string' && typeof w?.message === 'string');
 }

@@ -264,6 +264,21 @@ describe('the editor app against the real server', { timeout: 60_000 }, () => {
     expect(after.json.locked).toBe(false);
   });
 
+  it('shows in the audit trail that a name had a character no font draws', async () => {
+    const data = learnerData({ learner: { firstname: 'ꆈꌠ', lastname: 'Martin' } });
+    const issued = await call(app.base, 'POST', `/api/v1/certificates/${certificateId}/issues`, { token: seed.lmsToken, body: { learner_id: 'browser-yi', available: true, data } });
+    expect(issued.status, issued.text).toBe(201);
+    const yi = String(issued.json.issue?.code);
+    await page.getByLabel('Learner id').fill('browser-yi');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.locator(`tr[data-code="${yi}"]`).getByRole('button', { name: `Audit trail of ${yi}` }).click();
+    const warning = page.locator('.audit p.warning[data-code="FONT_GLYPH_MISSING"]').first();
+    await warning.waitFor();
+    expect(await warning.innerText()).toContain('U+A188');
+    await page.getByLabel('Learner id').fill('');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+  });
+
   it('verifies the document on the public page, without a session', async () => {
     const href = await page.locator(`tr[data-code="${code}"]`).getByRole('link', { name: `Verify ${code}` }).getAttribute('href');
     expect(href).toBe(`/verify/${code}`);

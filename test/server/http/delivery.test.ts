@@ -182,7 +182,7 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     // Yi syllables: no bundled face has them.
     const issued = await ask('L-yi', { data: learnerData({ learner: { firstname: 'ꆈꌠ', lastname: 'Martin' } }) });
     expect(issued.status, issued.text).toBe(201);
-    const warnings = issued.json.warnings as { code: string; message: string }[];
+    const warnings = issued.json.warnings as unknown as { code: string; message: string }[];
     expect(warnings.map((w) => w.code)).toContain('FONT_GLYPH_MISSING');
     expect(warnings.find((w) => w.code === 'FONT_GLYPH_MISSING')!.message).toContain('U+A188');
     const code = String(issued.json.issue?.code);
