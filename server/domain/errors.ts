@@ -45,9 +45,18 @@ export const notFound = (what: string, code = 'NOT_FOUND'): DomainError => new D
 export const invalid = (code: string, message: string, problems?: Problem[]): DomainError =>
   new DomainError('invalid', code, message, problems ? { problems } : {});
 
-/** zod's issues as problems with readable paths (`learner.email`, `codes[3]`). */
+/**
+ * zod's issues as problems with readable paths (`learner.email`, `codes[3]`) and stable codes named after
+ * zod's: INVALID_TYPE, INVALID_VALUE, INVALID_FORMAT, TOO_BIG, TOO_SMALL, UNRECOGNIZED_KEYS, … A refinement
+ * of ours names its own code in `params.code` (INVALID when it does not).
+ */
 export function zodProblems(error: z.ZodError, prefix = ''): Problem[] {
-  return error.issues.map((i) => ({ path: formatPath([...(prefix ? [prefix] : []), ...i.path]), code: `INVALID_${i.code.toUpperCase()}`, message: i.message }));
+  return error.issues.map((i) => ({ path: formatPath([...(prefix ? [prefix] : []), ...i.path]), code: i.code === 'custom' ? refinementCode(i.params) : i.code.toUpperCase(), message: i.message }));
+}
+
+function refinementCode(params: unknown): string {
+  const code = typeof params === 'object' && params !== null ? (params as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : 'INVALID';
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

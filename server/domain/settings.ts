@@ -54,6 +54,7 @@ export const CertificateSettings = z
   .refine((s) => !s.window_start || !s.window_end || s.window_start <= s.window_end, {
     message: 'window_start must not be after window_end.',
     path: ['window_end'],
+    params: { code: 'WINDOW_REVERSED' },
   });
 export type CertificateSettings = z.infer<typeof CertificateSettings>;
 

@@ -46,7 +46,7 @@ export const templateOperations: Operation[] = [
       json: z
         .object({ name: z.string().min(1).max(200).optional(), source: Source.optional(), example: z.string().max(100).optional(), duplicate_of: z.string().max(100).optional() })
         .strict()
-        .refine((b) => [b.source, b.example, b.duplicate_of].filter((x) => x !== undefined).length <= 1, { message: 'Give at most one of source, example and duplicate_of.' }),
+        .refine((b) => [b.source, b.example, b.duplicate_of].filter((x) => x !== undefined).length <= 1, { message: 'Give at most one of source, example and duplicate_of.', params: { code: 'ONE_ORIGIN_AT_MOST' } }),
     },
     idempotent: true,
     responses: { 201: TemplateDetail },

@@ -157,8 +157,20 @@ describe('hostile requests', () => {
     const r = await call(app.base, 'POST', `/api/v1/certificates/${a.certificate.id}/issues`, { token: tokenA, body: { learner_id: '', available: 'yes', data: [], extra: 1 } });
     expect(r.status).toBe(422);
     expect(r.json.error?.code).toBe('REQUEST_INVALID');
-    const paths = list(r.json.error?.problems).map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['body.learner_id', 'body.available', 'body.data']));
+    const problems = list(r.json.error?.problems).map((p) => [p.path, p.code]);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        ['body.learner_id', 'TOO_SMALL'],
+        ['body.available', 'INVALID_TYPE'],
+        ['body.data', 'INVALID_TYPE'],
+        ['body', 'UNRECOGNIZED_KEYS'],
+      ]),
+    );
+    // Our own cross-field rules name themselves.
+    const two = await call(app.base, 'POST', '/api/v1/templates', { token: tokenA, body: { source: 'x', example: 'attestation-fr' } });
+    expect(list(two.json.error?.problems).map((p) => p.code)).toEqual(['ONE_ORIGIN_AT_MOST']);
+    const window = await call(app.base, 'PATCH', `/api/v1/certificates/${a.certificate.id}`, { token: tokenA, body: { settings: { window_start: '2026-05-01', window_end: '2026-04-01' } } });
+    expect(list(window.json.error?.problems).map((p) => [p.path, p.code])).toEqual([['settings.window_end', 'WINDOW_REVERSED']]);
   });
 
   it('refuses NUL, lone surrogates and absurd nesting anywhere, with the path, before any storage sees them', async () => {
