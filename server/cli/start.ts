@@ -8,6 +8,7 @@ import { seedDemoTenant } from '../domain/demo';
 import { listTenants } from '../domain/tenants';
 import { StorageError } from '../storage/database';
 import { createApp } from '../http/app';
+import { answerUnparsableRequest } from '../http/client-errors';
 import { CliError, EXIT } from './output';
 
 export const DEFAULT_DATABASE = 'data/attest.sqlite';
@@ -67,7 +68,7 @@ export async function startCommand(opts: StartOptions, io: { out: (s: string) =>
   }
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination({ dest: 2, sync: false }));
   const app = createApp(services, { logger, editorDir: EDITOR_DIR });
-  const server = createServer(CONNECTION_LIMITS, app).listen(port, opts.host);
+  const server = createServer(CONNECTION_LIMITS, app).on('clientError', answerUnparsableRequest).listen(port, opts.host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
   const url = opts.baseUrl ?? `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${address.port}`;

@@ -48,7 +48,7 @@ describe('attest start', () => {
     expect(out).toContain('listening on');
   }, 60_000);
 
-  it('cuts off a client that trickles its headers', async () => {
+  it('cuts off a client that trickles its headers, and answers in JSON what the HTTP parser refuses', async () => {
     const database = join(mkdtempSync(join(tmpdir(), 'attest-start-')), 'attest.sqlite');
     const io = { out: () => {}, err: () => {} };
     const server = await startCommand({ port: '0', host: '127.0.0.1', database, workers: '1' }, io);
@@ -68,6 +68,21 @@ describe('attest start', () => {
       expect(held).toBeGreaterThanOrEqual(CONNECTION_LIMITS.headersTimeout - 500);
       expect(held).toBeLessThan(CONNECTION_LIMITS.headersTimeout + 3 * CONNECTION_LIMITS.connectionsCheckingInterval);
       expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(JSON.parse(answer.split('\r\n\r\n')[1]!)).toEqual({ error: { code: 'REQUEST_TIMEOUT', message: expect.any(String) } });
+      // What the parser refuses gets a JSON error too.
+      const raw = async (bytes: string) => {
+        const s = connect(Number(port), '127.0.0.1');
+        let text = '';
+        s.on('data', (c: Buffer) => (text += c.toString()));
+        s.on('error', () => {});
+        s.end(bytes);
+        await once(s, 'close');
+        return { status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]), json: JSON.parse(text.split('\r\n\r\n')[1] ?? 'null') as { error?: { code?: string } } | null };
+      };
+      const big = await raw(`GET /health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a'.repeat(20_000)}\r\n\r\n`);
+      expect([big.status, big.json?.error?.code]).toEqual([431, 'HEADERS_TOO_LARGE']);
+      const garbage = await raw('HELLO THERE\r\n\r\n');
+      expect([garbage.status, garbage.json?.error?.code]).toEqual([400, 'REQUEST_MALFORMED']);
     } finally {
       await server.close();
     }
