@@ -62,6 +62,8 @@ export interface ShowGlyphsOptions {
    * run is wrapped in an /ActualText span so selection, search and screen readers get the real text.
    */
   actualText?: string;
+  /** The glyphs are a right-to-left run in visual order (extractors reverse them back). */
+  rightToLeft?: boolean;
 }
 
 /** Operators are appended to one string; V8 ropes make this cheaper than an array join for small pages. */
@@ -200,7 +202,10 @@ export class ContentStream implements ContentBuilder {
     s += 'ET\n';
     // Tc is graphics state and outlives ET: put it back so later text is not spaced by accident.
     if (tc) s += '0 Tc\n';
-    const actual = options?.actualText ?? (conflict || spaced || lifted ? drawnText.replace(/^\p{M}/u, '\u200f$&') : undefined);
+    // Extractors reverse a right-to-left run's letters; a mark drawn first has no direction of its own and
+    // would be left out of the reversal, at the wrong end of the name: a right-to-left mark keeps it in.
+    const visual = options?.rightToLeft ? drawnText.replace(/^\p{M}/u, '\u200f$&') : drawnText;
+    const actual = options?.actualText ?? (conflict || spaced || lifted ? visual : undefined);
     if (actual !== undefined && (conflict || spaced || lifted || actual !== drawnText)) {
       s = `/Span <</ActualText <FEFF${utf16Hex(actual)}>>> BDC\n${s}EMC\n`;
     }
