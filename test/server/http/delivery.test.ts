@@ -189,6 +189,11 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     const audit = await call(app.base, 'GET', `/api/v1/issues/${code}/audit`, { token: admin });
     const rendered = (audit.json as unknown as { action: string; details: { warnings?: { code: string }[] } }[]).find((a) => a.action === 'rendered')!;
     expect(rendered.details.warnings?.map((w) => w.code)).toContain('FONT_GLYPH_MISSING');
+    // Made again, it still cannot draw the name, and its audit entry says so too.
+    expect((await call(app.base, 'POST', `/api/v1/issues/${code}/regenerate`, { token: admin, body: { reason: 'retry' } })).status).toBe(200);
+    const after = await call(app.base, 'GET', `/api/v1/issues/${code}/audit`, { token: admin });
+    const regenerated = (after.json as unknown as { action: string; details: { warnings?: { code: string }[] } }[]).find((a) => a.action === 'regenerated')!;
+    expect(regenerated.details.warnings?.map((w) => w.code)).toContain('FONT_GLYPH_MISSING');
     // Asking again answers the same document; the warnings were for the one who made it.
     const again = await ask('L-yi', { data: learnerData({ learner: { firstname: 'ꆈꌠ', lastname: 'Martin' } }) });
     expect(again.status).toBe(200);
