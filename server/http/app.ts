@@ -205,7 +205,11 @@ async function handle(op: Operation, services: Services, limiters: Limiters, req
     reply.headers = { ...reply.headers };
     sendReply(op, req, res, reply);
   } catch (e) {
-    if (e instanceof DomainError) return send(res, errorReply(e, req.id));
+    if (e instanceof DomainError) {
+      // The render queue is full or closing: a client that waits a moment will be served.
+      if (e.kind === 'busy') res.setHeader('Retry-After', '2');
+      return send(res, errorReply(e, req.id));
+    }
     req.log.error({ err: e, operation: op.id }, 'unexpected failure');
     return send(res, simpleError(500, 'INTERNAL', 'Something went wrong on our side; the request id helps find it.', req.id));
   }

@@ -7,6 +7,7 @@ import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { createPerson, createToken } from '../../../server/domain/tenants';
 import { freshServices, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
 import { call, startApp, type Running } from '../../support/http';
+import { RenderPool } from '../../../server/render/pool';
 
 /** The API as a whole: its published description, its headers, sessions, health. */
 const pool = useRenderPool(1);
@@ -82,6 +83,21 @@ describe('headers and errors', () => {
     const hostile = await call(app.base, 'GET', '/api/v1/nothing', { headers: { 'x-request-id': '<script>' + 'x'.repeat(100) } });
     expect(hostile.headers.get('x-request-id')).not.toContain('<');
     expect(hostile.json.error?.requestId).toBe(hostile.headers.get('x-request-id'));
+  });
+});
+
+describe('when documents cannot be made now', () => {
+  it('answers 503 with Retry-After, so a client knows to come back', async () => {
+    // A render service without workers refuses every document as closed, like one shutting down.
+    const closed = await startApp({ ...services, pool: new RenderPool({ size: 0 }) });
+    try {
+      const r = await call(closed.base, 'POST', `/api/v1/templates/${t.templateId}/preview`, { token, body: { persona: 'camille-martin' } });
+      expect(r.status, r.text).toBe(503);
+      expect(r.json.error?.code).toBe('RENDER_CLOSED');
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await closed.close();
+    }
   });
 });
 
