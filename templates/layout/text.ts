@@ -75,7 +75,8 @@ export function paintText(ctx: LayoutContext, laid: LaidOutText, x: number, top:
         color = key;
       }
       // Left-to-right runs carry their text (marks, ligatures); right-to-left runs are in visual order, which
-      // is what extractors expect of glyphs, so the writer only adds ActualText there when a glyph is shared.
+      // is what extractors expect of glyphs, so the writer adds ActualText there only when a glyph is shared
+      // or drawn apart, in visual order too.
       c.showGlyphs(run.face, run.size, x + run.x, baseline, run.glyphs, run.bidiLevel % 2 ? { rightToLeft: true } : { actualText: run.text });
       if (run.underline) {
         c.rect(x + run.x, ctx.pdfY(top + run.underline.y) - run.underline.thickness / 2, run.width, run.underline.thickness).fill();

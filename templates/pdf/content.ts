@@ -164,8 +164,9 @@ export class ContentStream implements ContentBuilder {
     let conflict = false;
     // Letter-spaced text makes extractors see one word per letter ("I N S T I T U T"): such runs carry ActualText.
     let spaced = false;
-    // A glyph moved off the baseline (a mark above or below) is drawn apart: extractors take it for another line.
-    let lifted = false;
+    // A glyph placed by GPOS (a mark over or under a letter) is drawn apart with its own matrix: extractors
+    // take it for another word or line, so such runs carry ActualText too.
+    let apart = false;
     // 0: no TJ array open; 1: array open, hex string open; 2: array open, last item a number
     let state = 0;
     for (let i = 0; i < glyphs.length; i++) {
@@ -177,7 +178,7 @@ export class ContentStream implements ContentBuilder {
       drawnText += g.text;
       if (g.dx || g.dy) {
         // TJ can only move along the baseline: an offset glyph (a mark, a superscript) gets its own matrix.
-        lifted = true;
+        apart = true;
         if (state === 1) s += '>] TJ\n';
         else if (state === 2) s += '] TJ\n';
         state = 0;
@@ -205,8 +206,8 @@ export class ContentStream implements ContentBuilder {
     // Extractors reverse a right-to-left run's letters; a mark drawn first has no direction of its own and
     // would be left out of the reversal, at the wrong end of the name: a right-to-left mark keeps it in.
     const visual = options?.rightToLeft ? drawnText.replace(/^\p{M}/u, '\u200f$&') : drawnText;
-    const actual = options?.actualText ?? (conflict || spaced || lifted ? visual : undefined);
-    if (actual !== undefined && (conflict || spaced || lifted || actual !== drawnText)) {
+    const actual = options?.actualText ?? (conflict || spaced || apart ? visual : undefined);
+    if (actual !== undefined && (conflict || spaced || apart || actual !== drawnText)) {
       s = `/Span <</ActualText <FEFF${utf16Hex(actual)}>>> BDC\n${s}EMC\n`;
     }
     this.text += s;
