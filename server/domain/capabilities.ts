@@ -20,6 +20,7 @@ export const CAPABILITIES = [
   { name: 'certificate:printed-as-teacher', moodle: 'mod/certificate:printteacher', en: 'Be printed as a teacher on documents (feeds `teachers`).', fr: 'Être imprimé comme enseignant sur les documents (alimente `teachers`).' },
   { name: 'certificate:signing-authority', moodle: 'mod/pdcertificate:isauthority', en: 'Be the signing authority of documents (feeds `certifier`).', fr: 'Être l’autorité signataire des documents (alimente `certifier`).' },
   { name: 'issues:delete', moodle: 'mod/certificate:deleteissues', en: 'Delete issued documents (the audit trail is kept).', fr: 'Supprimer des documents délivrés (l’historique est conservé).' },
+  { name: 'learners:supply-data', en: 'Supply what the LMS knows of learners (completion, grade, course, availability) and enter a learner’s record; without it a request only asks that the data the server holds be evaluated.', fr: 'Fournir ce que la plateforme sait des apprenants (achèvement, note, cours, accès) et saisir le dossier d’un apprenant ; sans cela une demande ne peut que faire évaluer les données que le serveur détient.' },
   { name: 'issues:unlock', en: 'Lift or set the delivery lock of documents.', fr: 'Lever ou poser le verrou de délivrance des documents.' },
   { name: 'issues:revoke', en: 'Revoke a document, with a reason.', fr: 'Révoquer un document, avec un motif.' },
   { name: 'issues:regenerate', en: 'Make a document again (same code and issue date, new revision).', fr: 'Refaire un document (même code et même date, nouvelle révision).' },
@@ -39,14 +40,20 @@ export function isCapability(name: string): name is Capability {
 
 export const ALL_CAPABILITIES: readonly Capability[] = CAPABILITIES.map((c) => c.name);
 
-/** The roles every new tenant starts with; a tenant's managers change them afterwards. */
+const PRINTED: ReadonlySet<Capability> = new Set(['certificate:printed-as-teacher', 'certificate:signing-authority']);
+
+/**
+ * The roles every new tenant starts with; a tenant's managers change them afterwards. Being printed on
+ * documents is never a default of a role that people hold for other reasons: the admin can grant it, and
+ * only those a manager names (teacher, signatory) appear in a document's signature block.
+ */
 export const DEFAULT_ROLES: Readonly<Record<string, readonly Capability[]>> = {
-  admin: ALL_CAPABILITIES,
-  manager: ['certificate:add', 'certificate:view', 'issues:manage', 'issues:delete', 'issues:unlock', 'issues:revoke', 'issues:regenerate', 'templates:preview'],
+  admin: ALL_CAPABILITIES.filter((c) => !PRINTED.has(c)),
+  manager: ['certificate:add', 'certificate:view', 'learners:supply-data', 'issues:manage', 'issues:delete', 'issues:unlock', 'issues:revoke', 'issues:regenerate', 'templates:preview'],
   designer: ['templates:edit', 'templates:publish', 'templates:preview', 'certificate:view'],
   teacher: ['certificate:view', 'certificate:printed-as-teacher'],
   signatory: ['certificate:signing-authority'],
   learner: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own'],
   /** What an LMS integration token usually carries. */
-  lms: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own'],
+  lms: ['certificate:view', 'certificate:apply', 'learners:supply-data', 'certificate:retrieve-own'],
 };

@@ -40,6 +40,6 @@ export async function seedDemoTenant(services: Services, slug = 'demo'): Promise
     });
     certificates.push({ id: certificate.id, name: certificate.name });
   }
-  const { token } = await createToken(services, system, { name: 'Demo LMS', capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own', 'issues:manage'] });
+  const { token } = await createToken(services, system, { name: 'Demo LMS', capabilities: ['certificate:view', 'certificate:apply', 'learners:supply-data', 'certificate:retrieve-own', 'issues:manage'] });
   return { tenant, admin: { username: 'admin', password }, lmsToken: token, certificates };
 }

@@ -1,9 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { bind } from '../../variables/bind';
 import { hasErrors, type Diagnostic } from '../../variables/diagnostics';
-import { can, iso, isoDay, recordAudit, requireCapability, type Actor, type Db, type Services } from './context';
+import type { Capability } from './capabilities';
+import { actorRef, can, iso, isoDay, recordAudit, requireCapability, type Actor, type Db, type Services } from './context';
 import { certificateRow, type Certificate } from './certificates';
 import { DomainError, invalid, notFound, type Problem, type Reason } from './errors';
+import { checkActsFor, checkLearnerId, heldRecord, keepRecord, ownLearnerId, type LearnerRecord } from './learners';
 import { reason } from './reasons';
 import { evaluateDeliveryRules, expiryDate } from './rules';
 import { newId, newVerificationCode, normalizeCode, sha256Hex } from './secrets';
@@ -25,7 +27,10 @@ export interface IssueView {
   learnerId: string;
   state: IssueState;
   locked: boolean;
+  /** The day the document was issued; kept through regeneration. */
   issuedOn: string;
+  /** What the document attests was achieved on: the completion date supplied, when there was one. */
+  achievedOn: string | null;
   expiresOn: string | null;
   revision: number;
   templateVersionId: string;
@@ -38,6 +43,7 @@ export interface IssueView {
   revokedReason: string | null;
 }
 
+/** A trusted source (an LMS token, a manager) asking, with what it knows of the learner. */
 export interface RequestInput {
   certificateId: string;
   learnerId: string;
@@ -46,6 +52,13 @@ export interface RequestInput {
   /** The LMS's access and visibility rules for this learner and certificate. */
   available: boolean;
   unavailableReason?: string;
+}
+
+/** Asking that the record Attest holds be evaluated: a learner's own request, or anyone's without data. */
+export interface RecordRequestInput {
+  certificateId: string;
+  /** A person's own learner id when absent (and only theirs when given). */
+  learnerId?: string;
 }
 
 export interface RequestResult {
@@ -60,11 +73,13 @@ export interface RequestResult {
  * A document is made even when a character of the learner's name has no glyph in any of the template's
  * fonts, or a text had to be cut: refusing would leave the learner with nothing. Saying so, in the answer
  * and the audit trail, lets the LMS and the managers see it and fix the template (a font asset that has
- * the character) before regenerating.
+ * the character) before regenerating. Data the server set aside (an `organization` sent in the request)
+ * is said the same way, with its path.
  */
 export interface RenderWarning {
   code: string;
   message: string;
+  path?: string;
 }
 
 function view(row: IssueTable, today: string): IssueView {
@@ -76,6 +91,7 @@ function view(row: IssueTable, today: string): IssueView {
     state,
     locked: row.locked === 1,
     issuedOn: row.issued_on,
+    achievedOn: row.achieved_on,
     expiresOn: row.expires_on,
     revision: row.revision,
     templateVersionId: row.template_version_id,
@@ -89,28 +105,57 @@ function view(row: IssueTable, today: string): IssueView {
   };
 }
 
-/** A person who is only a learner acts for themself: their learner id is their username. */
-function checkActsFor(actor: Actor, learnerId: string): void {
-  if (actor.kind === 'person' && !can(actor, 'issues:manage') && actor.username !== learnerId && actor.id !== learnerId) {
-    throw new DomainError('forbidden', 'OTHER_LEARNER', 'You can only ask for your own documents.');
-  }
-}
-
 const inFlight = new Map<string, Promise<RequestResult>>();
 
+/**
+ * The LMS's request (or a manager's): what it says of the learner is kept as their record, then evaluated.
+ * Whoever does not hold `learners:supply-data` (a learner acting for themself) cannot send data at all:
+ * what decides eligibility or is printed never comes from the learner's own request.
+ */
 export async function requestDocument(services: Services, actor: Actor, input: RequestInput): Promise<RequestResult> {
   requireCapability(actor, 'certificate:apply');
-  checkActsFor(actor, input.learnerId);
-  if (!input.learnerId || input.learnerId.length > 200) throw invalid('LEARNER_ID_INVALID', 'learner_id is 1 to 200 characters.');
+  if (!can(actor, 'learners:supply-data')) {
+    throw new DomainError('forbidden', 'LEARNER_DATA_FROM_LMS', 'Learner data comes from the LMS or a manager, not from the learner: ask without data (POST …/issues/from-record) to have the record Attest holds evaluated.', {
+      details: { capability: 'learners:supply-data' },
+    });
+  }
+  checkLearnerId(actor, input.learnerId);
+  await checkActsFor(services.storage.db, actor, input.learnerId);
+  const supplied: Supplied = { data: input.data, available: input.available, unavailableReason: input.unavailableReason?.slice(0, 200) ?? null };
+  return ask(services, actor, input.certificateId, input.learnerId, supplied);
+}
+
+/** Evaluates the record held for the learner (what the LMS sent or a manager entered), never new data. */
+export async function requestFromRecord(services: Services, actor: Actor, input: RecordRequestInput): Promise<RequestResult> {
+  requireCapability(actor, 'certificate:apply');
   const db = services.storage.db;
-  const existing = await findIssue(db, actor.tenantId, input.certificateId, input.learnerId);
+  let learnerId = input.learnerId;
+  if (learnerId === undefined) {
+    if (actor.kind !== 'person') throw invalid('LEARNER_ID_REQUIRED', 'Say which learner: learner_id.');
+    learnerId = await ownLearnerId(db, actor);
+  }
+  checkLearnerId(actor, learnerId);
+  await checkActsFor(db, actor, learnerId);
+  return ask(services, actor, input.certificateId, learnerId, undefined);
+}
+
+/** What a supplier sent with its request. */
+interface Supplied {
+  data: Record<string, unknown>;
+  available: boolean;
+  unavailableReason: string | null;
+}
+
+async function ask(services: Services, actor: Actor, certificateId: string, learnerId: string, supplied: Supplied | undefined): Promise<RequestResult> {
+  const db = services.storage.db;
+  const existing = await findIssue(db, actor.tenantId, certificateId, learnerId);
   if (existing) return { issue: view(existing, isoDay(services.now())), created: false };
   // Identical requests arriving together in this process wait for the first; across processes the
   // unique (certificate, learner) constraint decides.
-  const key = `${actor.tenantId}:${input.certificateId}:${input.learnerId}`;
+  const key = `${actor.tenantId}:${certificateId}:${learnerId}`;
   const pending = inFlight.get(key);
   if (pending) return pending.then((r) => ({ issue: r.issue, created: false }));
-  const first = issueNew(services, actor, input).finally(() => inFlight.delete(key));
+  const first = issueNew(services, actor, certificateId, learnerId, supplied).finally(() => inFlight.delete(key));
   inFlight.set(key, first);
   return first;
 }
@@ -118,6 +163,8 @@ export async function requestDocument(services: Services, actor: Actor, input: R
 async function findIssue(db: Db, tenantId: string, certificateId: string, learnerId: string): Promise<IssueTable | undefined> {
   return db.selectFrom('issues').selectAll().where('tenant_id', '=', tenantId).where('certificate_id', '=', certificateId).where('learner_id', '=', learnerId).executeTakeFirst();
 }
+
+const PRINTED: readonly Capability[] = ['certificate:printed-as-teacher', 'certificate:signing-authority'];
 
 /** What the server itself puts in a document's data: the issue, the organisation, the teachers and signatory. */
 async function serverData(
@@ -143,9 +190,11 @@ async function serverData(
     verification_url: `${base}/verify/${issue.code}`,
     version: version.number,
   };
-  if (data.organization === undefined) data.organization = { ...tenant.settings.organization };
+  // The tenant's settings are the organisation's only source: what is printed, and (kept in the issue's
+  // data) what the verification page names.
+  data.organization = { ...tenant.settings.organization };
   if (data.teachers === undefined || data.certifier === undefined) {
-    people ??= await peopleHolding(db, tenant.id, ['certificate:printed-as-teacher', 'certificate:signing-authority']);
+    people ??= await peopleHolding(db, tenant.id, PRINTED);
     const teachers = people.filter((p) => p.holds.has('certificate:printed-as-teacher'));
     const signatory = people.find((p) => p.holds.has('certificate:signing-authority'));
     if (data.teachers === undefined && teachers.length) data.teachers = teachers.map((p) => ({ name: p.displayName }));
@@ -155,57 +204,93 @@ async function serverData(
   return data;
 }
 
+/** Supplied data without what only the server says (the organisation), and a warning for each part set aside. */
+function withoutServerFields(data: Record<string, unknown>): { data: Record<string, unknown>; warnings: RenderWarning[] } {
+  if (!('organization' in data)) return { data, warnings: [] };
+  const { organization: _dropped, ...rest } = data;
+  return {
+    data: rest,
+    warnings: [{ code: 'ORGANIZATION_FROM_SETTINGS', path: 'data.organization', message: 'The organisation printed on documents is the tenant’s (its settings); the one sent was ignored.' }],
+  };
+}
+
 function bindProblems(diagnostics: Diagnostic[]): Problem[] {
   return diagnostics.filter((d) => d.severity === 'error').map((d) => ({ path: d.path ? `data.${d.path}` : 'data', code: d.code, message: d.message }));
 }
 
-async function issueNew(services: Services, actor: Actor, input: RequestInput): Promise<RequestResult> {
-  const db = services.storage.db;
-  const tenant = await getTenant(db, actor.tenantId);
-  const certificate = await certificateRow(db, actor.tenantId, input.certificateId);
-  const version = await getVersion(db, actor.tenantId, certificate.templateVersionId);
-  const contract = versionContract(version);
-  const now = services.now();
-  const today = isoDay(now);
-
-  // The data is checked first, with the server's own fields provisional: every problem at once.
-  const people = await peopleHolding(db, tenant.id, ['certificate:printed-as-teacher', 'certificate:signing-authority']);
-  const provisional = await serverData(services, tenant, certificate, version, input.data, { code: 'PENDING', issuedOn: today, expiresOn: null }, people);
-  const bound = bind(contract.schema, provisional);
+/** The certificate's current contract applied to a learner's data, with the server's fields provisional. */
+async function checkedAgainst(services: Services, tenant: Tenant, certificate: Certificate, version: Version, data: Record<string, unknown>, today: string, people?: Awaited<ReturnType<typeof peopleHolding>>) {
+  const provisional = await serverData(services, tenant, certificate, version, data, { code: 'PENDING', issuedOn: today, expiresOn: null }, people);
+  const bound = bind(versionContract(version).schema, provisional);
   if (hasErrors(bound.diagnostics)) {
     throw invalid('DATA_INVALID', 'The learner’s data does not fit the template’s variables.', bindProblems(bound.diagnostics));
   }
-  const completion = (bound.data.completion ?? null) as { completed?: boolean | null; date?: string | null } | null;
-  const grade = (bound.data.grade ?? null) as { percent?: number | null } | null;
-  const course = (bound.data.course ?? null) as { timespent?: number | null } | null;
+  return bound.data;
+}
+
+async function issueNew(services: Services, actor: Actor, certificateId: string, learnerId: string, supplied: Supplied | undefined): Promise<RequestResult> {
+  const db = services.storage.db;
+  const tenant = await getTenant(db, actor.tenantId);
+  const certificate = await certificateRow(db, actor.tenantId, certificateId);
+  const version = await getVersion(db, actor.tenantId, certificate.templateVersionId);
+  const now = services.now();
+  const today = isoDay(now);
+  const people = await peopleHolding(db, tenant.id, PRINTED);
+
+  // The facts come from this supplier's request, kept as the learner's record once they fit the template,
+  // or from the record already held; a request that brings none finds out what is missing.
+  let record: LearnerRecord;
+  let dataWarnings: RenderWarning[] = [];
+  if (supplied) {
+    const cleaned = withoutServerFields(supplied.data);
+    dataWarnings = cleaned.warnings;
+    record = { certificateId: certificate.id, learnerId, data: cleaned.data, available: supplied.available, unavailableReason: supplied.unavailableReason, suppliedBy: actorRef(actor), suppliedAt: iso(now) };
+  } else {
+    const held = await heldRecord(db, actor.tenantId, certificate.id, learnerId);
+    if (!held) {
+      const why = reason(tenant.settings.locale, 'LEARNER_RECORD_MISSING');
+      await recordRefusal(db, actor.tenantId, certificate.id, learnerId, [why], iso(now));
+      throw new DomainError('refused', 'LEARNER_RECORD_MISSING', why.message, { reasons: [why] });
+    }
+    record = held;
+  }
+  const bound = await checkedAgainst(services, tenant, certificate, version, record.data, today, people);
+  if (supplied) await keepRecord(db, actor.tenantId, record);
+
+  const completion = (bound.completion ?? null) as { completed?: boolean | null; date?: string | null } | null;
+  const grade = (bound.grade ?? null) as { percent?: number | null } | null;
+  const course = (bound.course ?? null) as { timespent?: number | null } | null;
   const reasons = evaluateDeliveryRules(tenant.settings, certificate.settings, {
     completed: completion?.completed ?? null,
-    available: input.available,
-    ...(input.unavailableReason ? { unavailableReason: input.unavailableReason.slice(0, 200) } : {}),
+    available: record.available,
+    ...(record.unavailableReason ? { unavailableReason: record.unavailableReason } : {}),
     gradePercent: typeof grade?.percent === 'number' ? grade.percent : null,
     timeSpentSeconds: typeof course?.timespent === 'number' ? course.timespent : null,
     today,
   });
   if (reasons.length) {
-    await recordRefusal(db, actor.tenantId, certificate.id, input.learnerId, reasons, iso(now));
+    await recordRefusal(db, actor.tenantId, certificate.id, learnerId, reasons, iso(now));
     throw new DomainError('refused', 'DELIVERY_REFUSED', reasons.map((r) => r.message).join(' '), { reasons });
   }
 
   const code = newVerificationCode();
-  const issuedOn = typeof completion?.date === 'string' ? completion.date.slice(0, 10) : today;
-  const expiresOn = expiryDate(issuedOn, certificate.settings);
-  const data = await serverData(services, tenant, certificate, version, input.data, { code, issuedOn, expiresOn }, people);
+  const issuedOn = today;
+  const achievedOn = typeof completion?.date === 'string' ? completion.date.slice(0, 10) : null;
+  // A training's validity runs from when it was achieved; without a completion date, from the issue.
+  const expiresOn = expiryDate(achievedOn ?? issuedOn, certificate.settings);
+  const data = await serverData(services, tenant, certificate, version, record.data, { code, issuedOn, expiresOn }, people);
   const rendered = await render(services, version, data, code);
 
   const row: IssueTable = {
     id: newId(),
     tenant_id: actor.tenantId,
     certificate_id: certificate.id,
-    learner_id: input.learnerId,
+    learner_id: learnerId,
     code,
     state: 'issued',
     locked: tenant.settings.delivery_lock ? 1 : 0,
     issued_on: issuedOn,
+    achieved_on: achievedOn,
     expires_on: expiresOn,
     data: JSON.stringify(data),
     template_version_id: version.id,
@@ -230,12 +315,13 @@ async function issueNew(services: Services, actor: Actor, input: RequestInput): 
     const at = row.created_at;
     const entry = (action: string, details?: unknown) => ({ tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action, actor, at, details });
     await recordAudit(trx, [
-      entry('eligible'),
-      entry('issued', { code, issuedOn }),
+      // Who said what the document states: every printed fact traces back to its supplier.
+      entry('eligible', { dataSuppliedBy: record.suppliedBy, dataSuppliedAt: record.suppliedAt, ...(dataWarnings.length ? { warnings: dataWarnings } : {}) }),
+      entry('issued', { code, issuedOn, achievedOn }),
       entry('rendered', { revision: 1, sha256: rendered.sha256, templateVersion: version.number, renderMs: Math.round(rendered.ms), ...warningsOf(rendered) }),
       ...(row.locked ? [entry('locked', { by: 'tenant delivery lock' })] : []),
     ]);
-    await trx.deleteFrom('refusals').where('certificate_id', '=', certificate.id).where('learner_id', '=', input.learnerId).execute();
+    await trx.deleteFrom('refusals').where('certificate_id', '=', certificate.id).where('learner_id', '=', learnerId).execute();
     return true;
   }).catch(async (e: unknown) => {
     await discard().catch(() => {});
@@ -243,11 +329,31 @@ async function issueNew(services: Services, actor: Actor, input: RequestInput): 
   });
   if (!created) {
     await discard();
-    const winner = await findIssue(db, actor.tenantId, certificate.id, input.learnerId);
+    const winner = await findIssue(db, actor.tenantId, certificate.id, learnerId);
     if (!winner) throw new DomainError('conflict', 'ISSUE_CONFLICT', 'The document was being issued by another request; ask again.');
     return { issue: view(winner, today), created: false };
   }
-  return { issue: view(row, today), created: true, ...warningsOf(rendered) };
+  const warnings = [...dataWarnings, ...rendered.warnings];
+  return { issue: view(row, today), created: true, ...(warnings.length ? { warnings } : {}) };
+}
+
+/** A manager's (or the LMS's) record of a learner, entered ahead of any request; audited. */
+export async function enterLearnerRecord(services: Services, actor: Actor, input: RequestInput): Promise<LearnerRecord & { warnings?: RenderWarning[] }> {
+  requireCapability(actor, 'learners:supply-data');
+  checkLearnerId(actor, input.learnerId);
+  const db = services.storage.db;
+  const tenant = await getTenant(db, actor.tenantId);
+  const certificate = await certificateRow(db, actor.tenantId, input.certificateId);
+  const version = await getVersion(db, actor.tenantId, certificate.templateVersionId);
+  const now = iso(services.now());
+  const cleaned = withoutServerFields(input.data);
+  await checkedAgainst(services, tenant, certificate, version, cleaned.data, now.slice(0, 10));
+  const record: LearnerRecord = { certificateId: certificate.id, learnerId: input.learnerId, data: cleaned.data, available: input.available, unavailableReason: input.unavailableReason?.slice(0, 200) ?? null, suppliedBy: actorRef(actor), suppliedAt: now };
+  await db.transaction().execute(async (trx) => {
+    await keepRecord(trx, actor.tenantId, record);
+    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'learner-record', subjectId: `${certificate.id}:${input.learnerId}`, action: 'entered', actor, at: now, details: { available: input.available, ...(cleaned.warnings.length ? { warnings: cleaned.warnings } : {}) } });
+  });
+  return { ...record, ...(cleaned.warnings.length ? { warnings: cleaned.warnings } : {}) };
 }
 
 const warningsOf = (rendered: { warnings: RenderWarning[] }): { warnings?: RenderWarning[] } => (rendered.warnings.length ? { warnings: rendered.warnings } : {});
@@ -287,7 +393,7 @@ export async function getIssue(services: Services, actor: Actor, code: string): 
   if (!can(actor, 'issues:manage')) requireCapability(actor, 'certificate:apply');
   const db = services.storage.db;
   const row = await issueByCode(db, actor.tenantId, code);
-  checkActsFor(actor, row.learner_id);
+  await checkActsFor(db, actor, row.learner_id);
   const certificate = await certificateRow(db, actor.tenantId, row.certificate_id);
   return { ...view(row, isoDay(services.now())), delivery: certificate.settings.delivery };
 }
@@ -388,7 +494,7 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
   const staff = can(actor, 'issues:manage');
   if (actor.kind !== 'link') {
     if (!staff) requireCapability(actor, 'certificate:apply');
-    checkActsFor(actor, row.learner_id);
+    await checkActsFor(db, actor, row.learner_id);
   }
   const tenant = await getTenant(db, actor.tenantId);
   const l = tenant.settings.locale;

@@ -6,6 +6,7 @@ import { invalid } from './errors';
 import { issueDataForPreview } from './issues';
 import { draftPayload, findVersion, poolDiagnostics, versionPayload } from './templates';
 import { sha256Hex } from './secrets';
+import { getTenant } from './tenants';
 import { parseTemplateSource } from '../../templates/source/front-matter';
 import { parseDeclarations } from '../../variables/declarations';
 
@@ -60,6 +61,9 @@ export async function previewTemplate(services: Services, actor: Actor, input: P
     if (!persona) throw invalid('PERSONA_UNKNOWN', `No sample learner "${input.persona}"; known: ${personas.map((p) => p.id).join(', ')}.`);
     data = persona.data as Record<string, unknown>;
   }
+  // A specimen says what the document will: the organisation is the tenant's, as on every issued one (a
+  // real issue's data already carries the tenant's organisation of its day).
+  if (input.issue === undefined) data = { ...data, organization: { ...(await getTenant(services.storage.db, actor.tenantId)).settings.organization } };
   const declared = declaredOf(source);
   data = previewData(declared, data);
   const answer = await services.pool.render({ templateKey: key, template: { source, assets }, data, specimen: true });

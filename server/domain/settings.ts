@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coerceScalar } from '../../variables/values';
 
 /**
  * The settings a tenant and a certificate carry. One zod schema each: it validates API input, fills the
@@ -18,8 +19,19 @@ export const Organization = z
     address: z.string().max(1000).optional(),
     url: z.url().max(500).optional(),
     registration_number: z.string().max(100).optional(),
+    // The catalogue's `organization.logo` is an `image`: a template asset's name or a data:image URL. The
+    // same check as when it binds, so a logo accepted here is one every template can draw.
+    logo: z
+      .string()
+      .max(1_000_000)
+      .refine((v) => {
+        const c = coerceScalar('image', v);
+        return typeof c === 'object' && c.ok;
+      }, { message: 'A logo is the name of a template asset or a data:image/…;base64 URL.', params: { code: 'LOGO_INVALID' } })
+      .optional(),
   })
-  .strict();
+  .strict()
+  .describe('The organisation that issues the documents: always printed from here, never from request data.');
 
 export const TenantSettings = z
   .object({
@@ -45,7 +57,7 @@ export const CertificateSettings = z
     min_time_spent_minutes: z.number().int().min(0).max(10_000_000).optional().describe('Refuse below this time spent in the course.'),
     window_start: isoDate.optional().describe('No document before this date.'),
     window_end: isoDate.optional().describe('No new document after this date.'),
-    validity_days: z.number().int().min(1).max(36_500).optional().describe('Documents expire this many days after their issue date.'),
+    validity_days: z.number().int().min(1).max(36_500).optional().describe('Documents expire this many days after the achievement date (the completion date), or after the issue date when none is known.'),
     caption: z.string().max(300).optional().describe('Printed as `certificate.caption`.'),
     credit_hours: z.number().min(0).max(100_000).optional().describe('Printed as `certificate.credit_hours`.'),
     extra: z.record(z.string().max(100), z.string().max(2000)).optional().describe('Free values printed as `extra.*`.'),

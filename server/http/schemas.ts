@@ -39,7 +39,8 @@ export const Issue = z
     learnerId: z.string(),
     state: z.enum(['issued', 'revoked', 'expired']),
     locked: z.boolean(),
-    issuedOn: z.string().describe('Achievement date printed on the document.'),
+    issuedOn: z.string().describe('Day the document was issued (YYYY-MM-DD), printed as `certificate.issued`; kept when the document is made again.'),
+    achievedOn: z.string().nullable().describe('Achievement date: the completion date the LMS or a manager gave (YYYY-MM-DD), printed as `completion.date`; null when none was given.'),
     expiresOn: z.string().nullable(),
     revision: z.number().int(),
     templateVersionId: z.string(),
@@ -59,9 +60,9 @@ export const IssueRequestResult = z.object({
   created: z.boolean().describe('False when the learner already had this document.'),
   document: z.string().describe('Where to fetch the PDF (423 while locked).'),
   warnings: z
-    .array(z.object({ code: z.string(), message: z.string() }))
+    .array(z.object({ code: z.string(), message: z.string(), path: z.string().optional() }))
     .optional()
-    .describe('When the document was made just now: what is wrong with it though it was made (a character of the name no font draws, text cut to fit). Also in its audit trail.'),
+    .describe('When the document was made just now: what is wrong with it though it was made (a character of the name no font draws, text cut to fit), or what of the request was set aside (`data.organization`: the tenant’s is printed). Also in its audit trail.'),
 });
 
 export const BatchResult = z.array(

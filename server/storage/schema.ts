@@ -125,8 +125,10 @@ export interface IssueTable {
   /** 'issued' | 'revoked'. Expired and locked are read from their own columns. */
   state: string;
   locked: number;
-  /** Achievement date printed on the document (YYYY-MM-DD); kept through regeneration. */
+  /** Day the document was issued (YYYY-MM-DD, UTC); kept through regeneration. */
   issued_on: string;
+  /** Achievement date: the completion date the LMS or a manager gave (YYYY-MM-DD), null when none. */
+  achieved_on: string | null;
   expires_on: string | null;
   /** JSON: the data the document was made from, as sent (before binding). */
   data: string;
@@ -199,6 +201,33 @@ export interface WebhookDeliveryTable {
   received_at: string;
 }
 
+/**
+ * What a trusted source (an LMS token, a manager) said about a learner for a certificate: the one record a
+ * learner's own request may ask to have evaluated. Replaced whole by each new supply.
+ */
+export interface LearnerRecordTable {
+  tenant_id: string;
+  certificate_id: string;
+  learner_id: string;
+  /** JSON: learner, course, completion, grade, … as supplied (organization removed: it is the tenant's). */
+  data: string;
+  /** The LMS's access and visibility rules, as it reported them: 0/1. */
+  available: number;
+  unavailable_reason: string | null;
+  /** Actor reference of who supplied it ('token:<id>', 'person:<id>'). */
+  supplied_by: string;
+  supplied_at: string;
+}
+
+/** The LMS learner id a manager linked to a person; without one a person acts as learner `person:<id>`. */
+export interface LearnerLinkTable {
+  person_id: string;
+  tenant_id: string;
+  learner_id: string;
+  linked_by: string;
+  linked_at: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   people: PersonTable;
@@ -217,4 +246,6 @@ export interface Database {
   refusals: RefusalTable;
   idempotency: IdempotencyTable;
   webhook_deliveries: WebhookDeliveryTable;
+  learner_records: LearnerRecordTable;
+  learner_links: LearnerLinkTable;
 }

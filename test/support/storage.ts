@@ -154,7 +154,7 @@ export interface TenantFixture {
   tenant: Tenant;
   system: Actor;
   admin: Actor;
-  /** What an LMS integration carries: view, apply, retrieve-own. */
+  /** What an LMS integration carries: view, apply, supply learner data, retrieve-own. */
   lms: Actor;
   version: Version;
   templateId: string;
@@ -183,16 +183,21 @@ export async function setupTenant(
     courseId: options.courseId ?? 'course-1',
     settings: options.certificate ?? {},
   });
-  const { token } = await createToken(services, system, { name: 'LMS', capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own'] });
+  const { token } = await createToken(services, system, { name: 'LMS', capabilities: ['certificate:view', 'certificate:apply', 'learners:supply-data', 'certificate:retrieve-own'] });
   const lms = await authenticateToken(services, token);
   return { tenant, system, admin: actorWith(tenant.id, ALL_CAPABILITIES, 'admin'), lms, version, templateId: template.id, certificate };
 }
 
-/** A sample learner's data (camille-martin by default), deep-copied, with changes merged at the top level. */
+/**
+ * A sample learner's data (camille-martin by default) as an LMS sends it, deep-copied, with changes merged
+ * at the top level. The persona's `organization` (a preview sample) is left out: documents print the
+ * tenant's, and an LMS sending one gets a warning.
+ */
 export function learnerData(overrides: Record<string, unknown> = {}, persona = 'camille-martin'): Record<string, unknown> {
   const p = findPersona(persona);
   if (!p) throw new Error(`no persona ${persona}`);
-  return { ...(structuredClone(p.data) as Record<string, unknown>), ...overrides };
+  const { organization: _organization, ...data } = structuredClone(p.data) as Record<string, unknown>;
+  return { ...data, ...overrides };
 }
 
 /** Calls `run` and returns the error it throws; fails when it does not throw. */

@@ -1,18 +1,45 @@
 import { z } from 'zod';
 import { createDownloadLink, retrieveByLink } from '../../domain/links';
-import { deleteIssue, getIssue, issueAudit, listIssues, listRefusals, regenerateIssue, requestDocument, retrieveDocument, revokeIssue, setLocked } from '../../domain/issues';
+import { deleteIssue, enterLearnerRecord, getIssue, issueAudit, listIssues, listRefusals, regenerateIssue, requestDocument, requestFromRecord, retrieveDocument, revokeIssue, setLocked, type RequestInput } from '../../domain/issues';
+import { getLearnerRecord, linkLearner } from '../../domain/learners';
 import { API_PREFIX, operation, type Operation } from '../operation';
 import { AuditEntry, BatchResult, CodeParam, IdParam, Issue, IssueRequestResult, Refusal } from '../schemas';
 import { actorOf } from './util';
 
 const RequestBody = z
   .object({
-    learner_id: z.string().min(1).max(200).describe('The learner’s id in the LMS; one document per learner and certificate.'),
+    learner_id: z.string().min(1).max(200).describe('The learner’s id in the LMS; one document per learner and certificate. Ids starting with `person:` are Attest’s own (people who sign in).'),
     available: z.boolean().describe('Whether the LMS’s access and visibility rules make the certificate available to this learner.'),
     unavailable_reason: z.string().max(200).optional().describe('What the LMS says when it is not available (shown in the refusal).'),
-    data: z.record(z.string(), z.unknown()).describe('learner, course, completion, grade, … and the template’s own variables; checked against the template’s types.'),
+    data: z
+      .record(z.string(), z.unknown())
+      .describe('learner, course, completion, grade, … and the template’s own variables; checked against the template’s types and kept as the learner’s record. `organization` is not taken: the tenant’s settings say it.'),
   })
   .strict();
+
+/** What an LMS (or a manager) says of a learner, as the domain takes it. */
+const requestInput = (certificateId: string, body: z.infer<typeof RequestBody>): RequestInput => ({
+  certificateId,
+  learnerId: body.learner_id,
+  data: body.data,
+  available: body.available,
+  ...(body.unavailable_reason !== undefined ? { unavailableReason: body.unavailable_reason } : {}),
+});
+
+const EXAMPLE_BODY = '{"learner_id":"42","available":true,"data":{"learner":{"firstname":"Camille","lastname":"Martin"},"course":{"fullname":"SST"},"completion":{"date":"2026-02-03"}}}';
+
+const LearnerRecord = z
+  .object({
+    certificateId: z.string(),
+    learnerId: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    available: z.boolean(),
+    unavailableReason: z.string().nullable(),
+    suppliedBy: z.string().describe('Who supplied it: `token:<id>` (an LMS) or `person:<id>` (a manager).'),
+    suppliedAt: z.string(),
+    warnings: z.array(z.object({ code: z.string(), message: z.string(), path: z.string().optional() })).optional(),
+  })
+  .meta({ id: 'LearnerRecord' });
 
 const CodesBody = z
   .object({ codes: z.array(z.string().min(1).max(40)).min(1).max(500), reason: z.string().max(500).optional() })
@@ -26,23 +53,75 @@ export const issueOperations: Operation[] = [
     method: 'post',
     path: '/certificates/:id/issues',
     tag: 'Delivery',
-    summary: 'Ask for a learner’s document: checks the data, applies the delivery rules, issues and renders it, or refuses with reasons. Asking again returns the same document.',
+    summary: 'An LMS asks for a learner’s document with what it knows of them: the data is checked and kept as the learner’s record, the delivery rules applied, the document issued and rendered, or refused with reasons. Asking again returns the same document. Needs learners:supply-data too (403 LEARNER_DATA_FROM_LMS without).',
     access: { capability: 'certificate:apply' },
     params: IdParam,
     body: { json: RequestBody },
     idempotent: true,
     responses: { 200: IssueRequestResult, 201: IssueRequestResult },
-    example: `curl -X POST "$BASE/api/v1/certificates/$CERT/issues" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"learner_id":"42","available":true,"data":{"learner":{"firstname":"Camille","lastname":"Martin"},"course":{"fullname":"SST"},"completion":{"date":"2026-02-03"}}}'`,
+    example: `curl -X POST "$BASE/api/v1/certificates/$CERT/issues" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '${EXAMPLE_BODY}'`,
     handler: async ({ services, actor, params, body }) => {
-      const r = await requestDocument(services, actorOf(actor), {
-        certificateId: params.id,
-        learnerId: body.learner_id,
-        data: body.data,
-        available: body.available,
-        ...(body.unavailable_reason !== undefined ? { unavailableReason: body.unavailable_reason } : {}),
-      });
+      const r = await requestDocument(services, actorOf(actor), requestInput(params.id, body));
       return { status: r.created ? 201 : 200, json: { ...r, document: documentPath(r.issue.code) } };
     },
+  }),
+  operation({
+    id: 'requestDocumentFromRecord',
+    method: 'post',
+    path: '/certificates/:id/issues/from-record',
+    tag: 'Delivery',
+    summary: 'Ask that the learner’s record Attest holds (what the LMS sent, or a manager entered) be evaluated: how a signed-in learner asks for their own document. Nothing in this request decides or is printed; with no record held, 403 LEARNER_RECORD_MISSING.',
+    access: { capability: 'certificate:apply' },
+    params: IdParam,
+    body: { json: z.object({ learner_id: z.string().min(1).max(200).optional().describe('A signed-in person asks for themself and leaves it out; a token names the learner.') }).strict() },
+    idempotent: true,
+    responses: { 200: IssueRequestResult, 201: IssueRequestResult },
+    example: `curl -X POST "$BASE/api/v1/certificates/$CERT/issues/from-record" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"learner_id":"42"}'`,
+    handler: async ({ services, actor, params, body }) => {
+      const r = await requestFromRecord(services, actorOf(actor), { certificateId: params.id, ...(body.learner_id !== undefined ? { learnerId: body.learner_id } : {}) });
+      return { status: r.created ? 201 : 200, json: { ...r, document: documentPath(r.issue.code) } };
+    },
+  }),
+  operation({
+    id: 'enterLearnerRecord',
+    method: 'put',
+    path: '/certificates/:id/learner-records',
+    tag: 'Delivery',
+    summary: 'Enter or replace what is known of a learner for a certificate (completion, grade, course, availability), checked against the template; the learner’s own request then evaluates it. Audited.',
+    access: { capability: 'learners:supply-data' },
+    params: IdParam,
+    body: { json: RequestBody },
+    idempotent: true,
+    responses: { 200: LearnerRecord },
+    example: `curl -X PUT "$BASE/api/v1/certificates/$CERT/learner-records" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '${EXAMPLE_BODY}'`,
+    handler: async ({ services, actor, params, body }) => ({ json: await enterLearnerRecord(services, actorOf(actor), requestInput(params.id, body)) }),
+  }),
+  operation({
+    id: 'getLearnerRecord',
+    method: 'get',
+    path: '/certificates/:id/learner-records',
+    tag: 'Delivery',
+    summary: 'The record held for a learner: what was supplied, by whom and when.',
+    access: { capability: 'issues:manage' },
+    params: IdParam,
+    query: z.object({ learner: z.string().min(1).max(200) }).strict(),
+    responses: { 200: LearnerRecord },
+    example: `curl "$BASE/api/v1/certificates/$CERT/learner-records?learner=42" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor, params, query }) => ({ json: await getLearnerRecord(services, actorOf(actor), params.id, query.learner) }),
+  }),
+  operation({
+    id: 'linkLearner',
+    method: 'put',
+    path: '/people/:id/learner',
+    tag: 'Delivery',
+    summary: 'Say which LMS learner a person is, so that signed in they reach that learner’s documents (null: none; they are then learner `person:<id>`).',
+    access: { capability: 'tenant:manage' },
+    params: IdParam,
+    body: { json: z.object({ learner_id: z.string().min(1).max(200).nullable() }).strict() },
+    idempotent: true,
+    responses: { 200: z.object({ personId: z.string(), learnerId: z.string(), linked: z.boolean() }) },
+    example: `curl -X PUT "$BASE/api/v1/people/$PERSON/learner" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"learner_id":"42"}'`,
+    handler: async ({ services, actor, params, body }) => ({ json: await linkLearner(services, actorOf(actor), params.id, body.learner_id) }),
   }),
   operation({
     id: 'listIssues',

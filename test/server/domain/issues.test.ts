@@ -33,7 +33,7 @@ describe.each(ENGINES)('requesting a learner’s document (%s)', (engine) => {
     expect(first.created).toBe(true);
     const issue = first.issue;
     expect(issue.code).toMatch(CODE);
-    expect(issue).toMatchObject({ learnerId: 'camille', certificateId: fx.certificate.id, state: 'issued', locked: false, revision: 1, issuedOn: '2026-02-03', expiresOn: null, templateVersionId: fx.version.id });
+    expect(issue).toMatchObject({ learnerId: 'camille', certificateId: fx.certificate.id, state: 'issued', locked: false, revision: 1, issuedOn: '2026-03-10', achievedOn: '2026-02-03', expiresOn: null, templateVersionId: fx.version.id });
 
     const file = await retrieveDocument(s, fx.lms, issue.code, 'api');
     expect(Buffer.from(file.pdf.subarray(0, 5)).toString()).toBe('%PDF-');

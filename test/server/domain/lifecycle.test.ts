@@ -133,7 +133,8 @@ describe.each(ENGINES)('a document’s life: revoke, regenerate, verify, expire 
       organization: expect.any(String),
       learner: 'Camille Martin',
       course: 'Sauveteur secouriste du travail (SST) — formation initiale',
-      issuedOn: '2026-02-03',
+      // The day it was issued (the test clock's), not the completion date the validity runs from.
+      issuedOn: s.now().toISOString().slice(0, 10),
       expiresOn: '2027-02-03',
       locale: 'fr',
       revision: 1,

@@ -50,7 +50,7 @@ describe.each(ENGINES)('templates, versions and assets (%s)', (engine) => {
   it('creates a template from each bundled example, publishes it, and issues a real document with it', async () => {
     const examples = exampleTemplates();
     expect(examples.map((e) => e.id).sort()).toEqual(['attestation-fr', 'diploma-background', 'transcript-en']);
-    const lms = actorWith(tenantId, ['certificate:apply', 'certificate:retrieve-own']);
+    const lms = actorWith(tenantId, ['certificate:apply', 'learners:supply-data', 'certificate:retrieve-own']);
     await Promise.all(
       examples.map(async (example, i) => {
         const t = await createTemplate(s, designer, { example: example.id });
@@ -220,7 +220,7 @@ describe.each(ENGINES)('templates, versions and assets (%s)', (engine) => {
     const t = await createTemplate(s, designer, { name: 'Fails late', source: simple('x{% if learner.firstname == "Zorglub" %}<txt/>{% endif %}') });
     const { version } = await publishTemplate(s, designer, t.id);
     const certificate = await createCertificate(s, system, { name: 'Fails late', templateVersionId: version.id, courseId: 'late' });
-    const lms = actorWith(tenantId, ['certificate:apply', 'certificate:retrieve-own']);
+    const lms = actorWith(tenantId, ['certificate:apply', 'learners:supply-data', 'certificate:retrieve-own']);
     const e = await domainFailure(() => requestDocument(s, lms, { certificateId: certificate.id, learnerId: 'late', data: learnerData({ learner: { firstname: 'Zorglub', lastname: 'Martin' } }), available: true }));
     expect([e.kind, e.code]).toEqual(['invalid', 'DOCUMENT_NOT_MADE']);
     expect((e.extra.details?.diagnostics as { code: string }[]).map((d) => d.code)).toContain('MARKUP_UNKNOWN_ELEMENT');

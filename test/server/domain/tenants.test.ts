@@ -22,13 +22,16 @@ import {
   listIssues,
   listRefusals,
   regenerateIssue,
+  enterLearnerRecord,
   requestDocument,
+  requestFromRecord,
   retrieveDocument,
   revokeIssue,
   setLocked,
   deleteIssue,
 } from '../../../server/domain/issues';
 import { createDownloadLink } from '../../../server/domain/links';
+import { linkLearner } from '../../../server/domain/learners';
 import { previewTemplate } from '../../../server/domain/preview';
 import { DEFAULT_ROLES } from '../../../server/domain/capabilities';
 import type { Actor } from '../../../server/domain/context';
@@ -147,13 +150,17 @@ describe.each(ENGINES)('tenants, people, tokens and isolation (%s)', (engine) =>
     });
 
     it('lets a learner who signs in ask for and fetch their own document, and only theirs', async () => {
-      await createPerson(s, a.system, { username: 'lea.petit', displayName: 'Léa Petit', password: 'learner password 1', roles: ['learner'] });
+      // Her own request brings no data: it asks that the record held for the learner she is be evaluated.
+      const lea = await createPerson(s, a.system, { username: 'lea.petit', displayName: 'Léa Petit', password: 'learner password 1', roles: ['learner'] });
+      await linkLearner(s, a.system, lea.id, 'lms-lea');
+      await enterLearnerRecord(s, a.system, { certificateId: a.certificate.id, learnerId: 'lms-lea', data: learnerData(), available: true });
       const { actor } = await signIn(s, { tenant: a.tenant.slug, username: 'lea.petit', password: 'learner password 1' });
-      const r = await requestDocument(s, actor, { certificateId: a.certificate.id, learnerId: 'lea.petit', data: learnerData(), available: true });
+      const r = await requestFromRecord(s, actor, { certificateId: a.certificate.id });
       expect(r.created).toBe(true);
+      expect(r.issue.learnerId).toBe('lms-lea');
       const file = await retrieveDocument(s, actor, r.issue.code, 'api');
       expect(file.issue.code).toBe(r.issue.code);
-      const e = await domainFailure(() => requestDocument(s, actor, { certificateId: a.certificate.id, learnerId: 'someone.else', data: learnerData(), available: true }));
+      const e = await domainFailure(() => requestFromRecord(s, actor, { certificateId: a.certificate.id, learnerId: 'someone.else' }));
       expect([e.kind, e.code]).toEqual(['forbidden', 'OTHER_LEARNER']);
       const theirs = await requestDocument(s, a.lms, { certificateId: a.certificate.id, learnerId: 'someone.else', data: learnerData(), available: true });
       expect((await domainFailure(() => retrieveDocument(s, actor, theirs.issue.code, 'api'))).code).toBe('OTHER_LEARNER');

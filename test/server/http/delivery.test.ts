@@ -26,7 +26,7 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     app = await startApp(services);
     t = await setupTenant(services);
     admin = (await createToken(services, t.system, { name: 'admin', capabilities: [...ALL_CAPABILITIES] })).token;
-    lms = (await createToken(services, t.system, { name: 'lms', capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own'] })).token;
+    lms = (await createToken(services, t.system, { name: 'lms', capabilities: ['certificate:view', 'certificate:apply', 'learners:supply-data', 'certificate:retrieve-own'] })).token;
   }, 60_000);
   afterAll(async () => {
     await app?.close();
