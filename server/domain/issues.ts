@@ -14,7 +14,9 @@ import { getVersion, poolDiagnostics, versionContract, versionPayload, type Vers
 import type { IssueTable } from '../storage/schema';
 
 /**
- * Issues: a learner's document for a certificate. Requesting one applies the delivery rules, makes the
+ * Issues: a learner's document for a certificate. What the rules weigh and the document states comes from
+ * a trusted source only (DESIGN.md, "Whose word counts"): the LMS's request, kept as the learner's record,
+ * or the record held when a learner asks for themself. Requesting applies the delivery rules, makes the
  * PDF and records everything in one transaction; every path that hands a document out goes through
  * `retrieveDocument`, the one place where the delivery lock, revocation and the delivery mode are enforced.
  */

@@ -43,10 +43,13 @@ export function evaluateDeliveryRules(tenant: TenantSettings, certificate: Certi
   return reasons;
 }
 
-/** The expiry of a document issued on `issuedOn` (YYYY-MM-DD), when the certificate has a validity. */
-export function expiryDate(issuedOn: string, certificate: CertificateSettings): string | null {
+/**
+ * The expiry of a document whose validity runs from `from` (YYYY-MM-DD: the achievement date, else the
+ * issue date), when the certificate has a validity.
+ */
+export function expiryDate(from: string, certificate: CertificateSettings): string | null {
   if (certificate.validity_days === undefined) return null;
-  const d = new Date(`${issuedOn}T00:00:00Z`);
+  const d = new Date(`${from}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + certificate.validity_days);
   return d.toISOString().slice(0, 10);
 }

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES, DEFAULT_ROLES } from '../../../server/domain/capabilities';
 import { createAdministrator, createPerson, createToken, type Person } from '../../../server/domain/tenants';
 import { createCertificate, type Certificate } from '../../../server/domain/certificates';
-import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import { seedDemoTenant } from '../../../server/domain/demo';
+import { ENGINES, freshServices, learnerData, setupTenant, uniqueSlug, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
 import { call, list, startApp, type Running } from '../../support/http';
 import { pdftotext, writeTemp } from '../../templates/pdf/helpers';
 
@@ -133,6 +134,24 @@ describe.each(ENGINES)('trusted learner data over HTTP (%s)', (engine) => {
     expect(record.json.data?.organization).toBeUndefined();
   });
 
+  it('takes the organisation’s logo from the settings only, as an image every template can draw', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a44a0000000049454e44ae426082', 'hex').toString('base64');
+    const logo = `data:image/png;base64,${png}`;
+    const bad = await call(app.base, 'PATCH', '/api/v1/tenant/settings', { token: admin, body: { organization: { ...ORGANIZATION, logo: 'javascript:alert(1)' } } });
+    expect(bad.status).toBe(422);
+    expect(list(bad.json.error?.problems).map((p) => [p.path, p.code])).toEqual([['organization.logo', 'LOGO_INVALID']]);
+    const good = await call(app.base, 'PATCH', '/api/v1/tenant/settings', { token: admin, body: { organization: { ...ORGANIZATION, logo } } });
+    expect(good.status, good.text).toBe(200);
+    try {
+      const r = await lmsAsks(t.certificate, 'moodle-logo', { ...learnerData(), organization: { name: 'Elsewhere', logo: 'data:image/png;base64,AAAA' } });
+      expect(r.status, r.text).toBe(201);
+      const row = await services.storage.db.selectFrom('issues').select('data').where('code', '=', String(r.json.issue?.code)).executeTakeFirstOrThrow();
+      expect((JSON.parse(row.data) as { organization: unknown }).organization).toEqual({ ...ORGANIZATION, logo });
+    } finally {
+      await call(app.base, 'PATCH', '/api/v1/tenant/settings', { token: admin, body: { organization: ORGANIZATION } });
+    }
+  });
+
   it('one person is one learner: neither their username nor their id reaches a second document', async () => {
     const { person, as } = await signedIn('dana.k');
     // A manager enters the record of a person who is no LMS learner: they are learner person:<id>.
@@ -196,6 +215,17 @@ describe.each(ENGINES)('trusted learner data over HTTP (%s)', (engine) => {
     const signed = await ask('u2');
     expect(text((await call(app.base, 'GET', String(signed.json.document), { token })).bytes)).toContain('Claire Signataire');
   });
+
+  it('the demo tenant prints its named signatory and its own organisation, not the administrator', async () => {
+    const seed = (await seedDemoTenant(services, uniqueSlug('demo')))!;
+    const { certifier: _c, teachers: _t, ...data } = learnerData();
+    const r = await call(app.base, 'POST', `/api/v1/certificates/${seed.certificates[0]!.id}/issues`, { token: seed.lmsToken, body: { learner_id: 'demo-1', available: true, data } });
+    expect(r.status, r.text).toBe(201);
+    const printed = text((await call(app.base, 'GET', String(r.json.document), { token: seed.lmsToken })).bytes);
+    expect(printed).toContain('Claire Dubois');
+    expect(printed).toContain('Institut Exemple');
+    expect(printed).not.toContain('Administrator');
+  }, 60_000);
 
   it('keeps the issue date and the achievement date apart, and both through regeneration', async () => {
     services.clock.set('2026-04-20T10:00:00.000Z');
