@@ -40,7 +40,7 @@ export const TenantSettings = z
     locale: z.enum(['fr', 'en']).default('fr').describe('Language of refusal reasons and of the verification page.'),
     public_base_url: z.url().max(500).optional().describe('Address the verification links in documents point to; defaults to the server’s own.'),
     verification_shows: VerificationShows.default({ learner_name: true, course: true, dates: true }),
-    organization: Organization.default({ name: 'Organisme de formation' }).describe('Printed as `organization` on documents.'),
+    organization: Organization.default({ name: 'Organisme de formation' }).describe('Printed as `organization` on documents and named on the verification page; request data never replaces it.'),
   })
   .strict();
 export type TenantSettings = z.infer<typeof TenantSettings>;

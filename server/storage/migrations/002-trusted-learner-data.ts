@@ -54,6 +54,22 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   };
   const tokens = await sql<{ id: string; capabilities: string }>`select id, capabilities from tokens`.execute(db);
   await grant('tokens', tokens.rows.filter((t) => (JSON.parse(t.capabilities) as string[]).includes('certificate:apply')));
-  const roles = await sql<{ id: string; capabilities: string }>`select id, capabilities from roles where name in ('admin', 'manager', 'lms')`.execute(db);
+  const roles = await sql<{ id: string; name: string; capabilities: string }>`select id, name, capabilities from roles where name in ('admin', 'manager', 'lms')`.execute(db);
   await grant('roles', roles.rows);
+
+  // The first default admin role held every capability, being printed as teacher and signatory included:
+  // "Administrator" signed every document. An admin role still exactly that default loses those two; one
+  // a manager changed is theirs and stays as it is.
+  for (const role of roles.rows.filter((r) => r.name === 'admin')) {
+    const caps = new Set(JSON.parse(role.capabilities) as string[]);
+    if (caps.size !== FIRST_ADMIN.length || !FIRST_ADMIN.every((c) => caps.has(c))) continue;
+    const next = JSON.stringify([...FIRST_ADMIN.filter((c) => c !== 'certificate:printed-as-teacher' && c !== 'certificate:signing-authority'), 'learners:supply-data']);
+    await sql`update roles set capabilities = ${next} where id = ${role.id}`.execute(db);
+  }
 }
+
+/** The default admin role of 001: every capability there was then (a frozen list: migrations do not follow the code). */
+export const FIRST_ADMIN: readonly string[] = [
+  'certificate:add', 'certificate:view', 'certificate:apply', 'certificate:retrieve-own', 'issues:manage', 'certificate:printed-as-teacher', 'certificate:signing-authority',
+  'issues:delete', 'issues:unlock', 'issues:revoke', 'issues:regenerate', 'templates:edit', 'templates:publish', 'templates:preview', 'tenant:manage',
+];

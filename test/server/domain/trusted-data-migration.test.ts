@@ -3,7 +3,9 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import * as initial from '../../../server/storage/migrations/001-initial';
+import { FIRST_ADMIN } from '../../../server/storage/migrations/002-trusted-learner-data';
 import { openStorage } from '../../../server/storage/database';
+import { DEFAULT_ROLES } from '../../../server/domain/capabilities';
 import type { Database } from '../../../server/storage/schema';
 import { ENGINES, scratchDatabase, type ScratchDatabase } from '../../support/storage';
 
@@ -34,13 +36,19 @@ describe.each(ENGINES)('migrating to trusted learner data (%s)', (engine) => {
     const old = await firstSchema(scratch.url);
     const at = '2026-03-10T09:00:00.000Z';
     const oldLms = ['certificate:view', 'certificate:apply', 'certificate:retrieve-own'];
-    await old.insertInto('tenants').values({ id: 't1', slug: 'old', name: 'Old', settings: '{}', webhook_secret: 'w', link_secret: 'l', created_at: at }).execute();
+    const firstAdmin = [...FIRST_ADMIN];
+    await old
+      .insertInto('tenants')
+      .values(['t1', 't2'].map((id) => ({ id, slug: `old-${id}`, name: 'Old', settings: '{}', webhook_secret: 'w', link_secret: 'l', created_at: at })))
+      .execute();
     await old
       .insertInto('roles')
       .values([
         { id: 'r1', tenant_id: 't1', name: 'lms', capabilities: JSON.stringify(oldLms) },
         { id: 'r2', tenant_id: 't1', name: 'learner', capabilities: JSON.stringify(oldLms) },
         { id: 'r3', tenant_id: 't1', name: 'manager', capabilities: JSON.stringify(['issues:manage']) },
+        { id: 'r4', tenant_id: 't1', name: 'admin', capabilities: JSON.stringify(firstAdmin) },
+        { id: 'r5', tenant_id: 't2', name: 'admin', capabilities: JSON.stringify(firstAdmin.filter((c) => c !== 'tenant:manage')) },
       ])
       .execute();
     await old
@@ -69,6 +77,9 @@ describe.each(ENGINES)('migrating to trusted learner data (%s)', (engine) => {
       expect(await caps('roles', 'r1')).toContain('learners:supply-data');
       expect(await caps('roles', 'r3')).toContain('learners:supply-data');
       expect(await caps('roles', 'r2')).toEqual(oldLms);
+      // The untouched default admin role is no longer printed on documents; one a manager changed keeps what they chose.
+      expect((await caps('roles', 'r4')).sort()).toEqual([...DEFAULT_ROLES.admin!].sort());
+      expect(await caps('roles', 'r5')).toEqual([...firstAdmin.filter((c) => c !== 'tenant:manage'), 'learners:supply-data']);
       const rows = await db.selectFrom('issues').select(['learner_id', 'issued_on', 'achieved_on', 'data']).orderBy('learner_id').execute();
       expect(rows).toEqual([
         { learner_id: 'completed', issued_on: '2026-03-10', achieved_on: '2026-02-03', data: JSON.stringify({ completion: { date: '2026-02-03' } }) },

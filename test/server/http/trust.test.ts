@@ -119,6 +119,24 @@ describe.each(ENGINES)('trusted learner data over HTTP (%s)', (engine) => {
     expect(record.json).toMatchObject({ suppliedBy: `token:${lmsTokenId}`, data: { grade: { value: 17, max: 20 } } });
   });
 
+  it('keeps only records that fit the template, entered by suppliers, and audits a manager’s entry', async () => {
+    const { as } = await signedIn('eve');
+    const self = await as('PUT', `/api/v1/certificates/${t.certificate.id}/learner-records`, { learner_id: 'moodle-4004', available: true, data: learnerData() });
+    expect([self.status, self.json.error?.code]).toEqual([403, 'CAPABILITY_REQUIRED']);
+    const bad = await call(app.base, 'PUT', `/api/v1/certificates/${t.certificate.id}/learner-records`, { token: admin, body: { learner_id: 'moodle-4004', available: true, data: learnerData({ grade: { value: 'lots' } }) } });
+    expect([bad.status, bad.json.error?.code]).toEqual([422, 'DATA_INVALID']);
+    expect(list(bad.json.error?.problems).map((p) => p.path)).toEqual(['data.grade.value']);
+    const none = await call(app.base, 'GET', `/api/v1/certificates/${t.certificate.id}/learner-records?learner=moodle-4004`, { token: admin });
+    expect([none.status, none.json.error?.code]).toEqual([404, 'LEARNER_RECORD_NOT_FOUND']);
+    const good = await call(app.base, 'PUT', `/api/v1/certificates/${t.certificate.id}/learner-records`, { token: admin, body: { learner_id: 'moodle-4004', available: false, unavailable_reason: 'group B', data: learnerData() } });
+    expect(good.json).toMatchObject({ available: false, unavailableReason: 'group B' });
+    const entries = await services.storage.db.selectFrom('audit').select(['action', 'subject_type']).where('tenant_id', '=', t.tenant.id).where('subject_id', '=', `${t.certificate.id}:moodle-4004`).execute();
+    expect(entries).toEqual([{ action: 'entered', subject_type: 'learner-record' }]);
+    // Evaluated as entered: unavailable, with the reason the manager gave.
+    const asked = await call(app.base, 'POST', `/api/v1/certificates/${t.certificate.id}/issues/from-record`, { token: lms, body: { learner_id: 'moodle-4004' } });
+    expect(list(asked.json.error?.reasons)).toEqual([{ code: 'NOT_AVAILABLE', message: 'Ce certificat n’est pas accessible à l’apprenant (group B).' }]);
+  });
+
   it('prints the tenant’s organisation, never one sent in the data, and says it was set aside', async () => {
     const r = await lmsAsks(t.certificate, 'moodle-2002', { ...learnerData(), organization: { name: 'Harvard University', address: 'Cambridge, MA' } });
     expect(r.status, r.text).toBe(201);
