@@ -117,7 +117,7 @@ const inFlight = new Map<string, Promise<RequestResult>>();
 export async function requestDocument(services: Services, actor: Actor, input: RequestInput): Promise<RequestResult> {
   requireCapability(actor, 'certificate:apply');
   if (!can(actor, 'learners:supply-data')) {
-    throw new DomainError('forbidden', 'LEARNER_DATA_FROM_LMS', 'Learner data comes from the LMS or a manager, not from the learner: ask without data (POST …/issues/from-record) to have the record Attest holds evaluated.', {
+    throw new DomainError('forbidden', 'LEARNER_DATA_FROM_LMS', 'Learner data comes from the LMS or a manager (the capability "learners:supply-data"), never from the learner: a learner asks without data (POST …/issues/from-record) that the record Attest holds be evaluated.', {
       details: { capability: 'learners:supply-data' },
     });
   }
