@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
-import { createTenant, createToken } from '../../../server/domain/tenants';
+import { createTenant, createToken, webhookSecret } from '../../../server/domain/tenants';
 import { signWebhook } from '../../../server/domain/webhook';
-import { webhookSecret } from '../../../server/domain/tenants';
-import { freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
 import { call, list, startApp, type Json, type Running } from '../../support/http';
 
 /**
@@ -218,18 +217,36 @@ describe('the API document', () => {
   });
 });
 
-describe('a new tenant’s defaults', () => {
+describe.each(ENGINES)('a new tenant’s defaults and language (%s)', (engine) => {
+  let own: TestServices;
+  let server: Running;
+  beforeAll(async () => {
+    own = await freshServices(engine, { pool: pool() });
+    server = await startApp(own);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+  const tokenOf = async (tenantId: string) => (await createToken(own, { kind: 'system', tenantId }, { name: 't', capabilities: ['tenant:manage'] })).token;
+
   it('are in its own language; the locale stays French unless given', async () => {
-    const english = await createTenant(services, { slug: 'defaults-en', name: 'Acme', settings: { locale: 'en' } });
-    const french = await createTenant(services, { slug: 'defaults-fr', name: 'Acme FR' });
-    const named = await createTenant(services, { slug: 'defaults-named', name: 'Acme', settings: { locale: 'en', organization: { name: 'Acme Academy' } } });
-    const read = async (tenantId: string) => {
-      const { token } = await createToken(services, { kind: 'system', tenantId }, { name: 't', capabilities: ['tenant:manage'] });
-      return (await call(app.base, 'GET', '/api/v1/tenant', { token })).json.settings;
-    };
+    const english = await createTenant(own, { slug: 'defaults-en', name: 'Acme', settings: { locale: 'en' } });
+    const french = await createTenant(own, { slug: 'defaults-fr', name: 'Acme FR' });
+    const named = await createTenant(own, { slug: 'defaults-named', name: 'Acme', settings: { locale: 'en', organization: { name: 'Acme Academy' } } });
+    const read = async (tenantId: string) => (await call(server.base, 'GET', '/api/v1/tenant', { token: await tokenOf(tenantId) })).json.settings;
     expect((await read(english.id))?.organization).toEqual({ name: 'Training organisation' });
     const frSettings = await read(french.id);
     expect([frSettings?.locale, frSettings?.organization]).toEqual(['fr', { name: 'Organisme de formation' }]);
     expect((await read(named.id))?.organization).toEqual({ name: 'Acme Academy' });
+  });
+
+  it('its errors are said in its language, read from its settings as they are now', async () => {
+    const t = await createTenant(own, { slug: 'speaks', name: 'Speaks', settings: { locale: 'en' } });
+    const token = await tokenOf(t.id);
+    const before = await call(server.base, 'DELETE', '/api/v1/tokens/nope', { token });
+    expect([before.status, before.json.error?.code, before.json.error?.message]).toEqual([404, 'NOT_FOUND', 'This does not exist.']);
+    await call(server.base, 'PATCH', '/api/v1/tenant/settings', { token, body: { locale: 'fr' } });
+    const after = await call(server.base, 'DELETE', '/api/v1/tokens/nope', { token });
+    expect(after.json.error?.message).toBe('Cela n’existe pas.');
   });
 });
