@@ -15,6 +15,25 @@ describe('README.md', () => {
     expect(readFileSync(new URL('../.ci/run', import.meta.url), 'utf8')).toMatch(/^npm test$/m);
   });
 
+  it('adds a section new to the code right after the one listed before it', () => {
+    const names = Object.keys(README_SECTIONS);
+    const last = names[names.length - 1]!;
+    const before = names[names.length - 2]!;
+    const without = readme.replace(new RegExp(`\\n*<!-- generated:${last} -->[\\s\\S]*<!-- /generated:${last} -->`), '');
+    expect(without).not.toContain(`<!-- generated:${last} -->`);
+    const written = updateReadme(without);
+    expect(written.indexOf(`<!-- generated:${last} -->`)).toBeGreaterThan(written.indexOf(`<!-- /generated:${before} -->`));
+    expect(updateReadme(written)).toBe(written);
+  });
+
+  it('indexes every error code of the catalogue and every problem code', async () => {
+    const { ERROR_CODES, PROBLEM_CODES } = await import('../server/domain/error-codes');
+    const index = README_SECTIONS.errors!();
+    for (const code of [...Object.keys(ERROR_CODES), ...Object.keys(PROBLEM_CODES)]) expect(index, code).toContain(`| \`${code}\` |`);
+    expect(index).toContain('| `ISSUE_NOT_FOUND` | 404 |');
+    expect(index).toContain('| `GRADE_TOO_LOW` | in `reasons` |');
+  });
+
   it('would notice a stale section', () => {
     const name = Object.keys(README_SECTIONS)[0]!;
     const tampered = readme.replace(`<!-- generated:${name} -->\n`, `<!-- generated:${name} -->\nstale line\n`);

@@ -81,6 +81,7 @@ export interface RequestResult {
 export interface RenderWarning {
   code: string;
   message: string;
+  /** Where in the request body, for a field of the data (an unknown field is ignored, not printed). */
   path?: string;
 }
 
@@ -216,8 +217,13 @@ function withoutServerFields(data: Record<string, unknown>): { data: Record<stri
   };
 }
 
-function bindProblems(diagnostics: Diagnostic[]): Problem[] {
-  return diagnostics.filter((d) => d.severity === 'error').map((d) => ({ path: d.path ? `data.${d.path}` : 'data', code: d.code, message: d.message }));
+/** Binding's findings at their path in the request body (`data.learner.email`): the errors, or the warnings. */
+function bindProblems(diagnostics: Diagnostic[], severity: 'error' | 'warning' = 'error'): Problem[] {
+  return diagnostics.filter((d) => d.severity === severity).map((d) => ({ path: d.path ? `data.${d.path}` : 'data', code: d.code, message: d.message }));
+}
+function dataInvalid(message: string, diagnostics: Diagnostic[]): DomainError {
+  const warnings = bindProblems(diagnostics, 'warning');
+  return new DomainError('invalid', 'DATA_INVALID', message, { problems: bindProblems(diagnostics), ...(warnings.length ? { warnings } : {}) });
 }
 
 /** The certificate's current contract applied to a learner's data, with the server's fields provisional. */
@@ -225,7 +231,7 @@ async function checkedAgainst(services: Services, tenant: Tenant, certificate: C
   const provisional = await serverData(services, tenant, certificate, version, data, { code: 'PENDING', issuedOn: today, expiresOn: null }, people);
   const bound = bind(versionContract(version).schema, provisional);
   if (hasErrors(bound.diagnostics)) {
-    throw invalid('DATA_INVALID', 'The learner’s data does not fit the template’s variables.', bindProblems(bound.diagnostics));
+    throw dataInvalid('The learner’s data does not fit the template’s variables.', bound.diagnostics);
   }
   return bound.data;
 }
@@ -368,7 +374,7 @@ async function render(services: Services, version: Version, data: Record<string,
   if (!answer.pdf || hasErrors(diagnostics)) {
     throw new DomainError('invalid', 'DOCUMENT_NOT_MADE', 'The document could not be made from this data and template version.', { details: { diagnostics: diagnostics.filter((d) => d.severity === 'error') } });
   }
-  const warnings = diagnostics.filter((d) => d.severity === 'warning').slice(0, 20).map((d) => ({ code: d.code, message: d.message }));
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').slice(0, 20).map((d) => ({ code: d.code, message: d.message, ...(d.path ? { path: `data.${d.path}` } : {}) }));
   return { pdf: answer.pdf, sha256: sha256Hex(answer.pdf), pageCount: answer.pageCount, ms: answer.ms ?? performance.now() - started, warnings };
 }
 
@@ -632,7 +638,7 @@ export async function regenerateIssue(services: Services, actor: Actor, code: st
   const cert = isObject(data.certificate) ? data.certificate : {};
   data.certificate = { ...cert, version: version.number };
   const bound = bind(versionContract(version).schema, data);
-  if (hasErrors(bound.diagnostics)) throw invalid('DATA_INVALID', 'The stored data does not fit this template version.', bindProblems(bound.diagnostics));
+  if (hasErrors(bound.diagnostics)) throw dataInvalid('The stored data does not fit this template version.', bound.diagnostics);
   const rendered = await render(services, version, data, row.code);
   const at = iso(services.now());
   await services.storage.documents.stage(rendered.sha256, rendered.pdf);

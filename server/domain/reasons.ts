@@ -65,7 +65,18 @@ export type ReasonCode = keyof typeof MESSAGES;
 
 export const REASON_CODES = Object.keys(MESSAGES) as ReasonCode[];
 
+/** The sentences by code, for the error catalogue (domain/error-codes.ts), which renders them per caller. */
+export const REASON_MESSAGES = MESSAGES as Record<ReasonCode, Record<Locale, (...args: string[]) => string>>;
+
+/**
+ * A reason in the tenant's language. Its values ride along, unlisted (not sent, not stored), so the HTTP
+ * edge can say it again in the caller's language.
+ */
 export function reason(locale: Locale, code: ReasonCode, ...args: string[]): Reason {
-  const make = MESSAGES[code][locale] as (...a: string[]) => string;
-  return { code, message: make(...args) };
+  const r: Reason = { code, message: REASON_MESSAGES[code][locale](...args) };
+  Object.defineProperty(r, 'args', { value: args, enumerable: false });
+  return r;
 }
+
+/** The values a reason was made with, when it was made in this process. */
+export const reasonArgs = (r: Reason): readonly string[] | undefined => (r as { args?: readonly string[] }).args;

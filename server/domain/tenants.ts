@@ -22,7 +22,7 @@ export async function createTenant(services: Services, input: { slug: string; na
   const settings = TenantSettings.safeParse(input.settings ?? {});
   if (!settings.success) throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', zodProblems(settings.error));
   const now = iso(services.now());
-  const tenant: Tenant = { id: newId(), slug: input.slug, name: input.name, settings: settings.data };
+  const tenant: Tenant = { id: newId(), slug: input.slug, name: input.name, settings: { ...settings.data, ...languageDefaults(settings.data.locale, input.settings) } };
   await services.storage.db.transaction().execute(async (trx) => {
     const taken = await trx.selectFrom('tenants').select('id').where('slug', '=', input.slug).executeTakeFirst();
     if (taken) throw new DomainError('conflict', 'TENANT_EXISTS', `A tenant "${input.slug}" already exists.`);
@@ -36,6 +36,14 @@ export async function createTenant(services: Services, input: { slug: string; na
     await recordAudit(trx, { tenantId: tenant.id, subjectType: 'tenant', subjectId: tenant.id, action: 'created', actor: 'system', at: now });
   });
   return tenant;
+}
+
+/** What a new tenant is given in its own language, where the settings did not say (their schema's defaults are French). */
+const ORGANIZATION_DEFAULT = { fr: 'Organisme de formation', en: 'Training organisation' } as const;
+
+function languageDefaults(locale: TenantSettings['locale'], given: unknown): Partial<TenantSettings> {
+  const said = typeof given === 'object' && given !== null && 'organization' in given;
+  return said ? {} : { organization: { name: ORGANIZATION_DEFAULT[locale] } };
 }
 
 function toTenant(row: { id: string; slug: string; name: string; settings: string }): Tenant {

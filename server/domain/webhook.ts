@@ -42,12 +42,12 @@ export async function receiveShopWebhook(
   try {
     json = JSON.parse(Buffer.from(input.body).toString('utf8'));
   } catch {
-    throw invalid('BODY_NOT_JSON', 'The webhook body is not JSON.');
+    throw new DomainError('malformed', 'BODY_NOT_JSON', 'The webhook body is not JSON.');
   }
-  const notText = inputProblems(json, 'body');
+  const notText = inputProblems(json, '');
   if (notText.length) throw invalid('WEBHOOK_BODY_INVALID', 'The webhook body is not a payment notice.', notText);
   const payment = ShopPayment.safeParse(json);
-  if (!payment.success) throw invalid('WEBHOOK_BODY_INVALID', 'The webhook body is not a payment notice.', zodProblems(payment.error, 'body'));
+  if (!payment.success) throw invalid('WEBHOOK_BODY_INVALID', 'The webhook body is not a payment notice.', zodProblems(payment.error, '', json));
   // Remembered before acting: of two identical deliveries racing, one is refused by the primary key.
   const fresh = await db
     .insertInto('webhook_deliveries')

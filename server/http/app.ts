@@ -10,7 +10,8 @@ import { inputProblems } from '../domain/input';
 import { authenticateSession, authenticateToken } from '../domain/tenants';
 import { sha256Hex } from '../domain/secrets';
 import { fullPath, type Operation, type Reply } from './operation';
-import { errorReply, simpleError, type ErrorBody } from './problems';
+import { acceptedLocale, callerLocale, errorReply, localize, simpleError, type ErrorBody } from './problems';
+import type { Locale } from '../domain/error-codes';
 import { RateLimiter } from './rate-limit';
 import { PAGE_POLICY, securityHeaders } from './security';
 import { OPERATIONS } from './operations';
@@ -113,9 +114,10 @@ function bodyParsers(op: Operation): express.RequestHandler[] {
   return [express.raw({ limit: op.body.limit, type: () => true })];
 }
 
-function send(res: Response, e: { status: number; body: ErrorBody }): void {
+/** Every error leaves through here, said in the caller's language (English when nothing says otherwise). */
+function send(res: Response, e: { status: number; body: ErrorBody }, locale: Locale = acceptedLocale(res.req.get('accept-language')) ?? 'en'): void {
   res.status(e.status).setHeader('Cache-Control', 'no-store');
-  res.json(e.body);
+  res.json(localize(e.body, locale));
 }
 
 function parseCookies(header: string | undefined): Record<string, string> {
@@ -154,14 +156,15 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: st
   }
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  problems.push(...zodProblems(r.error, where));
+  problems.push(...zodProblems(r.error, where, value));
   return undefined as T;
 }
 
 async function handle(op: Operation, services: Services, limiters: Limiters, req: Request, res: Response): Promise<void> {
+  let actor: Actor | undefined;
   try {
     const auth = await authenticate(services, req);
-    const actor = auth.actor;
+    actor = auth.actor;
     if (!('public' in op.access)) {
       if (!actor) throw new DomainError('unauthenticated', 'AUTHENTICATION_REQUIRED', 'Sign in, or send an API token as "Authorization: Bearer <token>".');
       if ('capability' in op.access && !can(actor, op.access.capability)) {
@@ -186,9 +189,10 @@ async function handle(op: Operation, services: Services, limiters: Limiters, req
     let body: unknown;
     if (op.body && 'json' in op.body) {
       if (req.body === undefined || !(req.get('content-type') ?? '').includes('json')) {
-        throw new DomainError('invalid', 'BODY_NOT_JSON', 'Send the body as JSON (Content-Type: application/json).');
+        throw new DomainError('malformed', 'BODY_NOT_JSON', 'Send the body as JSON (Content-Type: application/json).');
       }
-      body = validate(op.body.json, req.body, 'body', problems);
+      // Body problems are at their path within the body (`data.learner.email`), with no prefix.
+      body = validate(op.body.json, req.body, '', problems);
     } else if (op.body) {
       body = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
     }
@@ -205,13 +209,17 @@ async function handle(op: Operation, services: Services, limiters: Limiters, req
     reply.headers = { ...reply.headers };
     sendReply(op, req, res, reply);
   } catch (e) {
+    const tenantParam = typeof req.params.tenant === 'string' ? req.params.tenant : undefined;
+    const locale = await callerLocale(services, req.get('accept-language'), actor ? { id: actor.tenantId } : tenantParam ? { slug: tenantParam } : {});
     if (e instanceof DomainError) {
       // The render queue is full or closing: a client that waits a moment will be served.
       if (e.kind === 'busy') res.setHeader('Retry-After', '2');
-      return send(res, errorReply(e, req.id));
+      // The throw site's own words stay in the log; the client reads the catalogue's.
+      req.log.info({ operation: op.id, code: e.code, detail: e.message }, 'answered with an error');
+      return send(res, errorReply(e, req.id), locale);
     }
     req.log.error({ err: e, operation: op.id }, 'unexpected failure');
-    return send(res, simpleError(500, 'INTERNAL', 'Something went wrong on our side; the request id helps find it.', req.id));
+    return send(res, simpleError(500, 'INTERNAL', 'Something went wrong on our side; the request id helps find it.', req.id), locale);
   }
 }
 

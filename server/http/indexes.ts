@@ -1,9 +1,11 @@
 import { CAPABILITIES, DEFAULT_ROLES } from '../domain/capabilities';
-import { fullPath } from './operation';
+import { ERROR_CODES, PROBLEM_CODES, type ErrorCodeEntry } from '../domain/error-codes';
+import { errorsOf, fullPath } from './operation';
 import { OPERATIONS } from './operations';
+import { STATUS } from './problems';
 
 /**
- * The README's capability and web service indexes, made from the code that enforces them
+ * The README's capability, web service and error code indexes, made from the code that enforces them
  * (scripts/readme.ts writes them; test/readme.test.ts fails when they are stale).
  */
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -28,4 +30,37 @@ export function webServiceIndex(): string {
   });
   const examples = OPERATIONS.filter((op) => op.example).map((op) => `# ${op.id}\n${op.example}`);
   return `${head}\n${rows.join('\n')}\n\nExamples (\`BASE=http://127.0.0.1:3000\`, \`TOKEN\` an API token, \`CERT\`, \`CODE\`, \`TEMPLATE\`, \`VERSION\` ids from earlier answers):\n\n\`\`\`sh\n${examples.join('\n\n')}\n\`\`\``;
+}
+
+/** Pure reasons never come as the answer's code, only in `reasons` of a DELIVERY_REFUSED. */
+const onlyAReason = (e: ErrorCodeEntry) => e.reason === true && e.kind === 'refused';
+
+export function errorIndex(): string {
+  const entries = Object.entries(ERROR_CODES) as [string, ErrorCodeEntry][];
+  const status = (e: ErrorCodeEntry) => (onlyAReason(e) ? 1000 : STATUS[e.kind]);
+  const rows = entries
+    .map(([code, e], i) => ({ code, e, i }))
+    .sort((a, b) => status(a.e) - status(b.e) || a.i - b.i)
+    .map(({ code, e }) => {
+      const ops = OPERATIONS.filter((op) => (op.errors ?? []).includes(code as never)).map((op) => `\`${op.id}\``);
+      const reached = OPERATIONS.filter((op) => errorsOf(op).includes(code as never)).length;
+      const where = ops.length ? ops.join(', ') : reached === OPERATIONS.length ? 'any' : reached ? 'many' : '—';
+      return `| \`${code}\` | ${onlyAReason(e) ? 'in `reasons`' : STATUS[e.kind]} | ${cell(e.meaning)} | ${where} |`;
+    });
+  const problems = Object.entries(PROBLEM_CODES).map(([code, p]) => `| \`${code}\` | ${cell(typeof p.en === 'string' ? p.en : p.en({}))} |`);
+  return [
+    '### Error codes',
+    '',
+    'Every error answer is `{"error": {"code", "message", "problems"?, "warnings"?, "reasons"?, "details"?, "requestId"}}` with the status below. Match on `code`; show `message` (in the caller’s language: `Accept-Language` when it prefers `fr` or `en`, else the tenant’s locale, else English). The API document lists, for each operation, the codes it can answer at each status; the operations column names those where the domain answers it; *any* and *many* are the adapter’s own (every operation, or every one that has a body, a capability, an idempotency key…); *—* is answered before any operation (or only by the command line). `429` and `503` answers carry `Retry-After`.',
+    '',
+    '| code | status | meaning | operations |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+    'Each entry of `problems` and `warnings` has a `path` — the JSON path within the request body (`data.learner.email`, `codes[3]`, empty for the body itself), or `params.x` / `query.x` for the path and query — a `code` and a `message`:',
+    '',
+    '| problem code | what it says |',
+    '| --- | --- |',
+    ...problems,
+  ].join('\n');
 }

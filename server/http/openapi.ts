@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CAPABILITIES } from '../domain/capabilities';
-import { fullPath, type Operation } from './operation';
+import { ERROR_CODES, type ErrorCode } from '../domain/error-codes';
+import { errorsOf, fullPath, type Operation } from './operation';
+import { RETRY_AFTER_STATUSES, statusOf } from './problems';
 import { ErrorBody } from './schemas';
 
 /**
@@ -14,6 +16,35 @@ function schemaOf(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown>
 }
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No content' };
+
+const RETRY_AFTER = { description: 'Seconds to wait before asking again.', schema: { type: 'integer', minimum: 1 } };
+
+/**
+ * An operation's error answers, one per status: the Error body with `code` narrowed to the codes this
+ * operation can give at that status (also listed as `x-error-codes`, which the fuzzer checks answers
+ * against), and `Retry-After` where the answer says when to come back.
+ */
+function errorResponses(op: Operation): Record<string, unknown> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of errorsOf(op)) {
+    const status = statusOf(code);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    out[String(status)] = {
+      description: codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].meaning}`).join('\n\n'),
+      ...(RETRY_AFTER_STATUSES.includes(status) ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
+      content: {
+        'application/json': {
+          schema: { allOf: [{ $ref: '#/components/schemas/Error' }, { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: codes } } } } }] },
+        },
+      },
+      'x-error-codes': codes,
+    };
+  }
+  return out;
+}
 
 export function openApiDocument(operations: readonly Operation[], serverUrl: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -33,7 +64,7 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
       else if (Number(status) === 204) responses[status] = { description: STATUS_TEXT[204] };
       else responses[status] = { description: STATUS_TEXT[Number(status)] ?? 'OK', content: { 'application/json': { schema: schemaOf(r as z.ZodType, 'output') } } };
     }
-    responses.default = { description: 'An error: a stable code, a message, and every problem with its path.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    Object.assign(responses, errorResponses(op));
     const access = op.access;
     const entry: Record<string, unknown> = {
       operationId: op.id,
@@ -58,7 +89,10 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
     info: {
       title: 'Attest API',
       version: '1',
-      description: 'Training certificates: templates, certificates, delivery (rules, lock, revocation) and public verification. Every operation checks one capability; errors are JSON with a stable code.',
+      description:
+        'Training certificates: templates, certificates, delivery (rules, lock, revocation) and public verification. Every operation checks one capability. ' +
+        'Errors are JSON (the Error schema) with a stable code; each operation lists the codes it can answer per status. Messages follow the caller’s language: ' +
+        'Accept-Language when it prefers fr or en, else the tenant’s locale, else English. Any path outside the operations answers 404 ROUTE_NOT_FOUND.',
     },
     servers: [{ url: serverUrl }],
     paths,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Capability } from '../domain/capabilities';
 import type { Actor, Services } from '../domain/context';
+import type { ErrorCode } from '../domain/error-codes';
 
 /**
  * An API operation is data: its path, the capability it checks, the zod schemas of what it takes and
@@ -64,6 +65,11 @@ export interface Operation<P = unknown, Q = unknown, B = unknown> {
   body?: BodySpec<B>;
   /** Status → schema of the JSON answered, or a media type for bytes. */
   responses: Record<number, z.ZodType | { media: string; description: string }>;
+  /**
+   * The codes its handler and the domain functions it calls can answer (the adapter adds its own, see
+   * adapterErrors). The API document lists both per status; the fuzzer fails on a code not listed.
+   */
+  errors?: readonly ErrorCode[];
   /** Honours Idempotency-Key. */
   idempotent?: boolean;
   /** A curl line for the README's index; $BASE and $TOKEN are the reader's. */
@@ -81,3 +87,29 @@ export const API_PREFIX = '/api/v1';
 export function fullPath(op: Operation): string {
   return op.absolute ? op.path : `${API_PREFIX}${op.path}`;
 }
+
+/**
+ * What the adapter (http/app.ts) itself can answer for an operation, from how it is reached: credentials,
+ * capability and CSRF for guarded ones, validation for the parts it has, body reading, idempotency, rate
+ * limits. Kept beside the adapter's rules so that a change there shows here.
+ */
+export function adapterErrors(op: Operation): ErrorCode[] {
+  const codes: ErrorCode[] = ['TOKEN_INVALID'];
+  if (!('public' in op.access)) {
+    codes.push('AUTHENTICATION_REQUIRED', 'CAPABILITY_REQUIRED');
+    if (op.method !== 'get') codes.push('CSRF_HEADER_MISSING');
+  }
+  if (op.params || op.query || (op.body && 'json' in op.body)) codes.push('REQUEST_INVALID');
+  // A body cut short, or a path parameter that is not valid percent-encoding, cannot be read at all.
+  if (op.body || op.params) codes.push('BAD_REQUEST');
+  if (op.body) codes.push('BODY_TOO_LARGE', 'BODY_ENCODING_UNSUPPORTED');
+  if (op.body && 'json' in op.body) codes.push('BODY_NOT_JSON');
+  if (op.idempotent) codes.push('IDEMPOTENCY_KEY_INVALID', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_RETRY', 'IDEMPOTENCY_IN_PROGRESS');
+  if (op.tag === 'Verification' || op.id === 'signIn') codes.push('RATE_LIMITED');
+  codes.push('INTERNAL');
+  if (Object.values(op.responses).some((r) => !('media' in r))) codes.push('RESPONSE_INVALID');
+  return codes;
+}
+
+/** Every code an operation can answer: the adapter's and its own, once each. */
+export const errorsOf = (op: Operation): ErrorCode[] => [...new Set([...adapterErrors(op), ...(op.errors ?? [])])];

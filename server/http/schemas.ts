@@ -19,13 +19,23 @@ export const Diagnostic = z
   .loose()
   .meta({ id: 'Diagnostic' });
 
+const Problem = z
+  .object({
+    path: z.string().describe('The JSON path within the request body (`data.learner.email`, `codes[3]`, empty for the body itself); `params.x` and `query.x` for path and query parameters.'),
+    code: z.string(),
+    message: z.string().describe('In the caller’s language.'),
+  })
+  .meta({ id: 'Problem' });
+
+/** Every error answer of the API, in one shape (server/http/problems.ts writes it). */
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: z.string().describe('Stable: clients match on it.'),
-      message: z.string(),
-      problems: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional().describe('Every validation problem, with its path.'),
-      reasons: z.array(z.object({ code: z.string(), message: z.string() })).optional().describe('Why a document is refused or withheld, in the tenant’s language.'),
+      code: z.string().describe('Stable: clients match on it. The README lists every code.'),
+      message: z.string().describe('In the caller’s language: Accept-Language (fr or en), else the tenant’s, else English.'),
+      problems: z.array(Problem).optional().describe('Every validation problem, with its path.'),
+      warnings: z.array(Problem).optional().describe('What was accepted but ignored (unknown fields of learner data), with its path; DATA_INVALID lists them beside the problems.'),
+      reasons: z.array(z.object({ code: z.string(), message: z.string() })).optional().describe('Why a document is refused or withheld, in the caller’s language.'),
       details: z.record(z.string(), z.unknown()).optional(),
       requestId: z.string(),
     }),
@@ -60,7 +70,7 @@ export const IssueRequestResult = z.object({
   created: z.boolean().describe('False when the learner already had this document.'),
   document: z.string().describe('Where to fetch the PDF (423 while locked).'),
   warnings: z
-    .array(z.object({ code: z.string(), message: z.string(), path: z.string().optional() }))
+    .array(z.object({ code: z.string(), message: z.string(), path: z.string().optional().describe('Where in the request body, for a field of the data (e.g. an unknown field, ignored).') }))
     .optional()
     .describe('When the document was made just now: what is wrong with it though it was made (a character of the name no font draws, text cut to fit), or what of the request was set aside (`data.organization`: the tenant’s is printed). Also in its audit trail.'),
 });

@@ -34,6 +34,7 @@ export const certificateOperations: Operation[] = [
     access: { capability: 'certificate:add' },
     body: { json: z.object({ ...Fields, settings: CertificateSettings.optional() }).strict() },
     idempotent: true,
+    errors: ['VERSION_NOT_FOUND', 'CERTIFICATE_SETTINGS_INVALID'],
     responses: { 201: Certificate },
     example: `curl -X POST "$BASE/api/v1/certificates" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"name":"SST","template_version_id":"'$VERSION'","course_id":"12","settings":{"min_grade_percent":50,"validity_days":730}}'`,
     handler: async ({ services, actor, body }) => ({
@@ -55,6 +56,7 @@ export const certificateOperations: Operation[] = [
     summary: 'A certificate and its delivery settings.',
     access: { capability: 'certificate:view' },
     params: IdParam,
+    errors: ['CERTIFICATE_NOT_FOUND'],
     responses: { 200: Certificate },
     example: `curl "$BASE/api/v1/certificates/$CERT" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => ({ json: await getCertificate(services, actorOf(actor), params.id) }),
@@ -78,6 +80,7 @@ export const certificateOperations: Operation[] = [
         })
         .strict(),
     },
+    errors: ['CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'CERTIFICATE_SETTINGS_INVALID'],
     responses: { 200: Certificate },
     example: `curl -X PATCH "$BASE/api/v1/certificates/$CERT" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"settings":{"delivery":"staff"}}'`,
     handler: async ({ services, actor, params, body }) => ({

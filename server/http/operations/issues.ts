@@ -58,6 +58,7 @@ export const issueOperations: Operation[] = [
     params: IdParam,
     body: { json: RequestBody },
     idempotent: true,
+    errors: ['CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'OTHER_LEARNER', 'LEARNER_ID_INVALID', 'DATA_INVALID', 'DELIVERY_REFUSED', 'ISSUE_CONFLICT', 'DOCUMENT_NOT_MADE', 'RENDER_BUSY', 'RENDER_CLOSED'],
     responses: { 200: IssueRequestResult, 201: IssueRequestResult },
     example: `curl -X POST "$BASE/api/v1/certificates/$CERT/issues" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '${EXAMPLE_BODY}'`,
     handler: async ({ services, actor, params, body }) => {
@@ -165,6 +166,7 @@ export const issueOperations: Operation[] = [
     summary: 'A document’s state: issued, revoked or expired, locked or not, delivered when and how.',
     access: { authenticated: true, capabilities: ['issues:manage', 'certificate:apply'] },
     params: CodeParam,
+    errors: ['ISSUE_NOT_FOUND', 'OTHER_LEARNER'],
     responses: { 200: Issue },
     example: `curl "$BASE/api/v1/issues/$CODE" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => ({ json: await getIssue(services, actorOf(actor), params.code) }),
@@ -177,6 +179,7 @@ export const issueOperations: Operation[] = [
     summary: 'The PDF. 423 while locked, 410 when revoked, 403 when delivered by staff only or without retrieve-own.',
     access: { authenticated: true, capabilities: ['issues:manage', 'certificate:retrieve-own'] },
     params: CodeParam,
+    errors: ['ISSUE_NOT_FOUND', 'OTHER_LEARNER', 'DOCUMENT_REVOKED', 'DOCUMENT_LOCKED', 'STAFF_DELIVERY_ONLY', 'RETRIEVE_OWN_MISSING', 'DOCUMENT_MISSING'],
     responses: { 200: { media: 'application/pdf', description: 'The document.' } },
     example: `curl -o certificate.pdf "$BASE/api/v1/issues/$CODE/document" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => {
@@ -193,6 +196,7 @@ export const issueOperations: Operation[] = [
     access: { authenticated: true, capabilities: ['issues:manage', 'certificate:retrieve-own'] },
     params: CodeParam,
     body: { json: z.object({ minutes: z.number().int().min(1).max(43_200).optional() }).strict() },
+    errors: ['ISSUE_NOT_FOUND', 'OTHER_LEARNER', 'STAFF_DELIVERY_ONLY'],
     responses: { 201: z.object({ url: z.string(), expiresAt: z.string() }) },
     example: `curl -X POST "$BASE/api/v1/issues/$CODE/links" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"minutes":1440}'`,
     handler: async ({ services, actor, params, body }) => ({ status: 201, json: await createDownloadLink(services, actorOf(actor), params.code, body.minutes) }),
@@ -207,6 +211,7 @@ export const issueOperations: Operation[] = [
     access: { public: true },
     params: z.object({ tenant: z.string().max(63), code: z.string().max(40) }).strict(),
     query: z.object({ expires: z.string().max(12), sig: z.string().max(128) }).strict(),
+    errors: ['LINK_INVALID', 'ISSUE_NOT_FOUND', 'DOCUMENT_REVOKED', 'DOCUMENT_LOCKED', 'DOCUMENT_MISSING'],
     responses: { 200: { media: 'application/pdf', description: 'The document.' } },
     example: `curl -o certificate.pdf "$LINK"   # the url answered by createDownloadLink`,
     handler: async ({ services, params, query }) => {
@@ -222,6 +227,7 @@ export const issueOperations: Operation[] = [
     summary: 'The audit trail of a document: every state change, who, when and why.',
     access: { capability: 'issues:manage' },
     params: CodeParam,
+    errors: ['ISSUE_NOT_FOUND'],
     responses: { 200: z.array(AuditEntry) },
     example: `curl "$BASE/api/v1/issues/$CODE/audit" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => ({ json: await issueAudit(services, actorOf(actor), params.code) }),
@@ -262,6 +268,7 @@ export const issueOperations: Operation[] = [
     params: CodeParam,
     body: { json: z.object({ reason: z.string().min(1).max(500) }).strict() },
     idempotent: true,
+    errors: ['ISSUE_NOT_FOUND', 'REASON_REQUIRED', 'ALREADY_REVOKED'],
     responses: { 200: Issue },
     example: `curl -X POST "$BASE/api/v1/issues/$CODE/revoke" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"reason":"issued in error"}'`,
     handler: async ({ services, actor, params, body }) => ({ json: await revokeIssue(services, actorOf(actor), params.code, body.reason) }),
@@ -276,6 +283,7 @@ export const issueOperations: Operation[] = [
     params: CodeParam,
     body: { json: z.object({ reason: z.string().max(500).optional(), template_version_id: z.string().max(100).optional() }).strict() },
     idempotent: true,
+    errors: ['ISSUE_NOT_FOUND', 'ISSUE_REVOKED', 'CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'DATA_INVALID', 'DOCUMENT_NOT_MADE', 'RENDER_BUSY', 'RENDER_CLOSED'],
     responses: { 200: Issue },
     example: `curl -X POST "$BASE/api/v1/issues/$CODE/regenerate" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"reason":"typo fixed in the template"}'`,
     handler: async ({ services, actor, params, body }) => ({
@@ -294,6 +302,7 @@ export const issueOperations: Operation[] = [
     access: { capability: 'issues:delete' },
     params: CodeParam,
     query: z.object({ reason: z.string().max(500).optional() }).strict(),
+    errors: ['ISSUE_NOT_FOUND'],
     responses: { 204: z.undefined() },
     example: `curl -X DELETE "$BASE/api/v1/issues/$CODE?reason=duplicate" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params, query }) => {

@@ -49,6 +49,7 @@ export const templateOperations: Operation[] = [
         .refine((b) => [b.source, b.example, b.duplicate_of].filter((x) => x !== undefined).length <= 1, { message: 'Give at most one of source, example and duplicate_of.', params: { code: 'ONE_ORIGIN_AT_MOST' } }),
     },
     idempotent: true,
+    errors: ['EXAMPLE_UNKNOWN', 'TEMPLATE_NAME_REQUIRED', 'TEMPLATE_NOT_FOUND', 'SOURCE_TOO_LARGE'],
     responses: { 201: TemplateDetail },
     example: `curl -X POST "$BASE/api/v1/templates" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"example":"attestation-fr"}'`,
     handler: async ({ services, actor, body }) => ({
@@ -69,6 +70,7 @@ export const templateOperations: Operation[] = [
     summary: 'A template: its draft source, assets and versions.',
     access: { capability: 'templates:preview' },
     params: IdParam,
+    errors: ['TEMPLATE_NOT_FOUND'],
     responses: { 200: TemplateDetail },
     example: `curl "$BASE/api/v1/templates/$TEMPLATE" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => ({ json: await getTemplate(services, actorOf(actor), params.id) }),
@@ -82,6 +84,7 @@ export const templateOperations: Operation[] = [
     access: { capability: 'templates:edit' },
     params: IdParam,
     body: { json: z.object({ name: z.string().min(1).max(200).optional(), source: Source.optional() }).strict() },
+    errors: ['TEMPLATE_NOT_FOUND', 'TEMPLATE_NAME_REQUIRED', 'SOURCE_TOO_LARGE'],
     responses: { 200: TemplateDetail },
     example: `curl -X PATCH "$BASE/api/v1/templates/$TEMPLATE" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"name":"Attestation 2027"}'`,
     handler: async ({ services, actor, params, body }) => ({
@@ -96,6 +99,7 @@ export const templateOperations: Operation[] = [
     summary: 'Delete a template that was never published.',
     access: { capability: 'templates:edit' },
     params: IdParam,
+    errors: ['TEMPLATE_NOT_FOUND', 'TEMPLATE_PUBLISHED'],
     responses: { 204: z.undefined() },
     example: `curl -X DELETE "$BASE/api/v1/templates/$TEMPLATE" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => {
@@ -112,6 +116,7 @@ export const templateOperations: Operation[] = [
     access: { capability: 'templates:publish' },
     params: IdParam,
     idempotent: true,
+    errors: ['TEMPLATE_NOT_FOUND', 'TEMPLATE_HAS_ERRORS', 'RENDER_BUSY', 'RENDER_CLOSED'],
     responses: { 201: z.object({ version: Version, warnings: z.array(Diagnostic) }) },
     example: `curl -X POST "$BASE/api/v1/templates/$TEMPLATE/publish" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => ({ status: 201, json: await publishTemplate(services, actorOf(actor), params.id) }),
@@ -124,6 +129,7 @@ export const templateOperations: Operation[] = [
     summary: 'A published version: its source and the SHA-256 of each asset.',
     access: { capability: 'templates:preview' },
     params: z.object({ id: z.string().max(100), number: z.coerce.number().int().min(1).max(1_000_000) }).strict(),
+    errors: ['TEMPLATE_NOT_FOUND', 'VERSION_NOT_FOUND'],
     responses: { 200: Version },
     example: `curl "$BASE/api/v1/templates/$TEMPLATE/versions/1" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => ({ json: await findVersion(services, actorOf(actor), params.id, params.number) }),
@@ -137,6 +143,7 @@ export const templateOperations: Operation[] = [
     access: { capability: 'templates:edit' },
     params: AssetParams,
     body: rawBody(['application/pdf', 'image/png', 'image/jpeg', 'font/ttf', 'font/otf', 'application/octet-stream'], MAX_ASSET_BYTES),
+    errors: ['TEMPLATE_NOT_FOUND', 'ASSET_NAME_INVALID', 'ASSET_EMPTY', 'ASSET_TOO_LARGE', 'ASSET_TYPE_UNSUPPORTED'],
     responses: { 201: Asset },
     example: `curl -X PUT "$BASE/api/v1/templates/$TEMPLATE/assets/assets/seal.png" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: image/png' --data-binary @seal.png`,
     handler: async ({ services, actor, params, body }) => ({ status: 201, json: await putAsset(services, actorOf(actor), params.id, params.name.join('/'), body) }),
@@ -149,6 +156,7 @@ export const templateOperations: Operation[] = [
     summary: 'An asset of the draft.',
     access: { capability: 'templates:preview' },
     params: AssetParams,
+    errors: ['TEMPLATE_NOT_FOUND', 'ASSET_NAME_INVALID', 'ASSET_NOT_FOUND'],
     responses: { 200: { media: 'application/octet-stream', description: 'The asset’s bytes, with its media type.' } },
     example: `curl -o seal.png "$BASE/api/v1/templates/$TEMPLATE/assets/assets/seal.png" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => {
@@ -164,6 +172,7 @@ export const templateOperations: Operation[] = [
     summary: 'Remove an asset from the draft (versions keep theirs).',
     access: { capability: 'templates:edit' },
     params: AssetParams,
+    errors: ['TEMPLATE_NOT_FOUND', 'ASSET_NAME_INVALID', 'ASSET_NOT_FOUND'],
     responses: { 204: z.undefined() },
     example: `curl -X DELETE "$BASE/api/v1/templates/$TEMPLATE/assets/assets/seal.png" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => {
@@ -191,6 +200,7 @@ export const templateOperations: Operation[] = [
         })
         .strict(),
     },
+    errors: ['TEMPLATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'ISSUE_NOT_FOUND', 'PREVIEW_DATA_AMBIGUOUS', 'PREVIEW_TEMPLATE_REQUIRED', 'PERSONA_UNKNOWN', 'DOCUMENT_LOCKED', 'DOCUMENT_REVOKED', 'SOURCE_TOO_LARGE', 'RENDER_BUSY', 'RENDER_CLOSED'],
     responses: {
       200: z.object({ pdf: z.string().nullable().describe('Base64 of the PDF; null when it could not be made.'), pageCount: z.number().int(), diagnostics: z.array(Diagnostic), boxes: z.array(z.unknown()) }),
     },
@@ -216,6 +226,7 @@ export const templateOperations: Operation[] = [
     summary: 'Check a template source: every diagnostic of the front matter, Liquid, types and markup, with positions and quick fixes.',
     access: { authenticated: true, capabilities: ['templates:edit', 'templates:preview'] },
     body: { json: z.object({ source: Source }).strict() },
+    errors: ['SOURCE_TOO_LARGE', 'RENDER_BUSY', 'RENDER_CLOSED'],
     responses: { 200: z.object({ diagnostics: z.array(Diagnostic) }) },
     example: `curl -X POST "$BASE/api/v1/validate" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"source":"---\\nname: T\\n---\\n<page>{{ learner.fulname }}</page>"}'`,
     handler: async ({ services, actor, body }) => ({ json: { diagnostics: await validateSource(services, actorOf(actor), body.source) } }),

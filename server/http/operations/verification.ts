@@ -67,6 +67,7 @@ export const verificationOperations: Operation[] = [
     access: { public: true },
     params: z.object({ tenant: z.string().max(63) }).strict(),
     body: rawBody(['application/json'], 64 * 1024, ShopPayment),
+    errors: ['WEBHOOK_SIGNATURE_INVALID', 'WEBHOOK_TIMESTAMP_INVALID', 'WEBHOOK_TIMESTAMP_STALE', 'BODY_NOT_JSON', 'WEBHOOK_BODY_INVALID', 'WEBHOOK_REPLAYED'],
     responses: { 200: z.object({ unlocked: BatchResult }) },
     example: `BODY='{"learner_id":"42","reference":"order-981"}'; TS=$(date +%s); SIG=$(printf '%s.%s' "$TS" "$BODY" | openssl dgst -sha256 -hmac "$SECRET" -hex | cut -d' ' -f2); curl -X POST "$BASE/api/v1/webhooks/demo/shop" -H "X-Attest-Timestamp: $TS" -H "X-Attest-Signature: sha256=$SIG" -H 'Content-Type: application/json' -d "$BODY"`,
     handler: async ({ services, params, headers, body }) => ({

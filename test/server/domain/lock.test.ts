@@ -268,18 +268,18 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
       expect((await issueAudit(s, fx.admin, issue.code)).filter((x) => x.action === 'unlocked')).toHaveLength(1);
     });
 
-    it('answers a malformed body as invalid, listing the problems', async () => {
+    it('answers an unreadable body as malformed and a wrong one as invalid, listing the problems at their body paths', async () => {
       const issue = await request('malformed');
       s.clock.advance(1000);
       const notJson = await domainFailure(() => send('{"learner_id": "malformed"'));
-      expect([notJson.kind, notJson.code]).toEqual(['invalid', 'BODY_NOT_JSON']);
+      expect([notJson.kind, notJson.code]).toEqual(['malformed', 'BODY_NOT_JSON']);
       const wrong = await domainFailure(() => send(JSON.stringify({ learner: 'malformed', codes: 'all' })));
       expect([wrong.kind, wrong.code]).toEqual(['invalid', 'WEBHOOK_BODY_INVALID']);
       const paths = (wrong.extra.problems ?? []).map((p) => p.path);
-      expect(paths).toEqual(expect.arrayContaining(['body.learner_id', 'body.codes']));
+      expect(paths).toEqual(expect.arrayContaining(['learner_id', 'codes', 'learner']));
       // A NUL (PostgreSQL refuses it in text) is a named problem of the body, not a database failure.
       const nul = await domainFailure(() => send(JSON.stringify({ learner_id: 'mal\u0000formed' })));
-      expect([nul.code, (nul.extra.problems ?? []).map((p) => [p.path, p.code])]).toEqual(['WEBHOOK_BODY_INVALID', [['body.learner_id', 'TEXT_INVALID']]]);
+      expect([nul.code, (nul.extra.problems ?? []).map((p) => [p.path, p.code])]).toEqual(['WEBHOOK_BODY_INVALID', [['learner_id', 'TEXT_INVALID']]]);
       expect(await isLocked(issue.code)).toBe(true);
     });
   });

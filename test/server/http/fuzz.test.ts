@@ -15,8 +15,9 @@ import { call, startApp, type Running } from '../../support/http';
  * Seeded fuzzing of every operation, shaped by the operation's own schemas: bodies with the right field
  * names but hostile values (wrong types, huge, empty, control characters, prototype keys, deep nesting),
  * hostile path parameters and query strings. Whatever arrives, the answer is a JSON error with a code or a
- * success, never a 500 or a stack trace, and the tenant's data survives. The seed is printed on failure so
- * a run can be replayed with ATTEST_FUZZ_SEED.
+ * success, never a 500 or a stack trace, and the tenant's data survives; every error code answered is one
+ * the API document declares for that operation and status. The seed is printed on failure so a run can be
+ * replayed with ATTEST_FUZZ_SEED.
  */
 const SEED = Number(process.env.ATTEST_FUZZ_SEED ?? Date.now() % 1_000_000);
 const PER_OPERATION = Number(process.env.ATTEST_FUZZ_PER_OPERATION ?? 25);
@@ -156,6 +157,8 @@ describe.each(ENGINES)(`fuzzing every operation (%s, seed ${SEED})`, (engine) =>
   let a: TenantFixture;
   let token: string;
   let code: string;
+  /** operationId → status → the error codes the API document declares. */
+  const declared = new Map<string, Record<string, string[]>>();
 
   beforeAll(async () => {
     services = await freshServices(engine, { pool: pool() });
@@ -166,6 +169,10 @@ describe.each(ENGINES)(`fuzzing every operation (%s, seed ${SEED})`, (engine) =>
     code = (await requestDocument(services, a.lms, { certificateId: a.certificate.id, learnerId: 'learner-a', data: learnerData(), available: true })).issue.code;
     known.length = 0;
     known.push(a.templateId, a.certificate.id, a.version.id, code, 'camille-martin', 'attestation-fr');
+    const doc = (await call(app.base, 'GET', '/api/v1/openapi.json')).json as unknown as { paths: Record<string, Record<string, { operationId: string; responses: Record<string, { 'x-error-codes'?: string[] }> }>> };
+    for (const entries of Object.values(doc.paths)) {
+      for (const entry of Object.values(entries)) declared.set(entry.operationId, Object.fromEntries(Object.entries(entry.responses).map(([status, r]) => [status, r['x-error-codes'] ?? []])));
+    }
   }, 60_000);
 
   afterAll(async () => {
@@ -186,6 +193,7 @@ describe.each(ENGINES)(`fuzzing every operation (%s, seed ${SEED})`, (engine) =>
       expect(r.status, what).toBeLessThan(500);
       expect(r.text, what).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
       if (r.status >= 400 && path.startsWith('/api/')) expect(typeof r.json.error?.code, what).toBe('string');
+      if (r.status >= 400 && r.json?.error) expect(declared.get(op.id)?.[String(r.status)] ?? [], `${what}: not declared in the API document`).toContain(r.json.error.code);
     }
   }, 120_000);
 

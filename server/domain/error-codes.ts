@@ -1,0 +1,583 @@
+import type { FailureKind } from './errors';
+import { REASON_MESSAGES, type ReasonCode } from './reasons';
+
+/**
+ * Every code the server can answer, in one place: what kind of failure it is (the HTTP adapter maps kinds
+ * to statuses), the sentence a caller reads in English and in French, and a one-line meaning for the
+ * README's index. Throw sites keep an English message of their own for the logs; what the client reads
+ * comes from here, in the caller's language, so a code means the same words wherever it is thrown.
+ *
+ * Messages take named parameters from the error's `details` (and, for problems, from the problem's
+ * `params`); a message never needs a parameter the throw site does not give, so every one reads whole.
+ */
+export type Locale = 'fr' | 'en';
+export const LOCALES: readonly Locale[] = ['en', 'fr'];
+
+/** Failures the domain raises, plus the few only the HTTP layer can meet (unreadable bytes, our own bugs). */
+export type AnswerKind = FailureKind | 'unsupported-media' | 'headers-too-large' | 'timeout' | 'internal';
+
+export type Params = Readonly<Record<string, unknown>>;
+type Message = string | ((p: Params) => string);
+
+export interface ErrorCodeEntry {
+  kind: AnswerKind;
+  en: Message;
+  fr: Message;
+  /** For integrators: when this answer comes and what to do about it. */
+  meaning: string;
+  /** A code that also names a reason in `reasons` of a refusal or a withheld document. */
+  reason?: true;
+}
+
+const fromReason = (code: ReasonCode, kind: AnswerKind, meaning: string): ErrorCodeEntry => ({
+  kind,
+  en: (p) => REASON_MESSAGES[code].en(...argsOf(p)),
+  fr: (p) => REASON_MESSAGES[code].fr(...argsOf(p)),
+  meaning,
+  reason: true,
+});
+const argsOf = (p: Params): string[] => (Array.isArray(p.args) ? p.args.map(String) : []);
+const q = (v: unknown) => `"${String(v)}"`;
+
+export const ERROR_CODES = {
+  // Reaching the server at all.
+  AUTHENTICATION_REQUIRED: {
+    kind: 'unauthenticated',
+    en: 'Sign in, or send an API token as "Authorization: Bearer <token>".',
+    fr: 'Connectez-vous, ou envoyez un jeton d’API : « Authorization: Bearer <jeton> ».',
+    meaning: 'The operation needs a signed-in person or an API token and the request carried neither (or an ended session).',
+  },
+  TOKEN_INVALID: {
+    kind: 'unauthenticated',
+    en: 'The API token is missing, unknown or revoked; send "Authorization: Bearer <token>".',
+    fr: 'Le jeton d’API est absent, inconnu ou révoqué ; envoyez « Authorization: Bearer <jeton> ».',
+    meaning: 'The Authorization header is not "Bearer" and a live token of a tenant.',
+  },
+  SESSION_INVALID: {
+    kind: 'unauthenticated',
+    en: 'Your session has ended; sign in again.',
+    fr: 'Votre session a pris fin ; reconnectez-vous.',
+    meaning: 'The session cookie is unknown or expired.',
+  },
+  SIGN_IN_FAILED: {
+    kind: 'unauthenticated',
+    en: 'Unknown tenant, username or password.',
+    fr: 'Organisation, identifiant ou mot de passe inconnu.',
+    meaning: 'Sign-in refused; which of the three was wrong is not said.',
+  },
+  CAPABILITY_REQUIRED: {
+    kind: 'forbidden',
+    en: (p) => (p.capability ? `This needs the capability ${q(p.capability)}.` : 'This needs a capability you do not hold.'),
+    fr: (p) => (p.capability ? `Il faut pour cela la capacité ${q(p.capability)}.` : 'Il faut pour cela une capacité que vous n’avez pas.'),
+    meaning: 'The caller lacks the capability the operation checks (named in `details.capability`).',
+  },
+  CSRF_HEADER_MISSING: {
+    kind: 'forbidden',
+    en: 'Changes made with a session cookie must send the header "x-attest-csrf: 1".',
+    fr: 'Les modifications faites avec un cookie de session doivent envoyer l’en-tête « x-attest-csrf: 1 ».',
+    meaning: 'A change made with a session cookie came without the anti-forgery header.',
+  },
+  RATE_LIMITED: {
+    kind: 'rate-limited',
+    en: 'Too many requests from this address; wait for the seconds in Retry-After.',
+    fr: 'Trop de requêtes depuis cette adresse ; attendez le nombre de secondes indiqué par Retry-After.',
+    meaning: 'Verification or sign-in is rate-limited per address; `Retry-After` says when to try again.',
+  },
+  LINK_INVALID: {
+    kind: 'forbidden',
+    en: 'This download link is not valid or has expired; ask for a new one.',
+    fr: 'Ce lien de téléchargement n’est pas valide ou a expiré ; demandez-en un nouveau.',
+    meaning: 'A signed download link whose signature does not match or whose time is over.',
+  },
+
+  // Reading the request.
+  REQUEST_INVALID: {
+    kind: 'invalid',
+    en: 'The request is not valid; every problem is listed with its path.',
+    fr: 'La requête n’est pas valide ; chaque problème est indiqué avec son chemin.',
+    meaning: 'Path parameters, query or JSON body do not match the operation’s schema; `problems` lists each.',
+  },
+  BODY_NOT_JSON: {
+    kind: 'malformed',
+    en: 'The request body is not valid JSON (send it with Content-Type: application/json).',
+    fr: 'Le corps de la requête n’est pas du JSON valide (envoyez-le avec Content-Type: application/json).',
+    meaning: 'The body cannot be parsed as JSON, or is not labelled as JSON.',
+  },
+  BODY_TOO_LARGE: {
+    kind: 'too-large',
+    en: 'The request body is too large.',
+    fr: 'Le corps de la requête est trop volumineux.',
+    meaning: 'The body is over the operation’s limit (2 MB for JSON; uploads say theirs).',
+  },
+  BODY_ENCODING_UNSUPPORTED: {
+    kind: 'unsupported-media',
+    en: 'The body’s encoding or character set is not supported.',
+    fr: 'L’encodage ou le jeu de caractères du corps n’est pas pris en charge.',
+    meaning: 'Content-Encoding or charset the server does not read.',
+  },
+  BAD_REQUEST: {
+    kind: 'malformed',
+    en: 'The request could not be read.',
+    fr: 'La requête n’a pas pu être lue.',
+    meaning: 'The body could not be read (for example cut short).',
+  },
+  REQUEST_MALFORMED: {
+    kind: 'malformed',
+    en: 'The request is not valid HTTP/1.1.',
+    fr: 'La requête n’est pas du HTTP/1.1 valide.',
+    meaning: 'Bytes that are not HTTP; answered before any route.',
+  },
+  HEADERS_TOO_LARGE: {
+    kind: 'headers-too-large',
+    en: 'The request’s headers are larger than 16 KB.',
+    fr: 'Les en-têtes de la requête dépassent 16 Ko.',
+    meaning: 'Headers over 16 KB; answered before any route.',
+  },
+  REQUEST_TIMEOUT: {
+    kind: 'timeout',
+    en: 'The request took too long to arrive.',
+    fr: 'La requête a mis trop de temps à arriver.',
+    meaning: 'The client was too slow sending its request.',
+  },
+  ROUTE_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'No operation has this method and path; see /api/v1/openapi.json.',
+    fr: 'Aucune opération n’a cette méthode et ce chemin ; voir /api/v1/openapi.json.',
+    meaning: 'Nothing under /api answers this method and path.',
+  },
+  NOT_FOUND: {
+    kind: 'not-found',
+    en: 'This does not exist.',
+    fr: 'Cela n’existe pas.',
+    meaning: 'Nothing at this address, or an object (tenant, token) that does not exist here.',
+  },
+  IDEMPOTENCY_KEY_INVALID: {
+    kind: 'invalid',
+    en: 'Idempotency-Key is 1 to 200 visible ASCII characters.',
+    fr: 'Idempotency-Key compte de 1 à 200 caractères ASCII visibles.',
+    meaning: 'The Idempotency-Key header is empty, too long or not visible ASCII.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    kind: 'invalid',
+    en: 'This Idempotency-Key was used for a different request.',
+    fr: 'Cette Idempotency-Key a servi pour une autre requête.',
+    meaning: 'The key was first sent with another body, path or caller; use a new key.',
+  },
+  IDEMPOTENCY_RETRY: {
+    kind: 'conflict',
+    en: 'The first request with this Idempotency-Key failed; send it again.',
+    fr: 'La première requête avec cette Idempotency-Key a échoué ; renvoyez-la.',
+    meaning: 'The request that first used the key failed without an answer; sending it again is safe.',
+  },
+  IDEMPOTENCY_IN_PROGRESS: {
+    kind: 'conflict',
+    en: 'A request with this Idempotency-Key is still running; try again shortly.',
+    fr: 'Une requête avec cette Idempotency-Key est encore en cours ; réessayez dans un instant.',
+    meaning: 'The first request with this key is still being answered.',
+  },
+  INTERNAL: {
+    kind: 'internal',
+    en: 'Something went wrong on our side; the request id helps find it.',
+    fr: 'Une erreur s’est produite de notre côté ; l’identifiant de la requête permet de la retrouver.',
+    meaning: 'A bug or an outage of ours; the logs have the details under `requestId`.',
+  },
+  RESPONSE_INVALID: {
+    kind: 'internal',
+    en: 'The server produced an answer that does not match its own API description.',
+    fr: 'Le serveur a produit une réponse qui ne correspond pas à sa propre description d’API.',
+    meaning: 'A bug of ours: the answer did not match the OpenAPI document, so it was not sent.',
+  },
+
+  // Templates and their assets.
+  TEMPLATE_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'The template does not exist.',
+    fr: 'Le modèle n’existe pas.',
+    meaning: 'No template with this id in the caller’s tenant.',
+  },
+  VERSION_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'The template version does not exist.',
+    fr: 'La version du modèle n’existe pas.',
+    meaning: 'No published version with this id or number.',
+  },
+  TEMPLATE_NAME_REQUIRED: {
+    kind: 'invalid',
+    en: 'A template needs a name.',
+    fr: 'Un modèle doit avoir un nom.',
+    meaning: 'The template’s name is empty.',
+  },
+  EXAMPLE_UNKNOWN: {
+    kind: 'invalid',
+    en: 'No bundled example has this name; see GET /api/v1/examples.',
+    fr: 'Aucun exemple fourni ne porte ce nom ; voir GET /api/v1/examples.',
+    meaning: 'createTemplate named an example that is not bundled.',
+  },
+  SOURCE_TOO_LARGE: {
+    kind: 'too-large',
+    en: 'A template source is limited to 500,000 characters.',
+    fr: 'La source d’un modèle est limitée à 500 000 caractères.',
+    meaning: 'The template source is over 500,000 characters.',
+  },
+  TEMPLATE_PUBLISHED: {
+    kind: 'conflict',
+    en: 'A template with published versions cannot be deleted; its versions are the record of issued documents.',
+    fr: 'Un modèle qui a des versions publiées ne peut pas être supprimé : elles sont la trace des documents délivrés.',
+    meaning: 'deleteTemplate on a template that was published.',
+  },
+  TEMPLATE_HAS_ERRORS: {
+    kind: 'invalid',
+    en: 'The template has errors (found by compiling it, or by rendering it for the sample learners); fix them before publishing.',
+    fr: 'Le modèle contient des erreurs (à la compilation, ou au rendu pour les apprenants d’exemple) ; corrigez-les avant de publier.',
+    meaning: 'Publishing refused; `details.diagnostics` lists every error with its position.',
+  },
+  ASSET_NAME_INVALID: {
+    kind: 'invalid',
+    en: 'An asset name is letters, digits, dots, dashes and underscores, optionally in up to four folders ("assets/seal.png").',
+    fr: 'Un nom de ressource est fait de lettres, chiffres, points, tirets et soulignés, dans quatre dossiers au plus (« assets/seal.png »).',
+    meaning: 'The asset name in the path is not a safe relative file name.',
+  },
+  ASSET_EMPTY: {
+    kind: 'invalid',
+    en: 'The uploaded file is empty.',
+    fr: 'Le fichier envoyé est vide.',
+    meaning: 'An asset upload with no bytes.',
+  },
+  ASSET_TOO_LARGE: {
+    kind: 'too-large',
+    en: 'Assets are limited to 20 MB.',
+    fr: 'Les ressources sont limitées à 20 Mo.',
+    meaning: 'An asset over 20 MB.',
+  },
+  ASSET_TYPE_UNSUPPORTED: {
+    kind: 'invalid',
+    en: 'This file is not a PDF, PNG, JPEG, TrueType or OpenType font.',
+    fr: 'Ce fichier n’est ni un PDF, ni une image PNG ou JPEG, ni une police TrueType ou OpenType.',
+    meaning: 'The asset’s bytes are none of the accepted kinds (checked by content, not by name).',
+  },
+  ASSET_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'The asset does not exist.',
+    fr: 'La ressource n’existe pas.',
+    meaning: 'No asset of this name in the template’s draft.',
+  },
+  PREVIEW_DATA_AMBIGUOUS: {
+    kind: 'invalid',
+    en: 'Give at most one of persona, data and issue.',
+    fr: 'Donnez au plus un élément parmi persona, data et issue.',
+    meaning: 'A preview named more than one source of sample data.',
+  },
+  PREVIEW_TEMPLATE_REQUIRED: {
+    kind: 'invalid',
+    en: 'Name a template (and optionally a version) or give a source.',
+    fr: 'Indiquez un modèle (et éventuellement une version) ou donnez une source.',
+    meaning: 'A preview with nothing to render.',
+  },
+  PERSONA_UNKNOWN: {
+    kind: 'invalid',
+    en: 'No sample learner has this name; see GET /api/v1/personas.',
+    fr: 'Aucun apprenant d’exemple ne porte ce nom ; voir GET /api/v1/personas.',
+    meaning: 'A preview named a sample learner that is not bundled.',
+  },
+  RENDER_BUSY: {
+    kind: 'busy',
+    en: 'Every document maker is busy; try again in the seconds given by Retry-After.',
+    fr: 'Tous les moteurs de rendu sont occupés ; réessayez après le nombre de secondes indiqué par Retry-After.',
+    meaning: 'The render queue is full; `Retry-After` says when to come back.',
+  },
+  RENDER_CLOSED: {
+    kind: 'busy',
+    en: 'The server is shutting down; try again in a moment.',
+    fr: 'Le serveur s’arrête ; réessayez dans un instant.',
+    meaning: 'The server is stopping and takes no new render; another replica (or this one restarted) will.',
+  },
+
+  // Certificates and their documents.
+  CERTIFICATE_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'The certificate does not exist.',
+    fr: 'Le certificat n’existe pas.',
+    meaning: 'No certificate with this id in the caller’s tenant.',
+  },
+  CERTIFICATE_SETTINGS_INVALID: {
+    kind: 'invalid',
+    en: 'The certificate settings are not valid; every problem is listed with its path.',
+    fr: 'Les réglages du certificat ne sont pas valides ; chaque problème est indiqué avec son chemin.',
+    meaning: 'Delivery settings that do not validate (after merging, for a change).',
+  },
+  LEARNER_ID_INVALID: {
+    kind: 'invalid',
+    en: 'learner_id is 1 to 200 characters.',
+    fr: 'learner_id compte de 1 à 200 caractères.',
+    meaning: 'The learner id is empty or too long.',
+  },
+  OTHER_LEARNER: {
+    kind: 'forbidden',
+    en: 'You can only ask for your own documents.',
+    fr: 'Vous ne pouvez demander que vos propres documents.',
+    meaning: 'A learner asked about someone else’s document.',
+  },
+  DATA_INVALID: {
+    kind: 'invalid',
+    en: 'The learner’s data does not fit the template’s variables; every problem is listed with its path.',
+    fr: 'Les données de l’apprenant ne correspondent pas aux variables du modèle ; chaque problème est indiqué avec son chemin.',
+    meaning: 'The data does not bind to the template’s types: `problems` lists every error and `warnings` the ignored fields.',
+  },
+  DELIVERY_REFUSED: {
+    kind: 'refused',
+    en: (p) => (typeof p.reasons === 'string' && p.reasons ? p.reasons : 'The delivery rules refuse this document; the reasons say why.'),
+    fr: (p) => (typeof p.reasons === 'string' && p.reasons ? p.reasons : 'Les règles de délivrance refusent ce document ; les raisons disent pourquoi.'),
+    meaning: 'The delivery rules refuse the document; `reasons` has a code and a sentence for each rule not met.',
+  },
+  ISSUE_CONFLICT: {
+    kind: 'conflict',
+    en: 'The document was being issued by another request; ask again.',
+    fr: 'Le document était en cours de délivrance par une autre requête ; redemandez-le.',
+    meaning: 'Two requests raced to issue the same document; asking again returns it.',
+  },
+  DOCUMENT_NOT_MADE: {
+    kind: 'invalid',
+    en: 'The document could not be made from this data and template version.',
+    fr: 'Le document n’a pas pu être produit avec ces données et cette version du modèle.',
+    meaning: 'Rendering failed; `details.diagnostics` says where. Nothing was issued.',
+  },
+  ISSUE_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'The document does not exist.',
+    fr: 'Le document n’existe pas.',
+    meaning: 'No document with this code in the caller’s tenant.',
+  },
+  DOCUMENT_MISSING: {
+    kind: 'not-found',
+    en: 'The document file does not exist.',
+    fr: 'Le fichier du document n’existe pas.',
+    meaning: 'The document is recorded but its PDF cannot be found; an operator should look.',
+  },
+  REASON_REQUIRED: {
+    kind: 'invalid',
+    en: 'Say why the document is revoked.',
+    fr: 'Indiquez pourquoi le document est révoqué.',
+    meaning: 'A revocation without a reason.',
+  },
+  ALREADY_REVOKED: {
+    kind: 'conflict',
+    en: 'The document is already revoked.',
+    fr: 'Le document est déjà révoqué.',
+    meaning: 'Revoking a document that is revoked.',
+  },
+  ISSUE_REVOKED: {
+    kind: 'conflict',
+    en: 'A revoked document is not made again.',
+    fr: 'Un document révoqué n’est pas produit à nouveau.',
+    meaning: 'Regenerating a revoked document.',
+  },
+  DOCUMENT_LOCKED: fromReason('DOCUMENT_LOCKED', 'locked', 'The document is issued but its delivery lock is on (for example until payment).'),
+  DOCUMENT_REVOKED: fromReason('DOCUMENT_REVOKED', 'gone', 'The document was revoked; it is no longer handed out.'),
+  STAFF_DELIVERY_ONLY: fromReason('STAFF_DELIVERY_ONLY', 'forbidden', 'The certificate is handed out by staff only; learners see its state.'),
+  RETRIEVE_OWN_MISSING: fromReason('RETRIEVE_OWN_MISSING', 'forbidden', 'The caller may see the document’s state but lacks `certificate:retrieve-own`.'),
+  COURSE_NOT_COMPLETED: fromReason('COURSE_NOT_COMPLETED', 'refused', 'A reason of DELIVERY_REFUSED: completion tracking is on and the course is not completed.'),
+  NOT_AVAILABLE: fromReason('NOT_AVAILABLE', 'refused', 'A reason of DELIVERY_REFUSED: the LMS says the certificate is not available to the learner.'),
+  GRADE_MISSING: fromReason('GRADE_MISSING', 'refused', 'A reason of DELIVERY_REFUSED: a minimum grade is set and no grade is known.'),
+  GRADE_TOO_LOW: fromReason('GRADE_TOO_LOW', 'refused', 'A reason of DELIVERY_REFUSED: the grade is below the minimum.'),
+  TIME_SPENT_MISSING: fromReason('TIME_SPENT_MISSING', 'refused', 'A reason of DELIVERY_REFUSED: a minimum time is set and no time spent is known.'),
+  TIME_SPENT_TOO_SHORT: fromReason('TIME_SPENT_TOO_SHORT', 'refused', 'A reason of DELIVERY_REFUSED: the time spent is below the minimum.'),
+  WINDOW_NOT_OPEN: fromReason('WINDOW_NOT_OPEN', 'refused', 'A reason of DELIVERY_REFUSED: the issue window has not opened yet.'),
+  WINDOW_CLOSED: fromReason('WINDOW_CLOSED', 'refused', 'A reason of DELIVERY_REFUSED: the issue window is over.'),
+
+  // Tenants, people, roles, tokens.
+  TENANT_SLUG_INVALID: {
+    kind: 'invalid',
+    en: 'A tenant slug is 2 to 63 lowercase letters, digits or dashes.',
+    fr: 'L’identifiant d’une organisation compte de 2 à 63 minuscules, chiffres ou tirets.',
+    meaning: 'The tenant slug is not 2 to 63 lowercase letters, digits or dashes.',
+  },
+  TENANT_SETTINGS_INVALID: {
+    kind: 'invalid',
+    en: 'The tenant settings are not valid; every problem is listed with its path.',
+    fr: 'Les réglages de l’organisation ne sont pas valides ; chaque problème est indiqué avec son chemin.',
+    meaning: 'Tenant settings that do not validate (after merging).',
+  },
+  TENANT_EXISTS: {
+    kind: 'conflict',
+    en: 'A tenant with this slug already exists.',
+    fr: 'Une organisation avec cet identifiant existe déjà.',
+    meaning: 'Creating a tenant whose slug is taken.',
+  },
+  USERNAME_INVALID: {
+    kind: 'invalid',
+    en: 'A username is 1 to 100 letters, digits, dots, dashes, underscores or @.',
+    fr: 'Un identifiant compte de 1 à 100 lettres, chiffres, points, tirets, soulignés ou @.',
+    meaning: 'The username has characters outside letters, digits and . _ @ -.',
+  },
+  PASSWORD_TOO_SHORT: {
+    kind: 'invalid',
+    en: 'A password has at least 12 characters.',
+    fr: 'Un mot de passe compte au moins 12 caractères.',
+    meaning: 'A password under 12 characters.',
+  },
+  PERSON_EXISTS: {
+    kind: 'conflict',
+    en: 'Someone already has this username here.',
+    fr: 'Quelqu’un a déjà cet identifiant ici.',
+    meaning: 'Creating a person whose username is taken in the tenant.',
+  },
+  ROLE_UNKNOWN: {
+    kind: 'invalid',
+    en: 'Some roles do not exist; each is listed in problems.',
+    fr: 'Certains rôles n’existent pas ; chacun est indiqué dans problems.',
+    meaning: 'A role named in the request does not exist in the tenant.',
+  },
+  CAPABILITY_UNKNOWN: {
+    kind: 'invalid',
+    en: 'Some capabilities do not exist; each is listed in problems.',
+    fr: 'Certaines capacités n’existent pas ; chacune est indiquée dans problems.',
+    meaning: 'A capability named in the request does not exist (see GET /api/v1/capabilities).',
+  },
+  TOKEN_CAPABILITIES_INVALID: {
+    kind: 'invalid',
+    en: 'A token can carry only capabilities that exist and that you hold.',
+    fr: 'Un jeton ne peut porter que des capacités qui existent et que vous détenez.',
+    meaning: 'createToken asked for a capability that does not exist or that the caller does not hold.',
+  },
+
+  // The shop's webhook.
+  WEBHOOK_SIGNATURE_INVALID: {
+    kind: 'unauthenticated',
+    en: 'The webhook signature is not valid.',
+    fr: 'La signature du webhook n’est pas valide.',
+    meaning: 'X-Attest-Signature is not the HMAC of the timestamp and body with the tenant’s secret.',
+  },
+  WEBHOOK_TIMESTAMP_INVALID: {
+    kind: 'unauthenticated',
+    en: 'X-Attest-Timestamp must be the Unix time of the request, in seconds.',
+    fr: 'X-Attest-Timestamp doit être l’heure Unix de la requête, en secondes.',
+    meaning: 'The webhook’s timestamp header is missing or not a number of seconds.',
+  },
+  WEBHOOK_TIMESTAMP_STALE: {
+    kind: 'unauthenticated',
+    en: 'The webhook is too old or from the future; its timestamp must be within five minutes.',
+    fr: 'Le webhook est trop ancien ou daté du futur ; son horodatage doit être à moins de cinq minutes.',
+    meaning: 'The webhook’s timestamp is more than five minutes away from the server’s clock.',
+  },
+  WEBHOOK_BODY_INVALID: {
+    kind: 'invalid',
+    en: 'The webhook body is not a payment notice; every problem is listed with its path.',
+    fr: 'Le corps du webhook n’est pas un avis de paiement ; chaque problème est indiqué avec son chemin.',
+    meaning: 'A signed webhook whose JSON is not a payment notice.',
+  },
+  WEBHOOK_REPLAYED: {
+    kind: 'conflict',
+    en: 'This webhook was already received.',
+    fr: 'Ce webhook a déjà été reçu.',
+    meaning: 'The same signed webhook arrived twice; the first was applied.',
+  },
+} as const satisfies Record<string, ErrorCodeEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CODES, code);
+
+function render(message: Message, params: Params): string {
+  return typeof message === 'string' ? message : message(params);
+}
+
+/** The catalogue's sentence for a code in a language, or undefined for a code it does not know. */
+export function errorMessage(code: string, locale: Locale, params: Params = {}): string | undefined {
+  if (!isErrorCode(code)) return undefined;
+  return render((ERROR_CODES[code] as ErrorCodeEntry)[locale], params);
+}
+
+/**
+ * Problem codes: what `problems` and `warnings` entries say, each at a path. zod's codes (from the request
+ * schemas) with the parameters zod gives, ours from the input walk, our refinements, and binding learner
+ * data to a template's types.
+ */
+interface ProblemEntry {
+  en: Message;
+  fr: Message;
+}
+
+const FR_TYPES: Record<string, string> = {
+  string: 'un texte',
+  number: 'un nombre',
+  int: 'un entier',
+  boolean: 'un booléen',
+  object: 'un objet',
+  array: 'une liste',
+  null: 'null',
+  undefined: 'rien',
+  date: 'une date',
+  bigint: 'un grand entier',
+  record: 'un objet',
+};
+const EN_TYPES: Record<string, string> = { ...Object.fromEntries(Object.keys(FR_TYPES).map((k) => [k, k])), int: 'an integer', undefined: 'nothing', object: 'an object', array: 'an array', string: 'a string', number: 'a number', boolean: 'a boolean' };
+const typeIn = (types: Record<string, string>, t: unknown) => (typeof t === 'string' ? (types[t] ?? t) : '');
+
+const UNITS: Record<string, { en: string; fr: string }> = {
+  string: { en: 'character', fr: 'caractère' },
+  array: { en: 'item', fr: 'élément' },
+  set: { en: 'item', fr: 'élément' },
+  file: { en: 'byte', fr: 'octet' },
+};
+function bound(p: Params, l: Locale, big: boolean): string {
+  const limit = String(big ? p.maximum : p.minimum);
+  const one = typeof p.origin === 'string' ? UNITS[p.origin]?.[l] : undefined;
+  const unit = one && (Math.abs(Number(limit)) === 1 ? one : `${one}s`);
+  const strict = p.inclusive === false;
+  if (l === 'en') {
+    const word = p.exact ? 'exactly' : big ? (strict ? 'under' : 'at most') : strict ? 'over' : 'at least';
+    return unit ? `Must have ${word} ${limit} ${unit}.` : `Must be ${word} ${limit}.`;
+  }
+  const word = p.exact ? 'exactement' : big ? (strict ? 'moins de' : 'au plus') : strict ? 'plus de' : 'au moins';
+  return unit ? `Doit compter ${word} ${limit} ${unit}.` : `Doit valoir ${word} ${limit}.`;
+}
+const FORMATS_FR: Record<string, string> = { email: 'une adresse e-mail', url: 'une URL', date: 'une date (AAAA-MM-JJ)', datetime: 'une date et heure ISO 8601', regex: 'une valeur au format attendu', uuid: 'un UUID' };
+const list = (v: unknown) => (Array.isArray(v) ? v.slice(0, 20).map((x) => q(x)).join(', ') : '');
+
+export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
+  INVALID_TYPE: {
+    en: (p) => `Expected ${typeIn(EN_TYPES, p.expected)}${p.received ? `, got ${typeIn(EN_TYPES, p.received)}` : ''}.`,
+    fr: (p) => `Attendu : ${typeIn(FR_TYPES, p.expected) || 'une autre valeur'}${p.received ? ` ; reçu : ${typeIn(FR_TYPES, p.received)}` : ''}.`,
+  },
+  TOO_BIG: { en: (p) => bound(p, 'en', true), fr: (p) => bound(p, 'fr', true) },
+  TOO_SMALL: { en: (p) => bound(p, 'en', false), fr: (p) => bound(p, 'fr', false) },
+  INVALID_FORMAT: {
+    en: (p) => `Not a valid ${p.format === 'regex' ? 'value' : String(p.format ?? 'value')}.`,
+    fr: (p) => `Ce n’est pas ${FORMATS_FR[String(p.format)] ?? 'une valeur au format attendu'}.`,
+  },
+  INVALID_VALUE: {
+    en: (p) => (Array.isArray(p.values) ? `Must be one of ${list(p.values)}.` : 'This value is not allowed.'),
+    fr: (p) => (Array.isArray(p.values) ? `Doit être l’une des valeurs ${list(p.values)}.` : 'Cette valeur n’est pas admise.'),
+  },
+  UNRECOGNIZED_KEYS: { en: 'Unknown field; remove it.', fr: 'Champ inconnu ; retirez-le.' },
+  INVALID_UNION: { en: 'Matches none of the accepted shapes.', fr: 'Ne correspond à aucune des formes admises.' },
+  INVALID_KEY: { en: 'A key of this object is not valid.', fr: 'Une clé de cet objet n’est pas valide.' },
+  INVALID_ELEMENT: { en: 'An item is not valid.', fr: 'Un élément n’est pas valide.' },
+  NOT_MULTIPLE_OF: { en: (p) => `Must be a multiple of ${String(p.divisor)}.`, fr: (p) => `Doit être un multiple de ${String(p.divisor)}.` },
+  INVALID: { en: 'This value is not valid.', fr: 'Cette valeur n’est pas valide.' },
+  TEXT_INVALID: { en: 'Contains a NUL character or a lone surrogate; send valid Unicode text.', fr: 'Contient un caractère NUL ou une moitié de paire UTF-16 ; envoyez un texte Unicode valide.' },
+  TOO_DEEP: { en: 'Nested deeper than 32 levels.', fr: 'Imbriqué sur plus de 32 niveaux.' },
+  NOT_AN_OBJECT: { en: 'Settings must be an object.', fr: 'Les réglages doivent être un objet.' },
+  ONE_ORIGIN_AT_MOST: { en: 'Give at most one of source, example and duplicate_of.', fr: 'Donnez au plus un élément parmi source, example et duplicate_of.' },
+  WINDOW_REVERSED: { en: 'window_start must not be after window_end.', fr: 'window_start ne doit pas être postérieur à window_end.' },
+  ROLE_UNKNOWN: { en: 'No such role in this tenant.', fr: 'Ce rôle n’existe pas dans cette organisation.' },
+  CAPABILITY_UNKNOWN: { en: 'No such capability.', fr: 'Cette capacité n’existe pas.' },
+  CAPABILITY_NOT_HELD: { en: 'You cannot give a capability you do not hold.', fr: 'Vous ne pouvez pas donner une capacité que vous ne détenez pas.' },
+  BIND_MISSING: { en: 'Required and missing.', fr: 'Obligatoire et absent.' },
+  BIND_TYPE: { en: 'Not of the type the template declares here.', fr: 'N’est pas du type que le modèle déclare ici.' },
+  BIND_FORMAT: { en: 'Not in the format the template’s type expects here.', fr: 'N’est pas au format qu’attend le type déclaré par le modèle.' },
+  BIND_ENUM: { en: 'Not one of the values the template allows here.', fr: 'N’est pas l’une des valeurs que le modèle admet ici.' },
+  BIND_TOO_LONG: { en: 'Too many items (at most 2,000).', fr: 'Trop d’éléments (2 000 au plus).' },
+  BIND_UNKNOWN: { en: 'The template has no such field; it is ignored.', fr: 'Le modèle n’a pas ce champ ; il est ignoré.' },
+};
+
+/**
+ * A problem's sentence in a language. In English, a message of the throw site that says more than the
+ * catalogue (values, "did you mean") is kept; in French the catalogue's, made from the parameters.
+ */
+export function problemMessage(code: string, locale: Locale, params: Params, original: string): string {
+  const entry = Object.hasOwn(PROBLEM_CODES, code) ? PROBLEM_CODES[code] : undefined;
+  if (!entry) return original;
+  if (locale === 'en' && original && !Object.keys(params).length) return original;
+  return render(entry[locale], params);
+}
