@@ -317,6 +317,43 @@ export const ERROR_CODES = {
     fr: 'Vous ne pouvez demander que vos propres documents.',
     meaning: 'A learner asked about someone else’s document.',
   },
+  LEARNER_DATA_FROM_LMS: {
+    kind: 'forbidden',
+    en: 'Learner data comes from the LMS or a manager (the capability "learners:supply-data"), never from the learner: a learner asks without data (POST …/issues/from-record) that the record Attest holds be evaluated.',
+    fr: 'Les données de l’apprenant viennent de la plateforme ou d’un responsable (capacité « learners:supply-data »), jamais de l’apprenant : un apprenant demande sans données (POST …/issues/from-record) que le dossier détenu par Attest soit évalué.',
+    meaning: 'A caller without `learners:supply-data` sent learner data; a learner asks with `requestDocumentFromRecord` instead.',
+  },
+  LEARNER_ID_REQUIRED: {
+    kind: 'invalid',
+    en: 'Say which learner: learner_id.',
+    fr: 'Indiquez quel apprenant : learner_id.',
+    meaning: 'A staff request for a record evaluation named no learner.',
+  },
+  LEARNER_ID_RESERVED: {
+    kind: 'invalid',
+    en: 'Learner ids starting with "person:" name people who sign in to Attest; send the LMS’s own learner id.',
+    fr: 'Les identifiants commençant par « person: » désignent des personnes qui se connectent à Attest ; envoyez l’identifiant de l’apprenant dans la plateforme.',
+    meaning: 'An LMS sent a learner id in the namespace of Attest’s own people.',
+  },
+  LEARNER_ALREADY_LINKED: {
+    kind: 'conflict',
+    en: 'This LMS learner is already linked to another person.',
+    fr: 'Cet apprenant de la plateforme est déjà rattaché à une autre personne.',
+    meaning: 'One LMS learner id links to one person per tenant.',
+  },
+  LEARNER_RECORD_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'The learner’s record does not exist.',
+    fr: 'Le dossier de l’apprenant n’existe pas.',
+    meaning: 'No record of this learner for this certificate is held.',
+  },
+  LEARNER_RECORD_MISSING: fromReason('LEARNER_RECORD_MISSING', 'refused', 'A learner asked for their document but neither the LMS nor a manager has supplied their data yet.'),
+  PERSON_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'The person does not exist.',
+    fr: 'La personne n’existe pas.',
+    meaning: 'No person with this id in the caller’s tenant.',
+  },
   DATA_INVALID: {
     kind: 'invalid',
     en: 'The learner’s data does not fit the template’s variables; every problem is listed with its path.',
@@ -568,6 +605,8 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   BIND_FORMAT: { en: 'Not in the format the template’s type expects here.', fr: 'N’est pas au format qu’attend le type déclaré par le modèle.' },
   BIND_ENUM: { en: 'Not one of the values the template allows here.', fr: 'N’est pas l’une des valeurs que le modèle admet ici.' },
   BIND_TOO_LONG: { en: 'Too many items (at most 2,000).', fr: 'Trop d’éléments (2 000 au plus).' },
+  ORGANIZATION_FROM_SETTINGS: { en: 'The organisation printed on documents is the tenant’s (its settings); the one sent was ignored.', fr: 'L’organisme imprimé sur les documents est celui du locataire (ses réglages) ; celui envoyé a été ignoré.' },
+  LOGO_INVALID: { en: 'A logo is the name of a template asset or a data:image/…;base64 URL.', fr: 'Un logo est le nom d’une ressource du modèle ou une URL data:image/…;base64.' },
   BIND_UNKNOWN: { en: 'The template has no such field; it is ignored.', fr: 'Le modèle n’a pas ce champ ; il est ignoré.' },
 };
 
