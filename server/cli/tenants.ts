@@ -3,7 +3,7 @@ import { openStorage, StorageError, type Storage } from '../storage/database';
 import { RenderPool } from '../render/pool';
 import type { Actor, Services } from '../domain/context';
 import { DomainError } from '../domain/errors';
-import { createPerson, createTenant, createToken, findTenantBySlug, listTenants } from '../domain/tenants';
+import { createPerson, createTenant, createToken, findPerson, findTenantBySlug, listTenants, resetPassword, rotateLinkSecret, rotateWebhookSecret, updatePerson } from '../domain/tenants';
 import { CliError, EXIT, type IO } from './output';
 import { DEFAULT_DATABASE } from './start';
 
@@ -30,7 +30,7 @@ async function withServices<T>(opts: AdminOptions, run: (services: Services) => 
   } catch (e) {
     if (e instanceof DomainError) {
       const problems = e.extra.problems?.map((p) => `\n  ${p.path}: ${p.message}`).join('') ?? '';
-      throw new CliError(`${e.code}: ${e.message}${problems}`, e.kind === 'invalid' || e.kind === 'conflict' || e.kind === 'not-found' ? EXIT.invalid : EXIT.internal);
+      throw new CliError(`${e.code}: ${e.message}${problems}`, e.kind === 'invalid' || e.kind === 'conflict' || e.kind === 'not-found' || e.kind === 'forbidden' ? EXIT.invalid : EXIT.internal);
     }
     throw e;
   } finally {
@@ -62,6 +62,44 @@ export function tenantList(opts: AdminOptions & { json?: boolean }, io: IO): Pro
     const tenants = await listTenants(services.storage.db);
     if (opts.json) io.out(`${JSON.stringify(tenants, null, 2)}\n`);
     else for (const t of tenants) io.out(`${t.slug}\t${t.name}\tlock ${t.settings.delivery_lock ? 'on' : 'off'}\tcompletion ${t.settings.completion_tracking ? 'on' : 'off'}\n`);
+    return EXIT.ok;
+  });
+}
+
+/** The shop must be given the new secret: deliveries signed with the old one are refused from now on. */
+export function tenantRotateWebhookSecret(slug: string, opts: AdminOptions, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    const secret = await rotateWebhookSecret(services, await tenantActor(services, slug));
+    io.out(`webhook secret of ${slug} replaced; deliveries signed with the old one are refused from now on. New secret (give it to the shop):\n${secret}\n`);
+    return EXIT.ok;
+  });
+}
+
+export function tenantRotateLinkSecret(slug: string, opts: AdminOptions, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    await rotateLinkSecret(services, await tenantActor(services, slug));
+    io.out(`link key of ${slug} replaced: every download link handed out before no longer works; learners ask for new ones.\n`);
+    return EXIT.ok;
+  });
+}
+
+export function personSetDisabled(username: string, disabled: boolean, opts: AdminOptions & { tenant: string }, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    const actor = await tenantActor(services, opts.tenant);
+    await updatePerson(services, actor, (await findPerson(services, actor, username)).id, { disabled });
+    io.out(disabled ? `${username} disabled in ${opts.tenant}; their sessions ended.\n` : `${username} enabled in ${opts.tenant}.\n`);
+    return EXIT.ok;
+  });
+}
+
+/** A new password (ATTEST_PASSWORD, or made and printed once); the person's sessions end. */
+export function personResetPassword(username: string, opts: AdminOptions & { tenant: string }, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    const actor = await tenantActor(services, opts.tenant);
+    const given = process.env.ATTEST_PASSWORD;
+    const password = given ?? randomBytes(12).toString('base64url');
+    await resetPassword(services, actor, (await findPerson(services, actor, username)).id, password);
+    io.out(`password of ${username} in ${opts.tenant} replaced; their sessions ended${given ? '' : `; new password (shown once): ${password}`}\n`);
     return EXIT.ok;
   });
 }
