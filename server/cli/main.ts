@@ -5,7 +5,7 @@ import { examplesCommand } from './examples';
 import { schemaCommand } from './schema';
 import { CliError, EXIT } from './output';
 import { startCommand, type StartOptions } from './start';
-import { personCreate, personResetPassword, personSetDisabled, tenantCreate, tenantList, tenantRotateLinkSecret, tenantRotateWebhookSecret, tokenCreate } from './tenants';
+import { personCreate, personResetPassword, personSetDisabled, tenantCreate, tenantList, tenantRotateLinkSecret, tenantRotateWebhookSecret, tokenCreate, tokenRevoke } from './tenants';
 
 /**
  * `attest` — one program, one subcommand per operator task. Each subcommand lives in its own module and
@@ -148,17 +148,26 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
     .action(async (username: string, opts: { tenant: string; name?: string; roles: string; database?: string }) => {
       code = await personCreate(username, opts, io);
     });
-  program
-    .command('token')
-    .description('API tokens of a tenant')
+  const token = program.command('token').description('API tokens of a tenant');
+  token
     .command('create')
     .description('create an API token (its secret is printed once)')
     .argument('<name>')
     .requiredOption('--tenant <slug>', 'the tenant')
     .requiredOption('--capabilities <list>', 'comma-separated capabilities (see the README)')
+    .option('--expires <date-time>', 'when it stops working (ISO 8601, e.g. 2027-01-31T00:00:00Z); default: until revoked')
     .option(database, databaseHelp)
-    .action(async (name: string, opts: { tenant: string; capabilities: string; database?: string }) => {
+    .action(async (name: string, opts: { tenant: string; capabilities: string; expires?: string; database?: string }) => {
       code = await tokenCreate(name, opts, io);
+    });
+  token
+    .command('revoke')
+    .description('revoke a token at once, with every token made with it')
+    .argument('<id>', 'the token id (see GET /api/v1/tokens)')
+    .requiredOption('--tenant <slug>', 'the tenant')
+    .option(database, databaseHelp)
+    .action(async (id: string, opts: { tenant: string; database?: string }) => {
+      code = await tokenRevoke(id, opts, io);
     });
 
   try {

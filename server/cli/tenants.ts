@@ -3,7 +3,7 @@ import { openStorage, StorageError, type Storage } from '../storage/database';
 import { RenderPool } from '../render/pool';
 import type { Actor, Services } from '../domain/context';
 import { DomainError } from '../domain/errors';
-import { createPerson, createTenant, createToken, findPerson, findTenantBySlug, listTenants, resetPassword, rotateLinkSecret, rotateWebhookSecret, updatePerson } from '../domain/tenants';
+import { createPerson, createTenant, createToken, findPerson, revokeToken, findTenantBySlug, listTenants, resetPassword, rotateLinkSecret, rotateWebhookSecret, updatePerson } from '../domain/tenants';
 import { CliError, EXIT, type IO } from './output';
 import { DEFAULT_DATABASE } from './start';
 
@@ -117,12 +117,22 @@ export function personCreate(username: string, opts: AdminOptions & { tenant: st
   });
 }
 
-export function tokenCreate(name: string, opts: AdminOptions & { tenant: string; capabilities: string }, io: IO): Promise<number> {
+export function tokenCreate(name: string, opts: AdminOptions & { tenant: string; capabilities: string; expires?: string }, io: IO): Promise<number> {
   return withServices(opts, async (services) => {
     const actor = await tenantActor(services, opts.tenant);
-    const { token, info } = await createToken(services, actor, { name, capabilities: opts.capabilities.split(',').map((c) => c.trim()).filter(Boolean) });
-    io.out(`token "${info.name}" (${info.id}) with ${info.capabilities.join(', ')}; secret (shown once):\n${token}\n`);
+    if (opts.expires !== undefined && Number.isNaN(Date.parse(opts.expires))) throw new CliError(`--expires must be a date and time (ISO 8601), not "${opts.expires}".`, EXIT.usage);
+    const { token, info } = await createToken(services, actor, { name, capabilities: opts.capabilities.split(',').map((c) => c.trim()).filter(Boolean), ...(opts.expires !== undefined ? { expiresAt: opts.expires } : {}) });
+    io.out(`token "${info.name}" (${info.id}) with ${info.capabilities.join(', ')}${info.expiresAt ? `, until ${info.expiresAt}` : ''}; secret (shown once):\n${token}\n`);
     return EXIT.ok;
   });
 }
 
+
+/** Revokes a token and every token made with it. */
+export function tokenRevoke(id: string, opts: AdminOptions & { tenant: string }, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    const revoked = await revokeToken(services, await tenantActor(services, opts.tenant), id);
+    io.out(`revoked ${revoked.length} token${revoked.length > 1 ? 's' : ''}: ${revoked.join(', ')}\n`);
+    return EXIT.ok;
+  });
+}

@@ -36,7 +36,7 @@ export interface AppOptions {
    * address and escapes the rate limits. Also ATTEST_TRUST_PROXY.
    */
   trustProxy?: boolean | number | string;
-  /** How long an `Idempotency-Key`'s answer is kept, in hours (24). */
+  /** How long an `Idempotency-Key`'s answer is kept, in hours (24; also ATTEST_IDEMPOTENCY_HOURS). */
   idempotencyHours?: number;
   /** How often expired sessions, idempotent answers and webhook receipts are removed (10 minutes; 0: only at start). */
   pruneEveryMs?: number;
@@ -68,10 +68,15 @@ export function createApp(services: Services, options: AppOptions = {}): AttestA
     signIn: limiter(options.limits?.signInPerMinute ?? envNumber('ATTEST_SIGN_IN_PER_MINUTE') ?? 10),
     signInUsername: limiter(options.limits?.signInPerUsernamePerMinute ?? envNumber('ATTEST_SIGN_IN_PER_USERNAME_PER_MINUTE') ?? 5),
   };
-  const settings: Settings = { idempotencyHours: options.idempotencyHours ?? IDEMPOTENCY_TTL_HOURS };
+  const settings: Settings = { idempotencyHours: options.idempotencyHours ?? envNumber('ATTEST_IDEMPOTENCY_HOURS') ?? IDEMPOTENCY_TTL_HOURS };
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', trustProxy(options.trustProxy ?? process.env.ATTEST_TRUST_PROXY));
+  const trusted = trustProxy(options.trustProxy ?? process.env.ATTEST_TRUST_PROXY);
+  try {
+    app.set('trust proxy', trusted);
+  } catch (e) {
+    throw new Error(`The trust proxy setting "${String(trusted)}" is not true, false, a number of hops or addresses and subnets: ${e instanceof Error ? e.message : String(e)}`);
+  }
   app.set('query parser', 'simple');
 
   app.use((req, res, next) => {
@@ -254,7 +259,8 @@ async function admit(op: Operation, services: Services, limiters: Limiters, req:
       res.setHeader('Retry-After', String(limiters.verify.retryAfterSeconds()));
       throw new DomainError('rate-limited', 'RATE_LIMITED', 'Too many verifications from this address; wait a little.');
     }
-    if (op.id === 'signIn' && !limiters.signIn.take(req.ip ?? 'unknown')) {
+    // Changing one's password proves the current one: as open to guessing as signing in.
+    if ((op.id === 'signIn' || op.id === 'changeOwnPassword') && !limiters.signIn.take(req.ip ?? 'unknown')) {
       res.setHeader('Retry-After', String(limiters.signIn.retryAfterSeconds()));
       throw new DomainError('rate-limited', 'RATE_LIMITED', 'Too many sign-in attempts from this address; wait a minute.');
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../server/cli/main';
 import { openServices } from '../../../server/services';
-import { findTenantBySlug, signIn, webhookSecret } from '../../../server/domain/tenants';
+import { authenticateToken, findTenantBySlug, signIn, webhookSecret } from '../../../server/domain/tenants';
 import { DomainError } from '../../../server/domain/errors';
 
 /** The operator's account scripts, run as the CLI runs them, on a real SQLite file. */
@@ -81,5 +81,20 @@ describe('attest tenant rotate-…, person disable/enable/reset-password', () =>
     const unknown = await attest('person', 'disable', 'nobody', '--tenant', 'campus', '--database', database);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain('NOT_FOUND');
+  });
+
+  it('creates an expiring token and revokes a token with those it made', async () => {
+    const made = await attest('token', 'create', 'Moodle', '--tenant', 'campus', '--capabilities', 'tenant:manage,certificate:view', '--expires', '2099-01-31T00:00:00Z', '--database', database);
+    expect(made.code, made.err).toBe(0);
+    expect(made.out).toContain('until 2099-01-31T00:00:00.000Z');
+    const secret = made.out.trim().split('\n').at(-1)!;
+    const id = /\(([0-9a-f-]{36})\)/.exec(made.out)![1]!;
+    const bad = await attest('token', 'create', 'x', '--tenant', 'campus', '--capabilities', 'certificate:view', '--expires', 'tomorrow', '--database', database);
+    expect(bad.code).toBe(2);
+    const revoked = await attest('token', 'revoke', id, '--tenant', 'campus', '--database', database);
+    expect(revoked.code, revoked.err).toBe(0);
+    expect(revoked.out).toContain(id);
+    const refused = await withServices(database, (s) => authenticateToken(s, secret).then(() => 'accepted', (e: unknown) => (e instanceof DomainError ? e.code : 'other')));
+    expect(refused).toBe('TOKEN_INVALID');
   });
 });

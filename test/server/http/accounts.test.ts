@@ -373,6 +373,21 @@ describe.each(ENGINES)('secrets and pruning (%s)', (engine) => {
     expect((await pruneExpired(w.services)).sessions).toBeGreaterThan(0);
     expect(await count('sessions')).toBe(0);
   });
+
+  it('prunes when the server starts, without being asked', async () => {
+    await personWithPassword(w, 'at-start');
+    await signInCookie(w, 'at-start');
+    w.services.clock.advance(13 * HOUR);
+    const sessions = () => w.services.storage.db.selectFrom('sessions').select('id_hash').where('tenant_id', '=', w.tenant.id).execute();
+    expect((await sessions()).length).toBe(1);
+    const started = await startApp(w.services, { pruneEveryMs: 0 });
+    try {
+      for (let i = 0; i < 200 && (await sessions()).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await sessions()).toEqual([]);
+    } finally {
+      await started.close();
+    }
+  });
 });
 
 const pool = useRenderPool(1);
