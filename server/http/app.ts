@@ -244,6 +244,11 @@ const admitted = new WeakMap<Request, Auth>();
  */
 async function admit(op: Operation, services: Services, limiters: Limiters, req: Request, res: Response): Promise<boolean> {
   try {
+    // The query parser would turn bytes that are not UTF-8 into U+FFFD and carry on: refused instead.
+    if (!wellEncoded(req.originalUrl.split('?')[1] ?? '')) {
+      send(res, simpleError(400, 'QUERY_NOT_UTF8', 'The query string is not valid percent-encoded UTF-8.', req.id));
+      return false;
+    }
     const auth = await authenticate(services, req);
     const actor = auth.actor;
     if (!('public' in op.access)) {
@@ -259,8 +264,7 @@ async function admit(op: Operation, services: Services, limiters: Limiters, req:
       res.setHeader('Retry-After', String(limiters.verify.retryAfterSeconds()));
       throw new DomainError('rate-limited', 'RATE_LIMITED', 'Too many verifications from this address; wait a little.');
     }
-    // Changing one's password proves the current one: as open to guessing as signing in.
-    if ((op.id === 'signIn' || op.id === 'changeOwnPassword') && !limiters.signIn.take(req.ip ?? 'unknown')) {
+    if (op.id === 'signIn' && !limiters.signIn.take(req.ip ?? 'unknown')) {
       res.setHeader('Retry-After', String(limiters.signIn.retryAfterSeconds()));
       throw new DomainError('rate-limited', 'RATE_LIMITED', 'Too many sign-in attempts from this address; wait a minute.');
     }
@@ -273,6 +277,20 @@ async function admit(op: Operation, services: Services, limiters: Limiters, req:
     answerFailure(op, req, res, e);
     return false;
   }
+}
+
+function wellEncoded(query: string): boolean {
+  try {
+    decodeURIComponent(query.replace(/\+/g, ' '));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signInAccount(body: unknown): string {
+  const { tenant, username } = body as { tenant: string; username: string };
+  return `${tenant}\n${username.normalize('NFC').toLowerCase()}`;
 }
 
 function answerFailure(op: Operation, req: Request, res: Response, e: unknown): void {
@@ -303,12 +321,11 @@ async function handle(op: Operation, services: Services, limiters: Limiters, set
       body = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
     }
     if (problems.length) throw new DomainError('invalid', 'REQUEST_INVALID', `The request is not valid: ${problems.length} problem${problems.length > 1 ? 's' : ''}.`, { problems });
-    if (op.id === 'signIn') {
-      const { tenant, username } = body as { tenant: string; username: string };
-      if (!limiters.signInUsername.take(`${tenant}\n${username.normalize('NFC').toLowerCase()}`)) {
-        res.setHeader('Retry-After', String(limiters.signInUsername.retryAfterSeconds()));
-        throw new DomainError('rate-limited', 'RATE_LIMITED', 'Too many sign-in attempts for this username; wait a minute.');
-      }
+    // Changing one's password proves the current one: a stolen session guessing it is slowed like sign-in.
+    const account = op.id === 'signIn' ? signInAccount(body) : op.id === 'changeOwnPassword' && actor?.kind === 'person' ? `person:${actor.id}` : undefined;
+    if (account !== undefined && !limiters.signInUsername.take(account)) {
+      res.setHeader('Retry-After', String(limiters.signInUsername.retryAfterSeconds()));
+      throw new DomainError('rate-limited', 'RATE_LIMITED', 'Too many password attempts for this account; wait a minute.');
     }
 
     const headers: Record<string, string | undefined> = {};

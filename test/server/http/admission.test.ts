@@ -71,6 +71,36 @@ describe('the client address', () => {
   });
 });
 
+describe('rate limits', () => {
+  it('limit before the body is read: a flood of large sign-ins is answered 429, not parsed', async () => {
+    const strict = await startApp(services, { pruneEveryMs: 0, limits: { signInPerMinute: 1 } });
+    try {
+      for (let i = 0; i < 10; i++) await call(strict.base, 'POST', '/api/v1/session', { body: { tenant: tenant.slug, username: 'dana', password: `guess number ${i}` } });
+      const r = await call(strict.base, 'POST', '/api/v1/session', { raw: `{"x":"${'a'.repeat(3_000_000)}"}`, headers: { 'content-type': 'application/json' } });
+      expect(r.status).toBe(429);
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('slows guessing the current password through a session, per account', async () => {
+    const strict = await startApp(services, { pruneEveryMs: 0, limits: { signInPerUsernamePerMinute: 1 } });
+    try {
+      const signedIn = await call(strict.base, 'POST', '/api/v1/session', { body: { tenant: tenant.slug, username: 'dana', password: PASSWORD } });
+      const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        statuses.push((await call(strict.base, 'PUT', '/api/v1/me/password', { cookie, headers: { 'x-attest-csrf': '1' }, body: { current_password: `guess number ${i}`, new_password: 'whatever comes next' } })).status);
+      }
+      expect(statuses.slice(0, 10)).toEqual(Array(10).fill(422));
+      expect(statuses.at(-1)).toBe(429);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('the session cookie', () => {
   it('is Secure when the public address is https, even over a plain connection from a proxy', async () => {
     const plain = await call(app.base, 'POST', '/api/v1/session', { body: { tenant: tenant.slug, username: 'dana', password: PASSWORD } });
@@ -142,6 +172,13 @@ describe('request bodies', () => {
     expect(body.error.code).toBe('BODY_TOO_LARGE');
     expect(body.error.details.limit).toBe(MAX_ASSET_BYTES);
     expect(body.error.message).toContain(String(MAX_ASSET_BYTES));
+  });
+
+  it('refuses a query string that is not UTF-8 instead of replacing the bytes', async () => {
+    const r = await call(app.base, 'GET', '/api/v1/issues?learner=ca%E9mille', { token });
+    expect(r.status).toBe(400);
+    expect(r.json.error?.code).toBe('QUERY_NOT_UTF8');
+    expect((await call(app.base, 'GET', '/api/v1/issues?learner=ca%C3%A9mille', { token })).status).toBe(200);
   });
 
   it('refuses JSON that is not UTF-8 with its own code instead of replacing the bytes', async () => {
