@@ -360,7 +360,7 @@ export async function setRoleCapabilities(services: Services, actor: Actor, name
     const role = await trx.selectFrom('roles').select(['id', 'capabilities']).where('tenant_id', '=', actor.tenantId).where('name', '=', name).executeTakeFirst();
     const beyond = role ? (JSON.parse(role.capabilities) as string[]).filter((c) => !holds(actor)(c)) : [];
     if (beyond.length) {
-      throw new DomainError('forbidden', 'ROLE_NOT_HELD', `The role "${name}" grants capabilities you do not hold (${beyond.join(', ')}); only someone holding them can change it.`, { details: { capabilities: beyond } });
+      throw new DomainError('forbidden', 'ROLE_OUTRANKS_YOU', `The role "${name}" grants capabilities you do not hold (${beyond.join(', ')}); only someone holding them can change it.`, { details: { capabilities: beyond } });
     }
     if (role) await trx.updateTable('roles').set({ capabilities: JSON.stringify(caps) }).where('id', '=', role.id).execute();
     else await trx.insertInto('roles').values({ id: newId(), tenant_id: actor.tenantId, name, capabilities: JSON.stringify(caps) }).execute();
