@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALL_CAPABILITIES, type Capability } from '../../../server/domain/capabilities';
 import type { Actor } from '../../../server/domain/context';
 import { createPerson, createTenant, createToken, setRoleCapabilities, type Tenant } from '../../../server/domain/tenants';
@@ -386,6 +386,27 @@ describe.each(ENGINES)('secrets and pruning (%s)', (engine) => {
       expect(await sessions()).toEqual([]);
     } finally {
       await started.close();
+    }
+  });
+
+  it('prunes periodically, on a timer the server’s close stops', async () => {
+    // Only the interval is faked: requests, the database and fetch keep their real timers.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const running = await startApp(w.services, { pruneEveryMs: 60_000 });
+      expect(vi.getTimerCount()).toBe(1);
+      await personWithPassword(w, 'periodic');
+      await signInCookie(w, 'periodic');
+      w.services.clock.advance(13 * HOUR);
+      const sessions = () => w.services.storage.db.selectFrom('sessions').select('id_hash').where('tenant_id', '=', w.tenant.id).execute();
+      expect((await sessions()).length).toBe(1);
+      vi.advanceTimersByTime(60_000);
+      for (let i = 0; i < 200 && (await sessions()).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await sessions()).toEqual([]);
+      await running.close();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
