@@ -5,7 +5,7 @@ import { examplesCommand } from './examples';
 import { schemaCommand } from './schema';
 import { CliError, EXIT } from './output';
 import { startCommand, type StartOptions } from './start';
-import { personCreate, tenantCreate, tenantList, tokenCreate } from './tenants';
+import { personCreate, personResetPassword, personSetDisabled, tenantCreate, tenantList, tenantRotateLinkSecret, tenantRotateWebhookSecret, tokenCreate, tokenRevoke } from './tenants';
 
 /**
  * `attest` — one program, one subcommand per operator task. Each subcommand lives in its own module and
@@ -68,6 +68,7 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
     .option('--database <url>', 'SQLite file or postgres:// URL (default: DATABASE_URL, else data/attest.sqlite)')
     .option('--base-url <url>', 'public address of this server, for verification links (default: where it listens)')
     .option('--workers <n>', 'render worker threads (default: one per core)')
+    .option('--trust-proxy <value>', 'believe X-Forwarded-For from these proxies: true, a hop count, or addresses/subnets such as "loopback" (default: ATTEST_TRUST_PROXY, else no one)')
     .action(async (opts: StartOptions) => {
       const running = await startCommand(opts, io);
       stopOnSignal(running);
@@ -96,9 +97,47 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
     .action(async (opts: { json?: boolean; database?: string }) => {
       code = await tenantList(opts, io);
     });
-  program
-    .command('person')
-    .description('people of a tenant')
+  tenant
+    .command('rotate-webhook-secret')
+    .description('replace the shop webhook secret at once (printed once; deliveries signed with the old one are refused)')
+    .argument('<slug>', 'the tenant')
+    .option(database, databaseHelp)
+    .action(async (slug: string, opts: { database?: string }) => {
+      code = await tenantRotateWebhookSecret(slug, opts, io);
+    });
+  tenant
+    .command('rotate-link-secret')
+    .description('replace the key of download links: every link handed out before stops working')
+    .argument('<slug>', 'the tenant')
+    .option(database, databaseHelp)
+    .action(async (slug: string, opts: { database?: string }) => {
+      code = await tenantRotateLinkSecret(slug, opts, io);
+    });
+  const person = program.command('person').description('people of a tenant');
+  for (const [name, disabled, help] of [
+    ['disable', true, 'stop a person signing in; their sessions end at once'],
+    ['enable', false, 'let a disabled person sign in again'],
+  ] as const) {
+    person
+      .command(name)
+      .description(help)
+      .argument('<username>')
+      .requiredOption('--tenant <slug>', 'the tenant')
+      .option(database, databaseHelp)
+      .action(async (username: string, opts: { tenant: string; database?: string }) => {
+        code = await personSetDisabled(username, disabled, opts, io);
+      });
+  }
+  person
+    .command('reset-password')
+    .description('give a person a new password (from ATTEST_PASSWORD, or made and printed once); their sessions end')
+    .argument('<username>')
+    .requiredOption('--tenant <slug>', 'the tenant')
+    .option(database, databaseHelp)
+    .action(async (username: string, opts: { tenant: string; database?: string }) => {
+      code = await personResetPassword(username, opts, io);
+    });
+  person
     .command('create')
     .description('add a person (password from ATTEST_PASSWORD, or made and printed once)')
     .argument('<username>')
@@ -109,17 +148,26 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
     .action(async (username: string, opts: { tenant: string; name?: string; roles: string; database?: string }) => {
       code = await personCreate(username, opts, io);
     });
-  program
-    .command('token')
-    .description('API tokens of a tenant')
+  const token = program.command('token').description('API tokens of a tenant');
+  token
     .command('create')
     .description('create an API token (its secret is printed once)')
     .argument('<name>')
     .requiredOption('--tenant <slug>', 'the tenant')
     .requiredOption('--capabilities <list>', 'comma-separated capabilities (see the README)')
+    .option('--expires <date-time>', 'when it stops working (ISO 8601, e.g. 2027-01-31T00:00:00Z); default: until revoked')
     .option(database, databaseHelp)
-    .action(async (name: string, opts: { tenant: string; capabilities: string; database?: string }) => {
+    .action(async (name: string, opts: { tenant: string; capabilities: string; expires?: string; database?: string }) => {
       code = await tokenCreate(name, opts, io);
+    });
+  token
+    .command('revoke')
+    .description('revoke a token at once, with every token made with it')
+    .argument('<id>', 'the token id (see GET /api/v1/tokens)')
+    .requiredOption('--tenant <slug>', 'the tenant')
+    .option(database, databaseHelp)
+    .action(async (id: string, opts: { tenant: string; database?: string }) => {
+      code = await tokenRevoke(id, opts, io);
     });
 
   try {

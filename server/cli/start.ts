@@ -26,6 +26,7 @@ export interface StartOptions {
   database?: string;
   baseUrl?: string;
   workers?: string;
+  trustProxy?: string;
 }
 
 /** A document is staged and recorded within milliseconds: older unrecorded bytes are left over. */
@@ -67,7 +68,7 @@ export async function startCommand(opts: StartOptions, io: { out: (s: string) =>
     }
   }
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination({ dest: 2, sync: false }));
-  const app = createApp(services, { logger, editorDir: EDITOR_DIR });
+  const app = createApp(services, { logger, editorDir: EDITOR_DIR, ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}) });
   const server = createServer(CONNECTION_LIMITS, app).on('clientError', answerUnparsableRequest).listen(port, opts.host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
@@ -85,6 +86,7 @@ export async function startCommand(opts: StartOptions, io: { out: (s: string) =>
   return {
     url,
     async close() {
+      app.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       stopping.abort();

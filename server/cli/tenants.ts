@@ -3,7 +3,7 @@ import { openStorage, StorageError, type Storage } from '../storage/database';
 import { RenderPool } from '../render/pool';
 import type { Actor, Services } from '../domain/context';
 import { DomainError } from '../domain/errors';
-import { createPerson, createTenant, createToken, findTenantBySlug, listTenants } from '../domain/tenants';
+import { createPerson, createTenant, createToken, findPerson, revokeToken, findTenantBySlug, listTenants, resetPassword, rotateLinkSecret, rotateWebhookSecret, updatePerson } from '../domain/tenants';
 import { CliError, EXIT, type IO } from './output';
 import { DEFAULT_DATABASE } from './start';
 
@@ -30,7 +30,7 @@ async function withServices<T>(opts: AdminOptions, run: (services: Services) => 
   } catch (e) {
     if (e instanceof DomainError) {
       const problems = e.extra.problems?.map((p) => `\n  ${p.path}: ${p.message}`).join('') ?? '';
-      throw new CliError(`${e.code}: ${e.message}${problems}`, e.kind === 'invalid' || e.kind === 'conflict' || e.kind === 'not-found' ? EXIT.invalid : EXIT.internal);
+      throw new CliError(`${e.code}: ${e.message}${problems}`, e.kind === 'invalid' || e.kind === 'conflict' || e.kind === 'not-found' || e.kind === 'forbidden' ? EXIT.invalid : EXIT.internal);
     }
     throw e;
   } finally {
@@ -66,6 +66,44 @@ export function tenantList(opts: AdminOptions & { json?: boolean }, io: IO): Pro
   });
 }
 
+/** The shop must be given the new secret: deliveries signed with the old one are refused from now on. */
+export function tenantRotateWebhookSecret(slug: string, opts: AdminOptions, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    const secret = await rotateWebhookSecret(services, await tenantActor(services, slug));
+    io.out(`webhook secret of ${slug} replaced; deliveries signed with the old one are refused from now on. New secret (give it to the shop):\n${secret}\n`);
+    return EXIT.ok;
+  });
+}
+
+export function tenantRotateLinkSecret(slug: string, opts: AdminOptions, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    await rotateLinkSecret(services, await tenantActor(services, slug));
+    io.out(`link key of ${slug} replaced: every download link handed out before no longer works; learners ask for new ones.\n`);
+    return EXIT.ok;
+  });
+}
+
+export function personSetDisabled(username: string, disabled: boolean, opts: AdminOptions & { tenant: string }, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    const actor = await tenantActor(services, opts.tenant);
+    await updatePerson(services, actor, (await findPerson(services, actor, username)).id, { disabled });
+    io.out(disabled ? `${username} disabled in ${opts.tenant}; their sessions ended.\n` : `${username} enabled in ${opts.tenant}.\n`);
+    return EXIT.ok;
+  });
+}
+
+/** A new password (ATTEST_PASSWORD, or made and printed once); the person's sessions end. */
+export function personResetPassword(username: string, opts: AdminOptions & { tenant: string }, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    const actor = await tenantActor(services, opts.tenant);
+    const given = process.env.ATTEST_PASSWORD;
+    const password = given ?? randomBytes(12).toString('base64url');
+    await resetPassword(services, actor, (await findPerson(services, actor, username)).id, password);
+    io.out(`password of ${username} in ${opts.tenant} replaced; their sessions ended${given ? '' : `; new password (shown once): ${password}`}\n`);
+    return EXIT.ok;
+  });
+}
+
 /** The password comes from ATTEST_PASSWORD (never the command line, which other users can see) or is made and printed once. */
 export function personCreate(username: string, opts: AdminOptions & { tenant: string; name?: string; roles: string }, io: IO): Promise<number> {
   return withServices(opts, async (services) => {
@@ -79,12 +117,22 @@ export function personCreate(username: string, opts: AdminOptions & { tenant: st
   });
 }
 
-export function tokenCreate(name: string, opts: AdminOptions & { tenant: string; capabilities: string }, io: IO): Promise<number> {
+export function tokenCreate(name: string, opts: AdminOptions & { tenant: string; capabilities: string; expires?: string }, io: IO): Promise<number> {
   return withServices(opts, async (services) => {
     const actor = await tenantActor(services, opts.tenant);
-    const { token, info } = await createToken(services, actor, { name, capabilities: opts.capabilities.split(',').map((c) => c.trim()).filter(Boolean) });
-    io.out(`token "${info.name}" (${info.id}) with ${info.capabilities.join(', ')}; secret (shown once):\n${token}\n`);
+    if (opts.expires !== undefined && Number.isNaN(Date.parse(opts.expires))) throw new CliError(`--expires must be a date and time (ISO 8601), not "${opts.expires}".`, EXIT.usage);
+    const { token, info } = await createToken(services, actor, { name, capabilities: opts.capabilities.split(',').map((c) => c.trim()).filter(Boolean), ...(opts.expires !== undefined ? { expiresAt: opts.expires } : {}) });
+    io.out(`token "${info.name}" (${info.id}) with ${info.capabilities.join(', ')}${info.expiresAt ? `, until ${info.expiresAt}` : ''}; secret (shown once):\n${token}\n`);
     return EXIT.ok;
   });
 }
 
+
+/** Revokes a token and every token made with it. */
+export function tokenRevoke(id: string, opts: AdminOptions & { tenant: string }, io: IO): Promise<number> {
+  return withServices(opts, async (services) => {
+    const revoked = await revokeToken(services, await tenantActor(services, opts.tenant), id);
+    io.out(`revoked ${revoked.length} token${revoked.length > 1 ? 's' : ''}: ${revoked.join(', ')}\n`);
+    return EXIT.ok;
+  });
+}

@@ -49,8 +49,8 @@ export const ERROR_CODES = {
   },
   TOKEN_INVALID: {
     kind: 'unauthenticated',
-    en: 'The API token is missing, unknown or revoked; send "Authorization: Bearer <token>".',
-    fr: 'Le jeton d’API est absent, inconnu ou révoqué ; envoyez « Authorization: Bearer <jeton> ».',
+    en: 'The API token is missing, unknown, expired or revoked; send "Authorization: Bearer <token>".',
+    fr: 'Le jeton d’API est absent, inconnu, expiré ou révoqué ; envoyez « Authorization: Bearer <jeton> ».',
     meaning: 'The Authorization header is not "Bearer" and a live token of a tenant.',
   },
   SESSION_INVALID: {
@@ -81,7 +81,7 @@ export const ERROR_CODES = {
     kind: 'rate-limited',
     en: 'Too many requests from this address; wait for the seconds in Retry-After.',
     fr: 'Trop de requêtes depuis cette adresse ; attendez le nombre de secondes indiqué par Retry-After.',
-    meaning: 'Verification or sign-in is rate-limited per address; `Retry-After` says when to try again.',
+    meaning: 'Verification and sign-in are rate-limited per address, sign-in and password changes also per account; `Retry-After` says when to try again.',
   },
   LINK_INVALID: {
     kind: 'forbidden',
@@ -105,8 +105,8 @@ export const ERROR_CODES = {
   },
   BODY_TOO_LARGE: {
     kind: 'too-large',
-    en: 'The request body is too large.',
-    fr: 'Le corps de la requête est trop volumineux.',
+    en: (p) => (typeof p.limit === 'number' ? `The request body is larger than this operation takes: ${p.limit} bytes at most.` : 'The request body is too large.'),
+    fr: (p) => (typeof p.limit === 'number' ? `Le corps de la requête dépasse ce que cette opération accepte : ${p.limit} octets au plus.` : 'Le corps de la requête est trop volumineux.'),
     meaning: 'The body is over the operation’s limit (2 MB for JSON; uploads say theirs).',
   },
   BODY_ENCODING_UNSUPPORTED: {
@@ -157,10 +157,70 @@ export const ERROR_CODES = {
     fr: 'Idempotency-Key compte de 1 à 200 caractères ASCII visibles.',
     meaning: 'The Idempotency-Key header is empty, too long or not visible ASCII.',
   },
+  BODY_NOT_UTF8: {
+    kind: 'malformed',
+    en: 'The request body is not valid UTF-8.',
+    fr: 'Le corps de la requête n’est pas de l’UTF-8 valide.',
+    meaning: 'A JSON or webhook body has bytes that are not UTF-8; nothing is replaced silently.',
+  },
+  QUERY_NOT_UTF8: {
+    kind: 'malformed',
+    en: 'The query string is not valid percent-encoded UTF-8.',
+    fr: 'La chaîne de requête n’est pas de l’UTF-8 correctement encodé en pourcentage.',
+    meaning: 'The query string’s percent-encoding does not decode to UTF-8.',
+  },
+  ROLE_NOT_HELD: {
+    kind: 'invalid',
+    en: 'You can give only roles whose capabilities you hold.',
+    fr: 'Vous ne pouvez attribuer que des rôles dont vous détenez les capacités.',
+    meaning: 'A person was to get a role granting capabilities the caller lacks; each role is a problem at `roles[i]`.',
+  },
+  ROLE_CAPABILITIES_INVALID: {
+    kind: 'invalid',
+    en: 'A role can grant only capabilities that exist and that you hold.',
+    fr: 'Un rôle ne peut accorder que des capacités qui existent et que vous détenez.',
+    meaning: 'A role was to grant an unknown capability or one the caller lacks.',
+  },
+  ROLE_OUTRANKS_YOU: {
+    kind: 'forbidden',
+    en: (p) => `This role grants capabilities you do not hold${Array.isArray(p.capabilities) ? ` (${p.capabilities.join(', ')})` : ''}; only someone holding them can change it.`,
+    fr: (p) => `Ce rôle accorde des capacités que vous ne détenez pas${Array.isArray(p.capabilities) ? ` (${p.capabilities.join(', ')})` : ''} ; seul quelqu’un qui les détient peut le modifier.`,
+    meaning: 'Changing a role that grants more than the caller holds (emptying the admin role would be a takeover).',
+  },
+  PERSON_OUTRANKS_YOU: {
+    kind: 'forbidden',
+    en: (p) => `This person holds capabilities you do not${Array.isArray(p.capabilities) ? ` (${p.capabilities.join(', ')})` : ''}; only someone holding them can change this person.`,
+    fr: (p) => `Cette personne détient des capacités que vous n’avez pas${Array.isArray(p.capabilities) ? ` (${p.capabilities.join(', ')})` : ''} ; seul quelqu’un qui les détient peut la modifier.`,
+    meaning: 'Disabling, deleting, resetting or signing out someone who holds more than the caller.',
+  },
+  PERSON_IS_YOU: {
+    kind: 'conflict',
+    en: 'You cannot do this to yourself; change your own password with your current one (PUT /api/v1/me/password).',
+    fr: 'Vous ne pouvez pas faire cela sur vous-même ; changez votre mot de passe avec l’actuel (PUT /api/v1/me/password).',
+    meaning: 'A manager acted on their own account with an operation meant for others.',
+  },
+  PERSON_REQUIRED: {
+    kind: 'forbidden',
+    en: 'Only a signed-in person has a password to change.',
+    fr: 'Seule une personne connectée a un mot de passe à changer.',
+    meaning: 'An API token called an operation that only a signed-in person can.',
+  },
+  PASSWORD_WRONG: {
+    kind: 'invalid',
+    en: 'The current password is not right.',
+    fr: 'Le mot de passe actuel n’est pas le bon.',
+    meaning: 'Changing one’s password needs the current one (`current_password`).',
+  },
+  TOKEN_EXPIRY_INVALID: {
+    kind: 'invalid',
+    en: 'A token’s expiry is a date and time in the future, and no later than the token that makes it.',
+    fr: 'L’expiration d’un jeton est une date et heure à venir, et pas après celle du jeton qui le crée.',
+    meaning: '`expires_at` is in the past, or after the expiry of the token creating it.',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     kind: 'invalid',
-    en: 'This Idempotency-Key was used for a different request.',
-    fr: 'Cette Idempotency-Key a servi pour une autre requête.',
+    en: 'This Idempotency-Key was used for a different request (another body, operation or caller); use a new key.',
+    fr: 'Cette clé Idempotency-Key a déjà servi pour une autre requête (autre corps, opération ou appelant) ; utilisez une nouvelle clé.',
     meaning: 'The key was first sent with another body, path or caller; use a new key.',
   },
   IDEMPOTENCY_RETRY: {
@@ -607,6 +667,10 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   BIND_TOO_LONG: { en: 'Too many items (at most 2,000).', fr: 'Trop d’éléments (2 000 au plus).' },
   ORGANIZATION_FROM_SETTINGS: { en: 'The organisation printed on documents is the tenant’s (its settings); the one sent was ignored.', fr: 'L’organisme imprimé sur les documents est celui du locataire (ses réglages) ; celui envoyé a été ignoré.' },
   LOGO_INVALID: { en: 'A logo is the name of a template asset or a data:image/…;base64 URL.', fr: 'Un logo est le nom d’une ressource du modèle ou une URL data:image/…;base64.' },
+  ROLE_NOT_HELD: { en: 'You cannot give a role granting capabilities you do not hold.', fr: 'Vous ne pouvez pas attribuer un rôle qui accorde des capacités que vous ne détenez pas.' },
+  PASSWORD_WRONG: { en: 'This is not your current password.', fr: 'Ce n’est pas votre mot de passe actuel.' },
+  TOKEN_EXPIRY_INVALID: { en: 'Give a future date and time (ISO 8601).', fr: 'Donnez une date et heure à venir (ISO 8601).' },
+  TOKEN_OUTLIVES_MAKER: { en: 'A token cannot outlive the token that makes it.', fr: 'Un jeton ne peut pas durer plus longtemps que le jeton qui le crée.' },
   BIND_UNKNOWN: { en: 'The template has no such field; it is ignored.', fr: 'Le modèle n’a pas ce champ ; il est ignoré.' },
 };
 

@@ -38,9 +38,16 @@ export async function receiveShopWebhook(
   const expected = signWebhook(tenant.webhook_secret, ts, input.body);
   if (!input.signature || !sameSecret(expected, input.signature)) throw refused('WEBHOOK_SIGNATURE_INVALID', 'The webhook signature is not valid.');
   if (Math.abs(services.now().getTime() / 1000 - ts) > WEBHOOK_TOLERANCE_SECONDS) throw refused('WEBHOOK_TIMESTAMP_STALE', 'The webhook is too old or from the future; its timestamp must be within five minutes.');
+  let text: string;
+  try {
+    // Fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD and matched against learner ids.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(input.body);
+  } catch {
+    throw new DomainError('malformed', 'BODY_NOT_UTF8', 'The webhook body is not valid UTF-8.');
+  }
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(input.body).toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     throw new DomainError('malformed', 'BODY_NOT_JSON', 'The webhook body is not JSON.');
   }
@@ -61,4 +68,15 @@ export async function receiveShopWebhook(
   const codes = wanted ? locked.filter((c) => wanted.has(c)) : locked;
   const unlocked = await applyLock(services, { kind: 'webhook', tenantId: tenant.id, name: 'shop' }, codes, false, p.reference ? `payment ${p.reference}` : 'payment');
   return { unlocked };
+}
+
+/**
+ * Receipts can go once any replay of them would be refused by its timestamp. A timestamp may be up to the
+ * tolerance ahead of the moment of receipt and stays acceptable for the tolerance after itself: twice the
+ * tolerance after receipt, nothing it signed can be accepted again. Returns how many were removed.
+ */
+export async function pruneWebhookReceipts(services: Services): Promise<number> {
+  const before = iso(new Date(services.now().getTime() - 2 * WEBHOOK_TOLERANCE_SECONDS * 1000));
+  const r = await services.storage.db.deleteFrom('webhook_deliveries').where('received_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

@@ -1,13 +1,15 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { z } from 'zod';
-import { can, type Actor, type Services } from '../domain/context';
+import { actorRef, can, type Actor, type Services } from '../domain/context';
 import { DomainError, zodProblems, type Problem } from '../domain/errors';
 import { inputProblems } from '../domain/input';
-import { authenticateSession, authenticateToken } from '../domain/tenants';
+import { authenticateSession, authenticateToken, pruneSessions } from '../domain/tenants';
+import { pruneWebhookReceipts } from '../domain/webhook';
 import { sha256Hex } from '../domain/secrets';
 import { fullPath, type Operation, type Reply } from './operation';
 import { acceptedLocale, callerLocale, errorReply, localize, simpleError, type ErrorBody } from './problems';
@@ -15,8 +17,8 @@ import type { Locale } from '../domain/error-codes';
 import { RateLimiter } from './rate-limit';
 import { PAGE_POLICY, securityHeaders } from './security';
 import { OPERATIONS } from './operations';
-import { withIdempotency } from './idempotency';
-import { CSRF_HEADER, SESSION_COOKIE } from './cookies';
+import { IDEMPOTENCY_TTL_HOURS, pruneIdempotency, withIdempotency } from './idempotency';
+import { CSRF_HEADER, parseCookies, SESSION_COOKIE } from './cookies';
 
 /**
  * The Express app: one adapter turns each operation (server/http/operations) into a route that
@@ -27,14 +29,30 @@ export interface AppOptions {
   logger?: Logger;
   /** The built editor (editor/dist); the API works without it. */
   editorDir?: string;
-  limits?: { verifyPerMinute?: number; signInPerMinute?: number };
+  limits?: { verifyPerMinute?: number; signInPerMinute?: number; signInPerUsernamePerMinute?: number };
+  /**
+   * Whose `X-Forwarded-For` to believe, as Express's `trust proxy` setting: false (the default: the
+   * client is the socket's address), true, a number of hops, or addresses and subnets ("loopback",
+   * "10.0.0.0/8"). Only behind a proxy that sets the header itself: otherwise any client names its own
+   * address and escapes the rate limits. Also ATTEST_TRUST_PROXY.
+   */
+  trustProxy?: boolean | number | string;
+  /** How long an `Idempotency-Key`'s answer is kept, in hours (24; also ATTEST_IDEMPOTENCY_HOURS). */
+  idempotencyHours?: number;
+  /** How often expired sessions, idempotent answers and webhook receipts are removed (10 minutes; 0: only at start). */
+  pruneEveryMs?: number;
 }
 
-const JSON_LIMIT = '2mb';
+/** The app, and what stops its housekeeping timer when the server closes. */
+export type AttestApp = express.Express & { stop(): void };
+
+const JSON_LIMIT = 2 * 1024 * 1024;
 
 export interface Limiters {
   verify: RateLimiter;
   signIn: RateLimiter;
+  /** Sign-in attempts per tenant and username, from any address: a botnet guessing one account is slowed too. */
+  signInUsername: RateLimiter;
 }
 
 declare module 'express-serve-static-core' {
@@ -44,15 +62,22 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function createApp(services: Services, options: AppOptions = {}): express.Express {
+export function createApp(services: Services, options: AppOptions = {}): AttestApp {
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const limiters: Limiters = {
     verify: limiter(options.limits?.verifyPerMinute ?? envNumber('ATTEST_VERIFY_PER_MINUTE') ?? 60),
     signIn: limiter(options.limits?.signInPerMinute ?? envNumber('ATTEST_SIGN_IN_PER_MINUTE') ?? 10),
+    signInUsername: limiter(options.limits?.signInPerUsernamePerMinute ?? envNumber('ATTEST_SIGN_IN_PER_USERNAME_PER_MINUTE') ?? 5),
   };
+  const settings: Settings = { idempotencyHours: options.idempotencyHours ?? envNumber('ATTEST_IDEMPOTENCY_HOURS') ?? IDEMPOTENCY_TTL_HOURS };
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  const trusted = trustProxy(options.trustProxy ?? process.env.ATTEST_TRUST_PROXY);
+  try {
+    app.set('trust proxy', trusted);
+  } catch (e) {
+    throw new Error(`The trust proxy setting "${String(trusted)}" is not true, false, a number of hops or addresses and subnets: ${e instanceof Error ? e.message : String(e)}`);
+  }
   app.set('query parser', 'simple');
 
   app.use((req, res, next) => {
@@ -69,8 +94,14 @@ export function createApp(services: Services, options: AppOptions = {}): express
   });
   app.use(securityHeaders);
 
+  // Who is asking, and whether they may, is settled before a body is read: a stranger's 2 MB is not parsed.
   for (const op of OPERATIONS) {
-    app[op.method](fullPath(op), ...bodyParsers(op), (req: Request, res: Response) => handle(op, services, limiters, req, res));
+    app[op.method](
+      fullPath(op),
+      (req: Request, res: Response, next: NextFunction) => void admit(op, services, limiters, req, res).then((ok) => ok && next()),
+      ...bodyParsers(op),
+      (req: Request, res: Response) => handle(op, services, limiters, settings, req, res),
+    );
   }
 
   app.use('/api', (req, res) => send(res, simpleError(404, 'ROUTE_NOT_FOUND', `No operation ${req.method} ${req.originalUrl.split('?')[0]}; see /api/v1/openapi.json.`, req.id)));
@@ -89,14 +120,57 @@ export function createApp(services: Services, options: AppOptions = {}): express
   // Body parsers and anything unexpected end here: a clear code, never a stack trace.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const type = (err as { type?: string }).type;
-    if (type === 'entity.too.large') return send(res, simpleError(413, 'BODY_TOO_LARGE', 'The request body is too large.', req.id));
+    if (type === 'entity.too.large') return send(res, errorReply(tooLarge((err as { limit?: number }).limit ?? JSON_LIMIT), req.id));
     if (type === 'entity.parse.failed') return send(res, simpleError(400, 'BODY_NOT_JSON', 'The request body is not valid JSON.', req.id));
+    if (type === NOT_UTF8) return send(res, simpleError(400, 'BODY_NOT_UTF8', 'The request body is not valid UTF-8.', req.id));
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') return send(res, simpleError(415, 'BODY_ENCODING_UNSUPPORTED', 'The body’s encoding is not supported.', req.id));
     if ((err as { status?: number }).status === 400) return send(res, simpleError(400, 'BAD_REQUEST', 'The request could not be read.', req.id));
     req.log.error({ err }, 'unexpected failure');
     return send(res, simpleError(500, 'INTERNAL', 'Something went wrong on our side; the request id helps find it.', req.id));
   });
-  return app;
+  return Object.assign(app, { stop: startHousekeeping(services, logger, settings, options.pruneEveryMs ?? 10 * 60_000) });
+}
+
+interface Settings {
+  idempotencyHours: number;
+}
+
+/** What is kept only for a while, removed: ended sessions, old idempotent answers, webhook receipts past replay. */
+export async function pruneExpired(services: Services, options: { idempotencyHours?: number } = {}): Promise<{ sessions: number; idempotency: number; webhookReceipts: number }> {
+  return {
+    sessions: await pruneSessions(services),
+    idempotency: await pruneIdempotency(services, options.idempotencyHours),
+    webhookReceipts: await pruneWebhookReceipts(services),
+  };
+}
+
+/** Prunes at start and every `everyMs`; the timer never keeps the process alive. Returns what stops it. */
+function startHousekeeping(services: Services, logger: Logger, settings: Settings, everyMs: number): () => void {
+  const prune = () =>
+    void pruneExpired(services, settings).then(
+      (removed) => logger.debug({ removed }, 'expired rows pruned'),
+      (err: unknown) => logger.warn({ err }, 'pruning expired rows failed'),
+    );
+  prune();
+  if (everyMs <= 0) return () => {};
+  const timer = setInterval(prune, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** `trust proxy` from an option or the environment's text ("true", "2", "loopback, 10.0.0.0/8"). */
+function trustProxy(value: boolean | number | string | undefined): boolean | number | string {
+  if (value === undefined || typeof value !== 'string') return value ?? false;
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+function tooLarge(limit: number, length?: number): DomainError {
+  return new DomainError('too-large', 'BODY_TOO_LARGE', `The request body is larger than this operation takes: ${limit} bytes (${Math.round(limit / 1e5) / 10} MB) at most.`, {
+    details: { limit, ...(length !== undefined ? { length } : {}) },
+  });
 }
 
 /** Operators (and the benchmark, which verifies thousands of codes from one address) can raise the limits. */
@@ -108,25 +182,28 @@ function envNumber(name: string): number | undefined {
 /** A burst of half a minute's allowance: a person clicking around is never slowed, a script is. */
 const limiter = (perMinute: number) => new RateLimiter(perMinute, Math.max(10, Math.ceil(perMinute / 2)));
 
+const NOT_UTF8 = 'body.not.utf8';
+
+/**
+ * JSON is UTF-8 here: other bytes would be decoded into U+FFFD and stored as if the client had sent that
+ * character, so they are refused instead (before parsing, with their own code).
+ */
+function requireUtf8(_req: Request, _res: Response, buf: Buffer, encoding: string): void {
+  if (/^utf-?8$/i.test(encoding) && !isUtf8(buf)) throw Object.assign(new Error('The body is not UTF-8.'), { status: 400, type: NOT_UTF8 });
+}
+
 function bodyParsers(op: Operation): express.RequestHandler[] {
   if (!op.body) return [];
-  if ('json' in op.body) return [express.json({ limit: JSON_LIMIT, strict: false, type: () => true })];
+  if ('json' in op.body) return [express.json({ limit: JSON_LIMIT, strict: false, type: () => true, verify: requireUtf8 })];
   return [express.raw({ limit: op.body.limit, type: () => true })];
 }
+
+const bodyLimit = (op: Operation): number | undefined => (!op.body ? undefined : 'json' in op.body ? JSON_LIMIT : op.body.limit);
 
 /** Every error leaves through here, said in the caller's language (English when nothing says otherwise). */
 function send(res: Response, e: { status: number; body: ErrorBody }, locale: Locale = acceptedLocale(res.req.get('accept-language')) ?? 'en'): void {
   res.status(e.status).setHeader('Cache-Control', 'no-store');
   res.json(localize(e.body, locale));
-}
-
-function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return out;
 }
 
 async function authenticate(services: Services, req: Request): Promise<{ actor?: Actor; cookie?: string; viaCookie: boolean }> {
@@ -160,9 +237,21 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: st
   return undefined as T;
 }
 
-async function handle(op: Operation, services: Services, limiters: Limiters, req: Request, res: Response): Promise<void> {
+type Auth = Awaited<ReturnType<typeof authenticate>>;
+const admitted = new WeakMap<Request, Auth>();
+
+/**
+ * What is decided from the headers alone, before the body is read: who is calling, the capability, the
+ * CSRF header, the per-address rate limits, and a declared length over the operation's limit.
+ */
+async function admit(op: Operation, services: Services, limiters: Limiters, req: Request, res: Response): Promise<boolean> {
   let actor: Actor | undefined;
   try {
+    // The query parser would turn bytes that are not UTF-8 into U+FFFD and carry on: refused instead.
+    if (!wellEncoded(req.originalUrl.split('?')[1] ?? '')) {
+      send(res, simpleError(400, 'QUERY_NOT_UTF8', 'The query string is not valid percent-encoded UTF-8.', req.id));
+      return false;
+    }
     const auth = await authenticate(services, req);
     actor = auth.actor;
     if (!('public' in op.access)) {
@@ -182,6 +271,50 @@ async function handle(op: Operation, services: Services, limiters: Limiters, req
       res.setHeader('Retry-After', String(limiters.signIn.retryAfterSeconds()));
       throw new DomainError('rate-limited', 'RATE_LIMITED', 'Too many sign-in attempts from this address; wait a minute.');
     }
+    const limit = bodyLimit(op);
+    const length = Number(req.get('content-length'));
+    if (limit !== undefined && Number.isFinite(length) && length > limit) throw tooLarge(limit, length);
+    admitted.set(req, auth);
+    return true;
+  } catch (e) {
+    await answerFailure(op, services, req, res, e, actor);
+    return false;
+  }
+}
+
+function wellEncoded(query: string): boolean {
+  try {
+    decodeURIComponent(query.replace(/\+/g, ' '));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signInAccount(body: unknown): string {
+  const { tenant, username } = body as { tenant: string; username: string };
+  return `${tenant}\n${username.normalize('NFC').toLowerCase()}`;
+}
+
+/** Failures said in the caller's language; the throw site's own words stay in the log. */
+async function answerFailure(op: Operation, services: Services, req: Request, res: Response, e: unknown, actor: Actor | undefined): Promise<void> {
+  const tenantParam = typeof req.params.tenant === 'string' ? req.params.tenant : undefined;
+  const locale = await callerLocale(services, req.get('accept-language'), actor ? { id: actor.tenantId } : tenantParam ? { slug: tenantParam } : {});
+  if (e instanceof DomainError) {
+    // The render queue is full or closing: a client that waits a moment will be served.
+    if (e.kind === 'busy') res.setHeader('Retry-After', '2');
+    req.log.info({ operation: op.id, code: e.code, detail: e.message }, 'answered with an error');
+    return send(res, errorReply(e, req.id), locale);
+  }
+  req.log.error({ err: e, operation: op.id }, 'unexpected failure');
+  return send(res, simpleError(500, 'INTERNAL', 'Something went wrong on our side; the request id helps find it.', req.id), locale);
+}
+
+async function handle(op: Operation, services: Services, limiters: Limiters, settings: Settings, req: Request, res: Response): Promise<void> {
+  let actor: Actor | undefined;
+  try {
+    const auth = admitted.get(req) ?? (await authenticate(services, req));
+    actor = auth.actor;
 
     const problems: Problem[] = [];
     const params = validate(op.params, { ...req.params }, 'params', problems);
@@ -197,6 +330,12 @@ async function handle(op: Operation, services: Services, limiters: Limiters, req
       body = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
     }
     if (problems.length) throw new DomainError('invalid', 'REQUEST_INVALID', `The request is not valid: ${problems.length} problem${problems.length > 1 ? 's' : ''}.`, { problems });
+    // Changing one's password proves the current one: a stolen session guessing it is slowed like sign-in.
+    const account = op.id === 'signIn' ? signInAccount(body) : op.id === 'changeOwnPassword' && actor?.kind === 'person' ? `person:${actor.id}` : undefined;
+    if (account !== undefined && !limiters.signInUsername.take(account)) {
+      res.setHeader('Retry-After', String(limiters.signInUsername.retryAfterSeconds()));
+      throw new DomainError('rate-limited', 'RATE_LIMITED', 'Too many password attempts for this account; wait a minute.');
+    }
 
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
@@ -204,30 +343,25 @@ async function handle(op: Operation, services: Services, limiters: Limiters, req
     const key = req.get('idempotency-key');
     const reply =
       op.idempotent && key !== undefined && actor
-        ? await withIdempotency(services, actor.tenantId, key, sha256Hex(`${op.id}\n${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`), () => op.handler(input))
+        ? await withIdempotency(
+            services,
+            { tenantId: actor.tenantId, caller: actorRef(actor), operation: op.id, key, ttlHours: settings.idempotencyHours, fingerprint: sha256Hex(`${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`) },
+            () => op.handler(input),
+          )
         : await op.handler(input);
     reply.headers = { ...reply.headers };
-    sendReply(op, req, res, reply);
+    sendReply(op, services, req, res, reply);
   } catch (e) {
-    const tenantParam = typeof req.params.tenant === 'string' ? req.params.tenant : undefined;
-    const locale = await callerLocale(services, req.get('accept-language'), actor ? { id: actor.tenantId } : tenantParam ? { slug: tenantParam } : {});
-    if (e instanceof DomainError) {
-      // The render queue is full or closing: a client that waits a moment will be served.
-      if (e.kind === 'busy') res.setHeader('Retry-After', '2');
-      // The throw site's own words stay in the log; the client reads the catalogue's.
-      req.log.info({ operation: op.id, code: e.code, detail: e.message }, 'answered with an error');
-      return send(res, errorReply(e, req.id), locale);
-    }
-    req.log.error({ err: e, operation: op.id }, 'unexpected failure');
-    return send(res, simpleError(500, 'INTERNAL', 'Something went wrong on our side; the request id helps find it.', req.id), locale);
+    await answerFailure(op, services, req, res, e, actor);
   }
 }
 
-function sendReply(op: Operation, req: Request, res: Response, reply: Reply): void {
+function sendReply(op: Operation, services: Services, req: Request, res: Response, reply: Reply): void {
   const status = reply.status ?? 200;
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
   for (const c of reply.cookies ?? []) {
-    res.cookie(c.name, c.value, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', maxAge: c.maxAgeSeconds * 1000 });
+    // Secure whenever the public address is https: behind a TLS-terminating proxy req.secure is false.
+    res.cookie(c.name, c.value, { httpOnly: true, sameSite: 'strict', secure: req.secure || /^https:/i.test(services.baseUrl), path: '/', maxAge: c.maxAgeSeconds * 1000 });
   }
   if (!res.getHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-store');
   if (reply.bytes) {

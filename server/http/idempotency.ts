@@ -3,56 +3,115 @@ import { DomainError } from '../domain/errors';
 import type { Reply } from './operation';
 
 /**
- * `Idempotency-Key`: the first request with a key runs, later ones with the same key get its answer; the
- * same key with a different request is refused. A request still running elsewhere is waited for, bounded.
+ * `Idempotency-Key`: the first request with a key runs, later ones with the same key get its answer. A key
+ * belongs to the tenant, the caller and the operation of its first request, and to that request's exact
+ * content: the same key from another caller, for another operation or with another body is refused — and
+ * refused before waiting for a first request still running, so nobody ever receives someone else's answer.
+ * Answers are kept for a while (`ttlHours`), then forgotten and pruned.
  */
 const WAIT_MS = 15_000;
-const running = new Map<string, Promise<Reply>>();
+export const IDEMPOTENCY_TTL_HOURS = 24;
 
-export async function withIdempotency(services: Services, tenantId: string, key: string, fingerprint: string, run: () => Promise<Reply>): Promise<Reply> {
+export interface IdempotentRequest {
+  tenantId: string;
+  /** 'person:<id>' or 'token:<id>'. */
+  caller: string;
+  operation: string;
+  key: string;
+  /** SHA-256 of what the request asks (path and body). */
+  fingerprint: string;
+  ttlHours?: number;
+}
+
+interface Running {
+  caller: string;
+  operation: string;
+  fingerprint: string;
+  answer: Promise<Reply>;
+}
+
+const running = new Map<string, Running>();
+
+const reused = () => new DomainError('invalid', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request (another body, operation or caller); use a new key.');
+
+function sameRequest(a: { caller: string; operation: string; fingerprint: string }, b: IdempotentRequest): boolean {
+  return a.caller === b.caller && a.operation === b.operation && a.fingerprint === b.fingerprint;
+}
+
+export async function withIdempotency(services: Services, request: IdempotentRequest, run: () => Promise<Reply>): Promise<Reply> {
+  const { tenantId, key } = request;
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) throw new DomainError('invalid', 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key is 1 to 200 visible ASCII characters.');
-  const local = running.get(`${tenantId}:${key}`);
-  if (local) return local.then((r) => stored(r));
+  const slot = `${tenantId}:${key}`;
+  const local = running.get(slot);
+  if (local) {
+    if (!sameRequest(local, request)) throw reused();
+    return local.answer.then(stored);
+  }
   const db = services.storage.db;
-  const claim = await db
-    .insertInto('idempotency')
-    .values({ tenant_id: tenantId, key, fingerprint, status: null, response: null, created_at: iso(services.now()) })
-    .onConflict((oc) => oc.columns(['tenant_id', 'key']).doNothing())
-    .executeTakeFirst();
-  if (Number(claim.numInsertedOrUpdatedRows ?? 0) === 0) return replay(services, tenantId, key, fingerprint);
-  const p = (async () => {
+  const claim = () =>
+    db
+      .insertInto('idempotency')
+      .values({ tenant_id: tenantId, key, caller: request.caller, operation: request.operation, fingerprint: request.fingerprint, status: null, response: null, created_at: iso(services.now()) })
+      .onConflict((oc) => oc.columns(['tenant_id', 'key']).doNothing())
+      .executeTakeFirst();
+  let claimed = Number((await claim()).numInsertedOrUpdatedRows ?? 0) > 0;
+  if (!claimed && (await forgetExpired(services, request))) claimed = Number((await claim()).numInsertedOrUpdatedRows ?? 0) > 0;
+  if (!claimed) return replay(services, request);
+  const mine = db.updateTable('idempotency').where('tenant_id', '=', tenantId).where('key', '=', key);
+  const answer = (async () => {
     try {
       const reply = await run();
       if (reply.bytes || reply.html !== undefined) {
         await db.deleteFrom('idempotency').where('tenant_id', '=', tenantId).where('key', '=', key).execute();
         return reply;
       }
-      await db.updateTable('idempotency').set({ status: reply.status ?? 200, response: JSON.stringify(reply.json ?? null) }).where('tenant_id', '=', tenantId).where('key', '=', key).execute();
+      await mine.set({ status: reply.status ?? 200, response: JSON.stringify(reply.json ?? null) }).execute();
       return reply;
     } catch (e) {
       // A refusal is an answer too: the same request again gets the same refusal.
       if (e instanceof DomainError && e.kind !== 'busy') {
-        await db.updateTable('idempotency').set({ status: -1, response: JSON.stringify({ kind: e.kind, code: e.code, message: e.message, extra: e.extra }) }).where('tenant_id', '=', tenantId).where('key', '=', key).execute();
+        await mine.set({ status: -1, response: JSON.stringify({ kind: e.kind, code: e.code, message: e.message, extra: e.extra }) }).execute();
       } else await db.deleteFrom('idempotency').where('tenant_id', '=', tenantId).where('key', '=', key).execute();
       throw e;
     } finally {
-      running.delete(`${tenantId}:${key}`);
+      running.delete(slot);
     }
   })();
-  running.set(`${tenantId}:${key}`, p);
-  return p;
+  running.set(slot, { caller: request.caller, operation: request.operation, fingerprint: request.fingerprint, answer });
+  return answer;
+}
+
+const expiredBefore = (services: Services, ttlHours = IDEMPOTENCY_TTL_HOURS): string => iso(new Date(services.now().getTime() - ttlHours * 3600_000));
+
+/** A finished answer older than the time to live is forgotten: the key may serve a new request. */
+async function forgetExpired(services: Services, request: IdempotentRequest): Promise<boolean> {
+  const r = await services.storage.db
+    .deleteFrom('idempotency')
+    .where('tenant_id', '=', request.tenantId)
+    .where('key', '=', request.key)
+    .where('status', 'is not', null)
+    .where('created_at', '<', expiredBefore(services, request.ttlHours))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** Removes every answer older than the time to live; returns how many. */
+export async function pruneIdempotency(services: Services, ttlHours = IDEMPOTENCY_TTL_HOURS): Promise<number> {
+  const r = await services.storage.db.deleteFrom('idempotency').where('created_at', '<', expiredBefore(services, ttlHours)).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 function stored(r: Reply): Reply {
   return { ...r, headers: { ...r.headers, 'Idempotent-Replayed': 'true' } };
 }
 
-async function replay(services: Services, tenantId: string, key: string, fingerprint: string): Promise<Reply> {
+async function replay(services: Services, request: IdempotentRequest): Promise<Reply> {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
-    const row = await services.storage.db.selectFrom('idempotency').selectAll().where('tenant_id', '=', tenantId).where('key', '=', key).executeTakeFirst();
+    const row = await services.storage.db.selectFrom('idempotency').selectAll().where('tenant_id', '=', request.tenantId).where('key', '=', request.key).executeTakeFirst();
     if (!row) throw new DomainError('conflict', 'IDEMPOTENCY_RETRY', 'The first request with this Idempotency-Key failed; send it again.');
-    if (row.fingerprint !== fingerprint) throw new DomainError('invalid', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request.');
+    // Compared first: a request running elsewhere is waited for only by the same caller with the same request.
+    if (!sameRequest(row, request)) throw reused();
     if (row.status === -1 && row.response) {
       const e = JSON.parse(row.response) as { kind: DomainError['kind']; code: string; message: string; extra: DomainError['extra'] };
       throw new DomainError(e.kind, e.code, e.message, e.extra);

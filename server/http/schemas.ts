@@ -117,11 +117,13 @@ export const TokenInfo = z.object({
   name: z.string(),
   capabilities: z.array(Capability),
   createdAt: z.string(),
+  createdBy: z.string().describe('Who made it: person:<id>, token:<id> (revoking that token revokes this one) or system.'),
+  expiresAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
 });
 
-export const Person = z.object({ id: z.string(), username: z.string(), displayName: z.string(), email: z.string().nullable(), roles: z.array(z.string()) });
+export const Person = z.object({ id: z.string(), username: z.string(), displayName: z.string(), email: z.string().nullable(), roles: z.array(z.string()), disabled: z.boolean() });
 export const Role = z.object({ name: z.string(), capabilities: z.array(Capability) });
 
 export const Verification = z

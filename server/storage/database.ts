@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema';
 import * as initial from './migrations/001-initial';
 import * as trustedLearnerData from './migrations/002-trusted-learner-data';
+import * as accounts from './migrations/003-accounts';
 import { fileDocuments, tableDocuments, type DocumentFiles } from './documents';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -24,6 +25,7 @@ export interface Storage {
 const MIGRATIONS: Record<string, (db: Kysely<unknown>, engine: Engine) => Promise<void>> = {
   '001-initial': initial.up,
   '002-trusted-learner-data': trustedLearnerData.up,
+  '003-accounts': accounts.up,
 };
 
 export class StorageError extends Error {

@@ -27,6 +27,10 @@ export interface PersonTable {
   /** scrypt, with its parameters and salt (server/domain/secrets.ts). */
   password_hash: string | null;
   created_at: string;
+  /** Set while the person may not sign in; their sessions were ended when it was set. */
+  disabled_at: string | null;
+  /** Deleted: name, email, password and roles are gone; the row keeps the username taken. */
+  deleted_at: string | null;
 }
 
 export interface RoleTable {
@@ -59,10 +63,15 @@ export interface TokenTable {
   secret_hash: string;
   /** JSON array: the subset of capabilities this token carries. */
   capabilities: string;
+  /** The person who made it, if a person did. */
   created_by: string | null;
+  /** The token that made it, if a token did: revoking that one revokes this one. */
+  created_by_token: string | null;
   created_at: string;
   revoked_at: string | null;
   last_used_at: string | null;
+  /** After this instant the token opens nothing; null: until revoked. */
+  expires_at: string | null;
 }
 
 export interface BlobTable {
@@ -190,6 +199,9 @@ export interface IdempotencyTable {
   key: string;
   /** SHA-256 of method, path and body: the same key with another request is refused. */
   fingerprint: string;
+  /** Who sent it ('person:<id>', 'token:<id>') and the operation id: the key is theirs, for that. */
+  caller: string;
+  operation: string;
   status: number | null;
   response: string | null;
   created_at: string;

@@ -24,6 +24,7 @@ export async function startApp(services: Services, options: AppOptions = {}): Pr
     base,
     close: () =>
       new Promise<void>((resolve) => {
+        app.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -1,16 +1,23 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import {
+  changeOwnPassword,
   createPerson,
   createToken,
+  deletePerson,
+  endSessions,
   getTenant,
   listPeople,
   listRoles,
   listTokens,
+  resetPassword,
   revokeToken,
+  rotateLinkSecret,
+  rotateWebhookSecret,
   setRoleCapabilities,
   signIn,
   signOut,
+  updatePerson,
   updateTenantSettings,
   webhookSecret,
 } from '../../domain/tenants';
@@ -18,6 +25,9 @@ import { SESSION_COOKIE } from '../cookies';
 import { operation, type Operation } from '../operation';
 import { IdParam, Me, Ok, Person, Role, Tenant, TokenInfo } from '../schemas';
 import { actorOf } from './util';
+
+const Password = z.string().min(12).max(1000);
+const webhookUrl = (baseUrl: string, slug: string) => `${baseUrl.replace(/\/+$/, '')}/api/v1/webhooks/${slug}/shop`;
 
 export const tenantOperations: Operation[] = [
   operation({
@@ -73,6 +83,22 @@ export const tenantOperations: Operation[] = [
     },
   }),
   operation({
+    id: 'changeOwnPassword',
+    method: 'put',
+    path: '/me/password',
+    tag: 'Session',
+    summary: 'Change your own password, giving the current one; your other sessions end, this one stays.',
+    access: { authenticated: true, capabilities: [] },
+    body: { json: z.object({ current_password: z.string().min(1).max(1000), new_password: Password }).strict() },
+    errors: ['PERSON_REQUIRED', 'PASSWORD_WRONG', 'PASSWORD_TOO_SHORT'],
+    responses: { 204: z.undefined() },
+    example: `curl -b cookies.txt -X PUT "$BASE/api/v1/me/password" -H 'x-attest-csrf: 1' -H 'Content-Type: application/json' -d '{"current_password":"…","new_password":"…"}'`,
+    handler: async ({ services, actor, body, sessionCookie }) => {
+      await changeOwnPassword(services, actorOf(actor), { current: body.current_password, next: body.new_password, ...(sessionCookie ? { keepSession: sessionCookie } : {}) });
+      return { status: 204 };
+    },
+  }),
+  operation({
     id: 'getTenant',
     method: 'get',
     path: '/tenant',
@@ -109,8 +135,35 @@ export const tenantOperations: Operation[] = [
     handler: async ({ services, actor }) => {
       const a = actorOf(actor);
       const tenant = await getTenant(services.storage.db, a.tenantId);
-      return { json: { secret: await webhookSecret(services, a), url: `${services.baseUrl.replace(/\/+$/, '')}/api/v1/webhooks/${tenant.slug}/shop` } };
+      return { json: { secret: await webhookSecret(services, a), url: webhookUrl(services.baseUrl, tenant.slug) } };
     },
+  }),
+  operation({
+    id: 'rotateWebhookSecret',
+    method: 'post',
+    path: '/tenant/webhook-secret/rotate',
+    tag: 'Tenant',
+    summary: 'Replace the webhook secret at once: deliveries signed with the old one are refused from now on; give the shop the new one.',
+    access: { capability: 'tenant:manage' },
+    responses: { 200: z.object({ secret: z.string(), url: z.string() }) },
+    example: `curl -X POST "$BASE/api/v1/tenant/webhook-secret/rotate" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor }) => {
+      const a = actorOf(actor);
+      const secret = await rotateWebhookSecret(services, a);
+      const tenant = await getTenant(services.storage.db, a.tenantId);
+      return { json: { secret, url: webhookUrl(services.baseUrl, tenant.slug) } };
+    },
+  }),
+  operation({
+    id: 'rotateLinkSecret',
+    method: 'post',
+    path: '/tenant/link-secret/rotate',
+    tag: 'Tenant',
+    summary: 'Replace the key of download links: every link handed out before stops working (learners ask for new ones). For a leaked link or key.',
+    access: { capability: 'tenant:manage' },
+    responses: { 200: z.object({ rotatedAt: z.string() }) },
+    example: `curl -X POST "$BASE/api/v1/tenant/link-secret/rotate" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor }) => ({ json: await rotateLinkSecret(services, actorOf(actor)) }),
   }),
   operation({
     id: 'listPeople',
@@ -128,15 +181,15 @@ export const tenantOperations: Operation[] = [
     method: 'post',
     path: '/people',
     tag: 'Tenant',
-    summary: 'Add a person with roles (and a password to sign in to the editor).',
+    summary: 'Add a person with roles (and a password to sign in to the editor). Only roles whose capabilities you hold.',
     access: { capability: 'tenant:manage' },
     body: {
       json: z
-        .object({ username: z.string().min(1).max(100), display_name: z.string().min(1).max(200), email: z.email().max(300).optional(), password: z.string().min(12).max(1000).optional(), roles: z.array(z.string().max(63)).max(20) })
+        .object({ username: z.string().min(1).max(100), display_name: z.string().min(1).max(200), email: z.email().max(300).optional(), password: Password.optional(), roles: z.array(z.string().max(63)).max(20) })
         .strict(),
     },
     idempotent: true,
-    errors: ['USERNAME_INVALID', 'PASSWORD_TOO_SHORT', 'ROLE_UNKNOWN', 'PERSON_EXISTS'],
+    errors: ['USERNAME_INVALID', 'PASSWORD_TOO_SHORT', 'ROLE_UNKNOWN', 'ROLE_NOT_HELD', 'PERSON_EXISTS'],
     responses: { 201: Person },
     example: `curl -X POST "$BASE/api/v1/people" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"username":"j.moreau","display_name":"Julien Moreau","roles":["teacher"]}'`,
     handler: async ({ services, actor, body }) => ({
@@ -149,6 +202,77 @@ export const tenantOperations: Operation[] = [
         ...(body.password !== undefined ? { password: body.password } : {}),
       }),
     }),
+  }),
+  operation({
+    id: 'updatePerson',
+    method: 'patch',
+    path: '/people/:id',
+    tag: 'Tenant',
+    summary: 'Change a person: name, email, roles (only roles whose capabilities you hold), or disable them (their sessions end at once; enable again with false). Not someone holding capabilities you do not.',
+    access: { capability: 'tenant:manage' },
+    params: IdParam,
+    body: {
+      json: z
+        .object({ display_name: z.string().min(1).max(200).optional(), email: z.email().max(300).nullable().optional(), roles: z.array(z.string().max(63)).max(20).optional(), disabled: z.boolean().optional() })
+        .strict(),
+    },
+    errors: ['PERSON_NOT_FOUND', 'PERSON_IS_YOU', 'PERSON_OUTRANKS_YOU', 'ROLE_UNKNOWN', 'ROLE_NOT_HELD'],
+    responses: { 200: Person },
+    example: `curl -X PATCH "$BASE/api/v1/people/$PERSON" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"disabled":true}'`,
+    handler: async ({ services, actor, params, body }) => ({
+      json: await updatePerson(services, actorOf(actor), params.id, {
+        ...(body.display_name !== undefined ? { displayName: body.display_name } : {}),
+        ...(body.email !== undefined ? { email: body.email } : {}),
+        ...(body.roles !== undefined ? { roles: body.roles } : {}),
+        ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
+      }),
+    }),
+  }),
+  operation({
+    id: 'deletePerson',
+    method: 'delete',
+    path: '/people/:id',
+    tag: 'Tenant',
+    summary: 'Delete a person: name, email, password and roles are removed and their sessions end; the username stays taken, so nobody else becomes the learner of their documents.',
+    access: { capability: 'tenant:manage' },
+    params: IdParam,
+    errors: ['PERSON_NOT_FOUND', 'PERSON_IS_YOU', 'PERSON_OUTRANKS_YOU'],
+    responses: { 204: z.undefined() },
+    example: `curl -X DELETE "$BASE/api/v1/people/$PERSON" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor, params }) => {
+      await deletePerson(services, actorOf(actor), params.id);
+      return { status: 204 };
+    },
+  }),
+  operation({
+    id: 'resetPassword',
+    method: 'put',
+    path: '/people/:id/password',
+    tag: 'Tenant',
+    summary: 'Set another person’s password (they forgot theirs); all their sessions end.',
+    access: { capability: 'tenant:manage' },
+    params: IdParam,
+    body: { json: z.object({ password: Password }).strict() },
+    errors: ['PERSON_NOT_FOUND', 'PERSON_IS_YOU', 'PERSON_OUTRANKS_YOU', 'PASSWORD_TOO_SHORT'],
+    responses: { 204: z.undefined() },
+    example: `curl -X PUT "$BASE/api/v1/people/$PERSON/password" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"password":"…"}'`,
+    handler: async ({ services, actor, params, body }) => {
+      await resetPassword(services, actorOf(actor), params.id, body.password);
+      return { status: 204 };
+    },
+  }),
+  operation({
+    id: 'endSessions',
+    method: 'delete',
+    path: '/people/:id/sessions',
+    tag: 'Tenant',
+    summary: 'Sign a person out everywhere (a lost laptop, a shared computer).',
+    access: { capability: 'tenant:manage' },
+    params: IdParam,
+    errors: ['PERSON_NOT_FOUND', 'PERSON_IS_YOU', 'PERSON_OUTRANKS_YOU'],
+    responses: { 200: z.object({ ended: z.number().int() }) },
+    example: `curl -X DELETE "$BASE/api/v1/people/$PERSON/sessions" -H "Authorization: Bearer $TOKEN"`,
+    handler: async ({ services, actor, params }) => ({ json: { ended: await endSessions(services, actorOf(actor), params.id) } }),
   }),
   operation({
     id: 'listRoles',
@@ -166,11 +290,11 @@ export const tenantOperations: Operation[] = [
     method: 'put',
     path: '/roles/:name',
     tag: 'Tenant',
-    summary: 'Set the capabilities a role grants (creates the role if needed).',
+    summary: 'Set the capabilities a role grants (creates the role if needed): only capabilities you hold, and not a role granting some you do not.',
     access: { capability: 'tenant:manage' },
     params: z.object({ name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/) }).strict(),
     body: { json: z.object({ capabilities: z.array(z.string().max(63)).max(50) }).strict() },
-    errors: ['CAPABILITY_UNKNOWN'],
+    errors: ['ROLE_CAPABILITIES_INVALID', 'ROLE_OUTRANKS_YOU'],
     responses: { 200: Role },
     example: `curl -X PUT "$BASE/api/v1/roles/manager" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"capabilities":["issues:manage","issues:unlock"]}'`,
     handler: async ({ services, actor, params, body }) => ({ json: await setRoleCapabilities(services, actorOf(actor), params.name, body.capabilities) }),
@@ -191,20 +315,23 @@ export const tenantOperations: Operation[] = [
     method: 'post',
     path: '/tokens',
     tag: 'Tenant',
-    summary: 'Create an API token carrying a subset of your capabilities; its secret is shown once.',
+    summary: 'Create an API token carrying a subset of your capabilities, optionally until a date (a token made by a token expires no later than it); its secret is shown once.',
     access: { capability: 'tenant:manage' },
-    body: { json: z.object({ name: z.string().min(1).max(200), capabilities: z.array(z.string().max(63)).min(1).max(50) }).strict() },
-    errors: ['TOKEN_CAPABILITIES_INVALID'],
+    body: { json: z.object({ name: z.string().min(1).max(200), capabilities: z.array(z.string().max(63)).min(1).max(50), expires_at: z.iso.datetime({ offset: true }).optional() }).strict() },
+    errors: ['TOKEN_CAPABILITIES_INVALID', 'TOKEN_EXPIRY_INVALID'],
     responses: { 201: z.object({ token: z.string(), info: TokenInfo }) },
     example: `curl -X POST "$BASE/api/v1/tokens" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"name":"Moodle","capabilities":["certificate:view","certificate:apply","certificate:retrieve-own"]}'`,
-    handler: async ({ services, actor, body }) => ({ status: 201, json: await createToken(services, actorOf(actor), body) }),
+    handler: async ({ services, actor, body }) => ({
+      status: 201,
+      json: await createToken(services, actorOf(actor), { name: body.name, capabilities: body.capabilities, ...(body.expires_at !== undefined ? { expiresAt: body.expires_at } : {}) }),
+    }),
   }),
   operation({
     id: 'revokeToken',
     method: 'delete',
     path: '/tokens/:id',
     tag: 'Tenant',
-    summary: 'Revoke an API token at once.',
+    summary: 'Revoke an API token at once, with every token made with it (and those made with them).',
     access: { capability: 'tenant:manage' },
     params: IdParam,
     errors: ['NOT_FOUND'],
