@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,7 @@ import { openServices } from '../services';
 import { seedDemoTenant } from '../domain/demo';
 import { listTenants } from '../domain/tenants';
 import { StorageError } from '../storage/database';
+import { STORAGE_EVENTS, type StorageEvent } from '../storage/documents';
 import { createApp } from '../http/app';
 import { answerUnparsableRequest } from '../http/client-errors';
 import { CliError, EXIT } from './output';
@@ -67,6 +69,13 @@ export async function startCommand(opts: StartOptions, io: { out: (s: string) =>
     }
   }
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination({ dest: 2, sync: false }));
+  // What the document store tells the operator: a document whose bytes changed, a disk that is full.
+  const onStorageEvent = (message: unknown) => {
+    const e = message as StorageEvent;
+    if (e.event === 'document-corrupt') logger.error(e, 'a stored document does not match its SHA-256: it is not served; restore it from a backup');
+    else logger.error(e, 'no room left to store a document: free space where the documents are kept');
+  };
+  subscribe(STORAGE_EVENTS, onStorageEvent);
   const app = createApp(services, { logger, editorDir: EDITOR_DIR });
   const server = createServer(CONNECTION_LIMITS, app).on('clientError', answerUnparsableRequest).listen(port, opts.host);
   await once(server, 'listening');
@@ -89,6 +98,7 @@ export async function startCommand(opts: StartOptions, io: { out: (s: string) =>
       server.closeAllConnections();
       stopping.abort();
       await sweeping;
+      unsubscribe(STORAGE_EVENTS, onStorageEvent);
       await services.close();
     },
   };

@@ -17,6 +17,8 @@ export const STATUS: Record<FailureKind, number> = {
   'too-large': 413,
   'rate-limited': 429,
   busy: 503,
+  'storage-full': 507,
+  corrupt: 500,
 };
 
 export interface ErrorBody {

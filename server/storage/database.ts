@@ -1,11 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema';
 import * as initial from './migrations/001-initial';
-import { fileDocuments, tableDocuments, type DocumentFiles } from './documents';
+import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -74,7 +74,7 @@ export async function openStorage(url: string): Promise<Storage> {
 
 function openSqlite(path: string): Storage {
   if (!path) throw new StorageError('STORAGE_URL_INVALID', 'DATABASE_URL names no SQLite file.');
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') makePrivate(path);
   const sqlite = new SqliteDatabase(path);
   // WAL lets readers go on while one writer commits; NORMAL is durable across process crashes in WAL mode.
   // Each issue writes rows in several tables: the default 4 KB pages keep a commit's WAL frames few (64 KB
@@ -103,6 +103,28 @@ function openSqlite(path: string): Storage {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   const documents = path === ':memory:' ? tableDocuments() : fileDocuments(`${path}.documents`);
   return { db, engine: 'sqlite', documents, location: `sqlite:${path}`, close: () => db.destroy() };
+}
+
+/**
+ * The database file and the documents folder beside it hold learners' personal data: readable by the
+ * server's user only, whatever the umask. SQLite gives its -wal and -shm files the database file's mode,
+ * so creating that file first (or tightening it) covers them. Folders made here are private too; a folder
+ * that already existed is the operator's and keeps its mode.
+ */
+function makePrivate(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_FOLDER });
+  closeSync(openSync(path, 'a', PRIVATE_FILE));
+  chmodSync(path, PRIVATE_FILE);
+  for (const beside of [`${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(beside, PRIVATE_FILE);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  const documents = `${path}.documents`;
+  mkdirSync(documents, { recursive: true, mode: PRIVATE_FOLDER });
+  chmodSync(documents, PRIVATE_FOLDER);
 }
 
 function openPostgres(url: string): Storage {
