@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { openServices } from '../services';
 import { seedDemoTenant } from '../domain/demo';
 import { listTenants } from '../domain/tenants';
+import { isLoopback, publicUrlProblem } from '../domain/public-url';
 import { StorageError } from '../storage/database';
 import { STORAGE_EVENTS, type StorageEvent } from '../storage/documents';
 import { createApp } from '../http/app';
@@ -37,14 +38,21 @@ const SWEEP_GRACE_MS = 10 * 60_000;
  * `attest start`: migrate, make the demo tenant on a fresh database (its administrator's password and an
  * LMS token printed this once), serve the API, the verification pages and the editor, and say where.
  */
-export async function startCommand(opts: StartOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<{ close(): Promise<void>; url: string }> {
+export async function startCommand(
+  opts: StartOptions,
+  io: { out: (s: string) => void; err: (s: string) => void },
+): Promise<{ close(): Promise<void>; /** The public address. */ url: string; /** Where it listens, as this machine reaches it. */ listening: string }> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number, not "${opts.port}".`, EXIT.usage);
   const databaseUrl = opts.database ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE;
   const workers = opts.workers === undefined ? undefined : Number(opts.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) throw new CliError('--workers is 1 to 64.', EXIT.usage);
+  // Printed in every document issued from now on: checked before anything is made with it.
+  const baseUrl = opts.baseUrl ?? (process.env.PUBLIC_BASE_URL || undefined);
+  const problem = baseUrl === undefined ? undefined : publicUrlProblem(baseUrl);
+  if (problem) throw new CliError(`--base-url (or PUBLIC_BASE_URL) ${problem}`, EXIT.usage);
   let services: Awaited<ReturnType<typeof openServices>>;
-  const provisionalBase = opts.baseUrl ?? `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
+  const provisionalBase = baseUrl ?? `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
   try {
     services = await openServices({ databaseUrl, baseUrl: provisionalBase, ...(workers ? { render: { size: workers } } : {}) });
   } catch (e) {
@@ -80,9 +88,17 @@ export async function startCommand(opts: StartOptions, io: { out: (s: string) =>
   const server = createServer(CONNECTION_LIMITS, app).on('clientError', answerUnparsableRequest).listen(port, opts.host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
-  const url = opts.baseUrl ?? `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${address.port}`;
+  const listening = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${address.port}`;
+  const url = (baseUrl ?? listening).replace(/\/+$/, '');
   services.baseUrl = url;
   io.out(`Attest is listening on ${url}  (database ${services.storage.location}; editor ${url}/ ; API ${url}/api/v1/docs)\n`);
+  if (url !== listening) io.out(`  (on this machine: ${listening})\n`);
+  if (isLoopback(url)) {
+    io.err(
+      `Warning: documents issued now print ${url}/verify/… as the address to verify them, a loopback address only this machine can open: their QR codes will not work for anyone else. ` +
+        `Pass --base-url https://<your public address> (or set PUBLIC_BASE_URL); a tenant's public_base_url setting takes precedence for that tenant.\n`,
+    );
+  }
   // Bytes a stop left unrecorded (see DocumentFiles.sweep), looked for once the server already answers.
   const stopping = new AbortController();
   const sweeping = services.storage.documents
@@ -93,6 +109,7 @@ export async function startCommand(opts: StartOptions, io: { out: (s: string) =>
     .catch((e: unknown) => logger.warn({ err: e }, 'looking for documents no issue refers to failed'));
   return {
     url,
+    listening,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

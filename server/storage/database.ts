@@ -5,6 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema';
 import * as initial from './migrations/001-initial';
+import * as publicBaseUrl from './migrations/004-public-base-url';
 import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -22,6 +23,7 @@ export interface Storage {
 /** Migrations in order; each receives the engine because bytes and counters are spelled differently. */
 const MIGRATIONS: Record<string, (db: Kysely<unknown>, engine: Engine) => Promise<void>> = {
   '001-initial': initial.up,
+  '004-public-base-url': publicBaseUrl.up,
 };
 
 export class StorageError extends Error {

@@ -3,6 +3,7 @@ import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { createToken, updateTenantSettings } from '../../../server/domain/tenants';
 import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
 import { call, list, startApp, type Answer, type Running } from '../../support/http';
+import { pdftotext, writeTemp } from '../../templates/pdf/helpers';
 
 /**
  * What the public and a link holder read, over HTTP on both engines: a revocation is public whatever the
@@ -103,6 +104,20 @@ describe.each(ENGINES)('what the verification page and links say (%s)', (engine)
     const revoked = await submitForm(code, pdf);
     expect(revoked.text).toContain('data-status="revoked"');
     expect(revoked.text).toContain('data-match="current"');
+  });
+
+  it('prints the tenant’s public address in documents, and takes only a plain http(s) address for it', async () => {
+    for (const bad of ['javascript:alert(1)', 'ftp://certs.example.org', 'https://admin:secret@certs.example.org', 'https://certs.example.org/#x', 'https://certs.example.org/?a=1']) {
+      const refused = await call(app.base, 'PATCH', '/api/v1/tenant/settings', { token: admin, body: { public_base_url: bad } });
+      expect(refused.status, bad).toBe(422);
+      expect(list(refused.json.error?.problems).map((p) => p.code)).toContain('PUBLIC_BASE_URL_INVALID');
+    }
+    const set = await call(app.base, 'PATCH', '/api/v1/tenant/settings', { token: admin, body: { public_base_url: 'https://certs.example.org/institut/' } });
+    expect(set.status, set.text).toBe(200);
+    const code = await ask('L-public-url');
+    const text = pdftotext(writeTemp((await call(app.base, 'GET', `/api/v1/issues/${code}/document`, { token: lms })).bytes)).replace(/\s+/g, '');
+    expect(text).toContain(`https://certs.example.org/institut/verify/${code}`);
+    await updateTenantSettings(services, t.admin, { public_base_url: undefined });
   });
 
   it('offers no file check for a locked document', async () => {
