@@ -9,7 +9,7 @@ import { seedDemoTenant } from '../domain/demo';
 import { listTenants } from '../domain/tenants';
 import { isLoopback, publicUrlProblem } from '../domain/public-url';
 import { StorageError } from '../storage/database';
-import { STORAGE_EVENTS, type StorageEvent } from '../storage/documents';
+import { STORAGE_EVENTS, type StorageEvent } from '../storage/fullness';
 import { createApp } from '../http/app';
 import { answerUnparsableRequest } from '../http/client-errors';
 import { CliError, EXIT } from './output';

@@ -1,12 +1,13 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider, type PostgresPool, type PostgresPoolClient, type SqliteStatement } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema';
 import * as initial from './migrations/001-initial';
 import * as publicBaseUrl from './migrations/004-public-base-url';
 import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
+import { Fullness } from './fullness';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -17,6 +18,8 @@ export interface Storage {
   documents: DocumentFiles;
   /** Where it is, without credentials: for logs and the health endpoint. */
   location: string;
+  /** Whether the last attempt to store a document found no room: what /health reports. */
+  fullness: Fullness;
   close(): Promise<void>;
 }
 
@@ -89,13 +92,24 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('busy_timeout = 5000');
   // Kysely prepares every query anew; the same few dozen statements run for every request, so they are
   // prepared once (better-sqlite3 statements run synchronously: reusing one is safe).
-  const statements = new Map<string, ReturnType<typeof sqlite.prepare>>();
+  // A full disk (SQLITE_FULL) is said as STORAGE_FULL whichever statement meets it.
+  const fullness = new Fullness();
+  const statements = new Map<string, SqliteStatement>();
   const cached = {
     close: () => sqlite.close(),
-    prepare(sql: string) {
+    prepare(sql: string): SqliteStatement {
       let statement = statements.get(sql);
       if (!statement) {
-        statement = sqlite.prepare(sql);
+        const prepared = sqlite.prepare(sql);
+        // SQLite rolls a transaction back by itself when a statement finds the disk full; Kysely's ROLLBACK
+        // after it would fail ("no transaction is active") and hide why the transaction failed.
+        const rollback = /^\s*rollback\s*$/i.test(sql);
+        statement = {
+          reader: prepared.reader,
+          all: (parameters) => fullness.guard(() => prepared.all(parameters)),
+          run: (parameters) => (rollback && !sqlite.inTransaction ? { changes: 0, lastInsertRowid: 0 } : fullness.guard(() => prepared.run(parameters))),
+          iterate: (parameters) => fullness.guard(() => prepared.iterate(parameters)),
+        };
         if (statements.size >= 500) statements.delete(statements.keys().next().value!);
         statements.set(sql, statement);
       }
@@ -103,8 +117,8 @@ function openSqlite(path: string): Storage {
     },
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
-  const documents = path === ':memory:' ? tableDocuments() : fileDocuments(`${path}.documents`);
-  return { db, engine: 'sqlite', documents, location: `sqlite:${path}`, close: () => db.destroy() };
+  const documents = path === ':memory:' ? tableDocuments(fullness) : fileDocuments(`${path}.documents`, fullness);
+  return { db, engine: 'sqlite', documents, fullness, location: `sqlite:${path}`, close: () => db.destroy() };
 }
 
 /**
@@ -139,8 +153,28 @@ function openPostgres(url: string): Storage {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client losing its connection must not take the process down; the next query reconnects.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', documents: tableDocuments(), location: `postgres://${parsed.host}${parsed.pathname}`, close: () => db.destroy() };
+  const fullness = new Fullness();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: fullnessAware(pool, fullness) }) });
+  return { db, engine: 'postgres', documents: tableDocuments(fullness), fullness, location: `postgres://${parsed.host}${parsed.pathname}`, close: () => db.destroy() };
+}
+
+/** The pool as Kysely uses it, with a full disk (disk_full, 53100) said as STORAGE_FULL whichever query meets it. */
+function fullnessAware(pool: pg.Pool, fullness: Fullness): PostgresPool {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      const guarded: PostgresPoolClient = {
+        // Streams (a cursor) are answered as they are; only queries answer a promise to watch.
+        query: ((...args: Parameters<PostgresPoolClient['query']>) => {
+          const answer = (client.query as (...a: unknown[]) => unknown)(...args);
+          return answer instanceof Promise ? answer.catch((e: unknown) => fullness.rethrow(e)) : answer;
+        }) as PostgresPoolClient['query'],
+        release: (destroy) => client.release(destroy),
+      };
+      return guarded;
+    },
+    end: () => pool.end(),
+  };
 }
 
 async function migrate(storage: Storage): Promise<void> {

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { channel } from 'node:diagnostics_channel';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema';
 import { DomainError } from '../domain/errors';
+import { publishStorageEvent, type Fullness } from './fullness';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -34,24 +34,7 @@ export interface DocumentFiles {
    * learner's name on them, so they do not stay. `before` leaves alone what another process is staging now.
    */
   sweep(db: Db, before: Date, signal?: AbortSignal): Promise<{ removed: number }>;
-  /** Whether the last write found no room (and none succeeded since): what /health reports. */
-  condition(): DocumentStoreCondition;
 }
-
-export type DocumentStoreCondition = { full: false } | { full: true; since: string };
-
-/**
- * What the store has to tell an operator, published on a diagnostics channel (storage has no logger;
- * `attest start` subscribes and logs). Never the bytes themselves: they carry a learner's name.
- */
-export type StorageEvent =
-  | { event: 'document-corrupt'; sha256: string; found: string; size: number }
-  | { event: 'storage-full'; sha256: string; error: string };
-export const STORAGE_EVENTS = 'attest:storage';
-const events = channel(STORAGE_EVENTS);
-const publish = (e: StorageEvent): void => {
-  if (events.hasSubscribers) events.publish(e);
-};
 
 const SHA = /^[0-9a-f]{64}$/;
 const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -61,30 +44,12 @@ export const PRIVATE_FOLDER = 0o700;
 export const PRIVATE_FILE = 0o600;
 
 function corrupt(sha256: string, bytes: Uint8Array): never {
-  publish({ event: 'document-corrupt', sha256, found: sha256Of(bytes), size: bytes.length });
+  publishStorageEvent({ event: 'document-corrupt', sha256, found: sha256Of(bytes), size: bytes.length });
   throw new DomainError('corrupt', 'DOCUMENT_CORRUPT', 'The stored file of this document is damaged: it is not served. The operator has been told; the request id helps find it.');
 }
 
 function checked(sha256: string, bytes: Uint8Array): Uint8Array {
   return sha256Of(bytes) === sha256 ? bytes : corrupt(sha256, bytes);
-}
-
-/** Out of room: the disk (ENOSPC), the user's quota (EDQUOT), PostgreSQL's disk_full (53100). */
-const FULL = new Set(['ENOSPC', 'EDQUOT', '53100']);
-const isFull = (e: unknown): boolean => typeof e === 'object' && e !== null && FULL.has(String((e as { code?: unknown }).code));
-
-/** Remembers a full store until a write succeeds again, and turns the failure into STORAGE_FULL. */
-function fullness() {
-  let since: string | undefined;
-  return {
-    condition: (): DocumentStoreCondition => (since ? { full: true, since } : { full: false }),
-    wrote: () => void (since = undefined),
-    failed(sha256: string, e: unknown): never {
-      since ??= new Date().toISOString();
-      publish({ event: 'storage-full', sha256, error: e instanceof Error ? e.message : String(e) });
-      throw new DomainError('storage-full', 'STORAGE_FULL', 'The server has no room left to store the document: nothing was issued. Ask again once the operator has freed space.');
-    },
-  };
 }
 
 async function unreferenced(db: Db, sha256s: readonly string[]): Promise<string[]> {
@@ -119,12 +84,12 @@ function promised<T>(run: (done: Done<T>) => void): Promise<T> {
 }
 const settled = (run: (done: (e: NodeJS.ErrnoException | null) => void) => void): Promise<void> => promised<void>((done) => run((e) => done(e, undefined)));
 
-export function fileDocuments(dir: string, io: StagingFs = nodeFs): DocumentFiles {
+/** `fullness` is the storage's: a full disk met here or by the database shows in one place. */
+export function fileDocuments(dir: string, fullness: Fullness, io: StagingFs = nodeFs): DocumentFiles {
   const pathOf = (sha: string) => {
     if (!SHA.test(sha)) throw new Error('not a SHA-256');
     return join(dir, sha.slice(0, 2), `${sha}.pdf`);
   };
-  const store = fullness();
   const made = new Set<string>();
   /** A rename or a new entry is durable once its folder is fsynced, not when the call returns. */
   const syncFolder = async (folder: string) => {
@@ -160,14 +125,13 @@ export function fileDocuments(dir: string, io: StagingFs = nodeFs): DocumentFile
         await settled((done) => io.close(opened, done));
         await settled((done) => io.rename(tmp, path, done));
         await syncFolder(folder);
-        store.wrote();
+        fullness.stored();
       } catch (e) {
         const opened = fd;
         if (opened !== undefined) await settled((done) => io.close(opened, done)).catch(() => {});
         // Nothing half-written stays: a failed write leaves no file beside the documents.
         await settled((done) => io.unlink(tmp, done)).catch(() => {});
-        if (isFull(e)) store.failed(sha, e);
-        throw e;
+        fullness.rethrow(e);
       }
     },
     async record() {},
@@ -215,22 +179,19 @@ export function fileDocuments(dir: string, io: StagingFs = nodeFs): DocumentFile
       }
       return { removed };
     },
-    condition: store.condition,
   };
 }
 
-export function tableDocuments(): DocumentFiles {
-  const store = fullness();
+export function tableDocuments(fullness: Fullness): DocumentFiles {
   return {
     async stage() {},
     async record(trx, sha256, pdf) {
       try {
         await trx.insertInto('document_bytes').values({ sha256, pdf }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
       } catch (e) {
-        if (isFull(e)) store.failed(sha256, e);
-        throw e;
+        fullness.rethrow(e);
       }
-      store.wrote();
+      fullness.stored();
     },
     async read(db, sha256) {
       const row = await db.selectFrom('document_bytes').select('pdf').where('sha256', '=', sha256).executeTakeFirst();
@@ -249,6 +210,5 @@ export function tableDocuments(): DocumentFiles {
         .executeTakeFirst();
       return { removed: Number(result.numDeletedRows) };
     },
-    condition: store.condition,
   };
 }

@@ -33,10 +33,10 @@ const metaOperations: Operation[] = [
       } catch {
         return { status: 503, json: { status: 'unavailable', problem: 'The database does not answer.', code: 'DATABASE_UNREACHABLE' } };
       }
-      // Remembered from the last write that found no room, until one succeeds: issuing is what stops.
-      const documents = services.storage.documents.condition();
-      if (documents.full) {
-        return { status: 503, json: { status: 'unavailable', problem: `Storage for documents has been full since ${documents.since}: no document can be issued until space is freed.`, code: 'STORAGE_FULL' } };
+      // Remembered from the last attempt to store a document, until one is stored: issuing is what stops.
+      const storage = services.storage.fullness.condition();
+      if (storage.full) {
+        return { status: 503, json: { status: 'unavailable', problem: `Storage has been full since ${storage.since}: no document can be issued until space is freed.`, code: 'STORAGE_FULL' } };
       }
       return { json: { status: 'ok', database: services.storage.engine, render: services.pool.stats() } };
     },

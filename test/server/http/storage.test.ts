@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../../server/domain/tenants';
-import { fileDocuments, STORAGE_EVENTS, type StagingFs, type StorageEvent } from '../../../server/storage/documents';
+import { fileDocuments, type StagingFs } from '../../../server/storage/documents';
+import { STORAGE_EVENTS, type StorageEvent } from '../../../server/storage/fullness';
 import { openStorage } from '../../../server/storage/database';
 import { ENGINES, freshServices, learnerData, setupTenant, TestClock, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
 import { call, startApp, type Running } from '../../support/http';
@@ -91,9 +92,9 @@ describe.each(ENGINES)('storage over HTTP (%s)', (engine) => {
     expect((await call(app.base, 'POST', `/api/v1/verify/${code}/document`, { raw: damaged, headers: { 'content-type': 'application/pdf' } })).json.match).toBe('none');
   });
 
-  it('answers 507 when there is no room for the document, reports it on /health, and leaves nothing behind', async () => {
-    const learner = 'L-full';
-    const recover = await fillUp(services);
+  it.each(['documents', 'database'] as const)('answers 507 when the %s find no room, reports it on /health, and leaves nothing behind', async (where) => {
+    const learner = `L-full-${where}`;
+    const recover = await fillUp(services, where);
     let full!: Awaited<ReturnType<typeof call>>;
     const events = await storageEvents(async () => {
       full = await ask(learner);
@@ -123,28 +124,35 @@ describe.each(ENGINES)('storage over HTTP (%s)', (engine) => {
 });
 
 /**
- * Makes the engine's store meet a real "no space left" from below, and returns what frees it. SQLite's
- * files: the document store writes its bytes to /dev/full (the kernel answers ENOSPC) in the real staging
- * code, temporary file and all. PostgreSQL: a trigger raises disk_full (SQLSTATE 53100) as a full
- * tablespace does, through the real driver and transaction.
+ * Makes the engine meet a real "no space left" from below, where the document's bytes go or in the
+ * database itself, and returns what frees it. SQLite's document files: the real staging code writes its
+ * temporary file's bytes to /dev/full, and the kernel answers ENOSPC. SQLite's database: max_page_count
+ * stops it growing, and SQLite answers SQLITE_FULL as on a full disk. PostgreSQL: a trigger raises
+ * disk_full (SQLSTATE 53100) as a full tablespace does, through the real driver and transaction.
  */
-async function fillUp(services: TestServices): Promise<() => Promise<void>> {
-  if (services.engine === 'sqlite') {
+async function fillUp(services: TestServices, where: 'documents' | 'database'): Promise<() => Promise<void>> {
+  const db = services.storage.db;
+  if (services.engine === 'sqlite' && where === 'documents') {
     const devFull = fs.openSync('/dev/full', 'w');
     let full = true;
     const disk: StagingFs = { ...fs, write: (fd, data, offset, length, position, done) => (full ? fs.write(devFull, data, offset, length, null, done) : fs.write(fd, data, offset, length, position, done)) };
     // One store that meets the full disk and then the freed one: its own success clears what /health says.
-    services.storage.documents = fileDocuments(`${services.url}.documents`, disk);
+    services.storage.documents = fileDocuments(`${services.url}.documents`, services.storage.fullness, disk);
     return async () => {
       full = false;
       fs.closeSync(devFull);
     };
   }
-  const db = services.storage.db;
+  if (services.engine === 'sqlite') {
+    const pages = (await sql<{ page_count: number }>`PRAGMA page_count`.execute(db)).rows[0]!.page_count;
+    await sql.raw(`PRAGMA max_page_count = ${pages}`).execute(db);
+    return async () => void (await sql.raw('PRAGMA max_page_count = 1073741823').execute(db));
+  }
+  const table = where === 'documents' ? 'document_bytes' : 'issues';
   await sql`CREATE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$`.execute(db);
-  await sql`CREATE TRIGGER test_disk_full BEFORE INSERT ON document_bytes FOR EACH ROW EXECUTE FUNCTION test_disk_full()`.execute(db);
+  await sql.raw(`CREATE TRIGGER test_disk_full BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION test_disk_full()`).execute(db);
   return async () => {
-    await sql`DROP TRIGGER test_disk_full ON document_bytes`.execute(db);
+    await sql.raw(`DROP TRIGGER test_disk_full ON ${table}`).execute(db);
     await sql`DROP FUNCTION test_disk_full()`.execute(db);
   };
 }
@@ -199,7 +207,7 @@ describe('files of a SQLite installation', () => {
         close: (fd, done) => (calls.push(`close ${fds.get(fd)}`), fs.close(fd, done)),
         rename: (from, to, done) => (calls.push(`rename ${name(from)} ${name(to)}`), fs.rename(from, to, done)),
       };
-      const files = fileDocuments(documents, recording);
+      const files = fileDocuments(documents, s.storage.fullness, recording);
       // Called inside the transaction that records the issue: everything before it is on disk already.
       s.storage.documents = { ...files, record: (...args) => (calls.push('record'), files.record(...args)) };
       const issued = await call(app.base, 'POST', `/api/v1/certificates/${t.certificate.id}/issues`, { token: lms, body: { learner_id: 'L-durable', available: true, data: learnerData() } });
