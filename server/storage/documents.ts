@@ -186,11 +186,8 @@ export function tableDocuments(fullness: Fullness): DocumentFiles {
   return {
     async stage() {},
     async record(trx, sha256, pdf) {
-      try {
-        await trx.insertInto('document_bytes').values({ sha256, pdf }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
-      } catch (e) {
-        fullness.rethrow(e);
-      }
+      // A full disk here is already STORAGE_FULL: the driver says so for every statement (database.ts).
+      await trx.insertInto('document_bytes').values({ sha256, pdf }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
       fullness.stored();
     },
     async read(db, sha256) {
