@@ -160,9 +160,13 @@ function openPostgres(url: string): Storage {
 
 /** The pool as Kysely uses it, with a full disk (disk_full, 53100) said as STORAGE_FULL whichever query meets it. */
 function fullnessAware(pool: pg.Pool, fullness: Fullness): PostgresPool {
+  // One wrapper per pooled connection: Kysely keeps its own state per client object.
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   return {
     async connect() {
       const client = await pool.connect();
+      const known = wrappers.get(client);
+      if (known) return known;
       const guarded: PostgresPoolClient = {
         // Streams (a cursor) are answered as they are; only queries answer a promise to watch.
         query: ((...args: Parameters<PostgresPoolClient['query']>) => {
@@ -171,6 +175,7 @@ function fullnessAware(pool: pg.Pool, fullness: Fullness): PostgresPool {
         }) as PostgresPoolClient['query'],
         release: (destroy) => client.release(destroy),
       };
+      wrappers.set(client, guarded);
       return guarded;
     },
     end: () => pool.end(),

@@ -79,7 +79,7 @@ describe.each(ENGINES)('what the verification page and links say (%s)', (engine)
     expect((await call(app.base, 'GET', '/verify?code=AAAAA-BBBBB-CCCCC-DDDDD')).status).toBe(404);
   });
 
-  it('checks a PDF file from the page’s own form, with no script: the current document, or not this one', async () => {
+  it('checks a PDF file from the page’s own form, with no script: the current document, an earlier version, or not this one', async () => {
     const code = await ask('L-form');
     const pdf = (await call(app.base, 'GET', `/api/v1/issues/${code}/document`, { token: lms })).bytes;
     const page = await call(app.base, 'GET', `/verify/${code}`);
@@ -99,11 +99,21 @@ describe.each(ENGINES)('what the verification page and links say (%s)', (engine)
     expect(nothing.status).toBe(422);
     expect(nothing.text).toContain('Choisissez le fichier PDF à comparer.');
     expect((await submitForm('AAAAA-BBBBB-CCCCC-DDDDD', pdf)).status).toBe(404);
+    // Made again from a new template version: the first file is now an earlier version.
+    const draft = await call(app.base, 'GET', `/api/v1/templates/${t.templateId}`, { token: admin });
+    const source = String(draft.json.source).replace('</page>', '<text x="10mm" y="5mm" width="80mm" size="6">v2</text></page>');
+    expect((await call(app.base, 'PATCH', `/api/v1/templates/${t.templateId}`, { token: admin, body: { source } })).status).toBe(200);
+    const published = await call(app.base, 'POST', `/api/v1/templates/${t.templateId}/publish`, { token: admin });
+    const regenerated = await call(app.base, 'POST', `/api/v1/issues/${code}/regenerate`, { token: admin, body: { reason: 'new layout', template_version_id: published.json.version?.id } });
+    expect(regenerated.json.revision).toBe(2);
+    const superseded = await submitForm(code, pdf);
+    expect(superseded.text).toContain('data-match="superseded"');
+    expect(superseded.text).toContain('une version plus récente l’a remplacé');
     // A revoked document's copy is still recognised, under its revoked state.
     await revoke(code);
     const revoked = await submitForm(code, pdf);
     expect(revoked.text).toContain('data-status="revoked"');
-    expect(revoked.text).toContain('data-match="current"');
+    expect(revoked.text).toContain('data-match="superseded"');
   });
 
   it('prints the tenant’s public address in documents, and takes only a plain http(s) address for it', async () => {
