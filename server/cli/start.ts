@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +7,9 @@ import { pino } from 'pino';
 import { openServices } from '../services';
 import { seedDemoTenant } from '../domain/demo';
 import { listTenants } from '../domain/tenants';
+import { isLoopback, publicUrlProblem } from '../domain/public-url';
 import { StorageError } from '../storage/database';
+import { STORAGE_EVENTS, type StorageEvent } from '../storage/fullness';
 import { createApp } from '../http/app';
 import { answerUnparsableRequest } from '../http/client-errors';
 import { CliError, EXIT } from './output';
@@ -36,14 +39,21 @@ const SWEEP_GRACE_MS = 10 * 60_000;
  * `attest start`: migrate, make the demo tenant on a fresh database (its administrator's password and an
  * LMS token printed this once), serve the API, the verification pages and the editor, and say where.
  */
-export async function startCommand(opts: StartOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<{ close(): Promise<void>; url: string }> {
+export async function startCommand(
+  opts: StartOptions,
+  io: { out: (s: string) => void; err: (s: string) => void },
+): Promise<{ close(): Promise<void>; /** The public address. */ url: string; /** Where it listens, as this machine reaches it. */ listening: string }> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number, not "${opts.port}".`, EXIT.usage);
   const databaseUrl = opts.database ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE;
   const workers = opts.workers === undefined ? undefined : Number(opts.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) throw new CliError('--workers is 1 to 64.', EXIT.usage);
+  // Printed in every document issued from now on: checked before anything is made with it.
+  const baseUrl = opts.baseUrl ?? (process.env.PUBLIC_BASE_URL || undefined);
+  const problem = baseUrl === undefined ? undefined : publicUrlProblem(baseUrl);
+  if (problem) throw new CliError(`--base-url (or PUBLIC_BASE_URL) ${problem}`, EXIT.usage);
   let services: Awaited<ReturnType<typeof openServices>>;
-  const provisionalBase = opts.baseUrl ?? `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
+  const provisionalBase = baseUrl ?? `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
   try {
     services = await openServices({ databaseUrl, baseUrl: provisionalBase, ...(workers ? { render: { size: workers } } : {}) });
   } catch (e) {
@@ -68,13 +78,28 @@ export async function startCommand(opts: StartOptions, io: { out: (s: string) =>
     }
   }
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination({ dest: 2, sync: false }));
+  // What the document store tells the operator: a document whose bytes changed, a disk that is full.
+  const onStorageEvent = (message: unknown) => {
+    const e = message as StorageEvent;
+    if (e.event === 'document-corrupt') logger.error(e, 'a stored document does not match its SHA-256: it is not served; restore it from a backup');
+    else logger.error(e, 'no room left to store a document: free space where the documents are kept');
+  };
+  subscribe(STORAGE_EVENTS, onStorageEvent);
   const app = createApp(services, { logger, editorDir: EDITOR_DIR, ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}) });
   const server = createServer(CONNECTION_LIMITS, app).on('clientError', answerUnparsableRequest).listen(port, opts.host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
-  const url = opts.baseUrl ?? `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${address.port}`;
+  const listening = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${address.port}`;
+  const url = (baseUrl ?? listening).replace(/\/+$/, '');
   services.baseUrl = url;
   io.out(`Attest is listening on ${url}  (database ${services.storage.location}; editor ${url}/ ; API ${url}/api/v1/docs)\n`);
+  if (url !== listening) io.out(`  (on this machine: ${listening})\n`);
+  if (isLoopback(url)) {
+    io.err(
+      `Warning: documents issued now print ${url}/verify/… as the address to verify them, a loopback address only this machine can open: their QR codes will not work for anyone else. ` +
+        `Pass --base-url https://<your public address> (or set PUBLIC_BASE_URL); a tenant's public_base_url setting takes precedence for that tenant.\n`,
+    );
+  }
   // Bytes a stop left unrecorded (see DocumentFiles.sweep), looked for once the server already answers.
   const stopping = new AbortController();
   const sweeping = services.storage.documents
@@ -85,12 +110,14 @@ export async function startCommand(opts: StartOptions, io: { out: (s: string) =>
     .catch((e: unknown) => logger.warn({ err: e }, 'looking for documents no issue refers to failed'));
   return {
     url,
+    listening,
     async close() {
       app.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       stopping.abort();
       await sweeping;
+      unsubscribe(STORAGE_EVENTS, onStorageEvent);
       await services.close();
     },
   };

@@ -414,6 +414,30 @@ export const ERROR_CODES = {
     fr: 'La personne n’existe pas.',
     meaning: 'No person with this id in the caller’s tenant.',
   },
+  DOCUMENT_CORRUPT: {
+    kind: 'corrupt',
+    en: 'The stored file of this document is damaged: it is not served. The operator has been told; the request id helps find it.',
+    fr: 'Le fichier enregistré de ce document est endommagé : il n’est pas servi. L’exploitant a été prévenu ; l’identifiant de la requête permet de le retrouver.',
+    meaning: 'The stored bytes no longer match the document’s SHA-256; they are never served (restore the file or row from a backup).',
+  },
+  STORAGE_FULL: {
+    kind: 'storage-full',
+    en: 'The server has no room left to store the document: nothing was issued. Ask again once the operator has freed space.',
+    fr: 'Le serveur n’a plus de place pour enregistrer le document : rien n’a été délivré. Redemandez une fois que l’exploitant a libéré de l’espace.',
+    meaning: 'The disk or the database is full; nothing was written. `/health` reports it until a document is stored again.',
+  },
+  DATABASE_UNREACHABLE: {
+    kind: 'busy',
+    en: 'The database does not answer.',
+    fr: 'La base de données ne répond pas.',
+    meaning: 'In `/health`’s 503 body: the server cannot reach its database.',
+  },
+  VERIFICATION_CODE_UNKNOWN: {
+    kind: 'not-found',
+    en: 'No document has this code. Check what was typed.',
+    fr: 'Aucun document ne porte ce code. Vérifiez la saisie.',
+    meaning: 'No document has this code (a malformed code looks the same).',
+  },
   DATA_INVALID: {
     kind: 'invalid',
     en: 'The learner’s data does not fit the template’s variables; every problem is listed with its path.',
@@ -671,6 +695,7 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   PASSWORD_WRONG: { en: 'This is not your current password.', fr: 'Ce n’est pas votre mot de passe actuel.' },
   TOKEN_EXPIRY_INVALID: { en: 'Give a future date and time (ISO 8601).', fr: 'Donnez une date et heure à venir (ISO 8601).' },
   TOKEN_OUTLIVES_MAKER: { en: 'A token cannot outlive the token that makes it.', fr: 'Un jeton ne peut pas durer plus longtemps que le jeton qui le crée.' },
+  PUBLIC_BASE_URL_INVALID: { en: 'public_base_url must be an http:// or https:// address without user name, password, query or fragment.', fr: 'public_base_url doit être une adresse http:// ou https:// sans nom d’utilisateur, mot de passe, requête ni fragment.' },
   BIND_UNKNOWN: { en: 'The template has no such field; it is ignored.', fr: 'Le modèle n’a pas ce champ ; il est ignoré.' },
 };
 

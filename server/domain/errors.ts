@@ -16,7 +16,9 @@ export type FailureKind =
   | 'gone' // revoked or expired where that matters: 410
   | 'too-large' // 413
   | 'rate-limited' // 429
-  | 'busy'; // 503
+  | 'busy' // 503
+  | 'storage-full' // the disk (or database) holding documents has no room left: 507
+  | 'corrupt'; // stored bytes no longer match what was recorded: 500, the server's fault, never the caller's
 
 export interface Problem {
   /**

@@ -11,6 +11,7 @@ import { evaluateDeliveryRules, expiryDate } from './rules';
 import { newId, newVerificationCode, normalizeCode, sha256Hex } from './secrets';
 import { getTenant, peopleHolding, type Tenant } from './tenants';
 import { getVersion, poolDiagnostics, versionContract, versionPayload, type Version } from './templates';
+import { publicBaseUrl } from './public-url';
 import type { IssueTable } from '../storage/schema';
 
 /**
@@ -180,7 +181,7 @@ async function serverData(
   people?: Awaited<ReturnType<typeof peopleHolding>>,
 ): Promise<Record<string, unknown>> {
   const db = services.storage.db;
-  const base = (tenant.settings.public_base_url ?? services.baseUrl).replace(/\/+$/, '');
+  const base = publicBaseUrl(tenant.settings.public_base_url, services.baseUrl);
   const s = certificate.settings;
   const data: Record<string, unknown> = { ...input };
   data.certificate = {

@@ -2,11 +2,14 @@ import { iso, requireCapability, can, type Actor, type Services } from './contex
 import { DomainError } from './errors';
 import { hmacHex, normalizeCode, sameSecret } from './secrets';
 import { getIssue, retrieveDocument, type DocumentFile } from './issues';
+import { reason } from './reasons';
+import { getTenant } from './tenants';
 
 /**
  * Signed download links: a learner can fetch their document without an account, until the link expires.
  * The link grants only what the learner could have: the delivery lock, revocation and staff-only delivery
- * are checked when it is used, not when it is made.
+ * are checked when it is used, not only when it is made. A link that could never work (a certificate
+ * staff hand out, a revoked document) is refused when asked for, rather than handed out dead.
  */
 export const MAX_LINK_MINUTES = 60 * 24 * 30;
 
@@ -18,8 +21,12 @@ async function linkSecret(services: Services, tenantId: string): Promise<string>
 export async function createDownloadLink(services: Services, actor: Actor, code: string, minutes = 60 * 24 * 7): Promise<{ url: string; expiresAt: string }> {
   if (!can(actor, 'issues:manage')) requireCapability(actor, 'certificate:retrieve-own');
   const issue = await getIssue(services, actor, code);
+  const { settings } = await getTenant(services.storage.db, actor.tenantId);
+  const refuse = (kind: 'forbidden' | 'gone', why: ReturnType<typeof reason>) => new DomainError(kind, why.code, why.message, { reasons: [why] });
+  if (issue.state === 'revoked') throw refuse('gone', reason(settings.locale, 'DOCUMENT_REVOKED'));
+  if (issue.delivery === 'staff') throw refuse('forbidden', reason(settings.locale, 'STAFF_DELIVERY_ONLY'));
   const expires = Math.floor(services.now().getTime() / 1000) + Math.min(Math.max(1, Math.round(minutes)), MAX_LINK_MINUTES) * 60;
-  const tenant = await services.storage.db.selectFrom('tenants').select(['slug', 'settings']).where('id', '=', actor.tenantId).executeTakeFirstOrThrow();
+  const tenant = await services.storage.db.selectFrom('tenants').select('slug').where('id', '=', actor.tenantId).executeTakeFirstOrThrow();
   const sig = hmacHex(await linkSecret(services, actor.tenantId), `${tenant.slug}.${issue.code}.${expires}`);
   return { url: `${services.baseUrl.replace(/\/+$/, '')}/d/${tenant.slug}/${issue.code}?expires=${expires}&sig=${sig}`, expiresAt: iso(new Date(expires * 1000)) };
 }
@@ -32,5 +39,18 @@ export async function retrieveByLink(services: Services, input: { tenant: string
   if (!tenant || !code || !Number.isFinite(expires)) throw bad();
   const expected = hmacHex(tenant.link_secret, `${tenant.slug}.${code}.${expires}`);
   if (!sameSecret(expected, input.sig) || expires * 1000 < services.now().getTime()) throw bad();
-  return retrieveDocument(services, { kind: 'link', tenantId: tenant.id, code }, code, 'link');
+  try {
+    return await retrieveDocument(services, { kind: 'link', tenantId: tenant.id, code }, code, 'link');
+  } catch (e) {
+    throw e instanceof DomainError ? forAnonymous(e) : e;
+  }
+}
+
+/**
+ * Whoever holds a link may be anyone it was forwarded to: a withheld document tells them its state word
+ * and the reason, never the issue behind it (learner id, dates, hashes, revocation reason).
+ */
+function forAnonymous(e: DomainError): DomainError {
+  const state = e.kind === 'locked' ? 'locked' : e.kind === 'gone' ? 'revoked' : undefined;
+  return new DomainError(e.kind, e.code, e.message, { ...(e.extra.reasons ? { reasons: e.extra.reasons } : {}), ...(state ? { details: { state } } : {}) });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { coerceScalar } from '../../variables/values';
+import { PublicBaseUrl } from './public-url';
 
 /**
  * The settings a tenant and a certificate carry. One zod schema each: it validates API input, fills the
@@ -38,7 +39,7 @@ export const TenantSettings = z
     completion_tracking: z.boolean().default(true).describe('Documents need the course to be completed.'),
     delivery_lock: z.boolean().default(false).describe('Every new document is created locked until a manager or the shop unlocks it.'),
     locale: z.enum(['fr', 'en']).default('fr').describe('Language of refusal reasons and of the verification page.'),
-    public_base_url: z.url().max(500).optional().describe('Address the verification links in documents point to; defaults to the server’s own.'),
+    public_base_url: PublicBaseUrl.optional().describe('Address the verification links in documents point to (http or https, no credentials, query or fragment); defaults to the server’s own.'),
     verification_shows: VerificationShows.default({ learner_name: true, course: true, dates: true }),
     organization: Organization.default({ name: 'Organisme de formation' }).describe('Printed as `organization` on documents and named on the verification page; request data never replaces it.'),
   })

@@ -1,11 +1,13 @@
 import { isoDay, type Services } from './context';
+import { DomainError } from './errors';
 import { normalizeCode, sha256Hex } from './secrets';
 import { TenantSettings, readSettings } from './settings';
 
 /**
  * Public verification by code: anyone holding a document (or its QR code) can check it. What it shows
- * of the person is the tenant's choice; a locked document says only that it exists, and unknown and
- * malformed codes look the same.
+ * of the person is the tenant's choice; a locked document says only that it exists — unless it is
+ * revoked, which the public learns whatever the lock (a document revoked before payment must not go on
+ * looking genuine). Unknown and malformed codes look the same.
  */
 export type VerificationStatus = 'valid' | 'revoked' | 'expired' | 'locked' | 'unknown';
 
@@ -40,10 +42,14 @@ export async function verifyCode(services: Services, code: string): Promise<Veri
   if (!row) return { status: 'unknown', locale: 'en' };
   const settings = readSettings(TenantSettings, row.settings);
   const locale = settings.locale;
-  if (row.locked) return { status: 'locked', code: row.code, locale };
   const status: VerificationStatus = row.state === 'revoked' ? 'revoked' : row.expires_on && row.expires_on < isoDay(services.now()) ? 'expired' : 'valid';
-  const data = JSON.parse(row.data) as { learner?: { fullname?: unknown; firstname?: unknown; lastname?: unknown }; course?: { fullname?: unknown }; organization?: { name?: unknown } };
   const shows = settings.verification_shows;
+  if (row.locked) {
+    if (status !== 'revoked') return { status: 'locked', code: row.code, locale };
+    // The revocation is public; what the lock keeps unpublished (who, which course) stays so.
+    return { status, code: row.code, certificate: row.certificate, locale, ...(shows.dates && row.revoked_at ? { revokedOn: row.revoked_at.slice(0, 10) } : {}) };
+  }
+  const data = JSON.parse(row.data) as { learner?: { fullname?: unknown; firstname?: unknown; lastname?: unknown }; course?: { fullname?: unknown }; organization?: { name?: unknown } };
   const out: Verification = { status, code: row.code, certificate: row.certificate, locale, revision: row.revision };
   if (typeof data.organization?.name === 'string') out.organization = data.organization.name;
   if (shows.learner_name) {
@@ -60,11 +66,29 @@ export async function verifyCode(services: Services, code: string): Promise<Veri
   return out;
 }
 
-/** Whether an uploaded PDF is the document issued under this code: the current revision, an older one, or not. */
-export async function checkUploadedDocument(services: Services, code: string, pdf: Uint8Array): Promise<{ verification: Verification; match: 'current' | 'superseded' | 'none' }> {
+/** What answers a code no document has, on the routes that answer with data rather than a page. */
+export function unknownCode(): DomainError {
+  return new DomainError('not-found', 'VERIFICATION_CODE_UNKNOWN', 'No document has this code. Check what was typed.');
+}
+
+/** verifyCode for the JSON routes: an unknown code is a 404 with its own code, not a 200 that says so. */
+export async function verifyKnownCode(services: Services, code: string): Promise<Verification> {
   const verification = await verifyCode(services, code);
+  if (verification.status === 'unknown') throw unknownCode();
+  return verification;
+}
+
+export type DocumentMatch = 'current' | 'superseded' | 'none';
+
+/**
+ * Whether an uploaded PDF is the document issued under this code: the current revision, an older one, or
+ * not. It compares SHA-256s with the recorded ones: the stored bytes are not read, so a copy still checks
+ * even when the server's own file is damaged.
+ */
+export async function checkUploadedDocument(services: Services, code: string, pdf: Uint8Array): Promise<{ verification: Verification; match: DocumentMatch }> {
+  const verification = await verifyKnownCode(services, code);
   const row = await lookup(services, code);
-  if (!row || verification.status === 'locked' || verification.status === 'unknown') return { verification, match: 'none' };
+  if (!row || verification.status === 'locked') return { verification, match: 'none' };
   const hash = sha256Hex(pdf);
   // A regeneration can give the very same bytes (same template, same data): the newest revision decides.
   const doc = await services.storage.db.selectFrom('documents').select('revision').where('issue_id', '=', row.id).where('sha256', '=', hash).orderBy('revision', 'desc').executeTakeFirst();

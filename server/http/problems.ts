@@ -27,6 +27,8 @@ export const STATUS: Record<AnswerKind, number> = {
   'headers-too-large': 431,
   timeout: 408,
   internal: 500,
+  'storage-full': 507,
+  corrupt: 500,
 };
 
 /** The status a code is answered with, from its kind in the catalogue. */

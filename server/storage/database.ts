@@ -1,13 +1,15 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider, type PostgresPool, type PostgresPoolClient, type SqliteStatement } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema';
 import * as initial from './migrations/001-initial';
 import * as trustedLearnerData from './migrations/002-trusted-learner-data';
 import * as accounts from './migrations/003-accounts';
-import { fileDocuments, tableDocuments, type DocumentFiles } from './documents';
+import * as publicBaseUrl from './migrations/004-public-base-url';
+import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
+import { Fullness } from './fullness';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -18,6 +20,8 @@ export interface Storage {
   documents: DocumentFiles;
   /** Where it is, without credentials: for logs and the health endpoint. */
   location: string;
+  /** Whether the last attempt to store a document found no room: what /health reports. */
+  fullness: Fullness;
   close(): Promise<void>;
 }
 
@@ -26,6 +30,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, engine: Engine) => Promis
   '001-initial': initial.up,
   '002-trusted-learner-data': trustedLearnerData.up,
   '003-accounts': accounts.up,
+  '004-public-base-url': publicBaseUrl.up,
 };
 
 export class StorageError extends Error {
@@ -78,7 +83,7 @@ export async function openStorage(url: string): Promise<Storage> {
 
 function openSqlite(path: string): Storage {
   if (!path) throw new StorageError('STORAGE_URL_INVALID', 'DATABASE_URL names no SQLite file.');
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') makePrivate(path);
   const sqlite = new SqliteDatabase(path);
   // WAL lets readers go on while one writer commits; NORMAL is durable across process crashes in WAL mode.
   // Each issue writes rows in several tables: the default 4 KB pages keep a commit's WAL frames few (64 KB
@@ -91,13 +96,24 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('busy_timeout = 5000');
   // Kysely prepares every query anew; the same few dozen statements run for every request, so they are
   // prepared once (better-sqlite3 statements run synchronously: reusing one is safe).
-  const statements = new Map<string, ReturnType<typeof sqlite.prepare>>();
+  // A full disk (SQLITE_FULL) is said as STORAGE_FULL whichever statement meets it.
+  const fullness = new Fullness();
+  const statements = new Map<string, SqliteStatement>();
   const cached = {
     close: () => sqlite.close(),
-    prepare(sql: string) {
+    prepare(sql: string): SqliteStatement {
       let statement = statements.get(sql);
       if (!statement) {
-        statement = sqlite.prepare(sql);
+        const prepared = sqlite.prepare(sql);
+        // SQLite rolls a transaction back by itself when a statement finds the disk full; Kysely's ROLLBACK
+        // after it would fail ("no transaction is active") and hide why the transaction failed.
+        const rollback = /^\s*rollback\s*$/i.test(sql);
+        statement = {
+          reader: prepared.reader,
+          all: (parameters) => fullness.guard(() => prepared.all(parameters)),
+          run: (parameters) => (rollback && !sqlite.inTransaction ? { changes: 0, lastInsertRowid: 0 } : fullness.guard(() => prepared.run(parameters))),
+          iterate: (parameters) => fullness.guard(() => prepared.iterate(parameters)),
+        };
         if (statements.size >= 500) statements.delete(statements.keys().next().value!);
         statements.set(sql, statement);
       }
@@ -105,8 +121,30 @@ function openSqlite(path: string): Storage {
     },
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
-  const documents = path === ':memory:' ? tableDocuments() : fileDocuments(`${path}.documents`);
-  return { db, engine: 'sqlite', documents, location: `sqlite:${path}`, close: () => db.destroy() };
+  const documents = path === ':memory:' ? tableDocuments(fullness) : fileDocuments(`${path}.documents`, fullness);
+  return { db, engine: 'sqlite', documents, fullness, location: `sqlite:${path}`, close: () => db.destroy() };
+}
+
+/**
+ * The database file and the documents folder beside it hold learners' personal data: readable by the
+ * server's user only, whatever the umask. SQLite gives its -wal and -shm files the database file's mode,
+ * so creating that file first (or tightening it) covers them. Folders made here are private too; a folder
+ * that already existed is the operator's and keeps its mode.
+ */
+function makePrivate(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_FOLDER });
+  closeSync(openSync(path, 'a', PRIVATE_FILE));
+  chmodSync(path, PRIVATE_FILE);
+  for (const beside of [`${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(beside, PRIVATE_FILE);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  const documents = `${path}.documents`;
+  mkdirSync(documents, { recursive: true, mode: PRIVATE_FOLDER });
+  chmodSync(documents, PRIVATE_FOLDER);
 }
 
 function openPostgres(url: string): Storage {
@@ -119,8 +157,33 @@ function openPostgres(url: string): Storage {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client losing its connection must not take the process down; the next query reconnects.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', documents: tableDocuments(), location: `postgres://${parsed.host}${parsed.pathname}`, close: () => db.destroy() };
+  const fullness = new Fullness();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: fullnessAware(pool, fullness) }) });
+  return { db, engine: 'postgres', documents: tableDocuments(fullness), fullness, location: `postgres://${parsed.host}${parsed.pathname}`, close: () => db.destroy() };
+}
+
+/** The pool as Kysely uses it, with a full disk (disk_full, 53100) said as STORAGE_FULL whichever query meets it. */
+function fullnessAware(pool: pg.Pool, fullness: Fullness): PostgresPool {
+  // One wrapper per pooled connection: Kysely keeps its own state per client object.
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  return {
+    async connect() {
+      const client = await pool.connect();
+      const known = wrappers.get(client);
+      if (known) return known;
+      const guarded: PostgresPoolClient = {
+        // Streams (a cursor) are answered as they are; only queries answer a promise to watch.
+        query: ((...args: Parameters<PostgresPoolClient['query']>) => {
+          const answer = (client.query as (...a: unknown[]) => unknown)(...args);
+          return answer instanceof Promise ? answer.catch((e: unknown) => fullness.rethrow(e)) : answer;
+        }) as PostgresPoolClient['query'],
+        release: (destroy) => client.release(destroy),
+      };
+      wrappers.set(client, guarded);
+      return guarded;
+    },
+    end: () => pool.end(),
+  };
 }
 
 async function migrate(storage: Storage): Promise<void> {

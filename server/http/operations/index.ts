@@ -20,15 +20,23 @@ const metaOperations: Operation[] = [
     path: '/health',
     absolute: true,
     tag: 'Operations',
-    summary: 'Whether the server can serve: the database answers and the render workers are up.',
+    summary: 'Whether the server can serve: the database answers, documents can be stored (not full: code STORAGE_FULL) and the render workers are up.',
     access: { public: true },
-    responses: { 200: z.object({ status: z.literal('ok'), database: z.string(), render: z.object({ workers: z.number(), busy: z.number(), queued: z.number() }) }), 503: z.object({ status: z.literal('unavailable'), problem: z.string() }) },
+    responses: {
+      200: z.object({ status: z.literal('ok'), database: z.string(), render: z.object({ workers: z.number(), busy: z.number(), queued: z.number() }) }),
+      503: z.object({ status: z.literal('unavailable'), problem: z.string(), code: z.enum(['DATABASE_UNREACHABLE', 'STORAGE_FULL']) }),
+    },
     example: `curl "$BASE/health"`,
     handler: async ({ services }) => {
       try {
         await sql`select 1`.execute(services.storage.db);
       } catch {
-        return { status: 503, json: { status: 'unavailable', problem: 'The database does not answer.' } };
+        return { status: 503, json: { status: 'unavailable', problem: 'The database does not answer.', code: 'DATABASE_UNREACHABLE' } };
+      }
+      // Remembered from the last attempt to store a document, until one is stored: issuing is what stops.
+      const storage = services.storage.fullness.condition();
+      if (storage.full) {
+        return { status: 503, json: { status: 'unavailable', problem: `Storage has been full since ${storage.since}: no document can be issued until space is freed.`, code: 'STORAGE_FULL' } };
       }
       return { json: { status: 'ok', database: services.storage.engine, render: services.pool.stats() } };
     },

@@ -58,7 +58,7 @@ export const issueOperations: Operation[] = [
     params: IdParam,
     body: { json: RequestBody },
     idempotent: true,
-    errors: ['CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'LEARNER_DATA_FROM_LMS', 'OTHER_LEARNER', 'LEARNER_ID_INVALID', 'LEARNER_ID_RESERVED', 'DATA_INVALID', 'DELIVERY_REFUSED', 'ISSUE_CONFLICT', 'DOCUMENT_NOT_MADE', 'RENDER_BUSY', 'RENDER_CLOSED'],
+    errors: ['CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'LEARNER_DATA_FROM_LMS', 'OTHER_LEARNER', 'LEARNER_ID_INVALID', 'LEARNER_ID_RESERVED', 'DATA_INVALID', 'DELIVERY_REFUSED', 'ISSUE_CONFLICT', 'DOCUMENT_NOT_MADE', 'STORAGE_FULL', 'RENDER_BUSY', 'RENDER_CLOSED'],
     responses: { 200: IssueRequestResult, 201: IssueRequestResult },
     example: `curl -X POST "$BASE/api/v1/certificates/$CERT/issues" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '${EXAMPLE_BODY}'`,
     handler: async ({ services, actor, params, body }) => {
@@ -76,7 +76,7 @@ export const issueOperations: Operation[] = [
     params: IdParam,
     body: { json: z.object({ learner_id: z.string().min(1).max(200).optional().describe('A signed-in person asks for themself and leaves it out; a token names the learner.') }).strict() },
     idempotent: true,
-    errors: ['CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'OTHER_LEARNER', 'LEARNER_ID_INVALID', 'LEARNER_ID_RESERVED', 'LEARNER_ID_REQUIRED', 'LEARNER_RECORD_MISSING', 'DATA_INVALID', 'DELIVERY_REFUSED', 'ISSUE_CONFLICT', 'DOCUMENT_NOT_MADE', 'RENDER_BUSY', 'RENDER_CLOSED'],
+    errors: ['CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'OTHER_LEARNER', 'LEARNER_ID_INVALID', 'LEARNER_ID_RESERVED', 'LEARNER_ID_REQUIRED', 'LEARNER_RECORD_MISSING', 'DATA_INVALID', 'DELIVERY_REFUSED', 'ISSUE_CONFLICT', 'DOCUMENT_NOT_MADE', 'STORAGE_FULL', 'RENDER_BUSY', 'RENDER_CLOSED'],
     responses: { 200: IssueRequestResult, 201: IssueRequestResult },
     example: `curl -X POST "$BASE/api/v1/certificates/$CERT/issues/from-record" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"learner_id":"42"}'`,
     handler: async ({ services, actor, params, body }) => {
@@ -183,7 +183,7 @@ export const issueOperations: Operation[] = [
     summary: 'The PDF. 423 while locked, 410 when revoked, 403 when delivered by staff only or without retrieve-own.',
     access: { authenticated: true, capabilities: ['issues:manage', 'certificate:retrieve-own'] },
     params: CodeParam,
-    errors: ['ISSUE_NOT_FOUND', 'OTHER_LEARNER', 'DOCUMENT_REVOKED', 'DOCUMENT_LOCKED', 'STAFF_DELIVERY_ONLY', 'RETRIEVE_OWN_MISSING', 'DOCUMENT_MISSING'],
+    errors: ['ISSUE_NOT_FOUND', 'OTHER_LEARNER', 'DOCUMENT_REVOKED', 'DOCUMENT_LOCKED', 'STAFF_DELIVERY_ONLY', 'RETRIEVE_OWN_MISSING', 'DOCUMENT_MISSING', 'DOCUMENT_CORRUPT'],
     responses: { 200: { media: 'application/pdf', description: 'The document.' } },
     example: `curl -o certificate.pdf "$BASE/api/v1/issues/$CODE/document" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => {
@@ -200,7 +200,7 @@ export const issueOperations: Operation[] = [
     access: { authenticated: true, capabilities: ['issues:manage', 'certificate:retrieve-own'] },
     params: CodeParam,
     body: { json: z.object({ minutes: z.number().int().min(1).max(43_200).optional() }).strict() },
-    errors: ['ISSUE_NOT_FOUND', 'OTHER_LEARNER', 'STAFF_DELIVERY_ONLY'],
+    errors: ['ISSUE_NOT_FOUND', 'OTHER_LEARNER', 'STAFF_DELIVERY_ONLY', 'DOCUMENT_REVOKED'],
     responses: { 201: z.object({ url: z.string(), expiresAt: z.string() }) },
     example: `curl -X POST "$BASE/api/v1/issues/$CODE/links" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"minutes":1440}'`,
     handler: async ({ services, actor, params, body }) => ({ status: 201, json: await createDownloadLink(services, actorOf(actor), params.code, body.minutes) }),
@@ -215,7 +215,7 @@ export const issueOperations: Operation[] = [
     access: { public: true },
     params: z.object({ tenant: z.string().max(63), code: z.string().max(40) }).strict(),
     query: z.object({ expires: z.string().max(12), sig: z.string().max(128) }).strict(),
-    errors: ['LINK_INVALID', 'ISSUE_NOT_FOUND', 'DOCUMENT_REVOKED', 'DOCUMENT_LOCKED', 'DOCUMENT_MISSING'],
+    errors: ['LINK_INVALID', 'ISSUE_NOT_FOUND', 'DOCUMENT_REVOKED', 'DOCUMENT_LOCKED', 'STAFF_DELIVERY_ONLY', 'DOCUMENT_MISSING', 'DOCUMENT_CORRUPT'],
     responses: { 200: { media: 'application/pdf', description: 'The document.' } },
     example: `curl -o certificate.pdf "$LINK"   # the url answered by createDownloadLink`,
     handler: async ({ services, params, query }) => {
@@ -287,7 +287,7 @@ export const issueOperations: Operation[] = [
     params: CodeParam,
     body: { json: z.object({ reason: z.string().max(500).optional(), template_version_id: z.string().max(100).optional() }).strict() },
     idempotent: true,
-    errors: ['ISSUE_NOT_FOUND', 'ISSUE_REVOKED', 'CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'DATA_INVALID', 'DOCUMENT_NOT_MADE', 'RENDER_BUSY', 'RENDER_CLOSED'],
+    errors: ['ISSUE_NOT_FOUND', 'ISSUE_REVOKED', 'CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'DATA_INVALID', 'DOCUMENT_NOT_MADE', 'STORAGE_FULL', 'RENDER_BUSY', 'RENDER_CLOSED'],
     responses: { 200: Issue },
     example: `curl -X POST "$BASE/api/v1/issues/$CODE/regenerate" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"reason":"typo fixed in the template"}'`,
     handler: async ({ services, actor, params, body }) => ({

@@ -31,7 +31,7 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
       const third = await openStorage(db.url);
       try {
         const migrations = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(second.db);
-        expect(migrations.rows.map((r) => r.name)).toEqual(['001-initial', '002-trusted-learner-data']);
+        expect(migrations.rows.map((r) => r.name)).toEqual(['001-initial', '002-trusted-learner-data', '003-accounts', '004-public-base-url']);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);
         // Bytes round-trip exactly on both engines.
         const blob = await third.db.selectFrom('blobs').select('bytes').executeTakeFirstOrThrow();

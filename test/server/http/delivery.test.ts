@@ -166,7 +166,7 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     expect(revoke.json.state).toBe('revoked');
     expect((await call(app.base, 'GET', `/api/v1/verify/${code}`)).json.status).toBe('revoked');
     expect((await call(app.base, 'GET', `/api/v1/issues/${code}/document`, { token: lms })).status).toBe(410);
-    expect((await call(app.base, 'GET', '/api/v1/verify/AAAAA-BBBBB-CCCCC-DDDDD')).json.status).toBe('unknown');
+    expect((await call(app.base, 'GET', '/api/v1/verify/AAAAA-BBBBB-CCCCC-DDDDD')).json.error?.code).toBe('VERIFICATION_CODE_UNKNOWN');
   });
 
   it('prints a name that looks like code as text on the verification page', async () => {
