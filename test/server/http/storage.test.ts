@@ -51,7 +51,7 @@ describe.each(ENGINES)('storage over HTTP (%s)', (engine) => {
     services = await freshServices(engine, { pool: pool() });
     app = await startApp(services);
     t = await setupTenant(services);
-    lms = (await createToken(services, t.system, { name: 'lms', capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own'] })).token;
+    lms = (await createToken(services, t.system, { name: 'lms', capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own', 'learners:supply-data'] })).token;
   }, 60_000);
   afterAll(async () => {
     await app?.close();
@@ -168,7 +168,7 @@ describe('files of a SQLite installation', () => {
       const services = { storage, pool: pool(), now: new TestClock().now, baseUrl: 'https://attest.test' };
       app = await startApp(services);
       const t = await setupTenant(services);
-      const lms = (await createToken(services, t.system, { name: 'lms', capabilities: ['certificate:apply', 'certificate:retrieve-own'] })).token;
+      const lms = (await createToken(services, t.system, { name: 'lms', capabilities: ['certificate:apply', 'certificate:retrieve-own', 'learners:supply-data'] })).token;
       const issued = await call(app.base, 'POST', `/api/v1/certificates/${t.certificate.id}/issues`, { token: lms, body: { learner_id: 'L-modes', available: true, data: learnerData() } });
       expect(issued.status).toBe(201);
       const sha = String(issued.json.issue?.sha256);
@@ -193,7 +193,7 @@ describe('files of a SQLite installation', () => {
     const app = await startApp(s);
     try {
       const t = await setupTenant(s);
-      const lms = (await createToken(s, t.system, { name: 'lms', capabilities: ['certificate:apply'] })).token;
+      const lms = (await createToken(s, t.system, { name: 'lms', capabilities: ['certificate:apply', 'learners:supply-data'] })).token;
       // The real file system, with each call written down as it is made.
       const calls: string[] = [];
       const fds = new Map<number, string>();

@@ -38,7 +38,7 @@ describe.each(ENGINES)('what the verification page and links say (%s)', (engine)
     app = await startApp(services);
     t = await setupTenant(services);
     admin = (await createToken(services, t.system, { name: 'admin', capabilities: [...ALL_CAPABILITIES] })).token;
-    lms = (await createToken(services, t.system, { name: 'lms', capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own'] })).token;
+    lms = (await createToken(services, t.system, { name: 'lms', capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own', 'learners:supply-data'] })).token;
   }, 60_000);
   afterAll(async () => {
     await app?.close();
