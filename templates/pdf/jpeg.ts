@@ -1,4 +1,5 @@
 import { PdfAssetError } from './errors';
+import { tooLarge } from './png';
 
 export interface JpegInfo {
   width: number;
@@ -50,6 +51,9 @@ export function readJpeg(bytes: Uint8Array): JpegInfo {
       const width = (bytes[i + 7]! << 8) | bytes[i + 8]!;
       const components = bytes[i + 9]!;
       if (width === 0 || height === 0) throw corrupt('the image has no size');
+      // Readers decode every pixel to show it: the same cap as PNG, although the bytes pass through.
+      const huge = tooLarge('JPEG', width, height);
+      if (huge) throw huge;
       if (components !== 1 && components !== 3 && components !== 4) {
         throw new PdfAssetError('ASSET_IMAGE_UNSUPPORTED', `This JPEG has ${components} colour channels; use RGB, greyscale or CMYK.`);
       }

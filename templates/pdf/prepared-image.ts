@@ -24,7 +24,12 @@ export class PreparedImage {
     // editor's live preview): decode it once per process, by content.
     const key = createHash('sha256').update(bytes).digest('hex');
     const known = decoded.get(key);
-    if (known) return known;
+    if (known) {
+      // Most recently used last: what is evicted is what no recent document drew.
+      decoded.delete(key);
+      decoded.set(key, known);
+      return known;
+    }
     const image = PreparedImage.decode(bytes);
     if (decoded.size >= DECODED_KEEP) decoded.delete(decoded.keys().next().value!);
     decoded.set(key, image);

@@ -30,6 +30,12 @@ describe('every stage reports its problems at their place in the template', () =
     expect(d[0]?.range?.start.line).toBeGreaterThanOrEqual(3);
   });
 
+  it('markup nested too deep: MARKUP_TOO_DEEP at the element, not a stack overflow', async () => {
+    const d = await run(template('<page>\n<text x="0" y="0" width="10mm">{% for i in (1..10000) %}<i>{% endfor %}x{% for i in (1..10000) %}</i>{% endfor %}</text>\n</page>'));
+    expect(d.map((x) => x.code)).toEqual(['MARKUP_TOO_DEEP']);
+    expect(d[0]?.range?.start.line).toBe(6);
+  });
+
   it('Liquid syntax', async () => {
     const d = await run(template('<page>\n  <text x="0" y="0" width="10mm">{% if learner.fullname %}x</text>\n</page>'));
     expect(d.find((x) => x.code === 'LIQUID_SYNTAX')?.range?.start.line).toBe(6);
