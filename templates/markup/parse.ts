@@ -49,6 +49,9 @@ export const MARKUP_CODES = {
  */
 export const MAX_MARKUP_DEPTH = 100;
 
+/** Problems reported for one document's markup, at most. */
+const MAX_MARKUP_DIAGNOSTICS = 200;
+
 interface IndexedAttribute {
   spec: AttributeSpec;
   field: string;
@@ -443,6 +446,8 @@ class MarkupReader {
   }
 
   private report(code: string, message: string, range: Range | undefined, fixes?: Fix[]): void {
+    // A loop can repeat one mistake a hundred thousand times: the first few hundred say all there is.
+    if (this.diagnostics.length >= MAX_MARKUP_DIAGNOSTICS) return;
     const d: Diagnostic = { stage: 'markup', code, severity: 'error', message };
     if (range) d.range = range;
     if (fixes) d.fixes = fixes;
