@@ -21,7 +21,8 @@ export interface RenderPoolOptions {
   size?: number;
   /** Hard limit for one document of the issue lane, from the moment a worker takes it. */
   timeoutMs?: number;
-  /** Issue-lane requests waiting for a worker before new ones are refused with RENDER_BUSY. */
+  /** Issue-lane requests waiting for a worker before new ones are refused with RENDER_BUSY (one tenant:
+   *  half of it at most). */
   maxQueue?: number;
   preview?: {
     /** Hard limit for one preview or compile (a publish check gets three times this). Default 5 s. */
@@ -103,11 +104,15 @@ export class RenderPool {
     if (this.closed || this.slots.length === 0) return Promise.resolve(failure(id, 'RENDER_CLOSED', 'The render service is shutting down.'));
     const { template, kind, lane: asked, tenantId, ...rest } = job;
     const lane = asked ?? ((kind ?? 'render') === 'render' && !job.specimen ? 'issue' : 'preview');
-    if (this.queue.filter((p) => p.lane === lane).length >= this.limits[lane].maxQueue) {
+    const tenant = tenantId ?? '';
+    const waiting = this.queue.filter((p) => p.lane === lane);
+    const max = this.limits[lane].maxQueue;
+    // One tenant may fill at most half of a lane's queue, so another tenant's requests still find room.
+    if (waiting.length >= max || waiting.filter((p) => p.tenant === tenant).length >= Math.max(1, Math.floor(max / 2))) {
       return Promise.resolve(failure(id, 'RENDER_BUSY', 'Too many documents are waiting to be made; try again shortly.'));
     }
     return new Promise((resolve) => {
-      this.queue.push({ request: { ...rest, kind: kind ?? 'render', id }, template, lane, tenant: tenantId ?? '', resend: false, resolve });
+      this.queue.push({ request: { ...rest, kind: kind ?? 'render', id }, template, lane, tenant, resend: false, resolve });
       this.dispatch();
     });
   }

@@ -128,6 +128,19 @@ describe('what a render may cost the server', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('lets one tenant fill at most half of the queue, so another tenant still gets in', async () => {
+    const p = pool({ size: 1, timeoutMs: 1_500, maxQueue: 4 });
+    await p.whenReady();
+    const job = (tenantId: string, key: string, template: typeof heavy) => p.render({ tenantId, templateKey: key, template, data: learner });
+    const running = job('A', 'heavy', heavy);
+    const waiting = [job('A', 'q1', tiny('q1')), job('A', 'q2', tiny('q2'))];
+    const refused = await job('A', 'q3', tiny('q3'));
+    expect(refused.diagnostics.map((d) => d.code)).toEqual(['RENDER_BUSY']);
+    const other = job('B', 'b', tiny('b'));
+    expect((await running).diagnostics.map((d) => d.code)).toEqual(['RENDER_TIMEOUT']);
+    for (const a of [...(await Promise.all(waiting)), await other]) expect(a.diagnostics).toEqual([]);
+  });
+
   it('keeps a tenant to its share of the workers while another tenant waits', async () => {
     const p = pool({ size: 2, preview: { timeoutMs: 1_500, workers: 2 } });
     await warm(p);
