@@ -132,7 +132,7 @@ export async function prepareAssets(
 
 /**
  * Images that arrive in the data (a signature, a photo) as data: URLs. Each is at most MAX_DATA_IMAGE_BYTES
- * and goes through the same decoder and bounds as assets; PreparedImage keeps it by the SHA-256 of its
+ * and MAX_DATA_IMAGE_PIXELS, and goes through the same decoder and bounds as assets; PreparedImage keeps it by the SHA-256 of its
  * bytes, so every document with the same signature decodes it once.
  */
 const DATA_IMAGE = /^data:image\/(png|jpeg|jpg);base64,/i;
@@ -145,8 +145,14 @@ export function imageFromData(src: string): PreparedImage {
   if (dataUrlBytes(src) > MAX_DATA_IMAGE_BYTES) throw dataImageTooLarge(dataUrlBytes(src));
   const bytes = Buffer.from(src.slice(src.indexOf(',') + 1), 'base64');
   if (bytes.length > MAX_DATA_IMAGE_BYTES) throw dataImageTooLarge(bytes.length);
-  return PreparedImage.fromBytes(bytes);
+  return PreparedImage.fromBytes(bytes, { maxPixels: MAX_DATA_IMAGE_PIXELS });
 }
+
+/**
+ * Pixels of an image sent in the data, at most. A signature or a logo at print quality is well under one
+ * megapixel; a megabyte of PNG could otherwise declare 50 and cost hundreds of MB to decode per document.
+ */
+export const MAX_DATA_IMAGE_PIXELS = 4_000_000;
 
 function dataImageTooLarge(size: number): DiagnosticError {
   return new DiagnosticError([

@@ -44,11 +44,11 @@ export function inflatedLength(width: number, height: number, channels: number, 
   return total;
 }
 
-export function tooLarge(format: 'PNG' | 'JPEG', width: number, height: number): PdfAssetError | undefined {
-  if (width * height <= MAX_IMAGE_PIXELS) return undefined;
+export function tooLarge(format: 'PNG' | 'JPEG', width: number, height: number, maxPixels = MAX_IMAGE_PIXELS): PdfAssetError | undefined {
+  if (width * height <= maxPixels) return undefined;
   return new PdfAssetError(
     'ASSET_IMAGE_TOO_LARGE',
-    `This ${format} is ${width}×${height} pixels; use an image under ${MAX_IMAGE_PIXELS / 1e6} megapixels (a full page at 300 dpi is about 9).`,
+    `This ${format} is ${width}×${height} pixels; use an image of at most ${maxPixels / 1e6} megapixels here (a full page at 300 dpi is about 9).`,
   );
 }
 
@@ -82,7 +82,7 @@ export function isPng(bytes: Uint8Array): boolean {
  * Opaque, non-interlaced PNGs keep their compressed IDAT data (PDF's Flate filter understands PNG row
  * predictors); anything with transparency or interlacing is decoded once and split into colour + SMask.
  */
-export function readPng(bytes: Uint8Array): PngImage {
+export function readPng(bytes: Uint8Array, maxPixels = MAX_IMAGE_PIXELS): PngImage {
   if (!isPng(bytes)) throw corrupt('bad signature');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let ihdr: { width: number; height: number; bitDepth: number; colorType: number; interlace: number } | undefined;
@@ -121,7 +121,7 @@ export function readPng(bytes: Uint8Array): PngImage {
   const channels = CHANNELS[colorType];
   if (!channels || width === 0 || height === 0 || ![1, 2, 4, 8, 16].includes(bitDepth)) throw corrupt('invalid header');
   if (colorType === 3 && (!palette || palette.length % 3 !== 0)) throw corrupt('missing palette');
-  const huge = tooLarge('PNG', width, height);
+  const huge = tooLarge('PNG', width, height, maxPixels);
   if (huge) throw huge;
 
   const compressed = Buffer.concat(idat);

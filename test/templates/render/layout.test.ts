@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -172,6 +173,17 @@ describe('images from the data', () => {
     const r = renderDocument(template!, signed(`data:image/png;base64,${bomb.toString('base64')}`));
     expect(r.pdf).toBeUndefined();
     expect(r.diagnostics.map((d) => [d.code, d.range?.start.line])).toEqual([['ASSET_IMAGE_SIZE_MISMATCH', 4]]);
+  });
+
+  it('has a smaller pixel cap than assets: a small file declaring 5 megapixels is refused at the element', async () => {
+    const { template } = await compileTemplate(text);
+    const flat = new PNG({ width: 2500, height: 2000 });
+    flat.data.fill(255);
+    const bytes = PNG.sync.write(flat);
+    expect(bytes.length).toBeLessThan(100_000);
+    const r = renderDocument(template!, signed(`data:image/png;base64,${bytes.toString('base64')}`));
+    expect(r.diagnostics.map((d) => [d.code, d.range?.start.line])).toEqual([['ASSET_IMAGE_TOO_LARGE', 4]]);
+    expect(r.diagnostics[0]!.message).toContain('at most 4 megapixels');
   });
 
   it('is decoded once by content: the same bytes written two ways are one prepared image', () => {
