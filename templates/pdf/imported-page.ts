@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { constants, deflateSync, inflateSync } from 'node:zlib';
 import {
   EncryptedPDFError,
   PDFArray,
@@ -64,7 +64,56 @@ export interface ImportLimits {
  */
 export const MAX_PAGE_CONTENT_BYTES = 20_000_000;
 
+/**
+ * Object and cross-reference streams together, decoded, at most. The PDF parser decodes these whole while
+ * loading (before any page is looked at), so they are measured first, with a bound.
+ */
+export const MAX_OBJECT_STREAM_BYTES = 50_000_000;
+
+const STREAM_KEYWORD = /\bstream(\r\n|\n|\r)/g;
+
+/**
+ * Finds the object streams (/Type /ObjStm) and cross-reference streams (/Type /XRef) in the raw file and
+ * inflates each with zlib's maxOutputLength set to what is left of MAX_OBJECT_STREAM_BYTES, so a stream
+ * that decompresses to gigabytes is refused here instead of filling the memory inside the parser. Names
+ * are read with their #xx escapes decoded, as the parser reads them.
+ */
+function checkObjectStreams(bytes: Uint8Array): void {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  let left = MAX_OBJECT_STREAM_BYTES;
+  for (const m of text.matchAll(STREAM_KEYWORD)) {
+    const keyword = m.index;
+    const dict = text
+      .slice(Math.max(0, text.lastIndexOf('obj', keyword)), keyword)
+      .replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    if (!/\/Type\s*\/(ObjStm|XRef)\b/.test(dict)) continue;
+    const start = keyword + m[0].length;
+    const end = text.indexOf('endstream', start);
+    const data = bytes.subarray(start, end < 0 ? bytes.length : end);
+    const filters = /\/Filter\s*(\[[^\]]*\]|\/[A-Za-z0-9]+)/.exec(dict)?.[1] ?? '';
+    if (filters === '') {
+      left -= data.length;
+    } else if (/^(\/FlateDecode|\[\s*\/FlateDecode\s*\])$/.test(filters.trim())) {
+      try {
+        left -= inflateSync(data, { maxOutputLength: Math.max(1, left), finishFlush: constants.Z_SYNC_FLUSH }).length;
+      } catch (cause) {
+        if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') left = -1;
+        // Anything else is damage the parser will report in its own words.
+      }
+    } else {
+      throw new PdfAssetError('ASSET_PDF_CORRUPT', 'This PDF compresses its object streams in a way Attest does not read; export it again from your design tool (PDF 1.5 or later, standard compression).');
+    }
+    if (left < 0) {
+      throw new PdfAssetError(
+        'ASSET_PDF_TOO_LARGE',
+        `This PDF's object streams decompress to more than ${MAX_OBJECT_STREAM_BYTES / 1e6} MB; a background should be far smaller. Export it again from your design tool.`,
+      );
+    }
+  }
+}
+
 async function load(bytes: Uint8Array): Promise<PDFDocument> {
+  checkObjectStreams(bytes);
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });

@@ -167,4 +167,27 @@ describe('ImportedPage', () => {
     expect(huge.length).toBeLessThan(100_000);
     expect(await assetError(ImportedPage.fromPdf(huge))).toBe('ASSET_PDF_TOO_LARGE');
   });
+
+  it('refuses object streams that decompress past the cap before the parser inflates them, however their names are spelled', async () => {
+    const handmade = (type: string, payload: Buffer) => {
+      const parts: (string | Buffer)[] = [
+        '%PDF-1.7\n',
+        '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n',
+        '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n',
+        '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] >> endobj\n',
+        `4 0 obj << /Type ${type} /N 1 /First 4 /Filter /FlateDecode /Length ${payload.length} >> stream\n`,
+        payload,
+        '\nendstream endobj\ntrailer << /Root 1 0 R /Size 5 >>\n%%EOF\n',
+      ];
+      return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
+    };
+    const bomb = deflateSync(Buffer.concat([Buffer.from('5 0 '), Buffer.alloc(60_000_000, 0x20)]), { level: 9 });
+    for (const type of ['/ObjStm', '/#4FbjStm']) {
+      const pdf = handmade(type, bomb);
+      expect(pdf.length).toBeLessThan(200_000);
+      expect(await assetError(ImportedPage.fromPdf(pdf)), type).toBe('ASSET_PDF_TOO_LARGE');
+    }
+    // An ordinary object stream passes the check.
+    expect((await ImportedPage.fromPdf(handmade('/ObjStm', deflateSync(Buffer.from('5 0 << /A 1 >>'))))).width).toBe(300);
+  });
 });
