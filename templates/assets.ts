@@ -1,6 +1,7 @@
 import type { Diagnostic, Range } from '../variables/diagnostics';
 import { DiagnosticError } from '../variables/diagnostics';
 import { suggestion } from '../variables/suggest';
+import { dataUrlBytes, MAX_DATA_IMAGE_BYTES } from '../variables/values';
 import { ImportedPage, PreparedImage } from './pdf';
 import { sniffFormat, type FontLibrary } from './fonts';
 
@@ -129,28 +130,37 @@ export async function prepareAssets(
   return { assets, diagnostics };
 }
 
-/** Images that arrive in the data (a signature, a photo) as data: URLs; decoded once per distinct image. */
+/**
+ * Images that arrive in the data (a signature, a photo) as data: URLs. Each is at most MAX_DATA_IMAGE_BYTES
+ * and MAX_DATA_IMAGE_PIXELS, and goes through the same decoder and bounds as assets; PreparedImage keeps it by the SHA-256 of its
+ * bytes, so every document with the same signature decodes it once.
+ */
 const DATA_IMAGE = /^data:image\/(png|jpeg|jpg);base64,/i;
-const dataImages = new Map<string, PreparedImage>();
-const DATA_IMAGE_CACHE = 64;
 
 export function isDataImage(src: string): boolean {
   return DATA_IMAGE.test(src);
 }
 
 export function imageFromData(src: string): PreparedImage {
-  const cached = dataImages.get(src);
-  if (cached) {
-    dataImages.delete(src);
-    dataImages.set(src, cached);
-    return cached;
-  }
-  const base64 = src.slice(src.indexOf(',') + 1);
-  if (base64.length > (MAX_ASSET_BYTES * 4) / 3) {
-    throw new DiagnosticError([{ stage: 'asset', code: 'ASSET_TOO_LARGE', severity: 'error', message: `the image is larger than ${MAX_ASSET_BYTES / 1e6} MB` }]);
-  }
-  const image = PreparedImage.fromBytes(Buffer.from(base64, 'base64'));
-  if (dataImages.size >= DATA_IMAGE_CACHE) dataImages.delete(dataImages.keys().next().value!);
-  dataImages.set(src, image);
-  return image;
+  if (dataUrlBytes(src) > MAX_DATA_IMAGE_BYTES) throw dataImageTooLarge(dataUrlBytes(src));
+  const bytes = Buffer.from(src.slice(src.indexOf(',') + 1), 'base64');
+  if (bytes.length > MAX_DATA_IMAGE_BYTES) throw dataImageTooLarge(bytes.length);
+  return PreparedImage.fromBytes(bytes, { maxPixels: MAX_DATA_IMAGE_PIXELS });
+}
+
+/**
+ * Pixels of an image sent in the data, at most. A signature or a logo at print quality is well under one
+ * megapixel; a megabyte of PNG could otherwise declare 50 and cost hundreds of MB to decode per document.
+ */
+export const MAX_DATA_IMAGE_PIXELS = 4_000_000;
+
+function dataImageTooLarge(size: number): DiagnosticError {
+  return new DiagnosticError([
+    {
+      stage: 'asset',
+      code: 'DATA_IMAGE_TOO_LARGE',
+      severity: 'error',
+      message: `the image is ${(size / 1e6).toFixed(1)} MB; an image sent in the data may be at most ${MAX_DATA_IMAGE_BYTES / 1e6} MB`,
+    },
+  ]);
 }

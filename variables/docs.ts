@@ -59,6 +59,7 @@ sends is **bound**: checked against those types, every problem listed at once wi
 | \`BIND_TYPE\` | error | a value of the wrong kind: text for a number, a list for an object, 2.5 for an integer |
 | \`BIND_ENUM\` | error | a value that is not one of an enum's choices |
 | \`BIND_FORMAT\` | error | a malformed email, web address, image, date (30 February), timestamp or duration |
+| \`BIND_IMAGE_TOO_LARGE\` | error | an image sent in the data (a data: URL) of more than 1 MB: upload larger images as template assets |
 | \`BIND_UNKNOWN\` | warning | a field the schema does not know |
 
 ## Declaring a template's own variables

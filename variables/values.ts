@@ -17,7 +17,7 @@ import type { ScalarKind } from './types';
  * - email, url (http or https), image (an asset name or a data:image URL) are strings of that shape.
  */
 
-export type Coerced = { ok: true; value: string | number | boolean } | { ok: false; code: 'BIND_TYPE' | 'BIND_FORMAT' | 'BIND_TOO_LONG'; message: string };
+export type Coerced = { ok: true; value: string | number | boolean } | { ok: false; code: 'BIND_TYPE' | 'BIND_FORMAT' | 'BIND_TOO_LONG' | 'BIND_IMAGE_TOO_LARGE'; message: string };
 
 export interface CoerceOptions {
   /** IANA zone in which a Unix timestamp's calendar date is read ("Europe/Paris"); UTC by default. */
@@ -44,7 +44,7 @@ const DATA_IMAGE = /^data:image\/(?:png|jpeg|jpg|gif|webp|svg\+xml);base64,[A-Za
 const ASSET = /^(?!(?:.*\/)?\.\.?(?:\/|$))[\w.-]+(?:\/[\w.-]+)*$/;
 
 const ok = (value: string | number | boolean): Coerced => ({ ok: true, value });
-const fail = (code: 'BIND_TYPE' | 'BIND_FORMAT' | 'BIND_TOO_LONG', message: string): Coerced => ({ ok: false, code, message });
+const fail = (code: 'BIND_TYPE' | 'BIND_FORMAT' | 'BIND_TOO_LONG' | 'BIND_IMAGE_TOO_LARGE', message: string): Coerced => ({ ok: false, code, message });
 
 export function describe(raw: unknown): string {
   if (typeof raw === 'string') return JSON.stringify(raw.length > 60 ? raw.slice(0, 57) + '…' : raw);
@@ -131,18 +131,36 @@ function instant(raw: unknown, wantDate: boolean, options: CoerceOptions): Coerc
 /**
  * The longest value a field of each kind may hold, in characters. A certificate prints names and titles,
  * not books: anything longer is a mistake or an attack on the renderer, refused with BIND_TOO_LONG. An
- * image is an asset name or a data: URL of at most 20 MB.
+ * image is an asset name or a data: URL of at most MAX_DATA_IMAGE_BYTES (BIND_IMAGE_TOO_LARGE beyond).
  */
 export const MAX_LENGTH: Readonly<Partial<Record<ScalarKind, number>>> = {
   string: 2_000,
   email: 320,
   url: 4_000,
   text: 50_000,
-  image: 27_000_000,
+  image: 1_500_000,
 };
+
+/**
+ * An image sent in the data (a signature, a logo) is decoded while a document is made: it is kept small.
+ * Larger images belong in the template's assets, which are checked once when uploaded.
+ */
+export const MAX_DATA_IMAGE_BYTES = 1_000_000;
+
+/** The bytes a data: URL carries, from its base64 length (whitespace counted: an upper bound). */
+export function dataUrlBytes(url: string): number {
+  const comma = url.indexOf(',');
+  return Math.floor(((url.length - comma - 1) * 3) / 4);
+}
 
 /** Checks and normalises one scalar value that is not missing (see isMissing); MISSING for Moodle's 0 dates. */
 export function coerceScalar(kind: ScalarKind, raw: unknown, options: CoerceOptions = {}): Coerced | typeof MISSING {
+  if (kind === 'image' && typeof raw === 'string' && /^data:/i.test(raw) && dataUrlBytes(raw) > MAX_DATA_IMAGE_BYTES) {
+    return fail(
+      'BIND_IMAGE_TOO_LARGE',
+      `This image is ${(dataUrlBytes(raw) / 1e6).toFixed(1)} MB; an image sent in the data may be at most ${MAX_DATA_IMAGE_BYTES / 1e6} MB. Make it smaller, or upload it as a template asset and give its name.`,
+    );
+  }
   const max = MAX_LENGTH[kind];
   if (max !== undefined && typeof raw === 'string' && raw.length > max) {
     return fail('BIND_TOO_LONG', `This value has ${raw.length.toLocaleString('en')} characters; a ${kind} may have at most ${max.toLocaleString('en')}.`);

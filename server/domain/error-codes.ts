@@ -696,6 +696,7 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   TOKEN_EXPIRY_INVALID: { en: 'Give a future date and time (ISO 8601).', fr: 'Donnez une date et heure à venir (ISO 8601).' },
   TOKEN_OUTLIVES_MAKER: { en: 'A token cannot outlive the token that makes it.', fr: 'Un jeton ne peut pas durer plus longtemps que le jeton qui le crée.' },
   PUBLIC_BASE_URL_INVALID: { en: 'public_base_url must be an http:// or https:// address without user name, password, query or fragment.', fr: 'public_base_url doit être une adresse http:// ou https:// sans nom d’utilisateur, mot de passe, requête ni fragment.' },
+  BIND_IMAGE_TOO_LARGE: { en: 'This image is over the 1 MB allowed in the data; make it smaller or upload it as a template asset.', fr: 'Cette image dépasse 1 Mo, la limite dans les données ; réduisez-la ou déposez-la comme ressource du modèle.' },
   BIND_UNKNOWN: { en: 'The template has no such field; it is ignored.', fr: 'Le modèle n’a pas ce champ ; il est ignoré.' },
 };
 

@@ -288,7 +288,7 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
   // A training's validity runs from when it was achieved; without a completion date, from the issue.
   const expiresOn = expiryDate(achievedOn ?? issuedOn, certificate.settings);
   const data = await serverData(services, tenant, certificate, version, record.data, { code, issuedOn, expiresOn }, people);
-  const rendered = await render(services, version, data, code);
+  const rendered = await render(services, version, data, code, actor.tenantId);
 
   const row: IssueTable = {
     id: newId(),
@@ -367,10 +367,10 @@ export async function enterLearnerRecord(services: Services, actor: Actor, input
 
 const warningsOf = (rendered: { warnings: RenderWarning[] }): { warnings?: RenderWarning[] } => (rendered.warnings.length ? { warnings: rendered.warnings } : {});
 
-async function render(services: Services, version: Version, data: Record<string, unknown>, code: string): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
+async function render(services: Services, version: Version, data: Record<string, unknown>, code: string, tenantId: string): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
-  const answer = await services.pool.render({ templateKey: payload.key, template: { source: payload.source, assets: payload.assets }, data, documentId: code });
+  const answer = await services.pool.render({ lane: 'issue', tenantId, templateKey: payload.key, template: { source: payload.source, assets: payload.assets }, data, documentId: code });
   const diagnostics = poolDiagnostics(answer);
   if (!answer.pdf || hasErrors(diagnostics)) {
     throw new DomainError('invalid', 'DOCUMENT_NOT_MADE', 'The document could not be made from this data and template version.', { details: { diagnostics: diagnostics.filter((d) => d.severity === 'error') } });
@@ -640,7 +640,7 @@ export async function regenerateIssue(services: Services, actor: Actor, code: st
   data.certificate = { ...cert, version: version.number };
   const bound = bind(versionContract(version).schema, data);
   if (hasErrors(bound.diagnostics)) throw dataInvalid('The stored data does not fit this template version.', bound.diagnostics);
-  const rendered = await render(services, version, data, row.code);
+  const rendered = await render(services, version, data, row.code, actor.tenantId);
   const at = iso(services.now());
   await services.storage.documents.stage(rendered.sha256, rendered.pdf);
   const updated = await db.transaction().execute(async (trx) => {

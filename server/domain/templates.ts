@@ -267,7 +267,7 @@ export async function validateSource(services: Services, actor: Actor, source: s
   if (!can(actor, 'templates:edit') && !can(actor, 'templates:preview')) requireCapability(actor, 'templates:edit');
   checkSource(source);
   const key = `validate:${sha256Hex(source)}:${Object.keys(assets).join(',')}`;
-  const answer = await services.pool.render({ kind: 'compile', templateKey: key, template: { source, assets } });
+  const answer = await services.pool.render({ lane: 'preview', tenantId: actor.tenantId, kind: 'compile', templateKey: key, template: { source, assets } });
   return poolDiagnostics(answer);
 }
 
@@ -286,7 +286,7 @@ export async function publishTemplate(services: Services, actor: Actor, template
   const assets = JSON.parse(row.draft_assets) as Record<string, string>;
   const hash = contentHash(row.draft_source, assets);
   // Compiled and rendered with every sample learner: a version is published only if it can make documents.
-  const answer = await services.pool.render({ kind: 'check', templateKey: hash, template: { source: row.draft_source, assets: await loadBlobs(db, assets) } });
+  const answer = await services.pool.render({ lane: 'preview', tenantId: actor.tenantId, kind: 'check', templateKey: hash, template: { source: row.draft_source, assets: await loadBlobs(db, assets) } });
   const diagnostics = poolDiagnostics(answer);
   if (hasErrors(diagnostics)) {
     throw new DomainError('invalid', 'TEMPLATE_HAS_ERRORS', 'The template has errors (found by compiling it, or by rendering it for the sample learners named in the messages); fix them before publishing.', { details: { diagnostics } });

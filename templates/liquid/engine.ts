@@ -1,4 +1,4 @@
-import { Context, Liquid, LiquidError, toValueSync, type Emitter, type FS, type Template } from 'liquidjs';
+import { Context, Liquid, LiquidError, toValueSync, type Emitter, type FilterImplOptions, type FS, type Template } from 'liquidjs';
 import { LineIndex, type Diagnostic } from '../../variables/diagnostics';
 import { createFilters, isKnownFilter } from '../../variables/filters';
 import { SourceMap, type Segment } from './source-map';
@@ -16,7 +16,8 @@ export interface LiquidLimits {
   parseLimit: number;
   /** Render time budget, in milliseconds. */
   renderLimit: number;
-  /** Roughly: characters and array items allocated by filters and ranges. */
+  /** Roughly: characters and array items allocated by filters, ranges and captures (every string a filter
+   *  returns and every character a capture collects counts, so doubling loops stop early). */
   memoryLimit: number;
   /** Largest rendered output, in characters. */
   outputLimit: number;
@@ -121,7 +122,71 @@ export function createEngine(options: {
   // hashing and base64) are removed, so the engine and the analyzer agree.
   for (const name of Object.keys(engine.filters)) if (!isKnownFilter(name)) delete (engine.filters as Record<string, unknown>)[name];
   for (const [name, fn] of Object.entries(createFilters(options.locale))) engine.registerFilter(name, fn as (...args: unknown[]) => unknown);
+  // liquidjs charges a few filters for what they allocate; `append`, `replace`, `join`, `prepend` and ours
+  // do not, so a chain of them could build strings far beyond memoryLimit. Every filter is charged for the
+  // string or list it returns.
+  const table = engine.filters as Record<string, FilterImplOptions>;
+  for (const [name, filter] of Object.entries(table)) table[name] = charged(filter);
   return engine;
+}
+
+type FilterHandler = Extract<FilterImplOptions, (...args: never[]) => unknown>;
+type FilterThis = ThisParameterType<FilterHandler>;
+
+function charged(filter: FilterImplOptions): FilterImplOptions {
+  const handler = typeof filter === 'function' ? filter : filter.handler;
+  if (!handler) return filter;
+  const wrapped = function (this: FilterThis, value: unknown, ...args: unknown[]): unknown {
+    const result: unknown = handler.call(this, value, ...args);
+    if (typeof result === 'string' || Array.isArray(result)) this.context.memoryLimit.use(result.length);
+    return result;
+  };
+  return typeof filter === 'function' ? wrapped : { ...filter, handler: wrapped };
+}
+
+/** Collects what a capture (or any tag rendering into a string) produces, charging each write to memory. */
+class ChargedEmitter implements Emitter {
+  buffer = '';
+  constructor(private readonly ctx: Context) {}
+  write(html: unknown): void {
+    const text = printable(html);
+    this.ctx.memoryLimit.use(text.length);
+    this.buffer += text;
+  }
+}
+
+/**
+ * Renders with liquidjs's own driver while watching every nested `renderTemplates`: output going into a
+ * string of its own (a capture, a block) is charged against the memory limit as it is written, and
+ * `onTemplate` (when given) sees each template rendered straight into `emitter`.
+ */
+function renderWatched(
+  engine: Liquid,
+  templates: Template[],
+  ctx: Context,
+  emitter: Emitter,
+  onTemplate?: (tpl: Template, run: () => Iterable<unknown>) => Generator<unknown, void, unknown>,
+): void {
+  const renderer = engine.renderer;
+  const original = renderer.renderTemplates;
+  renderer.renderTemplates = function* (tpls: Template[], c: Context, em?: Emitter) {
+    if (!em) {
+      const inner = new ChargedEmitter(c);
+      yield* original.call(renderer, tpls, c, inner);
+      return inner.buffer;
+    }
+    if (em !== emitter || !onTemplate) return yield* original.call(renderer, tpls, c, em);
+    for (const tpl of tpls) {
+      yield* onTemplate(tpl, () => original.call(renderer, [tpl], c, em));
+      if (c.breakCalled || c.continueCalled) break;
+    }
+    return emitter === em && 'buffer' in emitter ? (emitter as { buffer: string }).buffer : '';
+  };
+  try {
+    toValueSync(renderer.renderTemplates(templates, ctx, emitter));
+  } finally {
+    renderer.renderTemplates = original;
+  }
 }
 
 /** A body parsed once per template version and rendered per document. */
@@ -160,34 +225,24 @@ export function compileLiquid(
       const emitter = new LimitedEmitter(outputLimit);
       // sync: partials are read through the in-memory file system's synchronous calls.
       const ctx = new Context(data, engine.options, { sync: true });
-      const renderer = engine.renderer;
-      const original = renderer.renderTemplates;
       // Record, for each template rendered straight into the document (not into a capture), which output
       // stretch it produced. Tags render their children through this same method, so nesting is seen.
-      renderer.renderTemplates = function* (tpls: Template[], c: Context, em?: Emitter) {
-        if (em !== emitter) return yield* original.call(renderer, tpls, c, em);
-        for (const tpl of tpls) {
-          const before = emitter.buffer.length;
-          yield* original.call(renderer, [tpl], c, em);
-          const after = emitter.buffer.length;
-          if (after > before) {
-            const token = (tpl as { token?: { begin: number; end: number; input: string } }).token;
-            if (token && token.input === body) {
-              const literal = tpl.constructor.name === 'HTML' && after - before === token.end - token.begin;
-              segments.push({ outStart: before, outEnd: after, srcStart: token.begin, srcEnd: token.end, literal });
-            }
+      function* record(tpl: Template, run: () => Iterable<unknown>): Generator<unknown, void, unknown> {
+        const before = emitter.buffer.length;
+        yield* run();
+        const after = emitter.buffer.length;
+        if (after > before) {
+          const token = (tpl as { token?: { begin: number; end: number; input: string } }).token;
+          if (token && token.input === body) {
+            const literal = tpl.constructor.name === 'HTML' && after - before === token.end - token.begin;
+            segments.push({ outStart: before, outEnd: after, srcStart: token.begin, srcEnd: token.end, literal });
           }
-          if (c.breakCalled || c.continueCalled) break;
         }
-        return emitter.buffer;
-      };
+      }
       try {
-        // liquidjs's own driver: runs the generators synchronously and throws errors back into them.
-        toValueSync(renderer.renderTemplates(templates, ctx, emitter));
+        renderWatched(engine, templates, ctx, emitter, record);
       } catch (e) {
         throw new LiquidStageError([liquidDiagnostic(e, lines, place.bodyOffset, 'render', place.what)]);
-      } finally {
-        renderer.renderTemplates = original;
       }
       return { output: emitter.buffer, map: new SourceMap(segments, lines, place.bodyOffset) };
     },
@@ -212,7 +267,9 @@ export function compileFragment(
     diagnostics: [],
     render: (data) => {
       try {
-        return String(engine.renderSync(templates, data));
+        const emitter = new LimitedEmitter(DEFAULT_LIMITS.outputLimit);
+        renderWatched(engine, templates, new Context(data, engine.options, { sync: true }), emitter);
+        return emitter.buffer;
       } catch (e) {
         throw new LiquidStageError([liquidDiagnostic(e, lines, place.offset, 'render', place.what)]);
       }

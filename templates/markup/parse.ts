@@ -40,7 +40,17 @@ export const MARKUP_CODES = {
   missingAttribute: 'MARKUP_MISSING_ATTRIBUTE',
   misplacedElement: 'MARKUP_MISPLACED_ELEMENT',
   empty: 'MARKUP_EMPTY',
+  tooDeep: 'MARKUP_TOO_DEEP',
 } as const;
+
+/**
+ * Elements inside elements, at most. A certificate needs a handful of levels (page, text, b, i, span);
+ * layout walks the tree recursively, so thousands of nested tags would overflow the stack.
+ */
+export const MAX_MARKUP_DEPTH = 100;
+
+/** Problems reported for one document's markup, at most. */
+const MAX_MARKUP_DIAGNOSTICS = 200;
 
 interface IndexedAttribute {
   spec: AttributeSpec;
@@ -151,6 +161,7 @@ class MarkupReader {
   private lastEnd = 0;
   /** The element that was open when a closing tag did not match it, and the closing tag written. */
   private mismatched: { frame: Frame; written: string } | undefined;
+  private tooDeep = false;
 
   constructor(private readonly input: MarkupInput) {
     this.markup = input.markup;
@@ -180,6 +191,7 @@ class MarkupReader {
     } catch (error) {
       if (!(error instanceof Abort)) throw error;
     }
+    if (this.tooDeep) return { document: undefined, diagnostics: this.diagnostics };
     if (this.syntaxErrors.length > 0) {
       this.reportSyntax();
       return { document: undefined, diagnostics: this.diagnostics };
@@ -211,6 +223,16 @@ class MarkupReader {
     this.lastEnd = position;
     const parent = this.stack[this.stack.length - 1]!;
     const name = tag.name;
+    // The stack holds the top level too: its length is the depth of the element being opened.
+    if (this.stack.length > MAX_MARKUP_DEPTH) {
+      this.tooDeep = true;
+      this.report(
+        MARKUP_CODES.tooDeep,
+        `<${name}> is nested ${this.stack.length} elements deep; markup may nest at most ${MAX_MARKUP_DEPTH} levels. Close elements before opening new ones (a loop may be opening tags it never closes).`,
+        this.input.locate(start, position),
+      );
+      throw new Abort();
+    }
     if (!parent.spec) return void this.stack.push({ name, spec: undefined });
     if (!isElementName(name)) {
       const hint = didYouMean(name, parent.spec.children) ?? HTML_NAMES[name.toLowerCase()] ?? didYouMean(name, ELEMENT_NAMES);
@@ -424,6 +446,8 @@ class MarkupReader {
   }
 
   private report(code: string, message: string, range: Range | undefined, fixes?: Fix[]): void {
+    // A loop can repeat one mistake a hundred thousand times: the first few hundred say all there is.
+    if (this.diagnostics.length >= MAX_MARKUP_DIAGNOSTICS) return;
     const d: Diagnostic = { stage: 'markup', code, severity: 'error', message };
     if (range) d.range = range;
     if (fixes) d.fixes = fixes;

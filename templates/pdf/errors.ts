@@ -4,6 +4,9 @@ import { DiagnosticError } from '../../variables/diagnostics';
 export type PdfAssetCode =
   | 'ASSET_IMAGE_UNSUPPORTED'
   | 'ASSET_IMAGE_CORRUPT'
+  | 'ASSET_IMAGE_TOO_LARGE'
+  | 'ASSET_IMAGE_SIZE_MISMATCH'
+  | 'ASSET_PDF_TOO_LARGE'
   | 'ASSET_PDF_CORRUPT'
   | 'ASSET_PDF_ENCRYPTED'
   | 'ASSET_PDF_PAGE_OUT_OF_RANGE'

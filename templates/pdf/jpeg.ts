@@ -1,4 +1,5 @@
 import { PdfAssetError } from './errors';
+import { MAX_IMAGE_PIXELS, tooLarge } from './png';
 
 export interface JpegInfo {
   width: number;
@@ -14,7 +15,7 @@ const SUPPORTED_SOF = new Set([0xc0, 0xc1, 0xc2]);
 const OTHER_SOF = new Set([0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
 
 /** Reads the size and colour components from the SOF marker; the JPEG data itself passes through untouched. */
-export function readJpeg(bytes: Uint8Array): JpegInfo {
+export function readJpeg(bytes: Uint8Array, maxPixels = MAX_IMAGE_PIXELS): JpegInfo {
   const corrupt = (why: string) =>
     new PdfAssetError('ASSET_IMAGE_CORRUPT', `This JPEG image is damaged (${why}); export it again from your image editor.`);
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) throw corrupt('no start-of-image marker');
@@ -50,6 +51,9 @@ export function readJpeg(bytes: Uint8Array): JpegInfo {
       const width = (bytes[i + 7]! << 8) | bytes[i + 8]!;
       const components = bytes[i + 9]!;
       if (width === 0 || height === 0) throw corrupt('the image has no size');
+      // Readers decode every pixel to show it: the same cap as PNG, although the bytes pass through.
+      const huge = tooLarge('JPEG', width, height, maxPixels);
+      if (huge) throw huge;
       if (components !== 1 && components !== 3 && components !== 4) {
         throw new PdfAssetError('ASSET_IMAGE_UNSUPPORTED', `This JPEG has ${components} colour channels; use RGB, greyscale or CMYK.`);
       }

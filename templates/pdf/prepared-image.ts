@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PdfAssetError } from './errors';
 import { readJpeg } from './jpeg';
 import { GroupBuilder, streamParts, type ObjectGroup, type ObjectPart } from './objects';
-import { isPng, readPng } from './png';
+import { isPng, MAX_IMAGE_PIXELS, readPng, tooLarge } from './png';
 
 const DECODED_KEEP = 64;
 const decoded = new Map<string, PreparedImage>();
@@ -18,22 +18,33 @@ export class PreparedImage {
     readonly format: 'jpeg' | 'png',
   ) {}
 
-  /** JPEG (passed through as DCTDecode) or PNG. Throws PdfAssetError for anything else or damaged bytes. */
-  static fromBytes(bytes: Uint8Array): PreparedImage {
+  /**
+   * JPEG (passed through as DCTDecode) or PNG. Throws PdfAssetError for anything else, damaged bytes, or
+   * more than `maxPixels` pixels (images sent in the data get a smaller cap than uploaded assets).
+   */
+  static fromBytes(bytes: Uint8Array, options: { maxPixels?: number } = {}): PreparedImage {
+    const maxPixels = options.maxPixels ?? MAX_IMAGE_PIXELS;
     // The same asset comes back with every compile of a template being edited (each keystroke in the
     // editor's live preview): decode it once per process, by content.
     const key = createHash('sha256').update(bytes).digest('hex');
     const known = decoded.get(key);
-    if (known) return known;
-    const image = PreparedImage.decode(bytes);
+    if (known) {
+      const huge = tooLarge(known.format === 'png' ? 'PNG' : 'JPEG', known.width, known.height, maxPixels);
+      if (huge) throw huge;
+      // Most recently used last: what is evicted is what no recent document drew.
+      decoded.delete(key);
+      decoded.set(key, known);
+      return known;
+    }
+    const image = PreparedImage.decode(bytes, maxPixels);
     if (decoded.size >= DECODED_KEEP) decoded.delete(decoded.keys().next().value!);
     decoded.set(key, image);
     return image;
   }
 
-  private static decode(bytes: Uint8Array): PreparedImage {
-    if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return fromJpeg(bytes);
-    if (isPng(bytes)) return fromPng(bytes);
+  private static decode(bytes: Uint8Array, maxPixels: number): PreparedImage {
+    if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return fromJpeg(bytes, maxPixels);
+    if (isPng(bytes)) return fromPng(bytes, maxPixels);
     const kind = sniff(bytes);
     throw new PdfAssetError(
       'ASSET_IMAGE_UNSUPPORTED',
@@ -44,8 +55,8 @@ export class PreparedImage {
   }
 }
 
-function fromJpeg(bytes: Uint8Array): PreparedImage {
-  const info = readJpeg(bytes);
+function fromJpeg(bytes: Uint8Array, maxPixels: number): PreparedImage {
+  const info = readJpeg(bytes, maxPixels);
   const colorSpace = info.components === 1 ? '/DeviceGray' : info.components === 3 ? '/DeviceRGB' : '/DeviceCMYK';
   const decode = info.components === 4 && info.adobe ? ' /Decode [1 0 1 0 1 0 1 0]' : '';
   const b = new GroupBuilder();
@@ -61,8 +72,8 @@ function fromJpeg(bytes: Uint8Array): PreparedImage {
   return new PreparedImage(info.width, info.height, b.build(), 'jpeg');
 }
 
-function fromPng(bytes: Uint8Array): PreparedImage {
-  const png = readPng(bytes);
+function fromPng(bytes: Uint8Array, maxPixels: number): PreparedImage {
+  const png = readPng(bytes, maxPixels);
   const b = new GroupBuilder();
   const image = b.reserve();
   const dict: ObjectPart[] = [

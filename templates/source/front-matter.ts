@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { Diagnostic, Position, Range } from '../../variables/diagnostics';
 import { suggestion } from '../../variables/suggest';
 
@@ -100,6 +100,13 @@ export interface TemplateSource {
 
 const FENCE = /^---[ \t]*\r?\n/;
 
+/** Keys that are object machinery in JavaScript, never names a designer means. */
+const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** yaml's measure of aliasing (uses of an anchor times the aliases inside it): sharing a value a few times
+ *  is fine, nested aliases that multiply into millions of values are not. */
+const MAX_ALIAS_COUNT = 50;
+
 export interface SourceResult {
   source?: TemplateSource;
   diagnostics: Diagnostic[];
@@ -165,7 +172,41 @@ export function parseTemplateSource(text: string): SourceResult {
     }
     return undefined;
   };
-  const raw: unknown = doc.toJS({ maxAliasCount: 50 });
+  // Names that reach an object's prototype when a later stage copies or indexes by them: refused wherever
+  // they appear (variables, assets, partials, fonts, metadata), before the YAML becomes objects.
+  visit(doc, {
+    Pair(_, pair, path) {
+      if (!isScalar(pair.key) || !FORBIDDEN_NAMES.has(String(pair.key.value))) return;
+      const keys = path.flatMap((node) => (node && typeof node === 'object' && 'key' in node && isScalar(node.key) ? [String(node.key.value)] : []));
+      const field = [...keys, String(pair.key.value)].join('.');
+      const r = pair.key.range;
+      diagnostics.push({
+        stage: 'source',
+        code: 'SOURCE_FORBIDDEN_NAME',
+        severity: 'error',
+        message: `"${field}": "${String(pair.key.value)}" cannot be used as a name in the front matter; choose another name.`,
+        ...(r ? { range: rangeOf(r[0], r[1]) } : {}),
+        path: field,
+      });
+    },
+  });
+  if (diagnostics.some((d) => d.code === 'SOURCE_FORBIDDEN_NAME')) return { diagnostics };
+  let raw: unknown;
+  try {
+    // Aliases are fine for sharing a value; a few that expand into millions of nodes ("billion laughs")
+    // are refused instead of filling the memory.
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    diagnostics.push({
+      stage: 'source',
+      code: 'SOURCE_YAML_ALIASES',
+      severity: 'error',
+      message: `The front matter's YAML aliases (*name) are used too often or nested too deeply (they would expand into a huge number of values); write the values out instead of nesting aliases.`,
+      range: locate([]) ?? rangeOf(0, 1),
+    });
+    return { diagnostics };
+  }
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
     diagnostics.push({
       stage: 'source',

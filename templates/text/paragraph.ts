@@ -31,7 +31,9 @@ export function layoutParagraph(spans: readonly TextSpan[], roles: FontRoles, op
   const { pieces, baseLevel, warnings } = itemizeCached(spans, roles, options.direction ?? 'auto');
   const lineHeight = options.lineHeight ?? DEFAULT_LINE_HEIGHT;
   const width = options.width;
-  const smallest = Math.min(...spans.filter((s) => s.text.length > 0).map((s) => s.style.size), Infinity);
+  // Loops rather than Math.min(...spans): a text of a hundred thousand spans would overflow the stack.
+  let smallest = Infinity;
+  for (const s of spans) if (s.text.length > 0) smallest = Math.min(smallest, s.style.size);
   /** How many lines could possibly be of use at a scale: more never fit, so breaking stops there. */
   const limitAt = (scale: number): number => {
     let limit = options.maxLines ?? MAX_LINES;
@@ -46,7 +48,8 @@ export function layoutParagraph(spans: readonly TextSpan[], roles: FontRoles, op
 
   let scale = 1;
   if (options.fit === 'shrink' && pieces.length > 0 && !fits(breakLines(pieces, width, 1, false, limitAt(1)), 1)) {
-    const largest = Math.max(...spans.filter((s) => s.text.length > 0).map((s) => s.style.size));
+    let largest = -Infinity;
+    for (const s of spans) if (s.text.length > 0) largest = Math.max(largest, s.style.size);
     let lo = Math.min(1, (options.minSize ?? DEFAULT_MIN_SIZE) / largest);
     if (fits(breakLines(pieces, width, lo, false, limitAt(lo)), lo)) {
       // Binary search for the largest fitting scale; line breaking is arithmetic on pre-shaped pieces.

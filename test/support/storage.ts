@@ -95,7 +95,7 @@ export function useRenderPool(size = 1): () => RenderPool {
   let pool: RenderPool | undefined;
   registerCleanup();
   beforeAll(() => {
-    pool = new RenderPool({ size, timeoutMs: 20_000 });
+    pool = new RenderPool({ size, timeoutMs: 20_000, preview: { timeoutMs: 20_000 } });
     pools.push(pool);
   });
   return () => {

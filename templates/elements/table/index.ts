@@ -125,7 +125,9 @@ function paintRow(
 
 /** Column widths in points: as written (percentages of the table), scaled to fill the table exactly. */
 function columnWidths(node: TableNode, ctx: LayoutContext, width: number): number[] | undefined {
-  const count = Math.max(1, ...[...node.header, ...node.body].map((r) => r.cells.reduce((a, c) => a + c.colspan, 0)));
+  // A loop, not Math.max(...rows): a table of a hundred thousand rows would overflow the call stack.
+  let count = 1;
+  for (const rows of [node.header, node.body]) for (const r of rows) count = Math.max(count, r.cells.reduce((a, c) => a + c.colspan, 0));
   if (!node.columns || node.columns.length === 0) return new Array<number>(count).fill(width / count);
   const widths = node.columns.map((l) => toPoints(l, width));
   const total = widths.reduce((a, b) => a + b, 0);

@@ -24,7 +24,7 @@ function sources(dir: string): { file: string; text: string }[] {
 const SERVER = sources('server');
 
 /** UPPER_SNAKE literals of server/ that are not answers: Node's and the storage layer's codes, environment variables, diagnostic codes (they travel in `details.diagnostics`, with their stage). */
-const NOT_ANSWERS = /^(STORAGE_[A-Z_]+|SQLITE_[A-Z_]+|ATTEST_[A-Z_]+|HPE_[A-Z_]+|ERR_[A-Z_]+|EAI_AGAIN|RENDER_FAILED|RENDER_TIMEOUT|SOURCE_UNREADABLE|TEMPLATE_NOT_LOADED)$/;
+const NOT_ANSWERS = /^(STORAGE_[A-Z_]+|SQLITE_[A-Z_]+|ATTEST_[A-Z_]+|HPE_[A-Z_]+|ERR_[A-Z_]+|EAI_AGAIN|RENDER_FAILED|RENDER_TIMEOUT|RENDER_WORKER_DIED|SOURCE_UNREADABLE|TEMPLATE_NOT_LOADED)$/;
 
 const ZOD_CODES = ['invalid_type', 'too_big', 'too_small', 'invalid_format', 'not_multiple_of', 'unrecognized_keys', 'invalid_union', 'invalid_key', 'invalid_element', 'invalid_value'];
 

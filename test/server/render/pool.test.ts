@@ -88,3 +88,77 @@ describe('the render pool', () => {
     expect(answer.diagnostics.map((d) => d.code)).toContain('UNKNOWN_PROPERTY');
   });
 });
+
+describe('what a render may cost the server', () => {
+  const tiny = (n: string) => ({ source: `---\nname: T${n}\n---\n<page><text x="10mm" y="10mm" width="50mm">{{ learner.fullname }} ${n}</text></page>`, assets: {} });
+  // Legal and bounded (it ends with LAYOUT_TOO_MANY_PAGES), but 150,000 table rows take seconds and
+  // hundreds of MB: far beyond any limit a test sets, so it runs until stopped. The rows are written 50 to
+  // an iteration so Liquid's part is quick and the time goes to layout.
+  const heavy = { source: `---\nname: Heavy\n---\n<page><table x="10mm" y="10mm" width="150mm">{% for i in (1..3000) %}${'<tr><td>Row</td></tr>'.repeat(50)}{% endfor %}</table></page>`, assets: {} };
+
+  /** Both workers started and their fonts loaded, so a quick job is quick (a cold first compile is not). */
+  const warm = async (p: RenderPool) => {
+    await p.whenReady();
+    const answers = await Promise.all(['w1', 'w2'].map((k) => p.render({ templateKey: k, template: tiny(k), data: learner })));
+    expect(answers.map((a) => a.diagnostics)).toEqual([[], []]);
+  };
+
+  it('a worker that runs out of memory dies alone: its job is answered with RENDER_WORKER_DIED, a fresh worker serves the next', async () => {
+    const p = pool({ size: 1, timeoutMs: 60_000, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    const died = await p.render({ templateKey: 'heavy', template: heavy, data: learner });
+    expect(died.diagnostics.map((d) => d.code)).toEqual(['RENDER_WORKER_DIED']);
+    expect(died.diagnostics[0]!.message).toContain('ran out of memory');
+    const after = await p.render({ templateKey: 'small', template: tiny('a'), data: learner });
+    expect(after.diagnostics).toEqual([]);
+    expect(p.stats()).toMatchObject({ workers: 1, busy: 0, queued: 0 });
+  });
+
+  it('workers that cannot start answer the waiting jobs with RENDER_WORKER_DIED instead of leaving them waiting', async () => {
+    const p = pool({ size: 1, resourceLimits: { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 } });
+    const answer = await p.render({ templateKey: 'small', template: tiny('b'), data: learner });
+    expect(answer.diagnostics.map((d) => d.code)).toEqual(['RENDER_WORKER_DIED']);
+  });
+
+  it('gives previews a shorter time limit than issues', async () => {
+    const p = pool({ size: 1, timeoutMs: 60_000, preview: { timeoutMs: 300 } });
+    const started = Date.now();
+    const preview = await p.render({ lane: 'preview', tenantId: 'A', templateKey: 'heavy', template: heavy, data: learner, specimen: true });
+    expect(preview.diagnostics.map((d) => d.code)).toEqual(['RENDER_TIMEOUT']);
+    expect(preview.diagnostics[0]!.message).toContain('300 ms');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('lets one tenant fill at most half of the queue, so another tenant still gets in', async () => {
+    const p = pool({ size: 1, timeoutMs: 1_500, maxQueue: 4 });
+    await p.whenReady();
+    const job = (tenantId: string, key: string, template: typeof heavy) => p.render({ tenantId, templateKey: key, template, data: learner });
+    const running = job('A', 'heavy', heavy);
+    const waiting = [job('A', 'q1', tiny('q1')), job('A', 'q2', tiny('q2'))];
+    const refused = await job('A', 'q3', tiny('q3'));
+    expect(refused.diagnostics.map((d) => d.code)).toEqual(['RENDER_BUSY']);
+    const other = job('B', 'b', tiny('b'));
+    expect((await running).diagnostics.map((d) => d.code)).toEqual(['RENDER_TIMEOUT']);
+    for (const a of [...(await Promise.all(waiting)), await other]) expect(a.diagnostics).toEqual([]);
+  });
+
+  it('keeps a tenant to its share of the workers while another tenant waits', async () => {
+    const p = pool({ size: 2, preview: { timeoutMs: 1_500, workers: 2 } });
+    await warm(p);
+    const order: string[] = [];
+    const job = (name: string, tenantId: string, template: typeof heavy) =>
+      p.render({ lane: 'preview', tenantId, templateKey: name, template, data: learner, specimen: true }).then((a) => {
+        order.push(name);
+        return a;
+      });
+    // A takes both workers (nobody else is waiting); when its quick job ends, the worker goes to B's
+    // waiting job, not to A's next one (first come, first served would give it A3, and B would wait).
+    const a1 = job('A1', 'A', tiny('a1'));
+    const a2 = job('A2', 'A', heavy);
+    const a3 = job('A3', 'A', heavy);
+    const b1 = job('B1', 'B', tiny('b1'));
+    expect((await b1).diagnostics).toEqual([]);
+    expect((await Promise.all([a1, a2, a3])).map((a) => a.diagnostics.map((d) => d.code).join())).toEqual(['', 'RENDER_TIMEOUT', 'RENDER_TIMEOUT']);
+    expect(order.indexOf('B1')).toBeLessThan(order.indexOf('A2'));
+    expect(order.indexOf('B1')).toBeLessThan(order.indexOf('A3'));
+  });
+});

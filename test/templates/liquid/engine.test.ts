@@ -99,3 +99,50 @@ describe('the filters a template can use', () => {
     expect(compiled!.render({ d: '2026-03-01', n: 3.14159 }).output).toBe('March 1, 2026 3.1 A');
   });
 });
+
+describe('memory a template can take', () => {
+  const small = createEngine({ locale: 'en', mode: 'markup', limits: { memoryLimit: 1_000_000 } });
+  const failure = (body: string, engine = small) => {
+    const r = compileLiquid(engine, body, { fileText: body, bodyOffset: 0 });
+    const started = Date.now();
+    try {
+      r.compiled!.render({ name: 'Ana' });
+    } catch (e) {
+      expect(Date.now() - started).toBeLessThan(2_000);
+      return (e as LiquidStageError).diagnostics[0];
+    }
+    return undefined;
+  };
+
+  it('counts what a capture collects: a doubling capture loop stops at the limit, with its position', () => {
+    const d = failure('{% assign s = "x" %}{% for i in (1..40) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}');
+    expect(d?.code).toBe('LIQUID_LIMIT');
+    expect(d?.range?.start.line).toBe(1);
+  });
+
+  it('counts every string a filter returns: a list of one long value joined thousands of times stops at the limit', () => {
+    // The list holds 4,096 references to one 10,240-character value: cheap to build, 42 million characters joined.
+    const list = '{% assign big = "xxxxxxxxxx" %}{% for i in (1..10) %}{% assign big = big | append: big %}{% endfor %}{% assign a = "" | split: "," | push: big %}{% for i in (1..12) %}{% assign a = a | concat: a %}{% endfor %}';
+    expect(failure(`${list}{% assign s = a | join_list %}`)?.code).toBe('LIQUID_LIMIT');
+    expect(failure(`${list}{% assign s = a | join: "" %}`)?.code).toBe('LIQUID_LIMIT');
+    for (const body of [
+      '{% assign s = "x" %}{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}',
+      '{% assign s = "xx" %}{% for i in (1..40) %}{% assign s = s | replace: "x", "xx" %}{% endfor %}',
+      '{% assign s = "x" %}{% for i in (1..40) %}{% assign s = s | prepend: s %}{% endfor %}',
+      '{% assign a = "x,x" | split: "," %}{% for i in (1..40) %}{% assign s = a | join: "," %}{% assign a = s | append: "," | append: s | split: "," %}{% endfor %}',
+      '{% assign s = "x" %}{% for i in (1..40) %}{% assign s = s | append: s | upcase %}{% endfor %}',
+    ]) expect(failure(body)?.code, body).toBe('LIQUID_LIMIT');
+  });
+
+  it('leaves ordinary captures and filters alone', () => {
+    expect(failure('{% capture s %}Dear {{ name | upcase | append: "!" }}{% endcapture %}{{ s }}')).toBeUndefined();
+    const r = compileLiquid(small, '{% capture s %}Dear {{ name | append: "!" }}{% endcapture %}<text>{{ s }}</text>', { fileText: '', bodyOffset: 0 });
+    expect(r.compiled!.render({ name: 'Ana' }).output).toBe('<text>Dear Ana!</text>');
+  });
+
+  it('holds plain-text fragments (metadata) to the same limit', () => {
+    const text = createEngine({ locale: 'en', mode: 'text', limits: { memoryLimit: 1_000_000 } });
+    const f = compileFragment(text, '{% assign s = "x" %}{% for i in (1..40) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}', { fileText: 'x', offset: 0, what: 'metadata.title' });
+    expect(() => f.render!({})).toThrow(LiquidStageError);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LineIndex } from '../../../variables/diagnostics';
 import { parseMarkup } from '../../../templates/markup';
 import { SourceMap } from '../../../templates/liquid/source-map';
-import { codes, page, parse } from './helpers';
+import { codes, page, parse, text } from './helpers';
 
 const CLEAN = page(`
   <text x="10mm" y="10mm" width="100mm" align="center" size="12" color="#123">Hello <b>you</b></text>
@@ -13,6 +13,18 @@ const CLEAN = page(`
 describe('diagnostic codes', () => {
   it('says nothing about valid markup', () => {
     expect(parse(CLEAN).diagnostics).toEqual([]);
+  });
+
+  it('MARKUP_TOO_DEEP: thousands of nested elements stop at the one past the limit, placed, no document', () => {
+    const deep = text(`${'<i>'.repeat(10_000)}x${'</i>'.repeat(10_000)}`);
+    const r = parse(deep);
+    expect(r.document).toBeUndefined();
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['MARKUP_TOO_DEEP']);
+    // page and text are levels 1 and 2: the 99th <i> is the element at depth 101.
+    const offset = deep.indexOf('<i>') + 98 * 3;
+    expect(r.diagnostics[0]!.range!.start).toEqual({ line: 2, column: offset - deep.indexOf('\n') });
+    expect(r.at(r.diagnostics[0])).toBe('<i>');
+    expect(parse(text(`${'<i>'.repeat(90)}x${'</i>'.repeat(90)}`)).diagnostics).toEqual([]);
   });
 
   it('MARKUP_SYNTAX: malformed XML, readable, placed, no document', () => {

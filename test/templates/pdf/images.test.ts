@@ -15,6 +15,19 @@ function png(width: number, height: number, pixel: (x: number, y: number) => [nu
   return PNG.sync.write(image, options);
 }
 
+/** The typed error an image is refused with, or undefined when it is accepted. */
+function refusal(bytes: Uint8Array): { code: string; message: string } | undefined {
+  try {
+    PreparedImage.fromBytes(bytes);
+  } catch (e) {
+    expect(e).toBeInstanceOf(PdfAssetError);
+    const d = (e as PdfAssetError).diagnostics[0]!;
+    expect(d.stage).toBe('asset');
+    return { code: (e as PdfAssetError).code, message: d.message };
+  }
+  return undefined;
+}
+
 function place(...images: PreparedImage[]): string {
   const doc = new PdfDocument({ documentId: 'images' });
   const page = doc.addPage(400, 400);
@@ -109,15 +122,9 @@ describe('PreparedImage', () => {
 
   it('refuses unsupported and damaged files with typed errors', () => {
     const error = (bytes: Uint8Array) => {
-      try {
-        PreparedImage.fromBytes(bytes);
-      } catch (e) {
-        expect(e).toBeInstanceOf(PdfAssetError);
-        const d = (e as PdfAssetError).diagnostics[0]!;
-        expect(d.stage).toBe('asset');
-        return { code: (e as PdfAssetError).code, message: d.message };
-      }
-      throw new Error('expected an error');
+      const r = refusal(bytes);
+      if (!r) throw new Error('expected an error');
+      return r;
     };
     expect(error(Buffer.from('GIF89a......'))).toMatchObject({ code: 'ASSET_IMAGE_UNSUPPORTED', message: expect.stringContaining('GIF') });
     expect(error(Buffer.from('RIFF\0\0\0\0WEBPVP8 '))).toMatchObject({ code: 'ASSET_IMAGE_UNSUPPORTED', message: expect.stringContaining('WebP') });
@@ -147,8 +154,46 @@ describe('PreparedImage', () => {
   });
 });
 
+describe('what an image may cost to decode', () => {
+  it('stops inflating a PNG the moment its data outgrows the declared size (a decompression bomb)', () => {
+    // 2000×2000 RGB is 12 MB of rows; the stream holds 64 MB of zeros (63 KB compressed).
+    const bomb = zlib.deflateSync(Buffer.alloc(64_000_000), { level: 9 });
+    for (const [colorType, trns] of [[2, undefined], [6, undefined], [2, [0, 0, 0, 0, 0, 0]]] as const) {
+      const bytes = handmadePng({ width: 2000, height: 2000, colorType, raw: [], idat: bomb, ...(trns ? { trns: [...trns] } : {}) });
+      const started = Date.now();
+      expect(refusal(bytes), `colour type ${colorType}`).toMatchObject({ code: 'ASSET_IMAGE_SIZE_MISMATCH', message: expect.stringContaining('more than the image holds') });
+      expect(Date.now() - started).toBeLessThan(3_000);
+    }
+    // Interlaced: the bound is the sum of the seven passes, exactly; one byte more is refused.
+    const w = 5;
+    const h = 3;
+    const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+    const raw: number[] = [];
+    for (const [x0, y0, dx, dy] of passes) {
+      const pw = Math.ceil((w - x0!) / dx!);
+      const ph = Math.ceil((h - y0!) / dy!);
+      if (pw > 0 && ph > 0) for (let y = 0; y < ph; y++) raw.push(0, ...new Array<number>(pw * 3).fill(200));
+    }
+    expect(refusal(handmadePng({ width: w, height: h, colorType: 2, interlace: 1, raw }))).toBeUndefined();
+    const extra = [...raw, ...new Array<number>(5000).fill(0)];
+    expect(refusal(handmadePng({ width: w, height: h, colorType: 2, interlace: 1, raw: extra }))?.code).toBe('ASSET_IMAGE_SIZE_MISMATCH');
+  });
+
+  it('refuses a tiny PNG that declares a huge image before inflating anything', () => {
+    // Not even valid zlib: had it been inflated, the answer would be "damaged".
+    const bytes = handmadePng({ width: 7000, height: 7000, colorType: 6, raw: [], idat: Buffer.alloc(200, 0x55) });
+    expect(refusal(bytes)).toMatchObject({ code: 'ASSET_IMAGE_SIZE_MISMATCH', message: expect.stringContaining('cannot hold 7000×7000 pixels') });
+  });
+
+  it('caps PNG and JPEG at the same number of pixels', () => {
+    expect(refusal(handmadePng({ width: 8000, height: 8000, colorType: 2, raw: [], idat: zlib.deflateSync(Buffer.alloc(10)) }))).toMatchObject({ code: 'ASSET_IMAGE_TOO_LARGE', message: expect.stringContaining('8000×8000') });
+    expect(refusal(handmadeJpeg(10_000, 6_000, 1))).toMatchObject({ code: 'ASSET_IMAGE_TOO_LARGE', message: expect.stringContaining('JPEG is 10000×6000') });
+    expect(refusal(handmadeJpeg(7_000, 7_000, 1))).toBeUndefined();
+  });
+});
+
 /** A PNG written chunk by chunk, for the kinds pngjs cannot write (palettes, interlacing). */
-function handmadePng(o: { width: number; height: number; colorType: number; interlace?: number; plte?: number[]; trns?: number[]; raw: number[] }): Buffer {
+function handmadePng(o: { width: number; height: number; colorType: number; interlace?: number; plte?: number[]; trns?: number[]; raw: number[]; idat?: Buffer }): Buffer {
   const chunks: Buffer[] = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])];
   const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);
@@ -165,7 +210,7 @@ function handmadePng(o: { width: number; height: number; colorType: number; inte
   chunk('IHDR', ihdr);
   if (o.plte) chunk('PLTE', Buffer.from(o.plte));
   if (o.trns) chunk('tRNS', Buffer.from(o.trns));
-  chunk('IDAT', zlib.deflateSync(Buffer.from(o.raw)));
+  chunk('IDAT', o.idat ?? zlib.deflateSync(Buffer.from(o.raw)));
   chunk('IEND', Buffer.alloc(0));
   return Buffer.concat(chunks);
 }

@@ -30,6 +30,22 @@ describe('every stage reports its problems at their place in the template', () =
     expect(d[0]?.range?.start.line).toBeGreaterThanOrEqual(3);
   });
 
+  it('markup nested too deep: MARKUP_TOO_DEEP at the element, not a stack overflow', async () => {
+    const d = await run(template('<page>\n<text x="0" y="0" width="10mm">{% for i in (1..10000) %}<i>{% endfor %}x{% for i in (1..10000) %}</i>{% endfor %}</text>\n</page>'));
+    expect(d.map((x) => x.code)).toEqual(['MARKUP_TOO_DEEP']);
+    expect(d[0]?.range?.start.line).toBe(6);
+  });
+
+  it('very large markup is a template problem, never a crash: 150,000 rows, 120,000 spans, 100,000 mistakes', async () => {
+    const rows = await run(template(`<page><table x="10mm" y="10mm" width="150mm">{% for i in (1..3000) %}${'<tr><td>Row</td></tr>'.repeat(50)}{% endfor %}</table></page>`));
+    expect(rows.map((x) => x.code)).toEqual(['LAYOUT_TOO_MANY_PAGES']);
+    const spans = await run(template(`<page><text x="0" y="0" width="100mm" height="20mm" fit="shrink">{% for i in (1..1200) %}${'<b>x</b>'.repeat(100)}{% endfor %}</text></page>`));
+    expect(spans.filter((x) => x.severity === 'error')).toEqual([]);
+    const mistakes = await run(template(`<page>{% for i in (1..1000) %}${'<txt/>'.repeat(100)}{% endfor %}</page>`));
+    expect(mistakes).toHaveLength(200);
+    expect(new Set(mistakes.map((x) => x.code))).toEqual(new Set(['MARKUP_UNKNOWN_ELEMENT']));
+  }, 60_000);
+
   it('Liquid syntax', async () => {
     const d = await run(template('<page>\n  <text x="0" y="0" width="10mm">{% if learner.fullname %}x</text>\n</page>'));
     expect(d.find((x) => x.code === 'LIQUID_SYNTAX')?.range?.start.line).toBe(6);

@@ -19,6 +19,36 @@ describe('front matter', () => {
     expect(r.source?.frontMatter.name).toBe('X');
   });
 
+  it('refuses __proto__, constructor and prototype as names anywhere, at the key', () => {
+    const cases: [string, string, number][] = [
+      ['variables:\n  __proto__:\n    type: string\n', 'variables.__proto__', 4],
+      ['variables:\n  course:\n    type: object\n    properties:\n      constructor: { type: string }\n', 'variables.course.properties.constructor', 7],
+      ['assets:\n  __proto__: a.png\n', 'assets.__proto__', 4],
+      ['partials:\n  prototype: "x"\n', 'partials.prototype', 4],
+      ['fonts:\n  constructor: Foo\n', 'fonts.constructor', 4],
+      ['metadata:\n  __proto__: { title: x }\n', 'metadata.__proto__', 4],
+      ['__proto__: { name: Y }\n', '__proto__', 3],
+    ];
+    for (const [yaml, path, line] of cases) {
+      const r = parseTemplateSource(`---\nname: X\n${yaml}---\n${body}`);
+      expect(r.source, path).toBeUndefined();
+      expect(r.diagnostics.map((d) => [d.code, d.path, d.range?.start.line]), path).toEqual([['SOURCE_FORBIDDEN_NAME', path, line]]);
+    }
+  });
+
+  it('refuses a YAML alias bomb (billion laughs) with a diagnostic, quickly', () => {
+    const rows = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const [i, n] of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].entries()) rows.push(`${n}: &${n} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`);
+    const started = Date.now();
+    const r = parseTemplateSource(`---\nname: X\n${rows.join('\n')}\n---\n${body}`);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['SOURCE_YAML_ALIASES']);
+    // An anchor used a few times is ordinary YAML.
+    const shared = parseTemplateSource(`---\nname: &n X\ndescription: *n\n---\n${body}`);
+    expect(shared.diagnostics).toEqual([]);
+    expect(shared.source?.frontMatter.description).toBe('X');
+  });
+
   it('requires front matter', () => {
     const r = parseTemplateSource(body);
     expect(r.diagnostics.map((d) => d.code)).toEqual(['SOURCE_NO_FRONT_MATTER']);
