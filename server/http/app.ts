@@ -296,10 +296,15 @@ function signInAccount(body: unknown): string {
   return `${tenant}\n${username.normalize('NFC').toLowerCase()}`;
 }
 
+/** The caller's language: their tenant's, or for public tenant routes (webhook, links) the tenant in the path. */
+function localeOf(services: Services, req: Request, actor: Actor | undefined): Promise<Locale> {
+  const tenantParam = typeof req.params.tenant === 'string' ? req.params.tenant : undefined;
+  return callerLocale(services, req.get('accept-language'), actor ? { id: actor.tenantId } : tenantParam ? { slug: tenantParam } : {});
+}
+
 /** Failures said in the caller's language; the throw site's own words stay in the log. */
 async function answerFailure(op: Operation, services: Services, req: Request, res: Response, e: unknown, actor: Actor | undefined): Promise<void> {
-  const tenantParam = typeof req.params.tenant === 'string' ? req.params.tenant : undefined;
-  const locale = await callerLocale(services, req.get('accept-language'), actor ? { id: actor.tenantId } : tenantParam ? { slug: tenantParam } : {});
+  const locale = await localeOf(services, req, actor);
   if (e instanceof DomainError) {
     // The render queue is full or closing: a client that waits a moment will be served.
     if (e.kind === 'busy') res.setHeader('Retry-After', '2');
@@ -339,7 +344,8 @@ async function handle(op: Operation, services: Services, limiters: Limiters, set
 
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
-    const input = { services, actor, params, query, body, headers, ip: req.ip ?? '', requestId: req.id, sessionCookie: auth.cookie };
+    const caller = actor;
+    const input = { services, actor, params, query, body, headers, ip: req.ip ?? '', requestId: req.id, sessionCookie: auth.cookie, locale: () => localeOf(services, req, caller) };
     const key = req.get('idempotency-key');
     const reply =
       op.idempotent && key !== undefined && actor

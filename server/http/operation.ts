@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Capability } from '../domain/capabilities';
 import type { Actor, Services } from '../domain/context';
+import type { Locale } from '../domain/error-codes';
 import type { ErrorCode } from '../domain/error-codes';
 
 /**
@@ -49,6 +50,11 @@ export interface OperationInput<P, Q, B> {
   ip: string;
   requestId: string;
   sessionCookie: string | undefined;
+  /**
+   * The caller's language (Accept-Language, else their tenant's), for answers that carry words of their own
+   * such as the per-code errors of a batch; looked up only when asked, since most answers have none.
+   */
+  locale: () => Promise<Locale>;
 }
 
 export interface Operation<P = unknown, Q = unknown, B = unknown> {

@@ -96,6 +96,11 @@ function sayReason(r: Reason, locale: Locale): Reason {
   return args && make ? { code: r.code, message: make(...args) } : { code: r.code, message: r.message };
 }
 
+/** The per-code failures of a batch answer (unlock, lock, the shop's webhook) in the caller's language. */
+export function sayBatch<T extends { error?: { code: string; message: string } }>(results: readonly T[], locale: Locale): T[] {
+  return results.map((r) => (r.error ? { ...r, error: { code: r.error.code, message: errorMessage(r.error.code, locale) ?? r.error.message } } : r));
+}
+
 /** French or English when the caller's Accept-Language prefers one of them (by its q-values), else nothing. */
 export function acceptedLocale(header: string | undefined): Locale | undefined {
   let best: { locale: Locale; q: number } | undefined;

@@ -3,6 +3,7 @@ import { createDownloadLink, retrieveByLink } from '../../domain/links';
 import { deleteIssue, enterLearnerRecord, getIssue, issueAudit, listIssues, listRefusals, regenerateIssue, requestDocument, requestFromRecord, retrieveDocument, revokeIssue, setLocked, type RequestInput } from '../../domain/issues';
 import { getLearnerRecord, linkLearner } from '../../domain/learners';
 import { API_PREFIX, operation, type Operation } from '../operation';
+import { sayBatch } from '../problems';
 import { AuditEntry, BatchResult, CodeParam, IdParam, Issue, IssueRequestResult, Refusal } from '../schemas';
 import { actorOf } from './util';
 
@@ -247,7 +248,7 @@ export const issueOperations: Operation[] = [
     idempotent: true,
     responses: { 200: z.object({ results: BatchResult }) },
     example: `curl -X POST "$BASE/api/v1/issues/unlock" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"codes":["'$CODE'"],"reason":"paid by bank transfer"}'`,
-    handler: async ({ services, actor, body }) => ({ json: { results: await setLocked(services, actorOf(actor), body.codes, false, body.reason) } }),
+    handler: async ({ services, actor, body, locale }) => ({ json: { results: sayBatch(await setLocked(services, actorOf(actor), body.codes, false, body.reason), await locale()) } }),
   }),
   operation({
     id: 'lockIssues',
@@ -260,7 +261,7 @@ export const issueOperations: Operation[] = [
     idempotent: true,
     responses: { 200: z.object({ results: BatchResult }) },
     example: `curl -X POST "$BASE/api/v1/issues/lock" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"codes":["'$CODE'"],"reason":"payment refunded"}'`,
-    handler: async ({ services, actor, body }) => ({ json: { results: await setLocked(services, actorOf(actor), body.codes, true, body.reason) } }),
+    handler: async ({ services, actor, body, locale }) => ({ json: { results: sayBatch(await setLocked(services, actorOf(actor), body.codes, true, body.reason), await locale()) } }),
   }),
   operation({
     id: 'revokeIssue',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkUploadedDocument, verifyCode, verifyKnownCode, type Verification as Found } from '../../domain/verification';
 import { receiveShopWebhook, ShopPayment } from '../../domain/webhook';
 import { operation, rawBody, type Operation, type Reply } from '../operation';
+import { sayBatch } from '../problems';
 import { CodeParam, Verification, BatchResult } from '../schemas';
 import { pageLocale, verificationPage, type PageOptions } from '../pages/verify';
 
@@ -117,9 +118,10 @@ export const verificationOperations: Operation[] = [
     errors: ['WEBHOOK_SIGNATURE_INVALID', 'WEBHOOK_TIMESTAMP_INVALID', 'WEBHOOK_TIMESTAMP_STALE', 'BODY_NOT_JSON', 'BODY_NOT_UTF8', 'WEBHOOK_BODY_INVALID', 'WEBHOOK_REPLAYED'],
     responses: { 200: z.object({ unlocked: BatchResult }) },
     example: `BODY='{"learner_id":"42","reference":"order-981"}'; TS=$(date +%s); SIG=$(printf '%s.%s' "$TS" "$BODY" | openssl dgst -sha256 -hmac "$SECRET" -hex | cut -d' ' -f2); curl -X POST "$BASE/api/v1/webhooks/demo/shop" -H "X-Attest-Timestamp: $TS" -H "X-Attest-Signature: sha256=$SIG" -H 'Content-Type: application/json' -d "$BODY"`,
-    handler: async ({ services, params, headers, body }) => ({
-      json: await receiveShopWebhook(services, { tenant: params.tenant, timestamp: headers['x-attest-timestamp'], signature: headers['x-attest-signature'], body }),
-    }),
+    handler: async ({ services, params, headers, body, locale }) => {
+      const { unlocked } = await receiveShopWebhook(services, { tenant: params.tenant, timestamp: headers['x-attest-timestamp'], signature: headers['x-attest-signature'], body });
+      return { json: { unlocked: sayBatch(unlocked, await locale()) } };
+    },
   }),
 ];
 

@@ -52,6 +52,18 @@ describe('messages in the caller’s language', () => {
     expect(nothing.json.error?.message).toMatch(/^Sign in/);
   });
 
+  it('the per-code failures of a batch answer follow the caller’s language too', async () => {
+    const body = { codes: ['00000-00000-00000-00000', 'not a code'] };
+    const french = await call(app.base, 'POST', '/api/v1/issues/unlock', { token: frAdmin, body });
+    expect(french.status).toBe(200);
+    expect(list(french.json.results).map((r) => [r.ok, r.error?.code, r.error?.message])).toEqual([
+      [false, 'ISSUE_NOT_FOUND', 'Le document n’existe pas.'],
+      [false, 'ISSUE_NOT_FOUND', 'Le document n’existe pas.'],
+    ]);
+    const asked = await call(app.base, 'POST', '/api/v1/issues/lock', { token: frAdmin, body, headers: EN });
+    expect(list(asked.json.results).map((r) => r.error?.message)).toEqual(['The document does not exist.', 'The document does not exist.']);
+  });
+
   it('a 403 of the adapter follows the tenant’s locale, with the capability named', async () => {
     const r = await call(app.base, 'GET', '/api/v1/issues', { token: frWeak });
     expect([r.status, r.json.error?.code]).toEqual([403, 'CAPABILITY_REQUIRED']);

@@ -28,7 +28,7 @@ beforeAll(async () => {
   a = await setupTenant(services);
   b = await setupTenant(services);
   adminA = (await createToken(services, a.system, { name: 'admin', capabilities: [...ALL_CAPABILITIES] })).token;
-  lmsB = (await createToken(services, b.system, { name: 'lms', capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own'] })).token;
+  lmsB = (await createToken(services, b.system, { name: 'lms', capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own', 'learners:supply-data'] })).token;
   await pool.whenReady();
 }, 120_000);
 afterAll(async () => {
