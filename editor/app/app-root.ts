@@ -64,7 +64,7 @@ export class AttestApp extends AppElement {
   }
 
   private async start(): Promise<void> {
-    const r = await api.me();
+    const r = await api.call('me');
     this.checked = true;
     if (r.ok && r.value.kind === 'person') {
       this.me = r.value;
@@ -83,7 +83,7 @@ export class AttestApp extends AppElement {
   }
 
   private async signOut(): Promise<void> {
-    await api.signOut();
+    await api.call('signOut');
     this.me = undefined;
     this.returnTo = paths.templates;
     this.go(paths.signIn);

@@ -53,7 +53,7 @@ export class AssetsPanel extends AppElement {
     const given = String(new FormData(form).get('name') ?? '').trim();
     const name = given || `assets/${file.name}`;
     this.busy = true;
-    const r = await api.putAsset(this.templateId, name, file, mediaTypeOf(file));
+    const r = await api.call('putAsset', { params: { id: this.templateId, name: name.split('/') }, body: file, type: mediaTypeOf(file) });
     this.busy = false;
     if (!r.ok) {
       this.failure = r;
@@ -67,7 +67,7 @@ export class AssetsPanel extends AppElement {
   }
 
   private async removeAsset(name: string): Promise<void> {
-    const r = await api.deleteAsset(this.templateId, name);
+    const r = await api.call('deleteAsset', { params: { id: this.templateId, name: name.split('/') } });
     if (!r.ok) {
       this.failure = r;
       return;
@@ -85,7 +85,7 @@ export class AssetsPanel extends AppElement {
         : html`<ul class="asset-list">
             ${this.assets.map(
               (a) => html`<li>
-                <a href=${api.assetUrl(this.templateId, a.name)} target="_blank" rel="noopener"><code>${a.name}</code></a>
+                <a href=${api.url('getAsset', { params: { id: this.templateId, name: a.name.split('/') } })} target="_blank" rel="noopener"><code>${a.name}</code></a>
                 <span class="muted">${a.mediaType}, ${tr('assets.size', { size: kilobytes(a.size) })}</span>
                 ${this.canEdit
                   ? html`<button type="button" class="small danger" aria-label=${tr('assets.delete', { name: a.name })} @click=${() => void this.removeAsset(a.name)}>×</button>`

@@ -90,7 +90,7 @@ export class CertificatesScreen extends AppElement {
   }
 
   private async load(): Promise<void> {
-    const [certificates, templates] = await Promise.all([api.certificates(), api.templates()]);
+    const [certificates, templates] = await Promise.all([api.call('listCertificates'), api.call('listTemplates')]);
     if (certificates.ok) this.certificates = certificates.value;
     else this.failure = certificates;
     // Listing templates needs templates:preview; without it the version is shown by id.
@@ -130,7 +130,7 @@ export class CertificatesScreen extends AppElement {
       course_id: draft.course_id,
       settings: Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as CertificateInput['settings'],
     };
-    const r = draft.id ? await api.updateCertificate(draft.id, body) : await api.createCertificate(body);
+    const r = draft.id ? await api.call('updateCertificate', { params: { id: draft.id }, body }) : await api.call('createCertificate', { body });
     if (!r.ok) {
       this.failure = r;
       this.notice = '';

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { api, holds, type ApiError, type AuditEntry, type BatchResult, type Capability, type Certificate, type Issue, type IssueFilters, type Me, type Refusal } from './api';
+import { api, holds, verificationUrl, type ApiError, type AuditEntry, type BatchResult, type Capability, type Certificate, type Issue, type IssueFilters, type Me, type Refusal } from './api';
 import { AppElement } from './base';
 import { errorBox } from './error-box';
 import { date, dateTime } from './format';
@@ -70,7 +70,7 @@ export class DeliveryScreen extends AppElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load();
-    void api.certificates().then((r) => {
+    void api.call('listCertificates').then((r) => {
       if (r.ok) this.certificates = new Map(r.value.map((c) => [c.id, c]));
     });
     if (this.code) void this.showAudit(this.code);
@@ -81,7 +81,7 @@ export class DeliveryScreen extends AppElement {
   }
 
   private async load(more = false): Promise<void> {
-    const [issues, refusals] = await Promise.all([api.issues({ ...this.filters, limit: 100, ...(more && this.next ? { after: this.next } : {}) }), more ? undefined : api.refusals()]);
+    const [issues, refusals] = await Promise.all([api.call('listIssues', { query: { ...this.filters, limit: 100, ...(more && this.next ? { after: this.next } : {}) } }), more ? undefined : api.call('listRefusals')]);
     if (!issues.ok) {
       this.failure = issues;
       return;
@@ -138,7 +138,7 @@ export class DeliveryScreen extends AppElement {
     this.closeDialog();
     let results: BatchResult;
     if (p.action === 'unlock' || p.action === 'lock') {
-      const r = p.action === 'unlock' ? await api.unlock(p.codes, reason || undefined) : await api.lock(p.codes, reason || undefined);
+      const r = p.action === 'unlock' ? await api.call('unlockIssues', { body: { codes: p.codes, ...(reason ? { reason } : {}) } }) : await api.call('lockIssues', { body: { codes: p.codes, ...(reason ? { reason } : {}) } });
       if (!r.ok) {
         this.failure = r;
         return;
@@ -148,7 +148,7 @@ export class DeliveryScreen extends AppElement {
       // Revoke and regenerate take one code each: the answers are gathered the way the batch calls give them.
       results = [];
       for (const code of p.codes) {
-        const r = p.action === 'revoke' ? await api.revoke(code, reason) : await api.regenerate(code, reason || undefined);
+        const r = p.action === 'revoke' ? await api.call('revokeIssue', { params: { code }, body: { reason } }) : await api.call('regenerateIssue', { params: { code }, body: reason ? { reason } : {} });
         results.push(r.ok ? { code, ok: true, issue: r.value } : { code, ok: false, error: { code: r.code, message: r.message } });
       }
     }
@@ -160,7 +160,7 @@ export class DeliveryScreen extends AppElement {
   }
 
   private async showAudit(code: string): Promise<void> {
-    const r = await api.audit(code);
+    const r = await api.call('issueAudit', { params: { code } });
     if (!r.ok) {
       this.failure = r;
       return;
@@ -234,8 +234,8 @@ export class DeliveryScreen extends AppElement {
             <td>${date(i.expiresOn)}</td>
             <td>${i.revision}</td>
             <td class="actions">
-              <a href=${api.verificationUrl(i.code)} target="_blank" rel="noopener" aria-label=${`${tr('delivery.verify')} ${i.code}`}>${tr('delivery.verify')}</a>
-              <a href=${api.documentUrl(i.code)} target="_blank" rel="noopener" aria-label=${`${tr('delivery.pdf')} ${i.code}`}>${tr('delivery.pdf')}</a>
+              <a href=${verificationUrl(i.code)} target="_blank" rel="noopener" aria-label=${`${tr('delivery.verify')} ${i.code}`}>${tr('delivery.verify')}</a>
+              <a href=${api.url('downloadDocument', { params: { code: i.code } })} target="_blank" rel="noopener" aria-label=${`${tr('delivery.pdf')} ${i.code}`}>${tr('delivery.pdf')}</a>
               <button type="button" class="link" aria-label=${tr('delivery.auditOf', { code: i.code })} @click=${() => void this.showAudit(i.code)}>${tr('delivery.audit')}</button>
             </td>
           </tr>`,

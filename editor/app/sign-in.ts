@@ -23,7 +23,7 @@ export class SignIn extends AppElement {
     const form = new FormData(e.currentTarget as HTMLFormElement);
     const value = (name: string) => String(form.get(name) ?? '').trim();
     this.busy = true;
-    const r = await api.signIn({ tenant: value('tenant'), username: value('username'), password: String(form.get('password') ?? '') });
+    const r = await api.call('signIn', { body: { tenant: value('tenant'), username: value('username'), password: String(form.get('password') ?? '') } });
     this.busy = false;
     if (!r.ok) {
       this.failure = r;

@@ -177,7 +177,7 @@ export class TemplateEditor extends AppElement {
   }
 
   private async load(): Promise<void> {
-    const r = await api.template(this.templateId);
+    const r = await api.call('getTemplate', { params: { id: this.templateId } });
     if (!r.ok) {
       this.failure = r;
       return;
@@ -197,7 +197,7 @@ export class TemplateEditor extends AppElement {
 
   /** Reloads the template after an asset change (its list and the draft's key for the preview cache). */
   private async reloadAssets(): Promise<void> {
-    const r = await api.template(this.templateId);
+    const r = await api.call('getTemplate', { params: { id: this.templateId } });
     if (!r.ok) return;
     this.detail = { ...r.value, source: this.detail?.source ?? r.value.source };
     this.editAt = performance.now();
@@ -249,7 +249,7 @@ export class TemplateEditor extends AppElement {
     const requestedAt = performance.now();
     const seq = ++this.seq;
     const body = { source, ...(this.sample.persona !== undefined ? { persona: this.sample.persona } : this.sample.data !== undefined ? { data: this.sample.data } : {}) };
-    const r = await api.preview(this.templateId, body);
+    const r = await api.call('previewTemplate', { params: { id: this.templateId }, body });
     this.inFlight = false;
     if (this.previewAgain) {
       // The text changed meanwhile: this answer is already stale; ask again for the latest.
@@ -296,7 +296,7 @@ export class TemplateEditor extends AppElement {
       return;
     }
     this.saveState = 'saving';
-    const r = await api.updateTemplate(this.templateId, { source, ...(name && name !== this.detail.name ? { name } : {}) });
+    const r = await api.call('updateTemplate', { params: { id: this.templateId }, body: { source, ...(name && name !== this.detail.name ? { name } : {}) } });
     if (!r.ok) {
       this.saveState = 'error';
       this.failure = r;
@@ -312,7 +312,7 @@ export class TemplateEditor extends AppElement {
     await this.save();
     if (this.saveState === 'error') return;
     this.notice = '';
-    const r = await api.publish(this.templateId);
+    const r = await api.call('publishTemplate', { params: { id: this.templateId } });
     if (!r.ok) {
       const diagnostics = r.details?.['diagnostics'];
       this.publishDiagnostics = Array.isArray(diagnostics) ? asSourceDiagnostics(diagnostics as SourceDiagnostic[]) : [];
@@ -323,7 +323,7 @@ export class TemplateEditor extends AppElement {
     this.failure = undefined;
     this.publishDiagnostics = [];
     this.notice = tr('editor.published', { number: r.value.version.number });
-    const fresh = await api.template(this.templateId);
+    const fresh = await api.call('getTemplate', { params: { id: this.templateId } });
     if (fresh.ok) this.detail = { ...fresh.value, source: this.source };
   }
 

@@ -46,7 +46,7 @@ export class TemplatesList extends AppElement {
   }
 
   private async load(): Promise<void> {
-    const [list, examples] = await Promise.all([api.templates(), api.examples()]);
+    const [list, examples] = await Promise.all([api.call('listTemplates'), api.call('listExamples')]);
     if (list.ok) this.templates = list.value;
     else this.failure = list;
     if (examples.ok) this.examples = examples.value;
@@ -54,7 +54,7 @@ export class TemplatesList extends AppElement {
 
   private async create(body: { example?: string; duplicate_of?: string; name?: string }): Promise<void> {
     this.busy = true;
-    const r = await api.createTemplate(body);
+    const r = await api.call('createTemplate', { body });
     this.busy = false;
     if (!r.ok) {
       this.failure = r;
@@ -65,7 +65,7 @@ export class TemplatesList extends AppElement {
 
   private async removeTemplate(t: TemplateSummary): Promise<void> {
     if (!confirm(tr('templates.deleteConfirm', { name: t.name }))) return;
-    const r = await api.deleteTemplate(t.id);
+    const r = await api.call('deleteTemplate', { params: { id: t.id } });
     if (!r.ok) {
       this.failure = r;
       return;

@@ -50,7 +50,7 @@ export class VersionsPanel extends AppElement {
 
   private async fetch(key: string): Promise<void> {
     if (key === DRAFT || this.texts.has(key)) return;
-    const r = await api.version(this.templateId, Number(key));
+    const r = await api.call('getVersion', { params: { id: this.templateId, number: Number(key) } });
     if (!r.ok) {
       this.failure = r;
       return;

@@ -11,14 +11,16 @@ import { inputProblems } from '../domain/input';
 import { authenticateSession, authenticateToken, pruneSessions } from '../domain/tenants';
 import { pruneWebhookReceipts } from '../domain/webhook';
 import { sha256Hex } from '../domain/secrets';
-import { fullPath, type Operation, type Reply } from './operation';
+import { type Operation, type Reply } from './operation';
+import { CSRF_HEADER, SESSION_COOKIE } from './contract/constants';
+import { fullPath } from './contract/declaration';
 import { acceptedLocale, callerLocale, errorReply, localize, simpleError, type ErrorBody } from './problems';
 import type { Locale } from '../domain/error-codes';
 import { RateLimiter } from './rate-limit';
 import { PAGE_POLICY, securityHeaders } from './security';
 import { OPERATIONS } from './operations';
 import { IDEMPOTENCY_TTL_HOURS, pruneIdempotency, withIdempotency } from './idempotency';
-import { CSRF_HEADER, parseCookies, SESSION_COOKIE } from './cookies';
+import { parseCookies } from './cookies';
 
 /**
  * The Express app: one adapter turns each operation (server/http/operations) into a route that

@@ -1,7 +1,3 @@
-/** The session cookie's name: set by sign-in, read by the adapter. */
-export const SESSION_COOKIE = 'attest_session';
-/** Cookie-authenticated changes must carry it: a cross-site form cannot set a custom header. */
-export const CSRF_HEADER = 'x-attest-csrf';
 
 /**
  * The request's cookies. A value that is not valid percent-encoding (another application on the same site

@@ -1,6 +1,7 @@
 import { CAPABILITIES, DEFAULT_ROLES } from '../domain/capabilities';
 import { ERROR_CODES, PROBLEM_CODES, type ErrorCodeEntry } from '../domain/error-codes';
-import { errorsOf, fullPath } from './operation';
+import { fullPath } from './contract/declaration';
+import { errorsOf } from './operation';
 import { OPERATIONS } from './operations';
 import { STATUS } from './problems';
 

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { CAPABILITIES } from '../domain/capabilities';
 import { ERROR_CODES, type ErrorCode } from '../domain/error-codes';
-import { errorsOf, fullPath, type Operation } from './operation';
+import { fullPath } from './contract/declaration';
+import { CSRF_HEADER, SESSION_COOKIE } from './contract/constants';
+import { errorsOf, type Operation } from './operation';
 import { RETRY_AFTER_STATUSES, statusOf } from './problems';
-import { ErrorBody } from './schemas';
+import { ErrorBody } from './contract/schemas';
 
 /**
  * The OpenAPI 3.1 document, generated from the operations' own zod schemas: what validates a request is
@@ -100,7 +102,7 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
       schemas: { Error: schemaOf(ErrorBody, 'output') },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token of the tenant (att_…).' },
-        session: { type: 'apiKey', in: 'cookie', name: 'attest_session', description: 'A person’s session (editor). Changes also need the header x-attest-csrf: 1.' },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: `A person’s session (editor). Changes also need the header ${CSRF_HEADER}: 1.` },
       },
     },
     'x-capabilities': CAPABILITIES,

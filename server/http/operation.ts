@@ -1,35 +1,23 @@
 import type { z } from 'zod';
-import type { Capability } from '../domain/capabilities';
 import type { Actor, Services } from '../domain/context';
 import type { Locale } from '../domain/error-codes';
 import type { ErrorCode } from '../domain/error-codes';
+import type { BodyOut, Declared, ParamsOut, QueryOut } from './contract/declaration';
 
 /**
- * An API operation is data: its path, the capability it checks, the zod schemas of what it takes and
- * answers, and a thin handler that calls the domain. The Express adapter, the OpenAPI document, the
- * README's web service index and the tenant-isolation test all read the same list, so none can drift.
+ * An operation as the server runs it: its declaration in the contract (server/http/contract: path, access,
+ * schemas), what the server adds to it (the codes it can answer, how many raw bytes it reads) and a thin
+ * handler that calls the domain. The Express adapter, the API document, the README's web service index and
+ * the tenant-isolation test all read the same list, so none can drift.
  */
-export type Access =
-  | { capability: Capability }
-  /** Any signed-in person or token; the domain decides per object (e.g. staff or the learner themself). */
-  | { authenticated: true; capabilities: readonly Capability[] }
-  | { public: true };
-
-/** Raw bytes (uploads, signed webhooks): the media types accepted and a size limit. */
-export interface RawBody<B> {
+export interface RawBody {
   raw: readonly string[];
   limit: number;
   /** For the API document, when the raw bytes are JSON of a known shape. */
   schema?: z.ZodType;
-  /** Carries the body's type (bytes) to the handler; never called. */
-  readonly as: (body: B) => void;
 }
 
-export type BodySpec<B = unknown> = { json: z.ZodType<B> } | RawBody<B>;
-
-export function rawBody(raw: readonly string[], limit: number, schema?: z.ZodType): RawBody<Uint8Array> {
-  return { raw, limit, ...(schema ? { schema } : {}), as: () => {} };
-}
+export type BodySpec = { json: z.ZodType } | RawBody;
 
 export interface Reply {
   status?: number;
@@ -57,41 +45,33 @@ export interface OperationInput<P, Q, B> {
   locale: () => Promise<Locale>;
 }
 
-export interface Operation<P = unknown, Q = unknown, B = unknown> {
-  id: string;
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** Express syntax (`/templates/:id`), relative to /api/v1 unless `absolute`. */
-  path: string;
-  absolute?: boolean;
-  summary: string;
-  tag: string;
-  access: Access;
-  params?: z.ZodType<P>;
-  query?: z.ZodType<Q>;
-  body?: BodySpec<B>;
-  /** Status → schema of the JSON answered, or a media type for bytes. */
-  responses: Record<number, z.ZodType | { media: string; description: string }>;
+export interface Operation extends Omit<Declared, 'body'> {
+  body?: BodySpec;
   /**
    * The codes its handler and the domain functions it calls can answer (the adapter adds its own, see
    * adapterErrors). The API document lists both per status; the fuzzer fails on a code not listed.
    */
   errors?: readonly ErrorCode[];
-  /** Honours Idempotency-Key. */
-  idempotent?: boolean;
-  /** A curl line for the README's index; $BASE and $TOKEN are the reader's. */
-  example: string;
-  handler: (input: OperationInput<P, Q, B>) => Promise<Reply>;
+  handler: (input: OperationInput<unknown, unknown, unknown>) => Promise<Reply>;
 }
 
-/** Keeps each operation's types while collecting them in one list. */
-export function operation<P, Q, B>(op: Operation<P, Q, B>): Operation {
-  return op as unknown as Operation;
-}
+/** What the server binds to a declaration; a raw body also needs its limit (and, for JSON bytes, its shape). */
+export type Binding<D extends Declared> = {
+  errors?: readonly ErrorCode[];
+  handler: (input: OperationInput<ParamsOut<D>, QueryOut<D>, BodyOut<D>>) => Promise<Reply>;
+} & (D extends { body: { raw: readonly string[] } } ? { body: { limit: number; schema?: z.ZodType } } : { body?: never });
 
-export const API_PREFIX = '/api/v1';
-
-export function fullPath(op: Operation): string {
-  return op.absolute ? op.path : `${API_PREFIX}${op.path}`;
+/**
+ * Binds a handler to each declaration of a contract group, in the group's order; a declaration left
+ * without one, or a handler for an id the group does not declare, is a compile error.
+ */
+export function bindOperations<T extends Record<string, Declared>>(declared: T, bindings: NoInfer<{ [K in keyof T]: Binding<T[K]> }>): Operation[] {
+  return Object.values(declared).map((d) => {
+    const b = (bindings as Record<string, { errors?: readonly ErrorCode[]; handler: unknown; body?: { limit: number; schema?: z.ZodType } }>)[d.id]!;
+    const body: BodySpec | undefined = d.body && 'raw' in d.body ? { raw: d.body.raw, limit: b.body!.limit, ...(b.body!.schema ? { schema: b.body!.schema } : {}) } : d.body;
+    const { body: _declared, ...rest } = d;
+    return { ...rest, ...(body ? { body } : {}), ...(b.errors ? { errors: b.errors } : {}), handler: b.handler as Operation['handler'] };
+  });
 }
 
 /**

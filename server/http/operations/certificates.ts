@@ -1,42 +1,14 @@
-import { z } from 'zod';
 import { createCertificate, getCertificate, listCertificates, updateCertificate } from '../../domain/certificates';
-import { CertificateSettings } from '../../domain/settings';
-import { operation, type Operation } from '../operation';
-import { Certificate, IdParam } from '../schemas';
+import { certificateDeclarations } from '../contract/certificates';
+import { bindOperations, type Operation } from '../operation';
 import { actorOf } from './util';
 
-const Fields = {
-  name: z.string().min(1).max(200),
-  template_version_id: z.string().min(1).max(100),
-  course_id: z.string().min(1).max(200).describe('The LMS course the certificate belongs to.'),
-  activity_id: z.string().max(200).nullable().optional().describe('The LMS activity (course module), if any.'),
-};
-
-export const certificateOperations: Operation[] = [
-  operation({
-    id: 'listCertificates',
-    method: 'get',
-    path: '/certificates',
-    tag: 'Certificates',
-    summary: 'Certificates, optionally of one course.',
-    access: { capability: 'certificate:view' },
-    query: z.object({ course: z.string().max(200).optional() }).strict(),
-    responses: { 200: z.array(Certificate) },
-    example: `curl "$BASE/api/v1/certificates?course=course-1" -H "Authorization: Bearer $TOKEN"`,
+export const certificateOperations: Operation[] = bindOperations(certificateDeclarations, {
+  listCertificates: {
     handler: async ({ services, actor, query }) => ({ json: await listCertificates(services, actorOf(actor), query.course !== undefined ? { courseId: query.course } : {}) }),
-  }),
-  operation({
-    id: 'createCertificate',
-    method: 'post',
-    path: '/certificates',
-    tag: 'Certificates',
-    summary: 'Add a certificate to a course: a published template version and its delivery settings.',
-    access: { capability: 'certificate:add' },
-    body: { json: z.object({ ...Fields, settings: CertificateSettings.optional() }).strict() },
-    idempotent: true,
+  },
+  createCertificate: {
     errors: ['VERSION_NOT_FOUND', 'CERTIFICATE_SETTINGS_INVALID'],
-    responses: { 201: Certificate },
-    example: `curl -X POST "$BASE/api/v1/certificates" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"name":"SST","template_version_id":"'$VERSION'","course_id":"12","settings":{"min_grade_percent":50,"validity_days":730}}'`,
     handler: async ({ services, actor, body }) => ({
       status: 201,
       json: await createCertificate(services, actorOf(actor), {
@@ -47,42 +19,13 @@ export const certificateOperations: Operation[] = [
         ...(body.settings !== undefined ? { settings: body.settings } : {}),
       }),
     }),
-  }),
-  operation({
-    id: 'getCertificate',
-    method: 'get',
-    path: '/certificates/:id',
-    tag: 'Certificates',
-    summary: 'A certificate and its delivery settings.',
-    access: { capability: 'certificate:view' },
-    params: IdParam,
+  },
+  getCertificate: {
     errors: ['CERTIFICATE_NOT_FOUND'],
-    responses: { 200: Certificate },
-    example: `curl "$BASE/api/v1/certificates/$CERT" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => ({ json: await getCertificate(services, actorOf(actor), params.id) }),
-  }),
-  operation({
-    id: 'updateCertificate',
-    method: 'patch',
-    path: '/certificates/:id',
-    tag: 'Certificates',
-    summary: 'Change a certificate: its template version, course or delivery settings (merged with the current ones).',
-    access: { capability: 'certificate:add' },
-    params: IdParam,
-    body: {
-      json: z
-        .object({
-          name: Fields.name.optional(),
-          template_version_id: Fields.template_version_id.optional(),
-          course_id: Fields.course_id.optional(),
-          activity_id: Fields.activity_id,
-          settings: z.record(z.string(), z.unknown()).optional().describe('Any CertificateSettings fields, merged with the current ones (null removes a rule); validated after merging.'),
-        })
-        .strict(),
-    },
+  },
+  updateCertificate: {
     errors: ['CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'CERTIFICATE_SETTINGS_INVALID'],
-    responses: { 200: Certificate },
-    example: `curl -X PATCH "$BASE/api/v1/certificates/$CERT" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"settings":{"delivery":"staff"}}'`,
     handler: async ({ services, actor, params, body }) => ({
       json: await updateCertificate(services, actorOf(actor), params.id, {
         ...(body.name !== undefined ? { name: body.name } : {}),
@@ -92,5 +35,5 @@ export const certificateOperations: Operation[] = [
         ...(body.settings !== undefined ? { settings: body.settings } : {}),
       }),
     }),
-  }),
-];
+  },
+});

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { z } from 'zod';
 import { CAPABILITIES } from '../../domain/capabilities';
-import { operation, type Operation } from '../operation';
+import { metaDeclarations } from '../contract/meta';
+import { bindOperations, type Operation } from '../operation';
 import { openApiDocument } from '../openapi';
 import { apiDocsPage } from '../pages/api-docs';
 import { certificateOperations } from './certificates';
@@ -13,20 +13,8 @@ import { verificationOperations } from './verification';
 /** Every operation of the server, in the order the API document and the README list them. */
 const domainOperations: Operation[] = [...issueOperations, ...certificateOperations, ...templateOperations, ...verificationOperations, ...tenantOperations];
 
-const metaOperations: Operation[] = [
-  operation({
-    id: 'health',
-    method: 'get',
-    path: '/health',
-    absolute: true,
-    tag: 'Operations',
-    summary: 'Whether the server can serve: the database answers, documents can be stored (not full: code STORAGE_FULL) and the render workers are up.',
-    access: { public: true },
-    responses: {
-      200: z.object({ status: z.literal('ok'), database: z.string(), render: z.object({ workers: z.number(), busy: z.number(), queued: z.number() }) }),
-      503: z.object({ status: z.literal('unavailable'), problem: z.string(), code: z.enum(['DATABASE_UNREACHABLE', 'STORAGE_FULL']) }),
-    },
-    example: `curl "$BASE/health"`,
+const metaOperations: Operation[] = bindOperations(metaDeclarations, {
+  health: {
     handler: async ({ services }) => {
       try {
         await sql`select 1`.execute(services.storage.db);
@@ -40,40 +28,15 @@ const metaOperations: Operation[] = [
       }
       return { json: { status: 'ok', database: services.storage.engine, render: services.pool.stats() } };
     },
-  }),
-  operation({
-    id: 'openapi',
-    method: 'get',
-    path: '/openapi.json',
-    tag: 'Operations',
-    summary: 'This API, as OpenAPI 3.1, generated from the schemas that validate the requests.',
-    access: { public: true },
-    responses: { 200: z.record(z.string(), z.unknown()) },
-    example: `curl "$BASE/api/v1/openapi.json"`,
+  },
+  openapi: {
     handler: async ({ services }) => ({ json: openApiDocument(OPERATIONS, services.baseUrl) }),
-  }),
-  operation({
-    id: 'apiDocs',
-    method: 'get',
-    path: '/docs',
-    tag: 'Operations',
-    summary: 'A browsable page of the API document.',
-    access: { public: true },
-    responses: { 200: { media: 'text/html', description: 'The page.' } },
-    example: `curl "$BASE/api/v1/docs"`,
+  },
+  apiDocs: {
     handler: async ({ services }) => ({ html: apiDocsPage(openApiDocument(OPERATIONS, services.baseUrl)) }),
-  }),
-  operation({
-    id: 'listCapabilities',
-    method: 'get',
-    path: '/capabilities',
-    tag: 'Operations',
-    summary: 'The capabilities roles can grant and tokens can carry.',
-    access: { public: true },
-    responses: { 200: z.array(z.object({ name: z.string(), moodle: z.string().optional(), en: z.string(), fr: z.string() })) },
-    example: `curl "$BASE/api/v1/capabilities"`,
+  },
+  listCapabilities: {
     handler: async () => ({ json: CAPABILITIES }),
-  }),
-];
-
+  },
+});
 export const OPERATIONS: readonly Operation[] = [...domainOperations, ...metaOperations];

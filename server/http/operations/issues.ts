@@ -1,22 +1,12 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { createDownloadLink, retrieveByLink } from '../../domain/links';
 import { deleteIssue, enterLearnerRecord, getIssue, issueAudit, listIssues, listRefusals, regenerateIssue, requestDocument, requestFromRecord, retrieveDocument, revokeIssue, setLocked, type RequestInput } from '../../domain/issues';
 import { getLearnerRecord, linkLearner } from '../../domain/learners';
-import { API_PREFIX, operation, type Operation } from '../operation';
+import { API_PREFIX } from '../contract/constants';
+import { issueDeclarations, type RequestBody } from '../contract/issues';
+import { bindOperations, type Operation } from '../operation';
 import { sayBatch } from '../problems';
-import { AuditEntry, BatchResult, CodeParam, IdParam, Issue, IssueRequestResult, Refusal } from '../schemas';
 import { actorOf } from './util';
-
-const RequestBody = z
-  .object({
-    learner_id: z.string().min(1).max(200).describe('The learner’s id in the LMS; one document per learner and certificate. Ids starting with `person:` are Attest’s own (people who sign in).'),
-    available: z.boolean().describe('Whether the LMS’s access and visibility rules make the certificate available to this learner.'),
-    unavailable_reason: z.string().max(200).optional().describe('What the LMS says when it is not available (shown in the refusal).'),
-    data: z
-      .record(z.string(), z.unknown())
-      .describe('learner, course, completion, grade, … and the template’s own variables; checked against the template’s types and kept as the learner’s record. `organization` is not taken: the tenant’s settings say it.'),
-  })
-  .strict();
 
 /** What an LMS (or a manager) says of a learner, as the domain takes it. */
 const requestInput = (certificateId: string, body: z.infer<typeof RequestBody>): RequestInput => ({
@@ -27,129 +17,36 @@ const requestInput = (certificateId: string, body: z.infer<typeof RequestBody>):
   ...(body.unavailable_reason !== undefined ? { unavailableReason: body.unavailable_reason } : {}),
 });
 
-const EXAMPLE_BODY = '{"learner_id":"42","available":true,"data":{"learner":{"firstname":"Camille","lastname":"Martin"},"course":{"fullname":"SST"},"completion":{"date":"2026-02-03"}}}';
-
-const LearnerRecord = z
-  .object({
-    certificateId: z.string(),
-    learnerId: z.string(),
-    data: z.record(z.string(), z.unknown()),
-    available: z.boolean(),
-    unavailableReason: z.string().nullable(),
-    suppliedBy: z.string().describe('Who supplied it: `token:<id>` (an LMS) or `person:<id>` (a manager).'),
-    suppliedAt: z.string(),
-    warnings: z.array(z.object({ code: z.string(), message: z.string(), path: z.string().optional() })).optional(),
-  })
-  .meta({ id: 'LearnerRecord' });
-
-const CodesBody = z
-  .object({ codes: z.array(z.string().min(1).max(40)).min(1).max(500), reason: z.string().max(500).optional() })
-  .strict();
-
 const documentPath = (code: string) => `${API_PREFIX}/issues/${code}/document`;
 
-export const issueOperations: Operation[] = [
-  operation({
-    id: 'requestDocument',
-    method: 'post',
-    path: '/certificates/:id/issues',
-    tag: 'Delivery',
-    summary: 'An LMS asks for a learner’s document with what it knows of them: the data is checked and kept as the learner’s record, the delivery rules applied, the document issued and rendered, or refused with reasons. Asking again returns the same document. Needs learners:supply-data too (403 LEARNER_DATA_FROM_LMS without).',
-    access: { capability: 'certificate:apply' },
-    params: IdParam,
-    body: { json: RequestBody },
-    idempotent: true,
+export const issueOperations: Operation[] = bindOperations(issueDeclarations, {
+  requestDocument: {
     errors: ['CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'LEARNER_DATA_FROM_LMS', 'OTHER_LEARNER', 'LEARNER_ID_INVALID', 'LEARNER_ID_RESERVED', 'DATA_INVALID', 'DELIVERY_REFUSED', 'ISSUE_CONFLICT', 'DOCUMENT_NOT_MADE', 'STORAGE_FULL', 'RENDER_BUSY', 'RENDER_CLOSED'],
-    responses: { 200: IssueRequestResult, 201: IssueRequestResult },
-    example: `curl -X POST "$BASE/api/v1/certificates/$CERT/issues" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '${EXAMPLE_BODY}'`,
     handler: async ({ services, actor, params, body }) => {
       const r = await requestDocument(services, actorOf(actor), requestInput(params.id, body));
       return { status: r.created ? 201 : 200, json: { ...r, document: documentPath(r.issue.code) } };
     },
-  }),
-  operation({
-    id: 'requestDocumentFromRecord',
-    method: 'post',
-    path: '/certificates/:id/issues/from-record',
-    tag: 'Delivery',
-    summary: 'Ask that the learner’s record Attest holds (what the LMS sent, or a manager entered) be evaluated: how a signed-in learner asks for their own document. Nothing in this request decides or is printed; with no record held, 403 LEARNER_RECORD_MISSING.',
-    access: { capability: 'certificate:apply' },
-    params: IdParam,
-    body: { json: z.object({ learner_id: z.string().min(1).max(200).optional().describe('A signed-in person asks for themself and leaves it out; a token names the learner.') }).strict() },
-    idempotent: true,
+  },
+  requestDocumentFromRecord: {
     errors: ['CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'OTHER_LEARNER', 'LEARNER_ID_INVALID', 'LEARNER_ID_RESERVED', 'LEARNER_ID_REQUIRED', 'LEARNER_RECORD_MISSING', 'DATA_INVALID', 'DELIVERY_REFUSED', 'ISSUE_CONFLICT', 'DOCUMENT_NOT_MADE', 'STORAGE_FULL', 'RENDER_BUSY', 'RENDER_CLOSED'],
-    responses: { 200: IssueRequestResult, 201: IssueRequestResult },
-    example: `curl -X POST "$BASE/api/v1/certificates/$CERT/issues/from-record" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"learner_id":"42"}'`,
     handler: async ({ services, actor, params, body }) => {
       const r = await requestFromRecord(services, actorOf(actor), { certificateId: params.id, ...(body.learner_id !== undefined ? { learnerId: body.learner_id } : {}) });
       return { status: r.created ? 201 : 200, json: { ...r, document: documentPath(r.issue.code) } };
     },
-  }),
-  operation({
-    id: 'enterLearnerRecord',
-    method: 'put',
-    path: '/certificates/:id/learner-records',
-    tag: 'Delivery',
-    summary: 'Enter or replace what is known of a learner for a certificate (completion, grade, course, availability), checked against the template; the learner’s own request then evaluates it. Audited.',
-    access: { capability: 'learners:supply-data' },
-    params: IdParam,
-    body: { json: RequestBody },
-    idempotent: true,
+  },
+  enterLearnerRecord: {
     errors: ['CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'LEARNER_ID_INVALID', 'LEARNER_ID_RESERVED', 'DATA_INVALID'],
-    responses: { 200: LearnerRecord },
-    example: `curl -X PUT "$BASE/api/v1/certificates/$CERT/learner-records" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '${EXAMPLE_BODY}'`,
     handler: async ({ services, actor, params, body }) => ({ json: await enterLearnerRecord(services, actorOf(actor), requestInput(params.id, body)) }),
-  }),
-  operation({
-    id: 'getLearnerRecord',
-    method: 'get',
-    path: '/certificates/:id/learner-records',
-    tag: 'Delivery',
-    summary: 'The record held for a learner: what was supplied, by whom and when.',
-    access: { capability: 'issues:manage' },
-    params: IdParam,
-    query: z.object({ learner: z.string().min(1).max(200) }).strict(),
+  },
+  getLearnerRecord: {
     errors: ['CERTIFICATE_NOT_FOUND', 'LEARNER_RECORD_NOT_FOUND'],
-    responses: { 200: LearnerRecord },
-    example: `curl "$BASE/api/v1/certificates/$CERT/learner-records?learner=42" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params, query }) => ({ json: await getLearnerRecord(services, actorOf(actor), params.id, query.learner) }),
-  }),
-  operation({
-    id: 'linkLearner',
-    method: 'put',
-    path: '/people/:id/learner',
-    tag: 'Delivery',
-    summary: 'Say which LMS learner a person is, so that signed in they reach that learner’s documents (null: none; they are then learner `person:<id>`).',
-    access: { capability: 'tenant:manage' },
-    params: IdParam,
-    body: { json: z.object({ learner_id: z.string().min(1).max(200).nullable() }).strict() },
-    idempotent: true,
+  },
+  linkLearner: {
     errors: ['PERSON_NOT_FOUND', 'LEARNER_ID_INVALID', 'LEARNER_ID_RESERVED', 'LEARNER_ALREADY_LINKED'],
-    responses: { 200: z.object({ personId: z.string(), learnerId: z.string(), linked: z.boolean() }) },
-    example: `curl -X PUT "$BASE/api/v1/people/$PERSON/learner" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"learner_id":"42"}'`,
     handler: async ({ services, actor, params, body }) => ({ json: await linkLearner(services, actorOf(actor), params.id, body.learner_id) }),
-  }),
-  operation({
-    id: 'listIssues',
-    method: 'get',
-    path: '/issues',
-    tag: 'Delivery',
-    summary: 'Issued documents, filtered by state, lock, learner, certificate and issue date; paged by code.',
-    access: { capability: 'issues:manage' },
-    query: z
-      .object({
-        state: z.enum(['issued', 'revoked', 'expired']).optional(),
-        locked: z.enum(['true', 'false']).optional(),
-        learner: z.string().max(200).optional(),
-        certificate: z.string().max(100).optional(),
-        from: z.iso.date().optional(),
-        to: z.iso.date().optional(),
-        limit: z.coerce.number().int().min(1).max(500).optional(),
-        after: z.string().max(40).optional(),
-      })
-      .strict(),
-    responses: { 200: z.object({ issues: z.array(Issue), next: z.string().nullable() }) },
-    example: `curl "$BASE/api/v1/issues?locked=true" -H "Authorization: Bearer $TOKEN"`,
+  },
+  listIssues: {
     handler: async ({ services, actor, query }) => ({
       json: await listIssues(services, actorOf(actor), {
         ...(query.state ? { state: query.state } : {}),
@@ -162,172 +59,62 @@ export const issueOperations: Operation[] = [
         ...(query.after !== undefined ? { after: query.after } : {}),
       }),
     }),
-  }),
-  operation({
-    id: 'getIssue',
-    method: 'get',
-    path: '/issues/:code',
-    tag: 'Delivery',
-    summary: 'A document’s state: issued, revoked or expired, locked or not, delivered when and how.',
-    access: { authenticated: true, capabilities: ['issues:manage', 'certificate:apply'] },
-    params: CodeParam,
+  },
+  getIssue: {
     errors: ['ISSUE_NOT_FOUND', 'OTHER_LEARNER'],
-    responses: { 200: Issue },
-    example: `curl "$BASE/api/v1/issues/$CODE" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => ({ json: await getIssue(services, actorOf(actor), params.code) }),
-  }),
-  operation({
-    id: 'downloadDocument',
-    method: 'get',
-    path: '/issues/:code/document',
-    tag: 'Delivery',
-    summary: 'The PDF. 423 while locked, 410 when revoked, 403 when delivered by staff only or without retrieve-own.',
-    access: { authenticated: true, capabilities: ['issues:manage', 'certificate:retrieve-own'] },
-    params: CodeParam,
+  },
+  downloadDocument: {
     errors: ['ISSUE_NOT_FOUND', 'OTHER_LEARNER', 'DOCUMENT_REVOKED', 'DOCUMENT_LOCKED', 'STAFF_DELIVERY_ONLY', 'RETRIEVE_OWN_MISSING', 'DOCUMENT_MISSING', 'DOCUMENT_CORRUPT'],
-    responses: { 200: { media: 'application/pdf', description: 'The document.' } },
-    example: `curl -o certificate.pdf "$BASE/api/v1/issues/$CODE/document" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => {
       const f = await retrieveDocument(services, actorOf(actor), params.code, 'api');
       return { bytes: { data: f.pdf, type: 'application/pdf', fileName: f.fileName, disposition: f.disposition }, headers: { ETag: `"${f.sha256}"` } };
     },
-  }),
-  operation({
-    id: 'createDownloadLink',
-    method: 'post',
-    path: '/issues/:code/links',
-    tag: 'Delivery',
-    summary: 'A signed link the learner can open without an account; the lock and revocation are checked when it is used.',
-    access: { authenticated: true, capabilities: ['issues:manage', 'certificate:retrieve-own'] },
-    params: CodeParam,
-    body: { json: z.object({ minutes: z.number().int().min(1).max(43_200).optional() }).strict() },
+  },
+  createDownloadLink: {
     errors: ['ISSUE_NOT_FOUND', 'OTHER_LEARNER', 'STAFF_DELIVERY_ONLY', 'DOCUMENT_REVOKED'],
-    responses: { 201: z.object({ url: z.string(), expiresAt: z.string() }) },
-    example: `curl -X POST "$BASE/api/v1/issues/$CODE/links" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"minutes":1440}'`,
     handler: async ({ services, actor, params, body }) => ({ status: 201, json: await createDownloadLink(services, actorOf(actor), params.code, body.minutes) }),
-  }),
-  operation({
-    id: 'downloadByLink',
-    method: 'get',
-    path: '/d/:tenant/:code',
-    absolute: true,
-    tag: 'Delivery',
-    summary: 'Opens a signed download link (423 while the document is locked).',
-    access: { public: true },
-    params: z.object({ tenant: z.string().max(63), code: z.string().max(40) }).strict(),
-    query: z.object({ expires: z.string().max(12), sig: z.string().max(128) }).strict(),
+  },
+  downloadByLink: {
     errors: ['LINK_INVALID', 'ISSUE_NOT_FOUND', 'DOCUMENT_REVOKED', 'DOCUMENT_LOCKED', 'STAFF_DELIVERY_ONLY', 'DOCUMENT_MISSING', 'DOCUMENT_CORRUPT'],
-    responses: { 200: { media: 'application/pdf', description: 'The document.' } },
-    example: `curl -o certificate.pdf "$LINK"   # the url answered by createDownloadLink`,
     handler: async ({ services, params, query }) => {
       const f = await retrieveByLink(services, { tenant: params.tenant, code: params.code, expires: query.expires, sig: query.sig });
       return { bytes: { data: f.pdf, type: 'application/pdf', fileName: f.fileName, disposition: f.disposition } };
     },
-  }),
-  operation({
-    id: 'issueAudit',
-    method: 'get',
-    path: '/issues/:code/audit',
-    tag: 'Delivery',
-    summary: 'The audit trail of a document: every state change, who, when and why.',
-    access: { capability: 'issues:manage' },
-    params: CodeParam,
+  },
+  issueAudit: {
     errors: ['ISSUE_NOT_FOUND'],
-    responses: { 200: z.array(AuditEntry) },
-    example: `curl "$BASE/api/v1/issues/$CODE/audit" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params }) => ({ json: await issueAudit(services, actorOf(actor), params.code) }),
-  }),
-  operation({
-    id: 'unlockIssues',
-    method: 'post',
-    path: '/issues/unlock',
-    tag: 'Delivery',
-    summary: 'Lift the delivery lock of one or many documents; each code gets its own answer.',
-    access: { capability: 'issues:unlock' },
-    body: { json: CodesBody },
-    idempotent: true,
-    responses: { 200: z.object({ results: BatchResult }) },
-    example: `curl -X POST "$BASE/api/v1/issues/unlock" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"codes":["'$CODE'"],"reason":"paid by bank transfer"}'`,
+  },
+  unlockIssues: {
     handler: async ({ services, actor, body, locale }) => ({ json: { results: sayBatch(await setLocked(services, actorOf(actor), body.codes, false, body.reason), await locale()) } }),
-  }),
-  operation({
-    id: 'lockIssues',
-    method: 'post',
-    path: '/issues/lock',
-    tag: 'Delivery',
-    summary: 'Set the delivery lock on one or many documents.',
-    access: { capability: 'issues:unlock' },
-    body: { json: CodesBody },
-    idempotent: true,
-    responses: { 200: z.object({ results: BatchResult }) },
-    example: `curl -X POST "$BASE/api/v1/issues/lock" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"codes":["'$CODE'"],"reason":"payment refunded"}'`,
+  },
+  lockIssues: {
     handler: async ({ services, actor, body, locale }) => ({ json: { results: sayBatch(await setLocked(services, actorOf(actor), body.codes, true, body.reason), await locale()) } }),
-  }),
-  operation({
-    id: 'revokeIssue',
-    method: 'post',
-    path: '/issues/:code/revoke',
-    tag: 'Delivery',
-    summary: 'Revoke a document, with a reason; it then verifies as revoked and is no longer handed out.',
-    access: { capability: 'issues:revoke' },
-    params: CodeParam,
-    body: { json: z.object({ reason: z.string().min(1).max(500) }).strict() },
-    idempotent: true,
+  },
+  revokeIssue: {
     errors: ['ISSUE_NOT_FOUND', 'REASON_REQUIRED', 'ALREADY_REVOKED'],
-    responses: { 200: Issue },
-    example: `curl -X POST "$BASE/api/v1/issues/$CODE/revoke" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"reason":"issued in error"}'`,
     handler: async ({ services, actor, params, body }) => ({ json: await revokeIssue(services, actorOf(actor), params.code, body.reason) }),
-  }),
-  operation({
-    id: 'regenerateIssue',
-    method: 'post',
-    path: '/issues/:code/regenerate',
-    tag: 'Delivery',
-    summary: 'Make the document again (same code and issue date) with the certificate’s current template version or a given one.',
-    access: { capability: 'issues:regenerate' },
-    params: CodeParam,
-    body: { json: z.object({ reason: z.string().max(500).optional(), template_version_id: z.string().max(100).optional() }).strict() },
-    idempotent: true,
+  },
+  regenerateIssue: {
     errors: ['ISSUE_NOT_FOUND', 'ISSUE_REVOKED', 'CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'DATA_INVALID', 'DOCUMENT_NOT_MADE', 'STORAGE_FULL', 'RENDER_BUSY', 'RENDER_CLOSED'],
-    responses: { 200: Issue },
-    example: `curl -X POST "$BASE/api/v1/issues/$CODE/regenerate" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"reason":"typo fixed in the template"}'`,
     handler: async ({ services, actor, params, body }) => ({
       json: await regenerateIssue(services, actorOf(actor), params.code, {
         ...(body.reason !== undefined ? { reason: body.reason } : {}),
         ...(body.template_version_id !== undefined ? { templateVersionId: body.template_version_id } : {}),
       }),
     }),
-  }),
-  operation({
-    id: 'deleteIssue',
-    method: 'delete',
-    path: '/issues/:code',
-    tag: 'Delivery',
-    summary: 'Delete a document and its files; the audit trail keeps the record of it.',
-    access: { capability: 'issues:delete' },
-    params: CodeParam,
-    query: z.object({ reason: z.string().max(500).optional() }).strict(),
+  },
+  deleteIssue: {
     errors: ['ISSUE_NOT_FOUND'],
-    responses: { 204: z.undefined() },
-    example: `curl -X DELETE "$BASE/api/v1/issues/$CODE?reason=duplicate" -H "Authorization: Bearer $TOKEN"`,
     handler: async ({ services, actor, params, query }) => {
       await deleteIssue(services, actorOf(actor), params.code, query.reason);
       return { status: 204 };
     },
-  }),
-  operation({
-    id: 'listRefusals',
-    method: 'get',
-    path: '/refusals',
-    tag: 'Delivery',
-    summary: 'Learners who asked and were refused, with the reasons of their last request.',
-    access: { capability: 'issues:manage' },
-    query: z.object({ certificate: z.string().max(100).optional(), learner: z.string().max(200).optional() }).strict(),
-    responses: { 200: z.array(Refusal) },
-    example: `curl "$BASE/api/v1/refusals?learner=42" -H "Authorization: Bearer $TOKEN"`,
+  },
+  listRefusals: {
     handler: async ({ services, actor, query }) => ({
       json: await listRefusals(services, actorOf(actor), { ...(query.certificate !== undefined ? { certificateId: query.certificate } : {}), ...(query.learner !== undefined ? { learnerId: query.learner } : {}) }),
     }),
-  }),
-];
-
+  },
+});

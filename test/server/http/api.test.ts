@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../../server/http/operations';
-import { fullPath } from '../../../server/http/operation';
+import { fullPath } from '../../../server/http/contract/declaration';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { createPerson, createToken } from '../../../server/domain/tenants';
 import { freshServices, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../../server/http/operations';
-import { fullPath, type Operation } from '../../../server/http/operation';
+import { fullPath } from '../../../server/http/contract/declaration';
+import type { Operation } from '../../../server/http/operation';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { createToken } from '../../../server/domain/tenants';
 import { requestDocument } from '../../../server/domain/issues';

@@ -1,20 +1,22 @@
 import { z } from 'zod';
-import { ALL_CAPABILITIES } from '../domain/capabilities';
-import { CertificateSettings, TenantSettings } from '../domain/settings';
+import { ALL_CAPABILITIES } from '../../domain/capabilities';
+import { CertificateSettings, TenantSettings } from '../../domain/settings';
 
-/** The shapes the API answers with; requests are declared next to their operations. */
+/** The shapes the API answers with, shared by several operations; requests are declared with their operations. */
 export const Capability = z.enum(ALL_CAPABILITIES as [string, ...string[]]);
 
 const Position = z.object({ line: z.number().int(), column: z.number().int() });
+const Range = z.object({ start: Position, end: Position });
+/** variables/diagnostics.ts's Diagnostic, as the API answers it (a test holds the two together). */
 export const Diagnostic = z
   .object({
     stage: z.string(),
     code: z.string(),
     severity: z.enum(['error', 'warning', 'info']),
     message: z.string(),
-    range: z.object({ start: Position, end: Position }).optional(),
+    range: Range.optional(),
     path: z.string().optional(),
-    fix: z.object({ title: z.string(), range: z.object({ start: Position, end: Position }), replacement: z.string() }).optional(),
+    fixes: z.array(z.object({ title: z.string(), range: Range, replacement: z.string() })).optional().describe('Quick fixes: each replaces the text of its range.'),
   })
   .loose()
   .meta({ id: 'Diagnostic' });
