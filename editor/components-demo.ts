@@ -92,12 +92,7 @@ preview.addEventListener('element-move', (e) => {
 
 // Variables → source: insert at the cursor (replacing a selection), as typing would.
 variables.addEventListener('insert-text', (e) => {
-  const { text } = (e as CustomEvent<InsertTextDetail>).detail;
-  const ed = source.codeEditor;
-  const selection = ed?.getSelection();
-  if (!ed || !selection) return;
-  ed.executeEdits('variables-panel', [{ range: selection, text, forceMoveMarkers: true }]);
-  ed.focus();
+  source.insertText((e as CustomEvent<InsertTextDetail>).detail.text, 'variables-panel');
 });
 
 sample.addEventListener('sample-change', (e) => {

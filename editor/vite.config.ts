@@ -16,14 +16,10 @@ export default defineConfig({
     target: 'es2022',
     // Monaco alone is a few megabytes; the warning would fire on every build and say nothing new.
     chunkSizeWarningLimit: 6000,
-    // The app (index.html, served at / with an SPA fallback), plus two pages the browser tests drive on
-    // their own: the Monaco demo (monaco-demo.html) and the component gallery (components.html).
+    // The app only (index.html, served at / with an SPA fallback). The pages the browser tests drive on
+    // their own (the Monaco demo, the component gallery) are built by vite.test.config.ts, never shipped.
     rolldownOptions: {
-      input: {
-        main: fileURLToPath(new URL('./index.html', import.meta.url)),
-        monaco: fileURLToPath(new URL('./monaco-demo.html', import.meta.url)),
-        components: fileURLToPath(new URL('./components.html', import.meta.url)),
-      },
+      input: { main: fileURLToPath(new URL('./index.html', import.meta.url)) },
     },
   },
   // Monaco's worker and ours are ES modules.

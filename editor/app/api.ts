@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import { CONTRACT, type BodyIn, type Contract, type QueryIn, type ResponseOf } from '../../server/http/contract';
 import { createClient, type ApiError, type Problem } from '../../server/http/contract/client';
 import type * as S from '../../server/http/contract/schemas';
-import type { CertificateSettings as CertificateSettingsSchema } from '../../server/domain/settings';
 
 export type { ApiError, Problem, Reason, Result } from '../../server/http/contract/client';
 
@@ -27,7 +26,6 @@ export type VersionSummary = TemplateSummary['versions'][number];
 export type Asset = z.infer<typeof S.Asset>;
 export type Version = z.infer<typeof S.Version>;
 export type Certificate = z.infer<typeof S.Certificate>;
-export type CertificateSettings = z.input<typeof CertificateSettingsSchema>;
 export type Verification = z.infer<typeof S.Verification>;
 
 /** What the preview operation answers (JSON form). */
@@ -36,6 +34,7 @@ export type Example = ResponseOf<Contract['listExamples']>[number];
 export type IssueFilters = NonNullable<QueryIn<Contract['listIssues']>>;
 /** What the certificate form sends: all of a new certificate's fields, which a change may send too. */
 export type CertificateInput = BodyIn<Contract['createCertificate']>;
+export type CertificateSettings = NonNullable<CertificateInput['settings']>;
 
 /** Listeners told when any call answers 401, so the app can go back to the sign-in screen. */
 const unauthenticated = new Set<() => void>();

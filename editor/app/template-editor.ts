@@ -15,7 +15,10 @@ import { catalogue } from '../../variables/catalogue';
 import type { Diagnostic as SourceDiagnostic } from '../../variables/diagnostics';
 import type { Schema } from '../../variables/types';
 import { getLocale, t, type MessageKey } from '../i18n';
-import { api, base64Bytes, holds, type ApiError, type Me, type TemplateDetail } from './api';
+import { api, base64Bytes, holds, type ApiError, type Me, type PreviewResult, type Result, type TemplateDetail } from './api';
+import { AutosaveController } from './controllers/autosave-controller';
+import { PreviewController } from './controllers/preview-controller';
+import { TabsController } from './controllers/tabs-controller';
 import './assets-panel';
 import './versions-panel';
 import type { CompareDetail } from './versions-panel';
@@ -24,17 +27,7 @@ import { errorBox } from './error-box';
 import { tr } from './messages';
 import { paths } from './router';
 
-/**
- * Wait after the last keystroke before asking for a preview. Short on purpose: the target is a new preview
- * under 300 ms after the last keystroke, and a render of the reference example takes tens of
- * milliseconds. Requests never pile up: one is in flight at a time and only the latest text is sent after it.
- */
-export const PREVIEW_DEBOUNCE_MS = 80;
-/** Autosave after this quiet time; Ctrl/Cmd+S and the button save at once. */
-const AUTOSAVE_MS = 2000;
-
 type Tab = 'sample' | 'variables' | 'assets' | 'versions';
-type SaveState = 'saved' | 'dirty' | 'saving' | 'error';
 
 interface Sample {
   persona?: string;
@@ -53,10 +46,11 @@ function asSourceDiagnostics(list: readonly { stage: string; code: string; sever
 /**
  * `<attest-template-editor>`: one template's draft. Source in Monaco (`<attest-source-editor>`), live PDF
  * preview (`<attest-pdf-preview>`) linked both ways, sample learner, variables, assets, versions,
- * save (autosave, button, Ctrl/Cmd+S) and publish.
+ * save and publish. When previews are asked for is the PreviewController's, when the draft is saved (quiet
+ * time, button, Ctrl/Cmd+S, leaving) the AutosaveController's.
  *
- * The last preview latency (from the edit that produced it to its page on screen) is kept in
- * `data-preview-ms`, for the browser test and for whoever wonders why a preview is slow.
+ * The last preview latency (from the edit that produced it to its page on screen) is shown in the bar, for
+ * whoever wonders why a preview is slow, and each measure is dispatched as `preview-measured`.
  */
 export class TemplateEditor extends AppElement {
   static override properties = {
@@ -64,56 +58,38 @@ export class TemplateEditor extends AppElement {
     templateId: { type: String },
     detail: { state: true },
     name: { state: true },
-    saveState: { state: true },
     problems: { state: true },
     pdf: { state: true },
     boxes: { state: true },
     previewError: { state: true },
-    previewLoading: { state: true },
     sample: { state: true },
     schema: { state: true },
-    tab: { state: true },
     notice: { state: true },
     failure: { state: true },
     publishDiagnostics: { state: true },
     compare: { state: true },
-    previewMs: { state: true },
   };
   declare me: Me | undefined;
   declare templateId: string;
   declare protected detail: TemplateDetail | undefined;
   declare protected name: string;
-  declare protected saveState: SaveState;
   declare protected problems: { errors: number; warnings: number } | undefined;
   declare protected pdf: Uint8Array | undefined;
   declare protected boxes: readonly PreviewBox[];
   declare protected previewError: readonly SourceDiagnostic[] | undefined;
-  declare protected previewLoading: boolean;
   declare protected sample: Sample;
   declare protected schema: Schema;
-  declare protected tab: Tab;
   declare protected notice: string;
   declare protected failure: ApiError | undefined;
   declare protected publishDiagnostics: readonly SourceDiagnostic[];
   declare protected compare: CompareDetail | undefined;
-  declare protected previewMs: number | undefined;
 
   /** The text in the editor now, and the last text the server has. */
   private source = '';
   private savedSource = '';
-  private previewTimer: ReturnType<typeof setTimeout> | undefined;
-  private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  private inFlight = false;
-  /** Numbers the preview requests, so an answer that waited is dropped when a newer one has started. */
-  private seq = 0;
-  /** Set while a preview is in flight and the text (or sample) changed again: one more round after it. */
-  private previewAgain = false;
-  /** When the edit that the coming preview shows was made (performance.now()). */
-  private editAt = 0;
-  /** The edit time of the PDF handed to the preview, until pdf.js says it is on screen. */
-  private shownEditAt: number | undefined;
-  /** Where the time of the last preview went: waiting after the edit, the server's answer, pdf.js. */
-  private timing: { debounce: number; server: number } | undefined;
+  private readonly previews = new PreviewController<Result<PreviewResult>>(this, { request: () => this.requestPreview(), show: (r) => this.showPreview(r) });
+  private readonly autosave = new AutosaveController(this, { save: () => this.save(), enabled: () => this.canEdit });
+  private readonly tabs = new TabsController<Tab>(this, ['sample', 'variables', 'assets', 'versions']);
 
   constructor() {
     super();
@@ -121,20 +97,16 @@ export class TemplateEditor extends AppElement {
     this.templateId = '';
     this.detail = undefined;
     this.name = '';
-    this.saveState = 'saved';
     this.problems = undefined;
     this.pdf = undefined;
     this.boxes = [];
     this.previewError = undefined;
-    this.previewLoading = false;
     this.sample = { persona: 'camille-martin' };
     this.schema = catalogue;
-    this.tab = 'sample';
     this.notice = '';
     this.failure = undefined;
     this.publishDiagnostics = [];
     this.compare = undefined;
-    this.previewMs = undefined;
   }
 
   private get canEdit(): boolean {
@@ -144,33 +116,6 @@ export class TemplateEditor extends AppElement {
   private get editor(): SourceEditor | null {
     return this.querySelector('attest-source-editor');
   }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('keydown', this.onKey);
-    window.addEventListener('beforeunload', this.onUnload);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('keydown', this.onKey);
-    window.removeEventListener('beforeunload', this.onUnload);
-    clearTimeout(this.previewTimer);
-    // Leaving the screen saves what was typed rather than dropping it.
-    if (this.saveState === 'dirty') void this.save();
-    clearTimeout(this.saveTimer);
-  }
-
-  private readonly onKey = (e: KeyboardEvent) => {
-    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
-      e.preventDefault();
-      void this.save();
-    }
-  };
-
-  private readonly onUnload = (e: BeforeUnloadEvent) => {
-    if (this.saveState === 'dirty' || this.saveState === 'saving') e.preventDefault();
-  };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('templateId') && this.templateId) void this.load();
@@ -186,13 +131,12 @@ export class TemplateEditor extends AppElement {
     this.name = r.value.name;
     this.source = r.value.source;
     this.savedSource = r.value.source;
-    this.saveState = 'saved';
+    this.autosave.state = 'saved';
     this.readSchema();
     await this.updateComplete;
     const ed = this.editor;
     if (ed) ed.value = this.source;
-    this.editAt = performance.now();
-    void this.runPreview();
+    this.previews.now();
   }
 
   /** Reloads the template after an asset change (its list and the draft's key for the preview cache). */
@@ -200,8 +144,7 @@ export class TemplateEditor extends AppElement {
     const r = await api.call('getTemplate', { params: { id: this.templateId } });
     if (!r.ok) return;
     this.detail = { ...r.value, source: this.detail?.source ?? r.value.source };
-    this.editAt = performance.now();
-    this.schedulePreview(0);
+    this.previews.edited(0);
   }
 
   private readSchema(): void {
@@ -216,14 +159,9 @@ export class TemplateEditor extends AppElement {
 
   private onSourceChange(e: CustomEvent<SourceChangeDetail>): void {
     this.source = e.detail.value;
-    this.editAt = performance.now();
     this.readSchema();
-    if (this.source !== this.savedSource) {
-      this.saveState = 'dirty';
-      clearTimeout(this.saveTimer);
-      if (this.canEdit) this.saveTimer = setTimeout(() => void this.save(), AUTOSAVE_MS);
-    }
-    this.schedulePreview(PREVIEW_DEBOUNCE_MS);
+    if (this.source !== this.savedSource) this.autosave.changed();
+    this.previews.edited();
   }
 
   private onDiagnostics(e: CustomEvent<DiagnosticsDetail>): void {
@@ -231,86 +169,56 @@ export class TemplateEditor extends AppElement {
     this.problems = { errors: list.filter((d) => d.severity === 'error').length, warnings: list.filter((d) => d.severity === 'warning').length };
   }
 
-  private schedulePreview(delay: number): void {
-    clearTimeout(this.previewTimer);
-    this.previewTimer = setTimeout(() => void this.runPreview(), delay);
+  /** The preview of the text and sample learner of now. */
+  private requestPreview(): Promise<Result<PreviewResult>> {
+    const body = { source: this.source, ...(this.sample.persona !== undefined ? { persona: this.sample.persona } : this.sample.data !== undefined ? { data: this.sample.data } : {}) };
+    return api.call('previewTemplate', { params: { id: this.templateId }, body });
   }
 
-  private async runPreview(): Promise<void> {
-    if (this.inFlight) {
-      this.previewAgain = true;
-      return;
-    }
-    this.inFlight = true;
-    this.previewAgain = false;
-    this.previewLoading = true;
-    const source = this.source;
-    const editAt = this.editAt;
-    const requestedAt = performance.now();
-    const seq = ++this.seq;
-    const body = { source, ...(this.sample.persona !== undefined ? { persona: this.sample.persona } : this.sample.data !== undefined ? { data: this.sample.data } : {}) };
-    const r = await api.call('previewTemplate', { params: { id: this.templateId }, body });
-    this.inFlight = false;
-    if (this.previewAgain) {
-      // The text changed meanwhile: this answer is already stale; ask again for the latest.
-      void this.runPreview();
-      return;
-    }
-    this.previewLoading = false;
+  /** Shows a current preview answer; true when a new page goes to the PDF preview. */
+  private showPreview(r: Result<PreviewResult>): boolean {
     if (!r.ok) {
       this.previewError = [{ stage: 'server', code: r.code, severity: 'error', message: r.message } as unknown as SourceDiagnostic];
-      return;
+      return false;
     }
     const { pdf, diagnostics, boxes } = r.value;
     if (pdf) {
-      this.shownEditAt = editAt;
-      this.timing = { debounce: Math.round(requestedAt - editAt), server: Math.round(performance.now() - requestedAt) };
       this.pdf = base64Bytes(pdf);
       this.boxes = boxes as PreviewBox[];
       this.previewError = undefined;
-    } else {
-      // No PDF: the problems take the preview's place (never a blank pane, never a stale page as if current).
-      const errors = diagnostics.filter((d) => d.severity === 'error');
-      this.previewError = asSourceDiagnostics(errors.length ? errors : diagnostics);
+      return true;
     }
-  }
-
-  private onRendered(e: CustomEvent<PreviewRenderedDetail>): void {
-    if (this.shownEditAt === undefined) return;
-    this.previewMs = Math.round(e.detail.shownAt - this.shownEditAt);
-    this.shownEditAt = undefined;
-    this.dataset.previewMs = String(this.previewMs);
-    // Counted, so a reader (the latency test) knows a new measure arrived even when it equals the last.
-    this.dataset.previewsMeasured = String(Number(this.dataset.previewsMeasured ?? 0) + 1);
-    if (this.timing) this.dataset.previewTiming = JSON.stringify({ ...this.timing, pdfjs: Math.round(e.detail.ms), total: this.previewMs });
-    this.dataset.previewText = e.detail.text.slice(0, 2000);
+    // No PDF: the problems take the preview's place (never a blank pane, never a stale page as if current).
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    this.previewError = asSourceDiagnostics(errors.length ? errors : diagnostics);
+    return false;
   }
 
   private async save(): Promise<void> {
-    clearTimeout(this.saveTimer);
     if (!this.canEdit || !this.detail) return;
     const source = this.source;
     const name = this.name.trim();
     if (source === this.savedSource && name === this.detail.name) {
-      this.saveState = 'saved';
+      this.autosave.state = 'saved';
       return;
     }
-    this.saveState = 'saving';
+    this.autosave.state = 'saving';
     const r = await api.call('updateTemplate', { params: { id: this.templateId }, body: { source, ...(name && name !== this.detail.name ? { name } : {}) } });
     if (!r.ok) {
-      this.saveState = 'error';
+      this.autosave.state = 'error';
       this.failure = r;
       return;
     }
     this.failure = undefined;
     this.savedSource = source;
     this.detail = { ...r.value };
-    this.saveState = this.source === source ? 'saved' : 'dirty';
+    this.autosave.state = this.source === source ? 'saved' : 'dirty';
   }
 
+  /** Saves the draft, then publishes it; the diagnostics that stop it are listed under the bar. */
   private async publish(): Promise<void> {
-    await this.save();
-    if (this.saveState === 'error') return;
+    await this.autosave.saveNow();
+    if (this.autosave.state === 'error') return;
     this.notice = '';
     const r = await api.call('publishTemplate', { params: { id: this.templateId } });
     if (!r.ok) {
@@ -345,17 +253,12 @@ export class TemplateEditor extends AppElement {
   }
 
   private onInsert(e: CustomEvent<InsertTextDetail>): void {
-    const code = this.editor?.codeEditor;
-    if (!code) return;
-    const selection = code.getSelection();
-    if (selection) code.executeEdits('variables-panel', [{ range: selection, text: e.detail.text, forceMoveMarkers: true }]);
-    code.focus();
+    this.editor?.insertText(e.detail.text, 'variables-panel');
   }
 
   private onSample(e: CustomEvent<SampleChangeDetail>): void {
     this.sample = e.detail.persona !== undefined ? { persona: e.detail.persona } : e.detail.data !== undefined ? { data: e.detail.data } : {};
-    this.editAt = performance.now();
-    this.schedulePreview(0);
+    this.previews.edited(0);
   }
 
   private openCompare(detail: CompareDetail): void {
@@ -370,7 +273,7 @@ export class TemplateEditor extends AppElement {
   }
 
   private saveLabel(): string {
-    switch (this.saveState) {
+    switch (this.autosave.state) {
       case 'saved':
         return tr('editor.saved');
       case 'saving':
@@ -382,48 +285,22 @@ export class TemplateEditor extends AppElement {
     }
   }
 
-  private tabButton(tab: Tab, label: string): unknown {
-    return html`<button
-      type="button"
-      role="tab"
-      id=${`tab-${tab}`}
-      aria-selected=${this.tab === tab ? 'true' : 'false'}
-      aria-controls=${`panel-${tab}`}
-      tabindex=${this.tab === tab ? 0 : -1}
-      @click=${() => (this.tab = tab)}
-      @keydown=${(e: KeyboardEvent) => this.tabKey(e)}
-    >
-      ${label}
-    </button>`;
-  }
-
-  /** Arrow keys move between tabs, as in any tab list. */
-  private tabKey(e: KeyboardEvent): void {
-    const order: Tab[] = ['sample', 'variables', 'assets', 'versions'];
-    const i = order.indexOf(this.tab);
-    const next = e.key === 'ArrowRight' ? order[(i + 1) % order.length] : e.key === 'ArrowLeft' ? order[(i + order.length - 1) % order.length] : undefined;
-    if (!next) return;
-    e.preventDefault();
-    this.tab = next;
-    void this.updateComplete.then(() => this.querySelector<HTMLButtonElement>(`#tab-${next}`)?.focus());
-  }
-
   /**
    * Every panel stays rendered (hidden when not chosen): the sample learner picked or the JSON typed
    * survives a look at the variables.
    */
   private side(): unknown {
     const d = this.detail;
-    return html`<div id="panel-sample" role="tabpanel" aria-labelledby="tab-sample" ?hidden=${this.tab !== 'sample'}>
+    return html`<div id="panel-sample" role="tabpanel" aria-labelledby="tab-sample" ?hidden=${this.tabs.selected !== 'sample'}>
         <attest-sample-data .schema=${this.schema} @sample-change=${(e: CustomEvent<SampleChangeDetail>) => this.onSample(e)}></attest-sample-data>
       </div>
-      <div id="panel-variables" role="tabpanel" aria-labelledby="tab-variables" ?hidden=${this.tab !== 'variables'}>
+      <div id="panel-variables" role="tabpanel" aria-labelledby="tab-variables" ?hidden=${this.tabs.selected !== 'variables'}>
         <attest-variables-panel .declared=${declaredOf(this.schema)} @insert-text=${(e: CustomEvent<InsertTextDetail>) => this.onInsert(e)}></attest-variables-panel>
       </div>
-      <div id="panel-assets" role="tabpanel" aria-labelledby="tab-assets" ?hidden=${this.tab !== 'assets'}>
+      <div id="panel-assets" role="tabpanel" aria-labelledby="tab-assets" ?hidden=${this.tabs.selected !== 'assets'}>
         <attest-assets-panel .templateId=${this.templateId} .assets=${d?.assets ?? []} .canEdit=${this.canEdit} @assets-change=${() => void this.reloadAssets()}></attest-assets-panel>
       </div>
-      <div id="panel-versions" role="tabpanel" aria-labelledby="tab-versions" ?hidden=${this.tab !== 'versions'}>
+      <div id="panel-versions" role="tabpanel" aria-labelledby="tab-versions" ?hidden=${this.tabs.selected !== 'versions'}>
         <attest-versions-panel
           .templateId=${this.templateId}
           .versions=${d?.versions ?? []}
@@ -436,7 +313,7 @@ export class TemplateEditor extends AppElement {
   protected override render(): unknown {
     const d = this.detail;
     const p = this.problems;
-    return html`<main id="main" class="template-editor" data-save-state=${this.saveState}>
+    return html`<main id="main" class="template-editor" data-save-state=${this.autosave.state}>
       <div class="editor-bar">
         <a href=${paths.templates} @click=${linkHandler(this, paths.templates)}>← ${tr('editor.back')}</a>
         <label class="name"
@@ -446,17 +323,17 @@ export class TemplateEditor extends AppElement {
             ?readonly=${!this.canEdit}
             @input=${(e: Event) => {
               this.name = (e.target as HTMLInputElement).value;
-              this.saveState = 'dirty';
+              this.autosave.state = 'dirty';
             }}
-            @change=${() => void this.save()}
+            @change=${() => void this.autosave.saveNow()}
         /></label>
         <span class="status" role="status" aria-live="polite" data-testid="problems"
           >${p ? (p.errors + p.warnings === 0 ? tr('editor.noProblems') : tr('editor.problems', { errors: p.errors, warnings: p.warnings })) : ''}</span
         >
         <span class="save-state" aria-live="polite">${this.saveLabel()}</span>
-        ${this.previewMs !== undefined ? html`<span class="muted">${tr('editor.previewMs', { ms: this.previewMs })}</span>` : nothing}
+        ${this.previews.last ? html`<span class="muted">${tr('editor.previewMs', { ms: this.previews.last.ms })}</span>` : nothing}
         <span class="spacer"></span>
-        ${this.canEdit ? html`<button type="button" @click=${() => void this.save()} ?disabled=${this.saveState === 'saving'}>${tr('editor.save')}</button>` : nothing}
+        ${this.canEdit ? html`<button type="button" @click=${() => void this.autosave.saveNow()} ?disabled=${this.autosave.state === 'saving'}>${tr('editor.save')}</button>` : nothing}
         ${holds(this.me, 'templates:publish') ? html`<button type="button" class="primary" @click=${() => void this.publish()}>${tr('editor.publish')}</button>` : nothing}
       </div>
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
@@ -486,15 +363,15 @@ export class TemplateEditor extends AppElement {
           .pdf=${this.pdf}
           .boxes=${this.boxes}
           .error=${this.previewError}
-          ?loading=${this.previewLoading}
+          ?loading=${this.previews.loading}
           @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.onSelect(e)}
           @element-move=${(e: CustomEvent<ElementMoveDetail>) => this.onMove(e)}
-          @preview-rendered=${(e: CustomEvent<PreviewRenderedDetail>) => this.onRendered(e)}
+          @preview-rendered=${(e: CustomEvent<PreviewRenderedDetail>) => this.previews.rendered(e.detail)}
         ></attest-pdf-preview>
         <aside class="side" aria-label=${tr('editor.tabs')}>
           <div role="tablist" aria-label=${tr('editor.tabs')}>
-            ${this.tabButton('sample', tr('editor.tab.sample'))} ${this.tabButton('variables', tr('editor.tab.variables'))}
-            ${this.tabButton('assets', tr('editor.tab.assets'))} ${this.tabButton('versions', tr('editor.tab.versions'))}
+            ${this.tabs.button('sample', tr('editor.tab.sample'))} ${this.tabs.button('variables', tr('editor.tab.variables'))}
+            ${this.tabs.button('assets', tr('editor.tab.assets'))} ${this.tabs.button('versions', tr('editor.tab.versions'))}
           </div>
           ${d ? this.side() : nothing}
         </aside>

@@ -21,6 +21,7 @@ export interface DiagnosticsDetail {
  * - event `source-change` (`detail.value`): after each edit by the designer.
  * - event `diagnostics-change` (`detail.diagnostics`): each time the worker has checked the text.
  * - `reveal(range)` / `setCursor(position)`: put the cursor on markup (from a click in the preview).
+ * - `insertText(text)`: types text at the cursor (a variable from the catalogue).
  *
  * It renders in light DOM: Monaco puts its CSS in the document head, which a shadow root would not see.
  */
@@ -129,7 +130,18 @@ export class SourceEditor extends LitElement {
     this.monaco.focus();
   }
 
-  /** The Monaco editor inside, for the app's own commands (and tests). */
+  /**
+   * Puts text where the cursor is (replacing the selection), as one undoable edit named after where it came
+   * from, and focuses the editor; `source-change` follows as for typing.
+   */
+  insertText(text: string, source = 'app'): void {
+    if (!this.monaco) return;
+    const selection = this.monaco.getSelection();
+    if (selection) this.monaco.executeEdits(source, [{ range: selection, text, forceMoveMarkers: true }]);
+    this.monaco.focus();
+  }
+
+  /** The Monaco editor inside, for tests and what the methods above do not cover. */
   get codeEditor(): editor.IStandaloneCodeEditor | undefined {
     return this.monaco;
   }

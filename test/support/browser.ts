@@ -8,12 +8,13 @@ import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
 
 /**
- * What the browser tests share: the editor built by Vite exactly as `npm run build:editor` builds it,
- * a static server for the build, and Debian's Chromium with the flags that work on this machine.
+ * What the browser tests share: the editor built by Vite as `npm run build:editor` builds it, with the
+ * test pages beside the app (editor/vite.test.config.ts), a static server for the build, and Debian's
+ * Chromium with the flags that work on this machine.
  */
-const CONFIG = fileURLToPath(new URL('../../editor/vite.config.ts', import.meta.url));
+const CONFIG = fileURLToPath(new URL('../../editor/vite.test.config.ts', import.meta.url));
 
-/** Builds the editor into a fresh temporary folder and returns it. */
+/** Builds the editor and its test pages into a fresh temporary folder and returns it. */
 export async function buildEditor(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'attest-editor-build-'));
   await build({ configFile: CONFIG, logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } });

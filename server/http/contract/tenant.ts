@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CSRF_HEADER } from './constants';
 import { declareOperations } from './declaration';
 import { IdParam, Me, Ok, Person, Role, Tenant, TokenInfo } from './schemas';
 
@@ -41,7 +42,7 @@ export const tenantDeclarations = declareOperations({
     access: { authenticated: true, capabilities: [] },
     body: { json: z.object({ current_password: z.string().min(1).max(1000), new_password: Password }).strict() },
     responses: { 204: z.undefined() },
-    example: `curl -b cookies.txt -X PUT "$BASE/api/v1/me/password" -H 'x-attest-csrf: 1' -H 'Content-Type: application/json' -d '{"current_password":"…","new_password":"…"}'`,
+    example: `curl -b cookies.txt -X PUT "$BASE/api/v1/me/password" -H '${CSRF_HEADER}: 1' -H 'Content-Type: application/json' -d '{"current_password":"…","new_password":"…"}'`,
   },
   getTenant: {
     method: 'get',

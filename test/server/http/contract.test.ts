@@ -88,8 +88,7 @@ describe('the HTTP contract', () => {
         else if (/\.ts$/.test(name)) {
           for (const m of readFileSync(path, 'utf8').matchAll(/from\s+['"]([^'"]+)['"]/g)) {
             const target = relative(ROOT, resolve(dirname(path), m[1]!));
-            // Types of the settings are the contract's too (type-only: erased from the bundle).
-            if (target.startsWith('server/') && !target.startsWith('server/http/contract') && target !== 'server/domain/settings') offenders.push(`${relative(ROOT, path)} → ${target}`);
+            if (target.startsWith('server/') && !target.startsWith('server/http/contract')) offenders.push(`${relative(ROOT, path)} → ${target}`);
           }
         }
       }
