@@ -41,10 +41,6 @@ interface Sample {
   data?: Record<string, unknown>;
 }
 
-function declaredOf(schema: Schema): Schema {
-  return Object.fromEntries(Object.entries(schema).filter(([key]) => !Object.hasOwn(catalogue, key)));
-}
-
 /** The server's diagnostics carry the same fields as the analyzer's; only the ones with a range can be shown at their place. */
 function asSourceDiagnostics(list: readonly { stage: string; code: string; severity: string; message: string }[]): SourceDiagnostic[] {
   return list as unknown as SourceDiagnostic[];
@@ -72,6 +68,7 @@ export class TemplateEditor extends AppElement {
     previewLoading: { state: true },
     sample: { state: true },
     schema: { state: true },
+    declared: { state: true },
     tab: { state: true },
     notice: { state: true },
     failure: { state: true },
@@ -91,6 +88,7 @@ export class TemplateEditor extends AppElement {
   declare protected previewLoading: boolean;
   declare protected sample: Sample;
   declare protected schema: Schema;
+  declare protected declared: Schema;
   declare protected tab: Tab;
   declare protected notice: string;
   declare protected failure: ApiError | undefined;
@@ -129,6 +127,7 @@ export class TemplateEditor extends AppElement {
     this.previewLoading = false;
     this.sample = { persona: 'camille-martin' };
     this.schema = catalogue;
+    this.declared = {};
     this.tab = 'sample';
     this.notice = '';
     this.failure = undefined;
@@ -208,9 +207,10 @@ export class TemplateEditor extends AppElement {
     // The front matter's declarations are read in the browser (no round trip): the sample data and the
     // variables panel follow the template as it is typed.
     try {
-      this.schema = readTemplate(this.source).schema;
+      ({ schema: this.schema, declared: this.declared } = readTemplate(this.source));
     } catch {
       this.schema = catalogue;
+      this.declared = {};
     }
   }
 
@@ -418,7 +418,7 @@ export class TemplateEditor extends AppElement {
         <attest-sample-data .schema=${this.schema} @sample-change=${(e: CustomEvent<SampleChangeDetail>) => this.onSample(e)}></attest-sample-data>
       </div>
       <div id="panel-variables" role="tabpanel" aria-labelledby="tab-variables" ?hidden=${this.tab !== 'variables'}>
-        <attest-variables-panel .declared=${declaredOf(this.schema)} @insert-text=${(e: CustomEvent<InsertTextDetail>) => this.onInsert(e)}></attest-variables-panel>
+        <attest-variables-panel .declared=${this.declared} @insert-text=${(e: CustomEvent<InsertTextDetail>) => this.onInsert(e)}></attest-variables-panel>
       </div>
       <div id="panel-assets" role="tabpanel" aria-labelledby="tab-assets" ?hidden=${this.tab !== 'assets'}>
         <attest-assets-panel .templateId=${this.templateId} .assets=${d?.assets ?? []} .canEdit=${this.canEdit} @assets-change=${() => void this.reloadAssets()}></attest-assets-panel>
