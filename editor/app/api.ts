@@ -3,6 +3,7 @@ import type { z } from 'zod';
 // none of the server's code (nor zod) reaches the browser bundle.
 import type * as S from '../../server/http/schemas';
 import type { CertificateSettings as CertificateSettingsSchema } from '../../server/domain/settings';
+import type { DrawnBox } from '../../templates/layout/boxes';
 
 export type Me = z.infer<typeof S.Me>;
 export type Capability = z.infer<typeof S.Capability>;
@@ -35,7 +36,7 @@ export interface PreviewResult {
   pdf: string | null;
   pageCount: number;
   diagnostics: Diagnostic[];
-  boxes: unknown[];
+  boxes: DrawnBox[];
 }
 
 export interface Example {

@@ -266,7 +266,7 @@ export class TemplateEditor extends AppElement {
       this.shownEditAt = editAt;
       this.timing = { debounce: Math.round(requestedAt - editAt), server: Math.round(performance.now() - requestedAt) };
       this.pdf = base64Bytes(pdf);
-      this.boxes = boxes as PreviewBox[];
+      this.boxes = boxes;
       this.previewError = undefined;
     } else {
       // No PDF: the problems take the preview's place (never a blank pane, never a stale page as if current).

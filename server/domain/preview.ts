@@ -7,6 +7,7 @@ import { issueDataForPreview } from './issues';
 import { draftPayload, findVersion, poolDiagnostics, versionPayload } from './templates';
 import { sha256Hex } from './secrets';
 import { getTenant } from './tenants';
+import type { DrawnBox } from '../../templates/layout/boxes';
 import { contractOfText } from '../../templates/source/contract';
 
 /**
@@ -29,7 +30,7 @@ export interface Preview {
   pdf?: Uint8Array;
   pageCount: number;
   diagnostics: Diagnostic[];
-  boxes: unknown[];
+  boxes: DrawnBox[];
 }
 
 export async function previewTemplate(services: Services, actor: Actor, input: PreviewInput): Promise<Preview> {

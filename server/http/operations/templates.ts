@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_ASSET_BYTES } from '../../../templates/assets';
+import { DrawnBoxSchema } from '../../../templates/layout/boxes';
 import { personas } from '../../../variables/personas';
 import { previewTemplate } from '../../domain/preview';
 import {
@@ -202,7 +203,7 @@ export const templateOperations: Operation[] = [
     },
     errors: ['TEMPLATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'ISSUE_NOT_FOUND', 'PREVIEW_DATA_AMBIGUOUS', 'PREVIEW_TEMPLATE_REQUIRED', 'PERSONA_UNKNOWN', 'DOCUMENT_LOCKED', 'DOCUMENT_REVOKED', 'SOURCE_TOO_LARGE', 'RENDER_BUSY', 'RENDER_CLOSED'],
     responses: {
-      200: z.object({ pdf: z.string().nullable().describe('Base64 of the PDF; null when it could not be made.'), pageCount: z.number().int(), diagnostics: z.array(Diagnostic), boxes: z.array(z.unknown()) }),
+      200: z.object({ pdf: z.string().nullable().describe('Base64 of the PDF; null when it could not be made.'), pageCount: z.number().int(), diagnostics: z.array(Diagnostic), boxes: z.array(DrawnBoxSchema) }),
     },
     example: `curl -X POST "$BASE/api/v1/templates/$TEMPLATE/preview?format=pdf" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"persona":"arabic"}' -o specimen.pdf`,
     handler: async ({ services, actor, params, query, body }) => {
