@@ -182,7 +182,8 @@ export function typeAt(input: AnalyzeInput, at: Position): CursorInfo {
   return { context: 'variable', prefix: /([\w-]*)$/.exec(inside)?.[1] ?? '', variables };
 }
 
-/** The expression being typed inside `{{ … ` or `{% tag … `: what follows the tag's own words. */
+/** The expression being typed inside `{{ … ` or `{% tag … `: what follows the tag's own words. Read with
+ *  patterns, not liquidjs: the text is unfinished, and its tokenizer refuses what is not closed. */
 function expression(inside: string, isTag: boolean): string {
   const s = inside.replace(/^-?\s*/, '');
   const tag = isTag ? /^(\w+)\s+([\s\S]*)$/.exec(s) : null;

@@ -139,6 +139,7 @@ export class Walker {
     }
     const ty = this.exprs.value(value, scope, guards);
     if (ty.optional && !ty.nil && first) {
+      // Where the last filter ends is only in its private token (see filterUse in expressions.ts).
       const last = value.filters.length > 0 ? (value.filters[value.filters.length - 1] as { token?: { end: number } }).token : undefined;
       const lastOperand = value.initial.postfix[value.initial.postfix.length - 1]!;
       const end = Math.max(last?.end ?? 0, ...value.initial.postfix.map((t) => t.end), lastOperand.end);
