@@ -1,9 +1,9 @@
 import type { Liquid } from 'liquidjs';
 import { LineIndex, hasErrors, DiagnosticError, type Diagnostic } from '../variables/diagnostics';
 import type { Schema } from '../variables/types';
-import { parseDeclarations } from '../variables/declarations';
 import { analyzeTemplate } from '../variables/analyzer';
 import { parseTemplateSource, type FrontMatter, type TemplateSource } from './source/front-matter';
+import { readContract } from './source/contract';
 import { compileFragment, compileLiquid, createEngine, type CompiledLiquid, type LiquidLimits } from './liquid/engine';
 import { prepareAssets, type AssetLoader, type TemplateAssets } from './assets';
 import { FontLibrary, resolveRoles, type FontRoleSpec, type FontRoles } from './fonts';
@@ -74,9 +74,9 @@ export async function compileTemplate(text: string, options: CompileOptions = {}
   const fm = source.frontMatter;
   const lines = new LineIndex(text);
 
-  const declarations = parseDeclarations(fm.variables ?? {}, { at: ['variables'], locate: (p) => source.locate(p) });
-  diagnostics.push(...declarations.diagnostics.map(({ yamlPath: _ignored, ...d }) => d));
-  const schema = declarations.schema;
+  const contract = readContract(source);
+  diagnostics.push(...contract.diagnostics);
+  const schema = contract.schema;
 
   const markupEngine = engineFor(fm.locale, 'markup', fm.partials, options.limits);
   const textEngine = engineFor(fm.locale, 'text', fm.partials, options.limits);
@@ -86,15 +86,11 @@ export async function compileTemplate(text: string, options: CompileOptions = {}
   const metadata: CompiledTemplate['metadata'] = {
     keywords: Array.isArray(fm.metadata.keywords) ? fm.metadata.keywords : fm.metadata.keywords ? fm.metadata.keywords.split(/\s*,\s*/) : [],
   };
-  const fragments: { name: string; text: string; start: { line: number; column: number }; public: boolean }[] = [];
-  for (const field of ['title', 'author', 'subject', 'creator'] as const) {
-    const value = fm.metadata[field];
-    if (value === undefined) continue;
-    const start = source.valueStart(['metadata', field]) ?? source.locate(['metadata', field])?.start ?? { line: 1, column: 1 };
-    fragments.push({ name: `metadata.${field}`, text: value, start, public: true });
-    const frag = compileFragment(textEngine, value, { fileText: text, offset: lines.offset(start), lines, what: `metadata.${field}` });
+  const fragments = contract.fragments;
+  for (const f of fragments) {
+    const frag = compileFragment(textEngine, f.text, { fileText: text, offset: lines.offset(f.start), lines, what: f.name });
     diagnostics.push(...frag.diagnostics);
-    if (frag.render) metadata[field] = frag.render;
+    if (frag.render) metadata[f.field] = frag.render;
   }
 
   if (options.analyze !== false && body.compiled) {
@@ -123,7 +119,7 @@ export async function compileTemplate(text: string, options: CompileOptions = {}
     source,
     frontMatter: fm,
     schema,
-    declared: declarations.declared,
+    declared: contract.declared,
     locale: fm.locale,
     body: body.compiled,
     metadata,

@@ -34,10 +34,6 @@ interface Sample {
   data?: Record<string, unknown>;
 }
 
-function declaredOf(schema: Schema): Schema {
-  return Object.fromEntries(Object.entries(schema).filter(([key]) => !Object.hasOwn(catalogue, key)));
-}
-
 /** The server's diagnostics carry the same fields as the analyzer's; only the ones with a range can be shown at their place. */
 function asSourceDiagnostics(list: readonly { stage: string; code: string; severity: string; message: string }[]): SourceDiagnostic[] {
   return list as unknown as SourceDiagnostic[];
@@ -64,6 +60,7 @@ export class TemplateEditor extends AppElement {
     previewError: { state: true },
     sample: { state: true },
     schema: { state: true },
+    declared: { state: true },
     notice: { state: true },
     failure: { state: true },
     publishDiagnostics: { state: true },
@@ -79,6 +76,7 @@ export class TemplateEditor extends AppElement {
   declare protected previewError: readonly SourceDiagnostic[] | undefined;
   declare protected sample: Sample;
   declare protected schema: Schema;
+  declare protected declared: Schema;
   declare protected notice: string;
   declare protected failure: ApiError | undefined;
   declare protected publishDiagnostics: readonly SourceDiagnostic[];
@@ -103,6 +101,7 @@ export class TemplateEditor extends AppElement {
     this.previewError = undefined;
     this.sample = { persona: 'camille-martin' };
     this.schema = catalogue;
+    this.declared = {};
     this.notice = '';
     this.failure = undefined;
     this.publishDiagnostics = [];
@@ -151,9 +150,10 @@ export class TemplateEditor extends AppElement {
     // The front matter's declarations are read in the browser (no round trip): the sample data and the
     // variables panel follow the template as it is typed.
     try {
-      this.schema = readTemplate(this.source).schema;
+      ({ schema: this.schema, declared: this.declared } = readTemplate(this.source));
     } catch {
       this.schema = catalogue;
+      this.declared = {};
     }
   }
 
@@ -184,7 +184,7 @@ export class TemplateEditor extends AppElement {
     const { pdf, diagnostics, boxes } = r.value;
     if (pdf) {
       this.pdf = base64Bytes(pdf);
-      this.boxes = boxes as PreviewBox[];
+      this.boxes = boxes;
       this.previewError = undefined;
       return true;
     }
@@ -295,7 +295,7 @@ export class TemplateEditor extends AppElement {
         <attest-sample-data .schema=${this.schema} @sample-change=${(e: CustomEvent<SampleChangeDetail>) => this.onSample(e)}></attest-sample-data>
       </div>
       <div id="panel-variables" role="tabpanel" aria-labelledby="tab-variables" ?hidden=${this.tabs.selected !== 'variables'}>
-        <attest-variables-panel .declared=${declaredOf(this.schema)} @insert-text=${(e: CustomEvent<InsertTextDetail>) => this.onInsert(e)}></attest-variables-panel>
+        <attest-variables-panel .declared=${this.declared} @insert-text=${(e: CustomEvent<InsertTextDetail>) => this.onInsert(e)}></attest-variables-panel>
       </div>
       <div id="panel-assets" role="tabpanel" aria-labelledby="tab-assets" ?hidden=${this.tabs.selected !== 'assets'}>
         <attest-assets-panel .templateId=${this.templateId} .assets=${d?.assets ?? []} .canEdit=${this.canEdit} @assets-change=${() => void this.reloadAssets()}></attest-assets-panel>

@@ -1,15 +1,15 @@
 import { parse as parseYaml } from 'yaml';
 import { catalogue } from '../../variables/catalogue';
-import { parseDeclarations } from '../../variables/declarations';
 import { LineIndex, type Diagnostic, type Position } from '../../variables/diagnostics';
 import type { Fragment } from '../../variables/analyzer';
 import type { Schema } from '../../variables/types';
+import { readContract } from '../../templates/source/contract';
 import { parseTemplateSource, type FrontMatter, type TemplateSource } from '../../templates/source/front-matter';
 
 /**
- * What the editor knows about one version of the text: the front matter read by the same function the
- * compiler uses, the data contract (catalogue + declarations) and where the Liquid body sits. Completion,
- * hover and diagnostics all start from here, so they agree with `compileTemplate` on every position.
+ * What the editor knows about one version of the text: the front matter and the data contract read by the
+ * same functions the compiler uses (templates/source/), and where the Liquid body sits. Completion, hover
+ * and diagnostics all start from here, so they agree with `compileTemplate` on every position.
  */
 export interface TemplateView {
   text: string;
@@ -21,6 +21,8 @@ export interface TemplateView {
   sourceDiagnostics: Diagnostic[];
   /** The catalogue plus the template's declarations (the catalogue alone when they cannot be read). */
   schema: Schema;
+  /** Only the template's declarations (none when they cannot be read). */
+  declared: Schema;
   /** Offset of the Liquid body in the text, or undefined when the text has no complete front matter. */
   bodyOffset?: number;
   bodyStart?: Position;
@@ -53,6 +55,7 @@ function read(text: string): TemplateView {
       lines,
       sourceDiagnostics: parsed.diagnostics,
       schema: catalogue,
+      declared: {},
       body: '',
       partials: {},
       locale: 'en',
@@ -70,40 +73,25 @@ function read(text: string): TemplateView {
     return view;
   }
   const fm = source.frontMatter;
-  // The same call, with the same options, as templates/compile.ts.
-  const declarations = parseDeclarations(fm.variables ?? {}, { at: ['variables'], locate: (p) => source.locate(p) });
-  const sourceDiagnostics: Diagnostic[] = [...parsed.diagnostics, ...declarations.diagnostics.map(({ yamlPath: _ignored, ...d }) => d)];
+  const contract = readContract(source);
+  const sourceDiagnostics: Diagnostic[] = [...parsed.diagnostics, ...contract.diagnostics];
   return {
     text,
     lines,
     source,
     frontMatter: fm,
     sourceDiagnostics,
-    schema: declarations.schema,
+    schema: contract.schema,
+    declared: contract.declared,
     bodyOffset: source.bodyOffset,
     bodyStart: source.bodyStart,
     body: source.body,
     partials: fm.partials,
     locale: fm.locale,
-    fragments: metadataFragments(source),
+    fragments: contract.fragments,
     assets: fm.assets,
     fonts: fm.fonts,
   };
-}
-
-/**
- * The metadata fields as analyzer fragments. This mirrors the loop in templates/compile.ts, which builds
- * the same list inside `compileTemplate` (a Node-only module: it loads fonts); it is not exported there.
- */
-function metadataFragments(source: TemplateSource): Fragment[] {
-  const out: Fragment[] = [];
-  for (const field of ['title', 'author', 'subject', 'creator'] as const) {
-    const value = source.frontMatter.metadata[field];
-    if (value === undefined) continue;
-    const start = source.valueStart(['metadata', field]) ?? source.locate(['metadata', field])?.start ?? { line: 1, column: 1 };
-    out.push({ name: `metadata.${field}`, text: value, start, public: true });
-  }
-  return out;
 }
 
 /** Where the body starts when the front matter's YAML is broken: after the second `---` line. */

@@ -4,7 +4,7 @@ import { getDocument, GlobalWorkerOptions, PDFWorker, type PDFDocumentLoadingTas
 // The worker ships with the app (no CDN): Vite copies it and gives us its URL.
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import type { Diagnostic, Range } from '../../variables/diagnostics';
-import type { DrawnBox } from '../../templates/layout/context';
+import type { DrawnBox } from '../../templates/layout/boxes';
 import { PT_PER_MM } from '../../templates/layout/units';
 import { LocaleController, t } from '../i18n';
 

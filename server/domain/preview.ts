@@ -7,8 +7,8 @@ import { issueDataForPreview } from './issues';
 import { draftPayload, findVersion, poolDiagnostics, versionPayload } from './templates';
 import { sha256Hex } from './secrets';
 import { getTenant } from './tenants';
-import { parseTemplateSource } from '../../templates/source/front-matter';
-import { parseDeclarations } from '../../variables/declarations';
+import type { DrawnBox } from '../../templates/layout/boxes';
+import { contractOfText } from '../../templates/source/contract';
 
 /**
  * Previews: any template version (or the draft, or a source being typed) with sample data, a persona,
@@ -30,7 +30,7 @@ export interface Preview {
   pdf?: Uint8Array;
   pageCount: number;
   diagnostics: Diagnostic[];
-  boxes: unknown[];
+  boxes: DrawnBox[];
 }
 
 export async function previewTemplate(services: Services, actor: Actor, input: PreviewInput): Promise<Preview> {
@@ -64,16 +64,9 @@ export async function previewTemplate(services: Services, actor: Actor, input: P
   // A specimen says what the document will: the organisation is the tenant's, as on every issued one (a
   // real issue's data already carries the tenant's organisation of its day).
   if (input.issue === undefined) data = { ...data, organization: { ...(await getTenant(services.storage.db, actor.tenantId)).settings.organization } };
-  const declared = declaredOf(source);
-  data = previewData(declared, data);
+  data = previewData(contractOfText(source)?.declared ?? {}, data);
   const answer = await services.pool.render({ lane: 'preview', tenantId: actor.tenantId, templateKey: key, template: { source, assets }, data, specimen: true });
   const diagnostics = poolDiagnostics(answer);
   return { ...(answer.pdf ? { pdf: answer.pdf } : {}), pageCount: answer.pageCount, diagnostics, boxes: answer.boxes ?? [] };
-}
-
-function declaredOf(source: string) {
-  const parsed = parseTemplateSource(source);
-  if (!parsed.source) return {};
-  return parseDeclarations(parsed.source.frontMatter.variables ?? {}, {}).declared;
 }
 

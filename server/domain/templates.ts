@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { MAX_ASSET_BYTES, sniffAsset } from '../../templates/assets';
 import { bundledExamples, readAssetFile } from '../../templates/files';
+import { contractOfText } from '../../templates/source/contract';
 import { parseTemplateSource } from '../../templates/source/front-matter';
-import { parseDeclarations } from '../../variables/declarations';
 import { hasErrors, type Diagnostic } from '../../variables/diagnostics';
 import type { Schema } from '../../variables/types';
 import type { RenderAnswer } from '../render/protocol';
@@ -347,10 +347,9 @@ export interface Contract {
 export function versionContract(version: Version): Contract {
   let c = contracts.get(version.contentHash);
   if (!c) {
-    const parsed = parseTemplateSource(version.source);
-    if (!parsed.source) throw new DomainError('invalid', 'TEMPLATE_HAS_ERRORS', 'The template version cannot be read.');
-    const decl = parseDeclarations(parsed.source.frontMatter.variables ?? {}, {});
-    c = { schema: decl.schema, declared: decl.declared, locale: parsed.source.frontMatter.locale };
+    const contract = contractOfText(version.source);
+    if (!contract) throw new DomainError('invalid', 'TEMPLATE_HAS_ERRORS', 'The template version cannot be read.');
+    c = { schema: contract.schema, declared: contract.declared, locale: contract.locale };
     if (contracts.size > 500) contracts.delete(contracts.keys().next().value!);
     contracts.set(version.contentHash, c);
   }

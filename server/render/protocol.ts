@@ -1,3 +1,4 @@
+import type { DrawnBox } from '../../templates/layout/boxes';
 import type { Diagnostic } from '../../variables/diagnostics';
 
 /**
@@ -37,6 +38,6 @@ export interface RenderAnswer {
   pageCount: number;
   diagnostics: Diagnostic[];
   /** Where each element was drawn and where it is in the template (previews). */
-  boxes?: unknown[];
+  boxes?: DrawnBox[];
   ms?: number;
 }

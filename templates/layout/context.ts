@@ -3,20 +3,11 @@ import type { CompiledTemplate } from '../compile';
 import type { PdfDocument, PdfPage } from '../pdf';
 import type { Color, Length } from '../markup';
 import type { PageSetup } from './page';
+import type { DrawnBox } from './boxes';
 import { toPoints } from './units';
 import { suggestion } from '../../variables/suggest';
 
-/** Where an element was drawn (points, from the page's top-left) and which markup drew it. */
-export interface DrawnBox {
-  /** 0-based page index in the document. */
-  page: number;
-  kind: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  range?: Range;
-}
+export type { DrawnBox } from './boxes';
 
 /** Documents are bounded: a table fed a huge list must not make a thousand-page PDF by accident. */
 export const MAX_PAGES = 500;

@@ -1,6 +1,7 @@
-import { Context, Liquid, LiquidError, toValueSync, type Emitter, type FilterImplOptions, type FS, type Template } from 'liquidjs';
+import { Context, Liquid, toValueSync, type Emitter, type FilterImplOptions, type FS, type Template } from 'liquidjs';
 import { LineIndex, type Diagnostic } from '../../variables/diagnostics';
 import { createFilters, isKnownFilter } from '../../variables/filters';
+import { LIQUID_DIALECT, liquidProblems } from '../../variables/liquid';
 import { SourceMap, type Segment } from './source-map';
 
 /**
@@ -100,18 +101,14 @@ export function createEngine(options: {
 }): Liquid {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const engine = new Liquid({
+    ...LIQUID_DIALECT,
+    // Partials come from the front matter only: an in-memory file system, no disk.
     fs: new PartialsFS(options.partials ?? {}),
     root: [''],
     partials: [''],
     layouts: [''],
-    relativeReference: false,
-    extname: '',
-    cache: false,
+    // An unknown filter is a parse error: nothing renders that the filter table does not know.
     strictFilters: true,
-    strictVariables: false,
-    ownPropertyOnly: true,
-    jsTruthy: false,
-    greedy: true,
     parseLimit: limits.parseLimit,
     renderLimit: limits.renderLimit,
     memoryLimit: limits.memoryLimit,
@@ -217,7 +214,7 @@ export function compileLiquid(
   try {
     templates = engine.parse(body);
   } catch (e) {
-    return { diagnostics: [liquidDiagnostic(e, lines, place.bodyOffset, 'parse', place.what)] };
+    return { diagnostics: [liquidDiagnostic(engine, e, body, lines, place.bodyOffset, 'parse', place.what)] };
   }
   const compiled: CompiledLiquid = {
     render(data) {
@@ -242,7 +239,7 @@ export function compileLiquid(
       try {
         renderWatched(engine, templates, ctx, emitter, record);
       } catch (e) {
-        throw new LiquidStageError([liquidDiagnostic(e, lines, place.bodyOffset, 'render', place.what)]);
+        throw new LiquidStageError([liquidDiagnostic(engine, e, body, lines, place.bodyOffset, 'render', place.what)]);
       }
       return { output: emitter.buffer, map: new SourceMap(segments, lines, place.bodyOffset) };
     },
@@ -261,7 +258,7 @@ export function compileFragment(
   try {
     templates = engine.parse(text);
   } catch (e) {
-    return { diagnostics: [liquidDiagnostic(e, lines, place.offset, 'parse', place.what)] };
+    return { diagnostics: [liquidDiagnostic(engine, e, text, lines, place.offset, 'parse', place.what)] };
   }
   return {
     diagnostics: [],
@@ -271,7 +268,7 @@ export function compileFragment(
         renderWatched(engine, templates, new Context(data, engine.options, { sync: true }), emitter);
         return emitter.buffer;
       } catch (e) {
-        throw new LiquidStageError([liquidDiagnostic(e, lines, place.offset, 'render', place.what)]);
+        throw new LiquidStageError([liquidDiagnostic(engine, e, text, lines, place.offset, 'render', place.what)]);
       }
     },
   };
@@ -288,24 +285,19 @@ class LimitedEmitter implements Emitter {
   }
 }
 
+/** A Liquid error as a template diagnostic, in the words variables/liquid.ts gives it (the analyzer's too). */
 function liquidDiagnostic(
+  engine: Liquid,
   e: unknown,
+  text: string,
   lines: LineIndex,
   offset: number,
   phase: 'parse' | 'render',
   what?: string,
 ): Diagnostic {
-  const inner = e instanceof LiquidError ? (e.originalError ?? e) : e;
-  const rawMessage = inner instanceof Error ? inner.message : String(inner);
-  const message = rawMessage.replace(/, line:\d+, col:\d+$/, '');
-  const token = e instanceof LiquidError ? e.token : undefined;
-  const limit = /limit exceeded|larger than/.test(message);
-  const code = limit ? 'LIQUID_LIMIT' : phase === 'parse' ? 'LIQUID_SYNTAX' : 'LIQUID_RENDER';
+  const [problem] = liquidProblems(e, text, phase, Object.keys(engine.tags));
   const prefix = what ? `${what}: ` : '';
-  const explain = limit
-    ? `${prefix}the template does too much work (${message}); check loops and ranges.`
-    : `${prefix}${message}`;
-  const d: Diagnostic = { stage: 'liquid', code, severity: 'error', message: explain };
-  if (token && typeof token.begin === 'number') d.range = lines.range(offset + token.begin, offset + Math.max(token.end, token.begin + 1));
+  const d: Diagnostic = { stage: 'liquid', code: problem!.code, severity: 'error', message: `${prefix}${problem!.message}` };
+  if (problem!.begin !== undefined && problem!.end !== undefined) d.range = lines.range(offset + problem!.begin, offset + problem!.end);
   return d;
 }

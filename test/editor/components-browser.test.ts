@@ -10,7 +10,7 @@ import { renderDocument } from '../../templates/render';
 import { PT_PER_MM } from '../../templates/layout/units';
 import { findPersona } from '../../variables/personas';
 import { previewData } from '../../variables/samples';
-import type { DrawnBox } from '../../templates/layout/context';
+import type { DrawnBox } from '../../templates/layout/boxes';
 
 /**
  * The editor's components on their gallery page (editor/components.html), built by Vite, served as static

@@ -280,6 +280,12 @@ describe('typeAt', () => {
     expect(at('{% for t in teachers %}{% endfor %}{{ ').variables.map((v) => v.name)).not.toContain('t');
   });
 
+  it('finds the blocks open at the cursor as Liquid reads tags, not text that looks like one', () => {
+    // A quoted "{% if" is text: closing an if that is not open would break the parse and lose the loop.
+    expect(at('{% for t in teachers %}{{ "{% if" }}{%- if t -%}{{ ').variables.map((v) => v.name)).toContain('t');
+    expect(at('{% for t in teachers %}{% if t %}{% endif %}{{ t.na').properties?.map((p) => p.name)).toEqual(['name', 'role']);
+  });
+
   it('gives properties after a dot', () => {
     const info = at('{% for t in teachers %}{{ t.na');
     expect(info).toMatchObject({ context: 'property', prefix: 'na' });

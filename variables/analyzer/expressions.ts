@@ -330,6 +330,8 @@ function ownerName(whole: string, key: string): string {
   return owner || 'this value';
 }
 
+/** A `Filter` of a `Value`: its name and arguments are public, its position only in the private `token`
+ *  (liquidjs has no public way to place a filter, and a diagnostic must point at it). */
 function filterUse(f: unknown): FilterUse {
   const filter = f as { name: string; args: unknown[]; token?: { begin: number; end: number } };
   return { name: filter.name, args: filter.args, begin: filter.token?.begin ?? 0, end: filter.token?.end ?? 0 };

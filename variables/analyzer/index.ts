@@ -1,9 +1,9 @@
-import { Output } from 'liquidjs';
+import { Output, Tokenizer, TypeGuards } from 'liquidjs';
 import { LineIndex, type Diagnostic, type Position, type Range } from '../diagnostics';
 import { filterSignatures } from '../filters/signatures';
 import type { Schema, VarType, Variable } from '../types';
 import { Expressions, report, type Sink } from './expressions';
-import { parseLiquid } from './parse';
+import { analysisEngine, parseLiquid } from './parse';
 import { Scope, inputClass, type Origin } from './scope';
 import { PROBE, Walker, type Probe } from './walk';
 
@@ -105,7 +105,16 @@ export interface CursorInfo {
 }
 
 const BLOCKS = new Set(['for', 'if', 'unless', 'case', 'capture', 'tablerow', 'comment', 'raw']);
-const TAG = /\{%-?\s*(\w+)/g;
+
+/** The names of the tags in a text, in order, as liquidjs's tokenizer reads them (none when it cannot: the
+ *  text would not parse either, so no block needs closing). */
+function tagNames(text: string): string[] {
+  try {
+    return new Tokenizer(text).readTopLevelTokens(analysisEngine().options).flatMap((t) => (TypeGuards.isTagToken(t) ? [t.name] : []));
+  } catch {
+    return [];
+  }
+}
 
 /**
  * For the editor: the scope and the type at a position of the template file (inside the body), to offer
@@ -123,8 +132,7 @@ export function typeAt(input: AnalyzeInput, at: Position): CursorInfo {
   const cut = closed ? offset : opener;
   const head = input.body.slice(0, cut);
   const open: string[] = [];
-  for (const m of head.matchAll(TAG)) {
-    const name = m[1]!;
+  for (const name of tagNames(head)) {
     if (BLOCKS.has(name)) open.push(name);
     else if (name.startsWith('end') && open[open.length - 1] === name.slice(3)) open.pop();
   }
@@ -174,7 +182,8 @@ export function typeAt(input: AnalyzeInput, at: Position): CursorInfo {
   return { context: 'variable', prefix: /([\w-]*)$/.exec(inside)?.[1] ?? '', variables };
 }
 
-/** The expression being typed inside `{{ … ` or `{% tag … `: what follows the tag's own words. */
+/** The expression being typed inside `{{ … ` or `{% tag … `: what follows the tag's own words. Read with
+ *  patterns, not liquidjs: the text is unfinished, and its tokenizer refuses what is not closed. */
 function expression(inside: string, isTag: boolean): string {
   const s = inside.replace(/^-?\s*/, '');
   const tag = isTag ? /^(\w+)\s+([\s\S]*)$/.exec(s) : null;

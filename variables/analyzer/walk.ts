@@ -1,4 +1,26 @@
-import { Output, TypeGuards, type Expression, type Template, type Token } from 'liquidjs';
+import {
+  AssignTag,
+  CaptureTag,
+  CaseTag,
+  DecrementTag,
+  EchoTag,
+  ForTag,
+  IfTag,
+  IncludeTag,
+  IncrementTag,
+  Output,
+  RenderTag,
+  TablerowTag,
+  Tag,
+  toValueSync,
+  TypeGuards,
+  UnlessTag,
+  Value,
+  type Arguments,
+  type Expression,
+  type Template,
+  type Token,
+} from 'liquidjs';
 import { didYouMean } from '../suggest';
 import type { Schema } from '../types';
 import { Expressions, report, type Sink } from './expressions';
@@ -22,7 +44,16 @@ export interface WalkContext {
 }
 
 type Guards = ReadonlySet<string>;
+type Argument = Arguments extends Iterable<infer A> ? A : never;
 type ValueLike = { initial: Expression; filters: readonly unknown[] };
+
+/** The private fields of include and render that partial() reads (see there why). */
+interface PartialFields {
+  hash?: { hash: Record<string, Token | undefined> };
+  withVar?: Token;
+  with?: { value: Token; alias?: string };
+  forBinding?: { value: Token; alias?: string };
+}
 
 /** What a condition tells about data: which paths are present when it holds, and when it does not. */
 interface Facts {
@@ -48,58 +79,51 @@ export class Walker {
     for (const tpl of templates) this.template(tpl, scope, guards);
   }
 
+  /**
+   * One template node, read through liquidjs's public API: the exported tag classes and their public fields,
+   * and the static-analysis methods every template has (`arguments()`, `localScope()`, `children()`,
+   * `partialScope()`, which `liquid.analyze()` is built on). `analyze()` itself only lists variable paths;
+   * the walk needs more (types flowing through filters, which branch an `if` guards), so it goes node by node.
+   */
   private template(tpl: Template, scope: Scope, guards: Guards): void {
     if (tpl instanceof Output) return this.print(tpl.value, scope, guards);
-    const name = (tpl as { name?: unknown }).name;
-    if (typeof name !== 'string') return; // HTML
-    const tag = tpl as unknown as Record<string, unknown>;
-    switch (name) {
-      case 'echo':
-        if (tag.value) this.print(tag.value as ValueLike, scope, guards);
-        return;
-      case 'assign': {
-        const ty = this.exprs.value(tag.value as ValueLike, scope, guards);
-        const key = tag.key as string;
-        scope.bottom().set(key, { ty: { ...ty, path: key }, origin: 'local' });
-        return;
-      }
-      case 'capture':
-        this.walk(tag.templates as Template[], scope, guards);
-        scope.bottom().set(tag.variable as string, { ty: { type: { kind: 'string' }, optional: false, personal: false, path: tag.variable as string }, origin: 'local' });
-        return;
-      case 'increment':
-      case 'decrement':
-        scope.bottom().set(tag.variable as string, { ty: { type: { kind: 'integer' }, optional: false, personal: false }, origin: 'local' });
-        return;
-      case 'for':
-      case 'tablerow':
-        return this.loop(name, tag, scope, guards);
-      case 'if':
-      case 'unless':
-        return this.conditional(name, tag, scope, guards);
-      case 'case':
-        return this.caseTag(tag, scope, guards);
-      case 'include':
-      case 'render':
-        return this.partial(name, tpl, tag, scope, guards);
-      case 'raw':
-      case 'comment':
-      case '#':
-      case 'break':
-      case 'continue':
-        return;
-      default:
-        // cycle, liquid, and anything else: check what they evaluate, walk what they contain.
-        for (const a of tpl.arguments?.() ?? []) this.argument(a, scope, guards);
-        if (Array.isArray(tag.templates)) this.walk(tag.templates as Template[], scope, guards);
+    if (!(tpl instanceof Tag)) return; // HTML
+    if (tpl instanceof EchoTag) {
+      for (const value of tpl.arguments()) if (value instanceof Value) this.print(value, scope, guards);
+      return;
     }
+    if (tpl instanceof AssignTag) {
+      const [value] = [...tpl.arguments()];
+      const ty = value instanceof Value ? this.exprs.value(value, scope, guards) : UNKNOWN;
+      for (const { content: key } of tpl.localScope()) scope.bottom().set(key, { ty: { ...ty, path: key }, origin: 'local' });
+      return;
+    }
+    if (tpl instanceof CaptureTag) {
+      this.walk(tpl.templates, scope, guards);
+      scope.bottom().set(tpl.variable, { ty: { type: { kind: 'string' }, optional: false, personal: false, path: tpl.variable }, origin: 'local' });
+      return;
+    }
+    if (tpl instanceof IncrementTag || tpl instanceof DecrementTag) {
+      for (const name of tpl.localScope()) {
+        scope.bottom().set(typeof name === 'string' ? name : name.content, { ty: { type: { kind: 'integer' }, optional: false, personal: false }, origin: 'local' });
+      }
+      return;
+    }
+    if (tpl instanceof ForTag) return this.loop('for', tpl.collection, Object.values(tpl.hash.hash), tpl.variable, tpl.templates, tpl.elseTemplates, scope, guards);
+    if (tpl instanceof TablerowTag) return this.loop('tablerow', tpl.collection, Object.values(tpl.args.hash), tpl.variable, tpl.templates, undefined, scope, guards);
+    if (tpl instanceof IfTag || tpl instanceof UnlessTag) return this.conditional(tpl instanceof UnlessTag, tpl.branches, tpl.elseTemplates, scope, guards);
+    if (tpl instanceof CaseTag) return this.caseTag(tpl, scope, guards);
+    if (tpl instanceof IncludeTag || tpl instanceof RenderTag) return this.partial(tpl, scope, guards);
+    // cycle, liquid, raw, comments, break, continue and anything else: check what they evaluate, name what
+    // they assign, walk what they contain (partials are walked by partial(), with their own scope).
+    const node: Template = tpl;
+    for (const a of node.arguments?.() ?? []) this.argument(a, scope, guards);
+    for (const name of node.localScope?.() ?? []) scope.bottom().set(name.content, { ty: { ...UNKNOWN, path: name.content }, origin: 'local' });
+    if (node.children) this.walk(toValueSync(node.children(false, true)), scope, guards);
   }
 
-  private argument(a: unknown, scope: Scope, guards: Guards): Ty {
-    if (a && typeof a === 'object' && 'initial' in a && 'filters' in a && !TypeGuards.isFilteredValueToken(a)) {
-      return this.exprs.value(a as ValueLike, scope, guards);
-    }
-    return this.exprs.token(a, scope, guards);
+  private argument(a: Argument, scope: Scope, guards: Guards): Ty {
+    return a instanceof Value ? this.exprs.value(a, scope, guards) : this.exprs.token(a, scope, guards);
   }
 
   /** `{{ … }}` and `{% echo %}`: an optional value printed bare prints nothing on some documents. */
@@ -115,6 +139,7 @@ export class Walker {
     }
     const ty = this.exprs.value(value, scope, guards);
     if (ty.optional && !ty.nil && first) {
+      // Where the last filter ends is only in its private token (see filterUse in expressions.ts).
       const last = value.filters.length > 0 ? (value.filters[value.filters.length - 1] as { token?: { end: number } }).token : undefined;
       const lastOperand = value.initial.postfix[value.initial.postfix.length - 1]!;
       const end = Math.max(last?.end ?? 0, ...value.initial.postfix.map((t) => t.end), lastOperand.end);
@@ -132,11 +157,18 @@ export class Walker {
     }
   }
 
-  private loop(name: string, tag: Record<string, unknown>, scope: Scope, guards: Guards): void {
-    const collection = tag.collection as Token;
+  private loop(
+    name: 'for' | 'tablerow',
+    collection: Token,
+    modifiers: readonly (Token | undefined)[],
+    variable: string,
+    templates: readonly Template[],
+    elseTemplates: readonly Template[] | undefined,
+    scope: Scope,
+    guards: Guards,
+  ): void {
     const ty = this.exprs.token(collection, scope, guards);
-    const hash = ((tag.hash ?? tag.args) as { hash?: Record<string, unknown> } | undefined)?.hash ?? {};
-    for (const v of Object.values(hash)) if (v) this.exprs.token(v, scope, guards);
+    for (const v of modifiers) if (v) this.exprs.token(v, scope, guards);
     let item: Ty = { ...UNKNOWN, personal: ty.personal };
     if (ty.type?.kind === 'list') item = { type: ty.type.of, optional: false, personal: ty.personal };
     else if (ty.type && !ty.nil) {
@@ -150,31 +182,31 @@ export class Walker {
       );
     }
     const inner = new Scope(scope, undefined, false);
-    const variable = tag.variable as string;
     inner.set(variable, { ty: { ...item, path: variable }, origin: 'loop' });
     const loopName = name === 'for' ? 'forloop' : 'tablerowloop';
     inner.set(loopName, { ty: { type: loopName === 'forloop' ? FORLOOP : TABLEROWLOOP, optional: false, personal: false }, origin: 'loop' });
-    this.walk(tag.templates as Template[], inner, guards);
-    if (Array.isArray(tag.elseTemplates)) this.walk(tag.elseTemplates as Template[], scope, guards);
+    this.walk(templates, inner, guards);
+    // `children()` would give the else branch too, but it runs in the outer scope, without the loop variable.
+    if (elseTemplates) this.walk(elseTemplates, scope, guards);
   }
 
-  private conditional(name: string, tag: Record<string, unknown>, scope: Scope, guards: Guards): void {
-    const branches = tag.branches as { value: ValueLike; templates: Template[] }[];
+  /** Branches as the tag's public fields hold them: `arguments()` and `children()` would lose which
+   *  condition guards which templates. */
+  private conditional(unless: boolean, branches: readonly { value: Value; templates: Template[] }[], elseTemplates: readonly Template[] | undefined, scope: Scope, guards: Guards): void {
     let elseGuards = guards;
     branches.forEach((branch, i) => {
       const facts = this.condition(branch.value, scope, guards);
       // unless runs its body when the condition is false; its elsif branches are ordinary ifs.
-      const negated = name === 'unless' && i === 0;
+      const negated = unless && i === 0;
       this.walk(branch.templates, scope, withPaths(guards, negated ? facts.whenFalse : facts.whenTrue));
       if (branches.length === 1) elseGuards = withPaths(guards, negated ? facts.whenTrue : facts.whenFalse);
     });
-    if (Array.isArray(tag.elseTemplates)) this.walk(tag.elseTemplates as Template[], scope, elseGuards);
+    if (elseTemplates) this.walk(elseTemplates, scope, elseGuards);
   }
 
-  private caseTag(tag: Record<string, unknown>, scope: Scope, guards: Guards): void {
-    const subject = this.exprs.value(tag.value as ValueLike, scope, guards);
-    const branches = tag.branches as { values: unknown[]; templates: Template[] }[];
-    for (const branch of branches) {
+  private caseTag(tag: InstanceType<typeof CaseTag>, scope: Scope, guards: Guards): void {
+    const subject = this.exprs.value(tag.value, scope, guards);
+    for (const branch of tag.branches) {
       let literal = true;
       for (const v of branch.values) {
         const ty = this.exprs.token(v, scope, guards);
@@ -183,7 +215,7 @@ export class Walker {
       // `when "x"` only matches a present subject.
       this.walk(branch.templates, scope, literal && subject.path ? withPaths(guards, [subject.path]) : guards);
     }
-    if (Array.isArray(tag.elseTemplates)) this.walk(tag.elseTemplates as Template[], scope, guards);
+    if (tag.elseTemplates) this.walk(tag.elseTemplates, scope, guards);
   }
 
   /** Checks a condition and works out which paths it proves present. */
@@ -212,21 +244,29 @@ export class Walker {
     return facts;
   }
 
-  private partial(kind: 'include' | 'render', tpl: Template, tag: Record<string, unknown>, scope: Scope, guards: Guards): void {
-    const hash = (tag.hash as { hash?: Record<string, unknown> } | undefined)?.hash ?? {};
+  /**
+   * `partialScope()` (public) says which partial a tag names and whether it sees the caller's scope. The
+   * values its names take, and whether `render … for` makes one a loop item, are only in the tags' private
+   * fields (`hash`, `with`, `withVar`, `forBinding`): `partialScope()` lists the names without saying
+   * which value goes with which, and types need that.
+   */
+  private partial(tpl: InstanceType<typeof IncludeTag> | InstanceType<typeof RenderTag>, scope: Scope, guards: Guards): void {
+    const kind = tpl instanceof RenderTag ? 'render' : 'include';
+    const tag = tpl as unknown as PartialFields;
+    const hash = tag.hash?.hash ?? {};
     const args = new Map<string, Ty>();
     for (const [name, v] of Object.entries(hash)) {
       args.set(name, v ? { ...this.exprs.token(v, scope, guards), path: name } : { type: { kind: 'boolean' }, optional: false, personal: false });
     }
-    const file = tag.file;
-    // With static partial names liquidjs keeps the quotes: `"signature"`; the engine's loader strips them.
-    const name = typeof file === 'string' ? file.replace(/^(["'])(.*)\1$/, '$2').replace(/^\/+/, '').replace(/\.liquid$/, '') : undefined;
+    const partialScope = tpl.partialScope();
+    // With static partial names liquidjs may keep the quotes: `"signature"`; the engine's loader strips them.
+    const name = partialScope ? partialScope.name.replace(/^(["'])(.*)\1$/, '$2').replace(/^\/+/, '').replace(/\.liquid$/, '') : undefined;
     let withBinding: { value: Token; alias?: string } | undefined;
     let forBinding: { value: Token; alias?: string } | undefined;
-    if (kind === 'include' && tag.withVar) withBinding = { value: tag.withVar as Token };
+    if (kind === 'include' && tag.withVar) withBinding = { value: tag.withVar };
     if (kind === 'render') {
-      withBinding = tag.with as typeof withBinding;
-      forBinding = tag.forBinding as typeof forBinding;
+      withBinding = tag.with;
+      forBinding = tag.forBinding;
     }
     const withTy = withBinding ? this.exprs.token(withBinding.value, scope, guards) : undefined;
     const forTy = forBinding ? this.exprs.token(forBinding.value, scope, guards) : undefined;
@@ -249,7 +289,7 @@ export class Walker {
       return;
     }
     // include shares the caller's scope; render sees only what it is given.
-    const inner = kind === 'include' ? new Scope(scope, undefined, false) : new Scope(undefined, undefined, true);
+    const inner = partialScope && !partialScope.isolated ? new Scope(scope, undefined, false) : new Scope(undefined, undefined, true);
     for (const [n, ty] of args) inner.set(n, { ty, origin: 'argument' });
     if (withBinding && withTy) inner.set(withBinding.alias ?? name, { ty: { ...withTy, path: withBinding.alias ?? name }, origin: 'argument' });
     if (forBinding && forTy) {
@@ -259,7 +299,7 @@ export class Walker {
       inner.set('forloop', { ty: { type: FORLOOP, optional: false, personal: false }, origin: 'loop' });
     }
     const walker = new Walker(sink, { ...this.ctx, stack: [...this.ctx.stack, name], probe: undefined });
-    walker.walk(parsed.templates, inner, kind === 'include' ? guards : new Set());
+    walker.walk(parsed.templates, inner, partialScope && !partialScope.isolated ? guards : new Set());
   }
 }
 

@@ -1,3 +1,4 @@
+import { DrawnBoxSchema } from '../../../templates/layout/boxes';
 import { z } from 'zod';
 import { declareOperations } from './declaration';
 import { Asset, Diagnostic, IdParam, TemplateDetail, TemplateSummary, Version } from './schemas';
@@ -140,7 +141,7 @@ export const templateDeclarations = declareOperations({
         .strict(),
     },
     responses: {
-      200: z.object({ pdf: z.string().nullable().describe('Base64 of the PDF; null when it could not be made.'), pageCount: z.number().int(), diagnostics: z.array(Diagnostic), boxes: z.array(z.unknown()) }),
+      200: z.object({ pdf: z.string().nullable().describe('Base64 of the PDF; null when it could not be made.'), pageCount: z.number().int(), diagnostics: z.array(Diagnostic), boxes: z.array(DrawnBoxSchema) }),
     },
     example: `curl -X POST "$BASE/api/v1/templates/$TEMPLATE/preview?format=pdf" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"persona":"arabic"}' -o specimen.pdf`,
   },
