@@ -1,6 +1,6 @@
 import { iso, recordAudit, requireCapability, type Actor, type Db, type Services } from './context';
 import { invalid, notFound, zodProblems } from './errors';
-import { newId } from './secrets';
+import { newId } from './ids';
 import { CertificateSettings, readSettings } from './settings';
 import { getVersion } from './templates';
 

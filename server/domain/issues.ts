@@ -8,7 +8,9 @@ import { DomainError, invalid, notFound, type Problem, type Reason } from './err
 import { checkActsFor, checkLearnerId, heldRecord, keepRecord, ownLearnerId, type LearnerRecord } from './learners';
 import { reason } from './reasons';
 import { evaluateDeliveryRules, expiryDate } from './rules';
-import { newId, newVerificationCode, normalizeCode, sha256Hex } from './secrets';
+import { newId } from './ids';
+import { newVerificationCode, normalizeCode } from './codes';
+import { sha256Hex } from './hashing';
 import { getTenant, peopleHolding, type Tenant } from './tenants';
 import { getVersion, poolDiagnostics, versionContract, versionPayload, type Version } from './templates';
 import { publicBaseUrl } from './public-url';

@@ -1,6 +1,7 @@
 import { iso, requireCapability, can, type Actor, type Services } from './context';
 import { DomainError } from './errors';
-import { hmacHex, normalizeCode, sameSecret } from './secrets';
+import { hmacHex, sameSecret } from './hashing';
+import { normalizeCode } from './codes';
 import { getIssue, retrieveDocument, type DocumentFile } from './issues';
 import { reason } from './reasons';
 import { getTenant } from './tenants';

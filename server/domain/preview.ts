@@ -5,7 +5,7 @@ import { requireCapability, type Actor, type Services } from './context';
 import { invalid } from './errors';
 import { issueDataForPreview } from './issues';
 import { draftPayload, findVersion, poolDiagnostics, versionPayload } from './templates';
-import { sha256Hex } from './secrets';
+import { sha256Hex } from './hashing';
 import { getTenant } from './tenants';
 import { parseTemplateSource } from '../../templates/source/front-matter';
 import { parseDeclarations } from '../../variables/declarations';

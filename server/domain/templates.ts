@@ -9,7 +9,8 @@ import type { Schema } from '../../variables/types';
 import type { RenderAnswer } from '../render/protocol';
 import { can, iso, recordAudit, requireCapability, type Actor, type Db, type Services } from './context';
 import { DomainError, invalid, notFound } from './errors';
-import { newId, sha256Hex } from './secrets';
+import { newId } from './ids';
+import { sha256Hex } from './hashing';
 
 /**
  * Templates (a draft being edited, and its published versions, immutable) and their assets. A version

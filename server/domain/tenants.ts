@@ -1,7 +1,10 @@
 import { ALL_CAPABILITIES, DEFAULT_ROLES, isCapability, type Capability } from './capabilities';
 import { iso, recordAudit, requireCapability, type Actor, type Db, type Services } from './context';
 import { DomainError, invalid, notFound, zodProblems, type Problem } from './errors';
-import { hashPassword, newApiToken, newId, newSecret, parseApiToken, sameSecret, sha256Hex, verifyPassword } from './secrets';
+import { hashPassword, verifyPassword } from './passwords';
+import { newApiToken, parseApiToken } from './codes';
+import { newId, newSecret } from './ids';
+import { sameSecret, sha256Hex } from './hashing';
 import { TenantSettings, readSettings } from './settings';
 
 /**

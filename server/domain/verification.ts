@@ -1,6 +1,7 @@
 import { isoDay, type Services } from './context';
 import { DomainError } from './errors';
-import { normalizeCode, sha256Hex } from './secrets';
+import { normalizeCode } from './codes';
+import { sha256Hex } from './hashing';
 import { TenantSettings, readSettings } from './settings';
 
 /**

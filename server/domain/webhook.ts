@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { iso, type Services } from './context';
 import { DomainError, invalid, zodProblems } from './errors';
-import { hmacHex, normalizeCode, sameSecret } from './secrets';
+import { hmacHex, sameSecret } from './hashing';
+import { normalizeCode } from './codes';
 import { inputProblems } from './input';
 import { applyLock, lockedCodesOf, type BatchResult } from './issues';
 

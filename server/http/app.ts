@@ -10,7 +10,7 @@ import { DomainError, zodProblems, type Problem } from '../domain/errors';
 import { inputProblems } from '../domain/input';
 import { authenticateSession, authenticateToken, pruneSessions } from '../domain/tenants';
 import { pruneWebhookReceipts } from '../domain/webhook';
-import { sha256Hex } from '../domain/secrets';
+import { sha256Hex } from '../domain/hashing';
 import { fullPath, type Operation, type Reply } from './operation';
 import { acceptedLocale, callerLocale, errorReply, localize, simpleError, type ErrorBody } from './problems';
 import type { Locale } from '../domain/error-codes';

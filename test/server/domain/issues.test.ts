@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { listIssues, listRefusals, getIssue, issueAudit, requestDocument, retrieveDocument, regenerateIssue } from '../../../server/domain/issues';
 import { createCertificate, type Certificate } from '../../../server/domain/certificates';
 import { DomainError } from '../../../server/domain/errors';
-import { sha256Hex } from '../../../server/domain/secrets';
+import { sha256Hex } from '../../../server/domain/hashing';
 import type { Services } from '../../../server/domain/context';
 import { openStorage } from '../../../server/storage/database';
 import { pdftotext, writeTemp } from '../../templates/pdf/helpers';
