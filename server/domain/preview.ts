@@ -66,7 +66,7 @@ export async function previewTemplate(services: Services, actor: Actor, input: P
   if (input.issue === undefined) data = { ...data, organization: { ...(await getTenant(services.storage.db, actor.tenantId)).settings.organization } };
   const declared = declaredOf(source);
   data = previewData(declared, data);
-  const answer = await services.pool.render({ lane: 'preview', tenantId: actor.tenantId, templateKey: key, template: { source, assets }, data, specimen: true });
+  const answer = await services.renderer.render({ lane: 'preview', tenantId: actor.tenantId, templateKey: key, template: { source, assets }, data, specimen: true });
   const diagnostics = poolDiagnostics(answer);
   return { ...(answer.pdf ? { pdf: answer.pdf } : {}), pageCount: answer.pageCount, diagnostics, boxes: answer.boxes ?? [] };
 }

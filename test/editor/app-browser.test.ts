@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEditor, launchChromium } from '../support/browser';
 import { seedDemoTenant, type DemoSeed } from '../../server/domain/demo';
-import { createPerson } from '../../server/domain/tenants';
+import { createPerson } from '../../server/domain/people';
 import { call, startApp, type Running } from '../support/http';
 import { freshServices, learnerData, TestClock, useRenderPool } from '../support/storage';
 

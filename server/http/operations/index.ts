@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { CAPABILITIES } from '../../domain/capabilities';
+import { ping } from '../../storage/db';
 import { operation, type Operation } from '../operation';
 import { openApiDocument } from '../openapi';
 import { apiDocsPage } from '../pages/api-docs';
@@ -29,7 +29,7 @@ const metaOperations: Operation[] = [
     example: `curl "$BASE/health"`,
     handler: async ({ services }) => {
       try {
-        await sql`select 1`.execute(services.storage.db);
+        await ping(services.storage.db);
       } catch {
         return { status: 503, json: { status: 'unavailable', problem: 'The database does not answer.', code: 'DATABASE_UNREACHABLE' } };
       }
@@ -38,7 +38,7 @@ const metaOperations: Operation[] = [
       if (storage.full) {
         return { status: 503, json: { status: 'unavailable', problem: `Storage has been full since ${storage.since}: no document can be issued until space is freed.`, code: 'STORAGE_FULL' } };
       }
-      return { json: { status: 'ok', database: services.storage.engine, render: services.pool.stats() } };
+      return { json: { status: 'ok', database: services.storage.engine, render: services.renderer.stats() } };
     },
   }),
   operation({

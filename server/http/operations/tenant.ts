@@ -1,26 +1,10 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
-import {
-  changeOwnPassword,
-  createPerson,
-  createToken,
-  deletePerson,
-  endSessions,
-  getTenant,
-  listPeople,
-  listRoles,
-  listTokens,
-  resetPassword,
-  revokeToken,
-  rotateLinkSecret,
-  rotateWebhookSecret,
-  setRoleCapabilities,
-  signIn,
-  signOut,
-  updatePerson,
-  updateTenantSettings,
-  webhookSecret,
-} from '../../domain/tenants';
+import { changeOwnPassword, createPerson, deletePerson, endSessions, listPeople, resetPassword, updatePerson } from '../../domain/people';
+import { createToken, listTokens, revokeToken } from '../../domain/tokens';
+import { getTenant, rotateLinkSecret, rotateWebhookSecret, updateTenantSettings, webhookSecret } from '../../domain/tenants';
+import { listRoles, setRoleCapabilities } from '../../domain/roles';
+import { signIn, signOut } from '../../domain/sessions';
 import { SESSION_COOKIE } from '../cookies';
 import { operation, type Operation } from '../operation';
 import { IdParam, Me, Ok, Person, Role, Tenant, TokenInfo } from '../schemas';
