@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { bind } from '../../variables/bind';
 import { hasErrors, type Diagnostic } from '../../variables/diagnostics';
+import type { BoundData } from '../../variables/types';
+import { issueFacts, setBound } from './issue-facts';
 import type { Capability } from './capabilities';
 import { actorRef, can, iso, isoDay, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { certificateRow, type Certificate } from './certificates';
@@ -193,6 +195,21 @@ const findIssue = issueFor;
 
 const PRINTED: readonly Capability[] = ['certificate:printed-as-teacher', 'certificate:signing-authority'];
 
+/** The document's `certificate`: what the certificate, the version and the issue say of it. */
+function certificateData(certificate: Certificate, version: Version, issue: { code: string; issuedOn: string; expiresOn: string | null }, base: string): Record<string, unknown> {
+  const s = certificate.settings;
+  return {
+    name: certificate.name,
+    ...(s.caption !== undefined ? { caption: s.caption } : {}),
+    ...(s.credit_hours !== undefined ? { credit_hours: s.credit_hours } : {}),
+    code: issue.code,
+    issued: issue.issuedOn,
+    ...(issue.expiresOn ? { expires: issue.expiresOn } : {}),
+    verification_url: `${base}/verify/${issue.code}`,
+    version: version.number,
+  };
+}
+
 /** What the server itself puts in a document's data: the issue, the organisation, the teachers and signatory. */
 async function serverData(
   services: Services,
@@ -207,16 +224,7 @@ async function serverData(
   const base = publicBaseUrl(tenant.settings.public_base_url, services.baseUrl);
   const s = certificate.settings;
   const data: Record<string, unknown> = { ...input };
-  data.certificate = {
-    name: certificate.name,
-    ...(s.caption !== undefined ? { caption: s.caption } : {}),
-    ...(s.credit_hours !== undefined ? { credit_hours: s.credit_hours } : {}),
-    code: issue.code,
-    issued: issue.issuedOn,
-    ...(issue.expiresOn ? { expires: issue.expiresOn } : {}),
-    verification_url: `${base}/verify/${issue.code}`,
-    version: version.number,
-  };
+  data.certificate = certificateData(certificate, version, issue, base);
   // The tenant's settings are the organisation's only source: what is printed, and (kept in the issue's
   // data) what the verification page names.
   data.organization = { ...tenant.settings.organization };
@@ -250,14 +258,18 @@ function dataInvalid(message: string, diagnostics: Diagnostic[]): DomainError {
   return new DomainError('invalid', 'DATA_INVALID', message, { problems: bindProblems(diagnostics), ...(warnings.length ? { warnings } : {}) });
 }
 
-/** The certificate's current contract applied to a learner's data, with the server's fields provisional. */
-async function checkedAgainst(services: Services, tenant: Tenant, certificate: Certificate, version: Version, data: Record<string, unknown>, today: string, people?: Awaited<ReturnType<typeof peopleHolding>>) {
-  const provisional = await serverData(services, tenant, certificate, version, data, { code: 'PENDING', issuedOn: today, expiresOn: null }, people);
-  const bound = bind(versionContract(version).schema, provisional);
-  if (hasErrors(bound.diagnostics)) {
-    throw dataInvalid('The learner’s data does not fit the template’s variables.', bound.diagnostics);
-  }
-  return bound.data;
+/** A document's data bound once against the version's contract: refused with every problem, or bound with its warnings. */
+function bindToVersion(version: Version, data: Record<string, unknown>, refusal: string): { data: BoundData; warnings: Diagnostic[] } {
+  const bound = bind(versionContract(version).schema, data);
+  if (hasErrors(bound.diagnostics)) throw dataInvalid(refusal, bound.diagnostics);
+  return { data: bound.data, warnings: bound.diagnostics.filter((d) => d.severity === 'warning') };
+}
+
+const DATA_UNFIT = 'The learner’s data does not fit the template’s variables.';
+
+/** A record checked against the certificate's current contract before it is kept, the server's fields provisional. */
+async function checkRecord(services: Services, tenant: Tenant, certificate: Certificate, version: Version, data: Record<string, unknown>, today: string): Promise<void> {
+  bindToVersion(version, await serverData(services, tenant, certificate, version, data, { code: 'PENDING', issuedOn: today, expiresOn: null }), DATA_UNFIT);
 }
 
 async function issueNew(services: Services, actor: Actor, certificateId: string, learnerId: string, supplied: Supplied | undefined): Promise<RequestResult> {
@@ -286,18 +298,21 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
     }
     record = held;
   }
-  const bound = await checkedAgainst(services, tenant, certificate, version, record.data, today, people);
+  // The document's data is built once, with its code, and bound once: the rules judge the bound facts, the
+  // worker renders the bound value, the issue keeps the data as built (regeneration binds it anew).
+  const code = newVerificationCode();
+  const issuedOn = today;
+  const data = await serverData(services, tenant, certificate, version, record.data, { code, issuedOn, expiresOn: null }, people);
+  const bound = bindToVersion(version, data, DATA_UNFIT);
   if (supplied) await keepRecord(db, actor.tenantId, record);
 
-  const completion = (bound.completion ?? null) as { completed?: boolean | null; date?: string | null } | null;
-  const grade = (bound.grade ?? null) as { percent?: number | null } | null;
-  const course = (bound.course ?? null) as { timespent?: number | null } | null;
+  const facts = issueFacts(bound.data);
   const reasons = evaluateDeliveryRules(tenant.settings, certificate.settings, {
-    completed: completion?.completed ?? null,
+    completed: facts.completed,
     available: record.available,
     ...(record.unavailableReason ? { unavailableReason: record.unavailableReason } : {}),
-    gradePercent: typeof grade?.percent === 'number' ? grade.percent : null,
-    timeSpentSeconds: typeof course?.timespent === 'number' ? course.timespent : null,
+    gradePercent: facts.gradePercent,
+    timeSpentSeconds: facts.timeSpentSeconds,
     today,
   });
   if (reasons.length) {
@@ -305,13 +320,15 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
     throw new DomainError('refused', 'DELIVERY_REFUSED', reasons.map((r) => r.message).join(' '), { reasons });
   }
 
-  const code = newVerificationCode();
-  const issuedOn = today;
-  const achievedOn = typeof completion?.date === 'string' ? completion.date.slice(0, 10) : null;
-  // A training's validity runs from when it was achieved; without a completion date, from the issue.
+  const achievedOn = facts.achievedOn;
+  // A training's validity runs from when it was achieved; without a completion date, from the issue. A
+  // date in its normal form binds to itself: it is set in the bound value as it is in the data.
   const expiresOn = expiryDate(achievedOn ?? issuedOn, certificate.settings);
-  const data = await serverData(services, tenant, certificate, version, record.data, { code, issuedOn, expiresOn }, people);
-  const rendered = await render(services, version, data, code, actor.tenantId);
+  if (expiresOn) {
+    data.certificate = certificateData(certificate, version, { code, issuedOn, expiresOn }, publicBaseUrl(tenant.settings.public_base_url, services.baseUrl));
+    setBound(bound.data, ['certificate', 'expires'], expiresOn);
+  }
+  const rendered = await render(services, version, bound, code, actor.tenantId);
 
   const row: IssueTable = {
     id: newId(),
@@ -378,7 +395,7 @@ export async function enterLearnerRecord(services: Services, actor: Actor, input
   const version = await getVersion(db, actor.tenantId, certificate.templateVersionId);
   const now = iso(services.now());
   const cleaned = withoutServerFields(input.data);
-  await checkedAgainst(services, tenant, certificate, version, cleaned.data, now.slice(0, 10));
+  await checkRecord(services, tenant, certificate, version, cleaned.data, now.slice(0, 10));
   const record: LearnerRecord = { certificateId: certificate.id, learnerId: input.learnerId, data: cleaned.data, available: input.available, unavailableReason: input.unavailableReason?.slice(0, 200) ?? null, suppliedBy: actorRef(actor), suppliedAt: now };
   await inTransaction(db, async (trx) => {
     await keepRecord(trx, actor.tenantId, record);
@@ -389,11 +406,12 @@ export async function enterLearnerRecord(services: Services, actor: Actor, input
 
 const warningsOf = (rendered: { warnings: RenderWarning[] }): { warnings?: RenderWarning[] } => (rendered.warnings.length ? { warnings: rendered.warnings } : {});
 
-async function render(services: Services, version: Version, data: Record<string, unknown>, code: string, tenantId: string): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
+/** Renders data bound once (bindToVersion): the worker does not bind it again; binding's warnings join the worker's. */
+async function render(services: Services, version: Version, bound: { data: BoundData; warnings: Diagnostic[] }, code: string, tenantId: string): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
-  const answer = await services.renderer.render({ lane: 'issue', tenantId, templateKey: payload.key, template: { source: payload.source, assets: payload.assets }, data, documentId: code });
-  const diagnostics = poolDiagnostics(answer);
+  const answer = await services.renderer.render({ lane: 'issue', tenantId, templateKey: payload.key, template: { source: payload.source, assets: payload.assets }, data: bound.data, bound: true, documentId: code });
+  const diagnostics = [...bound.warnings, ...poolDiagnostics(answer)];
   if (!answer.pdf || hasErrors(diagnostics)) {
     throw new DomainError('invalid', 'DOCUMENT_NOT_MADE', 'The document could not be made from this data and template version.', { details: { diagnostics: diagnostics.filter((d) => d.severity === 'error') } });
   }
@@ -637,9 +655,8 @@ export async function regenerateIssue(services: Services, actor: Actor, code: st
   const data = JSON.parse(row.data) as Record<string, unknown>;
   const cert = isObject(data.certificate) ? data.certificate : {};
   data.certificate = { ...cert, version: version.number };
-  const bound = bind(versionContract(version).schema, data);
-  if (hasErrors(bound.diagnostics)) throw dataInvalid('The stored data does not fit this template version.', bound.diagnostics);
-  const rendered = await render(services, version, data, row.code, actor.tenantId);
+  const bound = bindToVersion(version, data, 'The stored data does not fit this template version.');
+  const rendered = await render(services, version, bound, row.code, actor.tenantId);
   const at = iso(services.now());
   await services.storage.documents.stage(rendered.sha256, rendered.pdf);
   const updated = await inTransaction(db, async (trx) => {

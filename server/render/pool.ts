@@ -50,6 +50,8 @@ export interface RenderJob {
   templateKey: string;
   template: TemplatePayload;
   data?: unknown;
+  /** See RenderRequest.bound. */
+  bound?: boolean;
   specimen?: boolean;
   documentId?: string;
 }

@@ -6,6 +6,7 @@ import { actsFor } from '../../../server/domain/learners';
 import { checkManages, gatherPeople } from '../../../server/domain/people';
 import { checkCapabilities, checkRoles, holds } from '../../../server/domain/roles';
 import { revokedWith } from '../../../server/domain/tokens';
+import { issueFacts, setBound } from '../../../server/domain/issue-facts';
 import { deliveryChannel, issueState, refusedLink, withheldData, withheldDocument } from '../../../server/domain/withholding';
 
 /** The domain's decisions over plain values, tested the way rules.test.ts tests the delivery rules: no database. */
@@ -150,5 +151,26 @@ describe('granting', () => {
     expect(revokedWith('root', tokens)).toEqual(['root', 'child', 'grandchild']);
     expect(revokedWith('child', tokens)).toEqual(['child', 'grandchild']);
     expect(revokedWith('other', tokens)).toEqual(['other']);
+  });
+});
+
+describe('the facts the rules judge, read from the bound data', () => {
+  it('reads completion, its date, the grade percent and the time spent where binding put them', () => {
+    const bound = { completion: { completed: true, date: '2026-03-01' }, grade: { percent: 82.5 }, course: { timespent: 5400 } };
+    expect(issueFacts(bound)).toEqual({ completed: true, achievedOn: '2026-03-01', gradePercent: 82.5, timeSpentSeconds: 5400 });
+  });
+
+  it('says unknown (null) for what is missing or of another type, never guesses', () => {
+    expect(issueFacts({ completion: null, grade: { percent: '80' }, course: [] })).toEqual({ completed: null, achievedOn: null, gradePercent: null, timeSpentSeconds: null });
+    expect(issueFacts({})).toEqual({ completed: null, achievedOn: null, gradePercent: null, timeSpentSeconds: null });
+  });
+
+  it('sets a server-decided field of the bound data, and nothing where its object is absent', () => {
+    const bound = { certificate: { code: 'X', expires: null } };
+    setBound(bound, ['certificate', 'expires'], '2028-03-01');
+    expect(bound.certificate.expires).toBe('2028-03-01');
+    const none: { certificate?: null } = { certificate: null };
+    setBound(none, ['certificate', 'expires'], '2028-03-01');
+    expect(none).toEqual({ certificate: null });
   });
 });
