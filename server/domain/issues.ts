@@ -17,7 +17,7 @@ import { getTenant, type Tenant } from './tenants';
 import { peopleHolding } from './people';
 import { getVersion, poolDiagnostics, versionContract, versionPayload, type Version } from './templates';
 import { publicBaseUrl } from './public-url';
-import { deliveryChannel, issueState, withheldData, withheldDocument, type IssueState } from './withholding';
+import { deliveryChannel, issueState, withheldData, withheldDocument, type DeliveryChannel, type IssueState } from './withholding';
 import { inTransaction, type Db } from '../storage/db';
 import type { IssueTable } from '../storage/schema';
 import { auditOf } from '../storage/repositories/audit';
@@ -29,7 +29,6 @@ import {
   issueByCode as issueRowByCode,
   issueFor,
   issuesOf,
-  lockedCodes,
   markFirstDelivery,
   revisionHash,
   revisionHashes,
@@ -49,7 +48,7 @@ import { tokenNames } from '../storage/repositories/tokens';
  * `retrieveDocument`, the one place where the delivery lock, revocation and the delivery mode are enforced.
  */
 export type { IssueState };
-export type DeliveryChannel = 'api' | 'link' | 'staff';
+export type { DeliveryChannel };
 
 export interface IssueView {
   code: string;
@@ -179,7 +178,7 @@ interface Supplied {
 
 async function ask(services: Services, actor: Actor, certificateId: string, learnerId: string, supplied: Supplied | undefined): Promise<RequestResult> {
   const db = services.storage.db;
-  const existing = await findIssue(db, actor.tenantId, certificateId, learnerId);
+  const existing = await issueFor(db, actor.tenantId, certificateId, learnerId);
   if (existing) return { issue: view(existing, isoDay(services.now())), created: false };
   // Identical requests arriving together in this process wait for the first; across processes the
   // unique (certificate, learner) constraint decides.
@@ -190,8 +189,6 @@ async function ask(services: Services, actor: Actor, certificateId: string, lear
   inFlight.set(key, first);
   return first;
 }
-
-const findIssue = issueFor;
 
 const PRINTED: readonly Capability[] = ['certificate:printed-as-teacher', 'certificate:signing-authority'];
 
@@ -377,7 +374,7 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
   });
   if (!created) {
     await discard();
-    const winner = await findIssue(db, actor.tenantId, certificate.id, learnerId);
+    const winner = await issueFor(db, actor.tenantId, certificate.id, learnerId);
     if (!winner) throw new DomainError('conflict', 'ISSUE_CONFLICT', 'The document was being issued by another request; ask again.');
     return { issue: view(winner, today), created: false };
   }
@@ -617,11 +614,6 @@ export async function applyLock(services: Services, actor: Actor, codes: string[
     }
   }
   return out;
-}
-
-/** Locked documents of a learner (optionally for one course) — what a shop's payment unlocks. */
-export function lockedCodesOf(db: Db, tenantId: string, learnerId: string, courseId?: string): Promise<string[]> {
-  return lockedCodes(db, tenantId, learnerId, courseId);
 }
 
 export async function revokeIssue(services: Services, actor: Actor, code: string, why: string): Promise<IssueView> {

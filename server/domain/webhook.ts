@@ -4,8 +4,9 @@ import { DomainError, invalid, zodProblems } from './errors';
 import { hmacHex, sameSecret } from './hashing';
 import { normalizeCode } from './codes';
 import { inputProblems } from './input';
-import { applyLock, lockedCodesOf, type BatchResult } from './issues';
+import { applyLock, type BatchResult } from './issues';
 import { tenantKeys } from './tenants';
+import { lockedCodes } from '../storage/repositories/issues';
 import { deleteReceiptsBefore, rememberReceipt } from '../storage/repositories/webhook-receipts';
 
 /**
@@ -61,7 +62,8 @@ export async function receiveShopWebhook(
   // Remembered before acting: of two identical deliveries racing, one is refused by the primary key.
   if (!(await rememberReceipt(db, tenant.id, expected, iso(services.now())))) throw new DomainError('conflict', 'WEBHOOK_REPLAYED', 'This webhook was already received.');
   const p = payment.data;
-  const locked = await lockedCodesOf(db, tenant.id, p.learner_id, p.course_id);
+  // Locked documents of the learner (optionally for one course): what a payment unlocks.
+  const locked = await lockedCodes(db, tenant.id, p.learner_id, p.course_id);
   const wanted = p.codes ? new Set(p.codes.map((x) => normalizeCode(x))) : undefined;
   const codes = wanted ? locked.filter((c) => wanted.has(c)) : locked;
   const unlocked = await applyLock(services, { kind: 'webhook', tenantId: tenant.id, name: 'shop' }, codes, false, p.reference ? `payment ${p.reference}` : 'payment');

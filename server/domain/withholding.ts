@@ -55,5 +55,7 @@ export function refusedLink(issue: { state: string }, delivery: string): Withhel
   return undefined;
 }
 
+export type DeliveryChannel = 'api' | 'link' | 'staff';
+
 /** The channel a first delivery is recorded under: staff fetching through the API are staff. */
-export const deliveryChannel = (channel: 'api' | 'link' | 'staff', staff: boolean): 'api' | 'link' | 'staff' => (staff && channel === 'api' ? 'staff' : channel);
+export const deliveryChannel = (channel: DeliveryChannel, staff: boolean): DeliveryChannel => (staff && channel === 'api' ? 'staff' : channel);
