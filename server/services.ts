@@ -15,7 +15,7 @@ export async function openServices(options: ServiceOptions): Promise<Services & 
   const pool = new RenderPool(options.render);
   return {
     storage,
-    pool,
+    renderer: pool,
     now: options.now ?? (() => new Date()),
     baseUrl: options.baseUrl,
     async close() {

@@ -3,7 +3,9 @@ import { openStorage, StorageError, type Storage } from '../storage/database';
 import { RenderPool } from '../render/pool';
 import type { Actor, Services } from '../domain/context';
 import { DomainError } from '../domain/errors';
-import { createPerson, createTenant, createToken, findPerson, revokeToken, findTenantBySlug, listTenants, resetPassword, rotateLinkSecret, rotateWebhookSecret, updatePerson } from '../domain/tenants';
+import { createPerson, findPerson, resetPassword, updatePerson } from '../domain/people';
+import { createTenant, findTenantBySlug, listTenants, rotateLinkSecret, rotateWebhookSecret } from '../domain/tenants';
+import { createToken, revokeToken } from '../domain/tokens';
 import { CliError, EXIT, type IO } from './output';
 import { DEFAULT_DATABASE } from './start';
 
@@ -26,7 +28,7 @@ async function withServices<T>(opts: AdminOptions, run: (services: Services) => 
   // None of these commands renders: the pool stays empty (no worker is started).
   const pool = new RenderPool({ size: 0 });
   try {
-    return await run({ storage, pool, now: () => new Date(), baseUrl: process.env.ATTEST_BASE_URL ?? 'http://127.0.0.1:3000' });
+    return await run({ storage, renderer: pool, now: () => new Date(), baseUrl: process.env.ATTEST_BASE_URL ?? 'http://127.0.0.1:3000' });
   } catch (e) {
     if (e instanceof DomainError) {
       const problems = e.extra.problems?.map((p) => `\n  ${p.path}: ${p.message}`).join('') ?? '';

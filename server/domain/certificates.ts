@@ -1,8 +1,11 @@
-import { iso, recordAudit, requireCapability, type Actor, type Db, type Services } from './context';
+import { iso, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { invalid, notFound, zodProblems } from './errors';
-import { newId } from './secrets';
+import { newId } from './ids';
 import { CertificateSettings, readSettings } from './settings';
 import { getVersion } from './templates';
+import { inTransaction, type Db } from '../storage/db';
+import type { CertificateTable } from '../storage/schema';
+import { certificateById, certificatesOf, insertCertificate, updateCertificate as storeCertificate } from '../storage/repositories/certificates';
 
 /**
  * A certificate is what a course offers: a template version, the LMS course (and activity) it belongs
@@ -19,14 +22,12 @@ export interface Certificate {
   updatedAt: string;
 }
 
-type Row = { id: string; name: string; template_version_id: string; course_id: string; activity_id: string | null; settings: string; created_at: string; updated_at: string };
-
-function toCertificate(r: Row): Certificate {
+function toCertificate(r: CertificateTable): Certificate {
   return { id: r.id, name: r.name, templateVersionId: r.template_version_id, courseId: r.course_id, activityId: r.activity_id, settings: readSettings(CertificateSettings, r.settings), createdAt: r.created_at, updatedAt: r.updated_at };
 }
 
 export async function certificateRow(db: Db, tenantId: string, id: string): Promise<Certificate> {
-  const r = await db.selectFrom('certificates').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+  const r = await certificateById(db, tenantId, id);
   if (!r) throw notFound('The certificate', 'CERTIFICATE_NOT_FOUND');
   return toCertificate(r);
 }
@@ -38,9 +39,7 @@ export async function getCertificate(services: Services, actor: Actor, id: strin
 
 export async function listCertificates(services: Services, actor: Actor, filter: { courseId?: string } = {}): Promise<Certificate[]> {
   requireCapability(actor, 'certificate:view');
-  let q = services.storage.db.selectFrom('certificates').selectAll().where('tenant_id', '=', actor.tenantId);
-  if (filter.courseId !== undefined) q = q.where('course_id', '=', filter.courseId);
-  return (await q.orderBy('name').orderBy('id').execute()).map(toCertificate);
+  return (await certificatesOf(services.storage.db, actor.tenantId, filter)).map(toCertificate);
 }
 
 export interface CertificateInput {
@@ -64,11 +63,8 @@ export async function createCertificate(services: Services, actor: Actor, input:
   await getVersion(db, actor.tenantId, input.templateVersionId);
   const id = newId();
   const now = iso(services.now());
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('certificates')
-      .values({ id, tenant_id: actor.tenantId, name: input.name, template_version_id: input.templateVersionId, course_id: input.courseId, activity_id: input.activityId ?? null, settings: JSON.stringify(settings), created_at: now, updated_at: now })
-      .execute();
+  await inTransaction(db, async (trx) => {
+    await insertCertificate(trx, { id, tenant_id: actor.tenantId, name: input.name, template_version_id: input.templateVersionId, course_id: input.courseId, activity_id: input.activityId ?? null, settings: JSON.stringify(settings), created_at: now, updated_at: now });
     await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'certificate', subjectId: id, action: 'created', actor, at: now, details: { templateVersionId: input.templateVersionId, settings } });
   });
   return certificateRow(db, actor.tenantId, id);
@@ -84,20 +80,15 @@ export async function updateCertificate(services: Services, actor: Actor, id: st
   const settings = patch.settings === undefined ? current.settings : parseSettings(merged);
   if (patch.templateVersionId !== undefined) await getVersion(db, actor.tenantId, patch.templateVersionId);
   const now = iso(services.now());
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('certificates')
-      .set({
-        ...(patch.name !== undefined ? { name: patch.name } : {}),
-        ...(patch.templateVersionId !== undefined ? { template_version_id: patch.templateVersionId } : {}),
-        ...(patch.courseId !== undefined ? { course_id: patch.courseId } : {}),
-        ...(patch.activityId !== undefined ? { activity_id: patch.activityId } : {}),
-        settings: JSON.stringify(settings),
-        updated_at: now,
-      })
-      .where('id', '=', id)
-      .where('tenant_id', '=', actor.tenantId)
-      .execute();
+  await inTransaction(db, async (trx) => {
+    await storeCertificate(trx, actor.tenantId, id, {
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.templateVersionId !== undefined ? { template_version_id: patch.templateVersionId } : {}),
+      ...(patch.courseId !== undefined ? { course_id: patch.courseId } : {}),
+      ...(patch.activityId !== undefined ? { activity_id: patch.activityId } : {}),
+      settings: JSON.stringify(settings),
+      updated_at: now,
+    });
     await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'certificate', subjectId: id, action: 'changed', actor, at: now, details: patch });
   });
   return certificateRow(db, actor.tenantId, id);

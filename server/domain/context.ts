@@ -1,17 +1,17 @@
-import type { Kysely, Transaction } from 'kysely';
 import type { Storage } from '../storage/database';
-import type { Database } from '../storage/schema';
-import type { RenderPool } from '../render/pool';
+import type { Db } from '../storage/db';
+import type { DocumentRenderer } from '../render/renderer';
+import { appendAudit } from '../storage/repositories/audit';
 import { DomainError } from './errors';
 import type { Capability } from './capabilities';
 
 /**
- * What every domain function is given: storage, the render pool and a clock (tests move time to check
+ * What every domain function is given: storage, a renderer (the worker pool) and a clock (tests move time to check
  * expiry and windows). No HTTP here: the same functions serve the API, the CLI and the tests.
  */
 export interface Services {
   storage: Storage;
-  pool: RenderPool;
+  renderer: DocumentRenderer;
   now: () => Date;
   /** The server's own address, for verification links when a tenant sets none. */
   baseUrl: string;
@@ -51,8 +51,6 @@ export function requireCapability(actor: Actor, capability: Capability): void {
   }
 }
 
-export type Db = Kysely<Database> | Transaction<Database>;
-
 export const iso = (d: Date): string => d.toISOString();
 export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
@@ -70,20 +68,17 @@ export interface AuditInput {
 /** Appends to the audit trail, in the caller's transaction; several entries go in one statement. */
 export async function recordAudit(db: Db, entries: AuditInput | AuditInput[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
-  if (!list.length) return;
-  await db
-    .insertInto('audit')
-    .values(
-      list.map((entry) => ({
-        tenant_id: entry.tenantId,
-        subject_type: entry.subjectType,
-        subject_id: entry.subjectId,
-        action: entry.action,
-        actor: typeof entry.actor === 'string' ? entry.actor : actorRef(entry.actor),
-        reason: entry.reason ?? null,
-        details: entry.details === undefined ? null : JSON.stringify(entry.details),
-        at: entry.at,
-      })),
-    )
-    .execute();
+  await appendAudit(
+    db,
+    list.map((entry) => ({
+      tenant_id: entry.tenantId,
+      subject_type: entry.subjectType,
+      subject_id: entry.subjectId,
+      action: entry.action,
+      actor: typeof entry.actor === 'string' ? entry.actor : actorRef(entry.actor),
+      reason: entry.reason ?? null,
+      details: entry.details === undefined ? null : JSON.stringify(entry.details),
+      at: entry.at,
+    })),
+  );
 }

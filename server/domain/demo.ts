@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Actor, Services } from './context';
 import { createCertificate } from './certificates';
 import { createTemplate, exampleTemplates, publishTemplate } from './templates';
-import { createAdministrator, createPerson, createTenant, createToken, findTenantBySlug, type Tenant } from './tenants';
+import { createAdministrator, createPerson } from './people';
+import { createTenant, findTenantBySlug, type Tenant } from './tenants';
+import { createToken } from './tokens';
 
 /**
  * The tenant a fresh installation starts with, so `npm start` shows something real: the bundled example

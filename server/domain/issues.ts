@@ -1,18 +1,44 @@
 import { performance } from 'node:perf_hooks';
 import { bind } from '../../variables/bind';
 import { hasErrors, type Diagnostic } from '../../variables/diagnostics';
+import type { BoundData } from '../../variables/types';
+import { issueFacts, setBound } from './issue-facts';
 import type { Capability } from './capabilities';
-import { actorRef, can, iso, isoDay, recordAudit, requireCapability, type Actor, type Db, type Services } from './context';
+import { actorRef, can, iso, isoDay, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { certificateRow, type Certificate } from './certificates';
 import { DomainError, invalid, notFound, type Problem, type Reason } from './errors';
 import { checkActsFor, checkLearnerId, heldRecord, keepRecord, ownLearnerId, type LearnerRecord } from './learners';
 import { reason } from './reasons';
 import { evaluateDeliveryRules, expiryDate } from './rules';
-import { newId, newVerificationCode, normalizeCode, sha256Hex } from './secrets';
-import { getTenant, peopleHolding, type Tenant } from './tenants';
+import { newId } from './ids';
+import { newVerificationCode, normalizeCode } from './codes';
+import { sha256Hex } from './hashing';
+import { getTenant, type Tenant } from './tenants';
+import { peopleHolding } from './people';
 import { getVersion, poolDiagnostics, versionContract, versionPayload, type Version } from './templates';
 import { publicBaseUrl } from './public-url';
+import { deliveryChannel, issueState, withheldData, withheldDocument, type DeliveryChannel, type IssueState } from './withholding';
+import { inTransaction, type Db } from '../storage/db';
 import type { IssueTable } from '../storage/schema';
+import { auditOf } from '../storage/repositories/audit';
+import {
+  bumpRevision,
+  deleteIssueRow,
+  insertIssue,
+  insertRevision,
+  issueByCode as issueRowByCode,
+  issueFor,
+  issuesOf,
+  markFirstDelivery,
+  revisionHash,
+  revisionHashes,
+  revokeIssueRow,
+  setIssueLocked,
+  updateIssue,
+} from '../storage/repositories/issues';
+import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/refusals';
+import { personNames } from '../storage/repositories/people';
+import { tokenNames } from '../storage/repositories/tokens';
 
 /**
  * Issues: a learner's document for a certificate. What the rules weigh and the document states comes from
@@ -21,8 +47,8 @@ import type { IssueTable } from '../storage/schema';
  * PDF and records everything in one transaction; every path that hands a document out goes through
  * `retrieveDocument`, the one place where the delivery lock, revocation and the delivery mode are enforced.
  */
-export type IssueState = 'issued' | 'revoked' | 'expired';
-export type DeliveryChannel = 'api' | 'link' | 'staff';
+export type { IssueState };
+export type { DeliveryChannel };
 
 export interface IssueView {
   code: string;
@@ -87,7 +113,7 @@ export interface RenderWarning {
 }
 
 function view(row: IssueTable, today: string): IssueView {
-  const state: IssueState = row.state === 'revoked' ? 'revoked' : row.expires_on && row.expires_on < today ? 'expired' : 'issued';
+  const state = issueState({ state: row.state, expiresOn: row.expires_on }, today);
   return {
     code: row.code,
     certificateId: row.certificate_id,
@@ -152,7 +178,7 @@ interface Supplied {
 
 async function ask(services: Services, actor: Actor, certificateId: string, learnerId: string, supplied: Supplied | undefined): Promise<RequestResult> {
   const db = services.storage.db;
-  const existing = await findIssue(db, actor.tenantId, certificateId, learnerId);
+  const existing = await issueFor(db, actor.tenantId, certificateId, learnerId);
   if (existing) return { issue: view(existing, isoDay(services.now())), created: false };
   // Identical requests arriving together in this process wait for the first; across processes the
   // unique (certificate, learner) constraint decides.
@@ -164,11 +190,22 @@ async function ask(services: Services, actor: Actor, certificateId: string, lear
   return first;
 }
 
-async function findIssue(db: Db, tenantId: string, certificateId: string, learnerId: string): Promise<IssueTable | undefined> {
-  return db.selectFrom('issues').selectAll().where('tenant_id', '=', tenantId).where('certificate_id', '=', certificateId).where('learner_id', '=', learnerId).executeTakeFirst();
-}
-
 const PRINTED: readonly Capability[] = ['certificate:printed-as-teacher', 'certificate:signing-authority'];
+
+/** The document's `certificate`: what the certificate, the version and the issue say of it. */
+function certificateData(certificate: Certificate, version: Version, issue: { code: string; issuedOn: string; expiresOn: string | null }, base: string): Record<string, unknown> {
+  const s = certificate.settings;
+  return {
+    name: certificate.name,
+    ...(s.caption !== undefined ? { caption: s.caption } : {}),
+    ...(s.credit_hours !== undefined ? { credit_hours: s.credit_hours } : {}),
+    code: issue.code,
+    issued: issue.issuedOn,
+    ...(issue.expiresOn ? { expires: issue.expiresOn } : {}),
+    verification_url: `${base}/verify/${issue.code}`,
+    version: version.number,
+  };
+}
 
 /** What the server itself puts in a document's data: the issue, the organisation, the teachers and signatory. */
 async function serverData(
@@ -184,16 +221,7 @@ async function serverData(
   const base = publicBaseUrl(tenant.settings.public_base_url, services.baseUrl);
   const s = certificate.settings;
   const data: Record<string, unknown> = { ...input };
-  data.certificate = {
-    name: certificate.name,
-    ...(s.caption !== undefined ? { caption: s.caption } : {}),
-    ...(s.credit_hours !== undefined ? { credit_hours: s.credit_hours } : {}),
-    code: issue.code,
-    issued: issue.issuedOn,
-    ...(issue.expiresOn ? { expires: issue.expiresOn } : {}),
-    verification_url: `${base}/verify/${issue.code}`,
-    version: version.number,
-  };
+  data.certificate = certificateData(certificate, version, issue, base);
   // The tenant's settings are the organisation's only source: what is printed, and (kept in the issue's
   // data) what the verification page names.
   data.organization = { ...tenant.settings.organization };
@@ -227,14 +255,18 @@ function dataInvalid(message: string, diagnostics: Diagnostic[]): DomainError {
   return new DomainError('invalid', 'DATA_INVALID', message, { problems: bindProblems(diagnostics), ...(warnings.length ? { warnings } : {}) });
 }
 
-/** The certificate's current contract applied to a learner's data, with the server's fields provisional. */
-async function checkedAgainst(services: Services, tenant: Tenant, certificate: Certificate, version: Version, data: Record<string, unknown>, today: string, people?: Awaited<ReturnType<typeof peopleHolding>>) {
-  const provisional = await serverData(services, tenant, certificate, version, data, { code: 'PENDING', issuedOn: today, expiresOn: null }, people);
-  const bound = bind(versionContract(version).schema, provisional);
-  if (hasErrors(bound.diagnostics)) {
-    throw dataInvalid('The learner’s data does not fit the template’s variables.', bound.diagnostics);
-  }
-  return bound.data;
+/** A document's data bound once against the version's contract: refused with every problem, or bound with its warnings. */
+function bindToVersion(version: Version, data: Record<string, unknown>, refusal: string): { data: BoundData; warnings: Diagnostic[] } {
+  const bound = bind(versionContract(version).schema, data);
+  if (hasErrors(bound.diagnostics)) throw dataInvalid(refusal, bound.diagnostics);
+  return { data: bound.data, warnings: bound.diagnostics.filter((d) => d.severity === 'warning') };
+}
+
+const DATA_UNFIT = 'The learner’s data does not fit the template’s variables.';
+
+/** A record checked against the certificate's current contract before it is kept, the server's fields provisional. */
+async function checkRecord(services: Services, tenant: Tenant, certificate: Certificate, version: Version, data: Record<string, unknown>, today: string): Promise<void> {
+  bindToVersion(version, await serverData(services, tenant, certificate, version, data, { code: 'PENDING', issuedOn: today, expiresOn: null }), DATA_UNFIT);
 }
 
 async function issueNew(services: Services, actor: Actor, certificateId: string, learnerId: string, supplied: Supplied | undefined): Promise<RequestResult> {
@@ -263,18 +295,21 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
     }
     record = held;
   }
-  const bound = await checkedAgainst(services, tenant, certificate, version, record.data, today, people);
+  // The document's data is built once, with its code, and bound once: the rules judge the bound facts, the
+  // worker renders the bound value, the issue keeps the data as built (regeneration binds it anew).
+  const code = newVerificationCode();
+  const issuedOn = today;
+  const data = await serverData(services, tenant, certificate, version, record.data, { code, issuedOn, expiresOn: null }, people);
+  const bound = bindToVersion(version, data, DATA_UNFIT);
   if (supplied) await keepRecord(db, actor.tenantId, record);
 
-  const completion = (bound.completion ?? null) as { completed?: boolean | null; date?: string | null } | null;
-  const grade = (bound.grade ?? null) as { percent?: number | null } | null;
-  const course = (bound.course ?? null) as { timespent?: number | null } | null;
+  const facts = issueFacts(bound.data);
   const reasons = evaluateDeliveryRules(tenant.settings, certificate.settings, {
-    completed: completion?.completed ?? null,
+    completed: facts.completed,
     available: record.available,
     ...(record.unavailableReason ? { unavailableReason: record.unavailableReason } : {}),
-    gradePercent: typeof grade?.percent === 'number' ? grade.percent : null,
-    timeSpentSeconds: typeof course?.timespent === 'number' ? course.timespent : null,
+    gradePercent: facts.gradePercent,
+    timeSpentSeconds: facts.timeSpentSeconds,
     today,
   });
   if (reasons.length) {
@@ -282,13 +317,15 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
     throw new DomainError('refused', 'DELIVERY_REFUSED', reasons.map((r) => r.message).join(' '), { reasons });
   }
 
-  const code = newVerificationCode();
-  const issuedOn = today;
-  const achievedOn = typeof completion?.date === 'string' ? completion.date.slice(0, 10) : null;
-  // A training's validity runs from when it was achieved; without a completion date, from the issue.
+  const achievedOn = facts.achievedOn;
+  // A training's validity runs from when it was achieved; without a completion date, from the issue. A
+  // date in its normal form binds to itself: it is set in the bound value as it is in the data.
   const expiresOn = expiryDate(achievedOn ?? issuedOn, certificate.settings);
-  const data = await serverData(services, tenant, certificate, version, record.data, { code, issuedOn, expiresOn }, people);
-  const rendered = await render(services, version, data, code, actor.tenantId);
+  if (expiresOn) {
+    data.certificate = certificateData(certificate, version, { code, issuedOn, expiresOn }, publicBaseUrl(tenant.settings.public_base_url, services.baseUrl));
+    setBound(bound.data, ['certificate', 'expires'], expiresOn);
+  }
+  const rendered = await render(services, version, bound, code, actor.tenantId);
 
   const row: IssueTable = {
     id: newId(),
@@ -316,11 +353,10 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
   // The code is new, so are these bytes: if they do not become this issue's document, nobody else's
   // refers to them and they go at once (they carry the learner's name).
   const discard = () => services.storage.documents.forget(db, [rendered.sha256]);
-  const created = await db.transaction().execute(async (trx) => {
-    const result = await trx.insertInto('issues').values(row).onConflict((oc) => oc.columns(['certificate_id', 'learner_id']).doNothing()).executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+  const created = await inTransaction(db, async (trx) => {
+    if (!(await insertIssue(trx, row))) return false;
     await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
-    await trx.insertInto('documents').values({ issue_id: row.id, revision: 1, template_version_id: version.id, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: row.rendered_at }).execute();
+    await insertRevision(trx, { issue_id: row.id, revision: 1, template_version_id: version.id, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: row.rendered_at });
     const at = row.created_at;
     const entry = (action: string, details?: unknown) => ({ tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action, actor, at, details });
     await recordAudit(trx, [
@@ -330,7 +366,7 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
       entry('rendered', { revision: 1, sha256: rendered.sha256, templateVersion: version.number, renderMs: Math.round(rendered.ms), ...warningsOf(rendered) }),
       ...(row.locked ? [entry('locked', { by: 'tenant delivery lock' })] : []),
     ]);
-    await trx.deleteFrom('refusals').where('certificate_id', '=', certificate.id).where('learner_id', '=', learnerId).execute();
+    await clearRefusal(trx, certificate.id, learnerId);
     return true;
   }).catch(async (e: unknown) => {
     await discard().catch(() => {});
@@ -338,7 +374,7 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
   });
   if (!created) {
     await discard();
-    const winner = await findIssue(db, actor.tenantId, certificate.id, learnerId);
+    const winner = await issueFor(db, actor.tenantId, certificate.id, learnerId);
     if (!winner) throw new DomainError('conflict', 'ISSUE_CONFLICT', 'The document was being issued by another request; ask again.');
     return { issue: view(winner, today), created: false };
   }
@@ -356,9 +392,9 @@ export async function enterLearnerRecord(services: Services, actor: Actor, input
   const version = await getVersion(db, actor.tenantId, certificate.templateVersionId);
   const now = iso(services.now());
   const cleaned = withoutServerFields(input.data);
-  await checkedAgainst(services, tenant, certificate, version, cleaned.data, now.slice(0, 10));
+  await checkRecord(services, tenant, certificate, version, cleaned.data, now.slice(0, 10));
   const record: LearnerRecord = { certificateId: certificate.id, learnerId: input.learnerId, data: cleaned.data, available: input.available, unavailableReason: input.unavailableReason?.slice(0, 200) ?? null, suppliedBy: actorRef(actor), suppliedAt: now };
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await keepRecord(trx, actor.tenantId, record);
     await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'learner-record', subjectId: `${certificate.id}:${input.learnerId}`, action: 'entered', actor, at: now, details: { available: input.available, ...(cleaned.warnings.length ? { warnings: cleaned.warnings } : {}) } });
   });
@@ -367,11 +403,12 @@ export async function enterLearnerRecord(services: Services, actor: Actor, input
 
 const warningsOf = (rendered: { warnings: RenderWarning[] }): { warnings?: RenderWarning[] } => (rendered.warnings.length ? { warnings: rendered.warnings } : {});
 
-async function render(services: Services, version: Version, data: Record<string, unknown>, code: string, tenantId: string): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
+/** Renders data bound once (bindToVersion): the worker does not bind it again; binding's warnings join the worker's. */
+async function render(services: Services, version: Version, bound: { data: BoundData; warnings: Diagnostic[] }, code: string, tenantId: string): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
-  const answer = await services.pool.render({ lane: 'issue', tenantId, templateKey: payload.key, template: { source: payload.source, assets: payload.assets }, data, documentId: code });
-  const diagnostics = poolDiagnostics(answer);
+  const answer = await services.renderer.render({ lane: 'issue', tenantId, templateKey: payload.key, template: { source: payload.source, assets: payload.assets }, data: bound.data, bound: true, documentId: code });
+  const diagnostics = [...bound.warnings, ...poolDiagnostics(answer)];
   if (!answer.pdf || hasErrors(diagnostics)) {
     throw new DomainError('invalid', 'DOCUMENT_NOT_MADE', 'The document could not be made from this data and template version.', { details: { diagnostics: diagnostics.filter((d) => d.severity === 'error') } });
   }
@@ -380,19 +417,14 @@ async function render(services: Services, version: Version, data: Record<string,
 }
 
 async function recordRefusal(db: Db, tenantId: string, certificateId: string, learnerId: string, reasons: Reason[], at: string): Promise<void> {
-  const values = { tenant_id: tenantId, certificate_id: certificateId, learner_id: learnerId, reasons: JSON.stringify(reasons), at };
-  await db
-    .insertInto('refusals')
-    .values(values)
-    .onConflict((oc) => oc.columns(['certificate_id', 'learner_id']).doUpdateSet({ reasons: values.reasons, at }))
-    .execute();
+  await putRefusal(db, { tenant_id: tenantId, certificate_id: certificateId, learner_id: learnerId, reasons: JSON.stringify(reasons), at });
 }
 
 // Reading -----------------------------------------------------------------------------------------------
 
 async function issueByCode(db: Db, tenantId: string, code: string): Promise<IssueTable> {
   const normal = normalizeCode(code);
-  const row = normal ? await db.selectFrom('issues').selectAll().where('code', '=', normal).where('tenant_id', '=', tenantId).executeTakeFirst() : undefined;
+  const row = normal ? await issueRowByCode(db, tenantId, normal) : undefined;
   if (!row) throw notFound('The document', 'ISSUE_NOT_FOUND');
   return row;
 }
@@ -423,17 +455,8 @@ export async function listIssues(services: Services, actor: Actor, filter: Issue
   requireCapability(actor, 'issues:manage');
   const today = isoDay(services.now());
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-  let q = services.storage.db.selectFrom('issues').selectAll().where('tenant_id', '=', actor.tenantId);
-  if (filter.state === 'revoked') q = q.where('state', '=', 'revoked');
-  if (filter.state === 'issued') q = q.where('state', '=', 'issued').where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)]));
-  if (filter.state === 'expired') q = q.where('state', '=', 'issued').where('expires_on', '<', today);
-  if (filter.locked !== undefined) q = q.where('locked', '=', filter.locked ? 1 : 0);
-  if (filter.learnerId !== undefined) q = q.where('learner_id', '=', filter.learnerId);
-  if (filter.certificateId !== undefined) q = q.where('certificate_id', '=', filter.certificateId);
-  if (filter.from !== undefined) q = q.where('issued_on', '>=', filter.from);
-  if (filter.to !== undefined) q = q.where('issued_on', '<=', filter.to);
-  if (filter.after !== undefined) q = q.where('code', '>', filter.after);
-  const rows = await q.orderBy('code').limit(limit + 1).execute();
+  const { limit: _limit, ...query } = filter;
+  const rows = await issuesOf(services.storage.db, actor.tenantId, { ...query, today, limit: limit + 1 });
   const page = rows.slice(0, limit);
   return { issues: page.map((r) => view(r, today)), next: rows.length > limit ? page[page.length - 1]!.code : null };
 }
@@ -454,7 +477,7 @@ export async function issueAudit(services: Services, actor: Actor, code: string)
   requireCapability(actor, 'issues:manage');
   const db = services.storage.db;
   const row = await issueByCode(db, actor.tenantId, code);
-  const entries = await db.selectFrom('audit').select(['action', 'actor', 'at', 'reason', 'details']).where('tenant_id', '=', actor.tenantId).where('subject_type', '=', 'issue').where('subject_id', '=', row.id).orderBy('id').execute();
+  const entries = await auditOf(db, actor.tenantId, 'issue', row.id);
   const names = await actorNames(db, actor.tenantId, entries.map((e) => e.actor));
   const out: AuditEntry[] = entries.map((e) => ({ action: e.action, actor: e.actor, actorName: names.get(e.actor) ?? e.actor, at: e.at, reason: e.reason, details: e.details === null ? null : (JSON.parse(e.details) as unknown) }));
   if (row.expires_on && row.expires_on < isoDay(services.now())) out.push({ action: 'expired', actor: 'system', actorName: 'Attest', at: `${row.expires_on}T00:00:00.000Z`, reason: null, details: null });
@@ -467,18 +490,15 @@ async function actorNames(db: Db, tenantId: string, refs: readonly string[]): Pr
   const out = new Map<string, string>([['webhook:shop', 'shop (webhook)'], ['system', 'Attest']]);
   const people = ids('person');
   const tokens = ids('token');
-  if (people.length) for (const p of await db.selectFrom('people').select(['id', 'display_name']).where('tenant_id', '=', tenantId).where('id', 'in', people).execute()) out.set(`person:${p.id}`, p.display_name);
-  if (tokens.length) for (const t of await db.selectFrom('tokens').select(['id', 'name']).where('tenant_id', '=', tenantId).where('id', 'in', tokens).execute()) out.set(`token:${t.id}`, `${t.name} (API token)`);
+  for (const p of await personNames(db, tenantId, people)) out.set(`person:${p.id}`, p.display_name);
+  for (const t of await tokenNames(db, tenantId, tokens)) out.set(`token:${t.id}`, `${t.name} (API token)`);
   for (const r of refs) if (r.startsWith('link:')) out.set(r, 'signed download link');
   return out;
 }
 
 export async function listRefusals(services: Services, actor: Actor, filter: { certificateId?: string; learnerId?: string }): Promise<{ certificateId: string; learnerId: string; reasons: Reason[]; at: string }[]> {
   requireCapability(actor, 'issues:manage');
-  let q = services.storage.db.selectFrom('refusals').selectAll().where('tenant_id', '=', actor.tenantId);
-  if (filter.certificateId !== undefined) q = q.where('certificate_id', '=', filter.certificateId);
-  if (filter.learnerId !== undefined) q = q.where('learner_id', '=', filter.learnerId);
-  const rows = await q.orderBy('at', 'desc').limit(500).execute();
+  const rows = await refusalsOf(services.storage.db, actor.tenantId, filter);
   return rows.map((r) => ({ certificateId: r.certificate_id, learnerId: r.learner_id, reasons: JSON.parse(r.reasons) as Reason[], at: r.at }));
 }
 
@@ -508,30 +528,26 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
   const tenant = await getTenant(db, actor.tenantId);
   const l = tenant.settings.locale;
   const certificate = await certificateRow(db, actor.tenantId, row.certificate_id);
-  const withheld = (kind: 'locked' | 'gone' | 'forbidden', why: ReturnType<typeof reason>): DomainError =>
-    new DomainError(kind, why.code, why.message, { reasons: [why], details: { state: view(row, isoDay(services.now())) } });
-  if (row.state === 'revoked') throw withheld('gone', reason(l, 'DOCUMENT_REVOKED'));
-  if (row.locked) throw withheld('locked', reason(l, 'DOCUMENT_LOCKED'));
-  if (!staff) {
-    if (certificate.settings.delivery === 'staff') throw withheld('forbidden', reason(l, 'STAFF_DELIVERY_ONLY'));
-    if (actor.kind !== 'link' && !can(actor, 'certificate:retrieve-own')) throw withheld('forbidden', reason(l, 'RETRIEVE_OWN_MISSING'));
+  const withheld = withheldDocument({ state: row.state, locked: row.locked === 1 }, certificate.settings.delivery, { staff, retrievesOwn: actor.kind === 'link' || can(actor, 'certificate:retrieve-own') });
+  if (withheld) {
+    const why = reason(l, withheld.reason);
+    throw new DomainError(withheld.kind, why.code, why.message, { reasons: [why], details: { state: view(row, isoDay(services.now())) } });
   }
-  const doc = await db.selectFrom('documents').select(['sha256']).where('issue_id', '=', row.id).where('revision', '=', row.revision).executeTakeFirst();
-  const pdf = doc ? await services.storage.documents.read(db, doc.sha256) : undefined;
-  if (!doc || !pdf) throw notFound('The document file', 'DOCUMENT_MISSING');
-  const effective: DeliveryChannel = staff && channel === 'api' ? 'staff' : channel;
+  const sha256 = await revisionHash(db, row.id, row.revision);
+  const pdf = sha256 ? await services.storage.documents.read(db, sha256) : undefined;
+  if (!sha256 || !pdf) throw notFound('The document file', 'DOCUMENT_MISSING');
+  const effective = deliveryChannel(channel, staff);
   if (!row.first_delivered_at) {
     const at = iso(services.now());
-    await db.transaction().execute(async (trx) => {
-      const updated = await trx.updateTable('issues').set({ first_delivered_at: at, first_delivery_channel: effective }).where('id', '=', row.id).where('first_delivered_at', 'is', null).executeTakeFirst();
-      if (Number(updated.numUpdatedRows) > 0) await recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action: 'delivered', actor, at, details: { channel: effective } });
+    await inTransaction(db, async (trx) => {
+      if (await markFirstDelivery(trx, row.id, at, effective)) await recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action: 'delivered', actor, at, details: { channel: effective } });
     });
     row.first_delivered_at = at;
     row.first_delivery_channel = effective;
   }
   return {
     pdf,
-    sha256: doc.sha256,
+    sha256,
     fileName: `${certificate.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim().slice(0, 80) || 'certificate'} ${row.code}.pdf`,
     disposition: certificate.settings.delivery === 'inline' ? 'inline' : 'attachment',
     issue: view(row, isoDay(services.now())),
@@ -550,9 +566,11 @@ export async function issueDataForPreview(services: Services, actor: Actor, code
   const row = await issueByCode(db, actor.tenantId, code);
   const tenant = await getTenant(db, actor.tenantId);
   const l = tenant.settings.locale;
-  const withheld = (kind: 'locked' | 'gone', why: ReturnType<typeof reason>) => new DomainError(kind, why.code, why.message, { reasons: [why] });
-  if (row.state === 'revoked') throw withheld('gone', reason(l, 'DOCUMENT_REVOKED'));
-  if (row.locked) throw withheld('locked', reason(l, 'DOCUMENT_LOCKED'));
+  const withheld = withheldData({ state: row.state, locked: row.locked === 1 });
+  if (withheld) {
+    const why = reason(l, withheld.reason);
+    throw new DomainError(withheld.kind, why.code, why.message, { reasons: [why] });
+  }
   return JSON.parse(row.data) as Record<string, unknown>;
 }
 
@@ -578,12 +596,11 @@ export async function applyLock(services: Services, actor: Actor, codes: string[
   for (const code of codes) {
     try {
       const at = iso(services.now());
-      const row = await db.transaction().execute(async (trx) => {
+      const row = await inTransaction(db, async (trx) => {
         const r = await issueByCode(trx, actor.tenantId, code);
         if ((r.locked === 1) !== locked) {
           // Conditional: of two concurrent unlocks, only the one that changes the row records it.
-          const changed = await trx.updateTable('issues').set({ locked: locked ? 1 : 0 }).where('id', '=', r.id).where('locked', '=', locked ? 0 : 1).executeTakeFirst();
-          if (Number(changed.numUpdatedRows) > 0) {
+          if (await setIssueLocked(trx, r.id, locked)) {
             await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: locked ? 'locked' : 'unlocked', actor, at, reason: why ?? null });
           }
           r.locked = locked ? 1 : 0;
@@ -599,25 +616,17 @@ export async function applyLock(services: Services, actor: Actor, codes: string[
   return out;
 }
 
-/** Locked documents of a learner (optionally for one course) — what a shop's payment unlocks. */
-export async function lockedCodesOf(db: Db, tenantId: string, learnerId: string, courseId?: string): Promise<string[]> {
-  let q = db.selectFrom('issues').innerJoin('certificates', 'certificates.id', 'issues.certificate_id').select('issues.code').where('issues.tenant_id', '=', tenantId).where('issues.learner_id', '=', learnerId).where('issues.locked', '=', 1);
-  if (courseId !== undefined) q = q.where('certificates.course_id', '=', courseId);
-  return (await q.execute()).map((r) => r.code);
-}
-
 export async function revokeIssue(services: Services, actor: Actor, code: string, why: string): Promise<IssueView> {
   requireCapability(actor, 'issues:revoke');
   if (!why.trim()) throw invalid('REASON_REQUIRED', 'Say why the document is revoked.');
   const db = services.storage.db;
   const at = iso(services.now());
-  const row = await db.transaction().execute(async (trx) => {
+  const row = await inTransaction(db, async (trx) => {
     const r = await issueByCode(trx, actor.tenantId, code);
     const already = () => new DomainError('conflict', 'ALREADY_REVOKED', 'The document is already revoked.');
     if (r.state === 'revoked') throw already();
     // Conditional: a concurrent revocation that committed first leaves nothing to update here.
-    const changed = await trx.updateTable('issues').set({ state: 'revoked', revoked_at: at, revoked_reason: why }).where('id', '=', r.id).where('state', '<>', 'revoked').executeTakeFirst();
-    if (Number(changed.numUpdatedRows) === 0) throw already();
+    if (!(await revokeIssueRow(trx, r.id, at, why))) throw already();
     await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: 'revoked', actor, at, reason: why });
     return { ...r, state: 'revoked', revoked_at: at, revoked_reason: why };
   });
@@ -638,20 +647,19 @@ export async function regenerateIssue(services: Services, actor: Actor, code: st
   const data = JSON.parse(row.data) as Record<string, unknown>;
   const cert = isObject(data.certificate) ? data.certificate : {};
   data.certificate = { ...cert, version: version.number };
-  const bound = bind(versionContract(version).schema, data);
-  if (hasErrors(bound.diagnostics)) throw dataInvalid('The stored data does not fit this template version.', bound.diagnostics);
-  const rendered = await render(services, version, data, row.code, actor.tenantId);
+  const bound = bindToVersion(version, data, 'The stored data does not fit this template version.');
+  const rendered = await render(services, version, bound, row.code, actor.tenantId);
   const at = iso(services.now());
   await services.storage.documents.stage(rendered.sha256, rendered.pdf);
-  const updated = await db.transaction().execute(async (trx) => {
+  const updated = await inTransaction(db, async (trx) => {
     // Taking the next revision by updating the row first serializes concurrent regenerations (row lock).
-    await trx.updateTable('issues').set((eb) => ({ revision: eb('revision', '+', 1) })).where('id', '=', row.id).execute();
+    await bumpRevision(trx, row.id);
     const current = await issueByCode(trx, actor.tenantId, code);
     if (current.state === 'revoked') throw new DomainError('conflict', 'ISSUE_REVOKED', 'A revoked document is not made again.');
     const revision = current.revision;
     await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
-    await trx.insertInto('documents').values({ issue_id: row.id, revision, template_version_id: version.id, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: at }).execute();
-    await trx.updateTable('issues').set({ revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at, data: JSON.stringify(data) }).where('id', '=', row.id).execute();
+    await insertRevision(trx, { issue_id: row.id, revision, template_version_id: version.id, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: at });
+    await updateIssue(trx, row.id, { revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at, data: JSON.stringify(data) });
     await recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action: 'regenerated', actor, at, reason: options.reason ?? null, details: { revision, sha256: rendered.sha256, templateVersion: version.number, ...warningsOf(rendered) } });
     return { ...current, revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at };
   });
@@ -662,12 +670,12 @@ export async function deleteIssue(services: Services, actor: Actor, code: string
   requireCapability(actor, 'issues:delete');
   const db = services.storage.db;
   const at = iso(services.now());
-  const files = await db.transaction().execute(async (trx) => {
+  const files = await inTransaction(db, async (trx) => {
     const r = await issueByCode(trx, actor.tenantId, code);
-    const docs = await trx.selectFrom('documents').select('sha256').where('issue_id', '=', r.id).execute();
-    await trx.deleteFrom('issues').where('id', '=', r.id).execute();
+    const hashes = await revisionHashes(trx, r.id);
+    await deleteIssueRow(trx, r.id);
     await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: 'deleted', actor, at, reason: why ?? null, details: { code: r.code, learnerId: r.learner_id, certificateId: r.certificate_id } });
-    return docs.map((d) => d.sha256);
+    return hashes;
   });
   // The PDFs carry personal data: deleting the issue deletes them too.
   await services.storage.documents.forget(db, files);

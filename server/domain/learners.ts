@@ -1,6 +1,9 @@
-import { actorRef, can, iso, recordAudit, requireCapability, type Actor, type Db, type Services } from './context';
+import { actorRef, can, iso, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { DomainError, invalid, notFound } from './errors';
+import { inTransaction, type Db } from '../storage/db';
 import type { LearnerRecordTable } from '../storage/schema';
+import { personInTenant } from '../storage/repositories/people';
+import { insertLearnerLink, learnerRecord, linkedLearnerOf, personLinkedTo, putLearnerRecord, unlinkPerson } from '../storage/repositories/learners';
 
 /**
  * Who a learner is, and what a trusted source said about them. Learner ids are the LMS's; a person who
@@ -14,8 +17,7 @@ export const isPersonLearner = (learnerId: string): boolean => learnerId.startsW
 
 /** The one learner id a person acts as. */
 export async function ownLearnerId(db: Db, person: Extract<Actor, { kind: 'person' }>): Promise<string> {
-  const link = await db.selectFrom('learner_links').select('learner_id').where('person_id', '=', person.id).where('tenant_id', '=', person.tenantId).executeTakeFirst();
-  return link?.learner_id ?? `${PERSON_PREFIX}${person.id}`;
+  return (await linkedLearnerOf(db, person.tenantId, person.id)) ?? `${PERSON_PREFIX}${person.id}`;
 }
 
 /**
@@ -29,11 +31,19 @@ export function checkLearnerId(actor: Actor, learnerId: string): void {
   }
 }
 
-/** Staff reach every learner; a person reaches only their own learner id; others never a person's. */
+/**
+ * Whether the actor may act for this learner: staff reach every learner; a person reaches only their own
+ * learner id (`own`, which only a person has); others never a person's.
+ */
+export function actsFor(actor: Actor, learnerId: string, own: string | undefined): boolean {
+  if (can(actor, 'issues:manage')) return true;
+  return actor.kind === 'person' ? learnerId === own : !isPersonLearner(learnerId);
+}
+
+/** actsFor, with the person's own learner id looked up, refused when not. */
 export async function checkActsFor(db: Db, actor: Actor, learnerId: string): Promise<void> {
-  if (can(actor, 'issues:manage')) return;
-  const mine = actor.kind === 'person' ? learnerId === (await ownLearnerId(db, actor)) : !isPersonLearner(learnerId);
-  if (!mine) throw new DomainError('forbidden', 'OTHER_LEARNER', 'You can only ask for your own documents.');
+  const own = actor.kind === 'person' && !can(actor, 'issues:manage') ? await ownLearnerId(db, actor) : undefined;
+  if (!actsFor(actor, learnerId, own)) throw new DomainError('forbidden', 'OTHER_LEARNER', 'You can only ask for your own documents.');
 }
 
 // Linking a person to their LMS learner ----------------------------------------------------------------
@@ -53,14 +63,12 @@ export async function linkLearner(services: Services, actor: Actor, personId: st
     if (isPersonLearner(learnerId)) throw invalid('LEARNER_ID_RESERVED', 'A person is linked to an LMS learner id; ids starting with "person:" are Attest’s own.');
   }
   const at = iso(services.now());
-  await services.storage.db.transaction().execute(async (trx) => {
-    const person = await trx.selectFrom('people').select('id').where('id', '=', personId).where('tenant_id', '=', actor.tenantId).executeTakeFirst();
-    if (!person) throw notFound('The person', 'PERSON_NOT_FOUND');
-    await trx.deleteFrom('learner_links').where('person_id', '=', personId).execute();
+  await inTransaction(services.storage.db, async (trx) => {
+    if (!(await personInTenant(trx, actor.tenantId, personId))) throw notFound('The person', 'PERSON_NOT_FOUND');
+    await unlinkPerson(trx, personId);
     if (learnerId !== null) {
-      const taken = await trx.selectFrom('learner_links').select('person_id').where('tenant_id', '=', actor.tenantId).where('learner_id', '=', learnerId).executeTakeFirst();
-      if (taken) throw new DomainError('conflict', 'LEARNER_ALREADY_LINKED', `Learner "${learnerId}" is already linked to another person.`);
-      await trx.insertInto('learner_links').values({ person_id: personId, tenant_id: actor.tenantId, learner_id: learnerId, linked_by: actorRef(actor), linked_at: at }).execute();
+      if (await personLinkedTo(trx, actor.tenantId, learnerId)) throw new DomainError('conflict', 'LEARNER_ALREADY_LINKED', `Learner "${learnerId}" is already linked to another person.`);
+      await insertLearnerLink(trx, { person_id: personId, tenant_id: actor.tenantId, learner_id: learnerId, linked_by: actorRef(actor), linked_at: at });
     }
     await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'person', subjectId: personId, action: learnerId === null ? 'learner-unlinked' : 'learner-linked', actor, at, details: { learnerId } });
   });
@@ -93,7 +101,7 @@ function recordView(row: LearnerRecordTable): LearnerRecord {
 }
 
 export async function heldRecord(db: Db, tenantId: string, certificateId: string, learnerId: string): Promise<LearnerRecord | undefined> {
-  const row = await db.selectFrom('learner_records').selectAll().where('tenant_id', '=', tenantId).where('certificate_id', '=', certificateId).where('learner_id', '=', learnerId).executeTakeFirst();
+  const row = await learnerRecord(db, tenantId, certificateId, learnerId);
   return row ? recordView(row) : undefined;
 }
 
@@ -109,8 +117,7 @@ export async function keepRecord(db: Db, tenantId: string, record: LearnerRecord
     supplied_by: record.suppliedBy,
     supplied_at: record.suppliedAt,
   };
-  const { tenant_id: _t, certificate_id: _c, learner_id: _l, ...changes } = values;
-  await db.insertInto('learner_records').values(values).onConflict((oc) => oc.columns(['certificate_id', 'learner_id']).doUpdateSet(changes)).execute();
+  await putLearnerRecord(db, values);
 }
 
 /** A learner's record, for those who manage issued documents (it is personal data). */

@@ -1,9 +1,11 @@
 import { iso, requireCapability, can, type Actor, type Services } from './context';
-import { DomainError } from './errors';
-import { hmacHex, normalizeCode, sameSecret } from './secrets';
+import { DomainError, notFound } from './errors';
+import { hmacHex, sameSecret } from './hashing';
+import { normalizeCode } from './codes';
 import { getIssue, retrieveDocument, type DocumentFile } from './issues';
 import { reason } from './reasons';
-import { getTenant } from './tenants';
+import { getTenant, tenantKeys } from './tenants';
+import { refusedLink } from './withholding';
 
 /**
  * Signed download links: a learner can fetch their document without an account, until the link expires.
@@ -13,31 +15,29 @@ import { getTenant } from './tenants';
  */
 export const MAX_LINK_MINUTES = 60 * 24 * 30;
 
-async function linkSecret(services: Services, tenantId: string): Promise<string> {
-  const row = await services.storage.db.selectFrom('tenants').select('link_secret').where('id', '=', tenantId).executeTakeFirstOrThrow();
-  return row.link_secret;
-}
-
 export async function createDownloadLink(services: Services, actor: Actor, code: string, minutes = 60 * 24 * 7): Promise<{ url: string; expiresAt: string }> {
   if (!can(actor, 'issues:manage')) requireCapability(actor, 'certificate:retrieve-own');
   const issue = await getIssue(services, actor, code);
   const { settings } = await getTenant(services.storage.db, actor.tenantId);
-  const refuse = (kind: 'forbidden' | 'gone', why: ReturnType<typeof reason>) => new DomainError(kind, why.code, why.message, { reasons: [why] });
-  if (issue.state === 'revoked') throw refuse('gone', reason(settings.locale, 'DOCUMENT_REVOKED'));
-  if (issue.delivery === 'staff') throw refuse('forbidden', reason(settings.locale, 'STAFF_DELIVERY_ONLY'));
+  const refused = refusedLink(issue, issue.delivery);
+  if (refused) {
+    const why = reason(settings.locale, refused.reason);
+    throw new DomainError(refused.kind, why.code, why.message, { reasons: [why] });
+  }
   const expires = Math.floor(services.now().getTime() / 1000) + Math.min(Math.max(1, Math.round(minutes)), MAX_LINK_MINUTES) * 60;
-  const tenant = await services.storage.db.selectFrom('tenants').select('slug').where('id', '=', actor.tenantId).executeTakeFirstOrThrow();
-  const sig = hmacHex(await linkSecret(services, actor.tenantId), `${tenant.slug}.${issue.code}.${expires}`);
+  const tenant = await tenantKeys(services.storage.db, { id: actor.tenantId });
+  if (!tenant) throw notFound('The tenant');
+  const sig = hmacHex(tenant.linkSecret, `${tenant.slug}.${issue.code}.${expires}`);
   return { url: `${services.baseUrl.replace(/\/+$/, '')}/d/${tenant.slug}/${issue.code}?expires=${expires}&sig=${sig}`, expiresAt: iso(new Date(expires * 1000)) };
 }
 
 export async function retrieveByLink(services: Services, input: { tenant: string; code: string; expires: string; sig: string }): Promise<DocumentFile> {
   const bad = () => new DomainError('forbidden', 'LINK_INVALID', 'This download link is not valid or has expired; ask for a new one.');
-  const tenant = await services.storage.db.selectFrom('tenants').select(['id', 'slug', 'link_secret']).where('slug', '=', input.tenant).executeTakeFirst();
+  const tenant = await tenantKeys(services.storage.db, { slug: input.tenant });
   const code = normalizeCode(input.code);
   const expires = /^\d{1,12}$/.test(input.expires) ? Number(input.expires) : NaN;
   if (!tenant || !code || !Number.isFinite(expires)) throw bad();
-  const expected = hmacHex(tenant.link_secret, `${tenant.slug}.${code}.${expires}`);
+  const expected = hmacHex(tenant.linkSecret, `${tenant.slug}.${code}.${expires}`);
   if (!sameSecret(expected, input.sig) || expires * 1000 < services.now().getTime()) throw bad();
   try {
     return await retrieveDocument(services, { kind: 'link', tenantId: tenant.id, code }, code, 'link');

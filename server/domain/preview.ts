@@ -5,7 +5,7 @@ import { requireCapability, type Actor, type Services } from './context';
 import { invalid } from './errors';
 import { issueDataForPreview } from './issues';
 import { draftPayload, findVersion, poolDiagnostics, versionPayload } from './templates';
-import { sha256Hex } from './secrets';
+import { sha256Hex } from './hashing';
 import { getTenant } from './tenants';
 import type { DrawnBox } from '../../templates/layout/boxes';
 import { contractOfText } from '../../templates/source/contract';
@@ -65,7 +65,7 @@ export async function previewTemplate(services: Services, actor: Actor, input: P
   // real issue's data already carries the tenant's organisation of its day).
   if (input.issue === undefined) data = { ...data, organization: { ...(await getTenant(services.storage.db, actor.tenantId)).settings.organization } };
   data = previewData(contractOfText(source)?.declared ?? {}, data);
-  const answer = await services.pool.render({ lane: 'preview', tenantId: actor.tenantId, templateKey: key, template: { source, assets }, data, specimen: true });
+  const answer = await services.renderer.render({ lane: 'preview', tenantId: actor.tenantId, templateKey: key, template: { source, assets }, data, specimen: true });
   const diagnostics = poolDiagnostics(answer);
   return { ...(answer.pdf ? { pdf: answer.pdf } : {}), pageCount: answer.pageCount, diagnostics, boxes: answer.boxes ?? [] };
 }

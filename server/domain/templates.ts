@@ -7,9 +7,28 @@ import { parseTemplateSource } from '../../templates/source/front-matter';
 import { hasErrors, type Diagnostic } from '../../variables/diagnostics';
 import type { Schema } from '../../variables/types';
 import type { RenderAnswer } from '../render/protocol';
-import { can, iso, recordAudit, requireCapability, type Actor, type Db, type Services } from './context';
+import { can, iso, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { DomainError, invalid, notFound } from './errors';
-import { newId, sha256Hex } from './secrets';
+import { newId } from './ids';
+import { inTransaction, type Db } from '../storage/db';
+import {
+  blobBytes,
+  blobById,
+  blobInfos,
+  deleteTemplate as removeTemplate,
+  hasVersions,
+  insertTemplate,
+  insertVersion,
+  lastVersionNumber,
+  putBlob,
+  templateById,
+  templatesOf,
+  updateTemplate as storeTemplate,
+  versionById,
+  versionIdByNumber,
+  versionsWithCertificates,
+} from '../storage/repositories/templates';
+import { sha256Hex } from './hashing';
 
 /**
  * Templates (a draft being edited, and its published versions, immutable) and their assets. A version
@@ -56,21 +75,14 @@ function checkSource(source: string): void {
 export async function listTemplates(services: Services, actor: Actor): Promise<TemplateSummary[]> {
   requireCapability(actor, 'templates:preview');
   const db = services.storage.db;
-  const rows = await db.selectFrom('templates').select(['id', 'name', 'updated_at']).where('tenant_id', '=', actor.tenantId).where('deleted_at', 'is', null).orderBy('name').execute();
+  const rows = await templatesOf(db, actor.tenantId);
   const versions = await versionsOf(db, actor.tenantId);
   return rows.map((r) => ({ id: r.id, name: r.name, updatedAt: r.updated_at, versions: versions.get(r.id) ?? [] }));
 }
 
 async function versionsOf(db: Db, tenantId: string, templateId?: string): Promise<Map<string, TemplateSummary['versions']>> {
-  let q = db
-    .selectFrom('template_versions')
-    .leftJoin('certificates', 'certificates.template_version_id', 'template_versions.id')
-    .select(['template_versions.id', 'template_versions.template_id', 'template_versions.number', 'template_versions.published_at', 'template_versions.published_by', 'certificates.id as cid', 'certificates.name as cname'])
-    .where('template_versions.tenant_id', '=', tenantId)
-    .orderBy('template_versions.number');
-  if (templateId) q = q.where('template_versions.template_id', '=', templateId);
   const out = new Map<string, TemplateSummary['versions']>();
-  for (const r of await q.execute()) {
+  for (const r of await versionsWithCertificates(db, tenantId, templateId)) {
     const list = out.get(r.template_id) ?? [];
     out.set(r.template_id, list);
     let v = list.find((x) => x.id === r.id);
@@ -89,15 +101,14 @@ export async function getTemplate(services: Services, actor: Actor, id: string):
 }
 
 async function templateRow(db: Db, tenantId: string, id: string) {
-  const row = await db.selectFrom('templates').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId).where('deleted_at', 'is', null).executeTakeFirst();
+  const row = await templateById(db, tenantId, id);
   if (!row) throw notFound('The template', 'TEMPLATE_NOT_FOUND');
   return row;
 }
 
 async function assetInfos(db: Db, map: Record<string, string>): Promise<AssetInfo[]> {
-  const hashes = [...new Set(Object.values(map))];
-  if (!hashes.length) return [];
-  const rows = await db.selectFrom('blobs').select(['sha256', 'size', 'media_type']).where('sha256', 'in', hashes).execute();
+  const rows = await blobInfos(db, [...new Set(Object.values(map))]);
+  if (!rows.length) return [];
   return Object.entries(map)
     .sort(([a], [b]) => a.localeCompare(b))
     .flatMap(([name, sha]) => {
@@ -144,8 +155,8 @@ export async function createTemplate(
   if (!name || !name.trim()) throw invalid('TEMPLATE_NAME_REQUIRED', 'A template needs a name.');
   const id = newId();
   const now = iso(services.now());
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('templates').values({ id, tenant_id: actor.tenantId, name: name.trim().slice(0, 200), draft_source: source, draft_assets: JSON.stringify(assets), created_at: now, updated_at: now, deleted_at: null }).execute();
+  await inTransaction(db, async (trx) => {
+    await insertTemplate(trx, { id, tenant_id: actor.tenantId, name: name.trim().slice(0, 200), draft_source: source, draft_assets: JSON.stringify(assets), created_at: now, updated_at: now, deleted_at: null });
     await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'template', subjectId: id, action: 'created', actor, at: now, details: { example: input.example, duplicateOf: input.duplicateOf } });
   });
   return getTemplate(services, { kind: 'system', tenantId: actor.tenantId }, id);
@@ -162,12 +173,7 @@ export async function updateTemplate(services: Services, actor: Actor, id: strin
   if (patch.name !== undefined && !patch.name.trim()) throw invalid('TEMPLATE_NAME_REQUIRED', 'A template needs a name.');
   const db = services.storage.db;
   await templateRow(db, actor.tenantId, id);
-  await db
-    .updateTable('templates')
-    .set({ ...(patch.source !== undefined ? { draft_source: patch.source } : {}), ...(patch.name !== undefined ? { name: patch.name.trim().slice(0, 200) } : {}), updated_at: iso(services.now()) })
-    .where('id', '=', id)
-    .where('tenant_id', '=', actor.tenantId)
-    .execute();
+  await storeTemplate(db, actor.tenantId, id, { ...(patch.source !== undefined ? { draft_source: patch.source } : {}), ...(patch.name !== undefined ? { name: patch.name.trim().slice(0, 200) } : {}), updated_at: iso(services.now()) });
   return getTemplate(services, actor, id);
 }
 
@@ -176,11 +182,10 @@ export async function deleteTemplate(services: Services, actor: Actor, id: strin
   requireCapability(actor, 'templates:edit');
   const db = services.storage.db;
   await templateRow(db, actor.tenantId, id);
-  const published = await db.selectFrom('template_versions').select('id').where('template_id', '=', id).executeTakeFirst();
-  if (published) throw new DomainError('conflict', 'TEMPLATE_PUBLISHED', 'A template with published versions cannot be deleted; its versions are the record of issued documents.');
+  if (await hasVersions(db, id)) throw new DomainError('conflict', 'TEMPLATE_PUBLISHED', 'A template with published versions cannot be deleted; its versions are the record of issued documents.');
   const now = iso(services.now());
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('templates').where('id', '=', id).where('tenant_id', '=', actor.tenantId).execute();
+  await inTransaction(db, async (trx) => {
+    await removeTemplate(trx, actor.tenantId, id);
     await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'template', subjectId: id, action: 'deleted', actor, at: now });
   });
 }
@@ -189,7 +194,7 @@ async function storeBlob(db: Db, bytes: Uint8Array, now: Date): Promise<string> 
   const kind = sniffAsset(bytes);
   const sha = sha256Hex(bytes);
   const mediaType = kind === 'image' ? (bytes[0] === 0x89 ? 'image/png' : 'image/jpeg') : kind ? MEDIA_TYPES[kind] : 'application/octet-stream';
-  await db.insertInto('blobs').values({ sha256: sha, bytes, size: bytes.length, media_type: mediaType, created_at: iso(now) }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+  await putBlob(db, { sha256: sha, bytes, size: bytes.length, media_type: mediaType, created_at: iso(now) });
   return sha;
 }
 
@@ -205,11 +210,11 @@ export async function putAsset(services: Services, actor: Actor, templateId: str
   const db = services.storage.db;
   const now = services.now();
   let info: AssetInfo | undefined;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const row = await templateRow(trx, actor.tenantId, templateId);
     const sha = await storeBlob(trx, bytes, now);
     const map = { ...(JSON.parse(row.draft_assets) as Record<string, string>), [name]: sha };
-    await trx.updateTable('templates').set({ draft_assets: JSON.stringify(map), updated_at: iso(now) }).where('id', '=', templateId).execute();
+    await storeTemplate(trx, actor.tenantId, templateId, { draft_assets: JSON.stringify(map), updated_at: iso(now) });
     await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'template', subjectId: templateId, action: 'asset-uploaded', actor, at: iso(now), details: { name, sha256: sha, size: bytes.length } });
     info = (await assetInfos(trx, { [name]: sha }))[0];
   });
@@ -223,7 +228,7 @@ export async function deleteAsset(services: Services, actor: Actor, templateId: 
   const map = JSON.parse(row.draft_assets) as Record<string, string>;
   if (!(name in map)) throw notFound(`The asset "${name}"`, 'ASSET_NOT_FOUND');
   delete map[name];
-  await db.updateTable('templates').set({ draft_assets: JSON.stringify(map), updated_at: iso(services.now()) }).where('id', '=', templateId).execute();
+  await storeTemplate(db, actor.tenantId, templateId, { draft_assets: JSON.stringify(map), updated_at: iso(services.now()) });
 }
 
 export async function readAsset(services: Services, actor: Actor, templateId: string, name: string): Promise<{ bytes: Uint8Array; mediaType: string }> {
@@ -231,7 +236,7 @@ export async function readAsset(services: Services, actor: Actor, templateId: st
   const db = services.storage.db;
   const row = await templateRow(db, actor.tenantId, templateId);
   const sha = (JSON.parse(row.draft_assets) as Record<string, string>)[name];
-  const blob = sha ? await db.selectFrom('blobs').select(['bytes', 'media_type']).where('sha256', '=', sha).executeTakeFirst() : undefined;
+  const blob = sha ? await blobById(db, sha) : undefined;
   if (!blob) throw notFound(`The asset "${name}"`, 'ASSET_NOT_FOUND');
   return { bytes: blob.bytes, mediaType: blob.media_type };
 }
@@ -252,8 +257,7 @@ export async function versionPayload(db: Db, version: Version): Promise<{ key: s
 }
 
 async function loadBlobs(db: Db, map: Record<string, string>): Promise<Record<string, Uint8Array>> {
-  const hashes = [...new Set(Object.values(map))];
-  const rows = hashes.length ? await db.selectFrom('blobs').select(['sha256', 'bytes']).where('sha256', 'in', hashes).execute() : [];
+  const rows = await blobBytes(db, [...new Set(Object.values(map))]);
   const bySha = new Map(rows.map((r) => [r.sha256, r.bytes]));
   return Object.fromEntries(Object.entries(map).flatMap(([name, sha]) => (bySha.has(sha) ? [[name, new Uint8Array(bySha.get(sha)!)]] : [])));
 }
@@ -267,7 +271,7 @@ export async function validateSource(services: Services, actor: Actor, source: s
   if (!can(actor, 'templates:edit') && !can(actor, 'templates:preview')) requireCapability(actor, 'templates:edit');
   checkSource(source);
   const key = `validate:${sha256Hex(source)}:${Object.keys(assets).join(',')}`;
-  const answer = await services.pool.render({ lane: 'preview', tenantId: actor.tenantId, kind: 'compile', templateKey: key, template: { source, assets } });
+  const answer = await services.renderer.render({ lane: 'preview', tenantId: actor.tenantId, kind: 'compile', templateKey: key, template: { source, assets } });
   return poolDiagnostics(answer);
 }
 
@@ -286,20 +290,16 @@ export async function publishTemplate(services: Services, actor: Actor, template
   const assets = JSON.parse(row.draft_assets) as Record<string, string>;
   const hash = contentHash(row.draft_source, assets);
   // Compiled and rendered with every sample learner: a version is published only if it can make documents.
-  const answer = await services.pool.render({ lane: 'preview', tenantId: actor.tenantId, kind: 'check', templateKey: hash, template: { source: row.draft_source, assets: await loadBlobs(db, assets) } });
+  const answer = await services.renderer.render({ lane: 'preview', tenantId: actor.tenantId, kind: 'check', templateKey: hash, template: { source: row.draft_source, assets: await loadBlobs(db, assets) } });
   const diagnostics = poolDiagnostics(answer);
   if (hasErrors(diagnostics)) {
     throw new DomainError('invalid', 'TEMPLATE_HAS_ERRORS', 'The template has errors (found by compiling it, or by rendering it for the sample learners named in the messages); fix them before publishing.', { details: { diagnostics } });
   }
   const now = iso(services.now());
-  const version = await db.transaction().execute(async (trx) => {
-    const last = await trx.selectFrom('template_versions').select((eb) => eb.fn.max('number').as('n')).where('template_id', '=', templateId).executeTakeFirst();
-    const number = Number(last?.n ?? 0) + 1;
+  const version = await inTransaction(db, async (trx) => {
+    const number = (await lastVersionNumber(trx, templateId)) + 1;
     const v: Version = { id: newId(), templateId, number, source: row.draft_source, assets, contentHash: hash, publishedAt: now };
-    await trx
-      .insertInto('template_versions')
-      .values({ id: v.id, tenant_id: actor.tenantId, template_id: templateId, number, source: v.source, assets: JSON.stringify(assets), content_hash: hash, published_at: now, published_by: actorLabel(actor) })
-      .execute();
+    await insertVersion(trx, { id: v.id, tenant_id: actor.tenantId, template_id: templateId, number, source: v.source, assets: JSON.stringify(assets), content_hash: hash, published_at: now, published_by: actorLabel(actor) });
     await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'template', subjectId: templateId, action: 'published', actor, at: now, details: { version: number } });
     return v;
   });
@@ -319,7 +319,7 @@ export async function getVersion(db: Db, tenantId: string, versionId: string): P
     const { tenantId: _t, ...version } = known;
     return version;
   }
-  const r = await db.selectFrom('template_versions').selectAll().where('id', '=', versionId).where('tenant_id', '=', tenantId).executeTakeFirst();
+  const r = await versionById(db, tenantId, versionId);
   if (!r) throw notFound('The template version', 'VERSION_NOT_FOUND');
   const version: Version = { id: r.id, templateId: r.template_id, number: r.number, source: r.source, assets: JSON.parse(r.assets) as Record<string, string>, contentHash: r.content_hash, publishedAt: r.published_at };
   if (versions.size > 1000) versions.delete(versions.keys().next().value!);
@@ -329,9 +329,9 @@ export async function getVersion(db: Db, tenantId: string, versionId: string): P
 
 export async function findVersion(services: Services, actor: Actor, templateId: string, number: number): Promise<Version> {
   requireCapability(actor, 'templates:preview');
-  const r = await services.storage.db.selectFrom('template_versions').select('id').where('template_id', '=', templateId).where('tenant_id', '=', actor.tenantId).where('number', '=', number).executeTakeFirst();
-  if (!r) throw notFound(`Version ${number} of the template`, 'VERSION_NOT_FOUND');
-  return getVersion(services.storage.db, actor.tenantId, r.id);
+  const id = await versionIdByNumber(services.storage.db, actor.tenantId, templateId, number);
+  if (!id) throw notFound(`Version ${number} of the template`, 'VERSION_NOT_FOUND');
+  return getVersion(services.storage.db, actor.tenantId, id);
 }
 
 const contracts = new Map<string, Contract>();

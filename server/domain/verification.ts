@@ -1,7 +1,10 @@
 import { isoDay, type Services } from './context';
 import { DomainError } from './errors';
-import { normalizeCode, sha256Hex } from './secrets';
+import { normalizeCode } from './codes';
+import { sha256Hex } from './hashing';
 import { TenantSettings, readSettings } from './settings';
+import { issueState } from './withholding';
+import { issueForVerification, newestRevisionWithHash } from '../storage/repositories/issues';
 
 /**
  * Public verification by code: anyone holding a document (or its QR code) can check it. What it shows
@@ -28,13 +31,7 @@ export interface Verification {
 async function lookup(services: Services, code: string) {
   const normal = normalizeCode(code);
   if (!normal) return undefined;
-  return services.storage.db
-    .selectFrom('issues')
-    .innerJoin('tenants', 'tenants.id', 'issues.tenant_id')
-    .innerJoin('certificates', 'certificates.id', 'issues.certificate_id')
-    .select(['issues.id', 'issues.code', 'issues.state', 'issues.locked', 'issues.issued_on', 'issues.expires_on', 'issues.revoked_at', 'issues.revision', 'issues.data', 'tenants.settings', 'certificates.name as certificate'])
-    .where('issues.code', '=', normal)
-    .executeTakeFirst();
+  return issueForVerification(services.storage.db, normal);
 }
 
 export async function verifyCode(services: Services, code: string): Promise<Verification> {
@@ -42,7 +39,8 @@ export async function verifyCode(services: Services, code: string): Promise<Veri
   if (!row) return { status: 'unknown', locale: 'en' };
   const settings = readSettings(TenantSettings, row.settings);
   const locale = settings.locale;
-  const status: VerificationStatus = row.state === 'revoked' ? 'revoked' : row.expires_on && row.expires_on < isoDay(services.now()) ? 'expired' : 'valid';
+  const state = issueState({ state: row.state, expiresOn: row.expires_on }, isoDay(services.now()));
+  const status: VerificationStatus = state === 'issued' ? 'valid' : state;
   const shows = settings.verification_shows;
   if (row.locked) {
     if (status !== 'revoked') return { status: 'locked', code: row.code, locale };
@@ -91,6 +89,6 @@ export async function checkUploadedDocument(services: Services, code: string, pd
   if (!row || verification.status === 'locked') return { verification, match: 'none' };
   const hash = sha256Hex(pdf);
   // A regeneration can give the very same bytes (same template, same data): the newest revision decides.
-  const doc = await services.storage.db.selectFrom('documents').select('revision').where('issue_id', '=', row.id).where('sha256', '=', hash).orderBy('revision', 'desc').executeTakeFirst();
-  return { verification, match: !doc ? 'none' : doc.revision === row.revision ? 'current' : 'superseded' };
+  const revision = await newestRevisionWithHash(services.storage.db, row.id, hash);
+  return { verification, match: revision === undefined ? 'none' : revision === row.revision ? 'current' : 'superseded' };
 }

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { iso, type Services } from './context';
 import { DomainError, invalid, zodProblems } from './errors';
-import { hmacHex, normalizeCode, sameSecret } from './secrets';
+import { hmacHex, sameSecret } from './hashing';
+import { normalizeCode } from './codes';
 import { inputProblems } from './input';
-import { applyLock, lockedCodesOf, type BatchResult } from './issues';
+import { applyLock, type BatchResult } from './issues';
+import { tenantKeys } from './tenants';
+import { lockedCodes } from '../storage/repositories/issues';
+import { deleteReceiptsBefore, rememberReceipt } from '../storage/repositories/webhook-receipts';
 
 /**
  * The shop's webhook: "this learner paid", signed with HMAC-SHA256 over `<timestamp>.<raw body>` with the
@@ -31,11 +35,11 @@ export async function receiveShopWebhook(
 ): Promise<{ unlocked: BatchResult[] }> {
   const refused = (code: string, message: string) => new DomainError('unauthenticated', code, message);
   const db = services.storage.db;
-  const tenant = await db.selectFrom('tenants').select(['id', 'webhook_secret']).where('slug', '=', input.tenant).executeTakeFirst();
+  const tenant = await tenantKeys(db, { slug: input.tenant });
   if (!tenant) throw refused('WEBHOOK_SIGNATURE_INVALID', 'The webhook signature is not valid.');
   const ts = input.timestamp && /^\d{1,12}$/.test(input.timestamp) ? Number(input.timestamp) : NaN;
   if (!Number.isFinite(ts)) throw refused('WEBHOOK_TIMESTAMP_INVALID', 'X-Attest-Timestamp must be the Unix time of the request, in seconds.');
-  const expected = signWebhook(tenant.webhook_secret, ts, input.body);
+  const expected = signWebhook(tenant.webhookSecret, ts, input.body);
   if (!input.signature || !sameSecret(expected, input.signature)) throw refused('WEBHOOK_SIGNATURE_INVALID', 'The webhook signature is not valid.');
   if (Math.abs(services.now().getTime() / 1000 - ts) > WEBHOOK_TOLERANCE_SECONDS) throw refused('WEBHOOK_TIMESTAMP_STALE', 'The webhook is too old or from the future; its timestamp must be within five minutes.');
   let text: string;
@@ -56,14 +60,10 @@ export async function receiveShopWebhook(
   const payment = ShopPayment.safeParse(json);
   if (!payment.success) throw invalid('WEBHOOK_BODY_INVALID', 'The webhook body is not a payment notice.', zodProblems(payment.error, '', json));
   // Remembered before acting: of two identical deliveries racing, one is refused by the primary key.
-  const fresh = await db
-    .insertInto('webhook_deliveries')
-    .values({ tenant_id: tenant.id, signature: expected, received_at: iso(services.now()) })
-    .onConflict((oc) => oc.columns(['tenant_id', 'signature']).doNothing())
-    .executeTakeFirst();
-  if (Number(fresh.numInsertedOrUpdatedRows ?? 0) === 0) throw new DomainError('conflict', 'WEBHOOK_REPLAYED', 'This webhook was already received.');
+  if (!(await rememberReceipt(db, tenant.id, expected, iso(services.now())))) throw new DomainError('conflict', 'WEBHOOK_REPLAYED', 'This webhook was already received.');
   const p = payment.data;
-  const locked = await lockedCodesOf(db, tenant.id, p.learner_id, p.course_id);
+  // Locked documents of the learner (optionally for one course): what a payment unlocks.
+  const locked = await lockedCodes(db, tenant.id, p.learner_id, p.course_id);
   const wanted = p.codes ? new Set(p.codes.map((x) => normalizeCode(x))) : undefined;
   const codes = wanted ? locked.filter((c) => wanted.has(c)) : locked;
   const unlocked = await applyLock(services, { kind: 'webhook', tenantId: tenant.id, name: 'shop' }, codes, false, p.reference ? `payment ${p.reference}` : 'payment');
@@ -77,6 +77,5 @@ export async function receiveShopWebhook(
  */
 export async function pruneWebhookReceipts(services: Services): Promise<number> {
   const before = iso(new Date(services.now().getTime() - 2 * WEBHOOK_TOLERANCE_SECONDS * 1000));
-  const r = await services.storage.db.deleteFrom('webhook_deliveries').where('received_at', '<', before).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  return deleteReceiptsBefore(services.storage.db, before);
 }

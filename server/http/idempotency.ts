@@ -1,6 +1,8 @@
 import { iso, type Services } from '../domain/context';
 import { DomainError } from '../domain/errors';
 import type { Reply } from './operation';
+import type { IdempotencyTable } from '../storage/schema';
+import { claimKey, deleteAnswersBefore, forgetAnswerBefore, keepAnswer, keptAnswer, releaseKey } from '../storage/repositories/idempotency';
 
 /**
  * `Idempotency-Key`: the first request with a key runs, later ones with the same key get its answer. A key
@@ -48,30 +50,24 @@ export async function withIdempotency(services: Services, request: IdempotentReq
     return local.answer.then(stored);
   }
   const db = services.storage.db;
-  const claim = () =>
-    db
-      .insertInto('idempotency')
-      .values({ tenant_id: tenantId, key, caller: request.caller, operation: request.operation, fingerprint: request.fingerprint, status: null, response: null, created_at: iso(services.now()) })
-      .onConflict((oc) => oc.columns(['tenant_id', 'key']).doNothing())
-      .executeTakeFirst();
-  let claimed = Number((await claim()).numInsertedOrUpdatedRows ?? 0) > 0;
-  if (!claimed && (await forgetExpired(services, request))) claimed = Number((await claim()).numInsertedOrUpdatedRows ?? 0) > 0;
+  const claim = () => claimKey(db, { tenant_id: tenantId, key, caller: request.caller, operation: request.operation, fingerprint: request.fingerprint, status: null, response: null, created_at: iso(services.now()) });
+  let claimed = await claim();
+  if (!claimed && (await forgetExpired(services, request))) claimed = await claim();
   if (!claimed) return replay(services, request);
-  const mine = db.updateTable('idempotency').where('tenant_id', '=', tenantId).where('key', '=', key);
   const answer = (async () => {
     try {
       const reply = await run();
       if (reply.bytes || reply.html !== undefined) {
-        await db.deleteFrom('idempotency').where('tenant_id', '=', tenantId).where('key', '=', key).execute();
+        await releaseKey(db, tenantId, key);
         return reply;
       }
-      await mine.set({ status: reply.status ?? 200, response: JSON.stringify(reply.json ?? null) }).execute();
+      await keepAnswer(db, tenantId, key, reply.status ?? 200, JSON.stringify(reply.json ?? null));
       return reply;
     } catch (e) {
       // A refusal is an answer too: the same request again gets the same refusal.
       if (e instanceof DomainError && e.kind !== 'busy') {
-        await mine.set({ status: -1, response: JSON.stringify({ kind: e.kind, code: e.code, message: e.message, extra: e.extra }) }).execute();
-      } else await db.deleteFrom('idempotency').where('tenant_id', '=', tenantId).where('key', '=', key).execute();
+        await keepAnswer(db, tenantId, key, -1, JSON.stringify({ kind: e.kind, code: e.code, message: e.message, extra: e.extra }));
+      } else await releaseKey(db, tenantId, key);
       throw e;
     } finally {
       running.delete(slot);
@@ -85,38 +81,41 @@ const expiredBefore = (services: Services, ttlHours = IDEMPOTENCY_TTL_HOURS): st
 
 /** A finished answer older than the time to live is forgotten: the key may serve a new request. */
 async function forgetExpired(services: Services, request: IdempotentRequest): Promise<boolean> {
-  const r = await services.storage.db
-    .deleteFrom('idempotency')
-    .where('tenant_id', '=', request.tenantId)
-    .where('key', '=', request.key)
-    .where('status', 'is not', null)
-    .where('created_at', '<', expiredBefore(services, request.ttlHours))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+  return forgetAnswerBefore(services.storage.db, request.tenantId, request.key, expiredBefore(services, request.ttlHours));
 }
 
 /** Removes every answer older than the time to live; returns how many. */
 export async function pruneIdempotency(services: Services, ttlHours = IDEMPOTENCY_TTL_HOURS): Promise<number> {
-  const r = await services.storage.db.deleteFrom('idempotency').where('created_at', '<', expiredBefore(services, ttlHours)).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  return deleteAnswersBefore(services.storage.db, expiredBefore(services, ttlHours));
 }
 
 function stored(r: Reply): Reply {
   return { ...r, headers: { ...r.headers, 'Idempotent-Replayed': 'true' } };
 }
 
+/** What a later request with a key gets from the row its first request left: plain, so tested without a database. */
+export type KeptDecision = { kind: 'retry' } | { kind: 'reused' } | { kind: 'refusal'; error: DomainError } | { kind: 'answer'; reply: Reply } | { kind: 'running' };
+
+export function keptDecision(row: Pick<IdempotencyTable, 'caller' | 'operation' | 'fingerprint' | 'status' | 'response'> | undefined, request: IdempotentRequest): KeptDecision {
+  if (!row) return { kind: 'retry' };
+  // Compared first: a request running elsewhere is waited for only by the same caller with the same request.
+  if (!sameRequest(row, request)) return { kind: 'reused' };
+  if (row.status === -1 && row.response) {
+    const e = JSON.parse(row.response) as { kind: DomainError['kind']; code: string; message: string; extra: DomainError['extra'] };
+    return { kind: 'refusal', error: new DomainError(e.kind, e.code, e.message, e.extra) };
+  }
+  if (row.status !== null) return { kind: 'answer', reply: stored({ status: row.status, json: JSON.parse(row.response ?? 'null') as unknown }) };
+  return { kind: 'running' };
+}
+
 async function replay(services: Services, request: IdempotentRequest): Promise<Reply> {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
-    const row = await services.storage.db.selectFrom('idempotency').selectAll().where('tenant_id', '=', request.tenantId).where('key', '=', request.key).executeTakeFirst();
-    if (!row) throw new DomainError('conflict', 'IDEMPOTENCY_RETRY', 'The first request with this Idempotency-Key failed; send it again.');
-    // Compared first: a request running elsewhere is waited for only by the same caller with the same request.
-    if (!sameRequest(row, request)) throw reused();
-    if (row.status === -1 && row.response) {
-      const e = JSON.parse(row.response) as { kind: DomainError['kind']; code: string; message: string; extra: DomainError['extra'] };
-      throw new DomainError(e.kind, e.code, e.message, e.extra);
-    }
-    if (row.status !== null) return stored({ status: row.status, json: JSON.parse(row.response ?? 'null') as unknown });
+    const decision = keptDecision(await keptAnswer(services.storage.db, request.tenantId, request.key), request);
+    if (decision.kind === 'retry') throw new DomainError('conflict', 'IDEMPOTENCY_RETRY', 'The first request with this Idempotency-Key failed; send it again.');
+    if (decision.kind === 'reused') throw reused();
+    if (decision.kind === 'refusal') throw decision.error;
+    if (decision.kind === 'answer') return decision.reply;
     if (Date.now() > deadline) throw new DomainError('conflict', 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still running; try again shortly.');
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -2,6 +2,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Diagnostic } from '../../variables/diagnostics';
 import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, type RenderAnswer, type RenderRequest, type TemplatePayload } from './protocol';
+import type { DocumentRenderer } from './renderer';
 
 /**
  * Renders documents in worker threads. Templates are untrusted: liquidjs's limits are cooperative, so a
@@ -49,6 +50,8 @@ export interface RenderJob {
   templateKey: string;
   template: TemplatePayload;
   data?: unknown;
+  /** See RenderRequest.bound. */
+  bound?: boolean;
   specimen?: boolean;
   documentId?: string;
 }
@@ -74,7 +77,7 @@ interface Slot {
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
-export class RenderPool {
+export class RenderPool implements DocumentRenderer {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;

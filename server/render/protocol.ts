@@ -22,6 +22,8 @@ export interface RenderRequest {
   templateKey: string;
   template?: TemplatePayload;
   data?: unknown;
+  /** The data was bound by the server against this version's contract: rendered as it is, not bound again. */
+  bound?: boolean;
   specimen?: boolean;
   documentId?: string;
 }

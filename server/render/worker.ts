@@ -2,7 +2,8 @@ import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { compileTemplate, type CompileResult } from '../../templates/compile';
 import { trialRenders } from '../../templates/check';
-import { renderDocument } from '../../templates/render';
+import { renderBound, renderDocument } from '../../templates/render';
+import type { BoundData } from '../../variables/types';
 import { hasErrors } from '../../variables/diagnostics';
 import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, type RenderAnswer, type RenderRequest } from './protocol';
 
@@ -26,6 +27,9 @@ function compile(request: RenderRequest): Promise<CompileResult> | undefined {
   return compiled.get(request.templateKey);
 }
 
+/** Bound data crosses the thread as structured-cloned JSON: an object is what the server bound. */
+const isBoundData = (data: unknown): data is BoundData => typeof data === 'object' && data !== null && !Array.isArray(data);
+
 async function handle(request: RenderRequest): Promise<RenderAnswer> {
   const started = performance.now();
   const entry = compile(request);
@@ -37,10 +41,8 @@ async function handle(request: RenderRequest): Promise<RenderAnswer> {
     const trials = hasErrors(result.diagnostics) ? [] : trialRenders(result.template);
     return { id: request.id, pageCount: 0, diagnostics: [...result.diagnostics, ...trials], ms: performance.now() - started };
   }
-  const r = renderDocument(result.template, request.data, {
-    specimen: request.specimen ?? false,
-    ...(request.documentId !== undefined ? { documentId: request.documentId } : {}),
-  });
+  const options = { specimen: request.specimen ?? false, ...(request.documentId !== undefined ? { documentId: request.documentId } : {}) };
+  const r = request.bound && isBoundData(request.data) ? renderBound(result.template, request.data, options) : renderDocument(result.template, request.data, options);
   const answer: RenderAnswer = {
     id: request.id,
     pageCount: r.pageCount,

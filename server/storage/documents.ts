@@ -2,12 +2,9 @@ import * as fs from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from './schema';
+import type { Db } from './db';
 import { DomainError } from '../domain/errors';
 import { publishStorageEvent, type Fullness } from './fullness';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /**
  * Where the bytes of issued PDFs live, by SHA-256. With SQLite they are files beside the database: a

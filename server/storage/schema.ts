@@ -24,7 +24,7 @@ export interface PersonTable {
   username: string;
   display_name: string;
   email: string | null;
-  /** scrypt, with its parameters and salt (server/domain/secrets.ts). */
+  /** scrypt, with its parameters and salt (server/domain/passwords.ts). */
   password_hash: string | null;
   created_at: string;
   /** Set while the person may not sign in; their sessions were ended when it was set. */

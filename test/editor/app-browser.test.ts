@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEditor, launchChromium } from '../support/browser';
 import type { PreviewMeasure } from '../../editor/app/controllers/preview-controller';
 import { seedDemoTenant, type DemoSeed } from '../../server/domain/demo';
-import { createPerson } from '../../server/domain/tenants';
+import { createPerson } from '../../server/domain/people';
 import { call, startApp, type Running } from '../support/http';
 import { freshServices, learnerData, TestClock, useRenderPool } from '../support/storage';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { compileTemplateFile, EXAMPLES_DIR } from '../../templates/files';
 import { renderDocument } from '../../templates/render';
 import { findPersona } from '../../variables/personas';
-import { sha256Hex } from '../../server/domain/secrets';
+import { sha256Hex } from '../../server/domain/hashing';
 
 const template = (await compileTemplateFile(join(EXAMPLES_DIR, 'attestation-fr.liquid'))).template!;
 const base = findPersona('camille-martin')!.data;

@@ -7,7 +7,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { openStorage, type Engine, type Storage } from '../../server/storage/database';
 import { RenderPool } from '../../server/render/pool';
 import type { Actor, Services } from '../../server/domain/context';
-import { authenticateToken, createTenant, createToken, type Tenant } from '../../server/domain/tenants';
+import { authenticateToken, createToken } from '../../server/domain/tokens';
+import { createTenant, type Tenant } from '../../server/domain/tenants';
 import { DomainError } from '../../server/domain/errors';
 import { createTemplate, publishTemplate, type Version } from '../../server/domain/templates';
 import { createCertificate, type Certificate } from '../../server/domain/certificates';
@@ -125,7 +126,7 @@ export async function freshServices(engine: TestEngine, options: { pool: RenderP
     engine,
     url: db.url,
     storage,
-    pool: options.pool,
+    renderer: options.pool,
     now: clock.now,
     clock,
     baseUrl: options.baseUrl ?? 'https://attest.test',

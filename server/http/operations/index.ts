@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import { CAPABILITIES } from '../../domain/capabilities';
+import { ping } from '../../storage/db';
 import { metaDeclarations } from '../contract/meta';
 import { bindOperations, type Operation } from '../operation';
 import { openApiDocument } from '../openapi';
@@ -17,7 +17,7 @@ const metaOperations: Operation[] = bindOperations(metaDeclarations, {
   health: {
     handler: async ({ services }) => {
       try {
-        await sql`select 1`.execute(services.storage.db);
+        await ping(services.storage.db);
       } catch {
         return { status: 503, json: { status: 'unavailable', problem: 'The database does not answer.', code: 'DATABASE_UNREACHABLE' } };
       }
@@ -26,7 +26,7 @@ const metaOperations: Operation[] = bindOperations(metaDeclarations, {
       if (storage.full) {
         return { status: 503, json: { status: 'unavailable', problem: `Storage has been full since ${storage.since}: no document can be issued until space is freed.`, code: 'STORAGE_FULL' } };
       }
-      return { json: { status: 'ok', database: services.storage.engine, render: services.pool.stats() } };
+      return { json: { status: 'ok', database: services.storage.engine, render: services.renderer.stats() } };
     },
   },
   openapi: {

@@ -1,25 +1,9 @@
 import { DomainError } from '../../domain/errors';
-import {
-  changeOwnPassword,
-  createPerson,
-  createToken,
-  deletePerson,
-  endSessions,
-  getTenant,
-  listPeople,
-  listRoles,
-  listTokens,
-  resetPassword,
-  revokeToken,
-  rotateLinkSecret,
-  rotateWebhookSecret,
-  setRoleCapabilities,
-  signIn,
-  signOut,
-  updatePerson,
-  updateTenantSettings,
-  webhookSecret,
-} from '../../domain/tenants';
+import { changeOwnPassword, createPerson, deletePerson, endSessions, listPeople, resetPassword, updatePerson } from '../../domain/people';
+import { createToken, listTokens, revokeToken } from '../../domain/tokens';
+import { getTenant, rotateLinkSecret, rotateWebhookSecret, updateTenantSettings, webhookSecret } from '../../domain/tenants';
+import { listRoles, setRoleCapabilities } from '../../domain/roles';
+import { signIn, signOut } from '../../domain/sessions';
 import { API_PREFIX, SESSION_COOKIE } from '../contract/constants';
 import { tenantDeclarations } from '../contract/tenant';
 import { bindOperations, type Operation } from '../operation';

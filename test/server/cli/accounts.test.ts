@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../server/cli/main';
 import { openServices } from '../../../server/services';
-import { authenticateToken, findTenantBySlug, signIn, webhookSecret } from '../../../server/domain/tenants';
+import { authenticateToken } from '../../../server/domain/tokens';
+import { findTenantBySlug, webhookSecret } from '../../../server/domain/tenants';
+import { signIn } from '../../../server/domain/sessions';
 import { DomainError } from '../../../server/domain/errors';
 
 /** The operator's account scripts, run as the CLI runs them, on a real SQLite file. */

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../server/cli/main';
 import { openServices } from '../../../server/services';
-import { authenticateToken, signIn } from '../../../server/domain/tenants';
+import { authenticateToken } from '../../../server/domain/tokens';
+import { signIn } from '../../../server/domain/sessions';
 
 /** The operator's scripts, run as the CLI runs them, on a real SQLite file. */
 async function attest(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

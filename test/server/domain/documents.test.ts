@@ -30,14 +30,14 @@ describe.each(ENGINES)('the bytes of issued documents (%s)', (engine) => {
     const kept = await request(s, 'first');
     const winner = await s.storage.db.selectFrom('issues').selectAll().where('code', '=', kept.issue.code).executeTakeFirstOrThrow();
     // Another process records this learner's issue while ours is being rendered.
-    const real = s.pool;
+    const real = s.renderer;
     const racing = Object.assign(Object.create(real) as RenderPool, {
       render: async (job: RenderJob) => {
         await s.storage.db.insertInto('issues').values({ ...winner, id: crypto.randomUUID(), learner_id: 'racer', code: 'WINNER-CODE' }).execute();
         return real.render(job);
       },
     });
-    const answer = await request({ ...s, pool: racing }, 'racer');
+    const answer = await request({ ...s, renderer: racing }, 'racer');
     expect(answer).toMatchObject({ created: false, issue: { code: 'WINNER-CODE' } });
     const refs = await referenced();
     expect((await stored()).filter((sha) => !refs.has(sha))).toEqual([]);

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { listIssues, listRefusals, getIssue, issueAudit, requestDocument, retrieveDocument, regenerateIssue } from '../../../server/domain/issues';
 import { createCertificate, type Certificate } from '../../../server/domain/certificates';
 import { DomainError } from '../../../server/domain/errors';
-import { sha256Hex } from '../../../server/domain/secrets';
+import { sha256Hex } from '../../../server/domain/hashing';
 import type { Services } from '../../../server/domain/context';
 import { openStorage } from '../../../server/storage/database';
 import { pdftotext, writeTemp } from '../../templates/pdf/helpers';
@@ -73,7 +73,7 @@ describe.each(ENGINES)('requesting a learner’s document (%s)', (engine) => {
     expect(other.requestDocument).not.toBe(requestDocument);
     const storage = await openStorage(s.url);
     try {
-      const s2: Services = { storage, pool: s.pool, now: s.now, baseUrl: s.baseUrl };
+      const s2: Services = { storage, renderer: s.renderer, now: s.now, baseUrl: s.baseUrl };
       const input = { certificateId: fx.certificate.id, learnerId: 'two-processes', data: learnerData(), available: true };
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? other.requestDocument(s2, fx.lms, input) : requestDocument(s, fx.lms, input))));
       expect(results.filter((r) => r.created)).toHaveLength(1);

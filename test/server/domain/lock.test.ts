@@ -4,7 +4,10 @@ import { createDownloadLink, retrieveByLink } from '../../../server/domain/links
 import { previewTemplate } from '../../../server/domain/preview';
 import { checkUploadedDocument, verifyCode } from '../../../server/domain/verification';
 import { receiveShopWebhook, signWebhook, WEBHOOK_TOLERANCE_SECONDS } from '../../../server/domain/webhook';
-import { createAdministrator, createPerson, setRoleCapabilities, signIn, webhookSecret } from '../../../server/domain/tenants';
+import { createAdministrator, createPerson } from '../../../server/domain/people';
+import { setRoleCapabilities } from '../../../server/domain/roles';
+import { signIn } from '../../../server/domain/sessions';
+import { webhookSecret } from '../../../server/domain/tenants';
 import { createCertificate } from '../../../server/domain/certificates';
 import { DEFAULT_ROLES } from '../../../server/domain/capabilities';
 import type { Actor } from '../../../server/domain/context';

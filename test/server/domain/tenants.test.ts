@@ -1,18 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  authenticateSession,
-  authenticateToken,
-  createPerson,
-  createTenant,
-  createToken,
-  listPeople,
-  listTokens,
-  revokeToken,
-  signIn,
-  signOut,
-  updateTenantSettings,
-  webhookSecret,
-} from '../../../server/domain/tenants';
+import { authenticateSession, signIn, signOut } from '../../../server/domain/sessions';
+import { authenticateToken, createToken, listTokens, revokeToken } from '../../../server/domain/tokens';
+import { createPerson, listPeople } from '../../../server/domain/people';
+import { createTenant, updateTenantSettings, webhookSecret } from '../../../server/domain/tenants';
 import { getCertificate, createCertificate, listCertificates, updateCertificate } from '../../../server/domain/certificates';
 import { getTemplate, listTemplates, publishTemplate, putAsset, updateTemplate, deleteTemplate, findVersion, readAsset } from '../../../server/domain/templates';
 import {

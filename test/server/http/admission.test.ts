@@ -1,7 +1,9 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
-import { createPerson, createTenant, createToken, type Tenant } from '../../../server/domain/tenants';
+import { createPerson } from '../../../server/domain/people';
+import { createTenant, type Tenant } from '../../../server/domain/tenants';
+import { createToken } from '../../../server/domain/tokens';
 import { RenderPool } from '../../../server/render/pool';
 import { MAX_ASSET_BYTES } from '../../../templates/assets';
 import { freshServices, uniqueSlug, type TestServices } from '../../support/storage';

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../../server/http/operations';
 import { fullPath } from '../../../server/http/contract/declaration';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
-import { createPerson, createToken } from '../../../server/domain/tenants';
+import { createPerson } from '../../../server/domain/people';
+import { createToken } from '../../../server/domain/tokens';
 import { freshServices, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
 import { call, startApp, type Running } from '../../support/http';
 import { RenderPool } from '../../../server/render/pool';
@@ -91,7 +92,7 @@ describe('headers and errors', () => {
 describe('when documents cannot be made now', () => {
   it('answers 503 with Retry-After, so a client knows to come back', async () => {
     // A render service without workers refuses every document as closed, like one shutting down.
-    const closed = await startApp({ ...services, pool: new RenderPool({ size: 0 }) });
+    const closed = await startApp({ ...services, renderer: new RenderPool({ size: 0 }) });
     try {
       const r = await call(closed.base, 'POST', `/api/v1/templates/${t.templateId}/preview`, { token, body: { persona: 'camille-martin' } });
       expect(r.status, r.text).toBe(503);

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { Diagnostic as AnalyzerDiagnostic } from '../../../variables/diagnostics';
 import { MAX_ASSET_BYTES } from '../../../templates/assets';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
-import { createToken } from '../../../server/domain/tenants';
+import { createToken } from '../../../server/domain/tokens';
 import { CONTRACT, type BodyIn, type Contract, type ParamsIn, type ResponseOf } from '../../../server/http/contract';
 import { certificateDeclarations } from '../../../server/http/contract/certificates';
 import { createClient, pathWith } from '../../../server/http/contract/client';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
-import { createTenant, createToken, webhookSecret } from '../../../server/domain/tenants';
+import { createTenant, webhookSecret } from '../../../server/domain/tenants';
+import { createToken } from '../../../server/domain/tokens';
 import { signWebhook } from '../../../server/domain/webhook';
 import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
 import { call, list, startApp, type Json, type Running } from '../../support/http';

@@ -7,7 +7,7 @@ import { OPERATIONS } from '../../../server/http/operations';
 import { fullPath } from '../../../server/http/contract/declaration';
 import type { Operation } from '../../../server/http/operation';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
-import { createToken } from '../../../server/domain/tenants';
+import { createToken } from '../../../server/domain/tokens';
 import { requestDocument } from '../../../server/domain/issues';
 import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
 import { call, startApp, type Running } from '../../support/http';

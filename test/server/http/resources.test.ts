@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
-import { createToken } from '../../../server/domain/tenants';
+import { createToken } from '../../../server/domain/tokens';
 import { RenderPool } from '../../../server/render/pool';
 import { freshServices, learnerData, setupTenant, type TenantFixture, type TestServices } from '../../support/storage';
 import { call, list, startApp, type Running } from '../../support/http';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../../../server/domain/tenants';
+import { createToken } from '../../../server/domain/tokens';
 import { fileDocuments, type StagingFs } from '../../../server/storage/documents';
 import { STORAGE_EVENTS, type StorageEvent } from '../../../server/storage/fullness';
 import { openStorage } from '../../../server/storage/database';
@@ -165,7 +165,7 @@ describe('files of a SQLite installation', () => {
     let app: Running | undefined;
     const storage = await openStorage(path);
     try {
-      const services = { storage, pool: pool(), now: new TestClock().now, baseUrl: 'https://attest.test' };
+      const services = { storage, renderer: pool(), now: new TestClock().now, baseUrl: 'https://attest.test' };
       app = await startApp(services);
       const t = await setupTenant(services);
       const lms = (await createToken(services, t.system, { name: 'lms', capabilities: ['certificate:apply', 'certificate:retrieve-own', 'learners:supply-data'] })).token;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES, DEFAULT_ROLES } from '../../../server/domain/capabilities';
-import { createAdministrator, createPerson, createToken, type Person } from '../../../server/domain/tenants';
+import { createAdministrator, createPerson, type Person } from '../../../server/domain/people';
+import { createToken } from '../../../server/domain/tokens';
 import { createCertificate, type Certificate } from '../../../server/domain/certificates';
 import { seedDemoTenant } from '../../../server/domain/demo';
 import { ENGINES, freshServices, learnerData, setupTenant, uniqueSlug, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../../../server/domain/tenants';
+import { createToken } from '../../../server/domain/tokens';
 import { freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
 import { call, startApp, type Running } from '../../support/http';
 import { launchChromium } from '../../support/browser';

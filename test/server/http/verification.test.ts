@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
-import { createToken, updateTenantSettings } from '../../../server/domain/tenants';
+import { createToken } from '../../../server/domain/tokens';
+import { updateTenantSettings } from '../../../server/domain/tenants';
 import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
 import { call, list, startApp, type Answer, type Running } from '../../support/http';
 import { pdftotext, writeTemp } from '../../templates/pdf/helpers';
