@@ -39,6 +39,8 @@ export class LayoutContext {
   readonly pages: PdfPage[] = [];
   page!: PdfPage;
   setup!: PageSetup;
+  /** The rotation `withBox` is drawing under (markup coordinates, clockwise), for links drawn inside it. */
+  private turn: { cx: number; cy: number; degrees: number } | undefined;
 
   constructor(
     readonly template: CompiledTemplate,
@@ -127,8 +129,43 @@ export class LayoutContext {
       const sin = Math.sin(a);
       c.transform(1, 0, 0, 1, cx, cy).transform(cos, sin, -sin, cos, 0, 0).transform(1, 0, 0, 1, -cx, -cy);
     }
-    draw();
+    const outer = this.turn;
+    if (rotate !== 0) this.turn = { cx: box.x + box.width / 2, cy: box.y + box.height / 2, degrees: rotate };
+    try {
+      draw();
+    } finally {
+      this.turn = outer;
+    }
     c.restore();
+  }
+
+  /**
+   * Makes an area of the current page (markup coordinates, points) open `url` when clicked: a PDF link
+   * annotation. Under a rotation the area is the upright rectangle around the turned one, since a link's
+   * /Rect cannot turn. The URL was checked by the markup reader (http, https or mailto only).
+   */
+  link(box: { x: number; y: number; width: number; height: number }, url: string): void {
+    if (!(box.width > 0 && box.height > 0)) return;
+    let { x, y, width, height } = box;
+    const turn = this.turn;
+    if (turn) {
+      const a = (turn.degrees * Math.PI) / 180;
+      const cos = Math.cos(a);
+      const sin = Math.sin(a);
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (const [px, py] of [[x, y], [x + width, y], [x, y + height], [x + width, y + height]] as const) {
+        const dx = px - turn.cx;
+        const dy = py - turn.cy;
+        xs.push(turn.cx + dx * cos - dy * sin);
+        ys.push(turn.cy + dx * sin + dy * cos);
+      }
+      x = Math.min(...xs);
+      y = Math.min(...ys);
+      width = Math.max(...xs) - x;
+      height = Math.max(...ys) - y;
+    }
+    this.page.addLink({ x, y: this.pdfY(y + height), width, height }, url);
   }
 }
 
