@@ -82,7 +82,7 @@ function markupDiagnostics(view: TemplateView): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of result.diagnostics) {
     if (touches(d.range, ['tag'])) continue;
-    if (d.code === MARKUP_CODES.invalidValue && touches(d.range, ['output'])) continue;
+    if ((d.code === MARKUP_CODES.invalidValue || d.code === MARKUP_CODES.urlRefused) && touches(d.range, ['output'])) continue;
     if (d.code === MARKUP_CODES.syntax && branching) {
       out.push({ ...d, severity: 'warning', message: `${d.message} (Read without running the Liquid: if the tags differ between {% if %} branches, check each branch.)` });
       continue;

@@ -183,7 +183,8 @@ export function readUrl(raw: string): string | undefined {
   if (text === '' || /[\u0000-\u0020\u007f]/.test(text)) return undefined;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
   if (scheme === 'mailto') return text.length > 'mailto:'.length ? text : undefined;
-  if (scheme !== 'http' && scheme !== 'https') return undefined;
+  // "http:/x" is read by URL as http://x/; what is written must already be an absolute address.
+  if ((scheme !== 'http' && scheme !== 'https') || !/^https?:\/\/[^/]/i.test(text)) return undefined;
   let url: URL;
   try {
     url = new URL(text);
