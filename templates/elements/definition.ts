@@ -32,15 +32,22 @@ export type ValueType =
   | { readonly kind: 'color' }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   | { readonly kind: 'page-size' }
-  /** Any text; `nonEmpty` when an empty value makes no sense (a QR code's value, an image's source). */
-  | { readonly kind: 'text'; readonly nonEmpty?: boolean }
-  /** A name declared in the front matter: a font role or an asset. */
-  | { readonly kind: 'name'; readonly of: 'font role' | 'asset' }
+  /**
+   * Any text; `nonEmpty` when an empty value makes no sense (a QR code's value, an image's source).
+   * `assets`: the text may also name an asset of these kinds (an image's source), which the editor
+   * proposes and checks.
+   */
+  | { readonly kind: 'text'; readonly nonEmpty?: boolean; readonly assets?: readonly AssetKind[] }
+  /** A name declared in the front matter: a font role or an asset (of the given kinds; any by default). */
+  | { readonly kind: 'name'; readonly of: 'font role' | 'asset'; readonly assets?: readonly AssetKind[] }
   /**
    * Where a click goes: an `http:`, `https:` or `mailto:` address and nothing else. Templates are
    * untrusted, so `javascript:`, `file:` and the like are refused, with their own code.
    */
   | { readonly kind: 'url' };
+
+/** The kinds of asset an attribute may name. */
+export type AssetKind = 'image' | 'pdf';
 
 /** What each kind of value becomes in the element tree. */
 export interface ValueTypes {

@@ -9,7 +9,7 @@ const attributes = [
   { ...height, required: false, defaultDoc: { en: "from the image's proportions", fr: 'selon les proportions de l’image' } },
   {
     name: 'src',
-    type: { kind: 'text', nonEmpty: true },
+    type: { kind: 'text', nonEmpty: true, assets: ['image'] },
     required: true,
     doc: { en: 'An asset name from the front matter, or an image value from the data.', fr: 'Un nom de ressource de l’en-tête, ou une image venue des données.' },
   },

@@ -22,7 +22,7 @@ const attributes = [
   },
   {
     name: 'background',
-    type: { kind: 'name', of: 'asset' },
+    type: { kind: 'name', of: 'asset', assets: ['pdf', 'image'] },
     defaultDoc: { en: 'front matter `background`', fr: '`background` de l’en-tête' },
     doc: { en: 'An asset (PDF or image) drawn under the page.', fr: 'Une ressource (PDF ou image) dessinée sous la page.' },
   },
