@@ -48,8 +48,12 @@ export class LayoutContext {
     private readonly drawBackground: (ctx: LayoutContext) => void,
   ) {}
 
+  /** The page being drawn on; the last one, unless `returnTo` went back to an earlier one. */
+  private index = -1;
+  private readonly setups: PageSetup[] = [];
+
   get pageIndex(): number {
-    return this.pages.length - 1;
+    return this.index;
   }
   get width(): number {
     return this.setup.width;
@@ -65,7 +69,16 @@ export class LayoutContext {
     this.setup = setup;
     this.page = this.doc.addPage(setup.width, setup.height);
     this.pages.push(this.page);
+    this.setups.push(setup);
+    this.index = this.pages.length - 1;
     this.drawBackground(this);
+  }
+
+  /** Draws on an earlier page again (the SPECIMEN mark, once every page is laid out). */
+  returnTo(index: number): void {
+    this.page = this.pages[index]!;
+    this.setup = this.setups[index]!;
+    this.index = index;
   }
 
   /** A new page like the current one (page-break, a table flowing on). */

@@ -28,9 +28,8 @@ export function drawDocument(
     }
     if (env.specimen) {
       // Drawn last on every page so nothing covers it.
-      const all = [...ctx.pages];
-      for (const p of all) {
-        ctx.page = p;
+      for (let i = 0; i < ctx.pages.length; i++) {
+        ctx.returnTo(i);
         paintWatermark(ctx, 'SPECIMEN', { font: 'body', size: 96, color: [0.8, 0.1, 0.1], opacity: 0.18, angle: -35 });
       }
     }
