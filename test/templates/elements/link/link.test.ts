@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFString, type PDFObject } from '@cantoo/pdf-lib';
 import { compileTemplate } from '../../../../templates/compile';
 import { renderDocument } from '../../../../templates/render';
+import { EXAMPLES_DIR, readAssetFile } from '../../../../templates/files';
 import { readUrl } from '../../../../templates/markup/values';
 import { findPersona } from '../../../../variables/personas';
 import { codes, parse, text } from '../../markup/helpers';
@@ -67,6 +68,16 @@ describe('<link> on a page: a clickable area', () => {
     const box = r.boxes.find((b) => b.kind === 'link')!;
     expect(box).toMatchObject({ page: 0, range: { start: { line: 5, column: 1 } } });
     expect([box.x / MM, box.y / MM, box.width / MM, box.height / MM].map((v) => Math.round(v * 10) / 10)).toEqual([20, 30, 40, 15]);
+  });
+
+  it('is the only annotation on a page over a PDF background, whose own annotations are never copied', async () => {
+    const { template, diagnostics } = await compileTemplate(
+      '---\nname: Links\npage: { size: A4, orientation: landscape }\nbackground: frame\nassets:\n  frame: assets/guilloche-frame.pdf\n---\n<page><link x="10mm" y="10mm" width="20mm" height="20mm" href="https://institut.example.org"/></page>',
+      { loadAsset: (f) => readAssetFile(EXAMPLES_DIR, f) },
+    );
+    expect(diagnostics).toEqual([]);
+    const r = renderDocument(template!, learner);
+    expect((await annotations(r.pdf!))[0]!.map((a) => a.uri)).toEqual(['https://institut.example.org']);
   });
 
   it('needs all four coordinates, and holds no text', () => {
