@@ -105,6 +105,8 @@ export interface BuildContext {
   readonly parent: string;
   /** The table being read, when the parent is a <table> or one of its row groups. */
   readonly table: TableNode | undefined;
+  /** Whether an element of that name is open around this one, at any depth. */
+  inside(name: string): boolean;
   /** Reports a problem at the opening tag. */
   report(code: string, message: string): void;
 }

@@ -386,6 +386,7 @@ class MarkupReader {
       fields: range ? { range, ...values } : values,
       parent: parent.name,
       table: parent.table,
+      inside: (element) => this.stack.some((f) => f.name === element),
       report: (code, message) => this.report(code, message, range),
     });
     const frame: Frame = { name, spec: built.content ?? VOCABULARY[name], definition };

@@ -59,7 +59,7 @@ export const link = defineElement({
   example:
     '<page>\n  <qr x="22mm" y="152mm" size="26mm" value="{{ certificate.verification_url }}"/>\n  <link x="22mm" y="152mm" width="26mm" height="26mm" href="{{ certificate.verification_url }}"/>\n  <text x="52mm" y="160mm" width="150mm" size="9">Check this certificate at <link href="{{ certificate.verification_url }}"><u>{{ certificate.verification_url }}</u></link></text>\n</page>',
   editor: { move: { h: ['x'], v: ['y'] } },
-  build({ fields, parent, report }): Built<LinkNode> {
+  build({ fields, parent, inside, report }): Built<LinkNode> {
     const node = { kind: 'link', ...fields, children: [] } as unknown as LinkNode;
     if (parent === 'page') {
       const missing = AREA.filter((a) => node[a] === undefined);
@@ -72,6 +72,8 @@ export const link = defineElement({
       }
       return { node, content: NOTHING };
     }
+    // As with HTML's <a>: the words of a link go to one address.
+    if (inside('link')) report(MARKUP_CODES.misplacedElement, 'A <link> cannot be inside another <link>: close the first one before starting the next.');
     const written = AREA.filter((a) => node[a] !== undefined);
     if (written.length) {
       report(

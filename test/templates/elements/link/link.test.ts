@@ -139,6 +139,11 @@ describe('<link> inside text: clickable words', () => {
     expect(page!.map((a) => a.uri)).toEqual(['https://institut.example.org']);
   });
 
+  it('is not nested in another link, at any depth', () => {
+    expect(codes(text('<link href="https://a.example.org">a <b><link href="https://b.example.org">b</link></b></link>'))).toEqual(['MARKUP_MISPLACED_ELEMENT']);
+    expect(codes(text('<link href="https://a.example.org">a</link> <link href="https://b.example.org">b</link>'))).toEqual([]);
+  });
+
   it('has no coordinates of its own', () => {
     const r = parse(text('<link x="1" href="https://example.org">words</link>'));
     expect(r.diagnostics.map((d) => d.code)).toEqual(['MARKUP_UNKNOWN_ATTRIBUTE']);
