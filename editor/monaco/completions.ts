@@ -184,7 +184,7 @@ function markupCompletions(view: TemplateView, masked: string, local: number, po
       const spec = SPECS[cursor.element]!.attributes.find((a) => a.name === cursor.attribute);
       if (!spec) return [];
       const range = typed(position, cursor.prefix.length);
-      return valueItems(view, cursor.element, spec).map((v) => ({ ...v, range }));
+      return valueItems(view, spec).map((v) => ({ ...v, range }));
     }
   }
 }
@@ -198,7 +198,7 @@ function elementSnippet(name: string, spec: ElementSpec): string {
 
 type Proposal = Omit<CompletionItem, 'range'>;
 
-function valueItems(view: TemplateView, element: string, spec: AttributeSpec): Proposal[] {
+function valueItems(view: TemplateView, spec: AttributeSpec): Proposal[] {
   const type = spec.type;
   const plain = (values: readonly string[], kind: CompletionItem['kind'], detail: string): Proposal[] =>
     values.map((v) => ({ label: v, kind, detail, insertText: v, ...(v === spec.default ? { preferred: true } : {}) }));
@@ -214,11 +214,11 @@ function valueItems(view: TemplateView, element: string, spec: AttributeSpec): P
     case 'page-size':
       return plain(Object.keys(PAPER_SIZES_MM), 'value', 'page size');
     case 'name':
-      if (type.of === 'asset') return assets(element === 'page' ? ['pdf', 'image'] : ['image']);
+      if (type.of === 'asset') return assets(type.assets ?? ['pdf', 'image']);
       return plain(fontRoles(view), 'font-role', 'font role');
     case 'text':
-      // An image's source is an asset name (or an image from the data, written with {{ }}).
-      return element === 'image' && spec.name === 'src' ? assets(['image']) : [];
+      // Text that may name an asset (an image's source; or an image from the data, written with {{ }}).
+      return type.assets ? assets(type.assets) : [];
     default:
       return [];
   }

@@ -82,7 +82,7 @@ function markupDiagnostics(view: TemplateView): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of result.diagnostics) {
     if (touches(d.range, ['tag'])) continue;
-    if (d.code === MARKUP_CODES.invalidValue && touches(d.range, ['output'])) continue;
+    if ((d.code === MARKUP_CODES.invalidValue || d.code === MARKUP_CODES.urlRefused) && touches(d.range, ['output'])) continue;
     if (d.code === MARKUP_CODES.syntax && branching) {
       out.push({ ...d, severity: 'warning', message: `${d.message} (Read without running the Liquid: if the tags differ between {% if %} branches, check each branch.)` });
       continue;
@@ -102,7 +102,6 @@ function nameChecks(view: TemplateView, masked: string): Diagnostic[] {
   const bodyOffset = view.bodyOffset!;
   const roles = fontRoles(view);
   const assets = declaredAssets(view);
-  const images = assets.filter((a) => a.kind === undefined || a.kind === 'image').map((a) => a.name);
   const all = assets.map((a) => a.name);
   for (const tag of masked.matchAll(/<([\w-]+)(\s[^<>]*?)?\/?>/g)) {
     const element = tag[1]!;
@@ -125,8 +124,10 @@ function nameChecks(view: TemplateView, masked: string): Diagnostic[] {
         report('font', 'FONT_UNKNOWN_ROLE', `There is no font role "${value}"; declare it under "fonts:" in the front matter.${suggestion(value, roles)}`, roles);
       } else if (spec.type.kind === 'name' && spec.type.of === 'asset' && !all.includes(value)) {
         report('asset', 'ASSET_UNKNOWN', `There is no asset "${value}" in the front matter's "assets:".${suggestion(value, all)}`, all);
-      } else if (element === 'image' && spec.name === 'src' && !value.startsWith('data:') && !all.includes(value)) {
-        report('asset', 'ASSET_UNKNOWN', `There is no image asset "${value}" in the front matter's "assets:".${suggestion(value, images)}`, images);
+      } else if (spec.type.kind === 'text' && spec.type.assets && !value.startsWith('data:') && !all.includes(value)) {
+        const kinds = spec.type.assets;
+        const named = assets.filter((a) => a.kind === undefined || (kinds as readonly string[]).includes(a.kind)).map((a) => a.name);
+        report('asset', 'ASSET_UNKNOWN', `There is no ${kinds.join(' or ')} asset "${value}" in the front matter's "assets:".${suggestion(value, named)}`, named);
       }
     }
   }

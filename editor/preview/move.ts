@@ -1,5 +1,6 @@
 import { LineIndex, type Range } from '../../variables/diagnostics';
 import { PT_PER_IN, PT_PER_MM, type Unit } from '../../templates/layout/units';
+import { isElementName, MOVABLE, VOCABULARY } from '../../templates/markup/vocabulary';
 import type { MessageKey } from '../i18n';
 
 /**
@@ -39,10 +40,13 @@ const LENGTH = /^(\s*)([-+]?(?:\d+(?:\.\d*)?|\.\d+))(\s*)(mm|cm|in|pt|%)?(\s*)$/
 /** Rounding per unit: about a tenth of a millimetre, which is finer than a hand can drag. */
 const STEP: Record<Unit, number> = { mm: 0.1, cm: 0.01, in: 0.01, pt: 0.1, '%': 0.01 };
 
-/** Elements drawn at x/y; `line` is drawn between (x1, y1) and (x2, y2), so both ends move. */
-const AXES: Readonly<Record<string, { h: readonly string[]; v: readonly string[] }>> = {
-  line: { h: ['x1', 'x2'], v: ['y1', 'y2'] },
-};
+/**
+ * The kinds of drawn boxes a designer may drag: the elements whose definition says how they move
+ * (templates/elements/<name>/definition.ts, `editor.move`).
+ */
+export const MOVABLE_KINDS: ReadonlySet<string> = MOVABLE;
+
+/** A tag the definitions do not know (or cannot move) is moved by x and y, and refused if it has none. */
 const DEFAULT_AXES = { h: ['x'], v: ['y'] } as const;
 
 interface Attribute {
@@ -135,7 +139,7 @@ export function moveElement(source: string, range: Range, dxMm: number, dyMm: nu
   const tag = lines.position(offset).line === line ? readStartTag(source, offset) : undefined;
   if (!tag) return refuse('move.notFound', { line, column }, `No element starts at line ${line}, column ${column} of the source.`);
 
-  const axes = AXES[tag.name] ?? DEFAULT_AXES;
+  const axes = (isElementName(tag.name) ? VOCABULARY[tag.name].move : undefined) ?? DEFAULT_AXES;
   const edits: { start: number; end: number; text: string; name: string; old: string }[] = [];
   for (const [names, delta, pageMm] of [
     [axes.h, dxMm, page?.width],

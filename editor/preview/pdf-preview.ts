@@ -7,6 +7,7 @@ import type { Diagnostic, Range } from '../../variables/diagnostics';
 import type { DrawnBox } from '../../templates/layout/boxes';
 import { PT_PER_MM } from '../../templates/layout/units';
 import { LocaleController, t } from '../i18n';
+import { MOVABLE_KINDS } from './move';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -56,8 +57,7 @@ export interface PreviewRenderedDetail {
   shownAt: number;
 }
 
-/** Elements placed by x/y (templates/markup/vocabulary.ts POSITIONED, minus those without a position). */
-export const MOVABLE_KINDS: ReadonlySet<string> = new Set(['text', 'image', 'qr', 'line', 'rect', 'table']);
+export { MOVABLE_KINDS } from './move';
 
 const ZOOM_STEPS = [0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4];
 /** Pixels a pointer must travel before a press becomes a drag (a click with a shaky hand stays a click). */

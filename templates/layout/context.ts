@@ -30,6 +30,8 @@ export class LayoutContext {
   readonly pages: PdfPage[] = [];
   page!: PdfPage;
   setup!: PageSetup;
+  /** The rotation `withBox` is drawing under (markup coordinates, clockwise), for links drawn inside it. */
+  private turn: { cx: number; cy: number; degrees: number } | undefined;
 
   constructor(
     readonly template: CompiledTemplate,
@@ -37,8 +39,12 @@ export class LayoutContext {
     private readonly drawBackground: (ctx: LayoutContext) => void,
   ) {}
 
+  /** The page being drawn on; the last one, unless `returnTo` went back to an earlier one. */
+  private index = -1;
+  private readonly setups: PageSetup[] = [];
+
   get pageIndex(): number {
-    return this.pages.length - 1;
+    return this.index;
   }
   get width(): number {
     return this.setup.width;
@@ -54,7 +60,16 @@ export class LayoutContext {
     this.setup = setup;
     this.page = this.doc.addPage(setup.width, setup.height);
     this.pages.push(this.page);
+    this.setups.push(setup);
+    this.index = this.pages.length - 1;
     this.drawBackground(this);
+  }
+
+  /** Draws on an earlier page again (the SPECIMEN mark, once every page is laid out). */
+  returnTo(index: number): void {
+    this.page = this.pages[index]!;
+    this.setup = this.setups[index]!;
+    this.index = index;
   }
 
   /** A new page like the current one (page-break, a table flowing on). */
@@ -118,8 +133,43 @@ export class LayoutContext {
       const sin = Math.sin(a);
       c.transform(1, 0, 0, 1, cx, cy).transform(cos, sin, -sin, cos, 0, 0).transform(1, 0, 0, 1, -cx, -cy);
     }
-    draw();
+    const outer = this.turn;
+    if (rotate !== 0) this.turn = { cx: box.x + box.width / 2, cy: box.y + box.height / 2, degrees: rotate };
+    try {
+      draw();
+    } finally {
+      this.turn = outer;
+    }
     c.restore();
+  }
+
+  /**
+   * Makes an area of the current page (markup coordinates, points) open `url` when clicked: a PDF link
+   * annotation. Under a rotation the area is the upright rectangle around the turned one, since a link's
+   * /Rect cannot turn. The URL was checked by the markup reader (http, https or mailto only).
+   */
+  link(box: { x: number; y: number; width: number; height: number }, url: string): void {
+    if (!(box.width > 0 && box.height > 0)) return;
+    let { x, y, width, height } = box;
+    const turn = this.turn;
+    if (turn) {
+      const a = (turn.degrees * Math.PI) / 180;
+      const cos = Math.cos(a);
+      const sin = Math.sin(a);
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (const [px, py] of [[x, y], [x + width, y], [x, y + height], [x + width, y + height]] as const) {
+        const dx = px - turn.cx;
+        const dy = py - turn.cy;
+        xs.push(turn.cx + dx * cos - dy * sin);
+        ys.push(turn.cy + dx * sin + dy * cos);
+      }
+      x = Math.min(...xs);
+      y = Math.min(...ys);
+      width = Math.max(...xs) - x;
+      height = Math.max(...ys) - y;
+    }
+    this.page.addLink({ x, y: this.pdfY(y + height), width, height }, url);
   }
 }
 

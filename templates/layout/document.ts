@@ -2,8 +2,8 @@ import type { Diagnostic } from '../../variables/diagnostics';
 import type { CompiledTemplate } from '../compile';
 import type { MarkupDocument, PageNode } from '../markup';
 import type { PdfDocument } from '../pdf';
-import { drawElement } from '../elements';
-import { paintWatermark } from '../elements/watermark';
+import { drawElement } from '../elements/draw';
+import { paintWatermark } from '../elements/watermark/draw';
 import { LayoutContext, LayoutError, type DrawnBox } from './context';
 import { pageGeometry, type PageSetup } from './page';
 
@@ -24,16 +24,12 @@ export function drawDocument(
       if (!setup) continue;
       ctx.startPage(setup, page.range);
       ctx.record('page', page.range, { x: 0, y: 0, width: setup.width, height: setup.height });
-      for (const el of page.elements) {
-        if (el.kind === 'page-break') ctx.continuePage(el.range);
-        else drawElement(el, ctx);
-      }
+      for (const el of page.elements) drawElement(el, ctx);
     }
     if (env.specimen) {
       // Drawn last on every page so nothing covers it.
-      const all = [...ctx.pages];
-      for (const p of all) {
-        ctx.page = p;
+      for (let i = 0; i < ctx.pages.length; i++) {
+        ctx.returnTo(i);
         paintWatermark(ctx, 'SPECIMEN', { font: 'body', size: 96, color: [0.8, 0.1, 0.1], opacity: 0.18, angle: -35 });
       }
     }

@@ -47,6 +47,14 @@ export function inlineToSpans(nodes: readonly InlineNode[], style: TextStyle, ou
         inlineToSpans(node.children, s, out);
         break;
       }
+      case 'link':
+        inlineToSpans(node.children, { ...style, link: node.href }, out);
+        break;
+      default: {
+        // An inline element added to the definitions must say here how its text is laid out.
+        const unhandled: never = node;
+        throw new Error(`no layout for inline <${(unhandled as InlineNode).kind}>`);
+      }
     }
   }
   return out;
@@ -62,10 +70,14 @@ export function layoutText(ctx: LayoutContext, spans: TextSpan[], options: Parag
   return laid;
 }
 
-/** Paints laid-out text with its box's top-left corner at (x, top), in markup coordinates (points). */
+/**
+ * Paints laid-out text with its box's top-left corner at (x, top), in markup coordinates (points); words
+ * inside a `<link>` become clickable areas, one per line they are on.
+ */
 export function paintText(ctx: LayoutContext, laid: LaidOutText, x: number, top: number): void {
   const c = ctx.page.content;
   let color: string | undefined;
+  for (const area of linkAreas(laid, x, top)) ctx.link(area.box, area.href);
   for (const line of laid.lines) {
     const baseline = ctx.pdfY(top + line.baseline);
     for (const run of line.runs) {
@@ -83,4 +95,35 @@ export function paintText(ctx: LayoutContext, laid: LaidOutText, x: number, top:
       }
     }
   }
+}
+
+/**
+ * The clickable areas of laid-out text: on each line, the runs of one link side by side make one area,
+ * from the tallest ascent to the deepest descent among them.
+ */
+export function linkAreas(laid: LaidOutText, x: number, top: number): { href: string; box: { x: number; y: number; width: number; height: number } }[] {
+  const areas: { href: string; box: { x: number; y: number; width: number; height: number } }[] = [];
+  for (const line of laid.lines) {
+    let open: { href: string; left: number; right: number; above: number; below: number } | undefined;
+    const close = () => {
+      if (!open) return;
+      const y = top + line.baseline - open.above;
+      areas.push({ href: open.href, box: { x: x + open.left, y, width: open.right - open.left, height: open.above + open.below } });
+      open = undefined;
+    };
+    for (const run of line.runs) {
+      if (run.link === undefined || run.link !== open?.href) close();
+      if (run.link === undefined) continue;
+      const k = run.size / run.face.unitsPerEm;
+      const above = run.face.ascent * k;
+      const below = run.face.descent * k;
+      if (open) {
+        open.right = run.x + run.width;
+        open.above = Math.max(open.above, above);
+        open.below = Math.max(open.below, below);
+      } else open = { href: run.link, left: run.x, right: run.x + run.width, above, below };
+    }
+    close();
+  }
+  return areas;
 }

@@ -2,20 +2,11 @@ import { SaxesParser } from 'saxes';
 import type { Diagnostic, Fix, Range } from '../../variables/diagnostics';
 import { didYouMean } from '../../variables/suggest';
 import { ENTITIES } from './entities';
-import type {
-  CellNode,
-  InlineNode,
-  MarkupDocument,
-  MarkupElement,
-  PageNode,
-  RowNode,
-  TableNode,
-  TextElement,
-  WatermarkElement,
-} from './types';
+import { DEFINITIONS } from '../elements/definitions';
+import type { ElementDefinition } from '../elements/definition';
+import type { InlineNode, MarkupDocument, PageNode, TableNode } from './types';
 import { readValue } from './values';
 import { fieldName, isElementName, parentsOf, TOP_LEVEL, VOCABULARY, type AttributeSpec, type ElementName, type ElementSpec } from './vocabulary';
-import { collapsePlain, collapseWhitespace } from './whitespace';
 
 export interface MarkupInput {
   markup: string;
@@ -31,17 +22,9 @@ export interface MarkupResult {
   diagnostics: Diagnostic[];
 }
 
-/** Stable codes; never reworded once shipped. */
-export const MARKUP_CODES = {
-  syntax: 'MARKUP_SYNTAX',
-  unknownElement: 'MARKUP_UNKNOWN_ELEMENT',
-  unknownAttribute: 'MARKUP_UNKNOWN_ATTRIBUTE',
-  invalidValue: 'MARKUP_INVALID_VALUE',
-  missingAttribute: 'MARKUP_MISSING_ATTRIBUTE',
-  misplacedElement: 'MARKUP_MISPLACED_ELEMENT',
-  empty: 'MARKUP_EMPTY',
-  tooDeep: 'MARKUP_TOO_DEEP',
-} as const;
+import { MARKUP_CODES } from './codes';
+
+export { MARKUP_CODES };
 
 /**
  * Elements inside elements, at most. A certificate needs a handful of levels (page, text, b, i, span);
@@ -123,7 +106,10 @@ interface RawAttribute {
   valueEnd: number;
 }
 
-type Child = MarkupElement | PageNode | InlineNode | RowNode | CellNode;
+/** Each element builds its own node (templates/elements/<name>/definition.ts); the parser only files it. */
+const BUILDERS = DEFINITIONS as Readonly<Record<ElementName, ElementDefinition<readonly AttributeSpec[], object>>>;
+
+type Child = object;
 
 interface Frame {
   name: string;
@@ -137,6 +123,8 @@ interface Frame {
   /** Set on a <table>'s frame, for its <thead> and <tbody>. */
   table?: TableNode;
   node?: Child;
+  /** Its definition, for what happens at the closing tag. */
+  definition?: ElementDefinition<readonly AttributeSpec[], object>;
   /** The opening tag, for "never closed" reports. */
   range?: Range;
 }
@@ -266,10 +254,7 @@ class MarkupReader {
       }
     }
     this.stack.pop();
-    const node = frame.node;
-    if (node?.kind === 'text' && 'content' in node) node.content = collapseWhitespace(node.content);
-    else if (node?.kind === 'cell') node.content = collapseWhitespace(node.content);
-    else if (node?.kind === 'watermark') node.text = collapsePlain(frame.plain!.join(''));
+    if (frame.node && frame.definition?.close) frame.definition.close(frame.node, frame.plain?.join(''));
   }
 
   private onText(text: string, position: number): void {
@@ -377,7 +362,7 @@ class MarkupReader {
         if (known.spec.required) complete = false;
         const hint = read.suggestion ? ` Did you mean "${read.suggestion}"?` : '';
         this.report(
-          MARKUP_CODES.invalidValue,
+          known.spec.type.kind === 'url' ? MARKUP_CODES.urlRefused : MARKUP_CODES.invalidValue,
           `${raw.name}="${raw.value}" on <${element}> is not valid: expected ${read.expected}.${hint}`,
           this.input.locate(raw.valueStart, raw.valueEnd) ?? tagRange,
         );
@@ -395,54 +380,21 @@ class MarkupReader {
   }
 
   private build(name: ElementName, range: Range | undefined, values: Record<string, unknown>): Frame {
-    const spec = VOCABULARY[name];
-    const at = range ? { range } : {};
-    switch (name) {
-      case 'page': {
-        const node = { kind: 'page', ...at, ...values, elements: [] } as unknown as PageNode;
-        return { name, spec, node, children: node.elements };
-      }
-      case 'text': {
-        const node = { kind: 'text', ...at, ...values, content: [] } as unknown as TextElement;
-        return { name, spec, node, children: node.content };
-      }
-      case 'b':
-      case 'i':
-      case 'u':
-      case 'span': {
-        const node = { kind: name, ...at, ...values, children: [] } as unknown as InlineNode & { children: InlineNode[] };
-        return { name, spec, node, children: node.children };
-      }
-      case 'br':
-      case 'page-break':
-        return { name, spec, node: { kind: name, ...at } };
-      case 'image':
-      case 'qr':
-      case 'line':
-      case 'rect':
-        return { name, spec, node: { kind: name, ...at, ...values } as unknown as MarkupElement };
-      case 'watermark':
-        return { name, spec, node: { kind: 'watermark', ...at, ...values, text: '' } as unknown as WatermarkElement, plain: [] };
-      case 'table': {
-        // Rows written directly in <table> are body rows; <thead>/<tbody> make no node of their own.
-        const node = { kind: 'table', ...at, ...values, header: [], body: [] } as unknown as TableNode;
-        return { name, spec, node, table: node, children: node.body };
-      }
-      case 'thead':
-      case 'tbody': {
-        const table = this.stack[this.stack.length - 1]!.table;
-        return { name, spec, children: table ? (name === 'thead' ? table.header : table.body) : [] };
-      }
-      case 'tr': {
-        const node: RowNode = { kind: 'row', ...at, cells: [] };
-        return { name, spec, node, children: node.cells };
-      }
-      case 'td':
-      case 'th': {
-        const node = { kind: 'cell', header: name === 'th', ...at, ...values, content: [] } as unknown as CellNode;
-        return { name, spec, node, children: node.content };
-      }
-    }
+    const definition = BUILDERS[name];
+    const parent = this.stack[this.stack.length - 1]!;
+    const built = definition.build({
+      fields: range ? { range, ...values } : values,
+      parent: parent.name,
+      table: parent.table,
+      inside: (element) => this.stack.some((f) => f.name === element),
+      report: (code, message) => this.report(code, message, range),
+    });
+    const frame: Frame = { name, spec: built.content ?? VOCABULARY[name], definition };
+    if (built.node) frame.node = built.node;
+    if (built.children) frame.children = built.children as Child[];
+    if (built.plain) frame.plain = [];
+    if (built.table) frame.table = built.table;
+    return frame;
   }
 
   private report(code: string, message: string, range: Range | undefined, fixes?: Fix[]): void {

@@ -62,6 +62,19 @@ export function renderReference(): string {
   return out.join('\n');
 }
 
+/**
+ * The element list for the README (its generated section `elements`, once scripts/readme.ts lists it):
+ * one row per element, from the same definitions, so a new element appears there without an edit.
+ */
+export function elementIndex(): string {
+  const out = ['| element | goes in | what it is |', '| --- | --- | --- |'];
+  for (const [name, spec] of Object.entries(VOCABULARY) as [string, ElementSpec][]) {
+    const where = parentsOf(name).map((p) => (p.startsWith('(') ? 'top level' : code(`<${p}>`)));
+    out.push(`| ${code(`<${name}>`)} | ${cell(where.join(', '))} | ${cell(prose(spec.doc.en))} |`);
+  }
+  return out.join('\n');
+}
+
 /** `document` with its generated block replaced by the current reference. */
 export function updateDocs(document: string): string {
   const begin = document.indexOf(BEGIN_MARKER);

@@ -1,11 +1,14 @@
 import type { Range } from '../../variables/diagnostics';
 import type { Length } from '../layout/units';
-import type { AttributesOf } from './vocabulary';
+import type { MemberOf, NodeOf } from '../elements/definitions';
+import type { PageNode } from '../elements/page/definition';
 
 /**
  * The element tree that parsed certificate markup becomes. Lengths stay as written (unit and all) because
  * only the layout engine knows the page or container a percentage is of; sizes in points, colours and
- * angles are resolved here. Attribute fields come from vocabulary.ts (camelCase of the attribute name).
+ * angles are resolved here. Each element's node type lives in its definition
+ * (templates/elements/<name>/definition.ts), its fields computed from its attributes; the unions below
+ * are computed from the list of definitions, so a new element is in them without being named here.
  */
 export type { Length, Unit } from '../layout/units';
 
@@ -32,7 +35,7 @@ export interface PageSize {
   name?: string;
 }
 
-interface Located {
+export interface Located {
   /** The element's opening tag in the template source; absent when it came from data. */
   range?: Range;
 }
@@ -42,73 +45,24 @@ export interface TextRun extends Located {
   /** Entities decoded, whitespace collapsed; never markup. */
   text: string;
 }
-export interface StyleNode extends Located {
-  kind: 'b' | 'i' | 'u';
-  children: InlineNode[];
-}
-export interface SpanNode extends Located, AttributesOf<'span'> {
-  kind: 'span';
-  children: InlineNode[];
-}
-export interface BreakNode extends Located {
-  kind: 'br';
-}
-export type InlineNode = TextRun | StyleNode | SpanNode | BreakNode;
 
-export interface TextElement extends Located, AttributesOf<'text'> {
-  kind: 'text';
-  content: InlineNode[];
-}
-export interface ImageElement extends Located, AttributesOf<'image'> {
-  kind: 'image';
-}
-export interface QrElement extends Located, AttributesOf<'qr'> {
-  kind: 'qr';
-}
-export interface LineElement extends Located, AttributesOf<'line'> {
-  kind: 'line';
-}
-export interface RectElement extends Located, AttributesOf<'rect'> {
-  kind: 'rect';
-}
-export interface WatermarkElement extends Located, AttributesOf<'watermark'> {
-  kind: 'watermark';
-  text: string;
-}
-export interface CellNode extends Located, AttributesOf<'td'> {
-  kind: 'cell';
-  /** Written as <th>: bold, and in the header colours inside <thead>. */
-  header: boolean;
-  content: InlineNode[];
-}
-export interface RowNode extends Located {
-  kind: 'row';
-  cells: CellNode[];
-}
-export interface TableNode extends Located, AttributesOf<'table'> {
-  kind: 'table';
-  /** <thead> rows: drawn first, and again at the top of every page the table flows onto. */
-  header: RowNode[];
-  body: RowNode[];
-}
-export interface PageBreakElement extends Located {
-  kind: 'page-break';
-}
+/** What a line of text holds: runs of text and the inline elements. */
+export type InlineNode = TextRun | NodeOf<MemberOf<'inline'>>;
 
-export type MarkupElement =
-  | TextElement
-  | ImageElement
-  | QrElement
-  | LineElement
-  | RectElement
-  | WatermarkElement
-  | TableNode
-  | PageBreakElement;
+/** What a page holds: the positioned elements. */
+export type MarkupElement = NodeOf<MemberOf<'positioned'>>;
 
-export interface PageNode extends Located, AttributesOf<'page'> {
-  kind: 'page';
-  elements: MarkupElement[];
-}
+export type { PageNode } from '../elements/page/definition';
+export type { TextElement } from '../elements/text/definition';
+export type { StyleNode, SpanNode, BreakNode } from '../elements/inline/definition';
+export type { ImageElement } from '../elements/image/definition';
+export type { QrElement } from '../elements/qr/definition';
+export type { LineElement } from '../elements/line/definition';
+export type { RectElement } from '../elements/rect/definition';
+export type { WatermarkElement } from '../elements/watermark/definition';
+export type { TableNode, RowNode, CellNode } from '../elements/table/definition';
+export type { LinkNode, LinkArea } from '../elements/link/definition';
+export type { PageBreakElement } from '../elements/page-break/definition';
 
 export interface MarkupDocument {
   pages: PageNode[];

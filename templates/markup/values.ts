@@ -103,6 +103,8 @@ export function describeType(type: ValueType): string {
       return type.nonEmpty ? 'some text (not empty)' : 'any text';
     case 'name':
       return `the name of ${type.of === 'asset' ? 'an asset' : 'a font role'} from the front matter`;
+    case 'url':
+      return 'a web address starting with https:// or http://, or a mailto: address';
   }
 }
 
@@ -163,7 +165,33 @@ export function readValue(type: ValueType, raw: string): ValueResult<ValueTypes[
       const name = raw.trim();
       return name === '' ? fail(describeType(type)) : ok(name);
     }
+    case 'url': {
+      const url = readUrl(raw);
+      return url === undefined ? fail(describeType(type)) : ok(url);
+    }
   }
+}
+
+/**
+ * An address a reader may be sent to: http(s) with a host, or mailto. Templates are untrusted, so every
+ * other scheme (javascript:, file:, data:, a viewer's own) is refused, and so are relative addresses,
+ * which a PDF viewer would resolve against wherever the file happens to be.
+ */
+export function readUrl(raw: string): string | undefined {
+  const text = raw.trim();
+  // Control characters and spaces inside an address are how schemes get smuggled past a check.
+  if (text === '' || /[\u0000-\u0020\u007f]/.test(text)) return undefined;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
+  if (scheme === 'mailto') return text.length > 'mailto:'.length ? text : undefined;
+  // "http:/x" is read by URL as http://x/; what is written must already be an absolute address.
+  if ((scheme !== 'http' && scheme !== 'https') || !/^https?:\/\/[^/]/i.test(text)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  return url.hostname ? text : undefined;
 }
 
 function readPageSize(raw: string): ValueResult<PageSize> {

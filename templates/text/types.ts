@@ -14,6 +14,8 @@ export interface TextStyle {
   color: RGB;
   /** Points added after every spacing glyph. */
   letterSpacing: number;
+  /** Where a click on these characters goes (a `<link>`); carried to the runs, not drawn. */
+  link?: string;
 }
 
 export interface TextSpan {
@@ -64,6 +66,8 @@ export interface LaidOutRun {
   bidiLevel: number;
   /** `y` is the centre of the stroke, from the box's top edge, points. */
   underline?: { y: number; thickness: number };
+  /** The style's `link`: the run is clickable. */
+  link?: string;
 }
 
 export interface LaidOutLine {

@@ -142,6 +142,12 @@ describe('completionsAt: markup', () => {
     expect(labels(complete('<page><text x="1" y="1" width="9"></§'))).toEqual(['/text']);
   });
 
+  it('offers <link> on a page and inside text, from its definition', () => {
+    expect(item(complete('<page>\n  <§'), 'link')).toMatchObject({ preferred: true, insertText: 'link href="$1">$0</link>' });
+    expect(item(complete('<page><text x="1" y="1" width="9">See <§'), 'link').preferred).toBe(true);
+    expect(labels(complete('<page><link §'))).toEqual(['href', 'x', 'y', 'width', 'height']);
+  });
+
   it('offers nothing in plain text', () => {
     expect(complete('<page><text x="1" y="1" width="9">Hello §')).toEqual([]);
   });
@@ -189,6 +195,14 @@ describe('hoverAt', () => {
     const align = hover('align');
     expect(align?.contents).toContain('**align** on `<text>`');
     expect(align?.contents).toContain('one of left, center, right, justify, start, end');
+  });
+
+  it('shows <link> and its href, in French too', () => {
+    const { source, position } = cursor(FRONT + '<page><text x="1" y="1" width="9"><li§nk href="https://example.org">x</link></text></page>');
+    expect(hoverAt(source, position)?.contents).toContain('A clickable link to an http(s) or mailto address');
+    expect(hoverAt(source, position, { language: 'fr' })?.contents).toContain('Un lien cliquable');
+    const href = cursor(FRONT + '<page><text x="1" y="1" width="9"><link hr§ef="https://example.org">x</link></text></page>');
+    expect(hoverAt(href.source, href.position)?.contents).toContain('**href** on `<link>` · required');
   });
 
   it('has nothing to say about plain text', () => {
@@ -267,6 +281,16 @@ describe('diagnose', () => {
 </page>
 `;
     expect(diagnose(source).filter((d) => d.stage === 'markup')).toEqual([]);
+  });
+
+  it('refuses a link to anything but http(s) or mailto while typing, and leaves a computed one to the render', () => {
+    const source = `${FRONT}<page>
+  <link x="1mm" y="1mm" width="9mm" height="9mm" href="javascript:alert(1)"/>
+  <link x="1mm" y="1mm" width="9mm" height="9mm" href="{{ certificate.verification_url }}"/>
+  <text x="1mm" y="1mm" width="90mm"><link href="mailto:office@example.org">Write</link></text>
+</page>
+`;
+    expect(diagnose(source).map((d) => [d.code, d.range.start.line])).toEqual([['MARKUP_URL_REFUSED', 14]]);
   });
 
   it('reports Liquid syntax errors where they are', () => {

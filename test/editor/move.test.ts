@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { moveElement } from '../../editor/preview/move';
+import { MOVABLE_KINDS, moveElement } from '../../editor/preview/move';
 import { compileTemplateFile } from '../../templates/files';
 import { renderDocument } from '../../templates/render';
 import { previewData } from '../../variables/samples';
@@ -108,5 +108,12 @@ describe('moveElement', () => {
     expect(name).toBeDefined();
     const moved = moveElement(source, name.range!, 10, 0);
     expect(moved.ok && moved.changed).toEqual({ x: ['20mm', '30mm'] });
+  });
+
+  it('moves what the element definitions say may move: a link area by x and y, a watermark not at all', () => {
+    expect([...MOVABLE_KINDS].sort()).toEqual(['image', 'line', 'link', 'qr', 'rect', 'table', 'text']);
+    const source = `<page>\n  <link x="20mm" y="30mm" width="40mm" height="15mm" href="https://example.org"/>\n</page>`;
+    const moved = moveElement(source, at(source, '<link'), 5, -10);
+    expect(moved.ok && moved.changed).toEqual({ x: ['20mm', '25mm'], y: ['30mm', '20mm'] });
   });
 });

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { InlineNode, TableNode, TextElement } from '../../../templates/markup';
-import { page, parse, text } from './helpers';
+import type { InlineNode, TextElement } from '../../../templates/markup';
+import { bare, page, parse, text } from './helpers';
 
 function content(markup: string): InlineNode[] {
   const r = parse(markup);
   expect(r.diagnostics).toEqual([]);
   const el = r.document!.pages[0]!.elements[0] as TextElement;
   return el.content;
-}
-
-/** Drops ranges so trees compare by content. */
-function bare(nodes: InlineNode[]): unknown {
-  return JSON.parse(JSON.stringify(nodes, (k, v) => (k === 'range' ? undefined : v)));
 }
 
 describe('text content', () => {
@@ -75,14 +70,6 @@ describe('text content', () => {
     expect(nodes.every((n) => n.range)).toBe(true);
     expect(nodes[1]!.range!.start).toEqual({ line: 2, column: 41 });
   });
-
-  it('watermarks take plain text, collapsed; CDATA is text', () => {
-    const r = parse(page('<watermark>\n   SPECIMEN\n   COPY </watermark>\n<text x="1" y="1" width="1"><![CDATA[a <b> & c]]></text>'));
-    expect(r.diagnostics).toEqual([]);
-    expect(r.document!.pages[0]!.elements[0]).toMatchObject({ kind: 'watermark', text: 'SPECIMEN COPY', angle: -45, opacity: 0.15, size: 60 });
-    expect(bare((r.document!.pages[0]!.elements[1] as TextElement).content)).toEqual([{ kind: 'text', text: 'a <b> & c' }]);
-    expect(parse(page('<watermark>A<b>B</b></watermark>')).diagnostics.map((d) => d.code)).toEqual(['MARKUP_MISPLACED_ELEMENT']);
-  });
 });
 
 describe('pages and tables', () => {
@@ -102,44 +89,5 @@ describe('pages and tables', () => {
     // Page settings left out stay undefined: the front matter decides.
     expect(second).toEqual({ kind: 'page', range: second!.range, elements: [] });
   });
-
-  it('reads thead, tbody, bare rows, th/td, colspan and cell alignment', () => {
-    const r = parse(
-      page(`<table x="20mm" y="120mm" width="170mm" columns="10% 60% 30%" header-fill="#17545c" header-color="white" stripe-fill="#f1f6f6" bottom="272mm" continue-y="22mm">
-  <thead><tr><th align="right">#</th><th>Module</th><th>Hours</th></tr></thead>
-  <tbody>
-    <tr><td align="right">1</td><td> Intro  <b>course</b> </td><td>6</td></tr>
-  </tbody>
-  <tr><td colspan="2"><b>Total</b></td><td>6</td></tr>
-</table>`),
-    );
-    expect(r.diagnostics).toEqual([]);
-    const table = r.document!.pages[0]!.elements[0] as TableNode;
-    expect(table).toMatchObject({
-      kind: 'table',
-      columns: [{ value: 10, unit: '%' }, { value: 60, unit: '%' }, { value: 30, unit: '%' }],
-      headerFill: { r: 0x17 / 255, g: 0x54 / 255, b: 0x5c / 255 },
-      headerColor: { r: 1, g: 1, b: 1 },
-      bottom: { value: 272, unit: 'mm' },
-      continueY: { value: 22, unit: 'mm' },
-      size: 10,
-      borderWidth: 0.5,
-    });
-    expect(table.header).toHaveLength(1);
-    expect(table.header[0]!.cells.map((c) => [c.header, c.align, c.colspan])).toEqual([
-      [true, 'right', 1],
-      [true, undefined, 1],
-      [true, undefined, 1],
-    ]);
-    expect(table.body.map((row) => row.cells.length)).toEqual([3, 2]);
-    expect(bare(table.body[0]!.cells[1]!.content)).toEqual([{ kind: 'text', text: 'Intro ' }, { kind: 'b', children: [{ kind: 'text', text: 'course' }] }]);
-    expect(table.body[1]!.cells[0]).toMatchObject({ kind: 'cell', header: false, colspan: 2 });
-    expect(table.body[1]!.range!.start.line).toBe(7);
-  });
-
-  it('keeps rows of a misplaced section out of any table', () => {
-    const r = parse(page('<tbody><tr><td>x</td></tr></tbody>'));
-    expect(r.diagnostics.map((d) => d.message)).toEqual(['<tbody> cannot go inside <page>: it goes inside <table>.']);
-    expect(r.document!.pages[0]!.elements).toEqual([]);
-  });
 });
+

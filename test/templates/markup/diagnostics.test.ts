@@ -120,7 +120,7 @@ describe('diagnostic codes', () => {
     expect(messages[1]).toMatch(/^<page> cannot be inside another element.*<page-break\/>/);
     expect(messages[2]).toBe('Text "loose words" must be inside a <text> element, which says where it goes on the page.');
     expect(r.at(r.diagnostics[2])).toBe('loose words');
-    expect(messages[3]).toBe('<b> cannot go inside <page>: it goes inside <text>, <b>, <i>, <u>, <span>, <td> and <th>.');
+    expect(messages[3]).toBe('<b> cannot go inside <page>: it goes inside <text>, <b>, <i>, <u>, <span>, <td>, <th> and <link>.');
     expect(messages[1]).not.toMatch(/inside inside/);
     expect(messages[4]).toMatch(/in a table must be inside a <td> or <th> cell/);
     expect(codes('<text x="1" y="1" width="1">a</text>')).toEqual(['MARKUP_MISPLACED_ELEMENT', 'MARKUP_EMPTY']);

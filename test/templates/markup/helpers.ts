@@ -1,5 +1,5 @@
 import { LineIndex, type Diagnostic, type Range } from '../../../variables/diagnostics';
-import { parseMarkup, type MarkupResult } from '../../../templates/markup';
+import { parseMarkup, type InlineNode, type MarkupResult } from '../../../templates/markup';
 
 /** Parses with positions in the markup itself (the template is the markup). */
 export function parse(markup: string): MarkupResult & { at(d: Diagnostic | undefined): string } {
@@ -19,6 +19,11 @@ export function page(body: string): string {
 
 export function text(inner: string, attributes = ''): string {
   return page(`<text x="10mm" y="10mm" width="100mm"${attributes ? ' ' + attributes : ''}>${inner}</text>`);
+}
+
+/** Drops ranges so trees compare by content. */
+export function bare(nodes: InlineNode[]): unknown {
+  return JSON.parse(JSON.stringify(nodes, (k, v) => (k === 'range' ? undefined : v)));
 }
 
 export type { Range };

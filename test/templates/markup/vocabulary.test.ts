@@ -5,9 +5,9 @@ import { renderReference, updateDocs } from '../../../templates/markup/reference
 import { DOCS_PATH } from '../../../templates/markup/write-docs';
 import { parse } from './helpers';
 
-/** Liquid out, plain markup in: what the examples look like once rendered. */
+/** Liquid out, plain markup in: what the examples look like once rendered (a link's address is one). */
 function renderedLike(liquid: string): string {
-  return liquid.replace(/\{\{.*?\}\}/gs, 'x').replace(/\{%.*?%\}/gs, '');
+  return liquid.replace(/href="\{\{.*?\}\}"/gs, 'href="https://attest.example.org/v/X"').replace(/\{\{.*?\}\}/gs, 'x').replace(/\{%.*?%\}/gs, '');
 }
 
 const specs = Object.entries(VOCABULARY) as [string, ElementSpec][];

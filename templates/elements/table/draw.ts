@@ -1,4 +1,4 @@
-import type { CellNode, RowNode, TableNode } from '../../markup';
+import type { CellNode, RowNode, TableNode } from './definition';
 import type { LaidOutText, TextStyle } from '../../text';
 import { rgb, type LayoutContext } from '../../layout/context';
 import { boxStyle, inlineToSpans, layoutText, paintText } from '../../layout/text';

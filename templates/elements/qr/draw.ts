@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import type { QrElement } from '../../markup';
+import type { QrElement } from './definition';
 import { rgb, type LayoutContext } from '../../layout/context';
 
 /**

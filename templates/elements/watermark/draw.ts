@@ -1,4 +1,4 @@
-import type { WatermarkElement } from '../../markup';
+import type { WatermarkElement } from './definition';
 import { rgb, type LayoutContext } from '../../layout/context';
 import { layoutText, paintText } from '../../layout/text';
 

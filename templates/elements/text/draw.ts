@@ -1,4 +1,4 @@
-import type { TextElement } from '../../markup';
+import type { TextElement } from './definition';
 import type { LayoutContext } from '../../layout/context';
 import { boxStyle, inlineToSpans, layoutText, paintText } from '../../layout/text';
 

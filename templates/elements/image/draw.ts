@@ -1,4 +1,4 @@
-import type { ImageElement } from '../../markup';
+import type { ImageElement } from './definition';
 import type { LayoutContext } from '../../layout/context';
 import { imageFromData, isDataImage } from '../../assets';
 import { suggestion } from '../../../variables/suggest';

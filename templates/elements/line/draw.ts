@@ -1,4 +1,4 @@
-import type { LineElement } from '../../markup';
+import type { LineElement } from './definition';
 import { rgb, type LayoutContext } from '../../layout/context';
 
 /** `<line>`: a straight stroke between two points. */

@@ -1,4 +1,4 @@
-import type { RectElement } from '../../markup';
+import type { RectElement } from './definition';
 import { rgb, type LayoutContext } from '../../layout/context';
 import type { ContentBuilder } from '../../pdf';
 

@@ -1,0 +1,45 @@
+import type { Located } from '../../markup/types';
+import { height, opacity, rotate, width, x, y } from '../attributes';
+import { defineElement, leaf, MOVE_XY, type Fields } from '../definition';
+
+const attributes = [
+  x,
+  y,
+  width,
+  { ...height, required: false, defaultDoc: { en: "from the image's proportions", fr: 'selon les proportions de l’image' } },
+  {
+    name: 'src',
+    type: { kind: 'text', nonEmpty: true, assets: ['image'] },
+    required: true,
+    doc: { en: 'An asset name from the front matter, or an image value from the data.', fr: 'Un nom de ressource de l’en-tête, ou une image venue des données.' },
+  },
+  {
+    name: 'fit',
+    type: { kind: 'enum', values: ['contain', 'cover', 'fill'] },
+    default: 'contain',
+    doc: { en: '`contain` shows it all, `cover` fills the box and crops, `fill` stretches.', fr: '`contain` la montre entière, `cover` remplit le cadre et rogne, `fill` l’étire.' },
+  },
+  {
+    name: 'align',
+    type: { kind: 'enum', values: ['center', 'left', 'right', 'top', 'bottom', 'top-left', 'top-right', 'bottom-left', 'bottom-right'] },
+    default: 'center',
+    doc: { en: 'Where the image sits in its box when the proportions differ.', fr: 'Position de l’image dans son cadre quand les proportions diffèrent.' },
+  },
+  opacity,
+  rotate,
+] as const;
+
+export interface ImageElement extends Located, Fields<typeof attributes> {
+  kind: 'image';
+}
+
+export const image = defineElement({
+  doc: { en: 'An image asset, fitted into its box.', fr: 'Une image, ajustée à son cadre.' },
+  text: 'none',
+  children: [],
+  belongsTo: ['positioned'],
+  attributes,
+  example: '<image x="250mm" y="18mm" width="26mm" height="26mm" src="seal"/>',
+  editor: MOVE_XY,
+  build: leaf<ImageElement>('image'),
+});
