@@ -5,10 +5,12 @@
  */
 import { catalogueTable, placeholderTable } from '../variables/docs';
 import { capabilityIndex, errorIndex, webServiceIndex } from '../server/http/indexes';
+import { elementIndex } from '../templates/markup/reference';
 
 const demote = (markdown: string) => markdown.replace(/^## /gm, '### ');
 
 export const README_SECTIONS: Readonly<Record<string, () => string>> = {
+  elements: elementIndex,
   catalogue: () => demote(catalogueTable()),
   placeholders: () => demote(placeholderTable()),
   capabilities: capabilityIndex,
