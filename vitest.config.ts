@@ -1,13 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
+/** The editor's browser tests share one build of the editor, made by their project's global setup. */
+const EDITOR_BROWSER = 'test/editor/**/*-browser.test.ts';
+
+const common = {
+  // PDF tests shell out to poppler and qpdf; two cores are shared between workers and those processes.
+  pool: 'forks',
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+} as const;
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Runs once for the whole run, whichever projects have tests in it.
     globalSetup: ['test/support/temp-dir.ts'],
-    // PDF tests shell out to poppler and qpdf; two cores are shared between workers and those processes.
-    pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      { test: { ...common, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', EDITOR_BROWSER] } },
+      { test: { ...common, name: 'editor', include: [EDITOR_BROWSER], globalSetup: ['test/support/editor-build.ts'] } },
+    ],
   },
 });

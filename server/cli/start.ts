@@ -22,6 +22,7 @@ export const EDITOR_DIR = fileURLToPath(new URL('../../editor/dist/', import.met
  * Node's defaults (1 and 5 minutes); the largest upload (20 MB) still has a minute.
  */
 export const CONNECTION_LIMITS = { headersTimeout: 10_000, requestTimeout: 60_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 2_000 } as const;
+export type ConnectionLimits = Record<keyof typeof CONNECTION_LIMITS, number>;
 
 export interface StartOptions {
   port: string;
@@ -30,6 +31,8 @@ export interface StartOptions {
   baseUrl?: string;
   workers?: string;
   trustProxy?: string;
+  /** Not a flag: tests set these small instead of waiting the real limits. Default CONNECTION_LIMITS. */
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 /** A document is staged and recorded within milliseconds: older unrecorded bytes are left over. */
@@ -86,7 +89,7 @@ export async function startCommand(
   };
   subscribe(STORAGE_EVENTS, onStorageEvent);
   const app = createApp(services, { logger, editorDir: EDITOR_DIR, ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}) });
-  const server = createServer(CONNECTION_LIMITS, app).on('clientError', answerUnparsableRequest).listen(port, opts.host);
+  const server = createServer({ ...CONNECTION_LIMITS, ...opts.connectionLimits }, app).on('clientError', answerUnparsableRequest).listen(port, opts.host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
   const listening = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${address.port}`;

@@ -67,7 +67,7 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
-  /** A worker says so once its modules are loaded: start-up time is not counted against a document. */
+  /** A worker says so once its modules are loaded and it has made a first document (worker-start.ts): start-up is not counted against a document. */
   ready: boolean;
   job?: Pending;
   timer?: NodeJS.Timeout;

@@ -1,9 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEditor, launchChromium } from '../support/browser';
+import { builtEditor, launchChromium } from '../support/browser';
 import type { PreviewMeasure } from '../../editor/app/controllers/preview-controller';
 import { seedDemoTenant, type DemoSeed } from '../../server/domain/demo';
 import { createPerson } from '../../server/domain/people';
@@ -34,8 +34,8 @@ beforeAll(async () => {
   // Today's date, not the test clock's default day: the browser keeps the session cookie only while
   // its expiry (computed from the server's clock) is in the real future.
   services = await freshServices('sqlite', { pool: pool(), clock: new TestClock(new Date()) });
-  let seeded: DemoSeed | undefined;
-  [seeded, dir] = await Promise.all([seedDemoTenant(services), buildEditor()]);
+  dir = builtEditor();
+  const seeded = await seedDemoTenant(services);
   if (!seeded) throw new Error('the demo tenant was not created');
   seed = seeded;
   app = await startApp(services, { editorDir: dir });
@@ -48,7 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Monaco, the preview and the editor screen, read in the page (all in light DOM but the preview's internals). */

@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEditor, launchChromium, serveStatic } from '../support/browser';
+import { builtEditor, launchChromium, serveStatic } from '../support/browser';
 import { compileTemplateFile } from '../../templates/files';
 import { renderDocument } from '../../templates/render';
 import { PT_PER_MM } from '../../templates/layout/units';
@@ -43,8 +43,6 @@ const previewState = () =>
 
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
-  const built = buildEditor();
-
   source = readFileSync(EXAMPLE, 'utf8');
   const compiled = await compileTemplateFile(EXAMPLE);
   const template = compiled.template!;
@@ -55,7 +53,7 @@ beforeAll(async () => {
   nameBox = boxes.find((b) => b.kind === 'text' && b.page === 0 && lines[b.range!.start.line - 1]!.includes('{{ learner.fullname }}'))!;
   expect(nameBox).toBeDefined();
 
-  dir = await built;
+  dir = builtEditor();
   let base: string;
   ({ base, server } = await serveStatic(dir));
   browser = await launchChromium();
@@ -80,7 +78,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the editor components in Chromium', () => {

@@ -1,9 +1,9 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEditor, launchChromium, serveStatic } from '../support/browser';
+import { builtEditor, launchChromium, serveStatic } from '../support/browser';
 
 /**
  * The editor as a designer gets it: built by Vite (as `npm run build:editor` does), served as static
@@ -29,7 +29,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  dir = await buildEditor();
+  dir = builtEditor();
   let base: string;
   ({ base, server } = await serveStatic(dir));
   browser = await launchChromium();
@@ -48,11 +48,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const markers = (p: Page) =>
-  p.evaluate(() => window.attest!.editor.getModelMarkers({ owner: 'attest' }).map((m) => ({ code: String(m.code), message: m.message, line: m.startLineNumber })));
+  p.evaluate(() => window.attest!.editor.getModelMarkers({ owner: 'attest' }).map((m) => ({ code: typeof m.code === 'object' ? m.code.value : String(m.code), message: m.message, line: m.startLineNumber })));
 const source = (p: Page) => p.evaluate(() => window.attest!.element.codeEditor!.getValue());
 
 describe('the template editor in Chromium', () => {

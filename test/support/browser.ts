@@ -1,27 +1,29 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { build } from 'vite';
+import { inject } from 'vitest';
 
 /**
- * What the browser tests share: the editor built by Vite as `npm run build:editor` builds it, with the
- * test pages beside the app (editor/vite.test.config.ts), a static server for the build, and Debian's
- * Chromium with the flags that work on this machine.
+ * What the browser tests share: the editor built by Vite as `npm run build:editor` builds it, with
+ * the test pages beside the app (editor/vite.test.config.ts; once per run, by test/support/editor-build.ts), a static server for the build, and Debian's Chromium
+ * with the flags that work on this machine.
  */
-const CONFIG = fileURLToPath(new URL('../../editor/vite.test.config.ts', import.meta.url));
 
-/** Builds the editor and its test pages into a fresh temporary folder and returns it. */
-export async function buildEditor(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'attest-editor-build-'));
-  await build({ configFile: CONFIG, logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } });
-  return dir;
+/** The editor built for this run; shared by every test file, so none removes it. */
+export function builtEditor(): string {
+  return inject('editorDir');
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.json': 'application/json',
+};
 
 /** Serves a built editor's files on loopback (no server code), for the component and Monaco pages. */
 export async function serveStatic(dir: string): Promise<{ base: string; server: Server }> {
@@ -41,6 +43,14 @@ export async function serveStatic(dir: string): Promise<{ base: string; server: 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }

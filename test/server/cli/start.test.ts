@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_LIMITS, startCommand } from '../../../server/cli/start';
+import { startCommand, type ConnectionLimits } from '../../../server/cli/start';
 import { call } from '../../support/http';
 
 // The server's request log goes to stderr; the test run's output is for the tests.
@@ -51,7 +51,9 @@ describe('attest start', () => {
   it('cuts off a client that trickles its headers, and answers in JSON what the HTTP parser refuses', async () => {
     const database = join(mkdtempSync(join(tmpdir(), 'attest-start-')), 'attest.sqlite');
     const io = { out: () => {}, err: () => {} };
-    const server = await startCommand({ port: '0', host: '127.0.0.1', database, workers: '1' }, io);
+    // The limits of a real server, scaled down: the test waits under two seconds, not the real ten.
+    const limits: Pick<ConnectionLimits, 'headersTimeout' | 'connectionsCheckingInterval'> = { headersTimeout: 1_500, connectionsCheckingInterval: 500 };
+    const server = await startCommand({ port: '0', host: '127.0.0.1', database, workers: '1', connectionLimits: limits }, io);
     try {
       const { port } = new URL(server.url);
       const socket = connect(Number(port), '127.0.0.1');
@@ -59,14 +61,14 @@ describe('attest start', () => {
       const started = Date.now();
       socket.write('GET /health HTTP/1.1\r\nHost: x\r\n');
       // One more header line now and then, never the blank line that ends them.
-      const drip = setInterval(() => socket.write('X-Drip: 1\r\n'), 1_000);
+      const drip = setInterval(() => socket.write('X-Drip: 1\r\n'), limits.headersTimeout / 10);
       let answer = '';
       socket.on('data', (c: Buffer) => (answer += c.toString()));
       await once(socket, 'close');
       clearInterval(drip);
       const held = Date.now() - started;
-      expect(held).toBeGreaterThanOrEqual(CONNECTION_LIMITS.headersTimeout - 500);
-      expect(held).toBeLessThan(CONNECTION_LIMITS.headersTimeout + 3 * CONNECTION_LIMITS.connectionsCheckingInterval);
+      expect(held).toBeGreaterThanOrEqual(limits.headersTimeout - 500);
+      expect(held).toBeLessThan(limits.headersTimeout + 3 * limits.connectionsCheckingInterval);
       expect(answer).toMatch(/^HTTP\/1\.1 408/);
       expect(JSON.parse(answer.split('\r\n\r\n')[1]!)).toEqual({ error: { code: 'REQUEST_TIMEOUT', message: expect.any(String) } });
       // What the parser refuses gets a JSON error too.
