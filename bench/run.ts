@@ -38,7 +38,11 @@ async function main(): Promise<void> {
   const learner = (i: number) => ({
     ...base,
     learner: { ...base.learner, firstname: undefined, lastname: undefined, fullname: `${FIRST[i % 10]} ${LAST[(i * 7) % 10]} ${i}` },
-    certificate: { ...base.certificate, code: `BENCH-${String(i).padStart(8, '0')}`, verification_url: `https://attest.example.org/v/BENCH-${i}` },
+    certificate: {
+      ...base.certificate,
+      code: `BENCH-${String(i).padStart(8, '0')}`,
+      verification_url: `https://attest.example.org/v/BENCH-${i}`,
+    },
   });
 
   const one = renderDocument(compiled.template, learner(0));
@@ -46,7 +50,9 @@ async function main(): Promise<void> {
     console.error(one.diagnostics);
     process.exit(1);
   }
-  console.log(`reference certificate: ${one.pageCount} page, ${fmt(one.pdf.length / 1024, 1)} KB; compiled once in ${fmt(compileMs, 1)} ms`);
+  console.log(
+    `reference certificate: ${one.pageCount} page, ${fmt(one.pdf.length / 1024, 1)} KB; compiled once in ${fmt(compileMs, 1)} ms`,
+  );
 
   let i = 1;
   for (let w = 0; w < 200; w++) renderDocument(compiled.template, learner(i++)); // warm caches and the JIT
@@ -58,7 +64,9 @@ async function main(): Promise<void> {
     for (let k = 0; k < perRun; k++) renderDocument(compiled.template, learner(i++));
     runs.push((perRun * 1000) / (performance.now() - start));
   }
-  console.log(`render   ${fmt(median(runs))} documents/s on one core (median of ${runs.length} runs of ${perRun}; min ${fmt(Math.min(...runs))}, max ${fmt(Math.max(...runs))}) = ${fmt(1000 / median(runs), 2)} ms/document`);
+  console.log(
+    `render   ${fmt(median(runs))} documents/s on one core (median of ${runs.length} runs of ${perRun}; min ${fmt(Math.min(...runs))}, max ${fmt(Math.max(...runs))}) = ${fmt(1000 / median(runs), 2)} ms/document`,
+  );
 
   const batches: number[] = [];
   for (let r = 0; r < 9; r++) {
@@ -66,7 +74,9 @@ async function main(): Promise<void> {
     for (let k = 0; k < 100; k++) renderDocument(compiled.template, learner(i++));
     batches.push(performance.now() - start);
   }
-  console.log(`batch    100 documents in ${fmt(median(batches), 1)} ms (median of ${batches.length}; min ${fmt(Math.min(...batches), 1)}, max ${fmt(Math.max(...batches), 1)}) = ${fmt(100_000 / median(batches))} documents/s`);
+  console.log(
+    `batch    100 documents in ${fmt(median(batches), 1)} ms (median of ${batches.length}; min ${fmt(Math.min(...batches), 1)}, max ${fmt(Math.max(...batches), 1)}) = ${fmt(100_000 / median(batches))} documents/s`,
+  );
 
   // Every learner a new name in another script: no two documents share their extra glyphs.
   const ALPHABETS: Record<string, string> = {
@@ -81,7 +91,10 @@ async function main(): Promise<void> {
   const word = (a: string) => Array.from({ length: 3 + Math.floor(random() * 6) }, () => a[Math.floor(random() * a.length)]).join('');
   const figures: string[] = [];
   for (const [script, alphabet] of Object.entries(ALPHABETS)) {
-    const named = (n: number) => ({ ...learner(n), learner: { ...base.learner, firstname: undefined, lastname: undefined, fullname: `${word(alphabet)} ${word(alphabet)}` } });
+    const named = (n: number) => ({
+      ...learner(n),
+      learner: { ...base.learner, firstname: undefined, lastname: undefined, fullname: `${word(alphabet)} ${word(alphabet)}` },
+    });
     for (let k = 0; k < 30; k++) renderDocument(compiled.template, named(i++));
     const start = performance.now();
     for (let k = 0; k < 200; k++) renderDocument(compiled.template, named(i++));
@@ -97,7 +110,9 @@ async function main(): Promise<void> {
     count = analyzeTemplate({ body, bodyStart: { line: 1, column: 1 }, schema: catalogue, locale: 'en' }).length;
     times.push(performance.now() - start);
   }
-  console.log(`analyze  a ${body.split('\n').length}-line template in ${fmt(median(times.slice(10)), 2)} ms (median of ${times.length - 10} after warm-up; ${count} diagnostics)`);
+  console.log(
+    `analyze  a ${body.split('\n').length}-line template in ${fmt(median(times.slice(10)), 2)} ms (median of ${times.length - 10} after warm-up; ${count} diagnostics)`,
+  );
 
   const markup = bigDocument();
   const lines = new LineIndex(markup);

@@ -26,7 +26,14 @@ const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDig
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 let lastSetCookie = '';
 
-function request(base: string, method: string, path: string, token: string | undefined, body?: string | Buffer, type = 'application/json'): Promise<{ status: number; body: Buffer }> {
+function request(
+  base: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: string | Buffer,
+  type = 'application/json',
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
@@ -111,19 +118,37 @@ async function main(): Promise<void> {
     const admin = await adminToken(base, server.password);
     const template = await json(base, 'POST', '/api/v1/templates', admin, { name: 'Bench reference', source: reference });
     const frame = readFileSync(join(EXAMPLES_DIR, 'assets', 'guilloche-frame.pdf'));
-    const put = await request(base, 'PUT', `/api/v1/templates/${String(template.id)}/assets/assets/guilloche-frame.pdf`, admin, frame, 'application/pdf');
+    const put = await request(
+      base,
+      'PUT',
+      `/api/v1/templates/${String(template.id)}/assets/assets/guilloche-frame.pdf`,
+      admin,
+      frame,
+      'application/pdf',
+    );
     if (put.status !== 201) throw new Error(`asset upload: ${put.status} ${put.body.toString()}`);
     const published = await json(base, 'POST', `/api/v1/templates/${String(template.id)}/publish`, admin);
     const version = (published.version as { id: string }).id;
-    const cert = await json(base, 'POST', '/api/v1/certificates', admin, { name: 'Bench', template_version_id: version, course_id: 'bench' });
-    console.log(`server bench: ${WARM_UP} documents to warm up, then ${RUNS} runs of ${ISSUES_PER_RUN}, ${CONCURRENCY} requests in flight, SQLite, loopback (demo certificates: ${certificates.length})`);
+    const cert = await json(base, 'POST', '/api/v1/certificates', admin, {
+      name: 'Bench',
+      template_version_id: version,
+      course_id: 'bench',
+    });
+    console.log(
+      `server bench: ${WARM_UP} documents to warm up, then ${RUNS} runs of ${ISSUES_PER_RUN}, ${CONCURRENCY} requests in flight, SQLite, loopback (demo certificates: ${certificates.length})`,
+    );
 
     const run = Date.now().toString(36);
     const issue = (prefix: string) => async (i: number) => {
       const body = JSON.stringify({
         learner_id: `${run}-${prefix}-${i}`,
         available: true,
-        data: { learner: { firstname: `Camille ${i}`, lastname: 'Martin' }, course: { fullname: 'Sauveteur secouriste du travail' }, completion: { date: '2026-02-03' }, grade: { value: 15, max: 20 } },
+        data: {
+          learner: { firstname: `Camille ${i}`, lastname: 'Martin' },
+          course: { fullname: 'Sauveteur secouriste du travail' },
+          completion: { date: '2026-02-03' },
+          grade: { value: 15, max: 20 },
+        },
       });
       return (await request(base, 'POST', `/api/v1/certificates/${String(cert.id)}/issues`, lms, body)).status;
     };
@@ -138,7 +163,12 @@ async function main(): Promise<void> {
         const body = JSON.stringify({
           learner_id: `${run}-r${r}-${i}`,
           available: true,
-          data: { learner: { firstname: `Learner ${r}-${i}`, lastname: 'Martin' }, course: { fullname: 'Sauveteur secouriste du travail' }, completion: { date: '2026-02-03' }, grade: { value: 15, max: 20 } },
+          data: {
+            learner: { firstname: `Learner ${r}-${i}`, lastname: 'Martin' },
+            course: { fullname: 'Sauveteur secouriste du travail' },
+            completion: { date: '2026-02-03' },
+            grade: { value: 15, max: 20 },
+          },
         });
         const a = await request(base, 'POST', `/api/v1/certificates/${String(cert.id)}/issues`, lms, body);
         if (a.status === 201 && codes.length < 2000) codes.push((JSON.parse(a.body.toString()) as { issue: { code: string } }).issue.code);
@@ -156,7 +186,10 @@ async function main(): Promise<void> {
     const downloads: { perSecond: number; p99: number }[] = [];
     const verifications: { perSecond: number; p99: number }[] = [];
     for (let r = 0; r < RUNS; r++) {
-      const d = await load(1000, async (i) => (await request(base, 'GET', `/api/v1/issues/${codes[i % codes.length]}/document`, lms)).status);
+      const d = await load(
+        1000,
+        async (i) => (await request(base, 'GET', `/api/v1/issues/${codes[i % codes.length]}/document`, lms)).status,
+      );
       downloads.push({ perSecond: d.perSecond, p99: pct(d.latencies, 0.99) });
       const v = await load(2000, async (i) => (await request(base, 'GET', `/api/v1/verify/${codes[i % codes.length]}`, undefined)).status);
       verifications.push({ perSecond: v.perSecond, p99: pct(v.latencies, 0.99) });
@@ -190,13 +223,22 @@ async function adminToken(base: string, password: string): Promise<string> {
   const cookie = /attest_session=[^;]+/.exec(lastSetCookie)?.[0];
   if (signIn.status !== 200 || !cookie) throw new Error(`sign-in: ${signIn.status} ${signIn.body.toString()}`);
   const made = await new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
-    const req = http.request(base + '/api/v1/tokens', { method: 'POST', agent, headers: { cookie, 'x-attest-csrf': '1', 'content-type': 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
+    const req = http.request(
+      base + '/api/v1/tokens',
+      { method: 'POST', agent, headers: { cookie, 'x-attest-csrf': '1', 'content-type': 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      },
+    );
     req.on('error', reject);
-    req.end(JSON.stringify({ name: 'bench', capabilities: ['templates:edit', 'templates:publish', 'templates:preview', 'certificate:add', 'certificate:view'] }));
+    req.end(
+      JSON.stringify({
+        name: 'bench',
+        capabilities: ['templates:edit', 'templates:publish', 'templates:preview', 'certificate:add', 'certificate:view'],
+      }),
+    );
   });
   if (made.status !== 201) throw new Error(`token: ${made.status} ${made.body.toString()}`);
   return (JSON.parse(made.body.toString()) as { token: string }).token;

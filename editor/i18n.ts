@@ -178,7 +178,11 @@ export function formatNumber(value: number, options?: Intl.NumberFormatOptions, 
 }
 
 /** Dates in the locale; a "YYYY-MM-DD" string is a calendar date (formatted in UTC so it never shifts a day). */
-export function formatDate(value: Date | string, options: Intl.DateTimeFormatOptions = { dateStyle: 'long' }, locale: Locale = current): string {
+export function formatDate(
+  value: Date | string,
+  options: Intl.DateTimeFormatOptions = { dateStyle: 'long' },
+  locale: Locale = current,
+): string {
   const dateOnly = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
   const date = typeof value === 'string' ? new Date(dateOnly ? `${value}T00:00:00Z` : value) : value;
   return new Intl.DateTimeFormat(locale, dateOnly ? { timeZone: 'UTC', ...options } : options).format(date);

@@ -20,6 +20,7 @@ const status = document.querySelector('#status')!;
 element.addEventListener('diagnostics-change', (event) => {
   const { diagnostics } = (event as CustomEvent<DiagnosticsDetail>).detail;
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  status.textContent = diagnostics.length === 0 ? 'No problems' : `${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} other`;
+  status.textContent =
+    diagnostics.length === 0 ? 'No problems' : `${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} other`;
 });
 window.attest = { editor, element };

@@ -24,17 +24,37 @@ async function frame(): Promise<Uint8Array> {
   const gold = rgb(0.72, 0.58, 0.27);
   // A guilloché band: several phase-shifted sine waves running round the page between two rules.
   const band = (inset: number, depth: number, waves: number, color: ReturnType<typeof rgb>, phase: number) => {
-    const x0 = inset, y0 = inset, x1 = W - inset, y1 = H - inset;
+    const x0 = inset,
+      y0 = inset,
+      x1 = W - inset,
+      y1 = H - inset;
     const per = (x1 - x0 + y1 - y0) * 2;
     const steps = 1400;
     let d = '';
     for (let i = 0; i <= steps; i++) {
       const t = (i / steps) * per;
       let x: number, y: number, nx: number, ny: number;
-      if (t < x1 - x0) { x = x0 + t; y = y0; nx = 0; ny = 1; }
-      else if (t < x1 - x0 + (y1 - y0)) { x = x1; y = y0 + (t - (x1 - x0)); nx = -1; ny = 0; }
-      else if (t < 2 * (x1 - x0) + (y1 - y0)) { x = x1 - (t - (x1 - x0) - (y1 - y0)); y = y1; nx = 0; ny = -1; }
-      else { x = x0; y = y1 - (t - 2 * (x1 - x0) - (y1 - y0)); nx = 1; ny = 0; }
+      if (t < x1 - x0) {
+        x = x0 + t;
+        y = y0;
+        nx = 0;
+        ny = 1;
+      } else if (t < x1 - x0 + (y1 - y0)) {
+        x = x1;
+        y = y0 + (t - (x1 - x0));
+        nx = -1;
+        ny = 0;
+      } else if (t < 2 * (x1 - x0) + (y1 - y0)) {
+        x = x1 - (t - (x1 - x0) - (y1 - y0));
+        y = y1;
+        nx = 0;
+        ny = -1;
+      } else {
+        x = x0;
+        y = y1 - (t - 2 * (x1 - x0) - (y1 - y0));
+        nx = 1;
+        ny = 0;
+      }
       const off = depth * (0.5 + 0.5 * Math.sin((t / per) * waves * 2 * Math.PI + phase));
       // pdf-lib's SVG path has y pointing down.
       d += `${i === 0 ? 'M' : 'L'}${(x + nx * off).toFixed(2)},${(H - (y + ny * off)).toFixed(2)} `;
@@ -45,7 +65,12 @@ async function frame(): Promise<Uint8Array> {
   page.drawRectangle({ x: 18, y: 18, width: W - 36, height: H - 36, borderColor: teal, borderWidth: 1.2 });
   page.drawRectangle({ x: 37, y: 37, width: W - 74, height: H - 74, borderColor: gold, borderWidth: 0.6 });
   // Corner rosettes.
-  for (const [cx, cy] of [[37, 37], [W - 37, 37], [37, H - 37], [W - 37, H - 37]] as const) {
+  for (const [cx, cy] of [
+    [37, 37],
+    [W - 37, 37],
+    [37, H - 37],
+    [W - 37, H - 37],
+  ] as const) {
     for (let r = 3; r <= 12; r += 3) page.drawCircle({ x: cx, y: cy, size: r, borderColor: r % 2 ? teal : gold, borderWidth: 0.5 });
   }
   return doc.save({ useObjectStreams: false });
@@ -57,11 +82,18 @@ function png(width: number, height: number, ink: (x: number, y: number) => [numb
   const ss = 3;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      let a = 0, r = 0, g = 0, b = 0;
-      for (let sy = 0; sy < ss; sy++) for (let sx = 0; sx < ss; sx++) {
-        const [cov, c] = ink(x + (sx + 0.5) / ss, y + (sy + 0.5) / ss);
-        a += cov; r += c[0] * cov; g += c[1] * cov; b += c[2] * cov;
-      }
+      let a = 0,
+        r = 0,
+        g = 0,
+        b = 0;
+      for (let sy = 0; sy < ss; sy++)
+        for (let sx = 0; sx < ss; sx++) {
+          const [cov, c] = ink(x + (sx + 0.5) / ss, y + (sy + 0.5) / ss);
+          a += cov;
+          r += c[0] * cov;
+          g += c[1] * cov;
+          b += c[2] * cov;
+        }
       const i = (y * width + x) * 4;
       const n = ss * ss;
       img.data[i] = a ? Math.round(r / a) : 0;
@@ -74,11 +106,13 @@ function png(width: number, height: number, ink: (x: number, y: number) => [numb
 }
 
 function seal(): Buffer {
-  const S = 240, c = S / 2;
+  const S = 240,
+    c = S / 2;
   const gold: [number, number, number] = [176, 141, 62];
   const teal: [number, number, number] = [23, 84, 92];
   return png(S, S, (x, y) => {
-    const dx = x - c, dy = y - c;
+    const dx = x - c,
+      dy = y - c;
     const r = Math.hypot(dx, dy);
     const th = Math.atan2(dy, dx);
     const scallop = 112 + 4 * Math.cos(th * 36);
@@ -94,7 +128,8 @@ function seal(): Buffer {
 }
 
 function signature(): Buffer {
-  const W = 360, H = 120;
+  const W = 360,
+    H = 120;
   const ink: [number, number, number] = [20, 30, 70];
   // A hand-drawn-looking signature: a tall opening loop, a run of slanted, shrinking letter loops, and an
   // underline flourish swinging back under them. Each stroke is a parametric curve traced by a round pen.
@@ -109,7 +144,10 @@ function signature(): Buffer {
     const x = 70 + t * 210;
     const loops = 7;
     const h = 26 * (1 - 0.55 * t);
-    push(x + 9 * Math.sin(t * loops * 2 * Math.PI), 66 - h * Math.abs(Math.sin(t * loops * Math.PI)) + 6 * Math.cos(t * loops * 2 * Math.PI));
+    push(
+      x + 9 * Math.sin(t * loops * 2 * Math.PI),
+      66 - h * Math.abs(Math.sin(t * loops * Math.PI)) + 6 * Math.cos(t * loops * 2 * Math.PI),
+    );
   }
   for (let t = 0; t <= 1; t += 0.001) {
     push(300 - t * 270 + 20 * Math.sin(t * Math.PI), 84 + 10 * Math.sin(t * Math.PI * 1.5) - 8 * t);

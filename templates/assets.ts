@@ -78,16 +78,27 @@ export async function prepareAssets(
       continue;
     }
     if (got.length > MAX_ASSET_BYTES) {
-      diagnostics.push(assetError('ASSET_TOO_LARGE', `The asset "${name}" is ${Math.round(got.length / 1e6)} MB; the limit is ${MAX_ASSET_BYTES / 1e6} MB.`, where, `assets.${name}`));
+      diagnostics.push(
+        assetError(
+          'ASSET_TOO_LARGE',
+          `The asset "${name}" is ${Math.round(got.length / 1e6)} MB; the limit is ${MAX_ASSET_BYTES / 1e6} MB.`,
+          where,
+          `assets.${name}`,
+        ),
+      );
       continue;
     }
     const kind = sniffAsset(got);
     if (!kind) {
-      diagnostics.push(assetError('ASSET_UNSUPPORTED', `The asset "${name}" is not a PNG, JPEG, PDF, TTF or OTF file.`, where, `assets.${name}`));
+      diagnostics.push(
+        assetError('ASSET_UNSUPPORTED', `The asset "${name}" is not a PNG, JPEG, PDF, TTF or OTF file.`, where, `assets.${name}`),
+      );
       continue;
     }
     if (wanted && wanted !== kind) {
-      diagnostics.push(assetError('ASSET_WRONG_TYPE', `The asset "${name}" is declared as ${wanted} but the file is a ${kind}.`, where, `assets.${name}`));
+      diagnostics.push(
+        assetError('ASSET_WRONG_TYPE', `The asset "${name}" is declared as ${wanted} but the file is a ${kind}.`, where, `assets.${name}`),
+      );
       continue;
     }
     try {
@@ -96,7 +107,14 @@ export async function prepareAssets(
         // Corrupt or encrypted PDFs fail here, at compile time, never in a render.
         const count = await ImportedPage.pageCount(got);
         if (count > MAX_PDF_ASSET_PAGES) {
-          diagnostics.push(assetError('ASSET_PDF_TOO_MANY_PAGES', `The PDF asset "${name}" has ${count} pages; a background PDF may have at most ${MAX_PDF_ASSET_PAGES}.`, where, `assets.${name}`));
+          diagnostics.push(
+            assetError(
+              'ASSET_PDF_TOO_MANY_PAGES',
+              `The PDF asset "${name}" has ${count} pages; a background PDF may have at most ${MAX_PDF_ASSET_PAGES}.`,
+              where,
+              `assets.${name}`,
+            ),
+          );
           continue;
         }
         const prepared: ImportedPage[] = [];
@@ -104,14 +122,21 @@ export async function prepareAssets(
         pages.set(name, prepared);
       } else {
         const face: Partial<AssetDeclaration> = typeof decl === 'string' ? {} : decl;
-        fonts.addFace(got, { family: face.family ?? name, ...(face.weight ? { weight: face.weight } : {}), ...(face.style ? { style: face.style } : {}) });
+        fonts.addFace(got, {
+          family: face.family ?? name,
+          ...(face.weight ? { weight: face.weight } : {}),
+          ...(face.style ? { style: face.style } : {}),
+        });
       }
       kinds.set(name, kind);
     } catch (e) {
       if (e instanceof DiagnosticError) {
-        for (const d of e.diagnostics) diagnostics.push({ ...d, message: `Asset "${name}": ${d.message}`, path: `assets.${name}`, ...(where ? { range: where } : {}) });
+        for (const d of e.diagnostics)
+          diagnostics.push({ ...d, message: `Asset "${name}": ${d.message}`, path: `assets.${name}`, ...(where ? { range: where } : {}) });
       } else {
-        diagnostics.push(assetError('ASSET_INVALID', `The asset "${name}" could not be read: ${(e as Error).message}`, where, `assets.${name}`));
+        diagnostics.push(
+          assetError('ASSET_INVALID', `The asset "${name}" could not be read: ${(e as Error).message}`, where, `assets.${name}`),
+        );
       }
     }
   }
@@ -123,7 +148,15 @@ export async function prepareAssets(
     pdfPageCount: (name) => pages.get(name)?.length ?? 0,
     pdfPage(name, page) {
       const p = pages.get(name)?.[page - 1];
-      if (!p) throw new DiagnosticError([assetError('ASSET_UNKNOWN', `There is no page ${page} in a PDF asset "${name}".${suggestion(name, pages.keys())}`, undefined, name)]);
+      if (!p)
+        throw new DiagnosticError([
+          assetError(
+            'ASSET_UNKNOWN',
+            `There is no page ${page} in a PDF asset "${name}".${suggestion(name, pages.keys())}`,
+            undefined,
+            name,
+          ),
+        ]);
       return p;
     },
   };

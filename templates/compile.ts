@@ -84,7 +84,11 @@ export async function compileTemplate(text: string, options: CompileOptions = {}
   diagnostics.push(...body.diagnostics);
 
   const metadata: CompiledTemplate['metadata'] = {
-    keywords: Array.isArray(fm.metadata.keywords) ? fm.metadata.keywords : fm.metadata.keywords ? fm.metadata.keywords.split(/\s*,\s*/) : [],
+    keywords: Array.isArray(fm.metadata.keywords)
+      ? fm.metadata.keywords
+      : fm.metadata.keywords
+        ? fm.metadata.keywords.split(/\s*,\s*/)
+        : [],
   };
   const fragments = contract.fragments;
   for (const f of fragments) {

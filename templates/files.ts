@@ -35,7 +35,8 @@ export function readAssetFile(folder: string, file: string): Uint8Array | { erro
   if (rel.startsWith('..') || isAbsolute(rel)) return { error: 'asset paths may not leave the template folder' };
   try {
     const size = statSync(full).size;
-    if (size > MAX_ASSET_BYTES) return { error: `the file is ${Math.round(size / 1e6)} MB; assets are limited to ${MAX_ASSET_BYTES / 1e6} MB` };
+    if (size > MAX_ASSET_BYTES)
+      return { error: `the file is ${Math.round(size / 1e6)} MB; assets are limited to ${MAX_ASSET_BYTES / 1e6} MB` };
     return readFileSync(full);
   } catch (e) {
     return { error: `cannot read "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };

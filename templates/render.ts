@@ -62,10 +62,15 @@ export function renderBound(
   if (!parsed.document || hasErrors(parsed.diagnostics)) return { diagnostics, pageCount: 0, boxes: [], data };
 
   const certificate = (data.certificate ?? null) as { code?: unknown; issued?: unknown } | null;
-  const issued = typeof certificate?.issued === 'string' ? new Date(certificate.issued.length === 10 ? `${certificate.issued}T00:00:00Z` : certificate.issued) : undefined;
+  const issued =
+    typeof certificate?.issued === 'string'
+      ? new Date(certificate.issued.length === 10 ? `${certificate.issued}T00:00:00Z` : certificate.issued)
+      : undefined;
   const documentId =
     options.documentId ??
-    (typeof certificate?.code === 'string' && certificate.code ? certificate.code : createHash('sha256').update(JSON.stringify(data)).digest('hex'));
+    (typeof certificate?.code === 'string' && certificate.code
+      ? certificate.code
+      : createHash('sha256').update(JSON.stringify(data)).digest('hex'));
   const doc = new PdfDocument({
     info: {
       ...info,

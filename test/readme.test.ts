@@ -46,7 +46,8 @@ describe('the README command examples', () => {
     const { findPersona } = await import('../variables/personas');
     const { existsSync } = await import('node:fs');
     for (const [, id] of readme.matchAll(/--persona ([\w-]+)/g)) expect(findPersona(id!), id).toBeDefined();
-    for (const [, file] of readme.matchAll(/npx attest \w+ (templates\/examples\/[\w-]+\.liquid)/g)) expect(existsSync(file!), file).toBe(true);
+    for (const [, file] of readme.matchAll(/npx attest \w+ (templates\/examples\/[\w-]+\.liquid)/g))
+      expect(existsSync(file!), file).toBe(true);
   });
 });
 

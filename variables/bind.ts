@@ -38,8 +38,7 @@ interface Context {
   missing: Pending[];
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function report(ctx: Context, code: string, path: string, message: string, severity: 'error' | 'warning' = 'error'): void {
   ctx.diagnostics.push({ stage: 'bind', code, severity, message, path });
@@ -66,7 +65,13 @@ function bindFields(
     for (const key in raw) {
       if (Object.hasOwn(raw, key) && !Object.hasOwn(fields, key)) {
         const where = path ? `"${path}"` : 'the data';
-        report(ctx, 'BIND_UNKNOWN', pathKey(path, key), `${where} has no field "${key}"; it is ignored.${suggestion(key, Object.keys(fields))}`, 'warning');
+        report(
+          ctx,
+          'BIND_UNKNOWN',
+          pathKey(path, key),
+          `${where} has no field "${key}"; it is ignored.${suggestion(key, Object.keys(fields))}`,
+          'warning',
+        );
       }
     }
   }
@@ -88,7 +93,12 @@ function bindValue(type: VarType, raw: unknown, path: string, ctx: Context, requ
     case 'list': {
       if (!Array.isArray(raw)) return mismatch(ctx, path, typeName(type), raw);
       if (raw.length > MAX_LIST_ITEMS) {
-        report(ctx, 'BIND_TOO_LONG', path, `This list has ${raw.length.toLocaleString('en')} items; a list may have at most ${MAX_LIST_ITEMS.toLocaleString('en')}.`);
+        report(
+          ctx,
+          'BIND_TOO_LONG',
+          path,
+          `This list has ${raw.length.toLocaleString('en')} items; a list may have at most ${MAX_LIST_ITEMS.toLocaleString('en')}.`,
+        );
         return null;
       }
       const out: BoundValue[] = new Array<BoundValue>(raw.length);
@@ -106,7 +116,12 @@ function bindValue(type: VarType, raw: unknown, path: string, ctx: Context, requ
       if (!isPlainObject(raw)) return mismatch(ctx, path, typeName(type), raw);
       const size = Object.keys(raw).length;
       if (size > MAX_LIST_ITEMS) {
-        report(ctx, 'BIND_TOO_LONG', path, `This map has ${size.toLocaleString('en')} keys; a map may have at most ${MAX_LIST_ITEMS.toLocaleString('en')}.`);
+        report(
+          ctx,
+          'BIND_TOO_LONG',
+          path,
+          `This map has ${size.toLocaleString('en')} keys; a map may have at most ${MAX_LIST_ITEMS.toLocaleString('en')}.`,
+        );
         return null;
       }
       const out: { [key: string]: BoundValue } = {};
@@ -126,7 +141,12 @@ function bindValue(type: VarType, raw: unknown, path: string, ctx: Context, requ
       const s = typeof raw === 'number' ? String(raw) : raw;
       if (typeof s !== 'string') return mismatch(ctx, path, `one of ${type.values.join(', ')}`, raw);
       if (type.values.includes(s)) return s;
-      report(ctx, 'BIND_ENUM', path, `${describe(raw)} is not one of ${type.values.map((v) => `"${v}"`).join(', ')}.${suggestion(s, type.values)}`);
+      report(
+        ctx,
+        'BIND_ENUM',
+        path,
+        `${describe(raw)} is not one of ${type.values.map((v) => `"${v}"`).join(', ')}.${suggestion(s, type.values)}`,
+      );
       return null;
     }
     default: {

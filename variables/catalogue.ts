@@ -73,7 +73,13 @@ export const catalogue: Schema = {
         personal('E-2026-0042'),
       ),
       username: field(t('string'), false, 'Login name in the LMS.', 'Identifiant de connexion dans la plateforme.', personal('cmartin')),
-      institution: field(t('string'), false, 'Institution (employer, school).', 'Institution (employeur, école).', personal('Lycée Victor Hugo')),
+      institution: field(
+        t('string'),
+        false,
+        'Institution (employer, school).',
+        'Institution (employeur, école).',
+        personal('Lycée Victor Hugo'),
+      ),
       department: field(t('string'), false, 'Department or service.', 'Département ou service.', personal('Ressources humaines')),
       city: field(t('string'), false, 'City.', 'Ville.', personal('Lyon')),
       country: field(
@@ -90,10 +96,34 @@ export const catalogue: Schema = {
         'Nom du pays dans la langue du modèle ; déduit de country si absent.',
         personal('France'),
       ),
-      language: field(t('string'), false, 'Preferred language (BCP 47 tag, "fr").', 'Langue préférée (étiquette BCP 47, « fr »).', personal('fr')),
-      enrolment_start: field(t('date'), false, 'Start of the enrolment in the course.', 'Début de l’inscription au cours.', personal('2026-01-12')),
-      enrolment_end: field(t('date'), false, 'End of the enrolment in the course.', 'Fin de l’inscription au cours.', personal('2026-06-30')),
-      groups: field(list(t('string')), false, 'Names of the course groups the learner belongs to.', 'Groupes du cours dont l’apprenant fait partie.', personal(['Groupe A'])),
+      language: field(
+        t('string'),
+        false,
+        'Preferred language (BCP 47 tag, "fr").',
+        'Langue préférée (étiquette BCP 47, « fr »).',
+        personal('fr'),
+      ),
+      enrolment_start: field(
+        t('date'),
+        false,
+        'Start of the enrolment in the course.',
+        'Début de l’inscription au cours.',
+        personal('2026-01-12'),
+      ),
+      enrolment_end: field(
+        t('date'),
+        false,
+        'End of the enrolment in the course.',
+        'Fin de l’inscription au cours.',
+        personal('2026-06-30'),
+      ),
+      groups: field(
+        list(t('string')),
+        false,
+        'Names of the course groups the learner belongs to.',
+        'Groupes du cours dont l’apprenant fait partie.',
+        personal(['Groupe A']),
+      ),
       profile: field(
         map(t('string')),
         false,
@@ -118,8 +148,12 @@ export const catalogue: Schema = {
     object({
       fullname: field(t('string'), false, 'Full name of the LMS site.', 'Nom complet de la plateforme.', { example: 'Campus Formation' }),
       shortname: field(t('string'), false, 'Short name of the LMS site.', 'Nom abrégé de la plateforme.', { example: 'CF' }),
-      city: field(t('string'), false, 'City of the site (where documents are "made at").', 'Ville du site (lieu de délivrance).', { example: 'Lyon' }),
-      country: field(t('string'), false, 'Country of the site, ISO 3166-1 alpha-2.', 'Pays du site, code ISO 3166-1 alpha-2.', { example: 'FR' }),
+      city: field(t('string'), false, 'City of the site (where documents are "made at").', 'Ville du site (lieu de délivrance).', {
+        example: 'Lyon',
+      }),
+      country: field(t('string'), false, 'Country of the site, ISO 3166-1 alpha-2.', 'Pays du site, code ISO 3166-1 alpha-2.', {
+        example: 'FR',
+      }),
       url: field(t('url'), false, 'Address of the LMS site.', 'Adresse de la plateforme.', { example: 'https://campus.example.org' }),
     }),
     false,
@@ -128,16 +162,42 @@ export const catalogue: Schema = {
   ),
   course: field(
     object({
-      fullname: field(t('string'), true, 'Full name of the course.', 'Intitulé complet du cours.', { example: 'Sauveteur secouriste du travail' }),
+      fullname: field(t('string'), true, 'Full name of the course.', 'Intitulé complet du cours.', {
+        example: 'Sauveteur secouriste du travail',
+      }),
       shortname: field(t('string'), false, 'Short name of the course.', 'Nom abrégé du cours.', { example: 'SST-2026' }),
-      idnumber: field(t('string'), false, 'Course identifier (Moodle ID number).', 'Identifiant du cours (numéro d’identification Moodle).', { example: 'FOR-SST-01' }),
-      summary: field(t('text'), false, 'Course summary (rich text).', 'Résumé du cours (texte mis en forme).', { example: 'Former des salariés aux gestes de premiers secours.' }),
-      category: field(t('string'), false, 'Name of the course category.', 'Nom de la catégorie du cours.', { example: 'Santé et sécurité' }),
+      idnumber: field(
+        t('string'),
+        false,
+        'Course identifier (Moodle ID number).',
+        'Identifiant du cours (numéro d’identification Moodle).',
+        { example: 'FOR-SST-01' },
+      ),
+      summary: field(t('text'), false, 'Course summary (rich text).', 'Résumé du cours (texte mis en forme).', {
+        example: 'Former des salariés aux gestes de premiers secours.',
+      }),
+      category: field(t('string'), false, 'Name of the course category.', 'Nom de la catégorie du cours.', {
+        example: 'Santé et sécurité',
+      }),
       startdate: field(t('date'), false, 'Start date of the course.', 'Date de début du cours.', { example: '2026-02-02' }),
       enddate: field(t('date'), false, 'End date of the course.', 'Date de fin du cours.', { example: '2026-02-03' }),
-      timespent: field(t('duration'), false, 'Time the learner spent in the course (seconds).', 'Temps passé par l’apprenant dans le cours (secondes).', personal(45000)),
-      duration_hours: field(t('number'), false, 'Nominal duration of the course, in hours.', 'Durée prévue de la formation, en heures.', { example: 14 }),
-      custom: field(map(t('string')), false, 'Custom course fields, by field shortname.', 'Champs personnalisés du cours, par nom abrégé.', { example: { modality: 'présentiel' } }),
+      timespent: field(
+        t('duration'),
+        false,
+        'Time the learner spent in the course (seconds).',
+        'Temps passé par l’apprenant dans le cours (secondes).',
+        personal(45000),
+      ),
+      duration_hours: field(t('number'), false, 'Nominal duration of the course, in hours.', 'Durée prévue de la formation, en heures.', {
+        example: 14,
+      }),
+      custom: field(
+        map(t('string')),
+        false,
+        'Custom course fields, by field shortname.',
+        'Champs personnalisés du cours, par nom abrégé.',
+        { example: { modality: 'présentiel' } },
+      ),
     }),
     true,
     'The course the document attests.',
@@ -145,7 +205,13 @@ export const catalogue: Schema = {
   ),
   completion: field(
     object({
-      completed: field(t('boolean'), false, 'Whether the learner completed the course; true when a completion date is given.', 'Si l’apprenant a achevé le cours ; vrai si une date d’achèvement est donnée.', personal(true)),
+      completed: field(
+        t('boolean'),
+        false,
+        'Whether the learner completed the course; true when a completion date is given.',
+        'Si l’apprenant a achevé le cours ; vrai si une date d’achèvement est donnée.',
+        personal(true),
+      ),
       date: field(t('date'), false, 'Date the course was completed.', 'Date d’achèvement du cours.', personal('2026-02-03')),
     }),
     false,
@@ -158,10 +224,28 @@ export const catalogue: Schema = {
       value: field(t('number'), false, 'Final course grade.', 'Note finale du cours.', personal(15.5)),
       max: field(t('number'), false, 'Maximum course grade.', 'Note maximale du cours.', { example: 20 }),
       pass: field(t('number'), false, 'Grade needed to pass.', 'Note nécessaire pour réussir.', { example: 10 }),
-      percent: field(t('number'), false, 'Grade as a percentage (0–100); derived from value and max when absent.', 'Note en pourcentage (0 à 100) ; calculée à partir de value et max si absente.', personal(77.5)),
+      percent: field(
+        t('number'),
+        false,
+        'Grade as a percentage (0–100); derived from value and max when absent.',
+        'Note en pourcentage (0 à 100) ; calculée à partir de value et max si absente.',
+        personal(77.5),
+      ),
       letter: field(t('string'), false, 'Letter grade.', 'Note littérale.', personal('B')),
-      passed: field(t('boolean'), false, 'Whether the learner passed; derived from value and pass when absent.', 'Si l’apprenant a réussi ; déduit de value et pass si absent.', personal(true)),
-      activities: field(map(activityGrade), false, 'Grades of the course activities, by activity id.', 'Notes des activités du cours, par identifiant d’activité.', personal({ '42': { value: 16, max: 20, percent: 80, letter: 'B' } })),
+      passed: field(
+        t('boolean'),
+        false,
+        'Whether the learner passed; derived from value and pass when absent.',
+        'Si l’apprenant a réussi ; déduit de value et pass si absent.',
+        personal(true),
+      ),
+      activities: field(
+        map(activityGrade),
+        false,
+        'Grades of the course activities, by activity id.',
+        'Notes des activités du cours, par identifiant d’activité.',
+        personal({ '42': { value: 16, max: 20, percent: 80, letter: 'B' } }),
+      ),
     }),
     false,
     'The learner’s grades.',
@@ -178,8 +262,16 @@ export const catalogue: Schema = {
   outcomes: field(
     list(
       object({
-        name: field(t('string'), true, 'Name of the outcome (competency).', 'Intitulé de l’objectif (compétence).', { example: 'Protéger' }),
-        grade: field(t('string'), false, 'Grade reached, as the scale names it.', 'Niveau atteint, tel que l’échelle le nomme.', personal('Acquis')),
+        name: field(t('string'), true, 'Name of the outcome (competency).', 'Intitulé de l’objectif (compétence).', {
+          example: 'Protéger',
+        }),
+        grade: field(
+          t('string'),
+          false,
+          'Grade reached, as the scale names it.',
+          'Niveau atteint, tel que l’échelle le nomme.',
+          personal('Acquis'),
+        ),
       }),
     ),
     false,
@@ -210,7 +302,13 @@ export const catalogue: Schema = {
     object({
       name: field(t('string'), false, 'Name of the person who signs.', 'Nom du signataire.', personal('Claire Dubois')),
       title: field(t('string'), false, 'Title of the person who signs.', 'Fonction du signataire.', { example: 'Directrice pédagogique' }),
-      signature: field(t('image'), false, 'Image of the signature (an asset name or a data: URL).', 'Image de la signature (nom de ressource ou URL data:).', personal('signature')),
+      signature: field(
+        t('image'),
+        false,
+        'Image of the signature (an asset name or a data: URL).',
+        'Image de la signature (nom de ressource ou URL data:).',
+        personal('signature'),
+      ),
     }),
     false,
     'The signatory of the document.',
@@ -218,14 +316,40 @@ export const catalogue: Schema = {
   ),
   certificate: field(
     object({
-      name: field(t('string'), false, 'Name of the certificate in the course.', 'Nom du certificat dans le cours.', { example: 'Attestation de formation SST' }),
-      caption: field(t('string'), false, 'Caption printed on the certificate.', 'Légende imprimée sur le certificat.', { example: 'Attestation de fin de formation' }),
-      code: field(t('string'), true, 'Unique verification code of the document.', 'Code de vérification unique du document.', { example: 'ATT-7Q4K-2M9P' }),
+      name: field(t('string'), false, 'Name of the certificate in the course.', 'Nom du certificat dans le cours.', {
+        example: 'Attestation de formation SST',
+      }),
+      caption: field(t('string'), false, 'Caption printed on the certificate.', 'Légende imprimée sur le certificat.', {
+        example: 'Attestation de fin de formation',
+      }),
+      code: field(t('string'), true, 'Unique verification code of the document.', 'Code de vérification unique du document.', {
+        example: 'ATT-7Q4K-2M9P',
+      }),
       issued: field(t('date'), true, 'Issue date of the document.', 'Date de délivrance du document.', { example: '2026-02-04' }),
-      expires: field(t('date'), false, 'Expiry date, when the certificate has a validity period.', 'Date d’expiration, si le certificat a une durée de validité.', { example: '2028-02-04' }),
-      verification_url: field(t('url'), true, 'Address where anyone can check the document.', 'Adresse où chacun peut vérifier le document.', { example: 'https://attest.example.org/v/ATT-7Q4K-2M9P' }),
-      version: field(t('integer'), false, 'Version of the template the document was made with.', 'Version du modèle utilisée pour le document.', { example: 3 }),
-      credit_hours: field(t('number'), false, 'Credit hours the certificate grants.', 'Heures créditées par le certificat.', { example: 14 }),
+      expires: field(
+        t('date'),
+        false,
+        'Expiry date, when the certificate has a validity period.',
+        'Date d’expiration, si le certificat a une durée de validité.',
+        { example: '2028-02-04' },
+      ),
+      verification_url: field(
+        t('url'),
+        true,
+        'Address where anyone can check the document.',
+        'Adresse où chacun peut vérifier le document.',
+        { example: 'https://attest.example.org/v/ATT-7Q4K-2M9P' },
+      ),
+      version: field(
+        t('integer'),
+        false,
+        'Version of the template the document was made with.',
+        'Version du modèle utilisée pour le document.',
+        { example: 3 },
+      ),
+      credit_hours: field(t('number'), false, 'Credit hours the certificate grants.', 'Heures créditées par le certificat.', {
+        example: 14,
+      }),
     }),
     true,
     'The issued document itself; the server fills it.',
@@ -233,10 +357,18 @@ export const catalogue: Schema = {
   ),
   organization: field(
     object({
-      name: field(t('string'), true, 'Name of the training organisation.', 'Nom de l’organisme de formation.', { example: 'Institut Exemple' }),
+      name: field(t('string'), true, 'Name of the training organisation.', 'Nom de l’organisme de formation.', {
+        example: 'Institut Exemple',
+      }),
       address: field(t('text'), false, 'Postal address.', 'Adresse postale.', { example: '12 rue des Écoles, 69002 Lyon' }),
       logo: field(t('image'), false, 'Logo (an asset name or a data: URL).', 'Logo (nom de ressource ou URL data:).', { example: 'logo' }),
-      registration_number: field(t('string'), false, 'Registration number (in France: numéro de déclaration d’activité).', 'Numéro de déclaration d’activité.', { example: '84 69 12345 69' }),
+      registration_number: field(
+        t('string'),
+        false,
+        'Registration number (in France: numéro de déclaration d’activité).',
+        'Numéro de déclaration d’activité.',
+        { example: '84 69 12345 69' },
+      ),
       url: field(t('url'), false, 'Website of the organisation.', 'Site web de l’organisme.', { example: 'https://institut.example.org' }),
     }),
     true,

@@ -43,7 +43,19 @@ export interface DeclarationResult {
   diagnostics: DeclarationDiagnostic[];
 }
 
-const SCALARS: readonly ScalarKind[] = ['string', 'text', 'number', 'integer', 'boolean', 'date', 'datetime', 'duration', 'email', 'url', 'image'];
+const SCALARS: readonly ScalarKind[] = [
+  'string',
+  'text',
+  'number',
+  'integer',
+  'boolean',
+  'date',
+  'datetime',
+  'duration',
+  'email',
+  'url',
+  'image',
+];
 const TYPE_WORDS = [...SCALARS, 'enum', 'list', 'map', 'object'];
 const KEYS = ['type', 'required', 'description', 'example', 'personal', 'fields', 'values'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -100,7 +112,10 @@ export function parseTypeString(text: string): VarType | { error: string } {
       if (s[i] !== '(') return { kind: 'enum', values: [] };
       const close = s.indexOf(')', i);
       if (close < 0) return { error: `"${text}" is missing a closing ")".` };
-      const values = s.slice(i + 1, close).split('|').map((v) => v.trim());
+      const values = s
+        .slice(i + 1, close)
+        .split('|')
+        .map((v) => v.trim());
       i = close + 1;
       if (values.some((v) => v === '')) return { error: `"${text}" has an empty choice.` };
       return { kind: 'enum', values };
@@ -140,17 +155,29 @@ function parseVariable(decl: unknown, yamlPath: YamlPath, ctx: Context): Variabl
       return void ctx.report('VARIABLE_DECLARATION_INVALID', yamlPath, 'An enum lists its choices: enum(a|b|c).');
     }
     if (innermost(t).kind === 'object') {
-      return void ctx.report('VARIABLE_DECLARATION_INVALID', yamlPath, 'An object needs fields: { type: object, fields: { … } }, or dotted names.');
+      return void ctx.report(
+        'VARIABLE_DECLARATION_INVALID',
+        yamlPath,
+        'An object needs fields: { type: object, fields: { … } }, or dotted names.',
+      );
     }
     return { type: t, required: false, description: IMPLICIT };
   }
   if (!isMap(decl)) {
-    return void ctx.report('VARIABLE_DECLARATION_INVALID', yamlPath, 'A declaration is a type ("string", "list<date>") or a mapping { type: …, required: … }.');
+    return void ctx.report(
+      'VARIABLE_DECLARATION_INVALID',
+      yamlPath,
+      'A declaration is a type ("string", "list<date>") or a mapping { type: …, required: … }.',
+    );
   }
   let ok = true;
   for (const key of Object.keys(decl)) {
     if (!KEYS.includes(key)) {
-      ctx.report('VARIABLE_DECLARATION_INVALID', [...yamlPath, key], `"${key}" is not a declaration key (${KEYS.join(', ')}).${suggestion(key, KEYS)}`);
+      ctx.report(
+        'VARIABLE_DECLARATION_INVALID',
+        [...yamlPath, key],
+        `"${key}" is not a declaration key (${KEYS.join(', ')}).${suggestion(key, KEYS)}`,
+      );
       ok = false;
     }
   }
@@ -182,12 +209,16 @@ function parseVariable(decl: unknown, yamlPath: YamlPath, ctx: Context): Variabl
   }
   if (decl.fields !== undefined) {
     if (inner.kind !== 'object') {
-      ctx.report('VARIABLE_DECLARATION_INVALID', [...yamlPath, 'fields'], `"fields" belongs to an object type, not ${decl.type as string}.`);
+      ctx.report(
+        'VARIABLE_DECLARATION_INVALID',
+        [...yamlPath, 'fields'],
+        `"fields" belongs to an object type, not ${decl.type as string}.`,
+      );
       ok = false;
     } else if (!isMap(decl.fields) || Object.keys(decl.fields).length === 0) {
       ctx.report('VARIABLE_DECLARATION_INVALID', [...yamlPath, 'fields'], '"fields" maps each field name to its declaration.');
       ok = false;
-    } else declareAll(decl.fields, [...yamlPath, 'fields'], inner.fields as Record<string, Variable>, undefined, ctx);
+    } else declareAll(decl.fields, [...yamlPath, 'fields'], inner.fields, undefined, ctx);
   } else if (inner.kind === 'object') {
     ctx.report('VARIABLE_DECLARATION_INVALID', yamlPath, 'An object needs fields: { fields: { name: string } }.');
     ok = false;
@@ -257,11 +288,15 @@ function insert(into: Record<string, Variable>, names: string[], variable: Varia
       fields[name] = parent;
     }
     if (parent.type.kind !== 'object') {
-      ctx.report('VARIABLE_REDECLARED', yamlPath, `"${names.slice(0, i + 1).join('.')}" is already declared as ${parent.type.kind}, not an object.`);
+      ctx.report(
+        'VARIABLE_REDECLARED',
+        yamlPath,
+        `"${names.slice(0, i + 1).join('.')}" is already declared as ${parent.type.kind}, not an object.`,
+      );
       return;
     }
     parents.push(parent);
-    fields = parent.type.fields as Record<string, Variable>;
+    fields = parent.type.fields;
   }
   const last = names[names.length - 1]!;
   const existing = fields[last];

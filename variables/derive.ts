@@ -23,8 +23,7 @@ export interface Derivation {
 
 type Obj = { [key: string]: BoundValue };
 
-const obj = (v: BoundValue | undefined): Obj | undefined =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+const obj = (v: BoundValue | undefined): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined);
 const num = (v: BoundValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
 /** True when the schema has the field (bound objects hold every declared key) and no value was sent. */
 const empty = (o: Obj, key: string): boolean => Object.hasOwn(o, key) && o[key] === null;

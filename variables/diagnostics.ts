@@ -6,16 +6,7 @@
  */
 export type Severity = 'error' | 'warning' | 'info';
 
-export type Stage =
-  | 'source'
-  | 'liquid'
-  | 'analyze'
-  | 'bind'
-  | 'markup'
-  | 'layout'
-  | 'font'
-  | 'asset'
-  | 'draw';
+export type Stage = 'source' | 'liquid' | 'analyze' | 'bind' | 'markup' | 'layout' | 'font' | 'asset' | 'draw';
 
 /** 1-based line and column, as editors show them. `end` is exclusive. */
 export interface Position {

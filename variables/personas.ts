@@ -129,13 +129,28 @@ const list: Persona[] = [
     id: 'camille-martin',
     label: { en: 'Camille Martin (ordinary, French)', fr: 'Camille Martin (ordinaire, français)' },
     tests: { en: 'An ordinary French learner with every field filled.', fr: 'Un apprenant français ordinaire, tous les champs remplis.' },
-    data: full('camille-martin', name('Camille', 'Martin', { alternatename: 'Cam', city: 'Lyon', country: 'FR', country_name: 'France', language: 'fr', credit_hours: 14 }), { code: 'ATT-7Q4K-2M9P' }),
+    data: full(
+      'camille-martin',
+      name('Camille', 'Martin', {
+        alternatename: 'Cam',
+        city: 'Lyon',
+        country: 'FR',
+        country_name: 'France',
+        language: 'fr',
+        credit_hours: 14,
+      }),
+      { code: 'ATT-7Q4K-2M9P' },
+    ),
   },
   {
     id: 'oliver-bennett',
     label: { en: 'Oliver Bennett (ordinary, English)', fr: 'Oliver Bennett (ordinaire, anglais)' },
     tests: { en: 'An ordinary English learner with every field filled.', fr: 'Un apprenant anglais ordinaire, tous les champs remplis.' },
-    data: full('oliver-bennett', name('Oliver', 'Bennett', { city: 'Manchester', country: 'GB', country_name: 'United Kingdom', language: 'en' }), { english: true, code: 'ATT-3H8D-5R2T' }),
+    data: full(
+      'oliver-bennett',
+      name('Oliver', 'Bennett', { city: 'Manchester', country: 'GB', country_name: 'United Kingdom', language: 'en' }),
+      { english: true, code: 'ATT-3H8D-5R2T' },
+    ),
   },
   {
     id: 'accents',
@@ -146,32 +161,51 @@ const list: Persona[] = [
   {
     id: 'vietnamese',
     label: { en: 'Nguyễn Thị Ánh Tuyết (Vietnamese)', fr: 'Nguyễn Thị Ánh Tuyết (vietnamien)' },
-    tests: { en: 'Stacked Vietnamese diacritics; family name first.', fr: 'Diacritiques vietnamiens superposés ; nom de famille en premier.' },
-    data: full('vietnamese', { firstname: 'Ánh Tuyết', lastname: 'Nguyễn Thị', fullname: 'Nguyễn Thị Ánh Tuyết', city: 'Hà Nội', country: 'VN', language: 'vi' }, { code: 'ATT-V1E2-T3N4' }),
+    tests: {
+      en: 'Stacked Vietnamese diacritics; family name first.',
+      fr: 'Diacritiques vietnamiens superposés ; nom de famille en premier.',
+    },
+    data: full(
+      'vietnamese',
+      { firstname: 'Ánh Tuyết', lastname: 'Nguyễn Thị', fullname: 'Nguyễn Thị Ánh Tuyết', city: 'Hà Nội', country: 'VN', language: 'vi' },
+      { code: 'ATT-V1E2-T3N4' },
+    ),
   },
   {
     id: 'greek',
     label: { en: 'Αλέξανδρος Παπαδόπουλος (Greek)', fr: 'Αλέξανδρος Παπαδόπουλος (grec)' },
     tests: { en: 'Greek script with tonos.', fr: 'Alphabet grec avec tonos.' },
-    data: full('greek', name('Αλέξανδρος', 'Παπαδόπουλος', { city: 'Θεσσαλονίκη', country: 'GR', language: 'el' }), { code: 'ATT-G1R2-E3K4' }),
+    data: full('greek', name('Αλέξανδρος', 'Παπαδόπουλος', { city: 'Θεσσαλονίκη', country: 'GR', language: 'el' }), {
+      code: 'ATT-G1R2-E3K4',
+    }),
   },
   {
     id: 'cyrillic',
     label: { en: 'Анастасия Кузнецова (Cyrillic)', fr: 'Анастасия Кузнецова (cyrillique)' },
     tests: { en: 'Cyrillic script.', fr: 'Alphabet cyrillique.' },
-    data: full('cyrillic', name('Анастасия', 'Кузнецова', { city: 'Новосибирск', country: 'RU', language: 'ru' }), { code: 'ATT-C1Y2-R3L4' }),
+    data: full('cyrillic', name('Анастасия', 'Кузнецова', { city: 'Новосибирск', country: 'RU', language: 'ru' }), {
+      code: 'ATT-C1Y2-R3L4',
+    }),
   },
   {
     id: 'turkish',
     label: { en: 'İlkay Işıklı (Turkish)', fr: 'İlkay Işıklı (turc)' },
-    tests: { en: 'Dotted and dotless i: upcase and capitalize must respect Turkish.', fr: 'i avec et sans point : majuscules selon les règles turques.' },
+    tests: {
+      en: 'Dotted and dotless i: upcase and capitalize must respect Turkish.',
+      fr: 'i avec et sans point : majuscules selon les règles turques.',
+    },
     data: full('turkish', name('İlkay', 'Işıklı', { city: 'İstanbul', country: 'TR', language: 'tr' }), { code: 'ATT-T1U2-R3K4' }),
   },
   {
     id: 'arabic',
     label: { en: 'فاطمة الزهراء بن علي (Arabic)', fr: 'فاطمة الزهراء بن علي (arabe)' },
-    tests: { en: 'Right-to-left Arabic with joined letters, inside left-to-right text.', fr: 'Arabe de droite à gauche, lettres liées, dans un texte de gauche à droite.' },
-    data: full('arabic', name('فاطمة الزهراء', 'بن علي', { city: 'الدار البيضاء', country: 'MA', language: 'ar' }), { code: 'ATT-A1R2-B3C4' }),
+    tests: {
+      en: 'Right-to-left Arabic with joined letters, inside left-to-right text.',
+      fr: 'Arabe de droite à gauche, lettres liées, dans un texte de gauche à droite.',
+    },
+    data: full('arabic', name('فاطمة الزهراء', 'بن علي', { city: 'الدار البيضاء', country: 'MA', language: 'ar' }), {
+      code: 'ATT-A1R2-B3C4',
+    }),
   },
   {
     id: 'hebrew',
@@ -182,8 +216,15 @@ const list: Persona[] = [
   {
     id: 'japanese',
     label: { en: '山田 花子 (Japanese)', fr: '山田 花子 (japonais)' },
-    tests: { en: 'CJK ideographs: a font must cover them; family name first.', fr: 'Idéogrammes CJK : une police doit les couvrir ; nom de famille en premier.' },
-    data: full('japanese', { firstname: '花子', lastname: '山田', fullname: '山田 花子', city: '東京', country: 'JP', language: 'ja' }, { code: 'ATT-J1A2-P3N4' }),
+    tests: {
+      en: 'CJK ideographs: a font must cover them; family name first.',
+      fr: 'Idéogrammes CJK : une police doit les couvrir ; nom de famille en premier.',
+    },
+    data: full(
+      'japanese',
+      { firstname: '花子', lastname: '山田', fullname: '山田 花子', city: '東京', country: 'JP', language: 'ja' },
+      { code: 'ATT-J1A2-P3N4' },
+    ),
   },
   {
     id: 'long-name',
@@ -191,36 +232,61 @@ const list: Persona[] = [
     tests: { en: 'Shrinking or wrapping a name far longer than the box.', fr: 'Réduire ou couper un nom bien plus long que son cadre.' },
     data: full(
       'long-name',
-      name('Maximiliane Josefine Adelheid Charlotte Augusta', 'von Hohenzollern-Sigmaringen und Wittelsbach-Leuchtenberg-Lohe', { city: 'Sigmaringen', country: 'DE', language: 'de' }),
+      name('Maximiliane Josefine Adelheid Charlotte Augusta', 'von Hohenzollern-Sigmaringen und Wittelsbach-Leuchtenberg-Lohe', {
+        city: 'Sigmaringen',
+        country: 'DE',
+        language: 'de',
+      }),
       { code: 'ATT-L1O2-N3G4' },
     ),
   },
   {
     id: 'markup',
     label: { en: 'A name that looks like code', fr: 'Un nom qui ressemble à du code' },
-    tests: { en: 'Liquid and markup in data must print as text, never run.', fr: 'Du Liquid et des balises dans les données s’impriment tels quels, jamais exécutés.' },
+    tests: {
+      en: 'Liquid and markup in data must print as text, never run.',
+      fr: 'Du Liquid et des balises dans les données s’impriment tels quels, jamais exécutés.',
+    },
     data: full(
       'markup',
-      { firstname: '<b>{{ 7*7 }}</b>', lastname: '& {% raw %}', fullname: '<b>{{ 7*7 }}</b> & {% raw %}', city: '<text x="0">', country: 'FR', language: 'fr' },
+      {
+        firstname: '<b>{{ 7*7 }}</b>',
+        lastname: '& {% raw %}',
+        fullname: '<b>{{ 7*7 }}</b> & {% raw %}',
+        city: '<text x="0">',
+        country: 'FR',
+        language: 'fr',
+      },
       { code: 'ATT-M1K2-U3P4' },
     ),
   },
   {
     id: 'emoji',
     label: { en: 'Sam 👩🏽‍💻 Rivera 🎓 (emoji)', fr: 'Sam 👩🏽‍💻 Rivera 🎓 (émojis)' },
-    tests: { en: 'Emoji outside the BMP, with a skin tone and a zero-width joiner.', fr: 'Émojis hors du plan de base, avec teinte de peau et liant sans chasse.' },
+    tests: {
+      en: 'Emoji outside the BMP, with a skin tone and a zero-width joiner.',
+      fr: 'Émojis hors du plan de base, avec teinte de peau et liant sans chasse.',
+    },
     data: full('emoji', name('Sam 👩🏽‍💻', 'Rivera 🎓', { city: 'Montréal', country: 'CA', language: 'fr' }), { code: 'ATT-E1M2-O3J4' }),
   },
   {
     id: 'combining',
     label: { en: 'Renée Bélanger, decomposed (combining accents)', fr: 'Renée Bélanger, décomposé (accents combinants)' },
-    tests: { en: 'e followed by U+0301: must look like é and measure as one glyph.', fr: 'e suivi de U+0301 : doit s’afficher comme é et se mesurer comme un glyphe.' },
-    data: full('combining', name('Rene\u0301e', 'Be\u0301langer', { city: 'Que\u0301bec', country: 'CA', language: 'fr' }), { code: 'ATT-C1O2-M3B4' }),
+    tests: {
+      en: 'e followed by U+0301: must look like é and measure as one glyph.',
+      fr: 'e suivi de U+0301 : doit s’afficher comme é et se mesurer comme un glyphe.',
+    },
+    data: full('combining', name('Rene\u0301e', 'Be\u0301langer', { city: 'Que\u0301bec', country: 'CA', language: 'fr' }), {
+      code: 'ATT-C1O2-M3B4',
+    }),
   },
   {
     id: 'minimal',
     label: { en: 'Only what is required', fr: 'Seulement l’obligatoire' },
-    tests: { en: 'Every optional field missing: templates must fall back gracefully.', fr: 'Aucun champ facultatif : les modèles doivent s’en passer proprement.' },
+    tests: {
+      en: 'Every optional field missing: templates must fall back gracefully.',
+      fr: 'Aucun champ facultatif : les modèles doivent s’en passer proprement.',
+    },
     data: {
       learner: { fullname: 'Alex Durand' },
       course: { fullname: 'Gestes et postures' },

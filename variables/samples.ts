@@ -44,7 +44,12 @@ function fromType(t: VarType, name: string, n: number, options: SampleOptions): 
     case 'duration':
       return 45000;
     case 'email':
-      return `${name.toLowerCase().replace(/[^a-z0-9]+/g, '.').replace(/^\.|\.$/g, '') || 'sample'}${n || ''}@example.org`;
+      return `${
+        name
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '.')
+          .replace(/^\.|\.$/g, '') || 'sample'
+      }${n || ''}@example.org`;
     case 'url':
       return `https://example.org/${encodeURIComponent(name)}${n ? `/${n}` : ''}`;
     case 'image':

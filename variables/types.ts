@@ -7,17 +7,7 @@
  * (number), image → an asset name or data: URL string, everything else as JSON has it.
  */
 export type ScalarKind =
-  | 'string'
-  | 'text'
-  | 'number'
-  | 'integer'
-  | 'boolean'
-  | 'date'
-  | 'datetime'
-  | 'duration'
-  | 'email'
-  | 'url'
-  | 'image';
+  'string' | 'text' | 'number' | 'integer' | 'boolean' | 'date' | 'datetime' | 'duration' | 'email' | 'url' | 'image';
 
 export type VarType =
   | { kind: ScalarKind }

@@ -17,7 +17,9 @@ import type { ScalarKind } from './types';
  * - email, url (http or https), image (an asset name or a data:image URL) are strings of that shape.
  */
 
-export type Coerced = { ok: true; value: string | number | boolean } | { ok: false; code: 'BIND_TYPE' | 'BIND_FORMAT' | 'BIND_TOO_LONG' | 'BIND_IMAGE_TOO_LARGE'; message: string };
+export type Coerced =
+  | { ok: true; value: string | number | boolean }
+  | { ok: false; code: 'BIND_TYPE' | 'BIND_FORMAT' | 'BIND_TOO_LONG' | 'BIND_IMAGE_TOO_LARGE'; message: string };
 
 export interface CoerceOptions {
   /** IANA zone in which a Unix timestamp's calendar date is read ("Europe/Paris"); UTC by default. */
@@ -44,7 +46,11 @@ const DATA_IMAGE = /^data:image\/(?:png|jpeg|jpg|gif|webp|svg\+xml);base64,[A-Za
 const ASSET = /^(?!(?:.*\/)?\.\.?(?:\/|$))[\w.-]+(?:\/[\w.-]+)*$/;
 
 const ok = (value: string | number | boolean): Coerced => ({ ok: true, value });
-const fail = (code: 'BIND_TYPE' | 'BIND_FORMAT' | 'BIND_TOO_LONG' | 'BIND_IMAGE_TOO_LARGE', message: string): Coerced => ({ ok: false, code, message });
+const fail = (code: 'BIND_TYPE' | 'BIND_FORMAT' | 'BIND_TOO_LONG' | 'BIND_IMAGE_TOO_LARGE', message: string): Coerced => ({
+  ok: false,
+  code,
+  message,
+});
 
 export function describe(raw: unknown): string {
   if (typeof raw === 'string') return JSON.stringify(raw.length > 60 ? raw.slice(0, 57) + '…' : raw);
@@ -163,7 +169,10 @@ export function coerceScalar(kind: ScalarKind, raw: unknown, options: CoerceOpti
   }
   const max = MAX_LENGTH[kind];
   if (max !== undefined && typeof raw === 'string' && raw.length > max) {
-    return fail('BIND_TOO_LONG', `This value has ${raw.length.toLocaleString('en')} characters; a ${kind} may have at most ${max.toLocaleString('en')}.`);
+    return fail(
+      'BIND_TOO_LONG',
+      `This value has ${raw.length.toLocaleString('en')} characters; a ${kind} may have at most ${max.toLocaleString('en')}.`,
+    );
   }
   switch (kind) {
     case 'string':
@@ -202,7 +211,9 @@ export function coerceScalar(kind: ScalarKind, raw: unknown, options: CoerceOpti
       return EMAIL.test(raw.trim()) ? ok(raw.trim()) : fail('BIND_FORMAT', `${describe(raw)} is not an email address.`);
     case 'url':
       if (typeof raw !== 'string') return fail('BIND_TYPE', `Expected a web address, got ${describe(raw)}.`);
-      return URL_SHAPE.test(raw.trim()) ? ok(raw.trim()) : fail('BIND_FORMAT', `${describe(raw)} is not a web address (http:// or https://).`);
+      return URL_SHAPE.test(raw.trim())
+        ? ok(raw.trim())
+        : fail('BIND_FORMAT', `${describe(raw)} is not a web address (http:// or https://).`);
     case 'image':
       if (typeof raw !== 'string') return fail('BIND_TYPE', `Expected an image (an asset name or a data:image URL), got ${describe(raw)}.`);
       return DATA_IMAGE.test(raw) || ASSET.test(raw)

@@ -67,5 +67,7 @@ export function base64Bytes(base64: string): Uint8Array {
 /** The problems of a failed call that concern one field (path "settings.min_grade_percent", …). */
 export function problemsAt(error: ApiError | undefined, path: string): Problem[] {
   if (!error) return [];
-  return error.problems.filter((p) => p.path === path || p.path.startsWith(`${path}.`) || p.path === `body.${path}` || p.path.startsWith(`body.${path}.`));
+  return error.problems.filter(
+    (p) => p.path === path || p.path.startsWith(`${path}.`) || p.path === `body.${path}` || p.path.startsWith(`body.${path}.`),
+  );
 }

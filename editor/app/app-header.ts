@@ -31,7 +31,9 @@ export class AppHeader extends AppElement {
 
   private link(screen: 'templates' | 'certificates' | 'delivery', path: string, label: string): unknown {
     if (!this.me || !canSee(this.me, screen)) return nothing;
-    return html`<li><a href=${path} aria-current=${this.current === screen ? 'page' : 'false'} @click=${linkHandler(this, path)}>${label}</a></li>`;
+    return html`<li>
+      <a href=${path} aria-current=${this.current === screen ? 'page' : 'false'} @click=${linkHandler(this, path)}>${label}</a>
+    </li>`;
   }
 
   protected override render(): unknown {
@@ -39,15 +41,18 @@ export class AppHeader extends AppElement {
     return html`<header class="app-header">
       <a class="skip" href="#main">${tr('app.skip')}</a>
       <strong class="brand">${tr('app.title')}</strong>
-      ${me
-        ? html`<nav aria-label=${tr('nav.label')}>
-            <ul>
-              ${this.link('templates', paths.templates, tr('nav.templates'))} ${this.link('certificates', paths.certificates, tr('nav.certificates'))}
-              ${this.link('delivery', paths.delivery, tr('nav.delivery'))}
-              <li><a href="/verify">${tr('nav.verify')}</a></li>
-            </ul>
-          </nav>`
-        : html`<span class="spacer"></span>`}
+      ${
+        me
+          ? html`<nav aria-label=${tr('nav.label')}>
+              <ul>
+                ${this.link('templates', paths.templates, tr('nav.templates'))}
+                ${this.link('certificates', paths.certificates, tr('nav.certificates'))}
+                ${this.link('delivery', paths.delivery, tr('nav.delivery'))}
+                <li><a href="/verify">${tr('nav.verify')}</a></li>
+              </ul>
+            </nav>`
+          : html`<span class="spacer"></span>`
+      }
       <label class="locale"
         >${t('app.language')}
         <select
@@ -59,10 +64,12 @@ export class AppHeader extends AppElement {
           ${LOCALES.map((l) => html`<option value=${l} ?selected=${getLocale() === l}>${t(`app.language.${l}`)}</option>`)}
         </select></label
       >
-      ${me
-        ? html`<span class="who" data-testid="who">${tr('header.signedIn', { name: me.name, tenant: me.tenant.name })}</span>
-            <button type="button" @click=${() => this.emit('sign-out', {})}>${tr('header.signOut')}</button>`
-        : nothing}
+      ${
+        me
+          ? html`<span class="who" data-testid="who">${tr('header.signedIn', { name: me.name, tenant: me.tenant.name })}</span>
+              <button type="button" @click=${() => this.emit('sign-out', {})}>${tr('header.signOut')}</button>`
+          : nothing
+      }
     </header>`;
   }
 }

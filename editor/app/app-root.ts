@@ -106,7 +106,9 @@ export class AttestApp extends AppElement {
       case 'templates':
         return canSee(me, 'templates') ? html`<attest-templates-list .me=${me}></attest-templates-list>` : forbidden;
       case 'template':
-        return canSee(me, 'templates') ? html`<attest-template-editor .me=${me} .templateId=${route.id}></attest-template-editor>` : forbidden;
+        return canSee(me, 'templates')
+          ? html`<attest-template-editor .me=${me} .templateId=${route.id}></attest-template-editor>`
+          : forbidden;
       case 'certificates':
         return canSee(me, 'certificates') ? html`<attest-certificates-screen .me=${me}></attest-certificates-screen>` : forbidden;
       case 'delivery':

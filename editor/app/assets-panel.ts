@@ -6,7 +6,14 @@ import { kilobytes } from './format';
 import { tr } from './messages';
 
 /** Media types the server accepts for assets; it checks the content too, this only labels the upload. */
-const TYPES: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', ttf: 'font/ttf', otf: 'font/otf' };
+const TYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  ttf: 'font/ttf',
+  otf: 'font/otf',
+};
 
 function mediaTypeOf(file: File): string {
   const ext = file.name.split('.').pop()?.toLowerCase() ?? '';
@@ -80,28 +87,47 @@ export class AssetsPanel extends AppElement {
   protected override render(): unknown {
     return html`<section class="assets" aria-labelledby="assets-title">
       <h2 id="assets-title">${tr('assets.title')}</h2>
-      ${this.assets.length === 0
-        ? html`<p class="muted">${tr('assets.none')}</p>`
-        : html`<ul class="asset-list">
-            ${this.assets.map(
-              (a) => html`<li>
-                <a href=${api.url('getAsset', { params: { id: this.templateId, name: a.name.split('/') } })} target="_blank" rel="noopener"><code>${a.name}</code></a>
-                <span class="muted">${a.mediaType}, ${tr('assets.size', { size: kilobytes(a.size) })}</span>
-                ${this.canEdit
-                  ? html`<button type="button" class="small danger" aria-label=${tr('assets.delete', { name: a.name })} @click=${() => void this.removeAsset(a.name)}>×</button>`
-                  : nothing}
-              </li>`,
-            )}
-          </ul>`}
-      ${this.canEdit
-        ? html`<form class="stack" @submit=${(e: SubmitEvent) => void this.upload(e)}>
-            <label for="asset-name">${tr('assets.name')}</label>
-            <input id="asset-name" name="name" placeholder="assets/logo.png" />
-            <label for="asset-file">${tr('assets.file')}</label>
-            <input id="asset-file" name="file" type="file" accept=".pdf,.png,.jpg,.jpeg,.ttf,.otf" required />
-            <button type="submit" ?disabled=${this.busy}>${tr('assets.upload')}</button>
-          </form>`
-        : nothing}
+      ${
+        this.assets.length === 0
+          ? html`<p class="muted">${tr('assets.none')}</p>`
+          : html`<ul class="asset-list">
+              ${this.assets.map(
+                (a) =>
+                  html`<li>
+                    <a
+                      href=${api.url('getAsset', { params: { id: this.templateId, name: a.name.split('/') } })}
+                      target="_blank"
+                      rel="noopener"
+                      ><code>${a.name}</code></a
+                    >
+                    <span class="muted">${a.mediaType}, ${tr('assets.size', { size: kilobytes(a.size) })}</span>
+                    ${
+                      this.canEdit
+                        ? html`<button
+                            type="button"
+                            class="small danger"
+                            aria-label=${tr('assets.delete', { name: a.name })}
+                            @click=${() => void this.removeAsset(a.name)}
+                          >
+                            ×
+                          </button>`
+                        : nothing
+                    }
+                  </li>`,
+              )}
+            </ul>`
+      }
+      ${
+        this.canEdit
+          ? html`<form class="stack" @submit=${(e: SubmitEvent) => void this.upload(e)}>
+              <label for="asset-name">${tr('assets.name')}</label>
+              <input id="asset-name" name="name" placeholder="assets/logo.png" />
+              <label for="asset-file">${tr('assets.file')}</label>
+              <input id="asset-file" name="file" type="file" accept=".pdf,.png,.jpg,.jpeg,.ttf,.otf" required />
+              <button type="submit" ?disabled=${this.busy}>${tr('assets.upload')}</button>
+            </form>`
+          : nothing
+      }
       ${this.notice ? html`<p role="status" class="ok">${this.notice}</p>` : nothing} ${errorBox(this.failure)}
     </section>`;
   }

@@ -128,9 +128,11 @@ export class CertificatesScreen extends AppElement {
       name: draft.name,
       template_version_id: draft.template_version_id,
       course_id: draft.course_id,
-      settings: Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as CertificateInput['settings'],
+      settings: Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)),
     };
-    const r = draft.id ? await api.call('updateCertificate', { params: { id: draft.id }, body }) : await api.call('createCertificate', { body });
+    const r = draft.id
+      ? await api.call('updateCertificate', { params: { id: draft.id }, body })
+      : await api.call('createCertificate', { body });
     if (!r.ok) {
       this.failure = r;
       this.notice = '';
@@ -170,14 +172,26 @@ export class CertificatesScreen extends AppElement {
   }
 
   private form(d: Draft): unknown {
-    const versions = this.templates.flatMap((t) => [...t.versions].sort((a, b) => b.number - a.number).map((v) => ({ id: v.id, label: `${t.name} — v${v.number}` })));
+    const versions = this.templates.flatMap((t) =>
+      [...t.versions].sort((a, b) => b.number - a.number).map((v) => ({ id: v.id, label: `${t.name} — v${v.number}` })),
+    );
     const known = versions.some((v) => v.id === d.template_version_id);
-    return html`<form class="card cert-form" @submit=${(e: SubmitEvent) => void this.submit(e)} novalidate aria-labelledby="cert-form-title">
+    return html`<form
+      class="card cert-form"
+      @submit=${(e: SubmitEvent) => void this.submit(e)}
+      novalidate
+      aria-labelledby="cert-form-title"
+    >
       <h2 id="cert-form-title">${d.id ? tr('certificates.edit') : tr('certificates.new')}</h2>
       ${this.field('name', 'certificates.name', 'text', d.name)}
       <div class="field">
         <label for="cf-template_version_id">${tr('certificates.template')}</label>
-        <select id="cf-template_version_id" name="template_version_id" aria-invalid=${this.invalid('template_version_id')} aria-describedby="err-template_version_id">
+        <select
+          id="cf-template_version_id"
+          name="template_version_id"
+          aria-invalid=${this.invalid('template_version_id')}
+          aria-describedby="err-template_version_id"
+        >
           <option value="" ?selected=${!d.template_version_id}>${tr('certificates.chooseVersion')}</option>
           ${!known && d.template_version_id ? html`<option value=${d.template_version_id} selected>${d.template_version_id}</option>` : nothing}
           ${versions.map((v) => html`<option value=${v.id} ?selected=${v.id === d.template_version_id}>${v.label}</option>`)}
@@ -195,7 +209,8 @@ export class CertificatesScreen extends AppElement {
       ${this.field('min_grade_percent', 'certificates.minGrade', 'text', d.min_grade_percent, { inputmode: 'decimal' })}
       ${this.field('min_time_spent_minutes', 'certificates.minTime', 'text', d.min_time_spent_minutes, { inputmode: 'numeric' })}
       ${this.field('validity_days', 'certificates.validity', 'text', d.validity_days, { inputmode: 'numeric' })}
-      ${this.field('window_start', 'certificates.windowStart', 'date', d.window_start)} ${this.field('window_end', 'certificates.windowEnd', 'date', d.window_end)}
+      ${this.field('window_start', 'certificates.windowStart', 'date', d.window_start)}
+      ${this.field('window_end', 'certificates.windowEnd', 'date', d.window_end)}
       <div class="buttons">
         <button type="submit" class="primary">${tr('app.save')}</button>
         <button
@@ -214,9 +229,12 @@ export class CertificatesScreen extends AppElement {
   private rules(c: Certificate): string {
     const s = c.settings;
     const parts = [tr(`certificates.delivery.${s.delivery}`)];
-    if (s.min_grade_percent !== undefined) parts.push(`${tr('certificates.minGrade')} ${new Intl.NumberFormat(document.documentElement.lang).format(s.min_grade_percent)}`);
-    if (s.min_time_spent_minutes !== undefined) parts.push(`${tr('certificates.minTime')} ${new Intl.NumberFormat(document.documentElement.lang).format(s.min_time_spent_minutes)}`);
-    if (s.validity_days !== undefined) parts.push(`${tr('certificates.validity')} ${new Intl.NumberFormat(document.documentElement.lang).format(s.validity_days)}`);
+    if (s.min_grade_percent !== undefined)
+      parts.push(`${tr('certificates.minGrade')} ${new Intl.NumberFormat(document.documentElement.lang).format(s.min_grade_percent)}`);
+    if (s.min_time_spent_minutes !== undefined)
+      parts.push(`${tr('certificates.minTime')} ${new Intl.NumberFormat(document.documentElement.lang).format(s.min_time_spent_minutes)}`);
+    if (s.validity_days !== undefined)
+      parts.push(`${tr('certificates.validity')} ${new Intl.NumberFormat(document.documentElement.lang).format(s.validity_days)}`);
     if (s.window_start) parts.push(`${tr('certificates.windowStart')} ${date(s.window_start)}`);
     if (s.window_end) parts.push(`${tr('certificates.windowEnd')} ${date(s.window_end)}`);
     return parts.join(' · ');
@@ -227,63 +245,70 @@ export class CertificatesScreen extends AppElement {
     return html`<main id="main" class="screen">
       <h1>${tr('certificates.title')}</h1>
       <div class="toolbar">
-        ${this.canAdd
-          ? html`<button
-              type="button"
-              class="primary"
-              @click=${() => {
-                this.editing = draftOf(undefined);
-                this.failure = undefined;
-              }}
-            >
-              ${tr('certificates.new')}
-            </button>`
-          : nothing}
+        ${
+          this.canAdd
+            ? html`<button
+                type="button"
+                class="primary"
+                @click=${() => {
+                  this.editing = draftOf(undefined);
+                  this.failure = undefined;
+                }}
+              >
+                ${tr('certificates.new')}
+              </button>`
+            : nothing
+        }
       </div>
-      ${this.notice ? html`<p class="ok" role="status">${this.notice}</p>` : nothing}
-      ${this.editing ? nothing : errorBox(this.failure)} ${this.editing ? html`${errorBox(this.failure)}${this.form(this.editing)}` : nothing}
-      ${list === undefined
-        ? html`<p role="status">${tr('app.loading')}</p>`
-        : list.length === 0
-          ? html`<p>${tr('certificates.none')}</p>`
-          : html`<table class="list">
-              <thead>
-                <tr>
-                  <th scope="col">${tr('certificates.name')}</th>
-                  <th scope="col">${tr('certificates.template')}</th>
-                  <th scope="col">${tr('certificates.course')}</th>
-                  <th scope="col">${tr('certificates.settings')}</th>
-                  <th scope="col">${tr('templates.updated')}</th>
-                  <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                ${list.map(
-                  (c) => html`<tr>
-                    <th scope="row">${c.name}</th>
-                    <td>${this.versionLabel(c.templateVersionId)}</td>
-                    <td><code>${c.courseId}</code></td>
-                    <td>${this.rules(c)}</td>
-                    <td>${dateTime(c.updatedAt)}</td>
-                    <td>
-                      ${this.canAdd
-                        ? html`<button
-                            type="button"
-                            aria-label=${`${tr('certificates.edit')} ${c.name}`}
-                            @click=${() => {
-                              this.editing = draftOf(c);
-                              this.failure = undefined;
-                              this.notice = '';
-                            }}
-                          >
-                            ${tr('certificates.edit')}
-                          </button>`
-                        : nothing}
-                    </td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>`}
+      ${this.notice ? html`<p class="ok" role="status">${this.notice}</p>` : nothing} ${this.editing ? nothing : errorBox(this.failure)}
+      ${this.editing ? html`${errorBox(this.failure)}${this.form(this.editing)}` : nothing}
+      ${
+        list === undefined
+          ? html`<p role="status">${tr('app.loading')}</p>`
+          : list.length === 0
+            ? html`<p>${tr('certificates.none')}</p>`
+            : html`<table class="list">
+                <thead>
+                  <tr>
+                    <th scope="col">${tr('certificates.name')}</th>
+                    <th scope="col">${tr('certificates.template')}</th>
+                    <th scope="col">${tr('certificates.course')}</th>
+                    <th scope="col">${tr('certificates.settings')}</th>
+                    <th scope="col">${tr('templates.updated')}</th>
+                    <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${list.map(
+                    (c) =>
+                      html`<tr>
+                        <th scope="row">${c.name}</th>
+                        <td>${this.versionLabel(c.templateVersionId)}</td>
+                        <td><code>${c.courseId}</code></td>
+                        <td>${this.rules(c)}</td>
+                        <td>${dateTime(c.updatedAt)}</td>
+                        <td>
+                          ${
+                            this.canAdd
+                              ? html`<button
+                                  type="button"
+                                  aria-label=${`${tr('certificates.edit')} ${c.name}`}
+                                  @click=${() => {
+                                    this.editing = draftOf(c);
+                                    this.failure = undefined;
+                                    this.notice = '';
+                                  }}
+                                >
+                                  ${tr('certificates.edit')}
+                                </button>`
+                              : nothing
+                          }
+                        </td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+      }
     </main>`;
   }
 }

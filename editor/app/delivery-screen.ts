@@ -1,5 +1,18 @@
 import { html, nothing } from 'lit';
-import { api, holds, verificationUrl, type ApiError, type AuditEntry, type BatchResult, type Capability, type Certificate, type Issue, type IssueFilters, type Me, type Refusal } from './api';
+import {
+  api,
+  holds,
+  verificationUrl,
+  type ApiError,
+  type AuditEntry,
+  type BatchResult,
+  type Capability,
+  type Certificate,
+  type Issue,
+  type IssueFilters,
+  type Me,
+  type Refusal,
+} from './api';
 import { AppElement } from './base';
 import { errorBox } from './error-box';
 import { date, dateTime } from './format';
@@ -7,7 +20,12 @@ import { tr } from './messages';
 
 type Action = 'unlock' | 'lock' | 'regenerate' | 'revoke';
 
-const ACTION_CAPABILITY: Record<Action, Capability> = { unlock: 'issues:unlock', lock: 'issues:unlock', regenerate: 'issues:regenerate', revoke: 'issues:revoke' };
+const ACTION_CAPABILITY: Record<Action, Capability> = {
+  unlock: 'issues:unlock',
+  lock: 'issues:unlock',
+  regenerate: 'issues:regenerate',
+  revoke: 'issues:revoke',
+};
 
 interface Pending {
   action: Action;
@@ -81,7 +99,10 @@ export class DeliveryScreen extends AppElement {
   }
 
   private async load(more = false): Promise<void> {
-    const [issues, refusals] = await Promise.all([api.call('listIssues', { query: { ...this.filters, limit: 100, ...(more && this.next ? { after: this.next } : {}) } }), more ? undefined : api.call('listRefusals')]);
+    const [issues, refusals] = await Promise.all([
+      api.call('listIssues', { query: { ...this.filters, limit: 100, ...(more && this.next ? { after: this.next } : {}) } }),
+      more ? undefined : api.call('listRefusals'),
+    ]);
     if (!issues.ok) {
       this.failure = issues;
       return;
@@ -138,7 +159,10 @@ export class DeliveryScreen extends AppElement {
     this.closeDialog();
     let results: BatchResult;
     if (p.action === 'unlock' || p.action === 'lock') {
-      const r = p.action === 'unlock' ? await api.call('unlockIssues', { body: { codes: p.codes, ...(reason ? { reason } : {}) } }) : await api.call('lockIssues', { body: { codes: p.codes, ...(reason ? { reason } : {}) } });
+      const r =
+        p.action === 'unlock'
+          ? await api.call('unlockIssues', { body: { codes: p.codes, ...(reason ? { reason } : {}) } })
+          : await api.call('lockIssues', { body: { codes: p.codes, ...(reason ? { reason } : {}) } });
       if (!r.ok) {
         this.failure = r;
         return;
@@ -148,7 +172,10 @@ export class DeliveryScreen extends AppElement {
       // Revoke and regenerate take one code each: the answers are gathered the way the batch calls give them.
       results = [];
       for (const code of p.codes) {
-        const r = p.action === 'revoke' ? await api.call('revokeIssue', { params: { code }, body: { reason } }) : await api.call('regenerateIssue', { params: { code }, body: reason ? { reason } : {} });
+        const r =
+          p.action === 'revoke'
+            ? await api.call('revokeIssue', { params: { code }, body: { reason } })
+            : await api.call('regenerateIssue', { params: { code }, body: reason ? { reason } : {} });
         results.push(r.ok ? { code, ok: true, issue: r.value } : { code, ok: false, error: { code: r.code, message: r.message } });
       }
     }
@@ -223,22 +250,47 @@ export class DeliveryScreen extends AppElement {
       </thead>
       <tbody>
         ${issues.map(
-          (i) => html`<tr data-code=${i.code} class=${i.locked ? 'locked' : ''}>
-            <td><input type="checkbox" aria-label=${tr('delivery.select', { code: i.code })} .checked=${this.selected.has(i.code)} @change=${(e: Event) => this.toggle(i.code, (e.target as HTMLInputElement).checked)} /></td>
-            <th scope="row"><code>${i.code}</code></th>
-            <td>${i.learnerId}</td>
-            <td>${this.certificates.get(i.certificateId)?.name ?? i.certificateId}</td>
-            <td class=${`state-${i.state}`} data-state=${i.state}>${tr(`delivery.state.${i.state}`)}${i.revokedReason ? html`<br /><span class="muted">${i.revokedReason}</span>` : nothing}</td>
-            <td data-locked=${String(i.locked)}>${i.locked ? tr('delivery.locked.true') : tr('delivery.locked.false')}</td>
-            <td>${date(i.issuedOn)}</td>
-            <td>${date(i.expiresOn)}</td>
-            <td>${i.revision}</td>
-            <td class="actions">
-              <a href=${verificationUrl(i.code)} target="_blank" rel="noopener" aria-label=${`${tr('delivery.verify')} ${i.code}`}>${tr('delivery.verify')}</a>
-              <a href=${api.url('downloadDocument', { params: { code: i.code } })} target="_blank" rel="noopener" aria-label=${`${tr('delivery.pdf')} ${i.code}`}>${tr('delivery.pdf')}</a>
-              <button type="button" class="link" aria-label=${tr('delivery.auditOf', { code: i.code })} @click=${() => void this.showAudit(i.code)}>${tr('delivery.audit')}</button>
-            </td>
-          </tr>`,
+          (i) =>
+            html`<tr data-code=${i.code} class=${i.locked ? 'locked' : ''}>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label=${tr('delivery.select', { code: i.code })}
+                  .checked=${this.selected.has(i.code)}
+                  @change=${(e: Event) => this.toggle(i.code, (e.target as HTMLInputElement).checked)}
+                />
+              </td>
+              <th scope="row"><code>${i.code}</code></th>
+              <td>${i.learnerId}</td>
+              <td>${this.certificates.get(i.certificateId)?.name ?? i.certificateId}</td>
+              <td class=${`state-${i.state}`} data-state=${i.state}>
+                ${tr(`delivery.state.${i.state}`)}${i.revokedReason ? html`<br /><span class="muted">${i.revokedReason}</span>` : nothing}
+              </td>
+              <td data-locked=${String(i.locked)}>${i.locked ? tr('delivery.locked.true') : tr('delivery.locked.false')}</td>
+              <td>${date(i.issuedOn)}</td>
+              <td>${date(i.expiresOn)}</td>
+              <td>${i.revision}</td>
+              <td class="actions">
+                <a href=${verificationUrl(i.code)} target="_blank" rel="noopener" aria-label=${`${tr('delivery.verify')} ${i.code}`}
+                  >${tr('delivery.verify')}</a
+                >
+                <a
+                  href=${api.url('downloadDocument', { params: { code: i.code } })}
+                  target="_blank"
+                  rel="noopener"
+                  aria-label=${`${tr('delivery.pdf')} ${i.code}`}
+                  >${tr('delivery.pdf')}</a
+                >
+                <button
+                  type="button"
+                  class="link"
+                  aria-label=${tr('delivery.auditOf', { code: i.code })}
+                  @click=${() => void this.showAudit(i.code)}
+                >
+                  ${tr('delivery.audit')}
+                </button>
+              </td>
+            </tr>`,
         )}
       </tbody>
     </table>`;
@@ -263,15 +315,16 @@ export class DeliveryScreen extends AppElement {
         </thead>
         <tbody>
           ${a.entries.map(
-            (e) => html`<tr>
-              <td>${dateTime(e.at)}</td>
-              <td><code>${e.action}</code></td>
-              <td title="${e.actor}">${e.actorName}</td>
-              <td>
-                ${e.reason ?? ''}
-                ${renderWarnings(e.details).map((w) => html`<p class="warning" data-code=${w.code}><code>${w.code}</code> ${w.message}</p>`)}
-              </td>
-            </tr>`,
+            (e) =>
+              html`<tr>
+                <td>${dateTime(e.at)}</td>
+                <td><code>${e.action}</code></td>
+                <td title="${e.actor}">${e.actorName}</td>
+                <td>
+                  ${e.reason ?? ''}
+                  ${renderWarnings(e.details).map((w) => html`<p class="warning" data-code=${w.code}><code>${w.code}</code> ${w.message}</p>`)}
+                </td>
+              </tr>`,
           )}
         </tbody>
       </table>
@@ -282,17 +335,19 @@ export class DeliveryScreen extends AppElement {
     const p = this.pending;
     const required = p?.action === 'revoke';
     return html`<dialog class="reason" aria-labelledby="reason-title" @close=${() => (this.pending = undefined)}>
-      ${p
-        ? html`<form method="dialog" @submit=${(e: SubmitEvent) => void this.run(e)}>
-            <h2 id="reason-title">${tr('delivery.actionTitle', { action: this.actionLabel(p.action), count: p.codes.length })}</h2>
-            <label for="reason-input">${required ? tr('delivery.reason') : tr('delivery.reasonOptional')}</label>
-            <input id="reason-input" name="reason" maxlength="500" ?required=${required} autocomplete="off" />
-            <div class="buttons">
-              <button type="submit" class=${p.action === 'revoke' ? 'danger' : 'primary'}>${tr('app.confirm')}</button>
-              <button type="button" @click=${() => this.closeDialog()}>${tr('app.cancel')}</button>
-            </div>
-          </form>`
-        : nothing}
+      ${
+        p
+          ? html`<form method="dialog" @submit=${(e: SubmitEvent) => void this.run(e)}>
+              <h2 id="reason-title">${tr('delivery.actionTitle', { action: this.actionLabel(p.action), count: p.codes.length })}</h2>
+              <label for="reason-input">${required ? tr('delivery.reason') : tr('delivery.reasonOptional')}</label>
+              <input id="reason-input" name="reason" maxlength="500" ?required=${required} autocomplete="off" />
+              <div class="buttons">
+                <button type="submit" class=${p.action === 'revoke' ? 'danger' : 'primary'}>${tr('app.confirm')}</button>
+                <button type="button" @click=${() => this.closeDialog()}>${tr('app.cancel')}</button>
+              </div>
+            </form>`
+          : nothing
+      }
     </dialog>`;
   }
 
@@ -307,42 +362,61 @@ export class DeliveryScreen extends AppElement {
         <span aria-live="polite">${tr('delivery.selected', { count: codes.length })}</span>
         ${actions
           .filter((a) => this.can(a))
-          .map((a) => html`<button type="button" class=${a === 'revoke' ? 'danger' : ''} ?disabled=${codes.length === 0} @click=${() => this.ask(a, codes)}>${this.actionLabel(a)}</button>`)}
+          .map(
+            (a) =>
+              html`<button
+                type="button"
+                class=${a === 'revoke' ? 'danger' : ''}
+                ?disabled=${codes.length === 0}
+                @click=${() => this.ask(a, codes)}
+              >
+                ${this.actionLabel(a)}
+              </button>`,
+          )}
         <button type="button" @click=${() => void this.load()}>${tr('app.refresh')}</button>
       </div>
       ${this.notice ? html`<p class="ok" role="status">${this.notice}</p>` : nothing}
-      ${this.results.length ? html`<ul class="error">${this.results.map((r) => html`<li><code>${r.code}</code> ${r.error?.message ?? ''}</li>`)}</ul>` : nothing}
+      ${
+        this.results.length
+          ? html`<ul class="error">
+              ${this.results.map((r) => html`<li><code>${r.code}</code> ${r.error?.message ?? ''}</li>`)}
+            </ul>`
+          : nothing
+      }
       ${errorBox(this.failure)} ${this.auditPanel()}
       ${issues === undefined ? html`<p role="status">${tr('app.loading')}</p>` : issues.length === 0 ? html`<p>${tr('delivery.none')}</p>` : this.table(issues)}
       ${this.next ? html`<button type="button" @click=${() => void this.load(true)}>${tr('delivery.more')}</button>` : nothing}
       <section aria-labelledby="refusals-title">
         <h2 id="refusals-title">${tr('delivery.refusals')}</h2>
-        ${this.refusals.length === 0
-          ? html`<p class="muted">${tr('delivery.noRefusals')}</p>`
-          : html`<table class="list">
-              <thead>
-                <tr>
-                  <th scope="col">${tr('delivery.learner')}</th>
-                  <th scope="col">${tr('delivery.certificate')}</th>
-                  <th scope="col">${tr('delivery.reasons')}</th>
-                  <th scope="col">${tr('delivery.at')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${this.refusals.map(
-                  (r) => html`<tr>
-                    <td>${r.learnerId}</td>
-                    <td>${this.certificates.get(r.certificateId)?.name ?? r.certificateId}</td>
-                    <td>
-                      <ul>
-                        ${r.reasons.map((x) => html`<li><code>${x.code}</code> ${x.message}</li>`)}
-                      </ul>
-                    </td>
-                    <td>${dateTime(r.at)}</td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>`}
+        ${
+          this.refusals.length === 0
+            ? html`<p class="muted">${tr('delivery.noRefusals')}</p>`
+            : html`<table class="list">
+                <thead>
+                  <tr>
+                    <th scope="col">${tr('delivery.learner')}</th>
+                    <th scope="col">${tr('delivery.certificate')}</th>
+                    <th scope="col">${tr('delivery.reasons')}</th>
+                    <th scope="col">${tr('delivery.at')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${this.refusals.map(
+                    (r) =>
+                      html`<tr>
+                        <td>${r.learnerId}</td>
+                        <td>${this.certificates.get(r.certificateId)?.name ?? r.certificateId}</td>
+                        <td>
+                          <ul>
+                            ${r.reasons.map((x) => html`<li><code>${x.code}</code> ${x.message}</li>`)}
+                          </ul>
+                        </td>
+                        <td>${dateTime(r.at)}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+        }
       </section>
       ${this.dialog()}
     </main>`;

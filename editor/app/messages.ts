@@ -47,7 +47,10 @@ const MESSAGES = {
   'templates.open': { en: 'Edit', fr: 'Modifier' },
   'templates.duplicate': { en: 'Duplicate', fr: 'Dupliquer' },
   'templates.delete': { en: 'Delete draft', fr: 'Supprimer le brouillon' },
-  'templates.deleteConfirm': { en: 'Delete the template “{name}”? It was never published.', fr: 'Supprimer le modèle « {name} » ? Il n’a jamais été publié.' },
+  'templates.deleteConfirm': {
+    en: 'Delete the template “{name}”? It was never published.',
+    fr: 'Supprimer le modèle « {name} » ? Il n’a jamais été publié.',
+  },
   'templates.draftOnly': { en: 'Draft, never published', fr: 'Brouillon, jamais publié' },
   'templates.version': { en: 'v{number}, {date}', fr: 'v{number}, {date}' },
   'templates.usedBy': { en: 'used by {names}', fr: 'utilisée par {names}' },

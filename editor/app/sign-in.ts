@@ -23,7 +23,9 @@ export class SignIn extends AppElement {
     const form = new FormData(e.currentTarget as HTMLFormElement);
     const value = (name: string) => String(form.get(name) ?? '').trim();
     this.busy = true;
-    const r = await api.call('signIn', { body: { tenant: value('tenant'), username: value('username'), password: String(form.get('password') ?? '') } });
+    const r = await api.call('signIn', {
+      body: { tenant: value('tenant'), username: value('username'), password: String(form.get('password') ?? '') },
+    });
     this.busy = false;
     if (!r.ok) {
       this.failure = r;
@@ -45,12 +47,20 @@ export class SignIn extends AppElement {
         <input id="si-username" name="username" autocomplete="username" required />
         <label for="si-password">${tr('signIn.password')}</label>
         <input id="si-password" name="password" type="password" autocomplete="current-password" required />
-        ${f
-          ? html`<div class="error" role="alert">
-              <p>${f.message}</p>
-              ${f.problems.length ? html`<ul>${f.problems.map((p) => html`<li><code>${p.path}</code> ${p.message}</li>`)}</ul>` : nothing}
-            </div>`
-          : nothing}
+        ${
+          f
+            ? html`<div class="error" role="alert">
+                <p>${f.message}</p>
+                ${
+                  f.problems.length
+                    ? html`<ul>
+                        ${f.problems.map((p) => html`<li><code>${p.path}</code> ${p.message}</li>`)}
+                      </ul>`
+                    : nothing
+                }
+              </div>`
+            : nothing
+        }
         <button type="submit" class="primary" ?disabled=${this.busy}>${this.busy ? tr('signIn.busy') : tr('signIn.submit')}</button>
       </form>
     </main>`;

@@ -85,7 +85,10 @@ export class TemplateEditor extends AppElement {
   /** The text in the editor now, and the last text the server has. */
   private source = '';
   private savedSource = '';
-  private readonly previews = new PreviewController<Result<PreviewResult>>(this, { request: () => this.requestPreview(), show: (r) => this.showPreview(r) });
+  private readonly previews = new PreviewController<Result<PreviewResult>>(this, {
+    request: () => this.requestPreview(),
+    show: (r) => this.showPreview(r),
+  });
   private readonly autosave = new AutosaveController(this, { save: () => this.save(), enabled: () => this.canEdit });
   private readonly tabs = new TabsController<Tab>(this, ['sample', 'variables', 'assets', 'versions']);
 
@@ -166,12 +169,22 @@ export class TemplateEditor extends AppElement {
 
   private onDiagnostics(e: CustomEvent<DiagnosticsDetail>): void {
     const list: readonly EditorDiagnostic[] = e.detail.diagnostics;
-    this.problems = { errors: list.filter((d) => d.severity === 'error').length, warnings: list.filter((d) => d.severity === 'warning').length };
+    this.problems = {
+      errors: list.filter((d) => d.severity === 'error').length,
+      warnings: list.filter((d) => d.severity === 'warning').length,
+    };
   }
 
   /** The preview of the text and sample learner of now. */
   private requestPreview(): Promise<Result<PreviewResult>> {
-    const body = { source: this.source, ...(this.sample.persona !== undefined ? { persona: this.sample.persona } : this.sample.data !== undefined ? { data: this.sample.data } : {}) };
+    const body = {
+      source: this.source,
+      ...(this.sample.persona !== undefined
+        ? { persona: this.sample.persona }
+        : this.sample.data !== undefined
+          ? { data: this.sample.data }
+          : {}),
+    };
     return api.call('previewTemplate', { params: { id: this.templateId }, body });
   }
 
@@ -203,7 +216,10 @@ export class TemplateEditor extends AppElement {
       return;
     }
     this.autosave.state = 'saving';
-    const r = await api.call('updateTemplate', { params: { id: this.templateId }, body: { source, ...(name && name !== this.detail.name ? { name } : {}) } });
+    const r = await api.call('updateTemplate', {
+      params: { id: this.templateId },
+      body: { source, ...(name && name !== this.detail.name ? { name } : {}) },
+    });
     if (!r.ok) {
       this.autosave.state = 'error';
       this.failure = r;
@@ -243,7 +259,7 @@ export class TemplateEditor extends AppElement {
     const d = e.detail;
     const result = moveElement(this.source, d.range, d.dxMm, d.dyMm, d.pageMm);
     if (!result.ok) {
-      this.notice = tr('editor.moveRefused', { reason: t(result.reason as MessageKey, result.params) });
+      this.notice = tr('editor.moveRefused', { reason: t(result.reason, result.params) });
       return;
     }
     this.notice = t('move.moved');
@@ -257,7 +273,8 @@ export class TemplateEditor extends AppElement {
   }
 
   private onSample(e: CustomEvent<SampleChangeDetail>): void {
-    this.sample = e.detail.persona !== undefined ? { persona: e.detail.persona } : e.detail.data !== undefined ? { data: e.detail.data } : {};
+    this.sample =
+      e.detail.persona !== undefined ? { persona: e.detail.persona } : e.detail.data !== undefined ? { data: e.detail.data } : {};
     this.previews.edited(0);
   }
 
@@ -292,13 +309,24 @@ export class TemplateEditor extends AppElement {
   private side(): unknown {
     const d = this.detail;
     return html`<div id="panel-sample" role="tabpanel" aria-labelledby="tab-sample" ?hidden=${this.tabs.selected !== 'sample'}>
-        <attest-sample-data .schema=${this.schema} @sample-change=${(e: CustomEvent<SampleChangeDetail>) => this.onSample(e)}></attest-sample-data>
+        <attest-sample-data
+          .schema=${this.schema}
+          @sample-change=${(e: CustomEvent<SampleChangeDetail>) => this.onSample(e)}
+        ></attest-sample-data>
       </div>
       <div id="panel-variables" role="tabpanel" aria-labelledby="tab-variables" ?hidden=${this.tabs.selected !== 'variables'}>
-        <attest-variables-panel .declared=${this.declared} @insert-text=${(e: CustomEvent<InsertTextDetail>) => this.onInsert(e)}></attest-variables-panel>
+        <attest-variables-panel
+          .declared=${this.declared}
+          @insert-text=${(e: CustomEvent<InsertTextDetail>) => this.onInsert(e)}
+        ></attest-variables-panel>
       </div>
       <div id="panel-assets" role="tabpanel" aria-labelledby="tab-assets" ?hidden=${this.tabs.selected !== 'assets'}>
-        <attest-assets-panel .templateId=${this.templateId} .assets=${d?.assets ?? []} .canEdit=${this.canEdit} @assets-change=${() => void this.reloadAssets()}></attest-assets-panel>
+        <attest-assets-panel
+          .templateId=${this.templateId}
+          .assets=${d?.assets ?? []}
+          .canEdit=${this.canEdit}
+          @assets-change=${() => void this.reloadAssets()}
+        ></attest-assets-panel>
       </div>
       <div id="panel-versions" role="tabpanel" aria-labelledby="tab-versions" ?hidden=${this.tabs.selected !== 'versions'}>
         <attest-versions-panel
@@ -336,20 +364,21 @@ export class TemplateEditor extends AppElement {
         ${this.canEdit ? html`<button type="button" @click=${() => void this.autosave.saveNow()} ?disabled=${this.autosave.state === 'saving'}>${tr('editor.save')}</button>` : nothing}
         ${holds(this.me, 'templates:publish') ? html`<button type="button" class="primary" @click=${() => void this.publish()}>${tr('editor.publish')}</button>` : nothing}
       </div>
-      ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
-      ${errorBox(this.failure)}
-      ${this.publishDiagnostics.length
-        ? html`<ul class="publish-problems" aria-label=${tr('editor.publishFailed', { count: this.publishDiagnostics.length })}>
-            ${this.publishDiagnostics.map(
-              (x) =>
-                html`<li>
-                  <button type="button" class="link" ?disabled=${!x.range} @click=${() => x.range && this.editor?.reveal(x.range)}>
-                    ${x.range ? `${x.range.start.line}:${x.range.start.column}` : ''} <code>${x.code}</code> ${x.message}
-                  </button>
-                </li>`,
-            )}
-          </ul>`
-        : nothing}
+      ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing} ${errorBox(this.failure)}
+      ${
+        this.publishDiagnostics.length
+          ? html`<ul class="publish-problems" aria-label=${tr('editor.publishFailed', { count: this.publishDiagnostics.length })}>
+              ${this.publishDiagnostics.map(
+                (x) =>
+                  html`<li>
+                    <button type="button" class="link" ?disabled=${!x.range} @click=${() => x.range && this.editor?.reveal(x.range)}>
+                      ${x.range ? `${x.range.start.line}:${x.range.start.column}` : ''} <code>${x.code}</code> ${x.message}
+                    </button>
+                  </li>`,
+              )}
+            </ul>`
+          : nothing
+      }
       <div class="panes">
         <attest-source-editor
           class="source"
@@ -376,23 +405,30 @@ export class TemplateEditor extends AppElement {
           ${d ? this.side() : nothing}
         </aside>
       </div>
-      ${this.compare
-        ? html`<div
-            class="overlay"
-            role="dialog"
-            aria-modal="true"
-            aria-label=${t('diff.title')}
-            @keydown=${(e: KeyboardEvent) => {
-              if (e.key === 'Escape') this.closeCompare();
-            }}
-          >
-            <div class="overlay-bar">
-              <strong>${t('diff.title')}</strong>
-              <button type="button" class="close-compare" @click=${() => this.closeCompare()}>${tr('app.close')}</button>
-            </div>
-            <attest-version-diff .left=${this.compare.left} .right=${this.compare.right} .leftLabel=${this.compare.leftLabel} .rightLabel=${this.compare.rightLabel}></attest-version-diff>
-          </div>`
-        : nothing}
+      ${
+        this.compare
+          ? html`<div
+              class="overlay"
+              role="dialog"
+              aria-modal="true"
+              aria-label=${t('diff.title')}
+              @keydown=${(e: KeyboardEvent) => {
+                if (e.key === 'Escape') this.closeCompare();
+              }}
+            >
+              <div class="overlay-bar">
+                <strong>${t('diff.title')}</strong>
+                <button type="button" class="close-compare" @click=${() => this.closeCompare()}>${tr('app.close')}</button>
+              </div>
+              <attest-version-diff
+                .left=${this.compare.left}
+                .right=${this.compare.right}
+                .leftLabel=${this.compare.leftLabel}
+                .rightLabel=${this.compare.rightLabel}
+              ></attest-version-diff>
+            </div>`
+          : nothing
+      }
     </main>`;
   }
 }

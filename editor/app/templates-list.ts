@@ -60,7 +60,9 @@ export class TemplatesList extends AppElement {
       this.failure = r;
       return;
     }
-    this.dispatchEvent(new CustomEvent<NavigateDetail>('navigate', { detail: { path: paths.template(r.value.id) }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent<NavigateDetail>('navigate', { detail: { path: paths.template(r.value.id) }, bubbles: true, composed: true }),
+    );
   }
 
   private async removeTemplate(t: TemplateSummary): Promise<void> {
@@ -99,61 +101,90 @@ export class TemplatesList extends AppElement {
           >${tr('templates.search')}
           <input type="search" .value=${this.query} @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)}
         /></label>
-        ${this.canEdit
-          ? html`<form
-              class="inline"
-              @submit=${(e: SubmitEvent) => {
-                e.preventDefault();
-                const example = String(new FormData(e.currentTarget as HTMLFormElement).get('example') ?? '');
-                void this.create(example ? { example } : {});
-              }}
-            >
-              <label
-                >${tr('templates.example')}
-                <select name="example" id="example-select">
-                  ${this.examples.map((x) => html`<option value=${x.id}>${x.name}</option>`)}
-                </select></label
+        ${
+          this.canEdit
+            ? html`<form
+                class="inline"
+                @submit=${(e: SubmitEvent) => {
+                  e.preventDefault();
+                  const example = String(new FormData(e.currentTarget as HTMLFormElement).get('example') ?? '');
+                  void this.create(example ? { example } : {});
+                }}
               >
-              <button type="submit" class="primary" ?disabled=${this.busy || this.examples.length === 0}>${tr('templates.create')}</button>
-              <button type="button" ?disabled=${this.busy} @click=${() => void this.create({})}>${tr('templates.createEmpty')}</button>
-            </form>`
-          : nothing}
+                <label
+                  >${tr('templates.example')}
+                  <select name="example" id="example-select">
+                    ${this.examples.map((x) => html`<option value=${x.id}>${x.name}</option>`)}
+                  </select></label
+                >
+                <button type="submit" class="primary" ?disabled=${this.busy || this.examples.length === 0}>
+                  ${tr('templates.create')}
+                </button>
+                <button type="button" ?disabled=${this.busy} @click=${() => void this.create({})}>${tr('templates.createEmpty')}</button>
+              </form>`
+            : nothing
+        }
       </div>
       ${errorBox(this.failure)}
-      ${this.templates === undefined
-        ? html`<p role="status">${tr('app.loading')}</p>`
-        : shown.length === 0
-          ? html`<p>${tr('templates.none')}</p>`
-          : html`<table class="list">
-              <thead>
-                <tr>
-                  <th scope="col">${tr('templates.name')}</th>
-                  <th scope="col">${tr('templates.updated')}</th>
-                  <th scope="col">${tr('templates.versions')}</th>
-                  <th scope="col">${tr('templates.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${shown.map(
-                  (t) => html`<tr data-template=${t.id}>
-                    <th scope="row"><a href=${paths.template(t.id)} @click=${linkHandler(this, paths.template(t.id))}>${t.name}</a></th>
-                    <td>${dateTime(t.updatedAt)}</td>
-                    <td>${this.versions(t)}</td>
-                    <td class="actions">
-                      <a class="button" href=${paths.template(t.id)} @click=${linkHandler(this, paths.template(t.id))} aria-label=${`${tr('templates.open')} ${t.name}`}>${tr('templates.open')}</a>
-                      ${this.canEdit
-                        ? html`<button type="button" ?disabled=${this.busy} @click=${() => void this.create({ duplicate_of: t.id })} aria-label=${`${tr('templates.duplicate')} ${t.name}`}>
-                              ${tr('templates.duplicate')}
-                            </button>
-                            ${t.versions.length === 0
-                              ? html`<button type="button" class="danger" @click=${() => void this.removeTemplate(t)} aria-label=${`${tr('templates.delete')} ${t.name}`}>${tr('templates.delete')}</button>`
-                              : nothing}`
-                        : nothing}
-                    </td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>`}
+      ${
+        this.templates === undefined
+          ? html`<p role="status">${tr('app.loading')}</p>`
+          : shown.length === 0
+            ? html`<p>${tr('templates.none')}</p>`
+            : html`<table class="list">
+                <thead>
+                  <tr>
+                    <th scope="col">${tr('templates.name')}</th>
+                    <th scope="col">${tr('templates.updated')}</th>
+                    <th scope="col">${tr('templates.versions')}</th>
+                    <th scope="col">${tr('templates.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${shown.map(
+                    (t) =>
+                      html`<tr data-template=${t.id}>
+                        <th scope="row"><a href=${paths.template(t.id)} @click=${linkHandler(this, paths.template(t.id))}>${t.name}</a></th>
+                        <td>${dateTime(t.updatedAt)}</td>
+                        <td>${this.versions(t)}</td>
+                        <td class="actions">
+                          <a
+                            class="button"
+                            href=${paths.template(t.id)}
+                            @click=${linkHandler(this, paths.template(t.id))}
+                            aria-label=${`${tr('templates.open')} ${t.name}`}
+                            >${tr('templates.open')}</a
+                          >
+                          ${
+                            this.canEdit
+                              ? html`<button
+                                    type="button"
+                                    ?disabled=${this.busy}
+                                    @click=${() => void this.create({ duplicate_of: t.id })}
+                                    aria-label=${`${tr('templates.duplicate')} ${t.name}`}
+                                  >
+                                    ${tr('templates.duplicate')}
+                                  </button>
+                                  ${
+                                    t.versions.length === 0
+                                      ? html`<button
+                                          type="button"
+                                          class="danger"
+                                          @click=${() => void this.removeTemplate(t)}
+                                          aria-label=${`${tr('templates.delete')} ${t.name}`}
+                                        >
+                                          ${tr('templates.delete')}
+                                        </button>`
+                                      : nothing
+                                  }`
+                              : nothing
+                          }
+                        </td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+      }
     </main>`;
   }
 }

@@ -68,7 +68,12 @@ export class VersionsPanel extends AppElement {
     await Promise.all([this.fetch(this.left), this.fetch(this.right)]);
     if (this.failure) return;
     // The diff is wide: the editor shows it over its panes, where it has room.
-    this.emit<CompareDetail>('compare-versions', { left: this.text(this.left), right: this.text(this.right), leftLabel: this.label(this.left), rightLabel: this.label(this.right) });
+    this.emit<CompareDetail>('compare-versions', {
+      left: this.text(this.left),
+      right: this.text(this.right),
+      leftLabel: this.label(this.left),
+      rightLabel: this.label(this.right),
+    });
   }
 
   private text(key: string): string {
@@ -81,26 +86,34 @@ export class VersionsPanel extends AppElement {
 
   protected override render(): unknown {
     const sorted = [...this.versions].sort((a, b) => b.number - a.number);
-    const options = (selected: string) => html`<option value=${DRAFT} ?selected=${selected === DRAFT}>${tr('versions.draft')}</option>
-      ${sorted.map((v) => html`<option value=${String(v.number)} ?selected=${selected === String(v.number)}>v${v.number}</option>`)}`;
+    const options = (selected: string) =>
+      html`<option value=${DRAFT} ?selected=${selected === DRAFT}>${tr('versions.draft')}</option>
+        ${sorted.map((v) => html`<option value=${String(v.number)} ?selected=${selected === String(v.number)}>v${v.number}</option>`)}`;
     const left = this.left || (sorted[0] ? String(sorted[0].number) : DRAFT);
     return html`<section class="versions-panel" aria-labelledby="versions-title">
       <h2 id="versions-title">${tr('versions.title')}</h2>
-      ${sorted.length === 0
-        ? html`<p class="muted">${tr('versions.none')}</p>`
-        : html`<ul>
-            ${sorted.map(
-              (v) => html`<li>
-                <strong>v${v.number}</strong> · ${dateTime(v.publishedAt)}
-                ${v.certificates.length ? html`<br /><span class="muted">${tr('templates.usedBy', { names: v.certificates.map((c) => c.name).join(', ') })}</span>` : nothing}
-              </li>`,
-            )}
-          </ul>`}
+      ${
+        sorted.length === 0
+          ? html`<p class="muted">${tr('versions.none')}</p>`
+          : html`<ul>
+              ${sorted.map(
+                (v) =>
+                  html`<li>
+                    <strong>v${v.number}</strong> · ${dateTime(v.publishedAt)}
+                    ${v.certificates.length ? html`<br /><span class="muted">${tr('templates.usedBy', { names: v.certificates.map((c) => c.name).join(', ') })}</span>` : nothing}
+                  </li>`,
+              )}
+            </ul>`
+      }
       <form class="stack" @submit=${(e: SubmitEvent) => void this.compare(e)}>
         <label for="diff-left">${tr('versions.left')}</label>
-        <select id="diff-left" name="left">${options(left)}</select>
+        <select id="diff-left" name="left">
+          ${options(left)}
+        </select>
         <label for="diff-right">${tr('versions.right')}</label>
-        <select id="diff-right" name="right">${options(this.right)}</select>
+        <select id="diff-right" name="right">
+          ${options(this.right)}
+        </select>
         <button type="submit">${tr('versions.compare')}</button>
       </form>
       ${errorBox(this.failure)}

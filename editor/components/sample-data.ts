@@ -40,20 +40,74 @@ export class SampleData extends LitElement {
   };
 
   static override styles = css`
-    :host { display: block; font: 13px system-ui, sans-serif; color: #1d2327; }
-    label { display: block; font-size: 12px; color: #444; margin: 6px 0 2px; }
-    select, textarea { font: inherit; box-sizing: border-box; width: 100%; border: 1px solid #b9c0c8; border-radius: 4px; padding: 4px 6px; }
-    textarea { font-family: ui-monospace, monospace; font-size: 12px; min-height: 180px; resize: vertical; tab-size: 2; }
-    textarea[aria-invalid='true'] { border-color: #c62828; }
-    select:focus-visible, textarea:focus-visible { outline: 2px solid #1a73e8; }
-    .tests { font-size: 11px; color: #555; margin: 4px 0 0; }
-    .status { margin: 6px 0 0; font-size: 12px; }
-    .ok { color: #1b5e20; }
-    .bad { color: #b71c1c; }
-    ul { margin: 4px 0 0; padding: 0 0 0 16px; font-size: 12px; }
-    li { margin: 2px 0; }
-    li.warning { color: #6d5600; }
-    code { font-size: 11px; background: #f1f1f3; padding: 0 3px; border-radius: 3px; }
+    :host {
+      display: block;
+      font:
+        13px system-ui,
+        sans-serif;
+      color: #1d2327;
+    }
+    label {
+      display: block;
+      font-size: 12px;
+      color: #444;
+      margin: 6px 0 2px;
+    }
+    select,
+    textarea {
+      font: inherit;
+      box-sizing: border-box;
+      width: 100%;
+      border: 1px solid #b9c0c8;
+      border-radius: 4px;
+      padding: 4px 6px;
+    }
+    textarea {
+      font-family: ui-monospace, monospace;
+      font-size: 12px;
+      min-height: 180px;
+      resize: vertical;
+      tab-size: 2;
+    }
+    textarea[aria-invalid='true'] {
+      border-color: #c62828;
+    }
+    select:focus-visible,
+    textarea:focus-visible {
+      outline: 2px solid #1a73e8;
+    }
+    .tests {
+      font-size: 11px;
+      color: #555;
+      margin: 4px 0 0;
+    }
+    .status {
+      margin: 6px 0 0;
+      font-size: 12px;
+    }
+    .ok {
+      color: #1b5e20;
+    }
+    .bad {
+      color: #b71c1c;
+    }
+    ul {
+      margin: 4px 0 0;
+      padding: 0 0 0 16px;
+      font-size: 12px;
+    }
+    li {
+      margin: 2px 0;
+    }
+    li.warning {
+      color: #6d5600;
+    }
+    code {
+      font-size: 11px;
+      background: #f1f1f3;
+      padding: 0 3px;
+      border-radius: 3px;
+    }
   `;
 
   /** The template's whole data contract (catalogue + declared), e.g. CompiledTemplate.schema. */
@@ -173,11 +227,13 @@ export class SampleData extends LitElement {
     const shown = check.problems.filter((d) => d.severity !== 'info');
     return html`
       ${errors.length === 0 ? html`<span class="ok">${t('sample.valid')}</span>` : html`<span class="bad">${t('sample.problems', { count: errors.length })}</span>`}
-      ${shown.length > 0
-        ? html`<ul class="problems">
-            ${shown.map((d) => html`<li class=${d.severity} data-path=${d.path ?? ''}><code>${d.path || t('sample.root')}</code> ${d.message}</li>`)}
-          </ul>`
-        : nothing}
+      ${
+        shown.length > 0
+          ? html`<ul class="problems">
+              ${shown.map((d) => html`<li class=${d.severity} data-path=${d.path ?? ''}><code>${d.path || t('sample.root')}</code> ${d.message}</li>`)}
+            </ul>`
+          : nothing
+      }
     `;
   }
 }

@@ -85,11 +85,15 @@ export class SourceEditor extends LitElement {
       model.onDidChangeContent(() => {
         this.echoing = true;
         this.value = model.getValue();
-        this.dispatchEvent(new CustomEvent<SourceChangeDetail>('source-change', { detail: { value: this.value }, bubbles: true, composed: true }));
+        this.dispatchEvent(
+          new CustomEvent<SourceChangeDetail>('source-change', { detail: { value: this.value }, bubbles: true, composed: true }),
+        );
       }),
       watchDiagnostics(model, diagnosticsWorker, {
         onDiagnostics: (diagnostics) =>
-          this.dispatchEvent(new CustomEvent<DiagnosticsDetail>('diagnostics-change', { detail: { diagnostics }, bubbles: true, composed: true })),
+          this.dispatchEvent(
+            new CustomEvent<DiagnosticsDetail>('diagnostics-change', { detail: { diagnostics }, bubbles: true, composed: true }),
+          ),
       }),
     );
   }

@@ -64,29 +64,128 @@ export class VariablesPanel extends LitElement {
   };
 
   static override styles = css`
-    :host { display: flex; flex-direction: column; min-height: 0; font: 13px system-ui, sans-serif; color: #1d2327; background: #fbfbfc; }
-    header { padding: 8px; border-bottom: 1px solid #d0d4d9; }
-    h2 { font-size: 13px; margin: 0 0 6px; }
-    label { display: block; font-size: 12px; color: #444; margin-bottom: 2px; }
-    input { width: 100%; box-sizing: border-box; font: inherit; padding: 4px 6px; border: 1px solid #b9c0c8; border-radius: 4px; }
-    .hint { font-size: 11px; color: #666; margin: 4px 0 0; }
-    .tree { flex: 1; overflow: auto; padding: 4px 0 8px; }
-    h3 { font-size: 11px; text-transform: uppercase; letter-spacing: 0.04em; color: #666; margin: 10px 8px 2px; }
-    ul { list-style: none; margin: 0; padding: 0 0 0 12px; }
-    .tree > ul { padding-left: 4px; }
-    details > summary { list-style: none; cursor: pointer; }
-    details > summary::-webkit-details-marker { display: none; }
-    .row { display: flex; align-items: flex-start; gap: 2px; }
-    .twisty { width: 14px; flex: none; color: #666; font-size: 10px; padding-top: 5px; text-align: center; }
-    button.var { all: unset; box-sizing: border-box; flex: 1; display: block; padding: 3px 6px; border-radius: 4px; cursor: grab; }
-    button.var:hover { background: #eef3fd; }
-    button.var:focus-visible { outline: 2px solid #1a73e8; }
-    .name { font-family: ui-monospace, monospace; font-weight: 600; }
-    .type { font-family: ui-monospace, monospace; font-size: 11px; color: #6a4fb3; margin-left: 6px; }
-    .req { font-size: 10px; color: #b71c1c; margin-left: 6px; }
-    .personal { font-size: 10px; color: #8a6d00; margin-left: 6px; }
-    .desc { display: block; font-size: 11px; color: #555; white-space: normal; }
-    .none { padding: 8px; color: #666; }
+    :host {
+      display: flex;
+      flex-direction: column;
+      min-height: 0;
+      font:
+        13px system-ui,
+        sans-serif;
+      color: #1d2327;
+      background: #fbfbfc;
+    }
+    header {
+      padding: 8px;
+      border-bottom: 1px solid #d0d4d9;
+    }
+    h2 {
+      font-size: 13px;
+      margin: 0 0 6px;
+    }
+    label {
+      display: block;
+      font-size: 12px;
+      color: #444;
+      margin-bottom: 2px;
+    }
+    input {
+      width: 100%;
+      box-sizing: border-box;
+      font: inherit;
+      padding: 4px 6px;
+      border: 1px solid #b9c0c8;
+      border-radius: 4px;
+    }
+    .hint {
+      font-size: 11px;
+      color: #666;
+      margin: 4px 0 0;
+    }
+    .tree {
+      flex: 1;
+      overflow: auto;
+      padding: 4px 0 8px;
+    }
+    h3 {
+      font-size: 11px;
+      text-transform: uppercase;
+      letter-spacing: 0.04em;
+      color: #666;
+      margin: 10px 8px 2px;
+    }
+    ul {
+      list-style: none;
+      margin: 0;
+      padding: 0 0 0 12px;
+    }
+    .tree > ul {
+      padding-left: 4px;
+    }
+    details > summary {
+      list-style: none;
+      cursor: pointer;
+    }
+    details > summary::-webkit-details-marker {
+      display: none;
+    }
+    .row {
+      display: flex;
+      align-items: flex-start;
+      gap: 2px;
+    }
+    .twisty {
+      width: 14px;
+      flex: none;
+      color: #666;
+      font-size: 10px;
+      padding-top: 5px;
+      text-align: center;
+    }
+    button.var {
+      all: unset;
+      box-sizing: border-box;
+      flex: 1;
+      display: block;
+      padding: 3px 6px;
+      border-radius: 4px;
+      cursor: grab;
+    }
+    button.var:hover {
+      background: #eef3fd;
+    }
+    button.var:focus-visible {
+      outline: 2px solid #1a73e8;
+    }
+    .name {
+      font-family: ui-monospace, monospace;
+      font-weight: 600;
+    }
+    .type {
+      font-family: ui-monospace, monospace;
+      font-size: 11px;
+      color: #6a4fb3;
+      margin-left: 6px;
+    }
+    .req {
+      font-size: 10px;
+      color: #b71c1c;
+      margin-left: 6px;
+    }
+    .personal {
+      font-size: 10px;
+      color: #8a6d00;
+      margin-left: 6px;
+    }
+    .desc {
+      display: block;
+      font-size: 11px;
+      color: #555;
+      white-space: normal;
+    }
+    .none {
+      padding: 8px;
+      color: #666;
+    }
   `;
 
   /** The template's own variables (front matter `variables:`), e.g. CompiledTemplate.declared. */
@@ -134,8 +233,18 @@ export class VariablesPanel extends LitElement {
         <p class="hint">${t('variables.hint')}</p>
       </header>
       <div class="tree" aria-labelledby="title">
-        ${own.length > 0 ? html`<h3>${t('variables.declared')}</h3>${this.renderList(own, q !== '', describe)}` : nothing}
-        ${builtIn.length > 0 ? html`<h3>${t('variables.catalogue')}</h3>${this.renderList(builtIn, q !== '', describe)}` : nothing}
+        ${
+          own.length > 0
+            ? html`<h3>${t('variables.declared')}</h3>
+                ${this.renderList(own, q !== '', describe)}`
+            : nothing
+        }
+        ${
+          builtIn.length > 0
+            ? html`<h3>${t('variables.catalogue')}</h3>
+                ${this.renderList(builtIn, q !== '', describe)}`
+            : nothing
+        }
         ${own.length === 0 && builtIn.length === 0 ? html`<p class="none" role="status">${t('variables.none')}</p>` : nothing}
       </div>
     `;
@@ -145,7 +254,10 @@ export class VariablesPanel extends LitElement {
     return html`<ul>
       ${list.map((n) => {
         const item = this.renderItem(n, describe);
-        if (n.children.length === 0) return html`<li><div class="row"><span class="twisty" aria-hidden="true"></span>${item}</div></li>`;
+        if (n.children.length === 0)
+          return html`<li>
+            <div class="row"><span class="twisty" aria-hidden="true"></span>${item}</div>
+          </li>`;
         // Namespaces open by default at the top level only while searching, so the tree starts short.
         return html`<li>
           <details ?open=${open}>

@@ -57,14 +57,26 @@ export class VersionDiff extends LitElement {
     const right = this.rightLabel || t('diff.right');
     const identical = this.changes === 0;
     return html`
-      <div class="attest-diff-labels" style="display:flex;font:12px system-ui,sans-serif;color:#444;border-bottom:1px solid #d0d4d9;background:#f7f7f8">
+      <div
+        class="attest-diff-labels"
+        style="display:flex;font:12px system-ui,sans-serif;color:#444;border-bottom:1px solid #d0d4d9;background:#f7f7f8"
+      >
         <span class="attest-diff-left" style="flex:1;padding:4px 8px">${left}</span>
         <span class="attest-diff-right" style="flex:1;padding:4px 8px">${right}</span>
       </div>
-      <p class="attest-diff-status" role="status" style="margin:0;padding:${identical ? '4px 8px' : '0'};font:12px system-ui,sans-serif;color:#1b5e20">
+      <p
+        class="attest-diff-status"
+        role="status"
+        style="margin:0;padding:${identical ? '4px 8px' : '0'};font:12px system-ui,sans-serif;color:#1b5e20"
+      >
         ${identical ? t('diff.identical') : ''}
       </p>
-      <div class="attest-diff-host" role="region" aria-label=${t('diff.label', { left, right })} style="flex:1;min-height:200px;width:100%"></div>
+      <div
+        class="attest-diff-host"
+        role="region"
+        aria-label=${t('diff.label', { left, right })}
+        style="flex:1;min-height:200px;width:100%"
+      ></div>
     `;
   }
 

@@ -35,15 +35,30 @@ function typed(position: Position, length: number): Range {
 
 // ── Liquid ─────────────────────────────────────────────────────────────────────────────────────────
 
-function liquidCompletions(view: TemplateView, region: LiquidRegion, local: number, position: Position, language: DocLanguage): CompletionItem[] {
+function liquidCompletions(
+  view: TemplateView,
+  region: LiquidRegion,
+  local: number,
+  position: Position,
+  language: DocLanguage,
+): CompletionItem[] {
   const before = view.body.slice(region.start, local);
   const tagName = /^\{%-?\s*(\w*)$/.exec(before);
   if (tagName) {
     return Object.keys(analysisEngine().tags)
       .filter((name) => /^\w+$/.test(name))
-      .map((name) => ({ label: name, kind: 'tag' as const, detail: 'Liquid tag', insertText: name, range: typed(position, tagName[1]!.length) }));
+      .map((name) => ({
+        label: name,
+        kind: 'tag' as const,
+        detail: 'Liquid tag',
+        insertText: name,
+        range: typed(position, tagName[1]!.length),
+      }));
   }
-  const info = typeAt({ body: view.body, bodyStart: view.bodyStart!, schema: view.schema, partials: view.partials, locale: view.locale }, position);
+  const info = typeAt(
+    { body: view.body, bodyStart: view.bodyStart!, schema: view.schema, partials: view.partials, locale: view.locale },
+    position,
+  );
   const argument = filterArgument(before, position);
   const items: CompletionItem[] = argument ? [...argument] : [];
   const range = typed(position, info.prefix.length);
@@ -137,9 +152,21 @@ function markupCompletions(view: TemplateView, masked: string, local: number, po
     case 'element': {
       const range = typed(position, cursor.prefix.length);
       if (cursor.closing) {
-        return cursor.parent ? [{ label: `/${cursor.parent}`, kind: 'element', detail: `</${cursor.parent}>`, insertText: `${cursor.parent}>`, range, preferred: true }] : [];
+        return cursor.parent
+          ? [
+              {
+                label: `/${cursor.parent}`,
+                kind: 'element',
+                detail: `</${cursor.parent}>`,
+                insertText: `${cursor.parent}>`,
+                range,
+                preferred: true,
+              },
+            ]
+          : [];
       }
-      const allowed = cursor.parent === undefined ? TOP_LEVEL : isElementName(cursor.parent) ? SPECS[cursor.parent]!.children : Object.keys(SPECS);
+      const allowed =
+        cursor.parent === undefined ? TOP_LEVEL : isElementName(cursor.parent) ? SPECS[cursor.parent]!.children : Object.keys(SPECS);
       // Renaming the element of a tag that is already written: the name alone.
       const existingTag = /^[\w-]*[^<\n]*>/.test(after);
       return Object.entries(SPECS).map(([name, spec]) => {
@@ -160,24 +187,22 @@ function markupCompletions(view: TemplateView, masked: string, local: number, po
       if (!isElementName(cursor.element)) return [];
       const range = typed(position, cursor.prefix.length);
       const hasValue = /^[\w-]*\s*=/.test(after);
-      return SPECS[cursor.element]!.attributes
-        .filter((a) => !cursor.written.includes(a.name))
-        .map((a) => {
-          const item: CompletionItem = {
-            label: a.name,
-            kind: 'attribute',
-            detail: attributeDetail(a),
-            documentation: attributeDoc(cursor.element, a, language),
-            insertText: hasValue ? a.name : `${a.name}="$1"`,
-            range,
-          };
-          if (!hasValue) {
-            item.snippet = true;
-            item.retrigger = true;
-          }
-          if (a.required) item.preferred = true;
-          return item;
-        });
+      return SPECS[cursor.element]!.attributes.filter((a) => !cursor.written.includes(a.name)).map((a) => {
+        const item: CompletionItem = {
+          label: a.name,
+          kind: 'attribute',
+          detail: attributeDetail(a),
+          documentation: attributeDoc(cursor.element, a, language),
+          insertText: hasValue ? a.name : `${a.name}="$1"`,
+          range,
+        };
+        if (!hasValue) {
+          item.snippet = true;
+          item.retrigger = true;
+        }
+        if (a.required) item.preferred = true;
+        return item;
+      });
     }
     case 'value': {
       if (!isElementName(cursor.element)) return [];

@@ -34,7 +34,9 @@ export function diagnose(source: string): EditorDiagnostic[] {
     );
     out.push(...markupDiagnostics(view));
   }
-  const placed = out.map((d): EditorDiagnostic => (d.range ? (d as EditorDiagnostic) : { ...d, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 4 } } }));
+  const placed = out.map((d): EditorDiagnostic =>
+    d.range ? (d as EditorDiagnostic) : { ...d, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 4 } } },
+  );
   return placed.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
 }
 
@@ -84,7 +86,11 @@ function markupDiagnostics(view: TemplateView): Diagnostic[] {
     if (touches(d.range, ['tag'])) continue;
     if ((d.code === MARKUP_CODES.invalidValue || d.code === MARKUP_CODES.urlRefused) && touches(d.range, ['output'])) continue;
     if (d.code === MARKUP_CODES.syntax && branching) {
-      out.push({ ...d, severity: 'warning', message: `${d.message} (Read without running the Liquid: if the tags differ between {% if %} branches, check each branch.)` });
+      out.push({
+        ...d,
+        severity: 'warning',
+        message: `${d.message} (Read without running the Liquid: if the tags differ between {% if %} branches, check each branch.)`,
+      });
       continue;
     }
     out.push(d);
@@ -121,13 +127,23 @@ function nameChecks(view: TemplateView, masked: string): Diagnostic[] {
         out.push(d);
       };
       if (spec.type.kind === 'name' && spec.type.of === 'font role' && !roles.includes(value)) {
-        report('font', 'FONT_UNKNOWN_ROLE', `There is no font role "${value}"; declare it under "fonts:" in the front matter.${suggestion(value, roles)}`, roles);
+        report(
+          'font',
+          'FONT_UNKNOWN_ROLE',
+          `There is no font role "${value}"; declare it under "fonts:" in the front matter.${suggestion(value, roles)}`,
+          roles,
+        );
       } else if (spec.type.kind === 'name' && spec.type.of === 'asset' && !all.includes(value)) {
         report('asset', 'ASSET_UNKNOWN', `There is no asset "${value}" in the front matter's "assets:".${suggestion(value, all)}`, all);
       } else if (spec.type.kind === 'text' && spec.type.assets && !value.startsWith('data:') && !all.includes(value)) {
         const kinds = spec.type.assets;
         const named = assets.filter((a) => a.kind === undefined || (kinds as readonly string[]).includes(a.kind)).map((a) => a.name);
-        report('asset', 'ASSET_UNKNOWN', `There is no ${kinds.join(' or ')} asset "${value}" in the front matter's "assets:".${suggestion(value, named)}`, named);
+        report(
+          'asset',
+          'ASSET_UNKNOWN',
+          `There is no ${kinds.join(' or ')} asset "${value}" in the front matter's "assets:".${suggestion(value, named)}`,
+          named,
+        );
       }
     }
   }

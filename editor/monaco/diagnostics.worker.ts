@@ -18,9 +18,20 @@ scope.onmessage = (event) => {
   const started = performance.now();
   try {
     const diagnostics = diagnose(request.text);
-    scope.postMessage({ type: 'diagnostics', model: request.model, version: request.version, diagnostics, milliseconds: performance.now() - started });
+    scope.postMessage({
+      type: 'diagnostics',
+      model: request.model,
+      version: request.version,
+      diagnostics,
+      milliseconds: performance.now() - started,
+    });
   } catch (error) {
     // A bug in a check must not leave the designer with stale squiggles and no word about it.
-    scope.postMessage({ type: 'failure', model: request.model, version: request.version, message: error instanceof Error ? error.message : String(error) });
+    scope.postMessage({
+      type: 'failure',
+      model: request.model,
+      version: request.version,
+      message: error instanceof Error ? error.message : String(error),
+    });
   }
 };

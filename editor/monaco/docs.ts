@@ -114,7 +114,8 @@ export function filterDoc(name: string, s: FilterSignature, language: DocLanguag
     localized(s.doc, language),
     `${w.accepts}: ${accepts.join(`, `)}. ${w.returns}: ${returnsText(s, language)}.`,
   ];
-  for (const a of s.args) if (a.suggestions?.length) lines.push(`\`${a.name}\`: ${a.suggestions.map((v) => `"${v}"`).join(', ')}${a.closed ? '' : ', …'}`);
+  for (const a of s.args)
+    if (a.suggestions?.length) lines.push(`\`${a.name}\`: ${a.suggestions.map((v) => `"${v}"`).join(', ')}${a.closed ? '' : ', …'}`);
   return lines.join('\n\n');
 }
 
@@ -130,12 +131,19 @@ export function elementDoc(name: string, spec: ElementSpec, language: DocLanguag
 }
 
 export function attributeDetail(attribute: AttributeSpec): string {
-  return attribute.type.kind === 'enum' ? attribute.type.values.join(' | ') : attribute.type.kind === 'name' ? attribute.type.of : attribute.type.kind;
+  return attribute.type.kind === 'enum'
+    ? attribute.type.values.join(' | ')
+    : attribute.type.kind === 'name'
+      ? attribute.type.of
+      : attribute.type.kind;
 }
 
 export function attributeDoc(element: string, attribute: AttributeSpec, language: DocLanguage): string {
   const w = words(language);
-  const lines = [`**${attribute.name}** on \`<${element}>\`${attribute.required ? ` · ${w.required}` : ''}`, localized(attribute.doc, language)];
+  const lines = [
+    `**${attribute.name}** on \`<${element}>\`${attribute.required ? ` · ${w.required}` : ''}`,
+    localized(attribute.doc, language),
+  ];
   lines.push(`${w.value}: ${describeType(attribute.type)}.`);
   if (attribute.default !== undefined) lines.push(`${w.default}: \`${attribute.default}\``);
   else if (attribute.defaultDoc) lines.push(`${w.default}: ${localized(attribute.defaultDoc, language)}`);

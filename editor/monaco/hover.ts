@@ -23,7 +23,8 @@ export function hoverAt(source: string, position: Position, options: LanguageOpt
   const word = markupWordAt(maskLiquid(view.body, regions), local);
   if (!word) return undefined;
   const range = view.lines.range(view.bodyOffset + word.start, view.bodyOffset + word.end);
-  if (word.kind === 'element') return isElementName(word.name) ? { range, contents: elementDoc(word.name, SPECS[word.name]!, language) } : undefined;
+  if (word.kind === 'element')
+    return isElementName(word.name) ? { range, contents: elementDoc(word.name, SPECS[word.name]!, language) } : undefined;
   if (!isElementName(word.element)) return undefined;
   const attribute = SPECS[word.element]!.attributes.find((a) => a.name === word.name);
   return attribute ? { range, contents: attributeDoc(word.element, attribute, language) } : undefined;
@@ -56,7 +57,10 @@ function liquidHover(view: TemplateView, regionStart: number, local: number, lan
   if (info.context === 'variable') {
     const v = info.variables.find((e) => e.name === name);
     if (!v) return undefined;
-    return { range, contents: variableDoc(name, v.type, { optional: v.optional, personal: v.personal, origin: v.origin }, v.variable, language) };
+    return {
+      range,
+      contents: variableDoc(name, v.type, { optional: v.optional, personal: v.personal, origin: v.origin }, v.variable, language),
+    };
   }
   return undefined;
 }

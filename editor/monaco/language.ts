@@ -6,4 +6,14 @@
 export { completionsAt } from './completions';
 export { hoverAt } from './hover';
 export { diagnose } from './diagnose';
-export type { CompletionItem, CompletionKind, DocLanguage, EditorDiagnostic, Fix, HoverInfo, LanguageOptions, Position, Range } from './types';
+export type {
+  CompletionItem,
+  CompletionKind,
+  DocLanguage,
+  EditorDiagnostic,
+  Fix,
+  HoverInfo,
+  LanguageOptions,
+  Position,
+  Range,
+} from './types';

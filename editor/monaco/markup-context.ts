@@ -20,7 +20,14 @@ export function markupCursor(masked: string, offset: number): MarkupCursor {
   if (lt < 0 || lt < gt) return { kind: 'content', parent: openElement(before) };
   const tag = before.slice(lt);
   const name = /^<(\/?)([\w-]*)$/.exec(tag);
-  if (name) return { kind: 'element', prefix: name[2]!, start: lt + 1 + name[1]!.length, closing: name[1] === '/', parent: openElement(before.slice(0, lt)) };
+  if (name)
+    return {
+      kind: 'element',
+      prefix: name[2]!,
+      start: lt + 1 + name[1]!.length,
+      closing: name[1] === '/',
+      parent: openElement(before.slice(0, lt)),
+    };
   const element = /^<([\w-]+)/.exec(tag)?.[1];
   if (!element) return { kind: 'content', parent: openElement(before) };
   // Walk the complete attributes; what is left is what the cursor is in.
@@ -75,6 +82,7 @@ export function markupWordAt(masked: string, offset: number): MarkupWord | undef
   const name = masked.slice(start, end);
   if (masked[start - 1] === '<' || (masked[start - 1] === '/' && masked[start - 2] === '<')) return { kind: 'element', name, start, end };
   const cursor = markupCursor(masked, start);
-  if (cursor.kind === 'attribute' && /^\s*=/.test(masked.slice(end))) return { kind: 'attribute', element: cursor.element, name, start, end };
+  if (cursor.kind === 'attribute' && /^\s*=/.test(masked.slice(end)))
+    return { kind: 'attribute', element: cursor.element, name, start, end };
   return undefined;
 }

@@ -9,10 +9,52 @@ export const LANGUAGE_ID = 'attest-template';
 export const THEME_ID = 'attest-light';
 
 const LIQUID_WORDS = [
-  'assign', 'capture', 'endcapture', 'case', 'when', 'endcase', 'comment', 'endcomment', 'if', 'elsif', 'else', 'endif',
-  'unless', 'endunless', 'for', 'endfor', 'in', 'break', 'continue', 'cycle', 'tablerow', 'endtablerow', 'render', 'include',
-  'with', 'as', 'raw', 'endraw', 'echo', 'liquid', 'increment', 'decrement', 'and', 'or', 'contains', 'not',
-  'true', 'false', 'nil', 'null', 'empty', 'blank', 'limit', 'offset', 'reversed', 'cols',
+  'assign',
+  'capture',
+  'endcapture',
+  'case',
+  'when',
+  'endcase',
+  'comment',
+  'endcomment',
+  'if',
+  'elsif',
+  'else',
+  'endif',
+  'unless',
+  'endunless',
+  'for',
+  'endfor',
+  'in',
+  'break',
+  'continue',
+  'cycle',
+  'tablerow',
+  'endtablerow',
+  'render',
+  'include',
+  'with',
+  'as',
+  'raw',
+  'endraw',
+  'echo',
+  'liquid',
+  'increment',
+  'decrement',
+  'and',
+  'or',
+  'contains',
+  'not',
+  'true',
+  'false',
+  'nil',
+  'null',
+  'empty',
+  'blank',
+  'limit',
+  'offset',
+  'reversed',
+  'cols',
 ];
 
 /** Liquid inside `{{ }}` or `{% %}`, wherever it appears (body, attribute values, front matter strings). */
@@ -227,7 +269,13 @@ export function registerTemplateLanguage(options: RegisterOptions = {}): IDispos
     languages.setMonarchTokensProvider(LANGUAGE_ID, monarchLanguage),
     languages.setLanguageConfiguration(LANGUAGE_ID, {
       comments: { blockComment: ['<!--', '-->'] },
-      brackets: [['{{', '}}'], ['{%', '%}'], ['<', '>'], ['(', ')'], ['[', ']']],
+      brackets: [
+        ['{{', '}}'],
+        ['{%', '%}'],
+        ['<', '>'],
+        ['(', ')'],
+        ['[', ']'],
+      ],
       autoClosingPairs: [
         { open: '"', close: '"', notIn: ['string'] },
         { open: '(', close: ')' },
@@ -263,7 +311,15 @@ export function registerTemplateLanguage(options: RegisterOptions = {}): IDispos
                 kind: 'quickfix',
                 diagnostics: [marker],
                 isPreferred: true,
-                edit: { edits: [{ resource: model.uri, versionId: model.getVersionId(), textEdit: { range: toMonacoRange(fix.range), text: fix.replacement } }] },
+                edit: {
+                  edits: [
+                    {
+                      resource: model.uri,
+                      versionId: model.getVersionId(),
+                      textEdit: { range: toMonacoRange(fix.range), text: fix.replacement },
+                    },
+                  ],
+                },
               });
             }
           }

@@ -118,7 +118,8 @@ function lenientNames(text: string): { assets: Record<string, unknown>; fonts: R
   } catch {
     return none;
   }
-  const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const record = (v: unknown): Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   return { assets: record(record(raw).assets), fonts: record(record(raw).fonts) };
 }
 

@@ -157,7 +157,8 @@ export function moveElement(source: string, range: Range, dxMm: number, dyMm: nu
       // A bare number is millimetres (templates/markup/values.ts readLength).
       const unit = (m[4]?.toLowerCase() ?? 'mm') as Unit;
       const shift = mmIn(unit, delta, pageMm);
-      if (shift === undefined) return refuse('move.percent', { attribute: name }, `The ${name} attribute is a percentage and the page size is unknown.`);
+      if (shift === undefined)
+        return refuse('move.percent', { attribute: name }, `The ${name} attribute is a percentage and the page size is unknown.`);
       const next = format(Number(m[2]) + shift, unit);
       // Keep the designer's spacing and the unit as written ("20 MM" stays upper case).
       const text = `${m[1]}${next}${m[3]}${m[4] ?? ''}${m[5]}`;

@@ -101,35 +101,178 @@ export class PdfPreview extends LitElement {
   };
 
   static override styles = css`
-    :host { display: flex; flex-direction: column; min-height: 0; min-width: 0; background: #e7e9ec; font: 13px system-ui, sans-serif; color: #1d2327; }
-    .toolbar { display: flex; align-items: center; gap: 4px; padding: 4px 8px; background: #f7f7f8; border-bottom: 1px solid #d0d4d9; flex-wrap: wrap; }
-    .toolbar .group { display: flex; align-items: center; gap: 4px; }
-    .toolbar .sep { width: 1px; height: 20px; background: #d0d4d9; margin: 0 6px; }
-    button { font: inherit; min-width: 28px; height: 28px; padding: 0 8px; border: 1px solid #b9c0c8; border-radius: 4px; background: white; cursor: pointer; }
-    button:disabled { opacity: 0.45; cursor: default; }
-    button:focus-visible, input:focus-visible, .box:focus-visible, .stage:focus-visible { outline: 2px solid #1a73e8; outline-offset: 1px; }
-    input[type='number'] { width: 3.5em; height: 24px; font: inherit; text-align: right; }
-    .zoom-level { min-width: 4.5em; text-align: center; font-variant-numeric: tabular-nums; }
-    .stage { position: relative; flex: 1; min-height: 0; overflow: auto; padding: 16px; box-sizing: border-box; }
-    .sheet { position: relative; margin: 0 auto; background: white; box-shadow: 0 1px 4px rgba(0, 0, 0, 0.25); }
-    .canvas-host { position: absolute; inset: 0; }
-    .sheet canvas { display: block; width: 100%; height: 100%; }
-    .boxes { position: absolute; inset: 0; }
-    .box { position: absolute; box-sizing: border-box; cursor: pointer; border: 1px solid transparent; }
-    .box:hover { border-color: rgba(26, 115, 232, 0.5); background: rgba(26, 115, 232, 0.05); }
-    .box.movable { cursor: move; }
-    .box.dragging { border: 1.5px dashed #1a73e8; background: rgba(26, 115, 232, 0.08); z-index: 2; }
-    .busy { position: absolute; top: 8px; right: 24px; padding: 2px 8px; background: #fff8d6; border: 1px solid #e0c96b; border-radius: 10px; font-size: 12px; z-index: 3; }
-    .errors { margin: 16px; padding: 12px 16px; background: #fff; border: 1px solid #e3a0a0; border-left: 4px solid #c62828; border-radius: 4px; }
-    .errors h2 { margin: 0 0 8px; font-size: 14px; color: #b71c1c; }
-    .errors ul { margin: 0; padding: 0; list-style: none; }
-    .errors li { padding: 6px 0; border-top: 1px solid #f1dede; display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }
-    .errors li:first-child { border-top: 0; }
-    .errors .severity { font-size: 11px; text-transform: uppercase; font-weight: 600; color: #b71c1c; }
-    .errors .severity.warning { color: #8a6d00; }
-    .errors code { font-size: 11px; color: #555; }
-    .errors .where { height: auto; min-width: 0; padding: 0 6px; font-size: 12px; }
-    .empty { margin: 32px auto; color: #555; text-align: center; }
+    :host {
+      display: flex;
+      flex-direction: column;
+      min-height: 0;
+      min-width: 0;
+      background: #e7e9ec;
+      font:
+        13px system-ui,
+        sans-serif;
+      color: #1d2327;
+    }
+    .toolbar {
+      display: flex;
+      align-items: center;
+      gap: 4px;
+      padding: 4px 8px;
+      background: #f7f7f8;
+      border-bottom: 1px solid #d0d4d9;
+      flex-wrap: wrap;
+    }
+    .toolbar .group {
+      display: flex;
+      align-items: center;
+      gap: 4px;
+    }
+    .toolbar .sep {
+      width: 1px;
+      height: 20px;
+      background: #d0d4d9;
+      margin: 0 6px;
+    }
+    button {
+      font: inherit;
+      min-width: 28px;
+      height: 28px;
+      padding: 0 8px;
+      border: 1px solid #b9c0c8;
+      border-radius: 4px;
+      background: white;
+      cursor: pointer;
+    }
+    button:disabled {
+      opacity: 0.45;
+      cursor: default;
+    }
+    button:focus-visible,
+    input:focus-visible,
+    .box:focus-visible,
+    .stage:focus-visible {
+      outline: 2px solid #1a73e8;
+      outline-offset: 1px;
+    }
+    input[type='number'] {
+      width: 3.5em;
+      height: 24px;
+      font: inherit;
+      text-align: right;
+    }
+    .zoom-level {
+      min-width: 4.5em;
+      text-align: center;
+      font-variant-numeric: tabular-nums;
+    }
+    .stage {
+      position: relative;
+      flex: 1;
+      min-height: 0;
+      overflow: auto;
+      padding: 16px;
+      box-sizing: border-box;
+    }
+    .sheet {
+      position: relative;
+      margin: 0 auto;
+      background: white;
+      box-shadow: 0 1px 4px rgba(0, 0, 0, 0.25);
+    }
+    .canvas-host {
+      position: absolute;
+      inset: 0;
+    }
+    .sheet canvas {
+      display: block;
+      width: 100%;
+      height: 100%;
+    }
+    .boxes {
+      position: absolute;
+      inset: 0;
+    }
+    .box {
+      position: absolute;
+      box-sizing: border-box;
+      cursor: pointer;
+      border: 1px solid transparent;
+    }
+    .box:hover {
+      border-color: rgba(26, 115, 232, 0.5);
+      background: rgba(26, 115, 232, 0.05);
+    }
+    .box.movable {
+      cursor: move;
+    }
+    .box.dragging {
+      border: 1.5px dashed #1a73e8;
+      background: rgba(26, 115, 232, 0.08);
+      z-index: 2;
+    }
+    .busy {
+      position: absolute;
+      top: 8px;
+      right: 24px;
+      padding: 2px 8px;
+      background: #fff8d6;
+      border: 1px solid #e0c96b;
+      border-radius: 10px;
+      font-size: 12px;
+      z-index: 3;
+    }
+    .errors {
+      margin: 16px;
+      padding: 12px 16px;
+      background: #fff;
+      border: 1px solid #e3a0a0;
+      border-left: 4px solid #c62828;
+      border-radius: 4px;
+    }
+    .errors h2 {
+      margin: 0 0 8px;
+      font-size: 14px;
+      color: #b71c1c;
+    }
+    .errors ul {
+      margin: 0;
+      padding: 0;
+      list-style: none;
+    }
+    .errors li {
+      padding: 6px 0;
+      border-top: 1px solid #f1dede;
+      display: flex;
+      gap: 8px;
+      align-items: baseline;
+      flex-wrap: wrap;
+    }
+    .errors li:first-child {
+      border-top: 0;
+    }
+    .errors .severity {
+      font-size: 11px;
+      text-transform: uppercase;
+      font-weight: 600;
+      color: #b71c1c;
+    }
+    .errors .severity.warning {
+      color: #8a6d00;
+    }
+    .errors code {
+      font-size: 11px;
+      color: #555;
+    }
+    .errors .where {
+      height: auto;
+      min-width: 0;
+      padding: 0 6px;
+      font-size: 12px;
+    }
+    .empty {
+      margin: 32px auto;
+      color: #555;
+      text-align: center;
+    }
   `;
 
   declare pdf: Uint8Array | undefined;
@@ -396,7 +539,11 @@ export class PdfPreview extends LitElement {
   private select(box: PreviewBox): void {
     if (!box.range) return;
     this.dispatchEvent(
-      new CustomEvent<ElementSelectDetail>('element-select', { detail: { range: box.range, kind: box.kind, origin: 'preview' }, bubbles: true, composed: true }),
+      new CustomEvent<ElementSelectDetail>('element-select', {
+        detail: { range: box.range, kind: box.kind, origin: 'preview' },
+        bubbles: true,
+        composed: true,
+      }),
     );
   }
 
@@ -449,7 +596,13 @@ export class PdfPreview extends LitElement {
 
   private selectDiagnostic(d: Diagnostic): void {
     if (!d.range) return;
-    this.dispatchEvent(new CustomEvent<ElementSelectDetail>('element-select', { detail: { range: d.range, origin: 'diagnostic' }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent<ElementSelectDetail>('element-select', {
+        detail: { range: d.range, origin: 'diagnostic' },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   // ---- rendering ----
@@ -468,7 +621,16 @@ export class PdfPreview extends LitElement {
     const none = disabled || count === 0;
     return html`
       <div class="group">
-        <button type="button" class="prev" aria-label=${t('preview.prevPage')} title=${t('preview.prevPage')} ?disabled=${none || this.page <= 1} @click=${() => this.goToPage(this.page - 1)}>‹</button>
+        <button
+          type="button"
+          class="prev"
+          aria-label=${t('preview.prevPage')}
+          title=${t('preview.prevPage')}
+          ?disabled=${none || this.page <= 1}
+          @click=${() => this.goToPage(this.page - 1)}
+        >
+          ‹
+        </button>
         <label class="group">
           <span class="visually-hidden" style="position:absolute;left:-9999px">${t('preview.pageNumber')}</span>
           <input
@@ -483,15 +645,52 @@ export class PdfPreview extends LitElement {
           />
         </label>
         <span class="page-count" aria-live="polite">${t('preview.of', { count })}</span>
-        <span class="page-status" style="position:absolute;left:-9999px" aria-live="polite">${t('preview.pageOf', { page: this.page, count })}</span>
-        <button type="button" class="next" aria-label=${t('preview.nextPage')} title=${t('preview.nextPage')} ?disabled=${none || this.page >= count} @click=${() => this.goToPage(this.page + 1)}>›</button>
+        <span class="page-status" style="position:absolute;left:-9999px" aria-live="polite"
+          >${t('preview.pageOf', { page: this.page, count })}</span
+        >
+        <button
+          type="button"
+          class="next"
+          aria-label=${t('preview.nextPage')}
+          title=${t('preview.nextPage')}
+          ?disabled=${none || this.page >= count}
+          @click=${() => this.goToPage(this.page + 1)}
+        >
+          ›
+        </button>
       </div>
       <span class="sep" aria-hidden="true"></span>
       <div class="group">
-        <button type="button" class="zoom-out" aria-label=${t('preview.zoomOut')} title=${t('preview.zoomOut')} ?disabled=${none} @click=${() => this.zoomOut()}>−</button>
+        <button
+          type="button"
+          class="zoom-out"
+          aria-label=${t('preview.zoomOut')}
+          title=${t('preview.zoomOut')}
+          ?disabled=${none}
+          @click=${() => this.zoomOut()}
+        >
+          −
+        </button>
         <span class="zoom-level">${Math.round(this.scale * 100)} %</span>
-        <button type="button" class="zoom-in" aria-label=${t('preview.zoomIn')} title=${t('preview.zoomIn')} ?disabled=${none} @click=${() => this.zoomIn()}>+</button>
-        <button type="button" class="fit" aria-pressed=${this.zoom === 'fit' ? 'true' : 'false'} ?disabled=${none} @click=${() => this.fit()}>${t('preview.fit')}</button>
+        <button
+          type="button"
+          class="zoom-in"
+          aria-label=${t('preview.zoomIn')}
+          title=${t('preview.zoomIn')}
+          ?disabled=${none}
+          @click=${() => this.zoomIn()}
+        >
+          +
+        </button>
+        <button
+          type="button"
+          class="fit"
+          aria-pressed=${this.zoom === 'fit' ? 'true' : 'false'}
+          ?disabled=${none}
+          @click=${() => this.fit()}
+        >
+          ${t('preview.fit')}
+        </button>
       </div>
     `;
   }
@@ -501,16 +700,19 @@ export class PdfPreview extends LitElement {
       <h2>${t('preview.errorsTitle', { count: problems.length })}</h2>
       <ul>
         ${problems.map(
-          (d) => html`<li>
-            <span class="severity ${d.severity}">${d.severity}</span>
-            <span class="message">${d.message}</span>
-            <code>${d.code}</code>
-            ${d.range
-              ? html`<button type="button" class="where" title=${t('preview.goTo')} @click=${() => this.selectDiagnostic(d)}>
-                  ${t('preview.errorAt', { line: d.range.start.line, column: d.range.start.column })}
-                </button>`
-              : nothing}
-          </li>`,
+          (d) =>
+            html`<li>
+              <span class="severity ${d.severity}">${d.severity}</span>
+              <span class="message">${d.message}</span>
+              <code>${d.code}</code>
+              ${
+                d.range
+                  ? html`<button type="button" class="where" title=${t('preview.goTo')} @click=${() => this.selectDiagnostic(d)}>
+                      ${t('preview.errorAt', { line: d.range.start.line, column: d.range.start.column })}
+                    </button>`
+                  : nothing
+              }
+            </li>`,
         )}
       </ul>
     </section>`;
@@ -522,7 +724,9 @@ export class PdfPreview extends LitElement {
     const pageIndex = this.page - 1;
     // Larger boxes first, so smaller ones (a row in a table, text on a rect) lie on top and get the click.
     const boxes = size
-      ? this.boxes.filter((b) => b.page === pageIndex && b.range && b.kind !== 'page').sort((a, b) => b.width * b.height - a.width * a.height)
+      ? this.boxes
+          .filter((b) => b.page === pageIndex && b.range && b.kind !== 'page')
+          .sort((a, b) => b.width * b.height - a.width * a.height)
       : [];
     const d = this.drag;
     return html`<div class="stage" tabindex="0" aria-label=${t('preview.label')} @keydown=${(e: KeyboardEvent) => this.onStageKey(e)}>

@@ -5,7 +5,17 @@ import { examplesCommand } from './examples';
 import { schemaCommand } from './schema';
 import { CliError, EXIT } from './output';
 import { startCommand, type StartOptions } from './start';
-import { personCreate, personResetPassword, personSetDisabled, tenantCreate, tenantList, tenantRotateLinkSecret, tenantRotateWebhookSecret, tokenCreate, tokenRevoke } from './tenants';
+import {
+  personCreate,
+  personResetPassword,
+  personSetDisabled,
+  tenantCreate,
+  tenantList,
+  tenantRotateLinkSecret,
+  tenantRotateWebhookSecret,
+  tokenCreate,
+  tokenRevoke,
+} from './tenants';
 
 /**
  * `attest` — one program, one subcommand per operator task. Each subcommand lives in its own module and
@@ -45,7 +55,7 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
 
   program
     .command('schema')
-    .description('print the data contract as JSON Schema: the catalogue, or a template\'s')
+    .description("print the data contract as JSON Schema: the catalogue, or a template's")
     .argument('[template]', 'template file; without it, the built-in catalogue')
     .option('--lms', 'leave out what the server fills (certificate.*): the payload an LMS sends')
     .action(async (template: string | undefined, opts: { lms?: boolean }) => {
@@ -68,7 +78,10 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
     .option('--database <url>', 'SQLite file or postgres:// URL (default: DATABASE_URL, else data/attest.sqlite)')
     .option('--base-url <url>', 'public address of this server, for verification links (default: where it listens)')
     .option('--workers <n>', 'render worker threads (default: one per core)')
-    .option('--trust-proxy <value>', 'believe X-Forwarded-For from these proxies: true, a hop count, or addresses/subnets such as "loopback" (default: ATTEST_TRUST_PROXY, else no one)')
+    .option(
+      '--trust-proxy <value>',
+      'believe X-Forwarded-For from these proxies: true, a hop count, or addresses/subnets such as "loopback" (default: ATTEST_TRUST_PROXY, else no one)',
+    )
     .action(async (opts: StartOptions) => {
       const running = await startCommand(opts, io);
       stopOnSignal(running);

@@ -43,7 +43,9 @@ export async function renderCommand(
     io.out(JSON.stringify({ ok: true, out: opts.out, pages: result.pageCount, bytes: result.pdf.length, diagnostics }, null, 2) + '\n');
   } else {
     printDiagnostics(io, diagnostics, templatePath);
-    io.out(`wrote ${opts.out} (${result.pageCount} page${result.pageCount === 1 ? '' : 's'}, ${Math.round(result.pdf.length / 1024)} KB) in ${ms.toFixed(0)} ms\n`);
+    io.out(
+      `wrote ${opts.out} (${result.pageCount} page${result.pageCount === 1 ? '' : 's'}, ${Math.round(result.pdf.length / 1024)} KB) in ${ms.toFixed(0)} ms\n`,
+    );
   }
   return EXIT.ok;
 }

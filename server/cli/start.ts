@@ -21,7 +21,12 @@ export const EDITOR_DIR = fileURLToPath(new URL('../../editor/dist/', import.met
  * A client that trickles its headers or body (slowloris) is cut off instead of holding a connection for
  * Node's defaults (1 and 5 minutes); the largest upload (20 MB) still has a minute.
  */
-export const CONNECTION_LIMITS = { headersTimeout: 10_000, requestTimeout: 60_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 2_000 } as const;
+export const CONNECTION_LIMITS = {
+  headersTimeout: 10_000,
+  requestTimeout: 60_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 2_000,
+} as const;
 export type ConnectionLimits = Record<keyof typeof CONNECTION_LIMITS, number>;
 
 export interface StartOptions {
@@ -45,12 +50,18 @@ const SWEEP_GRACE_MS = 10 * 60_000;
 export async function startCommand(
   opts: StartOptions,
   io: { out: (s: string) => void; err: (s: string) => void },
-): Promise<{ close(): Promise<void>; /** The public address. */ url: string; /** Where it listens, as this machine reaches it. */ listening: string }> {
+): Promise<{
+  close(): Promise<void>;
+  /** The public address. */ url: string;
+  /** Where it listens, as this machine reaches it. */ listening: string;
+}> {
   const port = Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number, not "${opts.port}".`, EXIT.usage);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port must be a port number, not "${opts.port}".`, EXIT.usage);
   const databaseUrl = opts.database ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE;
   const workers = opts.workers === undefined ? undefined : Number(opts.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) throw new CliError('--workers is 1 to 64.', EXIT.usage);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64))
+    throw new CliError('--workers is 1 to 64.', EXIT.usage);
   // Printed in every document issued from now on: checked before anything is made with it.
   const baseUrl = opts.baseUrl ?? (process.env.PUBLIC_BASE_URL || undefined);
   const problem = baseUrl === undefined ? undefined : publicUrlProblem(baseUrl);
@@ -84,12 +95,19 @@ export async function startCommand(
   // What the document store tells the operator: a document whose bytes changed, a disk that is full.
   const onStorageEvent = (message: unknown) => {
     const e = message as StorageEvent;
-    if (e.event === 'document-corrupt') logger.error(e, 'a stored document does not match its SHA-256: it is not served; restore it from a backup');
+    if (e.event === 'document-corrupt')
+      logger.error(e, 'a stored document does not match its SHA-256: it is not served; restore it from a backup');
     else logger.error(e, 'no room left to store a document: free space where the documents are kept');
   };
   subscribe(STORAGE_EVENTS, onStorageEvent);
-  const app = createApp(services, { logger, editorDir: EDITOR_DIR, ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}) });
-  const server = createServer({ ...CONNECTION_LIMITS, ...opts.connectionLimits }, app).on('clientError', answerUnparsableRequest).listen(port, opts.host);
+  const app = createApp(services, {
+    logger,
+    editorDir: EDITOR_DIR,
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
+  });
+  const server = createServer({ ...CONNECTION_LIMITS, ...opts.connectionLimits }, app)
+    .on('clientError', answerUnparsableRequest)
+    .listen(port, opts.host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
   const listening = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${address.port}`;

@@ -32,7 +32,10 @@ async function withServices<T>(opts: AdminOptions, run: (services: Services) => 
   } catch (e) {
     if (e instanceof DomainError) {
       const problems = e.extra.problems?.map((p) => `\n  ${p.path}: ${p.message}`).join('') ?? '';
-      throw new CliError(`${e.code}: ${e.message}${problems}`, e.kind === 'invalid' || e.kind === 'conflict' || e.kind === 'not-found' || e.kind === 'forbidden' ? EXIT.invalid : EXIT.internal);
+      throw new CliError(
+        `${e.code}: ${e.message}${problems}`,
+        e.kind === 'invalid' || e.kind === 'conflict' || e.kind === 'not-found' || e.kind === 'forbidden' ? EXIT.invalid : EXIT.internal,
+      );
     }
     throw e;
   } finally {
@@ -47,7 +50,11 @@ async function tenantActor(services: Services, slug: string): Promise<Actor> {
   return { kind: 'system', tenantId: tenant.id };
 }
 
-export function tenantCreate(slug: string, opts: AdminOptions & { name?: string; locale?: string; lock?: boolean }, io: IO): Promise<number> {
+export function tenantCreate(
+  slug: string,
+  opts: AdminOptions & { name?: string; locale?: string; lock?: boolean },
+  io: IO,
+): Promise<number> {
   return withServices(opts, async (services) => {
     const tenant = await createTenant(services, {
       slug,
@@ -63,7 +70,11 @@ export function tenantList(opts: AdminOptions & { json?: boolean }, io: IO): Pro
   return withServices(opts, async (services) => {
     const tenants = await listTenants(services.storage.db);
     if (opts.json) io.out(`${JSON.stringify(tenants, null, 2)}\n`);
-    else for (const t of tenants) io.out(`${t.slug}\t${t.name}\tlock ${t.settings.delivery_lock ? 'on' : 'off'}\tcompletion ${t.settings.completion_tracking ? 'on' : 'off'}\n`);
+    else
+      for (const t of tenants)
+        io.out(
+          `${t.slug}\t${t.name}\tlock ${t.settings.delivery_lock ? 'on' : 'off'}\tcompletion ${t.settings.completion_tracking ? 'on' : 'off'}\n`,
+        );
     return EXIT.ok;
   });
 }
@@ -72,7 +83,9 @@ export function tenantList(opts: AdminOptions & { json?: boolean }, io: IO): Pro
 export function tenantRotateWebhookSecret(slug: string, opts: AdminOptions, io: IO): Promise<number> {
   return withServices(opts, async (services) => {
     const secret = await rotateWebhookSecret(services, await tenantActor(services, slug));
-    io.out(`webhook secret of ${slug} replaced; deliveries signed with the old one are refused from now on. New secret (give it to the shop):\n${secret}\n`);
+    io.out(
+      `webhook secret of ${slug} replaced; deliveries signed with the old one are refused from now on. New secret (give it to the shop):\n${secret}\n`,
+    );
     return EXIT.ok;
   });
 }
@@ -101,34 +114,58 @@ export function personResetPassword(username: string, opts: AdminOptions & { ten
     const given = process.env.ATTEST_PASSWORD;
     const password = given ?? randomBytes(12).toString('base64url');
     await resetPassword(services, actor, (await findPerson(services, actor, username)).id, password);
-    io.out(`password of ${username} in ${opts.tenant} replaced; their sessions ended${given ? '' : `; new password (shown once): ${password}`}\n`);
+    io.out(
+      `password of ${username} in ${opts.tenant} replaced; their sessions ended${given ? '' : `; new password (shown once): ${password}`}\n`,
+    );
     return EXIT.ok;
   });
 }
 
 /** The password comes from ATTEST_PASSWORD (never the command line, which other users can see) or is made and printed once. */
-export function personCreate(username: string, opts: AdminOptions & { tenant: string; name?: string; roles: string }, io: IO): Promise<number> {
+export function personCreate(
+  username: string,
+  opts: AdminOptions & { tenant: string; name?: string; roles: string },
+  io: IO,
+): Promise<number> {
   return withServices(opts, async (services) => {
     const actor = await tenantActor(services, opts.tenant);
     const given = process.env.ATTEST_PASSWORD;
     const password = given ?? randomBytes(12).toString('base64url');
-    const roles = opts.roles.split(',').map((r) => r.trim()).filter(Boolean);
+    const roles = opts.roles
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
     const person = await createPerson(services, actor, { username, displayName: opts.name ?? username, password, roles });
-    io.out(`${person.username} created in ${opts.tenant} with roles ${roles.join(', ') || '(none)'}${given ? '' : `; password (shown once): ${password}`}\n`);
+    io.out(
+      `${person.username} created in ${opts.tenant} with roles ${roles.join(', ') || '(none)'}${given ? '' : `; password (shown once): ${password}`}\n`,
+    );
     return EXIT.ok;
   });
 }
 
-export function tokenCreate(name: string, opts: AdminOptions & { tenant: string; capabilities: string; expires?: string }, io: IO): Promise<number> {
+export function tokenCreate(
+  name: string,
+  opts: AdminOptions & { tenant: string; capabilities: string; expires?: string },
+  io: IO,
+): Promise<number> {
   return withServices(opts, async (services) => {
     const actor = await tenantActor(services, opts.tenant);
-    if (opts.expires !== undefined && Number.isNaN(Date.parse(opts.expires))) throw new CliError(`--expires must be a date and time (ISO 8601), not "${opts.expires}".`, EXIT.usage);
-    const { token, info } = await createToken(services, actor, { name, capabilities: opts.capabilities.split(',').map((c) => c.trim()).filter(Boolean), ...(opts.expires !== undefined ? { expiresAt: opts.expires } : {}) });
-    io.out(`token "${info.name}" (${info.id}) with ${info.capabilities.join(', ')}${info.expiresAt ? `, until ${info.expiresAt}` : ''}; secret (shown once):\n${token}\n`);
+    if (opts.expires !== undefined && Number.isNaN(Date.parse(opts.expires)))
+      throw new CliError(`--expires must be a date and time (ISO 8601), not "${opts.expires}".`, EXIT.usage);
+    const { token, info } = await createToken(services, actor, {
+      name,
+      capabilities: opts.capabilities
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+      ...(opts.expires !== undefined ? { expiresAt: opts.expires } : {}),
+    });
+    io.out(
+      `token "${info.name}" (${info.id}) with ${info.capabilities.join(', ')}${info.expiresAt ? `, until ${info.expiresAt}` : ''}; secret (shown once):\n${token}\n`,
+    );
     return EXIT.ok;
   });
 }
-
 
 /** Revokes a token and every token made with it. */
 export function tokenRevoke(id: string, opts: AdminOptions & { tenant: string }, io: IO): Promise<number> {

@@ -12,22 +12,86 @@ export interface CapabilitySpec {
 }
 
 export const CAPABILITIES = [
-  { name: 'certificate:add', moodle: 'mod/certificate:addinstance', en: 'Add a certificate to a course and change its delivery settings.', fr: 'Ajouter un certificat à un cours et modifier ses réglages de délivrance.' },
-  { name: 'certificate:view', moodle: 'mod/certificate:view', en: 'See certificates and their settings.', fr: 'Voir les certificats et leurs réglages.' },
-  { name: 'certificate:apply', moodle: 'mod/pdcertificate:apply', en: 'Ask for a document (for oneself, or, for an LMS token, on behalf of its learners).', fr: 'Demander un document (pour soi, ou pour ses apprenants avec un jeton de plateforme).' },
-  { name: 'certificate:retrieve-own', moodle: 'mod/pdcertificate:getown', en: 'Retrieve one’s own document; without it a learner sees only the document’s state.', fr: 'Récupérer son propre document ; sans cela l’apprenant ne voit que son état.' },
-  { name: 'issues:manage', moodle: 'mod/certificate:manage', en: 'See and manage issued documents, their data, audit trail and refusals; retrieve any document.', fr: 'Voir et gérer les documents délivrés, leurs données, leur historique et les refus ; récupérer tout document.' },
-  { name: 'certificate:printed-as-teacher', moodle: 'mod/certificate:printteacher', en: 'Be printed as a teacher on documents (feeds `teachers`).', fr: 'Être imprimé comme enseignant sur les documents (alimente `teachers`).' },
-  { name: 'certificate:signing-authority', moodle: 'mod/pdcertificate:isauthority', en: 'Be the signing authority of documents (feeds `certifier`).', fr: 'Être l’autorité signataire des documents (alimente `certifier`).' },
-  { name: 'issues:delete', moodle: 'mod/certificate:deleteissues', en: 'Delete issued documents (the audit trail is kept).', fr: 'Supprimer des documents délivrés (l’historique est conservé).' },
-  { name: 'learners:supply-data', en: 'Supply what the LMS knows of learners (completion, grade, course, availability) and enter a learner’s record; without it a request only asks that the data the server holds be evaluated.', fr: 'Fournir ce que la plateforme sait des apprenants (achèvement, note, cours, accès) et saisir le dossier d’un apprenant ; sans cela une demande ne peut que faire évaluer les données que le serveur détient.' },
+  {
+    name: 'certificate:add',
+    moodle: 'mod/certificate:addinstance',
+    en: 'Add a certificate to a course and change its delivery settings.',
+    fr: 'Ajouter un certificat à un cours et modifier ses réglages de délivrance.',
+  },
+  {
+    name: 'certificate:view',
+    moodle: 'mod/certificate:view',
+    en: 'See certificates and their settings.',
+    fr: 'Voir les certificats et leurs réglages.',
+  },
+  {
+    name: 'certificate:apply',
+    moodle: 'mod/pdcertificate:apply',
+    en: 'Ask for a document (for oneself, or, for an LMS token, on behalf of its learners).',
+    fr: 'Demander un document (pour soi, ou pour ses apprenants avec un jeton de plateforme).',
+  },
+  {
+    name: 'certificate:retrieve-own',
+    moodle: 'mod/pdcertificate:getown',
+    en: 'Retrieve one’s own document; without it a learner sees only the document’s state.',
+    fr: 'Récupérer son propre document ; sans cela l’apprenant ne voit que son état.',
+  },
+  {
+    name: 'issues:manage',
+    moodle: 'mod/certificate:manage',
+    en: 'See and manage issued documents, their data, audit trail and refusals; retrieve any document.',
+    fr: 'Voir et gérer les documents délivrés, leurs données, leur historique et les refus ; récupérer tout document.',
+  },
+  {
+    name: 'certificate:printed-as-teacher',
+    moodle: 'mod/certificate:printteacher',
+    en: 'Be printed as a teacher on documents (feeds `teachers`).',
+    fr: 'Être imprimé comme enseignant sur les documents (alimente `teachers`).',
+  },
+  {
+    name: 'certificate:signing-authority',
+    moodle: 'mod/pdcertificate:isauthority',
+    en: 'Be the signing authority of documents (feeds `certifier`).',
+    fr: 'Être l’autorité signataire des documents (alimente `certifier`).',
+  },
+  {
+    name: 'issues:delete',
+    moodle: 'mod/certificate:deleteissues',
+    en: 'Delete issued documents (the audit trail is kept).',
+    fr: 'Supprimer des documents délivrés (l’historique est conservé).',
+  },
+  {
+    name: 'learners:supply-data',
+    en: 'Supply what the LMS knows of learners (completion, grade, course, availability) and enter a learner’s record; without it a request only asks that the data the server holds be evaluated.',
+    fr: 'Fournir ce que la plateforme sait des apprenants (achèvement, note, cours, accès) et saisir le dossier d’un apprenant ; sans cela une demande ne peut que faire évaluer les données que le serveur détient.',
+  },
   { name: 'issues:unlock', en: 'Lift or set the delivery lock of documents.', fr: 'Lever ou poser le verrou de délivrance des documents.' },
   { name: 'issues:revoke', en: 'Revoke a document, with a reason.', fr: 'Révoquer un document, avec un motif.' },
-  { name: 'issues:regenerate', en: 'Make a document again (same code and issue date, new revision).', fr: 'Refaire un document (même code et même date, nouvelle révision).' },
-  { name: 'templates:edit', en: 'Create and edit templates and their assets; validate sources.', fr: 'Créer et modifier les modèles et leurs ressources ; valider des sources.' },
-  { name: 'templates:publish', en: 'Publish a template version (immutable from then on).', fr: 'Publier une version de modèle (immuable ensuite).' },
-  { name: 'templates:preview', en: 'See templates and preview any version with sample data.', fr: 'Voir les modèles et prévisualiser toute version avec des données d’exemple.' },
-  { name: 'tenant:manage', en: 'Manage the tenant: settings, people, roles and API tokens.', fr: 'Gérer le locataire : réglages, personnes, rôles et jetons d’API.' },
+  {
+    name: 'issues:regenerate',
+    en: 'Make a document again (same code and issue date, new revision).',
+    fr: 'Refaire un document (même code et même date, nouvelle révision).',
+  },
+  {
+    name: 'templates:edit',
+    en: 'Create and edit templates and their assets; validate sources.',
+    fr: 'Créer et modifier les modèles et leurs ressources ; valider des sources.',
+  },
+  {
+    name: 'templates:publish',
+    en: 'Publish a template version (immutable from then on).',
+    fr: 'Publier une version de modèle (immuable ensuite).',
+  },
+  {
+    name: 'templates:preview',
+    en: 'See templates and preview any version with sample data.',
+    fr: 'Voir les modèles et prévisualiser toute version avec des données d’exemple.',
+  },
+  {
+    name: 'tenant:manage',
+    en: 'Manage the tenant: settings, people, roles and API tokens.',
+    fr: 'Gérer le locataire : réglages, personnes, rôles et jetons d’API.',
+  },
 ] as const satisfies readonly CapabilitySpec[];
 
 export type Capability = (typeof CAPABILITIES)[number]['name'];
@@ -49,7 +113,17 @@ const PRINTED: ReadonlySet<Capability> = new Set(['certificate:printed-as-teache
  */
 export const DEFAULT_ROLES: Readonly<Record<string, readonly Capability[]>> = {
   admin: ALL_CAPABILITIES.filter((c) => !PRINTED.has(c)),
-  manager: ['certificate:add', 'certificate:view', 'learners:supply-data', 'issues:manage', 'issues:delete', 'issues:unlock', 'issues:revoke', 'issues:regenerate', 'templates:preview'],
+  manager: [
+    'certificate:add',
+    'certificate:view',
+    'learners:supply-data',
+    'issues:manage',
+    'issues:delete',
+    'issues:unlock',
+    'issues:revoke',
+    'issues:regenerate',
+    'templates:preview',
+  ],
   designer: ['templates:edit', 'templates:publish', 'templates:preview', 'certificate:view'],
   teacher: ['certificate:view', 'certificate:printed-as-teacher'],
   signatory: ['certificate:signing-authority'],

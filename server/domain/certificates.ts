@@ -5,7 +5,12 @@ import { CertificateSettings, readSettings } from './settings';
 import { getVersion } from './templates';
 import { inTransaction, type Db } from '../storage/db';
 import type { CertificateTable } from '../storage/schema';
-import { certificateById, certificatesOf, insertCertificate, updateCertificate as storeCertificate } from '../storage/repositories/certificates';
+import {
+  certificateById,
+  certificatesOf,
+  insertCertificate,
+  updateCertificate as storeCertificate,
+} from '../storage/repositories/certificates';
 
 /**
  * A certificate is what a course offers: a template version, the LMS course (and activity) it belongs
@@ -23,7 +28,16 @@ export interface Certificate {
 }
 
 function toCertificate(r: CertificateTable): Certificate {
-  return { id: r.id, name: r.name, templateVersionId: r.template_version_id, courseId: r.course_id, activityId: r.activity_id, settings: readSettings(CertificateSettings, r.settings), createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    id: r.id,
+    name: r.name,
+    templateVersionId: r.template_version_id,
+    courseId: r.course_id,
+    activityId: r.activity_id,
+    settings: readSettings(CertificateSettings, r.settings),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 export async function certificateRow(db: Db, tenantId: string, id: string): Promise<Certificate> {
@@ -52,7 +66,8 @@ export interface CertificateInput {
 
 function parseSettings(value: unknown): CertificateSettings {
   const parsed = CertificateSettings.safeParse(value ?? {});
-  if (!parsed.success) throw invalid('CERTIFICATE_SETTINGS_INVALID', 'The certificate settings are not valid.', zodProblems(parsed.error, 'settings'));
+  if (!parsed.success)
+    throw invalid('CERTIFICATE_SETTINGS_INVALID', 'The certificate settings are not valid.', zodProblems(parsed.error, 'settings'));
   return parsed.data;
 }
 
@@ -64,13 +79,36 @@ export async function createCertificate(services: Services, actor: Actor, input:
   const id = newId();
   const now = iso(services.now());
   await inTransaction(db, async (trx) => {
-    await insertCertificate(trx, { id, tenant_id: actor.tenantId, name: input.name, template_version_id: input.templateVersionId, course_id: input.courseId, activity_id: input.activityId ?? null, settings: JSON.stringify(settings), created_at: now, updated_at: now });
-    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'certificate', subjectId: id, action: 'created', actor, at: now, details: { templateVersionId: input.templateVersionId, settings } });
+    await insertCertificate(trx, {
+      id,
+      tenant_id: actor.tenantId,
+      name: input.name,
+      template_version_id: input.templateVersionId,
+      course_id: input.courseId,
+      activity_id: input.activityId ?? null,
+      settings: JSON.stringify(settings),
+      created_at: now,
+      updated_at: now,
+    });
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      subjectType: 'certificate',
+      subjectId: id,
+      action: 'created',
+      actor,
+      at: now,
+      details: { templateVersionId: input.templateVersionId, settings },
+    });
   });
   return certificateRow(db, actor.tenantId, id);
 }
 
-export async function updateCertificate(services: Services, actor: Actor, id: string, patch: Partial<CertificateInput>): Promise<Certificate> {
+export async function updateCertificate(
+  services: Services,
+  actor: Actor,
+  id: string,
+  patch: Partial<CertificateInput>,
+): Promise<Certificate> {
   requireCapability(actor, 'certificate:add');
   const db = services.storage.db;
   const current = await certificateRow(db, actor.tenantId, id);
@@ -89,7 +127,15 @@ export async function updateCertificate(services: Services, actor: Actor, id: st
       settings: JSON.stringify(settings),
       updated_at: now,
     });
-    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'certificate', subjectId: id, action: 'changed', actor, at: now, details: patch });
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      subjectType: 'certificate',
+      subjectId: id,
+      action: 'changed',
+      actor,
+      at: now,
+      details: patch,
+    });
   });
   return certificateRow(db, actor.tenantId, id);
 }

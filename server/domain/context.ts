@@ -19,7 +19,14 @@ export interface Services {
 
 /** Who is acting. Every domain function that changes or reveals something takes one. */
 export type Actor =
-  | { kind: 'person'; id: string; tenantId: string; name: string; /** For signing in only: the learner a person acts as is learners.ts's ownLearnerId. */ username: string; capabilities: ReadonlySet<Capability> }
+  | {
+      kind: 'person';
+      id: string;
+      tenantId: string;
+      name: string;
+      /** For signing in only: the learner a person acts as is learners.ts's ownLearnerId. */ username: string;
+      capabilities: ReadonlySet<Capability>;
+    }
   | { kind: 'token'; id: string; tenantId: string; name: string; capabilities: ReadonlySet<Capability> }
   | { kind: 'webhook'; tenantId: string; name: 'shop' }
   | { kind: 'link'; tenantId: string; code: string }

@@ -23,7 +23,12 @@ export async function seedDemoTenant(services: Services, slug = 'demo'): Promise
   const tenant = await createTenant(services, {
     slug,
     name: 'Démo — Institut Exemple',
-    settings: { locale: 'fr', completion_tracking: true, delivery_lock: false, organization: { name: 'Institut Exemple', address: '12 rue des Écoles, 69002 Lyon' } },
+    settings: {
+      locale: 'fr',
+      completion_tracking: true,
+      delivery_lock: false,
+      organization: { name: 'Institut Exemple', address: '12 rue des Écoles, 69002 Lyon' },
+    },
   });
   const system: Actor = { kind: 'system', tenantId: tenant.id };
   const password = randomBytes(12).toString('base64url');
@@ -42,6 +47,9 @@ export async function seedDemoTenant(services: Services, slug = 'demo'): Promise
     });
     certificates.push({ id: certificate.id, name: certificate.name });
   }
-  const { token } = await createToken(services, system, { name: 'Demo LMS', capabilities: ['certificate:view', 'certificate:apply', 'learners:supply-data', 'certificate:retrieve-own', 'issues:manage'] });
+  const { token } = await createToken(services, system, {
+    name: 'Demo LMS',
+    capabilities: ['certificate:view', 'certificate:apply', 'learners:supply-data', 'certificate:retrieve-own', 'issues:manage'],
+  });
   return { tenant, admin: { username: 'admin', password }, lmsToken: token, certificates };
 }

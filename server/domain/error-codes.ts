@@ -81,7 +81,8 @@ export const ERROR_CODES = {
     kind: 'rate-limited',
     en: 'Too many requests from this address; wait for the seconds in Retry-After.',
     fr: 'Trop de requêtes depuis cette adresse ; attendez le nombre de secondes indiqué par Retry-After.',
-    meaning: 'Verification and sign-in are rate-limited per address, sign-in and password changes also per account; `Retry-After` says when to try again.',
+    meaning:
+      'Verification and sign-in are rate-limited per address, sign-in and password changes also per account; `Retry-After` says when to try again.',
   },
   LINK_INVALID: {
     kind: 'forbidden',
@@ -105,8 +106,14 @@ export const ERROR_CODES = {
   },
   BODY_TOO_LARGE: {
     kind: 'too-large',
-    en: (p) => (typeof p.limit === 'number' ? `The request body is larger than this operation takes: ${p.limit} bytes at most.` : 'The request body is too large.'),
-    fr: (p) => (typeof p.limit === 'number' ? `Le corps de la requête dépasse ce que cette opération accepte : ${p.limit} octets au plus.` : 'Le corps de la requête est trop volumineux.'),
+    en: (p) =>
+      typeof p.limit === 'number'
+        ? `The request body is larger than this operation takes: ${p.limit} bytes at most.`
+        : 'The request body is too large.',
+    fr: (p) =>
+      typeof p.limit === 'number'
+        ? `Le corps de la requête dépasse ce que cette opération accepte : ${p.limit} octets au plus.`
+        : 'Le corps de la requête est trop volumineux.',
     meaning: 'The body is over the operation’s limit (2 MB for JSON; uploads say theirs).',
   },
   BODY_ENCODING_UNSUPPORTED: {
@@ -183,14 +190,18 @@ export const ERROR_CODES = {
   },
   ROLE_OUTRANKS_YOU: {
     kind: 'forbidden',
-    en: (p) => `This role grants capabilities you do not hold${Array.isArray(p.capabilities) ? ` (${p.capabilities.join(', ')})` : ''}; only someone holding them can change it.`,
-    fr: (p) => `Ce rôle accorde des capacités que vous ne détenez pas${Array.isArray(p.capabilities) ? ` (${p.capabilities.join(', ')})` : ''} ; seul quelqu’un qui les détient peut le modifier.`,
+    en: (p) =>
+      `This role grants capabilities you do not hold${Array.isArray(p.capabilities) ? ` (${p.capabilities.join(', ')})` : ''}; only someone holding them can change it.`,
+    fr: (p) =>
+      `Ce rôle accorde des capacités que vous ne détenez pas${Array.isArray(p.capabilities) ? ` (${p.capabilities.join(', ')})` : ''} ; seul quelqu’un qui les détient peut le modifier.`,
     meaning: 'Changing a role that grants more than the caller holds (emptying the admin role would be a takeover).',
   },
   PERSON_OUTRANKS_YOU: {
     kind: 'forbidden',
-    en: (p) => `This person holds capabilities you do not${Array.isArray(p.capabilities) ? ` (${p.capabilities.join(', ')})` : ''}; only someone holding them can change this person.`,
-    fr: (p) => `Cette personne détient des capacités que vous n’avez pas${Array.isArray(p.capabilities) ? ` (${p.capabilities.join(', ')})` : ''} ; seul quelqu’un qui les détient peut la modifier.`,
+    en: (p) =>
+      `This person holds capabilities you do not${Array.isArray(p.capabilities) ? ` (${p.capabilities.join(', ')})` : ''}; only someone holding them can change this person.`,
+    fr: (p) =>
+      `Cette personne détient des capacités que vous n’avez pas${Array.isArray(p.capabilities) ? ` (${p.capabilities.join(', ')})` : ''} ; seul quelqu’un qui les détient peut la modifier.`,
     meaning: 'Disabling, deleting, resetting or signing out someone who holds more than the caller.',
   },
   PERSON_IS_YOU: {
@@ -407,7 +418,11 @@ export const ERROR_CODES = {
     fr: 'Le dossier de l’apprenant n’existe pas.',
     meaning: 'No record of this learner for this certificate is held.',
   },
-  LEARNER_RECORD_MISSING: fromReason('LEARNER_RECORD_MISSING', 'refused', 'A learner asked for their document but neither the LMS nor a manager has supplied their data yet.'),
+  LEARNER_RECORD_MISSING: fromReason(
+    'LEARNER_RECORD_MISSING',
+    'refused',
+    'A learner asked for their document but neither the LMS nor a manager has supplied their data yet.',
+  ),
   PERSON_NOT_FOUND: {
     kind: 'not-found',
     en: 'The person does not exist.',
@@ -447,7 +462,10 @@ export const ERROR_CODES = {
   DELIVERY_REFUSED: {
     kind: 'refused',
     en: (p) => (typeof p.reasons === 'string' && p.reasons ? p.reasons : 'The delivery rules refuse this document; the reasons say why.'),
-    fr: (p) => (typeof p.reasons === 'string' && p.reasons ? p.reasons : 'Les règles de délivrance refusent ce document ; les raisons disent pourquoi.'),
+    fr: (p) =>
+      typeof p.reasons === 'string' && p.reasons
+        ? p.reasons
+        : 'Les règles de délivrance refusent ce document ; les raisons disent pourquoi.',
     meaning: 'The delivery rules refuse the document; `reasons` has a code and a sentence for each rule not met.',
   },
   ISSUE_CONFLICT: {
@@ -492,15 +510,39 @@ export const ERROR_CODES = {
     fr: 'Un document révoqué n’est pas produit à nouveau.',
     meaning: 'Regenerating a revoked document.',
   },
-  DOCUMENT_LOCKED: fromReason('DOCUMENT_LOCKED', 'locked', 'The document is issued but its delivery lock is on (for example until payment).'),
+  DOCUMENT_LOCKED: fromReason(
+    'DOCUMENT_LOCKED',
+    'locked',
+    'The document is issued but its delivery lock is on (for example until payment).',
+  ),
   DOCUMENT_REVOKED: fromReason('DOCUMENT_REVOKED', 'gone', 'The document was revoked; it is no longer handed out.'),
-  STAFF_DELIVERY_ONLY: fromReason('STAFF_DELIVERY_ONLY', 'forbidden', 'The certificate is handed out by staff only; learners see its state.'),
-  RETRIEVE_OWN_MISSING: fromReason('RETRIEVE_OWN_MISSING', 'forbidden', 'The caller may see the document’s state but lacks `certificate:retrieve-own`.'),
-  COURSE_NOT_COMPLETED: fromReason('COURSE_NOT_COMPLETED', 'refused', 'A reason of DELIVERY_REFUSED: completion tracking is on and the course is not completed.'),
-  NOT_AVAILABLE: fromReason('NOT_AVAILABLE', 'refused', 'A reason of DELIVERY_REFUSED: the LMS says the certificate is not available to the learner.'),
+  STAFF_DELIVERY_ONLY: fromReason(
+    'STAFF_DELIVERY_ONLY',
+    'forbidden',
+    'The certificate is handed out by staff only; learners see its state.',
+  ),
+  RETRIEVE_OWN_MISSING: fromReason(
+    'RETRIEVE_OWN_MISSING',
+    'forbidden',
+    'The caller may see the document’s state but lacks `certificate:retrieve-own`.',
+  ),
+  COURSE_NOT_COMPLETED: fromReason(
+    'COURSE_NOT_COMPLETED',
+    'refused',
+    'A reason of DELIVERY_REFUSED: completion tracking is on and the course is not completed.',
+  ),
+  NOT_AVAILABLE: fromReason(
+    'NOT_AVAILABLE',
+    'refused',
+    'A reason of DELIVERY_REFUSED: the LMS says the certificate is not available to the learner.',
+  ),
   GRADE_MISSING: fromReason('GRADE_MISSING', 'refused', 'A reason of DELIVERY_REFUSED: a minimum grade is set and no grade is known.'),
   GRADE_TOO_LOW: fromReason('GRADE_TOO_LOW', 'refused', 'A reason of DELIVERY_REFUSED: the grade is below the minimum.'),
-  TIME_SPENT_MISSING: fromReason('TIME_SPENT_MISSING', 'refused', 'A reason of DELIVERY_REFUSED: a minimum time is set and no time spent is known.'),
+  TIME_SPENT_MISSING: fromReason(
+    'TIME_SPENT_MISSING',
+    'refused',
+    'A reason of DELIVERY_REFUSED: a minimum time is set and no time spent is known.',
+  ),
   TIME_SPENT_TOO_SHORT: fromReason('TIME_SPENT_TOO_SHORT', 'refused', 'A reason of DELIVERY_REFUSED: the time spent is below the minimum.'),
   WINDOW_NOT_OPEN: fromReason('WINDOW_NOT_OPEN', 'refused', 'A reason of DELIVERY_REFUSED: the issue window has not opened yet.'),
   WINDOW_CLOSED: fromReason('WINDOW_CLOSED', 'refused', 'A reason of DELIVERY_REFUSED: the issue window is over.'),
@@ -631,7 +673,16 @@ const FR_TYPES: Record<string, string> = {
   bigint: 'un grand entier',
   record: 'un objet',
 };
-const EN_TYPES: Record<string, string> = { ...Object.fromEntries(Object.keys(FR_TYPES).map((k) => [k, k])), int: 'an integer', undefined: 'nothing', object: 'an object', array: 'an array', string: 'a string', number: 'a number', boolean: 'a boolean' };
+const EN_TYPES: Record<string, string> = {
+  ...Object.fromEntries(Object.keys(FR_TYPES).map((k) => [k, k])),
+  int: 'an integer',
+  undefined: 'nothing',
+  object: 'an object',
+  array: 'an array',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'a boolean',
+};
 const typeIn = (types: Record<string, string>, t: unknown) => (typeof t === 'string' ? (types[t] ?? t) : '');
 
 const UNITS: Record<string, { en: string; fr: string }> = {
@@ -652,13 +703,27 @@ function bound(p: Params, l: Locale, big: boolean): string {
   const word = p.exact ? 'exactement' : big ? (strict ? 'moins de' : 'au plus') : strict ? 'plus de' : 'au moins';
   return unit ? `Doit compter ${word} ${limit} ${unit}.` : `Doit valoir ${word} ${limit}.`;
 }
-const FORMATS_FR: Record<string, string> = { email: 'une adresse e-mail', url: 'une URL', date: 'une date (AAAA-MM-JJ)', datetime: 'une date et heure ISO 8601', regex: 'une valeur au format attendu', uuid: 'un UUID' };
-const list = (v: unknown) => (Array.isArray(v) ? v.slice(0, 20).map((x) => q(x)).join(', ') : '');
+const FORMATS_FR: Record<string, string> = {
+  email: 'une adresse e-mail',
+  url: 'une URL',
+  date: 'une date (AAAA-MM-JJ)',
+  datetime: 'une date et heure ISO 8601',
+  regex: 'une valeur au format attendu',
+  uuid: 'un UUID',
+};
+const list = (v: unknown) =>
+  Array.isArray(v)
+    ? v
+        .slice(0, 20)
+        .map((x) => q(x))
+        .join(', ')
+    : '';
 
 export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   INVALID_TYPE: {
     en: (p) => `Expected ${typeIn(EN_TYPES, p.expected)}${p.received ? `, got ${typeIn(EN_TYPES, p.received)}` : ''}.`,
-    fr: (p) => `Attendu : ${typeIn(FR_TYPES, p.expected) || 'une autre valeur'}${p.received ? ` ; reçu : ${typeIn(FR_TYPES, p.received)}` : ''}.`,
+    fr: (p) =>
+      `Attendu : ${typeIn(FR_TYPES, p.expected) || 'une autre valeur'}${p.received ? ` ; reçu : ${typeIn(FR_TYPES, p.received)}` : ''}.`,
   },
   TOO_BIG: { en: (p) => bound(p, 'en', true), fr: (p) => bound(p, 'fr', true) },
   TOO_SMALL: { en: (p) => bound(p, 'en', false), fr: (p) => bound(p, 'fr', false) },
@@ -674,29 +739,62 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   INVALID_UNION: { en: 'Matches none of the accepted shapes.', fr: 'Ne correspond à aucune des formes admises.' },
   INVALID_KEY: { en: 'A key of this object is not valid.', fr: 'Une clé de cet objet n’est pas valide.' },
   INVALID_ELEMENT: { en: 'An item is not valid.', fr: 'Un élément n’est pas valide.' },
-  NOT_MULTIPLE_OF: { en: (p) => `Must be a multiple of ${String(p.divisor)}.`, fr: (p) => `Doit être un multiple de ${String(p.divisor)}.` },
+  NOT_MULTIPLE_OF: {
+    en: (p) => `Must be a multiple of ${String(p.divisor)}.`,
+    fr: (p) => `Doit être un multiple de ${String(p.divisor)}.`,
+  },
   INVALID: { en: 'This value is not valid.', fr: 'Cette valeur n’est pas valide.' },
-  TEXT_INVALID: { en: 'Contains a NUL character or a lone surrogate; send valid Unicode text.', fr: 'Contient un caractère NUL ou une moitié de paire UTF-16 ; envoyez un texte Unicode valide.' },
+  TEXT_INVALID: {
+    en: 'Contains a NUL character or a lone surrogate; send valid Unicode text.',
+    fr: 'Contient un caractère NUL ou une moitié de paire UTF-16 ; envoyez un texte Unicode valide.',
+  },
   TOO_DEEP: { en: 'Nested deeper than 32 levels.', fr: 'Imbriqué sur plus de 32 niveaux.' },
   NOT_AN_OBJECT: { en: 'Settings must be an object.', fr: 'Les réglages doivent être un objet.' },
-  ONE_ORIGIN_AT_MOST: { en: 'Give at most one of source, example and duplicate_of.', fr: 'Donnez au plus un élément parmi source, example et duplicate_of.' },
+  ONE_ORIGIN_AT_MOST: {
+    en: 'Give at most one of source, example and duplicate_of.',
+    fr: 'Donnez au plus un élément parmi source, example et duplicate_of.',
+  },
   WINDOW_REVERSED: { en: 'window_start must not be after window_end.', fr: 'window_start ne doit pas être postérieur à window_end.' },
   ROLE_UNKNOWN: { en: 'No such role in this tenant.', fr: 'Ce rôle n’existe pas dans cette organisation.' },
   CAPABILITY_UNKNOWN: { en: 'No such capability.', fr: 'Cette capacité n’existe pas.' },
-  CAPABILITY_NOT_HELD: { en: 'You cannot give a capability you do not hold.', fr: 'Vous ne pouvez pas donner une capacité que vous ne détenez pas.' },
+  CAPABILITY_NOT_HELD: {
+    en: 'You cannot give a capability you do not hold.',
+    fr: 'Vous ne pouvez pas donner une capacité que vous ne détenez pas.',
+  },
   BIND_MISSING: { en: 'Required and missing.', fr: 'Obligatoire et absent.' },
   BIND_TYPE: { en: 'Not of the type the template declares here.', fr: 'N’est pas du type que le modèle déclare ici.' },
-  BIND_FORMAT: { en: 'Not in the format the template’s type expects here.', fr: 'N’est pas au format qu’attend le type déclaré par le modèle.' },
+  BIND_FORMAT: {
+    en: 'Not in the format the template’s type expects here.',
+    fr: 'N’est pas au format qu’attend le type déclaré par le modèle.',
+  },
   BIND_ENUM: { en: 'Not one of the values the template allows here.', fr: 'N’est pas l’une des valeurs que le modèle admet ici.' },
   BIND_TOO_LONG: { en: 'Too many items (at most 2,000).', fr: 'Trop d’éléments (2 000 au plus).' },
-  ORGANIZATION_FROM_SETTINGS: { en: 'The organisation printed on documents is the tenant’s (its settings); the one sent was ignored.', fr: 'L’organisme imprimé sur les documents est celui du locataire (ses réglages) ; celui envoyé a été ignoré.' },
-  LOGO_INVALID: { en: 'A logo is the name of a template asset or a data:image/…;base64 URL.', fr: 'Un logo est le nom d’une ressource du modèle ou une URL data:image/…;base64.' },
-  ROLE_NOT_HELD: { en: 'You cannot give a role granting capabilities you do not hold.', fr: 'Vous ne pouvez pas attribuer un rôle qui accorde des capacités que vous ne détenez pas.' },
+  ORGANIZATION_FROM_SETTINGS: {
+    en: 'The organisation printed on documents is the tenant’s (its settings); the one sent was ignored.',
+    fr: 'L’organisme imprimé sur les documents est celui du locataire (ses réglages) ; celui envoyé a été ignoré.',
+  },
+  LOGO_INVALID: {
+    en: 'A logo is the name of a template asset or a data:image/…;base64 URL.',
+    fr: 'Un logo est le nom d’une ressource du modèle ou une URL data:image/…;base64.',
+  },
+  ROLE_NOT_HELD: {
+    en: 'You cannot give a role granting capabilities you do not hold.',
+    fr: 'Vous ne pouvez pas attribuer un rôle qui accorde des capacités que vous ne détenez pas.',
+  },
   PASSWORD_WRONG: { en: 'This is not your current password.', fr: 'Ce n’est pas votre mot de passe actuel.' },
   TOKEN_EXPIRY_INVALID: { en: 'Give a future date and time (ISO 8601).', fr: 'Donnez une date et heure à venir (ISO 8601).' },
-  TOKEN_OUTLIVES_MAKER: { en: 'A token cannot outlive the token that makes it.', fr: 'Un jeton ne peut pas durer plus longtemps que le jeton qui le crée.' },
-  PUBLIC_BASE_URL_INVALID: { en: 'public_base_url must be an http:// or https:// address without user name, password, query or fragment.', fr: 'public_base_url doit être une adresse http:// ou https:// sans nom d’utilisateur, mot de passe, requête ni fragment.' },
-  BIND_IMAGE_TOO_LARGE: { en: 'This image is over the 1 MB allowed in the data; make it smaller or upload it as a template asset.', fr: 'Cette image dépasse 1 Mo, la limite dans les données ; réduisez-la ou déposez-la comme ressource du modèle.' },
+  TOKEN_OUTLIVES_MAKER: {
+    en: 'A token cannot outlive the token that makes it.',
+    fr: 'Un jeton ne peut pas durer plus longtemps que le jeton qui le crée.',
+  },
+  PUBLIC_BASE_URL_INVALID: {
+    en: 'public_base_url must be an http:// or https:// address without user name, password, query or fragment.',
+    fr: 'public_base_url doit être une adresse http:// ou https:// sans nom d’utilisateur, mot de passe, requête ni fragment.',
+  },
+  BIND_IMAGE_TOO_LARGE: {
+    en: 'This image is over the 1 MB allowed in the data; make it smaller or upload it as a template asset.',
+    fr: 'Cette image dépasse 1 Mo, la limite dans les données ; réduisez-la ou déposez-la comme ressource du modèle.',
+  },
   BIND_UNKNOWN: { en: 'The template has no such field; it is ignored.', fr: 'Le modèle n’a pas ce champ ; il est ignoré.' },
 };
 

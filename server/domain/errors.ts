@@ -64,7 +64,12 @@ export function zodProblems(error: z.ZodError, prefix = '', input?: unknown): Pr
   const base = prefix ? [prefix] : [];
   return error.issues.flatMap((i): Problem[] => {
     if (i.code === 'unrecognized_keys') {
-      return i.keys.slice(0, 20).map((k) => ({ path: formatPath([...base, ...i.path, k]), code: 'UNRECOGNIZED_KEYS', message: `Unknown field "${k}".`, params: { key: k } }));
+      return i.keys.slice(0, 20).map((k) => ({
+        path: formatPath([...base, ...i.path, k]),
+        code: 'UNRECOGNIZED_KEYS',
+        message: `Unknown field "${k}".`,
+        params: { key: k },
+      }));
     }
     const code = i.code === 'custom' ? refinementCode(i.params) : i.code.toUpperCase();
     return [{ path: formatPath([...base, ...i.path]), code, message: i.message, params: issueParams(i, input) }];
@@ -78,11 +83,13 @@ function issueParams(issue: z.core.$ZodIssue, input: unknown): Record<string, un
   for (const name of PARAM_NAMES) {
     const v = (issue as unknown as Record<string, unknown>)[name];
     if (v === undefined) continue;
-    out[name] = typeof v === 'bigint' ? Number(v) : Array.isArray(v) ? v.slice(0, 50).map((x) => (typeof x === 'bigint' ? Number(x) : x)) : v;
+    out[name] =
+      typeof v === 'bigint' ? Number(v) : Array.isArray(v) ? v.slice(0, 50).map((x) => (typeof x === 'bigint' ? Number(x) : x)) : v;
   }
   if (issue.code === 'invalid_type' && input !== undefined) {
     let at: unknown = input;
-    for (const key of issue.path) at = at !== null && typeof at === 'object' && Object.hasOwn(at, key) ? (at as Record<PropertyKey, unknown>)[key] : undefined;
+    for (const key of issue.path)
+      at = at !== null && typeof at === 'object' && Object.hasOwn(at, key) ? (at as Record<PropertyKey, unknown>)[key] : undefined;
     out.received = at === null ? 'null' : Array.isArray(at) ? 'array' : typeof at;
   }
   return out;

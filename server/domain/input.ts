@@ -30,7 +30,12 @@ export function inputProblems(value: unknown, where: string): Problem[] {
   while (stack.length && problems.length < 20) {
     const [v, at] = stack.pop()!;
     if (typeof v === 'string') {
-      if (NOT_TEXT.test(v)) problems.push({ path: pathOf(at), code: 'TEXT_INVALID', message: 'Contains a NUL character or a lone surrogate; send valid Unicode text.' });
+      if (NOT_TEXT.test(v))
+        problems.push({
+          path: pathOf(at),
+          code: 'TEXT_INVALID',
+          message: 'Contains a NUL character or a lone surrogate; send valid Unicode text.',
+        });
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
@@ -44,7 +49,12 @@ export function inputProblems(value: unknown, where: string): Problem[] {
       continue;
     }
     for (const [k, inner] of Object.entries(v)) {
-      if (NOT_TEXT.test(k)) problems.push({ path: pathOf({ key: k.replace(NOT_TEXT, '?'), parent: at, depth }), code: 'TEXT_INVALID', message: 'This key contains a NUL character or a lone surrogate.' });
+      if (NOT_TEXT.test(k))
+        problems.push({
+          path: pathOf({ key: k.replace(NOT_TEXT, '?'), parent: at, depth }),
+          code: 'TEXT_INVALID',
+          message: 'This key contains a NUL character or a lone surrogate.',
+        });
       else stack.push([inner, { key: k, parent: at, depth }]);
     }
   }

@@ -15,7 +15,8 @@ export interface IssueFacts {
 
 type BoundObject = { [key: string]: BoundValue };
 
-export const isBoundObject = (v: BoundValue | undefined): v is BoundObject => v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
+export const isBoundObject = (v: BoundValue | undefined): v is BoundObject =>
+  v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
 
 /** The value at a path of objects (`completion.date`), or undefined where one of them is not an object. */
 export function boundAt(data: BoundData, ...path: string[]): BoundValue | undefined {

@@ -145,13 +145,22 @@ const inFlight = new Map<string, Promise<RequestResult>>();
 export async function requestDocument(services: Services, actor: Actor, input: RequestInput): Promise<RequestResult> {
   requireCapability(actor, 'certificate:apply');
   if (!can(actor, 'learners:supply-data')) {
-    throw new DomainError('forbidden', 'LEARNER_DATA_FROM_LMS', 'Learner data comes from the LMS or a manager (the capability "learners:supply-data"), never from the learner: a learner asks without data (POST …/issues/from-record) that the record Attest holds be evaluated.', {
-      details: { capability: 'learners:supply-data' },
-    });
+    throw new DomainError(
+      'forbidden',
+      'LEARNER_DATA_FROM_LMS',
+      'Learner data comes from the LMS or a manager (the capability "learners:supply-data"), never from the learner: a learner asks without data (POST …/issues/from-record) that the record Attest holds be evaluated.',
+      {
+        details: { capability: 'learners:supply-data' },
+      },
+    );
   }
   checkLearnerId(actor, input.learnerId);
   await checkActsFor(services.storage.db, actor, input.learnerId);
-  const supplied: Supplied = { data: input.data, available: input.available, unavailableReason: input.unavailableReason?.slice(0, 200) ?? null };
+  const supplied: Supplied = {
+    data: input.data,
+    available: input.available,
+    unavailableReason: input.unavailableReason?.slice(0, 200) ?? null,
+  };
   return ask(services, actor, input.certificateId, input.learnerId, supplied);
 }
 
@@ -176,7 +185,13 @@ interface Supplied {
   unavailableReason: string | null;
 }
 
-async function ask(services: Services, actor: Actor, certificateId: string, learnerId: string, supplied: Supplied | undefined): Promise<RequestResult> {
+async function ask(
+  services: Services,
+  actor: Actor,
+  certificateId: string,
+  learnerId: string,
+  supplied: Supplied | undefined,
+): Promise<RequestResult> {
   const db = services.storage.db;
   const existing = await issueFor(db, actor.tenantId, certificateId, learnerId);
   if (existing) return { issue: view(existing, isoDay(services.now())), created: false };
@@ -193,7 +208,12 @@ async function ask(services: Services, actor: Actor, certificateId: string, lear
 const PRINTED: readonly Capability[] = ['certificate:printed-as-teacher', 'certificate:signing-authority'];
 
 /** The document's `certificate`: what the certificate, the version and the issue say of it. */
-function certificateData(certificate: Certificate, version: Version, issue: { code: string; issuedOn: string; expiresOn: string | null }, base: string): Record<string, unknown> {
+function certificateData(
+  certificate: Certificate,
+  version: Version,
+  issue: { code: string; issuedOn: string; expiresOn: string | null },
+  base: string,
+): Record<string, unknown> {
   const s = certificate.settings;
   return {
     name: certificate.name,
@@ -242,17 +262,28 @@ function withoutServerFields(data: Record<string, unknown>): { data: Record<stri
   const { organization: _dropped, ...rest } = data;
   return {
     data: rest,
-    warnings: [{ code: 'ORGANIZATION_FROM_SETTINGS', path: 'data.organization', message: 'The organisation printed on documents is the tenant’s (its settings); the one sent was ignored.' }],
+    warnings: [
+      {
+        code: 'ORGANIZATION_FROM_SETTINGS',
+        path: 'data.organization',
+        message: 'The organisation printed on documents is the tenant’s (its settings); the one sent was ignored.',
+      },
+    ],
   };
 }
 
 /** Binding's findings at their path in the request body (`data.learner.email`): the errors, or the warnings. */
 function bindProblems(diagnostics: Diagnostic[], severity: 'error' | 'warning' = 'error'): Problem[] {
-  return diagnostics.filter((d) => d.severity === severity).map((d) => ({ path: d.path ? `data.${d.path}` : 'data', code: d.code, message: d.message }));
+  return diagnostics
+    .filter((d) => d.severity === severity)
+    .map((d) => ({ path: d.path ? `data.${d.path}` : 'data', code: d.code, message: d.message }));
 }
 function dataInvalid(message: string, diagnostics: Diagnostic[]): DomainError {
   const warnings = bindProblems(diagnostics, 'warning');
-  return new DomainError('invalid', 'DATA_INVALID', message, { problems: bindProblems(diagnostics), ...(warnings.length ? { warnings } : {}) });
+  return new DomainError('invalid', 'DATA_INVALID', message, {
+    problems: bindProblems(diagnostics),
+    ...(warnings.length ? { warnings } : {}),
+  });
 }
 
 /** A document's data bound once against the version's contract: refused with every problem, or bound with its warnings. */
@@ -265,11 +296,28 @@ function bindToVersion(version: Version, data: Record<string, unknown>, refusal:
 const DATA_UNFIT = 'The learner’s data does not fit the template’s variables.';
 
 /** A record checked against the certificate's current contract before it is kept, the server's fields provisional. */
-async function checkRecord(services: Services, tenant: Tenant, certificate: Certificate, version: Version, data: Record<string, unknown>, today: string): Promise<void> {
-  bindToVersion(version, await serverData(services, tenant, certificate, version, data, { code: 'PENDING', issuedOn: today, expiresOn: null }), DATA_UNFIT);
+async function checkRecord(
+  services: Services,
+  tenant: Tenant,
+  certificate: Certificate,
+  version: Version,
+  data: Record<string, unknown>,
+  today: string,
+): Promise<void> {
+  bindToVersion(
+    version,
+    await serverData(services, tenant, certificate, version, data, { code: 'PENDING', issuedOn: today, expiresOn: null }),
+    DATA_UNFIT,
+  );
 }
 
-async function issueNew(services: Services, actor: Actor, certificateId: string, learnerId: string, supplied: Supplied | undefined): Promise<RequestResult> {
+async function issueNew(
+  services: Services,
+  actor: Actor,
+  certificateId: string,
+  learnerId: string,
+  supplied: Supplied | undefined,
+): Promise<RequestResult> {
   const db = services.storage.db;
   const tenant = await getTenant(db, actor.tenantId);
   const certificate = await certificateRow(db, actor.tenantId, certificateId);
@@ -285,7 +333,15 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
   if (supplied) {
     const cleaned = withoutServerFields(supplied.data);
     dataWarnings = cleaned.warnings;
-    record = { certificateId: certificate.id, learnerId, data: cleaned.data, available: supplied.available, unavailableReason: supplied.unavailableReason, suppliedBy: actorRef(actor), suppliedAt: iso(now) };
+    record = {
+      certificateId: certificate.id,
+      learnerId,
+      data: cleaned.data,
+      available: supplied.available,
+      unavailableReason: supplied.unavailableReason,
+      suppliedBy: actorRef(actor),
+      suppliedAt: iso(now),
+    };
   } else {
     const held = await heldRecord(db, actor.tenantId, certificate.id, learnerId);
     if (!held) {
@@ -322,7 +378,12 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
   // date in its normal form binds to itself: it is set in the bound value as it is in the data.
   const expiresOn = expiryDate(achievedOn ?? issuedOn, certificate.settings);
   if (expiresOn) {
-    data.certificate = certificateData(certificate, version, { code, issuedOn, expiresOn }, publicBaseUrl(tenant.settings.public_base_url, services.baseUrl));
+    data.certificate = certificateData(
+      certificate,
+      version,
+      { code, issuedOn, expiresOn },
+      publicBaseUrl(tenant.settings.public_base_url, services.baseUrl),
+    );
     setBound(bound.data, ['certificate', 'expires'], expiresOn);
   }
   const rendered = await render(services, version, bound, code, actor.tenantId);
@@ -356,14 +417,41 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
   const created = await inTransaction(db, async (trx) => {
     if (!(await insertIssue(trx, row))) return false;
     await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
-    await insertRevision(trx, { issue_id: row.id, revision: 1, template_version_id: version.id, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: row.rendered_at });
+    await insertRevision(trx, {
+      issue_id: row.id,
+      revision: 1,
+      template_version_id: version.id,
+      sha256: rendered.sha256,
+      size: rendered.pdf.length,
+      page_count: rendered.pageCount,
+      render_ms: rendered.ms,
+      created_at: row.rendered_at,
+    });
     const at = row.created_at;
-    const entry = (action: string, details?: unknown) => ({ tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action, actor, at, details });
+    const entry = (action: string, details?: unknown) => ({
+      tenantId: row.tenant_id,
+      subjectType: 'issue',
+      subjectId: row.id,
+      action,
+      actor,
+      at,
+      details,
+    });
     await recordAudit(trx, [
       // Who said what the document states: every printed fact traces back to its supplier.
-      entry('eligible', { dataSuppliedBy: record.suppliedBy, dataSuppliedAt: record.suppliedAt, ...(dataWarnings.length ? { warnings: dataWarnings } : {}) }),
+      entry('eligible', {
+        dataSuppliedBy: record.suppliedBy,
+        dataSuppliedAt: record.suppliedAt,
+        ...(dataWarnings.length ? { warnings: dataWarnings } : {}),
+      }),
       entry('issued', { code, issuedOn, achievedOn }),
-      entry('rendered', { revision: 1, sha256: rendered.sha256, templateVersion: version.number, renderMs: Math.round(rendered.ms), ...warningsOf(rendered) }),
+      entry('rendered', {
+        revision: 1,
+        sha256: rendered.sha256,
+        templateVersion: version.number,
+        renderMs: Math.round(rendered.ms),
+        ...warningsOf(rendered),
+      }),
       ...(row.locked ? [entry('locked', { by: 'tenant delivery lock' })] : []),
     ]);
     await clearRefusal(trx, certificate.id, learnerId);
@@ -383,7 +471,11 @@ async function issueNew(services: Services, actor: Actor, certificateId: string,
 }
 
 /** A manager's (or the LMS's) record of a learner, entered ahead of any request; audited. */
-export async function enterLearnerRecord(services: Services, actor: Actor, input: RequestInput): Promise<LearnerRecord & { warnings?: RenderWarning[] }> {
+export async function enterLearnerRecord(
+  services: Services,
+  actor: Actor,
+  input: RequestInput,
+): Promise<LearnerRecord & { warnings?: RenderWarning[] }> {
   requireCapability(actor, 'learners:supply-data');
   checkLearnerId(actor, input.learnerId);
   const db = services.storage.db;
@@ -393,30 +485,79 @@ export async function enterLearnerRecord(services: Services, actor: Actor, input
   const now = iso(services.now());
   const cleaned = withoutServerFields(input.data);
   await checkRecord(services, tenant, certificate, version, cleaned.data, now.slice(0, 10));
-  const record: LearnerRecord = { certificateId: certificate.id, learnerId: input.learnerId, data: cleaned.data, available: input.available, unavailableReason: input.unavailableReason?.slice(0, 200) ?? null, suppliedBy: actorRef(actor), suppliedAt: now };
+  const record: LearnerRecord = {
+    certificateId: certificate.id,
+    learnerId: input.learnerId,
+    data: cleaned.data,
+    available: input.available,
+    unavailableReason: input.unavailableReason?.slice(0, 200) ?? null,
+    suppliedBy: actorRef(actor),
+    suppliedAt: now,
+  };
   await inTransaction(db, async (trx) => {
     await keepRecord(trx, actor.tenantId, record);
-    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'learner-record', subjectId: `${certificate.id}:${input.learnerId}`, action: 'entered', actor, at: now, details: { available: input.available, ...(cleaned.warnings.length ? { warnings: cleaned.warnings } : {}) } });
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      subjectType: 'learner-record',
+      subjectId: `${certificate.id}:${input.learnerId}`,
+      action: 'entered',
+      actor,
+      at: now,
+      details: { available: input.available, ...(cleaned.warnings.length ? { warnings: cleaned.warnings } : {}) },
+    });
   });
   return { ...record, ...(cleaned.warnings.length ? { warnings: cleaned.warnings } : {}) };
 }
 
-const warningsOf = (rendered: { warnings: RenderWarning[] }): { warnings?: RenderWarning[] } => (rendered.warnings.length ? { warnings: rendered.warnings } : {});
+const warningsOf = (rendered: { warnings: RenderWarning[] }): { warnings?: RenderWarning[] } =>
+  rendered.warnings.length ? { warnings: rendered.warnings } : {};
 
 /** Renders data bound once (bindToVersion): the worker does not bind it again; binding's warnings join the worker's. */
-async function render(services: Services, version: Version, bound: { data: BoundData; warnings: Diagnostic[] }, code: string, tenantId: string): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
+async function render(
+  services: Services,
+  version: Version,
+  bound: { data: BoundData; warnings: Diagnostic[] },
+  code: string,
+  tenantId: string,
+): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
-  const answer = await services.renderer.render({ lane: 'issue', tenantId, templateKey: payload.key, template: { source: payload.source, assets: payload.assets }, data: bound.data, bound: true, documentId: code });
+  const answer = await services.renderer.render({
+    lane: 'issue',
+    tenantId,
+    templateKey: payload.key,
+    template: { source: payload.source, assets: payload.assets },
+    data: bound.data,
+    bound: true,
+    documentId: code,
+  });
   const diagnostics = [...bound.warnings, ...poolDiagnostics(answer)];
   if (!answer.pdf || hasErrors(diagnostics)) {
-    throw new DomainError('invalid', 'DOCUMENT_NOT_MADE', 'The document could not be made from this data and template version.', { details: { diagnostics: diagnostics.filter((d) => d.severity === 'error') } });
+    throw new DomainError('invalid', 'DOCUMENT_NOT_MADE', 'The document could not be made from this data and template version.', {
+      details: { diagnostics: diagnostics.filter((d) => d.severity === 'error') },
+    });
   }
-  const warnings = diagnostics.filter((d) => d.severity === 'warning').slice(0, 20).map((d) => ({ code: d.code, message: d.message, ...(d.path ? { path: `data.${d.path}` } : {}) }));
-  return { pdf: answer.pdf, sha256: sha256Hex(answer.pdf), pageCount: answer.pageCount, ms: answer.ms ?? performance.now() - started, warnings };
+  const warnings = diagnostics
+    .filter((d) => d.severity === 'warning')
+    .slice(0, 20)
+    .map((d) => ({ code: d.code, message: d.message, ...(d.path ? { path: `data.${d.path}` } : {}) }));
+  return {
+    pdf: answer.pdf,
+    sha256: sha256Hex(answer.pdf),
+    pageCount: answer.pageCount,
+    ms: answer.ms ?? performance.now() - started,
+    warnings,
+  };
 }
 
-async function recordRefusal(db: Db, tenantId: string, certificateId: string, learnerId: string, reasons: Reason[], at: string): Promise<void> {
+async function recordRefusal(
+  db: Db,
+  tenantId: string,
+  certificateId: string,
+  learnerId: string,
+  reasons: Reason[],
+  at: string,
+): Promise<void> {
   await putRefusal(db, { tenant_id: tenantId, certificate_id: certificateId, learner_id: learnerId, reasons: JSON.stringify(reasons), at });
 }
 
@@ -451,7 +592,11 @@ export interface IssueFilter {
   after?: string;
 }
 
-export async function listIssues(services: Services, actor: Actor, filter: IssueFilter): Promise<{ issues: IssueView[]; next: string | null }> {
+export async function listIssues(
+  services: Services,
+  actor: Actor,
+  filter: IssueFilter,
+): Promise<{ issues: IssueView[]; next: string | null }> {
   requireCapability(actor, 'issues:manage');
   const today = isoDay(services.now());
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
@@ -478,16 +623,38 @@ export async function issueAudit(services: Services, actor: Actor, code: string)
   const db = services.storage.db;
   const row = await issueByCode(db, actor.tenantId, code);
   const entries = await auditOf(db, actor.tenantId, 'issue', row.id);
-  const names = await actorNames(db, actor.tenantId, entries.map((e) => e.actor));
-  const out: AuditEntry[] = entries.map((e) => ({ action: e.action, actor: e.actor, actorName: names.get(e.actor) ?? e.actor, at: e.at, reason: e.reason, details: e.details === null ? null : (JSON.parse(e.details) as unknown) }));
-  if (row.expires_on && row.expires_on < isoDay(services.now())) out.push({ action: 'expired', actor: 'system', actorName: 'Attest', at: `${row.expires_on}T00:00:00.000Z`, reason: null, details: null });
+  const names = await actorNames(
+    db,
+    actor.tenantId,
+    entries.map((e) => e.actor),
+  );
+  const out: AuditEntry[] = entries.map((e) => ({
+    action: e.action,
+    actor: e.actor,
+    actorName: names.get(e.actor) ?? e.actor,
+    at: e.at,
+    reason: e.reason,
+    details: e.details === null ? null : (JSON.parse(e.details) as unknown),
+  }));
+  if (row.expires_on && row.expires_on < isoDay(services.now()))
+    out.push({
+      action: 'expired',
+      actor: 'system',
+      actorName: 'Attest',
+      at: `${row.expires_on}T00:00:00.000Z`,
+      reason: null,
+      details: null,
+    });
   return out;
 }
 
 /** The names behind audit actors of this tenant (people and tokens; others are named by their kind). */
 async function actorNames(db: Db, tenantId: string, refs: readonly string[]): Promise<Map<string, string>> {
   const ids = (kind: string) => [...new Set(refs.filter((r) => r.startsWith(`${kind}:`)).map((r) => r.slice(kind.length + 1)))];
-  const out = new Map<string, string>([['webhook:shop', 'shop (webhook)'], ['system', 'Attest']]);
+  const out = new Map<string, string>([
+    ['webhook:shop', 'shop (webhook)'],
+    ['system', 'Attest'],
+  ]);
   const people = ids('person');
   const tokens = ids('token');
   for (const p of await personNames(db, tenantId, people)) out.set(`person:${p.id}`, p.display_name);
@@ -496,10 +663,19 @@ async function actorNames(db: Db, tenantId: string, refs: readonly string[]): Pr
   return out;
 }
 
-export async function listRefusals(services: Services, actor: Actor, filter: { certificateId?: string; learnerId?: string }): Promise<{ certificateId: string; learnerId: string; reasons: Reason[]; at: string }[]> {
+export async function listRefusals(
+  services: Services,
+  actor: Actor,
+  filter: { certificateId?: string; learnerId?: string },
+): Promise<{ certificateId: string; learnerId: string; reasons: Reason[]; at: string }[]> {
   requireCapability(actor, 'issues:manage');
   const rows = await refusalsOf(services.storage.db, actor.tenantId, filter);
-  return rows.map((r) => ({ certificateId: r.certificate_id, learnerId: r.learner_id, reasons: JSON.parse(r.reasons) as Reason[], at: r.at }));
+  return rows.map((r) => ({
+    certificateId: r.certificate_id,
+    learnerId: r.learner_id,
+    reasons: JSON.parse(r.reasons) as Reason[],
+    at: r.at,
+  }));
 }
 
 // Handing documents out ---------------------------------------------------------------------------------
@@ -528,7 +704,10 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
   const tenant = await getTenant(db, actor.tenantId);
   const l = tenant.settings.locale;
   const certificate = await certificateRow(db, actor.tenantId, row.certificate_id);
-  const withheld = withheldDocument({ state: row.state, locked: row.locked === 1 }, certificate.settings.delivery, { staff, retrievesOwn: actor.kind === 'link' || can(actor, 'certificate:retrieve-own') });
+  const withheld = withheldDocument({ state: row.state, locked: row.locked === 1 }, certificate.settings.delivery, {
+    staff,
+    retrievesOwn: actor.kind === 'link' || can(actor, 'certificate:retrieve-own'),
+  });
   if (withheld) {
     const why = reason(l, withheld.reason);
     throw new DomainError(withheld.kind, why.code, why.message, { reasons: [why], details: { state: view(row, isoDay(services.now())) } });
@@ -540,7 +719,16 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
   if (!row.first_delivered_at) {
     const at = iso(services.now());
     await inTransaction(db, async (trx) => {
-      if (await markFirstDelivery(trx, row.id, at, effective)) await recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action: 'delivered', actor, at, details: { channel: effective } });
+      if (await markFirstDelivery(trx, row.id, at, effective))
+        await recordAudit(trx, {
+          tenantId: row.tenant_id,
+          subjectType: 'issue',
+          subjectId: row.id,
+          action: 'delivered',
+          actor,
+          at,
+          details: { channel: effective },
+        });
     });
     row.first_delivered_at = at;
     row.first_delivery_channel = effective;
@@ -548,7 +736,12 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
   return {
     pdf,
     sha256,
-    fileName: `${certificate.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim().slice(0, 80) || 'certificate'} ${row.code}.pdf`,
+    fileName: `${
+      certificate.name
+        .replace(/[^\p{L}\p{N} _-]+/gu, '')
+        .trim()
+        .slice(0, 80) || 'certificate'
+    } ${row.code}.pdf`,
     disposition: certificate.settings.delivery === 'inline' ? 'inline' : 'attachment',
     issue: view(row, isoDay(services.now())),
   };
@@ -584,13 +777,25 @@ export interface BatchResult {
 }
 
 /** Lock or unlock one or many documents; each code gets its own answer, one failure stops nothing else. */
-export async function setLocked(services: Services, actor: Actor, codes: string[], locked: boolean, why: string | undefined): Promise<BatchResult[]> {
+export async function setLocked(
+  services: Services,
+  actor: Actor,
+  codes: string[],
+  locked: boolean,
+  why: string | undefined,
+): Promise<BatchResult[]> {
   requireCapability(actor, 'issues:unlock');
   return applyLock(services, actor, codes, locked, why);
 }
 
 /** Also the shop's path (its webhook is verified before): the actor is recorded as the webhook. */
-export async function applyLock(services: Services, actor: Actor, codes: string[], locked: boolean, why: string | undefined): Promise<BatchResult[]> {
+export async function applyLock(
+  services: Services,
+  actor: Actor,
+  codes: string[],
+  locked: boolean,
+  why: string | undefined,
+): Promise<BatchResult[]> {
   const db = services.storage.db;
   const out: BatchResult[] = [];
   for (const code of codes) {
@@ -601,7 +806,15 @@ export async function applyLock(services: Services, actor: Actor, codes: string[
         if ((r.locked === 1) !== locked) {
           // Conditional: of two concurrent unlocks, only the one that changes the row records it.
           if (await setIssueLocked(trx, r.id, locked)) {
-            await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: locked ? 'locked' : 'unlocked', actor, at, reason: why ?? null });
+            await recordAudit(trx, {
+              tenantId: r.tenant_id,
+              subjectType: 'issue',
+              subjectId: r.id,
+              action: locked ? 'locked' : 'unlocked',
+              actor,
+              at,
+              reason: why ?? null,
+            });
           }
           r.locked = locked ? 1 : 0;
         }
@@ -637,7 +850,12 @@ export async function revokeIssue(services: Services, actor: Actor, code: string
  * Makes the document again with the certificate's current template version (or the one given), keeping
  * its code and issue date; the previous revision stays stored so older copies still verify as superseded.
  */
-export async function regenerateIssue(services: Services, actor: Actor, code: string, options: { reason?: string; templateVersionId?: string } = {}): Promise<IssueView> {
+export async function regenerateIssue(
+  services: Services,
+  actor: Actor,
+  code: string,
+  options: { reason?: string; templateVersionId?: string } = {},
+): Promise<IssueView> {
   requireCapability(actor, 'issues:regenerate');
   const db = services.storage.db;
   const row = await issueByCode(db, actor.tenantId, code);
@@ -658,9 +876,33 @@ export async function regenerateIssue(services: Services, actor: Actor, code: st
     if (current.state === 'revoked') throw new DomainError('conflict', 'ISSUE_REVOKED', 'A revoked document is not made again.');
     const revision = current.revision;
     await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
-    await insertRevision(trx, { issue_id: row.id, revision, template_version_id: version.id, sha256: rendered.sha256, size: rendered.pdf.length, page_count: rendered.pageCount, render_ms: rendered.ms, created_at: at });
-    await updateIssue(trx, row.id, { revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at, data: JSON.stringify(data) });
-    await recordAudit(trx, { tenantId: row.tenant_id, subjectType: 'issue', subjectId: row.id, action: 'regenerated', actor, at, reason: options.reason ?? null, details: { revision, sha256: rendered.sha256, templateVersion: version.number, ...warningsOf(rendered) } });
+    await insertRevision(trx, {
+      issue_id: row.id,
+      revision,
+      template_version_id: version.id,
+      sha256: rendered.sha256,
+      size: rendered.pdf.length,
+      page_count: rendered.pageCount,
+      render_ms: rendered.ms,
+      created_at: at,
+    });
+    await updateIssue(trx, row.id, {
+      revision,
+      template_version_id: version.id,
+      pdf_sha256: rendered.sha256,
+      rendered_at: at,
+      data: JSON.stringify(data),
+    });
+    await recordAudit(trx, {
+      tenantId: row.tenant_id,
+      subjectType: 'issue',
+      subjectId: row.id,
+      action: 'regenerated',
+      actor,
+      at,
+      reason: options.reason ?? null,
+      details: { revision, sha256: rendered.sha256, templateVersion: version.number, ...warningsOf(rendered) },
+    });
     return { ...current, revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at };
   });
   return view(updated, isoDay(services.now()));
@@ -674,7 +916,16 @@ export async function deleteIssue(services: Services, actor: Actor, code: string
     const r = await issueByCode(trx, actor.tenantId, code);
     const hashes = await revisionHashes(trx, r.id);
     await deleteIssueRow(trx, r.id);
-    await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: 'deleted', actor, at, reason: why ?? null, details: { code: r.code, learnerId: r.learner_id, certificateId: r.certificate_id } });
+    await recordAudit(trx, {
+      tenantId: r.tenant_id,
+      subjectType: 'issue',
+      subjectId: r.id,
+      action: 'deleted',
+      actor,
+      at,
+      reason: why ?? null,
+      details: { code: r.code, learnerId: r.learner_id, certificateId: r.certificate_id },
+    });
     return hashes;
   });
   // The PDFs carry personal data: deleting the issue deletes them too.

@@ -3,7 +3,14 @@ import { DomainError, invalid, notFound } from './errors';
 import { inTransaction, type Db } from '../storage/db';
 import type { LearnerRecordTable } from '../storage/schema';
 import { personInTenant } from '../storage/repositories/people';
-import { insertLearnerLink, learnerRecord, linkedLearnerOf, personLinkedTo, putLearnerRecord, unlinkPerson } from '../storage/repositories/learners';
+import {
+  insertLearnerLink,
+  learnerRecord,
+  linkedLearnerOf,
+  personLinkedTo,
+  putLearnerRecord,
+  unlinkPerson,
+} from '../storage/repositories/learners';
 
 /**
  * Who a learner is, and what a trusted source said about them. Learner ids are the LMS's; a person who
@@ -27,7 +34,10 @@ export async function ownLearnerId(db: Db, person: Extract<Actor, { kind: 'perso
 export function checkLearnerId(actor: Actor, learnerId: string): void {
   if (!learnerId || learnerId.length > 200) throw invalid('LEARNER_ID_INVALID', 'learner_id is 1 to 200 characters.');
   if (isPersonLearner(learnerId) && actor.kind !== 'person' && !can(actor, 'issues:manage')) {
-    throw invalid('LEARNER_ID_RESERVED', 'Learner ids starting with "person:" name people who sign in to Attest; send the LMS’s own learner id.');
+    throw invalid(
+      'LEARNER_ID_RESERVED',
+      'Learner ids starting with "person:" name people who sign in to Attest; send the LMS’s own learner id.',
+    );
   }
 }
 
@@ -60,17 +70,33 @@ export async function linkLearner(services: Services, actor: Actor, personId: st
   requireCapability(actor, 'tenant:manage');
   if (learnerId !== null) {
     if (!learnerId || learnerId.length > 200) throw invalid('LEARNER_ID_INVALID', 'learner_id is 1 to 200 characters.');
-    if (isPersonLearner(learnerId)) throw invalid('LEARNER_ID_RESERVED', 'A person is linked to an LMS learner id; ids starting with "person:" are Attest’s own.');
+    if (isPersonLearner(learnerId))
+      throw invalid('LEARNER_ID_RESERVED', 'A person is linked to an LMS learner id; ids starting with "person:" are Attest’s own.');
   }
   const at = iso(services.now());
   await inTransaction(services.storage.db, async (trx) => {
     if (!(await personInTenant(trx, actor.tenantId, personId))) throw notFound('The person', 'PERSON_NOT_FOUND');
     await unlinkPerson(trx, personId);
     if (learnerId !== null) {
-      if (await personLinkedTo(trx, actor.tenantId, learnerId)) throw new DomainError('conflict', 'LEARNER_ALREADY_LINKED', `Learner "${learnerId}" is already linked to another person.`);
-      await insertLearnerLink(trx, { person_id: personId, tenant_id: actor.tenantId, learner_id: learnerId, linked_by: actorRef(actor), linked_at: at });
+      if (await personLinkedTo(trx, actor.tenantId, learnerId))
+        throw new DomainError('conflict', 'LEARNER_ALREADY_LINKED', `Learner "${learnerId}" is already linked to another person.`);
+      await insertLearnerLink(trx, {
+        person_id: personId,
+        tenant_id: actor.tenantId,
+        learner_id: learnerId,
+        linked_by: actorRef(actor),
+        linked_at: at,
+      });
     }
-    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'person', subjectId: personId, action: learnerId === null ? 'learner-unlinked' : 'learner-linked', actor, at, details: { learnerId } });
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      subjectType: 'person',
+      subjectId: personId,
+      action: learnerId === null ? 'learner-unlinked' : 'learner-linked',
+      actor,
+      at,
+      details: { learnerId },
+    });
   });
   return { personId, learnerId: learnerId ?? `${PERSON_PREFIX}${personId}`, linked: learnerId !== null };
 }

@@ -15,7 +15,12 @@ import { refusedLink } from './withholding';
  */
 export const MAX_LINK_MINUTES = 60 * 24 * 30;
 
-export async function createDownloadLink(services: Services, actor: Actor, code: string, minutes = 60 * 24 * 7): Promise<{ url: string; expiresAt: string }> {
+export async function createDownloadLink(
+  services: Services,
+  actor: Actor,
+  code: string,
+  minutes = 60 * 24 * 7,
+): Promise<{ url: string; expiresAt: string }> {
   if (!can(actor, 'issues:manage')) requireCapability(actor, 'certificate:retrieve-own');
   const issue = await getIssue(services, actor, code);
   const { settings } = await getTenant(services.storage.db, actor.tenantId);
@@ -28,10 +33,16 @@ export async function createDownloadLink(services: Services, actor: Actor, code:
   const tenant = await tenantKeys(services.storage.db, { id: actor.tenantId });
   if (!tenant) throw notFound('The tenant');
   const sig = hmacHex(tenant.linkSecret, `${tenant.slug}.${issue.code}.${expires}`);
-  return { url: `${services.baseUrl.replace(/\/+$/, '')}/d/${tenant.slug}/${issue.code}?expires=${expires}&sig=${sig}`, expiresAt: iso(new Date(expires * 1000)) };
+  return {
+    url: `${services.baseUrl.replace(/\/+$/, '')}/d/${tenant.slug}/${issue.code}?expires=${expires}&sig=${sig}`,
+    expiresAt: iso(new Date(expires * 1000)),
+  };
 }
 
-export async function retrieveByLink(services: Services, input: { tenant: string; code: string; expires: string; sig: string }): Promise<DocumentFile> {
+export async function retrieveByLink(
+  services: Services,
+  input: { tenant: string; code: string; expires: string; sig: string },
+): Promise<DocumentFile> {
   const bad = () => new DomainError('forbidden', 'LINK_INVALID', 'This download link is not valid or has expired; ask for a new one.');
   const tenant = await tenantKeys(services.storage.db, { slug: input.tenant });
   const code = normalizeCode(input.code);
@@ -52,5 +63,8 @@ export async function retrieveByLink(services: Services, input: { tenant: string
  */
 function forAnonymous(e: DomainError): DomainError {
   const state = e.kind === 'locked' ? 'locked' : e.kind === 'gone' ? 'revoked' : undefined;
-  return new DomainError(e.kind, e.code, e.message, { ...(e.extra.reasons ? { reasons: e.extra.reasons } : {}), ...(state ? { details: { state } } : {}) });
+  return new DomainError(e.kind, e.code, e.message, {
+    ...(e.extra.reasons ? { reasons: e.extra.reasons } : {}),
+    ...(state ? { details: { state } } : {}),
+  });
 }

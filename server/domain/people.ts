@@ -6,7 +6,14 @@ import { hashPassword, verifyPassword } from './passwords';
 import { sha256Hex } from './hashing';
 import { checkRoles, holds } from './roles';
 import { inTransaction, type Db } from '../storage/db';
-import { insertPerson, passwordHashOf, peopleWithRoles, personByUsername, updatePerson as storePerson, type PersonRoleRow } from '../storage/repositories/people';
+import {
+  insertPerson,
+  passwordHashOf,
+  peopleWithRoles,
+  personByUsername,
+  updatePerson as storePerson,
+  type PersonRoleRow,
+} from '../storage/repositories/people';
 import { rolesOf, setPersonRoles } from '../storage/repositories/roles';
 import { deleteSessionsOf } from '../storage/repositories/sessions';
 
@@ -28,21 +35,41 @@ export function gatherPeople(rows: readonly PersonRoleRow[], capabilities?: read
   const byId = new Map<string, Person & { caps: Set<string> }>();
   for (const r of rows) {
     let p = byId.get(r.id);
-    if (!p) byId.set(r.id, (p = { id: r.id, username: r.username, displayName: r.display_name, email: r.email, roles: [], disabled: r.disabled_at !== null, caps: new Set() }));
+    if (!p)
+      byId.set(
+        r.id,
+        (p = {
+          id: r.id,
+          username: r.username,
+          displayName: r.display_name,
+          email: r.email,
+          roles: [],
+          disabled: r.disabled_at !== null,
+          caps: new Set(),
+        }),
+      );
     if (r.role) p.roles.push(r.role);
     for (const c of r.capabilities ? (JSON.parse(r.capabilities) as string[]) : []) p.caps.add(c);
   }
-  return [...byId.values()].filter((p) => !capabilities || capabilities.some((c) => p.caps.has(c))).map(({ caps, ...p }) => ({ ...p, holds: caps }));
+  return [...byId.values()]
+    .filter((p) => !capabilities || capabilities.some((c) => p.caps.has(c)))
+    .map(({ caps, ...p }) => ({ ...p, holds: caps }));
 }
 
 async function peopleOf(db: Db, tenantId: string, capabilities?: readonly Capability[], personId?: string): Promise<PersonHolding[]> {
   // Who is printed as teacher or signatory: never someone disabled.
-  const rows = await peopleWithRoles(db, tenantId, { ...(personId !== undefined ? { personId } : {}), enabledOnly: capabilities !== undefined });
+  const rows = await peopleWithRoles(db, tenantId, {
+    ...(personId !== undefined ? { personId } : {}),
+    enabledOnly: capabilities !== undefined,
+  });
   return gatherPeople(rows, capabilities);
 }
 
 export function checkPassword(password: string, path: string): void {
-  if (password.length < 12) throw invalid('PASSWORD_TOO_SHORT', 'A password has at least 12 characters.', [{ path, code: 'PASSWORD_TOO_SHORT', message: 'A password has at least 12 characters.' }]);
+  if (password.length < 12)
+    throw invalid('PASSWORD_TOO_SHORT', 'A password has at least 12 characters.', [
+      { path, code: 'PASSWORD_TOO_SHORT', message: 'A password has at least 12 characters.' },
+    ]);
 }
 
 export async function createPerson(
@@ -51,7 +78,8 @@ export async function createPerson(
   input: { username: string; displayName: string; email?: string; password?: string; roles: string[] },
 ): Promise<Person> {
   requireCapability(actor, 'tenant:manage');
-  if (!/^[\p{L}\p{N}._@-]{1,100}$/u.test(input.username)) throw invalid('USERNAME_INVALID', 'A username is 1 to 100 letters, digits, dots, dashes, underscores or @.');
+  if (!/^[\p{L}\p{N}._@-]{1,100}$/u.test(input.username))
+    throw invalid('USERNAME_INVALID', 'A username is 1 to 100 letters, digits, dots, dashes, underscores or @.');
   if (input.password !== undefined) checkPassword(input.password, 'password');
   const db = services.storage.db;
   const granted = checkRoles(actor, input.roles, await rolesOf(db, actor.tenantId));
@@ -59,10 +87,33 @@ export async function createPerson(
   const id = newId();
   const now = iso(services.now());
   await inTransaction(db, async (trx) => {
-    if (await personByUsername(trx, actor.tenantId, input.username)) throw new DomainError('conflict', 'PERSON_EXISTS', `Someone is already called "${input.username}" here.`);
-    await insertPerson(trx, { id, tenant_id: actor.tenantId, username: input.username, display_name: input.displayName, email: input.email ?? null, password_hash: passwordHash, created_at: now, disabled_at: null, deleted_at: null });
-    await setPersonRoles(trx, id, granted.map((r) => r.id));
-    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'person', subjectId: id, action: 'created', actor, at: now, details: { roles: input.roles } });
+    if (await personByUsername(trx, actor.tenantId, input.username))
+      throw new DomainError('conflict', 'PERSON_EXISTS', `Someone is already called "${input.username}" here.`);
+    await insertPerson(trx, {
+      id,
+      tenant_id: actor.tenantId,
+      username: input.username,
+      display_name: input.displayName,
+      email: input.email ?? null,
+      password_hash: passwordHash,
+      created_at: now,
+      disabled_at: null,
+      deleted_at: null,
+    });
+    await setPersonRoles(
+      trx,
+      id,
+      granted.map((r) => r.id),
+    );
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      subjectType: 'person',
+      subjectId: id,
+      action: 'created',
+      actor,
+      at: now,
+      details: { roles: input.roles },
+    });
   });
   return { id, username: input.username, displayName: input.displayName, email: input.email ?? null, roles: input.roles, disabled: false };
 }
@@ -94,11 +145,21 @@ export function peopleHolding(db: Db, tenantId: string, capabilities: readonly C
  * locks the tenant's last manager out).
  */
 export function checkManages(actor: Actor, person: PersonHolding): void {
-  if (actor.kind === 'person' && actor.id === person.id) throw new DomainError('conflict', 'PERSON_IS_YOU', 'You cannot do this to yourself; change your own password with your current one (PUT /api/v1/me/password).');
+  if (actor.kind === 'person' && actor.id === person.id)
+    throw new DomainError(
+      'conflict',
+      'PERSON_IS_YOU',
+      'You cannot do this to yourself; change your own password with your current one (PUT /api/v1/me/password).',
+    );
   const held = holds(actor);
   const beyond = [...person.holds].filter((c) => !held(c));
   if (beyond.length) {
-    throw new DomainError('forbidden', 'PERSON_OUTRANKS_YOU', `${person.displayName} holds capabilities you do not (${beyond.join(', ')}); only someone holding them can change this person.`, { details: { capabilities: beyond } });
+    throw new DomainError(
+      'forbidden',
+      'PERSON_OUTRANKS_YOU',
+      `${person.displayName} holds capabilities you do not (${beyond.join(', ')}); only someone holding them can change this person.`,
+      { details: { capabilities: beyond } },
+    );
   }
 }
 
@@ -127,10 +188,23 @@ export async function updatePerson(
       ...(input.email !== undefined ? { email: input.email } : {}),
       ...(input.disabled !== undefined ? { disabled_at: input.disabled ? now : null } : {}),
     });
-    if (granted) await setPersonRoles(trx, person.id, granted.map((r) => r.id));
+    if (granted)
+      await setPersonRoles(
+        trx,
+        person.id,
+        granted.map((r) => r.id),
+      );
     // Disabled means out now, not at the end of a twelve-hour session.
     if (input.disabled) await deleteSessionsOf(trx, person.id);
-    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'person', subjectId: person.id, action: 'updated', actor, at: now, details: input });
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      subjectType: 'person',
+      subjectId: person.id,
+      action: 'updated',
+      actor,
+      at: now,
+      details: input,
+    });
   });
   const [after] = await peopleOf(db, actor.tenantId, undefined, person.id);
   const { holds: _holds, ...p } = after!;
@@ -145,7 +219,13 @@ export async function deletePerson(services: Services, actor: Actor, personId: s
   const person = await managedPerson(services, actor, personId);
   const now = iso(services.now());
   await inTransaction(services.storage.db, async (trx) => {
-    await storePerson(trx, person.id, { display_name: person.username, email: null, password_hash: null, disabled_at: now, deleted_at: now });
+    await storePerson(trx, person.id, {
+      display_name: person.username,
+      email: null,
+      password_hash: null,
+      disabled_at: now,
+      deleted_at: now,
+    });
     await setPersonRoles(trx, person.id, []);
     await deleteSessionsOf(trx, person.id);
     await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'person', subjectId: person.id, action: 'deleted', actor, at: now });
@@ -160,17 +240,30 @@ export async function resetPassword(services: Services, actor: Actor, personId: 
 }
 
 /** A person changes their own password, proving they know the current one; their other sessions end. */
-export async function changeOwnPassword(services: Services, actor: Actor, input: { current: string; next: string; keepSession?: string }): Promise<void> {
+export async function changeOwnPassword(
+  services: Services,
+  actor: Actor,
+  input: { current: string; next: string; keepSession?: string },
+): Promise<void> {
   if (actor.kind !== 'person') throw new DomainError('forbidden', 'PERSON_REQUIRED', 'Only a signed-in person has a password to change.');
   checkPassword(input.next, 'new_password');
   const stored = await passwordHashOf(services.storage.db, actor.id);
   if (!(await verifyPassword(input.current, stored ?? null))) {
-    throw invalid('PASSWORD_WRONG', 'The current password is not right.', [{ path: 'current_password', code: 'PASSWORD_WRONG', message: 'This is not your current password.' }]);
+    throw invalid('PASSWORD_WRONG', 'The current password is not right.', [
+      { path: 'current_password', code: 'PASSWORD_WRONG', message: 'This is not your current password.' },
+    ]);
   }
   await setPassword(services, actor, actor.id, await hashPassword(input.next), 'password-changed', input.keepSession);
 }
 
-async function setPassword(services: Services, actor: Actor, personId: string, hash: string, action: string, keepSession?: string): Promise<void> {
+async function setPassword(
+  services: Services,
+  actor: Actor,
+  personId: string,
+  hash: string,
+  action: string,
+  keepSession?: string,
+): Promise<void> {
   const now = iso(services.now());
   await inTransaction(services.storage.db, async (trx) => {
     await storePerson(trx, personId, { password_hash: hash });
@@ -185,7 +278,14 @@ export async function endSessions(services: Services, actor: Actor, personId: st
   const now = iso(services.now());
   return inTransaction(services.storage.db, async (trx) => {
     const ended = await deleteSessionsOf(trx, person.id);
-    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'person', subjectId: person.id, action: 'sessions-ended', actor, at: now });
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      subjectType: 'person',
+      subjectId: person.id,
+      action: 'sessions-ended',
+      actor,
+      at: now,
+    });
     return ended;
   });
 }

@@ -59,14 +59,21 @@ export async function previewTemplate(services: Services, actor: Actor, input: P
   else {
     const persona = input.persona === undefined ? personas[0] : findPersona(input.persona);
     if (!persona) throw invalid('PERSONA_UNKNOWN', `No sample learner "${input.persona}"; known: ${personas.map((p) => p.id).join(', ')}.`);
-    data = persona.data as Record<string, unknown>;
+    data = persona.data;
   }
   // A specimen says what the document will: the organisation is the tenant's, as on every issued one (a
   // real issue's data already carries the tenant's organisation of its day).
-  if (input.issue === undefined) data = { ...data, organization: { ...(await getTenant(services.storage.db, actor.tenantId)).settings.organization } };
+  if (input.issue === undefined)
+    data = { ...data, organization: { ...(await getTenant(services.storage.db, actor.tenantId)).settings.organization } };
   data = previewData(contractOfText(source)?.declared ?? {}, data);
-  const answer = await services.renderer.render({ lane: 'preview', tenantId: actor.tenantId, templateKey: key, template: { source, assets }, data, specimen: true });
+  const answer = await services.renderer.render({
+    lane: 'preview',
+    tenantId: actor.tenantId,
+    templateKey: key,
+    template: { source, assets },
+    data,
+    specimen: true,
+  });
   const diagnostics = poolDiagnostics(answer);
   return { ...(answer.pdf ? { pdf: answer.pdf } : {}), pageCount: answer.pageCount, diagnostics, boxes: answer.boxes ?? [] };
 }
-

@@ -37,5 +37,12 @@ export function publicBaseUrl(tenantSetting: string | undefined, serverBase: str
 /** Whether an address only this machine can open (localhost, 127.0.0.0/8, ::1, or the "any" address). */
 export function isLoopback(base: string): boolean {
   const host = new URL(base).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || host === '0.0.0.0' || host === '::';
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    host === '::1' ||
+    host === '0.0.0.0' ||
+    host === '::'
+  );
 }

@@ -8,8 +8,10 @@ type Locale = 'fr' | 'en';
  */
 const MESSAGES = {
   LEARNER_RECORD_MISSING: {
-    en: () => 'Attest holds no record of this learner for this certificate: the LMS has not sent their completion, grade and course yet, and no manager has entered them.',
-    fr: () => 'Attest ne détient aucun dossier de cet apprenant pour ce certificat : la plateforme n’a pas encore transmis son achèvement, sa note et son cours, et aucun responsable ne les a saisis.',
+    en: () =>
+      'Attest holds no record of this learner for this certificate: the LMS has not sent their completion, grade and course yet, and no manager has entered them.',
+    fr: () =>
+      'Attest ne détient aucun dossier de cet apprenant pour ce certificat : la plateforme n’a pas encore transmis son achèvement, sa note et son cours, et aucun responsable ne les a saisis.',
   },
   COURSE_NOT_COMPLETED: {
     en: () => 'The course is not completed yet.',

@@ -13,26 +13,40 @@ export interface Role {
 
 /** Whether the actor holds a capability. The system actor (the CLI, the first start) holds them all. */
 export function holds(actor: Actor): (capability: string) => boolean {
-  return (c) => actor.kind === 'system' || ((actor.kind === 'person' || actor.kind === 'token') && isCapability(c) && actor.capabilities.has(c));
+  return (c) =>
+    actor.kind === 'system' || ((actor.kind === 'person' || actor.kind === 'token') && isCapability(c) && actor.capabilities.has(c));
 }
 
 /** The capabilities a role's stored list names (unknown names, from an older version, are dropped). */
 export const capabilitiesOf = (stored: string): Capability[] => (JSON.parse(stored) as string[]).filter(isCapability);
 
 /** The roles asked for, refused with every problem at its path when unknown or beyond the actor's own capabilities. */
-export function checkRoles(actor: Actor, asked: readonly string[], roles: readonly { id: string; name: string; capabilities: string }[]): { id: string; name: string }[] {
+export function checkRoles(
+  actor: Actor,
+  asked: readonly string[],
+  roles: readonly { id: string; name: string; capabilities: string }[],
+): { id: string; name: string }[] {
   const held = holds(actor);
   const problems: Problem[] = [];
   asked.forEach((name, i) => {
     const role = roles.find((r) => r.name === name);
     if (!role) return problems.push({ path: `roles[${i}]`, code: 'ROLE_UNKNOWN', message: `No role "${name}".` });
     const beyond = (JSON.parse(role.capabilities) as string[]).filter((c) => !held(c));
-    if (beyond.length) problems.push({ path: `roles[${i}]`, code: 'ROLE_NOT_HELD', message: `You cannot give the role "${name}": it grants ${beyond.map((c) => `"${c}"`).join(', ')}, which you do not hold.` });
+    if (beyond.length)
+      problems.push({
+        path: `roles[${i}]`,
+        code: 'ROLE_NOT_HELD',
+        message: `You cannot give the role "${name}": it grants ${beyond.map((c) => `"${c}"`).join(', ')}, which you do not hold.`,
+      });
     return undefined;
   });
   if (problems.length) {
     const unknown = problems.some((p) => p.code === 'ROLE_UNKNOWN');
-    throw invalid(unknown ? 'ROLE_UNKNOWN' : 'ROLE_NOT_HELD', unknown ? 'Some roles do not exist.' : 'You can give only roles whose capabilities you hold.', problems);
+    throw invalid(
+      unknown ? 'ROLE_UNKNOWN' : 'ROLE_NOT_HELD',
+      unknown ? 'Some roles do not exist.' : 'You can give only roles whose capabilities you hold.',
+      problems,
+    );
   }
   return roles.filter((r) => asked.includes(r.name));
 }
@@ -63,17 +77,35 @@ export async function listRoles(services: Services, actor: Actor): Promise<Role[
  */
 export async function setRoleCapabilities(services: Services, actor: Actor, name: string, capabilities: string[]): Promise<Role> {
   requireCapability(actor, 'tenant:manage');
-  const caps = checkCapabilities(actor, capabilities, 'ROLE_CAPABILITIES_INVALID', 'A role can grant only capabilities that exist and that you hold.');
+  const caps = checkCapabilities(
+    actor,
+    capabilities,
+    'ROLE_CAPABILITIES_INVALID',
+    'A role can grant only capabilities that exist and that you hold.',
+  );
   const now = iso(services.now());
   await inTransaction(services.storage.db, async (trx) => {
     const role = await roleByName(trx, actor.tenantId, name);
     const beyond = role ? (JSON.parse(role.capabilities) as string[]).filter((c) => !holds(actor)(c)) : [];
     if (beyond.length) {
-      throw new DomainError('forbidden', 'ROLE_OUTRANKS_YOU', `The role "${name}" grants capabilities you do not hold (${beyond.join(', ')}); only someone holding them can change it.`, { details: { capabilities: beyond } });
+      throw new DomainError(
+        'forbidden',
+        'ROLE_OUTRANKS_YOU',
+        `The role "${name}" grants capabilities you do not hold (${beyond.join(', ')}); only someone holding them can change it.`,
+        { details: { capabilities: beyond } },
+      );
     }
     if (role) await storeRoleCapabilities(trx, role.id, JSON.stringify(caps));
     else await insertRole(trx, { id: newId(), tenant_id: actor.tenantId, name, capabilities: JSON.stringify(caps) });
-    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'role', subjectId: name, action: 'capabilities-set', actor, at: now, details: { capabilities: caps } });
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      subjectType: 'role',
+      subjectId: name,
+      action: 'capabilities-set',
+      actor,
+      at: now,
+      details: { capabilities: caps },
+    });
   });
   return { name, capabilities: caps };
 }

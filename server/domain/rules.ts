@@ -35,11 +35,20 @@ export function evaluateDeliveryRules(tenant: TenantSettings, certificate: Certi
   if (certificate.min_time_spent_minutes !== undefined) {
     if (facts.timeSpentSeconds === null) reasons.push(reason(l, 'TIME_SPENT_MISSING'));
     else if (facts.timeSpentSeconds < certificate.min_time_spent_minutes * 60) {
-      reasons.push(reason(l, 'TIME_SPENT_TOO_SHORT', formatNumber(Math.floor(facts.timeSpentSeconds / 60), l), formatNumber(certificate.min_time_spent_minutes, l)));
+      reasons.push(
+        reason(
+          l,
+          'TIME_SPENT_TOO_SHORT',
+          formatNumber(Math.floor(facts.timeSpentSeconds / 60), l),
+          formatNumber(certificate.min_time_spent_minutes, l),
+        ),
+      );
     }
   }
-  if (certificate.window_start && facts.today < certificate.window_start) reasons.push(reason(l, 'WINDOW_NOT_OPEN', formatDate(certificate.window_start, l)));
-  if (certificate.window_end && facts.today > certificate.window_end) reasons.push(reason(l, 'WINDOW_CLOSED', formatDate(certificate.window_end, l)));
+  if (certificate.window_start && facts.today < certificate.window_start)
+    reasons.push(reason(l, 'WINDOW_NOT_OPEN', formatDate(certificate.window_start, l)));
+  if (certificate.window_end && facts.today > certificate.window_end)
+    reasons.push(reason(l, 'WINDOW_CLOSED', formatDate(certificate.window_end, l)));
   return reasons;
 }
 

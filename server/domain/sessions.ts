@@ -12,25 +12,43 @@ import { deleteSession, deleteSessionsEndedBy, insertSession, sessionByHash } fr
 /** Signing in and out: a session is a random cookie, stored as its hash, for twelve hours. */
 const SESSION_HOURS = 12;
 
-export async function signIn(services: Services, input: { tenant: string; username: string; password: string }): Promise<{ cookie: string; expiresAt: Date; actor: Actor }> {
+export async function signIn(
+  services: Services,
+  input: { tenant: string; username: string; password: string },
+): Promise<{ cookie: string; expiresAt: Date; actor: Actor }> {
   const db = services.storage.db;
   const tenant = await findTenantBySlug(db, input.tenant);
   const person = tenant ? await personByUsername(db, tenant.id, input.username) : undefined;
   const ok = await verifyPassword(input.password, person?.password_hash ?? null);
   // A disabled person is told no more than a wrong password would tell.
-  if (!tenant || !person || !ok || person.disabled_at) throw new DomainError('unauthenticated', 'SIGN_IN_FAILED', 'Unknown tenant, username or password.');
+  if (!tenant || !person || !ok || person.disabled_at)
+    throw new DomainError('unauthenticated', 'SIGN_IN_FAILED', 'Unknown tenant, username or password.');
   const cookie = newSecret();
   const expiresAt = new Date(services.now().getTime() + SESSION_HOURS * 3600_000);
   const now = iso(services.now());
-  await insertSession(db, { id_hash: sha256Hex(cookie), person_id: person.id, tenant_id: tenant.id, expires_at: iso(expiresAt), created_at: now });
-  await recordAudit(db, { tenantId: tenant.id, subjectType: 'person', subjectId: person.id, action: 'signed-in', actor: `person:${person.id}`, at: now });
+  await insertSession(db, {
+    id_hash: sha256Hex(cookie),
+    person_id: person.id,
+    tenant_id: tenant.id,
+    expires_at: iso(expiresAt),
+    created_at: now,
+  });
+  await recordAudit(db, {
+    tenantId: tenant.id,
+    subjectType: 'person',
+    subjectId: person.id,
+    action: 'signed-in',
+    actor: `person:${person.id}`,
+    at: now,
+  });
   return { cookie, expiresAt, actor: await personActor(db, tenant.id, person.id) };
 }
 
 export async function authenticateSession(services: Services, cookie: string): Promise<Actor> {
   const db = services.storage.db;
   const row = await sessionByHash(db, sha256Hex(cookie));
-  if (!row || row.expires_at <= iso(services.now())) throw new DomainError('unauthenticated', 'SESSION_INVALID', 'Your session has ended; sign in again.');
+  if (!row || row.expires_at <= iso(services.now()))
+    throw new DomainError('unauthenticated', 'SESSION_INVALID', 'Your session has ended; sign in again.');
   return personActor(db, row.tenant_id, row.person_id);
 }
 

@@ -25,10 +25,13 @@ export const Organization = z
     logo: z
       .string()
       .max(1_000_000)
-      .refine((v) => {
-        const c = coerceScalar('image', v);
-        return typeof c === 'object' && c.ok;
-      }, { message: 'A logo is the name of a template asset or a data:image/…;base64 URL.', params: { code: 'LOGO_INVALID' } })
+      .refine(
+        (v) => {
+          const c = coerceScalar('image', v);
+          return typeof c === 'object' && c.ok;
+        },
+        { message: 'A logo is the name of a template asset or a data:image/…;base64 URL.', params: { code: 'LOGO_INVALID' } },
+      )
       .optional(),
   })
   .strict()
@@ -39,9 +42,13 @@ export const TenantSettings = z
     completion_tracking: z.boolean().default(true).describe('Documents need the course to be completed.'),
     delivery_lock: z.boolean().default(false).describe('Every new document is created locked until a manager or the shop unlocks it.'),
     locale: z.enum(['fr', 'en']).default('fr').describe('Language of refusal reasons and of the verification page.'),
-    public_base_url: PublicBaseUrl.optional().describe('Address the verification links in documents point to (http or https, no credentials, query or fragment); defaults to the server’s own.'),
+    public_base_url: PublicBaseUrl.optional().describe(
+      'Address the verification links in documents point to (http or https, no credentials, query or fragment); defaults to the server’s own.',
+    ),
     verification_shows: VerificationShows.default({ learner_name: true, course: true, dates: true }),
-    organization: Organization.default({ name: 'Organisme de formation' }).describe('Printed as `organization` on documents and named on the verification page; request data never replaces it.'),
+    organization: Organization.default({ name: 'Organisme de formation' }).describe(
+      'Printed as `organization` on documents and named on the verification page; request data never replaces it.',
+    ),
   })
   .strict();
 export type TenantSettings = z.infer<typeof TenantSettings>;
@@ -53,12 +60,22 @@ export const CertificateSettings = z
     delivery: z
       .enum(['inline', 'download', 'staff'])
       .default('download')
-      .describe('inline: shown in the browser; download: saved as a file; staff: only staff hand the document out, learners see its state.'),
+      .describe(
+        'inline: shown in the browser; download: saved as a file; staff: only staff hand the document out, learners see its state.',
+      ),
     min_grade_percent: z.number().min(0).max(100).optional().describe('Refuse below this course grade (percent).'),
     min_time_spent_minutes: z.number().int().min(0).max(10_000_000).optional().describe('Refuse below this time spent in the course.'),
     window_start: isoDate.optional().describe('No document before this date.'),
     window_end: isoDate.optional().describe('No new document after this date.'),
-    validity_days: z.number().int().min(1).max(36_500).optional().describe('Documents expire this many days after the achievement date (the completion date), or after the issue date when none is known.'),
+    validity_days: z
+      .number()
+      .int()
+      .min(1)
+      .max(36_500)
+      .optional()
+      .describe(
+        'Documents expire this many days after the achievement date (the completion date), or after the issue date when none is known.',
+      ),
     caption: z.string().max(300).optional().describe('Printed as `certificate.caption`.'),
     credit_hours: z.number().min(0).max(100_000).optional().describe('Printed as `certificate.credit_hours`.'),
     extra: z.record(z.string().max(100), z.string().max(2000)).optional().describe('Free values printed as `extra.*`.'),

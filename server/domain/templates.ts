@@ -69,7 +69,8 @@ export interface Version {
 }
 
 function checkSource(source: string): void {
-  if (source.length > MAX_SOURCE_CHARS) throw new DomainError('too-large', 'SOURCE_TOO_LARGE', `A template source is limited to ${MAX_SOURCE_CHARS} characters.`);
+  if (source.length > MAX_SOURCE_CHARS)
+    throw new DomainError('too-large', 'SOURCE_TOO_LARGE', `A template source is limited to ${MAX_SOURCE_CHARS} characters.`);
 }
 
 export async function listTemplates(services: Services, actor: Actor): Promise<TemplateSummary[]> {
@@ -97,7 +98,14 @@ export async function getTemplate(services: Services, actor: Actor, id: string):
   const db = services.storage.db;
   const row = await templateRow(db, actor.tenantId, id);
   const versions = (await versionsOf(db, actor.tenantId, id)).get(id) ?? [];
-  return { id: row.id, name: row.name, updatedAt: row.updated_at, versions, source: row.draft_source, assets: await assetInfos(db, JSON.parse(row.draft_assets) as Record<string, string>) };
+  return {
+    id: row.id,
+    name: row.name,
+    updatedAt: row.updated_at,
+    versions,
+    source: row.draft_source,
+    assets: await assetInfos(db, JSON.parse(row.draft_assets) as Record<string, string>),
+  };
 }
 
 async function templateRow(db: Db, tenantId: string, id: string) {
@@ -156,24 +164,56 @@ export async function createTemplate(
   const id = newId();
   const now = iso(services.now());
   await inTransaction(db, async (trx) => {
-    await insertTemplate(trx, { id, tenant_id: actor.tenantId, name: name.trim().slice(0, 200), draft_source: source, draft_assets: JSON.stringify(assets), created_at: now, updated_at: now, deleted_at: null });
-    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'template', subjectId: id, action: 'created', actor, at: now, details: { example: input.example, duplicateOf: input.duplicateOf } });
+    await insertTemplate(trx, {
+      id,
+      tenant_id: actor.tenantId,
+      name: name.trim().slice(0, 200),
+      draft_source: source,
+      draft_assets: JSON.stringify(assets),
+      created_at: now,
+      updated_at: now,
+      deleted_at: null,
+    });
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      subjectType: 'template',
+      subjectId: id,
+      action: 'created',
+      actor,
+      at: now,
+      details: { example: input.example, duplicateOf: input.duplicateOf },
+    });
   });
   return getTemplate(services, { kind: 'system', tenantId: actor.tenantId }, id);
 }
 
 function assetFiles(assets: unknown): string[] {
   if (!assets || typeof assets !== 'object') return [];
-  return Object.values(assets as Record<string, unknown>).flatMap((v) => (typeof v === 'string' ? [v] : v && typeof v === 'object' && typeof (v as { path?: unknown }).path === 'string' ? [(v as { path: string }).path] : []));
+  return Object.values(assets as Record<string, unknown>).flatMap((v) =>
+    typeof v === 'string'
+      ? [v]
+      : v && typeof v === 'object' && typeof (v as { path?: unknown }).path === 'string'
+        ? [(v as { path: string }).path]
+        : [],
+  );
 }
 
-export async function updateTemplate(services: Services, actor: Actor, id: string, patch: { name?: string; source?: string }): Promise<TemplateDetail> {
+export async function updateTemplate(
+  services: Services,
+  actor: Actor,
+  id: string,
+  patch: { name?: string; source?: string },
+): Promise<TemplateDetail> {
   requireCapability(actor, 'templates:edit');
   if (patch.source !== undefined) checkSource(patch.source);
   if (patch.name !== undefined && !patch.name.trim()) throw invalid('TEMPLATE_NAME_REQUIRED', 'A template needs a name.');
   const db = services.storage.db;
   await templateRow(db, actor.tenantId, id);
-  await storeTemplate(db, actor.tenantId, id, { ...(patch.source !== undefined ? { draft_source: patch.source } : {}), ...(patch.name !== undefined ? { name: patch.name.trim().slice(0, 200) } : {}), updated_at: iso(services.now()) });
+  await storeTemplate(db, actor.tenantId, id, {
+    ...(patch.source !== undefined ? { draft_source: patch.source } : {}),
+    ...(patch.name !== undefined ? { name: patch.name.trim().slice(0, 200) } : {}),
+    updated_at: iso(services.now()),
+  });
   return getTemplate(services, actor, id);
 }
 
@@ -182,7 +222,12 @@ export async function deleteTemplate(services: Services, actor: Actor, id: strin
   requireCapability(actor, 'templates:edit');
   const db = services.storage.db;
   await templateRow(db, actor.tenantId, id);
-  if (await hasVersions(db, id)) throw new DomainError('conflict', 'TEMPLATE_PUBLISHED', 'A template with published versions cannot be deleted; its versions are the record of issued documents.');
+  if (await hasVersions(db, id))
+    throw new DomainError(
+      'conflict',
+      'TEMPLATE_PUBLISHED',
+      'A template with published versions cannot be deleted; its versions are the record of issued documents.',
+    );
   const now = iso(services.now());
   await inTransaction(db, async (trx) => {
     await removeTemplate(trx, actor.tenantId, id);
@@ -193,7 +238,8 @@ export async function deleteTemplate(services: Services, actor: Actor, id: strin
 async function storeBlob(db: Db, bytes: Uint8Array, now: Date): Promise<string> {
   const kind = sniffAsset(bytes);
   const sha = sha256Hex(bytes);
-  const mediaType = kind === 'image' ? (bytes[0] === 0x89 ? 'image/png' : 'image/jpeg') : kind ? MEDIA_TYPES[kind] : 'application/octet-stream';
+  const mediaType =
+    kind === 'image' ? (bytes[0] === 0x89 ? 'image/png' : 'image/jpeg') : kind ? MEDIA_TYPES[kind] : 'application/octet-stream';
   await putBlob(db, { sha256: sha, bytes, size: bytes.length, media_type: mediaType, created_at: iso(now) });
   return sha;
 }
@@ -202,10 +248,14 @@ async function storeBlob(db: Db, bytes: Uint8Array, now: Date): Promise<string> 
 export async function putAsset(services: Services, actor: Actor, templateId: string, name: string, bytes: Uint8Array): Promise<AssetInfo> {
   requireCapability(actor, 'templates:edit');
   if (!ASSET_NAME.test(name) || name.split('/').some((p) => p === '..' || p === '.')) {
-    throw invalid('ASSET_NAME_INVALID', 'An asset name is letters, digits, dots, dashes and underscores, optionally in up to four folders ("assets/seal.png").');
+    throw invalid(
+      'ASSET_NAME_INVALID',
+      'An asset name is letters, digits, dots, dashes and underscores, optionally in up to four folders ("assets/seal.png").',
+    );
   }
   if (bytes.length === 0) throw invalid('ASSET_EMPTY', 'The uploaded file is empty.');
-  if (bytes.length > MAX_ASSET_BYTES) throw new DomainError('too-large', 'ASSET_TOO_LARGE', `Assets are limited to ${MAX_ASSET_BYTES / 1e6} MB.`);
+  if (bytes.length > MAX_ASSET_BYTES)
+    throw new DomainError('too-large', 'ASSET_TOO_LARGE', `Assets are limited to ${MAX_ASSET_BYTES / 1e6} MB.`);
   if (!sniffAsset(bytes)) throw invalid('ASSET_TYPE_UNSUPPORTED', 'This file is not a PDF, PNG, JPEG, TrueType or OpenType font.');
   const db = services.storage.db;
   const now = services.now();
@@ -215,7 +265,15 @@ export async function putAsset(services: Services, actor: Actor, templateId: str
     const sha = await storeBlob(trx, bytes, now);
     const map = { ...(JSON.parse(row.draft_assets) as Record<string, string>), [name]: sha };
     await storeTemplate(trx, actor.tenantId, templateId, { draft_assets: JSON.stringify(map), updated_at: iso(now) });
-    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'template', subjectId: templateId, action: 'asset-uploaded', actor, at: iso(now), details: { name, sha256: sha, size: bytes.length } });
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      subjectType: 'template',
+      subjectId: templateId,
+      action: 'asset-uploaded',
+      actor,
+      at: iso(now),
+      details: { name, sha256: sha, size: bytes.length },
+    });
     info = (await assetInfos(trx, { [name]: sha }))[0];
   });
   return info!;
@@ -231,7 +289,12 @@ export async function deleteAsset(services: Services, actor: Actor, templateId: 
   await storeTemplate(db, actor.tenantId, templateId, { draft_assets: JSON.stringify(map), updated_at: iso(services.now()) });
 }
 
-export async function readAsset(services: Services, actor: Actor, templateId: string, name: string): Promise<{ bytes: Uint8Array; mediaType: string }> {
+export async function readAsset(
+  services: Services,
+  actor: Actor,
+  templateId: string,
+  name: string,
+): Promise<{ bytes: Uint8Array; mediaType: string }> {
   requireCapability(actor, 'templates:preview');
   const db = services.storage.db;
   const row = await templateRow(db, actor.tenantId, templateId);
@@ -246,7 +309,10 @@ export async function readAsset(services: Services, actor: Actor, templateId: st
 const renderable = new Map<string, { key: string; source: string; assets: Record<string, Uint8Array> }>();
 
 /** A version's source and asset bytes, as the render pool needs them; versions never change, so kept. */
-export async function versionPayload(db: Db, version: Version): Promise<{ key: string; source: string; assets: Record<string, Uint8Array> }> {
+export async function versionPayload(
+  db: Db,
+  version: Version,
+): Promise<{ key: string; source: string; assets: Record<string, Uint8Array> }> {
   let entry = renderable.get(version.id);
   if (!entry) {
     entry = { key: version.contentHash, source: version.source, assets: await loadBlobs(db, version.assets) };
@@ -259,7 +325,9 @@ export async function versionPayload(db: Db, version: Version): Promise<{ key: s
 async function loadBlobs(db: Db, map: Record<string, string>): Promise<Record<string, Uint8Array>> {
   const rows = await blobBytes(db, [...new Set(Object.values(map))]);
   const bySha = new Map(rows.map((r) => [r.sha256, r.bytes]));
-  return Object.fromEntries(Object.entries(map).flatMap(([name, sha]) => (bySha.has(sha) ? [[name, new Uint8Array(bySha.get(sha)!)]] : [])));
+  return Object.fromEntries(
+    Object.entries(map).flatMap(([name, sha]) => (bySha.has(sha) ? [[name, new Uint8Array(bySha.get(sha)!)]] : [])),
+  );
 }
 
 function contentHash(source: string, assets: Record<string, string>): string {
@@ -267,11 +335,22 @@ function contentHash(source: string, assets: Record<string, string>): string {
 }
 
 /** Checks a source the way publishing does, in a render worker (templates are untrusted). */
-export async function validateSource(services: Services, actor: Actor, source: string, assets: Record<string, Uint8Array> = {}): Promise<Diagnostic[]> {
+export async function validateSource(
+  services: Services,
+  actor: Actor,
+  source: string,
+  assets: Record<string, Uint8Array> = {},
+): Promise<Diagnostic[]> {
   if (!can(actor, 'templates:edit') && !can(actor, 'templates:preview')) requireCapability(actor, 'templates:edit');
   checkSource(source);
   const key = `validate:${sha256Hex(source)}:${Object.keys(assets).join(',')}`;
-  const answer = await services.renderer.render({ lane: 'preview', tenantId: actor.tenantId, kind: 'compile', templateKey: key, template: { source, assets } });
+  const answer = await services.renderer.render({
+    lane: 'preview',
+    tenantId: actor.tenantId,
+    kind: 'compile',
+    templateKey: key,
+    template: { source, assets },
+  });
   return poolDiagnostics(answer);
 }
 
@@ -283,24 +362,57 @@ export function poolDiagnostics(answer: RenderAnswer): Diagnostic[] {
 }
 
 /** Publishing freezes the draft into the next version, if it compiles without errors. */
-export async function publishTemplate(services: Services, actor: Actor, templateId: string): Promise<{ version: Version; warnings: Diagnostic[] }> {
+export async function publishTemplate(
+  services: Services,
+  actor: Actor,
+  templateId: string,
+): Promise<{ version: Version; warnings: Diagnostic[] }> {
   requireCapability(actor, 'templates:publish');
   const db = services.storage.db;
   const row = await templateRow(db, actor.tenantId, templateId);
   const assets = JSON.parse(row.draft_assets) as Record<string, string>;
   const hash = contentHash(row.draft_source, assets);
   // Compiled and rendered with every sample learner: a version is published only if it can make documents.
-  const answer = await services.renderer.render({ lane: 'preview', tenantId: actor.tenantId, kind: 'check', templateKey: hash, template: { source: row.draft_source, assets: await loadBlobs(db, assets) } });
+  const answer = await services.renderer.render({
+    lane: 'preview',
+    tenantId: actor.tenantId,
+    kind: 'check',
+    templateKey: hash,
+    template: { source: row.draft_source, assets: await loadBlobs(db, assets) },
+  });
   const diagnostics = poolDiagnostics(answer);
   if (hasErrors(diagnostics)) {
-    throw new DomainError('invalid', 'TEMPLATE_HAS_ERRORS', 'The template has errors (found by compiling it, or by rendering it for the sample learners named in the messages); fix them before publishing.', { details: { diagnostics } });
+    throw new DomainError(
+      'invalid',
+      'TEMPLATE_HAS_ERRORS',
+      'The template has errors (found by compiling it, or by rendering it for the sample learners named in the messages); fix them before publishing.',
+      { details: { diagnostics } },
+    );
   }
   const now = iso(services.now());
   const version = await inTransaction(db, async (trx) => {
     const number = (await lastVersionNumber(trx, templateId)) + 1;
     const v: Version = { id: newId(), templateId, number, source: row.draft_source, assets, contentHash: hash, publishedAt: now };
-    await insertVersion(trx, { id: v.id, tenant_id: actor.tenantId, template_id: templateId, number, source: v.source, assets: JSON.stringify(assets), content_hash: hash, published_at: now, published_by: actorLabel(actor) });
-    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'template', subjectId: templateId, action: 'published', actor, at: now, details: { version: number } });
+    await insertVersion(trx, {
+      id: v.id,
+      tenant_id: actor.tenantId,
+      template_id: templateId,
+      number,
+      source: v.source,
+      assets: JSON.stringify(assets),
+      content_hash: hash,
+      published_at: now,
+      published_by: actorLabel(actor),
+    });
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      subjectType: 'template',
+      subjectId: templateId,
+      action: 'published',
+      actor,
+      at: now,
+      details: { version: number },
+    });
     return v;
   });
   return { version, warnings: diagnostics };
@@ -321,7 +433,15 @@ export async function getVersion(db: Db, tenantId: string, versionId: string): P
   }
   const r = await versionById(db, tenantId, versionId);
   if (!r) throw notFound('The template version', 'VERSION_NOT_FOUND');
-  const version: Version = { id: r.id, templateId: r.template_id, number: r.number, source: r.source, assets: JSON.parse(r.assets) as Record<string, string>, contentHash: r.content_hash, publishedAt: r.published_at };
+  const version: Version = {
+    id: r.id,
+    templateId: r.template_id,
+    number: r.number,
+    source: r.source,
+    assets: JSON.parse(r.assets) as Record<string, string>,
+    contentHash: r.content_hash,
+    publishedAt: r.published_at,
+  };
   if (versions.size > 1000) versions.delete(versions.keys().next().value!);
   versions.set(versionId, { ...version, tenantId });
   return version;
@@ -357,10 +477,19 @@ export function versionContract(version: Version): Contract {
 }
 
 /** The draft as the render pool needs it; its key changes with every edit, so each edit compiles once. */
-export async function draftPayload(services: Services, actor: Actor, templateId: string): Promise<{ key: string; source: string; assets: Record<string, Uint8Array>; assetNames: string[] }> {
+export async function draftPayload(
+  services: Services,
+  actor: Actor,
+  templateId: string,
+): Promise<{ key: string; source: string; assets: Record<string, Uint8Array>; assetNames: string[] }> {
   requireCapability(actor, 'templates:preview');
   const db = services.storage.db;
   const row = await templateRow(db, actor.tenantId, templateId);
   const map = JSON.parse(row.draft_assets) as Record<string, string>;
-  return { key: `draft:${contentHash(row.draft_source, map)}`, source: row.draft_source, assets: await loadBlobs(db, map), assetNames: Object.keys(map) };
+  return {
+    key: `draft:${contentHash(row.draft_source, map)}`,
+    source: row.draft_source,
+    assets: await loadBlobs(db, map),
+    assetNames: Object.keys(map),
+  };
 }

@@ -5,7 +5,16 @@ import { newId, newSecret } from './ids';
 import { TenantSettings, readSettings } from './settings';
 import { inTransaction, type Db } from '../storage/db';
 import { insertRole } from '../storage/repositories/roles';
-import { allTenants, insertTenant, setTenantSecret, setTenantSettings, tenantById, tenantBySlug, tenantSecrets, type TenantRow } from '../storage/repositories/tenants';
+import {
+  allTenants,
+  insertTenant,
+  setTenantSecret,
+  setTenantSettings,
+  tenantById,
+  tenantBySlug,
+  tenantSecrets,
+  type TenantRow,
+} from '../storage/repositories/tenants';
 
 /**
  * Tenants, one per LMS site, and their settings and keys. Everything a request can reach is found through
@@ -25,14 +34,34 @@ export async function createTenant(services: Services, input: { slug: string; na
   const settings = TenantSettings.safeParse(input.settings ?? {});
   if (!settings.success) throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', zodProblems(settings.error));
   const now = iso(services.now());
-  const tenant: Tenant = { id: newId(), slug: input.slug, name: input.name, settings: { ...settings.data, ...languageDefaults(settings.data.locale, input.settings) } };
+  const tenant: Tenant = {
+    id: newId(),
+    slug: input.slug,
+    name: input.name,
+    settings: { ...settings.data, ...languageDefaults(settings.data.locale, input.settings) },
+  };
   await inTransaction(services.storage.db, async (trx) => {
     if (await tenantBySlug(trx, input.slug)) throw new DomainError('conflict', 'TENANT_EXISTS', `A tenant "${input.slug}" already exists.`);
-    await insertTenant(trx, { id: tenant.id, slug: tenant.slug, name: tenant.name, settings: JSON.stringify(tenant.settings), webhook_secret: newSecret(), link_secret: newSecret(), created_at: now });
+    await insertTenant(trx, {
+      id: tenant.id,
+      slug: tenant.slug,
+      name: tenant.name,
+      settings: JSON.stringify(tenant.settings),
+      webhook_secret: newSecret(),
+      link_secret: newSecret(),
+      created_at: now,
+    });
     for (const [name, caps] of Object.entries(DEFAULT_ROLES)) {
       await insertRole(trx, { id: newId(), tenant_id: tenant.id, name, capabilities: JSON.stringify(caps) });
     }
-    await recordAudit(trx, { tenantId: tenant.id, subjectType: 'tenant', subjectId: tenant.id, action: 'created', actor: 'system', at: now });
+    await recordAudit(trx, {
+      tenantId: tenant.id,
+      subjectType: 'tenant',
+      subjectId: tenant.id,
+      action: 'created',
+      actor: 'system',
+      at: now,
+    });
   });
   return tenant;
 }
@@ -69,18 +98,33 @@ export async function updateTenantSettings(services: Services, actor: Actor, pat
   const tenant = await getTenant(services.storage.db, actor.tenantId);
   const merged = TenantSettings.safeParse({ ...tenant.settings, ...(isObject(patch) ? patch : {}) });
   if (!isObject(patch) || !merged.success) {
-    throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', merged.success ? [{ path: '', code: 'NOT_AN_OBJECT', message: 'Settings must be an object.' }] : zodProblems(merged.error));
+    throw invalid(
+      'TENANT_SETTINGS_INVALID',
+      'The tenant settings are not valid.',
+      merged.success ? [{ path: '', code: 'NOT_AN_OBJECT', message: 'Settings must be an object.' }] : zodProblems(merged.error),
+    );
   }
   const now = iso(services.now());
   await inTransaction(services.storage.db, async (trx) => {
     await setTenantSettings(trx, tenant.id, JSON.stringify(merged.data));
-    await recordAudit(trx, { tenantId: tenant.id, subjectType: 'tenant', subjectId: tenant.id, action: 'settings-changed', actor, at: now, details: patch });
+    await recordAudit(trx, {
+      tenantId: tenant.id,
+      subjectType: 'tenant',
+      subjectId: tenant.id,
+      action: 'settings-changed',
+      actor,
+      at: now,
+      details: patch,
+    });
   });
   return { ...tenant, settings: merged.data };
 }
 
 /** The tenant's keys (the shop's webhook secret, the download links' key), by id or by slug. */
-export async function tenantKeys(db: Db, by: { id: string } | { slug: string }): Promise<{ id: string; slug: string; webhookSecret: string; linkSecret: string } | undefined> {
+export async function tenantKeys(
+  db: Db,
+  by: { id: string } | { slug: string },
+): Promise<{ id: string; slug: string; webhookSecret: string; linkSecret: string } | undefined> {
   const row = await tenantSecrets(db, by);
   return row ? { id: row.id, slug: row.slug, webhookSecret: row.webhook_secret, linkSecret: row.link_secret } : undefined;
 }
@@ -112,7 +156,12 @@ export async function rotateLinkSecret(services: Services, actor: Actor): Promis
   return { rotatedAt: await rotate(services, actor, { link_secret: newSecret() }, 'link-secret-rotated') };
 }
 
-async function rotate(services: Services, actor: Actor, set: { webhook_secret: string } | { link_secret: string }, action: string): Promise<string> {
+async function rotate(
+  services: Services,
+  actor: Actor,
+  set: { webhook_secret: string } | { link_secret: string },
+  action: string,
+): Promise<string> {
   const now = iso(services.now());
   await inTransaction(services.storage.db, async (trx) => {
     await setTenantSecret(trx, actor.tenantId, set);

@@ -39,18 +39,31 @@ function toTokenInfo(r: TokenTable): TokenInfo {
  * A token carries a subset of its creator's capabilities, and a token made by a token expires no later
  * than its maker; the secret is shown once, only its hash is kept.
  */
-export async function createToken(services: Services, actor: Actor, input: { name: string; capabilities: string[]; expiresAt?: string }): Promise<{ token: string; info: TokenInfo }> {
+export async function createToken(
+  services: Services,
+  actor: Actor,
+  input: { name: string; capabilities: string[]; expiresAt?: string },
+): Promise<{ token: string; info: TokenInfo }> {
   requireCapability(actor, 'tenant:manage');
-  const caps = checkCapabilities(actor, input.capabilities, 'TOKEN_CAPABILITIES_INVALID', 'A token can carry only capabilities that exist and that you hold.');
+  const caps = checkCapabilities(
+    actor,
+    input.capabilities,
+    'TOKEN_CAPABILITIES_INVALID',
+    'A token can carry only capabilities that exist and that you hold.',
+  );
   const now = services.now();
   const db = services.storage.db;
   const maker = actor.kind === 'token' ? await tokenById(db, actor.id) : undefined;
   const expiresAt = input.expiresAt === undefined ? (maker?.expires_at ?? null) : iso(new Date(input.expiresAt));
   if (input.expiresAt !== undefined && !(new Date(input.expiresAt).getTime() > now.getTime())) {
-    throw invalid('TOKEN_EXPIRY_INVALID', 'A token’s expiry is a date and time in the future.', [{ path: 'expires_at', code: 'TOKEN_EXPIRY_INVALID', message: 'Give a future date and time (ISO 8601).' }]);
+    throw invalid('TOKEN_EXPIRY_INVALID', 'A token’s expiry is a date and time in the future.', [
+      { path: 'expires_at', code: 'TOKEN_EXPIRY_INVALID', message: 'Give a future date and time (ISO 8601).' },
+    ]);
   }
   if (maker?.expires_at && expiresAt && expiresAt > maker.expires_at) {
-    throw invalid('TOKEN_EXPIRY_INVALID', 'A token cannot outlive the token that makes it.', [{ path: 'expires_at', code: 'TOKEN_OUTLIVES_MAKER', message: `The token making it expires at ${maker.expires_at}.` }]);
+    throw invalid('TOKEN_EXPIRY_INVALID', 'A token cannot outlive the token that makes it.', [
+      { path: 'expires_at', code: 'TOKEN_OUTLIVES_MAKER', message: `The token making it expires at ${maker.expires_at}.` },
+    ]);
   }
   const id = newId();
   const { token, secretHash } = newApiToken(id);
@@ -69,7 +82,15 @@ export async function createToken(services: Services, actor: Actor, input: { nam
   };
   await inTransaction(db, async (trx) => {
     await insertToken(trx, row);
-    await recordAudit(trx, { tenantId: actor.tenantId, subjectType: 'token', subjectId: id, action: 'created', actor, at: row.created_at, details: { name: input.name, capabilities: caps, expiresAt } });
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      subjectType: 'token',
+      subjectId: id,
+      action: 'created',
+      actor,
+      at: row.created_at,
+      details: { name: input.name, capabilities: caps, expiresAt },
+    });
   });
   return { token, info: toTokenInfo(row) };
 }
@@ -82,7 +103,8 @@ export async function listTokens(services: Services, actor: Actor): Promise<Toke
 /** A token and every token made with it, and with those, and so on: what revoking it revokes. */
 export function revokedWith(id: string, tokens: readonly { id: string; created_by_token: string | null }[]): string[] {
   const revoked = [id];
-  for (let i = 0; i < revoked.length; i++) for (const t of tokens) if (t.created_by_token === revoked[i] && !revoked.includes(t.id)) revoked.push(t.id);
+  for (let i = 0; i < revoked.length; i++)
+    for (const t of tokens) if (t.created_by_token === revoked[i] && !revoked.includes(t.id)) revoked.push(t.id);
   return revoked;
 }
 
@@ -97,7 +119,15 @@ export async function revokeToken(services: Services, actor: Actor, id: string):
     await revokeTokens(trx, revoked, now);
     await recordAudit(
       trx,
-      revoked.map((subjectId) => ({ tenantId: actor.tenantId, subjectType: 'token', subjectId, action: 'revoked', actor, at: now, ...(subjectId !== id ? { reason: `made by revoked token ${id}` } : {}) })),
+      revoked.map((subjectId) => ({
+        tenantId: actor.tenantId,
+        subjectType: 'token',
+        subjectId,
+        action: 'revoked',
+        actor,
+        at: now,
+        ...(subjectId !== id ? { reason: `made by revoked token ${id}` } : {}),
+      })),
     );
     return revoked;
   });
@@ -111,7 +141,8 @@ export async function authenticateToken(services: Services, bearer: string): Pro
   const row = parsed ? await tokenById(services.storage.db, parsed.id) : undefined;
   const ok = sameSecret(sha256Hex(parsed?.secret ?? ''), row?.secret_hash ?? '');
   const expired = row?.expires_at != null && row.expires_at <= iso(services.now());
-  if (!parsed || !row || !ok || row.revoked_at || expired) throw new DomainError('unauthenticated', 'TOKEN_INVALID', 'The API token is missing, unknown, expired or revoked.');
+  if (!parsed || !row || !ok || row.revoked_at || expired)
+    throw new DomainError('unauthenticated', 'TOKEN_INVALID', 'The API token is missing, unknown, expired or revoked.');
   // Last use is for people auditing tokens, to the minute: not a write per request.
   const t = services.now().getTime();
   if ((lastUseWritten.get(row.id) ?? 0) < t - 60_000) {

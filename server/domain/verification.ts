@@ -45,9 +45,19 @@ export async function verifyCode(services: Services, code: string): Promise<Veri
   if (row.locked) {
     if (status !== 'revoked') return { status: 'locked', code: row.code, locale };
     // The revocation is public; what the lock keeps unpublished (who, which course) stays so.
-    return { status, code: row.code, certificate: row.certificate, locale, ...(shows.dates && row.revoked_at ? { revokedOn: row.revoked_at.slice(0, 10) } : {}) };
+    return {
+      status,
+      code: row.code,
+      certificate: row.certificate,
+      locale,
+      ...(shows.dates && row.revoked_at ? { revokedOn: row.revoked_at.slice(0, 10) } : {}),
+    };
   }
-  const data = JSON.parse(row.data) as { learner?: { fullname?: unknown; firstname?: unknown; lastname?: unknown }; course?: { fullname?: unknown }; organization?: { name?: unknown } };
+  const data = JSON.parse(row.data) as {
+    learner?: { fullname?: unknown; firstname?: unknown; lastname?: unknown };
+    course?: { fullname?: unknown };
+    organization?: { name?: unknown };
+  };
   const out: Verification = { status, code: row.code, certificate: row.certificate, locale, revision: row.revision };
   if (typeof data.organization?.name === 'string') out.organization = data.organization.name;
   if (shows.learner_name) {
@@ -83,7 +93,11 @@ export type DocumentMatch = 'current' | 'superseded' | 'none';
  * not. It compares SHA-256s with the recorded ones: the stored bytes are not read, so a copy still checks
  * even when the server's own file is damaged.
  */
-export async function checkUploadedDocument(services: Services, code: string, pdf: Uint8Array): Promise<{ verification: Verification; match: DocumentMatch }> {
+export async function checkUploadedDocument(
+  services: Services,
+  code: string,
+  pdf: Uint8Array,
+): Promise<{ verification: Verification; match: DocumentMatch }> {
   const verification = await verifyKnownCode(services, code);
   const row = await lookup(services, code);
   if (!row || verification.status === 'locked') return { verification, match: 'none' };

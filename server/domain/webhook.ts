@@ -38,10 +38,13 @@ export async function receiveShopWebhook(
   const tenant = await tenantKeys(db, { slug: input.tenant });
   if (!tenant) throw refused('WEBHOOK_SIGNATURE_INVALID', 'The webhook signature is not valid.');
   const ts = input.timestamp && /^\d{1,12}$/.test(input.timestamp) ? Number(input.timestamp) : NaN;
-  if (!Number.isFinite(ts)) throw refused('WEBHOOK_TIMESTAMP_INVALID', 'X-Attest-Timestamp must be the Unix time of the request, in seconds.');
+  if (!Number.isFinite(ts))
+    throw refused('WEBHOOK_TIMESTAMP_INVALID', 'X-Attest-Timestamp must be the Unix time of the request, in seconds.');
   const expected = signWebhook(tenant.webhookSecret, ts, input.body);
-  if (!input.signature || !sameSecret(expected, input.signature)) throw refused('WEBHOOK_SIGNATURE_INVALID', 'The webhook signature is not valid.');
-  if (Math.abs(services.now().getTime() / 1000 - ts) > WEBHOOK_TOLERANCE_SECONDS) throw refused('WEBHOOK_TIMESTAMP_STALE', 'The webhook is too old or from the future; its timestamp must be within five minutes.');
+  if (!input.signature || !sameSecret(expected, input.signature))
+    throw refused('WEBHOOK_SIGNATURE_INVALID', 'The webhook signature is not valid.');
+  if (Math.abs(services.now().getTime() / 1000 - ts) > WEBHOOK_TOLERANCE_SECONDS)
+    throw refused('WEBHOOK_TIMESTAMP_STALE', 'The webhook is too old or from the future; its timestamp must be within five minutes.');
   let text: string;
   try {
     // Fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD and matched against learner ids.
@@ -58,15 +61,23 @@ export async function receiveShopWebhook(
   const notText = inputProblems(json, '');
   if (notText.length) throw invalid('WEBHOOK_BODY_INVALID', 'The webhook body is not a payment notice.', notText);
   const payment = ShopPayment.safeParse(json);
-  if (!payment.success) throw invalid('WEBHOOK_BODY_INVALID', 'The webhook body is not a payment notice.', zodProblems(payment.error, '', json));
+  if (!payment.success)
+    throw invalid('WEBHOOK_BODY_INVALID', 'The webhook body is not a payment notice.', zodProblems(payment.error, '', json));
   // Remembered before acting: of two identical deliveries racing, one is refused by the primary key.
-  if (!(await rememberReceipt(db, tenant.id, expected, iso(services.now())))) throw new DomainError('conflict', 'WEBHOOK_REPLAYED', 'This webhook was already received.');
+  if (!(await rememberReceipt(db, tenant.id, expected, iso(services.now()))))
+    throw new DomainError('conflict', 'WEBHOOK_REPLAYED', 'This webhook was already received.');
   const p = payment.data;
   // Locked documents of the learner (optionally for one course): what a payment unlocks.
   const locked = await lockedCodes(db, tenant.id, p.learner_id, p.course_id);
   const wanted = p.codes ? new Set(p.codes.map((x) => normalizeCode(x))) : undefined;
   const codes = wanted ? locked.filter((c) => wanted.has(c)) : locked;
-  const unlocked = await applyLock(services, { kind: 'webhook', tenantId: tenant.id, name: 'shop' }, codes, false, p.reference ? `payment ${p.reference}` : 'payment');
+  const unlocked = await applyLock(
+    services,
+    { kind: 'webhook', tenantId: tenant.id, name: 'shop' },
+    codes,
+    false,
+    p.reference ? `payment ${p.reference}` : 'payment',
+  );
   return { unlocked };
 }
 

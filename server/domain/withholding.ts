@@ -58,4 +58,5 @@ export function refusedLink(issue: { state: string }, delivery: string): Withhel
 export type DeliveryChannel = 'api' | 'link' | 'staff';
 
 /** The channel a first delivery is recorded under: staff fetching through the API are staff. */
-export const deliveryChannel = (channel: DeliveryChannel, staff: boolean): DeliveryChannel => (staff && channel === 'api' ? 'staff' : channel);
+export const deliveryChannel = (channel: DeliveryChannel, staff: boolean): DeliveryChannel =>
+  staff && channel === 'api' ? 'staff' : channel;

@@ -72,14 +72,18 @@ export function createApp(services: Services, options: AppOptions = {}): AttestA
     signIn: limiter(options.limits?.signInPerMinute ?? envNumber('ATTEST_SIGN_IN_PER_MINUTE') ?? 10),
     signInUsername: limiter(options.limits?.signInPerUsernamePerMinute ?? envNumber('ATTEST_SIGN_IN_PER_USERNAME_PER_MINUTE') ?? 5),
   };
-  const settings: Settings = { idempotencyHours: options.idempotencyHours ?? envNumber('ATTEST_IDEMPOTENCY_HOURS') ?? IDEMPOTENCY_TTL_HOURS };
+  const settings: Settings = {
+    idempotencyHours: options.idempotencyHours ?? envNumber('ATTEST_IDEMPOTENCY_HOURS') ?? IDEMPOTENCY_TTL_HOURS,
+  };
   const app = express();
   app.disable('x-powered-by');
   const trusted = trustProxy(options.trustProxy ?? process.env.ATTEST_TRUST_PROXY);
   try {
     app.set('trust proxy', trusted);
   } catch (e) {
-    throw new Error(`The trust proxy setting "${String(trusted)}" is not true, false, a number of hops or addresses and subnets: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(
+      `The trust proxy setting "${String(trusted)}" is not true, false, a number of hops or addresses and subnets: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   app.set('query parser', 'simple');
 
@@ -91,7 +95,10 @@ export function createApp(services: Services, options: AppOptions = {}): AttestA
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      req.log[res.statusCode >= 500 ? 'error' : 'info']({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      req.log[res.statusCode >= 500 ? 'error' : 'info'](
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+        'request',
+      );
     });
     next();
   });
@@ -107,11 +114,18 @@ export function createApp(services: Services, options: AppOptions = {}): AttestA
     );
   }
 
-  app.use('/api', (req, res) => send(res, simpleError(404, 'ROUTE_NOT_FOUND', `No operation ${req.method} ${req.originalUrl.split('?')[0]}; see /api/v1/openapi.json.`, req.id)));
+  app.use('/api', (req, res) =>
+    send(
+      res,
+      simpleError(404, 'ROUTE_NOT_FOUND', `No operation ${req.method} ${req.originalUrl.split('?')[0]}; see /api/v1/openapi.json.`, req.id),
+    ),
+  );
 
   const editorDir = options.editorDir;
   if (editorDir && existsSync(join(editorDir, 'index.html'))) {
-    app.use(express.static(editorDir, { index: false, maxAge: '1h', setHeaders: (res) => res.setHeader('Content-Security-Policy', PAGE_POLICY) }));
+    app.use(
+      express.static(editorDir, { index: false, maxAge: '1h', setHeaders: (res) => res.setHeader('Content-Security-Policy', PAGE_POLICY) }),
+    );
     // The editor routes in the browser: any other page address gets its shell.
     app.get(/^\/(?!api\/|verify\/|d\/).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
@@ -126,8 +140,10 @@ export function createApp(services: Services, options: AppOptions = {}): AttestA
     if (type === 'entity.too.large') return send(res, errorReply(tooLarge((err as { limit?: number }).limit ?? JSON_LIMIT), req.id));
     if (type === 'entity.parse.failed') return send(res, simpleError(400, 'BODY_NOT_JSON', 'The request body is not valid JSON.', req.id));
     if (type === NOT_UTF8) return send(res, simpleError(400, 'BODY_NOT_UTF8', 'The request body is not valid UTF-8.', req.id));
-    if (type === 'encoding.unsupported' || type === 'charset.unsupported') return send(res, simpleError(415, 'BODY_ENCODING_UNSUPPORTED', 'The body’s encoding is not supported.', req.id));
-    if ((err as { status?: number }).status === 400) return send(res, simpleError(400, 'BAD_REQUEST', 'The request could not be read.', req.id));
+    if (type === 'encoding.unsupported' || type === 'charset.unsupported')
+      return send(res, simpleError(415, 'BODY_ENCODING_UNSUPPORTED', 'The body’s encoding is not supported.', req.id));
+    if ((err as { status?: number }).status === 400)
+      return send(res, simpleError(400, 'BAD_REQUEST', 'The request could not be read.', req.id));
     req.log.error({ err }, 'unexpected failure');
     return send(res, simpleError(500, 'INTERNAL', 'Something went wrong on our side; the request id helps find it.', req.id));
   });
@@ -139,7 +155,10 @@ interface Settings {
 }
 
 /** What is kept only for a while, removed: ended sessions, old idempotent answers, webhook receipts past replay. */
-export async function pruneExpired(services: Services, options: { idempotencyHours?: number } = {}): Promise<{ sessions: number; idempotency: number; webhookReceipts: number }> {
+export async function pruneExpired(
+  services: Services,
+  options: { idempotencyHours?: number } = {},
+): Promise<{ sessions: number; idempotency: number; webhookReceipts: number }> {
   return {
     sessions: await pruneSessions(services),
     idempotency: await pruneIdempotency(services, options.idempotencyHours),
@@ -171,9 +190,14 @@ function trustProxy(value: boolean | number | string | undefined): boolean | num
 }
 
 function tooLarge(limit: number, length?: number): DomainError {
-  return new DomainError('too-large', 'BODY_TOO_LARGE', `The request body is larger than this operation takes: ${limit} bytes (${Math.round(limit / 1e5) / 10} MB) at most.`, {
-    details: { limit, ...(length !== undefined ? { length } : {}) },
-  });
+  return new DomainError(
+    'too-large',
+    'BODY_TOO_LARGE',
+    `The request body is larger than this operation takes: ${limit} bytes (${Math.round(limit / 1e5) / 10} MB) at most.`,
+    {
+      details: { limit, ...(length !== undefined ? { length } : {}) },
+    },
+  );
 }
 
 /** Operators (and the benchmark, which verifies thousands of codes from one address) can raise the limits. */
@@ -204,7 +228,11 @@ function bodyParsers(op: Operation): express.RequestHandler[] {
 const bodyLimit = (op: Operation): number | undefined => (!op.body ? undefined : 'json' in op.body ? JSON_LIMIT : op.body.limit);
 
 /** Every error leaves through here, said in the caller's language (English when nothing says otherwise). */
-function send(res: Response, e: { status: number; body: ErrorBody }, locale: Locale = acceptedLocale(res.req.get('accept-language')) ?? 'en'): void {
+function send(
+  res: Response,
+  e: { status: number; body: ErrorBody },
+  locale: Locale = acceptedLocale(res.req.get('accept-language')) ?? 'en',
+): void {
   res.status(e.status).setHeader('Cache-Control', 'no-store');
   res.json(localize(e.body, locale));
 }
@@ -258,12 +286,23 @@ async function admit(op: Operation, services: Services, limiters: Limiters, req:
     const auth = await authenticate(services, req);
     actor = auth.actor;
     if (!('public' in op.access)) {
-      if (!actor) throw new DomainError('unauthenticated', 'AUTHENTICATION_REQUIRED', 'Sign in, or send an API token as "Authorization: Bearer <token>".');
+      if (!actor)
+        throw new DomainError(
+          'unauthenticated',
+          'AUTHENTICATION_REQUIRED',
+          'Sign in, or send an API token as "Authorization: Bearer <token>".',
+        );
       if ('capability' in op.access && !can(actor, op.access.capability)) {
-        throw new DomainError('forbidden', 'CAPABILITY_REQUIRED', `This needs the capability "${op.access.capability}".`, { details: { capability: op.access.capability } });
+        throw new DomainError('forbidden', 'CAPABILITY_REQUIRED', `This needs the capability "${op.access.capability}".`, {
+          details: { capability: op.access.capability },
+        });
       }
       if (auth.viaCookie && op.method !== 'get' && req.get(CSRF_HEADER) !== '1') {
-        throw new DomainError('forbidden', 'CSRF_HEADER_MISSING', `Changes made with a session cookie must send the header "${CSRF_HEADER}: 1".`);
+        throw new DomainError(
+          'forbidden',
+          'CSRF_HEADER_MISSING',
+          `Changes made with a session cookie must send the header "${CSRF_HEADER}: 1".`,
+        );
       }
     }
     if (op.tag === 'Verification' && !limiters.verify.take(req.ip ?? 'unknown')) {
@@ -306,7 +345,14 @@ function localeOf(services: Services, req: Request, actor: Actor | undefined): P
 }
 
 /** Failures said in the caller's language; the throw site's own words stay in the log. */
-async function answerFailure(op: Operation, services: Services, req: Request, res: Response, e: unknown, actor: Actor | undefined): Promise<void> {
+async function answerFailure(
+  op: Operation,
+  services: Services,
+  req: Request,
+  res: Response,
+  e: unknown,
+  actor: Actor | undefined,
+): Promise<void> {
   const locale = await localeOf(services, req, actor);
   if (e instanceof DomainError) {
     // The render queue is full or closing: a client that waits a moment will be served.
@@ -318,7 +364,14 @@ async function answerFailure(op: Operation, services: Services, req: Request, re
   return send(res, simpleError(500, 'INTERNAL', 'Something went wrong on our side; the request id helps find it.', req.id), locale);
 }
 
-async function handle(op: Operation, services: Services, limiters: Limiters, settings: Settings, req: Request, res: Response): Promise<void> {
+async function handle(
+  op: Operation,
+  services: Services,
+  limiters: Limiters,
+  settings: Settings,
+  req: Request,
+  res: Response,
+): Promise<void> {
   let actor: Actor | undefined;
   try {
     const auth = admitted.get(req) ?? (await authenticate(services, req));
@@ -337,9 +390,20 @@ async function handle(op: Operation, services: Services, limiters: Limiters, set
     } else if (op.body) {
       body = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
     }
-    if (problems.length) throw new DomainError('invalid', 'REQUEST_INVALID', `The request is not valid: ${problems.length} problem${problems.length > 1 ? 's' : ''}.`, { problems });
+    if (problems.length)
+      throw new DomainError(
+        'invalid',
+        'REQUEST_INVALID',
+        `The request is not valid: ${problems.length} problem${problems.length > 1 ? 's' : ''}.`,
+        { problems },
+      );
     // Changing one's password proves the current one: a stolen session guessing it is slowed like sign-in.
-    const account = op.id === 'signIn' ? signInAccount(body) : op.id === 'changeOwnPassword' && actor?.kind === 'person' ? `person:${actor.id}` : undefined;
+    const account =
+      op.id === 'signIn'
+        ? signInAccount(body)
+        : op.id === 'changeOwnPassword' && actor?.kind === 'person'
+          ? `person:${actor.id}`
+          : undefined;
     if (account !== undefined && !limiters.signInUsername.take(account)) {
       res.setHeader('Retry-After', String(limiters.signInUsername.retryAfterSeconds()));
       throw new DomainError('rate-limited', 'RATE_LIMITED', 'Too many password attempts for this account; wait a minute.');
@@ -348,13 +412,31 @@ async function handle(op: Operation, services: Services, limiters: Limiters, set
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
     const caller = actor;
-    const input = { services, actor, params, query, body, headers, ip: req.ip ?? '', requestId: req.id, sessionCookie: auth.cookie, locale: () => localeOf(services, req, caller) };
+    const input = {
+      services,
+      actor,
+      params,
+      query,
+      body,
+      headers,
+      ip: req.ip ?? '',
+      requestId: req.id,
+      sessionCookie: auth.cookie,
+      locale: () => localeOf(services, req, caller),
+    };
     const key = req.get('idempotency-key');
     const reply =
       op.idempotent && key !== undefined && actor
         ? await withIdempotency(
             services,
-            { tenantId: actor.tenantId, caller: actorRef(actor), operation: op.id, key, ttlHours: settings.idempotencyHours, fingerprint: sha256Hex(`${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`) },
+            {
+              tenantId: actor.tenantId,
+              caller: actorRef(actor),
+              operation: op.id,
+              key,
+              ttlHours: settings.idempotencyHours,
+              fingerprint: sha256Hex(`${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`),
+            },
             () => op.handler(input),
           )
         : await op.handler(input);
@@ -370,14 +452,23 @@ function sendReply(op: Operation, services: Services, req: Request, res: Respons
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
   for (const c of reply.cookies ?? []) {
     // Secure whenever the public address is https: behind a TLS-terminating proxy req.secure is false.
-    res.cookie(c.name, c.value, { httpOnly: true, sameSite: 'strict', secure: req.secure || /^https:/i.test(services.baseUrl), path: '/', maxAge: c.maxAgeSeconds * 1000 });
+    res.cookie(c.name, c.value, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure || /^https:/i.test(services.baseUrl),
+      path: '/',
+      maxAge: c.maxAgeSeconds * 1000,
+    });
   }
   if (!res.getHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-store');
   if (reply.bytes) {
     res.status(status).type(reply.bytes.type);
     if (reply.bytes.fileName) {
       const ascii = reply.bytes.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '');
-      res.setHeader('Content-Disposition', `${reply.bytes.disposition ?? 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(reply.bytes.fileName)}`);
+      res.setHeader(
+        'Content-Disposition',
+        `${reply.bytes.disposition ?? 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(reply.bytes.fileName)}`,
+      );
     }
     res.end(Buffer.from(reply.bytes.data.buffer, reply.bytes.data.byteOffset, reply.bytes.data.byteLength));
     return;
@@ -392,7 +483,7 @@ function sendReply(op: Operation, services: Services, req: Request, res: Respons
   }
   const schema = op.responses[status];
   if (schema && 'safeParse' in schema) {
-    const checked = (schema as z.ZodType).safeParse(reply.json);
+    const checked = schema.safeParse(reply.json);
     if (!checked.success) {
       // The answer does not match what the API document promises: a bug of ours, reported as such.
       req.log.error({ operation: op.id, issues: checked.error.issues.slice(0, 5) }, 'response does not match its schema');

@@ -13,7 +13,11 @@ export function answerUnparsableRequest(error: Error & { code?: string }, socket
     return;
   }
   const [status, code] =
-    error.code === 'HPE_HEADER_OVERFLOW' ? ([431, 'HEADERS_TOO_LARGE'] as const) : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ([408, 'REQUEST_TIMEOUT'] as const) : ([400, 'REQUEST_MALFORMED'] as const);
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? ([431, 'HEADERS_TOO_LARGE'] as const)
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ([408, 'REQUEST_TIMEOUT'] as const)
+        : ([400, 'REQUEST_MALFORMED'] as const);
   // No header was read, Accept-Language included: the catalogue's English.
   const body = JSON.stringify({ error: { code, message: errorMessage(code, 'en') } });
   socket.end(

@@ -1,4 +1,3 @@
-
 /**
  * The request's cookies. A value that is not valid percent-encoding (another application on the same site
  * may set any cookie) is kept as sent instead of failing every request.

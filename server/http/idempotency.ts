@@ -34,7 +34,12 @@ interface Running {
 
 const running = new Map<string, Running>();
 
-const reused = () => new DomainError('invalid', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request (another body, operation or caller); use a new key.');
+const reused = () =>
+  new DomainError(
+    'invalid',
+    'IDEMPOTENCY_KEY_REUSED',
+    'This Idempotency-Key was used for a different request (another body, operation or caller); use a new key.',
+  );
 
 function sameRequest(a: { caller: string; operation: string; fingerprint: string }, b: IdempotentRequest): boolean {
   return a.caller === b.caller && a.operation === b.operation && a.fingerprint === b.fingerprint;
@@ -42,7 +47,8 @@ function sameRequest(a: { caller: string; operation: string; fingerprint: string
 
 export async function withIdempotency(services: Services, request: IdempotentRequest, run: () => Promise<Reply>): Promise<Reply> {
   const { tenantId, key } = request;
-  if (!/^[\x21-\x7e]{1,200}$/.test(key)) throw new DomainError('invalid', 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key is 1 to 200 visible ASCII characters.');
+  if (!/^[\x21-\x7e]{1,200}$/.test(key))
+    throw new DomainError('invalid', 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key is 1 to 200 visible ASCII characters.');
   const slot = `${tenantId}:${key}`;
   const local = running.get(slot);
   if (local) {
@@ -50,7 +56,17 @@ export async function withIdempotency(services: Services, request: IdempotentReq
     return local.answer.then(stored);
   }
   const db = services.storage.db;
-  const claim = () => claimKey(db, { tenant_id: tenantId, key, caller: request.caller, operation: request.operation, fingerprint: request.fingerprint, status: null, response: null, created_at: iso(services.now()) });
+  const claim = () =>
+    claimKey(db, {
+      tenant_id: tenantId,
+      key,
+      caller: request.caller,
+      operation: request.operation,
+      fingerprint: request.fingerprint,
+      status: null,
+      response: null,
+      created_at: iso(services.now()),
+    });
   let claimed = await claim();
   if (!claimed && (await forgetExpired(services, request))) claimed = await claim();
   if (!claimed) return replay(services, request);
@@ -77,7 +93,8 @@ export async function withIdempotency(services: Services, request: IdempotentReq
   return answer;
 }
 
-const expiredBefore = (services: Services, ttlHours = IDEMPOTENCY_TTL_HOURS): string => iso(new Date(services.now().getTime() - ttlHours * 3600_000));
+const expiredBefore = (services: Services, ttlHours = IDEMPOTENCY_TTL_HOURS): string =>
+  iso(new Date(services.now().getTime() - ttlHours * 3600_000));
 
 /** A finished answer older than the time to live is forgotten: the key may serve a new request. */
 async function forgetExpired(services: Services, request: IdempotentRequest): Promise<boolean> {
@@ -94,9 +111,13 @@ function stored(r: Reply): Reply {
 }
 
 /** What a later request with a key gets from the row its first request left: plain, so tested without a database. */
-export type KeptDecision = { kind: 'retry' } | { kind: 'reused' } | { kind: 'refusal'; error: DomainError } | { kind: 'answer'; reply: Reply } | { kind: 'running' };
+export type KeptDecision =
+  { kind: 'retry' } | { kind: 'reused' } | { kind: 'refusal'; error: DomainError } | { kind: 'answer'; reply: Reply } | { kind: 'running' };
 
-export function keptDecision(row: Pick<IdempotencyTable, 'caller' | 'operation' | 'fingerprint' | 'status' | 'response'> | undefined, request: IdempotentRequest): KeptDecision {
+export function keptDecision(
+  row: Pick<IdempotencyTable, 'caller' | 'operation' | 'fingerprint' | 'status' | 'response'> | undefined,
+  request: IdempotentRequest,
+): KeptDecision {
   if (!row) return { kind: 'retry' };
   // Compared first: a request running elsewhere is waited for only by the same caller with the same request.
   if (!sameRequest(row, request)) return { kind: 'reused' };
@@ -104,7 +125,8 @@ export function keptDecision(row: Pick<IdempotencyTable, 'caller' | 'operation' 
     const e = JSON.parse(row.response) as { kind: DomainError['kind']; code: string; message: string; extra: DomainError['extra'] };
     return { kind: 'refusal', error: new DomainError(e.kind, e.code, e.message, e.extra) };
   }
-  if (row.status !== null) return { kind: 'answer', reply: stored({ status: row.status, json: JSON.parse(row.response ?? 'null') as unknown }) };
+  if (row.status !== null)
+    return { kind: 'answer', reply: stored({ status: row.status, json: JSON.parse(row.response ?? 'null') as unknown }) };
   return { kind: 'running' };
 }
 
@@ -112,11 +134,17 @@ async function replay(services: Services, request: IdempotentRequest): Promise<R
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const decision = keptDecision(await keptAnswer(services.storage.db, request.tenantId, request.key), request);
-    if (decision.kind === 'retry') throw new DomainError('conflict', 'IDEMPOTENCY_RETRY', 'The first request with this Idempotency-Key failed; send it again.');
+    if (decision.kind === 'retry')
+      throw new DomainError('conflict', 'IDEMPOTENCY_RETRY', 'The first request with this Idempotency-Key failed; send it again.');
     if (decision.kind === 'reused') throw reused();
     if (decision.kind === 'refusal') throw decision.error;
     if (decision.kind === 'answer') return decision.reply;
-    if (Date.now() > deadline) throw new DomainError('conflict', 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still running; try again shortly.');
+    if (Date.now() > deadline)
+      throw new DomainError(
+        'conflict',
+        'IDEMPOTENCY_IN_PROGRESS',
+        'A request with this Idempotency-Key is still running; try again shortly.',
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }

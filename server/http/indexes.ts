@@ -16,7 +16,9 @@ export function capabilityIndex(): string {
   const head = `| capability | Moodle equivalent | what it allows | operations | default roles |\n| --- | --- | --- | --- | --- |`;
   const rows = CAPABILITIES.map((c) => {
     const ops = OPERATIONS.filter((op) => 'capability' in op.access && op.access.capability === c.name).map((op) => `\`${op.id}\``);
-    const also = OPERATIONS.filter((op) => 'authenticated' in op.access && op.access.capabilities.includes(c.name)).map((op) => `\`${op.id}\`*`);
+    const also = OPERATIONS.filter((op) => 'authenticated' in op.access && op.access.capabilities.includes(c.name)).map(
+      (op) => `\`${op.id}\`*`,
+    );
     const holders = roles.filter(([, caps]) => caps.includes(c.name)).map(([r]) => r);
     return `| \`${c.name}\` | ${'moodle' in c ? `\`${c.moodle}\`` : '—'} | ${cell(c.en)} | ${[...ops, ...also].join(', ') || '—'} | ${holders.join(', ')} |`;
   });
@@ -26,7 +28,14 @@ export function capabilityIndex(): string {
 export function webServiceIndex(): string {
   const head = `| operation | method and path | capability | what it does |\n| --- | --- | --- | --- |`;
   const rows = OPERATIONS.map((op) => {
-    const access = 'capability' in op.access ? `\`${op.access.capability}\`` : 'public' in op.access ? 'public' : op.access.capabilities.length ? op.access.capabilities.map((c) => `\`${c}\``).join(' or ') : 'signed in';
+    const access =
+      'capability' in op.access
+        ? `\`${op.access.capability}\``
+        : 'public' in op.access
+          ? 'public'
+          : op.access.capabilities.length
+            ? op.access.capabilities.map((c) => `\`${c}\``).join(' or ')
+            : 'signed in';
     return `| \`${op.id}\` | \`${op.method.toUpperCase()} ${fullPath(op)}\` | ${access} | ${cell(op.summary)} |`;
   });
   const examples = OPERATIONS.filter((op) => op.example).map((op) => `# ${op.id}\n${op.example}`);
@@ -48,7 +57,9 @@ export function errorIndex(): string {
       const where = ops.length ? ops.join(', ') : reached === OPERATIONS.length ? 'any' : reached ? 'many' : '—';
       return `| \`${code}\` | ${onlyAReason(e) ? 'in `reasons`' : STATUS[e.kind]} | ${cell(e.meaning)} | ${where} |`;
     });
-  const problems = Object.entries(PROBLEM_CODES).map(([code, p]) => `| \`${code}\` | ${cell(typeof p.en === 'string' ? p.en : p.en({}))} |`);
+  const problems = Object.entries(PROBLEM_CODES).map(
+    ([code, p]) => `| \`${code}\` | ${cell(typeof p.en === 'string' ? p.en : p.en({}))} |`,
+  );
   return [
     '### Error codes',
     '',

@@ -39,7 +39,12 @@ function errorResponses(op: Operation): Record<string, unknown> {
       ...(RETRY_AFTER_STATUSES.includes(status) ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
       content: {
         'application/json': {
-          schema: { allOf: [{ $ref: '#/components/schemas/Error' }, { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: codes } } } } }] },
+          schema: {
+            allOf: [
+              { $ref: '#/components/schemas/Error' },
+              { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: codes } } } } },
+            ],
+          },
         },
       },
       'x-error-codes': codes,
@@ -51,9 +56,14 @@ function errorResponses(op: Operation): Record<string, unknown> {
 export function openApiDocument(operations: readonly Operation[], serverUrl: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
-    const path = fullPath(op).replace(/:(\w+)/g, '{$1}').replace(/\*(\w+)/g, '{$1}');
+    const path = fullPath(op)
+      .replace(/:(\w+)/g, '{$1}')
+      .replace(/\*(\w+)/g, '{$1}');
     const parameters: Record<string, unknown>[] = [];
-    for (const [where, schema] of [['path', op.params], ['query', op.query]] as const) {
+    for (const [where, schema] of [
+      ['path', op.params],
+      ['query', op.query],
+    ] as const) {
       if (!schema) continue;
       const json = schemaOf(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, s] of Object.entries(json.properties ?? {})) {
@@ -62,9 +72,14 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
     }
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(op.responses)) {
-      if ('media' in r) responses[status] = { description: r.description, content: { [r.media]: { schema: { type: 'string', format: 'binary' } } } };
+      if ('media' in r)
+        responses[status] = { description: r.description, content: { [r.media]: { schema: { type: 'string', format: 'binary' } } } };
       else if (Number(status) === 204) responses[status] = { description: STATUS_TEXT[204] };
-      else responses[status] = { description: STATUS_TEXT[Number(status)] ?? 'OK', content: { 'application/json': { schema: schemaOf(r as z.ZodType, 'output') } } };
+      else
+        responses[status] = {
+          description: STATUS_TEXT[Number(status)] ?? 'OK',
+          content: { 'application/json': { schema: schemaOf(r, 'output') } },
+        };
     }
     Object.assign(responses, errorResponses(op));
     const access = op.access;
@@ -74,15 +89,42 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
       tags: [op.tag],
       parameters,
       responses,
-      'x-capability': 'capability' in access ? access.capability : 'public' in access ? 'public' : access.capabilities.length ? `any of: ${access.capabilities.join(', ')}` : 'signed in',
+      'x-capability':
+        'capability' in access
+          ? access.capability
+          : 'public' in access
+            ? 'public'
+            : access.capabilities.length
+              ? `any of: ${access.capabilities.join(', ')}`
+              : 'signed in',
       security: 'public' in access ? [] : [{ bearer: [] }, { session: [] }],
     };
-    if (op.idempotent) parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'Repeat the request safely: the same key returns the first answer.' });
+    if (op.idempotent)
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        schema: { type: 'string', maxLength: 200 },
+        description: 'Repeat the request safely: the same key returns the first answer.',
+      });
     if (op.body) {
       entry.requestBody =
         'json' in op.body
           ? { required: true, content: { 'application/json': { schema: schemaOf(op.body.json, 'input') } } }
-          : { required: true, content: Object.fromEntries(op.body.raw.map((m) => [m, { schema: op.body && 'schema' in op.body && op.body.schema ? schemaOf(op.body.schema, 'input') : { type: 'string', format: 'binary' } }])) };
+          : {
+              required: true,
+              content: Object.fromEntries(
+                op.body.raw.map((m) => [
+                  m,
+                  {
+                    schema:
+                      op.body && 'schema' in op.body && op.body.schema
+                        ? schemaOf(op.body.schema, 'input')
+                        : { type: 'string', format: 'binary' },
+                  },
+                ]),
+              ),
+            };
     }
     (paths[path] ??= {})[op.method] = entry;
   }
@@ -102,7 +144,12 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
       schemas: { Error: schemaOf(ErrorBody, 'output') },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token of the tenant (att_…).' },
-        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: `A person’s session (editor). Changes also need the header ${CSRF_HEADER}: 1.` },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: `A person’s session (editor). Changes also need the header ${CSRF_HEADER}: 1.`,
+        },
       },
     },
     'x-capabilities': CAPABILITIES,

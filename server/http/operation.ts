@@ -65,10 +65,16 @@ export type Binding<D extends Declared> = {
  * Binds a handler to each declaration of a contract group, in the group's order; a declaration left
  * without one, or a handler for an id the group does not declare, is a compile error.
  */
-export function bindOperations<T extends Record<string, Declared>>(declared: T, bindings: NoInfer<{ [K in keyof T]: Binding<T[K]> }>): Operation[] {
+export function bindOperations<T extends Record<string, Declared>>(
+  declared: T,
+  bindings: NoInfer<{ [K in keyof T]: Binding<T[K]> }>,
+): Operation[] {
   return Object.values(declared).map((d) => {
-    const b = (bindings as Record<string, { errors?: readonly ErrorCode[]; handler: unknown; body?: { limit: number; schema?: z.ZodType } }>)[d.id]!;
-    const body: BodySpec | undefined = d.body && 'raw' in d.body ? { raw: d.body.raw, limit: b.body!.limit, ...(b.body!.schema ? { schema: b.body!.schema } : {}) } : d.body;
+    const b = (
+      bindings as Record<string, { errors?: readonly ErrorCode[]; handler: unknown; body?: { limit: number; schema?: z.ZodType } }>
+    )[d.id]!;
+    const body: BodySpec | undefined =
+      d.body && 'raw' in d.body ? { raw: d.body.raw, limit: b.body!.limit, ...(b.body!.schema ? { schema: b.body!.schema } : {}) } : d.body;
     const { body: _declared, ...rest } = d;
     return { ...rest, ...(body ? { body } : {}), ...(b.errors ? { errors: b.errors } : {}), handler: b.handler as Operation['handler'] };
   });

@@ -71,7 +71,11 @@ export function simpleError(status: number, code: string, message: string, reque
 export function localize(body: ErrorBody, locale: Locale): ErrorBody {
   const e = body.error;
   const reasons = e.reasons?.map((r) => sayReason(r, locale));
-  const params = { ...e.details, ...(reasons ? { reasons: reasons.map((r) => r.message).join(' ') } : {}), ...(e.reasons?.[0] ? { args: reasonArgs(e.reasons[0]) ?? [] } : {}) };
+  const params = {
+    ...e.details,
+    ...(reasons ? { reasons: reasons.map((r) => r.message).join(' ') } : {}),
+    ...(e.reasons?.[0] ? { args: reasonArgs(e.reasons[0]) ?? [] } : {}),
+  };
   const message = errorMessage(e.code, locale, params) ?? e.message;
   return {
     error: {
@@ -98,7 +102,9 @@ function sayReason(r: Reason, locale: Locale): Reason {
 
 /** The per-code failures of a batch answer (unlock, lock, the shop's webhook) in the caller's language. */
 export function sayBatch<T extends { error?: { code: string; message: string } }>(results: readonly T[], locale: Locale): T[] {
-  return results.map((r) => (r.error ? { ...r, error: { code: r.error.code, message: errorMessage(r.error.code, locale) ?? r.error.message } } : r));
+  return results.map((r) =>
+    r.error ? { ...r, error: { code: r.error.code, message: errorMessage(r.error.code, locale) ?? r.error.message } } : r,
+  );
 }
 
 /** French or English when the caller's Accept-Language prefers one of them (by its q-values), else nothing. */
@@ -121,7 +127,11 @@ export function acceptedLocale(header: string | undefined): Locale | undefined {
  * download links); otherwise English. A tenant that cannot be read (unknown slug, database down) is no
  * reason to fail the answer: English then.
  */
-export async function callerLocale(services: Services, acceptLanguage: string | undefined, tenant: { id?: string; slug?: string }): Promise<Locale> {
+export async function callerLocale(
+  services: Services,
+  acceptLanguage: string | undefined,
+  tenant: { id?: string; slug?: string },
+): Promise<Locale> {
   const accepted = acceptedLocale(acceptLanguage);
   if (accepted) return accepted;
   try {

@@ -104,7 +104,8 @@ export class RenderPool implements DocumentRenderer {
   /** Never rejects: every outcome, including a timeout or a crashed worker, is an answer with diagnostics. */
   render(job: RenderJob): Promise<RenderAnswer> {
     const id = this.nextId++;
-    if (this.closed || this.slots.length === 0) return Promise.resolve(failure(id, 'RENDER_CLOSED', 'The render service is shutting down.'));
+    if (this.closed || this.slots.length === 0)
+      return Promise.resolve(failure(id, 'RENDER_CLOSED', 'The render service is shutting down.'));
     const { template, kind, lane: asked, tenantId, ...rest } = job;
     const lane = asked ?? ((kind ?? 'render') === 'render' && !job.specimen ? 'issue' : 'preview');
     const tenant = tenantId ?? '';
@@ -134,7 +135,9 @@ export class RenderPool implements DocumentRenderer {
     this.closed = true;
     for (const wake of this.readyWaiters.splice(0)) wake();
     for (const p of this.queue.splice(0)) p.resolve(failure(p.request.id, 'RENDER_CLOSED', 'The render service is shutting down.'));
-    await Promise.all(this.slots.map((s) => this.finish(s, failure(s.job?.request.id ?? 0, 'RENDER_CLOSED', 'The render service is shutting down.'))));
+    await Promise.all(
+      this.slots.map((s) => this.finish(s, failure(s.job?.request.id ?? 0, 'RENDER_CLOSED', 'The render service is shutting down.'))),
+    );
   }
 
   private spawn(): Slot {
@@ -161,7 +164,9 @@ export class RenderPool implements DocumentRenderer {
     });
     // A worker dies of running out of heap (ERR_WORKER_OUT_OF_MEMORY), of a crash in native code, or of an
     // error nothing caught: its job is answered, never left waiting, and a fresh worker takes the place.
-    worker.on('error', (e: Error & { code?: string }) => this.replace(slot, 'RENDER_WORKER_DIED', diedMessage(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'it ran out of memory' : 'it failed')));
+    worker.on('error', (e: Error & { code?: string }) =>
+      this.replace(slot, 'RENDER_WORKER_DIED', diedMessage(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'it ran out of memory' : 'it failed')),
+    );
     worker.on('exit', () => this.replace(slot, 'RENDER_WORKER_DIED', diedMessage('it stopped')));
     return slot;
   }
@@ -177,7 +182,12 @@ export class RenderPool implements DocumentRenderer {
       const base = this.limits[next.lane].timeoutMs;
       const limit = next.request.kind === 'check' ? base * 3 : base;
       slot.timer = setTimeout(
-        () => this.replace(slot, 'RENDER_TIMEOUT', `The document took longer than ${limit} ms to make and was stopped; simplify the template (loops, very long tables).`),
+        () =>
+          this.replace(
+            slot,
+            'RENDER_TIMEOUT',
+            `The document took longer than ${limit} ms to make and was stopped; simplify the template (loops, very long tables).`,
+          ),
         limit,
       );
       const key = next.request.templateKey;
@@ -231,7 +241,8 @@ export class RenderPool implements DocumentRenderer {
     if (!slot.ready && ++this.failedStarts >= MAX_FAILED_STARTS) {
       // Workers die before they can take anything (limits too small for the modules, a broken install):
       // the waiting jobs are answered now, and new workers are tried again after a pause, not in a loop.
-      for (const p of this.queue.splice(0)) p.resolve(failure(p.request.id, 'RENDER_WORKER_DIED', diedMessage('render workers cannot start on this server')));
+      for (const p of this.queue.splice(0))
+        p.resolve(failure(p.request.id, 'RENDER_WORKER_DIED', diedMessage('render workers cannot start on this server')));
       // Until then the place holds the dead slot (not ready, so nothing is dispatched to it).
       const retry = setTimeout(() => {
         if (!this.closed && this.slots[index] === slot) this.slots[index] = this.spawn();

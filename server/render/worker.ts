@@ -33,16 +33,25 @@ const isBoundData = (data: unknown): data is BoundData => typeof data === 'objec
 async function handle(request: RenderRequest): Promise<RenderAnswer> {
   const started = performance.now();
   const entry = compile(request);
-  if (!entry) return { id: request.id, pageCount: 0, diagnostics: [{ stage: 'draw', code: TEMPLATE_NOT_LOADED, severity: 'error', message: 'The template is not loaded in this worker.' }] };
+  if (!entry)
+    return {
+      id: request.id,
+      pageCount: 0,
+      diagnostics: [{ stage: 'draw', code: TEMPLATE_NOT_LOADED, severity: 'error', message: 'The template is not loaded in this worker.' }],
+    };
   const result = await entry;
-  if (request.kind === 'compile' || !result.template) return { id: request.id, pageCount: 0, diagnostics: result.diagnostics, ms: performance.now() - started };
+  if (request.kind === 'compile' || !result.template)
+    return { id: request.id, pageCount: 0, diagnostics: result.diagnostics, ms: performance.now() - started };
   if (request.kind === 'check') {
     // Trial renders only for a template without errors: with them, publication is refused anyway.
     const trials = hasErrors(result.diagnostics) ? [] : trialRenders(result.template);
     return { id: request.id, pageCount: 0, diagnostics: [...result.diagnostics, ...trials], ms: performance.now() - started };
   }
   const options = { specimen: request.specimen ?? false, ...(request.documentId !== undefined ? { documentId: request.documentId } : {}) };
-  const r = request.bound && isBoundData(request.data) ? renderBound(result.template, request.data, options) : renderDocument(result.template, request.data, options);
+  const r =
+    request.bound && isBoundData(request.data)
+      ? renderBound(result.template, request.data, options)
+      : renderDocument(result.template, request.data, options);
   const answer: RenderAnswer = {
     id: request.id,
     pageCount: r.pageCount,
@@ -63,7 +72,14 @@ parentPort?.on('message', (request: RenderRequest) => {
       parentPort!.postMessage({
         id: request.id,
         pageCount: 0,
-        diagnostics: [{ stage: 'draw', code: 'RENDER_FAILED', severity: 'error', message: `The document could not be made (${e instanceof Error ? e.message : String(e)}).` }],
+        diagnostics: [
+          {
+            stage: 'draw',
+            code: 'RENDER_FAILED',
+            severity: 'error',
+            message: `The document could not be made (${e instanceof Error ? e.message : String(e)}).`,
+          },
+        ],
       } satisfies RenderAnswer),
   );
 });

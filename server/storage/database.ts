@@ -1,6 +1,16 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider, type PostgresPool, type PostgresPoolClient, type SqliteStatement } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type Migration,
+  type MigrationProvider,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type SqliteStatement,
+} from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema';
@@ -44,7 +54,18 @@ export class StorageError extends Error {
 }
 
 /** Connection failures (refused, unknown host, no such database, bad credentials), by their codes. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', '3D000', '28P01', '28000']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  '3D000',
+  '28P01',
+  '28000',
+]);
 function isUnreachable(e: unknown): boolean {
   if (e instanceof AggregateError && e.errors.some(isUnreachable)) return true;
   const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
@@ -59,7 +80,10 @@ export async function openStorage(url: string): Promise<Storage> {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
   if (scheme && !/^(postgres(ql)?|sqlite)$/i.test(scheme)) {
     // Otherwise `mysql://host/db` would quietly become a SQLite file in a folder named "mysql:".
-    throw new StorageError('STORAGE_URL_INVALID', `DATABASE_URL names a ${scheme}:// database; Attest stores its data in PostgreSQL (postgres://…) or in a SQLite file (a path).`);
+    throw new StorageError(
+      'STORAGE_URL_INVALID',
+      `DATABASE_URL names a ${scheme}:// database; Attest stores its data in PostgreSQL (postgres://…) or in a SQLite file (a path).`,
+    );
   }
   const storage = /^postgres(ql)?:\/\//i.test(url) ? openPostgres(url) : openSqlite(url.replace(/^sqlite:(\/\/)?/i, ''));
   try {
@@ -111,7 +135,8 @@ function openSqlite(path: string): Storage {
         statement = {
           reader: prepared.reader,
           all: (parameters) => fullness.guard(() => prepared.all(parameters)),
-          run: (parameters) => (rollback && !sqlite.inTransaction ? { changes: 0, lastInsertRowid: 0 } : fullness.guard(() => prepared.run(parameters))),
+          run: (parameters) =>
+            rollback && !sqlite.inTransaction ? { changes: 0, lastInsertRowid: 0 } : fullness.guard(() => prepared.run(parameters)),
           iterate: (parameters) => fullness.guard(() => prepared.iterate(parameters)),
         };
         if (statements.size >= 500) statements.delete(statements.keys().next().value!);
@@ -159,7 +184,14 @@ function openPostgres(url: string): Storage {
   pool.on('error', () => {});
   const fullness = new Fullness();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: fullnessAware(pool, fullness) }) });
-  return { db, engine: 'postgres', documents: tableDocuments(fullness), fullness, location: `postgres://${parsed.host}${parsed.pathname}`, close: () => db.destroy() };
+  return {
+    db,
+    engine: 'postgres',
+    documents: tableDocuments(fullness),
+    fullness,
+    location: `postgres://${parsed.host}${parsed.pathname}`,
+    close: () => db.destroy(),
+  };
 }
 
 /** The pool as Kysely uses it, with a full disk (disk_full, 53100) said as STORAGE_FULL whichever query meets it. */

@@ -42,7 +42,11 @@ export const PRIVATE_FILE = 0o600;
 
 function corrupt(sha256: string, bytes: Uint8Array): never {
   publishStorageEvent({ event: 'document-corrupt', sha256, found: sha256Of(bytes), size: bytes.length });
-  throw new DomainError('corrupt', 'DOCUMENT_CORRUPT', 'The stored file of this document is damaged: it is not served. The operator has been told; the request id helps find it.');
+  throw new DomainError(
+    'corrupt',
+    'DOCUMENT_CORRUPT',
+    'The stored file of this document is damaged: it is not served. The operator has been told; the request id helps find it.',
+  );
 }
 
 function checked(sha256: string, bytes: Uint8Array): Uint8Array {
@@ -51,7 +55,11 @@ function checked(sha256: string, bytes: Uint8Array): Uint8Array {
 
 async function unreferenced(db: Db, sha256s: readonly string[]): Promise<string[]> {
   if (!sha256s.length) return [];
-  const still = await db.selectFrom('documents').select('sha256').where('sha256', 'in', [...sha256s]).execute();
+  const still = await db
+    .selectFrom('documents')
+    .select('sha256')
+    .where('sha256', 'in', [...sha256s])
+    .execute();
   const used = new Set(still.map((r) => r.sha256));
   return [...new Set(sha256s)].filter((s) => !used.has(s));
 }
@@ -79,7 +87,8 @@ const nodeFs: StagingFs = fs;
 function promised<T>(run: (done: Done<T>) => void): Promise<T> {
   return new Promise((resolve, reject) => run((e, value) => (e ? reject(e) : resolve(value))));
 }
-const settled = (run: (done: (e: NodeJS.ErrnoException | null) => void) => void): Promise<void> => promised<void>((done) => run((e) => done(e, undefined)));
+const settled = (run: (done: (e: NodeJS.ErrnoException | null) => void) => void): Promise<void> =>
+  promised<void>((done) => run((e) => done(e, undefined)));
 
 /** `fullness` is the storage's: a full disk met here or by the database shows in one place. */
 export function fileDocuments(dir: string, fullness: Fullness, io: StagingFs = nodeFs): DocumentFiles {
@@ -98,7 +107,7 @@ export function fileDocuments(dir: string, fullness: Fullness, io: StagingFs = n
     }
   };
   const write = async (fd: number, pdf: Uint8Array) => {
-    for (let at = 0; at < pdf.length; ) at += await promised<number>((done) => io.write(fd, pdf, at, pdf.length - at, at, done));
+    for (let at = 0; at < pdf.length;) at += await promised<number>((done) => io.write(fd, pdf, at, pdf.length - at, at, done));
   };
   return {
     async stage(sha, pdf) {
@@ -184,7 +193,11 @@ export function tableDocuments(fullness: Fullness): DocumentFiles {
     async stage() {},
     async record(trx, sha256, pdf) {
       // A full disk here is already STORAGE_FULL: the driver says so for every statement (database.ts).
-      await trx.insertInto('document_bytes').values({ sha256, pdf }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+      await trx
+        .insertInto('document_bytes')
+        .values({ sha256, pdf })
+        .onConflict((oc) => oc.column('sha256').doNothing())
+        .execute();
       fullness.stored();
     },
     async read(db, sha256) {
@@ -200,7 +213,9 @@ export function tableDocuments(fullness: Fullness): DocumentFiles {
     async sweep(db) {
       const result = await db
         .deleteFrom('document_bytes')
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('documents').select('documents.sha256').whereRef('documents.sha256', '=', 'document_bytes.sha256'))))
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('documents').select('documents.sha256').whereRef('documents.sha256', '=', 'document_bytes.sha256'))),
+        )
         .executeTakeFirst();
       return { removed: Number(result.numDeletedRows) };
     },

@@ -6,8 +6,7 @@ import { DomainError } from '../domain/errors';
  * `attest start` subscribes and logs). Never a document's bytes: they carry a learner's name.
  */
 export type StorageEvent =
-  | { event: 'document-corrupt'; sha256: string; found: string; size: number }
-  | { event: 'storage-full'; error: string };
+  { event: 'document-corrupt'; sha256: string; found: string; size: number } | { event: 'storage-full'; error: string };
 export const STORAGE_EVENTS = 'attest:storage';
 const events = channel(STORAGE_EVENTS);
 export function publishStorageEvent(e: StorageEvent): void {
@@ -41,7 +40,11 @@ export class Fullness {
     if (!isFull(e)) throw e;
     this.#since ??= new Date().toISOString();
     publishStorageEvent({ event: 'storage-full', error: e instanceof Error ? e.message : String(e) });
-    throw new DomainError('storage-full', 'STORAGE_FULL', 'The server has no room left to store the document: nothing was issued. Ask again once the operator has freed space.');
+    throw new DomainError(
+      'storage-full',
+      'STORAGE_FULL',
+      'The server has no room left to store the document: nothing was issued. Ask again once the operator has freed space.',
+    );
   }
 
   /** `run`, with a full disk said as STORAGE_FULL. */

@@ -36,7 +36,10 @@ export const rotate = {
   name: 'rotate',
   type: { kind: 'angle' },
   default: '0',
-  doc: { en: "Rotation in degrees, clockwise, about the box's centre.", fr: 'Rotation en degrés, sens horaire, autour du centre du cadre.' },
+  doc: {
+    en: "Rotation in degrees, clockwise, about the box's centre.",
+    fr: 'Rotation en degrés, sens horaire, autour du centre du cadre.',
+  },
 } as const;
 export const font = {
   name: 'font',

@@ -163,7 +163,11 @@ export const MOVE_XY = { move: { h: ['x'], v: ['y'] } } as const;
 
 // The node fields are computed from the attribute lists so a field cannot exist in one and not the other.
 type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
-type ValueOf<T> = T extends { kind: 'enum'; values: readonly (infer V)[] } ? V : T extends { kind: infer K extends keyof ValueTypes } ? ValueTypes[K] : never;
+type ValueOf<T> = T extends { kind: 'enum'; values: readonly (infer V)[] }
+  ? V
+  : T extends { kind: infer K extends keyof ValueTypes }
+    ? ValueTypes[K]
+    : never;
 type AlwaysSet<A> = A extends { required: true } ? true : A extends { default: string } ? true : false;
 
 /** Attributes as node fields: camelCase, typed, present when required or defaulted. */

@@ -47,5 +47,11 @@ export type NodeOf<E extends ElementName> = NonNullable<ReturnType<Definitions[E
 
 /** The elements that belong to a group (`belongsTo`). */
 export type MemberOf<G extends string> = {
-  [E in ElementName]: Definitions[E] extends { belongsTo?: infer B } ? (B extends readonly (infer M)[] ? (G extends M ? E : never) : never) : never;
+  [E in ElementName]: Definitions[E] extends { belongsTo?: infer B }
+    ? B extends readonly (infer M)[]
+      ? G extends M
+        ? E
+        : never
+      : never
+    : never;
 }[ElementName];

@@ -55,7 +55,9 @@ export class LayoutContext {
 
   startPage(setup: PageSetup, range?: Range): void {
     if (this.pages.length >= MAX_PAGES) {
-      throw new LayoutError(this.problem('layout', 'LAYOUT_TOO_MANY_PAGES', 'error', `The document would have more than ${MAX_PAGES} pages.`, range));
+      throw new LayoutError(
+        this.problem('layout', 'LAYOUT_TOO_MANY_PAGES', 'error', `The document would have more than ${MAX_PAGES} pages.`, range),
+      );
     }
     this.setup = setup;
     this.page = this.doc.addPage(setup.width, setup.height);
@@ -110,14 +112,24 @@ export class LayoutContext {
   hasRole(role: string, range: Range | undefined): boolean {
     if (this.template.fonts.has(role)) return true;
     const declared = [...this.template.fonts.roles.keys()];
-    this.report('font', 'FONT_UNKNOWN_ROLE', 'error', `There is no font role "${role}"; declare it under "fonts:" in the front matter.${suggestion(role, declared)}`, range);
+    this.report(
+      'font',
+      'FONT_UNKNOWN_ROLE',
+      'error',
+      `There is no font role "${role}"; declare it under "fonts:" in the front matter.${suggestion(role, declared)}`,
+      range,
+    );
     return false;
   }
 
   /**
    * Runs `draw` with the element's opacity and rotation (about the centre of its box) applied.
    */
-  withBox(box: { x: number; y: number; width: number; height: number }, opts: { opacity?: number; rotate?: number }, draw: () => void): void {
+  withBox(
+    box: { x: number; y: number; width: number; height: number },
+    opts: { opacity?: number; rotate?: number },
+    draw: () => void,
+  ): void {
     const c = this.page.content;
     const opacity = opts.opacity ?? 1;
     const rotate = opts.rotate ?? 0;
@@ -158,7 +170,12 @@ export class LayoutContext {
       const sin = Math.sin(a);
       const xs: number[] = [];
       const ys: number[] = [];
-      for (const [px, py] of [[x, y], [x + width, y], [x, y + height], [x + width, y + height]] as const) {
+      for (const [px, py] of [
+        [x, y],
+        [x + width, y],
+        [x, y + height],
+        [x + width, y + height],
+      ] as const) {
         const dx = px - turn.cx;
         const dy = py - turn.cy;
         xs.push(turn.cx + dx * cos - dy * sin);

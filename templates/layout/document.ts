@@ -59,16 +59,31 @@ function pageSetup(page: PageNode, template: CompiledTemplate, ctx: LayoutContex
   if (backgroundName) {
     const kind = template.assets.kind(backgroundName);
     if (kind === 'pdf') {
-      const pageNo = page.backgroundPage ?? (base.background?.kind === 'pdf' && base.background.asset === backgroundName ? base.background.page : 1);
+      const pageNo =
+        page.backgroundPage ?? (base.background?.kind === 'pdf' && base.background.asset === backgroundName ? base.background.page : 1);
       const count = template.assets.pdfPageCount(backgroundName);
       if (pageNo > count) {
-        ctx.report('asset', 'ASSET_PDF_PAGE_OUT_OF_RANGE', 'error', `The background PDF "${backgroundName}" has ${count} page${count === 1 ? '' : 's'}; page ${pageNo} does not exist.`, page.range);
+        ctx.report(
+          'asset',
+          'ASSET_PDF_PAGE_OUT_OF_RANGE',
+          'error',
+          `The background PDF "${backgroundName}" has ${count} page${count === 1 ? '' : 's'}; page ${pageNo} does not exist.`,
+          page.range,
+        );
         return undefined;
       }
       setup.background = { kind: 'pdf', asset: backgroundName, page: pageNo };
     } else if (kind === 'image') setup.background = { kind: 'image', asset: backgroundName };
     else {
-      ctx.report('asset', kind ? 'ASSET_WRONG_TYPE' : 'ASSET_UNKNOWN', 'error', kind ? `The background "${backgroundName}" is a ${kind}; a background is a PDF page or an image.` : `There is no asset "${backgroundName}" for the background.`, page.range);
+      ctx.report(
+        'asset',
+        kind ? 'ASSET_WRONG_TYPE' : 'ASSET_UNKNOWN',
+        'error',
+        kind
+          ? `The background "${backgroundName}" is a ${kind}; a background is a PDF page or an image.`
+          : `There is no asset "${backgroundName}" for the background.`,
+        page.range,
+      );
       return undefined;
     }
   }

@@ -25,7 +25,11 @@ export interface PageSpec {
  * Size, orientation and margins in points. The front matter's `page:` and a `<page>`'s attributes are
  * written the same way and read by the same markup value readers, so they mean the same thing.
  */
-export function pageGeometry(size: PageSize, orientation: 'portrait' | 'landscape', margin: Box): Omit<PageSetup, 'background'> | { error: string } {
+export function pageGeometry(
+  size: PageSize,
+  orientation: 'portrait' | 'landscape',
+  margin: Box,
+): Omit<PageSetup, 'background'> | { error: string } {
   let width = toPoints(size.width, 0);
   let height = toPoints(size.height, 0);
   if (width > 14400 || height > 14400) return { error: 'a page may be at most 200 inches (5080 mm) on a side' };
@@ -55,7 +59,12 @@ export function resolvePageSetup(
   };
   const size = readValue({ kind: 'page-size' }, fm.page.size);
   const margin = readValue({ kind: 'box' }, String(fm.page.margin));
-  if (!size.ok) problem('SOURCE_INVALID_FIELD', ['page', 'size'], `"${fm.page.size}" is not a page size: use ${size.expected}.${size.suggestion ? ` Did you mean "${size.suggestion}"?` : ''}`);
+  if (!size.ok)
+    problem(
+      'SOURCE_INVALID_FIELD',
+      ['page', 'size'],
+      `"${fm.page.size}" is not a page size: use ${size.expected}.${size.suggestion ? ` Did you mean "${size.suggestion}"?` : ''}`,
+    );
   if (!margin.ok) problem('SOURCE_INVALID_FIELD', ['page', 'margin'], `"${fm.page.margin}" is not a margin: use ${margin.expected}.`);
   if (!size.ok || !margin.ok) return { diagnostics };
   const geometry = pageGeometry(size.value, fm.page.orientation, margin.value);
@@ -71,11 +80,20 @@ export function resolvePageSetup(
     if (!kind) {
       // A declared asset that failed to load was reported already; only an undeclared name is news.
       if (!Object.hasOwn(fm.assets, asset)) {
-        problem('ASSET_UNKNOWN', ['background'], `The background "${asset}" is not one of the template's assets.${suggestion(asset, Object.keys(fm.assets))}`);
+        problem(
+          'ASSET_UNKNOWN',
+          ['background'],
+          `The background "${asset}" is not one of the template's assets.${suggestion(asset, Object.keys(fm.assets))}`,
+        );
       }
     } else if (kind === 'pdf') {
       const count = assets.pdfPageCount(asset);
-      if (page > count) problem('ASSET_PDF_PAGE_OUT_OF_RANGE', ['background'], `The background PDF "${asset}" has ${count} page${count === 1 ? '' : 's'}; page ${page} does not exist.`);
+      if (page > count)
+        problem(
+          'ASSET_PDF_PAGE_OUT_OF_RANGE',
+          ['background'],
+          `The background PDF "${asset}" has ${count} page${count === 1 ? '' : 's'}; page ${page} does not exist.`,
+        );
       else setup.background = { kind: 'pdf', asset, page };
     } else if (kind === 'image') setup.background = { kind: 'image', asset };
     else problem('ASSET_WRONG_TYPE', ['background'], `The background "${asset}" is a ${kind}; a background is a PDF page or an image.`);

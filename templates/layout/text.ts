@@ -89,7 +89,14 @@ export function paintText(ctx: LayoutContext, laid: LaidOutText, x: number, top:
       // Left-to-right runs carry their text (marks, ligatures); right-to-left runs are in visual order, which
       // is what extractors expect of glyphs, so the writer adds ActualText there only when a glyph is shared
       // or drawn apart, in visual order too.
-      c.showGlyphs(run.face, run.size, x + run.x, baseline, run.glyphs, run.bidiLevel % 2 ? { rightToLeft: true } : { actualText: run.text });
+      c.showGlyphs(
+        run.face,
+        run.size,
+        x + run.x,
+        baseline,
+        run.glyphs,
+        run.bidiLevel % 2 ? { rightToLeft: true } : { actualText: run.text },
+      );
       if (run.underline) {
         c.rect(x + run.x, ctx.pdfY(top + run.underline.y) - run.underline.thickness / 2, run.width, run.underline.thickness).fill();
       }
@@ -101,7 +108,11 @@ export function paintText(ctx: LayoutContext, laid: LaidOutText, x: number, top:
  * The clickable areas of laid-out text: on each line, the runs of one link side by side make one area,
  * from the tallest ascent to the deepest descent among them.
  */
-export function linkAreas(laid: LaidOutText, x: number, top: number): { href: string; box: { x: number; y: number; width: number; height: number } }[] {
+export function linkAreas(
+  laid: LaidOutText,
+  x: number,
+  top: number,
+): { href: string; box: { x: number; y: number; width: number; height: number } }[] {
   const areas: { href: string; box: { x: number; y: number; width: number; height: number } }[] = [];
   for (const line of laid.lines) {
     let open: { href: string; left: number; right: number; above: number; below: number } | undefined;

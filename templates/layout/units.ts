@@ -34,4 +34,3 @@ export const PAPER_SIZES_MM: Readonly<Record<string, readonly [number, number]>>
   Letter: [215.9, 279.4],
   Legal: [215.9, 355.6],
 };
-

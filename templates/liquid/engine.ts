@@ -37,7 +37,8 @@ export const DEFAULT_LIMITS: LiquidLimits = {
  */
 export type OutputMode = 'markup' | 'text';
 
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function escapeMarkup(text: string): string {
   return text
@@ -92,7 +93,6 @@ class PartialsFS implements FS {
   }
 }
 
-
 export function createEngine(options: {
   locale: string;
   mode: OutputMode;
@@ -118,11 +118,11 @@ export function createEngine(options: {
   // (raw, which would print data as markup; sample and date_to_*, which break "same data, same bytes";
   // hashing and base64) are removed, so the engine and the analyzer agree.
   for (const name of Object.keys(engine.filters)) if (!isKnownFilter(name)) delete (engine.filters as Record<string, unknown>)[name];
-  for (const [name, fn] of Object.entries(createFilters(options.locale))) engine.registerFilter(name, fn as (...args: unknown[]) => unknown);
+  for (const [name, fn] of Object.entries(createFilters(options.locale))) engine.registerFilter(name, fn);
   // liquidjs charges a few filters for what they allocate; `append`, `replace`, `join`, `prepend` and ours
   // do not, so a chain of them could build strings far beyond memoryLimit. Every filter is charged for the
   // string or list it returns.
-  const table = engine.filters as Record<string, FilterImplOptions>;
+  const table = engine.filters;
   for (const [name, filter] of Object.entries(table)) table[name] = charged(filter);
   return engine;
 }

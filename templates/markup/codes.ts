@@ -11,4 +11,3 @@ export const MARKUP_CODES = {
   /** A link to anything but an http(s) or mailto address: templates are untrusted. */
   urlRefused: 'MARKUP_URL_REFUSED',
 } as const;
-

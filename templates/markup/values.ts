@@ -130,12 +130,18 @@ export function readValue(type: ValueType, raw: string): ValueResult<ValueTypes[
     }
     case 'points': {
       const pt = toPoints(raw);
-      if (pt === undefined || (type.min !== undefined && pt < type.min) || (type.max !== undefined && pt > type.max)) return fail(describeType(type));
+      if (pt === undefined || (type.min !== undefined && pt < type.min) || (type.max !== undefined && pt > type.max))
+        return fail(describeType(type));
       return ok(pt);
     }
     case 'number': {
       const n = readNumber(raw);
-      if (n === undefined || (type.integer && !Number.isInteger(n)) || (type.min !== undefined && n < type.min) || (type.max !== undefined && n > type.max)) {
+      if (
+        n === undefined ||
+        (type.integer && !Number.isInteger(n)) ||
+        (type.min !== undefined && n < type.min) ||
+        (type.max !== undefined && n > type.max)
+      ) {
         return fail(describeType(type));
       }
       return ok(n);
@@ -151,7 +157,9 @@ export function readValue(type: ValueType, raw: string): ValueResult<ValueTypes[
     }
     case 'color': {
       const color = readColor(raw);
-      return color ? ok(color) : fail(describeType(type), raw.startsWith('#') ? undefined : didYouMean(raw.trim(), Object.keys(NAMED_COLORS)));
+      return color
+        ? ok(color)
+        : fail(describeType(type), raw.startsWith('#') ? undefined : didYouMean(raw.trim(), Object.keys(NAMED_COLORS)));
     }
     case 'enum': {
       if (type.values.includes(raw)) return ok(raw);
@@ -203,6 +211,7 @@ function readPageSize(raw: string): ValueResult<PageSize> {
   }
   const parts = s.split(/\s*[x×]\s*|\s+/i).map(readLength);
   const [width, height] = parts;
-  if (parts.length === 2 && width && height && width.unit !== '%' && height.unit !== '%' && width.value > 0 && height.value > 0) return ok({ width, height });
+  if (parts.length === 2 && width && height && width.unit !== '%' && height.unit !== '%' && width.value > 0 && height.value > 0)
+    return ok({ width, height });
   return fail(describeType({ kind: 'page-size' }), didYouMean(s, Object.keys(PAPER_SIZES_MM)));
 }

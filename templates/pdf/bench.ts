@@ -44,7 +44,10 @@ bgPage.drawText('Organisme de formation agréé', { x: 40, y: 40, size: 9, font:
 const background = await ImportedPage.fromPdf(await src.save());
 const t2 = performance.now();
 
-const lines = Array.from({ length: 30 }, (_, i) => [i % 3 ? serif : sans, `Ligne ${i + 1} : formation « Sécurité incendie » suivie avec succès`] as const);
+const lines = Array.from(
+  { length: 30 },
+  (_, i) => [i % 3 ? serif : sans, `Ligne ${i + 1} : formation « Sécurité incendie » suivie avec succès`] as const,
+);
 const shaped = lines.map(([font, text]) => [font, shape(font, text, 11)] as const);
 const qr = QRCode.create('https://verify.example.org/c/7F3K-9QX2-ABCD', { errorCorrectionLevel: 'M' }).modules;
 
@@ -80,4 +83,6 @@ runs.sort((a, b) => a - b);
 const median = runs[runs.length >> 1]!;
 console.log(`prepare fonts: ${(t1 - t0).toFixed(1)} ms, image + background: ${(t2 - t1).toFixed(1)} ms (once per process)`);
 console.log(`document: ${bytes} bytes, ${qr.size}×${qr.size} QR, 31 text runs, 2 fonts, 1 image, 1 imported page`);
-console.log(`median ${median.toFixed(3)} ms per document (${Math.round(1000 / median)} documents/s), runs: ${runs.map((r) => r.toFixed(3)).join(' ')}`);
+console.log(
+  `median ${median.toFixed(3)} ms per document (${Math.round(1000 / median)} documents/s), runs: ${runs.map((r) => r.toFixed(3)).join(' ')}`,
+);

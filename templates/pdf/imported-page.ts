@@ -44,7 +44,11 @@ export class ImportedPage {
       return importPage(doc, pageIndex, limits.maxContentBytes ?? MAX_PAGE_CONTENT_BYTES);
     } catch (cause) {
       if (cause instanceof PdfAssetError) throw cause;
-      throw new PdfAssetError('ASSET_PDF_CORRUPT', 'This PDF is damaged: its page could not be read. Export it again from your design tool.', { cause });
+      throw new PdfAssetError(
+        'ASSET_PDF_CORRUPT',
+        'This PDF is damaged: its page could not be read. Export it again from your design tool.',
+        { cause },
+      );
     }
   }
 
@@ -101,7 +105,10 @@ function checkObjectStreams(bytes: Uint8Array): void {
         // Anything else is damage the parser will report in its own words.
       }
     } else {
-      throw new PdfAssetError('ASSET_PDF_CORRUPT', 'This PDF compresses its object streams in a way Attest does not read; export it again from your design tool (PDF 1.5 or later, standard compression).');
+      throw new PdfAssetError(
+        'ASSET_PDF_CORRUPT',
+        'This PDF compresses its object streams in a way Attest does not read; export it again from your design tool (PDF 1.5 or later, standard compression).',
+      );
     }
     if (left < 0) {
       throw new PdfAssetError(
@@ -119,7 +126,9 @@ async function load(bytes: Uint8Array): Promise<PDFDocument> {
     doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
   } catch (cause) {
     if (cause instanceof EncryptedPDFError) throw encrypted(cause);
-    throw new PdfAssetError('ASSET_PDF_CORRUPT', 'This file is not a readable PDF. Export it again from your design tool as a PDF.', { cause });
+    throw new PdfAssetError('ASSET_PDF_CORRUPT', 'This file is not a readable PDF. Export it again from your design tool as a PDF.', {
+      cause,
+    });
   }
   if (doc.isEncrypted) throw encrypted();
   if (doc.getPageCount() === 0) throw new PdfAssetError('ASSET_PDF_CORRUPT', 'This PDF has no pages that can be read.');
@@ -300,7 +309,27 @@ const DROPPED_KEYS: ReadonlySet<PDFName> = new Set(
 );
 
 const ACTION_TYPES: ReadonlySet<PDFName> = new Set(
-  ['JavaScript', 'Launch', 'URI', 'GoTo', 'GoToR', 'GoToE', 'SubmitForm', 'ImportData', 'ResetForm', 'Named', 'Rendition', 'Sound', 'Movie', 'Hide', 'SetOCGState', 'Trans', 'GoTo3DView', 'RichMediaExecute', 'Thread'].map((n) => PDFName.of(n)),
+  [
+    'JavaScript',
+    'Launch',
+    'URI',
+    'GoTo',
+    'GoToR',
+    'GoToE',
+    'SubmitForm',
+    'ImportData',
+    'ResetForm',
+    'Named',
+    'Rendition',
+    'Sound',
+    'Movie',
+    'Hide',
+    'SetOCGState',
+    'Trans',
+    'GoTo3DView',
+    'RichMediaExecute',
+    'Thread',
+  ].map((n) => PDFName.of(n)),
 );
 
 /** An action dictionary (typed /Action, or carrying an action's /S), which drawing never needs. */

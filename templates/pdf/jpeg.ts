@@ -58,10 +58,13 @@ export function readJpeg(bytes: Uint8Array, maxPixels = MAX_IMAGE_PIXELS): JpegI
         throw new PdfAssetError('ASSET_IMAGE_UNSUPPORTED', `This JPEG has ${components} colour channels; use RGB, greyscale or CMYK.`);
       }
       if (bitsPerComponent !== 8) {
-        throw new PdfAssetError('ASSET_IMAGE_UNSUPPORTED', `This JPEG uses ${bitsPerComponent}-bit samples; save it with 8 bits per channel.`);
+        throw new PdfAssetError(
+          'ASSET_IMAGE_UNSUPPORTED',
+          `This JPEG uses ${bitsPerComponent}-bit samples; save it with 8 bits per channel.`,
+        );
       }
       // Adobe APP14 may come after the frame header; keep looking only for it.
-      for (let j = i + 2 + length; j + 9 < bytes.length && !adobe; ) {
+      for (let j = i + 2 + length; j + 9 < bytes.length && !adobe;) {
         if (bytes[j] !== 0xff) break;
         const m = bytes[j + 1]!;
         if (m === 0xda) break;

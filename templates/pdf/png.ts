@@ -53,7 +53,10 @@ export function tooLarge(format: 'PNG' | 'JPEG', width: number, height: number, 
 }
 
 function sizeMismatch(why: string): PdfAssetError {
-  return new PdfAssetError('ASSET_IMAGE_SIZE_MISMATCH', `This PNG image's pixel data does not match its declared size (${why}); export it again from your image editor.`);
+  return new PdfAssetError(
+    'ASSET_IMAGE_SIZE_MISMATCH',
+    `This PNG image's pixel data does not match its declared size (${why}); export it again from your image editor.`,
+  );
 }
 
 /**

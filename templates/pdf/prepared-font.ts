@@ -250,12 +250,27 @@ const LIGATURES = ['ff', 'fi', 'fl', 'ffi', 'ffl'];
  * subset, cached by glyph set.
  */
 const SCRIPT_GROUPS: readonly (readonly [number, number])[][] = [
-  [[0x0180, 0x024f], [0x1e00, 0x1eff], [0x0300, 0x036f]], // Latin Extended-B and Additional (Vietnamese), combining marks
-  [[0x0370, 0x03ff], [0x1f00, 0x1fff]], // Greek
+  [
+    [0x0180, 0x024f],
+    [0x1e00, 0x1eff],
+    [0x0300, 0x036f],
+  ], // Latin Extended-B and Additional (Vietnamese), combining marks
+  [
+    [0x0370, 0x03ff],
+    [0x1f00, 0x1fff],
+  ], // Greek
   [[0x0400, 0x052f]], // Cyrillic
   [[0x0530, 0x058f]], // Armenian
-  [[0x0590, 0x05ff], [0xfb1d, 0xfb4f]], // Hebrew
-  [[0x0600, 0x06ff], [0x0750, 0x077f], [0xfb50, 0xfdff], [0xfe70, 0xfeff]], // Arabic with presentation forms
+  [
+    [0x0590, 0x05ff],
+    [0xfb1d, 0xfb4f],
+  ], // Hebrew
+  [
+    [0x0600, 0x06ff],
+    [0x0750, 0x077f],
+    [0xfb50, 0xfdff],
+    [0xfe70, 0xfeff],
+  ], // Arabic with presentation forms
   [[0x10a0, 0x10ff]], // Georgian
   [[0x0900, 0x097f]], // Devanagari
   [[0x0980, 0x09ff]], // Bengali
@@ -274,13 +289,25 @@ const SCRIPT_GROUPS: readonly (readonly [number, number])[][] = [
   [[0x0b00, 0x0b7f]], // Odia
   [[0x0f00, 0x0fff]], // Tibetan
   [[0x0780, 0x07bf]], // Thaana
-  [[0x0700, 0x074f], [0x0860, 0x086f]], // Syriac
+  [
+    [0x0700, 0x074f],
+    [0x0860, 0x086f],
+  ], // Syriac
   [[0x07c0, 0x07ff]], // N'Ko
   [[0x2d30, 0x2d7f]], // Tifinagh
   [[0x1c50, 0x1c7f]], // Ol Chiki
-  [[0x13a0, 0x13ff], [0xab70, 0xabbf]], // Cherokee
-  [[0x1400, 0x167f], [0x18b0, 0x18ff]], // Unified Canadian Aboriginal Syllabics
-  [[0x1100, 0x11ff], [0x3130, 0x318f]], // Hangul jamo (syllables are too many: not grouped)
+  [
+    [0x13a0, 0x13ff],
+    [0xab70, 0xabbf],
+  ], // Cherokee
+  [
+    [0x1400, 0x167f],
+    [0x18b0, 0x18ff],
+  ], // Unified Canadian Aboriginal Syllabics
+  [
+    [0x1100, 0x11ff],
+    [0x3130, 0x318f],
+  ], // Hangul jamo (syllables are too many: not grouped)
 ];
 
 /** Fonts this small are embedded whole when a document needs shaped glyphs beyond the base (see subsetFor). */
@@ -370,7 +397,9 @@ const ENDCHAR = new Uint8Array([14]);
 
 /** Six capital letters from the glyph set, so the same subset always has the same name (PDF 1.7 §9.6.4). */
 function subsetTag(fontKey: string, gids: readonly number[]): string {
-  const digest = createHash('sha256').update(`${fontKey}|${gids.join(',')}`).digest();
+  const digest = createHash('sha256')
+    .update(`${fontKey}|${gids.join(',')}`)
+    .digest();
   let tag = '';
   for (let i = 0; i < 6; i++) tag += String.fromCharCode(65 + (digest[i]! % 26));
   return tag;
@@ -391,4 +420,3 @@ function widthArray(gids: readonly number[], widths: readonly number[]): string 
   }
   return out + ']';
 }
-

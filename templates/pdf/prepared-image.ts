@@ -84,7 +84,9 @@ function fromPng(bytes: Uint8Array, maxPixels: number): PreparedImage {
   if (png.alpha) {
     const mask = b.add(
       streamParts(
-        [` /Type /XObject /Subtype /Image /Width ${png.width} /Height ${png.height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode`],
+        [
+          ` /Type /XObject /Subtype /Image /Width ${png.width} /Height ${png.height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode`,
+        ],
         png.alpha,
       ),
     );
@@ -93,7 +95,6 @@ function fromPng(bytes: Uint8Array, maxPixels: number): PreparedImage {
   b.set(image, streamParts(dict, png.data));
   return new PreparedImage(png.width, png.height, b.build(), 'png');
 }
-
 
 function sniff(bytes: Uint8Array): string | undefined {
   const head = Buffer.from(bytes.subarray(0, 16)).toString('latin1');

@@ -52,10 +52,7 @@ export const FrontMatterSchema = z
       .strict()
       .default({ size: 'A4', orientation: 'portrait', margin: '15mm' }),
     background: z
-      .union([
-        z.string().min(1),
-        z.object({ asset: z.string().min(1), page: z.number().int().min(1).default(1) }).strict(),
-      ])
+      .union([z.string().min(1), z.object({ asset: z.string().min(1), page: z.number().int().min(1).default(1) }).strict()])
       .optional(),
     fonts: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/i, 'a role is a word such as "title"'), FontRoleSchema).default({}),
     assets: z.record(z.string().min(1), AssetSchema).default({}),
@@ -177,7 +174,9 @@ export function parseTemplateSource(text: string): SourceResult {
   visit(doc, {
     Pair(_, pair, path) {
       if (!isScalar(pair.key) || !FORBIDDEN_NAMES.has(String(pair.key.value))) return;
-      const keys = path.flatMap((node) => (node && typeof node === 'object' && 'key' in node && isScalar(node.key) ? [String(node.key.value)] : []));
+      const keys = path.flatMap((node) =>
+        node && typeof node === 'object' && 'key' in node && isScalar(node.key) ? [String(node.key.value)] : [],
+      );
       const field = [...keys, String(pair.key.value)].join('.');
       const r = pair.key.range;
       diagnostics.push({

@@ -13,7 +13,14 @@ const roles = resolveRoles(new FontLibrary(), {
   small: { family: 'sans' },
 });
 const style = (role: string, size: number, extra: Partial<TextStyle> = {}): TextStyle => ({
-  role, bold: false, italic: false, underline: false, size, color: [0.1, 0.1, 0.2], letterSpacing: 0, ...extra,
+  role,
+  bold: false,
+  italic: false,
+  underline: false,
+  size,
+  color: [0.1, 0.1, 0.2],
+  letterSpacing: 0,
+  ...extra,
 });
 
 const FIRST = ['Jean', 'Zoé', 'Αλέξανδρος', 'Şükrü', 'Nguyễn Thị', 'محمد', 'Ёлкин', 'Marie-Hélène', 'דוד', 'Björn'];
@@ -27,7 +34,10 @@ function certificate(i: number): [TextSpan[], ParagraphOptions][] {
     [[{ text: 'Nous certifions que', style: style('body', 14, { italic: true }) }], box(700)],
     [[{ text: name, style: style('name', 40) }], box(600, { height: 60, fit: 'shrink', maxLines: 1 })],
     [[{ text: 'a suivi avec assiduité la formation', style: style('body', 14) }], box(700)],
-    [[{ text: '« Sécurité des systèmes d’information et protection des données personnelles »', style: style('title', 18) }], box(600, { maxLines: 2 })],
+    [
+      [{ text: '« Sécurité des systèmes d’information et protection des données personnelles »', style: style('title', 18) }],
+      box(600, { maxLines: 2 }),
+    ],
     [
       [
         { text: 'du ', style: style('body', 12) },
@@ -41,7 +51,10 @@ function certificate(i: number): [TextSpan[], ParagraphOptions][] {
     [[{ text: `Fait à Lyon, le ${(i % 28) + 3} avril 2026`, style: style('body', 12) }], box(250, { align: 'left' })],
     [[{ text: 'Dr Claire Martin-Duval', style: style('name', 22) }], box(250)],
     [[{ text: 'Directrice pédagogique', style: style('small', 9) }], box(250)],
-    [[{ text: `Code de vérification : ATT-2026-${String(100000 + i)} — https://attest.example/v/${i}`, style: style('small', 8) }], box(400, { align: 'right' })],
+    [
+      [{ text: `Code de vérification : ATT-2026-${String(100000 + i)} — https://attest.example/v/${i}`, style: style('small', 8) }],
+      box(400, { align: 'right' }),
+    ],
   ];
 }
 
@@ -62,4 +75,6 @@ const median = times[times.length >> 1]!;
 const p95 = times[Math.floor(times.length * 0.95)]!;
 const repeated = run(2000, 7, true).sort((a, b) => a - b);
 console.log(`same certificate again (everything cached but line placement): median ${repeated[repeated.length >> 1]!.toFixed(3)} ms`);
-console.log(`text layout of one certificate (10 paragraphs): median ${median.toFixed(3)} ms, p95 ${p95.toFixed(3)} ms, ${Math.round(1000 / median)} certificates/s`);
+console.log(
+  `text layout of one certificate (10 paragraphs): median ${median.toFixed(3)} ms, p95 ${p95.toFixed(3)} ms, ${Math.round(1000 / median)} certificates/s`,
+);

@@ -12,7 +12,8 @@ export interface BidiInfo {
 }
 
 /** Hebrew, Arabic, Syriac, Thaana, N'Ko, …, presentation forms, bidi controls: anything that may be right-to-left. */
-const MAYBE_RTL = /[\u0590-\u08ff\u200f\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff\ufe70-\ufeff]|\ud802[\udc00-\udfff]|\ud83a[\udc00-\udfff]|\ud83b[\udc00-\udfff]/;
+const MAYBE_RTL =
+  /[\u0590-\u08ff\u200f\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff\ufe70-\ufeff]|\ud802[\udc00-\udfff]|\ud83a[\udc00-\udfff]|\ud83b[\udc00-\udfff]/;
 
 /** Direction "auto" is decided by the first strong character of the whole text (UAX #9 P2–P3). */
 export function firstStrongDirection(text: string): 'ltr' | 'rtl' | undefined {

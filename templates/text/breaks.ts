@@ -48,7 +48,11 @@ export function isNewline(c: number): boolean {
 
 const GLUE = new Set([0xa0, 0x202f, 0x2007, 0x2060, 0xfeff]);
 /** Never at a line start, even after a space (LB13/LB16): French puts a space before ! ? ; : and ». */
-const NO_BREAK_BEFORE = new Set([...'!?;:,.)]}»›%‰、。，．：；！？）」』】〕〉》〗〙〟・ーゝゞヽヾ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ'].map((c) => c.codePointAt(0)!));
+const NO_BREAK_BEFORE = new Set(
+  [...'!?;:,.)]}»›%‰、。，．：；！？）」』】〕〉》〗〙〟・ーゝゞヽヾ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ'].map((c) =>
+    c.codePointAt(0)!,
+  ),
+);
 /** Never at a line end: opening brackets and quotes. */
 const NO_BREAK_AFTER = new Set([...'([{«‹¿¡（「『【〔〈《〖〘〝'].map((c) => c.codePointAt(0)!));
 const HYPHENS = new Set([0x2d, 0x2010, 0x2013]);

@@ -149,31 +149,37 @@ export function itemize(spans: readonly TextSpan[], roles: FontRoles, direction:
 
       let face: FontFace;
       if (kind === 'newline') face = previousFace ?? primary;
-      else face = pickFace(cluster, chain, previousWasLetter ? previousFace : undefined, previousFace, (char, codePoint, at) => {
-        warnings.push({
-          code: 'FONT_GLYPH_MISSING',
-          severity: 'warning',
-          message: `No font of the role "${style.role}" has a glyph for "${char}" (${codePointLabel(codePoint)}); it is drawn as an empty box.`,
-          char,
-          codePoint: codePointLabel(codePoint),
-          span: s,
-          offset: a - spanStart + at,
-          origin: span.origin,
+      else
+        face = pickFace(cluster, chain, previousWasLetter ? previousFace : undefined, previousFace, (char, codePoint, at) => {
+          warnings.push({
+            code: 'FONT_GLYPH_MISSING',
+            severity: 'warning',
+            message: `No font of the role "${style.role}" has a glyph for "${char}" (${codePointLabel(codePoint)}); it is drawn as an empty box.`,
+            char,
+            codePoint: codePointLabel(codePoint),
+            span: s,
+            offset: a - spanStart + at,
+            origin: span.origin,
+          });
         });
-      });
       previousFace = face;
       previousWasLetter = LETTER_OR_MARK.test(cluster);
 
       const breakHere = a === 0 ? 'none' : breakBefore(joined, a);
       if (
         current &&
-        (breakHere !== 'none' || current.kind !== kind || current.face !== face || current.level !== level || current.span !== s || kind === 'newline')
+        (breakHere !== 'none' ||
+          current.kind !== kind ||
+          current.face !== face ||
+          current.level !== level ||
+          current.span !== s ||
+          kind === 'newline')
       ) {
         close(breakHere);
       }
       current ??= { kind, text: '', source: '', span: s, style, face, metrics: primary, level, breakAfter: 'none', clusters: [0] };
       let shaped = '';
-      for (let i = a; i < b; ) {
+      for (let i = a; i < b;) {
         const c = joined.codePointAt(i)!;
         const width = c > 0xffff ? 2 : 1;
         if (c === 0xad || c === 0x0d) {
@@ -206,7 +212,7 @@ export function pickFace(
 ): FontFace {
   const primary = chain[0]!;
   const visible: { c: number; at: number }[] = [];
-  for (let at = 0; at < cluster.length; ) {
+  for (let at = 0; at < cluster.length;) {
     const c = cluster.codePointAt(at)!;
     if (!ignorable(c) && c !== 0x09) visible.push({ c, at });
     at += c > 0xffff ? 2 : 1;

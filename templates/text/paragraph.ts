@@ -37,7 +37,8 @@ export function layoutParagraph(spans: readonly TextSpan[], roles: FontRoles, op
   /** How many lines could possibly be of use at a scale: more never fit, so breaking stops there. */
   const limitAt = (scale: number): number => {
     let limit = options.maxLines ?? MAX_LINES;
-    if (options.height !== undefined && Number.isFinite(smallest)) limit = Math.min(limit, Math.ceil(options.height / (smallest * scale * lineHeight)) + 1);
+    if (options.height !== undefined && Number.isFinite(smallest))
+      limit = Math.min(limit, Math.ceil(options.height / (smallest * scale * lineHeight)) + 1);
     return Math.max(1, limit);
   };
   const fits = (b: Breaking, scale: number): boolean =>
@@ -146,13 +147,28 @@ function totalHeight(lines: readonly LinePlan[], scale: number, lineHeight: numb
 }
 
 /** Ends the line with "…", dropping words (or, for a lone word, clusters) until it fits. */
-function ellipsize(plan: LinePlan, roles: FontRoles, baseLevel: number, width: number, scale: number): { line: LinePlan; tooWide: boolean } {
+function ellipsize(
+  plan: LinePlan,
+  roles: FontRoles,
+  baseLevel: number,
+  width: number,
+  scale: number,
+): { line: LinePlan; tooWide: boolean } {
   let pieces = trimTrailing(plan.pieces);
   const last = pieces[pieces.length - 1] ?? plan.pieces[0]!;
   const chain = roles.chain(last.style.role, last.style.bold, last.style.italic);
   const face = pickFace('\u2026', chain, undefined, last.face, () => undefined);
   const mark = face.covers(0x2026) ? '\u2026' : '...';
-  const ellipsis = makePiece({ ...last, kind: 'word', text: mark, source: mark, face, level: baseLevel, breakAfter: 'none', clusters: [0, mark.length] });
+  const ellipsis = makePiece({
+    ...last,
+    kind: 'word',
+    text: mark,
+    source: mark,
+    face,
+    level: baseLevel,
+    breakAfter: 'none',
+    clusters: [0, mark.length],
+  });
   const room = width - ellipsis.width * scale;
   while (pieces.length > 1 && contentWidth(pieces, scale) > room + EPSILON) pieces = trimTrailing(pieces.slice(0, -1));
   let tooWide = false;
@@ -165,7 +181,14 @@ function ellipsize(plan: LinePlan, roles: FontRoles, baseLevel: number, width: n
   return { line: { pieces: [...pieces, ellipsis], last: true }, tooWide };
 }
 
-function placeLine(plan: LinePlan, baseline: number, baseLevel: number, width: number, scale: number, options: ParagraphOptions): LaidOutLine {
+function placeLine(
+  plan: LinePlan,
+  baseline: number,
+  baseLevel: number,
+  width: number,
+  scale: number,
+  options: ParagraphOptions,
+): LaidOutLine {
   const content = trimTrailing(plan.pieces);
   const lineWidth = contentWidth(content, scale);
   const rtl = baseLevel % 2 === 1;

@@ -42,14 +42,27 @@ export function shape(face: FontFace, text: string, rtl: boolean, features = '')
 }
 
 /** GPOS features: positioning only, so leaving them out still draws every letter in its shaped form. */
-const NO_POSITIONING: Record<string, boolean> = { kern: false, mark: false, mkmk: false, abvm: false, blwm: false, dist: false, curs: false };
+const NO_POSITIONING: Record<string, boolean> = {
+  kern: false,
+  mark: false,
+  mkmk: false,
+  abvm: false,
+  blwm: false,
+  dist: false,
+  curs: false,
+};
 
 /**
  * fontkit throws on some real fonts' positioning tables (Noto Sans Gurmukhi has a mark anchor it reads as
  * null). A name must still be drawn: shape again without positioning, and as a last resort map characters
  * to glyphs one by one with their plain advances.
  */
-function layout(face: FontFace, text: string, features: string, direction: 'ltr' | 'rtl'): { glyphs: { id: number; codePoints: number[] }[]; positions: { xAdvance: number; xOffset: number; yOffset: number }[] } {
+function layout(
+  face: FontFace,
+  text: string,
+  features: string,
+  direction: 'ltr' | 'rtl',
+): { glyphs: { id: number; codePoints: number[] }[]; positions: { xAdvance: number; xOffset: number; yOffset: number }[] } {
   // fontkit caches one Glyph object per id with the code points of whoever asked for it first: a cmap scan
   // for a subset (Arabic presentation forms, the lam-alef ligature as one character) or another word. A
   // word shaped against that cache would get texts that depend on what the process did before, and so
@@ -73,7 +86,7 @@ function layoutWith(face: FontFace, text: string, features: string, direction: '
     try {
       const withoutPositioning: Record<string, boolean> = { ...NO_POSITIONING };
       for (const f of requested ?? []) withoutPositioning[f] = true;
-      return face.font.layout(text, withoutPositioning as unknown as string[], undefined, undefined, direction);
+      return face.font.layout(text, withoutPositioning, undefined, undefined, direction);
     } catch {
       const glyphs = face.font.glyphsForString(text);
       return { glyphs, positions: glyphs.map((g) => ({ xAdvance: g.advanceWidth, xOffset: 0, yOffset: 0 })) };

@@ -52,7 +52,8 @@ afterAll(async () => {
 
 /** Monaco, the preview and the editor screen, read in the page (all in light DOM but the preview's internals). */
 const source = () => page.evaluate(() => document.querySelector('attest-source-editor')!.codeEditor!.getValue());
-const previewText = () => page.evaluate(() => (document.querySelector('attest-pdf-preview') as unknown as { renderedText: string } | null)?.renderedText ?? '');
+const previewText = () =>
+  page.evaluate(() => (document.querySelector('attest-pdf-preview') as unknown as { renderedText: string } | null)?.renderedText ?? '');
 const markers = () =>
   page.evaluate(() => {
     const ed = document.querySelector('attest-source-editor')!.codeEditor!;
@@ -88,7 +89,8 @@ describe('the editor app against the real server', { timeout: 60_000 }, () => {
     const scripts = readdirSync(join(dir, 'assets')).filter((f) => /\.m?js$/.test(f));
     for (const f of scripts) {
       const text = readFileSync(join(dir, 'assets', f), 'utf8');
-      for (const marker of ['better-sqlite3', 'kysely', 'TEMPLATE_HAS_ERRORS', 'CSRF_HEADER_MISSING']) expect(text.includes(marker), `${marker} in ${f}`).toBe(false);
+      for (const marker of ['better-sqlite3', 'kysely', 'TEMPLATE_HAS_ERRORS', 'CSRF_HEADER_MISSING'])
+        expect(text.includes(marker), `${marker} in ${f}`).toBe(false);
     }
   });
 
@@ -131,14 +133,26 @@ describe('the editor app against the real server', { timeout: 60_000 }, () => {
       const model = ed.getModel()!;
       const match = model.findNextMatch('ATTESTATION DE FORMATION</text>', { lineNumber: 1, column: 1 }, false, true, null, false)!;
       const line = match.range.endLineNumber;
-      ed.executeEdits('test', [{ range: { startLineNumber: line, startColumn: model.getLineMaxColumn(line), endLineNumber: line, endColumn: model.getLineMaxColumn(line) }, text: '\n  <text x="30mm" y="55mm" width="237mm" align="center" size="11">Zqx </text>' }]);
+      ed.executeEdits('test', [
+        {
+          range: {
+            startLineNumber: line,
+            startColumn: model.getLineMaxColumn(line),
+            endLineNumber: line,
+            endColumn: model.getLineMaxColumn(line),
+          },
+          text: '\n  <text x="30mm" y="55mm" width="237mm" align="center" size="11">Zqx </text>',
+        },
+      ]);
     });
     await cursorAt('>Zqx ');
     await page.keyboard.type('{{ learner.');
     const widget = page.locator('.suggest-widget.visible');
     await widget.waitFor({ timeout: 10_000 });
     await page.keyboard.type('lastn');
-    await expect.poll(() => page.locator('.suggest-widget.visible .monaco-list-row.focused').innerText(), { timeout: 5_000 }).toContain('lastname');
+    await expect
+      .poll(() => page.locator('.suggest-widget.visible .monaco-list-row.focused').innerText(), { timeout: 5_000 })
+      .toContain('lastname');
     await page.keyboard.press('Enter');
     await page.keyboard.type(' }}');
     expect(await source()).toContain('>Zqx {{ learner.lastname }}</text>');
@@ -188,7 +202,9 @@ describe('the editor app against the real server', { timeout: 60_000 }, () => {
     }
     const sorted = [...samples].sort((a, b) => a - b);
     const median = (sorted[1]! + sorted[2]!) / 2;
-    console.log(`preview latency, last keystroke → new preview on screen (reference example attestation-fr): ${samples.join(', ')} ms; median ${median} ms\n  breakdown (ms): ${timings.join(' ')}`);
+    console.log(
+      `preview latency, last keystroke → new preview on screen (reference example attestation-fr): ${samples.join(', ')} ms; median ${median} ms\n  breakdown (ms): ${timings.join(' ')}`,
+    );
     // Target < 300 ms; the bound is generous because this machine's two cores are shared with other runs.
     expect(median).toBeLessThan(2_000);
     await shot(page, 'editor');
@@ -239,11 +255,18 @@ describe('the editor app against the real server', { timeout: 60_000 }, () => {
   it('issues a locked document through the API and unlocks it from the delivery screen', async () => {
     // The tenant's delivery lock, set as an admin would (the session's cookie, from the page).
     const lock = await page.evaluate(() =>
-      fetch('/api/v1/tenant/settings', { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-attest-csrf': '1' }, body: JSON.stringify({ delivery_lock: true }) }).then((r) => r.status),
+      fetch('/api/v1/tenant/settings', {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-attest-csrf': '1' },
+        body: JSON.stringify({ delivery_lock: true }),
+      }).then((r) => r.status),
     );
     expect(lock).toBe(200);
     const data = learnerData();
-    const issued = await call(app.base, 'POST', `/api/v1/certificates/${certificateId}/issues`, { token: seed.lmsToken, body: { learner_id: 'browser-42', available: true, data } });
+    const issued = await call(app.base, 'POST', `/api/v1/certificates/${certificateId}/issues`, {
+      token: seed.lmsToken,
+      body: { learner_id: 'browser-42', available: true, data },
+    });
     expect(issued.status, issued.text).toBe(201);
     code = String(issued.json.issue?.code);
     expect(issued.json.issue?.locked).toBe(true);
@@ -274,12 +297,18 @@ describe('the editor app against the real server', { timeout: 60_000 }, () => {
 
   it('shows in the audit trail that a name had a character no font draws', async () => {
     const data = learnerData({ learner: { firstname: 'ꆈꌠ', lastname: 'Martin' } });
-    const issued = await call(app.base, 'POST', `/api/v1/certificates/${certificateId}/issues`, { token: seed.lmsToken, body: { learner_id: 'browser-yi', available: true, data } });
+    const issued = await call(app.base, 'POST', `/api/v1/certificates/${certificateId}/issues`, {
+      token: seed.lmsToken,
+      body: { learner_id: 'browser-yi', available: true, data },
+    });
     expect(issued.status, issued.text).toBe(201);
     const yi = String(issued.json.issue?.code);
     await page.getByLabel('Learner id').fill('browser-yi');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await page.locator(`tr[data-code="${yi}"]`).getByRole('button', { name: `Audit trail of ${yi}` }).click();
+    await page
+      .locator(`tr[data-code="${yi}"]`)
+      .getByRole('button', { name: `Audit trail of ${yi}` })
+      .click();
     const warning = page.locator('.audit p.warning[data-code="FONT_GLYPH_MISSING"]').first();
     await warning.waitFor();
     expect(await warning.innerText()).toContain('U+A188');
@@ -288,7 +317,10 @@ describe('the editor app against the real server', { timeout: 60_000 }, () => {
   });
 
   it('verifies the document on the public page, without a session', async () => {
-    const href = await page.locator(`tr[data-code="${code}"]`).getByRole('link', { name: `Verify ${code}` }).getAttribute('href');
+    const href = await page
+      .locator(`tr[data-code="${code}"]`)
+      .getByRole('link', { name: `Verify ${code}` })
+      .getAttribute('href');
     expect(href).toBe(`/verify/${code}`);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const anonymous = await context.newPage();
@@ -323,7 +355,8 @@ describe('every screen', { timeout: 60_000 }, () => {
         if (el.getAttribute('aria-label')?.trim() || el.getAttribute('title')?.trim()) return true;
         const by = el.getAttribute('aria-labelledby');
         if (by && by.split(/\s+/).some((id) => document.getElementById(id)?.textContent?.trim())) return true;
-        if ((el as HTMLInputElement).labels?.length && [...(el as HTMLInputElement).labels!].some((l) => l.textContent?.trim())) return true;
+        if ((el as HTMLInputElement).labels?.length && [...(el as HTMLInputElement).labels!].some((l) => l.textContent?.trim()))
+          return true;
         if (/^(BUTTON|A|SUMMARY)$/.test(el.tagName) && (el.textContent?.trim() || el.querySelector('img[alt]:not([alt=""])'))) return true;
         return false;
       };
@@ -383,7 +416,12 @@ describe('every screen', { timeout: 60_000 }, () => {
 
   it('shows a designer the templates, not the delivery of documents', async () => {
     const admin = { kind: 'system' as const, tenantId: seed.tenant.id };
-    await createPerson(services, admin, { username: 'dora', displayName: 'Dora Designer', password: 'correct horse battery', roles: ['designer'] });
+    await createPerson(services, admin, {
+      username: 'dora',
+      displayName: 'Dora Designer',
+      password: 'correct horse battery',
+      roles: ['designer'],
+    });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in$/);
     await page.getByLabel('Organisation').fill('demo');

@@ -38,7 +38,12 @@ const previewState = () =>
   page.evaluate(() => {
     const p = window.attestComponents!.preview;
     const canvas = p.shadowRoot!.querySelector('canvas');
-    return { page: p.dataset.page, text: p.renderedText, canvasWidth: canvas?.width ?? 0, scale: (p as unknown as { scale: number }).scale };
+    return {
+      page: p.dataset.page,
+      text: p.renderedText,
+      canvasWidth: canvas?.width ?? 0,
+      scale: (p as unknown as { scale: number }).scale,
+    };
   });
 
 beforeAll(async () => {
@@ -173,7 +178,10 @@ describe('the editor components in Chromium', () => {
     // The gallery page applies moveElement to the source, as the app will.
     const result = await page.evaluate(() => window.attestComponents!.lastMove);
     expect(result?.ok).toBe(true);
-    const line = await page.evaluate((n) => window.attestComponents!.source.codeEditor!.getModel()!.getLineContent(n), nameBox.range!.start.line);
+    const line = await page.evaluate(
+      (n) => window.attestComponents!.source.codeEditor!.getModel()!.getLineContent(n),
+      nameBox.range!.start.line,
+    );
     const newX = Number(/<text x="([\d.]+)mm"/.exec(line)![1]);
     expect(Math.abs(newX - 30)).toBeLessThanOrEqual(0.5);
     expect(line).toContain('y="73mm"');
@@ -182,8 +190,20 @@ describe('the editor components in Chromium', () => {
   it('shows the error list in place of a stale preview, then the preview again', async () => {
     await page.evaluate(() => {
       window.attestComponents!.preview.error = [
-        { stage: 'markup', code: 'MARKUP_UNKNOWN_ELEMENT', severity: 'error', message: '<txt> is not a certificate element. Did you mean <text>?', range: { start: { line: 62, column: 3 }, end: { line: 62, column: 7 } } },
-        { stage: 'bind', code: 'BIND_MISSING', severity: 'error', message: 'Required string missing: learner.fullname', path: 'learner.fullname' },
+        {
+          stage: 'markup',
+          code: 'MARKUP_UNKNOWN_ELEMENT',
+          severity: 'error',
+          message: '<txt> is not a certificate element. Did you mean <text>?',
+          range: { start: { line: 62, column: 3 }, end: { line: 62, column: 7 } },
+        },
+        {
+          stage: 'bind',
+          code: 'BIND_MISSING',
+          severity: 'error',
+          message: 'Required string missing: learner.fullname',
+          path: 'learner.fullname',
+        },
       ];
     });
     const list = preview().getByRole('alert');

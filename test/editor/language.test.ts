@@ -78,7 +78,8 @@ describe('completionsAt: Liquid', () => {
   it('offers the filters that fit a string after a pipe, not the number-only ones', () => {
     const items = complete('<page><text x="1" y="1" width="9">{{ learner.fullname | §');
     expect(labels(items)).toEqual(expect.arrayContaining(['upcase', 'capitalize', 'default', 'truncate', 'append']));
-    for (const numberOnly of ['number', 'percent', 'duration', 'plus', 'round', 'date', 'join']) expect(labels(items)).not.toContain(numberOnly);
+    for (const numberOnly of ['number', 'percent', 'duration', 'plus', 'round', 'date', 'join'])
+      expect(labels(items)).not.toContain(numberOnly);
     expect(item(items, 'upcase').detail).toBe('upcase → string');
     // A filter with a required argument inserts a placeholder for it.
     expect(item(items, 'append')).toMatchObject({ insertText: 'append: "${1:text}"', snippet: true });
@@ -153,7 +154,9 @@ describe('completionsAt: markup', () => {
   });
 
   it('offers asset names in the front matter where an asset or a font file is expected', () => {
-    const { source, position } = cursor(FRONT.replace('fonts:\n', 'background: { asset: § }\nfonts:\n  name: { family: script }\n') + '<page/>');
+    const { source, position } = cursor(
+      FRONT.replace('fonts:\n', 'background: { asset: § }\nfonts:\n  name: { family: script }\n') + '<page/>',
+    );
     expect(labels(completionsAt(source, position))).toEqual(['seal', 'frame']);
     const fonts = cursor(FRONT.replace('fonts:\n', 'fonts:\n  name: { family: § }\n') + '<page/>');
     expect(labels(completionsAt(fonts.source, fonts.position))).toEqual(['script']);
@@ -161,7 +164,8 @@ describe('completionsAt: markup', () => {
 });
 
 describe('hoverAt', () => {
-  const body = '<page>\n  <text x="1mm" y="1mm" width="90mm" align="center">{{ learner.fullname | upcase }} {{ course.startdate | date: "long" }}</text>\n</page>\n';
+  const body =
+    '<page>\n  <text x="1mm" y="1mm" width="90mm" align="center">{{ learner.fullname | upcase }} {{ course.startdate | date: "long" }}</text>\n</page>\n';
   const source = FRONT + body;
   const lines = source.split('\n');
   const hover = (word: string, nth = 0) => {
@@ -186,7 +190,10 @@ describe('hoverAt', () => {
     expect(h?.contents).toContain('Example: `"Camille Martin"`');
     expect(h?.contents).toContain('personal data');
     const line = lines.findIndex((l) => l.includes('fullname'));
-    expect(h?.range).toEqual({ start: { line: line + 1, column: lines[line]!.indexOf('fullname') + 1 }, end: { line: line + 1, column: lines[line]!.indexOf('fullname') + 9 } });
+    expect(h?.range).toEqual({
+      start: { line: line + 1, column: lines[line]!.indexOf('fullname') + 1 },
+      end: { line: line + 1, column: lines[line]!.indexOf('fullname') + 9 },
+    });
     expect(hover('course')?.contents).not.toContain('personal data');
   });
 
@@ -198,7 +205,9 @@ describe('hoverAt', () => {
   });
 
   it('shows <link> and its href, in French too', () => {
-    const { source, position } = cursor(FRONT + '<page><text x="1" y="1" width="9"><li§nk href="https://example.org">x</link></text></page>');
+    const { source, position } = cursor(
+      FRONT + '<page><text x="1" y="1" width="9"><li§nk href="https://example.org">x</link></text></page>',
+    );
     expect(hoverAt(source, position)?.contents).toContain('A clickable link to an http(s) or mailto address');
     expect(hoverAt(source, position, { language: 'fr' })?.contents).toContain('Un lien cliquable');
     const href = cursor(FRONT + '<page><text x="1" y="1" width="9"><link hr§ef="https://example.org">x</link></text></page>');
@@ -224,7 +233,11 @@ describe('diagnose', () => {
     const source = page('{{ lerner.fullname }}');
     const [d, ...rest] = diagnose(source);
     expect(rest).toEqual([]);
-    expect(d).toMatchObject({ code: 'UNKNOWN_VARIABLE', severity: 'error', range: { start: { line: 14, column: 41 }, end: { line: 14, column: 47 } } });
+    expect(d).toMatchObject({
+      code: 'UNKNOWN_VARIABLE',
+      severity: 'error',
+      range: { start: { line: 14, column: 41 }, end: { line: 14, column: 47 } },
+    });
     expect(d!.message).toContain('Did you mean "learner"?');
     expect(applyFix(source, d!.fixes![0]!)).toBe(page('{{ learner.fullname }}'));
     const property = diagnose(page('{{ learner.fulname }}'))[0]!;
@@ -250,8 +263,14 @@ describe('diagnose', () => {
     ]);
     const declaration = diagnose('---\nname: T\nvariables:\n  level: strng\n---\n<page/>\n');
     expect(declaration[0]).toMatchObject({ code: 'VARIABLE_TYPE_UNKNOWN', range: { start: { line: 4 } } });
-    expect(diagnose('---\nname: T\npage: { size: A9 }\n---\n<page/>\n')[0]).toMatchObject({ code: 'SOURCE_INVALID_FIELD', range: { start: { line: 3 } } });
-    expect(diagnose('---\nname: T\nbackground: frme\nassets: { frame: a.pdf }\n---\n<page/>\n')[0]).toMatchObject({ code: 'ASSET_UNKNOWN', range: { start: { line: 3 } } });
+    expect(diagnose('---\nname: T\npage: { size: A9 }\n---\n<page/>\n')[0]).toMatchObject({
+      code: 'SOURCE_INVALID_FIELD',
+      range: { start: { line: 3 } },
+    });
+    expect(diagnose('---\nname: T\nbackground: frme\nassets: { frame: a.pdf }\n---\n<page/>\n')[0]).toMatchObject({
+      code: 'ASSET_UNKNOWN',
+      range: { start: { line: 3 } },
+    });
   });
 
   it('checks the markup as written: names, values, required attributes, nesting', () => {

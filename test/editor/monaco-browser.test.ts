@@ -51,7 +51,11 @@ afterAll(async () => {
 });
 
 const markers = (p: Page) =>
-  p.evaluate(() => window.attest!.editor.getModelMarkers({ owner: 'attest' }).map((m) => ({ code: typeof m.code === 'object' ? m.code.value : String(m.code), message: m.message, line: m.startLineNumber })));
+  p.evaluate(() =>
+    window
+      .attest!.editor.getModelMarkers({ owner: 'attest' })
+      .map((m) => ({ code: typeof m.code === 'object' ? m.code.value : String(m.code), message: m.message, line: m.startLineNumber })),
+  );
 const source = (p: Page) => p.evaluate(() => window.attest!.element.codeEditor!.getValue());
 
 describe('the template editor in Chromium', () => {
@@ -63,7 +67,9 @@ describe('the template editor in Chromium', () => {
     await widget.waitFor({ timeout: 10_000 });
     await expect.poll(() => widget.innerText(), { timeout: 10_000 }).toContain('fullname');
     await page.keyboard.type('fulln');
-    await expect.poll(() => page.locator('.suggest-widget.visible .monaco-list-row.focused').innerText(), { timeout: 5_000 }).toContain('fullname');
+    await expect
+      .poll(() => page.locator('.suggest-widget.visible .monaco-list-row.focused').innerText(), { timeout: 5_000 })
+      .toContain('fullname');
     await page.keyboard.press('Enter');
     await page.keyboard.type(' }}');
     expect(await source(page)).toContain('<text x="20mm" y="40mm" width="170mm">{{ learner.fullname }}</text>');
@@ -78,11 +84,13 @@ describe('the template editor in Chromium', () => {
       const match = model.findNextMatch('learner.fullname', { lineNumber: 1, column: 1 }, false, true, null, false)!;
       ed.executeEdits('test', [{ range: { ...match.range, endColumn: match.range.startColumn + 7 }, text: 'lerner' }]);
     });
-    await expect.poll(() => markers(page), { timeout: 10_000 }).toEqual([
-      { code: 'UNKNOWN_VARIABLE', message: 'Unknown variable "lerner". Did you mean "learner"?', line: 8 },
-    ]);
+    await expect
+      .poll(() => markers(page), { timeout: 10_000 })
+      .toEqual([{ code: 'UNKNOWN_VARIABLE', message: 'Unknown variable "lerner". Did you mean "learner"?', line: 8 }]);
     await page.locator('.squiggly-error').first().waitFor({ timeout: 5_000 });
-    await page.screenshot({ path: (mkdirSync(fileURLToPath(new URL('../../test-output/', import.meta.url)), { recursive: true }), SCREENSHOT) });
+    await page.screenshot({
+      path: (mkdirSync(fileURLToPath(new URL('../../test-output/', import.meta.url)), { recursive: true }), SCREENSHOT),
+    });
     // The quick fix menu at the marker offers the analyzer's fix; choosing it rewrites the name.
     await page.evaluate(() => {
       const ed = window.attest!.element.codeEditor!;
@@ -101,7 +109,13 @@ describe('the template editor in Chromium', () => {
     const classes = await page.evaluate(() => {
       const spans = [...document.querySelectorAll<HTMLSpanElement>('.view-lines .view-line span span')];
       const classOf = (text: string): string | undefined => spans.find((s) => s.textContent === text)?.className;
-      return { liquid: classOf('{{'), variable: classOf('course'), tag: classOf('text'), attribute: classOf('width'), key: classOf('name') };
+      return {
+        liquid: classOf('{{'),
+        variable: classOf('course'),
+        tag: classOf('text'),
+        attribute: classOf('width'),
+        key: classOf('name'),
+      };
     });
     expect(classes.liquid).toMatch(/mtk\d+/);
     expect(classes.tag).toMatch(/mtk\d+/);

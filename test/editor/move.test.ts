@@ -83,7 +83,11 @@ describe('moveElement', () => {
   });
 
   it('refuses an attribute given in two Liquid branches', () => {
-    expect(moveElement(SOURCE, at(SOURCE, '<text {% if a %}'), 1, 1)).toMatchObject({ ok: false, reason: 'move.liquid', params: { attribute: 'x' } });
+    expect(moveElement(SOURCE, at(SOURCE, '<text {% if a %}'), 1, 1)).toMatchObject({
+      ok: false,
+      reason: 'move.liquid',
+      params: { attribute: 'x' },
+    });
   });
 
   it('skips a Liquid tag between attributes', () => {
@@ -92,9 +96,19 @@ describe('moveElement', () => {
   });
 
   it('refuses a missing attribute and a range that is not on a start tag', () => {
-    expect(moveElement(SOURCE, at(SOURCE, '<text y="20mm"'), 1, 1)).toMatchObject({ ok: false, reason: 'move.missing', params: { attribute: 'x' } });
-    expect(moveElement(SOURCE, { start: { line: 5, column: 4 }, end: { line: 5, column: 8 } }, 1, 1)).toMatchObject({ ok: false, reason: 'move.notFound' });
-    expect(moveElement(SOURCE, { start: { line: 99, column: 1 }, end: { line: 99, column: 2 } }, 1, 1)).toMatchObject({ ok: false, reason: 'move.notFound' });
+    expect(moveElement(SOURCE, at(SOURCE, '<text y="20mm"'), 1, 1)).toMatchObject({
+      ok: false,
+      reason: 'move.missing',
+      params: { attribute: 'x' },
+    });
+    expect(moveElement(SOURCE, { start: { line: 5, column: 4 }, end: { line: 5, column: 8 } }, 1, 1)).toMatchObject({
+      ok: false,
+      reason: 'move.notFound',
+    });
+    expect(moveElement(SOURCE, { start: { line: 99, column: 1 }, end: { line: 99, column: 2 } }, 1, 1)).toMatchObject({
+      ok: false,
+      reason: 'move.notFound',
+    });
   });
 
   it('moves the element at the range the renderer reports for the learner name in the transcript example', async () => {

@@ -115,7 +115,10 @@ export interface TestServices extends Services {
  * Services on a fresh, migrated database of the engine, sharing the file's render pool. Everything opened
  * is closed, and PostgreSQL databases dropped, after the file (or earlier with `cleanup`).
  */
-export async function freshServices(engine: TestEngine, options: { pool: RenderPool; clock?: TestClock; baseUrl?: string }): Promise<TestServices & { cleanup(): Promise<void> }> {
+export async function freshServices(
+  engine: TestEngine,
+  options: { pool: RenderPool; clock?: TestClock; baseUrl?: string },
+): Promise<TestServices & { cleanup(): Promise<void> }> {
   registerCleanup();
   const db = await scratchDatabase(engine);
   scratch.push(db);
@@ -148,7 +151,13 @@ export const uniqueSlug = (prefix = 't'): string => `${prefix}-${process.pid}-${
 
 /** An actor holding exactly these capabilities in the tenant (a token that is never stored). */
 export function actorWith(tenantId: string, capabilities: readonly Capability[], name = 'test'): Actor {
-  return { kind: 'token', id: `00000000-0000-4000-8000-${(++counter).toString(16).padStart(12, '0')}`, tenantId, name, capabilities: new Set(capabilities) };
+  return {
+    kind: 'token',
+    id: `00000000-0000-4000-8000-${(++counter).toString(16).padStart(12, '0')}`,
+    tenantId,
+    name,
+    capabilities: new Set(capabilities),
+  };
 }
 
 export interface TenantFixture {
@@ -184,7 +193,10 @@ export async function setupTenant(
     courseId: options.courseId ?? 'course-1',
     settings: options.certificate ?? {},
   });
-  const { token } = await createToken(services, system, { name: 'LMS', capabilities: ['certificate:view', 'certificate:apply', 'learners:supply-data', 'certificate:retrieve-own'] });
+  const { token } = await createToken(services, system, {
+    name: 'LMS',
+    capabilities: ['certificate:view', 'certificate:apply', 'learners:supply-data', 'certificate:retrieve-own'],
+  });
   const lms = await authenticateToken(services, token);
   return { tenant, system, admin: actorWith(tenant.id, ALL_CAPABILITIES, 'admin'), lms, version, templateId: template.id, certificate };
 }
@@ -214,6 +226,7 @@ export async function failure(run: () => Promise<unknown>): Promise<unknown> {
 /** The DomainError `run` fails with; anything else (or success) fails the test. */
 export async function domainFailure(run: () => Promise<unknown>): Promise<DomainError> {
   const e = await failure(run);
-  if (!(e instanceof DomainError)) throw new Error(`expected a DomainError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  if (!(e instanceof DomainError))
+    throw new Error(`expected a DomainError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   return e;
 }

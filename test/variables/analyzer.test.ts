@@ -36,7 +36,12 @@ const codes = (body: string, extra: Partial<AnalyzeInput> = {}): string[] => ana
 describe('LIQUID_SYNTAX and TAG_UNKNOWN', () => {
   it('reports parse errors with readable messages and positions', () => {
     const [d] = analyze('Hello\n  {% if learner.email %}x');
-    expect(d).toMatchObject({ stage: 'analyze', code: 'LIQUID_SYNTAX', severity: 'error', message: '{% if learner.email %} is never closed: add {% endif %}.' });
+    expect(d).toMatchObject({
+      stage: 'analyze',
+      code: 'LIQUID_SYNTAX',
+      severity: 'error',
+      message: '{% if learner.email %} is never closed: add {% endif %}.',
+    });
     expect(d!.range).toEqual({ start: { line: 2, column: 3 }, end: { line: 2, column: 25 } });
     expect(codes('{{ learner.fullname ')).toEqual(['LIQUID_SYNTAX']);
     expect(codes('{% if learner.email %}{% endfor %}')).toEqual(['LIQUID_SYNTAX']);
@@ -83,7 +88,10 @@ describe('UNKNOWN_VARIABLE and UNKNOWN_PROPERTY', () => {
   it('knows lists, maps and strings', () => {
     expect(codes('{{ teachers.size }}{{ teachers.first.name | default: "" }}{{ course.fullname.size }}')).toEqual([]);
     expect(codes('{{ course.custom.room | default: "" }}{{ course.custom["any key"] | default: "" }}')).toEqual([]);
-    expect(analyze('{{ teachers.name }}')[0]).toMatchObject({ code: 'UNKNOWN_PROPERTY', message: expect.stringContaining('teachers is a list') });
+    expect(analyze('{{ teachers.name }}')[0]).toMatchObject({
+      code: 'UNKNOWN_PROPERTY',
+      message: expect.stringContaining('teachers is a list'),
+    });
     expect(codes('{{ certificate.issued.year }}')).toEqual(['UNKNOWN_PROPERTY']);
   });
 
@@ -95,7 +103,9 @@ describe('UNKNOWN_VARIABLE and UNKNOWN_PROPERTY', () => {
   });
 
   it('tracks assign, capture, increment and tablerow scopes in document order', () => {
-    expect(codes('{% assign n = teachers.size %}{{ n | plus: 1 }}{% capture who %}{{ learner.fullname }}{% endcapture %}{{ who | upcase }}')).toEqual([]);
+    expect(
+      codes('{% assign n = teachers.size %}{{ n | plus: 1 }}{% capture who %}{{ learner.fullname }}{% endcapture %}{{ who | upcase }}'),
+    ).toEqual([]);
     // Liquid's assign writes to the template's scope, even from inside a loop.
     expect(codes('{% for t in teachers %}{% assign last = t.name %}{% endfor %}{{ last }}')).toEqual([]);
     expect(codes('{{ later }}{% assign later = 1 %}')).toEqual(['UNKNOWN_VARIABLE']);
@@ -121,11 +131,15 @@ describe('filters', () => {
     });
     expect(codes('{{ certificate.issued | plus: 1 }}')).toEqual(['FILTER_TYPE_MISMATCH']);
     expect(analyze('{{ certificate.issued | upcase }}')[0]?.message).toContain('Format it first');
-    expect(codes('{{ certificate.issued | date: "long" | upcase }}{{ course.duration | default: 0 | divided_by: 3600 | number: 1 }}')).toEqual([]);
+    expect(
+      codes('{{ certificate.issued | date: "long" | upcase }}{{ course.duration | default: 0 | divided_by: 3600 | number: 1 }}'),
+    ).toEqual([]);
   });
 
   it('follows types through filter chains', () => {
-    expect(codes('{{ teachers | map: "name" | join_list }}{{ teachers | first | map: "name" | default: "" }}')).toEqual(['FILTER_TYPE_MISMATCH']);
+    expect(codes('{{ teachers | map: "name" | join_list }}{{ teachers | first | map: "name" | default: "" }}')).toEqual([
+      'FILTER_TYPE_MISMATCH',
+    ]);
     expect(codes('{{ learner.fullname | split: " " | first | upcase | default: "" }}')).toEqual([]);
     // The first item of a list may be missing: the list may be empty.
     expect(codes('{{ learner.fullname | split: " " | first }}')).toEqual(['OPTIONAL_WITHOUT_DEFAULT']);
@@ -139,7 +153,10 @@ describe('filters', () => {
     const [d] = analyze('{{ course.duration | default: 0 | duration: "hour" }}');
     expect(d).toMatchObject({ code: 'FILTER_ARGUMENT', message: expect.stringContaining('Did you mean "hours"?') });
     expect(d!.fixes?.[0]?.replacement).toBe('"hours"');
-    expect(analyze('{{ teachers | map: "nam" | join_list }}')[0]).toMatchObject({ code: 'UNKNOWN_PROPERTY', message: expect.stringContaining('Did you mean "name"?') });
+    expect(analyze('{{ teachers | map: "nam" | join_list }}')[0]).toMatchObject({
+      code: 'UNKNOWN_PROPERTY',
+      message: expect.stringContaining('Did you mean "name"?'),
+    });
     expect(codes('{{ 3 | plus: 2 }}{{ certificate.issued | date: "dd/MM/yyyy" }}{{ course.fullname | truncate: 20, "…" }}')).toEqual([]);
   });
 });
@@ -149,7 +166,9 @@ describe('LOOP_NOT_LIST', () => {
     const [d] = analyze('{% for c in course.fullname %}{{ c }}{% endfor %}');
     expect(d).toMatchObject({ code: 'LOOP_NOT_LIST', message: 'course.fullname is a text, not a list: {% for %} loops over lists only.' });
     expect(d!.range).toEqual({ start: { line: 1, column: 13 }, end: { line: 1, column: 28 } });
-    expect(codes('{% for i in (1..3) %}{{ i | plus: 1 }}{% endfor %}{% for t in teachers reversed limit: 2 %}{{ t.name }}{% endfor %}')).toEqual([]);
+    expect(
+      codes('{% for i in (1..3) %}{{ i | plus: 1 }}{% endfor %}{% for t in teachers reversed limit: 2 %}{{ t.name }}{% endfor %}'),
+    ).toEqual([]);
     expect(codes('{% tablerow x in certificate %}{% endtablerow %}')).toEqual(['LOOP_NOT_LIST']);
   });
 });
@@ -159,7 +178,13 @@ describe('OPTIONAL_WITHOUT_DEFAULT', () => {
     const [d] = analyze('Email: {{ learner.email }}');
     expect(d).toMatchObject({ code: 'OPTIONAL_WITHOUT_DEFAULT', severity: 'warning' });
     expect(d!.range).toEqual({ start: { line: 1, column: 11 }, end: { line: 1, column: 24 } });
-    expect(d!.fixes).toEqual([{ title: 'Add | default: ""', range: { start: { line: 1, column: 24 }, end: { line: 1, column: 24 } }, replacement: ' | default: ""' }]);
+    expect(d!.fixes).toEqual([
+      {
+        title: 'Add | default: ""',
+        range: { start: { line: 1, column: 24 }, end: { line: 1, column: 24 } },
+        replacement: ' | default: ""',
+      },
+    ]);
     expect(codes('{{ course.startdate | date: "long" }}')).toEqual(['OPTIONAL_WITHOUT_DEFAULT']);
     expect(codes('{{ teachers[0].name }}')).toEqual(['OPTIONAL_WITHOUT_DEFAULT']);
     expect(codes('{% for t in teachers %}{{ t.role }}{% endfor %}')).toEqual(['OPTIONAL_WITHOUT_DEFAULT']);
@@ -246,7 +271,10 @@ describe('partials: PARTIAL_UNKNOWN, include and render', () => {
 
   it('reports problems inside the partial at the tag that renders it', () => {
     const [d] = analyze('{% render "broken", who: teachers.first %}', { partials });
-    expect(d).toMatchObject({ code: 'UNKNOWN_PROPERTY', message: 'In partial "broken": "nam" is not a property of who. Did you mean "name"?' });
+    expect(d).toMatchObject({
+      code: 'UNKNOWN_PROPERTY',
+      message: 'In partial "broken": "nam" is not a property of who. Did you mean "name"?',
+    });
     expect(d!.range).toEqual({ start: { line: 1, column: 1 }, end: { line: 1, column: 43 } });
     expect(d!.fixes).toBeUndefined();
   });
@@ -269,7 +297,10 @@ describe('positions', () => {
 
 describe('typeAt', () => {
   const at = (body: string, extra: Partial<AnalyzeInput> = {}) =>
-    typeAt({ body, bodyStart: { line: 3, column: 1 }, schema, ...extra }, { line: 3 + body.split('\n').length - 1, column: body.split('\n').at(-1)!.length + 1 });
+    typeAt(
+      { body, bodyStart: { line: 3, column: 1 }, schema, ...extra },
+      { line: 3 + body.split('\n').length - 1, column: body.split('\n').at(-1)!.length + 1 },
+    );
 
   it('lists the variables in scope, including loop variables', () => {
     const info = at('{% assign n = 1 %}{% for t in teachers %}{{ ');
@@ -317,7 +348,11 @@ describe('with the catalogue', () => {
   });
 
   it('finds mistakes against it', () => {
-    const ds = analyzeTemplate({ body: '{{ learner.fulname }}{{ course.fullname | date }}', bodyStart: { line: 1, column: 1 }, schema: catalogue });
+    const ds = analyzeTemplate({
+      body: '{{ learner.fulname }}{{ course.fullname | date }}',
+      bodyStart: { line: 1, column: 1 },
+      schema: catalogue,
+    });
     expect(ds.map((d) => d.code)).toEqual(['UNKNOWN_PROPERTY', 'FILTER_TYPE_MISMATCH']);
   });
 });

@@ -28,9 +28,19 @@ describe('bind: every code, triggered and not', () => {
   });
 
   it('BIND_TYPE for a value of the wrong kind', () => {
-    const schema: Schema = { n: v({ kind: 'number' }), i: v({ kind: 'integer' }), b: v({ kind: 'boolean' }), l: v({ kind: 'list', of: { kind: 'string' } }) };
+    const schema: Schema = {
+      n: v({ kind: 'number' }),
+      i: v({ kind: 'integer' }),
+      b: v({ kind: 'boolean' }),
+      l: v({ kind: 'list', of: { kind: 'string' } }),
+    };
     expect(bind(schema, { n: '12.5', i: '3', b: '1', l: ['a'] }).diagnostics).toEqual([]);
-    expect(codes(bind(schema, { n: 'douze', i: 2.5, b: 'yes', l: 'a' }))).toEqual(['BIND_TYPE n', 'BIND_TYPE i', 'BIND_TYPE b', 'BIND_TYPE l']);
+    expect(codes(bind(schema, { n: 'douze', i: 2.5, b: 'yes', l: 'a' }))).toEqual([
+      'BIND_TYPE n',
+      'BIND_TYPE i',
+      'BIND_TYPE b',
+      'BIND_TYPE l',
+    ]);
     expect(codes(bind(schema, [1, 2]))).toEqual(['BIND_TYPE ']);
   });
 
@@ -51,10 +61,24 @@ describe('bind: every code, triggered and not', () => {
       dt: v({ kind: 'datetime' }),
       dur: v({ kind: 'duration' }),
     };
-    const good = { e: 'a.b@example.org', u: 'https://x.example.org/v/1', img: 'assets/seal.png', d: '2024-02-29', dt: '2026-03-01T09:30:00+01:00', dur: 'PT12H30M' };
+    const good = {
+      e: 'a.b@example.org',
+      u: 'https://x.example.org/v/1',
+      img: 'assets/seal.png',
+      d: '2024-02-29',
+      dt: '2026-03-01T09:30:00+01:00',
+      dur: 'PT12H30M',
+    };
     expect(bind(schema, good).diagnostics).toEqual([]);
     const bad = { e: 'a.b@', u: 'javascript:alert(1)', img: '../../etc/passwd', d: '2026-02-29', dt: '2026-03-01T25:00', dur: 'P1M' };
-    expect(codes(bind(schema, bad))).toEqual(['BIND_FORMAT e', 'BIND_FORMAT u', 'BIND_FORMAT img', 'BIND_FORMAT d', 'BIND_FORMAT dt', 'BIND_FORMAT dur']);
+    expect(codes(bind(schema, bad))).toEqual([
+      'BIND_FORMAT e',
+      'BIND_FORMAT u',
+      'BIND_FORMAT img',
+      'BIND_FORMAT d',
+      'BIND_FORMAT dt',
+      'BIND_FORMAT dur',
+    ]);
     expect(bind(schema, { dur: 'P1M' }).diagnostics[0]!.message).toContain('Years and months');
     expect(bind(schema, { img: 'data:image/png;base64,iVBORw0KGgo=' }).diagnostics).toEqual([]);
   });
@@ -134,7 +158,11 @@ describe('bind: what LMSs send', () => {
   });
 
   it('checks maps by key and list items by index', () => {
-    const r = bind(catalogue, { ...minimal(), grade: { activities: { '42': { value: 'x' }, quiz: { value: 8, max: 10 } } }, activities: { '42': 'hier' } });
+    const r = bind(catalogue, {
+      ...minimal(),
+      grade: { activities: { '42': { value: 'x' }, quiz: { value: 8, max: 10 } } },
+      activities: { '42': 'hier' },
+    });
     expect(codes(r)).toEqual(['BIND_TYPE grade.activities["42"].value', 'BIND_FORMAT activities["42"]']);
     expect(codes(bind(catalogue, { ...minimal(), teachers: [null] }))).toEqual(['BIND_MISSING teachers[0]']);
   });
@@ -157,7 +185,11 @@ describe('bind: derived values', () => {
     expect(r.data.credit_hours).toBe(10);
     expect((r.data.certificate as Record<string, unknown>).verification_url).toBe('https://v.example.org/ATT%202');
 
-    const sent = bind(catalogue, { ...data, learner: { firstname: 'Camille', lastname: 'Martin', fullname: 'MARTIN Camille' }, grade: { value: 12, max: 16, percent: 70 } });
+    const sent = bind(catalogue, {
+      ...data,
+      learner: { firstname: 'Camille', lastname: 'Martin', fullname: 'MARTIN Camille' },
+      grade: { value: 12, max: 16, percent: 70 },
+    });
     expect(sent.data.learner).toMatchObject({ fullname: 'MARTIN Camille' });
     expect(sent.data.grade).toMatchObject({ percent: 70 });
     expect(bind(catalogue, { ...data, learner: { lastname: 'Martin' } }).data.credit_hours).toBe(14);
@@ -200,6 +232,11 @@ describe('values too long to be a certificate field', () => {
       learner: { ...base.learner, fullname: 'a'.repeat(max + 1) },
       outcomes: Array.from({ length: 5000 }, (_, i) => ({ name: `o${i}` })),
     });
-    expect(over.diagnostics.filter((d) => d.code === 'BIND_TOO_LONG').map((d) => d.path).sort()).toEqual(['learner.fullname', 'outcomes']);
+    expect(
+      over.diagnostics
+        .filter((d) => d.code === 'BIND_TOO_LONG')
+        .map((d) => d.path)
+        .sort(),
+    ).toEqual(['learner.fullname', 'outcomes']);
   });
 });

@@ -45,7 +45,8 @@ describe('catalogue', () => {
 
   it('marks learner data as personal, and the course and organisation as not', () => {
     for (const { path, variable } of entries) {
-      if (path.startsWith('learner.') || path.startsWith('grade.value') || path.startsWith('completion.')) expect(variable.personal, path).toBe(true);
+      if (path.startsWith('learner.') || path.startsWith('grade.value') || path.startsWith('completion.'))
+        expect(variable.personal, path).toBe(true);
       if (path.startsWith('course.') && path !== 'course.timespent') expect(variable.personal, path).toBeUndefined();
       if (path.startsWith('organization.')) expect(variable.personal, path).toBeUndefined();
     }

@@ -48,7 +48,11 @@ trainees:
     expect(resolveType(r.schema, 'level')).toEqual({ kind: 'enum', values: ['beginner', 'advanced'] });
     expect(resolveType(r.schema, 'mode')).toEqual({ kind: 'enum', values: ['onsite', 'remote'] });
     expect(resolveType(r.schema, 'trainees[0].email')).toEqual({ kind: 'email' });
-    expect(resolveVariable(r.schema, 'trainees')).toMatchObject({ personal: true, required: false, description: { en: 'Other trainees', fr: 'Other trainees' } });
+    expect(resolveVariable(r.schema, 'trainees')).toMatchObject({
+      personal: true,
+      required: false,
+      description: { en: 'Other trainees', fr: 'Other trainees' },
+    });
     expect(resolveVariable(r.schema, 'trainees[0].name')?.required).toBe(true);
 
     const bound = bind(r.schema, {
@@ -60,7 +64,11 @@ trainees:
       trainees: [{ email: 'x@example.org' }],
       level: 'expert',
     });
-    expect(bound.diagnostics.map((d) => `${d.code} ${d.path}`)).toEqual(['BIND_ENUM level', 'BIND_MISSING session.date', 'BIND_MISSING trainees[0].name']);
+    expect(bound.diagnostics.map((d) => `${d.code} ${d.path}`)).toEqual([
+      'BIND_ENUM level',
+      'BIND_MISSING session.date',
+      'BIND_MISSING trainees[0].name',
+    ]);
   });
 
   it('lets an explicit object complete one made by dots', () => {
@@ -84,7 +92,11 @@ place: strng
 rooms: { type: "list<rom>" }
 count: { type: 3 }
 `);
-    expect(codes(r)).toEqual(['VARIABLE_TYPE_UNKNOWN variables.place', 'VARIABLE_TYPE_UNKNOWN variables.rooms.type', 'VARIABLE_TYPE_UNKNOWN variables.count.type']);
+    expect(codes(r)).toEqual([
+      'VARIABLE_TYPE_UNKNOWN variables.place',
+      'VARIABLE_TYPE_UNKNOWN variables.rooms.type',
+      'VARIABLE_TYPE_UNKNOWN variables.count.type',
+    ]);
     expect(r.diagnostics[0]!.yamlPath).toEqual(['variables', 'place']);
     expect(r.diagnostics[0]!.message).toContain('Did you mean "string"?');
     expect(r.diagnostics[0]!.stage).toBe('source');
@@ -121,7 +133,10 @@ i: { type: string, description: 3 }
     expect(r.diagnostics[0]!.message).toContain('Did you mean "required"?');
     expect(codes(parseDeclarations(['a']))).toEqual(['VARIABLE_DECLARATION_INVALID variables']);
     const proto = parseDeclarations(JSON.parse('{"__proto__": "string", "x": { "type": "object", "fields": { "__proto__": "string" } } }'));
-    expect(codes(proto)).toEqual(['VARIABLE_DECLARATION_INVALID variables.__proto__', 'VARIABLE_DECLARATION_INVALID variables.x.fields.__proto__']);
+    expect(codes(proto)).toEqual([
+      'VARIABLE_DECLARATION_INVALID variables.__proto__',
+      'VARIABLE_DECLARATION_INVALID variables.x.fields.__proto__',
+    ]);
     expect(Object.getPrototypeOf(proto.declared)).toBe(Object.prototype);
   });
 
@@ -146,7 +161,9 @@ z: { type: object, fields: { w: date } }
   it('VARIABLE_EXAMPLE_INVALID warns when an example does not fit its type', () => {
     expect(declare('d: { type: date, example: "2026-03-01" }').diagnostics).toEqual([]);
     const r = declare('d: { type: date, example: "tomorrow" }');
-    expect(r.diagnostics.map((d) => [d.code, d.severity, d.path])).toEqual([['VARIABLE_EXAMPLE_INVALID', 'warning', 'variables.d.example']]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.path])).toEqual([
+      ['VARIABLE_EXAMPLE_INVALID', 'warning', 'variables.d.example'],
+    ]);
     expect(r.declared.d).toBeDefined();
   });
 

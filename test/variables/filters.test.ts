@@ -5,7 +5,8 @@ import { createFilters, filterSignatures } from '../../variables/filters';
 const fr = createFilters('fr');
 const en = createFilters('en');
 const tr = createFilters('tr');
-const call = (f: Record<string, (v: unknown, ...a: unknown[]) => unknown>, name: string, value: unknown, ...args: unknown[]): unknown => f[name]!(value, ...args);
+const call = (f: Record<string, (v: unknown, ...a: unknown[]) => unknown>, name: string, value: unknown, ...args: unknown[]): unknown =>
+  f[name]!(value, ...args);
 
 // Intl's own spaces: U+202F (narrow no-break) groups French thousands; U+00A0 before % and some units.
 const NNBSP = '\u202f';
@@ -148,14 +149,29 @@ describe('createFilters', () => {
     for (const [name, s] of Object.entries(filterSignatures)) if (s.origin === 'liquid') expect(builtins, name).toContain(name);
     const excluded = builtins.filter((n) => !Object.hasOwn(filterSignatures, n)).sort();
     expect(excluded).toEqual(
-      ['base64_decode', 'base64_encode', 'date_to_long_string', 'date_to_rfc822', 'date_to_string', 'date_to_xmlschema', 'hmac_sha256', 'raw', 'sample', 'sha256'].sort(),
+      [
+        'base64_decode',
+        'base64_encode',
+        'date_to_long_string',
+        'date_to_rfc822',
+        'date_to_string',
+        'date_to_xmlschema',
+        'hmac_sha256',
+        'raw',
+        'sample',
+        'sha256',
+      ].sort(),
     );
   });
 
   it('renders through liquidjs once registered', async () => {
     const engine = new Liquid();
     for (const [name, fn] of Object.entries(fr)) engine.registerFilter(name, fn);
-    const out = await engine.parseAndRender('{{ d | date: "EEEE d MMMM yyyy" }} · {{ t | join_list }} · {{ s | duration }}', { d: '2026-03-01', t: ['Ana', 'Bo', 'Cy'], s: 5400 });
+    const out = await engine.parseAndRender('{{ d | date: "EEEE d MMMM yyyy" }} · {{ t | join_list }} · {{ s | duration }}', {
+      d: '2026-03-01',
+      t: ['Ana', 'Bo', 'Cy'],
+      s: 5400,
+    });
     expect(out).toBe(`dimanche 1 mars 2026 · Ana, Bo et Cy · 1${NNBSP}h 30${NBSP}min`);
   });
 });

@@ -19,7 +19,8 @@ function validate(schema: JsonSchema, value: unknown, path = '$'): string[] {
     if (!types.includes(t) && !(t === 'integer' && types.includes('number'))) return [`${path}: type ${t} not in ${types.join(',')}`];
   }
   if (Array.isArray(schema.enum) && !(schema.enum as unknown[]).some((e) => e === value)) errors.push(`${path}: not in enum`);
-  if (typeof value === 'string' && typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) errors.push(`${path}: pattern`);
+  if (typeof value === 'string' && typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value))
+    errors.push(`${path}: pattern`);
   if (typeof value === 'number' && typeof schema.minimum === 'number' && value < schema.minimum) errors.push(`${path}: minimum`);
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>;
@@ -32,8 +33,10 @@ function validate(schema: JsonSchema, value: unknown, path = '$'): string[] {
       }
     }
   }
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => errors.push(...validate(schema.items as JsonSchema, v, `${path}[${i}]`)));
-  if (Array.isArray(schema.anyOf) && !(schema.anyOf as JsonSchema[]).some((s) => validate(s, value, path).length === 0)) errors.push(`${path}: anyOf`);
+  if (Array.isArray(value) && schema.items)
+    value.forEach((v, i) => errors.push(...validate(schema.items as JsonSchema, v, `${path}[${i}]`)));
+  if (Array.isArray(schema.anyOf) && !(schema.anyOf as JsonSchema[]).some((s) => validate(s, value, path).length === 0))
+    errors.push(`${path}: anyOf`);
   if (Array.isArray(schema.allOf)) for (const s of schema.allOf as JsonSchema[]) errors.push(...validate(s, value, path));
   return errors;
 }

@@ -46,7 +46,11 @@ describe('sample data', () => {
   });
 
   it('binds cleanly for a template’s declarations', () => {
-    const { schema } = parseDeclarations({ 'session.place': 'string', level: 'enum(a|b)', trainees: { type: 'list<object>', fields: { name: 'string' } } });
+    const { schema } = parseDeclarations({
+      'session.place': 'string',
+      level: 'enum(a|b)',
+      trainees: { type: 'list<object>', fields: { name: 'string' } },
+    });
     expect(bind(schema, sampleData(schema)).diagnostics).toEqual([]);
   });
 

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../variables/catalogue';
-import { isAssignable, parsePath, pathKey, resolveType, resolveVariable, schemaEntries, typeName, type VarType } from '../../variables/types';
+import {
+  isAssignable,
+  parsePath,
+  pathKey,
+  resolveType,
+  resolveVariable,
+  schemaEntries,
+  typeName,
+  type VarType,
+} from '../../variables/types';
 
 describe('paths', () => {
   it('parses names, indexes, wildcards and quoted keys', () => {

@@ -25,11 +25,23 @@ export interface Sink {
   public: boolean;
 }
 
-export function report(sink: Sink, code: string, severity: Severity, message: string, begin: number, end: number, fix?: { title: string; replacement: string; begin?: number; end?: number }): void {
+export function report(
+  sink: Sink,
+  code: string,
+  severity: Severity,
+  message: string,
+  begin: number,
+  end: number,
+  fix?: { title: string; replacement: string; begin?: number; end?: number },
+): void {
   const range = sink.range(begin, end);
   const d: Diagnostic = { stage: 'analyze', code, severity, message: sink.prefix + message, range };
   if (fix && sink.fixable) {
-    const f: Fix = { title: fix.title, range: fix.begin === undefined ? range : sink.range(fix.begin, fix.end ?? fix.begin), replacement: fix.replacement };
+    const f: Fix = {
+      title: fix.title,
+      range: fix.begin === undefined ? range : sink.range(fix.begin, fix.end ?? fix.begin),
+      replacement: fix.replacement,
+    };
     d.fixes = [f];
   }
   sink.diagnostics.push(d);
@@ -58,7 +70,12 @@ export class Expressions {
     if (TypeGuards.isPropertyAccessToken(tok)) return this.access(tok, scope, guards);
     if (TypeGuards.isQuotedToken(tok)) return { type: { kind: 'string' }, optional: false, personal: false, literal: tok.content };
     if (TypeGuards.isNumberToken(tok)) {
-      return { type: { kind: Number.isInteger(tok.content) ? 'integer' : 'number' }, optional: false, personal: false, literal: tok.content };
+      return {
+        type: { kind: Number.isInteger(tok.content) ? 'integer' : 'number' },
+        optional: false,
+        personal: false,
+        literal: tok.content,
+      };
     }
     if (TypeGuards.isLiteralToken(tok)) {
       if (tok.literal === 'true' || tok.literal === 'false') return { type: { kind: 'boolean' }, optional: false, personal: false };
@@ -68,14 +85,26 @@ export class Expressions {
       for (const end of [tok.lhs, tok.rhs]) {
         const t = this.token(end, scope, guards);
         if (t.type && inputClass(t.type) !== 'number') {
-          report(this.sink, 'FILTER_TYPE_MISMATCH', 'error', `A range needs numbers, but ${end.getText()} is ${describeType(t.type)}.`, end.begin, end.end);
+          report(
+            this.sink,
+            'FILTER_TYPE_MISMATCH',
+            'error',
+            `A range needs numbers, but ${end.getText()} is ${describeType(t.type)}.`,
+            end.begin,
+            end.end,
+          );
         }
       }
       return { type: { kind: 'list', of: { kind: 'integer' } }, optional: false, personal: false };
     }
     if (TypeGuards.isFilteredValueToken(tok)) {
       const initial = this.expression(tok.initial, scope, guards);
-      return this.filters(initial, tok.filters.map((f) => ({ name: f.name, args: f.args, begin: f.begin, end: f.end })), scope, guards);
+      return this.filters(
+        initial,
+        tok.filters.map((f) => ({ name: f.name, args: f.args, begin: f.begin, end: f.end })),
+        scope,
+        guards,
+      );
     }
     return UNKNOWN;
   }
@@ -140,12 +169,16 @@ export class Expressions {
         next = this.property(ty, key, prop, tok.getText());
         step = `.${key}`;
       } else if (TypeGuards.isNumberToken(prop)) {
-        next = ty.type?.kind === 'list' ? { type: ty.type.of, optional: true, personal: ty.personal } : { ...UNKNOWN, personal: ty.personal };
+        next =
+          ty.type?.kind === 'list' ? { type: ty.type.of, optional: true, personal: ty.personal } : { ...UNKNOWN, personal: ty.personal };
         step = `[${prop.content}]`;
       } else {
         const k = this.token(prop, scope, guards);
         const t = ty.type;
-        next = t?.kind === 'list' || t?.kind === 'map' ? { type: t.of, optional: true, personal: ty.personal || k.personal } : { ...UNKNOWN, personal: ty.personal };
+        next =
+          t?.kind === 'list' || t?.kind === 'map'
+            ? { type: t.of, optional: true, personal: ty.personal || k.personal }
+            : { ...UNKNOWN, personal: ty.personal };
       }
       if (!next) return { ...UNKNOWN, personal: ty.personal };
       ty = next;
@@ -196,10 +229,16 @@ export class Expressions {
       case 'list':
         if (key === 'size') return SIZE;
         if (key === 'first' || key === 'last') return { type: t.of, optional: true, personal: ty.personal };
-        return unknown(`${ownerName(whole, key)} is a list: it has no property "${key}" (loop over it with {% for %}, or use first, last, size).`, ['size', 'first', 'last']);
+        return unknown(
+          `${ownerName(whole, key)} is a list: it has no property "${key}" (loop over it with {% for %}, or use first, last, size).`,
+          ['size', 'first', 'last'],
+        );
       default:
         if (inputClass(t) === 'string' && key === 'size') return SIZE;
-        return unknown(`${ownerName(whole, key)} is ${describeType(t)}: it has no property "${key}".`, inputClass(t) === 'string' ? ['size'] : []);
+        return unknown(
+          `${ownerName(whole, key)} is ${describeType(t)}: it has no property "${key}".`,
+          inputClass(t) === 'string' ? ['size'] : [],
+        );
     }
   }
 
@@ -261,9 +300,17 @@ export class Expressions {
     const nameEnd = use.begin + use.name.length;
     const expects = (): string =>
       sig.args.length === 0 ? 'no argument' : `${sig.args.map((a) => (a.optional ? `[${a.name}]` : a.name)).join(', ')}`;
-    if (named) report(this.sink, 'FILTER_ARGUMENT', 'error', `"${use.name}" takes no named arguments; it takes ${expects()}.`, use.begin, use.end);
+    if (named)
+      report(this.sink, 'FILTER_ARGUMENT', 'error', `"${use.name}" takes no named arguments; it takes ${expects()}.`, use.begin, use.end);
     if (args.length < required || args.length > sig.args.length) {
-      report(this.sink, 'FILTER_ARGUMENT', 'error', `"${use.name}" takes ${expects()}, but ${args.length === 0 ? 'none was' : `${args.length} ${args.length === 1 ? 'was' : 'were'}`} given.`, use.begin, args.length > 0 ? use.end : nameEnd);
+      report(
+        this.sink,
+        'FILTER_ARGUMENT',
+        'error',
+        `"${use.name}" takes ${expects()}, but ${args.length === 0 ? 'none was' : `${args.length} ${args.length === 1 ? 'was' : 'were'}`} given.`,
+        use.begin,
+        args.length > 0 ? use.end : nameEnd,
+      );
     }
     sig.args.forEach((spec, i) => {
       const a = args[i];
@@ -271,7 +318,15 @@ export class Expressions {
       if (a.ty.type && !a.ty.nil && spec.type !== 'any') {
         const cls = inputClass(a.ty.type);
         const ok = cls === spec.type || (spec.type === 'string' && cls === 'number');
-        if (!ok) report(this.sink, 'FILTER_ARGUMENT', 'error', `The ${spec.name} of "${use.name}" must be ${describeClass(spec.type)}, but ${a.tok.getText()} is ${describeType(a.ty.type)}.`, a.tok.begin, a.tok.end);
+        if (!ok)
+          report(
+            this.sink,
+            'FILTER_ARGUMENT',
+            'error',
+            `The ${spec.name} of "${use.name}" must be ${describeClass(spec.type)}, but ${a.tok.getText()} is ${describeType(a.ty.type)}.`,
+            a.tok.begin,
+            a.tok.end,
+          );
       }
       if (spec.closed && spec.suggestions && typeof a.ty.literal === 'string' && !spec.suggestions.includes(a.ty.literal)) {
         const guess = didYouMean(a.ty.literal, spec.suggestions);
@@ -309,7 +364,8 @@ export class Expressions {
     const r = sig.returns;
     let type: VarType | undefined;
     if (r === 'same') type = input.type ?? (use.name === 'default' ? args[0]?.ty.type : undefined);
-    else if (r === 'item') type = input.type?.kind === 'list' ? input.type.of : input.type && inputClass(input.type) === 'string' ? input.type : undefined;
+    else if (r === 'item')
+      type = input.type?.kind === 'list' ? input.type.of : input.type && inputClass(input.type) === 'string' ? input.type : undefined;
     else if (r === 'property-list') {
       const key = args[0]?.ty.literal;
       const item = input.type?.kind === 'list' ? input.type.of : undefined;

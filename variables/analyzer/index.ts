@@ -31,7 +31,9 @@ export interface AnalyzeInput {
 
 /** Moves a position in a text that starts at `start` into file coordinates. */
 function shift(pos: Position, start: Position): Position {
-  return pos.line === 1 ? { line: start.line, column: start.column + pos.column - 1 } : { line: start.line + pos.line - 1, column: pos.column };
+  return pos.line === 1
+    ? { line: start.line, column: start.column + pos.column - 1 }
+    : { line: start.line + pos.line - 1, column: pos.column };
 }
 
 function sinkFor(text: string, start: Position, diagnostics: Diagnostic[], isPublic: boolean, prefix = ''): Sink {
@@ -124,7 +126,10 @@ function tagNames(text: string): string[] {
  */
 export function typeAt(input: AnalyzeInput, at: Position): CursorInfo {
   const lines = new LineIndex(input.body);
-  const local = at.line === input.bodyStart.line ? { line: 1, column: at.column - input.bodyStart.column + 1 } : { line: at.line - input.bodyStart.line + 1, column: at.column };
+  const local =
+    at.line === input.bodyStart.line
+      ? { line: 1, column: at.column - input.bodyStart.column + 1 }
+      : { line: at.line - input.bodyStart.line + 1, column: at.column };
   const offset = lines.offset(local);
   const before = input.body.slice(0, offset);
   const opener = Math.max(before.lastIndexOf('{{'), before.lastIndexOf('{%'));
@@ -136,12 +141,22 @@ export function typeAt(input: AnalyzeInput, at: Position): CursorInfo {
     if (BLOCKS.has(name)) open.push(name);
     else if (name.startsWith('end') && open[open.length - 1] === name.slice(3)) open.pop();
   }
-  const text = head + `{{ ${PROBE} }}` + open.reverse().map((b) => `{% end${b} %}`).join('');
+  const text =
+    head +
+    `{{ ${PROBE} }}` +
+    open
+      .reverse()
+      .map((b) => `{% end${b} %}`)
+      .join('');
   const probe: Probe = {};
   const silent: Sink = { diagnostics: [], range: () => ({ start: at, end: at }), prefix: '', fixable: false, public: false };
   const parsed = parseLiquid(text);
   if (parsed.templates) {
-    new Walker(silent, { schema: input.schema, partials: input.partials ?? {}, stack: [], probe }).walk(parsed.templates, new Scope(undefined, input.schema), new Set());
+    new Walker(silent, { schema: input.schema, partials: input.partials ?? {}, stack: [], probe }).walk(
+      parsed.templates,
+      new Scope(undefined, input.schema),
+      new Set(),
+    );
   }
   const scope = probe.scope ?? new Scope(undefined, input.schema);
   const variables: ScopeEntry[] = [...scope.all()].map(([name, b]) => {
@@ -197,7 +212,8 @@ function expression(inside: string, isTag: boolean): string {
 
 function properties(type: VarType): { name: string; type: VarType; variable?: Variable }[] {
   if (type.kind === 'object') return Object.entries(type.fields).map(([name, variable]) => ({ name, type: variable.type, variable }));
-  if (type.kind === 'list') return ['size', 'first', 'last'].map((name) => ({ name, type: name === 'size' ? { kind: 'integer' } : type.of }));
+  if (type.kind === 'list')
+    return ['size', 'first', 'last'].map((name) => ({ name, type: name === 'size' ? { kind: 'integer' } : type.of }));
   if (inputClass(type) === 'string') return [{ name: 'size', type: { kind: 'integer' } }];
   return [];
 }

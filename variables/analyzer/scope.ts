@@ -52,7 +52,11 @@ export class Scope {
     if (this.parent) return this.parent.lookup(name);
     if (this.schema && Object.hasOwn(this.schema, name)) {
       const variable = this.schema[name]!;
-      return { ty: { type: variable.type, optional: !variable.required, personal: !!variable.personal, path: name }, origin: 'data', variable };
+      return {
+        ty: { type: variable.type, optional: !variable.required, personal: !!variable.personal, path: name },
+        origin: 'data',
+        variable,
+      };
     }
     return undefined;
   }

@@ -100,25 +100,34 @@ export class Walker {
     }
     if (tpl instanceof CaptureTag) {
       this.walk(tpl.templates, scope, guards);
-      scope.bottom().set(tpl.variable, { ty: { type: { kind: 'string' }, optional: false, personal: false, path: tpl.variable }, origin: 'local' });
+      scope
+        .bottom()
+        .set(tpl.variable, { ty: { type: { kind: 'string' }, optional: false, personal: false, path: tpl.variable }, origin: 'local' });
       return;
     }
     if (tpl instanceof IncrementTag || tpl instanceof DecrementTag) {
       for (const name of tpl.localScope()) {
-        scope.bottom().set(typeof name === 'string' ? name : name.content, { ty: { type: { kind: 'integer' }, optional: false, personal: false }, origin: 'local' });
+        scope.bottom().set(typeof name === 'string' ? name : name.content, {
+          ty: { type: { kind: 'integer' }, optional: false, personal: false },
+          origin: 'local',
+        });
       }
       return;
     }
-    if (tpl instanceof ForTag) return this.loop('for', tpl.collection, Object.values(tpl.hash.hash), tpl.variable, tpl.templates, tpl.elseTemplates, scope, guards);
-    if (tpl instanceof TablerowTag) return this.loop('tablerow', tpl.collection, Object.values(tpl.args.hash), tpl.variable, tpl.templates, undefined, scope, guards);
-    if (tpl instanceof IfTag || tpl instanceof UnlessTag) return this.conditional(tpl instanceof UnlessTag, tpl.branches, tpl.elseTemplates, scope, guards);
+    if (tpl instanceof ForTag)
+      return this.loop('for', tpl.collection, Object.values(tpl.hash.hash), tpl.variable, tpl.templates, tpl.elseTemplates, scope, guards);
+    if (tpl instanceof TablerowTag)
+      return this.loop('tablerow', tpl.collection, Object.values(tpl.args.hash), tpl.variable, tpl.templates, undefined, scope, guards);
+    if (tpl instanceof IfTag || tpl instanceof UnlessTag)
+      return this.conditional(tpl instanceof UnlessTag, tpl.branches, tpl.elseTemplates, scope, guards);
     if (tpl instanceof CaseTag) return this.caseTag(tpl, scope, guards);
     if (tpl instanceof IncludeTag || tpl instanceof RenderTag) return this.partial(tpl, scope, guards);
     // cycle, liquid, raw, comments, break, continue and anything else: check what they evaluate, name what
     // they assign, walk what they contain (partials are walked by partial(), with their own scope).
     const node: Template = tpl;
     for (const a of node.arguments?.() ?? []) this.argument(a, scope, guards);
-    for (const name of node.localScope?.() ?? []) scope.bottom().set(name.content, { ty: { ...UNKNOWN, path: name.content }, origin: 'local' });
+    for (const name of node.localScope?.() ?? [])
+      scope.bottom().set(name.content, { ty: { ...UNKNOWN, path: name.content }, origin: 'local' });
     if (node.children) this.walk(toValueSync(node.children(false, true)), scope, guards);
   }
 
@@ -184,7 +193,10 @@ export class Walker {
     const inner = new Scope(scope, undefined, false);
     inner.set(variable, { ty: { ...item, path: variable }, origin: 'loop' });
     const loopName = name === 'for' ? 'forloop' : 'tablerowloop';
-    inner.set(loopName, { ty: { type: loopName === 'forloop' ? FORLOOP : TABLEROWLOOP, optional: false, personal: false }, origin: 'loop' });
+    inner.set(loopName, {
+      ty: { type: loopName === 'forloop' ? FORLOOP : TABLEROWLOOP, optional: false, personal: false },
+      origin: 'loop',
+    });
     this.walk(templates, inner, guards);
     // `children()` would give the else branch too, but it runs in the outer scope, without the loop variable.
     if (elseTemplates) this.walk(elseTemplates, scope, guards);
@@ -192,7 +204,13 @@ export class Walker {
 
   /** Branches as the tag's public fields hold them: `arguments()` and `children()` would lose which
    *  condition guards which templates. */
-  private conditional(unless: boolean, branches: readonly { value: Value; templates: Template[] }[], elseTemplates: readonly Template[] | undefined, scope: Scope, guards: Guards): void {
+  private conditional(
+    unless: boolean,
+    branches: readonly { value: Value; templates: Template[] }[],
+    elseTemplates: readonly Template[] | undefined,
+    scope: Scope,
+    guards: Guards,
+  ): void {
     let elseGuards = guards;
     branches.forEach((branch, i) => {
       const facts = this.condition(branch.value, scope, guards);
@@ -256,11 +274,19 @@ export class Walker {
     const hash = tag.hash?.hash ?? {};
     const args = new Map<string, Ty>();
     for (const [name, v] of Object.entries(hash)) {
-      args.set(name, v ? { ...this.exprs.token(v, scope, guards), path: name } : { type: { kind: 'boolean' }, optional: false, personal: false });
+      args.set(
+        name,
+        v ? { ...this.exprs.token(v, scope, guards), path: name } : { type: { kind: 'boolean' }, optional: false, personal: false },
+      );
     }
     const partialScope = tpl.partialScope();
     // With static partial names liquidjs may keep the quotes: `"signature"`; the engine's loader strips them.
-    const name = partialScope ? partialScope.name.replace(/^(["'])(.*)\1$/, '$2').replace(/^\/+/, '').replace(/\.liquid$/, '') : undefined;
+    const name = partialScope
+      ? partialScope.name
+          .replace(/^(["'])(.*)\1$/, '$2')
+          .replace(/^\/+/, '')
+          .replace(/\.liquid$/, '')
+      : undefined;
     let withBinding: { value: Token; alias?: string } | undefined;
     let forBinding: { value: Token; alias?: string } | undefined;
     if (kind === 'include' && tag.withVar) withBinding = { value: tag.withVar };
@@ -271,19 +297,39 @@ export class Walker {
     const withTy = withBinding ? this.exprs.token(withBinding.value, scope, guards) : undefined;
     const forTy = forBinding ? this.exprs.token(forBinding.value, scope, guards) : undefined;
     if (forBinding && forTy?.type && forTy.type.kind !== 'list' && !forTy.nil) {
-      report(this.sink, 'LOOP_NOT_LIST', 'error', `${forBinding.value.getText()} is ${describeType(forTy.type)}, not a list: render … for loops over lists only.`, forBinding.value.begin, forBinding.value.end);
+      report(
+        this.sink,
+        'LOOP_NOT_LIST',
+        'error',
+        `${forBinding.value.getText()} is ${describeType(forTy.type)}, not a list: render … for loops over lists only.`,
+        forBinding.value.begin,
+        forBinding.value.end,
+      );
     }
     if (name === undefined) return; // a file name built from data: nothing to check statically.
     if (!Object.hasOwn(this.ctx.partials, name)) {
       const guess = didYouMean(name, Object.keys(this.ctx.partials));
-      report(this.sink, 'PARTIAL_UNKNOWN', 'error', `No partial named "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`, tpl.token.begin, tpl.token.end);
+      report(
+        this.sink,
+        'PARTIAL_UNKNOWN',
+        'error',
+        `No partial named "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`,
+        tpl.token.begin,
+        tpl.token.end,
+      );
       return;
     }
     if (this.ctx.stack.includes(name)) return;
     const parsed = parseLiquid(this.ctx.partials[name]!);
     const outer = this.sink;
     const at = outer.range(tpl.token.begin, tpl.token.end);
-    const sink: Sink = { diagnostics: outer.diagnostics, range: () => at, prefix: `${outer.prefix}In partial "${name}": `, fixable: false, public: outer.public };
+    const sink: Sink = {
+      diagnostics: outer.diagnostics,
+      range: () => at,
+      prefix: `${outer.prefix}In partial "${name}": `,
+      fixable: false,
+      public: outer.public,
+    };
     if (!parsed.templates) {
       for (const p of parsed.problems) report(sink, p.code, 'error', p.message, 0, 0);
       return;
@@ -291,10 +337,14 @@ export class Walker {
     // include shares the caller's scope; render sees only what it is given.
     const inner = partialScope && !partialScope.isolated ? new Scope(scope, undefined, false) : new Scope(undefined, undefined, true);
     for (const [n, ty] of args) inner.set(n, { ty, origin: 'argument' });
-    if (withBinding && withTy) inner.set(withBinding.alias ?? name, { ty: { ...withTy, path: withBinding.alias ?? name }, origin: 'argument' });
+    if (withBinding && withTy)
+      inner.set(withBinding.alias ?? name, { ty: { ...withTy, path: withBinding.alias ?? name }, origin: 'argument' });
     if (forBinding && forTy) {
       const alias = forBinding.alias ?? name;
-      const item: Ty = forTy.type?.kind === 'list' ? { type: forTy.type.of, optional: false, personal: forTy.personal } : { ...UNKNOWN, personal: forTy.personal };
+      const item: Ty =
+        forTy.type?.kind === 'list'
+          ? { type: forTy.type.of, optional: false, personal: forTy.personal }
+          : { ...UNKNOWN, personal: forTy.personal };
       inner.set(alias, { ty: { ...item, path: alias }, origin: 'loop' });
       inner.set('forloop', { ty: { type: FORLOOP, optional: false, personal: false }, origin: 'loop' });
     }
@@ -318,7 +368,11 @@ function combine(op: string, left: Facts, right: Facts): Facts {
     case '==':
       if (isNilish(right)) return { ty: BOOL, whenTrue: [], whenFalse: left.whenTrue };
       if (isNilish(left)) return { ty: BOOL, whenTrue: [], whenFalse: right.whenTrue };
-      return { ty: BOOL, whenTrue: [...(right.ty.literal !== undefined ? left.whenTrue : []), ...(left.ty.literal !== undefined ? right.whenTrue : [])], whenFalse: [] };
+      return {
+        ty: BOOL,
+        whenTrue: [...(right.ty.literal !== undefined ? left.whenTrue : []), ...(left.ty.literal !== undefined ? right.whenTrue : [])],
+        whenFalse: [],
+      };
     case '!=':
       if (isNilish(right)) return { ty: BOOL, whenTrue: left.whenTrue, whenFalse: [] };
       if (isNilish(left)) return { ty: BOOL, whenTrue: right.whenTrue, whenFalse: [] };

@@ -128,7 +128,7 @@ export function compilePattern(pattern: string): Piece[] {
   if (pieces) return pieces;
   pieces = [];
   let literal = '';
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern[i]!;
     if (c === "'") {
       const close = pattern.indexOf("'", i + 1);

@@ -21,7 +21,8 @@ export function formatNumber(value: unknown, locale: string, places?: unknown): 
   const n = toNumber(value);
   if (n === undefined) return undefined;
   const d = decimals(places);
-  const options: Intl.NumberFormatOptions = d === undefined ? { maximumFractionDigits: 2 } : { minimumFractionDigits: d, maximumFractionDigits: d };
+  const options: Intl.NumberFormatOptions =
+    d === undefined ? { maximumFractionDigits: 2 } : { minimumFractionDigits: d, maximumFractionDigits: d };
   return numberFormat(normalizeLocale(locale), options).format(n);
 }
 
@@ -34,7 +35,9 @@ export function formatPercent(value: unknown, locale: string, places?: unknown):
   if (n === undefined) return undefined;
   const d = decimals(places);
   const options: Intl.NumberFormatOptions =
-    d === undefined ? { style: 'percent', maximumFractionDigits: 1 } : { style: 'percent', minimumFractionDigits: d, maximumFractionDigits: d };
+    d === undefined
+      ? { style: 'percent', maximumFractionDigits: 1 }
+      : { style: 'percent', minimumFractionDigits: d, maximumFractionDigits: d };
   return numberFormat(normalizeLocale(locale), options).format(n / 100);
 }
 

@@ -102,7 +102,9 @@ export class PreviewController<A> implements ReactiveController {
     this.shownEditAt = undefined;
     this.last = { ms, timing: { ...(this.timing ?? { debounce: 0, server: 0 }), pdfjs: Math.round(detail.ms), total: ms } };
     this.host.requestUpdate();
-    this.host.dispatchEvent(new CustomEvent<PreviewMeasuredDetail>('preview-measured', { detail: this.last, bubbles: true, composed: true }));
+    this.host.dispatchEvent(
+      new CustomEvent<PreviewMeasuredDetail>('preview-measured', { detail: this.last, bubbles: true, composed: true }),
+    );
   }
 
   private setLoading(loading: boolean): void {

@@ -56,7 +56,10 @@ export const certificateDeclarations = declareOperations({
           template_version_id: Fields.template_version_id.optional(),
           course_id: Fields.course_id.optional(),
           activity_id: Fields.activity_id,
-          settings: z.record(z.string(), z.unknown()).optional().describe('Any CertificateSettings fields, merged with the current ones (null removes a rule); validated after merging.'),
+          settings: z
+            .record(z.string(), z.unknown())
+            .optional()
+            .describe('Any CertificateSettings fields, merged with the current ones (null removes a rule); validated after merging.'),
         })
         .strict(),
     },

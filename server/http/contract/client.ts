@@ -51,7 +51,7 @@ export interface ClientOptions {
 
 function isErrorBody(value: unknown): value is z.infer<typeof ErrorBody> {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
-  const error = (value as { error: unknown }).error;
+  const error = value.error;
   return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
 }
 
@@ -74,9 +74,15 @@ function withQuery(url: string, query: Record<string, unknown> | undefined): str
 }
 
 export interface Client<C extends Record<string, Declared>> {
-  call<K extends keyof C & string>(id: K, ...input: NoArgs<C[K]> extends true ? [input?: CallInput<C[K]>] : [input: CallInput<C[K]>]): Promise<Result<ResponseOf<C[K]>>>;
+  call<K extends keyof C & string>(
+    id: K,
+    ...input: NoArgs<C[K]> extends true ? [input?: CallInput<C[K]>] : [input: CallInput<C[K]>]
+  ): Promise<Result<ResponseOf<C[K]>>>;
   /** The address of an operation that answers bytes (a PDF, an asset), for a link or an `<img>`. */
-  url<K extends keyof C & string>(id: K, input?: Pick<CallInput<C[K]>, 'params' & keyof CallInput<C[K]>> & { query?: Record<string, unknown> }): string;
+  url<K extends keyof C & string>(
+    id: K,
+    input?: Pick<CallInput<C[K]>, 'params' & keyof CallInput<C[K]>> & { query?: Record<string, unknown> },
+  ): string;
 }
 
 export function createClient<C extends Record<string, Declared>>(contract: C, options: ClientOptions = {}): Client<C> {
@@ -89,9 +95,15 @@ export function createClient<C extends Record<string, Declared>>(contract: C, op
   const url = (id: string, input: { params?: unknown; query?: unknown } = {}) => {
     const op = contract[id];
     if (!op) throw new Error(`No operation ${id} in the contract`);
-    return base + withQuery(pathWith(op, input.params as Record<string, unknown> | undefined), input.query as Record<string, unknown> | undefined);
+    return (
+      base +
+      withQuery(pathWith(op, input.params as Record<string, unknown> | undefined), input.query as Record<string, unknown> | undefined)
+    );
   };
-  async function call(id: string, input: { params?: unknown; query?: unknown; body?: unknown; type?: string } = {}): Promise<Result<unknown>> {
+  async function call(
+    id: string,
+    input: { params?: unknown; query?: unknown; body?: unknown; type?: string } = {},
+  ): Promise<Result<unknown>> {
     const op = contract[id]!;
     const method = op.method.toUpperCase();
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
@@ -110,7 +122,16 @@ export function createClient<C extends Record<string, Declared>>(contract: C, op
     try {
       res = await doFetch(url(id, input), { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body } : {}) });
     } catch (e) {
-      return fail({ ok: false, status: 0, code: 'NETWORK', message: (e as Error).message, problems: [], reasons: [], details: undefined, requestId: undefined });
+      return fail({
+        ok: false,
+        status: 0,
+        code: 'NETWORK',
+        message: (e as Error).message,
+        problems: [],
+        reasons: [],
+        details: undefined,
+        requestId: undefined,
+      });
     }
     const type = res.headers.get('content-type') ?? '';
     let parsed: unknown;
@@ -124,9 +145,27 @@ export function createClient<C extends Record<string, Declared>>(contract: C, op
     if (res.ok) return { ok: true, status: res.status, value: parsed };
     if (isErrorBody(parsed)) {
       const e = parsed.error;
-      return fail({ ok: false, status: res.status, code: e.code, message: e.message, problems: e.problems ?? [], reasons: e.reasons ?? [], details: e.details, requestId: e.requestId });
+      return fail({
+        ok: false,
+        status: res.status,
+        code: e.code,
+        message: e.message,
+        problems: e.problems ?? [],
+        reasons: e.reasons ?? [],
+        details: e.details,
+        requestId: e.requestId,
+      });
     }
-    return fail({ ok: false, status: res.status, code: `HTTP_${res.status}`, message: res.statusText || `HTTP ${res.status}`, problems: [], reasons: [], details: undefined, requestId: undefined });
+    return fail({
+      ok: false,
+      status: res.status,
+      code: `HTTP_${res.status}`,
+      message: res.statusText || `HTTP ${res.status}`,
+      problems: [],
+      reasons: [],
+      details: undefined,
+      requestId: undefined,
+    });
   }
-  return { call: call as Client<C>['call'], url: url as Client<C>['url'] };
+  return { call: call as Client<C>['call'], url: url };
 }

@@ -52,8 +52,12 @@ export type Declared<D extends Declaration = Declaration, Id extends string = st
  * Declares a group of operations, keyed by id (the key is the operation id, said once). The order of the
  * keys is the order the API document and the README list them in.
  */
-export function declareOperations<const T extends Record<string, Declaration>>(operations: T): { [K in keyof T & string]: Declared<T[K], K> } {
-  return Object.fromEntries(Object.entries(operations).map(([id, d]) => [id, { ...d, id }])) as { [K in keyof T & string]: Declared<T[K], K> };
+export function declareOperations<const T extends Record<string, Declaration>>(
+  operations: T,
+): { [K in keyof T & string]: Declared<T[K], K> } {
+  return Object.fromEntries(Object.entries(operations).map(([id, d]) => [id, { ...d, id }])) as {
+    [K in keyof T & string]: Declared<T[K], K>;
+  };
 }
 
 /** The operation's path as Express and the API document see it. */
@@ -72,9 +76,15 @@ export type BodyOut<D> = D extends { body: infer B } ? (B extends { json: infer 
  * What a caller sends (zod's input). Path parameters are text in a URL: a coerced number takes a number or
  * its digits, a path of segments (`*name`) an array of them.
  */
-export type ParamsIn<D> = D extends { params: infer S } ? { [K in keyof z.input<Schema<S>>]: z.input<Schema<S>>[K] extends readonly unknown[] ? readonly string[] : string | number } : undefined;
+export type ParamsIn<D> = D extends { params: infer S }
+  ? { [K in keyof z.input<Schema<S>>]: z.input<Schema<S>>[K] extends readonly unknown[] ? readonly string[] : string | number }
+  : undefined;
 export type QueryIn<D> = D extends { query: infer S } ? z.input<Schema<S>> : undefined;
-export type BodyIn<D> = D extends { body: infer B } ? (B extends { json: infer S } ? z.input<Schema<S>> : Blob | ArrayBuffer | Uint8Array) : undefined;
+export type BodyIn<D> = D extends { body: infer B }
+  ? B extends { json: infer S }
+    ? z.input<Schema<S>>
+    : Blob | ArrayBuffer | Uint8Array
+  : undefined;
 
 type Successful = 200 | 201 | 202 | 204;
 /** The JSON a successful call answers (the union over its 2xx statuses; bytes have no JSON). */

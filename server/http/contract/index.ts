@@ -24,4 +24,14 @@ export type Contract = typeof CONTRACT;
 export type OperationId = keyof Contract;
 
 export { API_PREFIX, CSRF_HEADER, SESSION_COOKIE } from './constants';
-export { fullPath, type Access, type BodyDeclaration, type Declaration, type Declared, type ParamsIn, type QueryIn, type BodyIn, type ResponseOf } from './declaration';
+export {
+  fullPath,
+  type Access,
+  type BodyDeclaration,
+  type Declaration,
+  type Declared,
+  type ParamsIn,
+  type QueryIn,
+  type BodyIn,
+  type ResponseOf,
+} from './declaration';

@@ -5,16 +5,25 @@ import { AuditEntry, BatchResult, CodeParam, IdParam, Issue, IssueRequestResult,
 /** What an LMS (or a manager) says of a learner: asking for a document, or entering their record. */
 export const RequestBody = z
   .object({
-    learner_id: z.string().min(1).max(200).describe('The learner’s id in the LMS; one document per learner and certificate. Ids starting with `person:` are Attest’s own (people who sign in).'),
+    learner_id: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe(
+        'The learner’s id in the LMS; one document per learner and certificate. Ids starting with `person:` are Attest’s own (people who sign in).',
+      ),
     available: z.boolean().describe('Whether the LMS’s access and visibility rules make the certificate available to this learner.'),
     unavailable_reason: z.string().max(200).optional().describe('What the LMS says when it is not available (shown in the refusal).'),
     data: z
       .record(z.string(), z.unknown())
-      .describe('learner, course, completion, grade, … and the template’s own variables; checked against the template’s types and kept as the learner’s record. `organization` is not taken: the tenant’s settings say it.'),
+      .describe(
+        'learner, course, completion, grade, … and the template’s own variables; checked against the template’s types and kept as the learner’s record. `organization` is not taken: the tenant’s settings say it.',
+      ),
   })
   .strict();
 
-const EXAMPLE_BODY = '{"learner_id":"42","available":true,"data":{"learner":{"firstname":"Camille","lastname":"Martin"},"course":{"fullname":"SST"},"completion":{"date":"2026-02-03"}}}';
+const EXAMPLE_BODY =
+  '{"learner_id":"42","available":true,"data":{"learner":{"firstname":"Camille","lastname":"Martin"},"course":{"fullname":"SST"},"completion":{"date":"2026-02-03"}}}';
 
 const LearnerRecord = z
   .object({
@@ -29,16 +38,15 @@ const LearnerRecord = z
   })
   .meta({ id: 'LearnerRecord' });
 
-const CodesBody = z
-  .object({ codes: z.array(z.string().min(1).max(40)).min(1).max(500), reason: z.string().max(500).optional() })
-  .strict();
+const CodesBody = z.object({ codes: z.array(z.string().min(1).max(40)).min(1).max(500), reason: z.string().max(500).optional() }).strict();
 
 export const issueDeclarations = declareOperations({
   requestDocument: {
     method: 'post',
     path: '/certificates/:id/issues',
     tag: 'Delivery',
-    summary: 'An LMS asks for a learner’s document with what it knows of them: the data is checked and kept as the learner’s record, the delivery rules applied, the document issued and rendered, or refused with reasons. Asking again returns the same document. Needs learners:supply-data too (403 LEARNER_DATA_FROM_LMS without).',
+    summary:
+      'An LMS asks for a learner’s document with what it knows of them: the data is checked and kept as the learner’s record, the delivery rules applied, the document issued and rendered, or refused with reasons. Asking again returns the same document. Needs learners:supply-data too (403 LEARNER_DATA_FROM_LMS without).',
     access: { capability: 'certificate:apply' },
     params: IdParam,
     body: { json: RequestBody },
@@ -50,10 +58,22 @@ export const issueDeclarations = declareOperations({
     method: 'post',
     path: '/certificates/:id/issues/from-record',
     tag: 'Delivery',
-    summary: 'Ask that the learner’s record Attest holds (what the LMS sent, or a manager entered) be evaluated: how a signed-in learner asks for their own document. Nothing in this request decides or is printed; with no record held, 403 LEARNER_RECORD_MISSING.',
+    summary:
+      'Ask that the learner’s record Attest holds (what the LMS sent, or a manager entered) be evaluated: how a signed-in learner asks for their own document. Nothing in this request decides or is printed; with no record held, 403 LEARNER_RECORD_MISSING.',
     access: { capability: 'certificate:apply' },
     params: IdParam,
-    body: { json: z.object({ learner_id: z.string().min(1).max(200).optional().describe('A signed-in person asks for themself and leaves it out; a token names the learner.') }).strict() },
+    body: {
+      json: z
+        .object({
+          learner_id: z
+            .string()
+            .min(1)
+            .max(200)
+            .optional()
+            .describe('A signed-in person asks for themself and leaves it out; a token names the learner.'),
+        })
+        .strict(),
+    },
     idempotent: true,
     responses: { 200: IssueRequestResult, 201: IssueRequestResult },
     example: `curl -X POST "$BASE/api/v1/certificates/$CERT/issues/from-record" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"learner_id":"42"}'`,
@@ -62,7 +82,8 @@ export const issueDeclarations = declareOperations({
     method: 'put',
     path: '/certificates/:id/learner-records',
     tag: 'Delivery',
-    summary: 'Enter or replace what is known of a learner for a certificate (completion, grade, course, availability), checked against the template; the learner’s own request then evaluates it. Audited.',
+    summary:
+      'Enter or replace what is known of a learner for a certificate (completion, grade, course, availability), checked against the template; the learner’s own request then evaluates it. Audited.',
     access: { capability: 'learners:supply-data' },
     params: IdParam,
     body: { json: RequestBody },
@@ -85,7 +106,8 @@ export const issueDeclarations = declareOperations({
     method: 'put',
     path: '/people/:id/learner',
     tag: 'Delivery',
-    summary: 'Say which LMS learner a person is, so that signed in they reach that learner’s documents (null: none; they are then learner `person:<id>`).',
+    summary:
+      'Say which LMS learner a person is, so that signed in they reach that learner’s documents (null: none; they are then learner `person:<id>`).',
     access: { capability: 'tenant:manage' },
     params: IdParam,
     body: { json: z.object({ learner_id: z.string().min(1).max(200).nullable() }).strict() },

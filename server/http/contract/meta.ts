@@ -7,10 +7,15 @@ export const metaDeclarations = declareOperations({
     path: '/health',
     absolute: true,
     tag: 'Operations',
-    summary: 'Whether the server can serve: the database answers, documents can be stored (not full: code STORAGE_FULL) and the render workers are up.',
+    summary:
+      'Whether the server can serve: the database answers, documents can be stored (not full: code STORAGE_FULL) and the render workers are up.',
     access: { public: true },
     responses: {
-      200: z.object({ status: z.literal('ok'), database: z.string(), render: z.object({ workers: z.number(), busy: z.number(), queued: z.number() }) }),
+      200: z.object({
+        status: z.literal('ok'),
+        database: z.string(),
+        render: z.object({ workers: z.number(), busy: z.number(), queued: z.number() }),
+      }),
       503: z.object({ status: z.literal('unavailable'), problem: z.string(), code: z.enum(['DATABASE_UNREACHABLE', 'STORAGE_FULL']) }),
     },
     example: `curl "$BASE/health"`,

@@ -16,14 +16,21 @@ export const Diagnostic = z
     message: z.string(),
     range: Range.optional(),
     path: z.string().optional(),
-    fixes: z.array(z.object({ title: z.string(), range: Range, replacement: z.string() })).optional().describe('Quick fixes: each replaces the text of its range.'),
+    fixes: z
+      .array(z.object({ title: z.string(), range: Range, replacement: z.string() }))
+      .optional()
+      .describe('Quick fixes: each replaces the text of its range.'),
   })
   .loose()
   .meta({ id: 'Diagnostic' });
 
 const Problem = z
   .object({
-    path: z.string().describe('The JSON path within the request body (`data.learner.email`, `codes[3]`, empty for the body itself); `params.x` and `query.x` for path and query parameters.'),
+    path: z
+      .string()
+      .describe(
+        'The JSON path within the request body (`data.learner.email`, `codes[3]`, empty for the body itself); `params.x` and `query.x` for path and query parameters.',
+      ),
     code: z.string(),
     message: z.string().describe('In the caller’s language.'),
   })
@@ -36,8 +43,16 @@ export const ErrorBody = z
       code: z.string().describe('Stable: clients match on it. The README lists every code.'),
       message: z.string().describe('In the caller’s language: Accept-Language (fr or en), else the tenant’s, else English.'),
       problems: z.array(Problem).optional().describe('Every validation problem, with its path.'),
-      warnings: z.array(Problem).optional().describe('What was accepted but ignored (unknown fields of learner data), with its path; DATA_INVALID lists them beside the problems.'),
-      reasons: z.array(z.object({ code: z.string(), message: z.string() })).optional().describe('Why a document is refused or withheld, in the caller’s language.'),
+      warnings: z
+        .array(Problem)
+        .optional()
+        .describe(
+          'What was accepted but ignored (unknown fields of learner data), with its path; DATA_INVALID lists them beside the problems.',
+        ),
+      reasons: z
+        .array(z.object({ code: z.string(), message: z.string() }))
+        .optional()
+        .describe('Why a document is refused or withheld, in the caller’s language.'),
       details: z.record(z.string(), z.unknown()).optional(),
       requestId: z.string(),
     }),
@@ -51,8 +66,15 @@ export const Issue = z
     learnerId: z.string(),
     state: z.enum(['issued', 'revoked', 'expired']),
     locked: z.boolean(),
-    issuedOn: z.string().describe('Day the document was issued (YYYY-MM-DD), printed as `certificate.issued`; kept when the document is made again.'),
-    achievedOn: z.string().nullable().describe('Achievement date: the completion date the LMS or a manager gave (YYYY-MM-DD), printed as `completion.date`; null when none was given.'),
+    issuedOn: z
+      .string()
+      .describe('Day the document was issued (YYYY-MM-DD), printed as `certificate.issued`; kept when the document is made again.'),
+    achievedOn: z
+      .string()
+      .nullable()
+      .describe(
+        'Achievement date: the completion date the LMS or a manager gave (YYYY-MM-DD), printed as `completion.date`; null when none was given.',
+      ),
     expiresOn: z.string().nullable(),
     revision: z.number().int(),
     templateVersionId: z.string(),
@@ -72,18 +94,43 @@ export const IssueRequestResult = z.object({
   created: z.boolean().describe('False when the learner already had this document.'),
   document: z.string().describe('Where to fetch the PDF (423 while locked).'),
   warnings: z
-    .array(z.object({ code: z.string(), message: z.string(), path: z.string().optional().describe('Where in the request body, for a field of the data (e.g. an unknown field, ignored).') }))
+    .array(
+      z.object({
+        code: z.string(),
+        message: z.string(),
+        path: z.string().optional().describe('Where in the request body, for a field of the data (e.g. an unknown field, ignored).'),
+      }),
+    )
     .optional()
-    .describe('When the document was made just now: what is wrong with it though it was made (a character of the name no font draws, text cut to fit), or what of the request was set aside (`data.organization`: the tenant’s is printed). Also in its audit trail.'),
+    .describe(
+      'When the document was made just now: what is wrong with it though it was made (a character of the name no font draws, text cut to fit), or what of the request was set aside (`data.organization`: the tenant’s is printed). Also in its audit trail.',
+    ),
 });
 
 export const BatchResult = z.array(
-  z.object({ code: z.string(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).optional(), issue: Issue.optional() }),
+  z.object({
+    code: z.string(),
+    ok: z.boolean(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    issue: Issue.optional(),
+  }),
 );
 
-export const AuditEntry = z.object({ action: z.string(), actor: z.string(), actorName: z.string(), at: z.string(), reason: z.string().nullable(), details: z.unknown() });
+export const AuditEntry = z.object({
+  action: z.string(),
+  actor: z.string(),
+  actorName: z.string(),
+  at: z.string(),
+  reason: z.string().nullable(),
+  details: z.unknown(),
+});
 
-export const Refusal = z.object({ certificateId: z.string(), learnerId: z.string(), reasons: z.array(z.object({ code: z.string(), message: z.string() })), at: z.string() });
+export const Refusal = z.object({
+  certificateId: z.string(),
+  learnerId: z.string(),
+  reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+  at: z.string(),
+});
 
 const VersionSummary = z.object({
   id: z.string(),
@@ -92,11 +139,21 @@ const VersionSummary = z.object({
   publishedBy: z.string(),
   certificates: z.array(z.object({ id: z.string(), name: z.string() })),
 });
-export const TemplateSummary = z.object({ id: z.string(), name: z.string(), updatedAt: z.string(), versions: z.array(VersionSummary) }).meta({ id: 'TemplateSummary' });
+export const TemplateSummary = z
+  .object({ id: z.string(), name: z.string(), updatedAt: z.string(), versions: z.array(VersionSummary) })
+  .meta({ id: 'TemplateSummary' });
 export const Asset = z.object({ name: z.string(), sha256: z.string(), size: z.number().int(), mediaType: z.string() });
 export const TemplateDetail = TemplateSummary.extend({ source: z.string(), assets: z.array(Asset) }).meta({ id: 'Template' });
 export const Version = z
-  .object({ id: z.string(), templateId: z.string(), number: z.number().int(), source: z.string(), assets: z.record(z.string(), z.string()), contentHash: z.string(), publishedAt: z.string() })
+  .object({
+    id: z.string(),
+    templateId: z.string(),
+    number: z.number().int(),
+    source: z.string(),
+    assets: z.record(z.string(), z.string()),
+    contentHash: z.string(),
+    publishedAt: z.string(),
+  })
   .meta({ id: 'TemplateVersion' });
 
 export const Certificate = z
@@ -125,7 +182,14 @@ export const TokenInfo = z.object({
   lastUsedAt: z.string().nullable(),
 });
 
-export const Person = z.object({ id: z.string(), username: z.string(), displayName: z.string(), email: z.string().nullable(), roles: z.array(z.string()), disabled: z.boolean() });
+export const Person = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  email: z.string().nullable(),
+  roles: z.array(z.string()),
+  disabled: z.boolean(),
+});
 export const Role = z.object({ name: z.string(), capabilities: z.array(Capability) });
 
 export const Verification = z
@@ -144,7 +208,13 @@ export const Verification = z
   })
   .meta({ id: 'Verification' });
 
-export const Me = z.object({ kind: z.enum(['person', 'token']), id: z.string(), name: z.string(), tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }), capabilities: z.array(Capability) });
+export const Me = z.object({
+  kind: z.enum(['person', 'token']),
+  id: z.string(),
+  name: z.string(),
+  tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+  capabilities: z.array(Capability),
+});
 
 export const Ok = z.object({ ok: z.literal(true) });
 

@@ -30,9 +30,17 @@ export const templateDeclarations = declareOperations({
     access: { capability: 'templates:edit' },
     body: {
       json: z
-        .object({ name: z.string().min(1).max(200).optional(), source: Source.optional(), example: z.string().max(100).optional(), duplicate_of: z.string().max(100).optional() })
+        .object({
+          name: z.string().min(1).max(200).optional(),
+          source: Source.optional(),
+          example: z.string().max(100).optional(),
+          duplicate_of: z.string().max(100).optional(),
+        })
         .strict()
-        .refine((b) => [b.source, b.example, b.duplicate_of].filter((x) => x !== undefined).length <= 1, { message: 'Give at most one of source, example and duplicate_of.', params: { code: 'ONE_ORIGIN_AT_MOST' } }),
+        .refine((b) => [b.source, b.example, b.duplicate_of].filter((x) => x !== undefined).length <= 1, {
+          message: 'Give at most one of source, example and duplicate_of.',
+          params: { code: 'ONE_ORIGIN_AT_MOST' },
+        }),
     },
     idempotent: true,
     responses: { 201: TemplateDetail },
@@ -73,7 +81,8 @@ export const templateDeclarations = declareOperations({
     method: 'post',
     path: '/templates/:id/publish',
     tag: 'Templates',
-    summary: 'Publish the draft as the next immutable version, if it compiles and renders for every sample learner without errors (422 with the diagnostics otherwise).',
+    summary:
+      'Publish the draft as the next immutable version, if it compiles and renders for every sample learner without errors (422 with the diagnostics otherwise).',
     access: { capability: 'templates:publish' },
     params: IdParam,
     idempotent: true,
@@ -125,7 +134,8 @@ export const templateDeclarations = declareOperations({
     method: 'post',
     path: '/templates/:id/preview',
     tag: 'Templates',
-    summary: 'Render a SPECIMEN of the draft, a source being edited or a version, with a persona, sample JSON or a real issue’s data. Never stored.',
+    summary:
+      'Render a SPECIMEN of the draft, a source being edited or a version, with a persona, sample JSON or a real issue’s data. Never stored.',
     access: { capability: 'templates:preview' },
     params: IdParam,
     query: z.object({ format: z.enum(['json', 'pdf']).optional() }).strict(),
@@ -141,7 +151,12 @@ export const templateDeclarations = declareOperations({
         .strict(),
     },
     responses: {
-      200: z.object({ pdf: z.string().nullable().describe('Base64 of the PDF; null when it could not be made.'), pageCount: z.number().int(), diagnostics: z.array(Diagnostic), boxes: z.array(DrawnBoxSchema) }),
+      200: z.object({
+        pdf: z.string().nullable().describe('Base64 of the PDF; null when it could not be made.'),
+        pageCount: z.number().int(),
+        diagnostics: z.array(Diagnostic),
+        boxes: z.array(DrawnBoxSchema),
+      }),
     },
     example: `curl -X POST "$BASE/api/v1/templates/$TEMPLATE/preview?format=pdf" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"persona":"arabic"}' -o specimen.pdf`,
   },

@@ -12,7 +12,11 @@ export const tenantDeclarations = declareOperations({
     tag: 'Session',
     summary: 'Sign a person in: sets an httpOnly, SameSite=Strict session cookie. Rate-limited per address.',
     access: { public: true },
-    body: { json: z.object({ tenant: z.string().min(1).max(63), username: z.string().min(1).max(100), password: z.string().min(1).max(1000) }).strict() },
+    body: {
+      json: z
+        .object({ tenant: z.string().min(1).max(63), username: z.string().min(1).max(100), password: z.string().min(1).max(1000) })
+        .strict(),
+    },
     responses: { 200: Me },
     example: `curl -c cookies.txt -X POST "$BASE/api/v1/session" -H 'Content-Type: application/json' -d '{"tenant":"demo","username":"admin","password":"…"}'`,
   },
@@ -85,7 +89,8 @@ export const tenantDeclarations = declareOperations({
     method: 'post',
     path: '/tenant/link-secret/rotate',
     tag: 'Tenant',
-    summary: 'Replace the key of download links: every link handed out before stops working (learners ask for new ones). For a leaked link or key.',
+    summary:
+      'Replace the key of download links: every link handed out before stops working (learners ask for new ones). For a leaked link or key.',
     access: { capability: 'tenant:manage' },
     responses: { 200: z.object({ rotatedAt: z.string() }) },
     example: `curl -X POST "$BASE/api/v1/tenant/link-secret/rotate" -H "Authorization: Bearer $TOKEN"`,
@@ -107,7 +112,13 @@ export const tenantDeclarations = declareOperations({
     access: { capability: 'tenant:manage' },
     body: {
       json: z
-        .object({ username: z.string().min(1).max(100), display_name: z.string().min(1).max(200), email: z.email().max(300).optional(), password: Password.optional(), roles: z.array(z.string().max(63)).max(20) })
+        .object({
+          username: z.string().min(1).max(100),
+          display_name: z.string().min(1).max(200),
+          email: z.email().max(300).optional(),
+          password: Password.optional(),
+          roles: z.array(z.string().max(63)).max(20),
+        })
         .strict(),
     },
     idempotent: true,
@@ -118,12 +129,18 @@ export const tenantDeclarations = declareOperations({
     method: 'patch',
     path: '/people/:id',
     tag: 'Tenant',
-    summary: 'Change a person: name, email, roles (only roles whose capabilities you hold), or disable them (their sessions end at once; enable again with false). Not someone holding capabilities you do not.',
+    summary:
+      'Change a person: name, email, roles (only roles whose capabilities you hold), or disable them (their sessions end at once; enable again with false). Not someone holding capabilities you do not.',
     access: { capability: 'tenant:manage' },
     params: IdParam,
     body: {
       json: z
-        .object({ display_name: z.string().min(1).max(200).optional(), email: z.email().max(300).nullable().optional(), roles: z.array(z.string().max(63)).max(20).optional(), disabled: z.boolean().optional() })
+        .object({
+          display_name: z.string().min(1).max(200).optional(),
+          email: z.email().max(300).nullable().optional(),
+          roles: z.array(z.string().max(63)).max(20).optional(),
+          disabled: z.boolean().optional(),
+        })
         .strict(),
     },
     responses: { 200: Person },
@@ -133,7 +150,8 @@ export const tenantDeclarations = declareOperations({
     method: 'delete',
     path: '/people/:id',
     tag: 'Tenant',
-    summary: 'Delete a person: name, email, password and roles are removed and their sessions end; the username stays taken, so nobody else becomes the learner of their documents.',
+    summary:
+      'Delete a person: name, email, password and roles are removed and their sessions end; the username stays taken, so nobody else becomes the learner of their documents.',
     access: { capability: 'tenant:manage' },
     params: IdParam,
     responses: { 204: z.undefined() },
@@ -173,7 +191,8 @@ export const tenantDeclarations = declareOperations({
     method: 'put',
     path: '/roles/:name',
     tag: 'Tenant',
-    summary: 'Set the capabilities a role grants (creates the role if needed): only capabilities you hold, and not a role granting some you do not.',
+    summary:
+      'Set the capabilities a role grants (creates the role if needed): only capabilities you hold, and not a role granting some you do not.',
     access: { capability: 'tenant:manage' },
     params: z.object({ name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/) }).strict(),
     body: { json: z.object({ capabilities: z.array(z.string().max(63)).max(50) }).strict() },
@@ -193,9 +212,18 @@ export const tenantDeclarations = declareOperations({
     method: 'post',
     path: '/tokens',
     tag: 'Tenant',
-    summary: 'Create an API token carrying a subset of your capabilities, optionally until a date (a token made by a token expires no later than it); its secret is shown once.',
+    summary:
+      'Create an API token carrying a subset of your capabilities, optionally until a date (a token made by a token expires no later than it); its secret is shown once.',
     access: { capability: 'tenant:manage' },
-    body: { json: z.object({ name: z.string().min(1).max(200), capabilities: z.array(z.string().max(63)).min(1).max(50), expires_at: z.iso.datetime({ offset: true }).optional() }).strict() },
+    body: {
+      json: z
+        .object({
+          name: z.string().min(1).max(200),
+          capabilities: z.array(z.string().max(63)).min(1).max(50),
+          expires_at: z.iso.datetime({ offset: true }).optional(),
+        })
+        .strict(),
+    },
     responses: { 201: z.object({ token: z.string(), info: TokenInfo }) },
     example: `curl -X POST "$BASE/api/v1/tokens" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"name":"Moodle","capabilities":["certificate:view","certificate:apply","certificate:retrieve-own"]}'`,
   },

@@ -18,7 +18,8 @@ export const verificationDeclarations = declareOperations({
     method: 'post',
     path: '/verify/:code/document',
     tag: 'Verification',
-    summary: 'Check that an uploaded PDF is the document issued under this code (its SHA-256): current, superseded by a regeneration, or not this document. A code no document has: 404 VERIFICATION_CODE_UNKNOWN.',
+    summary:
+      'Check that an uploaded PDF is the document issued under this code (its SHA-256): current, superseded by a regeneration, or not this document. A code no document has: 404 VERIFICATION_CODE_UNKNOWN.',
     access: { public: true },
     params: CodeParam,
     body: { raw: ['application/pdf', 'application/octet-stream'] },
@@ -30,10 +31,14 @@ export const verificationDeclarations = declareOperations({
     path: '/verify/:code',
     absolute: true,
     tag: 'Verification',
-    summary: 'The public verification page (HTML) the QR code on every document opens, with a form to check a PDF file against the document. A code no document has: a 404 page.',
+    summary:
+      'The public verification page (HTML) the QR code on every document opens, with a form to check a PDF file against the document. A code no document has: a 404 page.',
     access: { public: true },
     params: CodeParam,
-    responses: { 200: { media: 'text/html', description: 'The page.' }, 404: { media: 'text/html', description: 'No document has this code: the page says so.' } },
+    responses: {
+      200: { media: 'text/html', description: 'The page.' },
+      404: { media: 'text/html', description: 'No document has this code: the page says so.' },
+    },
     example: `curl "$BASE/verify/$CODE"`,
   },
   verificationPageDocument: {
@@ -41,7 +46,8 @@ export const verificationDeclarations = declareOperations({
     path: '/verify/:code/document',
     absolute: true,
     tag: 'Verification',
-    summary: 'The verification page’s form: a PDF file (multipart field `document`) compared with the document issued under this code; answers the page with current, superseded or not this document.',
+    summary:
+      'The verification page’s form: a PDF file (multipart field `document`) compared with the document issued under this code; answers the page with current, superseded or not this document.',
     access: { public: true },
     params: CodeParam,
     body: { raw: ['multipart/form-data'] },

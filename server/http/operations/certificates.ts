@@ -5,7 +5,9 @@ import { actorOf } from './util';
 
 export const certificateOperations: Operation[] = bindOperations(certificateDeclarations, {
   listCertificates: {
-    handler: async ({ services, actor, query }) => ({ json: await listCertificates(services, actorOf(actor), query.course !== undefined ? { courseId: query.course } : {}) }),
+    handler: async ({ services, actor, query }) => ({
+      json: await listCertificates(services, actorOf(actor), query.course !== undefined ? { courseId: query.course } : {}),
+    }),
   },
   createCertificate: {
     errors: ['VERSION_NOT_FOUND', 'CERTIFICATE_SETTINGS_INVALID'],

@@ -11,7 +11,13 @@ import { tenantOperations } from './tenant';
 import { verificationOperations } from './verification';
 
 /** Every operation of the server, in the order the API document and the README list them. */
-const domainOperations: Operation[] = [...issueOperations, ...certificateOperations, ...templateOperations, ...verificationOperations, ...tenantOperations];
+const domainOperations: Operation[] = [
+  ...issueOperations,
+  ...certificateOperations,
+  ...templateOperations,
+  ...verificationOperations,
+  ...tenantOperations,
+];
 
 const metaOperations: Operation[] = bindOperations(metaDeclarations, {
   health: {
@@ -24,7 +30,14 @@ const metaOperations: Operation[] = bindOperations(metaDeclarations, {
       // Remembered from the last attempt to store a document, until one is stored: issuing is what stops.
       const storage = services.storage.fullness.condition();
       if (storage.full) {
-        return { status: 503, json: { status: 'unavailable', problem: `Storage has been full since ${storage.since}: no document can be issued until space is freed.`, code: 'STORAGE_FULL' } };
+        return {
+          status: 503,
+          json: {
+            status: 'unavailable',
+            problem: `Storage has been full since ${storage.since}: no document can be issued until space is freed.`,
+            code: 'STORAGE_FULL',
+          },
+        };
       }
       return { json: { status: 'ok', database: services.storage.engine, render: services.renderer.stats() } };
     },

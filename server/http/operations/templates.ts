@@ -42,7 +42,10 @@ export const templateOperations: Operation[] = bindOperations(templateDeclaratio
   updateTemplate: {
     errors: ['TEMPLATE_NOT_FOUND', 'TEMPLATE_NAME_REQUIRED', 'SOURCE_TOO_LARGE'],
     handler: async ({ services, actor, params, body }) => ({
-      json: await updateTemplate(services, actorOf(actor), params.id, { ...(body.name !== undefined ? { name: body.name } : {}), ...(body.source !== undefined ? { source: body.source } : {}) }),
+      json: await updateTemplate(services, actorOf(actor), params.id, {
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.source !== undefined ? { source: body.source } : {}),
+      }),
     }),
   },
   deleteTemplate: {
@@ -63,7 +66,10 @@ export const templateOperations: Operation[] = bindOperations(templateDeclaratio
   putAsset: {
     body: { limit: MAX_ASSET_BYTES },
     errors: ['TEMPLATE_NOT_FOUND', 'ASSET_NAME_INVALID', 'ASSET_EMPTY', 'ASSET_TOO_LARGE', 'ASSET_TYPE_UNSUPPORTED'],
-    handler: async ({ services, actor, params, body }) => ({ status: 201, json: await putAsset(services, actorOf(actor), params.id, params.name.join('/'), body) }),
+    handler: async ({ services, actor, params, body }) => ({
+      status: 201,
+      json: await putAsset(services, actorOf(actor), params.id, params.name.join('/'), body),
+    }),
   },
   getAsset: {
     errors: ['TEMPLATE_NOT_FOUND', 'ASSET_NAME_INVALID', 'ASSET_NOT_FOUND'],
@@ -80,7 +86,19 @@ export const templateOperations: Operation[] = bindOperations(templateDeclaratio
     },
   },
   previewTemplate: {
-    errors: ['TEMPLATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'ISSUE_NOT_FOUND', 'PREVIEW_DATA_AMBIGUOUS', 'PREVIEW_TEMPLATE_REQUIRED', 'PERSONA_UNKNOWN', 'DOCUMENT_LOCKED', 'DOCUMENT_REVOKED', 'SOURCE_TOO_LARGE', 'RENDER_BUSY', 'RENDER_CLOSED'],
+    errors: [
+      'TEMPLATE_NOT_FOUND',
+      'VERSION_NOT_FOUND',
+      'ISSUE_NOT_FOUND',
+      'PREVIEW_DATA_AMBIGUOUS',
+      'PREVIEW_TEMPLATE_REQUIRED',
+      'PERSONA_UNKNOWN',
+      'DOCUMENT_LOCKED',
+      'DOCUMENT_REVOKED',
+      'SOURCE_TOO_LARGE',
+      'RENDER_BUSY',
+      'RENDER_CLOSED',
+    ],
     handler: async ({ services, actor, params, query, body }) => {
       const p = await previewTemplate(services, actorOf(actor), {
         templateId: params.id,
@@ -90,8 +108,16 @@ export const templateOperations: Operation[] = bindOperations(templateDeclaratio
         ...(body.data !== undefined ? { data: body.data } : {}),
         ...(body.issue !== undefined ? { issue: body.issue } : {}),
       });
-      if (query.format === 'pdf' && p.pdf) return { bytes: { data: p.pdf, type: 'application/pdf', fileName: 'specimen.pdf', disposition: 'inline' } };
-      return { json: { pdf: p.pdf ? Buffer.from(p.pdf).toString('base64') : null, pageCount: p.pageCount, diagnostics: p.diagnostics, boxes: p.boxes } };
+      if (query.format === 'pdf' && p.pdf)
+        return { bytes: { data: p.pdf, type: 'application/pdf', fileName: 'specimen.pdf', disposition: 'inline' } };
+      return {
+        json: {
+          pdf: p.pdf ? Buffer.from(p.pdf).toString('base64') : null,
+          pageCount: p.pageCount,
+          diagnostics: p.diagnostics,
+          boxes: p.boxes,
+        },
+      };
     },
   },
   validateSource: {

@@ -20,8 +20,16 @@ export const tenantOperations: Operation[] = bindOperations(tenantDeclarations, 
       const a = s.actor;
       if (a.kind !== 'person') throw new DomainError('unauthenticated', 'SIGN_IN_FAILED', 'Unknown tenant, username or password.');
       return {
-        json: { kind: 'person', id: a.id, name: a.name, tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name }, capabilities: [...a.capabilities] },
-        cookies: [{ name: SESSION_COOKIE, value: s.cookie, maxAgeSeconds: Math.round((s.expiresAt.getTime() - services.now().getTime()) / 1000) }],
+        json: {
+          kind: 'person',
+          id: a.id,
+          name: a.name,
+          tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
+          capabilities: [...a.capabilities],
+        },
+        cookies: [
+          { name: SESSION_COOKIE, value: s.cookie, maxAgeSeconds: Math.round((s.expiresAt.getTime() - services.now().getTime()) / 1000) },
+        ],
       };
     },
   },
@@ -34,15 +42,28 @@ export const tenantOperations: Operation[] = bindOperations(tenantDeclarations, 
   me: {
     handler: async ({ services, actor }) => {
       const a = actorOf(actor);
-      if (a.kind !== 'person' && a.kind !== 'token') throw new DomainError('unauthenticated', 'AUTHENTICATION_REQUIRED', 'Sign in, or send an API token.');
+      if (a.kind !== 'person' && a.kind !== 'token')
+        throw new DomainError('unauthenticated', 'AUTHENTICATION_REQUIRED', 'Sign in, or send an API token.');
       const tenant = await getTenant(services.storage.db, a.tenantId);
-      return { json: { kind: a.kind, id: a.id, name: a.name, tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name }, capabilities: [...a.capabilities] } };
+      return {
+        json: {
+          kind: a.kind,
+          id: a.id,
+          name: a.name,
+          tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
+          capabilities: [...a.capabilities],
+        },
+      };
     },
   },
   changeOwnPassword: {
     errors: ['PERSON_REQUIRED', 'PASSWORD_WRONG', 'PASSWORD_TOO_SHORT'],
     handler: async ({ services, actor, body, sessionCookie }) => {
-      await changeOwnPassword(services, actorOf(actor), { current: body.current_password, next: body.new_password, ...(sessionCookie ? { keepSession: sessionCookie } : {}) });
+      await changeOwnPassword(services, actorOf(actor), {
+        current: body.current_password,
+        next: body.new_password,
+        ...(sessionCookie ? { keepSession: sessionCookie } : {}),
+      });
       return { status: 204 };
     },
   },
@@ -122,7 +143,9 @@ export const tenantOperations: Operation[] = bindOperations(tenantDeclarations, 
   },
   setRole: {
     errors: ['ROLE_CAPABILITIES_INVALID', 'ROLE_OUTRANKS_YOU'],
-    handler: async ({ services, actor, params, body }) => ({ json: await setRoleCapabilities(services, actorOf(actor), params.name, body.capabilities) }),
+    handler: async ({ services, actor, params, body }) => ({
+      json: await setRoleCapabilities(services, actorOf(actor), params.name, body.capabilities),
+    }),
   },
   listTokens: {
     handler: async ({ services, actor }) => ({ json: await listTokens(services, actorOf(actor)) }),
@@ -131,7 +154,11 @@ export const tenantOperations: Operation[] = bindOperations(tenantDeclarations, 
     errors: ['TOKEN_CAPABILITIES_INVALID', 'TOKEN_EXPIRY_INVALID'],
     handler: async ({ services, actor, body }) => ({
       status: 201,
-      json: await createToken(services, actorOf(actor), { name: body.name, capabilities: body.capabilities, ...(body.expires_at !== undefined ? { expiresAt: body.expires_at } : {}) }),
+      json: await createToken(services, actorOf(actor), {
+        name: body.name,
+        capabilities: body.capabilities,
+        ...(body.expires_at !== undefined ? { expiresAt: body.expires_at } : {}),
+      }),
     }),
   },
   revokeToken: {

@@ -7,7 +7,10 @@ import { pageLocale, verificationPage, type PageOptions } from '../pages/verify'
 
 /** The page for what a code found; an unknown code is a 404 page, the same page a person can retype on. */
 function page(v: Found | undefined, headers: Record<string, string | undefined>, options: PageOptions = {}): Reply {
-  return { status: v?.status === 'unknown' ? 404 : 200, html: verificationPage(v, { locale: pageLocale(headers['accept-language']), ...options }) };
+  return {
+    status: v?.status === 'unknown' ? 404 : 200,
+    html: verificationPage(v, { locale: pageLocale(headers['accept-language']), ...options }),
+  };
 }
 
 /**
@@ -49,13 +52,27 @@ export const verificationOperations: Operation[] = bindOperations(verificationDe
     },
   },
   verificationForm: {
-    handler: async ({ services, query, headers }) => page(query.code ? await verifyCode(services, query.code) : undefined, headers, { typed: query.code ?? '' }),
+    handler: async ({ services, query, headers }) =>
+      page(query.code ? await verifyCode(services, query.code) : undefined, headers, { typed: query.code ?? '' }),
   },
   shopWebhook: {
     body: { limit: 64 * 1024, schema: ShopPayment },
-    errors: ['WEBHOOK_SIGNATURE_INVALID', 'WEBHOOK_TIMESTAMP_INVALID', 'WEBHOOK_TIMESTAMP_STALE', 'BODY_NOT_JSON', 'BODY_NOT_UTF8', 'WEBHOOK_BODY_INVALID', 'WEBHOOK_REPLAYED'],
+    errors: [
+      'WEBHOOK_SIGNATURE_INVALID',
+      'WEBHOOK_TIMESTAMP_INVALID',
+      'WEBHOOK_TIMESTAMP_STALE',
+      'BODY_NOT_JSON',
+      'BODY_NOT_UTF8',
+      'WEBHOOK_BODY_INVALID',
+      'WEBHOOK_REPLAYED',
+    ],
     handler: async ({ services, params, headers, body, locale }) => {
-      const { unlocked } = await receiveShopWebhook(services, { tenant: params.tenant, timestamp: headers['x-attest-timestamp'], signature: headers['x-attest-signature'], body });
+      const { unlocked } = await receiveShopWebhook(services, {
+        tenant: params.tenant,
+        timestamp: headers['x-attest-timestamp'],
+        signature: headers['x-attest-signature'],
+        body,
+      });
       return { json: { unlocked: sayBatch(unlocked, await locale()) } };
     },
   },

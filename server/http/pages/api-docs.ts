@@ -2,7 +2,21 @@ import { escapeHtml } from './verify';
 
 /** The API document as a page people can read: operations by tag, each with its capability and schemas. */
 export function apiDocsPage(doc: Record<string, unknown>): string {
-  const paths = doc.paths as Record<string, Record<string, { operationId: string; summary: string; tags: string[]; 'x-capability': string; requestBody?: unknown; responses: unknown; parameters: unknown[] }>>;
+  const paths = doc.paths as Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        summary: string;
+        tags: string[];
+        'x-capability': string;
+        requestBody?: unknown;
+        responses: unknown;
+        parameters: unknown[];
+      }
+    >
+  >;
   const byTag = new Map<string, string[]>();
   for (const [path, methods] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(methods)) {

@@ -93,7 +93,12 @@ export interface PageOptions {
   match?: DocumentMatch | 'no-file';
 }
 
-const MATCH_COLOUR: Record<DocumentMatch | 'no-file', string> = { current: '#1b6e3a', superseded: '#8a5a00', none: '#a11', 'no-file': '#a11' };
+const MATCH_COLOUR: Record<DocumentMatch | 'no-file', string> = {
+  current: '#1b6e3a',
+  superseded: '#8a5a00',
+  none: '#a11',
+  'no-file': '#a11',
+};
 
 export function verificationPage(v: Verification | undefined, options: PageOptions = {}): string {
   const typed = options.typed ?? '';
@@ -115,17 +120,23 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
   const colour = v?.status === 'valid' ? '#1b6e3a' : v?.status === 'locked' ? '#555' : '#a11';
   // Values take their own direction: an Arabic or Hebrew name reads right to left inside a French page.
   const published = v && v.status !== 'locked' && v.status !== 'unknown';
-  const details = published ? `<dl>${rows.filter(([, value]) => value).map(([k, value]) => `<dt>${escapeHtml(k)}</dt><dd dir="auto">${escapeHtml(value!)}</dd>`).join('')}</dl>` : '';
+  const details = published
+    ? `<dl>${rows
+        .filter(([, value]) => value)
+        .map(([k, value]) => `<dt>${escapeHtml(k)}</dt><dd dir="auto">${escapeHtml(value!)}</dd>`)
+        .join('')}</dl>`
+    : '';
   const match = options.match
     ? `<p class="match" role="status" data-match="${options.match}" style="color:${MATCH_COLOUR[options.match]}">${escapeHtml(options.match === 'no-file' ? t.noFile : t[options.match])}</p>`
     : '';
   // A locked document's file is not compared: that would tell whose document it is.
-  const upload = published && v.code
-    ? `<h2>${escapeHtml(t.checkFile)}</h2><p class="hint">${escapeHtml(t.checkFileHint)}</p>${match}
+  const upload =
+    published && v.code
+      ? `<h2>${escapeHtml(t.checkFile)}</h2><p class="hint">${escapeHtml(t.checkFileHint)}</p>${match}
 <form class="upload" method="post" action="/verify/${encodeURIComponent(v.code)}/document" enctype="multipart/form-data"><label for="document">${escapeHtml(t.file)}</label>
 <input id="document" name="document" type="file" accept="application/pdf,.pdf" required>
 <button type="submit">${escapeHtml(t.compare)}</button></form>`
-    : '';
+      : '';
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(t.title)}</title>

@@ -34,11 +34,18 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   // date moves to `achieved_on`. Stored document data is left as it was printed, so regenerating an older
   // document prints what it printed.
   await db.schema.alterTable('issues').addColumn('achieved_on', 'text').execute();
-  const issues = await sql<{ id: string; issued_on: string; created_at: string; data: string }>`select id, issued_on, created_at, data from issues`.execute(db);
+  const issues = await sql<{
+    id: string;
+    issued_on: string;
+    created_at: string;
+    data: string;
+  }>`select id, issued_on, created_at, data from issues`.execute(db);
   for (const row of issues.rows) {
     const completion = (JSON.parse(row.data) as { completion?: { date?: unknown } }).completion;
     if (typeof completion?.date !== 'string') continue;
-    await sql`update issues set achieved_on = ${row.issued_on}, issued_on = ${row.created_at.slice(0, 10)} where id = ${row.id}`.execute(db);
+    await sql`update issues set achieved_on = ${row.issued_on}, issued_on = ${row.created_at.slice(0, 10)} where id = ${row.id}`.execute(
+      db,
+    );
   }
 
   // Supplying learner data was every `certificate:apply` holder's until now. Integrations (tokens) and the
@@ -53,8 +60,15 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     }
   };
   const tokens = await sql<{ id: string; capabilities: string }>`select id, capabilities from tokens`.execute(db);
-  await grant('tokens', tokens.rows.filter((t) => (JSON.parse(t.capabilities) as string[]).includes('certificate:apply')));
-  const roles = await sql<{ id: string; name: string; capabilities: string }>`select id, name, capabilities from roles where name in ('admin', 'manager', 'lms')`.execute(db);
+  await grant(
+    'tokens',
+    tokens.rows.filter((t) => (JSON.parse(t.capabilities) as string[]).includes('certificate:apply')),
+  );
+  const roles = await sql<{
+    id: string;
+    name: string;
+    capabilities: string;
+  }>`select id, name, capabilities from roles where name in ('admin', 'manager', 'lms')`.execute(db);
   await grant('roles', roles.rows);
 
   // The first default admin role held every capability, being printed as teacher and signatory included:
@@ -63,13 +77,29 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   for (const role of roles.rows.filter((r) => r.name === 'admin')) {
     const caps = new Set(JSON.parse(role.capabilities) as string[]);
     if (caps.size !== FIRST_ADMIN.length || !FIRST_ADMIN.every((c) => caps.has(c))) continue;
-    const next = JSON.stringify([...FIRST_ADMIN.filter((c) => c !== 'certificate:printed-as-teacher' && c !== 'certificate:signing-authority'), 'learners:supply-data']);
+    const next = JSON.stringify([
+      ...FIRST_ADMIN.filter((c) => c !== 'certificate:printed-as-teacher' && c !== 'certificate:signing-authority'),
+      'learners:supply-data',
+    ]);
     await sql`update roles set capabilities = ${next} where id = ${role.id}`.execute(db);
   }
 }
 
 /** The default admin role of 001: every capability there was then (a frozen list: migrations do not follow the code). */
 export const FIRST_ADMIN: readonly string[] = [
-  'certificate:add', 'certificate:view', 'certificate:apply', 'certificate:retrieve-own', 'issues:manage', 'certificate:printed-as-teacher', 'certificate:signing-authority',
-  'issues:delete', 'issues:unlock', 'issues:revoke', 'issues:regenerate', 'templates:edit', 'templates:publish', 'templates:preview', 'tenant:manage',
+  'certificate:add',
+  'certificate:view',
+  'certificate:apply',
+  'certificate:retrieve-own',
+  'issues:manage',
+  'certificate:printed-as-teacher',
+  'certificate:signing-authority',
+  'issues:delete',
+  'issues:unlock',
+  'issues:revoke',
+  'issues:regenerate',
+  'templates:edit',
+  'templates:publish',
+  'templates:preview',
+  'tenant:manage',
 ];

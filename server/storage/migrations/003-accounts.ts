@@ -16,8 +16,14 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema.createIndex('tokens_created_by_token').on('tokens').column('created_by_token').execute();
 
   // Who asked and which operation: a key is bound to them, and another caller's answer is never replayed.
-  await db.schema.alterTable('idempotency').addColumn('caller', 'text', (c) => c.notNull().defaultTo('')).execute();
-  await db.schema.alterTable('idempotency').addColumn('operation', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('idempotency')
+    .addColumn('caller', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
+  await db.schema
+    .alterTable('idempotency')
+    .addColumn('operation', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
   await db.schema.createIndex('idempotency_created').on('idempotency').column('created_at').execute();
 
   await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();

@@ -14,7 +14,11 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     const value = settings.public_base_url;
     if (value === undefined || (typeof value === 'string' && plainWebAddress(value))) continue;
     delete settings.public_base_url;
-    await tenants.updateTable('tenants').set({ settings: JSON.stringify(settings) }).where('id', '=', row.id).execute();
+    await tenants
+      .updateTable('tenants')
+      .set({ settings: JSON.stringify(settings) })
+      .where('id', '=', row.id)
+      .execute();
   }
 }
 

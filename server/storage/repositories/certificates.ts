@@ -15,6 +15,11 @@ export async function insertCertificate(db: Db, row: CertificateTable): Promise<
   await db.insertInto('certificates').values(row).execute();
 }
 
-export async function updateCertificate(db: Db, tenantId: string, id: string, set: Partial<Omit<CertificateTable, 'id' | 'tenant_id' | 'created_at'>>): Promise<void> {
+export async function updateCertificate(
+  db: Db,
+  tenantId: string,
+  id: string,
+  set: Partial<Omit<CertificateTable, 'id' | 'tenant_id' | 'created_at'>>,
+): Promise<void> {
   await db.updateTable('certificates').set(set).where('id', '=', id).where('tenant_id', '=', tenantId).execute();
 }

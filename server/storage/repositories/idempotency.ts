@@ -3,7 +3,11 @@ import type { IdempotencyTable } from '../schema';
 
 /** Answers kept by Idempotency-Key, per tenant. A row with no status is a request still running. */
 export async function claimKey(db: Db, row: IdempotencyTable): Promise<boolean> {
-  const r = await db.insertInto('idempotency').values(row).onConflict((oc) => oc.columns(['tenant_id', 'key']).doNothing()).executeTakeFirst();
+  const r = await db
+    .insertInto('idempotency')
+    .values(row)
+    .onConflict((oc) => oc.columns(['tenant_id', 'key']).doNothing())
+    .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
@@ -20,7 +24,13 @@ export async function releaseKey(db: Db, tenantId: string, key: string): Promise
 
 /** Forgets the key's finished answer if it was made before `before`; whether it did. */
 export async function forgetAnswerBefore(db: Db, tenantId: string, key: string, before: string): Promise<boolean> {
-  const r = await db.deleteFrom('idempotency').where('tenant_id', '=', tenantId).where('key', '=', key).where('status', 'is not', null).where('created_at', '<', before).executeTakeFirst();
+  const r = await db
+    .deleteFrom('idempotency')
+    .where('tenant_id', '=', tenantId)
+    .where('key', '=', key)
+    .where('status', 'is not', null)
+    .where('created_at', '<', before)
+    .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
 

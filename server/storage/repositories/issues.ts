@@ -3,7 +3,13 @@ import type { DocumentTable, IssueTable } from '../schema';
 
 /** Issues (a learner's document for a certificate) and the rows of their rendered revisions. */
 export const issueFor = (db: Db, tenantId: string, certificateId: string, learnerId: string): Promise<IssueTable | undefined> =>
-  db.selectFrom('issues').selectAll().where('tenant_id', '=', tenantId).where('certificate_id', '=', certificateId).where('learner_id', '=', learnerId).executeTakeFirst();
+  db
+    .selectFrom('issues')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('certificate_id', '=', certificateId)
+    .where('learner_id', '=', learnerId)
+    .executeTakeFirst();
 
 /** By its verification code, as normalised (codes.ts). */
 export const issueByCode = (db: Db, tenantId: string, code: string): Promise<IssueTable | undefined> =>
@@ -11,34 +17,61 @@ export const issueByCode = (db: Db, tenantId: string, code: string): Promise<Iss
 
 /** Inserts the issue unless its learner already has one for the certificate; whether it was inserted. */
 export async function insertIssue(db: Db, row: IssueTable): Promise<boolean> {
-  const result = await db.insertInto('issues').values(row).onConflict((oc) => oc.columns(['certificate_id', 'learner_id']).doNothing()).executeTakeFirst();
+  const result = await db
+    .insertInto('issues')
+    .values(row)
+    .onConflict((oc) => oc.columns(['certificate_id', 'learner_id']).doNothing())
+    .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 /** Records the first delivery, unless one was recorded already; whether this one was. */
 export async function markFirstDelivery(db: Db, id: string, at: string, channel: string): Promise<boolean> {
-  const updated = await db.updateTable('issues').set({ first_delivered_at: at, first_delivery_channel: channel }).where('id', '=', id).where('first_delivered_at', 'is', null).executeTakeFirst();
+  const updated = await db
+    .updateTable('issues')
+    .set({ first_delivered_at: at, first_delivery_channel: channel })
+    .where('id', '=', id)
+    .where('first_delivered_at', 'is', null)
+    .executeTakeFirst();
   return Number(updated.numUpdatedRows) > 0;
 }
 
 /** Sets the lock if it is not already so; whether this call changed it. */
 export async function setIssueLocked(db: Db, id: string, locked: boolean): Promise<boolean> {
-  const changed = await db.updateTable('issues').set({ locked: locked ? 1 : 0 }).where('id', '=', id).where('locked', '=', locked ? 0 : 1).executeTakeFirst();
+  const changed = await db
+    .updateTable('issues')
+    .set({ locked: locked ? 1 : 0 })
+    .where('id', '=', id)
+    .where('locked', '=', locked ? 0 : 1)
+    .executeTakeFirst();
   return Number(changed.numUpdatedRows) > 0;
 }
 
 /** Revokes unless already revoked; whether this call did. */
 export async function revokeIssueRow(db: Db, id: string, at: string, reason: string): Promise<boolean> {
-  const changed = await db.updateTable('issues').set({ state: 'revoked', revoked_at: at, revoked_reason: reason }).where('id', '=', id).where('state', '<>', 'revoked').executeTakeFirst();
+  const changed = await db
+    .updateTable('issues')
+    .set({ state: 'revoked', revoked_at: at, revoked_reason: reason })
+    .where('id', '=', id)
+    .where('state', '<>', 'revoked')
+    .executeTakeFirst();
   return Number(changed.numUpdatedRows) > 0;
 }
 
 /** Takes the next revision number; updating the row first serializes concurrent regenerations (row lock). */
 export async function bumpRevision(db: Db, id: string): Promise<void> {
-  await db.updateTable('issues').set((eb) => ({ revision: eb('revision', '+', 1) })).where('id', '=', id).execute();
+  await db
+    .updateTable('issues')
+    .set((eb) => ({ revision: eb('revision', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
 }
 
-export async function updateIssue(db: Db, id: string, set: Partial<Pick<IssueTable, 'revision' | 'template_version_id' | 'pdf_sha256' | 'rendered_at' | 'data'>>): Promise<void> {
+export async function updateIssue(
+  db: Db,
+  id: string,
+  set: Partial<Pick<IssueTable, 'revision' | 'template_version_id' | 'pdf_sha256' | 'rendered_at' | 'data'>>,
+): Promise<void> {
   await db.updateTable('issues').set(set).where('id', '=', id).execute();
 }
 
@@ -48,7 +81,13 @@ export async function deleteIssueRow(db: Db, id: string): Promise<void> {
 
 /** Locked documents of a learner, optionally of one course's certificates: their codes. */
 export async function lockedCodes(db: Db, tenantId: string, learnerId: string, courseId?: string): Promise<string[]> {
-  let q = db.selectFrom('issues').innerJoin('certificates', 'certificates.id', 'issues.certificate_id').select('issues.code').where('issues.tenant_id', '=', tenantId).where('issues.learner_id', '=', learnerId).where('issues.locked', '=', 1);
+  let q = db
+    .selectFrom('issues')
+    .innerJoin('certificates', 'certificates.id', 'issues.certificate_id')
+    .select('issues.code')
+    .where('issues.tenant_id', '=', tenantId)
+    .where('issues.learner_id', '=', learnerId)
+    .where('issues.locked', '=', 1);
   if (courseId !== undefined) q = q.where('certificates.course_id', '=', courseId);
   return (await q.execute()).map((r) => r.code);
 }
@@ -71,7 +110,8 @@ export function issuesOf(db: Db, tenantId: string, query: IssueQuery): Promise<I
   const { today } = query;
   let q = db.selectFrom('issues').selectAll().where('tenant_id', '=', tenantId);
   if (query.state === 'revoked') q = q.where('state', '=', 'revoked');
-  if (query.state === 'issued') q = q.where('state', '=', 'issued').where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)]));
+  if (query.state === 'issued')
+    q = q.where('state', '=', 'issued').where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)]));
   if (query.state === 'expired') q = q.where('state', '=', 'issued').where('expires_on', '<', today);
   if (query.locked !== undefined) q = q.where('locked', '=', query.locked ? 1 : 0);
   if (query.learnerId !== undefined) q = q.where('learner_id', '=', query.learnerId);
@@ -88,7 +128,19 @@ export const issueForVerification = (db: Db, code: string) =>
     .selectFrom('issues')
     .innerJoin('tenants', 'tenants.id', 'issues.tenant_id')
     .innerJoin('certificates', 'certificates.id', 'issues.certificate_id')
-    .select(['issues.id', 'issues.code', 'issues.state', 'issues.locked', 'issues.issued_on', 'issues.expires_on', 'issues.revoked_at', 'issues.revision', 'issues.data', 'tenants.settings', 'certificates.name as certificate'])
+    .select([
+      'issues.id',
+      'issues.code',
+      'issues.state',
+      'issues.locked',
+      'issues.issued_on',
+      'issues.expires_on',
+      'issues.revoked_at',
+      'issues.revision',
+      'issues.data',
+      'tenants.settings',
+      'certificates.name as certificate',
+    ])
     .where('issues.code', '=', code)
     .executeTakeFirst();
 
@@ -99,10 +151,24 @@ export async function insertRevision(db: Db, row: DocumentTable): Promise<void> 
 }
 
 export const revisionHash = (db: Db, issueId: string, revision: number): Promise<string | undefined> =>
-  db.selectFrom('documents').select(['sha256']).where('issue_id', '=', issueId).where('revision', '=', revision).executeTakeFirst().then((r) => r?.sha256);
+  db
+    .selectFrom('documents')
+    .select(['sha256'])
+    .where('issue_id', '=', issueId)
+    .where('revision', '=', revision)
+    .executeTakeFirst()
+    .then((r) => r?.sha256);
 
-export const revisionHashes = async (db: Db, issueId: string): Promise<string[]> => (await db.selectFrom('documents').select('sha256').where('issue_id', '=', issueId).execute()).map((d) => d.sha256);
+export const revisionHashes = async (db: Db, issueId: string): Promise<string[]> =>
+  (await db.selectFrom('documents').select('sha256').where('issue_id', '=', issueId).execute()).map((d) => d.sha256);
 
 /** The newest revision of the issue with these bytes (a regeneration can give the very same). */
 export const newestRevisionWithHash = (db: Db, issueId: string, sha256: string): Promise<number | undefined> =>
-  db.selectFrom('documents').select('revision').where('issue_id', '=', issueId).where('sha256', '=', sha256).orderBy('revision', 'desc').executeTakeFirst().then((r) => r?.revision);
+  db
+    .selectFrom('documents')
+    .select('revision')
+    .where('issue_id', '=', issueId)
+    .where('sha256', '=', sha256)
+    .orderBy('revision', 'desc')
+    .executeTakeFirst()
+    .then((r) => r?.revision);

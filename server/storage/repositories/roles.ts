@@ -2,7 +2,11 @@ import type { Db } from '../db';
 import type { RoleTable } from '../schema';
 
 /** Roles of a tenant: a name and a JSON list of capabilities; in the order of their names when listed. */
-export function rolesOf(db: Db, tenantId: string, options: { byName?: boolean } = {}): Promise<Pick<RoleTable, 'id' | 'name' | 'capabilities'>[]> {
+export function rolesOf(
+  db: Db,
+  tenantId: string,
+  options: { byName?: boolean } = {},
+): Promise<Pick<RoleTable, 'id' | 'name' | 'capabilities'>[]> {
   const query = db.selectFrom('roles').select(['id', 'name', 'capabilities']).where('tenant_id', '=', tenantId);
   return (options.byName ? query.orderBy('name') : query).execute();
 }

@@ -6,7 +6,8 @@ export async function insertSession(db: Db, row: SessionTable): Promise<void> {
   await db.insertInto('sessions').values(row).execute();
 }
 
-export const sessionByHash = (db: Db, idHash: string): Promise<SessionTable | undefined> => db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+export const sessionByHash = (db: Db, idHash: string): Promise<SessionTable | undefined> =>
+  db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();

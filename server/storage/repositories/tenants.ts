@@ -6,9 +6,11 @@ export type TenantRow = Pick<TenantTable, 'id' | 'slug' | 'name' | 'settings'>;
 
 const COLUMNS = ['id', 'slug', 'name', 'settings'] as const;
 
-export const tenantById = (db: Db, id: string): Promise<TenantRow | undefined> => db.selectFrom('tenants').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+export const tenantById = (db: Db, id: string): Promise<TenantRow | undefined> =>
+  db.selectFrom('tenants').select(COLUMNS).where('id', '=', id).executeTakeFirst();
 
-export const tenantBySlug = (db: Db, slug: string): Promise<TenantRow | undefined> => db.selectFrom('tenants').select(COLUMNS).where('slug', '=', slug).executeTakeFirst();
+export const tenantBySlug = (db: Db, slug: string): Promise<TenantRow | undefined> =>
+  db.selectFrom('tenants').select(COLUMNS).where('slug', '=', slug).executeTakeFirst();
 
 export const allTenants = (db: Db): Promise<TenantRow[]> => db.selectFrom('tenants').select(COLUMNS).orderBy('slug').execute();
 
@@ -25,7 +27,10 @@ export async function setTenantSecret(db: Db, id: string, secret: { webhook_secr
 }
 
 /** A tenant's keys, by id or by the slug a webhook or a link names. */
-export const tenantSecrets = (db: Db, by: { id: string } | { slug: string }): Promise<Pick<TenantTable, 'id' | 'slug' | 'webhook_secret' | 'link_secret'> | undefined> =>
+export const tenantSecrets = (
+  db: Db,
+  by: { id: string } | { slug: string },
+): Promise<Pick<TenantTable, 'id' | 'slug' | 'webhook_secret' | 'link_secret'> | undefined> =>
   db
     .selectFrom('tenants')
     .select(['id', 'slug', 'webhook_secret', 'link_secret'])

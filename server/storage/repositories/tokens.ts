@@ -2,10 +2,12 @@ import type { Db } from '../db';
 import type { TokenTable } from '../schema';
 
 /** API tokens; the secret is kept only as its hash. */
-export const tokensOf = (db: Db, tenantId: string): Promise<TokenTable[]> => db.selectFrom('tokens').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
+export const tokensOf = (db: Db, tenantId: string): Promise<TokenTable[]> =>
+  db.selectFrom('tokens').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
 
 /** By id alone: a bearer token names its row before anyone knows its tenant. */
-export const tokenById = (db: Db, id: string): Promise<TokenTable | undefined> => db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
+export const tokenById = (db: Db, id: string): Promise<TokenTable | undefined> =>
+  db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
 
 export async function insertToken(db: Db, row: TokenTable): Promise<void> {
   await db.insertInto('tokens').values(row).execute();
@@ -13,7 +15,13 @@ export async function insertToken(db: Db, row: TokenTable): Promise<void> {
 
 /** Revokes those of these tokens not yet revoked. */
 export async function revokeTokens(db: Db, ids: readonly string[], at: string): Promise<void> {
-  if (ids.length) await db.updateTable('tokens').set({ revoked_at: at }).where('id', 'in', [...ids]).where('revoked_at', 'is', null).execute();
+  if (ids.length)
+    await db
+      .updateTable('tokens')
+      .set({ revoked_at: at })
+      .where('id', 'in', [...ids])
+      .where('revoked_at', 'is', null)
+      .execute();
 }
 
 export async function setTokenLastUsed(db: Db, id: string, at: string): Promise<void> {
@@ -22,4 +30,11 @@ export async function setTokenLastUsed(db: Db, id: string, at: string): Promise<
 
 /** Names of the tenant's tokens among these ids. */
 export const tokenNames = (db: Db, tenantId: string, ids: readonly string[]): Promise<{ id: string; name: string }[]> =>
-  ids.length ? db.selectFrom('tokens').select(['id', 'name']).where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute() : Promise.resolve([]);
+  ids.length
+    ? db
+        .selectFrom('tokens')
+        .select(['id', 'name'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', [...ids])
+        .execute()
+    : Promise.resolve([]);

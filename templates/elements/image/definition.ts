@@ -11,19 +11,28 @@ const attributes = [
     name: 'src',
     type: { kind: 'text', nonEmpty: true, assets: ['image'] },
     required: true,
-    doc: { en: 'An asset name from the front matter, or an image value from the data.', fr: 'Un nom de ressource de l’en-tête, ou une image venue des données.' },
+    doc: {
+      en: 'An asset name from the front matter, or an image value from the data.',
+      fr: 'Un nom de ressource de l’en-tête, ou une image venue des données.',
+    },
   },
   {
     name: 'fit',
     type: { kind: 'enum', values: ['contain', 'cover', 'fill'] },
     default: 'contain',
-    doc: { en: '`contain` shows it all, `cover` fills the box and crops, `fill` stretches.', fr: '`contain` la montre entière, `cover` remplit le cadre et rogne, `fill` l’étire.' },
+    doc: {
+      en: '`contain` shows it all, `cover` fills the box and crops, `fill` stretches.',
+      fr: '`contain` la montre entière, `cover` remplit le cadre et rogne, `fill` l’étire.',
+    },
   },
   {
     name: 'align',
     type: { kind: 'enum', values: ['center', 'left', 'right', 'top', 'bottom', 'top-left', 'top-right', 'bottom-left', 'bottom-right'] },
     default: 'center',
-    doc: { en: 'Where the image sits in its box when the proportions differ.', fr: 'Position de l’image dans son cadre quand les proportions diffèrent.' },
+    doc: {
+      en: 'Where the image sits in its box when the proportions differ.',
+      fr: 'Position de l’image dans son cadre quand les proportions diffèrent.',
+    },
   },
   opacity,
   rotate,

@@ -29,7 +29,9 @@ export function drawImage(node: ImageElement, ctx: LayoutContext): void {
   ctx.withBox(box, { opacity: node.opacity, rotate: node.rotate }, () => {
     const c = ctx.page.content;
     if (node.fit === 'cover') {
-      c.save().rect(x, ctx.pdfY(y + height), width, height).clip();
+      c.save()
+        .rect(x, ctx.pdfY(y + height), width, height)
+        .clip();
       c.drawImage(image, x + dx, ctx.pdfY(y + dy + h), w, h).restore();
     } else c.drawImage(image, x + dx, ctx.pdfY(y + dy + h), w, h);
   });
@@ -42,7 +44,8 @@ function resolveImage(node: ImageElement, ctx: LayoutContext): PreparedImage | u
       return imageFromData(src);
     } catch (e) {
       if (!(e instanceof DiagnosticError)) throw e;
-      for (const d of e.diagnostics) ctx.report('asset', d.code, 'error', `The image from the data cannot be used: ${d.message}`, node.range);
+      for (const d of e.diagnostics)
+        ctx.report('asset', d.code, 'error', `The image from the data cannot be used: ${d.message}`, node.range);
       return undefined;
     }
   }
@@ -54,7 +57,9 @@ function resolveImage(node: ImageElement, ctx: LayoutContext): PreparedImage | u
     'asset',
     kind ? 'ASSET_WRONG_TYPE' : 'ASSET_UNKNOWN',
     'error',
-    kind ? `The asset "${src}" is a ${kind}, not an image.` : `There is no image asset "${src}".${suggestion(src, images)}${images.length ? ` Images: ${images.join(', ')}.` : ''}`,
+    kind
+      ? `The asset "${src}" is a ${kind}, not an image.`
+      : `There is no image asset "${src}".${suggestion(src, images)}${images.length ? ` Images: ${images.join(', ')}.` : ''}`,
     node.range,
   );
   return undefined;

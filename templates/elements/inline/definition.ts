@@ -14,7 +14,12 @@ export interface StyleNode extends Located {
 
 const spanAttributes = [
   { ...font, default: undefined, defaultDoc: inherited },
-  { name: 'size', type: { kind: 'points', min: 1, max: 1000 }, defaultDoc: inherited, doc: { en: 'Font size in points.', fr: 'Taille de police en points.' } },
+  {
+    name: 'size',
+    type: { kind: 'points', min: 1, max: 1000 },
+    defaultDoc: inherited,
+    doc: { en: 'Font size in points.', fr: 'Taille de police en points.' },
+  },
   { ...color, default: undefined, defaultDoc: inherited },
   { ...letterSpacing, default: undefined, defaultDoc: inherited },
 ] as const;

@@ -8,8 +8,18 @@ const attributes = [
   { name: 'x2', type: { kind: 'length' }, required: true, doc: { en: 'End, from the left edge.', fr: 'Fin, depuis le bord gauche.' } },
   { name: 'y2', type: { kind: 'length' }, required: true, doc: { en: 'End, from the top edge.', fr: 'Fin, depuis le haut.' } },
   { ...color, doc: { en: 'Line colour.', fr: 'Couleur du trait.' } },
-  { name: 'width', type: { kind: 'points', min: 0, max: 100 }, default: '0.5', doc: { en: 'Thickness in points.', fr: 'Épaisseur en points.' } },
-  { name: 'dash', type: { kind: 'dash' }, defaultDoc: { en: 'solid', fr: 'plein' }, doc: { en: 'Dash and gap lengths in points, e.g. `3 2`.', fr: 'Longueurs des tirets et des blancs en points, ex. `3 2`.' } },
+  {
+    name: 'width',
+    type: { kind: 'points', min: 0, max: 100 },
+    default: '0.5',
+    doc: { en: 'Thickness in points.', fr: 'Épaisseur en points.' },
+  },
+  {
+    name: 'dash',
+    type: { kind: 'dash' },
+    defaultDoc: { en: 'solid', fr: 'plein' },
+    doc: { en: 'Dash and gap lengths in points, e.g. `3 2`.', fr: 'Longueurs des tirets et des blancs en points, ex. `3 2`.' },
+  },
   opacity,
 ] as const;
 

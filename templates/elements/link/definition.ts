@@ -16,18 +16,44 @@ import { defineElement, type Built, type Fields } from '../definition';
  * anything else is MARKUP_URL_REFUSED.
  */
 
-const onPage = { en: 'On a page: required. Inside text: not used (the link is where its words are).', fr: 'Sur une page : obligatoire. Dans un texte : inutile (le lien est là où sont ses mots).' };
+const onPage = {
+  en: 'On a page: required. Inside text: not used (the link is where its words are).',
+  fr: 'Sur une page : obligatoire. Dans un texte : inutile (le lien est là où sont ses mots).',
+};
 const attributes = [
   {
     name: 'href',
     type: { kind: 'url' },
     required: true,
-    doc: { en: 'Where a click goes: an http://, https:// or mailto: address.', fr: 'Où mène un clic : une adresse http://, https:// ou mailto:.' },
+    doc: {
+      en: 'Where a click goes: an http://, https:// or mailto: address.',
+      fr: 'Où mène un clic : une adresse http://, https:// ou mailto:.',
+    },
   },
-  { name: 'x', type: { kind: 'length' }, defaultDoc: { en: 'none', fr: 'aucun' }, doc: { en: `Left edge of the clickable area. ${onPage.en}`, fr: `Bord gauche de la zone cliquable. ${onPage.fr}` } },
-  { name: 'y', type: { kind: 'length' }, defaultDoc: { en: 'none', fr: 'aucun' }, doc: { en: `Top edge of the clickable area. ${onPage.en}`, fr: `Bord haut de la zone cliquable. ${onPage.fr}` } },
-  { name: 'width', type: { kind: 'length', nonNegative: true }, defaultDoc: { en: 'none', fr: 'aucun' }, doc: { en: `Width of the clickable area. ${onPage.en}`, fr: `Largeur de la zone cliquable. ${onPage.fr}` } },
-  { name: 'height', type: { kind: 'length', nonNegative: true }, defaultDoc: { en: 'none', fr: 'aucun' }, doc: { en: `Height of the clickable area. ${onPage.en}`, fr: `Hauteur de la zone cliquable. ${onPage.fr}` } },
+  {
+    name: 'x',
+    type: { kind: 'length' },
+    defaultDoc: { en: 'none', fr: 'aucun' },
+    doc: { en: `Left edge of the clickable area. ${onPage.en}`, fr: `Bord gauche de la zone cliquable. ${onPage.fr}` },
+  },
+  {
+    name: 'y',
+    type: { kind: 'length' },
+    defaultDoc: { en: 'none', fr: 'aucun' },
+    doc: { en: `Top edge of the clickable area. ${onPage.en}`, fr: `Bord haut de la zone cliquable. ${onPage.fr}` },
+  },
+  {
+    name: 'width',
+    type: { kind: 'length', nonNegative: true },
+    defaultDoc: { en: 'none', fr: 'aucun' },
+    doc: { en: `Width of the clickable area. ${onPage.en}`, fr: `Largeur de la zone cliquable. ${onPage.fr}` },
+  },
+  {
+    name: 'height',
+    type: { kind: 'length', nonNegative: true },
+    defaultDoc: { en: 'none', fr: 'aucun' },
+    doc: { en: `Height of the clickable area. ${onPage.en}`, fr: `Hauteur de la zone cliquable. ${onPage.fr}` },
+  },
 ] as const;
 
 const AREA = ['x', 'y', 'width', 'height'] as const;
@@ -73,7 +99,8 @@ export const link = defineElement({
       return { node, content: NOTHING };
     }
     // As with HTML's <a>: the words of a link go to one address.
-    if (inside('link')) report(MARKUP_CODES.misplacedElement, 'A <link> cannot be inside another <link>: close the first one before starting the next.');
+    if (inside('link'))
+      report(MARKUP_CODES.misplacedElement, 'A <link> cannot be inside another <link>: close the first one before starting the next.');
     const written = AREA.filter((a) => node[a] !== undefined);
     if (written.length) {
       report(

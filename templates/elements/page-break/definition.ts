@@ -11,6 +11,7 @@ export const pageBreak = defineElement({
   children: [],
   belongsTo: ['positioned'],
   attributes: [],
-  example: '<page>\n  <text x="20mm" y="20mm" width="170mm">Page one</text>\n  <page-break/>\n  <text x="20mm" y="20mm" width="170mm">Page two</text>\n</page>',
+  example:
+    '<page>\n  <text x="20mm" y="20mm" width="170mm">Page one</text>\n  <page-break/>\n  <text x="20mm" y="20mm" width="170mm">Page two</text>\n</page>',
   build: leaf<PageBreakElement>('page-break'),
 });

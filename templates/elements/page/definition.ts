@@ -6,7 +6,10 @@ const attributes = [
     name: 'size',
     type: { kind: 'page-size' },
     defaultDoc: { en: 'front matter `page.size`', fr: '`page.size` de l’en-tête' },
-    doc: { en: 'A4, A5, A3, A6, Letter, Legal, or "width height" (e.g. `200mm 100mm`).', fr: 'A4, A5, A3, A6, Letter, Legal, ou « largeur hauteur » (ex. `200mm 100mm`).' },
+    doc: {
+      en: 'A4, A5, A3, A6, Letter, Legal, or "width height" (e.g. `200mm 100mm`).',
+      fr: 'A4, A5, A3, A6, Letter, Legal, ou « largeur hauteur » (ex. `200mm 100mm`).',
+    },
   },
   {
     name: 'orientation',
@@ -18,7 +21,10 @@ const attributes = [
     name: 'margin',
     type: { kind: 'box' },
     defaultDoc: { en: 'front matter `page.margin`', fr: '`page.margin` de l’en-tête' },
-    doc: { en: 'Where tables stop and continue; 1 to 4 lengths as in CSS.', fr: 'Où les tableaux s’arrêtent et reprennent ; 1 à 4 longueurs comme en CSS.' },
+    doc: {
+      en: 'Where tables stop and continue; 1 to 4 lengths as in CSS.',
+      fr: 'Où les tableaux s’arrêtent et reprennent ; 1 à 4 longueurs comme en CSS.',
+    },
   },
   {
     name: 'background',
@@ -48,7 +54,8 @@ export const page = defineElement({
   text: 'none',
   children: 'positioned',
   attributes,
-  example: '<page size="A4" orientation="landscape" margin="15mm 20mm">\n  <text x="20mm" y="30mm" width="257mm" align="center" size="28">Certificate</text>\n</page>',
+  example:
+    '<page size="A4" orientation="landscape" margin="15mm 20mm">\n  <text x="20mm" y="30mm" width="257mm" align="center" size="28">Certificate</text>\n</page>',
   build({ fields }): Built<PageNode> {
     const node = { kind: 'page', ...fields, elements: [] } as unknown as PageNode;
     return { node, children: node.elements };

@@ -5,8 +5,18 @@ import { defineElement, leaf, MOVE_XY, type Fields } from '../definition';
 const attributes = [
   x,
   y,
-  { name: 'size', type: { kind: 'length', nonNegative: true }, required: true, doc: { en: 'Width and height of the square.', fr: 'Côté du carré.' } },
-  { name: 'value', type: { kind: 'text', nonEmpty: true }, required: true, doc: { en: 'The text or URL to encode.', fr: 'Le texte ou l’URL à encoder.' } },
+  {
+    name: 'size',
+    type: { kind: 'length', nonNegative: true },
+    required: true,
+    doc: { en: 'Width and height of the square.', fr: 'Côté du carré.' },
+  },
+  {
+    name: 'value',
+    type: { kind: 'text', nonEmpty: true },
+    required: true,
+    doc: { en: 'The text or URL to encode.', fr: 'Le texte ou l’URL à encoder.' },
+  },
   { ...color, doc: { en: 'Colour of the dark modules.', fr: 'Couleur des modules sombres.' } },
   {
     name: 'background',

@@ -14,7 +14,7 @@ export function drawQr(node: QrElement, ctx: LayoutContext): void {
   ctx.record('qr', node.range, box);
   let modules: { size: number; data: Uint8Array };
   try {
-    modules = QRCode.create(node.value, { errorCorrectionLevel: node.ec as 'L' | 'M' | 'Q' | 'H' }).modules;
+    modules = QRCode.create(node.value, { errorCorrectionLevel: node.ec }).modules;
   } catch (e) {
     ctx.report('layout', 'LAYOUT_QR_TOO_LONG', 'error', `The QR code cannot hold this value (${(e as Error).message}).`, node.range);
     return;
@@ -23,7 +23,10 @@ export function drawQr(node: QrElement, ctx: LayoutContext): void {
   const cell = size / n;
   const c = ctx.page.content;
   ctx.withBox(box, { opacity: node.opacity }, () => {
-    if (node.background) c.fillColor(rgb(node.background)).rect(x, ctx.pdfY(y + size), size, size).fill();
+    if (node.background)
+      c.fillColor(rgb(node.background))
+        .rect(x, ctx.pdfY(y + size), size, size)
+        .fill();
     c.fillColor(rgb(node.color));
     for (let row = 0; row < modules.size; row++) {
       let col = 0;

@@ -11,23 +11,64 @@ const attributes = [
     name: 'columns',
     type: { kind: 'lengths' },
     defaultDoc: { en: 'equal widths', fr: 'largeurs égales' },
-    doc: { en: 'Column widths; percentages are of the table width.', fr: 'Largeurs des colonnes ; les pourcentages sont de la largeur du tableau.' },
+    doc: {
+      en: 'Column widths; percentages are of the table width.',
+      fr: 'Largeurs des colonnes ; les pourcentages sont de la largeur du tableau.',
+    },
   },
   font,
-  { name: 'size', type: { kind: 'points', min: 1, max: 1000 }, default: '10', doc: { en: 'Font size in points.', fr: 'Taille de police en points.' } },
+  {
+    name: 'size',
+    type: { kind: 'points', min: 1, max: 1000 },
+    default: '10',
+    doc: { en: 'Font size in points.', fr: 'Taille de police en points.' },
+  },
   color,
   lineHeight,
-  { name: 'border-color', type: { kind: 'color' }, default: 'black', doc: { en: 'Colour of the cell borders.', fr: 'Couleur des bordures.' } },
-  { name: 'border-width', type: { kind: 'points', min: 0, max: 100 }, default: '0.5', doc: { en: 'Border thickness in points; 0 for none.', fr: 'Épaisseur des bordures en points ; 0 pour aucune.' } },
-  { name: 'padding', type: { kind: 'box' }, default: '1.5mm', doc: { en: 'Space inside each cell; 1 to 4 lengths.', fr: 'Espace dans chaque cellule ; 1 à 4 longueurs.' } },
-  { name: 'header-fill', type: { kind: 'color' }, defaultDoc: { en: 'none', fr: 'aucun' }, doc: { en: 'Background of the header rows.', fr: 'Fond des lignes d’en-tête.' } },
-  { name: 'header-color', type: { kind: 'color' }, defaultDoc: { en: 'the table colour', fr: 'la couleur du tableau' }, doc: { en: 'Text colour of the header rows.', fr: 'Couleur du texte des lignes d’en-tête.' } },
-  { name: 'stripe-fill', type: { kind: 'color' }, defaultDoc: { en: 'none', fr: 'aucun' }, doc: { en: 'Background of every other body row.', fr: 'Fond d’une ligne du corps sur deux.' } },
+  {
+    name: 'border-color',
+    type: { kind: 'color' },
+    default: 'black',
+    doc: { en: 'Colour of the cell borders.', fr: 'Couleur des bordures.' },
+  },
+  {
+    name: 'border-width',
+    type: { kind: 'points', min: 0, max: 100 },
+    default: '0.5',
+    doc: { en: 'Border thickness in points; 0 for none.', fr: 'Épaisseur des bordures en points ; 0 pour aucune.' },
+  },
+  {
+    name: 'padding',
+    type: { kind: 'box' },
+    default: '1.5mm',
+    doc: { en: 'Space inside each cell; 1 to 4 lengths.', fr: 'Espace dans chaque cellule ; 1 à 4 longueurs.' },
+  },
+  {
+    name: 'header-fill',
+    type: { kind: 'color' },
+    defaultDoc: { en: 'none', fr: 'aucun' },
+    doc: { en: 'Background of the header rows.', fr: 'Fond des lignes d’en-tête.' },
+  },
+  {
+    name: 'header-color',
+    type: { kind: 'color' },
+    defaultDoc: { en: 'the table colour', fr: 'la couleur du tableau' },
+    doc: { en: 'Text colour of the header rows.', fr: 'Couleur du texte des lignes d’en-tête.' },
+  },
+  {
+    name: 'stripe-fill',
+    type: { kind: 'color' },
+    defaultDoc: { en: 'none', fr: 'aucun' },
+    doc: { en: 'Background of every other body row.', fr: 'Fond d’une ligne du corps sur deux.' },
+  },
   {
     name: 'bottom',
     type: { kind: 'length' },
     defaultDoc: { en: "the page's bottom margin", fr: 'la marge basse de la page' },
-    doc: { en: 'Rows that would pass this line go to a new page.', fr: 'Les lignes qui dépasseraient cette limite passent sur une nouvelle page.' },
+    doc: {
+      en: 'Rows that would pass this line go to a new page.',
+      fr: 'Les lignes qui dépasseraient cette limite passent sur une nouvelle page.',
+    },
   },
   {
     name: 'continue-y',
@@ -38,8 +79,18 @@ const attributes = [
 ] as const;
 
 const cellAttributes = [
-  { name: 'align', type: { kind: 'enum', values: ['left', 'center', 'right', 'justify', 'start', 'end'] }, defaultDoc: { en: 'start', fr: 'start' }, doc: { en: 'Horizontal alignment in the cell.', fr: 'Alignement horizontal dans la cellule.' } },
-  { name: 'colspan', type: { kind: 'number', min: 1, integer: true }, default: '1', doc: { en: 'How many columns the cell spans.', fr: 'Nombre de colonnes couvertes.' } },
+  {
+    name: 'align',
+    type: { kind: 'enum', values: ['left', 'center', 'right', 'justify', 'start', 'end'] },
+    defaultDoc: { en: 'start', fr: 'start' },
+    doc: { en: 'Horizontal alignment in the cell.', fr: 'Alignement horizontal dans la cellule.' },
+  },
+  {
+    name: 'colspan',
+    type: { kind: 'number', min: 1, integer: true },
+    default: '1',
+    doc: { en: 'How many columns the cell spans.', fr: 'Nombre de colonnes couvertes.' },
+  },
 ] as const;
 
 export interface CellNode extends Located, Fields<typeof cellAttributes> {
@@ -79,7 +130,10 @@ export const table = defineElement({
 });
 
 export const thead = defineElement({
-  doc: { en: 'Header rows, repeated at the top of every page the table flows onto.', fr: 'Lignes d’en-tête, répétées en haut de chaque page où le tableau continue.' },
+  doc: {
+    en: 'Header rows, repeated at the top of every page the table flows onto.',
+    fr: 'Lignes d’en-tête, répétées en haut de chaque page où le tableau continue.',
+  },
   text: 'none',
   children: ['tr'],
   attributes: [],
@@ -87,7 +141,10 @@ export const thead = defineElement({
 });
 
 export const tbody = defineElement({
-  doc: { en: 'Body rows. Rows written directly in <table> are body rows too.', fr: 'Lignes du corps. Les lignes écrites directement dans <table> en font partie.' },
+  doc: {
+    en: 'Body rows. Rows written directly in <table> are body rows too.',
+    fr: 'Lignes du corps. Les lignes écrites directement dans <table> en font partie.',
+  },
   text: 'none',
   children: ['tr'],
   attributes: [],
@@ -125,7 +182,10 @@ export const td = defineElement({
 });
 
 export const th = defineElement({
-  doc: { en: 'A header cell: bold, in the header colours when in <thead>.', fr: 'Une cellule d’en-tête : en gras, aux couleurs d’en-tête dans <thead>.' },
+  doc: {
+    en: 'A header cell: bold, in the header colours when in <thead>.',
+    fr: 'Une cellule d’en-tête : en gras, aux couleurs d’en-tête dans <thead>.',
+  },
   text: 'inline',
   children: 'inline',
   attributes: cellAttributes,

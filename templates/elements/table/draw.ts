@@ -43,7 +43,13 @@ export function drawTable(node: TableNode, ctx: LayoutContext): void {
     for (const cell of row.cells) {
       const span = Math.max(1, Math.min(cell.colspan, columns.length - col));
       if (col >= columns.length) {
-        ctx.report('layout', 'LAYOUT_TABLE_TOO_MANY_CELLS', 'warning', `This row has more cells than the table's ${columns.length} columns; the extra cells are not drawn.`, cell.range ?? row.range);
+        ctx.report(
+          'layout',
+          'LAYOUT_TABLE_TOO_MANY_CELLS',
+          'warning',
+          `This row has more cells than the table's ${columns.length} columns; the extra cells are not drawn.`,
+          cell.range ?? row.range,
+        );
         break;
       }
       const cx = columns.slice(0, col).reduce((a, b) => a + b, 0);
@@ -91,7 +97,13 @@ export function drawTable(node: TableNode, ctx: LayoutContext): void {
     if (y + row.height > bottomOf() && onPage === 0) {
       const room = bottomOf() - topOf() - headerHeight;
       if (row.height > room) {
-        ctx.report('layout', 'LAYOUT_TABLE_ROW_TOO_TALL', 'warning', 'A table row is taller than a whole page can hold; it runs past the bottom.', row.node.range ?? node.range);
+        ctx.report(
+          'layout',
+          'LAYOUT_TABLE_ROW_TOO_TALL',
+          'warning',
+          'A table row is taller than a whole page can hold; it runs past the bottom.',
+          row.node.range ?? node.range,
+        );
       }
     }
     paintRow(ctx, row, x, y, width, node, pad, i % 2 === 1 && node.stripeFill ? rgb(node.stripeFill) : undefined);
@@ -113,7 +125,10 @@ function paintRow(
 ): void {
   const c = ctx.page.content;
   const fill = row.header && table.headerFill ? rgb(table.headerFill) : stripe;
-  if (fill) c.fillColor(fill).rect(x, ctx.pdfY(top + row.height), width, row.height).fill();
+  if (fill)
+    c.fillColor(fill)
+      .rect(x, ctx.pdfY(top + row.height), width, row.height)
+      .fill();
   for (const cell of row.cells) paintText(ctx, cell.text, x + cell.x + pad.left, top + pad.top);
   if (table.borderWidth > 0) {
     c.save().strokeColor(rgb(table.borderColor)).lineWidth(table.borderWidth);
@@ -127,16 +142,27 @@ function paintRow(
 function columnWidths(node: TableNode, ctx: LayoutContext, width: number): number[] | undefined {
   // A loop, not Math.max(...rows): a table of a hundred thousand rows would overflow the call stack.
   let count = 1;
-  for (const rows of [node.header, node.body]) for (const r of rows) count = Math.max(count, r.cells.reduce((a, c) => a + c.colspan, 0));
+  for (const rows of [node.header, node.body])
+    for (const r of rows)
+      count = Math.max(
+        count,
+        r.cells.reduce((a, c) => a + c.colspan, 0),
+      );
   if (!node.columns || node.columns.length === 0) return new Array<number>(count).fill(width / count);
   const widths = node.columns.map((l) => toPoints(l, width));
   const total = widths.reduce((a, b) => a + b, 0);
   if (total <= 0) {
-    ctx.report('layout', 'LAYOUT_TABLE_COLUMNS', 'error', 'The table\'s columns add up to nothing.', node.range);
+    ctx.report('layout', 'LAYOUT_TABLE_COLUMNS', 'error', "The table's columns add up to nothing.", node.range);
     return undefined;
   }
   if (Math.abs(total - width) > 0.5) {
-    ctx.report('layout', 'LAYOUT_TABLE_COLUMNS', 'warning', `The columns add up to ${(total / 72 * 25.4).toFixed(1)} mm but the table is ${(width / 72 * 25.4).toFixed(1)} mm wide; they are scaled to fit.`, node.range);
+    ctx.report(
+      'layout',
+      'LAYOUT_TABLE_COLUMNS',
+      'warning',
+      `The columns add up to ${((total / 72) * 25.4).toFixed(1)} mm but the table is ${((width / 72) * 25.4).toFixed(1)} mm wide; they are scaled to fit.`,
+      node.range,
+    );
   }
   return widths.map((w) => (w * width) / total);
 }

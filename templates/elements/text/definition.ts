@@ -7,7 +7,11 @@ const attributes = [
   x,
   y,
   width,
-  { ...height, required: false, doc: { en: 'Height of the box; without it the box grows with the text.', fr: 'Hauteur du cadre ; sans elle, le cadre suit le texte.' } },
+  {
+    ...height,
+    required: false,
+    doc: { en: 'Height of the box; without it the box grows with the text.', fr: 'Hauteur du cadre ; sans elle, le cadre suit le texte.' },
+  },
   {
     name: 'align',
     type: { kind: 'enum', values: ['left', 'center', 'right', 'justify', 'start', 'end'] },
@@ -34,13 +38,19 @@ const attributes = [
     name: 'fit',
     type: { kind: 'enum', values: ['none', 'shrink'] },
     default: 'none',
-    doc: { en: '`shrink` reduces the size until the text fits the box.', fr: '`shrink` réduit la taille jusqu’à ce que le texte tienne dans le cadre.' },
+    doc: {
+      en: '`shrink` reduces the size until the text fits the box.',
+      fr: '`shrink` réduit la taille jusqu’à ce que le texte tienne dans le cadre.',
+    },
   },
   {
     name: 'min-size',
     type: { kind: 'points', min: 1, max: 1000 },
     default: '6',
-    doc: { en: 'The smallest size `fit="shrink"` may reach, in points.', fr: 'La plus petite taille que `fit="shrink"` peut atteindre, en points.' },
+    doc: {
+      en: 'The smallest size `fit="shrink"` may reach, in points.',
+      fr: 'La plus petite taille que `fit="shrink"` peut atteindre, en points.',
+    },
   },
   {
     name: 'max-lines',
@@ -51,7 +61,10 @@ const attributes = [
     name: 'direction',
     type: { kind: 'enum', values: ['auto', 'ltr', 'rtl'] },
     default: 'auto',
-    doc: { en: 'Paragraph direction; `auto` follows the first strong letter.', fr: 'Sens du paragraphe ; `auto` suit la première lettre forte.' },
+    doc: {
+      en: 'Paragraph direction; `auto` follows the first strong letter.',
+      fr: 'Sens du paragraphe ; `auto` suit la première lettre forte.',
+    },
   },
   opacity,
   rotate,
@@ -71,7 +84,8 @@ export const text = defineElement({
   children: 'inline',
   belongsTo: ['positioned'],
   attributes,
-  example: '<text x="30mm" y="76mm" width="237mm" height="20mm" align="center" valign="middle" font="name" size="40" fit="shrink" min-size="14">{{ learner.fullname }}</text>',
+  example:
+    '<text x="30mm" y="76mm" width="237mm" height="20mm" align="center" valign="middle" font="name" size="40" fit="shrink" min-size="14">{{ learner.fullname }}</text>',
   editor: MOVE_XY,
   build({ fields }): Built<TextElement> {
     const node = { kind: 'text', ...fields, content: [] } as unknown as TextElement;

@@ -5,14 +5,22 @@ import { defineElement, type Built, type Fields } from '../definition';
 
 const attributes = [
   font,
-  { name: 'size', type: { kind: 'points', min: 1, max: 1000 }, default: '60', doc: { en: 'Font size in points.', fr: 'Taille de police en points.' } },
+  {
+    name: 'size',
+    type: { kind: 'points', min: 1, max: 1000 },
+    default: '60',
+    doc: { en: 'Font size in points.', fr: 'Taille de police en points.' },
+  },
   { ...color, default: 'gray' },
   { ...opacity, default: '0.15' },
   {
     name: 'angle',
     type: { kind: 'angle' },
     default: '-45',
-    doc: { en: 'Degrees, clockwise; -45 rises from bottom left to top right.', fr: 'Degrés, sens horaire ; -45 monte de bas à gauche vers haut à droite.' },
+    doc: {
+      en: 'Degrees, clockwise; -45 rises from bottom left to top right.',
+      fr: 'Degrés, sens horaire ; -45 monte de bas à gauche vers haut à droite.',
+    },
   },
 ] as const;
 
@@ -23,7 +31,10 @@ export interface WatermarkElement extends Located, Fields<typeof attributes> {
 
 /** Centred on the page by its drawer: there is nothing for the editor to move. */
 export const watermark = defineElement({
-  doc: { en: 'Large text centred on the page and turned; plain text only.', fr: 'Grand texte centré sur la page et incliné ; texte simple seulement.' },
+  doc: {
+    en: 'Large text centred on the page and turned; plain text only.',
+    fr: 'Grand texte centré sur la page et incliné ; texte simple seulement.',
+  },
   text: 'plain',
   children: [],
   belongsTo: ['positioned'],

@@ -7,7 +7,14 @@ export function drawWatermark(node: WatermarkElement, ctx: LayoutContext): void 
   const text = node.text.trim();
   if (!text) return;
   if (!ctx.hasRole(node.font, node.range)) return;
-  paintWatermark(ctx, text, { font: node.font, size: node.size, color: rgb(node.color), opacity: node.opacity, angle: node.angle, range: node.range });
+  paintWatermark(ctx, text, {
+    font: node.font,
+    size: node.size,
+    color: rgb(node.color),
+    opacity: node.opacity,
+    angle: node.angle,
+    range: node.range,
+  });
 }
 
 /** Also used for the SPECIMEN mark on previews. */
@@ -19,7 +26,12 @@ export function paintWatermark(
   const diagonal = Math.hypot(ctx.width, ctx.height);
   const laid = layoutText(
     ctx,
-    [{ text, style: { role: o.font, bold: true, italic: false, underline: false, size: o.size, color: o.color, letterSpacing: o.size * 0.08 } }],
+    [
+      {
+        text,
+        style: { role: o.font, bold: true, italic: false, underline: false, size: o.size, color: o.color, letterSpacing: o.size * 0.08 },
+      },
+    ],
     { width: diagonal * 0.9, align: 'center', fit: 'shrink', maxLines: 1, minSize: 8 },
     o.range,
   );

@@ -46,11 +46,15 @@ describe('attest tenant rotate-…, person disable/enable/reset-password', () =>
 
   it('rotates the webhook secret (printed once) and the link key, saying what stops working', async () => {
     expect((await attest('tenant', 'create', 'campus', '--database', database)).code).toBe(0);
-    const before = await withServices(database, async (s) => webhookSecret(s, { kind: 'system', tenantId: (await findTenantBySlug(s.storage.db, 'campus'))!.id }));
+    const before = await withServices(database, async (s) =>
+      webhookSecret(s, { kind: 'system', tenantId: (await findTenantBySlug(s.storage.db, 'campus'))!.id }),
+    );
     const rotated = await attest('tenant', 'rotate-webhook-secret', 'campus', '--database', database);
     expect(rotated.code, rotated.err).toBe(0);
     const printed = rotated.out.trim().split('\n').at(-1)!;
-    const after = await withServices(database, async (s) => webhookSecret(s, { kind: 'system', tenantId: (await findTenantBySlug(s.storage.db, 'campus'))!.id }));
+    const after = await withServices(database, async (s) =>
+      webhookSecret(s, { kind: 'system', tenantId: (await findTenantBySlug(s.storage.db, 'campus'))!.id }),
+    );
     expect(after).toBe(printed);
     expect(after).not.toBe(before);
     expect(rotated.out).toContain('refused');
@@ -86,17 +90,46 @@ describe('attest tenant rotate-…, person disable/enable/reset-password', () =>
   });
 
   it('creates an expiring token and revokes a token with those it made', async () => {
-    const made = await attest('token', 'create', 'Moodle', '--tenant', 'campus', '--capabilities', 'tenant:manage,certificate:view', '--expires', '2099-01-31T00:00:00Z', '--database', database);
+    const made = await attest(
+      'token',
+      'create',
+      'Moodle',
+      '--tenant',
+      'campus',
+      '--capabilities',
+      'tenant:manage,certificate:view',
+      '--expires',
+      '2099-01-31T00:00:00Z',
+      '--database',
+      database,
+    );
     expect(made.code, made.err).toBe(0);
     expect(made.out).toContain('until 2099-01-31T00:00:00.000Z');
     const secret = made.out.trim().split('\n').at(-1)!;
     const id = /\(([0-9a-f-]{36})\)/.exec(made.out)![1]!;
-    const bad = await attest('token', 'create', 'x', '--tenant', 'campus', '--capabilities', 'certificate:view', '--expires', 'tomorrow', '--database', database);
+    const bad = await attest(
+      'token',
+      'create',
+      'x',
+      '--tenant',
+      'campus',
+      '--capabilities',
+      'certificate:view',
+      '--expires',
+      'tomorrow',
+      '--database',
+      database,
+    );
     expect(bad.code).toBe(2);
     const revoked = await attest('token', 'revoke', id, '--tenant', 'campus', '--database', database);
     expect(revoked.code, revoked.err).toBe(0);
     expect(revoked.out).toContain(id);
-    const refused = await withServices(database, (s) => authenticateToken(s, secret).then(() => 'accepted', (e: unknown) => (e instanceof DomainError ? e.code : 'other')));
+    const refused = await withServices(database, (s) =>
+      authenticateToken(s, secret).then(
+        () => 'accepted',
+        (e: unknown) => (e instanceof DomainError ? e.code : 'other'),
+      ),
+    );
     expect(refused).toBe('TOKEN_INVALID');
   });
 });

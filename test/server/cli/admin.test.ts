@@ -24,13 +24,25 @@ describe('attest tenant, person and token', () => {
     expect(dup.code).toBe(1);
     expect(dup.err).toContain('TENANT_EXISTS');
     const listed = await attest('tenant', 'list', '--json', '--database', database);
-    expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ slug: 'campus-nord', name: 'Campus Nord', settings: expect.objectContaining({ delivery_lock: true }) })]);
+    expect(JSON.parse(listed.out)).toEqual([
+      expect.objectContaining({ slug: 'campus-nord', name: 'Campus Nord', settings: expect.objectContaining({ delivery_lock: true }) }),
+    ]);
 
     const person = await attest('person', 'create', 'claire', '--tenant', 'campus-nord', '--roles', 'admin', '--database', database);
     expect(person.code).toBe(0);
     const password = /password \(shown once\): (\S+)/.exec(person.out)?.[1];
     expect(password).toBeDefined();
-    const token = await attest('token', 'create', 'Moodle', '--tenant', 'campus-nord', '--capabilities', 'certificate:view,certificate:apply', '--database', database);
+    const token = await attest(
+      'token',
+      'create',
+      'Moodle',
+      '--tenant',
+      'campus-nord',
+      '--capabilities',
+      'certificate:view,certificate:apply',
+      '--database',
+      database,
+    );
     expect(token.code).toBe(0);
     const secret = token.out.trim().split('\n').at(-1)!;
 

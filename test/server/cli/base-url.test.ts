@@ -16,8 +16,11 @@ describe('attest start and the public address', () => {
   /** Issues a document with the demo tenant's LMS token; the text of the first PDF that prints its verification address. */
   const issuedText = async (url: string, out: string): Promise<{ code: string; text: string }> => {
     const token = /LMS API token\s+(att_\S+)/.exec(out)![1]!;
-    for (const cert of list((await call(url, 'GET', '/api/v1/certificates', { token })).json as never)) {
-      const issued = await call(url, 'POST', `/api/v1/certificates/${String(cert.id)}/issues`, { token, body: { learner_id: 'L-base', available: true, data: learnerData() } });
+    for (const cert of list((await call(url, 'GET', '/api/v1/certificates', { token })).json)) {
+      const issued = await call(url, 'POST', `/api/v1/certificates/${String(cert.id)}/issues`, {
+        token,
+        body: { learner_id: 'L-base', available: true, data: learnerData() },
+      });
       if (issued.status !== 201) continue;
       const code = String(issued.json.issue?.code);
       const text = pdftotext(writeTemp((await call(url, 'GET', `/api/v1/issues/${code}/document`, { token })).bytes));
@@ -40,7 +43,10 @@ describe('attest start and the public address', () => {
     }
     out = '';
     err = '';
-    const served = await startCommand({ port: '0', host: '127.0.0.1', database: database(), workers: '1', baseUrl: 'https://certs.example.org/' }, io);
+    const served = await startCommand(
+      { port: '0', host: '127.0.0.1', database: database(), workers: '1', baseUrl: 'https://certs.example.org/' },
+      io,
+    );
     try {
       expect(err).not.toContain('Warning');
       expect(served.url).toBe('https://certs.example.org');
@@ -53,7 +59,12 @@ describe('attest start and the public address', () => {
 
   it('refuses a --base-url (or PUBLIC_BASE_URL) that is not a plain web address', async () => {
     const io = { out: () => {}, err: () => {} };
-    for (const baseUrl of ['ftp://certs.example.org', 'https://admin:secret@certs.example.org', 'https://certs.example.org/#top', 'certs.example.org']) {
+    for (const baseUrl of [
+      'ftp://certs.example.org',
+      'https://admin:secret@certs.example.org',
+      'https://certs.example.org/#top',
+      'certs.example.org',
+    ]) {
       const e = await startCommand({ port: '0', host: '127.0.0.1', database: database(), workers: '1', baseUrl }, io).then(
         async (s) => (await s.close(), undefined),
         (x: unknown) => x,
@@ -63,7 +74,9 @@ describe('attest start and the public address', () => {
     }
     process.env.PUBLIC_BASE_URL = 'javascript:alert(1)';
     try {
-      await expect(startCommand({ port: '0', host: '127.0.0.1', database: database(), workers: '1' }, io)).rejects.toThrow(/must be an https:\/\/ \(or http:\/\/\) address/);
+      await expect(startCommand({ port: '0', host: '127.0.0.1', database: database(), workers: '1' }, io)).rejects.toThrow(
+        /must be an https:\/\/ \(or http:\/\/\) address/,
+      );
     } finally {
       delete process.env.PUBLIC_BASE_URL;
     }

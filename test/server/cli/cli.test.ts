@@ -69,7 +69,12 @@ describe('attest render', () => {
 
 describe('attest check', () => {
   it('passes the bundled examples with every sample learner', async () => {
-    const r = await attest('check', ...readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.liquid')).map((f) => join(EXAMPLES_DIR, f)));
+    const r = await attest(
+      'check',
+      ...readdirSync(EXAMPLES_DIR)
+        .filter((f) => f.endsWith('.liquid'))
+        .map((f) => join(EXAMPLES_DIR, f)),
+    );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out.match(/0 errors, 0 warnings/g)).toHaveLength(3);
@@ -82,12 +87,18 @@ describe('attest check', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${file}:5:4 error MARKUP_UNKNOWN_ELEMENT: <txt> is not a certificate element. Did you mean <text>?`);
     const json = await attest('check', file, '--json');
-    expect(JSON.parse(json.out)[0].diagnostics[0]).toMatchObject({ code: 'MARKUP_UNKNOWN_ELEMENT', range: { start: { line: 5, column: 4 } } });
+    expect(JSON.parse(json.out)[0].diagnostics[0]).toMatchObject({
+      code: 'MARKUP_UNKNOWN_ELEMENT',
+      range: { start: { line: 5, column: 4 } },
+    });
   });
 
   it('names the sample learners whose data makes a layout problem', async () => {
     const file = join(dir, 'narrow.liquid');
-    writeFileSync(file, '---\nname: Narrow\n---\n<page>\n  <text x="10mm" y="10mm" width="30mm" height="6mm">{{ learner.fullname }}</text>\n</page>\n');
+    writeFileSync(
+      file,
+      '---\nname: Narrow\n---\n<page>\n  <text x="10mm" y="10mm" width="30mm" height="6mm">{{ learner.fullname }}</text>\n</page>\n',
+    );
     const r = await attest('check', file);
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/warning LAYOUT_TEXT_OVERFLOW: \[[^\]]*long-name/);
@@ -102,7 +113,7 @@ describe('the attest program', () => {
 });
 
 describe('attest schema', () => {
-  it('prints the catalogue, or a template\'s contract with its own variables, as JSON Schema', async () => {
+  it("prints the catalogue, or a template's contract with its own variables, as JSON Schema", async () => {
     const all = await attest('schema');
     expect(all.code).toBe(0);
     const catalogue = JSON.parse(all.out);

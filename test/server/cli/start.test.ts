@@ -52,7 +52,10 @@ describe('attest start', () => {
     const database = join(mkdtempSync(join(tmpdir(), 'attest-start-')), 'attest.sqlite');
     const io = { out: () => {}, err: () => {} };
     // The limits of a real server, scaled down: the test waits under two seconds, not the real ten.
-    const limits: Pick<ConnectionLimits, 'headersTimeout' | 'connectionsCheckingInterval'> = { headersTimeout: 1_500, connectionsCheckingInterval: 500 };
+    const limits: Pick<ConnectionLimits, 'headersTimeout' | 'connectionsCheckingInterval'> = {
+      headersTimeout: 1_500,
+      connectionsCheckingInterval: 500,
+    };
     const server = await startCommand({ port: '0', host: '127.0.0.1', database, workers: '1', connectionLimits: limits }, io);
     try {
       const { port } = new URL(server.url);
@@ -79,7 +82,10 @@ describe('attest start', () => {
         s.on('error', () => {});
         s.end(bytes);
         await once(s, 'close');
-        return { status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]), json: JSON.parse(text.split('\r\n\r\n')[1] ?? 'null') as { error?: { code?: string } } | null };
+        return {
+          status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]),
+          json: JSON.parse(text.split('\r\n\r\n')[1] ?? 'null') as { error?: { code?: string } } | null,
+        };
       };
       const big = await raw(`GET /health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a'.repeat(20_000)}\r\n\r\n`);
       expect([big.status, big.json?.error?.code]).toEqual([431, 'HEADERS_TOO_LARGE']);
@@ -92,6 +98,8 @@ describe('attest start', () => {
 
   it('says clearly when the database cannot be reached', async () => {
     const io = { out: () => {}, err: () => {} };
-    await expect(startCommand({ port: '0', host: '127.0.0.1', database: 'postgres://postgres@127.0.0.1:1/nowhere' }, io)).rejects.toThrow(/cannot be reached/);
+    await expect(startCommand({ port: '0', host: '127.0.0.1', database: 'postgres://postgres@127.0.0.1:1/nowhere' }, io)).rejects.toThrow(
+      /cannot be reached/,
+    );
   });
 });

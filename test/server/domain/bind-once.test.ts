@@ -32,8 +32,18 @@ describe('an issue’s data, bound once', () => {
   };
 
   it('makes the same bytes as binding the kept data and rendering it, with an expiry set after binding', async () => {
-    const certificate = await createCertificate(s, fx.system, { name: 'Valid two years', templateVersionId: fx.version.id, courseId: 'course-1', settings: { validity_days: 730 } });
-    const { issue } = await requestDocument(s, fx.lms, { certificateId: certificate.id, learnerId: 'bound-once', data: learnerData(), available: true });
+    const certificate = await createCertificate(s, fx.system, {
+      name: 'Valid two years',
+      templateVersionId: fx.version.id,
+      courseId: 'course-1',
+      settings: { validity_days: 730 },
+    });
+    const { issue } = await requestDocument(s, fx.lms, {
+      certificateId: certificate.id,
+      learnerId: 'bound-once',
+      data: learnerData(),
+      available: true,
+    });
     expect(issue.expiresOn).toBe('2028-02-03');
     const { stored, again } = await inProcess(issue.code);
     expect(stored).toBe(issue.sha256);
@@ -41,7 +51,12 @@ describe('an issue’s data, bound once', () => {
   });
 
   it('and so does a regeneration', async () => {
-    const { issue } = await requestDocument(s, fx.lms, { certificateId: fx.certificate.id, learnerId: 'bound-again', data: learnerData(), available: true });
+    const { issue } = await requestDocument(s, fx.lms, {
+      certificateId: fx.certificate.id,
+      learnerId: 'bound-again',
+      data: learnerData(),
+      available: true,
+    });
     const regenerated = await regenerateIssue(s, fx.admin, issue.code, { reason: 'test' });
     expect(regenerated.revision).toBe(2);
     expect((await inProcess(issue.code)).again).toBe(regenerated.sha256);

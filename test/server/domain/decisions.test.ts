@@ -10,8 +10,21 @@ import { issueFacts, setBound } from '../../../server/domain/issue-facts';
 import { deliveryChannel, issueState, refusedLink, withheldData, withheldDocument } from '../../../server/domain/withholding';
 
 /** The domain's decisions over plain values, tested the way rules.test.ts tests the delivery rules: no database. */
-const token = (capabilities: Capability[]): Actor => ({ kind: 'token', id: 'tok', tenantId: 't', name: 'lms', capabilities: new Set(capabilities) });
-const person = (capabilities: Capability[], id = 'p1'): Actor => ({ kind: 'person', id, tenantId: 't', name: 'Camille', username: 'camille', capabilities: new Set(capabilities) });
+const token = (capabilities: Capability[]): Actor => ({
+  kind: 'token',
+  id: 'tok',
+  tenantId: 't',
+  name: 'lms',
+  capabilities: new Set(capabilities),
+});
+const person = (capabilities: Capability[], id = 'p1'): Actor => ({
+  kind: 'person',
+  id,
+  tenantId: 't',
+  name: 'Camille',
+  username: 'camille',
+  capabilities: new Set(capabilities),
+});
 const link: Actor = { kind: 'link', tenantId: 't', code: 'ABCDE-FGHJK-MNPQR-STVWX' };
 
 function thrown(run: () => unknown): DomainError {
@@ -38,11 +51,17 @@ describe('what withholds a document', () => {
   const learner = { staff: false, retrievesOwn: true };
 
   it('revocation, for everyone (410), before the lock', () => {
-    expect(withheldDocument({ state: 'revoked', locked: true }, 'download', { staff: true, retrievesOwn: true })).toEqual({ kind: 'gone', reason: 'DOCUMENT_REVOKED' });
+    expect(withheldDocument({ state: 'revoked', locked: true }, 'download', { staff: true, retrievesOwn: true })).toEqual({
+      kind: 'gone',
+      reason: 'DOCUMENT_REVOKED',
+    });
   });
 
   it('the lock, for everyone on every channel, staff included (423)', () => {
-    expect(withheldDocument({ state: 'issued', locked: true }, 'download', { staff: true, retrievesOwn: true })).toEqual({ kind: 'locked', reason: 'DOCUMENT_LOCKED' });
+    expect(withheldDocument({ state: 'issued', locked: true }, 'download', { staff: true, retrievesOwn: true })).toEqual({
+      kind: 'locked',
+      reason: 'DOCUMENT_LOCKED',
+    });
     expect(withheldDocument({ state: 'issued', locked: true }, 'download', learner)).toEqual({ kind: 'locked', reason: 'DOCUMENT_LOCKED' });
   });
 
@@ -52,7 +71,10 @@ describe('what withholds a document', () => {
   });
 
   it('the retrieve-own capability, for learners and integrations', () => {
-    expect(withheldDocument(open, 'download', { staff: false, retrievesOwn: false })).toEqual({ kind: 'forbidden', reason: 'RETRIEVE_OWN_MISSING' });
+    expect(withheldDocument(open, 'download', { staff: false, retrievesOwn: false })).toEqual({
+      kind: 'forbidden',
+      reason: 'RETRIEVE_OWN_MISSING',
+    });
     expect(withheldDocument(open, 'inline', learner)).toBeUndefined();
   });
 
@@ -103,7 +125,9 @@ describe('granting', () => {
   });
 
   it('refuses unknown capabilities and those not held, each at its path', () => {
-    const e = thrown(() => checkCapabilities(token(['issues:manage']), ['issues:manage', 'nonsense', 'tenant:manage'], 'TOKEN_CAPABILITIES_INVALID', 'no'));
+    const e = thrown(() =>
+      checkCapabilities(token(['issues:manage']), ['issues:manage', 'nonsense', 'tenant:manage'], 'TOKEN_CAPABILITIES_INVALID', 'no'),
+    );
     expect(e.code).toBe('TOKEN_CAPABILITIES_INVALID');
     expect(e.extra.problems?.map((p) => [p.path, p.code])).toEqual([
       ['capabilities[1]', 'CAPABILITY_UNKNOWN'],
@@ -124,7 +148,15 @@ describe('granting', () => {
   });
 
   it('nobody manages themself or someone holding more than they do', () => {
-    const target = { id: 'p2', username: 'dana', displayName: 'Dana', email: null, roles: ['admin'], disabled: false, holds: new Set(['tenant:manage', 'issues:revoke']) };
+    const target = {
+      id: 'p2',
+      username: 'dana',
+      displayName: 'Dana',
+      email: null,
+      roles: ['admin'],
+      disabled: false,
+      holds: new Set(['tenant:manage', 'issues:revoke']),
+    };
     expect(thrown(() => checkManages(person(['tenant:manage'], 'p2'), target)).code).toBe('PERSON_IS_YOU');
     const outranked = thrown(() => checkManages(person(['tenant:manage']), target));
     expect([outranked.code, outranked.extra.details]).toEqual(['PERSON_OUTRANKS_YOU', { capabilities: ['issues:revoke'] }]);
@@ -132,13 +164,29 @@ describe('granting', () => {
   });
 
   it('gathers one person per id with what their roles grant, and keeps only holders when asked', () => {
-    const row = (id: string, role: string | null, caps: string[] | null) => ({ id, username: id, display_name: id.toUpperCase(), email: null, disabled_at: null, role, capabilities: caps && JSON.stringify(caps) });
-    const people = gatherPeople([row('a', 'teacher', ['certificate:printed-as-teacher']), row('a', 'signer', ['certificate:signing-authority']), row('b', null, null)]);
+    const row = (id: string, role: string | null, caps: string[] | null) => ({
+      id,
+      username: id,
+      display_name: id.toUpperCase(),
+      email: null,
+      disabled_at: null,
+      role,
+      capabilities: caps && JSON.stringify(caps),
+    });
+    const people = gatherPeople([
+      row('a', 'teacher', ['certificate:printed-as-teacher']),
+      row('a', 'signer', ['certificate:signing-authority']),
+      row('b', null, null),
+    ]);
     expect(people.map((p) => [p.id, p.roles, [...p.holds]])).toEqual([
       ['a', ['teacher', 'signer'], ['certificate:printed-as-teacher', 'certificate:signing-authority']],
       ['b', [], []],
     ]);
-    expect(gatherPeople([row('a', 'teacher', ['certificate:printed-as-teacher']), row('b', null, null)], ['certificate:printed-as-teacher']).map((p) => p.id)).toEqual(['a']);
+    expect(
+      gatherPeople([row('a', 'teacher', ['certificate:printed-as-teacher']), row('b', null, null)], ['certificate:printed-as-teacher']).map(
+        (p) => p.id,
+      ),
+    ).toEqual(['a']);
   });
 
   it('revoking a token revokes what it made, and what those made', () => {
@@ -161,7 +209,12 @@ describe('the facts the rules judge, read from the bound data', () => {
   });
 
   it('says unknown (null) for what is missing or of another type, never guesses', () => {
-    expect(issueFacts({ completion: null, grade: { percent: '80' }, course: [] })).toEqual({ completed: null, achievedOn: null, gradePercent: null, timeSpentSeconds: null });
+    expect(issueFacts({ completion: null, grade: { percent: '80' }, course: [] })).toEqual({
+      completed: null,
+      achievedOn: null,
+      gradePercent: null,
+      timeSpentSeconds: null,
+    });
     expect(issueFacts({})).toEqual({ completed: null, achievedOn: null, gradePercent: null, timeSpentSeconds: null });
   });
 

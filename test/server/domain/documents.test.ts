@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requestDocument, retrieveDocument } from '../../../server/domain/issues';
 import type { RenderJob, RenderPool } from '../../../server/render/pool';
-import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  freshServices,
+  learnerData,
+  setupTenant,
+  useRenderPool,
+  type TenantFixture,
+  type TestServices,
+} from '../../support/storage';
 
 const pool = useRenderPool(1);
 const HOUR = 3_600_000;
@@ -18,7 +26,11 @@ describe.each(ENGINES)('the bytes of issued documents (%s)', (engine) => {
   const stored = async (): Promise<string[]> => {
     if (engine === 'postgres') return (await s.storage.db.selectFrom('document_bytes').select('sha256').execute()).map((r) => r.sha256);
     const dir = `${s.url}.documents`;
-    return readdirSync(dir).flatMap((folder) => readdirSync(join(dir, folder)).filter((f) => f.endsWith('.pdf')).map((f) => f.slice(0, -4)));
+    return readdirSync(dir).flatMap((folder) =>
+      readdirSync(join(dir, folder))
+        .filter((f) => f.endsWith('.pdf'))
+        .map((f) => f.slice(0, -4)),
+    );
   };
 
   beforeAll(async () => {
@@ -33,7 +45,10 @@ describe.each(ENGINES)('the bytes of issued documents (%s)', (engine) => {
     const real = s.renderer;
     const racing = Object.assign(Object.create(real) as RenderPool, {
       render: async (job: RenderJob) => {
-        await s.storage.db.insertInto('issues').values({ ...winner, id: crypto.randomUUID(), learner_id: 'racer', code: 'WINNER-CODE' }).execute();
+        await s.storage.db
+          .insertInto('issues')
+          .values({ ...winner, id: crypto.randomUUID(), learner_id: 'racer', code: 'WINNER-CODE' })
+          .execute();
         return real.render(job);
       },
     });
@@ -63,7 +78,10 @@ describe.each(ENGINES)('the bytes of issued documents (%s)', (engine) => {
       // Younger than the grace period: perhaps another process is about to record it.
       expect(existsSync(join(folder, `${orphanNew}.pdf`))).toBe(true);
     } else {
-      await s.storage.db.insertInto('document_bytes').values({ sha256: orphanOld, pdf: new Uint8Array([37, 80, 68, 70]) }).execute();
+      await s.storage.db
+        .insertInto('document_bytes')
+        .values({ sha256: orphanOld, pdf: new Uint8Array([37, 80, 68, 70]) })
+        .execute();
       const { removed } = await s.storage.documents.sweep(s.storage.db, new Date(Date.now() - 10 * 60_000));
       expect(removed).toBe(1);
       expect(await stored()).not.toContain(orphanOld);

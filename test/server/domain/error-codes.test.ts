@@ -24,9 +24,21 @@ function sources(dir: string): { file: string; text: string }[] {
 const SERVER = sources('server');
 
 /** UPPER_SNAKE literals of server/ that are not answers: Node's and the storage layer's codes, environment variables, diagnostic codes (they travel in `details.diagnostics`, with their stage). */
-const NOT_ANSWERS = /^(STORAGE_[A-Z_]+|SQLITE_[A-Z_]+|ATTEST_[A-Z_]+|HPE_[A-Z_]+|ERR_[A-Z_]+|EAI_AGAIN|RENDER_FAILED|RENDER_TIMEOUT|RENDER_WORKER_DIED|SOURCE_UNREADABLE|TEMPLATE_NOT_LOADED)$/;
+const NOT_ANSWERS =
+  /^(STORAGE_[A-Z_]+|SQLITE_[A-Z_]+|ATTEST_[A-Z_]+|HPE_[A-Z_]+|ERR_[A-Z_]+|EAI_AGAIN|RENDER_FAILED|RENDER_TIMEOUT|RENDER_WORKER_DIED|SOURCE_UNREADABLE|TEMPLATE_NOT_LOADED)$/;
 
-const ZOD_CODES = ['invalid_type', 'too_big', 'too_small', 'invalid_format', 'not_multiple_of', 'unrecognized_keys', 'invalid_union', 'invalid_key', 'invalid_element', 'invalid_value'];
+const ZOD_CODES = [
+  'invalid_type',
+  'too_big',
+  'too_small',
+  'invalid_format',
+  'not_multiple_of',
+  'unrecognized_keys',
+  'invalid_union',
+  'invalid_key',
+  'invalid_element',
+  'invalid_value',
+];
 
 function matches(pattern: RegExp): { file: string; groups: string[] }[] {
   return SERVER.flatMap(({ file, text }) => [...text.matchAll(pattern)].map((m) => ({ file, groups: m.slice(1) })));
@@ -43,11 +55,13 @@ describe('the error catalogue', () => {
     };
     for (const { file, groups } of matches(/new DomainError\(\s*'([\w-]+)',\s*'([A-Z][A-Z0-9_]*)'/g)) check(file, groups[1]!, groups[0]);
     for (const { file, groups } of matches(/\binvalid\(\s*'([A-Z][A-Z0-9_]*)'/g)) check(file, groups[0]!, 'invalid');
-    for (const { file, groups } of matches(/\bnotFound\(([^()]|\([^()]*\))*?(?:,\s*'([A-Z][A-Z0-9_]*)')?\)/g)) check(file, groups[1] ?? 'NOT_FOUND', 'not-found');
+    for (const { file, groups } of matches(/\bnotFound\(([^()]|\([^()]*\))*?(?:,\s*'([A-Z][A-Z0-9_]*)')?\)/g))
+      check(file, groups[1] ?? 'NOT_FOUND', 'not-found');
     for (const { file, groups } of matches(/(?:simpleError\(|\[)\s*(\d{3}),\s*'([A-Z][A-Z0-9_]*)'/g)) {
       check(file, groups[1]!);
       const entry = (ERROR_CODES as Record<string, ErrorCodeEntry>)[groups[1]!];
-      if (entry && STATUS[entry.kind] !== Number(groups[0])) wrongKind.push(`${groups[1]} answered ${groups[0]} in ${file}, catalogued as ${STATUS[entry.kind]}`);
+      if (entry && STATUS[entry.kind] !== Number(groups[0]))
+        wrongKind.push(`${groups[1]} answered ${groups[0]} in ${file}, catalogued as ${STATUS[entry.kind]}`);
     }
     for (const code of REASON_CODES) check('server/domain/reasons.ts', code);
     expect(missing).toEqual([]);
@@ -58,7 +72,8 @@ describe('the error catalogue', () => {
     const unknown = new Set<string>();
     for (const { file, groups } of matches(/['"`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)['"`]/g)) {
       const code = groups[0]!;
-      if (!Object.hasOwn(ERROR_CODES, code) && !Object.hasOwn(PROBLEM_CODES, code) && !NOT_ANSWERS.test(code)) unknown.add(`${code} (${file})`);
+      if (!Object.hasOwn(ERROR_CODES, code) && !Object.hasOwn(PROBLEM_CODES, code) && !NOT_ANSWERS.test(code))
+        unknown.add(`${code} (${file})`);
     }
     expect([...unknown]).toEqual([]);
   });
@@ -81,7 +96,9 @@ describe('the error catalogue', () => {
   });
 
   it('renders the named parameters a message takes', () => {
-    expect(errorMessage('CAPABILITY_REQUIRED', 'fr', { capability: 'issues:manage' })).toBe('Il faut pour cela la capacité "issues:manage".');
+    expect(errorMessage('CAPABILITY_REQUIRED', 'fr', { capability: 'issues:manage' })).toBe(
+      'Il faut pour cela la capacité "issues:manage".',
+    );
     expect(errorMessage('GRADE_TOO_LOW', 'en', { args: ['40', '50'] })).toBe('The course grade (40 %) is below the required 50 %.');
     expect(errorMessage('NO_SUCH_CODE', 'en')).toBeUndefined();
   });

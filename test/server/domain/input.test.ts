@@ -35,6 +35,11 @@ describe('what a request may carry', () => {
   it('walks a million levels without recursion, and stops counting after twenty problems', () => {
     const n = 1_000_000;
     expect(inputProblems(JSON.parse('['.repeat(n) + ']'.repeat(n)), 'body').map((p) => p.code)).toEqual(['TOO_DEEP']);
-    expect(inputProblems(Array.from({ length: 1000 }, () => '\u0000'), 'body')).toHaveLength(20);
+    expect(
+      inputProblems(
+        Array.from({ length: 1000 }, () => '\u0000'),
+        'body',
+      ),
+    ).toHaveLength(20);
   });
 });

@@ -1,13 +1,32 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
-import { listIssues, listRefusals, getIssue, issueAudit, requestDocument, retrieveDocument, regenerateIssue } from '../../../server/domain/issues';
+import {
+  listIssues,
+  listRefusals,
+  getIssue,
+  issueAudit,
+  requestDocument,
+  retrieveDocument,
+  regenerateIssue,
+} from '../../../server/domain/issues';
 import { createCertificate, type Certificate } from '../../../server/domain/certificates';
 import { DomainError } from '../../../server/domain/errors';
 import { sha256Hex } from '../../../server/domain/hashing';
 import type { Services } from '../../../server/domain/context';
 import { openStorage } from '../../../server/storage/database';
 import { pdftotext, writeTemp } from '../../templates/pdf/helpers';
-import { ENGINES, actorWith, domainFailure, failure, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  actorWith,
+  domainFailure,
+  failure,
+  freshServices,
+  learnerData,
+  setupTenant,
+  useRenderPool,
+  type TenantFixture,
+  type TestServices,
+} from '../../support/storage';
 
 const pool = useRenderPool(1);
 
@@ -18,8 +37,18 @@ describe.each(ENGINES)('requesting a learner’s document (%s)', (engine) => {
   let fx: TenantFixture;
   const request = (learnerId: string, data = learnerData(), available = true, certificate?: Certificate) =>
     requestDocument(s, fx.lms, { certificateId: (certificate ?? fx.certificate).id, learnerId, data, available });
-  const issueRows = (learnerId: string) => s.storage.db.selectFrom('issues').selectAll().where('tenant_id', '=', fx.tenant.id).where('learner_id', '=', learnerId).execute();
-  const auditCount = async () => Number((await s.storage.db.selectFrom('audit').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', fx.tenant.id).executeTakeFirstOrThrow()).n);
+  const issueRows = (learnerId: string) =>
+    s.storage.db.selectFrom('issues').selectAll().where('tenant_id', '=', fx.tenant.id).where('learner_id', '=', learnerId).execute();
+  const auditCount = async () =>
+    Number(
+      (
+        await s.storage.db
+          .selectFrom('audit')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('tenant_id', '=', fx.tenant.id)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const certificate = (settings: Record<string, unknown>, name = 'Certificate') =>
     createCertificate(s, fx.system, { name, templateVersionId: fx.version.id, courseId: 'course-1', settings });
 
@@ -33,7 +62,17 @@ describe.each(ENGINES)('requesting a learner’s document (%s)', (engine) => {
     expect(first.created).toBe(true);
     const issue = first.issue;
     expect(issue.code).toMatch(CODE);
-    expect(issue).toMatchObject({ learnerId: 'camille', certificateId: fx.certificate.id, state: 'issued', locked: false, revision: 1, issuedOn: '2026-03-10', achievedOn: '2026-02-03', expiresOn: null, templateVersionId: fx.version.id });
+    expect(issue).toMatchObject({
+      learnerId: 'camille',
+      certificateId: fx.certificate.id,
+      state: 'issued',
+      locked: false,
+      revision: 1,
+      issuedOn: '2026-03-10',
+      achievedOn: '2026-02-03',
+      expiresOn: null,
+      templateVersionId: fx.version.id,
+    });
 
     const file = await retrieveDocument(s, fx.lms, issue.code, 'api');
     expect(Buffer.from(file.pdf.subarray(0, 5)).toString()).toBe('%PDF-');
@@ -69,19 +108,28 @@ describe.each(ENGINES)('requesting a learner’s document (%s)', (engine) => {
     // A second instance of the module (its own in-flight map) on its own connection stands for another
     // server process: only the (certificate, learner) constraint can keep the two from issuing twice.
     vi.resetModules();
-    const other = (await import('../../../server/domain/issues')) as typeof import('../../../server/domain/issues');
+    const other = await import('../../../server/domain/issues');
     expect(other.requestDocument).not.toBe(requestDocument);
     const storage = await openStorage(s.url);
     try {
       const s2: Services = { storage, renderer: s.renderer, now: s.now, baseUrl: s.baseUrl };
       const input = { certificateId: fx.certificate.id, learnerId: 'two-processes', data: learnerData(), available: true };
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? other.requestDocument(s2, fx.lms, input) : requestDocument(s, fx.lms, input))));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? other.requestDocument(s2, fx.lms, input) : requestDocument(s, fx.lms, input))),
+      );
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.issue.code)).size).toBe(1);
       const rows = await issueRows('two-processes');
       expect(rows).toHaveLength(1);
       expect(await s.storage.db.selectFrom('documents').select('revision').where('issue_id', '=', rows[0]!.id).execute()).toHaveLength(1);
-      expect(await s.storage.db.selectFrom('audit').select('action').where('subject_id', '=', rows[0]!.id).where('action', '=', 'issued').execute()).toHaveLength(1);
+      expect(
+        await s.storage.db
+          .selectFrom('audit')
+          .select('action')
+          .where('subject_id', '=', rows[0]!.id)
+          .where('action', '=', 'issued')
+          .execute(),
+      ).toHaveLength(1);
     } finally {
       await storage.close();
     }
@@ -89,7 +137,12 @@ describe.each(ENGINES)('requesting a learner’s document (%s)', (engine) => {
 
   it('lists every data problem with its path (DATA_INVALID) and stores nothing', async () => {
     const data = learnerData();
-    const d = data as { grade: Record<string, unknown>; completion: Record<string, unknown>; learner: Record<string, unknown>; course: Record<string, unknown> };
+    const d = data as {
+      grade: Record<string, unknown>;
+      completion: Record<string, unknown>;
+      learner: Record<string, unknown>;
+      course: Record<string, unknown>;
+    };
     d.grade.value = 'x';
     d.completion.date = 'not a date';
     d.learner.email = 42;
@@ -135,7 +188,15 @@ describe.each(ENGINES)('requesting a learner’s document (%s)', (engine) => {
   });
 
   it('refuses an unavailable certificate, with the LMS’s reason', async () => {
-    const e = await domainFailure(() => requestDocument(s, fx.lms, { certificateId: fx.certificate.id, learnerId: 'hidden', data: learnerData(), available: false, unavailableReason: 'groupe B' }));
+    const e = await domainFailure(() =>
+      requestDocument(s, fx.lms, {
+        certificateId: fx.certificate.id,
+        learnerId: 'hidden',
+        data: learnerData(),
+        available: false,
+        unavailableReason: 'groupe B',
+      }),
+    );
     expect(e.kind).toBe('refused');
     expect(e.extra.reasons).toEqual([{ code: 'NOT_AVAILABLE', message: 'Ce certificat n’est pas accessible à l’apprenant (groupe B).' }]);
   });
@@ -155,11 +216,16 @@ describe.each(ENGINES)('requesting a learner’s document (%s)', (engine) => {
     const missing = await domainFailure(() => request('strict-missing', noGrade, true, strict));
     expect(missing.extra.reasons?.map((r) => r.code)).toEqual(['GRADE_MISSING', 'TIME_SPENT_MISSING', 'WINDOW_CLOSED']);
 
-    const fair = await certificate({ min_grade_percent: 75, min_time_spent_minutes: 840, window_start: '2026-03-10', window_end: '2026-03-10' }, 'Fair');
+    const fair = await certificate(
+      { min_grade_percent: 75, min_time_spent_minutes: 840, window_start: '2026-03-10', window_end: '2026-03-10' },
+      'Fair',
+    );
     expect((await request('strict', learnerData(), true, fair)).created).toBe(true);
 
     const later = await certificate({ window_start: '2026-03-11' }, 'Later');
-    expect((await domainFailure(() => request('strict', learnerData(), true, later))).extra.reasons?.map((r) => r.code)).toEqual(['WINDOW_NOT_OPEN']);
+    expect((await domainFailure(() => request('strict', learnerData(), true, later))).extra.reasons?.map((r) => r.code)).toEqual([
+      'WINDOW_NOT_OPEN',
+    ]);
     s.clock.advance(24 * 3600_000);
     expect((await request('strict', learnerData(), true, later)).created).toBe(true);
   });
@@ -170,14 +236,26 @@ describe.each(ENGINES)('requesting a learner’s document (%s)', (engine) => {
     const r = await requestDocument(s, other.lms, { certificateId: other.certificate.id, learnerId: 'u', data, available: true });
     expect(r.created).toBe(true);
     expect(r.issue.issuedOn).toBe(s.now().toISOString().slice(0, 10));
-    const e = await domainFailure(() => requestDocument(s, other.lms, { certificateId: other.certificate.id, learnerId: 'v', data, available: false }));
+    const e = await domainFailure(() =>
+      requestDocument(s, other.lms, { certificateId: other.certificate.id, learnerId: 'v', data, available: false }),
+    );
     expect(e.extra.reasons).toEqual([{ code: 'NOT_AVAILABLE', message: 'This certificate is not available to the learner.' }]);
   });
 
   it('lists issues by page and filter, for staff only', async () => {
     const other = await setupTenant(s);
     const codes: string[] = [];
-    for (const learner of ['p1', 'p2', 'p3']) codes.push((await requestDocument(s, other.lms, { certificateId: other.certificate.id, learnerId: learner, data: learnerData(), available: true })).issue.code);
+    for (const learner of ['p1', 'p2', 'p3'])
+      codes.push(
+        (
+          await requestDocument(s, other.lms, {
+            certificateId: other.certificate.id,
+            learnerId: learner,
+            data: learnerData(),
+            available: true,
+          })
+        ).issue.code,
+      );
     const page1 = await listIssues(s, other.admin, { limit: 2 });
     expect(page1.issues).toHaveLength(2);
     expect(page1.next).toBe(page1.issues[1]!.code);
@@ -191,7 +269,9 @@ describe.each(ENGINES)('requesting a learner’s document (%s)', (engine) => {
 
   it('needs certificate:apply to ask', async () => {
     const viewer = actorWith(fx.tenant.id, ['certificate:view']);
-    const e = await domainFailure(() => requestDocument(s, viewer, { certificateId: fx.certificate.id, learnerId: 'x', data: learnerData(), available: true }));
+    const e = await domainFailure(() =>
+      requestDocument(s, viewer, { certificateId: fx.certificate.id, learnerId: 'x', data: learnerData(), available: true }),
+    );
     expect(e.kind).toBe('forbidden');
   });
 
@@ -253,11 +333,18 @@ describe.each(ENGINES)('requesting a learner’s document (%s)', (engine) => {
     const failDocuments = async (on: boolean) => {
       const db = s.storage.db;
       if (s.storage.engine === 'sqlite') {
-        if (on) await sql`CREATE TRIGGER test_fail_documents BEFORE INSERT ON documents BEGIN SELECT RAISE(ABORT, 'documents refused by the test'); END`.execute(db);
+        if (on)
+          await sql`CREATE TRIGGER test_fail_documents BEFORE INSERT ON documents BEGIN SELECT RAISE(ABORT, 'documents refused by the test'); END`.execute(
+            db,
+          );
         else await sql`DROP TRIGGER test_fail_documents`.execute(db);
       } else if (on) {
-        await sql`CREATE FUNCTION test_fail_documents() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'documents refused by the test'; END $$`.execute(db);
-        await sql`CREATE TRIGGER test_fail_documents BEFORE INSERT ON documents FOR EACH ROW EXECUTE FUNCTION test_fail_documents()`.execute(db);
+        await sql`CREATE FUNCTION test_fail_documents() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'documents refused by the test'; END $$`.execute(
+          db,
+        );
+        await sql`CREATE TRIGGER test_fail_documents BEFORE INSERT ON documents FOR EACH ROW EXECUTE FUNCTION test_fail_documents()`.execute(
+          db,
+        );
       } else {
         await sql`DROP TRIGGER test_fail_documents ON documents`.execute(db);
         await sql`DROP FUNCTION test_fail_documents()`.execute(db);
@@ -277,7 +364,12 @@ describe.each(ENGINES)('requesting a learner’s document (%s)', (engine) => {
       }
       expect(await issueRows('midway')).toHaveLength(0);
       expect(await auditCount()).toBe(before);
-      const orphans = await s.storage.db.selectFrom('documents').leftJoin('issues', 'issues.id', 'documents.issue_id').select('documents.issue_id').where('issues.id', 'is', null).execute();
+      const orphans = await s.storage.db
+        .selectFrom('documents')
+        .leftJoin('issues', 'issues.id', 'documents.issue_id')
+        .select('documents.issue_id')
+        .where('issues.id', 'is', null)
+        .execute();
       expect(orphans).toEqual([]);
 
       // Nothing stuck either: the same request succeeds once storage works again.

@@ -1,13 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deleteIssue, getIssue, issueAudit, issueDataForPreview, listIssues, regenerateIssue, requestDocument, retrieveDocument, revokeIssue, type IssueView } from '../../../server/domain/issues';
+import {
+  deleteIssue,
+  getIssue,
+  issueAudit,
+  issueDataForPreview,
+  listIssues,
+  regenerateIssue,
+  requestDocument,
+  retrieveDocument,
+  revokeIssue,
+  type IssueView,
+} from '../../../server/domain/issues';
 import { checkUploadedDocument, verifyCode } from '../../../server/domain/verification';
 import { previewTemplate } from '../../../server/domain/preview';
 import { createDownloadLink, retrieveByLink } from '../../../server/domain/links';
 import { publishTemplate, updateTemplate, getTemplate } from '../../../server/domain/templates';
 import { updateTenantSettings } from '../../../server/domain/tenants';
 import { pdftotext, writeTemp } from '../../templates/pdf/helpers';
-import { ENGINES, actorWith, domainFailure, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  actorWith,
+  domainFailure,
+  freshServices,
+  learnerData,
+  setupTenant,
+  useRenderPool,
+  type TenantFixture,
+  type TestServices,
+} from '../../support/storage';
 
 const pool = useRenderPool(1);
 
@@ -44,12 +65,16 @@ describe.each(ENGINES)('a document’s life: revoke, regenerate, verify, expire 
       expect(e.extra.reasons?.[0]?.message).toBe('Le document a été révoqué.');
     }
     expect((await domainFailure(() => issueDataForPreview(s, fx.admin, issue.code))).kind).toBe('gone');
-    expect((await domainFailure(() => previewTemplate(s, fx.admin, { templateId: fx.templateId, version: 1, issue: issue.code }))).code).toBe('DOCUMENT_REVOKED');
+    expect(
+      (await domainFailure(() => previewTemplate(s, fx.admin, { templateId: fx.templateId, version: 1, issue: issue.code }))).code,
+    ).toBe('DOCUMENT_REVOKED');
     // A link made before the revocation stops working; a new one is not made.
     expect((await domainFailure(() => createDownloadLink(s, fx.admin, issue.code))).code).toBe('DOCUMENT_REVOKED');
     const u = new URL(link.url);
     const [, , tenant, code] = u.pathname.split('/');
-    const viaLink = await domainFailure(() => retrieveByLink(s, { tenant: tenant!, code: code!, expires: u.searchParams.get('expires')!, sig: u.searchParams.get('sig')! }));
+    const viaLink = await domainFailure(() =>
+      retrieveByLink(s, { tenant: tenant!, code: code!, expires: u.searchParams.get('expires')!, sig: u.searchParams.get('sig')! }),
+    );
     expect([viaLink.kind, viaLink.code]).toEqual(['gone', 'DOCUMENT_REVOKED']);
     const v = await verifyCode(s, issue.code);
     expect(v).toMatchObject({ status: 'revoked', code: issue.code, revokedOn: at.slice(0, 10), learner: 'Camille Martin' });
@@ -59,7 +84,12 @@ describe.each(ENGINES)('a document’s life: revoke, regenerate, verify, expire 
     expect((await domainFailure(() => regenerateIssue(s, fx.admin, issue.code))).kind).toBe('conflict');
     expect((await listIssues(s, fx.admin, { state: 'revoked' })).issues.map((i) => i.code)).toEqual([issue.code]);
     // Asking again does not make a new document behind the revocation.
-    const again = await requestDocument(s, fx.lms, { certificateId: fx.certificate.id, learnerId: 'revoked', data: learnerData(), available: true });
+    const again = await requestDocument(s, fx.lms, {
+      certificateId: fx.certificate.id,
+      learnerId: 'revoked',
+      data: learnerData(),
+      available: true,
+    });
     expect(again).toMatchObject({ created: false, issue: { code: issue.code, state: 'revoked' } });
   });
 
@@ -70,15 +100,27 @@ describe.each(ENGINES)('a document’s life: revoke, regenerate, verify, expire 
 
     // Same version first: revision 2, same code and date.
     const r2 = await regenerateIssue(s, fx.admin, issue.code, { reason: 'typo in the course name' });
-    expect(r2).toMatchObject({ code: issue.code, issuedOn: issue.issuedOn, expiresOn: issue.expiresOn, revision: 2, templateVersionId: fx.version.id, renderedAt: s.now().toISOString() });
+    expect(r2).toMatchObject({
+      code: issue.code,
+      issuedOn: issue.issuedOn,
+      expiresOn: issue.expiresOn,
+      revision: 2,
+      templateVersionId: fx.version.id,
+      renderedAt: s.now().toISOString(),
+    });
     const audit = await issueAudit(s, fx.admin, issue.code);
     const regenerated = audit.filter((a) => a.action === 'regenerated');
     expect(regenerated).toHaveLength(1);
-    expect(regenerated[0]).toMatchObject({ reason: 'typo in the course name', details: { revision: 2, templateVersion: 1, sha256: r2.sha256 } });
+    expect(regenerated[0]).toMatchObject({
+      reason: 'typo in the course name',
+      details: { revision: 2, templateVersion: 1, sha256: r2.sha256 },
+    });
 
     // Then with a newer version of the template.
     const draft = await getTemplate(s, fx.admin, fx.templateId);
-    await updateTemplate(s, fx.admin, fx.templateId, { source: draft.source.replace('Nous, soussignés,', 'Nous, soussignés (édition 2),') });
+    await updateTemplate(s, fx.admin, fx.templateId, {
+      source: draft.source.replace('Nous, soussignés,', 'Nous, soussignés (édition 2),'),
+    });
     const { version: v2 } = await publishTemplate(s, fx.admin, fx.templateId);
     expect(v2.number).toBe(2);
     const r3 = await regenerateIssue(s, fx.admin, issue.code, { templateVersionId: v2.id });
@@ -112,12 +154,26 @@ describe.each(ENGINES)('a document’s life: revoke, regenerate, verify, expire 
     expect(regenerations.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     const revisions = regenerations.map((r) => (r.status === 'fulfilled' ? r.value.revision : 0)).sort();
     expect(revisions).toEqual([2, 3, 4]);
-    const row = await s.storage.db.selectFrom('issues').select(['id', 'revision', 'pdf_sha256']).where('code', '=', issue.code).executeTakeFirstOrThrow();
+    const row = await s.storage.db
+      .selectFrom('issues')
+      .select(['id', 'revision', 'pdf_sha256'])
+      .where('code', '=', issue.code)
+      .executeTakeFirstOrThrow();
     expect(row.revision).toBe(4);
-    const docs = await s.storage.db.selectFrom('documents').select(['revision', 'sha256']).where('issue_id', '=', row.id).orderBy('revision').execute();
+    const docs = await s.storage.db
+      .selectFrom('documents')
+      .select(['revision', 'sha256'])
+      .where('issue_id', '=', row.id)
+      .orderBy('revision')
+      .execute();
     expect(docs.map((d) => d.revision)).toEqual([1, 2, 3, 4]);
     expect(docs.at(-1)!.sha256).toBe(row.pdf_sha256);
-    expect((await issueAudit(s, fx.admin, issue.code)).filter((a) => a.action === 'regenerated').map((a) => (a.details as { revision: number }).revision).sort()).toEqual([2, 3, 4]);
+    expect(
+      (await issueAudit(s, fx.admin, issue.code))
+        .filter((a) => a.action === 'regenerated')
+        .map((a) => (a.details as { revision: number }).revision)
+        .sort(),
+    ).toEqual([2, 3, 4]);
 
     const revocations = await Promise.allSettled([1, 2, 3].map((i) => revokeIssue(s, fx.admin, issue.code, `reason ${i}`)));
     expect(revocations.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -170,7 +226,14 @@ describe.each(ENGINES)('a document’s life: revoke, regenerate, verify, expire 
     expect((await getIssue(s, fx.admin, issue.code)).state).toBe('expired');
     expect((await verifyCode(s, issue.code)).status).toBe('expired');
     const audit = await issueAudit(s, fx.admin, issue.code);
-    expect(audit.at(-1)).toEqual({ action: 'expired', actor: 'system', actorName: 'Attest', at: '2027-02-03T00:00:00.000Z', reason: null, details: null });
+    expect(audit.at(-1)).toEqual({
+      action: 'expired',
+      actor: 'system',
+      actorName: 'Attest',
+      at: '2027-02-03T00:00:00.000Z',
+      reason: null,
+      details: null,
+    });
     const expired = (await listIssues(s, fx.admin, { state: 'expired' })).issues.map((i) => i.code);
     expect(expired).toContain(issue.code);
     expect((await listIssues(s, fx.admin, { state: 'issued' })).issues.map((i) => i.code)).not.toContain(issue.code);
@@ -188,7 +251,12 @@ describe.each(ENGINES)('a document’s life: revoke, regenerate, verify, expire 
     expect(await s.storage.documents.read(s.storage.db, sha)).toBeUndefined();
     expect((await domainFailure(() => getIssue(s, fx.admin, issue.code))).kind).toBe('not-found');
     expect(await s.storage.db.selectFrom('documents').select('revision').where('issue_id', '=', row.id).execute()).toEqual([]);
-    const trail = await s.storage.db.selectFrom('audit').select(['action', 'reason']).where('subject_id', '=', row.id).orderBy('id').execute();
+    const trail = await s.storage.db
+      .selectFrom('audit')
+      .select(['action', 'reason'])
+      .where('subject_id', '=', row.id)
+      .orderBy('id')
+      .execute();
     expect(trail.map((t) => t.action)).toEqual(['eligible', 'issued', 'rendered', 'deleted']);
     expect(trail.at(-1)!.reason).toBe('duplicate learner account');
     expect((await verifyCode(s, issue.code)).status).toBe('unknown');

@@ -1,5 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getIssue, issueAudit, issueDataForPreview, listIssues, requestDocument, retrieveDocument, setLocked, type IssueView } from '../../../server/domain/issues';
+import {
+  getIssue,
+  issueAudit,
+  issueDataForPreview,
+  listIssues,
+  requestDocument,
+  retrieveDocument,
+  setLocked,
+  type IssueView,
+} from '../../../server/domain/issues';
 import { createDownloadLink, retrieveByLink } from '../../../server/domain/links';
 import { previewTemplate } from '../../../server/domain/preview';
 import { checkUploadedDocument, verifyCode } from '../../../server/domain/verification';
@@ -12,7 +21,17 @@ import { createCertificate } from '../../../server/domain/certificates';
 import { DEFAULT_ROLES } from '../../../server/domain/capabilities';
 import type { Actor } from '../../../server/domain/context';
 import { pdftotext, writeTemp } from '../../templates/pdf/helpers';
-import { ENGINES, actorWith, domainFailure, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  actorWith,
+  domainFailure,
+  freshServices,
+  learnerData,
+  setupTenant,
+  useRenderPool,
+  type TenantFixture,
+  type TestServices,
+} from '../../support/storage';
 
 const pool = useRenderPool(1);
 
@@ -76,11 +95,15 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
     expect((await issueAudit(s, fx.admin, issue.code)).find((a) => a.action === 'delivered')?.actor).toBe(`link:${issue.code}`);
 
     // A forged signature, another code under the same signature, or an expired link open nothing.
-    expect((await domainFailure(() => retrieveByLink(s, { ...parts, sig: parts.sig.replace(/.$/, (c) => (c === '0' ? '1' : '0')) }))).code).toBe('LINK_INVALID');
+    expect(
+      (await domainFailure(() => retrieveByLink(s, { ...parts, sig: parts.sig.replace(/.$/, (c) => (c === '0' ? '1' : '0')) }))).code,
+    ).toBe('LINK_INVALID');
     const other = await request('locked-link-other');
     await setLocked(s, fx.admin, [other.code], false, undefined);
     expect((await domainFailure(() => retrieveByLink(s, { ...parts, code: other.code }))).code).toBe('LINK_INVALID');
-    expect((await domainFailure(() => retrieveByLink(s, { ...parts, expires: String(Number(parts.expires) + 3600) }))).code).toBe('LINK_INVALID');
+    expect((await domainFailure(() => retrieveByLink(s, { ...parts, expires: String(Number(parts.expires) + 3600) }))).code).toBe(
+      'LINK_INVALID',
+    );
     s.clock.advance(61 * 60_000);
     expect((await domainFailure(() => retrieveByLink(s, parts))).kind).toBe('forbidden');
   });
@@ -98,7 +121,9 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
     await setLocked(s, fx.admin, [issue.code], false, 'ok');
     // A designer previews with sample learners, not with a real learner's data.
     const designer = actorWith(fx.tenant.id, ['templates:edit', 'templates:publish', 'templates:preview']);
-    expect((await domainFailure(() => previewTemplate(s, designer, { templateId: fx.templateId, version: 1, issue: issue.code }))).kind).toBe('forbidden');
+    expect(
+      (await domainFailure(() => previewTemplate(s, designer, { templateId: fx.templateId, version: 1, issue: issue.code }))).kind,
+    ).toBe('forbidden');
     expect((await previewTemplate(s, designer, { templateId: fx.templateId, version: 1, persona: 'accents' })).pdf).toBeDefined();
     const preview = await previewTemplate(s, fx.admin, { templateId: fx.templateId, version: 1, issue: issue.code });
     const text = pdftotext(writeTemp(preview.pdf!));
@@ -113,7 +138,12 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
     expect(await verifyCode(s, issue.code)).toEqual({ status: 'locked', code: issue.code, locale: 'fr' });
     const file = await domainFailure(() => retrieveDocument(s, fx.admin, issue.code, 'api'));
     expect(file.kind).toBe('locked');
-    const stored = await s.storage.db.selectFrom('documents').innerJoin('issues', 'issues.id', 'documents.issue_id').select('documents.sha256').where('issues.code', '=', issue.code).executeTakeFirstOrThrow();
+    const stored = await s.storage.db
+      .selectFrom('documents')
+      .innerJoin('issues', 'issues.id', 'documents.issue_id')
+      .select('documents.sha256')
+      .where('issues.code', '=', issue.code)
+      .executeTakeFirstOrThrow();
     const pdf = await s.storage.documents.read(s.storage.db, stored.sha256);
     expect(pdf?.length).toBeGreaterThan(1000);
     const check = await checkUploadedDocument(s, issue.code, pdf!);
@@ -124,10 +154,18 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
     const a = await request('many-a');
     const b = await request('many-b');
     const foreign = await setupTenant(s);
-    const theirs = (await requestDocument(s, foreign.lms, { certificateId: foreign.certificate.id, learnerId: 'x', data: learnerData(), available: true })).issue;
+    const theirs = (
+      await requestDocument(s, foreign.lms, { certificateId: foreign.certificate.id, learnerId: 'x', data: learnerData(), available: true })
+    ).issue;
     s.clock.advance(5_000);
     const at = s.now().toISOString();
-    const results = await setLocked(s, adminPerson, [a.code, 'NOT-A-CODE', theirs.code, b.code.toLowerCase()], false, 'invoice 2026-114 paid');
+    const results = await setLocked(
+      s,
+      adminPerson,
+      [a.code, 'NOT-A-CODE', theirs.code, b.code.toLowerCase()],
+      false,
+      'invoice 2026-114 paid',
+    );
     expect(results.map((r) => [r.ok, r.error?.code ?? null])).toEqual([
       [true, null],
       [false, 'ISSUE_NOT_FOUND'],
@@ -138,7 +176,14 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
     expect(await isLocked(a.code)).toBe(false);
     expect(await isLocked(b.code)).toBe(false);
     const entry = (await issueAudit(s, fx.admin, a.code)).find((x) => x.action === 'unlocked');
-    expect(entry).toEqual({ action: 'unlocked', actor: `person:${adminPerson.kind === 'person' ? adminPerson.id : ''}`, actorName: 'Administrator', at, reason: 'invoice 2026-114 paid', details: null });
+    expect(entry).toEqual({
+      action: 'unlocked',
+      actor: `person:${adminPerson.kind === 'person' ? adminPerson.id : ''}`,
+      actorName: 'Administrator',
+      at,
+      reason: 'invoice 2026-114 paid',
+      details: null,
+    });
     // Unlocking what is unlocked changes nothing and records nothing.
     await setLocked(s, adminPerson, [a.code], false, 'again');
     expect((await issueAudit(s, fx.admin, a.code)).filter((x) => x.action === 'unlocked')).toHaveLength(1);
@@ -152,13 +197,21 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
 
   it('records one unlock when two managers unlock the same document at once', async () => {
     const issue = await request('double-unlock');
-    const results = await Promise.all([setLocked(s, fx.admin, [issue.code], false, 'first'), setLocked(s, adminPerson, [issue.code], false, 'second')]);
+    const results = await Promise.all([
+      setLocked(s, fx.admin, [issue.code], false, 'first'),
+      setLocked(s, adminPerson, [issue.code], false, 'second'),
+    ]);
     expect(results.flat().every((r) => r.ok && r.issue?.locked === false)).toBe(true);
     expect((await issueAudit(s, fx.admin, issue.code)).filter((x) => x.action === 'unlocked')).toHaveLength(1);
   });
 
   it('refuses to unlock for a manager whose role lacks issues:unlock', async () => {
-    await setRoleCapabilities(s, fx.system, 'manager', DEFAULT_ROLES.manager!.filter((c) => c !== 'issues:unlock'));
+    await setRoleCapabilities(
+      s,
+      fx.system,
+      'manager',
+      DEFAULT_ROLES.manager!.filter((c) => c !== 'issues:unlock'),
+    );
     await createPerson(s, fx.system, { username: 'mgr', displayName: 'Manager', password: 'manager password 1', roles: ['manager'] });
     const { actor } = await signIn(s, { tenant: fx.tenant.slug, username: 'mgr', password: 'manager password 1' });
     const issue = await request('mgr-locked');
@@ -186,13 +239,22 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
 
     it('unlocks the learner’s locked documents, recorded as the shop with the order reference', async () => {
       const mine = await request('buyer');
-      const otherCourse = await createCertificate(s, fx.system, { name: 'Other course', templateVersionId: fx.version.id, courseId: 'course-2' });
+      const otherCourse = await createCertificate(s, fx.system, {
+        name: 'Other course',
+        templateVersionId: fx.version.id,
+        courseId: 'course-2',
+      });
       const mine2 = await request('buyer', otherCourse.id);
       const someoneElse = await request('not-buyer');
       s.clock.advance(1000);
       const at = s.now().toISOString();
       const { unlocked } = await send(JSON.stringify({ learner_id: 'buyer', reference: 'ORD-42' }));
-      expect(unlocked.map((u) => [u.code, u.ok]).sort()).toEqual([[mine.code, true], [mine2.code, true]].sort());
+      expect(unlocked.map((u) => [u.code, u.ok]).sort()).toEqual(
+        [
+          [mine.code, true],
+          [mine2.code, true],
+        ].sort(),
+      );
       expect(await isLocked(mine.code)).toBe(false);
       expect(await isLocked(mine2.code)).toBe(false);
       expect(await isLocked(someoneElse.code)).toBe(true);
@@ -226,21 +288,44 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
 
       const forged = await domainFailure(() => send(body, { secret: 'not the secret' }));
       expect([forged.kind, forged.code]).toEqual(['unauthenticated', 'WEBHOOK_SIGNATURE_INVALID']);
-      const missing = await domainFailure(() => receiveShopWebhook(s, { tenant: fx.tenant.slug, timestamp: String(now), signature: undefined, body: new TextEncoder().encode(body) }));
+      const missing = await domainFailure(() =>
+        receiveShopWebhook(s, {
+          tenant: fx.tenant.slug,
+          timestamp: String(now),
+          signature: undefined,
+          body: new TextEncoder().encode(body),
+        }),
+      );
       expect(missing.code).toBe('WEBHOOK_SIGNATURE_INVALID');
       // Signed for another body.
-      const tampered = await domainFailure(() => send(JSON.stringify({ learner_id: 'someone' }), { signature: signWebhook(secret, now, body) }));
+      const tampered = await domainFailure(() =>
+        send(JSON.stringify({ learner_id: 'someone' }), { signature: signWebhook(secret, now, body) }),
+      );
       expect(tampered.code).toBe('WEBHOOK_SIGNATURE_INVALID');
       // Signed with the right secret but for another timestamp.
       const shifted = await domainFailure(() => send(body, { ts: now, signature: signWebhook(secret, now - 1, body) }));
       expect(shifted.code).toBe('WEBHOOK_SIGNATURE_INVALID');
-      const noTs = await domainFailure(() => receiveShopWebhook(s, { tenant: fx.tenant.slug, timestamp: undefined, signature: signWebhook(secret, now, body), body: new TextEncoder().encode(body) }));
+      const noTs = await domainFailure(() =>
+        receiveShopWebhook(s, {
+          tenant: fx.tenant.slug,
+          timestamp: undefined,
+          signature: signWebhook(secret, now, body),
+          body: new TextEncoder().encode(body),
+        }),
+      );
       expect(noTs.code).toBe('WEBHOOK_TIMESTAMP_INVALID');
       const stale = await domainFailure(() => send(body, { ts: now - WEBHOOK_TOLERANCE_SECONDS - 1 }));
       expect([stale.kind, stale.code]).toEqual(['unauthenticated', 'WEBHOOK_TIMESTAMP_STALE']);
       const future = await domainFailure(() => send(body, { ts: now + WEBHOOK_TOLERANCE_SECONDS + 1 }));
       expect(future.code).toBe('WEBHOOK_TIMESTAMP_STALE');
-      const unknownTenant = await domainFailure(() => receiveShopWebhook(s, { tenant: 'no-such-tenant', timestamp: String(now), signature: signWebhook(secret, now, body), body: new TextEncoder().encode(body) }));
+      const unknownTenant = await domainFailure(() =>
+        receiveShopWebhook(s, {
+          tenant: 'no-such-tenant',
+          timestamp: String(now),
+          signature: signWebhook(secret, now, body),
+          body: new TextEncoder().encode(body),
+        }),
+      );
       expect(unknownTenant.code).toBe('WEBHOOK_SIGNATURE_INVALID');
       expect(await isLocked(issue.code)).toBe(true);
 
@@ -282,7 +367,10 @@ describe.each(ENGINES)('the delivery lock (%s)', (engine) => {
       expect(paths).toEqual(expect.arrayContaining(['learner_id', 'codes', 'learner']));
       // A NUL (PostgreSQL refuses it in text) is a named problem of the body, not a database failure.
       const nul = await domainFailure(() => send(JSON.stringify({ learner_id: 'mal\u0000formed' })));
-      expect([nul.code, (nul.extra.problems ?? []).map((p) => [p.path, p.code])]).toEqual(['WEBHOOK_BODY_INVALID', [['learner_id', 'TEXT_INVALID']]]);
+      expect([nul.code, (nul.extra.problems ?? []).map((p) => [p.path, p.code])]).toEqual([
+        'WEBHOOK_BODY_INVALID',
+        [['learner_id', 'TEXT_INVALID']],
+      ]);
       expect(await isLocked(issue.code)).toBe(true);
     });
   });

@@ -13,9 +13,16 @@ describe.each(ENGINES)('a tenant’s public address saved before it was checked 
     // What an older version accepted: any scheme, credentials and all.
     const row = await s.storage.db.selectFrom('tenants').select('settings').where('id', '=', fx.tenant.id).executeTakeFirstOrThrow();
     const old = { ...(JSON.parse(row.settings) as Record<string, unknown>), public_base_url: 'javascript:alert(1)' };
-    await s.storage.db.updateTable('tenants').set({ settings: JSON.stringify(old) }).where('id', '=', fx.tenant.id).execute();
+    await s.storage.db
+      .updateTable('tenants')
+      .set({ settings: JSON.stringify(old) })
+      .where('id', '=', fx.tenant.id)
+      .execute();
     await expect(getTenant(s.storage.db, fx.tenant.id)).rejects.toThrow();
-    await s.storage.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '004-public-base-url' as never).execute();
+    await s.storage.db
+      .deleteFrom('kysely_migration' as never)
+      .where('name' as never, '=', '004-public-base-url' as never)
+      .execute();
     await s.storage.close();
 
     const reopened = await openStorage(s.url);

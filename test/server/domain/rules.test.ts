@@ -5,7 +5,14 @@ import { REASON_CODES, reason } from '../../../server/domain/reasons';
 
 const tenant = (patch: Record<string, unknown> = {}): TenantSettings => TenantSettings.parse({ locale: 'en', ...patch });
 const cert = (patch: Record<string, unknown> = {}): CertificateSettings => CertificateSettings.parse(patch);
-const facts = (patch: Partial<DeliveryFacts> = {}): DeliveryFacts => ({ completed: true, available: true, gradePercent: 80, timeSpentSeconds: 3600, today: '2026-03-10', ...patch });
+const facts = (patch: Partial<DeliveryFacts> = {}): DeliveryFacts => ({
+  completed: true,
+  available: true,
+  gradePercent: 80,
+  timeSpentSeconds: 3600,
+  today: '2026-03-10',
+  ...patch,
+});
 const codes = (t: TenantSettings, c: CertificateSettings, f: DeliveryFacts): string[] => evaluateDeliveryRules(t, c, f).map((r) => r.code);
 
 describe('delivery rules (pure)', () => {
@@ -42,7 +49,9 @@ describe('delivery rules (pure)', () => {
     it('refuses what the LMS says is not available, with its reason when given', () => {
       const [r] = evaluateDeliveryRules(tenant(), cert(), facts({ available: false, unavailableReason: 'group restriction' }));
       expect(r).toEqual({ code: 'NOT_AVAILABLE', message: 'This certificate is not available to the learner (group restriction).' });
-      expect(evaluateDeliveryRules(tenant(), cert(), facts({ available: false }))[0]!.message).toBe('This certificate is not available to the learner.');
+      expect(evaluateDeliveryRules(tenant(), cert(), facts({ available: false }))[0]!.message).toBe(
+        'This certificate is not available to the learner.',
+      );
     });
     it('applies even without completion tracking', () => {
       expect(codes(tenant({ completion_tracking: false }), cert(), facts({ available: false }))).toEqual(['NOT_AVAILABLE']);
@@ -73,7 +82,9 @@ describe('delivery rules (pure)', () => {
     it('compares seconds with minutes', () => {
       expect(codes(tenant(), c, facts({ timeSpentSeconds: 3600 }))).toEqual([]);
       expect(codes(tenant(), c, facts({ timeSpentSeconds: 3599 }))).toEqual(['TIME_SPENT_TOO_SHORT']);
-      expect(evaluateDeliveryRules(tenant(), c, facts({ timeSpentSeconds: 1799 }))[0]!.message).toBe('Time spent in the course (29 min) is below the required 60 min.');
+      expect(evaluateDeliveryRules(tenant(), c, facts({ timeSpentSeconds: 1799 }))[0]!.message).toBe(
+        'Time spent in the course (29 min) is below the required 60 min.',
+      );
     });
     it('tells a missing time from a short one', () => {
       expect(codes(tenant(), c, facts({ timeSpentSeconds: null }))).toEqual(['TIME_SPENT_MISSING']);
@@ -103,7 +114,11 @@ describe('delivery rules (pure)', () => {
   describe('languages', () => {
     it('speaks the tenant’s language: French', () => {
       const c = cert({ min_grade_percent: 80, min_time_spent_minutes: 90, window_end: '2026-03-01' });
-      const r = evaluateDeliveryRules(tenant({ locale: 'fr' }), c, facts({ completed: false, available: false, gradePercent: 62.5, timeSpentSeconds: 60 * 45 }));
+      const r = evaluateDeliveryRules(
+        tenant({ locale: 'fr' }),
+        c,
+        facts({ completed: false, available: false, gradePercent: 62.5, timeSpentSeconds: 60 * 45 }),
+      );
       expect(r).toEqual([
         { code: 'COURSE_NOT_COMPLETED', message: 'Le cours n’est pas encore achevé.' },
         { code: 'NOT_AVAILABLE', message: 'Ce certificat n’est pas accessible à l’apprenant.' },

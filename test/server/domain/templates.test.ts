@@ -25,13 +25,23 @@ import { createTenant } from '../../../server/domain/tenants';
 import type { Actor } from '../../../server/domain/context';
 import { EXAMPLES_DIR } from '../../../templates/files';
 import { pdftotext, writeTemp } from '../../templates/pdf/helpers';
-import { ENGINES, actorWith, domainFailure, freshServices, learnerData, uniqueSlug, useRenderPool, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  actorWith,
+  domainFailure,
+  freshServices,
+  learnerData,
+  uniqueSlug,
+  useRenderPool,
+  type TestServices,
+} from '../../support/storage';
 
 const pool = useRenderPool(1);
 
 const SEAL = new Uint8Array(readFileSync(join(EXAMPLES_DIR, 'assets', 'seal.png')));
 const FRAME = new Uint8Array(readFileSync(join(EXAMPLES_DIR, 'assets', 'guilloche-frame.pdf')));
-const simple = (text: string, front = '') => `---\nname: Simple\nlocale: fr\n${front}---\n<page>\n  <text x="20mm" y="20mm" width="150mm">${text}</text>\n</page>\n`;
+const simple = (text: string, front = '') =>
+  `---\nname: Simple\nlocale: fr\n${front}---\n<page>\n  <text x="20mm" y="20mm" width="150mm">${text}</text>\n</page>\n`;
 
 describe.each(ENGINES)('templates, versions and assets (%s)', (engine) => {
   let s: TestServices;
@@ -66,10 +76,22 @@ describe.each(ENGINES)('templates, versions and assets (%s)', (engine) => {
         const certificate = await createCertificate(s, system, { name: example.name, templateVersionId: version.id, courseId: `c${i}` });
         const persona = example.id.endsWith('-en') ? 'oliver-bennett' : 'camille-martin';
         // The persona holds the catalogue's variables; a template's own (the transcript's modules) come from its samples.
-        const data = previewData(versionContract(version).declared, learnerData({}, persona)) as Record<string, unknown>;
-        const { issue } = await requestDocument(s, lms, { certificateId: certificate.id, learnerId: `learner-${i}`, data, available: true });
+        const data = previewData(versionContract(version).declared, learnerData({}, persona));
+        const { issue } = await requestDocument(s, lms, {
+          certificateId: certificate.id,
+          learnerId: `learner-${i}`,
+          data,
+          available: true,
+        });
         if (Object.keys(versionContract(version).declared).length) {
-          const e = await domainFailure(() => requestDocument(s, lms, { certificateId: certificate.id, learnerId: `bare-${i}`, data: learnerData({}, persona), available: true }));
+          const e = await domainFailure(() =>
+            requestDocument(s, lms, {
+              certificateId: certificate.id,
+              learnerId: `bare-${i}`,
+              data: learnerData({}, persona),
+              available: true,
+            }),
+          );
           expect(e.code).toBe('DATA_INVALID');
           expect(e.extra.problems?.map((p) => p.path)).toEqual(Object.keys(versionContract(version).declared).map((k) => `data.${k}`));
         }
@@ -77,7 +99,9 @@ describe.each(ENGINES)('templates, versions and assets (%s)', (engine) => {
         const text = pdftotext(writeTemp(file.pdf)).replace(/\s+/g, ' ');
         expect(text).toContain(persona === 'oliver-bennett' ? 'Oliver Bennett' : 'Camille Martin');
         const listed = (await listTemplates(s, designer)).find((x) => x.id === t.id);
-        expect(listed?.versions).toEqual([expect.objectContaining({ number: 1, id: version.id, certificates: [{ id: certificate.id, name: example.name }] })]);
+        expect(listed?.versions).toEqual([
+          expect.objectContaining({ number: 1, id: version.id, certificates: [{ id: certificate.id, name: example.name }] }),
+        ]);
       }),
     );
     // The first document of each example loads its fonts in the worker: slow on a busy machine.
@@ -85,7 +109,9 @@ describe.each(ENGINES)('templates, versions and assets (%s)', (engine) => {
 
   it('refuses an unknown example and a nameless template', async () => {
     expect((await domainFailure(() => createTemplate(s, designer, { example: 'nope' }))).code).toBe('EXAMPLE_UNKNOWN');
-    expect((await domainFailure(() => createTemplate(s, designer, { source: simple('x'), name: '  ' }))).code).toBe('TEMPLATE_NAME_REQUIRED');
+    expect((await domainFailure(() => createTemplate(s, designer, { source: simple('x'), name: '  ' }))).code).toBe(
+      'TEMPLATE_NAME_REQUIRED',
+    );
   });
 
   it('refuses to publish a source with errors, with the diagnostics, and makes no version', async () => {
@@ -98,7 +124,10 @@ describe.each(ENGINES)('templates, versions and assets (%s)', (engine) => {
     expect((await getTemplate(s, designer, t.id)).versions).toEqual([]);
     expect((await validateSource(s, designer, broken)).some((d) => d.code === 'LIQUID_SYNTAX')).toBe(true);
     expect((await validateSource(s, designer, simple('{{ learner.fullname }}'))).filter((d) => d.severity === 'error')).toEqual([]);
-    const badYaml = await createTemplate(s, designer, { name: 'Bad YAML', source: '---\nname: Test\npage: { size: A4\n---\n<page></page>' });
+    const badYaml = await createTemplate(s, designer, {
+      name: 'Bad YAML',
+      source: '---\nname: Test\npage: { size: A4\n---\n<page></page>',
+    });
     const yaml = await domainFailure(() => publishTemplate(s, designer, badYaml.id));
     expect(yaml.code).toBe('TEMPLATE_HAS_ERRORS');
     expect((yaml.extra.details?.diagnostics as { code: string }[]).map((d) => d.code)).toContain('SOURCE_YAML_SYNTAX');
@@ -171,7 +200,17 @@ describe.each(ENGINES)('templates, versions and assets (%s)', (engine) => {
     expect([e1.kind, e1.code]).toEqual(['invalid', 'ASSET_TYPE_UNSUPPORTED']);
     const e2 = await domainFailure(() => putAsset(s, designer, t.id, 'empty.png', new Uint8Array()));
     expect([e2.kind, e2.code]).toEqual(['invalid', 'ASSET_EMPTY']);
-    for (const name of ['../seal.png', 'assets/../../seal.png', 'a/./b.png', '/etc/passwd', '.hidden.png', 'a\\b.png', '', 'a/b/c/d/e/f.png', 'x'.repeat(101)]) {
+    for (const name of [
+      '../seal.png',
+      'assets/../../seal.png',
+      'a/./b.png',
+      '/etc/passwd',
+      '.hidden.png',
+      'a\\b.png',
+      '',
+      'a/b/c/d/e/f.png',
+      'x'.repeat(101),
+    ]) {
       const e = await domainFailure(() => putAsset(s, designer, t.id, name, SEAL));
       expect([name, e.code]).toEqual([name, 'ASSET_NAME_INVALID']);
     }
@@ -197,31 +236,54 @@ describe.each(ENGINES)('templates, versions and assets (%s)', (engine) => {
 
   it('previews any version as a SPECIMEN, stores nothing, and refuses ambiguous or unknown sample data', async () => {
     const t = await createTemplate(s, designer, { name: 'Preview', source: simple('Bonjour {{ learner.fullname }}') });
-    const before = await s.storage.db.selectFrom('documents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const before = await s.storage.db
+      .selectFrom('documents')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     const persona = await previewTemplate(s, designer, { templateId: t.id, persona: 'oliver-bennett' });
     expect(persona.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const text = pdftotext(writeTemp(persona.pdf!));
     expect(text).toContain('Bonjour Oliver Bennett');
     expect(text).toContain('SPECIMEN');
-    const own = await previewTemplate(s, designer, { source: simple('Hello {{ learner.fullname }}'), data: learnerData({ learner: { ...(learnerData().learner as object), fullname: 'Ada Lovelace' } }) });
+    const own = await previewTemplate(s, designer, {
+      source: simple('Hello {{ learner.fullname }}'),
+      data: learnerData({ learner: { ...(learnerData().learner as object), fullname: 'Ada Lovelace' } }),
+    });
     expect(own.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(pdftotext(writeTemp(own.pdf!))).toContain('Hello Ada Lovelace');
-    const after = await s.storage.db.selectFrom('documents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const after = await s.storage.db
+      .selectFrom('documents')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
     expect((await domainFailure(() => previewTemplate(s, designer, { templateId: t.id, persona: 'nobody' }))).code).toBe('PERSONA_UNKNOWN');
-    expect((await domainFailure(() => previewTemplate(s, designer, { templateId: t.id, persona: 'accents', data: {} }))).code).toBe('PREVIEW_DATA_AMBIGUOUS');
+    expect((await domainFailure(() => previewTemplate(s, designer, { templateId: t.id, persona: 'accents', data: {} }))).code).toBe(
+      'PREVIEW_DATA_AMBIGUOUS',
+    );
     expect((await domainFailure(() => previewTemplate(s, designer, {}))).code).toBe('PREVIEW_TEMPLATE_REQUIRED');
-    expect((await domainFailure(() => previewTemplate(s, actorWith(tenantId, ['templates:edit']), { templateId: t.id }))).kind).toBe('forbidden');
+    expect((await domainFailure(() => previewTemplate(s, actorWith(tenantId, ['templates:edit']), { templateId: t.id }))).kind).toBe(
+      'forbidden',
+    );
   });
 
   it('stores nothing of a document whose template fails while rendering it', async () => {
     // Markup comes out of Liquid, so an unknown element is only found when a document is made; this one
     // appears for no sample learner (publishing renders each), only for a real one.
-    const t = await createTemplate(s, designer, { name: 'Fails late', source: simple('x{% if learner.firstname == "Zorglub" %}<txt/>{% endif %}') });
+    const t = await createTemplate(s, designer, {
+      name: 'Fails late',
+      source: simple('x{% if learner.firstname == "Zorglub" %}<txt/>{% endif %}'),
+    });
     const { version } = await publishTemplate(s, designer, t.id);
     const certificate = await createCertificate(s, system, { name: 'Fails late', templateVersionId: version.id, courseId: 'late' });
     const lms = actorWith(tenantId, ['certificate:apply', 'learners:supply-data', 'certificate:retrieve-own']);
-    const e = await domainFailure(() => requestDocument(s, lms, { certificateId: certificate.id, learnerId: 'late', data: learnerData({ learner: { firstname: 'Zorglub', lastname: 'Martin' } }), available: true }));
+    const e = await domainFailure(() =>
+      requestDocument(s, lms, {
+        certificateId: certificate.id,
+        learnerId: 'late',
+        data: learnerData({ learner: { firstname: 'Zorglub', lastname: 'Martin' } }),
+        available: true,
+      }),
+    );
     expect([e.kind, e.code]).toEqual(['invalid', 'DOCUMENT_NOT_MADE']);
     expect((e.extra.details?.diagnostics as { code: string }[]).map((d) => d.code)).toContain('MARKUP_UNKNOWN_ELEMENT');
     expect(await s.storage.db.selectFrom('issues').select('id').where('certificate_id', '=', certificate.id).execute()).toEqual([]);

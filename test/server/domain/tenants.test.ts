@@ -4,7 +4,16 @@ import { authenticateToken, createToken, listTokens, revokeToken } from '../../.
 import { createPerson, listPeople } from '../../../server/domain/people';
 import { createTenant, updateTenantSettings, webhookSecret } from '../../../server/domain/tenants';
 import { getCertificate, createCertificate, listCertificates, updateCertificate } from '../../../server/domain/certificates';
-import { getTemplate, listTemplates, publishTemplate, putAsset, updateTemplate, deleteTemplate, findVersion, readAsset } from '../../../server/domain/templates';
+import {
+  getTemplate,
+  listTemplates,
+  publishTemplate,
+  putAsset,
+  updateTemplate,
+  deleteTemplate,
+  findVersion,
+  readAsset,
+} from '../../../server/domain/templates';
 import {
   getIssue,
   issueAudit,
@@ -25,7 +34,18 @@ import { linkLearner } from '../../../server/domain/learners';
 import { previewTemplate } from '../../../server/domain/preview';
 import { DEFAULT_ROLES } from '../../../server/domain/capabilities';
 import type { Actor } from '../../../server/domain/context';
-import { ENGINES, actorWith, domainFailure, freshServices, learnerData, setupTenant, uniqueSlug, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  actorWith,
+  domainFailure,
+  freshServices,
+  learnerData,
+  setupTenant,
+  uniqueSlug,
+  useRenderPool,
+  type TenantFixture,
+  type TestServices,
+} from '../../support/storage';
 
 const pool = useRenderPool(1);
 
@@ -80,7 +100,9 @@ describe.each(ENGINES)('tenants, people, tokens and isolation (%s)', (engine) =>
 
     it('gives a token only capabilities its creator holds', async () => {
       const manager = actorWith(a.tenant.id, ['tenant:manage', 'certificate:view']);
-      const e = await domainFailure(() => createToken(s, manager, { name: 'too much', capabilities: ['certificate:view', 'issues:unlock', 'no:such'] }));
+      const e = await domainFailure(() =>
+        createToken(s, manager, { name: 'too much', capabilities: ['certificate:view', 'issues:unlock', 'no:such'] }),
+      );
       expect([e.kind, e.code]).toEqual(['invalid', 'TOKEN_CAPABILITIES_INVALID']);
       expect(e.extra.problems).toEqual([
         { path: 'capabilities[1]', code: 'CAPABILITY_NOT_HELD', message: expect.stringContaining('issues:unlock') },
@@ -95,7 +117,13 @@ describe.each(ENGINES)('tenants, people, tokens and isolation (%s)', (engine) =>
 
   describe('people and passwords', () => {
     it('signs in with the right password only, as an actor with the capabilities of its roles', async () => {
-      const person = await createPerson(s, a.system, { username: 'marie', displayName: 'Marie Curie', email: 'marie@example.org', password: 'radium and polonium', roles: ['teacher', 'signatory'] });
+      const person = await createPerson(s, a.system, {
+        username: 'marie',
+        displayName: 'Marie Curie',
+        email: 'marie@example.org',
+        password: 'radium and polonium',
+        roles: ['teacher', 'signatory'],
+      });
       for (const attempt of [
         { tenant: a.tenant.slug, username: 'marie', password: 'radium and polonium!' },
         { tenant: a.tenant.slug, username: 'marie', password: '' },
@@ -131,19 +159,35 @@ describe.each(ENGINES)('tenants, people, tokens and isolation (%s)', (engine) =>
     });
 
     it('refuses short passwords, unknown roles and taken usernames', async () => {
-      expect((await domainFailure(() => createPerson(s, a.system, { username: 'short', displayName: 'S', password: 'short', roles: [] }))).code).toBe('PASSWORD_TOO_SHORT');
-      expect((await domainFailure(() => createPerson(s, a.system, { username: 'r', displayName: 'R', roles: ['wizard'] }))).code).toBe('ROLE_UNKNOWN');
+      expect(
+        (await domainFailure(() => createPerson(s, a.system, { username: 'short', displayName: 'S', password: 'short', roles: [] }))).code,
+      ).toBe('PASSWORD_TOO_SHORT');
+      expect((await domainFailure(() => createPerson(s, a.system, { username: 'r', displayName: 'R', roles: ['wizard'] }))).code).toBe(
+        'ROLE_UNKNOWN',
+      );
       await createPerson(s, a.system, { username: 'twin', displayName: 'Twin', roles: [] });
-      expect((await domainFailure(() => createPerson(s, a.system, { username: 'twin', displayName: 'Twin 2', roles: [] }))).kind).toBe('conflict');
+      expect((await domainFailure(() => createPerson(s, a.system, { username: 'twin', displayName: 'Twin 2', roles: [] }))).kind).toBe(
+        'conflict',
+      );
       // The same username in another tenant is another person.
       await createPerson(s, b.system, { username: 'twin', displayName: 'Twin B', roles: [] });
     });
 
     it('lets a learner who signs in ask for and fetch their own document, and only theirs', async () => {
       // Her own request brings no data: it asks that the record held for the learner she is be evaluated.
-      const lea = await createPerson(s, a.system, { username: 'lea.petit', displayName: 'Léa Petit', password: 'learner password 1', roles: ['learner'] });
+      const lea = await createPerson(s, a.system, {
+        username: 'lea.petit',
+        displayName: 'Léa Petit',
+        password: 'learner password 1',
+        roles: ['learner'],
+      });
       await linkLearner(s, a.system, lea.id, 'lms-lea');
-      await enterLearnerRecord(s, a.system, { certificateId: a.certificate.id, learnerId: 'lms-lea', data: learnerData(), available: true });
+      await enterLearnerRecord(s, a.system, {
+        certificateId: a.certificate.id,
+        learnerId: 'lms-lea',
+        data: learnerData(),
+        available: true,
+      });
       const { actor } = await signIn(s, { tenant: a.tenant.slug, username: 'lea.petit', password: 'learner password 1' });
       const r = await requestFromRecord(s, actor, { certificateId: a.certificate.id });
       expect(r.created).toBe(true);
@@ -152,14 +196,21 @@ describe.each(ENGINES)('tenants, people, tokens and isolation (%s)', (engine) =>
       expect(file.issue.code).toBe(r.issue.code);
       const e = await domainFailure(() => requestFromRecord(s, actor, { certificateId: a.certificate.id, learnerId: 'someone.else' }));
       expect([e.kind, e.code]).toEqual(['forbidden', 'OTHER_LEARNER']);
-      const theirs = await requestDocument(s, a.lms, { certificateId: a.certificate.id, learnerId: 'someone.else', data: learnerData(), available: true });
+      const theirs = await requestDocument(s, a.lms, {
+        certificateId: a.certificate.id,
+        learnerId: 'someone.else',
+        data: learnerData(),
+        available: true,
+      });
       expect((await domainFailure(() => retrieveDocument(s, actor, theirs.issue.code, 'api'))).code).toBe('OTHER_LEARNER');
       expect((await domainFailure(() => getIssue(s, actor, theirs.issue.code))).code).toBe('OTHER_LEARNER');
     });
 
     it('validates tenant settings and slugs', async () => {
       expect((await domainFailure(() => createTenant(s, { slug: 'Not A Slug', name: 'x' }))).code).toBe('TENANT_SLUG_INVALID');
-      const bad = await domainFailure(() => createTenant(s, { slug: uniqueSlug(), name: 'x', settings: { locale: 'de', delivery_lock: 'yes' } }));
+      const bad = await domainFailure(() =>
+        createTenant(s, { slug: uniqueSlug(), name: 'x', settings: { locale: 'de', delivery_lock: 'yes' } }),
+      );
       expect(bad.code).toBe('TENANT_SETTINGS_INVALID');
       expect((bad.extra.problems ?? []).map((p) => p.path).sort()).toEqual(['delivery_lock', 'locale']);
       expect((await domainFailure(() => createTenant(s, { slug: a.tenant.slug, name: 'dup' }))).kind).toBe('conflict');
@@ -174,7 +225,9 @@ describe.each(ENGINES)('tenants, people, tokens and isolation (%s)', (engine) =>
     let bAdmin: Actor;
 
     beforeAll(async () => {
-      theirIssue = (await requestDocument(s, a.lms, { certificateId: a.certificate.id, learnerId: 'isolated', data: learnerData(), available: true })).issue.code;
+      theirIssue = (
+        await requestDocument(s, a.lms, { certificateId: a.certificate.id, learnerId: 'isolated', data: learnerData(), available: true })
+      ).issue.code;
       theirTokenId = (await createToken(s, a.system, { name: 'A token', capabilities: ['certificate:view'] })).info.id;
       await createPerson(s, a.system, { username: 'a-only', displayName: 'A only', roles: [] });
       bAdmin = b.admin;
@@ -205,7 +258,9 @@ describe.each(ENGINES)('tenants, people, tokens and isolation (%s)', (engine) =>
       expect((await listCertificates(s, bAdmin)).map((c) => c.id)).not.toContain(a.certificate.id);
       await notFound(() => createCertificate(s, bAdmin, { name: 'stolen', templateVersionId: a.version.id, courseId: 'c' }));
       await notFound(() => updateCertificate(s, bAdmin, b.certificate.id, { templateVersionId: a.version.id }));
-      await notFound(() => requestDocument(s, b.lms, { certificateId: a.certificate.id, learnerId: 'x', data: learnerData(), available: true }));
+      await notFound(() =>
+        requestDocument(s, b.lms, { certificateId: a.certificate.id, learnerId: 'x', data: learnerData(), available: true }),
+      );
       expect((await getCertificate(s, a.admin, a.certificate.id)).name).toBe(a.certificate.name);
     });
 
@@ -229,7 +284,9 @@ describe.each(ENGINES)('tenants, people, tokens and isolation (%s)', (engine) =>
     });
 
     it('cannot regenerate its own issue with A’s template version', async () => {
-      const mine = (await requestDocument(s, b.lms, { certificateId: b.certificate.id, learnerId: 'b-learner', data: learnerData(), available: true })).issue.code;
+      const mine = (
+        await requestDocument(s, b.lms, { certificateId: b.certificate.id, learnerId: 'b-learner', data: learnerData(), available: true })
+      ).issue.code;
       await notFound(() => regenerateIssue(s, bAdmin, mine, { templateVersionId: a.version.id }));
     });
 

@@ -76,7 +76,8 @@ describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
   const w = useWorld(engine);
 
   const person = (username: string) => ({ username, display_name: username, roles: [] });
-  const post = (token: string, key: string, body: unknown) => call(w.app.base, 'POST', '/api/v1/people', { token, body, headers: { 'idempotency-key': key } });
+  const post = (token: string, key: string, body: unknown) =>
+    call(w.app.base, 'POST', '/api/v1/people', { token, body, headers: { 'idempotency-key': key } });
 
   it('replays the first answer to the same caller with the same request, and refuses the key for another body, caller or operation', async () => {
     const first = await post(w.admin, 'k-1', person('ana'));
@@ -97,7 +98,11 @@ describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
     expect(otherCaller.json.error?.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(otherCaller.text).not.toContain(String(first.json.id));
 
-    const otherOperation = await call(w.app.base, 'POST', '/api/v1/templates', { token: w.admin, body: { name: 'X' }, headers: { 'idempotency-key': 'k-1' } });
+    const otherOperation = await call(w.app.base, 'POST', '/api/v1/templates', {
+      token: w.admin,
+      body: { name: 'X' },
+      headers: { 'idempotency-key': 'k-1' },
+    });
     expect(otherOperation.status).toBe(422);
     expect(otherOperation.json.error?.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
@@ -130,7 +135,9 @@ describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
         await lock.query('SELECT id FROM tenants WHERE id = $1 FOR UPDATE', [w.tenant.id]);
         const first = post(w.admin, 'k-run', person('fanny'));
         for (;;) {
-          const waiting = await lock.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+          const waiting = await lock.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+          );
           if ((waiting.rows[0] as { n: number }).n > 0) break;
           await new Promise((r) => setImmediate(r));
         }
@@ -164,20 +171,32 @@ describe.each(ENGINES)('nobody grants what they do not hold (%s)', (engine) => {
   }, 60_000);
 
   it('createPerson refuses roles granting capabilities the caller lacks, each at its path', async () => {
-    const r = await call(w.app.base, 'POST', '/api/v1/people', { token: helpdesk, body: { username: 'mallory', display_name: 'M', roles: ['viewer', 'admin', 'wizard'] } });
+    const r = await call(w.app.base, 'POST', '/api/v1/people', {
+      token: helpdesk,
+      body: { username: 'mallory', display_name: 'M', roles: ['viewer', 'admin', 'wizard'] },
+    });
     expect(r.status).toBe(422);
     expect(list(r.json.error?.problems).map((p) => [p.path, p.code])).toEqual([
       ['roles[1]', 'ROLE_NOT_HELD'],
       ['roles[2]', 'ROLE_UNKNOWN'],
     ]);
-    const beyond = await call(w.app.base, 'POST', '/api/v1/people', { token: helpdesk, body: { username: 'mallory', display_name: 'M', roles: ['admin'] } });
+    const beyond = await call(w.app.base, 'POST', '/api/v1/people', {
+      token: helpdesk,
+      body: { username: 'mallory', display_name: 'M', roles: ['admin'] },
+    });
     expect(beyond.json.error?.code).toBe('ROLE_NOT_HELD');
-    const fine = await call(w.app.base, 'POST', '/api/v1/people', { token: helpdesk, body: { username: 'mallory', display_name: 'M', roles: ['viewer'] } });
+    const fine = await call(w.app.base, 'POST', '/api/v1/people', {
+      token: helpdesk,
+      body: { username: 'mallory', display_name: 'M', roles: ['viewer'] },
+    });
     expect(fine.status).toBe(201);
   });
 
   it('setRole refuses capabilities the caller lacks, and roles granting more than the caller holds', async () => {
-    const grant = await call(w.app.base, 'PUT', '/api/v1/roles/viewer', { token: helpdesk, body: { capabilities: ['certificate:view', 'issues:delete'] } });
+    const grant = await call(w.app.base, 'PUT', '/api/v1/roles/viewer', {
+      token: helpdesk,
+      body: { capabilities: ['certificate:view', 'issues:delete'] },
+    });
     expect(grant.status).toBe(422);
     expect(grant.json.error?.code).toBe('ROLE_CAPABILITIES_INVALID');
     expect(list(grant.json.error?.problems).map((p) => [p.path, p.code])).toEqual([['capabilities[1]', 'CAPABILITY_NOT_HELD']]);
@@ -189,8 +208,13 @@ describe.each(ENGINES)('nobody grants what they do not hold (%s)', (engine) => {
   });
 
   it('role assignment, password reset, disabling and deletion cannot reach beyond the caller', async () => {
-    const mallory = list((await call(w.app.base, 'GET', '/api/v1/people', { token: w.admin })).json).find((p) => String(p.username) === 'mallory')!;
-    const promote = await call(w.app.base, 'PATCH', `/api/v1/people/${String(mallory.id)}`, { token: helpdesk, body: { roles: ['admin'] } });
+    const mallory = list((await call(w.app.base, 'GET', '/api/v1/people', { token: w.admin })).json).find(
+      (p) => String(p.username) === 'mallory',
+    )!;
+    const promote = await call(w.app.base, 'PATCH', `/api/v1/people/${String(mallory.id)}`, {
+      token: helpdesk,
+      body: { roles: ['admin'] },
+    });
     expect(promote.status).toBe(422);
     expect(list(promote.json.error?.problems).map((p) => [p.path, p.code])).toEqual([['roles[0]', 'ROLE_NOT_HELD']]);
     for (const [method, path, body] of [
@@ -218,7 +242,9 @@ describe.each(ENGINES)('people and their sessions (%s)', (engine) => {
     expect(off.status, off.text).toBe(200);
     expect(off.json.disabled).toBe(true);
     expect(await me(w, cookie)).toBe(401);
-    const refused = await call(w.app.base, 'POST', '/api/v1/session', { body: { tenant: w.tenant.slug, username: 'dana', password: PASSWORD } });
+    const refused = await call(w.app.base, 'POST', '/api/v1/session', {
+      body: { tenant: w.tenant.slug, username: 'dana', password: PASSWORD },
+    });
     expect(refused.json.error?.code).toBe('SIGN_IN_FAILED');
     await call(w.app.base, 'PATCH', `/api/v1/people/${id}`, { token: w.admin, body: { disabled: false } });
     expect(await me(w, await signInCookie(w, 'dana'))).toBe(200);
@@ -229,10 +255,15 @@ describe.each(ENGINES)('people and their sessions (%s)', (engine) => {
     const cookie = await signInCookie(w, 'eric');
     const short = await call(w.app.base, 'PUT', `/api/v1/people/${id}/password`, { token: w.admin, body: { password: 'short' } });
     expect(short.status).toBe(422);
-    const r = await call(w.app.base, 'PUT', `/api/v1/people/${id}/password`, { token: w.admin, body: { password: 'a brand new passphrase' } });
+    const r = await call(w.app.base, 'PUT', `/api/v1/people/${id}/password`, {
+      token: w.admin,
+      body: { password: 'a brand new passphrase' },
+    });
     expect(r.status, r.text).toBe(204);
     expect(await me(w, cookie)).toBe(401);
-    expect((await call(w.app.base, 'POST', '/api/v1/session', { body: { tenant: w.tenant.slug, username: 'eric', password: PASSWORD } })).status).toBe(401);
+    expect(
+      (await call(w.app.base, 'POST', '/api/v1/session', { body: { tenant: w.tenant.slug, username: 'eric', password: PASSWORD } })).status,
+    ).toBe(401);
     expect(await me(w, await signInCookie(w, 'eric', 'a brand new passphrase'))).toBe(200);
   });
 
@@ -252,7 +283,10 @@ describe.each(ENGINES)('people and their sessions (%s)', (engine) => {
     expect(await me(w, cookie)).toBe(401);
     const people = await call(w.app.base, 'GET', '/api/v1/people', { token: w.admin });
     expect(list(people.json).map((p) => p.username)).not.toContain('gina');
-    const again = await call(w.app.base, 'POST', '/api/v1/people', { token: w.admin, body: { username: 'gina', display_name: 'Another Gina', roles: [] } });
+    const again = await call(w.app.base, 'POST', '/api/v1/people', {
+      token: w.admin,
+      body: { username: 'gina', display_name: 'Another Gina', roles: [] },
+    });
     expect(again.status).toBe(409);
     expect((await call(w.app.base, 'DELETE', `/api/v1/people/${id}`, { token: w.admin })).status).toBe(404);
   });
@@ -261,20 +295,35 @@ describe.each(ENGINES)('people and their sessions (%s)', (engine) => {
     await personWithPassword(w, 'hugo');
     const here = await signInCookie(w, 'hugo');
     const elsewhere = await signInCookie(w, 'hugo');
-    const wrong = await call(w.app.base, 'PUT', '/api/v1/me/password', { cookie: here, headers: csrf, body: { current_password: 'not my password', new_password: 'another long passphrase' } });
+    const wrong = await call(w.app.base, 'PUT', '/api/v1/me/password', {
+      cookie: here,
+      headers: csrf,
+      body: { current_password: 'not my password', new_password: 'another long passphrase' },
+    });
     expect(wrong.status).toBe(422);
     expect(wrong.json.error?.code).toBe('PASSWORD_WRONG');
-    const ok = await call(w.app.base, 'PUT', '/api/v1/me/password', { cookie: here, headers: csrf, body: { current_password: PASSWORD, new_password: 'another long passphrase' } });
+    const ok = await call(w.app.base, 'PUT', '/api/v1/me/password', {
+      cookie: here,
+      headers: csrf,
+      body: { current_password: PASSWORD, new_password: 'another long passphrase' },
+    });
     expect(ok.status, ok.text).toBe(204);
     expect(await me(w, here)).toBe(200);
     expect(await me(w, elsewhere)).toBe(401);
     expect(await me(w, await signInCookie(w, 'hugo', 'another long passphrase'))).toBe(200);
-    const byToken = await call(w.app.base, 'PUT', '/api/v1/me/password', { token: w.admin, body: { current_password: 'x', new_password: 'another long passphrase' } });
+    const byToken = await call(w.app.base, 'PUT', '/api/v1/me/password', {
+      token: w.admin,
+      body: { current_password: 'x', new_password: 'another long passphrase' },
+    });
     expect(byToken.json.error?.code).toBe('PERSON_REQUIRED');
     // Acting on oneself through the manager's door is refused: no password change without the current one.
     const self = await createPerson(w.services, w.system, { username: 'ines', displayName: 'Ines', password: PASSWORD, roles: ['admin'] });
     const inesCookie = await signInCookie(w, 'ines');
-    const reset = await call(w.app.base, 'PUT', `/api/v1/people/${self.id}/password`, { cookie: inesCookie, headers: csrf, body: { password: 'no current password needed?' } });
+    const reset = await call(w.app.base, 'PUT', `/api/v1/people/${self.id}/password`, {
+      cookie: inesCookie,
+      headers: csrf,
+      body: { password: 'no current password needed?' },
+    });
     expect(reset.json.error?.code).toBe('PERSON_IS_YOU');
   });
 });
@@ -284,10 +333,16 @@ describe.each(ENGINES)('tokens (%s)', (engine) => {
 
   it('an expiring token opens nothing after its expiry', async () => {
     const now = w.services.now().getTime();
-    const past = await call(w.app.base, 'POST', '/api/v1/tokens', { token: w.admin, body: { name: 'old', capabilities: ['certificate:view'], expires_at: new Date(now - HOUR).toISOString() } });
+    const past = await call(w.app.base, 'POST', '/api/v1/tokens', {
+      token: w.admin,
+      body: { name: 'old', capabilities: ['certificate:view'], expires_at: new Date(now - HOUR).toISOString() },
+    });
     expect(past.status).toBe(422);
     expect(past.json.error?.code).toBe('TOKEN_EXPIRY_INVALID');
-    const r = await call(w.app.base, 'POST', '/api/v1/tokens', { token: w.admin, body: { name: 'day', capabilities: ['certificate:view'], expires_at: new Date(now + HOUR).toISOString() } });
+    const r = await call(w.app.base, 'POST', '/api/v1/tokens', {
+      token: w.admin,
+      body: { name: 'day', capabilities: ['certificate:view'], expires_at: new Date(now + HOUR).toISOString() },
+    });
     expect(r.status, r.text).toBe(201);
     expect(r.json.info?.expiresAt).toBe(new Date(now + HOUR).toISOString());
     const token = String(r.json.token);
@@ -299,25 +354,46 @@ describe.each(ENGINES)('tokens (%s)', (engine) => {
   });
 
   it('revoking a token revokes the tokens made with it, and theirs', async () => {
-    const parent = await call(w.app.base, 'POST', '/api/v1/tokens', { token: w.admin, body: { name: 'integration', capabilities: ['tenant:manage', 'certificate:view'] } });
-    const child = await call(w.app.base, 'POST', '/api/v1/tokens', { token: String(parent.json.token), body: { name: 'child', capabilities: ['tenant:manage', 'certificate:view'] } });
-    const grandchild = await call(w.app.base, 'POST', '/api/v1/tokens', { token: String(child.json.token), body: { name: 'grandchild', capabilities: ['certificate:view'] } });
+    const parent = await call(w.app.base, 'POST', '/api/v1/tokens', {
+      token: w.admin,
+      body: { name: 'integration', capabilities: ['tenant:manage', 'certificate:view'] },
+    });
+    const child = await call(w.app.base, 'POST', '/api/v1/tokens', {
+      token: String(parent.json.token),
+      body: { name: 'child', capabilities: ['tenant:manage', 'certificate:view'] },
+    });
+    const grandchild = await call(w.app.base, 'POST', '/api/v1/tokens', {
+      token: String(child.json.token),
+      body: { name: 'grandchild', capabilities: ['certificate:view'] },
+    });
     expect(child.json.info?.createdBy).toBe(`token:${String(parent.json.info?.id)}`);
     expect(grandchild.json.info?.createdBy).toBe(`token:${String(child.json.info?.id)}`);
     const sibling = await tokenWith(w, ['certificate:view']);
     expect((await call(w.app.base, 'DELETE', `/api/v1/tokens/${String(parent.json.info?.id)}`, { token: w.admin })).status).toBe(204);
-    for (const t of [parent, child, grandchild]) expect((await call(w.app.base, 'GET', '/api/v1/me', { token: String(t.json.token) })).status).toBe(401);
+    for (const t of [parent, child, grandchild])
+      expect((await call(w.app.base, 'GET', '/api/v1/me', { token: String(t.json.token) })).status).toBe(401);
     expect((await call(w.app.base, 'GET', '/api/v1/me', { token: sibling })).status).toBe(200);
     const listed = list((await call(w.app.base, 'GET', '/api/v1/tokens', { token: w.admin })).json);
-    expect(listed.filter((t) => t.revokedAt).map((t) => t.name).sort()).toEqual(['child', 'grandchild', 'integration']);
+    expect(
+      listed
+        .filter((t) => t.revokedAt)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['child', 'grandchild', 'integration']);
   });
 
   it('a token made by an expiring token expires no later than it', async () => {
     const now = w.services.now().getTime();
     const maker = await tokenWith(w, ['tenant:manage', 'certificate:view'], new Date(now + HOUR).toISOString());
-    const inherited = await call(w.app.base, 'POST', '/api/v1/tokens', { token: maker, body: { name: 'inherits', capabilities: ['certificate:view'] } });
+    const inherited = await call(w.app.base, 'POST', '/api/v1/tokens', {
+      token: maker,
+      body: { name: 'inherits', capabilities: ['certificate:view'] },
+    });
     expect(inherited.json.info?.expiresAt).toBe(new Date(now + HOUR).toISOString());
-    const longer = await call(w.app.base, 'POST', '/api/v1/tokens', { token: maker, body: { name: 'outlives', capabilities: ['certificate:view'], expires_at: new Date(now + 48 * HOUR).toISOString() } });
+    const longer = await call(w.app.base, 'POST', '/api/v1/tokens', {
+      token: maker,
+      body: { name: 'outlives', capabilities: ['certificate:view'], expires_at: new Date(now + 48 * HOUR).toISOString() },
+    });
     expect(longer.status).toBe(422);
     expect(list(longer.json.error?.problems).map((p) => p.code)).toEqual(['TOKEN_OUTLIVES_MAKER']);
   });
@@ -329,7 +405,14 @@ describe.each(ENGINES)('secrets and pruning (%s)', (engine) => {
   const deliver = (secret: string, reference: string) => {
     const body = JSON.stringify({ learner_id: 'nobody', reference });
     const ts = Math.floor(w.services.now().getTime() / 1000);
-    return call(w.app.base, 'POST', `/api/v1/webhooks/${w.tenant.slug}/shop`, { raw: body, headers: { 'content-type': 'application/json', 'x-attest-timestamp': String(ts), 'x-attest-signature': signWebhook(secret, ts, body) } });
+    return call(w.app.base, 'POST', `/api/v1/webhooks/${w.tenant.slug}/shop`, {
+      raw: body,
+      headers: {
+        'content-type': 'application/json',
+        'x-attest-timestamp': String(ts),
+        'x-attest-signature': signWebhook(secret, ts, body),
+      },
+    });
   };
 
   it('a rotated webhook secret refuses deliveries signed with the old one', async () => {
@@ -349,7 +432,14 @@ describe.each(ENGINES)('secrets and pruning (%s)', (engine) => {
     const secret = String((await call(w.app.base, 'GET', '/api/v1/tenant/webhook-secret', { token: w.admin })).json.secret);
     const body = Buffer.concat([Buffer.from('{"learner_id":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
     const ts = Math.floor(w.services.now().getTime() / 1000);
-    const r = await call(w.app.base, 'POST', `/api/v1/webhooks/${w.tenant.slug}/shop`, { raw: body, headers: { 'content-type': 'application/json', 'x-attest-timestamp': String(ts), 'x-attest-signature': signWebhook(secret, ts, body) } });
+    const r = await call(w.app.base, 'POST', `/api/v1/webhooks/${w.tenant.slug}/shop`, {
+      raw: body,
+      headers: {
+        'content-type': 'application/json',
+        'x-attest-timestamp': String(ts),
+        'x-attest-signature': signWebhook(secret, ts, body),
+      },
+    });
     expect(r.status).toBe(400);
     expect(r.json.error?.code).toBe('BODY_NOT_UTF8');
   });
@@ -360,7 +450,16 @@ describe.each(ENGINES)('secrets and pruning (%s)', (engine) => {
     const secret = String((await call(w.app.base, 'GET', '/api/v1/tenant/webhook-secret', { token: w.admin })).json.secret);
     expect((await deliver(secret, 'old receipt')).status).toBe(200);
     const db = w.services.storage.db;
-    const count = async (table: 'sessions' | 'webhook_deliveries') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', w.tenant.id).executeTakeFirstOrThrow()).n);
+    const count = async (table: 'sessions' | 'webhook_deliveries') =>
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('tenant_id', '=', w.tenant.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const receipts = await count('webhook_deliveries');
     // Within twice the tolerance a receipt still guards against a replay: kept.
     w.services.clock.advance(WEBHOOK_TOLERANCE_SECONDS * 1000 + 1000);
@@ -429,7 +528,12 @@ describe.each(ENGINES)('download links after the link key is rotated (%s)', (eng
 
   it('old links stop working, new ones work', async () => {
     const t = await setupTenant(services);
-    const { issue } = await requestDocument(services, t.lms, { certificateId: t.certificate.id, learnerId: 'linked', data: learnerData(), available: true });
+    const { issue } = await requestDocument(services, t.lms, {
+      certificateId: t.certificate.id,
+      learnerId: 'linked',
+      data: learnerData(),
+      available: true,
+    });
     const token = (await createToken(services, t.system, { name: 'all', capabilities: [...ALL_CAPABILITIES] })).token;
     const old = new URL((await createDownloadLink(services, t.admin, issue.code)).url);
     expect((await call(app.base, 'GET', old.pathname + old.search)).status).toBe(200);

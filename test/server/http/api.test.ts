@@ -22,7 +22,12 @@ beforeAll(async () => {
   app = await startApp(services, { limits: { signInPerMinute: 5 } });
   t = await setupTenant(services);
   token = (await createToken(services, t.system, { name: 'all', capabilities: [...ALL_CAPABILITIES] })).token;
-  await createPerson(services, t.system, { username: 'designer', displayName: 'Dana Designer', password: 'correct horse battery staple', roles: ['designer'] });
+  await createPerson(services, t.system, {
+    username: 'designer',
+    displayName: 'Dana Designer',
+    password: 'correct horse battery staple',
+    roles: ['designer'],
+  });
 }, 60_000);
 afterAll(async () => {
   await app?.close();
@@ -34,14 +39,32 @@ describe('the API document', () => {
     expect(r.status).toBe(200);
     const doc = r.json;
     expect(doc.openapi).toBe('3.1.0');
-    const paths = doc.paths as unknown as Record<string, Record<string, { operationId: string; parameters: { name: string; in: string }[]; requestBody?: unknown; 'x-capability': string; responses: Record<string, unknown> }>>;
+    const paths = doc.paths as unknown as Record<
+      string,
+      Record<
+        string,
+        {
+          operationId: string;
+          parameters: { name: string; in: string }[];
+          requestBody?: unknown;
+          'x-capability': string;
+          responses: Record<string, unknown>;
+        }
+      >
+    >;
     const ids = Object.values(paths).flatMap((m) => Object.values(m).map((o) => o.operationId));
     expect(ids.sort()).toEqual(OPERATIONS.map((o) => o.id).sort());
     for (const op of OPERATIONS) {
-      const path = fullPath(op).replace(/:(\w+)/g, '{$1}').replace(/\*(\w+)/g, '{$1}');
+      const path = fullPath(op)
+        .replace(/:(\w+)/g, '{$1}')
+        .replace(/\*(\w+)/g, '{$1}');
       const entry = paths[path]?.[op.method];
       expect(entry, op.id).toBeDefined();
-      for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1])) expect(entry!.parameters.some((p) => p.in === 'path' && p.name === name), `${op.id} ${name}`).toBe(true);
+      for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))
+        expect(
+          entry!.parameters.some((p) => p.in === 'path' && p.name === name),
+          `${op.id} ${name}`,
+        ).toBe(true);
       expect(Boolean(entry!.requestBody)).toBe(Boolean(op.body));
       expect(entry!['x-capability']).toBeTruthy();
       // Error answers are declared per status with their codes, not as one catch-all.
@@ -49,8 +72,12 @@ describe('the API document', () => {
       expect(entry!.responses.default).toBeUndefined();
     }
     // The request schema is the validating one: a field it requires is required on the wire.
-    const issue = paths['/api/v1/certificates/{id}/issues']!.post! as unknown as { requestBody: { content: { 'application/json': { schema: { required: string[] } } } } };
-    expect(issue.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['learner_id', 'available', 'data']));
+    const issue = paths['/api/v1/certificates/{id}/issues']!.post! as unknown as {
+      requestBody: { content: { 'application/json': { schema: { required: string[] } } } };
+    };
+    expect(issue.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['learner_id', 'available', 'data']),
+    );
   });
 
   it('has a browsable page listing every operation', async () => {
@@ -63,7 +90,8 @@ describe('the API document', () => {
   it('every operation has a curl example that names its own path', () => {
     for (const op of OPERATIONS) {
       expect(op.example, op.id).toMatch(/curl/);
-      if (op.id !== 'downloadByLink') expect(op.example.replace(/\$\w+/g, 'X'), op.id).toContain(fullPath(op).split('/:')[0]!.split('/*')[0]!.replace(/:\w+/g, 'X'));
+      if (op.id !== 'downloadByLink')
+        expect(op.example.replace(/\$\w+/g, 'X'), op.id).toContain(fullPath(op).split('/:')[0]!.split('/*')[0]!.replace(/:\w+/g, 'X'));
     }
   });
 });
@@ -82,7 +110,9 @@ describe('headers and errors', () => {
   });
 
   it('echoes a sane request id and replaces a hostile one', async () => {
-    expect((await call(app.base, 'GET', '/health', { headers: { 'x-request-id': 'lms-123' } })).headers.get('x-request-id')).toBe('lms-123');
+    expect((await call(app.base, 'GET', '/health', { headers: { 'x-request-id': 'lms-123' } })).headers.get('x-request-id')).toBe(
+      'lms-123',
+    );
     const hostile = await call(app.base, 'GET', '/api/v1/nothing', { headers: { 'x-request-id': '<script>' + 'x'.repeat(100) } });
     expect(hostile.headers.get('x-request-id')).not.toContain('<');
     expect(hostile.json.error?.requestId).toBe(hostile.headers.get('x-request-id'));
@@ -94,7 +124,10 @@ describe('when documents cannot be made now', () => {
     // A render service without workers refuses every document as closed, like one shutting down.
     const closed = await startApp({ ...services, renderer: new RenderPool({ size: 0 }) });
     try {
-      const r = await call(closed.base, 'POST', `/api/v1/templates/${t.templateId}/preview`, { token, body: { persona: 'camille-martin' } });
+      const r = await call(closed.base, 'POST', `/api/v1/templates/${t.templateId}/preview`, {
+        token,
+        body: { persona: 'camille-martin' },
+      });
       expect(r.status, r.text).toBe(503);
       expect(r.json.error?.code).toBe('RENDER_CLOSED');
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -116,13 +149,22 @@ describe('logs', () => {
     const logged = await startApp(services, { logger: pino({ level: 'info' }, sink) });
     try {
       await call(logged.base, 'GET', '/api/v1/me', { token, headers: { 'x-request-id': 'lms-log-1' } });
-      await call(logged.base, 'POST', '/api/v1/session', { body: { tenant: t.tenant.slug, username: 'designer', password: 'a secret guess 1234' } });
+      await call(logged.base, 'POST', '/api/v1/session', {
+        body: { tenant: t.tenant.slug, username: 'designer', password: 'a secret guess 1234' },
+      });
       await call(logged.base, 'GET', `/api/v1/issues/NOPE?token=${token}`, { token });
     } finally {
       await logged.close();
     }
     const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(records.find((r) => r.requestId === 'lms-log-1')).toMatchObject({ level: 30, msg: 'request', method: 'GET', path: '/api/v1/me', status: 200, ms: expect.any(Number) });
+    expect(records.find((r) => r.requestId === 'lms-log-1')).toMatchObject({
+      level: 30,
+      msg: 'request',
+      method: 'GET',
+      path: '/api/v1/me',
+      status: 200,
+      ms: expect.any(Number),
+    });
     expect(records.filter((r) => r.msg === 'request').map((r) => r.status)).toEqual([200, 401, 404]);
     for (const r of records) expect(typeof r.requestId).toBe('string');
     const all = lines.join('\n');
@@ -133,10 +175,14 @@ describe('logs', () => {
 
 describe('sessions', () => {
   it('signs a person in with a cookie that scripts cannot read, and requires the CSRF header for changes', async () => {
-    const bad = await call(app.base, 'POST', '/api/v1/session', { body: { tenant: t.tenant.slug, username: 'designer', password: 'wrong password!' } });
+    const bad = await call(app.base, 'POST', '/api/v1/session', {
+      body: { tenant: t.tenant.slug, username: 'designer', password: 'wrong password!' },
+    });
     expect(bad.status).toBe(401);
     expect(bad.json.error?.code).toBe('SIGN_IN_FAILED');
-    const ok = await call(app.base, 'POST', '/api/v1/session', { body: { tenant: t.tenant.slug, username: 'designer', password: 'correct horse battery staple' } });
+    const ok = await call(app.base, 'POST', '/api/v1/session', {
+      body: { tenant: t.tenant.slug, username: 'designer', password: 'correct horse battery staple' },
+    });
     expect(ok.status).toBe(200);
     const setCookie = ok.headers.get('set-cookie') ?? '';
     expect(setCookie).toMatch(/HttpOnly/i);
@@ -148,20 +194,35 @@ describe('sessions', () => {
     const withoutHeader = await call(app.base, 'POST', '/api/v1/templates', { cookie, body: { name: 'X' } });
     expect(withoutHeader.status).toBe(403);
     expect(withoutHeader.json.error?.code).toBe('CSRF_HEADER_MISSING');
-    const withHeader = await call(app.base, 'POST', '/api/v1/templates', { cookie, body: { name: 'X' }, headers: { 'x-attest-csrf': '1' } });
+    const withHeader = await call(app.base, 'POST', '/api/v1/templates', {
+      cookie,
+      body: { name: 'X' },
+      headers: { 'x-attest-csrf': '1' },
+    });
     expect(withHeader.status).toBe(201);
     const notAllowed = await call(app.base, 'GET', '/api/v1/issues', { cookie });
     expect(notAllowed.status).toBe(403);
     await call(app.base, 'DELETE', '/api/v1/session', { cookie, headers: { 'x-attest-csrf': '1' } });
     expect((await call(app.base, 'GET', '/api/v1/me', { cookie })).status).toBe(401);
-    const rows = await services.storage.db.selectFrom('people').select('password_hash').where('username', '=', 'designer').executeTakeFirstOrThrow();
+    const rows = await services.storage.db
+      .selectFrom('people')
+      .select('password_hash')
+      .where('username', '=', 'designer')
+      .executeTakeFirstOrThrow();
     expect(rows.password_hash).toMatch(/^scrypt\$/);
     expect(rows.password_hash).not.toContain('horse');
   });
 
   it('slows password guessing from one address', async () => {
     const codes: number[] = [];
-    for (let i = 0; i < 25; i++) codes.push((await call(app.base, 'POST', '/api/v1/session', { body: { tenant: t.tenant.slug, username: 'designer', password: `guess-${i}-xxxxxx` } })).status);
+    for (let i = 0; i < 25; i++)
+      codes.push(
+        (
+          await call(app.base, 'POST', '/api/v1/session', {
+            body: { tenant: t.tenant.slug, username: 'designer', password: `guess-${i}-xxxxxx` },
+          })
+        ).status,
+      );
     expect(codes).toContain(429);
     expect(codes.indexOf(429)).toBeGreaterThan(2);
   });

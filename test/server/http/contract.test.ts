@@ -37,7 +37,9 @@ const ALLOWED_TEMPLATES = new Set(['templates/layout/boxes.ts']);
 const ALLOWED_PACKAGES = new Set(['zod']);
 
 const importsOf = (file: string): string[] =>
-  [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm)].filter((m) => !/^\s*(?:import|export)\s+type\s/.test(m[0])).map((m) => m[1]!);
+  [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm)]
+    .filter((m) => !/^\s*(?:import|export)\s+type\s/.test(m[0]))
+    .map((m) => m[1]!);
 
 function resolveTs(from: string, spec: string): string {
   const base = resolve(dirname(from), spec);
@@ -76,7 +78,11 @@ describe('the HTTP contract', () => {
   it('loads nothing Node-only: zod, variables/, itself, the drawn-box type and the plain data of the domain it describes', () => {
     const { modules, packages } = walk(contractFiles);
     expect([...packages].filter((p) => !ALLOWED_PACKAGES.has(p))).toEqual([]);
-    const outside = [...modules].map((m) => relative(ROOT, m)).filter((m) => !m.startsWith('server/http/contract/') && !m.startsWith('variables/') && !ALLOWED_SERVER.has(m) && !ALLOWED_TEMPLATES.has(m));
+    const outside = [...modules]
+      .map((m) => relative(ROOT, m))
+      .filter(
+        (m) => !m.startsWith('server/http/contract/') && !m.startsWith('variables/') && !ALLOWED_SERVER.has(m) && !ALLOWED_TEMPLATES.has(m),
+      );
     expect(outside).toEqual([]);
   });
 
@@ -90,7 +96,8 @@ describe('the HTTP contract', () => {
         else if (/\.ts$/.test(name)) {
           for (const m of readFileSync(path, 'utf8').matchAll(/from\s+['"]([^'"]+)['"]/g)) {
             const target = relative(ROOT, resolve(dirname(path), m[1]!));
-            if (target.startsWith('server/') && !target.startsWith('server/http/contract')) offenders.push(`${relative(ROOT, path)} → ${target}`);
+            if (target.startsWith('server/') && !target.startsWith('server/http/contract'))
+              offenders.push(`${relative(ROOT, path)} → ${target}`);
           }
         }
       }
@@ -100,7 +107,14 @@ describe('the HTTP contract', () => {
   });
 
   it('declares each operation once, and the server binds every one of them, in its order', () => {
-    const groups = [issueDeclarations, certificateDeclarations, templateDeclarations, verificationDeclarations, tenantDeclarations, metaDeclarations];
+    const groups = [
+      issueDeclarations,
+      certificateDeclarations,
+      templateDeclarations,
+      verificationDeclarations,
+      tenantDeclarations,
+      metaDeclarations,
+    ];
     expect(Object.keys(CONTRACT)).toHaveLength(groups.reduce((n, g) => n + Object.keys(g).length, 0));
     expect(OPERATIONS.map((op) => op.id)).toEqual(Object.keys(CONTRACT));
     for (const op of OPERATIONS) expect(op.id).toBe(CONTRACT[op.id as keyof Contract].id);
@@ -114,7 +128,9 @@ describe('the HTTP contract', () => {
 
   it('publishes a diagnostic’s quick fixes as `fixes`, the field the analyzer and the editor use', () => {
     expectTypeOf<AnalyzerDiagnostic['fixes']>().toExtend<z.infer<typeof Diagnostic>['fixes']>();
-    const doc = openApiDocument(OPERATIONS, 'http://x') as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>> };
+    const doc = openApiDocument(OPERATIONS, 'http://x') as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+    };
     const schema = JSON.stringify(doc.paths['/api/v1/validate']!.post!.responses['200']!.content!['application/json']!.schema);
     expect(schema).toContain('"fixes"');
     expect(schema).not.toContain('"fix"');
@@ -131,7 +147,9 @@ describe('the HTTP contract', () => {
 
   it('fills paths: parameters encoded, a path of segments kept as segments', () => {
     expect(pathWith(CONTRACT.getTemplate, { id: 'a b/c' })).toBe('/api/v1/templates/a%20b%2Fc');
-    expect(pathWith(CONTRACT.getAsset, { id: 't', name: ['assets', 'sceau é.png'] })).toBe('/api/v1/templates/t/assets/assets/sceau%20%C3%A9.png');
+    expect(pathWith(CONTRACT.getAsset, { id: 't', name: ['assets', 'sceau é.png'] })).toBe(
+      '/api/v1/templates/t/assets/assets/sceau%20%C3%A9.png',
+    );
     expect(pathWith(CONTRACT.verificationPage, { code: 'X-1' })).toBe('/verify/X-1');
     expect(() => pathWith(CONTRACT.getTemplate, {})).toThrow(/id/);
   });
@@ -163,10 +181,14 @@ describe('the typed client against the server', () => {
     const id = created.value.id;
     const saved = await client.call('updateTemplate', { params: { id }, body: { name: 'Contract 2' } });
     expect(saved.ok && saved.value.name).toBe('Contract 2');
-    const png = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+    const png = Uint8Array.from(
+      Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
+    );
     const put = await client.call('putAsset', { params: { id, name: ['assets', 'dot.png'] }, body: png, type: 'image/png' });
     expect(put.ok && put.value.name).toBe('assets/dot.png');
-    const read = await fetch(client.url('getAsset', { params: { id, name: ['assets', 'dot.png'] } }), { headers: { authorization: `Bearer ${token}` } });
+    const read = await fetch(client.url('getAsset', { params: { id, name: ['assets', 'dot.png'] } }), {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(read.status).toBe(200);
     const missing = await client.call('getTemplate', { params: { id: 'nope' } });
     expect(missing.ok).toBe(false);

@@ -3,7 +3,15 @@ import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { createToken } from '../../../server/domain/tokens';
 import { updateTenantSettings, webhookSecret } from '../../../server/domain/tenants';
 import { signWebhook } from '../../../server/domain/webhook';
-import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  freshServices,
+  learnerData,
+  setupTenant,
+  useRenderPool,
+  type TenantFixture,
+  type TestServices,
+} from '../../support/storage';
 import { call, list, startApp, type Running } from '../../support/http';
 import { pdftotext, writeTemp } from '../../templates/pdf/helpers';
 
@@ -20,14 +28,23 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
   let admin: string;
   let lms: string;
   const ask = (learner: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-    call(app.base, 'POST', `/api/v1/certificates/${t.certificate.id}/issues`, { token: lms, body: { learner_id: learner, available: true, data: learnerData(), ...extra }, headers });
+    call(app.base, 'POST', `/api/v1/certificates/${t.certificate.id}/issues`, {
+      token: lms,
+      body: { learner_id: learner, available: true, data: learnerData(), ...extra },
+      headers,
+    });
 
   beforeAll(async () => {
     services = await freshServices(engine, { pool: pool() });
     app = await startApp(services);
     t = await setupTenant(services);
     admin = (await createToken(services, t.system, { name: 'admin', capabilities: [...ALL_CAPABILITIES] })).token;
-    lms = (await createToken(services, t.system, { name: 'lms', capabilities: ['certificate:view', 'certificate:apply', 'learners:supply-data', 'certificate:retrieve-own'] })).token;
+    lms = (
+      await createToken(services, t.system, {
+        name: 'lms',
+        capabilities: ['certificate:view', 'certificate:apply', 'learners:supply-data', 'certificate:retrieve-own'],
+      })
+    ).token;
   }, 60_000);
   afterAll(async () => {
     await app?.close();
@@ -72,7 +89,11 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
   });
 
   it('refuses with reason codes in the tenant’s language, and lists the refusal for managers', async () => {
-    const r = await ask('L-refused', { available: false, unavailable_reason: 'group restriction', data: learnerData({ completion: { completed: false } }) });
+    const r = await ask('L-refused', {
+      available: false,
+      unavailable_reason: 'group restriction',
+      data: learnerData({ completion: { completed: false } }),
+    });
     expect(r.status).toBe(403);
     expect(r.json.error?.code).toBe('DELIVERY_REFUSED');
     expect(list(r.json.error?.reasons).map((x) => x.code)).toEqual(['COURSE_NOT_COMPLETED', 'NOT_AVAILABLE']);
@@ -107,10 +128,21 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     const secret = await webhookSecret(services, t.admin);
     const body = JSON.stringify({ learner_id: 'L-locked', reference: 'order-77' });
     const ts = Math.floor(services.now().getTime() / 1000);
-    const bad = await call(app.base, 'POST', `/api/v1/webhooks/${t.tenant.slug}/shop`, { raw: body, headers: { 'content-type': 'application/json', 'x-attest-timestamp': String(ts), 'x-attest-signature': signWebhook('wrong', ts, body) } });
+    const bad = await call(app.base, 'POST', `/api/v1/webhooks/${t.tenant.slug}/shop`, {
+      raw: body,
+      headers: {
+        'content-type': 'application/json',
+        'x-attest-timestamp': String(ts),
+        'x-attest-signature': signWebhook('wrong', ts, body),
+      },
+    });
     expect(bad.status).toBe(401);
     expect(bad.json.error?.code).toBe('WEBHOOK_SIGNATURE_INVALID');
-    const headers = { 'content-type': 'application/json', 'x-attest-timestamp': String(ts), 'x-attest-signature': signWebhook(secret, ts, body) };
+    const headers = {
+      'content-type': 'application/json',
+      'x-attest-timestamp': String(ts),
+      'x-attest-signature': signWebhook(secret, ts, body),
+    };
     const good = await call(app.base, 'POST', `/api/v1/webhooks/${t.tenant.slug}/shop`, { raw: body, headers });
     expect(good.status).toBe(200);
     expect(list(good.json.unlocked).map((u) => u.code)).toEqual([code]);
@@ -128,11 +160,17 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
   });
 
   it('applies a certificate’s own rules, and a rule set to null is removed', async () => {
-    const strict = await call(app.base, 'PATCH', `/api/v1/certificates/${t.certificate.id}`, { token: admin, body: { settings: { min_grade_percent: 95 } } });
+    const strict = await call(app.base, 'PATCH', `/api/v1/certificates/${t.certificate.id}`, {
+      token: admin,
+      body: { settings: { min_grade_percent: 95 } },
+    });
     expect(strict.json.settings?.min_grade_percent).toBe(95);
     const refused = await ask('L-grade', { data: learnerData({ grade: { value: 12, max: 20 } }) });
     expect(list(refused.json.error?.reasons).map((x) => x.code)).toEqual(['GRADE_TOO_LOW']);
-    const relaxed = await call(app.base, 'PATCH', `/api/v1/certificates/${t.certificate.id}`, { token: admin, body: { settings: { min_grade_percent: null } } });
+    const relaxed = await call(app.base, 'PATCH', `/api/v1/certificates/${t.certificate.id}`, {
+      token: admin,
+      body: { settings: { min_grade_percent: null } },
+    });
     expect(relaxed.status).toBe(200);
     expect(relaxed.json.settings?.min_grade_percent).toBeUndefined();
     expect((await ask('L-grade', { data: learnerData({ grade: { value: 12, max: 20 } }) })).status).toBe(201);
@@ -148,14 +186,19 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     expect((await call(app.base, 'PATCH', `/api/v1/templates/${t.templateId}`, { token: admin, body: { source } })).status).toBe(200);
     const published = await call(app.base, 'POST', `/api/v1/templates/${t.templateId}/publish`, { token: admin });
     expect(published.status).toBe(201);
-    const regen = await call(app.base, 'POST', `/api/v1/issues/${code}/regenerate`, { token: admin, body: { reason: 'typo', template_version_id: published.json.version?.id } });
+    const regen = await call(app.base, 'POST', `/api/v1/issues/${code}/regenerate`, {
+      token: admin,
+      body: { reason: 'typo', template_version_id: published.json.version?.id },
+    });
     expect(regen.status).toBe(200);
     expect(regen.json.revision).toBe(2);
     expect(regen.json.issuedOn).toBe(issued.json.issue?.issuedOn);
     expect(regen.json.code).toBe(code);
     expect(regen.json.templateVersionId).toBe(published.json.version?.id);
     const v2 = await call(app.base, 'GET', `/api/v1/issues/${code}/document`, { token: lms });
-    const check = async (bytes: Uint8Array) => (await call(app.base, 'POST', `/api/v1/verify/${code}/document`, { raw: bytes, headers: { 'content-type': 'application/pdf' } })).json.match;
+    const check = async (bytes: Uint8Array) =>
+      (await call(app.base, 'POST', `/api/v1/verify/${code}/document`, { raw: bytes, headers: { 'content-type': 'application/pdf' } })).json
+        .match;
     expect(await check(v2.bytes)).toBe('current');
     expect(await check(v1.bytes)).toBe('superseded');
     expect(await check(new Uint8Array([1, 2, 3]))).toBe('none');
@@ -188,12 +231,18 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     expect(warnings.find((w) => w.code === 'FONT_GLYPH_MISSING')!.message).toContain('U+A188');
     const code = String(issued.json.issue?.code);
     const audit = await call(app.base, 'GET', `/api/v1/issues/${code}/audit`, { token: admin });
-    const rendered = (audit.json as unknown as { action: string; details: { warnings?: { code: string }[] } }[]).find((a) => a.action === 'rendered')!;
+    const rendered = (audit.json as unknown as { action: string; details: { warnings?: { code: string }[] } }[]).find(
+      (a) => a.action === 'rendered',
+    )!;
     expect(rendered.details.warnings?.map((w) => w.code)).toContain('FONT_GLYPH_MISSING');
     // Made again, it still cannot draw the name, and its audit entry says so too.
-    expect((await call(app.base, 'POST', `/api/v1/issues/${code}/regenerate`, { token: admin, body: { reason: 'retry' } })).status).toBe(200);
+    expect((await call(app.base, 'POST', `/api/v1/issues/${code}/regenerate`, { token: admin, body: { reason: 'retry' } })).status).toBe(
+      200,
+    );
     const after = await call(app.base, 'GET', `/api/v1/issues/${code}/audit`, { token: admin });
-    const regenerated = (after.json as unknown as { action: string; details: { warnings?: { code: string }[] } }[]).find((a) => a.action === 'regenerated')!;
+    const regenerated = (after.json as unknown as { action: string; details: { warnings?: { code: string }[] } }[]).find(
+      (a) => a.action === 'regenerated',
+    )!;
     expect(regenerated.details.warnings?.map((w) => w.code)).toContain('FONT_GLYPH_MISSING');
     // Asking again answers the same document; the warnings were for the one who made it.
     const again = await ask('L-yi', { data: learnerData({ learner: { firstname: 'ꆈꌠ', lastname: 'Martin' } }) });

@@ -3,7 +3,15 @@ import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { createTenant, webhookSecret } from '../../../server/domain/tenants';
 import { createToken } from '../../../server/domain/tokens';
 import { signWebhook } from '../../../server/domain/webhook';
-import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  freshServices,
+  learnerData,
+  setupTenant,
+  useRenderPool,
+  type TenantFixture,
+  type TestServices,
+} from '../../support/storage';
 import { call, list, startApp, type Json, type Running } from '../../support/http';
 
 /**
@@ -23,7 +31,8 @@ let frWeak: string;
 
 const FR = { 'accept-language': 'fr-FR,fr;q=0.9' };
 const EN = { 'accept-language': 'en-GB,en;q=0.8' };
-const messages = (r: { json: Json }, field: 'problems' | 'warnings' | 'reasons') => list(r.json.error?.[field]).map((p) => String(p.message));
+const messages = (r: { json: Json }, field: 'problems' | 'warnings' | 'reasons') =>
+  list(r.json.error?.[field]).map((p) => String(p.message));
 
 beforeAll(async () => {
   services = await freshServices('sqlite', { pool: pool() });
@@ -89,24 +98,41 @@ describe('messages in the caller’s language', () => {
     );
     const english = await call(app.base, 'POST', path(en), { token: enAdmin, body });
     expect(english.json.error?.message).toBe('The request is not valid; every problem is listed with its path.');
-    expect(messages(english, 'problems')).toEqual(expect.arrayContaining(['Must have at least 1 character.', 'Expected a boolean, got a string.']));
+    expect(messages(english, 'problems')).toEqual(
+      expect.arrayContaining(['Must have at least 1 character.', 'Expected a boolean, got a string.']),
+    );
     const frenchAsked = await call(app.base, 'POST', path(en), { token: enAdmin, body, headers: FR });
     expect(messages(frenchAsked, 'problems')).toContain('Attendu : un booléen ; reçu : un texte.');
   });
 
   it('a 404 and a 409 of the domain', async () => {
     const missing = await call(app.base, 'GET', '/api/v1/issues/NOPE-NOPE', { token: frAdmin });
-    expect([missing.status, missing.json.error?.code, missing.json.error?.message]).toEqual([404, 'ISSUE_NOT_FOUND', 'Le document n’existe pas.']);
+    expect([missing.status, missing.json.error?.code, missing.json.error?.message]).toEqual([
+      404,
+      'ISSUE_NOT_FOUND',
+      'Le document n’existe pas.',
+    ]);
     const missingEn = await call(app.base, 'GET', '/api/v1/issues/NOPE-NOPE', { token: enAdmin });
     expect(missingEn.json.error?.message).toBe('The document does not exist.');
-    const issued = await call(app.base, 'POST', `/api/v1/certificates/${en.certificate.id}/issues`, { token: enAdmin, body: { learner_id: 'L-409', available: true, data: learnerData() } });
+    const issued = await call(app.base, 'POST', `/api/v1/certificates/${en.certificate.id}/issues`, {
+      token: enAdmin,
+      body: { learner_id: 'L-409', available: true, data: learnerData() },
+    });
     expect(issued.status).toBe(201);
     const code = String(issued.json.issue?.code);
     await call(app.base, 'POST', `/api/v1/issues/${code}/revoke`, { token: enAdmin, body: { reason: 'error' } });
     const twice = await call(app.base, 'POST', `/api/v1/issues/${code}/revoke`, { token: enAdmin, body: { reason: 'error' }, headers: FR });
-    expect([twice.status, twice.json.error?.code, twice.json.error?.message]).toEqual([409, 'ALREADY_REVOKED', 'Le document est déjà révoqué.']);
+    expect([twice.status, twice.json.error?.code, twice.json.error?.message]).toEqual([
+      409,
+      'ALREADY_REVOKED',
+      'Le document est déjà révoqué.',
+    ]);
     const gone = await call(app.base, 'GET', `/api/v1/issues/${code}/document`, { token: enAdmin });
-    expect([gone.status, gone.json.error?.message, messages(gone, 'reasons')]).toEqual([410, 'The document has been revoked.', ['The document has been revoked.']]);
+    expect([gone.status, gone.json.error?.message, messages(gone, 'reasons')]).toEqual([
+      410,
+      'The document has been revoked.',
+      ['The document has been revoked.'],
+    ]);
   });
 
   it('a refusal: the reasons said again in the caller’s language, values and all', async () => {
@@ -114,30 +140,59 @@ describe('messages in the caller’s language', () => {
       call(app.base, 'POST', `/api/v1/certificates/${fr.certificate.id}/issues`, {
         token: frAdmin,
         headers,
-        body: { learner_id: 'L-refused', available: false, unavailable_reason: 'group restriction', data: learnerData({ completion: { completed: false } }) },
+        body: {
+          learner_id: 'L-refused',
+          available: false,
+          unavailable_reason: 'group restriction',
+          data: learnerData({ completion: { completed: false } }),
+        },
       });
     const french = await ask({});
     expect([french.status, french.json.error?.code]).toEqual([403, 'DELIVERY_REFUSED']);
-    expect(messages(french, 'reasons')).toEqual(['Le cours n’est pas encore achevé.', 'Ce certificat n’est pas accessible à l’apprenant (group restriction).']);
-    expect(french.json.error?.message).toBe('Le cours n’est pas encore achevé. Ce certificat n’est pas accessible à l’apprenant (group restriction).');
+    expect(messages(french, 'reasons')).toEqual([
+      'Le cours n’est pas encore achevé.',
+      'Ce certificat n’est pas accessible à l’apprenant (group restriction).',
+    ]);
+    expect(french.json.error?.message).toBe(
+      'Le cours n’est pas encore achevé. Ce certificat n’est pas accessible à l’apprenant (group restriction).',
+    );
     const english = await ask(EN);
-    expect(messages(english, 'reasons')).toEqual(['The course is not completed yet.', 'This certificate is not available to the learner (group restriction).']);
-    expect(english.json.error?.message).toBe('The course is not completed yet. This certificate is not available to the learner (group restriction).');
+    expect(messages(english, 'reasons')).toEqual([
+      'The course is not completed yet.',
+      'This certificate is not available to the learner (group restriction).',
+    ]);
+    expect(english.json.error?.message).toBe(
+      'The course is not completed yet. This certificate is not available to the learner (group restriction).',
+    );
   });
 
   it('a public route that names its tenant speaks the tenant’s language', async () => {
     const ts = Math.floor(services.now().getTime() / 1000);
     const body = JSON.stringify({ learner_id: 'x' });
     const send = (t: TenantFixture, signature: string) =>
-      call(app.base, 'POST', `/api/v1/webhooks/${t.tenant.slug}/shop`, { raw: body, headers: { 'content-type': 'application/json', 'x-attest-timestamp': String(ts), 'x-attest-signature': signature } });
+      call(app.base, 'POST', `/api/v1/webhooks/${t.tenant.slug}/shop`, {
+        raw: body,
+        headers: { 'content-type': 'application/json', 'x-attest-timestamp': String(ts), 'x-attest-signature': signature },
+      });
     const french = await send(fr, signWebhook('wrong', ts, body));
-    expect([french.status, french.json.error?.code, french.json.error?.message]).toEqual([401, 'WEBHOOK_SIGNATURE_INVALID', 'La signature du webhook n’est pas valide.']);
+    expect([french.status, french.json.error?.code, french.json.error?.message]).toEqual([
+      401,
+      'WEBHOOK_SIGNATURE_INVALID',
+      'La signature du webhook n’est pas valide.',
+    ]);
     const english = await send(en, signWebhook('wrong', ts, body));
     expect(english.json.error?.message).toBe('The webhook signature is not valid.');
     // And a body the shop got wrong: problems at their path in the body, no "body." before it.
     const wrong = JSON.stringify({ learner_id: 7, bogus: true });
     const secret = await webhookSecret(services, fr.admin);
-    const r = await call(app.base, 'POST', `/api/v1/webhooks/${fr.tenant.slug}/shop`, { raw: wrong, headers: { 'content-type': 'application/json', 'x-attest-timestamp': String(ts), 'x-attest-signature': signWebhook(secret, ts, wrong) } });
+    const r = await call(app.base, 'POST', `/api/v1/webhooks/${fr.tenant.slug}/shop`, {
+      raw: wrong,
+      headers: {
+        'content-type': 'application/json',
+        'x-attest-timestamp': String(ts),
+        'x-attest-signature': signWebhook(secret, ts, wrong),
+      },
+    });
     expect(r.json.error?.code).toBe('WEBHOOK_BODY_INVALID');
     expect(list(r.json.error?.problems).map((p) => [p.path, p.code, p.message])).toEqual([
       ['learner_id', 'INVALID_TYPE', 'Attendu : un texte ; reçu : un nombre.'],
@@ -146,11 +201,19 @@ describe('messages in the caller’s language', () => {
   });
 
   it('errors met before any operation (unreadable JSON, unknown route) follow Accept-Language', async () => {
-    const broken = await call(app.base, 'POST', `/api/v1/certificates/${fr.certificate.id}/issues`, { token: frAdmin, raw: '{"learner_id": ', headers: { 'content-type': 'application/json', ...FR } });
+    const broken = await call(app.base, 'POST', `/api/v1/certificates/${fr.certificate.id}/issues`, {
+      token: frAdmin,
+      raw: '{"learner_id": ',
+      headers: { 'content-type': 'application/json', ...FR },
+    });
     expect([broken.status, broken.json.error?.code]).toEqual([400, 'BODY_NOT_JSON']);
     expect(broken.json.error?.message).toMatch(/^Le corps de la requête n’est pas du JSON valide/);
     const route = await call(app.base, 'GET', '/api/v1/nothing-here', { headers: FR });
-    expect([route.status, route.json.error?.code, route.json.error?.message]).toEqual([404, 'ROUTE_NOT_FOUND', 'Aucune opération n’a cette méthode et ce chemin ; voir /api/v1/openapi.json.']);
+    expect([route.status, route.json.error?.code, route.json.error?.message]).toEqual([
+      404,
+      'ROUTE_NOT_FOUND',
+      'Aucune opération n’a cette méthode et ce chemin ; voir /api/v1/openapi.json.',
+    ]);
     const english = await call(app.base, 'GET', '/api/v1/nothing-here');
     expect(english.json.error?.message).toBe('No operation has this method and path; see /api/v1/openapi.json.');
   });
@@ -166,21 +229,34 @@ describe('messages in the caller’s language', () => {
 
 describe('learner data that does not fit', () => {
   it('a 422 DATA_INVALID lists the problems and the ignored fields, each at its path in the body', async () => {
-    const data = learnerData({ learner: { ...(learnerData().learner as object), nickname: 'Cam' }, completion: { date: 'the day before yesterday' } });
-    const r = await call(app.base, 'POST', `/api/v1/certificates/${en.certificate.id}/issues`, { token: enAdmin, body: { learner_id: 'L-bad', available: true, data } });
+    const data = learnerData({
+      learner: { ...(learnerData().learner as object), nickname: 'Cam' },
+      completion: { date: 'the day before yesterday' },
+    });
+    const r = await call(app.base, 'POST', `/api/v1/certificates/${en.certificate.id}/issues`, {
+      token: enAdmin,
+      body: { learner_id: 'L-bad', available: true, data },
+    });
     expect([r.status, r.json.error?.code]).toEqual([422, 'DATA_INVALID']);
     expect(list(r.json.error?.problems).map((p) => p.path)).toEqual(['data.completion.date']);
     expect(list(r.json.error?.warnings).map((p) => [p.path, p.code])).toEqual([['data.learner.nickname', 'BIND_UNKNOWN']]);
     // English keeps binding's own sentence, with its "did you mean"; French says it from the code.
     expect(messages(r, 'warnings')[0]).toContain('"nickname"');
-    const french = await call(app.base, 'POST', `/api/v1/certificates/${en.certificate.id}/issues`, { token: enAdmin, headers: FR, body: { learner_id: 'L-bad', available: true, data } });
+    const french = await call(app.base, 'POST', `/api/v1/certificates/${en.certificate.id}/issues`, {
+      token: enAdmin,
+      headers: FR,
+      body: { learner_id: 'L-bad', available: true, data },
+    });
     expect(french.json.error?.message).toMatch(/^Les données de l’apprenant ne correspondent pas/);
     expect(messages(french, 'warnings')).toEqual(['Le modèle n’a pas ce champ ; il est ignoré.']);
   });
 
   it('a 201 carries its warnings with their paths too', async () => {
     const data = learnerData({ learner: { ...(learnerData().learner as object), nickname: 'Cam' } });
-    const r = await call(app.base, 'POST', `/api/v1/certificates/${en.certificate.id}/issues`, { token: enAdmin, body: { learner_id: 'L-warned', available: true, data } });
+    const r = await call(app.base, 'POST', `/api/v1/certificates/${en.certificate.id}/issues`, {
+      token: enAdmin,
+      body: { learner_id: 'L-warned', available: true, data },
+    });
     expect(r.status).toBe(201);
     expect(list(r.json.warnings).map((w) => [w.path, w.code])).toContainEqual(['data.learner.nickname', 'BIND_UNKNOWN']);
   });
@@ -192,13 +268,29 @@ describe('learner data that does not fit', () => {
     expect(list(query.json.error?.problems).map((p) => p.path)).toEqual(['query.limit']);
     const param = await call(app.base, 'GET', `/api/v1/issues/${'Z'.repeat(41)}`, { token: enAdmin });
     expect(list(param.json.error?.problems).map((p) => p.path)).toEqual(['params.code']);
-    const settings = await call(app.base, 'PATCH', `/api/v1/certificates/${en.certificate.id}`, { token: enAdmin, body: { settings: { min_grade_percent: 200 } } });
+    const settings = await call(app.base, 'PATCH', `/api/v1/certificates/${en.certificate.id}`, {
+      token: enAdmin,
+      body: { settings: { min_grade_percent: 200 } },
+    });
     expect(list(settings.json.error?.problems).map((p) => p.path)).toEqual(['settings.min_grade_percent']);
   });
 });
 
 describe('the API document', () => {
-  let doc: { paths: Record<string, Record<string, { responses: Record<string, { 'x-error-codes'?: string[]; headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }> }>> };
+  let doc: {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          responses: Record<
+            string,
+            { 'x-error-codes'?: string[]; headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }
+          >;
+        }
+      >
+    >;
+  };
   beforeAll(async () => {
     doc = (await call(app.base, 'GET', '/api/v1/openapi.json')).json as never;
   });
@@ -206,11 +298,16 @@ describe('the API document', () => {
   it('declares each operation’s error answers: status, body schema, codes', () => {
     const ask = doc.paths['/api/v1/certificates/{id}/issues']!.post!.responses;
     expect(ask['401']?.['x-error-codes']).toEqual(['TOKEN_INVALID', 'AUTHENTICATION_REQUIRED']);
-    expect(ask['403']?.['x-error-codes']).toEqual(expect.arrayContaining(['CAPABILITY_REQUIRED', 'CSRF_HEADER_MISSING', 'DELIVERY_REFUSED', 'OTHER_LEARNER']));
+    expect(ask['403']?.['x-error-codes']).toEqual(
+      expect.arrayContaining(['CAPABILITY_REQUIRED', 'CSRF_HEADER_MISSING', 'DELIVERY_REFUSED', 'OTHER_LEARNER']),
+    );
     expect(ask['422']?.['x-error-codes']).toEqual(expect.arrayContaining(['REQUEST_INVALID', 'DATA_INVALID', 'IDEMPOTENCY_KEY_REUSED']));
     expect(ask['400']?.['x-error-codes']).toEqual(expect.arrayContaining(['BODY_NOT_JSON']));
     expect(ask['422']?.content?.['application/json']?.schema).toEqual({
-      allOf: [{ $ref: '#/components/schemas/Error' }, { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: ask['422']?.['x-error-codes'] } } } } }],
+      allOf: [
+        { $ref: '#/components/schemas/Error' },
+        { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: ask['422']?.['x-error-codes'] } } } } },
+      ],
     });
     expect(ask).not.toHaveProperty('default');
     // A public operation has no sign-in answers; one without a body has no body answers.
@@ -240,13 +337,19 @@ describe.each(ENGINES)('a new tenant’s defaults and language (%s)', (engine) =
   afterAll(async () => {
     await server?.close();
   });
-  const tokenOf = async (tenantId: string) => (await createToken(own, { kind: 'system', tenantId }, { name: 't', capabilities: ['tenant:manage'] })).token;
+  const tokenOf = async (tenantId: string) =>
+    (await createToken(own, { kind: 'system', tenantId }, { name: 't', capabilities: ['tenant:manage'] })).token;
 
   it('are in its own language; the locale stays French unless given', async () => {
     const english = await createTenant(own, { slug: 'defaults-en', name: 'Acme', settings: { locale: 'en' } });
     const french = await createTenant(own, { slug: 'defaults-fr', name: 'Acme FR' });
-    const named = await createTenant(own, { slug: 'defaults-named', name: 'Acme', settings: { locale: 'en', organization: { name: 'Acme Academy' } } });
-    const read = async (tenantId: string) => (await call(server.base, 'GET', '/api/v1/tenant', { token: await tokenOf(tenantId) })).json.settings;
+    const named = await createTenant(own, {
+      slug: 'defaults-named',
+      name: 'Acme',
+      settings: { locale: 'en', organization: { name: 'Acme Academy' } },
+    });
+    const read = async (tenantId: string) =>
+      (await call(server.base, 'GET', '/api/v1/tenant', { token: await tokenOf(tenantId) })).json.settings;
     expect((await read(english.id))?.organization).toEqual({ name: 'Training organisation' });
     const frSettings = await read(french.id);
     expect([frSettings?.locale, frSettings?.organization]).toEqual(['fr', { name: 'Organisme de formation' }]);

@@ -9,7 +9,15 @@ import type { Operation } from '../../../server/http/operation';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { createToken } from '../../../server/domain/tokens';
 import { requestDocument } from '../../../server/domain/issues';
-import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  freshServices,
+  learnerData,
+  setupTenant,
+  useRenderPool,
+  type TenantFixture,
+  type TestServices,
+} from '../../support/storage';
 import { call, startApp, type Running } from '../../support/http';
 
 /**
@@ -83,7 +91,7 @@ interface Shape {
 
 /** A value of roughly the schema's shape: right names, and now and then a hostile value at any depth. */
 function valueFor(shape: Shape | undefined, rnd: () => number, depth = 0): unknown {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   if (!shape || rnd() < 0.3 || depth > 5) return pick(HOSTILE);
   const alternatives = shape.anyOf ?? shape.oneOf;
   if (alternatives?.length) return valueFor(pick(alternatives), rnd, depth + 1);
@@ -120,7 +128,7 @@ const pool = useRenderPool(1);
 const PARAM_VALUES = ['x', '0', '-1', '%00', '%2e%2e%2f%2e%2e%2f', 'Z'.repeat(300), '%F0%9F%98%80', "'; drop table issues; --", '%E0%A4%A'];
 
 function pathFor(op: Operation, rnd: () => number, a: TenantFixture, code: string): string {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const real = rnd() < 0.5;
   const id = /\/templates\//.test(op.path) ? a.templateId : /\/certificates\//.test(op.path) ? a.certificate.id : 'x';
   return fullPath(op)
@@ -143,7 +151,7 @@ function queryFor(op: Operation, rnd: () => number): string {
   for (const name of names) {
     if (rnd() < 0.5) continue;
     const v = valueFor(shape?.properties?.[name], rnd);
-    const text = typeof v === 'string' ? v.slice(0, 500) : JSON.stringify(v)?.slice(0, 500) ?? '';
+    const text = typeof v === 'string' ? v.slice(0, 500) : (JSON.stringify(v)?.slice(0, 500) ?? '');
     parts.push(`${encodeURIComponent(name)}=${percent(text)}`);
     if (rnd() < 0.1) parts.push(`${encodeURIComponent(name)}=${percent(text)}`);
   }
@@ -167,12 +175,25 @@ describe.each(ENGINES)(`fuzzing every operation (%s, seed ${SEED})`, (engine) =>
     app = await startApp(services, { limits: { verifyPerMinute: 1_000_000, signInPerMinute: 1_000_000 } });
     a = await setupTenant(services);
     token = (await createToken(services, a.system, { name: 'all', capabilities: [...ALL_CAPABILITIES] })).token;
-    code = (await requestDocument(services, a.lms, { certificateId: a.certificate.id, learnerId: 'learner-a', data: learnerData(), available: true })).issue.code;
+    code = (
+      await requestDocument(services, a.lms, {
+        certificateId: a.certificate.id,
+        learnerId: 'learner-a',
+        data: learnerData(),
+        available: true,
+      })
+    ).issue.code;
     known.length = 0;
     known.push(a.templateId, a.certificate.id, a.version.id, code, 'camille-martin', 'attestation-fr');
-    const doc = (await call(app.base, 'GET', '/api/v1/openapi.json')).json as unknown as { paths: Record<string, Record<string, { operationId: string; responses: Record<string, { 'x-error-codes'?: string[] }> }>> };
+    const doc = (await call(app.base, 'GET', '/api/v1/openapi.json')).json as unknown as {
+      paths: Record<string, Record<string, { operationId: string; responses: Record<string, { 'x-error-codes'?: string[] }> }>>;
+    };
     for (const entries of Object.values(doc.paths)) {
-      for (const entry of Object.values(entries)) declared.set(entry.operationId, Object.fromEntries(Object.entries(entry.responses).map(([status, r]) => [status, r['x-error-codes'] ?? []])));
+      for (const entry of Object.values(entries))
+        declared.set(
+          entry.operationId,
+          Object.fromEntries(Object.entries(entry.responses).map(([status, r]) => [status, r['x-error-codes'] ?? []])),
+        );
     }
   }, 60_000);
 
@@ -180,23 +201,37 @@ describe.each(ENGINES)(`fuzzing every operation (%s, seed ${SEED})`, (engine) =>
     await app?.close();
   });
 
-  it.each(OPERATIONS.map((op) => [op.id, op] as const))('%s', async (id, op) => {
-    const rnd = prng(SEED ^ [...id].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7));
-    const bodyShape = op.body && 'json' in op.body ? shapeOf(op.body.json) : undefined;
-    for (let i = 0; i < PER_OPERATION; i++) {
-      const path = pathFor(op, rnd, a, code) + queryFor(op, rnd);
-      const options: Parameters<typeof call>[3] = { token };
-      if (op.body && 'json' in op.body) options.body = valueFor(bodyShape, rnd);
-      else if (op.body) options.raw = rnd() < 0.5 ? JSON.stringify(valueFor(undefined, rnd)) : new Uint8Array(Array.from({ length: 64 }, () => Math.floor(rnd() * 256)));
-      if (op.body && 'raw' in op.body) options.headers = { 'content-type': op.body.raw[Math.floor(rnd() * op.body.raw.length)]!, 'x-attest-timestamp': String(Math.floor(rnd() * 2e9)), 'x-attest-signature': 'sha256=' + '0'.repeat(64) };
-      const r = await call(app.base, op.method.toUpperCase(), path, options);
-      const what = `${op.method.toUpperCase()} ${path.slice(0, 200)} with ${JSON.stringify(options.body ?? '').slice(0, 300)} (seed ${SEED}) → ${r.status} ${r.text.slice(0, 300)}`;
-      expect(r.status, what).toBeLessThan(500);
-      expect(r.text, what).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
-      if (r.status >= 400 && path.startsWith('/api/')) expect(typeof r.json.error?.code, what).toBe('string');
-      if (r.status >= 400 && r.json?.error) expect(declared.get(op.id)?.[String(r.status)] ?? [], `${what}: not declared in the API document`).toContain(r.json.error.code);
-    }
-  }, 120_000);
+  it.each(OPERATIONS.map((op) => [op.id, op] as const))(
+    '%s',
+    async (id, op) => {
+      const rnd = prng(SEED ^ [...id].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7));
+      const bodyShape = op.body && 'json' in op.body ? shapeOf(op.body.json) : undefined;
+      for (let i = 0; i < PER_OPERATION; i++) {
+        const path = pathFor(op, rnd, a, code) + queryFor(op, rnd);
+        const options: Parameters<typeof call>[3] = { token };
+        if (op.body && 'json' in op.body) options.body = valueFor(bodyShape, rnd);
+        else if (op.body)
+          options.raw =
+            rnd() < 0.5
+              ? JSON.stringify(valueFor(undefined, rnd))
+              : new Uint8Array(Array.from({ length: 64 }, () => Math.floor(rnd() * 256)));
+        if (op.body && 'raw' in op.body)
+          options.headers = {
+            'content-type': op.body.raw[Math.floor(rnd() * op.body.raw.length)]!,
+            'x-attest-timestamp': String(Math.floor(rnd() * 2e9)),
+            'x-attest-signature': 'sha256=' + '0'.repeat(64),
+          };
+        const r = await call(app.base, op.method.toUpperCase(), path, options);
+        const what = `${op.method.toUpperCase()} ${path.slice(0, 200)} with ${JSON.stringify(options.body ?? '').slice(0, 300)} (seed ${SEED}) → ${r.status} ${r.text.slice(0, 300)}`;
+        expect(r.status, what).toBeLessThan(500);
+        expect(r.text, what).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
+        if (r.status >= 400 && path.startsWith('/api/')) expect(typeof r.json.error?.code, what).toBe('string');
+        if (r.status >= 400 && r.json?.error)
+          expect(declared.get(op.id)?.[String(r.status)] ?? [], `${what}: not declared in the API document`).toContain(r.json.error.code);
+      }
+    },
+    120_000,
+  );
 
   it('the server still answers, and the issued document is still there', async () => {
     const health = await call(app.base, 'GET', '/health');
@@ -205,8 +240,8 @@ describe.each(ENGINES)(`fuzzing every operation (%s, seed ${SEED})`, (engine) =>
     // Fuzzing may have revoked or deleted it (those operations are fuzzed with real codes); either way
     // the answer is a well-formed one.
     expect([200, 404]).toContain(probe.status);
-    expect(({}) as Record<string, unknown>).not.toHaveProperty('polluted');
-    expect(({}) as Record<string, unknown>).not.toHaveProperty('admin');
+    expect({} as Record<string, unknown>).not.toHaveProperty('polluted');
+    expect({} as Record<string, unknown>).not.toHaveProperty('admin');
   });
 });
 
@@ -233,7 +268,28 @@ describe('seeded template mutations through the server', () => {
 
   it(`${MUTATIONS} mutations of an example: every answer is a success or a named problem`, async () => {
     const source = readFileSync(join(EXAMPLES_DIR, 'attestation-fr.liquid'), 'utf8');
-    const snippets = ['<', '>', '"', '{%', '%}', '{{', '}}', '</text>', '<page>', '&bogus;', '---', ':', '\n', '{% for x in y %}', 'x="-5"', '{{ learner.nothing }}', '| date: "%Q"', '<image src="assets/none.png"/>', '{% include "x" %}', '🎓'];
+    const snippets = [
+      '<',
+      '>',
+      '"',
+      '{%',
+      '%}',
+      '{{',
+      '}}',
+      '</text>',
+      '<page>',
+      '&bogus;',
+      '---',
+      ':',
+      '\n',
+      '{% for x in y %}',
+      'x="-5"',
+      '{{ learner.nothing }}',
+      '| date: "%Q"',
+      '<image src="assets/none.png"/>',
+      '{% include "x" %}',
+      '🎓',
+    ];
     const rnd = prng(SEED);
     const outcomes = new Map<string, number>();
     const note = (step: string, r: { status: number; json: { error?: { code?: unknown } | undefined } }) => {
@@ -247,7 +303,10 @@ describe('seeded template mutations through the server', () => {
       const edits = i === 0 ? 0 : 1 + Math.floor(rnd() * 3);
       for (let k = 0; k < edits; k++) {
         const pos = Math.floor(rnd() * text.length);
-        text = rnd() < 0.4 ? text.slice(0, pos) + text.slice(pos + 1 + Math.floor(rnd() * 20)) : text.slice(0, pos) + snippets[Math.floor(rnd() * snippets.length)] + text.slice(pos);
+        text =
+          rnd() < 0.4
+            ? text.slice(0, pos) + text.slice(pos + 1 + Math.floor(rnd() * 20))
+            : text.slice(0, pos) + snippets[Math.floor(rnd() * snippets.length)] + text.slice(pos);
       }
       const ctx = `mutation ${i} (seed ${SEED})`;
       const check = (step: string, r: Awaited<ReturnType<typeof call>>) => {
@@ -262,13 +321,28 @@ describe('seeded template mutations through the server', () => {
       const saved = check('save', await call(app.base, 'PATCH', `/api/v1/templates/${id}`, { token, body: { source: text } }));
       if (saved.status !== 200) continue;
       check('validate', await call(app.base, 'POST', '/api/v1/validate', { token, body: { source: text } }));
-      const preview = check('preview', await call(app.base, 'POST', `/api/v1/templates/${id}/preview`, { token, body: { persona: 'long-name' } }));
+      const preview = check(
+        'preview',
+        await call(app.base, 'POST', `/api/v1/templates/${id}/preview`, { token, body: { persona: 'long-name' } }),
+      );
       if (preview.status === 200) expect(typeof preview.json.pdf === 'string' || Array.isArray(preview.json.diagnostics), ctx).toBe(true);
       const published = check('publish', await call(app.base, 'POST', `/api/v1/templates/${id}/publish`, { token }));
       if (published.status !== 201) continue;
-      const cert = check('certificate', await call(app.base, 'POST', '/api/v1/certificates', { token, body: { name: `Mutant ${i}`, template_version_id: String(published.json.version?.id), course_id: 'c' } }));
+      const cert = check(
+        'certificate',
+        await call(app.base, 'POST', '/api/v1/certificates', {
+          token,
+          body: { name: `Mutant ${i}`, template_version_id: String(published.json.version?.id), course_id: 'c' },
+        }),
+      );
       if (cert.status !== 201) continue;
-      const issued = check('issue', await call(app.base, 'POST', `/api/v1/certificates/${String(cert.json.id)}/issues`, { token, body: { learner_id: `m-${i}`, available: true, data: learnerData({}, 'long-name') } }));
+      const issued = check(
+        'issue',
+        await call(app.base, 'POST', `/api/v1/certificates/${String(cert.json.id)}/issues`, {
+          token,
+          body: { learner_id: `m-${i}`, available: true, data: learnerData({}, 'long-name') },
+        }),
+      );
       // Publishing rendered the version for every sample learner, this one included: it makes the document.
       expect(issued.status, `${ctx}: ${issued.text.slice(0, 300)}`).toBe(201);
       const pdf = check('download', await call(app.base, 'GET', `/api/v1/issues/${String(issued.json.issue?.code)}/document`, { token }));

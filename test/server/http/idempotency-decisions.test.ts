@@ -3,7 +3,9 @@ import { keptDecision, type IdempotentRequest } from '../../../server/http/idemp
 
 /** What a request with an Idempotency-Key already used gets, from the row the first one left: no database. */
 const request: IdempotentRequest = { tenantId: 't', caller: 'token:a', operation: 'requestIssue', key: 'k-1', fingerprint: 'f' };
-const row = (patch: Partial<{ caller: string; operation: string; fingerprint: string; status: number | null; response: string | null }> = {}) => ({
+const row = (
+  patch: Partial<{ caller: string; operation: string; fingerprint: string; status: number | null; response: string | null }> = {},
+) => ({
   caller: 'token:a',
   operation: 'requestIssue',
   fingerprint: 'f',
@@ -28,13 +30,24 @@ describe('an idempotency key met again', () => {
   });
 
   it('gets the kept answer, marked as replayed', () => {
-    expect(keptDecision(row({ status: 201, response: '{"code":"X"}' }), request)).toEqual({ kind: 'answer', reply: { status: 201, json: { code: 'X' }, headers: { 'Idempotent-Replayed': 'true' } } });
+    expect(keptDecision(row({ status: 201, response: '{"code":"X"}' }), request)).toEqual({
+      kind: 'answer',
+      reply: { status: 201, json: { code: 'X' }, headers: { 'Idempotent-Replayed': 'true' } },
+    });
   });
 
   it('gets the kept refusal again, with its kind, code and extra', () => {
-    const decision = keptDecision(row({ status: -1, response: JSON.stringify({ kind: 'refused', code: 'DELIVERY_REFUSED', message: 'no', extra: { reasons: [] } }) }), request);
+    const decision = keptDecision(
+      row({ status: -1, response: JSON.stringify({ kind: 'refused', code: 'DELIVERY_REFUSED', message: 'no', extra: { reasons: [] } }) }),
+      request,
+    );
     expect(decision.kind).toBe('refusal');
     if (decision.kind !== 'refusal') return;
-    expect([decision.error.kind, decision.error.code, decision.error.message, decision.error.extra]).toEqual(['refused', 'DELIVERY_REFUSED', 'no', { reasons: [] }]);
+    expect([decision.error.kind, decision.error.code, decision.error.message, decision.error.extra]).toEqual([
+      'refused',
+      'DELIVERY_REFUSED',
+      'no',
+      { reasons: [] },
+    ]);
   });
 });

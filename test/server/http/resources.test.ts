@@ -28,7 +28,12 @@ beforeAll(async () => {
   a = await setupTenant(services);
   b = await setupTenant(services);
   adminA = (await createToken(services, a.system, { name: 'admin', capabilities: [...ALL_CAPABILITIES] })).token;
-  lmsB = (await createToken(services, b.system, { name: 'lms', capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own', 'learners:supply-data'] })).token;
+  lmsB = (
+    await createToken(services, b.system, {
+      name: 'lms',
+      capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own', 'learners:supply-data'],
+    })
+  ).token;
   await pool.whenReady();
 }, 120_000);
 afterAll(async () => {
@@ -73,13 +78,23 @@ describe('hostile front matter over HTTP', () => {
 describe('the fair render queue over HTTP', () => {
   it('issues tenant B’s document while tenant A runs four heavy previews, before any of them ends', async () => {
     // B's template compiled in both workers first: what is measured is the wait for a worker, not a compile.
-    const warm = await Promise.all(['L-warm-1', 'L-warm-2'].map((learner_id) => call(app.base, 'POST', `/api/v1/certificates/${b.certificate.id}/issues`, { token: lmsB, body: { learner_id, available: true, data: learnerData() } })));
+    const warm = await Promise.all(
+      ['L-warm-1', 'L-warm-2'].map((learner_id) =>
+        call(app.base, 'POST', `/api/v1/certificates/${b.certificate.id}/issues`, {
+          token: lmsB,
+          body: { learner_id, available: true, data: learnerData() },
+        }),
+      ),
+    );
     expect(warm.map((r) => r.status)).toEqual([201, 201]);
 
     const heavy = `---\nname: Heavy\n---\n<page><table x="10mm" y="10mm" width="150mm">{% for i in (1..3000) %}${'<tr><td>Row</td></tr>'.repeat(50)}{% endfor %}</table></page>`;
     const finished: string[] = [];
     const previews = Array.from({ length: 4 }, (_, i) =>
-      call(app.base, 'POST', `/api/v1/templates/${a.templateId}/preview`, { token: adminA, body: { source: `${heavy}\n<!-- ${i} -->` } }).then((r) => {
+      call(app.base, 'POST', `/api/v1/templates/${a.templateId}/preview`, {
+        token: adminA,
+        body: { source: `${heavy}\n<!-- ${i} -->` },
+      }).then((r) => {
         finished.push(`A${i}`);
         return r;
       }),
@@ -87,7 +102,10 @@ describe('the fair render queue over HTTP', () => {
     // The previews are in the pool before B asks.
     while (pool.stats().busy + pool.stats().queued < 4) await new Promise((resolve) => setTimeout(resolve, 10));
     const started = Date.now();
-    const issued = await call(app.base, 'POST', `/api/v1/certificates/${b.certificate.id}/issues`, { token: lmsB, body: { learner_id: 'L-during-previews', available: true, data: learnerData() } });
+    const issued = await call(app.base, 'POST', `/api/v1/certificates/${b.certificate.id}/issues`, {
+      token: lmsB,
+      body: { learner_id: 'L-during-previews', available: true, data: learnerData() },
+    });
     const elapsed = Date.now() - started;
     finished.push('B');
     expect(issued.status).toBe(201);

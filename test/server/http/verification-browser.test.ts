@@ -31,8 +31,16 @@ afterAll(async () => {
 
 describe('the verification page in a browser without JavaScript', () => {
   it('tells a visitor that the PDF they picked is the document issued under the code', async () => {
-    const lms = (await createToken(services, t.system, { name: 'lms', capabilities: ['certificate:apply', 'certificate:retrieve-own', 'learners:supply-data'] })).token;
-    const issued = await call(app.base, 'POST', `/api/v1/certificates/${t.certificate.id}/issues`, { token: lms, body: { learner_id: 'L-browser', available: true, data: learnerData() } });
+    const lms = (
+      await createToken(services, t.system, {
+        name: 'lms',
+        capabilities: ['certificate:apply', 'certificate:retrieve-own', 'learners:supply-data'],
+      })
+    ).token;
+    const issued = await call(app.base, 'POST', `/api/v1/certificates/${t.certificate.id}/issues`, {
+      token: lms,
+      body: { learner_id: 'L-browser', available: true, data: learnerData() },
+    });
     const code = String(issued.json.issue?.code);
     const file = join(tmpdir(), `attestation-${code}.pdf`);
     writeFileSync(file, (await call(app.base, 'GET', `/api/v1/issues/${code}/document`, { token: lms })).bytes);

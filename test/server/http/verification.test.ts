@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { createToken } from '../../../server/domain/tokens';
 import { updateTenantSettings } from '../../../server/domain/tenants';
-import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  freshServices,
+  learnerData,
+  setupTenant,
+  useRenderPool,
+  type TenantFixture,
+  type TestServices,
+} from '../../support/storage';
 import { call, list, startApp, type Answer, type Running } from '../../support/http';
 import { pdftotext, writeTemp } from '../../templates/pdf/helpers';
 
@@ -20,15 +28,26 @@ describe.each(ENGINES)('what the verification page and links say (%s)', (engine)
   let admin: string;
   let lms: string;
   const ask = async (learner: string): Promise<string> => {
-    const r = await call(app.base, 'POST', `/api/v1/certificates/${t.certificate.id}/issues`, { token: lms, body: { learner_id: learner, available: true, data: learnerData() } });
+    const r = await call(app.base, 'POST', `/api/v1/certificates/${t.certificate.id}/issues`, {
+      token: lms,
+      body: { learner_id: learner, available: true, data: learnerData() },
+    });
     expect(r.status, r.text).toBe(201);
     return String(r.json.issue?.code);
   };
-  const revoke = async (code: string) => expect((await call(app.base, 'POST', `/api/v1/issues/${code}/revoke`, { token: admin, body: { reason: 'the learner cheated at the exam' } })).status).toBe(200);
+  const revoke = async (code: string) =>
+    expect(
+      (await call(app.base, 'POST', `/api/v1/issues/${code}/revoke`, { token: admin, body: { reason: 'the learner cheated at the exam' } }))
+        .status,
+    ).toBe(200);
   /** What a browser sends when a person picks a file in the page's form and submits it. */
   const submitForm = async (code: string, file?: Uint8Array): Promise<Answer> => {
     const form = new FormData();
-    form.append('document', file ? new Blob([new Uint8Array(file)], { type: 'application/pdf' }) : new Blob([], { type: 'application/octet-stream' }), file ? 'certificate.pdf' : '');
+    form.append(
+      'document',
+      file ? new Blob([new Uint8Array(file)], { type: 'application/pdf' }) : new Blob([], { type: 'application/octet-stream' }),
+      file ? 'certificate.pdf' : '',
+    );
     const res = await fetch(`${app.base}/verify/${code}/document`, { method: 'POST', body: form });
     const bytes = new Uint8Array(await res.arrayBuffer());
     return { status: res.status, headers: res.headers, bytes, text: Buffer.from(bytes).toString('utf8'), json: undefined as never };
@@ -39,7 +58,12 @@ describe.each(ENGINES)('what the verification page and links say (%s)', (engine)
     app = await startApp(services);
     t = await setupTenant(services);
     admin = (await createToken(services, t.system, { name: 'admin', capabilities: [...ALL_CAPABILITIES] })).token;
-    lms = (await createToken(services, t.system, { name: 'lms', capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own', 'learners:supply-data'] })).token;
+    lms = (
+      await createToken(services, t.system, {
+        name: 'lms',
+        capabilities: ['certificate:view', 'certificate:apply', 'certificate:retrieve-own', 'learners:supply-data'],
+      })
+    ).token;
   }, 60_000);
   afterAll(async () => {
     await app?.close();
@@ -65,7 +89,10 @@ describe.each(ENGINES)('what the verification page and links say (%s)', (engine)
       const json = await call(app.base, 'GET', `/api/v1/verify/${code}`);
       expect(json.status).toBe(404);
       expect(json.json.error?.code).toBe('VERIFICATION_CODE_UNKNOWN');
-      const upload = await call(app.base, 'POST', `/api/v1/verify/${code}/document`, { raw: new Uint8Array([37, 80, 68, 70]), headers: { 'content-type': 'application/pdf' } });
+      const upload = await call(app.base, 'POST', `/api/v1/verify/${code}/document`, {
+        raw: new Uint8Array([37, 80, 68, 70]),
+        headers: { 'content-type': 'application/pdf' },
+      });
       expect(upload.status).toBe(404);
       expect(upload.json.error?.code).toBe('VERIFICATION_CODE_UNKNOWN');
       const page = await call(app.base, 'GET', `/verify/${code}`);
@@ -74,7 +101,9 @@ describe.each(ENGINES)('what the verification page and links say (%s)', (engine)
       expect(page.text).toContain('Aucun document ne porte ce code');
       expect(page.text).toContain(`value="${code}"`);
     }
-    const english = await call(app.base, 'GET', '/verify/AAAAA-BBBBB-CCCCC-DDDDD', { headers: { 'accept-language': 'de-DE, en;q=0.8, fr;q=0.5' } });
+    const english = await call(app.base, 'GET', '/verify/AAAAA-BBBBB-CCCCC-DDDDD', {
+      headers: { 'accept-language': 'de-DE, en;q=0.8, fr;q=0.5' },
+    });
     expect(english.status).toBe(404);
     expect(english.text).toContain('No document has this code');
     expect((await call(app.base, 'GET', '/verify?code=AAAAA-BBBBB-CCCCC-DDDDD')).status).toBe(404);
@@ -105,7 +134,10 @@ describe.each(ENGINES)('what the verification page and links say (%s)', (engine)
     const source = String(draft.json.source).replace('</page>', '<text x="10mm" y="5mm" width="80mm" size="6">v2</text></page>');
     expect((await call(app.base, 'PATCH', `/api/v1/templates/${t.templateId}`, { token: admin, body: { source } })).status).toBe(200);
     const published = await call(app.base, 'POST', `/api/v1/templates/${t.templateId}/publish`, { token: admin });
-    const regenerated = await call(app.base, 'POST', `/api/v1/issues/${code}/regenerate`, { token: admin, body: { reason: 'new layout', template_version_id: published.json.version?.id } });
+    const regenerated = await call(app.base, 'POST', `/api/v1/issues/${code}/regenerate`, {
+      token: admin,
+      body: { reason: 'new layout', template_version_id: published.json.version?.id },
+    });
     expect(regenerated.json.revision).toBe(2);
     const superseded = await submitForm(code, pdf);
     expect(superseded.text).toContain('data-match="superseded"');
@@ -118,15 +150,27 @@ describe.each(ENGINES)('what the verification page and links say (%s)', (engine)
   });
 
   it('prints the tenant’s public address in documents, and takes only a plain http(s) address for it', async () => {
-    for (const bad of ['javascript:alert(1)', 'ftp://certs.example.org', 'https://admin:secret@certs.example.org', 'https://certs.example.org/#x', 'https://certs.example.org/?a=1']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'ftp://certs.example.org',
+      'https://admin:secret@certs.example.org',
+      'https://certs.example.org/#x',
+      'https://certs.example.org/?a=1',
+    ]) {
       const refused = await call(app.base, 'PATCH', '/api/v1/tenant/settings', { token: admin, body: { public_base_url: bad } });
       expect(refused.status, bad).toBe(422);
       expect(list(refused.json.error?.problems).map((p) => p.code)).toContain('PUBLIC_BASE_URL_INVALID');
     }
-    const set = await call(app.base, 'PATCH', '/api/v1/tenant/settings', { token: admin, body: { public_base_url: 'https://certs.example.org/institut/' } });
+    const set = await call(app.base, 'PATCH', '/api/v1/tenant/settings', {
+      token: admin,
+      body: { public_base_url: 'https://certs.example.org/institut/' },
+    });
     expect(set.status, set.text).toBe(200);
     const code = await ask('L-public-url');
-    const text = pdftotext(writeTemp((await call(app.base, 'GET', `/api/v1/issues/${code}/document`, { token: lms })).bytes)).replace(/\s+/g, '');
+    const text = pdftotext(writeTemp((await call(app.base, 'GET', `/api/v1/issues/${code}/document`, { token: lms })).bytes)).replace(
+      /\s+/g,
+      '',
+    );
     expect(text).toContain(`https://certs.example.org/institut/verify/${code}`);
     await updateTenantSettings(services, t.admin, { public_base_url: undefined });
   });
@@ -163,7 +207,10 @@ describe.each(ENGINES)('what the verification page and links say (%s)', (engine)
     expect(again.json.error?.code).toBe('DOCUMENT_REVOKED');
 
     // Staff hand this certificate out: a link for the learner would be dead on arrival.
-    const staffOnly = await call(app.base, 'PATCH', `/api/v1/certificates/${t.certificate.id}`, { token: admin, body: { settings: { delivery: 'staff' } } });
+    const staffOnly = await call(app.base, 'PATCH', `/api/v1/certificates/${t.certificate.id}`, {
+      token: admin,
+      body: { settings: { delivery: 'staff' } },
+    });
     expect(staffOnly.status).toBe(200);
     const other = await ask('L-staff');
     for (const token of [lms, admin]) {
@@ -172,7 +219,14 @@ describe.each(ENGINES)('what the verification page and links say (%s)', (engine)
       expect(refused.json.error?.code).toBe('STAFF_DELIVERY_ONLY');
       expect(list(refused.json.error?.reasons)[0]?.message).toBe('Ce document est remis uniquement par l’équipe.');
     }
-    expect((await call(app.base, 'PATCH', `/api/v1/certificates/${t.certificate.id}`, { token: admin, body: { settings: { delivery: 'download' } } })).status).toBe(200);
+    expect(
+      (
+        await call(app.base, 'PATCH', `/api/v1/certificates/${t.certificate.id}`, {
+          token: admin,
+          body: { settings: { delivery: 'download' } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await call(app.base, 'POST', `/api/v1/issues/${other}/links`, { token: lms, body: {} })).status).toBe(201);
   });
 });

@@ -36,7 +36,14 @@ describe('the render pool', () => {
     const p = pool({ size: 2 });
     const names = Array.from({ length: 24 }, (_, i) => `Learner ${i}`);
     const answers = await Promise.all(
-      names.map((fullname) => p.render({ templateKey: 'fr-1', template: { source, assets }, data: { ...learner, learner: { ...(learner.learner as object), fullname } }, specimen: false })),
+      names.map((fullname) =>
+        p.render({
+          templateKey: 'fr-1',
+          template: { source, assets },
+          data: { ...learner, learner: { ...(learner.learner as object), fullname } },
+          specimen: false,
+        }),
+      ),
     );
     for (const [i, a] of answers.entries()) {
       expect(a.diagnostics).toEqual([]);
@@ -54,7 +61,12 @@ describe('the render pool', () => {
     const slow = await p.render({ templateKey: 'heavy', template: { source: heavy, assets: {} }, data: learner, specimen: false });
     expect(slow.diagnostics.map((d) => d.code)).toEqual(['RENDER_TIMEOUT']);
     expect(Date.now() - started).toBeLessThan(5_000);
-    const next = await p.render({ templateKey: 'tiny', template: { source: `---\nname: Tiny\n---\n<page></page>`, assets: {} }, data: learner, specimen: false });
+    const next = await p.render({
+      templateKey: 'tiny',
+      template: { source: `---\nname: Tiny\n---\n<page></page>`, assets: {} },
+      data: learner,
+      specimen: false,
+    });
     expect(next.diagnostics).toEqual([]);
     expect(next.pdf).toBeDefined();
   });
@@ -63,7 +75,14 @@ describe('the render pool', () => {
     // Asked before the worker has loaded anything: loading its code and its first fonts takes longer than
     // this limit on a busy machine, a small document in a started worker takes a tenth of it.
     const p = pool({ size: 1, timeoutMs: 300 });
-    const answer = await p.render({ templateKey: 'tiny', template: { source: `---\nname: Tiny\n---\n<page><text x="10mm" y="10mm" width="50mm">{{ learner.fullname }}</text></page>`, assets: {} }, data: learner });
+    const answer = await p.render({
+      templateKey: 'tiny',
+      template: {
+        source: `---\nname: Tiny\n---\n<page><text x="10mm" y="10mm" width="50mm">{{ learner.fullname }}</text></page>`,
+        assets: {},
+      },
+      data: learner,
+    });
     expect(answer.diagnostics).toEqual([]);
     expect(answer.pdf).toBeDefined();
   });
@@ -72,7 +91,9 @@ describe('the render pool', () => {
     const p = pool({ size: 1, maxQueue: 1 });
     const broken = await p.render({ templateKey: 'broken', template: { source: '<page/>', assets: {} }, data: learner, specimen: false });
     expect(broken.diagnostics[0]?.code).toBe('SOURCE_NO_FRONT_MATTER');
-    const jobs = Array.from({ length: 4 }, () => p.render({ templateKey: 'fr-1', template: { source, assets }, data: learner, specimen: false }));
+    const jobs = Array.from({ length: 4 }, () =>
+      p.render({ templateKey: 'fr-1', template: { source, assets }, data: learner, specimen: false }),
+    );
     const codes = (await Promise.all(jobs)).map((a) => a.diagnostics[0]?.code ?? 'ok');
     expect(codes).toContain('RENDER_BUSY');
     expect(codes).toContain('ok');
@@ -80,11 +101,15 @@ describe('the render pool', () => {
 
   it('sends a template to a worker once, and again after the worker let it go', async () => {
     const p = pool({ size: 1 });
-    const tiny = (n: number) => ({ source: `---\nname: T${n}\n---\n<page><text x="10mm" y="10mm" width="50mm">T${n} {{ learner.fullname }}</text></page>`, assets: {} });
+    const tiny = (n: number) => ({
+      source: `---\nname: T${n}\n---\n<page><text x="10mm" y="10mm" width="50mm">T${n} {{ learner.fullname }}</text></page>`,
+      assets: {},
+    });
     const first = await p.render({ templateKey: 't0', template: tiny(0), data: learner });
     expect(first.diagnostics).toEqual([]);
     // The worker keeps 32 templates; 40 more push t0 out, and the pool must notice and send it again.
-    for (let i = 1; i <= 40; i++) expect((await p.render({ kind: 'compile', templateKey: `t${i}`, template: tiny(i) })).diagnostics).toEqual([]);
+    for (let i = 1; i <= 40; i++)
+      expect((await p.render({ kind: 'compile', templateKey: `t${i}`, template: tiny(i) })).diagnostics).toEqual([]);
     const again = await p.render({ templateKey: 't0', template: tiny(0), data: learner });
     expect(again.diagnostics).toEqual([]);
     expect(Buffer.from(again.pdf!).equals(Buffer.from(first.pdf!))).toBe(true);
@@ -92,18 +117,28 @@ describe('the render pool', () => {
 
   it('compiles without rendering, answering with the template’s problems', async () => {
     const p = pool({ size: 1 });
-    const answer = await p.render({ kind: 'compile', templateKey: 'bad', template: { source: `---\nname: Bad\n---\n<page>{{ learner.fulname }}</page>`, assets: {} } });
+    const answer = await p.render({
+      kind: 'compile',
+      templateKey: 'bad',
+      template: { source: `---\nname: Bad\n---\n<page>{{ learner.fulname }}</page>`, assets: {} },
+    });
     expect(answer.pdf).toBeUndefined();
     expect(answer.diagnostics.map((d) => d.code)).toContain('UNKNOWN_PROPERTY');
   });
 });
 
 describe('what a render may cost the server', () => {
-  const tiny = (n: string) => ({ source: `---\nname: T${n}\n---\n<page><text x="10mm" y="10mm" width="50mm">{{ learner.fullname }} ${n}</text></page>`, assets: {} });
+  const tiny = (n: string) => ({
+    source: `---\nname: T${n}\n---\n<page><text x="10mm" y="10mm" width="50mm">{{ learner.fullname }} ${n}</text></page>`,
+    assets: {},
+  });
   // Legal and bounded (it ends with LAYOUT_TOO_MANY_PAGES), but 150,000 table rows take seconds and
   // hundreds of MB: far beyond any limit a test sets, so it runs until stopped. The rows are written 50 to
   // an iteration so Liquid's part is quick and the time goes to layout.
-  const heavy = { source: `---\nname: Heavy\n---\n<page><table x="10mm" y="10mm" width="150mm">{% for i in (1..3000) %}${'<tr><td>Row</td></tr>'.repeat(50)}{% endfor %}</table></page>`, assets: {} };
+  const heavy = {
+    source: `---\nname: Heavy\n---\n<page><table x="10mm" y="10mm" width="150mm">{% for i in (1..3000) %}${'<tr><td>Row</td></tr>'.repeat(50)}{% endfor %}</table></page>`,
+    assets: {},
+  };
 
   /** Both workers started and their fonts loaded, so a quick job is quick (a cold first compile is not). */
   const warm = async (p: RenderPool) => {
@@ -131,7 +166,14 @@ describe('what a render may cost the server', () => {
   it('gives previews a shorter time limit than issues', async () => {
     const p = pool({ size: 1, timeoutMs: 60_000, preview: { timeoutMs: 300 } });
     const started = Date.now();
-    const preview = await p.render({ lane: 'preview', tenantId: 'A', templateKey: 'heavy', template: heavy, data: learner, specimen: true });
+    const preview = await p.render({
+      lane: 'preview',
+      tenantId: 'A',
+      templateKey: 'heavy',
+      template: heavy,
+      data: learner,
+      specimen: true,
+    });
     expect(preview.diagnostics.map((d) => d.code)).toEqual(['RENDER_TIMEOUT']);
     expect(preview.diagnostics[0]!.message).toContain('300 ms');
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -140,7 +182,8 @@ describe('what a render may cost the server', () => {
   it('lets one tenant fill at most half of the queue, so another tenant still gets in', async () => {
     const p = pool({ size: 1, timeoutMs: 1_500, maxQueue: 4 });
     await p.whenReady();
-    const job = (tenantId: string, key: string, template: typeof heavy) => p.render({ tenantId, templateKey: key, template, data: learner });
+    const job = (tenantId: string, key: string, template: typeof heavy) =>
+      p.render({ tenantId, templateKey: key, template, data: learner });
     const running = job('A', 'heavy', heavy);
     const waiting = [job('A', 'q1', tiny('q1')), job('A', 'q2', tiny('q2'))];
     const refused = await job('A', 'q3', tiny('q3'));
@@ -166,7 +209,11 @@ describe('what a render may cost the server', () => {
     const a3 = job('A3', 'A', heavy);
     const b1 = job('B1', 'B', tiny('b1'));
     expect((await b1).diagnostics).toEqual([]);
-    expect((await Promise.all([a1, a2, a3])).map((a) => a.diagnostics.map((d) => d.code).join())).toEqual(['', 'RENDER_TIMEOUT', 'RENDER_TIMEOUT']);
+    expect((await Promise.all([a1, a2, a3])).map((a) => a.diagnostics.map((d) => d.code).join())).toEqual([
+      '',
+      'RENDER_TIMEOUT',
+      'RENDER_TIMEOUT',
+    ]);
     expect(order.indexOf('B1')).toBeLessThan(order.indexOf('A2'));
     expect(order.indexOf('B1')).toBeLessThan(order.indexOf('A3'));
   });

@@ -22,16 +22,41 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
     try {
       const first = await openStorage(db.url);
       expect(first.engine).toBe(engine);
-      await first.db.insertInto('tenants').values({ id: 't1', slug: 'kept', name: 'Kept', settings: '{}', webhook_secret: 'w', link_secret: 'l', created_at: '2026-01-01T00:00:00.000Z' }).execute();
+      await first.db
+        .insertInto('tenants')
+        .values({
+          id: 't1',
+          slug: 'kept',
+          name: 'Kept',
+          settings: '{}',
+          webhook_secret: 'w',
+          link_secret: 'l',
+          created_at: '2026-01-01T00:00:00.000Z',
+        })
+        .execute();
       const bytes = new Uint8Array([0, 1, 2, 255, 254, 0x25, 0x50]);
-      await first.db.insertInto('blobs').values({ sha256: 'x'.repeat(64), bytes, size: bytes.length, media_type: 'application/octet-stream', created_at: '2026-01-01T00:00:00.000Z' }).execute();
+      await first.db
+        .insertInto('blobs')
+        .values({
+          sha256: 'x'.repeat(64),
+          bytes,
+          size: bytes.length,
+          media_type: 'application/octet-stream',
+          created_at: '2026-01-01T00:00:00.000Z',
+        })
+        .execute();
       await first.close();
 
       const second = await openStorage(db.url);
       const third = await openStorage(db.url);
       try {
         const migrations = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(second.db);
-        expect(migrations.rows.map((r) => r.name)).toEqual(['001-initial', '002-trusted-learner-data', '003-accounts', '004-public-base-url']);
+        expect(migrations.rows.map((r) => r.name)).toEqual([
+          '001-initial',
+          '002-trusted-learner-data',
+          '003-accounts',
+          '004-public-base-url',
+        ]);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);
         // Bytes round-trip exactly on both engines.
         const blob = await third.db.selectFrom('blobs').select('bytes').executeTakeFirstOrThrow();
@@ -50,13 +75,71 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
     const s = await openStorage(db.url);
     try {
       const now = '2026-01-01T00:00:00.000Z';
-      await s.db.insertInto('tenants').values({ id: 't', slug: 's', name: 'n', settings: '{}', webhook_secret: 'w', link_secret: 'l', created_at: now }).execute();
-      await s.db.insertInto('templates').values({ id: 'tp', tenant_id: 't', name: 'n', draft_source: '', draft_assets: '{}', created_at: now, updated_at: now, deleted_at: null }).execute();
-      await s.db.insertInto('template_versions').values({ id: 'v', tenant_id: 't', template_id: 'tp', number: 1, source: '', assets: '{}', content_hash: 'h', published_at: now, published_by: 'x' }).execute();
-      await s.db.insertInto('certificates').values({ id: 'c', tenant_id: 't', name: 'n', template_version_id: 'v', course_id: 'k', activity_id: null, settings: '{}', created_at: now, updated_at: now }).execute();
+      await s.db
+        .insertInto('tenants')
+        .values({ id: 't', slug: 's', name: 'n', settings: '{}', webhook_secret: 'w', link_secret: 'l', created_at: now })
+        .execute();
+      await s.db
+        .insertInto('templates')
+        .values({
+          id: 'tp',
+          tenant_id: 't',
+          name: 'n',
+          draft_source: '',
+          draft_assets: '{}',
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        })
+        .execute();
+      await s.db
+        .insertInto('template_versions')
+        .values({
+          id: 'v',
+          tenant_id: 't',
+          template_id: 'tp',
+          number: 1,
+          source: '',
+          assets: '{}',
+          content_hash: 'h',
+          published_at: now,
+          published_by: 'x',
+        })
+        .execute();
+      await s.db
+        .insertInto('certificates')
+        .values({
+          id: 'c',
+          tenant_id: 't',
+          name: 'n',
+          template_version_id: 'v',
+          course_id: 'k',
+          activity_id: null,
+          settings: '{}',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
       const issue = (id: string, code: string) => ({
-        id, tenant_id: 't', certificate_id: 'c', learner_id: 'l', code, state: 'issued', locked: 0, issued_on: '2026-01-01', expires_on: null, data: '{}', template_version_id: 'v', revision: 1, pdf_sha256: 'h',
-        created_at: now, rendered_at: now, first_delivered_at: null, first_delivery_channel: null, revoked_at: null, revoked_reason: null,
+        id,
+        tenant_id: 't',
+        certificate_id: 'c',
+        learner_id: 'l',
+        code,
+        state: 'issued',
+        locked: 0,
+        issued_on: '2026-01-01',
+        expires_on: null,
+        data: '{}',
+        template_version_id: 'v',
+        revision: 1,
+        pdf_sha256: 'h',
+        created_at: now,
+        rendered_at: now,
+        first_delivered_at: null,
+        first_delivery_channel: null,
+        revoked_at: null,
+        revoked_reason: null,
       });
       await s.db.insertInto('issues').values(issue('i1', 'AAAAA-AAAAA-AAAAA-AAAAA')).execute();
       await expect(s.db.insertInto('issues').values(issue('i2', 'BBBBB-BBBBB-BBBBB-BBBBB')).execute()).rejects.toThrow();

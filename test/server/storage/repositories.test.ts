@@ -4,7 +4,14 @@ import { inTransaction, ping } from '../../../server/storage/db';
 import type { IssueTable } from '../../../server/storage/schema';
 import { insertCertificate } from '../../../server/storage/repositories/certificates';
 import { claimKey, forgetAnswerBefore, keepAnswer, keptAnswer } from '../../../server/storage/repositories/idempotency';
-import { insertIssue, issueByCode, issuesOf, markFirstDelivery, revokeIssueRow, setIssueLocked } from '../../../server/storage/repositories/issues';
+import {
+  insertIssue,
+  issueByCode,
+  issuesOf,
+  markFirstDelivery,
+  revokeIssueRow,
+  setIssueLocked,
+} from '../../../server/storage/repositories/issues';
 import { insertTenant, tenantBySlug } from '../../../server/storage/repositories/tenants';
 import { insertTemplate, insertVersion, lastVersionNumber } from '../../../server/storage/repositories/templates';
 import { insertToken, revokeTokens, tokensOf } from '../../../server/storage/repositories/tokens';
@@ -49,9 +56,38 @@ describe.each(ENGINES)('repositories (%s)', (engine) => {
     storage = await openStorage(scratch.url);
     const db = storage.db;
     await insertTenant(db, { id: 't1', slug: 'repo', name: 'Repo', settings: '{}', webhook_secret: 'w', link_secret: 'l', created_at: AT });
-    await insertTemplate(db, { id: 'tp1', tenant_id: 't1', name: 'T', draft_source: '', draft_assets: '{}', created_at: AT, updated_at: AT, deleted_at: null });
-    await insertVersion(db, { id: 'v1', tenant_id: 't1', template_id: 'tp1', number: 1, source: '', assets: '{}', content_hash: 'h', published_at: AT, published_by: 'system' });
-    await insertCertificate(db, { id: 'c1', tenant_id: 't1', name: 'C', template_version_id: 'v1', course_id: 'course-1', activity_id: null, settings: '{}', created_at: AT, updated_at: AT });
+    await insertTemplate(db, {
+      id: 'tp1',
+      tenant_id: 't1',
+      name: 'T',
+      draft_source: '',
+      draft_assets: '{}',
+      created_at: AT,
+      updated_at: AT,
+      deleted_at: null,
+    });
+    await insertVersion(db, {
+      id: 'v1',
+      tenant_id: 't1',
+      template_id: 'tp1',
+      number: 1,
+      source: '',
+      assets: '{}',
+      content_hash: 'h',
+      published_at: AT,
+      published_by: 'system',
+    });
+    await insertCertificate(db, {
+      id: 'c1',
+      tenant_id: 't1',
+      name: 'C',
+      template_version_id: 'v1',
+      course_id: 'course-1',
+      activity_id: null,
+      settings: '{}',
+      created_at: AT,
+      updated_at: AT,
+    });
   });
   afterAll(async () => {
     await storage?.close();
@@ -82,7 +118,12 @@ describe.each(ENGINES)('repositories (%s)', (engine) => {
     expect(await markFirstDelivery(storage.db, row.id, AT, 'link')).toBe(false);
     expect(await revokeIssueRow(storage.db, row.id, AT, 'error')).toBe(true);
     expect(await revokeIssueRow(storage.db, row.id, AT, 'again')).toBe(false);
-    expect(await issueByCode(storage.db, 't1', row.code)).toMatchObject({ locked: 1, first_delivery_channel: 'api', state: 'revoked', revoked_reason: 'error' });
+    expect(await issueByCode(storage.db, 't1', row.code)).toMatchObject({
+      locked: 1,
+      first_delivery_channel: 'api',
+      state: 'revoked',
+      revoked_reason: 'error',
+    });
   });
 
   it('rolls a transaction back whole when its work fails', async () => {
@@ -99,14 +140,27 @@ describe.each(ENGINES)('repositories (%s)', (engine) => {
   it('lists issues by state against the day given: expired is issued with an expiry before it', async () => {
     await insertIssue(storage.db, issue({ learner_id: 'L-exp', code: 'AAAAA-AAAAA-AAAAA-AAAA5', expires_on: '2026-03-09' }));
     await insertIssue(storage.db, issue({ learner_id: 'L-today', code: 'AAAAA-AAAAA-AAAAA-AAAA6', expires_on: '2026-03-10' }));
-    const codes = async (state: 'issued' | 'expired') => (await issuesOf(storage.db, 't1', { state, today: '2026-03-10', limit: 50 })).map((r) => r.code);
+    const codes = async (state: 'issued' | 'expired') =>
+      (await issuesOf(storage.db, 't1', { state, today: '2026-03-10', limit: 50 })).map((r) => r.code);
     expect(await codes('expired')).toEqual(['AAAAA-AAAAA-AAAAA-AAAA5']);
     expect(await codes('issued')).toContain('AAAAA-AAAAA-AAAAA-AAAA6');
     expect(await codes('issued')).not.toContain('AAAAA-AAAAA-AAAAA-AAAA5');
   });
 
   it('revokes only tokens not revoked yet', async () => {
-    const token = (id: string, revoked_at: string | null) => ({ id, tenant_id: 't1', name: id, secret_hash: 'h', capabilities: '[]', created_by: null, created_by_token: null, created_at: AT, revoked_at, last_used_at: null, expires_at: null });
+    const token = (id: string, revoked_at: string | null) => ({
+      id,
+      tenant_id: 't1',
+      name: id,
+      secret_hash: 'h',
+      capabilities: '[]',
+      created_by: null,
+      created_by_token: null,
+      created_at: AT,
+      revoked_at,
+      last_used_at: null,
+      expires_at: null,
+    });
     const a = crypto.randomUUID();
     const b = crypto.randomUUID();
     await insertToken(storage.db, token(a, null));
@@ -117,7 +171,16 @@ describe.each(ENGINES)('repositories (%s)', (engine) => {
   });
 
   it('claims an idempotency key once, and forgets only finished answers made before the time given', async () => {
-    const row = { tenant_id: 't1', key: 'k-1', caller: 'token:a', operation: 'op', fingerprint: 'f', status: null, response: null, created_at: AT };
+    const row = {
+      tenant_id: 't1',
+      key: 'k-1',
+      caller: 'token:a',
+      operation: 'op',
+      fingerprint: 'f',
+      status: null,
+      response: null,
+      created_at: AT,
+    };
     expect(await claimKey(storage.db, row)).toBe(true);
     expect(await claimKey(storage.db, row)).toBe(false);
     expect(await forgetAnswerBefore(storage.db, 't1', 'k-1', '2027-01-01T00:00:00.000Z')).toBe(false);

@@ -21,7 +21,8 @@ describe('the element definitions', () => {
 
   it('fill what a line of text holds from the inline group, in every container of inline text', () => {
     const inline = ['b', 'i', 'u', 'span', 'br', 'link'];
-    for (const container of ['text', 'b', 'i', 'u', 'span', 'td', 'th', 'link']) expect(VOCABULARY[container as keyof typeof VOCABULARY].children, container).toEqual(inline);
+    for (const container of ['text', 'b', 'i', 'u', 'span', 'td', 'th', 'link'])
+      expect(VOCABULARY[container as keyof typeof VOCABULARY].children, container).toEqual(inline);
   });
 
   it('say how the editor moves an element with its own attributes, and which elements stay put', () => {
@@ -34,9 +35,13 @@ describe('the element definitions', () => {
   });
 
   it('make the node types: the page holds the positioned nodes, text the inline ones', () => {
-    expectTypeOf<MemberOf<'positioned'>>().toEqualTypeOf<'text' | 'image' | 'qr' | 'line' | 'rect' | 'watermark' | 'table' | 'link' | 'page-break'>();
+    expectTypeOf<MemberOf<'positioned'>>().toEqualTypeOf<
+      'text' | 'image' | 'qr' | 'line' | 'rect' | 'watermark' | 'table' | 'link' | 'page-break'
+    >();
     expectTypeOf<MemberOf<'inline'>>().toEqualTypeOf<'b' | 'i' | 'u' | 'span' | 'br' | 'link'>();
-    expectTypeOf<MarkupElement['kind']>().toEqualTypeOf<'text' | 'image' | 'qr' | 'line' | 'rect' | 'watermark' | 'table' | 'link' | 'page-break'>();
+    expectTypeOf<MarkupElement['kind']>().toEqualTypeOf<
+      'text' | 'image' | 'qr' | 'line' | 'rect' | 'watermark' | 'table' | 'link' | 'page-break'
+    >();
     expectTypeOf<InlineNode['kind']>().toEqualTypeOf<'text' | 'b' | 'i' | 'u' | 'span' | 'br' | 'link'>();
     expectTypeOf<NodeOf<'td'>['kind']>().toEqualTypeOf<'cell'>();
     expectTypeOf<NodeOf<'link'>['href']>().toEqualTypeOf<string>();

@@ -147,7 +147,12 @@ describe('font roles', () => {
 
   it('gives the script family the serif as its own fallback (Great Vibes has Latin only)', () => {
     const roles = resolveRoles(library, { name: { family: 'script' } });
-    expect(roles.chain('name', false, false).map((f) => f.key).slice(0, 2)).toEqual(['script-400-normal', 'serif-400-normal']);
+    expect(
+      roles
+        .chain('name', false, false)
+        .map((f) => f.key)
+        .slice(0, 2),
+    ).toEqual(['script-400-normal', 'serif-400-normal']);
   });
 
   it("puts a role's own fallbacks before the global chain, without duplicates", () => {
@@ -156,7 +161,13 @@ describe('font roles', () => {
       title: { family: 'sans', weight: 'bold' },
     });
     const keys = roles.chain('name', false, false).map((f) => f.key);
-    expect(keys.slice(0, 5)).toEqual(['script-400-normal', 'serif-400-normal', 'dejavu-sans-400-normal', 'noto-sans-arabic-400-normal', 'noto-sans-hebrew-400-normal']);
+    expect(keys.slice(0, 5)).toEqual([
+      'script-400-normal',
+      'serif-400-normal',
+      'dejavu-sans-400-normal',
+      'noto-sans-arabic-400-normal',
+      'noto-sans-hebrew-400-normal',
+    ]);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.filter((k) => k === 'dejavu-sans-400-normal')).toHaveLength(1);
     expect(roles.chain('title', false, false)[0]!.key).toBe('sans-700-normal');
@@ -184,7 +195,9 @@ describe('font roles', () => {
 describe('LICENSES.md', () => {
   it('lists the source and licence of every bundled package', () => {
     const text = readFileSync(new URL('../../../templates/fonts/LICENSES.md', import.meta.url), 'utf8');
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     const fontPackages = Object.keys(pkg.dependencies).filter((d) => d.startsWith('@expo-google-fonts/') || d === 'dejavu-fonts-ttf');
     expect(fontPackages.length).toBeGreaterThanOrEqual(7);
     for (const name of fontPackages) expect(text).toContain(name);

@@ -3,7 +3,9 @@ import { boxes } from './helpers';
 
 describe('the layout of a document, read from its drawn boxes', () => {
   it('records each page at its size, then its elements in the order written', async () => {
-    const drawn = await boxes('<page>\n<rect x="10mm" y="10mm" width="20mm" height="5mm" fill="red"/>\n</page>\n<page size="A5" orientation="landscape">\n<rect x="0" y="0" width="1mm" height="1mm" fill="red"/>\n</page>');
+    const drawn = await boxes(
+      '<page>\n<rect x="10mm" y="10mm" width="20mm" height="5mm" fill="red"/>\n</page>\n<page size="A5" orientation="landscape">\n<rect x="0" y="0" width="1mm" height="1mm" fill="red"/>\n</page>',
+    );
     expect(drawn.map((b) => [b.page, b.kind, b.line])).toEqual([
       [0, 'page', 4],
       [0, 'rect', 5],

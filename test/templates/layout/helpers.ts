@@ -24,7 +24,15 @@ export async function boxes(body: string, options: { front?: string; render?: Re
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const r = renderDocument(template!, learner, options.render);
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return r.boxes.map((b) => ({ page: b.page, kind: b.kind, x: tenth(b.x), y: tenth(b.y), width: tenth(b.width), height: tenth(b.height), line: b.range?.start.line }));
+  return r.boxes.map((b) => ({
+    page: b.page,
+    kind: b.kind,
+    x: tenth(b.x),
+    y: tenth(b.y),
+    width: tenth(b.width),
+    height: tenth(b.height),
+    line: b.range?.start.line,
+  }));
 }
 
 export const SEAL = 'assets:\n  seal: assets/seal.png\n';

@@ -13,9 +13,16 @@ describe('pages', () => {
     expect(diagnostics).toEqual([]);
     const r = renderDocument(template!, learner);
     const info = run('pdfinfo', ['-f', '1', '-l', '3', writeTemp(r.pdf!)]);
-    const sizes = [...info.matchAll(/Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
+    const sizes = [...info.matchAll(/Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts/g)].map((m) => [
+      Math.round(Number(m[1])),
+      Math.round(Number(m[2])),
+    ]);
     // A4 landscape; A5 portrait; 100 × 50 mm keeps the front matter's landscape orientation.
-    expect(sizes).toEqual([[842, 595], [420, 595], [283, 142]]);
+    expect(sizes).toEqual([
+      [842, 595],
+      [420, 595],
+      [283, 142],
+    ]);
   });
 
   it('refuses page sizes and margins it cannot read, at the front matter field', async () => {
@@ -29,4 +36,3 @@ describe('pages', () => {
     expect(tight.diagnostics[0]?.message).toContain('no room');
   });
 });
-

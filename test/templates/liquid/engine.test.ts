@@ -56,7 +56,16 @@ describe('the sandboxed Liquid engine', () => {
     const { compiled } = compile('{% render "sig", who: name %}');
     expect(compiled!.render({ name: 'Ana' }).output).toBe('<text>Ana</text>');
     const r = compile('{% render "../../etc/passwd" %}');
-    const failed = r.compiled ? (() => { try { r.compiled!.render({}); return false; } catch { return true; } })() : true;
+    const failed = r.compiled
+      ? (() => {
+          try {
+            r.compiled.render({});
+            return false;
+          } catch {
+            return true;
+          }
+        })()
+      : true;
     expect(failed).toBe(true);
   });
 
@@ -95,7 +104,10 @@ describe('the filters a template can use', () => {
     for (const f of ['sample', 'date_to_xmlschema', 'base64_encode', 'sha256', 'hmac_sha256', 'raw']) {
       expect(compileLiquid(markup, `{{ x | ${f} }}`, { fileText: '', bodyOffset: 0 }).diagnostics[0]?.code, f).toBe('LIQUID_SYNTAX');
     }
-    const { compiled } = compileLiquid(markup, '{{ d | date: "long" }} {{ n | number: 1 }} {{ "a" | upcase }}', { fileText: '', bodyOffset: 0 });
+    const { compiled } = compileLiquid(markup, '{{ d | date: "long" }} {{ n | number: 1 }} {{ "a" | upcase }}', {
+      fileText: '',
+      bodyOffset: 0,
+    });
     expect(compiled!.render({ d: '2026-03-01', n: 3.14159 }).output).toBe('March 1, 2026 3.1 A');
   });
 });
@@ -122,7 +134,8 @@ describe('memory a template can take', () => {
 
   it('counts every string a filter returns: a list of one long value joined thousands of times stops at the limit', () => {
     // The list holds 4,096 references to one 10,240-character value: cheap to build, 42 million characters joined.
-    const list = '{% assign big = "xxxxxxxxxx" %}{% for i in (1..10) %}{% assign big = big | append: big %}{% endfor %}{% assign a = "" | split: "," | push: big %}{% for i in (1..12) %}{% assign a = a | concat: a %}{% endfor %}';
+    const list =
+      '{% assign big = "xxxxxxxxxx" %}{% for i in (1..10) %}{% assign big = big | append: big %}{% endfor %}{% assign a = "" | split: "," | push: big %}{% for i in (1..12) %}{% assign a = a | concat: a %}{% endfor %}';
     expect(failure(`${list}{% assign s = a | join_list %}`)?.code).toBe('LIQUID_LIMIT');
     expect(failure(`${list}{% assign s = a | join: "" %}`)?.code).toBe('LIQUID_LIMIT');
     for (const body of [
@@ -131,18 +144,26 @@ describe('memory a template can take', () => {
       '{% assign s = "x" %}{% for i in (1..40) %}{% assign s = s | prepend: s %}{% endfor %}',
       '{% assign a = "x,x" | split: "," %}{% for i in (1..40) %}{% assign s = a | join: "," %}{% assign a = s | append: "," | append: s | split: "," %}{% endfor %}',
       '{% assign s = "x" %}{% for i in (1..40) %}{% assign s = s | append: s | upcase %}{% endfor %}',
-    ]) expect(failure(body)?.code, body).toBe('LIQUID_LIMIT');
+    ])
+      expect(failure(body)?.code, body).toBe('LIQUID_LIMIT');
   });
 
   it('leaves ordinary captures and filters alone', () => {
     expect(failure('{% capture s %}Dear {{ name | upcase | append: "!" }}{% endcapture %}{{ s }}')).toBeUndefined();
-    const r = compileLiquid(small, '{% capture s %}Dear {{ name | append: "!" }}{% endcapture %}<text>{{ s }}</text>', { fileText: '', bodyOffset: 0 });
+    const r = compileLiquid(small, '{% capture s %}Dear {{ name | append: "!" }}{% endcapture %}<text>{{ s }}</text>', {
+      fileText: '',
+      bodyOffset: 0,
+    });
     expect(r.compiled!.render({ name: 'Ana' }).output).toBe('<text>Dear Ana!</text>');
   });
 
   it('holds plain-text fragments (metadata) to the same limit', () => {
     const text = createEngine({ locale: 'en', mode: 'text', limits: { memoryLimit: 1_000_000 } });
-    const f = compileFragment(text, '{% assign s = "x" %}{% for i in (1..40) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}', { fileText: 'x', offset: 0, what: 'metadata.title' });
+    const f = compileFragment(text, '{% assign s = "x" %}{% for i in (1..40) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}', {
+      fileText: 'x',
+      offset: 0,
+      what: 'metadata.title',
+    });
     expect(() => f.render!({})).toThrow(LiquidStageError);
   });
 });

@@ -12,7 +12,7 @@ function content(markup: string): InlineNode[] {
 describe('text content', () => {
   it('decodes entities to plain text: XML, numeric, and the HTML names designers use', () => {
     expect(bare(content(text('&lt; &amp; &quot; &#39; &apos; &#233;&#xE9; &nbsp;: &copy;&mdash;&hellip;')))).toEqual([
-      { kind: 'text', text: '< & " \' \' éé \u00A0: ©—…' },
+      { kind: 'text', text: "< & \" ' ' éé \u00A0: ©—…" },
     ]);
   });
 
@@ -43,14 +43,22 @@ describe('text content', () => {
   });
 
   it('keeps nested inline styles and span attributes, with ranges on every node', () => {
-    const nodes = content(text('A <b>bold <i>both <u>all</u></i></b> <span font="title" size="14" color="navy" letter-spacing="1pt">S<br/>T</span>'));
+    const nodes = content(
+      text('A <b>bold <i>both <u>all</u></i></b> <span font="title" size="14" color="navy" letter-spacing="1pt">S<br/>T</span>'),
+    );
     expect(bare(nodes)).toEqual([
       { kind: 'text', text: 'A ' },
       {
         kind: 'b',
         children: [
           { kind: 'text', text: 'bold ' },
-          { kind: 'i', children: [{ kind: 'text', text: 'both ' }, { kind: 'u', children: [{ kind: 'text', text: 'all' }] }] },
+          {
+            kind: 'i',
+            children: [
+              { kind: 'text', text: 'both ' },
+              { kind: 'u', children: [{ kind: 'text', text: 'all' }] },
+            ],
+          },
         ],
       },
       { kind: 'text', text: ' ' },
@@ -74,14 +82,21 @@ describe('text content', () => {
 
 describe('pages and tables', () => {
   it('reads several pages, page settings and page breaks in order', () => {
-    const r = parse('<page size="A5" orientation="landscape" margin="10mm 15mm" background="frame" background-page="2"><page-break/></page>\n<page/>');
+    const r = parse(
+      '<page size="A5" orientation="landscape" margin="10mm 15mm" background="frame" background-page="2"><page-break/></page>\n<page/>',
+    );
     expect(r.diagnostics).toEqual([]);
     const [first, second] = r.document!.pages;
     expect(first).toMatchObject({
       kind: 'page',
       size: { name: 'A5', width: { value: 148, unit: 'mm' }, height: { value: 210, unit: 'mm' } },
       orientation: 'landscape',
-      margin: { top: { value: 10, unit: 'mm' }, right: { value: 15, unit: 'mm' }, bottom: { value: 10, unit: 'mm' }, left: { value: 15, unit: 'mm' } },
+      margin: {
+        top: { value: 10, unit: 'mm' },
+        right: { value: 15, unit: 'mm' },
+        bottom: { value: 10, unit: 'mm' },
+        left: { value: 15, unit: 'mm' },
+      },
       background: 'frame',
       backgroundPage: 2,
       elements: [{ kind: 'page-break' }],
@@ -90,4 +105,3 @@ describe('pages and tables', () => {
     expect(second).toEqual({ kind: 'page', range: second!.range, elements: [] });
   });
 });
-

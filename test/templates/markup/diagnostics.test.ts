@@ -86,7 +86,9 @@ describe('diagnostic codes', () => {
     const r = parse(page('<text x="1" y="1" width="1" align="centre" size="12px" color="#12345" opacity="2" max-lines="1.5">a</text>'));
     expect(r.diagnostics.map((d) => d.code)).toEqual(Array(5).fill('MARKUP_INVALID_VALUE'));
     const [align, size, color, opacity, lines] = r.diagnostics;
-    expect(align!.message).toBe('align="centre" on <text> is not valid: expected one of left, center, right, justify, start, end. Did you mean "center"?');
+    expect(align!.message).toBe(
+      'align="centre" on <text> is not valid: expected one of left, center, right, justify, start, end. Did you mean "center"?',
+    );
     expect(r.at(align)).toBe('centre');
     expect(size!.message).toMatch(/expected a size in points from 1 to 1000/);
     expect(color!.message).toMatch(/expected a colour: #rgb, #rrggbb or one of black/);
@@ -113,7 +115,9 @@ describe('diagnostic codes', () => {
   });
 
   it('MARKUP_MISPLACED_ELEMENT: td outside tr, page in page, text in page, b in page', () => {
-    const r = parse(page('<td>x</td>\n<page></page>\n  loose words  \n<b>x</b>\n<table x="0" y="0" width="1"><tr>oops<td>ok</td></tr></table>'));
+    const r = parse(
+      page('<td>x</td>\n<page></page>\n  loose words  \n<b>x</b>\n<table x="0" y="0" width="1"><tr>oops<td>ok</td></tr></table>'),
+    );
     expect(r.diagnostics.map((d) => d.code)).toEqual(Array(5).fill('MARKUP_MISPLACED_ELEMENT'));
     const messages = r.diagnostics.map((d) => d.message);
     expect(messages[0]).toBe('<td> cannot go inside <page>: it goes inside <tr>.');
@@ -163,7 +167,8 @@ describe('positions in the template', () => {
   });
 
   it('maps through the Liquid source map: static text exactly, data to its {{ }} tag', () => {
-    const file = '---\nname: t\n---\n<page>\n  <text x="1" y="1" width="1" sise="3">Hi {{ learner.name }}</text>\n  <qr x="1" y="1" size="{{ s }}" value="v"/>\n</page>';
+    const file =
+      '---\nname: t\n---\n<page>\n  <text x="1" y="1" width="1" sise="3">Hi {{ learner.name }}</text>\n  <qr x="1" y="1" size="{{ s }}" value="v"/>\n</page>';
     const bodyOffset = file.indexOf('<page>');
     const body = file.slice(bodyOffset);
     const name = '<Ann & Bob>';
@@ -172,13 +177,23 @@ describe('positions in the template', () => {
     const e2 = body.indexOf('{{ s }}');
     const parts = [body.slice(0, e1), escaped, body.slice(e1 + 18, e2), 'big', body.slice(e2 + 7)];
     const markup = parts.join('');
-    const seg = (outStart: number, text: string, srcStart: number, srcLen: number, literal: boolean) => ({ outStart, outEnd: outStart + text.length, srcStart, srcEnd: srcStart + srcLen, literal });
+    const seg = (outStart: number, text: string, srcStart: number, srcLen: number, literal: boolean) => ({
+      outStart,
+      outEnd: outStart + text.length,
+      srcStart,
+      srcEnd: srcStart + srcLen,
+      literal,
+    });
     let o = 0;
     const segments = [];
-    segments.push(seg(o, parts[0]!, 0, parts[0]!.length, true)); o += parts[0]!.length;
-    segments.push(seg(o, parts[1]!, e1, 18, false)); o += parts[1]!.length;
-    segments.push(seg(o, parts[2]!, e1 + 18, parts[2]!.length, true)); o += parts[2]!.length;
-    segments.push(seg(o, parts[3]!, e2, 7, false)); o += parts[3]!.length;
+    segments.push(seg(o, parts[0]!, 0, parts[0]!.length, true));
+    o += parts[0]!.length;
+    segments.push(seg(o, parts[1]!, e1, 18, false));
+    o += parts[1]!.length;
+    segments.push(seg(o, parts[2]!, e1 + 18, parts[2]!.length, true));
+    o += parts[2]!.length;
+    segments.push(seg(o, parts[3]!, e2, 7, false));
+    o += parts[3]!.length;
     segments.push(seg(o, parts[4]!, e2 + 7, parts[4]!.length, true));
     const map = new SourceMap(segments, new LineIndex(file), bodyOffset);
     const { diagnostics, document } = parseMarkup({ markup, locate: (s, e) => map.locate(s, e) });

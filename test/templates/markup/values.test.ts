@@ -48,9 +48,22 @@ describe('attribute values', () => {
     const mm = (value: number) => ({ value, unit: 'mm' });
     expect(readValue({ kind: 'box' }, '1 2 3')).toEqual({ ok: true, value: { top: mm(1), right: mm(2), bottom: mm(3), left: mm(2) } });
     expect(readValue({ kind: 'box' }, '1 2 3 4 5').ok).toBe(false);
-    expect(readValue({ kind: 'lengths' }, '30% 20% 50%')).toEqual({ ok: true, value: [{ value: 30, unit: '%' }, { value: 20, unit: '%' }, { value: 50, unit: '%' }] });
-    expect(readValue({ kind: 'page-size' }, 'letter')).toEqual({ ok: true, value: { name: 'Letter', width: mm(215.9), height: mm(279.4) } });
-    expect(readValue({ kind: 'page-size' }, '200mm 4in')).toEqual({ ok: true, value: { width: mm(200), height: { value: 4, unit: 'in' } } });
+    expect(readValue({ kind: 'lengths' }, '30% 20% 50%')).toEqual({
+      ok: true,
+      value: [
+        { value: 30, unit: '%' },
+        { value: 20, unit: '%' },
+        { value: 50, unit: '%' },
+      ],
+    });
+    expect(readValue({ kind: 'page-size' }, 'letter')).toEqual({
+      ok: true,
+      value: { name: 'Letter', width: mm(215.9), height: mm(279.4) },
+    });
+    expect(readValue({ kind: 'page-size' }, '200mm 4in')).toEqual({
+      ok: true,
+      value: { width: mm(200), height: { value: 4, unit: 'in' } },
+    });
     expect(readValue({ kind: 'page-size' }, '100 x 50')).toEqual({ ok: true, value: { width: mm(100), height: mm(50) } });
     expect(readValue({ kind: 'page-size' }, 'A9')).toMatchObject({ ok: false, suggestion: 'A3' });
   });
@@ -62,10 +75,26 @@ describe('attribute values', () => {
   });
 
   it('fills defaults from the vocabulary, and leaves context-dependent ones unset', () => {
-    const r = parse(page('<text x="1" y="2" width="3">a</text><rect x="0" y="0" width="1" height="1"/><line x1="0" y1="0" x2="1" y2="1"/><image x="0" y="0" width="1" src="s"/><qr x="0" y="0" size="1" value="v"/>'));
+    const r = parse(
+      page(
+        '<text x="1" y="2" width="3">a</text><rect x="0" y="0" width="1" height="1"/><line x1="0" y1="0" x2="1" y2="1"/><image x="0" y="0" width="1" src="s"/><qr x="0" y="0" size="1" value="v"/>',
+      ),
+    );
     expect(r.diagnostics).toEqual([]);
     const [t, rect, line, image, qr] = r.document!.pages[0]!.elements;
-    expect(t).toMatchObject({ valign: 'top', font: 'body', size: 11, lineHeight: 1.2, letterSpacing: 0, fit: 'none', minSize: 6, direction: 'auto', opacity: 1, rotate: 0, color: { r: 0, g: 0, b: 0 } });
+    expect(t).toMatchObject({
+      valign: 'top',
+      font: 'body',
+      size: 11,
+      lineHeight: 1.2,
+      letterSpacing: 0,
+      fit: 'none',
+      minSize: 6,
+      direction: 'auto',
+      opacity: 1,
+      rotate: 0,
+      color: { r: 0, g: 0, b: 0 },
+    });
     expect((t as TextElement).align).toBeUndefined();
     expect((t as TextElement).height).toBeUndefined();
     expect((t as TextElement).maxLines).toBeUndefined();
@@ -81,7 +110,11 @@ describe('attribute values', () => {
   });
 
   it('reads given values into camelCase fields', () => {
-    const r = parse(page('<text x="1" y="2" width="3" height="4cm" align="justify" valign="bottom" line-height="1.45" letter-spacing="1.2pt" fit="shrink" min-size="14" max-lines="2" direction="rtl" rotate="90" opacity="0.5">a</text>'));
+    const r = parse(
+      page(
+        '<text x="1" y="2" width="3" height="4cm" align="justify" valign="bottom" line-height="1.45" letter-spacing="1.2pt" fit="shrink" min-size="14" max-lines="2" direction="rtl" rotate="90" opacity="0.5">a</text>',
+      ),
+    );
     expect(r.diagnostics).toEqual([]);
     expect(r.document!.pages[0]!.elements[0]).toMatchObject({
       height: { value: 4, unit: 'cm' },

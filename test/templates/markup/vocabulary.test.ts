@@ -7,7 +7,10 @@ import { parse } from './helpers';
 
 /** Liquid out, plain markup in: what the examples look like once rendered (a link's address is one). */
 function renderedLike(liquid: string): string {
-  return liquid.replace(/href="\{\{.*?\}\}"/gs, 'href="https://attest.example.org/v/X"').replace(/\{\{.*?\}\}/gs, 'x').replace(/\{%.*?%\}/gs, '');
+  return liquid
+    .replace(/href="\{\{.*?\}\}"/gs, 'href="https://attest.example.org/v/X"')
+    .replace(/\{\{.*?\}\}/gs, 'x')
+    .replace(/\{%.*?%\}/gs, '');
 }
 
 const specs = Object.entries(VOCABULARY) as [string, ElementSpec][];
@@ -30,7 +33,10 @@ describe('vocabulary', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.liquid'));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
-      const body = readFileSync(new URL(file, dir), 'utf8').split(/^---\s*$/m).slice(2).join('---');
+      const body = readFileSync(new URL(file, dir), 'utf8')
+        .split(/^---\s*$/m)
+        .slice(2)
+        .join('---');
       const r = parse(renderedLike(body));
       expect({ file, diagnostics: r.diagnostics }).toEqual({ file, diagnostics: [] });
       expect(r.document!.pages.length).toBeGreaterThan(0);

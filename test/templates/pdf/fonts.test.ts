@@ -72,7 +72,7 @@ describe('font subsets', () => {
     expect(spy.mock.calls.length).toBeLessThanOrEqual(1);
   });
 
-  it('keeps a template\'s static text in its own base, so documents of that template skip the subsetter', () => {
+  it("keeps a template's static text in its own base, so documents of that template skip the subsetter", () => {
     const dejavu = loadFont('dejavu');
     const staticText = 'Сертификат об окончании';
     const prepared = prepareFont(dejavu, staticText);

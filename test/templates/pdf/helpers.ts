@@ -129,6 +129,10 @@ export function handmadeJpeg(width: number, height: number, components: 1 | 3 | 
 export function words(pdf: Uint8Array): { text: string; xMin: number; yMin: number; xMax: number; yMax: number }[] {
   const html = run('pdftotext', ['-bbox', writeTemp(pdf), '-']);
   return [...html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
-    xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text: m[5]!,
+    xMin: Number(m[1]),
+    yMin: Number(m[2]),
+    xMax: Number(m[3]),
+    yMax: Number(m[4]),
+    text: m[5]!,
   }));
 }

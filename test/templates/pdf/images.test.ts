@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { PdfAssetError, PdfDocument, PreparedImage } from '../../../templates/pdf/index';
 import { handmadeJpeg, pdfimages, qpdfCheck, run, writeTemp } from './helpers';
 
-function png(width: number, height: number, pixel: (x: number, y: number) => [number, number, number, number], options: PNGOptions = {}): Uint8Array {
+function png(
+  width: number,
+  height: number,
+  pixel: (x: number, y: number) => [number, number, number, number],
+  options: PNGOptions = {},
+): Uint8Array {
   const image = new PNG({ width, height, ...options });
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
@@ -60,7 +65,9 @@ describe('PreparedImage', () => {
       [9, 5, 'gray', 'jpeg'],
       [24, 16, 'cmyk', 'jpeg'],
     ]);
-    expect(Buffer.from(readFileSync(path)).toString('latin1')).toContain('/ColorSpace /DeviceCMYK /BitsPerComponent 8 /Decode [1 0 1 0 1 0 1 0]');
+    expect(Buffer.from(readFileSync(path)).toString('latin1')).toContain(
+      '/ColorSpace /DeviceCMYK /BitsPerComponent 8 /Decode [1 0 1 0 1 0 1 0]',
+    );
     expect(renderErrors(path)).toBe('');
   });
 
@@ -94,7 +101,14 @@ describe('PreparedImage', () => {
   it('handles palette PNGs and palettes with transparency', () => {
     // pngjs cannot write palettes: build one by hand (2×2, 2 colours, 8-bit indexes).
     const indexed = (withTrns: boolean) =>
-      handmadePng({ width: 2, height: 2, colorType: 3, plte: [255, 0, 0, 0, 0, 255], ...(withTrns ? { trns: [0, 255] } : {}), raw: [0, 0, 1, 0, 1, 0] });
+      handmadePng({
+        width: 2,
+        height: 2,
+        colorType: 3,
+        plte: [255, 0, 0, 0, 0, 255],
+        ...(withTrns ? { trns: [0, 255] } : {}),
+        raw: [0, 0, 1, 0, 1, 0],
+      });
     const path = place(PreparedImage.fromBytes(indexed(false)), PreparedImage.fromBytes(indexed(true)));
     expect(pdfimages(path).map((r) => [r.type, r.color])).toEqual([
       ['image', 'index'],
@@ -106,7 +120,10 @@ describe('PreparedImage', () => {
 
   it('decodes interlaced PNGs instead of passing them through, pixels in the right places', () => {
     // Adam7 on 2×2: pass 1 is pixel (0,0), pass 6 pixel (1,0), pass 7 the whole second row.
-    const red = [255, 0, 0], green = [0, 255, 0], blue = [0, 0, 255], white = [255, 255, 255];
+    const red = [255, 0, 0],
+      green = [0, 255, 0],
+      blue = [0, 0, 255],
+      white = [255, 255, 255];
     const image = PreparedImage.fromBytes(
       handmadePng({ width: 2, height: 2, colorType: 2, interlace: 1, raw: [0, ...red, 0, ...green, 0, ...blue, ...white] }),
     );
@@ -127,7 +144,10 @@ describe('PreparedImage', () => {
       return r;
     };
     expect(error(Buffer.from('GIF89a......'))).toMatchObject({ code: 'ASSET_IMAGE_UNSUPPORTED', message: expect.stringContaining('GIF') });
-    expect(error(Buffer.from('RIFF\0\0\0\0WEBPVP8 '))).toMatchObject({ code: 'ASSET_IMAGE_UNSUPPORTED', message: expect.stringContaining('WebP') });
+    expect(error(Buffer.from('RIFF\0\0\0\0WEBPVP8 '))).toMatchObject({
+      code: 'ASSET_IMAGE_UNSUPPORTED',
+      message: expect.stringContaining('WebP'),
+    });
     expect(error(Buffer.from('hello'))).toMatchObject({ code: 'ASSET_IMAGE_UNSUPPORTED' });
     expect(error(new Uint8Array())).toMatchObject({ code: 'ASSET_IMAGE_UNSUPPORTED' });
 
@@ -158,16 +178,31 @@ describe('what an image may cost to decode', () => {
   it('stops inflating a PNG the moment its data outgrows the declared size (a decompression bomb)', () => {
     // 2000×2000 RGB is 12 MB of rows; the stream holds 64 MB of zeros (63 KB compressed).
     const bomb = zlib.deflateSync(Buffer.alloc(64_000_000), { level: 9 });
-    for (const [colorType, trns] of [[2, undefined], [6, undefined], [2, [0, 0, 0, 0, 0, 0]]] as const) {
+    for (const [colorType, trns] of [
+      [2, undefined],
+      [6, undefined],
+      [2, [0, 0, 0, 0, 0, 0]],
+    ] as const) {
       const bytes = handmadePng({ width: 2000, height: 2000, colorType, raw: [], idat: bomb, ...(trns ? { trns: [...trns] } : {}) });
       const started = Date.now();
-      expect(refusal(bytes), `colour type ${colorType}`).toMatchObject({ code: 'ASSET_IMAGE_SIZE_MISMATCH', message: expect.stringContaining('more than the image holds') });
+      expect(refusal(bytes), `colour type ${colorType}`).toMatchObject({
+        code: 'ASSET_IMAGE_SIZE_MISMATCH',
+        message: expect.stringContaining('more than the image holds'),
+      });
       expect(Date.now() - started).toBeLessThan(3_000);
     }
     // Interlaced: the bound is the sum of the seven passes, exactly; one byte more is refused.
     const w = 5;
     const h = 3;
-    const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+    const passes = [
+      [0, 0, 8, 8],
+      [4, 0, 8, 8],
+      [0, 4, 4, 8],
+      [2, 0, 4, 4],
+      [0, 2, 2, 4],
+      [1, 0, 2, 2],
+      [0, 1, 1, 2],
+    ];
     const raw: number[] = [];
     for (const [x0, y0, dx, dy] of passes) {
       const pw = Math.ceil((w - x0!) / dx!);
@@ -182,18 +217,35 @@ describe('what an image may cost to decode', () => {
   it('refuses a tiny PNG that declares a huge image before inflating anything', () => {
     // Not even valid zlib: had it been inflated, the answer would be "damaged".
     const bytes = handmadePng({ width: 7000, height: 7000, colorType: 6, raw: [], idat: Buffer.alloc(200, 0x55) });
-    expect(refusal(bytes)).toMatchObject({ code: 'ASSET_IMAGE_SIZE_MISMATCH', message: expect.stringContaining('cannot hold 7000×7000 pixels') });
+    expect(refusal(bytes)).toMatchObject({
+      code: 'ASSET_IMAGE_SIZE_MISMATCH',
+      message: expect.stringContaining('cannot hold 7000×7000 pixels'),
+    });
   });
 
   it('caps PNG and JPEG at the same number of pixels', () => {
-    expect(refusal(handmadePng({ width: 8000, height: 8000, colorType: 2, raw: [], idat: zlib.deflateSync(Buffer.alloc(10)) }))).toMatchObject({ code: 'ASSET_IMAGE_TOO_LARGE', message: expect.stringContaining('8000×8000') });
-    expect(refusal(handmadeJpeg(10_000, 6_000, 1))).toMatchObject({ code: 'ASSET_IMAGE_TOO_LARGE', message: expect.stringContaining('JPEG is 10000×6000') });
+    expect(
+      refusal(handmadePng({ width: 8000, height: 8000, colorType: 2, raw: [], idat: zlib.deflateSync(Buffer.alloc(10)) })),
+    ).toMatchObject({ code: 'ASSET_IMAGE_TOO_LARGE', message: expect.stringContaining('8000×8000') });
+    expect(refusal(handmadeJpeg(10_000, 6_000, 1))).toMatchObject({
+      code: 'ASSET_IMAGE_TOO_LARGE',
+      message: expect.stringContaining('JPEG is 10000×6000'),
+    });
     expect(refusal(handmadeJpeg(7_000, 7_000, 1))).toBeUndefined();
   });
 });
 
 /** A PNG written chunk by chunk, for the kinds pngjs cannot write (palettes, interlacing). */
-function handmadePng(o: { width: number; height: number; colorType: number; interlace?: number; plte?: number[]; trns?: number[]; raw: number[]; idat?: Buffer }): Buffer {
+function handmadePng(o: {
+  width: number;
+  height: number;
+  colorType: number;
+  interlace?: number;
+  plte?: number[];
+  trns?: number[];
+  raw: number[];
+  idat?: Buffer;
+}): Buffer {
   const chunks: Buffer[] = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])];
   const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);

@@ -57,7 +57,11 @@ describe('ImportedPage', () => {
     expect(pdftotext(path).match(/Background Frame/g)).toHaveLength(2);
     expect(Buffer.from(bytes).equals(Buffer.from(render('bg')))).toBe(true);
     // The form is written once for both pages.
-    expect(Buffer.from(bytes).toString('latin1').match(/\/Subtype \/Form/g)).toHaveLength(1);
+    expect(
+      Buffer.from(bytes)
+        .toString('latin1')
+        .match(/\/Subtype \/Form/g),
+    ).toHaveLength(1);
     const at = pixels(path);
     expect(at(5, 195)).toEqual([255, 0, 0]); // the red square, bottom-left
   });
@@ -75,8 +79,23 @@ describe('ImportedPage', () => {
     const reference = PNG.sync.read(readFileSync(sourcePath + '.png'));
     expect([reference.width, reference.height]).toEqual([100, 200]);
     const theirs = (x: number, y: number) => [...reference.data.subarray((y * 100 + x) * 4, (y * 100 + x) * 4 + 3)];
-    for (const [x, y] of [[5, 5], [95, 5], [5, 195], [95, 195], [15, 15], [25, 25]] as const) expect(ours(x, y)).toEqual(theirs(x, y));
-    expect([[5, 5], [95, 5], [5, 195], [95, 195]].some(([x, y]) => ours(x!, y!)[1] === 0)).toBe(true); // the red corner is somewhere
+    for (const [x, y] of [
+      [5, 5],
+      [95, 5],
+      [5, 195],
+      [95, 195],
+      [15, 15],
+      [25, 25],
+    ] as const)
+      expect(ours(x, y)).toEqual(theirs(x, y));
+    expect(
+      [
+        [5, 5],
+        [95, 5],
+        [5, 195],
+        [95, 195],
+      ].some(([x, y]) => ours(x!, y!)[1] === 0),
+    ).toBe(true); // the red corner is somewhere
   });
 
   it('shows only the CropBox, with its corner at the origin', async () => {
@@ -115,24 +134,50 @@ describe('ImportedPage', () => {
     const launch = () => ctx.obj({ S: 'Launch', F: PDFString.of('calc.exe'), Win: ctx.obj({ F: PDFString.of('cmd.exe') }) });
     // Where readers run things: the catalogue, the page, its annotations.
     doc.catalog.set(PDFName.of('OpenAction'), ctx.register(js('app.alert("open")')));
-    doc.catalog.set(PDFName.of('Names'), ctx.obj({ JavaScript: ctx.obj({ Names: [PDFHexString.fromText('x'), ctx.register(js('app.alert("names")'))] }) }));
+    doc.catalog.set(
+      PDFName.of('Names'),
+      ctx.obj({ JavaScript: ctx.obj({ Names: [PDFHexString.fromText('x'), ctx.register(js('app.alert("names")'))] }) }),
+    );
     page.node.set(PDFName.of('AA'), ctx.obj({ O: launch(), C: js('app.alert("close")') }));
-    page.node.set(PDFName.of('Annots'), ctx.obj([ctx.register(ctx.obj({ Type: 'Annot', Subtype: 'Link', Rect: [0, 0, 100, 100], A: launch() }))]));
+    page.node.set(
+      PDFName.of('Annots'),
+      ctx.obj([ctx.register(ctx.obj({ Type: 'Annot', Subtype: 'Link', Rect: [0, 0, 100, 100], A: launch() }))]),
+    );
     // And where only a copier looks: inside the resources, a kind that is not a resource, actions tucked
     // into a graphics state, marked-content properties and a nested form's own resources.
     const resources = page.node.Resources()!;
     resources.set(PDFName.of('JavaScript'), ctx.register(js('app.alert("resource")')));
-    resources.set(PDFName.of('ExtGState'), ctx.obj({ G0: ctx.obj({ Type: 'ExtGState', CA: 0.5, AA: ctx.obj({ O: launch() }), JS: PDFString.of('app.alert("gs")') }) }));
-    resources.set(PDFName.of('Properties'), ctx.obj({ MC0: ctx.obj({ Type: 'OCG', Name: PDFString.of('layer'), A: ctx.register(launch()) }) }));
-    const innerResources = ctx.obj({ Font: (resources.get(PDFName.of('Font')) as PDFDict).clone(ctx), Names: ctx.obj({ JavaScript: js('app.alert("form")') }) });
+    resources.set(
+      PDFName.of('ExtGState'),
+      ctx.obj({ G0: ctx.obj({ Type: 'ExtGState', CA: 0.5, AA: ctx.obj({ O: launch() }), JS: PDFString.of('app.alert("gs")') }) }),
+    );
+    resources.set(
+      PDFName.of('Properties'),
+      ctx.obj({ MC0: ctx.obj({ Type: 'OCG', Name: PDFString.of('layer'), A: ctx.register(launch()) }) }),
+    );
+    const innerResources = ctx.obj({
+      Font: (resources.get(PDFName.of('Font')) as PDFDict).clone(ctx),
+      Names: ctx.obj({ JavaScript: js('app.alert("form")') }),
+    });
     const font = [...(resources.get(PDFName.of('Font')) as PDFDict).keys()][0]!.toString();
-    const form = ctx.register(ctx.stream(`BT ${font} 8 Tf 10 10 Td (inner) Tj ET`, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 300, 200], Resources: innerResources, OpenAction: launch() }));
+    const form = ctx.register(
+      ctx.stream(`BT ${font} 8 Tf 10 10 Td (inner) Tj ET`, {
+        Type: 'XObject',
+        Subtype: 'Form',
+        BBox: [0, 0, 300, 200],
+        Resources: innerResources,
+        OpenAction: launch(),
+      }),
+    );
     const xobjects = (resources.get(PDFName.of('XObject')) as PDFDict | undefined) ?? ctx.obj({});
     xobjects.set(PDFName.of('F0'), form);
     resources.set(PDFName.of('XObject'), xobjects);
     const extra = ctx.register(ctx.flateStream('q /G0 gs /OC /MC0 BDC /F0 Do EMC Q'));
     const contents = page.node.get(PDFName.of('Contents'))!;
-    page.node.set(PDFName.of('Contents'), contents instanceof PDFArray ? ctx.obj([...contents.asArray(), extra]) : ctx.obj([contents, extra]));
+    page.node.set(
+      PDFName.of('Contents'),
+      contents instanceof PDFArray ? ctx.obj([...contents.asArray(), extra]) : ctx.obj([contents, extra]),
+    );
     const hostile = await doc.save({ useObjectStreams: false });
     expect(Buffer.from(hostile).includes('/Launch')).toBe(true);
 
@@ -143,7 +188,8 @@ describe('ImportedPage', () => {
     expect(qpdfCheck(path)).toContain('No syntax or stream encoding errors');
     run('qpdf', ['--qdf', '--object-streams=disable', path, `${path}.qdf`]);
     const expanded = readFileSync(`${path}.qdf`, 'latin1');
-    for (const word of ['/JavaScript', '/JS', '/Launch', '/AA', '/OpenAction', '/Annots', '/Names', 'app.alert', 'calc.exe']) expect(expanded, word).not.toContain(word);
+    for (const word of ['/JavaScript', '/JS', '/Launch', '/AA', '/OpenAction', '/Annots', '/Names', 'app.alert', 'calc.exe'])
+      expect(expanded, word).not.toContain(word);
     // Drawing survives: the text of the page and of the nested form, the graphics state, the layer.
     expect(pdftotext(path)).toContain('Hostile Frame');
     expect(pdftotext(path)).toContain('inner');

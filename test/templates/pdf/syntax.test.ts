@@ -6,7 +6,15 @@ import { qpdfCheck, run, writeTemp } from './helpers';
 describe('PDF syntax', () => {
   it('writes numbers without exponents, -0 or trailing zeros', () => {
     expect([num(0), num(-0), num(12), num(0.5), num(1 / 3), num(-2.50001), num(1e-9), num(NaN), num(Infinity)]).toEqual([
-      '0', '0', '12', '0.5', '0.3333', '-2.5', '0', '0', '0',
+      '0',
+      '0',
+      '12',
+      '0.5',
+      '0.3333',
+      '-2.5',
+      '0',
+      '0',
+      '0',
     ]);
     for (const big of [1e21, -1e300, 123456789012345678]) expect(num(big)).toMatch(/^-?\d+$/);
   });

@@ -27,7 +27,9 @@ async function codes(front: string, body: string, assets: Record<string, Uint8Ar
 
 describe('asset codes', () => {
   it('ASSET_UNSUPPORTED: a GIF is not a PNG, JPEG, PDF, TTF or OTF', async () => {
-    expect(await codes('assets:\n  a: a.gif\n', '<page/>', { 'a.gif': Buffer.from('GIF89a\x01\x00\x01\x00') })).toEqual(['ASSET_UNSUPPORTED']);
+    expect(await codes('assets:\n  a: a.gif\n', '<page/>', { 'a.gif': Buffer.from('GIF89a\x01\x00\x01\x00') })).toEqual([
+      'ASSET_UNSUPPORTED',
+    ]);
     expect(await codes('assets:\n  a: a.png\n', '<page/>', { 'a.png': png })).toEqual([]);
   });
 
@@ -40,7 +42,9 @@ describe('asset codes', () => {
   it('ASSET_WRONG_TYPE: declared as one kind, used as another', async () => {
     expect(await codes('assets:\n  a: { path: a.png, type: pdf }\n', '<page/>', { 'a.png': png })).toEqual(['ASSET_WRONG_TYPE']);
     expect(await codes('assets:\n  a: { path: a.png, type: image }\n', '<page/>', { 'a.png': png })).toEqual([]);
-    expect(await codes('assets:\n  f: f.pdf\n', '<page><image x="0" y="0" width="10mm" src="f"/></page>', { 'f.pdf': frame })).toEqual(['ASSET_WRONG_TYPE']);
+    expect(await codes('assets:\n  f: f.pdf\n', '<page><image x="0" y="0" width="10mm" src="f"/></page>', { 'f.pdf': frame })).toEqual([
+      'ASSET_WRONG_TYPE',
+    ]);
   });
 
   it('ASSET_PDF_TOO_MANY_PAGES: a background PDF of more than 50 pages', async () => {
@@ -56,7 +60,8 @@ describe('asset codes', () => {
     const bytes = Buffer.from(readFileSync(join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf', 'DejaVuSans.ttf')));
     // Rename the glyf table in the table directory: the font still parses, but has no outlines we can embed.
     const tables = bytes.readUInt16BE(4);
-    for (let i = 0; i < tables; i++) if (bytes.toString('latin1', 12 + 16 * i, 16 + 16 * i) === 'glyf') bytes.write('zzzz', 12 + 16 * i, 'latin1');
+    for (let i = 0; i < tables; i++)
+      if (bytes.toString('latin1', 12 + 16 * i, 16 + 16 * i) === 'glyf') bytes.write('zzzz', 12 + 16 * i, 'latin1');
     const font = fontkit.create(bytes) as Font;
     expect(() => prepareFont({ key: 'no-outlines', font, bytes })).toThrow(expect.objectContaining({ code: 'ASSET_FONT_UNSUPPORTED' }));
   });
@@ -74,14 +79,17 @@ describe('layout codes', () => {
   });
 
   it('LAYOUT_TABLE_COLUMNS: columns that do not add up to the table are scaled (warning) or useless (error)', async () => {
-    const table = (columns: string) => `<page><table x="0" y="0" width="100mm" columns="${columns}"><tr><td>a</td><td>b</td></tr></table></page>`;
+    const table = (columns: string) =>
+      `<page><table x="0" y="0" width="100mm" columns="${columns}"><tr><td>a</td><td>b</td></tr></table></page>`;
     expect(await codes('', table('30mm 30mm'))).toEqual(['LAYOUT_TABLE_COLUMNS']);
     expect(await codes('', table('0mm 0mm'))).toEqual(['LAYOUT_TABLE_COLUMNS']);
     expect(await codes('', table('50% 50%'))).toEqual([]);
   });
 
   it('LAYOUT_TABLE_TOO_MANY_CELLS: a row with more cells than columns', async () => {
-    expect(await codes('', '<page><table x="0" y="0" width="100mm" columns="50% 50%"><tr><td>a</td><td>b</td><td>c</td></tr></table></page>')).toEqual(['LAYOUT_TABLE_TOO_MANY_CELLS']);
+    expect(
+      await codes('', '<page><table x="0" y="0" width="100mm" columns="50% 50%"><tr><td>a</td><td>b</td><td>c</td></tr></table></page>'),
+    ).toEqual(['LAYOUT_TABLE_TOO_MANY_CELLS']);
   });
 
   it('LAYOUT_TABLE_ROW_TOO_TALL: one row taller than a whole page', async () => {

@@ -31,15 +31,27 @@ describe('every stage reports its problems at their place in the template', () =
   });
 
   it('markup nested too deep: MARKUP_TOO_DEEP at the element, not a stack overflow', async () => {
-    const d = await run(template('<page>\n<text x="0" y="0" width="10mm">{% for i in (1..10000) %}<i>{% endfor %}x{% for i in (1..10000) %}</i>{% endfor %}</text>\n</page>'));
+    const d = await run(
+      template(
+        '<page>\n<text x="0" y="0" width="10mm">{% for i in (1..10000) %}<i>{% endfor %}x{% for i in (1..10000) %}</i>{% endfor %}</text>\n</page>',
+      ),
+    );
     expect(d.map((x) => x.code)).toEqual(['MARKUP_TOO_DEEP']);
     expect(d[0]?.range?.start.line).toBe(6);
   });
 
   it('very large markup is a template problem, never a crash: 150,000 rows, 120,000 spans, 100,000 mistakes', async () => {
-    const rows = await run(template(`<page><table x="10mm" y="10mm" width="150mm">{% for i in (1..3000) %}${'<tr><td>Row</td></tr>'.repeat(50)}{% endfor %}</table></page>`));
+    const rows = await run(
+      template(
+        `<page><table x="10mm" y="10mm" width="150mm">{% for i in (1..3000) %}${'<tr><td>Row</td></tr>'.repeat(50)}{% endfor %}</table></page>`,
+      ),
+    );
     expect(rows.map((x) => x.code)).toEqual(['LAYOUT_TOO_MANY_PAGES']);
-    const spans = await run(template(`<page><text x="0" y="0" width="100mm" height="20mm" fit="shrink">{% for i in (1..1200) %}${'<b>x</b>'.repeat(100)}{% endfor %}</text></page>`));
+    const spans = await run(
+      template(
+        `<page><text x="0" y="0" width="100mm" height="20mm" fit="shrink">{% for i in (1..1200) %}${'<b>x</b>'.repeat(100)}{% endfor %}</text></page>`,
+      ),
+    );
     expect(spans.filter((x) => x.severity === 'error')).toEqual([]);
     const mistakes = await run(template(`<page>{% for i in (1..1000) %}${'<txt/>'.repeat(100)}{% endfor %}</page>`));
     expect(mistakes).toHaveLength(200);
@@ -64,7 +76,8 @@ describe('every stage reports its problems at their place in the template', () =
   });
 
   it('assets: a missing file, an unknown image name with a suggestion, a page out of range', async () => {
-    const front = 'assets:\n  seal: assets/seal.png\n  gone: assets/nope.png\n  frame: assets/guilloche-frame.pdf\nbackground: { asset: frame, page: 3 }\n';
+    const front =
+      'assets:\n  seal: assets/seal.png\n  gone: assets/nope.png\n  frame: assets/guilloche-frame.pdf\nbackground: { asset: frame, page: 3 }\n';
     const d = await run(template('<page><image x="0" y="0" width="10mm" src="seel"/></page>', front));
     expect(at(d.find((x) => x.code === 'ASSET_MISSING'))?.slice(0, 2)).toEqual(['ASSET_MISSING', 6]);
     expect(d.find((x) => x.code === 'ASSET_PDF_PAGE_OUT_OF_RANGE')).toBeDefined();
@@ -92,7 +105,9 @@ describe('every stage reports its problems at their place in the template', () =
   });
 
   it('layout: text that cannot fit its box is a warning at the element, and the PDF is still made', async () => {
-    const text = template('<page>\n<text x="0" y="0" width="20mm" height="5mm">{{ course.fullname }} {{ course.fullname }}</text>\n</page>');
+    const text = template(
+      '<page>\n<text x="0" y="0" width="20mm" height="5mm">{{ course.fullname }} {{ course.fullname }}</text>\n</page>',
+    );
     const compiled = await compileTemplate(text, { loadAsset });
     const r = renderDocument(compiled.template!, learner);
     expect(r.pdf).toBeDefined();
@@ -117,7 +132,8 @@ describe('every stage reports its problems at their place in the template', () =
   });
 
   it('a table fed a huge list stops at the page limit instead of making an endless PDF', async () => {
-    const body = '<page><table x="10mm" y="10mm" width="100mm">{% for i in (1..20000) %}<tr><td>{{ i }}</td></tr>{% endfor %}</table></page>';
+    const body =
+      '<page><table x="10mm" y="10mm" width="100mm">{% for i in (1..20000) %}<tr><td>{{ i }}</td></tr>{% endfor %}</table></page>';
     const compiled = await compileTemplate(template(body), { loadAsset });
     const r = renderDocument(compiled.template!, learner);
     expect(r.pdf).toBeUndefined();
@@ -136,7 +152,27 @@ function prng(seed: number): () => number {
 
 describe('hostile templates', () => {
   const source = readFileSync(join(EXAMPLES_DIR, 'attestation-fr.liquid'), 'utf8');
-  const snippets = ['<', '>', '"', '{%', '%}', '{{', '}}', '</text>', '<page>', '&', '&bogus;', '---', ':', '\n', '{% for x in y %}', 'x="-5"', '\u0000', '🎓', '\uD800'];
+  const snippets = [
+    '<',
+    '>',
+    '"',
+    '{%',
+    '%}',
+    '{{',
+    '}}',
+    '</text>',
+    '<page>',
+    '&',
+    '&bogus;',
+    '---',
+    ':',
+    '\n',
+    '{% for x in y %}',
+    'x="-5"',
+    '\u0000',
+    '🎓',
+    '\uD800',
+  ];
 
   it('300 seeded mutations of an example never crash compile or render: each gives a PDF or placed errors', async () => {
     const random = prng(20261125);
@@ -169,14 +205,20 @@ describe('hostile templates', () => {
 
 describe('pathological values render in bounded time', () => {
   it('the longest allowed text, one endless word or 50,000 Arabic letters, into a small box', async () => {
-    const text = template('<page>\n<text x="10mm" y="10mm" width="120mm" height="40mm" fit="shrink">{{ course.summary }}</text>\n<text x="10mm" y="60mm" width="120mm" max-lines="2">{{ learner.fullname }}</text>\n</page>');
+    const text = template(
+      '<page>\n<text x="10mm" y="10mm" width="120mm" height="40mm" fit="shrink">{{ course.summary }}</text>\n<text x="10mm" y="60mm" width="120mm" max-lines="2">{{ learner.fullname }}</text>\n</page>',
+    );
     const compiled = await compileTemplate(text, { loadAsset });
     const cases = [
       { summary: 'مرحبا '.repeat(8000), fullname: 'x'.repeat(2000) },
       { summary: 'W'.repeat(50_000), fullname: 'Zoë '.repeat(500) },
     ];
     for (const c of cases) {
-      const data = { ...learner, learner: { ...(learner.learner as object), fullname: c.fullname }, course: { ...(learner.course as object), summary: c.summary } };
+      const data = {
+        ...learner,
+        learner: { ...(learner.learner as object), fullname: c.fullname },
+        course: { ...(learner.course as object), summary: c.summary },
+      };
       const started = Date.now();
       const r = renderDocument(compiled.template!, data);
       expect(r.pdf).toBeDefined();

@@ -14,13 +14,20 @@ const compiled = new Map<string, CompiledTemplate>();
 beforeAll(async () => {
   for (const file of bundledExamples()) {
     const r = await compileTemplateFile(file);
-    expect(r.diagnostics.filter((d) => d.severity !== 'info'), basename(file)).toEqual([]);
+    expect(
+      r.diagnostics.filter((d) => d.severity !== 'info'),
+      basename(file),
+    ).toEqual([]);
     compiled.set(basename(file, '.liquid'), r.template!);
   }
 });
 
 const names = (p: (typeof personas)[number]) => String((p.data.learner as { fullname?: string } | undefined)?.fullname ?? '');
-const words = (s: string) => s.normalize('NFC').split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+const words = (s: string) =>
+  s
+    .normalize('NFC')
+    .split(/\s+/)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w));
 
 describe('the bundled examples', () => {
   it('are the three models the product promises', () => {
@@ -80,12 +87,18 @@ describe('the bundled examples', () => {
     expect(names(persona).length).toBeGreaterThanOrEqual(100);
     for (const example of compiled.keys()) {
       const r = renderDocument(compiled.get(example)!, previewData(compiled.get(example)!.declared, persona.data));
-      expect(r.diagnostics.filter((d) => d.code === 'LAYOUT_TEXT_OVERFLOW'), example).toEqual([]);
+      expect(
+        r.diagnostics.filter((d) => d.code === 'LAYOUT_TEXT_OVERFLOW'),
+        example,
+      ).toEqual([]);
     }
   });
 
   it('repeats the transcript header on the page the table flows onto', () => {
-    const r = renderDocument(compiled.get('transcript-en')!, previewData(compiled.get('transcript-en')!.declared, findPersona('oliver-bennett')!.data));
+    const r = renderDocument(
+      compiled.get('transcript-en')!,
+      previewData(compiled.get('transcript-en')!.declared, findPersona('oliver-bennett')!.data),
+    );
     const path = writeTemp(r.pdf!);
     const page2 = run('pdftotext', ['-f', '2', '-l', '2', '-enc', 'UTF-8', path, '-']);
     const page1 = run('pdftotext', ['-f', '1', '-l', '1', '-enc', 'UTF-8', path, '-']);
@@ -130,7 +143,11 @@ describe('the bundled examples', () => {
   });
 
   it('marks previews SPECIMEN on every page', () => {
-    const r = renderDocument(compiled.get('transcript-en')!, previewData(compiled.get('transcript-en')!.declared, findPersona('oliver-bennett')!.data), { specimen: true });
+    const r = renderDocument(
+      compiled.get('transcript-en')!,
+      previewData(compiled.get('transcript-en')!.declared, findPersona('oliver-bennett')!.data),
+      { specimen: true },
+    );
     const text = pdftotext(writeTemp(r.pdf!));
     // Letter-spaced, so extraction may space the letters out.
     expect(text.replace(/ /g, '').match(/SPECIMEN/g)?.length).toBe(2);

@@ -30,7 +30,9 @@ describe('layout, measured on the PDF', () => {
 
   it('uses a font uploaded as an asset for a role, subset and embedded', async () => {
     const text = `---\nname: T\nfonts:\n  title: { family: brand }\nassets:\n  brand: brand.ttf\n---\n<page><text x="10mm" y="10mm" width="150mm" font="title" size="20">Brand {{ learner.fullname }}</text></page>`;
-    const { template, diagnostics } = await compileTemplate(text, { loadAsset: (f) => (f === 'brand.ttf' ? readFileSync(lora) : undefined) });
+    const { template, diagnostics } = await compileTemplate(text, {
+      loadAsset: (f) => (f === 'brand.ttf' ? readFileSync(lora) : undefined),
+    });
     expect(diagnostics).toEqual([]);
     const r = renderDocument(template!, learner);
     expect(pdffonts(writeTemp(r.pdf!)).map((f) => f.name)).toEqual([expect.stringMatching(/^[A-Z]{6}\+NotoSerif-Bold$/)]);
@@ -44,9 +46,7 @@ describe('layout, measured on the PDF', () => {
     expect(diagnostics.map((d) => d.code)).toEqual(['FONT_UNSUPPORTED_FORMAT']);
     expect(diagnostics[0]!.range?.start.line).toBe(4);
   });
-
 });
-
 
 describe('custom font families', () => {
   it('several font files make one family: <b> picks the bold file', async () => {
@@ -58,8 +58,9 @@ describe('custom font families', () => {
     const text = `---\nname: T\nfonts:\n  body: { family: Brand }\nassets:\n  brand: { path: brand.ttf, type: font, family: Brand }\n  brand-bold: { path: brand-bold.ttf, type: font, family: Brand, weight: 700 }\n---\n<page><text x="10mm" y="10mm" width="150mm">Plain <b>bold</b></text></page>`;
     const { template, diagnostics } = await compileTemplate(text, { loadAsset: (f) => files[f] });
     expect(diagnostics).toEqual([]);
-    const names = pdffonts(writeTemp(renderDocument(template!, learner).pdf!)).map((f) => f.name.replace(/^[A-Z]{6}\+/, '')).sort();
+    const names = pdffonts(writeTemp(renderDocument(template!, learner).pdf!))
+      .map((f) => f.name.replace(/^[A-Z]{6}\+/, ''))
+      .sort();
     expect(names).toEqual(['NotoSerif-Bold', 'NotoSerif-Regular']);
   });
 });
-

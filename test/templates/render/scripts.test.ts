@@ -76,7 +76,9 @@ describe('names in every script', () => {
     // ranges (Arabic presentation forms, the lam-alef ligature typed as one character) before them.
     const names = ['فَاطِمَة الزَّهْرَاء', 'ބަޝީރު', 'ପଟ୍ଟନାୟକ'];
     const run = (...sequence: string[]) =>
-      execFileSync(process.execPath, ['--import', 'tsx', 'test/support/render-sequence.ts', ...sequence], { encoding: 'utf8' }).trim().split('\n');
+      execFileSync(process.execPath, ['--import', 'tsx', 'test/support/render-sequence.ts', ...sequence], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
     const fresh = run(...names);
     const after = run('مُحَمَّدُ لا إله', 'ﻻ ﺎﻓ', 'މުހައްމަދު', 'ବିଜୁ', ...names).slice(-names.length);
     expect(after).toEqual(fresh);

@@ -33,7 +33,9 @@ describe('the vocabulary examples', () => {
     const example = (spec as { example?: string }).example;
     if (!example) continue;
     it(`<${element}> renders as documented`, async () => {
-      const body = example.trimStart().startsWith('<page') ? example : `<page>\n${element === 'td' || element === 'th' || element === 'tr' ? `<table x="10mm" y="10mm" width="100mm">${element === 'tr' ? example : `<tr>${example}</tr>`}</table>` : example}\n</page>`;
+      const body = example.trimStart().startsWith('<page')
+        ? example
+        : `<page>\n${element === 'td' || element === 'th' || element === 'tr' ? `<table x="10mm" y="10mm" width="100mm">${element === 'tr' ? example : `<tr>${example}</tr>`}</table>` : example}\n</page>`;
       const compiled = await compileTemplate(FRONT + body, { loadAsset: (f) => readAssetFile(EXAMPLES_DIR, f) });
       expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       const data = previewData(compiled.template!.declared, findPersona('camille-martin')!.data);

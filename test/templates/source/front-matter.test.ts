@@ -22,7 +22,11 @@ describe('front matter', () => {
   it('refuses __proto__, constructor and prototype as names anywhere, at the key', () => {
     const cases: [string, string, number][] = [
       ['variables:\n  __proto__:\n    type: string\n', 'variables.__proto__', 4],
-      ['variables:\n  course:\n    type: object\n    properties:\n      constructor: { type: string }\n', 'variables.course.properties.constructor', 7],
+      [
+        'variables:\n  course:\n    type: object\n    properties:\n      constructor: { type: string }\n',
+        'variables.course.properties.constructor',
+        7,
+      ],
       ['assets:\n  __proto__: a.png\n', 'assets.__proto__', 4],
       ['partials:\n  prototype: "x"\n', 'partials.prototype', 4],
       ['fonts:\n  constructor: Foo\n', 'fonts.constructor', 4],
@@ -32,13 +36,17 @@ describe('front matter', () => {
     for (const [yaml, path, line] of cases) {
       const r = parseTemplateSource(`---\nname: X\n${yaml}---\n${body}`);
       expect(r.source, path).toBeUndefined();
-      expect(r.diagnostics.map((d) => [d.code, d.path, d.range?.start.line]), path).toEqual([['SOURCE_FORBIDDEN_NAME', path, line]]);
+      expect(
+        r.diagnostics.map((d) => [d.code, d.path, d.range?.start.line]),
+        path,
+      ).toEqual([['SOURCE_FORBIDDEN_NAME', path, line]]);
     }
   });
 
   it('refuses a YAML alias bomb (billion laughs) with a diagnostic, quickly', () => {
     const rows = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (const [i, n] of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].entries()) rows.push(`${n}: &${n} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`);
+    for (const [i, n] of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].entries())
+      rows.push(`${n}: &${n} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`);
     const started = Date.now();
     const r = parseTemplateSource(`---\nname: X\n${rows.join('\n')}\n---\n${body}`);
     expect(Date.now() - started).toBeLessThan(1_000);

@@ -19,8 +19,18 @@ describe('bidirectional text', () => {
     expect(latin.face.key).toBe('serif-400-normal');
     expect(shalom.face.key).toBe('noto-sans-hebrew-400-normal');
     // Hebrew drawn right to left: the final letter comes first.
-    expect(shalom.glyphs.filter((g) => g.text.trim()).map((g) => g.text).join('')).toBe('םולש');
-    expect(olam.glyphs.filter((g) => g.text.trim()).map((g) => g.text).join('')).toBe('םלוע');
+    expect(
+      shalom.glyphs
+        .filter((g) => g.text.trim())
+        .map((g) => g.text)
+        .join(''),
+    ).toBe('םולש');
+    expect(
+      olam.glyphs
+        .filter((g) => g.text.trim())
+        .map((g) => g.text)
+        .join(''),
+    ).toBe('םלוע');
   });
 
   it('a Latin line with an Arabic name draws the name shaped, right to left, in its place', () => {

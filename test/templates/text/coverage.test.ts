@@ -38,7 +38,9 @@ describe('script coverage and fallback', () => {
 
   it('picks Noto Sans Arabic for an Arabic name inside an EB Garamond sentence, bold for bold', () => {
     for (const bold of [false, true]) {
-      const result = layout([span('Décerné à ', { bold }), span('فاطمة الزهراء', { bold }), span(' pour sa réussite.', { bold })], { width: 600 });
+      const result = layout([span('Décerné à ', { bold }), span('فاطمة الزهراء', { bold }), span(' pour sa réussite.', { bold })], {
+        width: 600,
+      });
       const faces = result.lines[0]!.runs.map((r) => [r.face.key, r.text.trim()]);
       const weight = bold ? 700 : 400;
       expect(faces).toContainEqual([`serif-${weight}-normal`, 'Décerné à']);

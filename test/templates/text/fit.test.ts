@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { layout, lineText, SENTENCE } from './helpers';
 
 const MM = 72 / 25.4;
-const NAME =
-  'Maria del Carmen Inmaculada Concepción de la Santísima Trinidad Fernández-Villaverde Martínez de Ocampo Iturbe';
+const NAME = 'Maria del Carmen Inmaculada Concepción de la Santísima Trinidad Fernández-Villaverde Martínez de Ocampo Iturbe';
 
 describe('shrink to fit', () => {
   it('finds a size at which a 110-character name fits one line of a 200 mm box, and it does fit', () => {

@@ -18,7 +18,11 @@ export function span(text: string, overrides: Partial<TextStyle> = {}, origin?: 
   return { text, style: style(overrides), origin };
 }
 
-export function layout(text: string | TextSpan[], options: Partial<ParagraphOptions> = {}, overrides: Partial<TextStyle> = {}): LaidOutText {
+export function layout(
+  text: string | TextSpan[],
+  options: Partial<ParagraphOptions> = {},
+  overrides: Partial<TextStyle> = {},
+): LaidOutText {
   const spans = typeof text === 'string' ? [span(text, overrides)] : text;
   return layoutParagraph(spans, roles, { width: 200, ...options });
 }

@@ -85,8 +85,16 @@ describe('alignment', () => {
         const plainSpaces = reference.runs.flatMap((r) => r.glyphs).filter((g) => g.text === ' ');
         expect(spaces[0]!.advance).toBeGreaterThan(plainSpaces[0]!.advance);
         // Letters keep their advances: only spaces stretch.
-        const letters = line.runs.flatMap((r) => r.glyphs).filter((g) => g.text !== ' ').map((g) => g.advance);
-        expect(letters).toEqual(reference.runs.flatMap((r) => r.glyphs).filter((g) => g.text !== ' ').map((g) => g.advance));
+        const letters = line.runs
+          .flatMap((r) => r.glyphs)
+          .filter((g) => g.text !== ' ')
+          .map((g) => g.advance);
+        expect(letters).toEqual(
+          reference.runs
+            .flatMap((r) => r.glyphs)
+            .filter((g) => g.text !== ' ')
+            .map((g) => g.advance),
+        );
       } else {
         expect(line.width).toBeCloseTo(reference.width, 6);
         expect(line.width).toBeLessThan(180);
@@ -112,7 +120,9 @@ describe('styling', () => {
   });
 
   it('keeps one run per style and face, underline below the baseline', () => {
-    const result = layout([span('Né le '), span('3 mars', { bold: true, underline: true, color: [0.5, 0, 0] }), span(' à Lyon')], { width: 500 });
+    const result = layout([span('Né le '), span('3 mars', { bold: true, underline: true, color: [0.5, 0, 0] }), span(' à Lyon')], {
+      width: 500,
+    });
     const [a, b, c] = result.lines[0]!.runs;
     expect([a!.face.key, b!.face.key, c!.face.key]).toEqual(['serif-400-normal', 'serif-700-normal', 'serif-400-normal']);
     expect(b!.text).toBe('3 mars');

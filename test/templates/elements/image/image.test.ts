@@ -21,7 +21,10 @@ describe('images from the data', () => {
 
   it('a signature sent as a data: URL is drawn, decoded once per distinct image', async () => {
     const { template } = await compileTemplate(text);
-    const data = { ...learner, certifier: { ...(learner.certifier as object), signature: `data:image/png;base64,${seal.toString('base64')}` } };
+    const data = {
+      ...learner,
+      certifier: { ...(learner.certifier as object), signature: `data:image/png;base64,${seal.toString('base64')}` },
+    };
     const r = renderDocument(template!, data);
     expect(r.diagnostics).toEqual([]);
     const list = run('pdfimages', ['-list', writeTemp(r.pdf!)]);
@@ -32,7 +35,10 @@ describe('images from the data', () => {
     const { template } = await compileTemplate(text);
     const broken = Buffer.from(seal);
     broken.fill(7, 30, 90);
-    const data = { ...learner, certifier: { ...(learner.certifier as object), signature: `data:image/png;base64,${broken.toString('base64')}` } };
+    const data = {
+      ...learner,
+      certifier: { ...(learner.certifier as object), signature: `data:image/png;base64,${broken.toString('base64')}` },
+    };
     const r = renderDocument(template!, data);
     expect(r.pdf).toBeUndefined();
     expect(r.diagnostics.map((d) => [d.code, d.range?.start.line])).toEqual([['ASSET_IMAGE_CORRUPT', 4]]);
@@ -72,7 +78,12 @@ describe('images from the data', () => {
     ihdr.writeUInt32BE(1000, 4);
     ihdr.set([8, 2, 0, 0, 0], 8);
     // 1000×1000 RGB declares 3 MB of rows; the 40 KB stream inflates to 40 MB.
-    const bomb = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(40_000_000), { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+    const bomb = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(Buffer.alloc(40_000_000), { level: 9 })),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
     expect(bomb.length).toBeLessThan(1_000_000);
     const r = renderDocument(template!, signed(`data:image/png;base64,${bomb.toString('base64')}`));
     expect(r.pdf).toBeUndefined();
@@ -97,10 +108,14 @@ describe('images from the data', () => {
   });
 });
 
-
 describe('<image>: drawn boxes', () => {
   it('is as tall as the image is proportioned when no height is given', async () => {
-    const drawn = (await boxes('<page>\n<image x="10mm" y="10mm" width="30mm" src="seal"/>\n<image x="50mm" y="10mm" width="30mm" height="10mm" src="seal" fit="cover"/>\n</page>', { front: SEAL })).filter((b) => b.kind === 'image');
+    const drawn = (
+      await boxes(
+        '<page>\n<image x="10mm" y="10mm" width="30mm" src="seal"/>\n<image x="50mm" y="10mm" width="30mm" height="10mm" src="seal" fit="cover"/>\n</page>',
+        { front: SEAL },
+      )
+    ).filter((b) => b.kind === 'image');
     // The seal is square.
     expect(drawn.map(({ x, y, width, height }) => [x, y, width, height])).toEqual([
       [10, 10, 30, 30],

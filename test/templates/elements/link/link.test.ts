@@ -51,7 +51,9 @@ async function render(body: string, front = '') {
 
 describe('<link> on a page: a clickable area', () => {
   it('is a URI link annotation at the area, without a border, and nothing drawn', async () => {
-    const r = await render('<page>\n<link x="20mm" y="30mm" width="40mm" height="15mm" href="{{ certificate.verification_url }}"/>\n</page>');
+    const r = await render(
+      '<page>\n<link x="20mm" y="30mm" width="40mm" height="15mm" href="{{ certificate.verification_url }}"/>\n</page>',
+    );
     expect(r.diagnostics).toEqual([]);
     qpdfCheck(writeTemp(r.pdf!, 'link-area.pdf'));
     const [page] = await annotations(r.pdf!);
@@ -83,11 +85,16 @@ describe('<link> on a page: a clickable area', () => {
   it('needs all four coordinates, and holds no text', () => {
     const missing = parse('<page><link x="1" y="1" href="https://example.org"/></page>');
     expect(missing.diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ['MARKUP_MISSING_ATTRIBUTE', 'A <link> on a page is a clickable area: it needs width, height (or put the <link> inside a <text> around the words to click).'],
+      [
+        'MARKUP_MISSING_ATTRIBUTE',
+        'A <link> on a page is a clickable area: it needs width, height (or put the <link> inside a <text> around the words to click).',
+      ],
     ]);
     expect(missing.at(missing.diagnostics[0])).toBe('<link x="1" y="1" href="https://example.org"/>');
     expect(missing.document!.pages[0]!.elements).toEqual([]);
-    expect(codes('<page><link x="1" y="1" width="1" height="1" href="https://example.org">Click</link></page>')).toEqual(['MARKUP_MISPLACED_ELEMENT']);
+    expect(codes('<page><link x="1" y="1" width="1" height="1" href="https://example.org">Click</link></page>')).toEqual([
+      'MARKUP_MISPLACED_ELEMENT',
+    ]);
   });
 });
 
@@ -115,7 +122,9 @@ describe('<link> inside text: clickable words', () => {
   });
 
   it('wraps with its words: an area on each line they are on', async () => {
-    const r = await render('<page><text x="20mm" y="40mm" width="30mm" size="12"><link href="https://institut.example.org">one two three four five six</link></text></page>');
+    const r = await render(
+      '<page><text x="20mm" y="40mm" width="30mm" size="12"><link href="https://institut.example.org">one two three four five six</link></text></page>',
+    );
     const [page] = await annotations(r.pdf!);
     expect(page!.length).toBeGreaterThan(1);
     expect(new Set(page!.map((a) => a.uri))).toEqual(new Set(['https://institut.example.org']));
@@ -124,30 +133,38 @@ describe('<link> inside text: clickable words', () => {
   });
 
   it('turns with its text box: the area is the upright rectangle around the turned words', async () => {
-    const r = await render('<page><text x="50mm" y="100mm" width="60mm" height="10mm" size="12" rotate="90"><link href="https://institut.example.org">Click here</link></text></page>');
+    const r = await render(
+      '<page><text x="50mm" y="100mm" width="60mm" height="10mm" size="12" rotate="90"><link href="https://institut.example.org">Click here</link></text></page>',
+    );
     const [[a]] = (await annotations(r.pdf!)) as [[Annotation]];
     const [x1, y1, x2, y2] = a.rect as [number, number, number, number];
     // Turned a quarter, the words run down the page: the area is taller than it is wide, about the box's centre.
     expect(y2 - y1).toBeGreaterThan(x2 - x1);
-    expect(((x1 + x2) / 2) / MM).toBeGreaterThan(70);
-    expect(((x1 + x2) / 2) / MM).toBeLessThan(90);
+    expect((x1 + x2) / 2 / MM).toBeGreaterThan(70);
+    expect((x1 + x2) / 2 / MM).toBeLessThan(90);
   });
 
   it('works in table cells too', async () => {
-    const r = await render('<page><table x="20mm" y="40mm" width="100mm"><tr><td><link href="https://institut.example.org">Site</link></td></tr></table></page>');
+    const r = await render(
+      '<page><table x="20mm" y="40mm" width="100mm"><tr><td><link href="https://institut.example.org">Site</link></td></tr></table></page>',
+    );
     const [page] = await annotations(r.pdf!);
     expect(page!.map((a) => a.uri)).toEqual(['https://institut.example.org']);
   });
 
   it('is not nested in another link, at any depth', () => {
-    expect(codes(text('<link href="https://a.example.org">a <b><link href="https://b.example.org">b</link></b></link>'))).toEqual(['MARKUP_MISPLACED_ELEMENT']);
+    expect(codes(text('<link href="https://a.example.org">a <b><link href="https://b.example.org">b</link></b></link>'))).toEqual([
+      'MARKUP_MISPLACED_ELEMENT',
+    ]);
     expect(codes(text('<link href="https://a.example.org">a</link> <link href="https://b.example.org">b</link>'))).toEqual([]);
   });
 
   it('has no coordinates of its own', () => {
     const r = parse(text('<link x="1" href="https://example.org">words</link>'));
     expect(r.diagnostics.map((d) => d.code)).toEqual(['MARKUP_UNKNOWN_ATTRIBUTE']);
-    expect(r.diagnostics[0]!.message).toBe('A <link> inside text is where its words are: x is only for a clickable area placed on the page.');
+    expect(r.diagnostics[0]!.message).toBe(
+      'A <link> inside text is where its words are: x is only for a clickable area placed on the page.',
+    );
   });
 });
 
@@ -171,7 +188,13 @@ describe('only http(s) and mailto addresses', () => {
 
   it('refuses every other scheme, relative addresses and broken ones', () => {
     for (const href of hostile) expect(readUrl(href), href).toBeUndefined();
-    for (const href of ['https://institut.example.org', 'http://example.org/a?b=c#d', 'HTTPS://EXAMPLE.ORG', 'mailto:office@example.org?subject=Attestation', ' https://example.org/x ']) {
+    for (const href of [
+      'https://institut.example.org',
+      'http://example.org/a?b=c#d',
+      'HTTPS://EXAMPLE.ORG',
+      'mailto:office@example.org?subject=Attestation',
+      ' https://example.org/x ',
+    ]) {
       expect(readUrl(href), href).toBe(href.trim());
     }
   });

@@ -18,7 +18,11 @@ describe('<table>: read', () => {
     const table = r.document!.pages[0]!.elements[0] as TableNode;
     expect(table).toMatchObject({
       kind: 'table',
-      columns: [{ value: 10, unit: '%' }, { value: 60, unit: '%' }, { value: 30, unit: '%' }],
+      columns: [
+        { value: 10, unit: '%' },
+        { value: 60, unit: '%' },
+        { value: 30, unit: '%' },
+      ],
       headerFill: { r: 0x17 / 255, g: 0x54 / 255, b: 0x5c / 255 },
       headerColor: { r: 1, g: 1, b: 1 },
       bottom: { value: 272, unit: 'mm' },
@@ -33,7 +37,10 @@ describe('<table>: read', () => {
       [true, undefined, 1],
     ]);
     expect(table.body.map((row) => row.cells.length)).toEqual([3, 2]);
-    expect(bare(table.body[0]!.cells[1]!.content)).toEqual([{ kind: 'text', text: 'Intro ' }, { kind: 'b', children: [{ kind: 'text', text: 'course' }] }]);
+    expect(bare(table.body[0]!.cells[1]!.content)).toEqual([
+      { kind: 'text', text: 'Intro ' },
+      { kind: 'b', children: [{ kind: 'text', text: 'course' }] },
+    ]);
     expect(table.body[1]!.cells[0]).toMatchObject({ kind: 'cell', header: false, colspan: 2 });
     expect(table.body[1]!.range!.start.line).toBe(7);
   });
@@ -48,7 +55,9 @@ describe('<table>: read', () => {
 describe('<table>: drawn boxes', () => {
   it('flows onto a new page at continue-y when a row would pass bottom, its header rows drawn again first', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => `<tr><td>Row ${i + 1}</td></tr>`).join('\n');
-    const drawn = await boxes(`<page size="A6">\n<table x="10mm" y="20mm" width="80mm" bottom="130mm" continue-y="15mm">\n<thead><tr><th>Module</th></tr></thead>\n${rows}\n</table>\n</page>`);
+    const drawn = await boxes(
+      `<page size="A6">\n<table x="10mm" y="20mm" width="80mm" bottom="130mm" continue-y="15mm">\n<thead><tr><th>Module</th></tr></thead>\n${rows}\n</table>\n</page>`,
+    );
     const tables = drawn.filter((b) => b.kind === 'table');
     expect(tables.length).toBeGreaterThan(1);
     expect(tables[0]).toMatchObject({ page: 0, x: 10, y: 20, width: 80, line: 5 });

@@ -25,7 +25,11 @@ describe('<text>, measured on the PDF', () => {
 
 describe('<text>: drawn boxes', () => {
   it('is as tall as given, or grows with its lines when no height is given', async () => {
-    const drawn = (await boxes('<page>\n<text x="10mm" y="20mm" width="100mm" height="30mm">One line</text>\n<text x="10mm" y="60mm" width="100mm" size="10">One<br/>two<br/>three</text>\n<text x="10mm" y="90mm" width="100mm" size="10">One</text>\n</page>')).filter((b) => b.kind === 'text');
+    const drawn = (
+      await boxes(
+        '<page>\n<text x="10mm" y="20mm" width="100mm" height="30mm">One line</text>\n<text x="10mm" y="60mm" width="100mm" size="10">One<br/>two<br/>three</text>\n<text x="10mm" y="90mm" width="100mm" size="10">One</text>\n</page>',
+      )
+    ).filter((b) => b.kind === 'text');
     expect(drawn[0]).toMatchObject({ x: 10, y: 20, width: 100, height: 30 });
     // Three lines of 10 pt at the default line height of 1.2 are 36 pt high, against 12 pt for one.
     expect(drawn[1]!.height).toBeCloseTo(3 * drawn[2]!.height, 0);
