@@ -56,7 +56,10 @@ export function describe(raw: unknown): string {
   if (typeof raw === 'string') return JSON.stringify(raw.length > 60 ? raw.slice(0, 57) + '…' : raw);
   if (Array.isArray(raw)) return 'a list';
   if (typeof raw === 'object') return 'an object';
-  return String(raw);
+  if (typeof raw === 'function') return String(raw);
+  // What is left once strings, objects (null too) and functions are out.
+  const primitive = raw as number | boolean | bigint | symbol | undefined;
+  return String(primitive);
 }
 
 function toNumber(raw: unknown): number | undefined {

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { api, type ApiError, type Asset } from './api';
 import { AppElement } from './base';
 import { errorBox } from './error-box';
-import { kilobytes } from './format';
+import { kilobytes, fieldText } from './format';
 import { tr } from './messages';
 
 /** Media types the server accepts for assets; it checks the content too, this only labels the upload. */
@@ -57,7 +57,7 @@ export class AssetsPanel extends AppElement {
     const input = form.querySelector<HTMLInputElement>('input[type=file]');
     const file = input?.files?.[0];
     if (!file) return;
-    const given = String(new FormData(form).get('name') ?? '').trim();
+    const given = fieldText(new FormData(form), 'name').trim();
     const name = given || `assets/${file.name}`;
     this.busy = true;
     const r = await api.call('putAsset', { params: { id: this.templateId, name: name.split('/') }, body: file, type: mediaTypeOf(file) });

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { api, holds, problemsAt, type ApiError, type Certificate, type CertificateInput, type Me, type TemplateSummary } from './api';
 import { AppElement } from './base';
 import { errorBox } from './error-box';
-import { date, dateTime } from './format';
+import { date, dateTime, fieldText } from './format';
 import { tr, type AppMessageKey } from './messages';
 
 type Delivery = 'inline' | 'download' | 'staff';
@@ -105,7 +105,7 @@ export class CertificatesScreen extends AppElement {
   private async submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
-    const get = (name: keyof Draft) => String(f.get(name) ?? '');
+    const get = (name: keyof Draft) => fieldText(f, name);
     const draft: Draft = {
       ...(this.editing?.id ? { id: this.editing.id } : {}),
       name: get('name'),

@@ -15,7 +15,7 @@ import {
 } from './api';
 import { AppElement } from './base';
 import { errorBox } from './error-box';
-import { date, dateTime } from './format';
+import { date, dateTime, fieldText } from './format';
 import { tr } from './messages';
 
 type Action = 'unlock' | 'lock' | 'regenerate' | 'revoke';
@@ -116,7 +116,7 @@ export class DeliveryScreen extends AppElement {
   private applyFilters(e: SubmitEvent): void {
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
-    const get = (k: string) => String(f.get(k) ?? '').trim() || undefined;
+    const get = (k: string) => fieldText(f, k).trim() || undefined;
     const state = get('state');
     const locked = get('locked');
     this.filters = {
@@ -155,7 +155,7 @@ export class DeliveryScreen extends AppElement {
     e.preventDefault();
     const p = this.pending;
     if (!p) return;
-    const reason = String(new FormData(e.currentTarget as HTMLFormElement).get('reason') ?? '').trim();
+    const reason = fieldText(new FormData(e.currentTarget as HTMLFormElement), 'reason').trim();
     this.closeDialog();
     let results: BatchResult;
     if (p.action === 'unlock' || p.action === 'lock') {
@@ -434,5 +434,11 @@ declare global {
 function renderWarnings(details: unknown): { code: string; message: string }[] {
   const list = typeof details === 'object' && details !== null ? (details as { warnings?: unknown }).warnings : undefined;
   if (!Array.isArray(list)) return [];
-  return list.filter((w): w is { code: string; message: string } => typeof w?.code === 'string' && typeof w?.message === 'string');
+  return list.filter(
+    (w: unknown): w is { code: string; message: string } =>
+      typeof w === 'object' &&
+      w !== null &&
+      typeof (w as { code?: unknown }).code === 'string' &&
+      typeof (w as { message?: unknown }).message === 'string',
+  );
 }

@@ -14,3 +14,9 @@ export function date(iso: string | null | undefined): string {
 export function kilobytes(bytes: number): string {
   return new Intl.NumberFormat(getLocale(), { maximumFractionDigits: 1 }).format(bytes / 1024);
 }
+
+/** A form field's text; a file field (or none) reads as the empty string, never "[object File]". */
+export function fieldText(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+}

@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import { fieldText } from './format';
 import { api, type ApiError, type Me } from './api';
 import { AppElement } from './base';
 import { tr } from './messages';
@@ -21,10 +22,10 @@ export class SignIn extends AppElement {
   private async submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
-    const value = (name: string) => String(form.get(name) ?? '').trim();
+    const value = (name: string) => fieldText(form, name).trim();
     this.busy = true;
     const r = await api.call('signIn', {
-      body: { tenant: value('tenant'), username: value('username'), password: String(form.get('password') ?? '') },
+      body: { tenant: value('tenant'), username: value('username'), password: fieldText(form, 'password') },
     });
     this.busy = false;
     if (!r.ok) {

@@ -14,7 +14,7 @@ import { readTemplate } from '../monaco/template';
 import { catalogue } from '../../variables/catalogue';
 import type { Diagnostic as SourceDiagnostic } from '../../variables/diagnostics';
 import type { Schema } from '../../variables/types';
-import { getLocale, t, type MessageKey } from '../i18n';
+import { getLocale, t } from '../i18n';
 import { api, base64Bytes, holds, type ApiError, type Me, type PreviewResult, type Result, type TemplateDetail } from './api';
 import { AutosaveController } from './controllers/autosave-controller';
 import { PreviewController } from './controllers/preview-controller';

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { api, holds, type ApiError, type Example, type Me, type TemplateSummary } from './api';
 import { AppElement, linkHandler, type NavigateDetail } from './base';
 import { errorBox } from './error-box';
-import { dateTime } from './format';
+import { dateTime, fieldText } from './format';
 import { tr } from './messages';
 import { paths } from './router';
 
@@ -107,7 +107,7 @@ export class TemplatesList extends AppElement {
                 class="inline"
                 @submit=${(e: SubmitEvent) => {
                   e.preventDefault();
-                  const example = String(new FormData(e.currentTarget as HTMLFormElement).get('example') ?? '');
+                  const example = fieldText(new FormData(e.currentTarget as HTMLFormElement), 'example');
                   void this.create(example ? { example } : {});
                 }}
               >

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { api, type ApiError, type VersionSummary } from './api';
 import { AppElement } from './base';
 import { errorBox } from './error-box';
-import { dateTime } from './format';
+import { dateTime, fieldText } from './format';
 import { tr } from './messages';
 
 const DRAFT = 'draft';
@@ -62,8 +62,8 @@ export class VersionsPanel extends AppElement {
   private async compare(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
-    this.left = String(form.get('left') ?? '');
-    this.right = String(form.get('right') ?? DRAFT);
+    this.left = fieldText(form, 'left');
+    this.right = form.has('right') ? fieldText(form, 'right') : DRAFT;
     this.failure = undefined;
     await Promise.all([this.fetch(this.left), this.fetch(this.right)]);
     if (this.failure) return;

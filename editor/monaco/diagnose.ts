@@ -20,8 +20,8 @@ export function diagnose(source: string): EditorDiagnostic[] {
   const out: Diagnostic[] = [...view.sourceDiagnostics];
   const fm = view.frontMatter;
   if (view.source && fm) {
-    const locate = view.source.locate;
-    out.push(...resolvePageSetup(fm, unloadedAssets(view), (p) => locate(p)).diagnostics);
+    const source = view.source;
+    out.push(...resolvePageSetup(fm, unloadedAssets(view), (p) => source.locate(p)).diagnostics);
     out.push(
       ...analyzeTemplate({
         body: view.body,

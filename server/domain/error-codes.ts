@@ -728,7 +728,7 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   TOO_BIG: { en: (p) => bound(p, 'en', true), fr: (p) => bound(p, 'fr', true) },
   TOO_SMALL: { en: (p) => bound(p, 'en', false), fr: (p) => bound(p, 'fr', false) },
   INVALID_FORMAT: {
-    en: (p) => `Not a valid ${p.format === 'regex' ? 'value' : String(p.format ?? 'value')}.`,
+    en: (p) => `Not a valid ${p.format === 'regex' ? 'value' : typeof p.format === 'string' ? p.format : 'value'}.`,
     fr: (p) => `Ce n’est pas ${FORMATS_FR[String(p.format)] ?? 'une valeur au format attendu'}.`,
   },
   INVALID_VALUE: {

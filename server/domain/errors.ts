@@ -84,7 +84,11 @@ function issueParams(issue: z.core.$ZodIssue, input: unknown): Record<string, un
     const v = (issue as unknown as Record<string, unknown>)[name];
     if (v === undefined) continue;
     out[name] =
-      typeof v === 'bigint' ? Number(v) : Array.isArray(v) ? v.slice(0, 50).map((x) => (typeof x === 'bigint' ? Number(x) : x)) : v;
+      typeof v === 'bigint'
+        ? Number(v)
+        : Array.isArray(v)
+          ? (v as unknown[]).slice(0, 50).map((x) => (typeof x === 'bigint' ? Number(x) : x))
+          : v;
   }
   if (issue.code === 'invalid_type' && input !== undefined) {
     let at: unknown = input;

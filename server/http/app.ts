@@ -83,6 +83,7 @@ export function createApp(services: Services, options: AppOptions = {}): AttestA
   } catch (e) {
     throw new Error(
       `The trust proxy setting "${String(trusted)}" is not true, false, a number of hops or addresses and subnets: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
     );
   }
   app.set('query parser', 'simple');

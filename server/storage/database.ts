@@ -230,7 +230,7 @@ async function migrate(storage: Storage): Promise<void> {
     const failed = results?.find((r) => r.status === 'Error');
     throw new StorageError(
       'STORAGE_MIGRATION_FAILED',
-      `Migration ${failed?.migrationName ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`,
+      `Migration ${failed?.migrationName ?? '?'} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
       { cause: error },
     );
   }

@@ -213,8 +213,10 @@ export function tableDocuments(fullness: Fullness): DocumentFiles {
     async sweep(db) {
       const result = await db
         .deleteFrom('document_bytes')
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('documents').select('documents.sha256').whereRef('documents.sha256', '=', 'document_bytes.sha256'))),
+        .where((eb) =>
+          eb.not(
+            eb.exists(eb.selectFrom('documents').select('documents.sha256').whereRef('documents.sha256', '=', 'document_bytes.sha256')),
+          ),
         )
         .executeTakeFirst();
       return { removed: Number(result.numDeletedRows) };

@@ -106,9 +106,9 @@ export interface BuildContext {
   /** The table being read, when the parent is a <table> or one of its row groups. */
   readonly table: TableNode | undefined;
   /** Whether an element of that name is open around this one, at any depth. */
-  inside(name: string): boolean;
+  readonly inside: (name: string) => boolean;
   /** Reports a problem at the opening tag. */
-  report(code: string, message: string): void;
+  readonly report: (code: string, message: string) => void;
 }
 
 /** What `build` gives the parser: the node (none for a wrapper such as <thead>) and where content goes. */

@@ -85,7 +85,7 @@ export function parseFace(bytes: Uint8Array, descriptor: FaceDescriptor, key: st
     // Touch the tables layout and embedding use, so a damaged file fails here and not mid-render.
     void font.hhea.ascent;
     font.layout('Aa 1');
-    font.glyphForCodePoint(0x41).advanceWidth;
+    void font.glyphForCodePoint(0x41).advanceWidth;
     const tables = font as unknown as Record<string, unknown>;
     reversesRtl = Boolean(tables['morx'] || tables['GSUB'] || tables['GPOS']);
   } catch (error) {

@@ -165,6 +165,7 @@ function renderWatched(
   onTemplate?: (tpl: Template, run: () => Iterable<unknown>) => Generator<unknown, void, unknown>,
 ): void {
   const renderer = engine.renderer;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept unbound on purpose: `finally` puts back exactly this method (a bound copy would stack on each render), and it is always invoked as `original.call(renderer, …)`.
   const original = renderer.renderTemplates;
   renderer.renderTemplates = function* (tpls: Template[], c: Context, em?: Emitter) {
     if (!em) {
@@ -172,7 +173,10 @@ function renderWatched(
       yield* original.call(renderer, tpls, c, inner);
       return inner.buffer;
     }
-    if (em !== emitter || !onTemplate) return yield* original.call(renderer, tpls, c, em);
+    if (em !== emitter || !onTemplate) {
+      const output: unknown = yield* original.call(renderer, tpls, c, em);
+      return output;
+    }
     for (const tpl of tpls) {
       yield* onTemplate(tpl, () => original.call(renderer, [tpl], c, em));
       if (c.breakCalled || c.continueCalled) break;

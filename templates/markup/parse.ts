@@ -53,7 +53,7 @@ interface IndexedAttribute {
 
 /** The vocabulary arranged for lookups, built once per process. */
 const INDEX: ReadonlyMap<string, ReadonlyMap<string, IndexedAttribute>> = new Map(
-  (Object.entries(VOCABULARY) as [string, ElementSpec][]).map(([name, spec]) => [
+  Object.entries<ElementSpec>(VOCABULARY).map(([name, spec]) => [
     name,
     new Map(
       spec.attributes.map((a) => {
@@ -100,7 +100,7 @@ function cachedRead(attribute: IndexedAttribute, raw: string): ReturnType<typeof
     cachedReadings = 0;
     byValue = undefined;
   }
-  if (!byValue) readings.set(attribute, (byValue = new Map()));
+  if (!byValue) readings.set(attribute, (byValue = new Map<string, ReturnType<typeof readValue>>()));
   const read = deepFreeze(readValue(attribute.spec.type, raw));
   byValue.set(raw, read);
   cachedReadings++;

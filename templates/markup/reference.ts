@@ -29,7 +29,7 @@ function showCharacter(c: string): string {
 
 export function renderReference(): string {
   const out: string[] = [];
-  for (const [name, spec] of Object.entries(VOCABULARY) as [string, ElementSpec][]) {
+  for (const [name, spec] of Object.entries<ElementSpec>(VOCABULARY)) {
     out.push(`### \`<${name}>\``, '', prose(spec.doc.en), '');
     const where = parentsOf(name).map((p) => (p.startsWith('(') ? 'the top level' : code(`<${p}>`)));
     out.push(`- Goes in: ${where.join(', ')}.`);
@@ -68,7 +68,7 @@ export function renderReference(): string {
  */
 export function elementIndex(): string {
   const out = ['| element | goes in | what it is |', '| --- | --- | --- |'];
-  for (const [name, spec] of Object.entries(VOCABULARY) as [string, ElementSpec][]) {
+  for (const [name, spec] of Object.entries<ElementSpec>(VOCABULARY)) {
     const where = parentsOf(name).map((p) => (p.startsWith('(') ? 'top level' : code(`<${p}>`)));
     out.push(`| ${code(`<${name}>`)} | ${cell(where.join(', '))} | ${cell(prose(spec.doc.en))} |`);
   }

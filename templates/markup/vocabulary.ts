@@ -65,8 +65,7 @@ export function elementSpec(name: ElementName): ElementSpec {
 export function parentsOf(name: string): string[] {
   const parents: string[] = [];
   if ((TOP_LEVEL as readonly string[]).includes(name)) parents.push('(top level)');
-  for (const [parent, spec] of Object.entries(VOCABULARY) as [string, ElementSpec][])
-    if (spec.children.includes(name)) parents.push(parent);
+  for (const [parent, spec] of Object.entries<ElementSpec>(VOCABULARY)) if (spec.children.includes(name)) parents.push(parent);
   return parents;
 }
 

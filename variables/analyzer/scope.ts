@@ -69,7 +69,9 @@ export class Scope {
   /** Every visible name, innermost first, for completion and "did you mean". */
   all(): Map<string, Binding> {
     const out = new Map<string, Binding>();
-    for (let s: Scope | undefined = this; s; s = s.parent) {
+    const chain: Scope[] = [this];
+    for (let p = this.parent; p; p = p.parent) chain.push(p);
+    for (const s of chain) {
       for (const [name, b] of s.names) if (!out.has(name)) out.set(name, b);
       if (!s.parent && s.schema) for (const name of Object.keys(s.schema)) if (!out.has(name)) out.set(name, s.lookup(name)!);
     }

@@ -192,6 +192,9 @@ function formatPattern(pieces: Piece[], f: Fields, locale: string): string {
       case 'a':
         out += dayPeriods(locale)[f.hour < 12 ? 0 : 1];
         break;
+      default:
+        // Fields hold only FIELD_LETTERS and are never empty: nothing else reaches here.
+        break;
     }
   }
   return out;

@@ -29,7 +29,11 @@ export interface ApiError {
 
 export type Result<T> = { ok: true; status: number; value: T } | ApiError;
 
-type Key<T, K extends string> = undefined extends T ? { [P in K]?: T } : {} extends T ? { [P in K]?: T } : { [P in K]: T };
+type Key<T, K extends string> = undefined extends T
+  ? { [P in K]?: T }
+  : Record<never, never> extends T
+    ? { [P in K]?: T }
+    : { [P in K]: T };
 /** An operation's arguments: only the parts it declares, each required when its schema requires it. */
 export type CallInput<D> = Key<ParamsIn<D>, 'params'> &
   Key<QueryIn<D>, 'query'> &
@@ -37,7 +41,7 @@ export type CallInput<D> = Key<ParamsIn<D>, 'params'> &
   /** The media type of a raw body (an upload): one of those the operation declares. */
   (D extends { body: { raw: readonly string[] } } ? { type: string } : unknown);
 
-type NoArgs<D> = {} extends CallInput<D> ? true : false;
+type NoArgs<D> = Record<never, never> extends CallInput<D> ? true : false;
 
 export interface ClientOptions {
   /** Where the server is (empty: this page's origin, as in the editor). */
@@ -60,15 +64,27 @@ export function pathWith(op: Pick<Declared, 'path' | 'absolute'>, params: Record
   return fullPath(op).replace(/([:*])(\w+)/g, (_, kind: string, name: string) => {
     const value = params?.[name];
     if (value === undefined) throw new Error(`${op.path}: the parameter "${name}" is missing`);
-    if (kind === '*') return (Array.isArray(value) ? value : String(value).split('/')).map((s) => encodeURIComponent(String(s))).join('/');
-    return encodeURIComponent(String(value));
+    if (kind === '*')
+      return (Array.isArray(value) ? (value as unknown[]) : scalarText(value).split('/'))
+        .map((s) => encodeURIComponent(scalarText(s)))
+        .join('/');
+    return encodeURIComponent(scalarText(value));
   });
+}
+
+/** A path or query value as text: the schemas make them strings, numbers or booleans. */
+function scalarText(value: unknown): string {
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+      ? String(value)
+      : JSON.stringify(value);
 }
 
 function withQuery(url: string, query: Record<string, unknown> | undefined): string {
   if (!query) return url;
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, scalarText(value));
   const q = params.toString();
   return q ? `${url}?${q}` : url;
 }

@@ -87,7 +87,8 @@ describe('attest check', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${file}:5:4 error MARKUP_UNKNOWN_ELEMENT: <txt> is not a certificate element. Did you mean <text>?`);
     const json = await attest('check', file, '--json');
-    expect(JSON.parse(json.out)[0].diagnostics[0]).toMatchObject({
+    const reports = JSON.parse(json.out) as { diagnostics: unknown[] }[];
+    expect(reports[0]?.diagnostics[0]).toMatchObject({
       code: 'MARKUP_UNKNOWN_ELEMENT',
       range: { start: { line: 5, column: 4 } },
     });
@@ -112,17 +113,25 @@ describe('the attest program', () => {
   });
 });
 
+/** The parts of a printed JSON Schema these tests look at. */
+interface JsonSchema {
+  $schema?: string;
+  type?: string;
+  properties?: Record<string, JsonSchema | undefined>;
+  required?: string[];
+}
+
 describe('attest schema', () => {
   it("prints the catalogue, or a template's contract with its own variables, as JSON Schema", async () => {
     const all = await attest('schema');
     expect(all.code).toBe(0);
-    const catalogue = JSON.parse(all.out);
+    const catalogue = JSON.parse(all.out) as JsonSchema;
     expect(catalogue.$schema).toContain('2020-12');
-    expect(catalogue.properties.learner.properties.fullname).toBeDefined();
-    expect(catalogue.properties.modules).toBeUndefined();
-    const transcript = JSON.parse((await attest('schema', join(EXAMPLES_DIR, 'transcript-en.liquid'))).out);
-    expect(transcript.properties.modules.type).toBe('array');
-    const lms = JSON.parse((await attest('schema', '--lms')).out);
+    expect(catalogue.properties?.learner?.properties?.fullname).toBeDefined();
+    expect(catalogue.properties?.modules).toBeUndefined();
+    const transcript = JSON.parse((await attest('schema', join(EXAMPLES_DIR, 'transcript-en.liquid'))).out) as JsonSchema;
+    expect(transcript.properties?.modules?.type).toBe('array');
+    const lms = JSON.parse((await attest('schema', '--lms')).out) as JsonSchema;
     expect(lms.required ?? []).not.toContain('certificate');
   });
 });

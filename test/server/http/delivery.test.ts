@@ -63,7 +63,7 @@ describe.each(ENGINES)('delivery over HTTP (%s)', (engine) => {
     expect(doc.headers.get('content-type')).toBe('application/pdf');
     expect(doc.headers.get('content-disposition')).toMatch(/^attachment; filename=/);
     expect(pdftotext(writeTemp(doc.bytes))).toContain('Camille Martin');
-    const state = await call(app.base, 'GET', `/api/v1/issues/${first.json.issue?.code}`, { token: lms });
+    const state = await call(app.base, 'GET', `/api/v1/issues/${String(first.json.issue?.code)}`, { token: lms });
     expect(state.json.firstDeliveryChannel).toBe('api');
   });
 

@@ -22,11 +22,16 @@ let adminA: string;
 let lmsB: string;
 
 beforeAll(async () => {
-  pool = new RenderPool({ size: 2, timeoutMs: 20_000, preview: { timeoutMs: PREVIEW_TIMEOUT_MS } });
-  services = await freshServices('sqlite', { pool });
-  app = await startApp(services);
+  // The tenants' templates are published (a publish check in the preview lane) under generous limits, so a
+  // busy machine cannot fail the set-up; the tests then run on the pool whose preview limit is short.
+  const setupPool = new RenderPool({ size: 1, timeoutMs: 60_000, preview: { timeoutMs: 60_000 } });
+  services = await freshServices('sqlite', { pool: setupPool });
   a = await setupTenant(services);
   b = await setupTenant(services);
+  await setupPool.close();
+  pool = new RenderPool({ size: 2, timeoutMs: 20_000, preview: { timeoutMs: PREVIEW_TIMEOUT_MS } });
+  services.renderer = pool;
+  app = await startApp(services);
   adminA = (await createToken(services, a.system, { name: 'admin', capabilities: [...ALL_CAPABILITIES] })).token;
   lmsB = (
     await createToken(services, b.system, {

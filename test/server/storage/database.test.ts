@@ -11,7 +11,7 @@ async function storageFailure(url: string): Promise<StorageError> {
     await s.close();
   } catch (e) {
     if (e instanceof StorageError) return e;
-    throw new Error(`expected a StorageError, got ${String(e)}`);
+    throw new Error(`expected a StorageError, got ${String(e)}`, { cause: e });
   }
   throw new Error('expected a StorageError, got an open database');
 }

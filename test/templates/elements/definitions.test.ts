@@ -5,7 +5,7 @@ import { elementIndex } from '../../../templates/markup/reference';
 import { MOVABLE, VOCABULARY, type ElementSpec } from '../../../templates/markup/vocabulary';
 import type { InlineNode, MarkupElement } from '../../../templates/markup';
 
-const specs = Object.entries(VOCABULARY) as [string, ElementSpec][];
+const specs = Object.entries<ElementSpec>(VOCABULARY);
 
 /**
  * The list of definitions is the one place an element is declared: these check what the compiler checks

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LineIndex } from '../../../variables/diagnostics';
 import { compileFragment, compileLiquid, createEngine, escapeMarkup, LiquidStageError } from '../../../templates/liquid/engine';
+import { cpuMillis } from '../../support/cpu';
 
 const markup = createEngine({ locale: 'en', mode: 'markup', partials: { sig: '<text>{{ who }}</text>' } });
 
@@ -36,9 +37,9 @@ describe('the sandboxed Liquid engine', () => {
 
   it('stops runaway templates with LIQUID_LIMIT, quickly', () => {
     const { compiled } = compile('{% for i in (1..100000000) %}{{ i }}{% endfor %}');
-    const start = Date.now();
+    const start = cpuMillis();
     expect(() => compiled!.render({})).toThrow(LiquidStageError);
-    expect(Date.now() - start).toBeLessThan(2000);
+    expect(cpuMillis() - start).toBeLessThan(2000);
     try {
       compiled!.render({});
     } catch (e) {
@@ -116,11 +117,11 @@ describe('memory a template can take', () => {
   const small = createEngine({ locale: 'en', mode: 'markup', limits: { memoryLimit: 1_000_000 } });
   const failure = (body: string, engine = small) => {
     const r = compileLiquid(engine, body, { fileText: body, bodyOffset: 0 });
-    const started = Date.now();
+    const started = cpuMillis();
     try {
       r.compiled!.render({ name: 'Ana' });
     } catch (e) {
-      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(cpuMillis() - started).toBeLessThan(2_000);
       return (e as LiquidStageError).diagnostics[0];
     }
     return undefined;

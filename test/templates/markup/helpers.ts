@@ -23,7 +23,7 @@ export function text(inner: string, attributes = ''): string {
 
 /** Drops ranges so trees compare by content. */
 export function bare(nodes: InlineNode[]): unknown {
-  return JSON.parse(JSON.stringify(nodes, (k, v) => (k === 'range' ? undefined : v)));
+  return JSON.parse(JSON.stringify(nodes, (k: string, v: unknown) => (k === 'range' ? undefined : v)));
 }
 
 export type { Range };

@@ -13,7 +13,7 @@ function renderedLike(liquid: string): string {
     .replace(/\{%.*?%\}/gs, '');
 }
 
-const specs = Object.entries(VOCABULARY) as [string, ElementSpec][];
+const specs = Object.entries<ElementSpec>(VOCABULARY);
 
 describe('vocabulary', () => {
   it('every example in the vocabulary parses without a diagnostic', () => {

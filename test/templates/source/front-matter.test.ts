@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTemplateSource } from '../../../templates/source/front-matter';
+import { cpuMillis } from '../../support/cpu';
 
 const body = '<page></page>\n';
 
@@ -47,9 +48,9 @@ describe('front matter', () => {
     const rows = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     for (const [i, n] of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].entries())
       rows.push(`${n}: &${n} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`);
-    const started = Date.now();
+    const started = cpuMillis();
     const r = parseTemplateSource(`---\nname: X\n${rows.join('\n')}\n---\n${body}`);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(cpuMillis() - started).toBeLessThan(1_000);
     expect(r.diagnostics.map((d) => d.code)).toEqual(['SOURCE_YAML_ALIASES']);
     // An anchor used a few times is ordinary YAML.
     const shared = parseTemplateSource(`---\nname: &n X\ndescription: *n\n---\n${body}`);

@@ -30,7 +30,8 @@ describe.each(ENGINES)('migrating to trusted learner data (%s)', (engine) => {
       db,
       provider: { getMigrations: async () => ({ '001-initial': { up: (d) => initial.up(d, engine) } }) },
     }).migrateToLatest();
-    if (error) throw error;
+    if (error instanceof Error) throw error;
+    if (error) throw new Error('migration failed', { cause: error });
     return db;
   }
 
