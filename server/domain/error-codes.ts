@@ -1,5 +1,6 @@
 import type { FailureKind } from './errors';
 import { REASON_MESSAGES, type ReasonCode } from './reasons';
+import { MAX_INPUT_DEPTH } from './input';
 
 /**
  * Every code the server can answer, in one place: what kind of failure it is (the HTTP adapter maps kinds
@@ -748,7 +749,7 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
     en: 'Contains a NUL character or a lone surrogate; send valid Unicode text.',
     fr: 'Contient un caractère NUL ou une moitié de paire UTF-16 ; envoyez un texte Unicode valide.',
   },
-  TOO_DEEP: { en: 'Nested deeper than 32 levels.', fr: 'Imbriqué sur plus de 32 niveaux.' },
+  TOO_DEEP: { en: `Nested deeper than ${MAX_INPUT_DEPTH} levels.`, fr: `Imbriqué sur plus de ${MAX_INPUT_DEPTH} niveaux.` },
   NOT_AN_OBJECT: { en: 'Settings must be an object.', fr: 'Les réglages doivent être un objet.' },
   ONE_ORIGIN_AT_MOST: {
     en: 'Give at most one of source, example and duplicate_of.',

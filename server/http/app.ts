@@ -12,7 +12,7 @@ import { authenticateSession, pruneSessions } from '../domain/sessions';
 import { authenticateToken } from '../domain/tokens';
 import { pruneWebhookReceipts } from '../domain/webhook';
 import { sha256Hex } from '../domain/hashing';
-import { type Operation, type Reply } from './operation';
+import { bodyLimit, JSON_LIMIT, type Operation, type Reply } from './operation';
 import { CSRF_HEADER, SESSION_COOKIE } from './contract/constants';
 import { fullPath } from './contract/declaration';
 import { acceptedLocale, callerLocale, errorReply, localize, simpleError, type ErrorBody } from './problems';
@@ -48,8 +48,6 @@ export interface AppOptions {
 
 /** The app, and what stops its housekeeping timer when the server closes. */
 export type AttestApp = express.Express & { stop(): void };
-
-const JSON_LIMIT = 2 * 1024 * 1024;
 
 export interface Limiters {
   verify: RateLimiter;
@@ -225,8 +223,6 @@ function bodyParsers(op: Operation): express.RequestHandler[] {
   if ('json' in op.body) return [express.json({ limit: JSON_LIMIT, strict: false, type: () => true, verify: requireUtf8 })];
   return [express.raw({ limit: op.body.limit, type: () => true })];
 }
-
-const bodyLimit = (op: Operation): number | undefined => (!op.body ? undefined : 'json' in op.body ? JSON_LIMIT : op.body.limit);
 
 /** Every error leaves through here, said in the caller's language (English when nothing says otherwise). */
 function send(

@@ -3,7 +3,7 @@ import { CAPABILITIES } from '../domain/capabilities';
 import { ERROR_CODES, type ErrorCode } from '../domain/error-codes';
 import { fullPath } from './contract/declaration';
 import { CSRF_HEADER, SESSION_COOKIE } from './contract/constants';
-import { errorsOf, type Operation } from './operation';
+import { bodyLimit, errorsOf, type Operation } from './operation';
 import { RETRY_AFTER_STATUSES, statusOf } from './problems';
 import { ErrorBody } from './contract/schemas';
 
@@ -105,14 +105,21 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
         in: 'header',
         required: false,
         schema: { type: 'string', maxLength: 200 },
-        description: 'Repeat the request safely: the same key returns the first answer.',
+        description:
+          'Repeat the request safely: the same key from the same caller, for the same operation and request, returns the first answer (kept 24 hours); reused for another request, 422 IDEMPOTENCY_KEY_REUSED.',
       });
     if (op.body) {
+      const limit = bodyLimit(op)!;
+      const said = {
+        description: `At most ${limit} bytes; a larger Content-Length is answered 413 BODY_TOO_LARGE before the body is read.`,
+        'x-max-bytes': limit,
+      };
       entry.requestBody =
         'json' in op.body
-          ? { required: true, content: { 'application/json': { schema: schemaOf(op.body.json, 'input') } } }
+          ? { required: true, ...said, content: { 'application/json': { schema: schemaOf(op.body.json, 'input') } } }
           : {
               required: true,
+              ...said,
               content: Object.fromEntries(
                 op.body.raw.map((m) => [
                   m,

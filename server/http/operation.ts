@@ -105,3 +105,9 @@ export function adapterErrors(op: Operation): ErrorCode[] {
 
 /** Every code an operation can answer: the adapter's and its own, once each. */
 export const errorsOf = (op: Operation): ErrorCode[] => [...new Set([...adapterErrors(op), ...(op.errors ?? [])])];
+
+/** What a JSON body may weigh; raw bodies (uploads, webhooks) declare their own limit. */
+export const JSON_LIMIT = 2 * 1024 * 1024;
+
+/** An operation's body limit, checked against Content-Length before the body is read and stated in the API document. */
+export const bodyLimit = (op: Operation): number | undefined => (!op.body ? undefined : 'json' in op.body ? JSON_LIMIT : op.body.limit);

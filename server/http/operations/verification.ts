@@ -2,14 +2,14 @@ import { checkUploadedDocument, verifyCode, verifyKnownCode, type Verification a
 import { receiveShopWebhook, ShopPayment } from '../../domain/webhook';
 import { verificationDeclarations } from '../contract/verification';
 import { bindOperations, type Operation, type Reply } from '../operation';
-import { sayBatch } from '../problems';
-import { pageLocale, verificationPage, type PageOptions } from '../pages/verify';
+import { acceptedLocale, sayBatch } from '../problems';
+import { verificationPage, type PageOptions } from '../pages/verify';
 
 /** The page for what a code found; an unknown code is a 404 page, the same page a person can retype on. */
 function page(v: Found | undefined, headers: Record<string, string | undefined>, options: PageOptions = {}): Reply {
   return {
     status: v?.status === 'unknown' ? 404 : 200,
-    html: verificationPage(v, { locale: pageLocale(headers['accept-language']), ...options }),
+    html: verificationPage(v, { locale: acceptedLocale(headers['accept-language']) ?? 'fr', ...options }),
   };
 }
 

@@ -61,20 +61,6 @@ const TEXT = {
   },
 } as const;
 
-/** The visitor's language from Accept-Language (French or English, by their order of preference), else French. */
-export function pageLocale(acceptLanguage: string | undefined): 'fr' | 'en' {
-  const ranked = (acceptLanguage ?? '')
-    .split(',')
-    .map((part, i) => {
-      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
-      const q = Number(params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined) ?? 1);
-      return { lang: tag.split('-')[0], q: Number.isFinite(q) ? q : 0, i };
-    })
-    .filter((l) => l.q > 0 && (l.lang === 'fr' || l.lang === 'en'))
-    .sort((a, b) => b.q - a.q || a.i - b.i);
-  return ranked[0]?.lang === 'en' ? 'en' : 'fr';
-}
-
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

@@ -66,6 +66,11 @@ describe('the API document', () => {
           `${op.id} ${name}`,
         ).toBe(true);
       expect(Boolean(entry!.requestBody)).toBe(Boolean(op.body));
+      // A body's limit is said up front, the one the adapter checks against Content-Length.
+      if (op.body)
+        expect((entry!.requestBody as { 'x-max-bytes'?: number })['x-max-bytes'], op.id).toBe(
+          'json' in op.body ? 2 * 1024 * 1024 : op.body.limit,
+        );
       expect(entry!['x-capability']).toBeTruthy();
       // Error answers are declared per status with their codes, not as one catch-all.
       expect((entry!.responses['500'] as { 'x-error-codes'?: string[] } | undefined)?.['x-error-codes'], op.id).toContain('INTERNAL');
