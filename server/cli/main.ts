@@ -3,7 +3,9 @@ import { renderCommand } from './render';
 import { checkCommand } from './check';
 import { examplesCommand } from './examples';
 import { schemaCommand } from './schema';
-import { CliError, EXIT } from './output';
+import { CliError, EXIT, type IO } from './output';
+import { COMMANDS } from './commands';
+import { asCliError, type Cli } from './framework';
 import { startCommand, type StartOptions } from './start';
 import {
   personCreate,
@@ -21,7 +23,7 @@ import {
  * `attest` — one program, one subcommand per operator task. Each subcommand lives in its own module and
  * returns an exit code; nothing here calls process.exit, so tests run commands in-process.
  */
-export async function main(argv: string[], io: { out: (s: string) => void; err: (s: string) => void } = defaultIO): Promise<number> {
+export async function main(argv: string[], io: IO = defaultIO): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('attest')
     .description('Attest: training certificates from typed Liquid templates')
@@ -87,6 +89,14 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
       stopOnSignal(running);
       code = EXIT.ok;
     });
+
+  const cli: Cli = {
+    io,
+    run: async (work) => {
+      code = await work();
+    },
+  };
+  for (const register of COMMANDS) register(program, cli);
 
   const database = '--database <url>';
   const databaseHelp = 'SQLite file or postgres:// URL (default: DATABASE_URL, else data/attest.sqlite)';
@@ -185,7 +195,8 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
 
   try {
     await program.parseAsync(argv, { from: 'user' });
-  } catch (e) {
+  } catch (caught) {
+    const e = asCliError(caught);
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
@@ -205,7 +216,8 @@ function stopOnSignal(running: { close(): Promise<void> }): void {
   process.once('SIGTERM', stop);
 }
 
-const defaultIO = {
-  out: (s: string) => process.stdout.write(s),
-  err: (s: string) => process.stderr.write(s),
+const defaultIO: IO = {
+  out: (s: string) => void process.stdout.write(s),
+  err: (s: string) => void process.stderr.write(s),
+  ...(process.stderr.isTTY ? { terminal: process.stderr } : {}),
 };

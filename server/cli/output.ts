@@ -8,8 +8,10 @@ export const EXIT = {
   invalid: 1,
   /** The command line itself is wrong. */
   usage: 2,
-  /** A file could not be read or written. */
+  /** A file could not be read or written, or a database or service could not be reached. */
   io: 3,
+  /** The work ran but some items could not be done; the report lists them (migration, regeneration). */
+  partial: 4,
   internal: 70,
 } as const;
 
@@ -27,6 +29,8 @@ export class CliError extends Error {
 export interface IO {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Standard error when it is a terminal: where progress bars are drawn. Absent, commands stay quiet. */
+  terminal?: NodeJS.WriteStream;
 }
 
 export async function readText(path: string, what: string): Promise<string> {

@@ -505,6 +505,12 @@ export const ERROR_CODES = {
     fr: 'Le document est déjà révoqué.',
     meaning: 'Revoking a document that is revoked.',
   },
+  SELECTION_INVALID: {
+    kind: 'invalid',
+    en: 'The selection of documents is not valid.',
+    fr: 'La sélection de documents n’est pas valide.',
+    meaning: 'A bulk operation (regeneration, export, listing) named days or states that do not exist; the problems say which.',
+  },
   ISSUE_REVOKED: {
     kind: 'conflict',
     en: 'A revoked document is not made again.',

@@ -172,3 +172,54 @@ export const newestRevisionWithHash = (db: Db, issueId: string, sha256: string):
     .orderBy('revision', 'desc')
     .executeTakeFirst()
     .then((r) => r?.revision);
+
+/**
+ * Which issued documents bulk work is about (regeneration, export, listing): each list is "any of", the
+ * fields together "all of", an empty selection every issue of the tenant. Checked in domain/selection.ts.
+ */
+export interface IssueSelection {
+  certificateIds?: readonly string[];
+  templateVersionIds?: readonly string[];
+  learnerIds?: readonly string[];
+  /** Issue day bounds, inclusive (YYYY-MM-DD). */
+  issuedFrom?: string;
+  issuedTo?: string;
+  states?: readonly SelectionState[];
+}
+
+/** `expired` is issued with an expiry before today; `issued` is the rest of what is not revoked. */
+export const SELECTION_STATES = ['issued', 'expired', 'revoked', 'locked', 'unlocked'] as const;
+export type SelectionState = (typeof SELECTION_STATES)[number];
+
+/** A page of the issues a bulk selection (domain/selection.ts) names, in id order: `after` is the last id of the previous page. */
+export function selectedIssues(
+  db: Db,
+  tenantId: string,
+  selection: IssueSelection,
+  page: { today: string; after?: string; limit: number },
+): Promise<IssueTable[]> {
+  let q = db.selectFrom('issues').selectAll().where('tenant_id', '=', tenantId);
+  if (selection.certificateIds?.length) q = q.where('certificate_id', 'in', [...selection.certificateIds]);
+  if (selection.templateVersionIds?.length) q = q.where('template_version_id', 'in', [...selection.templateVersionIds]);
+  if (selection.learnerIds?.length) q = q.where('learner_id', 'in', [...selection.learnerIds]);
+  if (selection.issuedFrom !== undefined) q = q.where('issued_on', '>=', selection.issuedFrom);
+  if (selection.issuedTo !== undefined) q = q.where('issued_on', '<=', selection.issuedTo);
+  const states = new Set(selection.states ?? []);
+  const lockStates = ['locked', 'unlocked'].filter((s) => states.has(s as SelectionState));
+  if (lockStates.length === 1) q = q.where('locked', '=', lockStates[0] === 'locked' ? 1 : 0);
+  const lifeStates = ['issued', 'expired', 'revoked'].filter((s) => states.has(s as SelectionState));
+  if (lifeStates.length && lifeStates.length < 3)
+    q = q.where((eb) =>
+      eb.or(
+        lifeStates.map((s) =>
+          s === 'revoked'
+            ? eb('state', '=', 'revoked')
+            : s === 'expired'
+              ? eb.and([eb('state', '=', 'issued'), eb('expires_on', '<', page.today)])
+              : eb.and([eb('state', '=', 'issued'), eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', page.today)])]),
+        ),
+      ),
+    );
+  if (page.after !== undefined) q = q.where('id', '>', page.after);
+  return q.orderBy('id').limit(page.limit).execute();
+}

@@ -1,0 +1,6 @@
+import type { Register } from '../framework';
+
+/**
+ * Every operator command group, one module each (`attest <group> …`). Order is the order of `attest --help`.
+ */
+export const COMMANDS: readonly Register[] = [];
