@@ -30,7 +30,11 @@ export type Actor =
   | { kind: 'token'; id: string; tenantId: string; name: string; capabilities: ReadonlySet<Capability> }
   | { kind: 'webhook'; tenantId: string; name: 'shop' }
   | { kind: 'link'; tenantId: string; code: string }
-  | { kind: 'system'; tenantId: string };
+  /**
+   * The installation itself: the CLI, the first start, or the operator provisioning a tenant over the API
+   * (`by` is then who the audit records, 'operator:<id>'). Holds every capability in its tenant.
+   */
+  | { kind: 'system'; tenantId: string; by?: string };
 
 export function actorRef(actor: Actor): string {
   switch (actor.kind) {
@@ -42,7 +46,7 @@ export function actorRef(actor: Actor): string {
     case 'link':
       return `link:${actor.code}`;
     case 'system':
-      return 'system';
+      return actor.by ?? 'system';
   }
 }
 

@@ -52,7 +52,7 @@ export const ERROR_CODES = {
     kind: 'unauthenticated',
     en: 'The API token is missing, unknown, expired or revoked; send "Authorization: Bearer <token>".',
     fr: 'Le jeton d’API est absent, inconnu, expiré ou révoqué ; envoyez « Authorization: Bearer <jeton> ».',
-    meaning: 'The Authorization header is not "Bearer" and a live token of a tenant.',
+    meaning: 'The Authorization header is not "Bearer" and a live token of a tenant (att_…) or of the operator (atop_…).',
   },
   SESSION_INVALID: {
     kind: 'unauthenticated',
@@ -71,6 +71,18 @@ export const ERROR_CODES = {
     en: (p) => (p.capability ? `This needs the capability ${q(p.capability)}.` : 'This needs a capability you do not hold.'),
     fr: (p) => (p.capability ? `Il faut pour cela la capacité ${q(p.capability)}.` : 'Il faut pour cela une capacité que vous n’avez pas.'),
     meaning: 'The caller lacks the capability the operation checks (named in `details.capability`).',
+  },
+  OPERATOR_REQUIRED: {
+    kind: 'forbidden',
+    en: 'Only the operator token of the installation (atop_…) opens this operation; a tenant’s token or session does not.',
+    fr: 'Seul le jeton d’opérateur de l’installation (atop_…) ouvre cette opération ; ni le jeton ni la session d’une organisation.',
+    meaning: 'An operator operation (`/api/v1/operator/…`) was called with a tenant’s token or a session: send the operator token.',
+  },
+  OPERATOR_TOKEN_NOT_TENANT: {
+    kind: 'forbidden',
+    en: 'An operator token opens only the operator operations (/api/v1/operator/…); use a tenant’s API token or sign in.',
+    fr: 'Un jeton d’opérateur n’ouvre que les opérations d’opérateur (/api/v1/operator/…) ; utilisez un jeton d’API de l’organisation ou connectez-vous.',
+    meaning: 'An operator token (atop_…) was sent to an operation of a tenant: it belongs to no tenant and opens nothing inside one.',
   },
   CSRF_HEADER_MISSING: {
     kind: 'forbidden',
@@ -566,6 +578,18 @@ export const ERROR_CODES = {
     en: 'The tenant settings are not valid; every problem is listed with its path.',
     fr: 'Les réglages de l’organisation ne sont pas valides ; chaque problème est indiqué avec son chemin.',
     meaning: 'Tenant settings that do not validate (after merging).',
+  },
+  TENANT_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'There is no tenant with this slug.',
+    fr: 'Aucune organisation n’a cet identifiant.',
+    meaning: 'The operator named a tenant slug that does not exist.',
+  },
+  OPERATOR_TOKEN_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'There is no operator token with this id.',
+    fr: 'Aucun jeton d’opérateur n’a cet identifiant.',
+    meaning: 'Revoking an operator token whose id is unknown (see `attest operator token list`).',
   },
   TENANT_EXISTS: {
     kind: 'conflict',

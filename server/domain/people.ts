@@ -72,50 +72,78 @@ export function checkPassword(password: string, path: string): void {
     ]);
 }
 
+/** A person checked and with the password hashed (slow), before any transaction: what addPerson writes. */
+export interface NewPerson {
+  username: string;
+  displayName: string;
+  email: string | null;
+  passwordHash: string | null;
+  roles: string[];
+}
+
+export async function preparePerson(input: {
+  username: string;
+  displayName: string;
+  email?: string;
+  password?: string;
+  roles: string[];
+}): Promise<NewPerson> {
+  if (!/^[\p{L}\p{N}._@-]{1,100}$/u.test(input.username))
+    throw invalid('USERNAME_INVALID', 'A username is 1 to 100 letters, digits, dots, dashes, underscores or @.');
+  if (input.password !== undefined) checkPassword(input.password, 'password');
+  return {
+    username: input.username,
+    displayName: input.displayName,
+    email: input.email ?? null,
+    passwordHash: input.password === undefined ? null : await hashPassword(input.password),
+    roles: input.roles,
+  };
+}
+
+/** Writes a prepared person in the caller's transaction; the roles are checked against the tenant's there. */
+export async function addPerson(trx: Db, actor: Actor, person: NewPerson, now: string): Promise<Person> {
+  requireCapability(actor, 'tenant:manage');
+  const granted = checkRoles(actor, person.roles, await rolesOf(trx, actor.tenantId));
+  if (await personByUsername(trx, actor.tenantId, person.username))
+    throw new DomainError('conflict', 'PERSON_EXISTS', `Someone is already called "${person.username}" here.`);
+  const id = newId();
+  await insertPerson(trx, {
+    id,
+    tenant_id: actor.tenantId,
+    username: person.username,
+    display_name: person.displayName,
+    email: person.email,
+    password_hash: person.passwordHash,
+    created_at: now,
+    disabled_at: null,
+    deleted_at: null,
+  });
+  await setPersonRoles(
+    trx,
+    id,
+    granted.map((r) => r.id),
+  );
+  await recordAudit(trx, {
+    tenantId: actor.tenantId,
+    subjectType: 'person',
+    subjectId: id,
+    action: 'created',
+    actor,
+    at: now,
+    details: { roles: person.roles },
+  });
+  return { id, username: person.username, displayName: person.displayName, email: person.email, roles: person.roles, disabled: false };
+}
+
 export async function createPerson(
   services: Services,
   actor: Actor,
   input: { username: string; displayName: string; email?: string; password?: string; roles: string[] },
 ): Promise<Person> {
   requireCapability(actor, 'tenant:manage');
-  if (!/^[\p{L}\p{N}._@-]{1,100}$/u.test(input.username))
-    throw invalid('USERNAME_INVALID', 'A username is 1 to 100 letters, digits, dots, dashes, underscores or @.');
-  if (input.password !== undefined) checkPassword(input.password, 'password');
-  const db = services.storage.db;
-  const granted = checkRoles(actor, input.roles, await rolesOf(db, actor.tenantId));
-  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
-  const id = newId();
+  const person = await preparePerson(input);
   const now = iso(services.now());
-  await inTransaction(db, async (trx) => {
-    if (await personByUsername(trx, actor.tenantId, input.username))
-      throw new DomainError('conflict', 'PERSON_EXISTS', `Someone is already called "${input.username}" here.`);
-    await insertPerson(trx, {
-      id,
-      tenant_id: actor.tenantId,
-      username: input.username,
-      display_name: input.displayName,
-      email: input.email ?? null,
-      password_hash: passwordHash,
-      created_at: now,
-      disabled_at: null,
-      deleted_at: null,
-    });
-    await setPersonRoles(
-      trx,
-      id,
-      granted.map((r) => r.id),
-    );
-    await recordAudit(trx, {
-      tenantId: actor.tenantId,
-      subjectType: 'person',
-      subjectId: id,
-      action: 'created',
-      actor,
-      at: now,
-      details: { roles: input.roles },
-    });
-  });
-  return { id, username: input.username, displayName: input.displayName, email: input.email ?? null, roles: input.roles, disabled: false };
+  return inTransaction(services.storage.db, (trx) => addPerson(trx, actor, person, now));
 }
 
 export async function listPeople(services: Services, actor: Actor): Promise<Person[]> {

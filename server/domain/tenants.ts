@@ -29,7 +29,16 @@ export interface Tenant {
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
-export async function createTenant(services: Services, input: { slug: string; name: string; settings?: unknown }): Promise<Tenant> {
+/**
+ * A tenant with the default roles. `by` is who the audit records (the CLI: 'system'; the operator API:
+ * 'operator:<id>'); `within` adds more in the same transaction (the operator's first administrator), so a
+ * tenant is made whole or not at all.
+ */
+export async function createTenant(
+  services: Services,
+  input: { slug: string; name: string; settings?: unknown },
+  options: { by?: string; within?: (trx: Db, tenant: Tenant) => Promise<void> } = {},
+): Promise<Tenant> {
   if (!SLUG.test(input.slug)) throw invalid('TENANT_SLUG_INVALID', 'A tenant slug is 2 to 63 lowercase letters, digits or dashes.');
   const settings = TenantSettings.safeParse(input.settings ?? {});
   if (!settings.success) throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', zodProblems(settings.error));
@@ -59,9 +68,10 @@ export async function createTenant(services: Services, input: { slug: string; na
       subjectType: 'tenant',
       subjectId: tenant.id,
       action: 'created',
-      actor: 'system',
+      actor: options.by ?? 'system',
       at: now,
     });
+    await options.within?.(trx, tenant);
   });
   return tenant;
 }

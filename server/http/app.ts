@@ -10,6 +10,7 @@ import { DomainError, zodProblems, type Problem } from '../domain/errors';
 import { inputProblems } from '../domain/input';
 import { authenticateSession, pruneSessions } from '../domain/sessions';
 import { authenticateToken } from '../domain/tokens';
+import { authenticateOperator, looksLikeOperatorToken, type Operator } from '../domain/operators';
 import { pruneWebhookReceipts } from '../domain/webhook';
 import { sha256Hex } from '../domain/hashing';
 import { bodyLimit, JSON_LIMIT, type Operation, type Reply } from './operation';
@@ -234,11 +235,16 @@ function send(
   res.json(localize(e.body, locale));
 }
 
-async function authenticate(services: Services, req: Request): Promise<{ actor?: Actor; cookie?: string; viaCookie: boolean }> {
+/** Who is calling: a tenant's person or token (`actor`), or the installation's operator (`operator`, no tenant). */
+async function authenticate(
+  services: Services,
+  req: Request,
+): Promise<{ actor?: Actor; operator?: Operator; cookie?: string; viaCookie: boolean }> {
   const header = req.get('authorization');
   if (header !== undefined) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new DomainError('unauthenticated', 'TOKEN_INVALID', 'Authorization must be "Bearer <token>".');
+    if (looksLikeOperatorToken(m[1]!)) return { operator: await authenticateOperator(services, m[1]!), viaCookie: false };
     return { actor: await authenticateToken(services, m[1]!), viaCookie: false };
   }
   const cookie = parseCookies(req.get('cookie'))[SESSION_COOKIE];
@@ -282,7 +288,16 @@ async function admit(op: Operation, services: Services, limiters: Limiters, req:
     }
     const auth = await authenticate(services, req);
     actor = auth.actor;
-    if (!('public' in op.access)) {
+    // The operator's credential and a tenant's never open each other's operations.
+    if ('operator' in op.access) {
+      if (!auth.operator) {
+        if (!actor)
+          throw new DomainError('unauthenticated', 'AUTHENTICATION_REQUIRED', 'Send the operator token as "Authorization: Bearer atop_…".');
+        throw new DomainError('forbidden', 'OPERATOR_REQUIRED', 'Only the operator token opens this operation.');
+      }
+    } else if (auth.operator) {
+      throw new DomainError('forbidden', 'OPERATOR_TOKEN_NOT_TENANT', 'An operator token opens only the operator operations.');
+    } else if (!('public' in op.access)) {
       if (!actor)
         throw new DomainError(
           'unauthenticated',
@@ -412,6 +427,7 @@ async function handle(
     const input = {
       services,
       actor,
+      operator: auth.operator,
       params,
       query,
       body,

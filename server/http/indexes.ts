@@ -33,9 +33,11 @@ export function webServiceIndex(): string {
         ? `\`${op.access.capability}\``
         : 'public' in op.access
           ? 'public'
-          : op.access.capabilities.length
-            ? op.access.capabilities.map((c) => `\`${c}\``).join(' or ')
-            : 'signed in';
+          : 'operator' in op.access
+            ? 'operator token'
+            : op.access.capabilities.length
+              ? op.access.capabilities.map((c) => `\`${c}\``).join(' or ')
+              : 'signed in';
     return `| \`${op.id}\` | \`${op.method.toUpperCase()} ${fullPath(op)}\` | ${access} | ${cell(op.summary)} |`;
   });
   const examples = OPERATIONS.filter((op) => op.example).map((op) => `# ${op.id}\n${op.example}`);

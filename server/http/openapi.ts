@@ -94,10 +94,12 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
           ? access.capability
           : 'public' in access
             ? 'public'
-            : access.capabilities.length
-              ? `any of: ${access.capabilities.join(', ')}`
-              : 'signed in',
-      security: 'public' in access ? [] : [{ bearer: [] }, { session: [] }],
+            : 'operator' in access
+              ? 'operator token'
+              : access.capabilities.length
+                ? `any of: ${access.capabilities.join(', ')}`
+                : 'signed in',
+      security: 'public' in access ? [] : 'operator' in access ? [{ operator: [] }] : [{ bearer: [] }, { session: [] }],
     };
     if (op.idempotent)
       parameters.push({
@@ -151,6 +153,12 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
       schemas: { Error: schemaOf(ErrorBody, 'output') },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token of the tenant (att_…).' },
+        operator: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The installation’s operator token (atop_…, made with `attest operator token create`): it belongs to no tenant and opens only the operator operations.',
+        },
         session: {
           type: 'apiKey',
           in: 'cookie',

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Actor, Services } from '../domain/context';
 import type { Locale } from '../domain/error-codes';
+import type { Operator } from '../domain/operators';
 import type { ErrorCode } from '../domain/error-codes';
 import type { BodyOut, Declared, ParamsOut, QueryOut } from './contract/declaration';
 
@@ -31,6 +32,8 @@ export interface Reply {
 export interface OperationInput<P, Q, B> {
   services: Services;
   actor: Actor | undefined;
+  /** On operator operations (access `operator`), the operator; on every other, none. */
+  operator: Operator | undefined;
   params: P;
   query: Q;
   body: B;
@@ -87,7 +90,10 @@ export function bindOperations<T extends Record<string, Declared>>(
  */
 export function adapterErrors(op: Operation): ErrorCode[] {
   const codes: ErrorCode[] = ['TOKEN_INVALID'];
-  if (!('public' in op.access)) {
+  // Either an operator operation, which nothing of a tenant opens, or one an operator token does not open.
+  if ('operator' in op.access) codes.push('AUTHENTICATION_REQUIRED', 'OPERATOR_REQUIRED');
+  else codes.push('OPERATOR_TOKEN_NOT_TENANT');
+  if (!('public' in op.access) && !('operator' in op.access)) {
     codes.push('AUTHENTICATION_REQUIRED', 'CAPABILITY_REQUIRED');
     if (op.method !== 'get') codes.push('CSRF_HEADER_MISSING');
   }

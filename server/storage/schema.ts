@@ -74,6 +74,19 @@ export interface TokenTable {
   expires_at: string | null;
 }
 
+/** Tokens of the installation's operator (a hosting provider): they belong to no tenant and open only the operator operations. */
+export interface OperatorTokenTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the secret part, as for tenants' tokens. */
+  secret_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  /** After this instant the token opens nothing; null: until revoked. */
+  expires_at: string | null;
+}
+
 export interface BlobTable {
   /** SHA-256 of the bytes: assets are stored once whatever the number of templates using them. */
   sha256: string;
@@ -247,6 +260,7 @@ export interface Database {
   person_roles: PersonRoleTable;
   sessions: SessionTable;
   tokens: TokenTable;
+  operator_tokens: OperatorTokenTable;
   blobs: BlobTable;
   templates: TemplateTable;
   template_versions: TemplateVersionTable;

@@ -12,7 +12,9 @@ export type Access =
   | { capability: Capability }
   /** Any signed-in person or token; the domain decides per object (e.g. staff or the learner themself). */
   | { authenticated: true; capabilities: readonly Capability[] }
-  | { public: true };
+  | { public: true }
+  /** Only the installation's operator token (`atop_…`), which belongs to no tenant: provisioning tenants. */
+  | { operator: true };
 
 /**
  * Raw bytes (uploads, signed webhooks): the media types accepted. How many bytes the server reads, and the

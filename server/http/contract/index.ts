@@ -1,6 +1,7 @@
 import { certificateDeclarations } from './certificates';
 import { issueDeclarations } from './issues';
 import { metaDeclarations } from './meta';
+import { operatorDeclarations } from './operator';
 import { templateDeclarations } from './templates';
 import { tenantDeclarations } from './tenant';
 import { verificationDeclarations } from './verification';
@@ -17,6 +18,7 @@ export const CONTRACT = {
   ...templateDeclarations,
   ...verificationDeclarations,
   ...tenantDeclarations,
+  ...operatorDeclarations,
   ...metaDeclarations,
 };
 

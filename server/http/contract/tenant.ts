@@ -3,7 +3,8 @@ import { CSRF_HEADER } from './constants';
 import { declareOperations } from './declaration';
 import { IdParam, Me, Ok, Person, Role, Tenant, TokenInfo } from './schemas';
 
-const Password = z.string().min(12).max(1000);
+/** The length rules of a password (people.ts checkPassword says the same). */
+export const Password = z.string().min(12).max(1000);
 
 export const tenantDeclarations = declareOperations({
   signIn: {

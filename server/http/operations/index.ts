@@ -6,6 +6,7 @@ import { openApiDocument } from '../openapi';
 import { apiDocsPage } from '../pages/api-docs';
 import { certificateOperations } from './certificates';
 import { issueOperations } from './issues';
+import { operatorOperations } from './operator';
 import { templateOperations } from './templates';
 import { tenantOperations } from './tenant';
 import { verificationOperations } from './verification';
@@ -17,6 +18,7 @@ const domainOperations: Operation[] = [
   ...templateOperations,
   ...verificationOperations,
   ...tenantOperations,
+  ...operatorOperations,
 ];
 
 const metaOperations: Operation[] = bindOperations(metaDeclarations, {

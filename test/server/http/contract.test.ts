@@ -12,6 +12,7 @@ import { certificateDeclarations } from '../../../server/http/contract/certifica
 import { createClient, pathWith } from '../../../server/http/contract/client';
 import { issueDeclarations } from '../../../server/http/contract/issues';
 import { metaDeclarations } from '../../../server/http/contract/meta';
+import { operatorDeclarations } from '../../../server/http/contract/operator';
 import { Diagnostic } from '../../../server/http/contract/schemas';
 import { ASSET_LIMIT_MB, templateDeclarations } from '../../../server/http/contract/templates';
 import { tenantDeclarations } from '../../../server/http/contract/tenant';
@@ -113,6 +114,7 @@ describe('the HTTP contract', () => {
       templateDeclarations,
       verificationDeclarations,
       tenantDeclarations,
+      operatorDeclarations,
       metaDeclarations,
     ];
     expect(Object.keys(CONTRACT)).toHaveLength(groups.reduce((n, g) => n + Object.keys(g).length, 0));
