@@ -39,13 +39,13 @@ export interface OperatorTokenInfo {
 /** What the audit of a tenant records for what the operator did there. */
 export const operatorRef = (operator: Operator): string => `operator:${operator.id}`;
 
+export const OPERATOR_TOKEN_PREFIX = 'atop_';
+
 /** `atop_<id>_<secret>`: never mistaken for a tenant's `att_` token, either way round. */
 export function newOperatorToken(id: string): { token: string; secretHash: string } {
   const secret = randomBytes(32).toString('base64url');
   return { token: `${OPERATOR_TOKEN_PREFIX}${id}_${secret}`, secretHash: sha256Hex(secret) };
 }
-
-export const OPERATOR_TOKEN_PREFIX = 'atop_';
 
 export function parseOperatorToken(token: string): { id: string; secret: string } | undefined {
   const m = /^atop_([0-9a-f-]{36})_([A-Za-z0-9_-]{43})$/.exec(token);
@@ -75,12 +75,17 @@ export async function createOperatorToken(
 export function operatorTokenRow(services: Services, input: { name: string; expiresAt?: string }): OperatorTokenTable {
   const problems: Problem[] = [];
   const name = input.name.trim();
-  if (!name || name.length > 200) problems.push({ path: 'name', code: 'TOO_SMALL', message: 'A name is 1 to 200 characters.' });
+  if (!name || name.length > 200)
+    problems.push({ path: 'name', code: name ? 'TOO_BIG' : 'TOO_SMALL', message: 'A name is 1 to 200 characters.' });
   const expiry = input.expiresAt === undefined ? undefined : new Date(input.expiresAt);
   if (expiry && !(expiry.getTime() > services.now().getTime()))
     problems.push({ path: 'expires_at', code: 'TOKEN_EXPIRY_INVALID', message: 'Give a future date and time (ISO 8601).' });
   if (problems.length)
-    throw invalid(problems.every((p) => p.code === 'TOKEN_EXPIRY_INVALID') ? 'TOKEN_EXPIRY_INVALID' : 'REQUEST_INVALID', 'The operator token is not valid.', problems);
+    throw invalid(
+      problems.every((p) => p.code === 'TOKEN_EXPIRY_INVALID') ? 'TOKEN_EXPIRY_INVALID' : 'REQUEST_INVALID',
+      'The operator token is not valid.',
+      problems,
+    );
   return {
     id: newId(),
     name,
@@ -132,7 +137,11 @@ export async function authenticateOperator(services: Services, bearer: string): 
 // Tenants, as the operator provisions them ------------------------------------------------------------
 
 /** The operator acting inside one tenant: every capability there, recorded in its audit as 'operator:<id>'. */
-const inTenant = (operator: Operator, tenant: { id: string }): Actor => ({ kind: 'system', tenantId: tenant.id, by: operatorRef(operator) });
+const inTenant = (operator: Operator, tenant: { id: string }): Actor => ({
+  kind: 'system',
+  tenantId: tenant.id,
+  by: operatorRef(operator),
+});
 
 export interface ProvisionInput {
   slug: string;

@@ -49,7 +49,13 @@ export const register: Register = (program, cli) => {
         if (opts.dryRun) {
           const row = operatorTokenRow(services, input);
           const would = { dryRun: true, name: row.name, expiresAt: row.expires_at };
-          print(cli.io, opts.json, would, () => `would create operator token "${row.name}" (${row.expires_at ? `expires ${row.expires_at}` : 'until revoked'}); nothing written`);
+          print(
+            cli.io,
+            opts.json,
+            would,
+            () =>
+              `would create operator token "${row.name}" (${row.expires_at ? `expires ${row.expires_at}` : 'until revoked'}); nothing written`,
+          );
           return EXIT.ok;
         }
         const made = await createOperatorToken(services, input);

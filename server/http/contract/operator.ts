@@ -92,7 +92,8 @@ export const operatorDeclarations = declareOperations({
     method: 'patch',
     path: '/operator/tenants/:tenant/settings',
     tag: 'Operator',
-    summary: 'Change a tenant’s settings (merged with the current ones), as its managers can; recorded in its audit as the operator. Operator token only.',
+    summary:
+      'Change a tenant’s settings (merged with the current ones), as its managers can; recorded in its audit as the operator. Operator token only.',
     access: { operator: true },
     params: TenantParam,
     body: { json: z.record(z.string(), z.unknown()) },

@@ -1,11 +1,5 @@
 import { DomainError } from '../../domain/errors';
-import {
-  operatorTenant,
-  operatorTenants,
-  provisionTenant,
-  updateOperatorTenantSettings,
-  type Operator,
-} from '../../domain/operators';
+import { operatorTenant, operatorTenants, provisionTenant, updateOperatorTenantSettings, type Operator } from '../../domain/operators';
 import { operatorDeclarations } from '../contract/operator';
 import { bindOperations, type Operation } from '../operation';
 

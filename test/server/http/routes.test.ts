@@ -4,6 +4,7 @@ import { fullPath } from '../../../server/http/contract/declaration';
 import type { Operation } from '../../../server/http/operation';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { createToken } from '../../../server/domain/tokens';
+import { createOperatorToken } from '../../../server/domain/operators';
 import { requestDocument } from '../../../server/domain/issues';
 import { putAsset } from '../../../server/domain/templates';
 import { freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
@@ -22,6 +23,8 @@ let b: TenantFixture;
 let tokenA: string;
 let tokenB: string;
 let weakB: string;
+/** The installation's operator: the only credential the operator operations take. */
+let operatorToken: string;
 let ids: Record<string, string>;
 
 beforeAll(async () => {
@@ -32,6 +35,7 @@ beforeAll(async () => {
   tokenA = (await createToken(services, a.system, { name: 'all', capabilities: [...ALL_CAPABILITIES] })).token;
   tokenB = (await createToken(services, b.system, { name: 'all', capabilities: [...ALL_CAPABILITIES] })).token;
   weakB = (await createToken(services, b.system, { name: 'weak', capabilities: ['certificate:view'] })).token;
+  operatorToken = (await createOperatorToken(services, { name: 'operator' })).token;
   const issued = await requestDocument(services, a.lms, {
     certificateId: a.certificate.id,
     learnerId: 'learner-a',
@@ -189,7 +193,7 @@ describe('hostile requests', () => {
     '%s: broken JSON, wrong shapes and huge bodies get 4xx with a code',
     async (_id, op) => {
       const path = pathFor(op);
-      const token = tokenA;
+      const token = 'operator' in op.access ? operatorToken : tokenA;
       const broken = await call(app.base, op.method.toUpperCase(), path, {
         token,
         raw: '{"learner_id": ',
