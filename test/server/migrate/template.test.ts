@@ -445,6 +445,23 @@ describe('what is printed', () => {
     expectClean(named.check);
     expect(render(named.check, english).text).toContain('Alert: Achieved');
     expect(render(named.check, english).text).not.toContain('Protect');
+    // A name with quotes, braces and markup is matched as written, inside a Liquid string it cannot leave.
+    const odd = 'Protect "the" {{ scene }} <now> % \\';
+    const quoted = await migrate({ printoutcome: 9, printgrade: 43 }, undefined, {
+      outcomeName: odd,
+      gradeActivityName: 'Quiz <1> {{ x }}',
+    });
+    expectClean(quoted.check);
+    const oddText = render(quoted.check, {
+      ...english,
+      outcomes: [
+        { name: 'Protect', grade: 'No' },
+        { name: odd, grade: 'Yes' },
+      ],
+    }).text;
+    expect(oddText).toContain(`${odd}: Yes`);
+    expect(oddText).toContain('Quiz <1> {{ x }} grade: 90.00%');
+    expect(oddText).not.toContain('Protect: No');
     const first = await migrate({ printoutcome: 9 }, undefined, { locale: 'fr' });
     expect(first.migrated.warnings.map((w) => w.field)).toEqual(['printoutcome']);
     expect(render(first.check, french).text).toContain('Protéger : Acquis');
