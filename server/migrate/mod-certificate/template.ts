@@ -174,7 +174,10 @@ export function templateFromInstance(
     const file = images.found[kind];
     if (!file) {
       const why = images.missing[kind];
-      warn(column, `The ${kind} image "${named}" was not found${why ? ` (${why})` : ''}: the template is migrated without it.`);
+      warn(
+        column,
+        `The ${kind} image "${named}" was not found${why && why !== named ? ` (${why})` : ''}: the template is migrated without it.`,
+      );
       continue;
     }
     const format = sniffImage(file.bytes);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { ModCertificateInstance } from '../../../server/migrate/mod-certificate/instance';
 import {
@@ -12,6 +14,8 @@ import {
 import { checkMigratedTemplate } from '../../../server/migrate/mod-certificate/check';
 import { convertCustomText } from '../../../server/migrate/mod-certificate/html';
 import { renderDocument } from '../../../templates/render';
+import { checkCommand } from '../../../server/cli/check';
+import { EXIT } from '../../../server/cli/output';
 import { findPersona } from '../../../variables/personas';
 import { previewData } from '../../../variables/samples';
 import { handmadeJpeg, pdffonts, pdfimages, pdftotext, qpdfCheck, run, words, writeTemp } from '../../templates/pdf/helpers';
@@ -191,6 +195,21 @@ describe('each type and orientation', () => {
     }
   }
 
+  it('written to files, passes `attest check` itself (every sample learner rendered)', async () => {
+    const { migrated } = await migrate({ ...EVERYTHING, customtext: '<p>{{ 7*7 }} &lt;b&gt;</p>' }, ALL_IMAGES);
+    const folder = mkdtempSync(join(tmpdir(), 'attest-migrated-'));
+    const file = join(folder, 'certificate.liquid');
+    writeFileSync(file, migrated.source);
+    for (const [name, asset] of Object.entries(migrated.assets)) {
+      mkdirSync(dirname(join(folder, name)), { recursive: true });
+      writeFileSync(join(folder, name), asset.bytes);
+    }
+    const out: string[] = [];
+    const code = await checkCommand([file], { personas: true }, { out: (s) => out.push(s), err: (s) => out.push(s) });
+    expect(out.join('')).toContain('0 errors, 0 warnings');
+    expect(code).toBe(EXIT.ok);
+  });
+
   it('puts the lines where the plugin did: A4 in millimetres, letter in points', async () => {
     const mm = 72 / 25.4;
     const top = (pdf: Uint8Array, word: string) => words(pdf).find((w) => w.text === word)!.yMin;
@@ -270,6 +289,9 @@ describe('images', () => {
   it('an image the caller did not report at all counts as missing', async () => {
     const { migrated } = await migrate({ printseal: 'Logo.png' });
     expect(migrated.warnings).toEqual([{ field: 'printseal', message: expect.stringContaining('"Logo.png" was not found') }]);
+    // A caller that reports the file name as the reason does not get it twice.
+    const named = await migrate({ printseal: 'Logo.png' }, { found: {}, missing: { seal: 'Logo.png' } });
+    expect(named.migrated.warnings[0]!.message).toBe('The seal image "Logo.png" was not found: the template is migrated without it.');
   });
 
   it('a file that is not an image, or a damaged one, is left out with a warning', async () => {
