@@ -523,6 +523,24 @@ export const ERROR_CODES = {
     fr: 'La sélection de documents n’est pas valide.',
     meaning: 'A bulk operation (regeneration, export, listing) named days or states that do not exist; the problems say which.',
   },
+  EXPORT_STATE_EXCLUDED: {
+    kind: 'invalid',
+    en: 'The selection asks for revoked or locked documents, which an export leaves out unless told to include them.',
+    fr: 'La sélection demande des documents révoqués ou verrouillés, qu’un export laisse de côté sauf si on lui demande de les inclure.',
+    meaning: '`attest export --state revoked|locked` without `--include-revoked` / `--include-locked`: say that they are wanted.',
+  },
+  EXPORT_FOLDER_NOT_EMPTY: {
+    kind: 'invalid',
+    en: 'The export folder is not empty: an export writes into a new or empty folder.',
+    fr: 'Le dossier d’export n’est pas vide : un export écrit dans un dossier nouveau ou vide.',
+    meaning: 'So that the index of an export covers everything in its folder; give a new folder (or empty this one).',
+  },
+  EXPORT_LIMIT_INVALID: {
+    kind: 'invalid',
+    en: 'The largest archive size is a positive number of bytes.',
+    fr: 'La taille maximale d’une archive est un nombre d’octets positif.',
+    meaning: '`--max-archive-size` is not a size such as 500MB, 2GiB or 250000.',
+  },
   ISSUE_REVOKED: {
     kind: 'conflict',
     en: 'A revoked document is not made again.',
@@ -803,6 +821,10 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   ORGANIZATION_FROM_SETTINGS: {
     en: 'The organisation printed on documents is the tenant’s (its settings); the one sent was ignored.',
     fr: 'L’organisme imprimé sur les documents est celui du locataire (ses réglages) ; celui envoyé a été ignoré.',
+  },
+  EXPORT_DOCUMENT_OVER_LIMIT: {
+    en: 'This document alone is larger than the archive size limit: it has an archive of its own.',
+    fr: 'Ce document dépasse à lui seul la taille maximale d’une archive : il a une archive pour lui seul.',
   },
   LOGO_INVALID: {
     en: 'A logo is the name of a template asset or a data:image/…;base64 URL.',

@@ -1,5 +1,6 @@
+import type { SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db';
-import type { DocumentTable, IssueTable } from '../schema';
+import type { Database, DocumentTable, IssueTable } from '../schema';
 
 /** Issues (a learner's document for a certificate) and the rows of their rendered revisions. */
 export const issueFor = (db: Db, tenantId: string, certificateId: string, learnerId: string): Promise<IssueTable | undefined> =>
@@ -198,7 +199,30 @@ export function selectedIssues(
   selection: IssueSelection,
   page: { today: string; after?: string; limit: number },
 ): Promise<IssueTable[]> {
-  let q = db.selectFrom('issues').selectAll().where('tenant_id', '=', tenantId);
+  let q = whereSelected(db.selectFrom('issues').selectAll(), tenantId, selection, page.today);
+  if (page.after !== undefined) q = q.where('id', '>', page.after);
+  return q.orderBy('id').limit(page.limit).execute();
+}
+
+/** How many issues the selection names: the total a progress bar counts towards. */
+export async function countSelectedIssues(db: Db, tenantId: string, selection: IssueSelection, today: string): Promise<number> {
+  const row = await whereSelected(
+    db.selectFrom('issues').select((eb) => eb.fn.countAll().as('n')),
+    tenantId,
+    selection,
+    today,
+  ).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The selection's conditions, one place for the page and the count. */
+function whereSelected<O>(
+  query: SelectQueryBuilder<Database, 'issues', O>,
+  tenantId: string,
+  selection: IssueSelection,
+  today: string,
+): SelectQueryBuilder<Database, 'issues', O> {
+  let q = query.where('tenant_id', '=', tenantId);
   if (selection.certificateIds?.length) q = q.where('certificate_id', 'in', [...selection.certificateIds]);
   if (selection.templateVersionIds?.length) q = q.where('template_version_id', 'in', [...selection.templateVersionIds]);
   if (selection.learnerIds?.length) q = q.where('learner_id', 'in', [...selection.learnerIds]);
@@ -215,11 +239,10 @@ export function selectedIssues(
           s === 'revoked'
             ? eb('state', '=', 'revoked')
             : s === 'expired'
-              ? eb.and([eb('state', '=', 'issued'), eb('expires_on', '<', page.today)])
-              : eb.and([eb('state', '=', 'issued'), eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', page.today)])]),
+              ? eb.and([eb('state', '=', 'issued'), eb('expires_on', '<', today)])
+              : eb.and([eb('state', '=', 'issued'), eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)])]),
         ),
       ),
     );
-  if (page.after !== undefined) q = q.where('id', '>', page.after);
-  return q.orderBy('id').limit(page.limit).execute();
+  return q;
 }
