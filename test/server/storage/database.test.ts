@@ -57,6 +57,7 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
           '003-accounts',
           '004-public-base-url',
           '005-operator-credentials',
+          '008-issue-paging',
         ]);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);
         // Bytes round-trip exactly on both engines.
