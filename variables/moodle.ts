@@ -44,8 +44,8 @@ export interface MappingContext {
   datefmt: DateFormatCode;
   gradefmt: GradeFormatCode;
   labels: PlaceholderLabels;
-  /** Values the instance itself holds (its caption, credit hours, name, extra data), printed when the data has none. */
-  defaults?: { caption?: string; credit_hours?: string; name?: string; extra?: Readonly<Record<string, string>> };
+  /** Values the instance itself holds (its caption, credit hours, extra data), printed when the data has none. */
+  defaults?: { caption?: string; credit_hours?: string; extra?: Readonly<Record<string, string>> };
 }
 
 export const DEFAULT_MAPPING_CONTEXT: MappingContext = { datefmt: 1, gradefmt: 1, labels: PLACEHOLDER_LABELS.en };
@@ -61,8 +61,8 @@ export const DATE_FORMATS: Readonly<Record<DateFormatCode, { strftime: string; l
 
 /** How `info:course_grade` prints the value for a `gradefmt` (the module: two decimals, letters as the scale says). */
 export const GRADE_FORMATS: Readonly<Record<GradeFormatCode, { name: string; liquid: string }>> = {
-  1: { name: 'percentage', liquid: '{{ grade.percent | percent: 2 }}' },
-  2: { name: 'points', liquid: '{{ grade.value | number: 2 }}' },
+  1: { name: 'percentage', liquid: '{{ grade.percent | percent: 2 | default: "" }}' },
+  2: { name: 'points', liquid: '{{ grade.value | number: 2 | default: "" }}' },
   3: { name: 'letter', liquid: '{{ grade.letter | default: "" }}' },
 };
 
@@ -189,7 +189,9 @@ export const pdcertificatePlaceholders: readonly PlaceholderMapping[] = [
     (ctx) => `{{ completion.date | ${date(ctx)} | default: ${liquidString(ctx.labels.notCompleted)} }}`,
   ),
   row('course', 'course_total_time', 'course.timespent', () => '{{ course.timespent | duration | default: "" }}'),
-  row('certificate', 'certificate_name', 'certificate.name', (ctx) => withDefault('certificate.name', ctx.defaults?.name)),
+  row('certificate', 'certificate_name', 'certificate.name', plain('certificate.name'), {
+    note: 'The name of the Attest certificate the document is issued for.',
+  }),
   row('certificate', 'certificate_date', 'certificate.issued', (ctx) => `{{ certificate.issued | ${date(ctx)} }}`),
   row('certificate', 'certificate_code', 'certificate.code', () => '{{ certificate.code | upcase }}'),
   row('certificate', 'certificate_caption', 'certificate.caption', (ctx) => withDefault('certificate.caption', ctx.defaults?.caption), {
@@ -227,11 +229,11 @@ export const pdcertificatePlaceholders: readonly PlaceholderMapping[] = [
   ),
   row('certificate', 'certifier_name', 'certifier.name', plain('certifier.name')),
   row('certificate', 'certificate_certifier', 'certifier.name', plain('certifier.name'), { aliases: ['pdcertificate_certifier'] }),
-  row('certificate', 'certificate_teachers', 'teachers', () => '{{ teachers | map: "name" | join: ", " }}', {
+  row('certificate', 'certificate_teachers', 'teachers', () => '{{ teachers | map: "name" | join: ", " | default: "" }}', {
     aliases: ['pdcertificate_teachers'],
     note: 'In the order the LMS sends them (the module sorts by last name).',
   }),
-  row('groups', 'group_names', 'learner.groups', () => '{{ learner.groups | join: ", " }}'),
+  row('groups', 'group_names', 'learner.groups', () => '{{ learner.groups | join: ", " | default: "" }}'),
   row('groups', 'last_group_name', 'learner.groups', () => '{{ learner.groups | last | default: "" }}', {
     note: 'The last of `learner.groups` (the module takes the group created last): send them in that order.',
   }),

@@ -101,7 +101,7 @@ export function convertModel(model: PdcertificateModel, options: ConvertOptions 
   const boxes: string[] = [];
   const pc = model.printconfig;
   const margin = 20;
-  const layout: Record<Section, { field: keyof PdcertificateModel; x: number; y: number; w?: number }> = {
+  const layout: Record<Section, { field: 'headertext' | 'customtext' | 'footertext'; x: number; y: number; w?: number }> = {
     header: { field: 'headertext', x: pc.headerx ?? pc.custx ?? margin, y: pc.headery ?? 15, ...(pc.headerw ? { w: pc.headerw } : {}) },
     body: { field: 'customtext', x: pc.custx ?? margin, y: pc.custy ?? 50 },
     footer: {
@@ -123,7 +123,7 @@ export function convertModel(model: PdcertificateModel, options: ConvertOptions 
   }
   for (const section of ['header', 'body', 'footer'] as const) {
     const l = layout[section];
-    const text = String(model[l.field] ?? '');
+    const text = model[l.field];
     const converted = convertSection(text, section, ctx, size, note);
     placeholders.push(...converted.placeholders);
     for (const d of converted.declares) declared.set(d.name, d);
@@ -189,7 +189,7 @@ function mappingContext(model: PdcertificateModel, locale: 'en' | 'fr', note: (n
     });
     gradefmt = 1;
   }
-  const defaults: NonNullable<MappingContext['defaults']> = { name: model.name };
+  const defaults: NonNullable<MappingContext['defaults']> = {};
   if (model.caption.trim()) defaults.caption = model.caption.trim();
   if (model.credithours.trim()) defaults.credit_hours = model.credithours.trim();
   if (Object.keys(model.extradata).length) defaults.extra = model.extradata;
@@ -423,9 +423,14 @@ function convertSection(
   let pendingBreak = false;
 
   const size = () => stack[stack.length - 1]?.size ?? baseSize;
-  const content = () => {
+  // A block's line break is written when its next line starts: before the first text, or before the first
+  // element that holds text, so `<p>a</p><p><b>b</b></p>` is `a<br/><b>b</b>`.
+  const flushBreak = () => {
     if (pendingBreak && hasContent) out.push('<br/>\n    ');
     pendingBreak = false;
+  };
+  const content = () => {
+    flushBreak();
     hasContent = true;
     lineHasContent = true;
     const align = [...stack].reverse().find((o) => o.align)?.align ?? 'left';
@@ -653,6 +658,7 @@ function convertSection(
       if (['left', 'center', 'right', 'justify'].includes(align)) open.align = align;
     }
     const wrap = (start: string, end: string) => {
+      flushBreak();
       out.push(start);
       open.closing.unshift(end);
     };

@@ -104,6 +104,55 @@ function readAttributes(raw: string): Record<string, string> {
   return attrs;
 }
 
+/** HTML 4's entities (what Moodle's editors write: `&eacute;`, `&rsquo;`), beyond the markup's own list. */
+const LATIN1 =
+  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml';
+const OTHERS: Readonly<Record<string, number>> = {
+  OElig: 338,
+  oelig: 339,
+  Scaron: 352,
+  scaron: 353,
+  Yuml: 376,
+  fnof: 402,
+  circ: 710,
+  tilde: 732,
+  ensp: 8194,
+  emsp: 8195,
+  thinsp: 8201,
+  zwnj: 8204,
+  zwj: 8205,
+  lrm: 8206,
+  rlm: 8207,
+  ndash: 8211,
+  mdash: 8212,
+  lsquo: 8216,
+  rsquo: 8217,
+  sbquo: 8218,
+  ldquo: 8220,
+  rdquo: 8221,
+  bdquo: 8222,
+  dagger: 8224,
+  Dagger: 8225,
+  bull: 8226,
+  hellip: 8230,
+  permil: 8240,
+  prime: 8242,
+  Prime: 8243,
+  lsaquo: 8249,
+  rsaquo: 8250,
+  euro: 8364,
+  trade: 8482,
+  larr: 8592,
+  rarr: 8594,
+};
+const HTML_ENTITIES: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign(
+    Object.create(null) as Record<string, string>,
+    Object.fromEntries(LATIN1.split(' ').map((name, i) => [name, String.fromCodePoint(160 + i)])),
+    Object.fromEntries(Object.entries(OTHERS).map(([name, n]) => [name, String.fromCodePoint(n)])),
+  ),
+);
+
 const ENTITY = /&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/g;
 
 /** HTML entities to characters; names the markup does not know stay as written, and are listed. */
@@ -115,6 +164,7 @@ export function decodeEntities(text: string): { text: string; unknown: string[] 
       return n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : whole;
     }
     if (Object.hasOwn(ENTITIES, body)) return ENTITIES[body]!;
+    if (Object.hasOwn(HTML_ENTITIES, body)) return HTML_ENTITIES[body]!;
     unknown.push(whole);
     return whole;
   });

@@ -35,13 +35,12 @@ export function modelsFromText(text: string, origin: string): PdcertificateModel
   } catch (e) {
     throw new ModelFileError(`"${origin}" is neither JSON nor a backup's pdcertificate.xml: ${(e as Error).message}`);
   }
-  if (value && typeof value === 'object' && !Array.isArray(value) && 'pdcertificate' in value)
-    value = (value as { pdcertificate: unknown }).pdcertificate;
+  if (value && typeof value === 'object' && !Array.isArray(value) && 'pdcertificate' in value) value = value.pdcertificate;
   const rows = Array.isArray(value) ? value : [value];
   return rows.map((row, i) => {
     if (!row || typeof row !== 'object' || Array.isArray(row))
       throw new ModelFileError(`"${origin}": item ${i + 1} is not a pdcertificate row (an object)`);
-    return modelFromRow(row as Record<string, unknown>, `${origin}#${String((row as { id?: unknown }).id ?? i + 1)}`);
+    return modelFromRow(row as Record<string, unknown>, `${origin}#${idOf((row as { id?: unknown }).id, String(i + 1))}`);
   });
 }
 
@@ -76,7 +75,7 @@ export function modelsFromBackupXml(xml: string, origin: string): PdcertificateM
       row[field] = value === BACKUP_NULL ? null : value;
       field = undefined;
     } else if (tag.name === 'pdcertificate' && row) {
-      models.push(modelFromRow(row, `${origin}#${String(row.id ?? '?')}${cmid ? ` (course module ${cmid})` : ''}`));
+      models.push(modelFromRow(row, `${origin}#${idOf(row.id, '?')}${cmid ? ` (course module ${cmid})` : ''}`));
       row = undefined;
     }
     path.pop();
@@ -115,4 +114,8 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function idOf(id: unknown, otherwise: string): string {
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : otherwise;
 }
