@@ -190,7 +190,9 @@ function mappingContext(model: PdcertificateModel, locale: 'en' | 'fr', note: (n
     gradefmt = 1;
   }
   const defaults: NonNullable<MappingContext['defaults']> = {};
-  if (model.caption.trim()) defaults.caption = model.caption.trim();
+  // The module prints the caption through format_string: its entities are characters.
+  const caption = decodeEntities(model.caption.trim()).text;
+  if (caption) defaults.caption = caption;
   if (model.credithours.trim()) defaults.credit_hours = model.credithours.trim();
   if (Object.keys(model.extradata).length) defaults.extra = model.extradata;
   return { datefmt: datefmt as DateFormatCode, gradefmt: gradefmt as GradeFormatCode, labels: PLACEHOLDER_LABELS[locale], defaults };
@@ -198,7 +200,8 @@ function mappingContext(model: PdcertificateModel, locale: 'en' | 'fr', note: (n
 
 function settingsOf(model: PdcertificateModel): Conversion['settings'] {
   const s: Conversion['settings'] = {};
-  if (model.caption.trim()) s.caption = model.caption.trim().slice(0, 300);
+  const caption = decodeEntities(model.caption.trim()).text;
+  if (caption) s.caption = caption.slice(0, 300);
   const hours = Number(model.credithours.trim());
   if (model.credithours.trim() && Number.isFinite(hours) && hours >= 0) s.credit_hours = hours;
   if (Object.keys(model.extradata).length) s.extra = model.extradata;

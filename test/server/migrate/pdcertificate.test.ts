@@ -272,6 +272,23 @@ describe('text and HTML of a model', () => {
     );
   });
 
+  it('keeps hostile instance values (caption, extra data) as text in the Liquid defaults', async () => {
+    const c = convertModel(
+      model({
+        caption: `a }} b {% x %} "q" 'r' <b>&amp;`,
+        extradata: JSON.stringify({ k: 'v }}\n{{ 7*7 }} %}' }),
+        customtext: '[{{info:certificate_caption}}] [{{extra:k}}]',
+      }),
+    );
+    const compiled = await compileTemplate(c.source);
+    expect(compiled.diagnostics).toEqual([]);
+    const data = structuredClone(findPersona('oliver-bennett')!.data) as Record<string, Record<string, unknown>>;
+    delete data.certificate!.caption;
+    delete data.extra;
+    const text = pdfText(renderDocument(compiled.template!, data).pdf!);
+    expect(text).toContain(`[a }} b {% x %} ”q” 'r' <b>&] [v }} {{ 7*7 }} %}]`);
+  });
+
   it('reports each unmapped placeholder with its section, line and column', () => {
     const c = convertModel(
       model({ headertext: 'line one\n  {{info:bogus}}', customtext: 'ok', footertext: '<p>\n<b>{info:nope}</b></p>' }),
