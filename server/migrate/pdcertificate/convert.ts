@@ -440,6 +440,8 @@ function convertSection(
     aligns.set(align, (aligns.get(align) ?? 0) + 1);
   };
   const lineBreak = () => {
+    // A <br> right after a block ends a line of its own: `</h1><br/><p>` leaves an empty line, as in HTML.
+    flushBreak();
     out.push('<br/>\n    ');
     hasContent = true;
     lineHasContent = false;

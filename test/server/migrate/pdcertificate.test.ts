@@ -332,6 +332,9 @@ describe('text and HTML of a model', () => {
     const c = convertModel(model({ customtext: 'first line\nsecond {{info:user_fullname}}\n\n<p>\npara</p>' }));
     // As Moodle: the newline right before a tag is a space, the others are line breaks; the paragraph starts a line.
     expect(c.source).toMatch(/first line<br\/>\s+second \{\{ learner\.fullname \}\}<br\/>\s+para/);
+    // The module's default body: a <br/> after a heading leaves an empty line, as in HTML.
+    const d = convertModel(model({ customtext: '\n<center>\n<h1>Certificate</h1>\n<br/>\n<p>We, {info:certifier_name}</p>\n</center>\n' }));
+    expect(d.source).toMatch(/<b><span size="20">Certificate<\/span><\/b><br\/>\s+<br\/>\s+We, \{\{ certifier\.name/);
   });
 
   it('lays out the page from the type and printconfig: size, border, QR code, font and positions', () => {
