@@ -1,6 +1,6 @@
 import { catalogue } from './catalogue';
 import { derivations } from './derive';
-import { pdcertificatePlaceholders } from './moodle';
+import { DATE_FORMATS, DEFAULT_MAPPING_CONTEXT, GRADE_FORMATS, pdcertificatePlaceholders, type PlaceholderMapping } from './moodle';
 import { personas } from './personas';
 import { schemaEntries, typeName } from './types';
 
@@ -136,15 +136,42 @@ function derivedTable(): string {
 }
 
 export function placeholderTable(): string {
+  const ctx = DEFAULT_MAPPING_CONTEXT;
+  const parts: Record<string, string> = { CMID: '12', SHORTNAME: 'badge_no', KEY: 'room' };
+  const example = (name: string): string => parts[/[A-Z]+$/.exec(name)?.[0] ?? ''] ?? '';
+  const names = (p: PlaceholderMapping): string => [p.name, ...p.aliases].map((n) => code(`{{${n}}}`)).join('<br>');
+  const variable = (p: PlaceholderMapping): string =>
+    p.declares ? `${code(p.declares.name)} (${p.declares.type}, declared by the template)` : code(p.variable);
   return [
     '## From mod_pdcertificate',
     '',
-    'Each placeholder of Moodle’s mod_pdcertificate, the Attest variable that holds it, and the Liquid that prints it.',
-    '`ID` is an activity id, `FIELD` a field shortname.',
+    'Each placeholder of Moodle’s mod_pdcertificate (its exact names), the Attest variable that holds it, and the',
+    'Liquid that `attest template import --from pdcertificate` writes for it (shown for `datefmt` 1, `gradefmt` 1, in',
+    'English; `CMID` is a course module id, `SHORTNAME` a custom profile field, `KEY` a key of the extra data; the',
+    'examples use 12, `badge_no` and `room`). Each is read in its three forms: `{{info:X}}`, `{{{info:X}}}` (raw HTML)',
+    'and the older `{info:X}`. Generated from variables/moodle.ts, the table the converter uses.',
     '',
-    '| mod_pdcertificate | variable | Liquid |',
+    '| mod_pdcertificate | variable | Liquid | note |',
+    '| --- | --- | --- | --- |',
+    ...pdcertificatePlaceholders.map(
+      (p) => `| ${names(p)} | ${variable(p)} | ${code(cell(p.liquid(ctx, example(p.name))))} | ${cell(p.note ?? '')} |`,
+    ),
+    '',
+    'Dates follow the model’s `datefmt`, the course grade its `gradefmt`:',
+    '',
+    '| `datefmt` | module (strftime) | Liquid filter |',
     '| --- | --- | --- |',
-    ...pdcertificatePlaceholders.map((p) => `| ${code(p.placeholder)} | ${code(p.variable)} | ${code(cell(p.liquid))} |`),
+    ...Object.entries(DATE_FORMATS).map(([k, f]) => `| ${k} | ${code(f.strftime)} | ${code(cell(f.liquid))} |`),
+    '',
+    '| `gradefmt` | prints | Liquid |',
+    '| --- | --- | --- |',
+    ...Object.entries(GRADE_FORMATS).map(([k, f]) => `| ${k} | ${f.name} | ${code(cell(f.liquid))} |`),
+    '',
+    'Not mapped, left in the template as visible text and listed in the import report with where they are',
+    '(header, body or footer, line and column) and why: names the module does not fill (a typo, a placeholder of',
+    'another plugin), Mustache sections, inverted sections, comments and partials (`{{#…}}`, `{{^…}}`, `{{/…}}`,',
+    '`{{!…}}`, `{{>…}}`: the module’s texts never needed them), and placeholders inside HTML attributes (Attest',
+    'markup takes no data in text attributes).',
     '',
   ].join('\n');
 }

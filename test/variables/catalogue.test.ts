@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bind } from '../../variables/bind';
 import { catalogue } from '../../variables/catalogue';
 import { derivations } from '../../variables/derive';
-import { pdcertificatePlaceholders } from '../../variables/moodle';
+import { DEFAULT_MAPPING_CONTEXT, pdcertificatePlaceholders } from '../../variables/moodle';
 import { resolveType, resolveVariable, schemaEntries } from '../../variables/types';
 
 describe('catalogue', () => {
@@ -83,11 +83,13 @@ describe('catalogue', () => {
     for (const [path, kind] of Object.entries(expected)) expect(resolveType(catalogue, path)?.kind, path).toBe(kind);
   });
 
-  it('maps every mod_pdcertificate placeholder to a catalogue variable', () => {
-    expect(pdcertificatePlaceholders).toHaveLength(37);
+  it('maps every mod_pdcertificate placeholder to a catalogue variable (or one the template declares)', () => {
+    expect(pdcertificatePlaceholders).toHaveLength(43);
     for (const p of pdcertificatePlaceholders) {
-      expect(resolveType(catalogue, p.variable), p.placeholder).toBeDefined();
-      expect(p.liquid, p.placeholder).toContain(p.variable.replace(/\.\*.*$/, '').replace(/^grade\.activities.*/, 'grade.activities'));
+      if (p.declares) expect(p.variable, p.name).toBe(p.declares.name);
+      else expect(resolveType(catalogue, p.variable), p.name).toBeDefined();
+      const root = p.variable.replace(/\.\*.*$/, '').split('.')[0]!;
+      expect(p.liquid(DEFAULT_MAPPING_CONTEXT, '12'), p.name).toContain(root);
     }
   });
 

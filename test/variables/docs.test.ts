@@ -18,7 +18,7 @@ describe('docs/variables.md', () => {
   it('has a row for every catalogue path and every placeholder', () => {
     const md = variablesMarkdown();
     for (const { path } of schemaEntries(catalogue)) expect(md, path).toContain(`| \`${path}\` |`);
-    for (const p of pdcertificatePlaceholders) expect(md, p.placeholder).toContain(`| \`${p.placeholder}\` |`);
+    for (const p of pdcertificatePlaceholders) expect(md, p.name).toContain(`| \`{{${p.name}}}\``);
   });
 
   it('keeps every table row the width of its header', () => {
