@@ -567,6 +567,13 @@ export const ERROR_CODES = {
     fr: 'Les réglages de l’organisation ne sont pas valides ; chaque problème est indiqué avec son chemin.',
     meaning: 'Tenant settings that do not validate (after merging).',
   },
+  TENANT_NOT_SERVED: {
+    kind: 'not-found',
+    en: 'This server does not serve the tenant of this credential.',
+    fr: 'Ce serveur ne sert pas l’organisation de cet identifiant de connexion.',
+    meaning:
+      'The token or session belongs to a tenant this server process does not serve (`attest serve --tenant`): the request reached the wrong site’s server.',
+  },
   TENANT_EXISTS: {
     kind: 'conflict',
     en: 'A tenant with this slug already exists.',

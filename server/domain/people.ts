@@ -72,13 +72,16 @@ export function checkPassword(password: string, path: string): void {
     ]);
 }
 
+/** What a username may be: letters, digits, dots, dashes, underscores and @, 1 to 100 of them. */
+export const USERNAME = /^[\p{L}\p{N}._@-]{1,100}$/u;
+
 export async function createPerson(
   services: Services,
   actor: Actor,
   input: { username: string; displayName: string; email?: string; password?: string; roles: string[] },
 ): Promise<Person> {
   requireCapability(actor, 'tenant:manage');
-  if (!/^[\p{L}\p{N}._@-]{1,100}$/u.test(input.username))
+  if (!USERNAME.test(input.username))
     throw invalid('USERNAME_INVALID', 'A username is 1 to 100 letters, digits, dots, dashes, underscores or @.');
   if (input.password !== undefined) checkPassword(input.password, 'password');
   const db = services.storage.db;

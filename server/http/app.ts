@@ -12,6 +12,7 @@ import { authenticateSession, pruneSessions } from '../domain/sessions';
 import { authenticateToken } from '../domain/tokens';
 import { pruneWebhookReceipts } from '../domain/webhook';
 import { sha256Hex } from '../domain/hashing';
+import { servesActor, tenantNotServed } from '../domain/scope';
 import { bodyLimit, JSON_LIMIT, type Operation, type Reply } from './operation';
 import { CSRF_HEADER, SESSION_COOKIE } from './contract/constants';
 import { fullPath } from './contract/declaration';
@@ -280,7 +281,15 @@ async function admit(op: Operation, services: Services, limiters: Limiters, req:
       send(res, simpleError(400, 'QUERY_NOT_UTF8', 'The query string is not valid percent-encoded UTF-8.', req.id));
       return false;
     }
-    const auth = await authenticate(services, req);
+    let auth = await authenticate(services, req);
+    // The one place a credential's tenant meets the process's scope (`attest serve --tenant`): a guarded
+    // operation answers 404, a public one serves the caller as anonymous. Routes that name a tenant without
+    // a credential answer an unserved one as unknown (sessions.ts, webhook.ts, links.ts, verification.ts).
+    if (auth.actor && !servesActor(services, auth.actor)) {
+      req.log.info({ tenantId: auth.actor.tenantId }, 'credential of a tenant this server does not serve');
+      if (!('public' in op.access)) throw tenantNotServed();
+      auth = { ...auth, actor: undefined };
+    }
     actor = auth.actor;
     if (!('public' in op.access)) {
       if (!actor)

@@ -88,7 +88,8 @@ export function bindOperations<T extends Record<string, Declared>>(
 export function adapterErrors(op: Operation): ErrorCode[] {
   const codes: ErrorCode[] = ['TOKEN_INVALID'];
   if (!('public' in op.access)) {
-    codes.push('AUTHENTICATION_REQUIRED', 'CAPABILITY_REQUIRED');
+    // TENANT_NOT_SERVED: the credential's tenant is not one this process serves (attest serve --tenant).
+    codes.push('AUTHENTICATION_REQUIRED', 'CAPABILITY_REQUIRED', 'TENANT_NOT_SERVED');
     if (op.method !== 'get') codes.push('CSRF_HEADER_MISSING');
   }
   if (op.params || op.query || (op.body && 'json' in op.body)) codes.push('REQUEST_INVALID');
