@@ -48,14 +48,37 @@ describe('attest person and token', () => {
     expect((await attest('person', 'create', 'zoe', '--tenant', 'south', '--password', 'x', '--database', db)).code).toBe(2);
     expect(await snapshot(db)).toBe(before);
 
-    const signatory = await attest('person', 'create', 'dr-lee', '--tenant', 'south', '--roles', 'signatory', '--no-password', '--database', db);
+    const signatory = await attest(
+      'person',
+      'create',
+      'dr-lee',
+      '--tenant',
+      'south',
+      '--roles',
+      'signatory',
+      '--no-password',
+      '--database',
+      db,
+    );
     expect(signatory.code, signatory.err).toBe(0);
     expect(signatory.out).toContain('no password');
   });
 
   it('writes nothing on --dry-run, and reports what the real run would refuse', async () => {
     const before = await snapshot(db);
-    const dry = await attest('person', 'create', 'ines', '--tenant', 'north', '--roles', 'teacher', '--dry-run', '--json', '--database', db);
+    const dry = await attest(
+      'person',
+      'create',
+      'ines',
+      '--tenant',
+      'north',
+      '--roles',
+      'teacher',
+      '--dry-run',
+      '--json',
+      '--database',
+      db,
+    );
     expect(dry.code, dry.err).toBe(0);
     expect(JSON.parse(dry.out)).toMatchObject({ dryRun: true, tenant: 'north', person: { username: 'ines', roles: ['teacher'] } });
     const exists = await attest('person', 'create', 'claire', '--tenant', 'north', '--dry-run', '--database', db);
@@ -72,7 +95,19 @@ describe('attest person and token', () => {
       expect(r.code, `${argv.join(' ')}: ${r.err}`).toBe(0);
       expect(JSON.parse(r.out)).toMatchObject({ tenant: 'north', username: 'claire', dryRun: true });
     }
-    const token = await attest('token', 'create', 'Moodle', '--tenant', 'north', '--capabilities', 'certificate:view', '--dry-run', '--json', '--database', db);
+    const token = await attest(
+      'token',
+      'create',
+      'Moodle',
+      '--tenant',
+      'north',
+      '--capabilities',
+      'certificate:view',
+      '--dry-run',
+      '--json',
+      '--database',
+      db,
+    );
     expect(JSON.parse(token.out)).toMatchObject({ dryRun: true, token: { name: 'Moodle', capabilities: ['certificate:view'] } });
     expect(JSON.parse(token.out)).not.toHaveProperty('secret');
     expect(await snapshot(db)).toBe(before);
@@ -99,19 +134,37 @@ describe('attest person and token', () => {
     const gone = await attest('person', 'delete', 'leaving', '--tenant', 'north', '--database', db);
     expect(gone.code, gone.err).toBe(0);
     expect(await signsIn('north', 'leaving', 'temporary long password')).toBe(false);
-    const listed = JSON.parse((await attest('person', 'list', '--tenant', 'north', '--json', '--database', db)).out) as { username: string }[];
+    const listed = JSON.parse((await attest('person', 'list', '--tenant', 'north', '--json', '--database', db)).out) as {
+      username: string;
+    }[];
     expect(listed.map((p) => p.username)).not.toContain('leaving');
     expect((await attest('person', 'delete', 'leaving', '--tenant', 'north', '--database', db)).code).toBe(1);
   });
 
   it('creates tokens (secret shown once), lists them per tenant, revokes with a dry run first', async () => {
-    const made = await attest('token', 'create', 'Moodle', '--tenant', 'north', '--capabilities', 'certificate:view, certificate:apply', '--json', '--database', db);
+    const made = await attest(
+      'token',
+      'create',
+      'Moodle',
+      '--tenant',
+      'north',
+      '--capabilities',
+      'certificate:view, certificate:apply',
+      '--json',
+      '--database',
+      db,
+    );
     expect(made.code, made.err).toBe(0);
     const { token, secret } = JSON.parse(made.out) as { token: { id: string }; secret: string };
     expect(await withDatabase(db, (s) => authenticateToken(s, secret).then((a) => a.kind))).toBe('token');
-    expect((await attest('token', 'create', 'Shop', '--tenant', 'south', '--capabilities', 'issues:manage', '--database', db)).code).toBe(0);
+    expect((await attest('token', 'create', 'Shop', '--tenant', 'south', '--capabilities', 'issues:manage', '--database', db)).code).toBe(
+      0,
+    );
 
-    const listed = JSON.parse((await attest('token', 'list', '--all-tenants', '--json', '--database', db)).out) as { tenant: string; name: string }[];
+    const listed = JSON.parse((await attest('token', 'list', '--all-tenants', '--json', '--database', db)).out) as {
+      tenant: string;
+      name: string;
+    }[];
     expect(listed.map((t) => `${t.tenant}/${t.name}`).sort()).toEqual(['north/Moodle', 'south/Shop']);
     expect(JSON.stringify(listed)).not.toContain(secret);
 

@@ -43,7 +43,9 @@ export function snapshot(url: string): Promise<string> {
     const hash = createHash('sha256');
     for (const table of TABLES) {
       const rows = await storage.db.selectFrom(table).selectAll().execute();
-      const lines = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))).sort();
+      const lines = rows
+        .map((r) => JSON.stringify(r, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)))
+        .sort();
       hash.update(`${table}\n${lines.join('\n')}\n`);
     }
     return hash.digest('hex');

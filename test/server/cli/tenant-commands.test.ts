@@ -79,7 +79,10 @@ describe.each(['sqlite', 'postgres'] as const)('attest tenant on %s', (engine) =
       db,
     );
     expect(dry.code, dry.err).toBe(0);
-    const planned = JSON.parse(dry.out) as { dryRun: boolean; tenants: { tenant: string; changed: string[]; settings: Tenant['settings'] }[] };
+    const planned = JSON.parse(dry.out) as {
+      dryRun: boolean;
+      tenants: { tenant: string; changed: string[]; settings: Tenant['settings'] }[];
+    };
     expect(planned.dryRun).toBe(true);
     expect(planned.tenants.map((t) => t.tenant)).toEqual(['campus-nord', 'campus-sud']);
     for (const t of planned.tenants) {
@@ -135,7 +138,16 @@ describe.each(['sqlite', 'postgres'] as const)('attest tenant on %s', (engine) =
     expect(bad.err).toContain('public_base_url');
     expect((await attest('tenant', 'settings', '--all-tenants', '--delivery-lock', 'maybe', '--database', db)).code).toBe(2);
     expect(await snapshot(db)).toBe(before);
-    const removed = await attest('tenant', 'settings', '--tenant', 'campus-nord', '--public-base-url', 'https://a.example', '--database', db);
+    const removed = await attest(
+      'tenant',
+      'settings',
+      '--tenant',
+      'campus-nord',
+      '--public-base-url',
+      'https://a.example',
+      '--database',
+      db,
+    );
     expect(removed.code).toBe(0);
     expect((await attest('tenant', 'settings', '--tenant', 'campus-nord', '--public-base-url', 'none', '--database', db)).code).toBe(0);
     expect((await tenant('campus-nord'))?.settings.public_base_url).toBeUndefined();
