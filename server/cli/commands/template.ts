@@ -6,6 +6,7 @@ import {
   jsonOption,
   oneTenant,
   print,
+  progress,
   selectTenants,
   systemActor,
   tenantOptions,
@@ -257,12 +258,19 @@ async function validate(cli: Cli, refs: string[], opts: ValidateOptions): Promis
   const reports = await withServices(opts, async (services) => {
     const tenant = await oneTenant(services, opts);
     const found: CheckReport[] = [];
-    for (const ref of refs) {
-      const template = await findTemplate(services, tenant, ref);
-      const content = await templateContent(services, tenant, template, version);
-      // The stored assets, by the names the front matter uses: the same loader the render workers use.
-      const compiled = await compileTemplate(content.source, { loadAsset: (name) => content.assets[name] });
-      found.push({ file: content.label, diagnostics: checkCompiled(compiled, { data, personas: opts.personas }) });
+    // Rendering with every sample learner takes a second or more per template.
+    const bar = progress(cli.io, 'validating', refs.length, { json: opts.json });
+    try {
+      for (const ref of refs) {
+        const template = await findTemplate(services, tenant, ref);
+        const content = await templateContent(services, tenant, template, version);
+        // The stored assets, by the names the front matter uses: the same loader the render workers use.
+        const compiled = await compileTemplate(content.source, { loadAsset: (name) => content.assets[name] });
+        found.push({ file: content.label, diagnostics: checkCompiled(compiled, { data, personas: opts.personas }) });
+        bar.tick();
+      }
+    } finally {
+      bar.stop();
     }
     return found;
   });
