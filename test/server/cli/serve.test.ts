@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,4 +127,35 @@ describe('attest serve', () => {
     // No demo tenant is made for a process told which tenants to serve.
     expect((JSON.parse((await attest('tenant', 'list', '--json', '--database', db)).out) as unknown[]).length).toBe(0);
   });
+
+  it('runs from bin/ with --json: one line saying where and for whom, then stops on SIGTERM', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'attest-serve-')), 'attest.sqlite');
+    expect((await attest('tenant', 'create', 'campus', '--database', db)).code).toBe(0);
+    const child = spawn(
+      'node',
+      ['bin/attest.mjs', 'serve', '--tenant', 'campus', '--port', '0', '--workers', '1', '--json', '--database', db],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LOG_LEVEL: 'warn' },
+      },
+    );
+    try {
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.resume();
+      // Bounded: the line comes once the server listens (tsx compiles the CLI first).
+      for (let i = 0; i < 600 && !out.includes('\n') && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+      const said = JSON.parse(out.split('\n')[0]!) as { url: string; listening: string; tenants: string[] };
+      expect(said.tenants).toEqual(['campus']);
+      expect((await call(said.listening, 'GET', '/health')).status).toBe(200);
+    } finally {
+      // Ended by its own pid, the one this test started; a child that already exited has nothing to stop.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        const [status] = (await exited) as [number | null];
+        expect(status).toBe(0);
+      }
+    }
+  }, 60_000);
 });
