@@ -5,19 +5,9 @@ import { examplesCommand } from './examples';
 import { schemaCommand } from './schema';
 import { CliError, EXIT, type IO } from './output';
 import { COMMANDS } from './commands';
-import { asCliError, type Cli } from './framework';
-import { startCommand, type StartOptions } from './start';
-import {
-  personCreate,
-  personResetPassword,
-  personSetDisabled,
-  tenantCreate,
-  tenantList,
-  tenantRotateLinkSecret,
-  tenantRotateWebhookSecret,
-  tokenCreate,
-  tokenRevoke,
-} from './tenants';
+import { asCliError, databaseOption, examples, type Cli } from './framework';
+import { startCommand, stopOnSignal, type StartOptions } from './start';
+import { serverOptions } from './commands/serve';
 
 /**
  * `attest` — one program, one subcommand per operator task. Each subcommand lives in its own module and
@@ -72,23 +62,30 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
       code = await examplesCommand(opts, io);
     });
 
-  program
-    .command('start')
-    .description('serve Attest: the API, the editor and the verification pages (SQLite in data/ unless DATABASE_URL says otherwise)')
-    .option('-p, --port <port>', 'port to listen on', process.env.PORT ?? '3000')
-    .option('--host <host>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
-    .option('--database <url>', 'SQLite file or postgres:// URL (default: DATABASE_URL, else data/attest.sqlite)')
-    .option('--base-url <url>', 'public address of this server, for verification links (default: where it listens)')
-    .option('--workers <n>', 'render worker threads (default: one per core)')
-    .option(
-      '--trust-proxy <value>',
-      'believe X-Forwarded-For from these proxies: true, a hop count, or addresses/subnets such as "loopback" (default: ATTEST_TRUST_PROXY, else no one)',
-    )
-    .action(async (opts: StartOptions) => {
-      const running = await startCommand(opts, io);
-      stopOnSignal(running);
-      code = EXIT.ok;
-    });
+  for (const cmd of program.commands) {
+    const lines = BUILTIN_EXAMPLES[cmd.name()];
+    if (lines) examples(cmd, lines);
+  }
+
+  // `attest serve --all-tenants` under its first name; both go through startCommand.
+  examples(
+    databaseOption(
+      serverOptions(
+        program
+          .command('start')
+          .description('serve Attest: the API, the editor and the verification pages (SQLite in data/ unless DATABASE_URL says otherwise)'),
+      ),
+    ),
+    [
+      'attest start',
+      'attest start --port 8080 --base-url https://certs.example.org',
+      'attest start --database postgres://attest@db/attest',
+    ],
+  ).action(async (opts: StartOptions) => {
+    const running = await startCommand(opts, io);
+    stopOnSignal(running);
+    code = EXIT.ok;
+  });
 
   const cli: Cli = {
     io,
@@ -97,101 +94,6 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
     },
   };
   for (const register of COMMANDS) register(program, cli);
-
-  const database = '--database <url>';
-  const databaseHelp = 'SQLite file or postgres:// URL (default: DATABASE_URL, else data/attest.sqlite)';
-  const tenant = program.command('tenant').description('tenants: one per LMS site');
-  tenant
-    .command('create')
-    .description('create a tenant with the default roles')
-    .argument('<slug>', 'short name, used in addresses (lowercase letters, digits, dashes)')
-    .option('--name <name>', 'display name')
-    .option('--locale <fr|en>', 'language of refusals and the verification page')
-    .option('--lock', 'create every new document locked (delivery lock)')
-    .option(database, databaseHelp)
-    .action(async (slug: string, opts: { name?: string; locale?: string; lock?: boolean; database?: string }) => {
-      code = await tenantCreate(slug, opts, io);
-    });
-  tenant
-    .command('list')
-    .description('list the tenants and their delivery settings')
-    .option('--json', 'as JSON')
-    .option(database, databaseHelp)
-    .action(async (opts: { json?: boolean; database?: string }) => {
-      code = await tenantList(opts, io);
-    });
-  tenant
-    .command('rotate-webhook-secret')
-    .description('replace the shop webhook secret at once (printed once; deliveries signed with the old one are refused)')
-    .argument('<slug>', 'the tenant')
-    .option(database, databaseHelp)
-    .action(async (slug: string, opts: { database?: string }) => {
-      code = await tenantRotateWebhookSecret(slug, opts, io);
-    });
-  tenant
-    .command('rotate-link-secret')
-    .description('replace the key of download links: every link handed out before stops working')
-    .argument('<slug>', 'the tenant')
-    .option(database, databaseHelp)
-    .action(async (slug: string, opts: { database?: string }) => {
-      code = await tenantRotateLinkSecret(slug, opts, io);
-    });
-  const person = program.command('person').description('people of a tenant');
-  for (const [name, disabled, help] of [
-    ['disable', true, 'stop a person signing in; their sessions end at once'],
-    ['enable', false, 'let a disabled person sign in again'],
-  ] as const) {
-    person
-      .command(name)
-      .description(help)
-      .argument('<username>')
-      .requiredOption('--tenant <slug>', 'the tenant')
-      .option(database, databaseHelp)
-      .action(async (username: string, opts: { tenant: string; database?: string }) => {
-        code = await personSetDisabled(username, disabled, opts, io);
-      });
-  }
-  person
-    .command('reset-password')
-    .description('give a person a new password (from ATTEST_PASSWORD, or made and printed once); their sessions end')
-    .argument('<username>')
-    .requiredOption('--tenant <slug>', 'the tenant')
-    .option(database, databaseHelp)
-    .action(async (username: string, opts: { tenant: string; database?: string }) => {
-      code = await personResetPassword(username, opts, io);
-    });
-  person
-    .command('create')
-    .description('add a person (password from ATTEST_PASSWORD, or made and printed once)')
-    .argument('<username>')
-    .requiredOption('--tenant <slug>', 'the tenant')
-    .option('--name <display name>', 'name shown and printed')
-    .option('--roles <list>', 'comma-separated roles (admin, manager, designer, teacher, signatory, learner, lms)', '')
-    .option(database, databaseHelp)
-    .action(async (username: string, opts: { tenant: string; name?: string; roles: string; database?: string }) => {
-      code = await personCreate(username, opts, io);
-    });
-  const token = program.command('token').description('API tokens of a tenant');
-  token
-    .command('create')
-    .description('create an API token (its secret is printed once)')
-    .argument('<name>')
-    .requiredOption('--tenant <slug>', 'the tenant')
-    .requiredOption('--capabilities <list>', 'comma-separated capabilities (see the README)')
-    .option('--expires <date-time>', 'when it stops working (ISO 8601, e.g. 2027-01-31T00:00:00Z); default: until revoked')
-    .option(database, databaseHelp)
-    .action(async (name: string, opts: { tenant: string; capabilities: string; expires?: string; database?: string }) => {
-      code = await tokenCreate(name, opts, io);
-    });
-  token
-    .command('revoke')
-    .description('revoke a token at once, with every token made with it')
-    .argument('<id>', 'the token id (see GET /api/v1/tokens)')
-    .requiredOption('--tenant <slug>', 'the tenant')
-    .option(database, databaseHelp)
-    .action(async (id: string, opts: { tenant: string; database?: string }) => {
-      code = await tokenRevoke(id, opts, io);
-    });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -210,11 +112,16 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
   return code;
 }
 
-function stopOnSignal(running: { close(): Promise<void> }): void {
-  const stop = () => void running.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
+/** Help examples of the template commands that need no database. */
+const BUILTIN_EXAMPLES: Record<string, readonly string[]> = {
+  render: [
+    'attest render templates/examples/attestation-fr.liquid --persona camille-martin --out attestation.pdf',
+    'attest render my-template.liquid --data learner.json --out learner.pdf --json',
+  ],
+  check: ['attest check templates/examples/*.liquid', 'attest check my-template.liquid --data learner.json --json'],
+  schema: ['attest schema --lms > payload.schema.json', 'attest schema my-template.liquid'],
+  examples: ['attest examples --out out/'],
+};
 
 const defaultIO: IO = {
   out: (s: string) => void process.stdout.write(s),

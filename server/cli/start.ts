@@ -13,6 +13,8 @@ import { STORAGE_EVENTS, type StorageEvent } from '../storage/fullness';
 import { createApp } from '../http/app';
 import { answerUnparsableRequest } from '../http/client-errors';
 import { CliError, EXIT } from './output';
+import { selectTenants } from './framework';
+import { tenantScope } from '../domain/scope';
 
 export const DEFAULT_DATABASE = 'data/attest.sqlite';
 export const EDITOR_DIR = fileURLToPath(new URL('../../editor/dist/', import.meta.url));
@@ -36,6 +38,10 @@ export interface StartOptions {
   baseUrl?: string;
   workers?: string;
   trustProxy?: string;
+  /** `attest serve --tenant` (repeatable): serve only these tenants; others are answered as unknown. Absent: every tenant. */
+  tenant?: string[];
+  /** `attest serve --all-tenants`: every tenant, said explicitly (the default). */
+  allTenants?: boolean;
   /** Not a flag: tests set these small instead of waiting the real limits. Default CONNECTION_LIMITS. */
   connectionLimits?: Partial<ConnectionLimits>;
 }
@@ -44,8 +50,11 @@ export interface StartOptions {
 const SWEEP_GRACE_MS = 10 * 60_000;
 
 /**
- * `attest start`: migrate, make the demo tenant on a fresh database (its administrator's password and an
- * LMS token printed this once), serve the API, the verification pages and the editor, and say where.
+ * `attest start` and `attest serve`: migrate, make the demo tenant on a fresh database (its administrator's
+ * password and an LMS token printed this once), serve the API, the verification pages and the editor, and
+ * say where. With `tenant` (serve --tenant), only those tenants are served and no demo tenant is made.
+ * This is the one startup function: whatever else a server process runs (a job-queue worker) starts here
+ * and stops in the returned close().
  */
 export async function startCommand(
   opts: StartOptions,
@@ -54,6 +63,7 @@ export async function startCommand(
   close(): Promise<void>;
   /** The public address. */ url: string;
   /** Where it listens, as this machine reaches it. */ listening: string;
+  /** The slugs of the tenants it serves, or 'all'. */ tenants: string[] | 'all';
 }> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -74,7 +84,18 @@ export async function startCommand(
     if (e instanceof StorageError) throw new CliError(e.message, EXIT.io);
     throw e;
   }
-  if ((await listTenants(services.storage.db)).length === 0) {
+  let tenants: string[] | 'all' = 'all';
+  if (opts.tenant?.length && !opts.allTenants) {
+    try {
+      const served = await selectTenants(services, { tenant: opts.tenant });
+      services.scope = tenantScope(served);
+      tenants = served.map((t) => t.slug);
+      io.out(`Serving ${served.length === 1 ? 'the tenant' : 'the tenants'} ${served.map((t) => t.slug).join(', ')} only.\n`);
+    } catch (e) {
+      await services.close();
+      throw e;
+    }
+  } else if ((await listTenants(services.storage.db)).length === 0) {
     io.out(`Preparing the demo tenant (bundled templates, certificates, sample people)…\n`);
     const seed = await seedDemoTenant(services);
     if (seed) {
@@ -121,6 +142,8 @@ export async function startCommand(
         `Pass --base-url https://<your public address> (or set PUBLIC_BASE_URL); a tenant's public_base_url setting takes precedence for that tenant.\n`,
     );
   }
+  // What else runs in a server process starts here, each with what stops it (close() runs them in reverse).
+  const background: (() => Promise<void>)[] = [];
   // Bytes a stop left unrecorded (see DocumentFiles.sweep), looked for once the server already answers.
   const stopping = new AbortController();
   const sweeping = services.storage.documents
@@ -132,14 +155,23 @@ export async function startCommand(
   return {
     url,
     listening,
+    tenants,
     async close() {
       app.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       stopping.abort();
       await sweeping;
+      for (const stop of background.reverse()) await stop();
       unsubscribe(STORAGE_EVENTS, onStorageEvent);
       await services.close();
     },
   };
+}
+
+/** Stops the server cleanly on Ctrl-C or a service manager's stop (the running requests end first). */
+export function stopOnSignal(running: { close(): Promise<void> }): void {
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }

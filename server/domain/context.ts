@@ -4,6 +4,7 @@ import type { DocumentRenderer } from '../render/renderer';
 import { appendAudit } from '../storage/repositories/audit';
 import { DomainError } from './errors';
 import type { Capability } from './capabilities';
+import type { TenantScope } from './scope';
 
 /**
  * What every domain function is given: storage, a renderer (the worker pool) and a clock (tests move time to check
@@ -15,6 +16,8 @@ export interface Services {
   now: () => Date;
   /** The server's own address, for verification links when a tenant sets none. */
   baseUrl: string;
+  /** The tenants this process serves (`attest serve --tenant`); absent: all of them. See scope.ts. */
+  scope?: TenantScope;
 }
 
 /** Who is acting. Every domain function that changes or reveals something takes one. */

@@ -609,6 +609,13 @@ export const ERROR_CODES = {
     fr: 'Aucun jeton d’opérateur n’a cet identifiant.',
     meaning: 'Revoking an operator token whose id is unknown (see `attest operator token list`).',
   },
+  TENANT_NOT_SERVED: {
+    kind: 'not-found',
+    en: 'This server does not serve the tenant of this credential.',
+    fr: 'Ce serveur ne sert pas l’organisation de cet identifiant de connexion.',
+    meaning:
+      'The token or session belongs to a tenant this server process does not serve (`attest serve --tenant`): the request reached the wrong site’s server.',
+  },
   TENANT_EXISTS: {
     kind: 'conflict',
     en: 'A tenant with this slug already exists.',

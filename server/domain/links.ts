@@ -5,6 +5,7 @@ import { normalizeCode } from './codes';
 import { getIssue, retrieveDocument, type DocumentFile } from './issues';
 import { reason } from './reasons';
 import { getTenant, tenantKeys } from './tenants';
+import { serves } from './scope';
 import { refusedLink } from './withholding';
 
 /**
@@ -47,7 +48,7 @@ export async function retrieveByLink(
   const tenant = await tenantKeys(services.storage.db, { slug: input.tenant });
   const code = normalizeCode(input.code);
   const expires = /^\d{1,12}$/.test(input.expires) ? Number(input.expires) : NaN;
-  if (!tenant || !code || !Number.isFinite(expires)) throw bad();
+  if (!tenant || !serves(services, tenant) || !code || !Number.isFinite(expires)) throw bad();
   const expected = hmacHex(tenant.linkSecret, `${tenant.slug}.${code}.${expires}`);
   if (!sameSecret(expected, input.sig) || expires * 1000 < services.now().getTime()) throw bad();
   try {

@@ -72,6 +72,9 @@ export function checkPassword(password: string, path: string): void {
     ]);
 }
 
+/** What a username may be: letters, digits, dots, dashes, underscores and @, 1 to 100 of them. */
+export const USERNAME = /^[\p{L}\p{N}._@-]{1,100}$/u;
+
 /** A person checked and with the password hashed (slow), before any transaction: what addPerson writes. */
 export interface NewPerson {
   username: string;
@@ -88,7 +91,7 @@ export async function preparePerson(input: {
   password?: string;
   roles: string[];
 }): Promise<NewPerson> {
-  if (!/^[\p{L}\p{N}._@-]{1,100}$/u.test(input.username))
+  if (!USERNAME.test(input.username))
     throw invalid('USERNAME_INVALID', 'A username is 1 to 100 letters, digits, dots, dashes, underscores or @.');
   if (input.password !== undefined) checkPassword(input.password, 'password');
   return {

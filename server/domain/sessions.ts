@@ -5,6 +5,7 @@ import { newSecret } from './ids';
 import { sha256Hex } from './hashing';
 import { verifyPassword } from './passwords';
 import { findTenantBySlug } from './tenants';
+import { serves } from './scope';
 import type { Db } from '../storage/db';
 import { enabledPersonCapabilities, personByUsername } from '../storage/repositories/people';
 import { deleteSession, deleteSessionsEndedBy, insertSession, sessionByHash } from '../storage/repositories/sessions';
@@ -17,7 +18,9 @@ export async function signIn(
   input: { tenant: string; username: string; password: string },
 ): Promise<{ cookie: string; expiresAt: Date; actor: Actor }> {
   const db = services.storage.db;
-  const tenant = await findTenantBySlug(db, input.tenant);
+  // A tenant this process does not serve is an unknown tenant: same answer, same work (the password check).
+  const found = await findTenantBySlug(db, input.tenant);
+  const tenant = found && serves(services, found) ? found : undefined;
   const person = tenant ? await personByUsername(db, tenant.id, input.username) : undefined;
   const ok = await verifyPassword(input.password, person?.password_hash ?? null);
   // A disabled person is told no more than a wrong password would tell.

@@ -29,6 +29,14 @@ export interface Tenant {
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
+/** The tenant createTenant would make of this input, checked (slug, settings) but not stored: also `attest tenant create --dry-run`. */
+export function plannedTenant(input: { slug: string; name: string; settings?: unknown }): Omit<Tenant, 'id'> {
+  if (!SLUG.test(input.slug)) throw invalid('TENANT_SLUG_INVALID', 'A tenant slug is 2 to 63 lowercase letters, digits or dashes.');
+  const settings = TenantSettings.safeParse(input.settings ?? {});
+  if (!settings.success) throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', zodProblems(settings.error));
+  return { slug: input.slug, name: input.name, settings: { ...settings.data, ...languageDefaults(settings.data.locale, input.settings) } };
+}
+
 /**
  * A tenant with the default roles. `by` is who the audit records (the CLI: 'system'; the operator API:
  * 'operator:<id>'); `within` adds more in the same transaction (the operator's first administrator), so a
@@ -39,16 +47,8 @@ export async function createTenant(
   input: { slug: string; name: string; settings?: unknown },
   options: { by?: string; within?: (trx: Db, tenant: Tenant) => Promise<void> } = {},
 ): Promise<Tenant> {
-  if (!SLUG.test(input.slug)) throw invalid('TENANT_SLUG_INVALID', 'A tenant slug is 2 to 63 lowercase letters, digits or dashes.');
-  const settings = TenantSettings.safeParse(input.settings ?? {});
-  if (!settings.success) throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', zodProblems(settings.error));
+  const tenant: Tenant = { id: newId(), ...plannedTenant(input) };
   const now = iso(services.now());
-  const tenant: Tenant = {
-    id: newId(),
-    slug: input.slug,
-    name: input.name,
-    settings: { ...settings.data, ...languageDefaults(settings.data.locale, input.settings) },
-  };
   await inTransaction(services.storage.db, async (trx) => {
     if (await tenantBySlug(trx, input.slug)) throw new DomainError('conflict', 'TENANT_EXISTS', `A tenant "${input.slug}" already exists.`);
     await insertTenant(trx, {
@@ -106,17 +106,10 @@ export async function listTenants(db: Db): Promise<Tenant[]> {
 export async function updateTenantSettings(services: Services, actor: Actor, patch: unknown): Promise<Tenant> {
   requireCapability(actor, 'tenant:manage');
   const tenant = await getTenant(services.storage.db, actor.tenantId);
-  const merged = TenantSettings.safeParse({ ...tenant.settings, ...(isObject(patch) ? patch : {}) });
-  if (!isObject(patch) || !merged.success) {
-    throw invalid(
-      'TENANT_SETTINGS_INVALID',
-      'The tenant settings are not valid.',
-      merged.success ? [{ path: '', code: 'NOT_AN_OBJECT', message: 'Settings must be an object.' }] : zodProblems(merged.error),
-    );
-  }
+  const merged = mergeTenantSettings(tenant.settings, patch);
   const now = iso(services.now());
   await inTransaction(services.storage.db, async (trx) => {
-    await setTenantSettings(trx, tenant.id, JSON.stringify(merged.data));
+    await setTenantSettings(trx, tenant.id, JSON.stringify(merged));
     await recordAudit(trx, {
       tenantId: tenant.id,
       subjectType: 'tenant',
@@ -127,7 +120,20 @@ export async function updateTenantSettings(services: Services, actor: Actor, pat
       details: patch,
     });
   });
-  return { ...tenant, settings: merged.data };
+  return { ...tenant, settings: merged };
+}
+
+/** The settings a patch (top-level keys replaced) makes of the current ones, checked: what updateTenantSettings stores. */
+export function mergeTenantSettings(current: TenantSettings, patch: unknown): TenantSettings {
+  const merged = TenantSettings.safeParse({ ...current, ...(isObject(patch) ? patch : {}) });
+  if (!isObject(patch) || !merged.success) {
+    throw invalid(
+      'TENANT_SETTINGS_INVALID',
+      'The tenant settings are not valid.',
+      merged.success ? [{ path: '', code: 'NOT_AN_OBJECT', message: 'Settings must be an object.' }] : zodProblems(merged.error),
+    );
+  }
+  return merged.data;
 }
 
 /** The tenant's keys (the shop's webhook secret, the download links' key), by id or by slug. */

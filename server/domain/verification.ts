@@ -4,6 +4,7 @@ import { normalizeCode } from './codes';
 import { sha256Hex } from './hashing';
 import { TenantSettings, readSettings } from './settings';
 import { issueState } from './withholding';
+import { serves } from './scope';
 import { issueForVerification, newestRevisionWithHash } from '../storage/repositories/issues';
 
 /**
@@ -31,7 +32,9 @@ export interface Verification {
 async function lookup(services: Services, code: string) {
   const normal = normalizeCode(code);
   if (!normal) return undefined;
-  return issueForVerification(services.storage.db, normal);
+  const row = await issueForVerification(services.storage.db, normal);
+  // A code of a tenant this process does not serve is a code it does not know.
+  return row && serves(services, { id: row.tenant_id }) ? row : undefined;
 }
 
 export async function verifyCode(services: Services, code: string): Promise<Verification> {

@@ -6,6 +6,7 @@ import { normalizeCode } from './codes';
 import { inputProblems } from './input';
 import { applyLock, type BatchResult } from './issues';
 import { tenantKeys } from './tenants';
+import { serves } from './scope';
 import { lockedCodes } from '../storage/repositories/issues';
 import { deleteReceiptsBefore, rememberReceipt } from '../storage/repositories/webhook-receipts';
 
@@ -36,7 +37,7 @@ export async function receiveShopWebhook(
   const refused = (code: string, message: string) => new DomainError('unauthenticated', code, message);
   const db = services.storage.db;
   const tenant = await tenantKeys(db, { slug: input.tenant });
-  if (!tenant) throw refused('WEBHOOK_SIGNATURE_INVALID', 'The webhook signature is not valid.');
+  if (!tenant || !serves(services, tenant)) throw refused('WEBHOOK_SIGNATURE_INVALID', 'The webhook signature is not valid.');
   const ts = input.timestamp && /^\d{1,12}$/.test(input.timestamp) ? Number(input.timestamp) : NaN;
   if (!Number.isFinite(ts))
     throw refused('WEBHOOK_TIMESTAMP_INVALID', 'X-Attest-Timestamp must be the Unix time of the request, in seconds.');

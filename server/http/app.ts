@@ -13,6 +13,7 @@ import { authenticateToken } from '../domain/tokens';
 import { authenticateOperator, looksLikeOperatorToken, type Operator } from '../domain/operators';
 import { pruneWebhookReceipts } from '../domain/webhook';
 import { sha256Hex } from '../domain/hashing';
+import { servesActor, tenantNotServed } from '../domain/scope';
 import { bodyLimit, JSON_LIMIT, type Operation, type Reply } from './operation';
 import { CSRF_HEADER, SESSION_COOKIE } from './contract/constants';
 import { fullPath } from './contract/declaration';
@@ -286,7 +287,15 @@ async function admit(op: Operation, services: Services, limiters: Limiters, req:
       send(res, simpleError(400, 'QUERY_NOT_UTF8', 'The query string is not valid percent-encoded UTF-8.', req.id));
       return false;
     }
-    const auth = await authenticate(services, req);
+    let auth = await authenticate(services, req);
+    // The one place a credential's tenant meets the process's scope (`attest serve --tenant`): a guarded
+    // operation answers 404, a public one serves the caller as anonymous. Routes that name a tenant without
+    // a credential answer an unserved one as unknown (sessions.ts, webhook.ts, links.ts, verification.ts).
+    if (auth.actor && !servesActor(services, auth.actor)) {
+      req.log.info({ tenantId: auth.actor.tenantId }, 'credential of a tenant this server does not serve');
+      if (!('public' in op.access)) throw tenantNotServed();
+      auth = { ...auth, actor: undefined };
+    }
     actor = auth.actor;
     // The operator's credential and a tenant's never open each other's operations.
     if ('operator' in op.access) {

@@ -94,7 +94,8 @@ export function adapterErrors(op: Operation): ErrorCode[] {
   if ('operator' in op.access) codes.push('AUTHENTICATION_REQUIRED', 'OPERATOR_REQUIRED');
   else codes.push('OPERATOR_TOKEN_NOT_TENANT');
   if (!('public' in op.access) && !('operator' in op.access)) {
-    codes.push('AUTHENTICATION_REQUIRED', 'CAPABILITY_REQUIRED');
+    // TENANT_NOT_SERVED: the credential's tenant is not one this process serves (attest serve --tenant).
+    codes.push('AUTHENTICATION_REQUIRED', 'CAPABILITY_REQUIRED', 'TENANT_NOT_SERVED');
     if (op.method !== 'get') codes.push('CSRF_HEADER_MISSING');
   }
   if (op.params || op.query || (op.body && 'json' in op.body)) codes.push('REQUEST_INVALID');

@@ -2,8 +2,13 @@ import type { Register } from '../framework';
 import { register as operator } from './operator';
 import { register as exportCommand } from './export';
 import { register as issuesCommand } from './issues';
+import { register as tenant } from './tenant';
+import { register as person } from './person';
+import { register as token } from './token';
+import { register as template } from './template';
+import { register as serve } from './serve';
 
 /**
  * Every operator command group, one module each (`attest <group> …`). Order is the order of `attest --help`.
  */
-export const COMMANDS: readonly Register[] = [issuesCommand, exportCommand, operator];
+export const COMMANDS: readonly Register[] = [serve, tenant, person, token, template, issuesCommand, exportCommand, operator];

@@ -131,6 +131,7 @@ export const issueForVerification = (db: Db, code: string) =>
     .innerJoin('certificates', 'certificates.id', 'issues.certificate_id')
     .select([
       'issues.id',
+      'issues.tenant_id',
       'issues.code',
       'issues.state',
       'issues.locked',
