@@ -212,7 +212,10 @@ async function exportCsv(io: IO, opts: CsvOptions): Promise<number> {
 
 export const register: Register = (program, cli) => {
   // command() rather than addCommand(): subcommands inherit the program's output and exit settings.
-  const issues = program.command('issues').description('issued documents: list them, export them as CSV');
+  const issues = examples(program.command('issues').description('issued documents: list them, export them as CSV'), [
+    'attest issues list --tenant campus-nord --state locked',
+    'attest issues export --all-tenants --issued-from 2026-01-01 --csv issues.csv',
+  ]);
 
   const listCmd = issues
     .command('list')

@@ -26,10 +26,16 @@ const line = (t: OperatorTokenInfo): string =>
   ].join('\t');
 
 export const register: Register = (program, cli) => {
-  const operator = program
-    .command('operator')
-    .description('the installation operator’s credentials: tokens that belong to no tenant and provision tenants over the API');
-  const token = operator.command('token').description('operator tokens (atop_…): open only /api/v1/operator/…');
+  const operator = examples(
+    program
+      .command('operator')
+      .description('the installation operator’s credentials: tokens that belong to no tenant and provision tenants over the API'),
+    ['attest operator token create hosting-panel --expires 2027-12-31T00:00:00Z', 'attest operator token list --json'],
+  );
+  const token = examples(operator.command('token').description('operator tokens (atop_…): open only /api/v1/operator/…'), [
+    'attest operator token create hosting-panel',
+    'attest operator token revoke 0193…',
+  ]);
 
   const create = token
     .command('create')

@@ -20,28 +20,34 @@ import type { PdcertificateModel } from './model';
  */
 export type Section = 'header' | 'body' | 'footer';
 
-export type NoteCode =
+/**
+ * The codes of an import's notes: stable, for operators' scripts, and each explained in docs/scripts/pdcert.md
+ * (a test holds the two together). They are a report's, not answers of the server's API.
+ */
+export const NOTE_CODES = [
   /** Left as visible text: the module fills no such name. */
-  | 'PLACEHOLDER_UNKNOWN'
+  'PLACEHOLDER_UNKNOWN',
   /** Left as visible text: a Mustache section, comment, partial or delimiter change. */
-  | 'MUSTACHE_UNSUPPORTED'
+  'MUSTACHE_UNSUPPORTED',
   /** Dropped with its attribute: markup takes no data in text attributes. */
-  | 'PLACEHOLDER_IN_ATTRIBUTE'
-  | 'PLACEHOLDER_DECLARED'
-  | 'PROFILE_FIELD_ASSUMED'
-  | 'RAW_HTML_AS_TEXT'
-  | 'HTML_STRIPPED'
-  | 'HTML_DROPPED'
-  | 'HTML_ENTITY_UNKNOWN'
-  | 'HTML_STYLE_DROPPED'
-  | 'ALIGN_MIXED'
-  | 'DATEFMT_DEFAULTED'
-  | 'GRADEFMT_DEFAULTED'
-  | 'TYPE_UNKNOWN'
-  | 'FONT_SUBSTITUTED'
-  | 'IMAGE_NOT_IMPORTED'
-  | 'TEXT_ABSENT'
-  | 'MODEL_PROBLEM';
+  'PLACEHOLDER_IN_ATTRIBUTE',
+  'PLACEHOLDER_DECLARED',
+  'PROFILE_FIELD_ASSUMED',
+  'RAW_HTML_AS_TEXT',
+  'HTML_STRIPPED',
+  'HTML_DROPPED',
+  'HTML_ENTITY_UNKNOWN',
+  'HTML_STYLE_DROPPED',
+  'ALIGN_MIXED',
+  'DATEFMT_DEFAULTED',
+  'GRADEFMT_DEFAULTED',
+  'TYPE_UNKNOWN',
+  'FONT_SUBSTITUTED',
+  'IMAGE_NOT_IMPORTED',
+  'TEXT_ABSENT',
+  'MODEL_PROBLEM',
+] as const;
+export type NoteCode = (typeof NOTE_CODES)[number];
 
 /** The codes that mean part of a model's text has no Attest equivalent (the import exits 4 when one occurs). */
 export const UNMAPPED_CODES: ReadonlySet<NoteCode> = new Set(['PLACEHOLDER_UNKNOWN', 'MUSTACHE_UNSUPPORTED', 'PLACEHOLDER_IN_ATTRIBUTE']);

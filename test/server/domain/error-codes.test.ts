@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, errorMessage, LOCALES, PROBLEM_CODES, type ErrorCodeEntry } from '../../../server/domain/error-codes';
 import { REASON_CODES } from '../../../server/domain/reasons';
+import { NOTE_CODES } from '../../../server/migrate/pdcertificate/convert';
 import { STATUS } from '../../../server/http/problems';
 
 /**
@@ -68,14 +69,21 @@ describe('the error catalogue', () => {
     expect(wrongKind).toEqual([]);
   });
 
-  it('knows every UPPER_SNAKE code in server/, as an error code or a problem code', () => {
+  it('knows every UPPER_SNAKE code in server/, as an error code, a problem code or an import note', () => {
     const unknown = new Set<string>();
+    const notes = new Set<string>(NOTE_CODES);
     for (const { file, groups } of matches(/['"`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)['"`]/g)) {
       const code = groups[0]!;
+      if (file.startsWith('server/migrate/pdcertificate/') && notes.has(code)) continue;
       if (!Object.hasOwn(ERROR_CODES, code) && !Object.hasOwn(PROBLEM_CODES, code) && !NOT_ANSWERS.test(code))
         unknown.add(`${code} (${file})`);
     }
     expect([...unknown]).toEqual([]);
+  });
+
+  it('explains every note code of the pdcertificate import in its documentation', () => {
+    const doc = readFileSync(join(ROOT, 'docs/scripts/pdcert.md'), 'utf8');
+    expect(NOTE_CODES.filter((c) => !doc.includes(`\`${c}\``))).toEqual([]);
   });
 
   it('has a problem message for every zod issue code and every code binding reports', () => {
