@@ -1,6 +1,6 @@
 import { isoDay, type Services } from './context';
 import { DomainError } from './errors';
-import { normalizeCode } from './codes';
+import { codeKey } from './codes';
 import { sha256Hex } from './hashing';
 import { TenantSettings, readSettings } from './settings';
 import { issueState } from './withholding';
@@ -29,9 +29,9 @@ export interface Verification {
 }
 
 async function lookup(services: Services, code: string) {
-  const normal = normalizeCode(code);
-  if (!normal) return undefined;
-  return issueForVerification(services.storage.db, normal);
+  const key = codeKey(code);
+  if (!key) return undefined;
+  return issueForVerification(services.storage.db, key);
 }
 
 export async function verifyCode(services: Services, code: string): Promise<Verification> {
