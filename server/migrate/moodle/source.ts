@@ -72,7 +72,7 @@ export async function openMoodle(url: string, prefix = 'mdl_'): Promise<MoodleDb
         prefix,
         location,
         async all(sqlText, params = []) {
-          const [rows] = await conn.query(expand(sqlText), params);
+          const [rows] = await conn.query(expand(sqlText), [...params] as (string | number | null)[]);
           return rows as Row[];
         },
         async close() {
