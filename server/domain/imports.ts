@@ -97,7 +97,14 @@ export async function importCertificate(services: Services, actor: Actor, input:
       activityId,
       settings: input.certificate.settings,
     }));
-  await recordImport(db, { tenant_id: actor.tenantId, site, kind: 'certificate', moodle_id: id, attest_id: certificate.id, imported_at: at() });
+  await recordImport(db, {
+    tenant_id: actor.tenantId,
+    site,
+    kind: 'certificate',
+    moodle_id: id,
+    attest_id: certificate.id,
+    imported_at: at(),
+  });
   return { templateId, certificate, version, created: true };
 }
 

@@ -287,7 +287,11 @@ function dataInvalid(message: string, diagnostics: Diagnostic[]): DomainError {
 }
 
 /** A document's data bound once against the version's contract: refused with every problem, or bound with its warnings. */
-export function bindToVersion(version: Version, data: Record<string, unknown>, refusal: string): { data: BoundData; warnings: Diagnostic[] } {
+export function bindToVersion(
+  version: Version,
+  data: Record<string, unknown>,
+  refusal: string,
+): { data: BoundData; warnings: Diagnostic[] } {
   const bound = bind(versionContract(version).schema, data);
   if (hasErrors(bound.diagnostics)) throw dataInvalid(refusal, bound.diagnostics);
   return { data: bound.data, warnings: bound.diagnostics.filter((d) => d.severity === 'warning') };

@@ -75,7 +75,8 @@ export const register: Register = (program: Command, cli: Cli) => {
   ]);
   cmd.action((opts: ModCertificateOptions) =>
     cli.run(async () => {
-      if (!sourceEngine(opts.from)) throw new CliError('--from is a mysql://, mariadb:// or postgres:// address of the Moodle database', EXIT.usage);
+      if (!sourceEngine(opts.from))
+        throw new CliError('--from is a mysql://, mariadb:// or postgres:// address of the Moodle database', EXIT.usage);
       const maxIssues = positive(opts.maxIssues, '--max-issues');
       const workers = positive(opts.workers, '--workers') ?? Math.max(1, availableParallelism());
       let moodle: MoodleDb;
@@ -85,6 +86,12 @@ export const register: Register = (program: Command, cli: Cli) => {
         if (e instanceof SourceError) throw new CliError(e.message, e.kind === 'url' ? EXIT.usage : EXIT.io);
         throw e;
       }
+      // Ctrl-C stops between two issues: what was imported stays, the report is printed, a new run goes on.
+      const interrupt = new AbortController();
+      const onSignal = () => interrupt.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const signal = hooks.signal ? AbortSignal.any([hooks.signal, interrupt.signal]) : interrupt.signal;
       try {
         const report = await withServices({ ...opts, render: { size: opts.dryRun ? 0 : workers } }, async (services) => {
           const tenant = await oneTenant(services, opts);
@@ -97,7 +104,7 @@ export const register: Register = (program: Command, cli: Cli) => {
             dryRun: opts.dryRun ?? false,
             concurrency: workers,
             ...(maxIssues !== undefined ? { maxIssues } : {}),
-            ...(hooks.signal ? { signal: hooks.signal } : {}),
+            signal,
             ...(hooks.templateFrom ? { templateFrom: hooks.templateFrom } : {}),
             progress: (total) => progress(cli.io, 'issues', total, { json: opts.json }),
           });
@@ -108,6 +115,8 @@ export const register: Register = (program: Command, cli: Cli) => {
         if (e instanceof SourceError) throw new CliError(e.message, EXIT.io);
         throw e;
       } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         await moodle.close();
       }
     }),
@@ -131,12 +140,13 @@ export function reportText(r: MigrationReport): string {
     }${s.newCode ? ` (${s.newCode} with a new code)` : ''}`,
   );
   for (const c of r.certificates)
-    lines.push(`  certificate ${c.instanceId} "${c.name}" (course ${c.courseId}): ${c.status}${c.certificateId ? ` → ${c.certificateId}` : ''}`);
+    lines.push(
+      `  certificate ${c.instanceId} "${c.name}" (course ${c.courseId}): ${c.status}${c.certificateId ? ` → ${c.certificateId}` : ''}`,
+    );
   if (r.stoppedEarly) lines.push('stopped before the end: run the same command again to go on');
   if (r.unmapped.length) {
     lines.push(`not mapped (${r.unmapped.length}):`);
-    for (const u of r.unmapped)
-      lines.push(`  ${u.kind} ${u.moodleId}${u.field ? ` ${u.field}` : ''}: ${u.reason}: ${u.message}`);
+    for (const u of r.unmapped) lines.push(`  ${u.kind} ${u.moodleId}${u.field ? ` ${u.field}` : ''}: ${u.reason}: ${u.message}`);
   }
   for (const n of r.notes) lines.push(`note: ${n}`);
   return lines.join('\n');

@@ -9,7 +9,18 @@ import type { Tenant } from '../../domain/tenants';
 import { importedId, importedIds } from '../../storage/repositories/moodle-imports';
 import type { MoodleDb } from '../moodle/source';
 import type { ModCertificateInstance } from './instance';
-import { issuesPage, readPage, readSite, type GradeItem, type Letter, type MoodleCourse, type MoodleIssue, type MoodleUser, type PageFacts, type SiteFacts } from './read';
+import {
+  issuesPage,
+  readPage,
+  readSite,
+  type GradeItem,
+  type Letter,
+  type MoodleCourse,
+  type MoodleIssue,
+  type MoodleUser,
+  type PageFacts,
+  type SiteFacts,
+} from './read';
 import { templateFromInstance, type ImageFile, type ImageKind, type InstanceImages, type MigratedTemplate } from './template';
 
 /**
@@ -212,7 +223,9 @@ function moduleItem(site: SiteFacts, cmid: number): GradeItem | undefined {
   const cm = site.referencedModules.get(cmid);
   if (!cm) return undefined;
   // The activity's own grade is item number 0; its outcomes are further items of the same module.
-  return site.gradeItems.find((g) => g.itemtype === 'mod' && g.itemmodule === cm.modname && g.iteminstance === cm.instance && g.itemnumber === 0);
+  return site.gradeItems.find(
+    (g) => g.itemtype === 'mod' && g.itemmodule === cm.modname && g.iteminstance === cm.instance && g.itemnumber === 0,
+  );
 }
 
 /** The grade items an instance prints, so a page reads only their grades. */
@@ -273,7 +286,9 @@ export function lmsData(
     user.id,
     letters,
   );
-  const grade: Record<string, unknown> = courseGrade ? { ...courseGrade.grade, ...(courseGrade.pass ? { pass: courseGrade.pass } : {}) } : {};
+  const grade: Record<string, unknown> = courseGrade
+    ? { ...courseGrade.grade, ...(courseGrade.pass ? { pass: courseGrade.pass } : {}) }
+    : {};
   const activityGrades: Record<string, unknown> = {};
   const activities: Record<string, string> = {};
   for (const cmid of new Set([instance.printgrade > 1 ? instance.printgrade : 0, instance.printdate > 2 ? instance.printdate : 0])) {
@@ -364,7 +379,12 @@ export async function migrateModCertificate(services: Services, options: Migrate
     try {
       migrated = templateFrom(instance, images, { courseName: course.fullname, locale: tenant.settings.locale });
     } catch (e) {
-      unmapped({ kind: 'instance', moodleId: instance.id, reason: 'template-failed', message: `no template could be made: ${(e as Error).message}` });
+      unmapped({
+        kind: 'instance',
+        moodleId: instance.id,
+        reason: 'template-failed',
+        message: `no template could be made: ${(e as Error).message}`,
+      });
       report.instances.notImported++;
       continue;
     }
@@ -485,7 +505,10 @@ export async function migrateModCertificate(services: Services, options: Migrate
           return skip('user-deleted', `its user ${issue.userid} was deleted in Moodle (their name and e-mail are gone): nothing to print`);
         const pair = `${issue.certificateid}:${issue.userid}`;
         if (seen.has(pair))
-          return skip('learner-has-document', `user ${issue.userid} has an earlier issue of certificate ${issue.certificateid}: one document per learner`);
+          return skip(
+            'learner-has-document',
+            `user ${issue.userid} has an earlier issue of certificate ${issue.certificateid}: one document per learner`,
+          );
         seen.add(pair);
         const kept = issue.code ? codeKey(issue.code) : undefined;
         if (!kept)
@@ -516,7 +539,11 @@ export async function migrateModCertificate(services: Services, options: Migrate
         } catch (e) {
           if (!(e instanceof DomainError)) throw e;
           const reason: UnmappedReason =
-            e.code === 'IMPORT_CODE_TAKEN' ? 'code-taken' : e.code === 'IMPORT_LEARNER_HAS_DOCUMENT' ? 'learner-has-document' : 'issue-failed';
+            e.code === 'IMPORT_CODE_TAKEN'
+              ? 'code-taken'
+              : e.code === 'IMPORT_LEARNER_HAS_DOCUMENT'
+                ? 'learner-has-document'
+                : 'issue-failed';
           const problems = e.extra.problems?.map((p) => `${p.path}: ${p.message}`).join('; ');
           skip(reason, `${e.code}: ${e.message}${problems ? ` (${problems})` : ''}`);
         }
@@ -539,8 +566,13 @@ export async function migrateModCertificate(services: Services, options: Migrate
       message: `${count} issue(s) of certificate ${instanceId}, which was not imported`,
     });
   if (report.stoppedEarly && !dryRun)
-    report.issues.pending = Math.max(0, report.issues.total - report.issues.imported - report.issues.alreadyImported - report.issues.notImported);
+    report.issues.pending = Math.max(
+      0,
+      report.issues.total - report.issues.imported - report.issues.alreadyImported - report.issues.notImported,
+    );
   if (dryRun && report.instances.total > report.instances.alreadyImported + report.instances.notImported)
-    report.notes.push('dry run: nothing was written; "would-import" certificates are made, and their issues imported, by a run without --dry-run');
+    report.notes.push(
+      'dry run: nothing was written; "would-import" certificates are made, and their issues imported, by a run without --dry-run',
+    );
   return report;
 }

@@ -205,7 +205,12 @@ export async function readSite(db: MoodleDb): Promise<SiteFacts> {
       referenced,
     );
     for (const r of rows)
-      referencedModules.set(int(r, 'id'), { id: int(r, 'id'), course: int(r, 'course'), instance: int(r, 'instance'), modname: str(r.modname) });
+      referencedModules.set(int(r, 'id'), {
+        id: int(r, 'id'),
+        course: int(r, 'course'),
+        instance: int(r, 'instance'),
+        modname: str(r.modname),
+      });
   }
 
   const gradeItems: GradeItem[] = [];
@@ -235,19 +240,20 @@ export async function readSite(db: MoodleDb): Promise<SiteFacts> {
   const cmIds = [...modules.values()].map((m) => m.id);
   const contextRows = [
     ...(courseIds.length
-      ? await db.all(`SELECT id, contextlevel, instanceid FROM {context} WHERE contextlevel = ? AND instanceid IN (${placeholders(courseIds.length)})`, [
-          CONTEXT_COURSE,
-          ...courseIds,
-        ])
+      ? await db.all(
+          `SELECT id, contextlevel, instanceid FROM {context} WHERE contextlevel = ? AND instanceid IN (${placeholders(courseIds.length)})`,
+          [CONTEXT_COURSE, ...courseIds],
+        )
       : []),
     ...(cmIds.length
-      ? await db.all(`SELECT id, contextlevel, instanceid FROM {context} WHERE contextlevel = ? AND instanceid IN (${placeholders(cmIds.length)})`, [
-          CONTEXT_MODULE,
-          ...cmIds,
-        ])
+      ? await db.all(
+          `SELECT id, contextlevel, instanceid FROM {context} WHERE contextlevel = ? AND instanceid IN (${placeholders(cmIds.length)})`,
+          [CONTEXT_MODULE, ...cmIds],
+        )
       : []),
   ];
-  for (const r of contextRows) (int(r, 'contextlevel') === CONTEXT_COURSE ? courseContext : moduleContext).set(int(r, 'instanceid'), int(r, 'id'));
+  for (const r of contextRows)
+    (int(r, 'contextlevel') === CONTEXT_COURSE ? courseContext : moduleContext).set(int(r, 'instanceid'), int(r, 'id'));
 
   const letters = new Map<number, Letter[]>();
   if (await hasTable(db, 'grade_letters')) {
@@ -273,7 +279,9 @@ export async function readSite(db: MoodleDb): Promise<SiteFacts> {
     notes.push(
       'teachers are the users holding a role of the teacher or editingteacher archetype in the course or the activity (capability overrides of mod/certificate:printteacher are not read)',
     );
-    const contexts = printing.flatMap((i) => [courseContext.get(i.course), moduleContext.get(modules.get(i.id)!.id)]).filter((c) => c !== undefined);
+    const contexts = printing
+      .flatMap((i) => [courseContext.get(i.course), moduleContext.get(modules.get(i.id)!.id)])
+      .filter((c) => c !== undefined);
     const rows = contexts.length
       ? await db.all(
           `SELECT DISTINCT ra.contextid, u.id, u.firstname, u.lastname FROM {role_assignments} ra JOIN {role} r ON r.id = ra.roleid JOIN {user} u ON u.id = ra.userid WHERE r.archetype IN ('teacher', 'editingteacher') AND u.deleted = 0 AND ra.contextid IN (${placeholders(contexts.length)}) ORDER BY u.lastname, u.firstname, u.id`,
@@ -320,7 +328,12 @@ export interface PageFacts {
   grades: Map<string, { finalgrade: number | null; timemodified: number | null }>;
 }
 
-export async function readPage(db: MoodleDb, issues: readonly MoodleIssue[], courseIds: readonly number[], itemIds: readonly number[]): Promise<PageFacts> {
+export async function readPage(
+  db: MoodleDb,
+  issues: readonly MoodleIssue[],
+  courseIds: readonly number[],
+  itemIds: readonly number[],
+): Promise<PageFacts> {
   const userIds = [...new Set(issues.map((i) => i.userid))];
   const users = new Map<number, MoodleUser>();
   const completions = new Map<string, number>();
@@ -351,12 +364,18 @@ export async function readPage(db: MoodleDb, issues: readonly MoodleIssue[], cou
       `SELECT userid, course, timecompleted FROM {course_completions} WHERE userid IN (${u}) AND course IN (${placeholders(courseIds.length)}) AND timecompleted > 0`,
       [...userIds, ...courseIds],
     ))
-      completions.set(`${int(r, 'userid')}:${int(r, 'course')}`, Math.max(completions.get(`${int(r, 'userid')}:${int(r, 'course')}`) ?? 0, int(r, 'timecompleted')));
+      completions.set(
+        `${int(r, 'userid')}:${int(r, 'course')}`,
+        Math.max(completions.get(`${int(r, 'userid')}:${int(r, 'course')}`) ?? 0, int(r, 'timecompleted')),
+      );
   if (itemIds.length)
     for (const r of await db.all(
       `SELECT itemid, userid, finalgrade, timemodified FROM {grade_grades} WHERE userid IN (${u}) AND itemid IN (${placeholders(itemIds.length)})`,
       [...userIds, ...itemIds],
     ))
-      grades.set(`${int(r, 'itemid')}:${int(r, 'userid')}`, { finalgrade: numOrNull(r.finalgrade), timemodified: numOrNull(r.timemodified) });
+      grades.set(`${int(r, 'itemid')}:${int(r, 'userid')}`, {
+        finalgrade: numOrNull(r.finalgrade),
+        timemodified: numOrNull(r.timemodified),
+      });
   return { users, completions, grades };
 }

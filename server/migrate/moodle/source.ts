@@ -103,10 +103,12 @@ export async function openMoodle(url: string, prefix = 'mdl_'): Promise<MoodleDb
 }
 
 /** A BIGINT or numeric column as a number (PostgreSQL gives strings). */
-export const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Number(String(v ?? 0)));
+export const num = (v: unknown): number =>
+  typeof v === 'number' ? v : typeof v === 'bigint' || typeof v === 'string' ? Number(v) : v === null || v === undefined ? 0 : NaN;
 export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 /** A text column as a string ('' for null). */
-export const str = (v: unknown): string => (v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
+export const str = (v: unknown): string =>
+  typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('utf8') : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '';
 export const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : str(v));
 
 /** `IN (?, ?, …)` for a list (never empty: callers skip the query for an empty list). */

@@ -33,7 +33,9 @@ const plainTemplate: typeof templateFromInstance = (instance, images) => {
     '---',
     `name: ${JSON.stringify(`${instance.name} (mod_certificate ${instance.id})`)}`,
     `page: { size: ${instance.certificatetype.startsWith('letter') ? 'Letter' : 'A4'}, orientation: ${instance.orientation === 'P' ? 'portrait' : 'landscape'} }`,
-    ...(Object.keys(assets).length ? ['assets:', ...Object.keys(assets).map((path) => `  ${path.replace(/^assets\/|\.\w+$/g, '')}: ${path}`)] : []),
+    ...(Object.keys(assets).length
+      ? ['assets:', ...Object.keys(assets).map((path) => `  ${path.replace(/^assets\/|\.\w+$/g, '')}: ${path}`)]
+      : []),
     '---',
   ];
   const body = [
@@ -51,7 +53,10 @@ const plainTemplate: typeof templateFromInstance = (instance, images) => {
     source: `${[...front, ...body].join('\n')}\n`,
     assets,
     certificateSettings: instance.delivery === 1 ? { delivery: 'download' } : { delivery: 'inline' },
-    warnings: instance.certificatetype === 'my_custom_type' ? [{ field: 'certificatetype', message: 'unknown certificate type, laid out as A4_embedded' }] : [],
+    warnings:
+      instance.certificatetype === 'my_custom_type'
+        ? [{ field: 'certificatetype', message: 'unknown certificate type, laid out as A4_embedded' }]
+        : [],
   };
 };
 
@@ -73,7 +78,16 @@ async function migrate(args: string[]): Promise<{ code: number; report: Migratio
 async function counts(services: Services): Promise<Record<string, number>> {
   const db = services.storage.db;
   const out: Record<string, number> = {};
-  for (const table of ['templates', 'template_versions', 'certificates', 'issues', 'documents', 'audit', 'blobs', 'moodle_imports'] as const) {
+  for (const table of [
+    'templates',
+    'template_versions',
+    'certificates',
+    'issues',
+    'documents',
+    'audit',
+    'blobs',
+    'moodle_imports',
+  ] as const) {
     const r = await db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
@@ -106,7 +120,18 @@ describe.each(CASES)('migrate mod-certificate from %s into %s', (moodleEngine, a
     services = await openServices({ databaseUrl: attest.url, baseUrl: 'https://attest.test', render: { size: 1 } });
     tenant = await createTenant(services, { slug: uniqueSlug('campus'), name: 'Campus', settings: { locale: 'fr' } });
     app = await startApp(services);
-    common = ['--from', moodle.url, '--moodledata', moodle.moodledata, '--moodle-code', moodle.moodleCode, '--tenant', tenant.slug, '--database', attest.url];
+    common = [
+      '--from',
+      moodle.url,
+      '--moodledata',
+      moodle.moodledata,
+      '--moodle-code',
+      moodle.moodleCode,
+      '--tenant',
+      tenant.slug,
+      '--database',
+      attest.url,
+    ];
   }, 60_000);
   afterAll(async () => {
     setMigrateHooks({});
@@ -185,7 +210,13 @@ describe.each(CASES)('migrate mod-certificate from %s into %s', (moodleEngine, a
     expect(issues.filter((i) => !legacyCode(i.code)).map((i) => normalizeCode(i.code) === i.code)).toEqual([true]);
 
     const camille = byCode.get(CODES.camille)!;
-    expect(camille).toMatchObject({ learner_id: '3', issued_on: '2025-09-03', created_at: '2025-09-03T08:00:00.000Z', state: 'issued', locked: 0 });
+    expect(camille).toMatchObject({
+      learner_id: '3',
+      issued_on: '2025-09-03',
+      created_at: '2025-09-03T08:00:00.000Z',
+      state: 'issued',
+      locked: 0,
+    });
     const data = JSON.parse(camille.data) as Record<string, Record<string, unknown>>;
     expect(data.learner).toEqual({
       firstname: 'Camille',
@@ -226,12 +257,22 @@ describe.each(CASES)('migrate mod-certificate from %s into %s', (moodleEngine, a
     expect((custom.learner as Record<string, unknown>).email).toBeUndefined(); // "not an address" is not sent
 
     // The audit trail says imported, by the operator.
-    const audit = await db.selectFrom('audit').select(['action', 'actor', 'details']).where('subject_id', '=', camille.id).orderBy('id').execute();
+    const audit = await db
+      .selectFrom('audit')
+      .select(['action', 'actor', 'details'])
+      .where('subject_id', '=', camille.id)
+      .orderBy('id')
+      .execute();
     expect(audit.map((a) => [a.action, a.actor])).toEqual([
       ['imported', 'system'],
       ['rendered', 'system'],
     ]);
-    expect(JSON.parse(audit[0]!.details!)).toMatchObject({ from: 'c3a1f0e2b7d94b1f8e1f7a0b2c9d4e5f', record: '1', code: CODES.camille, codeKept: true });
+    expect(JSON.parse(audit[0]!.details!)).toMatchObject({
+      from: 'c3a1f0e2b7d94b1f8e1f7a0b2c9d4e5f',
+      record: '1',
+      code: CODES.camille,
+      codeKept: true,
+    });
   });
 
   it('verifies every old code through the public API, exactly as printed', async () => {
@@ -246,7 +287,14 @@ describe.each(CASES)('migrate mod-certificate from %s into %s', (moodleEngine, a
     const page = await call(app.base, 'GET', `/verify/${CODES.camille}`);
     expect(page.status).toBe(200);
     // Unknown: a legacy-looking code no document has, the same code in another case, the codes not imported.
-    for (const code of ['Zz9Yy8Xx7W', CODES.camille.toLowerCase(), CODES.camille.toUpperCase(), CODES.deleted, CODES.deletedCourse, CODES.duplicate]) {
+    for (const code of [
+      'Zz9Yy8Xx7W',
+      CODES.camille.toLowerCase(),
+      CODES.camille.toUpperCase(),
+      CODES.deleted,
+      CODES.deletedCourse,
+      CODES.duplicate,
+    ]) {
       const r = await call(app.base, 'GET', `/api/v1/verify/${code}`);
       expect(r.status, code).toBe(404);
       expect(r.json.error?.code).toBe('VERIFICATION_CODE_UNKNOWN');
@@ -290,10 +338,22 @@ describe.each(CASES)('migrate mod-certificate from %s into %s', (moodleEngine, a
   }, 120_000);
 
   it('imports only for the operator, and refuses a code of no known form', async () => {
-    const certificate = await services.storage.db.selectFrom('certificates').select('id').where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow();
-    const input = { source: { site: 's', id: '1' }, certificateId: certificate.id, learnerId: '900', issuedAt: new Date('2025-01-01T00:00:00Z'), data: {} };
+    const certificate = await services.storage.db
+      .selectFrom('certificates')
+      .select('id')
+      .where('tenant_id', '=', tenant.id)
+      .executeTakeFirstOrThrow();
+    const input = {
+      source: { site: 's', id: '1' },
+      certificateId: certificate.id,
+      learnerId: '900',
+      issuedAt: new Date('2025-01-01T00:00:00Z'),
+      data: {},
+    };
     const token = { kind: 'token' as const, id: 'x', tenantId: tenant.id, name: 'lms', capabilities: new Set(ALL_CAPABILITIES) };
-    expect(await importIssue(services, token, { ...input, code: 'Zz9Yy8Xx7W' }).catch((e: DomainError) => e.code)).toBe('IMPORT_OPERATOR_ONLY');
+    expect(await importIssue(services, token, { ...input, code: 'Zz9Yy8Xx7W' }).catch((e: DomainError) => e.code)).toBe(
+      'IMPORT_OPERATOR_ONLY',
+    );
     const system = { kind: 'system' as const, tenantId: tenant.id };
     expect(await importIssue(services, system, { ...input, code: 'short' }).catch((e: DomainError) => e.code)).toBe('IMPORT_CODE_INVALID');
   });
@@ -304,7 +364,9 @@ describe.each(CASES)('migrate mod-certificate from %s into %s', (moodleEngine, a
     expect(io.stdout()).toContain('certificates: 5 in Moodle');
     expect(io.stdout()).toContain('issue 4: user-deleted');
     const bad = captureIO();
-    expect(await main(['migrate', 'mod-certificate', '--from', 'sqlite:/tmp/x', '--tenant', tenant.slug, '--database', attest.url], bad)).toBe(2);
+    expect(
+      await main(['migrate', 'mod-certificate', '--from', 'sqlite:/tmp/x', '--tenant', tenant.slug, '--database', attest.url], bad),
+    ).toBe(2);
     expect(bad.stderr()).toContain('mysql://');
     const help = captureIO();
     expect(await main(['migrate', 'mod-certificate', '--help'], help)).toBe(0);

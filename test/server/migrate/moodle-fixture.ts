@@ -111,7 +111,16 @@ export const TABLES: Record<string, Column[]> = {
 };
 
 function intType(engine: MoodleEngine, length: number): string {
-  if (engine === 'mysql') return length > 9 ? `BIGINT(${length})` : length > 6 ? `INT(${length})` : length > 4 ? `MEDIUMINT(${length})` : length > 2 ? `SMALLINT(${length})` : `TINYINT(${length})`;
+  if (engine === 'mysql')
+    return length > 9
+      ? `BIGINT(${length})`
+      : length > 6
+        ? `INT(${length})`
+        : length > 4
+          ? `MEDIUMINT(${length})`
+          : length > 2
+            ? `SMALLINT(${length})`
+            : `TINYINT(${length})`;
   return length > 9 ? 'BIGINT' : length > 4 ? 'INTEGER' : 'SMALLINT';
 }
 
@@ -171,7 +180,7 @@ export async function moodleDatabase(engine: MoodleEngine, prefix = 'mdl_'): Pro
     await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.end();
     const conn = await mysql.createConnection({ uri: `${MYSQL_ROOT}${name}`, dateStrings: true });
-    run = async (s, p = []) => (await conn.query(s, p as (string | number | null)[]))[0] as Record<string, unknown>[];
+    run = async (s, p = []) => (await conn.query(s, p))[0] as Record<string, unknown>[];
     close = () => conn.end();
     drop = async () => {
       const a = await mysql.createConnection({ uri: MYSQL_ROOT });
@@ -187,7 +196,12 @@ export async function moodleDatabase(engine: MoodleEngine, prefix = 'mdl_'): Pro
     await client.connect();
     run = async (s, p = []) => {
       let n = 0;
-      return (await client.query(s.replace(/\?/g, () => `$${++n}`), p)).rows as Record<string, unknown>[];
+      return (
+        await client.query(
+          s.replace(/\?/g, () => `$${++n}`),
+          p,
+        )
+      ).rows as Record<string, unknown>[];
     };
     close = () => client.end();
     drop = async () => {
@@ -216,7 +230,8 @@ export async function moodleDatabase(engine: MoodleEngine, prefix = 'mdl_'): Pro
       const hash = createHash('sha256');
       for (const table of Object.keys(TABLES)) {
         hash.update(`${table}\n`);
-        for (const r of await run(`SELECT * FROM ${q(prefix + table)} ORDER BY id`)) hash.update(`${JSON.stringify(Object.values(r).map(String))}\n`);
+        for (const r of await run(`SELECT * FROM ${q(prefix + table)} ORDER BY id`))
+          hash.update(`${JSON.stringify(Object.values(r).map(String))}\n`);
       }
       return hash.digest('hex');
     },
@@ -271,7 +286,16 @@ export async function fillSite(m: MoodleFixture): Promise<void> {
   await add('config', { name: 'siteidentifier', value: SITE_ID });
   await add('config', { name: 'wwwroot_note', value: 'not read' });
   await add('course_categories', { id: 1, name: 'Santé et sécurité' });
-  await add('course', { id: 1, category: 0, fullname: 'Campus Moodle', shortname: 'campus', idnumber: '', summary: '', startdate: 0, enddate: 0 });
+  await add('course', {
+    id: 1,
+    category: 0,
+    fullname: 'Campus Moodle',
+    shortname: 'campus',
+    idnumber: '',
+    summary: '',
+    startdate: 0,
+    enddate: 0,
+  });
   await add('course', {
     id: 2,
     category: 1,
@@ -282,7 +306,16 @@ export async function fillSite(m: MoodleFixture): Promise<void> {
     startdate: T('2025-09-01T00:00:00Z'),
     enddate: T('2025-09-02T00:00:00Z'),
   });
-  await add('course', { id: 3, category: 1, fullname: 'Excel avancé', shortname: 'XL', idnumber: '', summary: '', startdate: 0, enddate: 0 });
+  await add('course', {
+    id: 3,
+    category: 1,
+    fullname: 'Excel avancé',
+    shortname: 'XL',
+    idnumber: '',
+    summary: '',
+    startdate: 0,
+    enddate: 0,
+  });
   await add('modules', { id: 1, name: 'assign' });
   await add('modules', { id: 23, name: 'certificate' });
 
@@ -330,8 +363,28 @@ export async function fillSite(m: MoodleFixture): Promise<void> {
     printhours: '14',
     customtext: 'Félicitations <b>!</b>',
   });
-  await instance({ id: 2, course: 3, name: 'Attestation Excel', certificatetype: 'letter_non_embedded', orientation: 'P', bordercolor: '3', printdate: 2, datefmt: 3, printgrade: 13, gradefmt: 2 });
-  await instance({ id: 3, course: 2, name: 'Activité SST', certificatetype: 'A4_non_embedded', orientation: 'P', bordercolor: '1', printdate: 13, printnumber: 1 });
+  await instance({
+    id: 2,
+    course: 3,
+    name: 'Attestation Excel',
+    certificatetype: 'letter_non_embedded',
+    orientation: 'P',
+    bordercolor: '3',
+    printdate: 2,
+    datefmt: 3,
+    printgrade: 13,
+    gradefmt: 2,
+  });
+  await instance({
+    id: 3,
+    course: 2,
+    name: 'Activité SST',
+    certificatetype: 'A4_non_embedded',
+    orientation: 'P',
+    bordercolor: '1',
+    printdate: 13,
+    printnumber: 1,
+  });
   await instance({ id: 4, course: 99, name: 'Cours supprimé', certificatetype: 'A4_embedded', orientation: 'L' });
   await instance({ id: 5, course: 3, name: 'Type maison', certificatetype: 'my_custom_type', orientation: 'L', printoutcome: 31 });
 
@@ -342,8 +395,28 @@ export async function fillSite(m: MoodleFixture): Promise<void> {
   await add('course_modules', { id: 14, course: 3, module: 23, instance: 5 });
 
   const user = (row: Record<string, unknown>) =>
-    add('user', { password: '$2y$10$never-read', idnumber: '', institution: '', department: '', city: '', country: '', email: '', alternatename: null, ...row });
-  await user({ id: 3, username: 'cmartin', firstname: 'Camille', lastname: 'Martin', email: 'camille@example.org', city: 'Lyon', country: 'FR', lang: 'fr', idnumber: 'E-42' });
+    add('user', {
+      password: '$2y$10$never-read',
+      idnumber: '',
+      institution: '',
+      department: '',
+      city: '',
+      country: '',
+      email: '',
+      alternatename: null,
+      ...row,
+    });
+  await user({
+    id: 3,
+    username: 'cmartin',
+    firstname: 'Camille',
+    lastname: 'Martin',
+    email: 'camille@example.org',
+    city: 'Lyon',
+    country: 'FR',
+    lang: 'fr',
+    idnumber: 'E-42',
+  });
   await user({ id: 4, username: 'jdupont', firstname: 'Jules', lastname: 'Dupont', email: 'jules@example.org' });
   await user({ id: 5, username: 'lnguyen', firstname: 'Léa', lastname: 'Nguyễn', email: 'not an address' });
   await user({ id: 6, username: 'gone@example.org.1700000000', firstname: 'Ancien', lastname: 'Compte', deleted: 1 });
@@ -366,8 +439,30 @@ export async function fillSite(m: MoodleFixture): Promise<void> {
   await add('course_completions', { userid: 4, course: 3, timecompleted: null });
   await add('grade_items', { id: 1, courseid: 2, itemtype: 'course', grademax: 20, grademin: 0, gradepass: 10 });
   await add('grade_items', { id: 2, courseid: 3, itemtype: 'course', grademax: 100, grademin: 0, gradepass: 0 });
-  await add('grade_items', { id: 3, courseid: 3, itemtype: 'mod', itemmodule: 'assign', iteminstance: 7, itemnumber: 0, itemname: 'Examen final', grademax: 20, grademin: 0, gradepass: 0 });
-  await add('grade_items', { id: 31, courseid: 3, itemtype: 'mod', itemmodule: 'assign', iteminstance: 7, itemnumber: 1000, itemname: 'Protéger', grademax: 4, grademin: 1, gradepass: 0 });
+  await add('grade_items', {
+    id: 3,
+    courseid: 3,
+    itemtype: 'mod',
+    itemmodule: 'assign',
+    iteminstance: 7,
+    itemnumber: 0,
+    itemname: 'Examen final',
+    grademax: 20,
+    grademin: 0,
+    gradepass: 0,
+  });
+  await add('grade_items', {
+    id: 31,
+    courseid: 3,
+    itemtype: 'mod',
+    itemmodule: 'assign',
+    iteminstance: 7,
+    itemnumber: 1000,
+    itemname: 'Protéger',
+    grademax: 4,
+    grademin: 1,
+    gradepass: 0,
+  });
   await add('grade_grades', { itemid: 1, userid: 3, finalgrade: 15.5, timemodified: T('2025-09-02T12:00:00Z') });
   await add('grade_grades', { itemid: 1, userid: 4, finalgrade: 18.75, timemodified: T('2025-09-02T12:00:00Z') });
   await add('grade_grades', { itemid: 3, userid: 3, finalgrade: 17, timemodified: T('2025-10-14T09:00:00Z') });
@@ -398,4 +493,12 @@ export async function fillSite(m: MoodleFixture): Promise<void> {
 
 /** Issues that import (all but the deleted user, the missing user, the deleted course and the duplicate). */
 export const IMPORTED_ISSUES = 8;
-export const KEPT_CODES = [CODES.camille, CODES.jules, CODES.lea, CODES.camilleExcel, CODES.julesExcel, CODES.camilleActivity, CODES.leaCustom];
+export const KEPT_CODES = [
+  CODES.camille,
+  CODES.jules,
+  CODES.lea,
+  CODES.camilleExcel,
+  CODES.julesExcel,
+  CODES.camilleActivity,
+  CODES.leaCustom,
+];
