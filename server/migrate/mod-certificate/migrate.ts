@@ -64,7 +64,6 @@ export type UnmappedReason =
   | 'image-missing'
   | 'template-warning'
   | 'template-failed'
-  | 'grade-not-mapped'
   | 'instance-not-imported'
   | 'instance-missing'
   | 'user-missing'
@@ -156,7 +155,7 @@ async function findImages(
     }
     if (file) images.found[kind] = file;
     else {
-      images.missing[kind] = name;
+      images.missing[kind] = candidates.length ? `looked for in ${candidates.join(', ')}` : name;
       const where = [roots.moodledata ? '--moodledata' : '', roots.moodleCode ? '--moodle-code' : ''].filter(Boolean).join(' or ');
       missing.push({
         kind: 'instance',
@@ -228,10 +227,18 @@ function moduleItem(site: SiteFacts, cmid: number): GradeItem | undefined {
   );
 }
 
+/** A grade category's item (printgrade < 0 is minus the category id). */
+function categoryItem(site: SiteFacts, instance: ModCertificateInstance): GradeItem | undefined {
+  return site.gradeItems.find(
+    (g) => g.itemtype === 'category' && g.iteminstance === -instance.printgrade && g.courseid === instance.course,
+  );
+}
+
 /** The grade items an instance prints, so a page reads only their grades. */
 export function itemsOf(site: SiteFacts, instance: ModCertificateInstance): GradeItem[] {
   const out: (GradeItem | undefined)[] = [site.gradeItems.find((g) => g.courseid === instance.course && g.itemtype === 'course')];
   if (instance.printgrade > 1) out.push(moduleItem(site, instance.printgrade));
+  if (instance.printgrade < 0) out.push(categoryItem(site, instance));
   if (instance.printdate > 2) out.push(moduleItem(site, instance.printdate));
   if (instance.printoutcome > 0) out.push(site.gradeItems.find((g) => g.id === instance.printoutcome));
   return out.filter((g): g is GradeItem => g !== undefined);
@@ -301,6 +308,11 @@ export function lmsData(
     if (graded && cmid === instance.printdate) activities[String(cmid)] = graded;
   }
   if (Object.keys(activityGrades).length) grade.activities = activityGrades;
+  // Not in the catalogue: the migrated template declares `grade_category` for it (template.ts).
+  if (instance.printgrade < 0) {
+    const g = gradeOf(categoryItem(site, instance), facts, user.id, letters);
+    if (g) data.grade_category = g.grade;
+  }
   if (Object.keys(grade).length) data.grade = grade;
   if (Object.keys(activities).length) data.activities = activities;
 
@@ -367,17 +379,16 @@ export async function migrateModCertificate(services: Services, options: Migrate
       });
     const { images, missing } = await findImages(instance, options);
     missing.forEach(unmapped);
-    if (instance.printgrade < 0)
-      unmapped({
-        kind: 'instance',
-        moodleId: instance.id,
-        field: 'printgrade',
-        reason: 'grade-not-mapped',
-        message: `it prints the grade of grade category ${-instance.printgrade}, which is not in the data an LMS sends: the grade line stays empty`,
-      });
     let migrated: MigratedTemplate;
     try {
-      migrated = templateFrom(instance, images, { courseName: course.fullname, locale: tenant.settings.locale });
+      const gradeActivityName = instance.printgrade > 1 ? moduleItem(site, instance.printgrade)?.itemname : undefined;
+      const outcomeName = instance.printoutcome > 0 ? site.gradeItems.find((g) => g.id === instance.printoutcome)?.itemname : undefined;
+      migrated = templateFrom(instance, images, {
+        courseName: course.fullname,
+        locale: tenant.settings.locale,
+        ...(gradeActivityName ? { gradeActivityName } : {}),
+        ...(outcomeName ? { outcomeName } : {}),
+      });
     } catch (e) {
       unmapped({
         kind: 'instance',
@@ -388,7 +399,9 @@ export async function migrateModCertificate(services: Services, options: Migrate
       report.instances.notImported++;
       continue;
     }
-    for (const w of migrated.warnings)
+    // A missing image is said once, as image-missing (with where it was looked for), not again as a template warning.
+    const missingColumns = new Set(IMAGE_FIELDS.filter(([kind]) => images.missing[kind] !== undefined).map(([, field]) => String(field)));
+    for (const w of migrated.warnings.filter((w) => !missingColumns.has(w.field)))
       unmapped({ kind: 'instance', moodleId: instance.id, reason: 'template-warning', field: w.field, message: w.message });
 
     const source = { site: site.site, id: String(instance.id) };

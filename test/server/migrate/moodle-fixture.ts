@@ -384,6 +384,8 @@ export async function fillSite(m: MoodleFixture): Promise<void> {
     bordercolor: '1',
     printdate: 13,
     printnumber: 1,
+    printgrade: -5,
+    gradefmt: 3,
   });
   await instance({ id: 4, course: 99, name: 'Cours supprimé', certificatetype: 'A4_embedded', orientation: 'L' });
   await instance({ id: 5, course: 3, name: 'Type maison', certificatetype: 'my_custom_type', orientation: 'L', printoutcome: 31 });
@@ -439,6 +441,17 @@ export async function fillSite(m: MoodleFixture): Promise<void> {
   await add('course_completions', { userid: 4, course: 3, timecompleted: null });
   await add('grade_items', { id: 1, courseid: 2, itemtype: 'course', grademax: 20, grademin: 0, gradepass: 10 });
   await add('grade_items', { id: 2, courseid: 3, itemtype: 'course', grademax: 100, grademin: 0, gradepass: 0 });
+  await add('grade_items', {
+    id: 4,
+    courseid: 2,
+    itemtype: 'category',
+    iteminstance: 5,
+    itemname: null,
+    grademax: 50,
+    grademin: 0,
+    gradepass: 0,
+  });
+  await add('grade_grades', { itemid: 4, userid: 3, finalgrade: 45, timemodified: T('2025-10-14T09:00:00Z') });
   await add('grade_items', {
     id: 3,
     courseid: 3,
