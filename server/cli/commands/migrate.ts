@@ -146,7 +146,13 @@ export function reportText(r: MigrationReport): string {
   if (r.stoppedEarly) lines.push('stopped before the end: run the same command again to go on');
   if (r.unmapped.length) {
     lines.push(`not mapped (${r.unmapped.length}):`);
-    for (const u of r.unmapped) lines.push(`  ${u.kind} ${u.moodleId}${u.field ? ` ${u.field}` : ''}: ${u.reason}: ${u.message}`);
+    for (const u of r.unmapped) {
+      const what =
+        u.count !== undefined
+          ? `${u.count} issue(s) of certificate ${u.moodleId}`
+          : `${u.kind} ${u.moodleId}${u.field ? ` ${u.field}` : ''}`;
+      lines.push(`  ${what}: ${u.reason}: ${u.message}`);
+    }
   }
   for (const n of r.notes) lines.push(`note: ${n}`);
   return lines.join('\n');

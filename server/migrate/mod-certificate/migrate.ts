@@ -576,7 +576,7 @@ export async function migrateModCertificate(services: Services, options: Migrate
       moodleId: instanceId,
       count,
       reason: 'instance-not-imported',
-      message: `${count} issue(s) of certificate ${instanceId}, which was not imported`,
+      message: `certificate ${instanceId} was not imported (see its entry): its issues are not either`,
     });
   if (report.stoppedEarly && !dryRun)
     report.issues.pending = Math.max(
