@@ -10,7 +10,8 @@ import { importIssue } from '../../../server/domain/imports';
 import type { DomainError } from '../../../server/domain/errors';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import type { Services } from '../../../server/domain/context';
-import type { MigrationReport } from '../../../server/migrate/mod-certificate/migrate';
+import { migrateModCertificate, type MigrationReport } from '../../../server/migrate/mod-certificate/migrate';
+import { openMoodle } from '../../../server/migrate/moodle/source';
 import { scratchDatabase, uniqueSlug, type ScratchDatabase, type TestEngine } from '../../support/storage';
 import { call, startApp, type Running } from '../../support/http';
 import { pdftotext, writeTemp } from '../../templates/pdf/helpers';
@@ -350,4 +351,67 @@ describe('legacy codes', () => {
     expect(normalizeCode('aB3dE5fG7h')).toBeUndefined();
     expect(codeKey('aB3dE5fG7h')).toBe('aB3dE5fG7h');
   });
+});
+
+describe('a run stopped by its signal in the middle of the issues', () => {
+  let moodle: MoodleFixture;
+  let attest: ScratchDatabase;
+  let services: Services & { close(): Promise<void> };
+  let tenant: Tenant;
+
+  beforeAll(async () => {
+    moodle = await moodleDatabase('postgres', 'm2_');
+    await fillSite(moodle);
+    attest = await scratchDatabase('sqlite');
+    services = await openServices({ databaseUrl: attest.url, baseUrl: 'https://attest.test', render: { size: 1 } });
+    tenant = await createTenant(services, { slug: uniqueSlug('stop'), name: 'Stop', settings: { locale: 'en' } });
+  }, 60_000);
+  afterAll(async () => {
+    await services?.close();
+    await attest?.drop();
+    await moodle?.drop();
+  });
+
+  /** One run straight through the migration function, two issues rendered at a time, aborted after `after` issues went by. */
+  async function run(after?: number): Promise<MigrationReport> {
+    const source = await openMoodle(moodle.url, moodle.prefix);
+    const stop = new AbortController();
+    let seen = 0;
+    try {
+      return await migrateModCertificate(services, {
+        moodle: source,
+        tenant,
+        actor: { kind: 'system', tenantId: tenant.id },
+        moodledata: moodle.moodledata,
+        moodleCode: moodle.moodleCode,
+        concurrency: 2,
+        pageSize: 4,
+        signal: stop.signal,
+        progress: () => ({
+          tick: () => {
+            if (after !== undefined && ++seen === after) stop.abort();
+          },
+          total: () => {},
+          stop: () => {},
+        }),
+      });
+    } finally {
+      await source.close();
+    }
+  }
+
+  it('keeps what it imported, and the next run imports each remaining issue once', async () => {
+    const first = await run(3);
+    expect(first.stoppedEarly).toBe(true);
+    expect(first.issues.imported).toBeGreaterThanOrEqual(2);
+    expect(first.issues.imported).toBeLessThan(IMPORTED_ISSUES);
+    const second = await run();
+    expect(second.stoppedEarly).toBe(false);
+    expect(second.issues.imported + second.issues.alreadyImported).toBe(IMPORTED_ISSUES);
+    expect(second.issues.alreadyImported).toBe(first.issues.imported);
+    const rows = await services.storage.db.selectFrom('issues').select(['code', 'learner_id', 'certificate_id']).execute();
+    expect(rows).toHaveLength(IMPORTED_ISSUES);
+    expect(new Set(rows.map((r) => `${r.certificate_id}:${r.learner_id}`)).size).toBe(IMPORTED_ISSUES);
+    expect(new Set(rows.map((r) => r.code)).size).toBe(IMPORTED_ISSUES);
+  }, 120_000);
 });
