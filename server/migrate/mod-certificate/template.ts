@@ -421,7 +421,9 @@ export function templateFromInstance(
     `page: { size: ${type.paper === 'A4' ? 'A4' : 'Letter'}, orientation: ${orientation}, margin: ${len(layout.rightMargin)} }`,
     // Attest embeds (subsets of) every font, so the embedded and non-embedded types differ only in which
     // line is set in which face: sans stands for Helvetica/FreeSans, serif for Times/FreeSerif.
-    'fonts:',
+    `fonts: # ${
+      type.embedded ? 'the type embedded FreeSans and FreeSerif' : 'the type used Helvetica and Times, not embedded'
+    }; Attest embeds its own: sans for the one, Noto Serif for the other`,
     '  body: { family: "Noto Serif" }',
     '  serif: { family: "Noto Serif" }',
     '  sans: { family: sans }',
