@@ -18,7 +18,7 @@ import {
 } from '../framework';
 import { CliError, EXIT } from '../output';
 import { openMoodle, SourceError, sourceEngine, type MoodleDb } from '../../migrate/moodle/source';
-import { migrateModCertificate, type MigrateOptions, type MigrationReport } from '../../migrate/mod-certificate/migrate';
+import { migrateModCertificate, type MigrationReport } from '../../migrate/mod-certificate/migrate';
 
 /**
  * `attest migrate mod-certificate`: brings a Moodle site's mod_certificate over (docs/scripts/migrate.md).
@@ -32,18 +32,6 @@ interface ModCertificateOptions extends TenantOptions, JsonOption, DryRunOption 
   moodleCode?: string;
   workers?: string;
   maxIssues?: string;
-}
-
-/** What tests inject: a signal to stop between two issues, another template mapping. */
-export interface MigrateHooks {
-  signal?: AbortSignal;
-  templateFrom?: MigrateOptions['templateFrom'];
-}
-
-let hooks: MigrateHooks = {};
-/** For tests: what the next runs get (in-process only; the command line has --max-issues). */
-export function setMigrateHooks(next: MigrateHooks): void {
-  hooks = next;
 }
 
 const positive = (value: string | undefined, flag: string): number | undefined => {
@@ -91,7 +79,6 @@ export const register: Register = (program: Command, cli: Cli) => {
       const onSignal = () => interrupt.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      const signal = hooks.signal ? AbortSignal.any([hooks.signal, interrupt.signal]) : interrupt.signal;
       try {
         const report = await withServices({ ...opts, render: { size: opts.dryRun ? 0 : workers } }, async (services) => {
           const tenant = await oneTenant(services, opts);
@@ -104,8 +91,7 @@ export const register: Register = (program: Command, cli: Cli) => {
             dryRun: opts.dryRun ?? false,
             concurrency: workers,
             ...(maxIssues !== undefined ? { maxIssues } : {}),
-            signal,
-            ...(hooks.templateFrom ? { templateFrom: hooks.templateFrom } : {}),
+            signal: interrupt.signal,
             progress: (total) => progress(cli.io, 'issues', total, { json: opts.json }),
           });
         });

@@ -53,8 +53,6 @@ export interface MigrateOptions {
   /** Stops between two issues; what was imported stays, a later run goes on. */
   signal?: AbortSignal;
   progress?: (total: number) => MigrationProgress;
-  /** The template mapping (server/migrate/mod-certificate/template.ts); tests may pass their own. */
-  templateFrom?: typeof templateFromInstance;
 }
 
 /** Why something was not brought over (or not all of it): stable words scripts can match. */
@@ -338,7 +336,6 @@ export async function migrateModCertificate(services: Services, options: Migrate
   const { moodle, tenant, actor } = options;
   const dryRun = options.dryRun ?? false;
   const db = services.storage.db;
-  const templateFrom = options.templateFrom ?? templateFromInstance;
   const site = await readSite(moodle);
   const report: MigrationReport = {
     source: { engine: moodle.engine, location: moodle.location, prefix: moodle.prefix, site: site.site },
@@ -383,7 +380,7 @@ export async function migrateModCertificate(services: Services, options: Migrate
     try {
       const gradeActivityName = instance.printgrade > 1 ? moduleItem(site, instance.printgrade)?.itemname : undefined;
       const outcomeName = instance.printoutcome > 0 ? site.gradeItems.find((g) => g.id === instance.printoutcome)?.itemname : undefined;
-      migrated = templateFrom(instance, images, {
+      migrated = templateFromInstance(instance, images, {
         courseName: course.fullname,
         locale: tenant.settings.locale,
         ...(gradeActivityName ? { gradeActivityName } : {}),

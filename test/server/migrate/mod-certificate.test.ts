@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../server/cli/main';
-import { setMigrateHooks } from '../../../server/cli/commands/migrate';
 import type { IO } from '../../../server/cli/output';
 import { openServices } from '../../../server/services';
 import { createTenant, type Tenant } from '../../../server/domain/tenants';
@@ -97,7 +96,6 @@ describe.each(CASES)('migrate mod-certificate from %s into %s', (moodleEngine, a
     ];
   }, 60_000);
   afterAll(async () => {
-    setMigrateHooks({});
     await app?.close();
     await services?.close();
     await attest?.drop();
