@@ -30,6 +30,24 @@ export function normalizeCode(input: string): string | undefined {
   return clean.match(/.{5}/g)!.join('-');
 }
 
+/**
+ * The codes printed by Moodle's mod_certificate, kept on the issues imported from it: 10 letters and
+ * digits from Moodle's random_string (A–Z, a–z, 0–9), case-sensitive. Accepted exactly as printed (only
+ * surrounding spaces dropped), never normalised, so nothing about new codes loosens: a new code is 20
+ * symbols and never has this form. No new document is given one.
+ */
+const LEGACY_CODE = /^[A-Za-z0-9]{10}$/;
+
+export function legacyCode(input: string): string | undefined {
+  const trimmed = input.trim();
+  return LEGACY_CODE.test(trimmed) ? trimmed : undefined;
+}
+
+/** The form a typed code is stored in: a new code normalised, else an imported legacy code exactly; undefined when neither. */
+export function codeKey(input: string): string | undefined {
+  return normalizeCode(input) ?? legacyCode(input);
+}
+
 /** `att_<id>_<secret>`: the id finds the row, the secret (256 bits) is checked against its hash. */
 export function newApiToken(id: string): { token: string; secretHash: string } {
   const secret = randomBytes(32).toString('base64url');

@@ -487,6 +487,30 @@ export const ERROR_CODES = {
     fr: 'Le document était en cours de délivrance par une autre requête ; redemandez-le.',
     meaning: 'Two requests raced to issue the same document; asking again returns it.',
   },
+  IMPORT_OPERATOR_ONLY: {
+    kind: 'forbidden',
+    en: 'Importing from another system is an operator’s task: run it with the attest command on the server.',
+    fr: 'L’import depuis un autre système est une tâche d’exploitation : lancez-le avec la commande attest sur le serveur.',
+    meaning: 'Only the operator (attest migrate, the system actor) imports documents from another system; no API caller can.',
+  },
+  IMPORT_CODE_INVALID: {
+    kind: 'invalid',
+    en: (p) => `The code ${q(p.code)} has neither the form of a legacy code (10 letters and digits) nor of an Attest code.`,
+    fr: (p) => `Le code ${q(p.code)} n’a ni la forme d’un ancien code (10 lettres et chiffres) ni celle d’un code Attest.`,
+    meaning: 'An imported issue’s code must be kept exactly, so it must be one a verification can find.',
+  },
+  IMPORT_CODE_TAKEN: {
+    kind: 'conflict',
+    en: (p) => `Another document already has the code ${q(p.code)}; it cannot be given to a second one.`,
+    fr: (p) => `Un autre document porte déjà le code ${q(p.code)} ; il ne peut pas être donné à un second.`,
+    meaning: 'Codes are unique across tenants: an imported code already held (by another site’s import) is not imported twice.',
+  },
+  IMPORT_LEARNER_HAS_DOCUMENT: {
+    kind: 'conflict',
+    en: (p) => `The learner already has a document for this certificate (code ${q(p.code)}).`,
+    fr: (p) => `L’apprenant a déjà un document pour ce certificat (code ${q(p.code)}).`,
+    meaning: 'One learner has one document per certificate; a second old issue for the same learner and certificate is not imported.',
+  },
   DOCUMENT_NOT_MADE: {
     kind: 'invalid',
     en: 'The document could not be made from this data and template version.',

@@ -11,7 +11,7 @@ import { checkActsFor, checkLearnerId, heldRecord, keepRecord, ownLearnerId, typ
 import { reason } from './reasons';
 import { evaluateDeliveryRules, expiryDate } from './rules';
 import { newId } from './ids';
-import { newVerificationCode, normalizeCode } from './codes';
+import { codeKey, newVerificationCode } from './codes';
 import { sha256Hex } from './hashing';
 import { getTenant, type Tenant } from './tenants';
 import { peopleHolding } from './people';
@@ -112,7 +112,7 @@ export interface RenderWarning {
   path?: string;
 }
 
-function view(row: IssueTable, today: string): IssueView {
+export function view(row: IssueTable, today: string): IssueView {
   const state = issueState({ state: row.state, expiresOn: row.expires_on }, today);
   return {
     code: row.code,
@@ -228,7 +228,7 @@ function certificateData(
 }
 
 /** What the server itself puts in a document's data: the issue, the organisation, the teachers and signatory. */
-async function serverData(
+export async function serverData(
   services: Services,
   tenant: Tenant,
   certificate: Certificate,
@@ -287,13 +287,17 @@ function dataInvalid(message: string, diagnostics: Diagnostic[]): DomainError {
 }
 
 /** A document's data bound once against the version's contract: refused with every problem, or bound with its warnings. */
-function bindToVersion(version: Version, data: Record<string, unknown>, refusal: string): { data: BoundData; warnings: Diagnostic[] } {
+export function bindToVersion(
+  version: Version,
+  data: Record<string, unknown>,
+  refusal: string,
+): { data: BoundData; warnings: Diagnostic[] } {
   const bound = bind(versionContract(version).schema, data);
   if (hasErrors(bound.diagnostics)) throw dataInvalid(refusal, bound.diagnostics);
   return { data: bound.data, warnings: bound.diagnostics.filter((d) => d.severity === 'warning') };
 }
 
-const DATA_UNFIT = 'The learner’s data does not fit the template’s variables.';
+export const DATA_UNFIT = 'The learner’s data does not fit the template’s variables.';
 
 /** A record checked against the certificate's current contract before it is kept, the server's fields provisional. */
 async function checkRecord(
@@ -513,7 +517,7 @@ const warningsOf = (rendered: { warnings: RenderWarning[] }): { warnings?: Rende
   rendered.warnings.length ? { warnings: rendered.warnings } : {};
 
 /** Renders data bound once (bindToVersion): the worker does not bind it again; binding's warnings join the worker's. */
-async function render(
+export async function render(
   services: Services,
   version: Version,
   bound: { data: BoundData; warnings: Diagnostic[] },
@@ -564,8 +568,8 @@ async function recordRefusal(
 // Reading -----------------------------------------------------------------------------------------------
 
 async function issueByCode(db: Db, tenantId: string, code: string): Promise<IssueTable> {
-  const normal = normalizeCode(code);
-  const row = normal ? await issueRowByCode(db, tenantId, normal) : undefined;
+  const key = codeKey(code);
+  const row = key ? await issueRowByCode(db, tenantId, key) : undefined;
   if (!row) throw notFound('The document', 'ISSUE_NOT_FOUND');
   return row;
 }

@@ -1,7 +1,7 @@
 import { iso, requireCapability, can, type Actor, type Services } from './context';
 import { DomainError, notFound } from './errors';
 import { hmacHex, sameSecret } from './hashing';
-import { normalizeCode } from './codes';
+import { codeKey } from './codes';
 import { getIssue, retrieveDocument, type DocumentFile } from './issues';
 import { reason } from './reasons';
 import { getTenant, tenantKeys } from './tenants';
@@ -46,7 +46,7 @@ export async function retrieveByLink(
 ): Promise<DocumentFile> {
   const bad = () => new DomainError('forbidden', 'LINK_INVALID', 'This download link is not valid or has expired; ask for a new one.');
   const tenant = await tenantKeys(services.storage.db, { slug: input.tenant });
-  const code = normalizeCode(input.code);
+  const code = codeKey(input.code);
   const expires = /^\d{1,12}$/.test(input.expires) ? Number(input.expires) : NaN;
   if (!tenant || !serves(services, tenant) || !code || !Number.isFinite(expires)) throw bad();
   const expected = hmacHex(tenant.linkSecret, `${tenant.slug}.${code}.${expires}`);

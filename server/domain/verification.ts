@@ -1,6 +1,6 @@
 import { isoDay, type Services } from './context';
 import { DomainError } from './errors';
-import { normalizeCode } from './codes';
+import { codeKey } from './codes';
 import { sha256Hex } from './hashing';
 import { TenantSettings, readSettings } from './settings';
 import { issueState } from './withholding';
@@ -30,9 +30,9 @@ export interface Verification {
 }
 
 async function lookup(services: Services, code: string) {
-  const normal = normalizeCode(code);
-  if (!normal) return undefined;
-  const row = await issueForVerification(services.storage.db, normal);
+  const key = codeKey(code);
+  if (!key) return undefined;
+  const row = await issueForVerification(services.storage.db, key);
   // A code of a tenant this process does not serve is a code it does not know.
   return row && serves(services, { id: row.tenant_id }) ? row : undefined;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { iso, type Services } from './context';
 import { DomainError, invalid, zodProblems } from './errors';
 import { hmacHex, sameSecret } from './hashing';
-import { normalizeCode } from './codes';
+import { codeKey } from './codes';
 import { inputProblems } from './input';
 import { applyLock, type BatchResult } from './issues';
 import { tenantKeys } from './tenants';
@@ -70,7 +70,7 @@ export async function receiveShopWebhook(
   const p = payment.data;
   // Locked documents of the learner (optionally for one course): what a payment unlocks.
   const locked = await lockedCodes(db, tenant.id, p.learner_id, p.course_id);
-  const wanted = p.codes ? new Set(p.codes.map((x) => normalizeCode(x))) : undefined;
+  const wanted = p.codes ? new Set(p.codes.map((x) => codeKey(x))) : undefined;
   const codes = wanted ? locked.filter((c) => wanted.has(c)) : locked;
   const unlocked = await applyLock(
     services,

@@ -253,6 +253,18 @@ export interface LearnerLinkTable {
   linked_at: string;
 }
 
+/** What an import from a Moodle site made from each of its records (migration 006). */
+export interface MoodleImportTable {
+  tenant_id: string;
+  /** The Moodle site's `siteidentifier` (its config table), else its database address and table prefix. */
+  site: string;
+  /** 'template' or 'certificate' (by mod_certificate instance id), 'issue' (by certificate_issues id). */
+  kind: string;
+  moodle_id: string;
+  attest_id: string;
+  imported_at: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   people: PersonTable;
@@ -274,4 +286,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   learner_records: LearnerRecordTable;
   learner_links: LearnerLinkTable;
+  moodle_imports: MoodleImportTable;
 }

@@ -7,8 +7,9 @@ import { register as person } from './person';
 import { register as token } from './token';
 import { register as template } from './template';
 import { register as serve } from './serve';
+import { register as migrate } from './migrate';
 
 /**
  * Every operator command group, one module each (`attest <group> …`). Order is the order of `attest --help`.
  */
-export const COMMANDS: readonly Register[] = [serve, tenant, person, token, template, issuesCommand, exportCommand, operator];
+export const COMMANDS: readonly Register[] = [serve, tenant, person, token, template, migrate, issuesCommand, exportCommand, operator];

@@ -57,6 +57,7 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
           '003-accounts',
           '004-public-base-url',
           '005-operator-credentials',
+          '006-moodle-imports',
           '008-issue-paging',
         ]);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);
