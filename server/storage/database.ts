@@ -231,7 +231,13 @@ async function migrate(storage: Storage): Promise<void> {
         Object.entries(MIGRATIONS).map(([name, up]): [string, Migration] => [name, { up: (db) => up(db, storage.engine) }]),
       ),
   };
-  const { error, results } = await new Migrator({ db: storage.db, provider }).migrateToLatest();
+  const { error, results } = await new Migrator({
+    db: storage.db,
+    provider,
+    // A migration missing from a database (written on a branch while later ones landed) runs in its place
+    // instead of refusing to start: each migration stands on its own (creates, indexes, rewrites of its rows).
+    allowUnorderedMigrations: true,
+  }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new StorageError(
