@@ -6,6 +6,7 @@
 import { catalogueTable, placeholderTable } from '../variables/docs';
 import { capabilityIndex, errorIndex, webServiceIndex } from '../server/http/indexes';
 import { elementIndex } from '../templates/markup/reference';
+import { scriptIndex } from '../server/cli/script-index';
 
 const demote = (markdown: string) => markdown.replace(/^## /gm, '### ');
 
@@ -15,6 +16,7 @@ export const README_SECTIONS: Readonly<Record<string, () => string>> = {
   placeholders: () => demote(placeholderTable()),
   capabilities: capabilityIndex,
   webservices: webServiceIndex,
+  scripts: scriptIndex,
   errors: errorIndex,
 };
 

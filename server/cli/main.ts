@@ -15,6 +15,28 @@ import { serverOptions } from './commands/serve';
  */
 export async function main(argv: string[], io: IO = defaultIO): Promise<number> {
   let code: number = EXIT.ok;
+  const program = attestProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (caught) {
+    const e = asCliError(caught);
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof CliError) {
+      io.err(`attest: ${e.message}\n`);
+      return e.exitCode;
+    }
+    io.err(`attest: unexpected failure: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.internal;
+  }
+  return code;
+}
+
+/** The whole command tree; `setCode` receives the exit code of the command that ran. Also what the README's script index is made from. */
+export function attestProgram(io: IO, setCode: (code: number) => void): Command {
   const program = new Command('attest')
     .description('Attest: training certificates from typed Liquid templates')
     .exitOverride()
@@ -31,7 +53,7 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
     .option('--specimen', 'mark every page SPECIMEN (previews)')
     .option('--json', 'print the result and diagnostics as JSON')
     .action(async (template: string, opts: { data?: string; persona?: string; out: string; specimen?: boolean; json?: boolean }) => {
-      code = await renderCommand(template, opts, io);
+      setCode(await renderCommand(template, opts, io));
     });
 
   program
@@ -42,7 +64,7 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
     .option('--no-personas', 'skip rendering with the bundled sample learners')
     .option('--json', 'print diagnostics as JSON')
     .action(async (templates: string[], opts: { data?: string; personas: boolean; json?: boolean }) => {
-      code = await checkCommand(templates, opts, io);
+      setCode(await checkCommand(templates, opts, io));
     });
 
   program
@@ -51,7 +73,7 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
     .argument('[template]', 'template file; without it, the built-in catalogue')
     .option('--lms', 'leave out what the server fills (certificate.*): the payload an LMS sends')
     .action(async (template: string | undefined, opts: { lms?: boolean }) => {
-      code = await schemaCommand(template, opts, io);
+      setCode(await schemaCommand(template, opts, io));
     });
 
   program
@@ -59,7 +81,7 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
     .description('render every bundled example with every sample learner')
     .option('-o, --out <dir>', 'output folder', 'out')
     .action(async (opts: { out: string }) => {
-      code = await examplesCommand(opts, io);
+      setCode(await examplesCommand(opts, io));
     });
 
   for (const cmd of program.commands) {
@@ -84,32 +106,17 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
   ).action(async (opts: StartOptions) => {
     const running = await startCommand(opts, io);
     stopOnSignal(running);
-    code = EXIT.ok;
+    setCode(EXIT.ok);
   });
 
   const cli: Cli = {
     io,
     run: async (work) => {
-      code = await work();
+      setCode(await work());
     },
   };
   for (const register of COMMANDS) register(program, cli);
-
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (caught) {
-    const e = asCliError(caught);
-    if (e instanceof CommanderError) {
-      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    if (e instanceof CliError) {
-      io.err(`attest: ${e.message}\n`);
-      return e.exitCode;
-    }
-    io.err(`attest: unexpected failure: ${e instanceof Error ? e.message : String(e)}\n`);
-    return EXIT.internal;
-  }
-  return code;
+  return program;
 }
 
 /** Help examples of the template commands that need no database. */
