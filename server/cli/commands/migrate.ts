@@ -41,7 +41,9 @@ const positive = (value: string | undefined, flag: string): number | undefined =
 };
 
 export const register: Register = (program: Command, cli: Cli) => {
-  const migrate = program.command('migrate').description('bring certificates and their issues over from another system');
+  const migrate = examples(program.command('migrate').description('bring certificates and their issues over from another system'), [
+    'attest migrate mod-certificate --from mysql://moodle@db/moodle --tenant campus-nord --dry-run',
+  ]);
   const cmd = migrate
     .command('mod-certificate')
     .description(
