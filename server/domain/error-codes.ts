@@ -511,6 +511,12 @@ export const ERROR_CODES = {
     fr: 'La sélection de documents n’est pas valide.',
     meaning: 'A bulk operation (regeneration, export, listing) named days or states that do not exist; the problems say which.',
   },
+  REGENERATION_RUN_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'There is no regeneration run with this id.',
+    fr: 'Aucune régénération ne porte cet identifiant.',
+    meaning: '`attest regenerate --resume RUN` named a run that does not exist (or belongs to another tenant); the ids are printed when a run starts.',
+  },
   ISSUE_REVOKED: {
     kind: 'conflict',
     en: 'A revoked document is not made again.',

@@ -18,6 +18,7 @@ import * as initial from './migrations/001-initial';
 import * as trustedLearnerData from './migrations/002-trusted-learner-data';
 import * as accounts from './migrations/003-accounts';
 import * as publicBaseUrl from './migrations/004-public-base-url';
+import * as regenerationRuns from './migrations/007-regeneration-runs';
 import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
 import { Fullness } from './fullness';
 
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, engine: Engine) => Promis
   '002-trusted-learner-data': trustedLearnerData.up,
   '003-accounts': accounts.up,
   '004-public-base-url': publicBaseUrl.up,
+  '007-regeneration-runs': regenerationRuns.up,
 };
 
 export class StorageError extends Error {

@@ -56,6 +56,7 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
           '002-trusted-learner-data',
           '003-accounts',
           '004-public-base-url',
+          '007-regeneration-runs',
         ]);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);
         // Bytes round-trip exactly on both engines.
