@@ -515,7 +515,8 @@ export const ERROR_CODES = {
     kind: 'not-found',
     en: 'There is no regeneration run with this id.',
     fr: 'Aucune régénération ne porte cet identifiant.',
-    meaning: '`attest regenerate --resume RUN` named a run that does not exist (or belongs to another tenant); the ids are printed when a run starts.',
+    meaning:
+      '`attest regenerate --resume RUN` named a run that does not exist (or belongs to another tenant); the ids are printed when a run starts.',
   },
   ISSUE_REVOKED: {
     kind: 'conflict',

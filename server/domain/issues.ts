@@ -926,7 +926,8 @@ export class RegenerationSources {
   }
   async record(row: IssueTable): Promise<LearnerRecord | undefined> {
     const key = recordKey(row.certificate_id, row.learner_id);
-    if (!this.records.has(key)) this.records.set(key, (await heldRecord(this.db, this.tenantId, row.certificate_id, row.learner_id)) ?? null);
+    if (!this.records.has(key))
+      this.records.set(key, (await heldRecord(this.db, this.tenantId, row.certificate_id, row.learner_id)) ?? null);
     return this.records.get(key) ?? undefined;
   }
   /** Forgets what was read for these issues (a batch is done: memory stays bounded). */
@@ -1061,7 +1062,13 @@ export async function recordRegenerations(
       actor,
       at,
       reason: options.reason,
-      details: { revision: updated.revision, sha256: rendered.sha256, templateVersion: version.number, ...options.details, ...warningsOf(rendered) },
+      details: {
+        revision: updated.revision,
+        sha256: rendered.sha256,
+        templateVersion: version.number,
+        ...options.details,
+        ...warningsOf(rendered),
+      },
     });
   }
   await insertRevisions(trx, revisions);

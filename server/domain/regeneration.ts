@@ -4,14 +4,7 @@ import { newId } from './ids';
 import { sha256Hex } from './hashing';
 import { checkSelection, type IssueSelection } from './selection';
 import { getVersion } from './templates';
-import {
-  makeAgain,
-  recordRegenerations,
-  regenerationInputs,
-  RegenerationSources,
-  stageRegenerated,
-  type MadeAgain,
-} from './issues';
+import { makeAgain, recordRegenerations, regenerationInputs, RegenerationSources, stageRegenerated, type MadeAgain } from './issues';
 import { inTransaction, type Db } from '../storage/db';
 import type { IssueTable, RegenerationRunTable } from '../storage/schema';
 import { selectedIssues } from '../storage/repositories/issues';
@@ -116,7 +109,12 @@ interface Classified {
 }
 
 /** Whether each selected issue is to be made again: revoked ones are skipped, and with changed-only the unchanged. */
-async function classify(services: Services, sources: RegenerationSources, rows: IssueTable[], request: RegenerationRequest): Promise<Classified[]> {
+async function classify(
+  services: Services,
+  sources: RegenerationSources,
+  rows: IssueTable[],
+  request: RegenerationRequest,
+): Promise<Classified[]> {
   if (request.changedOnly) await sources.preload(rows);
   const out: Classified[] = [];
   for (const row of rows) {

@@ -49,7 +49,13 @@ export class PgBossQueue implements JobQueue {
     boss.on('error', () => {});
     await boss.start();
     const expire = options.expireInSeconds ?? EXPIRE_SECONDS;
-    await boss.createQueue(QUEUE, { name: QUEUE, policy: 'standard', retryLimit: MAX_ATTEMPTS - 1, retryDelay: 1, expireInSeconds: expire });
+    await boss.createQueue(QUEUE, {
+      name: QUEUE,
+      policy: 'standard',
+      retryLimit: MAX_ATTEMPTS - 1,
+      retryDelay: 1,
+      expireInSeconds: expire,
+    });
     return new PgBossQueue(boss, db, expire);
   }
 

@@ -64,7 +64,10 @@ export const register: Register = (program, cli) => {
   tenantOptions(cmd);
   selectionOptions(cmd);
   cmd
-    .option('--changed-only', 'only documents whose data changed since their last render (learner record, organisation, certificate, template version)')
+    .option(
+      '--changed-only',
+      'only documents whose data changed since their last render (learner record, organisation, certificate, template version)',
+    )
     .option('--use-version <id>', "make them with this template version (default: each certificate's current version)")
     .option('--workers <n>', 'render worker threads (default: one per core)')
     .option('--report <file>', 'write the skipped and failed documents there (.csv for CSV, otherwise JSON)')
@@ -91,7 +94,8 @@ interface Totals {
 
 export async function regenerate(opts: RegenerateOptions, io: IO): Promise<number> {
   const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new CliError('--workers is a whole number from 1 to 256', EXIT.usage);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+    throw new CliError('--workers is a whole number from 1 to 256', EXIT.usage);
   const selection = selectionFrom(opts);
   const asked = Object.keys(selection).length > 0 || opts.changedOnly || opts.useVersion !== undefined;
   if (opts.resume && asked)
@@ -118,7 +122,12 @@ export async function regenerate(opts: RegenerateOptions, io: IO): Promise<numbe
 async function dryRun(services: Services, opts: RegenerateOptions, request: RegenerationRequest, io: IO): Promise<number> {
   if (opts.resume) {
     const run = await runView(services.storage.db, await findRun(services, opts.resume));
-    print(io, opts.json, { dryRun: true, run }, () => `run ${run.id}: ${run.counts.pending} of ${run.selected} documents still to regenerate`);
+    print(
+      io,
+      opts.json,
+      { dryRun: true, run },
+      () => `run ${run.id}: ${run.counts.pending} of ${run.selected} documents still to regenerate`,
+    );
     return EXIT.ok;
   }
   const tenants = await selectTenants(services, opts);
@@ -208,7 +217,8 @@ async function work(services: Services, opts: RegenerateOptions, request: Regene
         bar.tick(n);
       },
       onError: (e, job) => {
-        if (errors++ < 5) io.err(`attest: chunk ${job.chunk} of run ${job.runId} will be tried again: ${e instanceof Error ? e.message : String(e)}\n`);
+        if (errors++ < 5)
+          io.err(`attest: chunk ${job.chunk} of run ${job.runId} will be tried again: ${e instanceof Error ? e.message : String(e)}\n`);
       },
     });
     bar.stop();
@@ -241,7 +251,13 @@ async function work(services: Services, opts: RegenerateOptions, request: Regene
       const lines = after.map(
         (v) =>
           `${slugs.get(v.tenantId)}: run ${v.id} ${v.state}: ${v.selected} selected, ${v.counts.done} regenerated, ${v.counts.skipped} skipped` +
-          `${Object.keys(v.skipped).length ? ` (${Object.entries(v.skipped).map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}, ${v.counts.failed} failed` +
+          `${
+            Object.keys(v.skipped).length
+              ? ` (${Object.entries(v.skipped)
+                  .map(([k, n]) => `${n} ${k}`)
+                  .join(', ')})`
+              : ''
+          }, ${v.counts.failed} failed` +
           (v.counts.pending ? `, ${v.counts.pending} still to do` : ''),
       );
       lines.push(
@@ -249,7 +265,10 @@ async function work(services: Services, opts: RegenerateOptions, request: Regene
           `this process made ${mine.regenerated} in ${summary.seconds} s (${summary.perSecond}/s)`,
       );
       for (const f of summary.failures) lines.push(`  failed ${f.code}: ${f.errorCode}: ${f.message}`);
-      if (totals.failed > summary.failures.length) lines.push(`  … ${totals.failed - summary.failures.length} more${opts.report ? ` in ${opts.report}` : ' (--report FILE lists them all)'}`);
+      if (totals.failed > summary.failures.length)
+        lines.push(
+          `  … ${totals.failed - summary.failures.length} more${opts.report ? ` in ${opts.report}` : ' (--report FILE lists them all)'}`,
+        );
       if (opts.report) lines.push(`report: ${opts.report}`);
       if (pending) lines.push(`stopped before the end: "attest regenerate --resume ${after.find((v) => v.counts.pending)!.id}" goes on`);
       return lines.join('\n');
@@ -263,7 +282,17 @@ async function work(services: Services, opts: RegenerateOptions, request: Regene
   }
 }
 
-const COLUMNS: (keyof ReportRow)[] = ['run', 'code', 'certificateId', 'learnerId', 'status', 'errorCode', 'message', 'templateVersionId', 'at'];
+const COLUMNS: (keyof ReportRow)[] = [
+  'run',
+  'code',
+  'certificateId',
+  'learnerId',
+  'status',
+  'errorCode',
+  'message',
+  'templateVersionId',
+  'at',
+];
 
 async function writeReport(file: string, rows: ReportRow[]): Promise<void> {
   const text = file.toLowerCase().endsWith('.csv')

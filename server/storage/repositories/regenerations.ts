@@ -145,11 +145,7 @@ export async function completeRun(db: Db, runId: string, at: string): Promise<bo
     .where('id', '=', runId)
     .where('state', '=', 'running')
     .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb.selectFrom('regeneration_items').select('issue_id').where('run_id', '=', runId).where('status', '=', 'pending'),
-        ),
-      ),
+      eb.not(eb.exists(eb.selectFrom('regeneration_items').select('issue_id').where('run_id', '=', runId).where('status', '=', 'pending'))),
     )
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;

@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { enterLearnerRecord, issueAudit, requestDocument, retrieveDocument, revokeIssue, type IssueView } from '../../../server/domain/issues';
+import {
+  enterLearnerRecord,
+  issueAudit,
+  requestDocument,
+  retrieveDocument,
+  revokeIssue,
+  type IssueView,
+} from '../../../server/domain/issues';
 import {
   getRun,
   previewRegeneration,
@@ -17,7 +24,16 @@ import { updateTenantSettings } from '../../../server/domain/tenants';
 import { openQueue, type JobQueue } from '../../../server/jobs/queue';
 import { runFinished, workQueue } from '../../../server/jobs/workers';
 import { runById } from '../../../server/storage/repositories/regenerations';
-import { ENGINES, domainFailure, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  domainFailure,
+  freshServices,
+  learnerData,
+  setupTenant,
+  useRenderPool,
+  type TenantFixture,
+  type TestServices,
+} from '../../support/storage';
 
 const pool = useRenderPool(2);
 
@@ -33,7 +49,8 @@ describe.each(ENGINES)('mass regeneration (%s)', (engine) => {
   const issued: IssueView[] = [];
   let otherCertificate: string;
 
-  const start = async (request: RegenerationRequest) => (await startRegeneration(s, fx.admin, request, (trx, run, chunks) => queue.enqueue(run, chunks, { trx }))).run;
+  const start = async (request: RegenerationRequest) =>
+    (await startRegeneration(s, fx.admin, request, (trx, run, chunks) => queue.enqueue(run, chunks, { trx }))).run;
   const run = async (request: RegenerationRequest): Promise<RunView> => {
     const r = await start(request);
     await finish(s, queue, r.id);
@@ -58,7 +75,12 @@ describe.each(ENGINES)('mass regeneration (%s)', (engine) => {
     for (let i = 0; i < 10; i++) {
       if (i === 5) s.clock.advance(2 * 24 * 3600_000);
       const certificateId = i < 8 ? fx.certificate.id : otherCertificate;
-      const { issue } = await requestDocument(s, fx.lms, { certificateId, learnerId: `learner-${i}`, data: learnerData(), available: true });
+      const { issue } = await requestDocument(s, fx.lms, {
+        certificateId,
+        learnerId: `learner-${i}`,
+        data: learnerData(),
+        available: true,
+      });
       issued.push(issue);
     }
     await revokeIssue(s, fx.admin, issued[9]!.code, 'test');
@@ -86,7 +108,12 @@ describe.each(ENGINES)('mass regeneration (%s)', (engine) => {
   it('regenerates a filtered selection: codes and issue days kept, revision + 1, version recorded, the old revision superseded', async () => {
     const oldPdf = (await retrieveDocument(s, fx.admin, issued[1]!.code, 'api')).pdf;
     // A corrected name, so the new revision's bytes differ from the old one's.
-    await enterLearnerRecord(s, fx.lms, { certificateId: fx.certificate.id, learnerId: 'learner-1', data: renamed('Martin-Durand'), available: true });
+    await enterLearnerRecord(s, fx.lms, {
+      certificateId: fx.certificate.id,
+      learnerId: 'learner-1',
+      data: renamed('Martin-Durand'),
+      available: true,
+    });
     const view = await run({ selection: { learnerIds: ['learner-1', 'learner-3'] }, reason: 'new logo' });
     expect(view).toMatchObject({ state: 'complete', selected: 2, counts: { pending: 0, done: 2, skipped: 0, failed: 0 } });
     for (const i of [1, 3]) {
@@ -95,7 +122,12 @@ describe.each(ENGINES)('mass regeneration (%s)', (engine) => {
       const entries = await regenerated(issued[i]!.code);
       expect(entries).toHaveLength(1);
       expect(entries[0]).toMatchObject({ reason: 'new logo', details: { revision: 2, templateVersion: 1, run: view.id } });
-      const revisions = await s.storage.db.selectFrom('documents').select(['revision', 'template_version_id']).where('issue_id', '=', row.id).orderBy('revision').execute();
+      const revisions = await s.storage.db
+        .selectFrom('documents')
+        .select(['revision', 'template_version_id'])
+        .where('issue_id', '=', row.id)
+        .orderBy('revision')
+        .execute();
       expect(revisions).toEqual([
         { revision: 1, template_version_id: fx.version.id },
         { revision: 2, template_version_id: fx.version.id },
@@ -150,7 +182,9 @@ describe.each(ENGINES)('mass regeneration (%s)', (engine) => {
     const view = await run({ selection: { certificateIds: [fx.certificate.id] } });
     expect(view.counts).toMatchObject({ pending: 0, failed: 1, done: 7 });
     const report = await runReport(s, view.id);
-    expect(report).toEqual([expect.objectContaining({ code: issued[4]!.code, status: 'failed', errorCode: 'DATA_INVALID', learnerId: 'learner-4' })]);
+    expect(report).toEqual([
+      expect.objectContaining({ code: issued[4]!.code, status: 'failed', errorCode: 'DATA_INVALID', learnerId: 'learner-4' }),
+    ]);
     expect(report[0]!.message).toContain('learner');
     expect((await rowOf(issued[4]!.code)).revision).toBe(1);
   });
