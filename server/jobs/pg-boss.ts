@@ -38,7 +38,7 @@ export class PgBossQueue implements JobQueue {
   static async open(services: Services, options: { expireInSeconds?: number } = {}): Promise<PgBossQueue> {
     const db = services.storage.db;
     const boss = new PgBoss({
-      db: rawExecutor(db) as PgBoss.Db,
+      db: rawExecutor(db),
       schema: 'pgboss',
       // No cron schedules; maintenance (archiving, expiry) runs on the usual interval, across processes.
       schedule: false,
@@ -60,7 +60,7 @@ export class PgBossQueue implements JobQueue {
   }
 
   async enqueue(run: RunRow, chunks: readonly number[], options: { trx?: Db; again?: boolean } = {}): Promise<void> {
-    const executor = rawExecutor(options.trx ?? this.db) as PgBoss.Db;
+    const executor = rawExecutor(options.trx ?? this.db);
     for (let i = 0; i < chunks.length; i += 1000) {
       const jobs: PgBoss.JobInsert<JobData>[] = chunks.slice(i, i + 1000).map((chunk) => ({
         ...(options.again ? {} : { id: jobId(run.id, chunk) }),

@@ -44,8 +44,8 @@ function child(args: string[]): Child {
   });
   let out = '';
   let err = '';
-  p.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  p.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  p.stderr.on('data', (c: Buffer) => (err += c.toString()));
   return { process: p, exited: new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal, out, err }))) };
 }
 
@@ -195,7 +195,7 @@ describe('attest regenerate (in-process, SQLite)', () => {
     };
     expect(summary).toMatchObject({ selected: 6, regenerated: 5, failed: 1, skipped: 0 });
     expect(summary.runs[0]!.state).toBe('complete');
-    const rows = parse(readFileSync(report, 'utf8'), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(readFileSync(report, 'utf8'), { columns: true });
     expect(rows).toEqual([expect.objectContaining({ learnerId: 'inproc-3', status: 'failed', errorCode: 'DATA_INVALID' })]);
     // The same command again: a new run (the last one is complete); --changed-only leaves the five made just now.
     const again = await attest('regenerate', '--tenant', fx.tenant.slug, '--database', s.url, '--workers', '1', '--changed-only');
