@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../db';
 import type { IssueTable, LearnerRecordTable, RegenerationItemTable, RegenerationRunTable } from '../schema';
 
@@ -54,13 +53,27 @@ export async function pendingBetween(db: Db, runId: string, from: number, to: nu
   return rows.map((r) => r.issue_id);
 }
 
-/** The chunks (position ÷ chunk size) that still hold pending items, after `after`, in order. */
-export async function pendingChunks(db: Db, runId: string, chunkSize: number, after = -1, limit = 10_000): Promise<number[]> {
-  const rows = await sql<{ chunk: number | string }>`
-    SELECT DISTINCT position / ${chunkSize} AS chunk FROM regeneration_items
-    WHERE run_id = ${runId} AND status = 'pending' AND position >= ${(after + 1) * chunkSize}
-    ORDER BY chunk LIMIT ${limit}`.execute(db);
-  return rows.rows.map((r) => Number(r.chunk));
+/**
+ * The chunks (position ÷ chunk size) that still hold pending items, after chunk `after`, in order: one
+ * indexed look per chunk found, so a long run is not scanned again on every look.
+ */
+export async function pendingChunks(db: Db, runId: string, chunkSize: number, after = -1, limit = 1_000_000): Promise<number[]> {
+  const out: number[] = [];
+  let from = (after + 1) * chunkSize;
+  while (out.length < limit) {
+    const row = await db
+      .selectFrom('regeneration_items')
+      .select((eb) => eb.fn.min<number | string | null>('position').as('first'))
+      .where('run_id', '=', runId)
+      .where('status', '=', 'pending')
+      .where('position', '>=', from)
+      .executeTakeFirst();
+    if (row?.first === null || row?.first === undefined) break;
+    const chunk = Math.floor(Number(row.first) / chunkSize);
+    out.push(chunk);
+    from = (chunk + 1) * chunkSize;
+  }
+  return out;
 }
 
 /**

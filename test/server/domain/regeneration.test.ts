@@ -22,7 +22,7 @@ import { createCertificate, updateCertificate } from '../../../server/domain/cer
 import { getTemplate, publishTemplate, updateTemplate } from '../../../server/domain/templates';
 import { updateTenantSettings } from '../../../server/domain/tenants';
 import { openQueue, type JobQueue } from '../../../server/jobs/queue';
-import { runFinished, workQueue } from '../../../server/jobs/workers';
+import { runFinished, startQueueWorkers, workQueue } from '../../../server/jobs/workers';
 import { runById } from '../../../server/storage/repositories/regenerations';
 import {
   ENGINES,
@@ -222,5 +222,18 @@ describe.each(ENGINES)('mass regeneration (%s)', (engine) => {
     // Once by the run of the failing document, once by each of these two runs.
     expect(await regenerated(issued[0]!.code)).toHaveLength(3);
     expect((await domainFailure(() => getRun(s, fx.system, 'no-such-run'))).code).toBe('REGENERATION_RUN_NOT_FOUND');
+  });
+
+  it('is worked by the queue workers a long-running process (attest serve) starts', async () => {
+    const workers = startQueueWorkers(s, { idleMs: 20 });
+    try {
+      const view = await start({ selection: { learnerIds: ['learner-5', 'learner-7'] }, reason: 'served' });
+      // A bounded poll: the workers record the run's two documents, then it is complete.
+      for (let i = 0; i < 1500 && !(await runFinished(s, view.id)); i++) await new Promise((r) => setTimeout(r, 20));
+      expect((await getRun(s, fx.admin, view.id)).counts).toMatchObject({ done: 2, pending: 0 });
+      expect((await regenerated(issued[5]!.code)).filter((e) => e.reason === 'served')).toHaveLength(1);
+    } finally {
+      await workers.stop();
+    }
   });
 });
