@@ -950,8 +950,8 @@ export interface RegenerationInputs {
  * The data a document would be made from now: what the learner's record says today (the LMS may have sent
  * it again since: a corrected name, a grade), else the issue's kept data; the tenant's organisation and
  * people, the certificate's name and settings and the version as they are now; the code, the issue day
- * and the expiry as they were. An issue without a record (imported, say) keeps what the server did not
- * add itself.
+ * and the expiry as they were, and the verification address unless the tenant has one of its own. An
+ * issue without a record (imported, say) keeps what the server did not add itself.
  */
 export async function regenerationInputs(
   services: Services,
@@ -976,6 +976,11 @@ export async function regenerationInputs(
     { code: row.code, issuedOn: printedIssued, expiresOn: row.expires_on },
     await sources.people(),
   );
+  // Without a public address of its own the tenant's documents print the server's: a command line that
+  // regenerates them (not knowing the address the server answers at) keeps the one they were printed with.
+  const keptUrl = isObject(keptCertificate) ? keptCertificate.verification_url : undefined;
+  if (!(await sources.tenant()).settings.public_base_url && typeof keptUrl === 'string' && isObject(data.certificate))
+    data.certificate.verification_url = keptUrl;
   return { row, version, data, inputsSha256: inputsHash(version, data) };
 }
 

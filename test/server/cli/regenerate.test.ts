@@ -95,6 +95,11 @@ async function eachOnce(s: TestServices, fx: TenantFixture, n: number): Promise<
     .execute();
   expect(audit).toHaveLength(n);
   expect(audit.filter((a) => Number(a.n) !== 1)).toEqual([]);
+  // The CLI does not know the server's public address: the documents keep the one they were printed with.
+  const one = await s.storage.db.selectFrom('issues').select('data').where('tenant_id', '=', fx.tenant.id).executeTakeFirstOrThrow();
+  expect((JSON.parse(one.data) as { certificate: { verification_url: string } }).certificate.verification_url).toMatch(
+    /^https:\/\/attest\.test\/verify\//,
+  );
   const runs = await s.storage.db.selectFrom('regeneration_runs').select(['state']).where('tenant_id', '=', fx.tenant.id).execute();
   expect(runs.map((r) => r.state)).toEqual(['complete']);
 }
