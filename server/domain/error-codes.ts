@@ -518,6 +518,13 @@ export const ERROR_CODES = {
     meaning:
       '`attest regenerate --resume RUN` named a run that does not exist (or belongs to another tenant); the ids are printed when a run starts.',
   },
+  REGENERATION_FAILED: {
+    kind: 'internal',
+    en: 'The document could not be made again for a reason of the server (its message says which); running the regeneration again retries it.',
+    fr: 'Le document n’a pas pu être refait pour une raison propre au serveur (son message dit laquelle) ; relancer la régénération le réessaie.',
+    meaning:
+      'In a regeneration report: a chunk of documents failed on every delivery for a reason of the machine (database, disk), not of the documents.',
+  },
   ISSUE_REVOKED: {
     kind: 'conflict',
     en: 'A revoked document is not made again.',
