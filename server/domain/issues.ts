@@ -917,12 +917,15 @@ export class RegenerationSources {
     const wanted = rows.filter((r) => !this.records.has(recordKey(r.certificate_id, r.learner_id)));
     if (!wanted.length) return;
     for (const r of wanted) this.records.set(recordKey(r.certificate_id, r.learner_id), null);
+    // The learners' records for other certificates come along; only these issues' are kept.
     for (const rec of await recordsOfLearners(
       this.db,
       this.tenantId,
       wanted.map((r) => r.learner_id),
-    ))
-      this.records.set(recordKey(rec.certificate_id, rec.learner_id), recordView(rec));
+    )) {
+      const key = recordKey(rec.certificate_id, rec.learner_id);
+      if (this.records.has(key)) this.records.set(key, recordView(rec));
+    }
   }
   async record(row: IssueTable): Promise<LearnerRecord | undefined> {
     const key = recordKey(row.certificate_id, row.learner_id);
