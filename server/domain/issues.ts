@@ -36,7 +36,7 @@ import {
   revokeIssueRow,
   setIssueLocked,
 } from '../storage/repositories/issues';
-import { recordsOfLearners } from '../storage/repositories/regenerations';
+import { recordsFor } from '../storage/repositories/regenerations';
 import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/refusals';
 import { personNames } from '../storage/repositories/people';
 import { tokenNames } from '../storage/repositories/tokens';
@@ -917,15 +917,12 @@ export class RegenerationSources {
     const wanted = rows.filter((r) => !this.records.has(recordKey(r.certificate_id, r.learner_id)));
     if (!wanted.length) return;
     for (const r of wanted) this.records.set(recordKey(r.certificate_id, r.learner_id), null);
-    // The learners' records for other certificates come along; only these issues' are kept.
-    for (const rec of await recordsOfLearners(
+    for (const rec of await recordsFor(
       this.db,
       this.tenantId,
-      wanted.map((r) => r.learner_id),
-    )) {
-      const key = recordKey(rec.certificate_id, rec.learner_id);
-      if (this.records.has(key)) this.records.set(key, recordView(rec));
-    }
+      wanted.map((r) => ({ certificateId: r.certificate_id, learnerId: r.learner_id })),
+    ))
+      this.records.set(recordKey(rec.certificate_id, rec.learner_id), recordView(rec));
   }
   async record(row: IssueTable): Promise<LearnerRecord | undefined> {
     const key = recordKey(row.certificate_id, row.learner_id);

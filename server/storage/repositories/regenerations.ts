@@ -201,19 +201,28 @@ export async function issuesByIds(db: Db, tenantId: string, ids: readonly string
   return out;
 }
 
-/** The learner records held for these learners (all their certificates: the caller picks). */
-export async function recordsOfLearners(db: Db, tenantId: string, learnerIds: readonly string[]): Promise<LearnerRecordTable[]> {
-  const unique = [...new Set(learnerIds)];
+/**
+ * The learner records held for these (certificate, learner) pairs, by the (certificate, learner) index: a
+ * batch costs a few lookups, never a scan of every record.
+ */
+export async function recordsFor(
+  db: Db,
+  tenantId: string,
+  pairs: readonly { certificateId: string; learnerId: string }[],
+): Promise<LearnerRecordTable[]> {
+  const certificates = [...new Set(pairs.map((p) => p.certificateId))];
+  const learners = [...new Set(pairs.map((p) => p.learnerId))];
+  const wanted = new Set(pairs.map((p) => `${p.certificateId}\u0000${p.learnerId}`));
   const out: LearnerRecordTable[] = [];
-  for (let i = 0; i < unique.length; i += 500) {
-    out.push(
-      ...(await db
-        .selectFrom('learner_records')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('learner_id', 'in', unique.slice(i, i + 500))
-        .execute()),
-    );
+  for (let i = 0; i < learners.length; i += 500) {
+    const rows = await db
+      .selectFrom('learner_records')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('certificate_id', 'in', certificates)
+      .where('learner_id', 'in', learners.slice(i, i + 500))
+      .execute();
+    out.push(...rows.filter((r) => wanted.has(`${r.certificate_id}\u0000${r.learner_id}`)));
   }
   return out;
 }
