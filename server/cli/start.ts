@@ -11,6 +11,7 @@ import { isLoopback, publicUrlProblem } from '../domain/public-url';
 import { StorageError } from '../storage/database';
 import { STORAGE_EVENTS, type StorageEvent } from '../storage/fullness';
 import { createApp } from '../http/app';
+import { startQueueWorkers } from '../jobs/workers';
 import { answerUnparsableRequest } from '../http/client-errors';
 import { CliError, EXIT } from './output';
 import { selectTenants } from './framework';
@@ -144,6 +145,9 @@ export async function startCommand(
   }
   // What else runs in a server process starts here, each with what stops it (close() runs them in reverse).
   const background: (() => Promise<void>)[] = [];
+  // Regeneration work of `attest regenerate` runs (on PostgreSQL, of every process sharing the queue).
+  const queueWorkers = startQueueWorkers(services, { log: (message) => logger.info(message) });
+  background.push(() => queueWorkers.stop());
   // Bytes a stop left unrecorded (see DocumentFiles.sweep), looked for once the server already answers.
   const stopping = new AbortController();
   const sweeping = services.storage.documents

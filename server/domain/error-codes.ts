@@ -565,6 +565,20 @@ export const ERROR_CODES = {
     fr: 'La taille maximale d’une archive est un nombre d’octets positif.',
     meaning: '`--max-archive-size` is not a size such as 500MB, 2GiB or 250000.',
   },
+  REGENERATION_RUN_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'There is no regeneration run with this id.',
+    fr: 'Aucune régénération ne porte cet identifiant.',
+    meaning:
+      '`attest regenerate --resume RUN` named a run that does not exist (or belongs to another tenant); the ids are printed when a run starts.',
+  },
+  REGENERATION_FAILED: {
+    kind: 'internal',
+    en: 'The document could not be made again for a reason of the server (its message says which); running the regeneration again retries it.',
+    fr: 'Le document n’a pas pu être refait pour une raison propre au serveur (son message dit laquelle) ; relancer la régénération le réessaie.',
+    meaning:
+      'In a regeneration report: a chunk of documents failed on every delivery for a reason of the machine (database, disk), not of the documents.',
+  },
   ISSUE_REVOKED: {
     kind: 'conflict',
     en: 'A revoked document is not made again.',

@@ -7,7 +7,7 @@ import type { Capability } from './capabilities';
 import { actorRef, can, iso, isoDay, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { certificateRow, type Certificate } from './certificates';
 import { DomainError, invalid, notFound, type Problem, type Reason } from './errors';
-import { checkActsFor, checkLearnerId, heldRecord, keepRecord, ownLearnerId, type LearnerRecord } from './learners';
+import { checkActsFor, checkLearnerId, heldRecord, keepRecord, ownLearnerId, recordView, type LearnerRecord } from './learners';
 import { reason } from './reasons';
 import { evaluateDeliveryRules, expiryDate } from './rules';
 import { newId } from './ids';
@@ -22,20 +22,21 @@ import { inTransaction, type Db } from '../storage/db';
 import type { IssueTable } from '../storage/schema';
 import { auditOf } from '../storage/repositories/audit';
 import {
-  bumpRevision,
   deleteIssueRow,
   insertIssue,
   insertRevision,
+  insertRevisions,
   issueByCode as issueRowByCode,
   issueFor,
   issuesOf,
   markFirstDelivery,
   revisionHash,
   revisionHashes,
+  reviseIssue,
   revokeIssueRow,
   setIssueLocked,
-  updateIssue,
 } from '../storage/repositories/issues';
+import { recordsFor } from '../storage/repositories/regenerations';
 import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/refusals';
 import { personNames } from '../storage/repositories/people';
 import { tokenNames } from '../storage/repositories/tokens';
@@ -407,6 +408,7 @@ async function issueNew(
     template_version_id: version.id,
     revision: 1,
     pdf_sha256: rendered.sha256,
+    inputs_sha256: inputsHash(version, data),
     created_at: iso(now),
     rendered_at: iso(services.now()),
     first_delivered_at: null,
@@ -430,6 +432,7 @@ async function issueNew(
       page_count: rendered.pageCount,
       render_ms: rendered.ms,
       created_at: row.rendered_at,
+      inputs_sha256: row.inputs_sha256 ?? null,
     });
     const at = row.created_at;
     const entry = (action: string, details?: unknown) => ({
@@ -853,6 +856,8 @@ export async function revokeIssue(services: Services, actor: Actor, code: string
 /**
  * Makes the document again with the certificate's current template version (or the one given), keeping
  * its code and issue date; the previous revision stays stored so older copies still verify as superseded.
+ * One document of what `attest regenerate` does for many (regeneration.ts): both go through
+ * `regenerationInputs`, `makeAgain` and `recordRegenerations`.
  */
 export async function regenerateIssue(
   services: Services,
@@ -863,53 +868,221 @@ export async function regenerateIssue(
   requireCapability(actor, 'issues:regenerate');
   const db = services.storage.db;
   const row = await issueByCode(db, actor.tenantId, code);
-  if (row.state === 'revoked') throw new DomainError('conflict', 'ISSUE_REVOKED', 'A revoked document is not made again.');
-  const certificate = await certificateRow(db, actor.tenantId, row.certificate_id);
-  const version = await getVersion(db, actor.tenantId, options.templateVersionId ?? certificate.templateVersionId);
-  const data = JSON.parse(row.data) as Record<string, unknown>;
-  const cert = isObject(data.certificate) ? data.certificate : {};
-  data.certificate = { ...cert, version: version.number };
-  const bound = bindToVersion(version, data, 'The stored data does not fit this template version.');
-  const rendered = await render(services, version, bound, row.code, actor.tenantId);
+  if (row.state === 'revoked') throw revokedNotMade();
+  const sources = new RegenerationSources(db, actor.tenantId);
+  const made = await makeAgain(services, await regenerationInputs(services, sources, row, options.templateVersionId));
+  await stageRegenerated(services, [made]);
+  const updated = await inTransaction(db, async (trx) =>
+    (await recordRegenerations(services, trx, actor, [made], { reason: options.reason ?? null })).get(row.id),
+  );
+  if (!updated) throw revokedNotMade();
+  return view(updated, isoDay(services.now()));
+}
+
+const revokedNotMade = () => new DomainError('conflict', 'ISSUE_REVOKED', 'A revoked document is not made again.');
+
+/**
+ * What regeneration reads once per tenant and reuses for every document it makes again: the tenant, the
+ * people printed as teachers and signatory, certificates, and the learners' records (read in bulk with
+ * `preload` for a batch, one by one otherwise).
+ */
+export class RegenerationSources {
+  private tenantRow?: Promise<Tenant>;
+  private printed?: Promise<Awaited<ReturnType<typeof peopleHolding>>>;
+  private readonly certificates = new Map<string, Promise<Certificate>>();
+  private readonly records = new Map<string, LearnerRecord | null>();
+
+  constructor(
+    private readonly db: Db,
+    readonly tenantId: string,
+  ) {}
+
+  tenant(): Promise<Tenant> {
+    return (this.tenantRow ??= getTenant(this.db, this.tenantId));
+  }
+  people(): Promise<Awaited<ReturnType<typeof peopleHolding>>> {
+    return (this.printed ??= peopleHolding(this.db, this.tenantId, PRINTED));
+  }
+  certificate(id: string): Promise<Certificate> {
+    let c = this.certificates.get(id);
+    if (!c) {
+      c = certificateRow(this.db, this.tenantId, id);
+      // A failure (a certificate deleted meanwhile) is not kept: the next document asks again.
+      c.catch(() => this.certificates.delete(id));
+      this.certificates.set(id, c);
+    }
+    return c;
+  }
+  version(id: string): Promise<Version> {
+    return getVersion(this.db, this.tenantId, id);
+  }
+  /** Reads the records of these issues' learners in a few statements. */
+  async preload(rows: readonly IssueTable[]): Promise<void> {
+    const wanted = rows.filter((r) => !this.records.has(recordKey(r.certificate_id, r.learner_id)));
+    if (!wanted.length) return;
+    for (const r of wanted) this.records.set(recordKey(r.certificate_id, r.learner_id), null);
+    for (const rec of await recordsFor(
+      this.db,
+      this.tenantId,
+      wanted.map((r) => ({ certificateId: r.certificate_id, learnerId: r.learner_id })),
+    ))
+      this.records.set(recordKey(rec.certificate_id, rec.learner_id), recordView(rec));
+  }
+  async record(row: IssueTable): Promise<LearnerRecord | undefined> {
+    const key = recordKey(row.certificate_id, row.learner_id);
+    if (!this.records.has(key))
+      this.records.set(key, (await heldRecord(this.db, this.tenantId, row.certificate_id, row.learner_id)) ?? null);
+    return this.records.get(key) ?? undefined;
+  }
+  /** Forgets what was read for these issues (a batch is done: memory stays bounded). */
+  forget(rows: readonly IssueTable[]): void {
+    for (const r of rows) this.records.delete(recordKey(r.certificate_id, r.learner_id));
+  }
+}
+
+const recordKey = (certificateId: string, learnerId: string) => `${certificateId}\u0000${learnerId}`;
+
+/** What a document is made from when it is made again, and the SHA-256 of it (`inputsHash`). */
+export interface RegenerationInputs {
+  row: IssueTable;
+  version: Version;
+  data: Record<string, unknown>;
+  inputsSha256: string;
+}
+
+/**
+ * The data a document would be made from now: what the learner's record says today (the LMS may have sent
+ * it again since: a corrected name, a grade), else the issue's kept data; the tenant's organisation and
+ * people, the certificate's name and settings and the version as they are now; the code, the issue day
+ * and the expiry as they were, and the verification address unless the tenant has one of its own. An
+ * issue without a record (imported, say) keeps what the server did not add itself.
+ */
+export async function regenerationInputs(
+  services: Services,
+  sources: RegenerationSources,
+  row: IssueTable,
+  templateVersionId?: string,
+): Promise<RegenerationInputs> {
+  const certificate = await sources.certificate(row.certificate_id);
+  const version = await sources.version(templateVersionId ?? certificate.templateVersionId);
+  const kept = JSON.parse(row.data) as Record<string, unknown>;
+  const record = await sources.record(row);
+  const { certificate: keptCertificate, organization: _organization, ...keptSupplied } = kept;
+  const supplied = record ? record.data : keptSupplied;
+  // The day printed as the issue day is the one printed before (older issues kept their completion date there).
+  const printedIssued = isObject(keptCertificate) && typeof keptCertificate.issued === 'string' ? keptCertificate.issued : row.issued_on;
+  const data = await serverData(
+    services,
+    await sources.tenant(),
+    certificate,
+    version,
+    supplied,
+    { code: row.code, issuedOn: printedIssued, expiresOn: row.expires_on },
+    await sources.people(),
+  );
+  // Without a public address of its own the tenant's documents print the server's: a command line that
+  // regenerates them (not knowing the address the server answers at) keeps the one they were printed with.
+  const keptUrl = isObject(keptCertificate) ? keptCertificate.verification_url : undefined;
+  if (!(await sources.tenant()).settings.public_base_url && typeof keptUrl === 'string' && isObject(data.certificate))
+    data.certificate.verification_url = keptUrl;
+  return { row, version, data, inputsSha256: inputsHash(version, data) };
+}
+
+/**
+ * The SHA-256 of what a document is made from: the template version's content (source and assets) and the
+ * data as built for binding (learner record, organisation, people, certificate settings, code and dates),
+ * in a canonical JSON form (keys sorted). Kept with each revision; `--changed-only` compares it.
+ */
+export function inputsHash(version: Version, data: Record<string, unknown>): string {
+  return sha256Hex(canonicalJson({ template: version.contentHash, data }));
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (isObject(value))
+    return `{${Object.keys(value)
+      .filter((k) => value[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+export interface MadeAgain extends RegenerationInputs {
+  rendered: Awaited<ReturnType<typeof render>>;
+}
+
+/** Binds and renders; a document that cannot be made throws its DomainError (DATA_INVALID, DOCUMENT_NOT_MADE). */
+export async function makeAgain(services: Services, inputs: RegenerationInputs): Promise<MadeAgain> {
+  const bound = bindToVersion(inputs.version, inputs.data, 'The learner’s data does not fit this template version.');
+  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id);
+  return { ...inputs, rendered };
+}
+
+/** The new files on disk before the transaction that records them (documents.ts); side by side, a batch at a time. */
+export async function stageRegenerated(services: Services, made: readonly MadeAgain[]): Promise<void> {
+  await Promise.all(made.map((m) => services.storage.documents.stage(m.rendered.sha256, m.rendered.pdf)));
+}
+
+/**
+ * Records new revisions in the caller's transaction (after `stageRegenerated`): each issue's next revision,
+ * its bytes, its revision row and a 'regenerated' audit entry. Answers each issue's row as it now is, or
+ * undefined for one revoked meanwhile (left unchanged).
+ */
+export async function recordRegenerations(
+  services: Services,
+  trx: Db,
+  actor: Actor | string,
+  made: readonly MadeAgain[],
+  options: { reason: string | null; details?: Record<string, unknown> },
+): Promise<Map<string, IssueTable | undefined>> {
   const at = iso(services.now());
-  await services.storage.documents.stage(rendered.sha256, rendered.pdf);
-  const updated = await inTransaction(db, async (trx) => {
-    // Taking the next revision by updating the row first serializes concurrent regenerations (row lock).
-    await bumpRevision(trx, row.id);
-    const current = await issueByCode(trx, actor.tenantId, code);
-    if (current.state === 'revoked') throw new DomainError('conflict', 'ISSUE_REVOKED', 'A revoked document is not made again.');
-    const revision = current.revision;
+  const out = new Map<string, IssueTable | undefined>();
+  const revisions: Parameters<typeof insertRevisions>[1][number][] = [];
+  const entries: Parameters<typeof recordAudit>[1] = [];
+  for (const m of made) {
+    const { rendered, version, row } = m;
+    const updated = await reviseIssue(trx, row.id, {
+      template_version_id: version.id,
+      pdf_sha256: rendered.sha256,
+      rendered_at: at,
+      data: JSON.stringify(m.data),
+      inputs_sha256: m.inputsSha256,
+    });
+    out.set(row.id, updated);
+    if (!updated) continue;
     await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
-    await insertRevision(trx, {
+    revisions.push({
       issue_id: row.id,
-      revision,
+      revision: updated.revision,
       template_version_id: version.id,
       sha256: rendered.sha256,
       size: rendered.pdf.length,
       page_count: rendered.pageCount,
       render_ms: rendered.ms,
       created_at: at,
+      inputs_sha256: m.inputsSha256,
     });
-    await updateIssue(trx, row.id, {
-      revision,
-      template_version_id: version.id,
-      pdf_sha256: rendered.sha256,
-      rendered_at: at,
-      data: JSON.stringify(data),
-    });
-    await recordAudit(trx, {
+    entries.push({
       tenantId: row.tenant_id,
       subjectType: 'issue',
       subjectId: row.id,
       action: 'regenerated',
       actor,
       at,
-      reason: options.reason ?? null,
-      details: { revision, sha256: rendered.sha256, templateVersion: version.number, ...warningsOf(rendered) },
+      reason: options.reason,
+      details: {
+        revision: updated.revision,
+        sha256: rendered.sha256,
+        templateVersion: version.number,
+        ...options.details,
+        ...warningsOf(rendered),
+      },
     });
-    return { ...current, revision, template_version_id: version.id, pdf_sha256: rendered.sha256, rendered_at: at };
-  });
-  return view(updated, isoDay(services.now()));
+  }
+  await insertRevisions(trx, revisions);
+  await recordAudit(trx, entries);
+  return out;
 }
 
 export async function deleteIssue(services: Services, actor: Actor, code: string, why: string | undefined): Promise<void> {

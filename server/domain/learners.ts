@@ -114,7 +114,7 @@ export interface LearnerRecord {
   suppliedAt: string;
 }
 
-function recordView(row: LearnerRecordTable): LearnerRecord {
+export function recordView(row: LearnerRecordTable): LearnerRecord {
   return {
     certificateId: row.certificate_id,
     learnerId: row.learner_id,

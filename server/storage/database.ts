@@ -20,6 +20,7 @@ import * as accounts from './migrations/003-accounts';
 import * as publicBaseUrl from './migrations/004-public-base-url';
 import * as operatorCredentials from './migrations/005-operator-credentials';
 import * as moodleImports from './migrations/006-moodle-imports';
+import * as regenerationRuns from './migrations/007-regeneration-runs';
 import * as issuePaging from './migrations/008-issue-paging';
 import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
 import { Fullness } from './fullness';
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, engine: Engine) => Promis
   '004-public-base-url': publicBaseUrl.up,
   '005-operator-credentials': operatorCredentials.up,
   '006-moodle-imports': moodleImports.up,
+  '007-regeneration-runs': regenerationRuns.up,
   '008-issue-paging': issuePaging.up,
 };
 

@@ -164,6 +164,11 @@ export interface IssueTable {
   first_delivery_channel: string | null;
   revoked_at: string | null;
   revoked_reason: string | null;
+  /**
+   * SHA-256 of what the current revision was made from (server/domain/regeneration.ts, "changed-only");
+   * absent for documents made before it was kept, or imported: those count as changed.
+   */
+  inputs_sha256?: string | null;
 }
 
 export interface DocumentTable {
@@ -176,6 +181,8 @@ export interface DocumentTable {
   page_count: number;
   render_ms: number;
   created_at: string;
+  /** What this revision was made from, as IssueTable.inputs_sha256. */
+  inputs_sha256?: string | null;
 }
 
 export interface DocumentBytesTable {
@@ -265,6 +272,43 @@ export interface MoodleImportTable {
   imported_at: string;
 }
 
+/** One tenant's mass regeneration: a selection frozen into items when it started (server/domain/regeneration.ts). */
+export interface RegenerationRunTable {
+  id: string;
+  tenant_id: string;
+  /** SHA-256 of what was asked: the same command finds its unfinished run. */
+  fingerprint: string;
+  /** JSON: IssueSelection. */
+  selection: string;
+  changed_only: number;
+  /** The version to make documents with; null: each certificate's current one. */
+  template_version_id: string | null;
+  reason: string | null;
+  /** 'running' | 'complete'. */
+  state: string;
+  /** Items per job: chunk k holds positions [k × chunk_size, (k + 1) × chunk_size). */
+  chunk_size: number;
+  selected: number;
+  created_by: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface RegenerationItemTable {
+  run_id: string;
+  issue_id: string;
+  /** 0, 1, … in issue id order: chunks are ranges of it. */
+  position: number;
+  /** 'pending' | 'done' | 'skipped' | 'failed'; 'done' is set in the transaction of the issue's new revision. */
+  status: string;
+  /** The version the document was (to be) made with. */
+  template_version_id: string | null;
+  /** Why it was skipped or failed: a stable code and its message. */
+  error_code: string | null;
+  error_message: string | null;
+  finished_at: string | null;
+}
+
 export interface Database {
   tenants: TenantTable;
   people: PersonTable;
@@ -287,4 +331,6 @@ export interface Database {
   learner_records: LearnerRecordTable;
   learner_links: LearnerLinkTable;
   moodle_imports: MoodleImportTable;
+  regeneration_runs: RegenerationRunTable;
+  regeneration_items: RegenerationItemTable;
 }

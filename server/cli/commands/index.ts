@@ -8,8 +8,20 @@ import { register as token } from './token';
 import { register as template } from './template';
 import { register as serve } from './serve';
 import { register as migrate } from './migrate';
+import { register as regenerate } from './regenerate';
 
 /**
  * Every operator command group, one module each (`attest <group> …`). Order is the order of `attest --help`.
  */
-export const COMMANDS: readonly Register[] = [serve, tenant, person, token, template, migrate, issuesCommand, exportCommand, operator];
+export const COMMANDS: readonly Register[] = [
+  serve,
+  tenant,
+  person,
+  token,
+  template,
+  migrate,
+  regenerate,
+  issuesCommand,
+  exportCommand,
+  operator,
+];

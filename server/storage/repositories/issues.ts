@@ -247,3 +247,32 @@ function whereSelected<O>(
     );
   return q;
 }
+
+/**
+ * The issue's next revision, in the caller's transaction: one statement takes the number (the row lock
+ * serializes concurrent regenerations) and sets what it was made from. A revoked issue is not changed:
+ * then nothing is answered.
+ */
+export async function reviseIssue(
+  db: Db,
+  id: string,
+  set: Pick<IssueTable, 'template_version_id' | 'pdf_sha256' | 'rendered_at' | 'data'> & { inputs_sha256: string },
+): Promise<IssueTable | undefined> {
+  return db
+    .updateTable('issues')
+    .set((eb) => ({ ...set, revision: eb('revision', '+', 1) }))
+    .where('id', '=', id)
+    .where('state', '<>', 'revoked')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Several revisions in one statement. */
+export async function insertRevisions(db: Db, rows: readonly DocumentTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) {
+    await db
+      .insertInto('documents')
+      .values(rows.slice(i, i + 200))
+      .execute();
+  }
+}

@@ -58,6 +58,7 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
           '004-public-base-url',
           '005-operator-credentials',
           '006-moodle-imports',
+          '007-regeneration-runs',
           '008-issue-paging',
         ]);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);
