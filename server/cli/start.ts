@@ -47,6 +47,10 @@ export interface StartOptions {
   connectionLimits?: Partial<ConnectionLimits>;
 }
 
+let running = 0;
+/** Whether a server started by this process is still running (bin/attest.mjs then lets the process live). */
+export const serving = (): boolean => running > 0;
+
 /** A document is staged and recorded within milliseconds: older unrecorded bytes are left over. */
 const SWEEP_GRACE_MS = 10 * 60_000;
 
@@ -156,11 +160,17 @@ export async function startCommand(
       if (removed) logger.info({ removed }, 'documents no issue refers to were removed');
     })
     .catch((e: unknown) => logger.warn({ err: e }, 'looking for documents no issue refers to failed'));
+  running++;
+  let closed = false;
   return {
     url,
     listening,
     tenants,
     async close() {
+      if (!closed) {
+        closed = true;
+        running--;
+      }
       app.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

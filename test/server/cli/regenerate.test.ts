@@ -264,7 +264,9 @@ describe('attest regenerate on two processes at once (postgres, pg-boss)', () =>
   it('share one run: no document is made twice', async () => {
     const args = ['regenerate', '--tenant', fx.tenant.slug, '--database', s.url, '--workers', '1', '--json'];
     const [a, b] = [child(args), child(args)];
-    const [ea, eb] = await Promise.all([a.exited, b.exited]);
+    // Bounded: two processes that do not end within this are stopped and the test says what they printed.
+    const stuck = setTimeout(() => [a, b].forEach((c) => c.process.kill('SIGKILL')), 120_000);
+    const [ea, eb] = await Promise.all([a.exited, b.exited]).finally(() => clearTimeout(stuck));
     expect(ea.code, ea.err).toBe(0);
     expect(eb.code, eb.err).toBe(0);
     const [sa, sb] = [ea, eb].map((e) => JSON.parse(e.out) as { runs: { id: string }[]; thisProcess: { regenerated: number } });
