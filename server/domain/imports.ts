@@ -4,12 +4,23 @@ import { codeKey, newVerificationCode } from './codes';
 import { DomainError } from './errors';
 import { newId } from './ids';
 import { issueFacts } from './issue-facts';
-import { bindToVersion, DATA_UNFIT, render, serverData, view, type IssueView, type RenderWarning } from './issues';
+import {
+  bindToVersion,
+  DATA_UNFIT,
+  firstRendering,
+  inputsHash,
+  recordNewIssue,
+  render,
+  serverData,
+  view,
+  type IssueView,
+  type RenderWarning,
+} from './issues';
 import { getTenant } from './tenants';
 import { createTemplate, getTemplate, getVersion, publishTemplate, putAsset, updateTemplate, type Version } from './templates';
 import { inTransaction } from '../storage/db';
 import type { IssueTable } from '../storage/schema';
-import { issueFor, insertIssue, insertRevision } from '../storage/repositories/issues';
+import { issueFor } from '../storage/repositories/issues';
 import { importedId, issueHoldingCode, issueRowById, recordImport } from '../storage/repositories/moodle-imports';
 
 /**
@@ -197,6 +208,8 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
     template_version_id: version.id,
     revision: 1,
     pdf_sha256: rendered.sha256,
+    // What --changed-only compares: an imported document is made again only when its inputs change.
+    inputs_sha256: inputsHash(version, data),
     created_at: iso(input.issuedAt),
     rendered_at: now,
     first_delivered_at: null,
@@ -209,18 +222,7 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
   let inserted: boolean;
   try {
     inserted = await inTransaction(db, async (trx) => {
-      if (!(await insertIssue(trx, row))) return false;
-      await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
-      await insertRevision(trx, {
-        issue_id: row.id,
-        revision: 1,
-        template_version_id: version.id,
-        sha256: rendered.sha256,
-        size: rendered.pdf.length,
-        page_count: rendered.pageCount,
-        render_ms: rendered.ms,
-        created_at: now,
-      });
+      if (!(await recordNewIssue(services, trx, row, version, rendered))) return false;
       const entry = (action: string, details: unknown) => ({
         tenantId: row.tenant_id,
         subjectType: 'issue',
@@ -232,13 +234,7 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
       });
       await recordAudit(trx, [
         entry('imported', { from: site, record: id, code, codeKept: input.code !== null, issuedOn, issuedAt: row.created_at }),
-        entry('rendered', {
-          revision: 1,
-          sha256: rendered.sha256,
-          templateVersion: version.number,
-          renderMs: Math.round(rendered.ms),
-          ...(rendered.warnings.length ? { warnings: rendered.warnings } : {}),
-        }),
+        entry('rendered', firstRendering(version, rendered)),
       ]);
       await recordImport(trx, { tenant_id: actor.tenantId, site, kind: 'issue', moodle_id: id, attest_id: row.id, imported_at: now });
       return true;

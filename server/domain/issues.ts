@@ -421,19 +421,7 @@ async function issueNew(
   // refers to them and they go at once (they carry the learner's name).
   const discard = () => services.storage.documents.forget(db, [rendered.sha256]);
   const created = await inTransaction(db, async (trx) => {
-    if (!(await insertIssue(trx, row))) return false;
-    await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
-    await insertRevision(trx, {
-      issue_id: row.id,
-      revision: 1,
-      template_version_id: version.id,
-      sha256: rendered.sha256,
-      size: rendered.pdf.length,
-      page_count: rendered.pageCount,
-      render_ms: rendered.ms,
-      created_at: row.rendered_at,
-      inputs_sha256: row.inputs_sha256 ?? null,
-    });
+    if (!(await recordNewIssue(services, trx, row, version, rendered))) return false;
     const at = row.created_at;
     const entry = (action: string, details?: unknown) => ({
       tenantId: row.tenant_id,
@@ -452,13 +440,7 @@ async function issueNew(
         ...(dataWarnings.length ? { warnings: dataWarnings } : {}),
       }),
       entry('issued', { code, issuedOn, achievedOn }),
-      entry('rendered', {
-        revision: 1,
-        sha256: rendered.sha256,
-        templateVersion: version.number,
-        renderMs: Math.round(rendered.ms),
-        ...warningsOf(rendered),
-      }),
+      entry('rendered', firstRendering(version, rendered)),
       ...(row.locked ? [entry('locked', { by: 'tenant delivery lock' })] : []),
     ]);
     await clearRefusal(trx, certificate.id, learnerId);
@@ -520,6 +502,39 @@ const warningsOf = (rendered: { warnings: RenderWarning[] }): { warnings?: Rende
   rendered.warnings.length ? { warnings: rendered.warnings } : {};
 
 /** Renders data bound once (bindToVersion): the worker does not bind it again; binding's warnings join the worker's. */
+/** What a render gave: the bytes, their hash, and what the audit keeps of it. */
+export type Rendered = Awaited<ReturnType<typeof render>>;
+
+/**
+ * Writes a new issue and its first revision in the caller's transaction (issuing and importing share it);
+ * false when the learner already has an issue for the certificate. The bytes were staged before.
+ */
+export async function recordNewIssue(services: Services, trx: Db, row: IssueTable, version: Version, rendered: Rendered): Promise<boolean> {
+  if (!(await insertIssue(trx, row))) return false;
+  await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
+  await insertRevision(trx, {
+    issue_id: row.id,
+    revision: 1,
+    template_version_id: version.id,
+    sha256: rendered.sha256,
+    size: rendered.pdf.length,
+    page_count: rendered.pageCount,
+    render_ms: rendered.ms,
+    created_at: row.rendered_at,
+    inputs_sha256: row.inputs_sha256 ?? null,
+  });
+  return true;
+}
+
+/** The audit's details of a document's first rendering. */
+export const firstRendering = (version: Version, rendered: Rendered) => ({
+  revision: 1,
+  sha256: rendered.sha256,
+  templateVersion: version.number,
+  renderMs: Math.round(rendered.ms),
+  ...warningsOf(rendered),
+});
+
 export async function render(
   services: Services,
   version: Version,
