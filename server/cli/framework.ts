@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { openServices } from '../services';
@@ -223,4 +224,19 @@ export function selectionFrom(opts: SelectionOptions): IssueSelection {
   } catch (e) {
     throw asCliError(e);
   }
+}
+
+/** Render worker threads a command may start: one per core is the default; past this a typo, not a machine. */
+export const MAX_WORKERS = 64;
+
+/**
+ * `--workers N`, as every command that renders reads it (start, serve, regenerate, migrate): a whole
+ * number from 1 to MAX_WORKERS; absent, one per core.
+ */
+export function workersFrom(value: string | undefined): number {
+  if (value === undefined) return Math.max(1, availableParallelism());
+  const n = /^\d{1,3}$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS)
+    throw new CliError(`--workers is a whole number from 1 to ${MAX_WORKERS}, not "${value}"`, EXIT.usage);
+  return n;
 }

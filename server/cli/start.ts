@@ -14,7 +14,7 @@ import { createApp } from '../http/app';
 import { startQueueWorkers } from '../jobs/workers';
 import { answerUnparsableRequest } from '../http/client-errors';
 import { CliError, EXIT } from './output';
-import { selectTenants } from './framework';
+import { selectTenants, workersFrom } from './framework';
 import { tenantScope } from '../domain/scope';
 
 export const DEFAULT_DATABASE = 'data/attest.sqlite';
@@ -74,9 +74,7 @@ export async function startCommand(
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be a port number, not "${opts.port}".`, EXIT.usage);
   const databaseUrl = opts.database ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE;
-  const workers = opts.workers === undefined ? undefined : Number(opts.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64))
-    throw new CliError('--workers is 1 to 64.', EXIT.usage);
+  const workers = opts.workers === undefined ? undefined : workersFrom(opts.workers);
   // Printed in every document issued from now on: checked before anything is made with it.
   const baseUrl = opts.baseUrl ?? (process.env.PUBLIC_BASE_URL || undefined);
   const problem = baseUrl === undefined ? undefined : publicUrlProblem(baseUrl);

@@ -18,6 +18,7 @@ import {
   type SelectionOptions,
   type TenantOptions,
 } from '../framework';
+import { ioError } from './shared';
 import { CliError, EXIT } from '../output';
 import { exportDocuments, exportTotal, parseSize, type ExportReport } from '../../domain/exports';
 
@@ -33,14 +34,6 @@ interface ExportOptions extends TenantOptions, SelectionOptions, JsonOption, Dry
 }
 
 export const DEFAULT_MAX_ARCHIVE_SIZE = '500MB';
-
-/** A failure of the file system (full disk, no permission) is exit 3, with the path it met. */
-export function ioError(e: unknown): unknown {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (e instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code))
-    return new CliError(`cannot write: ${code} ${(e as NodeJS.ErrnoException).path ?? ''}`.trim(), EXIT.io);
-  return e;
-}
 
 function summary(r: ExportReport): string {
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;

@@ -28,7 +28,7 @@ import type { Tenant } from '../../domain/tenants';
 import type { IssueSelection } from '../../domain/selection';
 import { countSelected, CSV_OPTIONS, selectedRecords, type IssueRecord } from '../../domain/exports';
 import { PRIVATE_FILE } from '../../storage/documents';
-import { ioError } from './export';
+import { ioError } from './shared';
 
 /**
  * `attest issues list` and `attest issues export --csv`: the issues of a selection, read a page at a time

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import {
   dryRunOption,
@@ -15,6 +14,7 @@ import {
   type JsonOption,
   type Register,
   type TenantOptions,
+  workersFrom,
 } from '../framework';
 import { CliError, EXIT } from '../output';
 import { openMoodle, SourceError, sourceEngine, type MoodleDb } from '../../migrate/moodle/source';
@@ -68,7 +68,7 @@ export const register: Register = (program: Command, cli: Cli) => {
       if (!sourceEngine(opts.from))
         throw new CliError('--from is a mysql://, mariadb:// or postgres:// address of the Moodle database', EXIT.usage);
       const maxIssues = positive(opts.maxIssues, '--max-issues');
-      const workers = positive(opts.workers, '--workers') ?? Math.max(1, availableParallelism());
+      const workers = workersFrom(opts.workers);
       let moodle: MoodleDb;
       try {
         moodle = await openMoodle(opts.from, opts.prefix);

@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import type { Services } from '../../domain/context';
@@ -36,6 +35,7 @@ import {
   type Register,
   type SelectionOptions,
   type TenantOptions,
+  workersFrom,
 } from '../framework';
 import { CliError, EXIT, type IO } from '../output';
 
@@ -93,9 +93,7 @@ interface Totals {
 }
 
 export async function regenerate(opts: RegenerateOptions, io: IO): Promise<number> {
-  const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256)
-    throw new CliError('--workers is a whole number from 1 to 256', EXIT.usage);
+  const workers = workersFrom(opts.workers);
   const selection = selectionFrom(opts);
   const asked = Object.keys(selection).length > 0 || opts.changedOnly || opts.useVersion !== undefined;
   if (opts.resume && asked)

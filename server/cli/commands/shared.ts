@@ -34,3 +34,11 @@ export function newPassword(): { password: string; shown: boolean } {
 
 /** "(dry run) " before what a dry run would do, so a log never reads as if it had happened. */
 export const dryLabel = (dryRun: boolean | undefined): string => (dryRun ? '(dry run, nothing written) ' : '');
+
+/** A file-system failure (ENOENT, EACCES, ENOSPC…) as the CLI reports it: exit 3 with the code and path. */
+export function ioError(e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (e instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code))
+    return new CliError(`cannot write: ${code} ${(e as NodeJS.ErrnoException).path ?? ''}`.trim(), EXIT.io);
+  return e;
+}
