@@ -33,6 +33,8 @@ export class ProblemsPanel extends LitElement {
     :host {
       display: block;
       font-size: 12px;
+      background: white;
+      border-top: 1px solid #d0d4da;
     }
     h2 {
       font-size: 12px;

@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoTenant, type DemoSeed } from '../../server/domain/demo';
@@ -13,6 +16,7 @@ import { freshServices, TestClock, useRenderPool } from '../support/storage';
  * "unsaved" (`data-save-state`), and Ctrl+S sends at once whatever would be sent; a later save that does
  * go out shows that nothing went before it.
  */
+const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
 const pool = useRenderPool(1);
 let app: Running;
 let seed: DemoSeed;
@@ -26,6 +30,7 @@ const saves: Request[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
   // Today's date: the browser keeps the session cookie only while its expiry is in the real future.
   const services = await freshServices('sqlite', { pool: pool(), clock: new TestClock(new Date()) });
   const seeded = await seedDemoTenant(services);
@@ -232,6 +237,7 @@ describe('work the designer could lose or could not reach', { timeout: 60_000 },
     // One problem more, not one per element that follows: those are not reported as inside it.
     expect(await items.count()).toBe(clean + 1);
     expect(await panel.innerText()).not.toContain('cannot go inside <text>');
+    await page.screenshot({ path: join(OUT, 'lost-work-problems.png') });
     const at = await items.first().locator('.at').innerText();
     const line = await page.evaluate(() => {
       const ed = document.querySelector('attest-source-editor')!.codeEditor!;
