@@ -3,6 +3,8 @@ import '../components/source-editor';
 import '../components/sample-data';
 import '../components/variables-panel';
 import '../components/version-diff';
+import '../components/problems-panel';
+import type { ProblemFixDetail, ProblemSelectDetail } from '../components/problems-panel';
 import '../preview/pdf-preview';
 import type { DiagnosticsDetail, SourceChangeDetail, SourceEditor } from '../components/source-editor';
 import type { SampleChangeDetail } from '../components/sample-data';
@@ -55,6 +57,7 @@ export class TemplateEditor extends AppElement {
     detail: { state: true },
     name: { state: true },
     problems: { state: true },
+    diagnostics: { state: true },
     pdf: { state: true },
     boxes: { state: true },
     previewError: { state: true },
@@ -71,6 +74,7 @@ export class TemplateEditor extends AppElement {
   declare protected detail: TemplateDetail | undefined;
   declare protected name: string;
   declare protected problems: { errors: number; warnings: number } | undefined;
+  declare protected diagnostics: readonly EditorDiagnostic[];
   declare protected pdf: Uint8Array | undefined;
   declare protected boxes: readonly PreviewBox[];
   declare protected previewError: readonly SourceDiagnostic[] | undefined;
@@ -89,7 +93,11 @@ export class TemplateEditor extends AppElement {
     request: () => this.requestPreview(),
     show: (r) => this.showPreview(r),
   });
-  private readonly autosave = new AutosaveController(this, { save: () => this.save(), enabled: () => this.canEdit });
+  private readonly autosave = new AutosaveController(this, {
+    save: () => this.save(),
+    enabled: () => this.canEdit,
+    hasChanges: () => this.source !== this.savedSource || (!!this.detail && this.name.trim() !== this.detail.name),
+  });
   private readonly tabs = new TabsController<Tab>(this, ['sample', 'variables', 'assets', 'versions']);
 
   constructor() {
@@ -99,6 +107,7 @@ export class TemplateEditor extends AppElement {
     this.detail = undefined;
     this.name = '';
     this.problems = undefined;
+    this.diagnostics = [];
     this.pdf = undefined;
     this.boxes = [];
     this.previewError = undefined;
@@ -136,8 +145,8 @@ export class TemplateEditor extends AppElement {
     this.autosave.state = 'saved';
     this.readSchema();
     await this.updateComplete;
-    const ed = this.editor;
-    if (ed) ed.value = this.source;
+    // Loaded, not typed: the designer's first Undo must not empty the template.
+    this.editor?.load(this.source);
     this.previews.now();
   }
 
@@ -163,12 +172,13 @@ export class TemplateEditor extends AppElement {
   private onSourceChange(e: CustomEvent<SourceChangeDetail>): void {
     this.source = e.detail.value;
     this.readSchema();
-    if (this.source !== this.savedSource) this.autosave.changed();
+    this.autosave.changed();
     this.previews.edited();
   }
 
   private onDiagnostics(e: CustomEvent<DiagnosticsDetail>): void {
     const list: readonly EditorDiagnostic[] = e.detail.diagnostics;
+    this.diagnostics = list;
     this.problems = {
       errors: list.filter((d) => d.severity === 'error').length,
       warnings: list.filter((d) => d.severity === 'warning').length,
@@ -405,6 +415,12 @@ export class TemplateEditor extends AppElement {
           ${d ? this.side() : nothing}
         </aside>
       </div>
+      <attest-problems-panel
+        class="problems"
+        .diagnostics=${this.diagnostics}
+        @problem-select=${(e: CustomEvent<ProblemSelectDetail>) => this.editor?.reveal(e.detail.range)}
+        @problem-fix=${(e: CustomEvent<ProblemFixDetail>) => this.editor?.applyFix(e.detail.fix)}
+      ></attest-problems-panel>
       ${
         this.compare
           ? html`<div
