@@ -18,7 +18,8 @@ describe('DATE_FORMAT_UNKNOWN in the analyzer', () => {
       stage: 'analyze',
       code: 'DATE_FORMAT_UNKNOWN',
       severity: 'error',
-      message: '"longg" is not a date format: use "short", "medium", "long", "full", or a pattern such as "dd/MM/yyyy". Did you mean "long"?',
+      message:
+        '"longg" is not a date format: use "short", "medium", "long", "full", or a pattern such as "dd/MM/yyyy". Did you mean "long"?',
       range: { start: { line: 3, column: at + 1 }, end: { line: 3, column: at + 8 } },
       fixes: [
         {
@@ -72,7 +73,8 @@ describe('DATE_FORMAT_UNKNOWN when a document is made', () => {
         stage: 'liquid',
         code: 'DATE_FORMAT_UNKNOWN',
         severity: 'error',
-        message: '"longg" is not a date format: use "short", "medium", "long", "full", or a pattern such as "dd/MM/yyyy". Did you mean "long"?',
+        message:
+          '"longg" is not a date format: use "short", "medium", "long", "full", or a pattern such as "dd/MM/yyyy". Did you mean "long"?',
         range: { start: { line: 4, column: 9 }, end: { line: 4, column: 26 } },
       },
     ]);
@@ -92,7 +94,11 @@ describe('DATE_PRINTED_RAW', () => {
     expect(ds[0]).toMatchObject({
       severity: 'warning',
       fixes: [
-        { title: 'Add | date: "long"', replacement: ' | date: "long"', range: { start: { line: 3, column: end + 1 }, end: { line: 3, column: end + 1 } } },
+        {
+          title: 'Add | date: "long"',
+          replacement: ' | date: "long"',
+          range: { start: { line: 3, column: end + 1 }, end: { line: 3, column: end + 1 } },
+        },
       ],
     });
     const fixed = body.slice(0, end) + ds[0]!.fixes![0]!.replacement + body.slice(end);
@@ -124,7 +130,11 @@ describe('diagnostics in the interface language', () => {
     expect(analyze(body2, { locale: 'fr', language: 'fr' }).map((d) => [d.code, d.message, d.fixes?.[0]?.title])).toEqual([
       ['UNKNOWN_PROPERTY', '"fulname" n’est pas une propriété de learner. Vouliez-vous dire "fullname" ?', 'Remplacer par "fullname"'],
       ['UNKNOWN_VARIABLE', 'Variable inconnue "certificat". Vouliez-vous dire "certificate" ?', 'Remplacer par "certificate"'],
-      ['FILTER_TYPE_MISMATCH', '"date" s’applique à une date, une date et heure ou un nombre, mais course.fullname est un texte.', undefined],
+      [
+        'FILTER_TYPE_MISMATCH',
+        '"date" s’applique à une date, une date et heure ou un nombre, mais course.fullname est un texte.',
+        undefined,
+      ],
       ['FILTER_UNKNOWN', 'Filtre inconnu "upcse". Vouliez-vous dire "upcase" ?', 'Remplacer par "upcase"'],
       ['LOOP_NOT_LIST', 'course.fullname est un texte, pas une liste : {% for %} ne parcourt que des listes.', undefined],
       [

@@ -67,7 +67,9 @@ describe('the one translator of Liquid errors', () => {
         fr: 'le modèle demande trop de travail (memory alloc limit exceeded) ; vérifiez les boucles et les intervalles.',
       },
     ]);
-    expect(liquidProblems(new Error('boom'), '', 'render', [])).toEqual([{ code: 'LIQUID_RENDER', message: 'Boom.', fr: 'Erreur Liquid : boom.' }]);
+    expect(liquidProblems(new Error('boom'), '', 'render', [])).toEqual([
+      { code: 'LIQUID_RENDER', message: 'Boom.', fr: 'Erreur Liquid : boom.' },
+    ]);
   });
 
   it('names an unknown filter the engine refused, with a suggestion', () => {
