@@ -182,7 +182,7 @@ export function dateFormatProblem(format: string): DateFormatProblem | undefined
 function repairPattern(pattern: string): string {
   let out = '';
   let quoted = false;
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern[i]!;
     if (c === "'") quoted = !quoted;
     if (quoted || !/[A-Za-z]/.test(c)) {
