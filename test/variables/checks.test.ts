@@ -1,7 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileLiquid, createEngine, LiquidStageError } from '../../templates/liquid/engine';
 import { analyzeTemplate, type AnalyzeInput } from '../../variables/analyzer';
 import { catalogue } from '../../variables/catalogue';
+import { CHECK_CODES } from '../../variables/analyzer/codes';
+import { variablesMarkdown } from '../../variables/docs';
 import { dateFormatProblem } from '../../variables/filters';
 
 /** What issue 14 found the checks missing: unreadable date formats, raw dates, and French diagnostics. */
@@ -153,5 +156,24 @@ describe('diagnostics in the interface language', () => {
         'Ajouter | default: ""',
       ],
     ]);
+  });
+});
+
+describe('the checks’ codes', () => {
+  it('registers every code the analyzer and the Liquid stage give, and documents each', () => {
+    const dir = new URL('../../variables/analyzer/', import.meta.url);
+    const texts = [
+      ...readdirSync(dir)
+        .filter((f) => f.endsWith('.ts') && f !== 'codes.ts')
+        .map((f) => readFileSync(new URL(f, dir), 'utf8')),
+      readFileSync(new URL('../../variables/liquid.ts', import.meta.url), 'utf8'),
+    ];
+    const used = new Set(texts.flatMap((t) => [...t.matchAll(/'([A-Z]+(?:_[A-Z]+)+)'/g)].map((m) => m[1]!)));
+    expect([...used].filter((c) => !Object.hasOwn(CHECK_CODES, c))).toEqual([]);
+    const doc = variablesMarkdown();
+    for (const [c, entry] of Object.entries(CHECK_CODES)) {
+      expect(doc, c).toContain(`| \`${c}\` | ${entry.severity} |`);
+      expect(entry.meaning.fr, c).not.toBe(entry.meaning.en);
+    }
   });
 });

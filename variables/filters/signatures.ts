@@ -87,8 +87,8 @@ export const filterSignatures: Readonly<Record<string, FilterSignature>> = {
     ['date', 'datetime', 'number'],
     [{ ...arg('format', 'string', true, DATE_STYLES), dateFormat: true }],
     STRING,
-    'Formats a date in the document’s language: "short", "medium", "long" (default), "full", or a pattern such as "dd/MM/yyyy" or "EEEE d MMMM". A date prints the same day in every time zone.',
-    'Formate une date dans la langue du document : "short", "medium", "long" (par défaut), "full" ou un motif comme "dd/MM/yyyy" ou "EEEE d MMMM". Une date s’imprime au même jour dans tous les fuseaux horaires.',
+    'Formats a date in the document’s language: "short", "medium", "long" (default), "full", or a pattern such as "dd/MM/yyyy" or "EEEE d MMMM" (text in quotes: "\'le\' d MMMM"). A date prints the same day in every time zone. A format it cannot read ("longg", "DD/MM/YYYY", "%d/%m/%Y") is an error, never printed.',
+    'Formate une date dans la langue du document : "short", "medium", "long" (par défaut), "full" ou un motif comme "dd/MM/yyyy" ou "EEEE d MMMM" (le texte entre apostrophes : "\'le\' d MMMM"). Une date s’imprime au même jour dans tous les fuseaux horaires. Un format illisible ("longg", "DD/MM/YYYY", "%d/%m/%Y") est une erreur, jamais imprimé.',
   ),
   datetime: ours(
     ['date', 'datetime', 'number'],
