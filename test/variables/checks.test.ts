@@ -41,6 +41,7 @@ describe('DATE_FORMAT_UNKNOWN in the analyzer', () => {
     expect(fix('%d %B %Y')).toBe('"dd MMMM yyyy"');
     expect(fix('%B %d, %Y à %H:%M')).toBe('"MMMM dd, yyyy à HH:mm"');
     expect(fix('le %d/%m')).toBe(`"'le 'dd/MM"`);
+    for (const format of ['', ' - ', "'le'"]) expect(dateFormatProblem(format), format).toEqual({ kind: 'style' });
     expect(analyze('{{ certificate.issued | date: "%Q" }}').map((d) => [d.code, d.fixes])).toEqual([['DATE_FORMAT_UNKNOWN', undefined]]);
   });
 

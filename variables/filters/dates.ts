@@ -161,7 +161,10 @@ export function dateFormatProblem(format: string): DateFormatProblem | undefined
     const suggestion = strftimeToPattern(format);
     return suggestion === undefined ? { kind: 'strftime' } : { kind: 'strftime', suggestion };
   }
-  const bad = unquotedLetters(format).filter((c) => !FIELD_LETTERS.includes(c));
+  const all = unquotedLetters(format);
+  // A pattern without a single field ("", "--", "'le'") prints no date at all.
+  if (all.length === 0) return { kind: 'style' };
+  const bad = all.filter((c) => !FIELD_LETTERS.includes(c));
   if (bad.length === 0) return undefined;
   const letters = [...new Set(bad)].join('');
   const fixed = repairPattern(format);
