@@ -15,7 +15,7 @@ describe('the diagnostics worker’s check, in the interface language', () => {
     expect(fr.map((d) => [d.code, d.range])).toEqual(en.map((d) => [d.code, d.range]));
     expect(fr.map((d) => d.message)).toEqual([
       '"fulname" n’est pas une propriété de learner. Vouliez-vous dire "fullname" ?',
-      'certificate.issued est une date imprimée telle que la donnée la contient (2026-03-01), ce qui n’est pas l’écriture des dates en fr : formatez-la avec | date: "long".',
+      'certificate.issued est une date imprimée telle que la donnée la contient (2026-03-01), ce qui n’est pas l’écriture des dates en français : formatez-la avec | date: "long".',
     ]);
     expect(en[0]!.message).toBe('"fulname" is not a property of learner. Did you mean "fullname"?');
   });

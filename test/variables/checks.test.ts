@@ -148,7 +148,7 @@ describe('diagnostics in the interface language', () => {
       ],
       [
         'DATE_PRINTED_RAW',
-        'course.startdate est une date imprimée telle que la donnée la contient (2026-03-01), ce qui n’est pas l’écriture des dates en fr : formatez-la avec | date: "long".',
+        'course.startdate est une date imprimée telle que la donnée la contient (2026-03-01), ce qui n’est pas l’écriture des dates en français : formatez-la avec | date: "long".',
         'Ajouter | date: "long"',
       ],
       [

@@ -24,6 +24,7 @@ import {
 import { didYouMean } from '../suggest';
 import type { Schema } from '../types';
 import { formatDate } from '../filters/dates';
+import { languageName } from '../filters/text';
 import { Expressions, inBoth, meant, report, type Sink } from './expressions';
 import { parseLiquid } from './parse';
 import { FORLOOP, Scope, TABLEROWLOOP, UNKNOWN, describeType, type Ty } from './scope';
@@ -160,13 +161,14 @@ export class Walker {
     const kind = ty.type?.kind;
     if ((kind === 'date' || kind === 'datetime') && !ty.nil && this.ctx.locale !== undefined && !writesIsoDates(this.ctx.locale)) {
       const filter = `| ${kind}: "long"`;
+      const language = (l: 'en' | 'fr'): string => String(languageName(this.ctx.locale, l));
       report(
         this.sink,
         'DATE_PRINTED_RAW',
         'warning',
         {
-          en: `${what} is ${kind === 'date' ? 'a date' : 'a date and time'} printed as the data holds it (2026-03-01), which is not how dates are written in ${this.ctx.locale}: format it with ${filter}.`,
-          fr: `${what} est ${kind === 'date' ? 'une date' : 'une date et heure'} imprimée telle que la donnée la contient (2026-03-01), ce qui n’est pas l’écriture des dates en ${this.ctx.locale} : formatez-la avec ${filter}.`,
+          en: `${what} is ${kind === 'date' ? 'a date' : 'a date and time'} printed as the data holds it (2026-03-01), which is not how dates are written in ${language('en')}: format it with ${filter}.`,
+          fr: `${what} est ${kind === 'date' ? 'une date' : 'une date et heure'} imprimée telle que la donnée la contient (2026-03-01), ce qui n’est pas l’écriture des dates en ${language('fr')} : formatez-la avec ${filter}.`,
         },
         begin,
         end,
