@@ -82,7 +82,7 @@ export const templateDeclarations = declareOperations({
     path: '/templates/:id/publish',
     tag: 'Templates',
     summary:
-      'Publish the draft as the next immutable version, if it compiles and renders for every sample learner without errors (422 TEMPLATE_HAS_ERRORS otherwise, with `details.errors` that block it and `details.warnings` apart). Warnings never block: the 201 lists them, since every document issued from the version shows what they describe.',
+      'Publish the draft as the next immutable version, if it compiles and renders for every sample learner without errors (422 otherwise, with `details.errors` that block it and `details.warnings` apart). Warnings never block: the 201 lists them, since every document issued from the version shows what they describe.',
     access: { capability: 'templates:publish' },
     params: IdParam,
     idempotent: true,
