@@ -23,6 +23,7 @@ import { PreviewController } from './controllers/preview-controller';
 import { TabsController } from './controllers/tabs-controller';
 import './assets-panel';
 import './versions-panel';
+import { NO_FINDINGS, publishFindings, type PublishFindings, type RevealDetail } from './publish-report';
 import type { CompareDetail } from './versions-panel';
 import { AppElement, linkHandler } from './base';
 import { errorBox } from './error-box';
@@ -66,7 +67,7 @@ export class TemplateEditor extends AppElement {
     declared: { state: true },
     notice: { state: true },
     failure: { state: true },
-    publishDiagnostics: { state: true },
+    publishFindings: { state: true },
     compare: { state: true },
   };
   declare me: Me | undefined;
@@ -83,7 +84,7 @@ export class TemplateEditor extends AppElement {
   declare protected declared: Schema;
   declare protected notice: string;
   declare protected failure: ApiError | undefined;
-  declare protected publishDiagnostics: readonly SourceDiagnostic[];
+  declare protected publishFindings: PublishFindings;
   declare protected compare: CompareDetail | undefined;
 
   /** The text in the editor now, and the last text the server has. */
@@ -116,7 +117,7 @@ export class TemplateEditor extends AppElement {
     this.declared = {};
     this.notice = '';
     this.failure = undefined;
-    this.publishDiagnostics = [];
+    this.publishFindings = NO_FINDINGS;
     this.compare = undefined;
   }
 
@@ -241,22 +242,24 @@ export class TemplateEditor extends AppElement {
     this.autosave.state = this.source === source ? 'saved' : 'dirty';
   }
 
-  /** Saves the draft, then publishes it; the diagnostics that stop it are listed under the bar. */
+  /** Saves the draft, then publishes it; what stops it, and apart what would reach documents, are listed under the bar. */
   private async publish(): Promise<void> {
     await this.autosave.saveNow();
     if (this.autosave.state === 'error') return;
     this.notice = '';
     const r = await api.call('publishTemplate', { params: { id: this.templateId } });
     if (!r.ok) {
-      const diagnostics = r.details?.['diagnostics'];
-      this.publishDiagnostics = Array.isArray(diagnostics) ? asSourceDiagnostics(diagnostics as SourceDiagnostic[]) : [];
+      this.publishFindings = r.details ? publishFindings({ details: r.details }) : NO_FINDINGS;
       this.failure = r;
-      this.notice = this.publishDiagnostics.length ? tr('editor.publishFailed', { count: this.publishDiagnostics.length }) : '';
+      const count = this.publishFindings.errors.length;
+      this.notice = count ? tr('editor.publishFailed', { count }) : '';
       return;
     }
     this.failure = undefined;
-    this.publishDiagnostics = [];
-    this.notice = tr('editor.published', { number: r.value.version.number });
+    this.publishFindings = publishFindings(r.value);
+    const { number } = r.value.version;
+    const count = this.publishFindings.warnings.length;
+    this.notice = count ? tr('publish.publishedWithWarnings', { number, count }) : tr('editor.published', { number });
     const fresh = await api.call('getTemplate', { params: { id: this.templateId } });
     if (fresh.ok) this.detail = { ...fresh.value, source: this.source };
   }
@@ -375,20 +378,10 @@ export class TemplateEditor extends AppElement {
         ${holds(this.me, 'templates:publish') ? html`<button type="button" class="primary" @click=${() => void this.publish()}>${tr('editor.publish')}</button>` : nothing}
       </div>
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing} ${errorBox(this.failure)}
-      ${
-        this.publishDiagnostics.length
-          ? html`<ul class="publish-problems" aria-label=${tr('editor.publishFailed', { count: this.publishDiagnostics.length })}>
-              ${this.publishDiagnostics.map(
-                (x) =>
-                  html`<li>
-                    <button type="button" class="link" ?disabled=${!x.range} @click=${() => x.range && this.editor?.reveal(x.range)}>
-                      ${x.range ? `${x.range.start.line}:${x.range.start.column}` : ''} <code>${x.code}</code> ${x.message}
-                    </button>
-                  </li>`,
-              )}
-            </ul>`
-          : nothing
-      }
+      <attest-publish-report
+        .findings=${this.publishFindings}
+        @reveal-finding=${(e: CustomEvent<RevealDetail>) => this.editor?.reveal(e.detail.range)}
+      ></attest-publish-report>
       <div class="panes">
         <attest-source-editor
           class="source"

@@ -313,7 +313,8 @@ export const ERROR_CODES = {
     kind: 'invalid',
     en: 'The template has errors (found by compiling it, or by rendering it for the sample learners); fix them before publishing.',
     fr: 'Le modèle contient des erreurs (à la compilation, ou au rendu pour les apprenants d’exemple) ; corrigez-les avant de publier.',
-    meaning: 'Publishing refused; `details.diagnostics` lists every error with its position.',
+    meaning:
+      'Publishing refused; `details.errors` lists what blocks it, `details.warnings` what would reach every issued document, each with its position (`details.diagnostics` holds both).',
   },
   ASSET_NAME_INVALID: {
     kind: 'invalid',
