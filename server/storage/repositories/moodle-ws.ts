@@ -1,0 +1,149 @@
+import { sql, type Kysely } from 'kysely';
+import type { Db } from '../db';
+import type { Engine } from '../database';
+import type { IssueTable } from '../schema';
+
+/**
+ * What the Moodle web services (server/domain/moodle-ws) read beyond the other repositories: the LMS's own
+ * names of courses and learners, which live in the data it supplied (learner records, issues' data), and
+ * the per-caller export cursors of migration 010.
+ */
+export interface MoodleExportCursorTable {
+  tenant_id: string;
+  caller: string;
+  course_key: string;
+  last_created_at: string;
+  last_issue_id: string;
+  updated_at: string;
+}
+
+type WithCursors = Kysely<{ moodle_export_cursors: MoodleExportCursorTable }>;
+const cursors = (db: Db): WithCursors => db.withTables<{ moodle_export_cursors: MoodleExportCursorTable }>() as unknown as WithCursors;
+
+/** The data the LMS sent last for a certificate (any learner): where its course's names are. */
+export async function latestSuppliedData(db: Db, tenantId: string, certificateId: string): Promise<string | undefined> {
+  const record = await db
+    .selectFrom('learner_records')
+    .select('data')
+    .where('tenant_id', '=', tenantId)
+    .where('certificate_id', '=', certificateId)
+    .orderBy('supplied_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (record) return record.data;
+  // Imported issues have no learner record: their data is all there is.
+  const issue = await db
+    .selectFrom('issues')
+    .select('data')
+    .where('tenant_id', '=', tenantId)
+    .where('certificate_id', '=', certificateId)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return issue?.data;
+}
+
+/** What the LMS last said of one learner for a certificate: their record, else their issue's data. */
+export async function learnerData(db: Db, tenantId: string, certificateId: string, learnerId: string): Promise<string | undefined> {
+  const record = await db
+    .selectFrom('learner_records')
+    .select('data')
+    .where('tenant_id', '=', tenantId)
+    .where('certificate_id', '=', certificateId)
+    .where('learner_id', '=', learnerId)
+    .executeTakeFirst();
+  if (record) return record.data;
+  const issue = await db
+    .selectFrom('issues')
+    .select('data')
+    .where('tenant_id', '=', tenantId)
+    .where('certificate_id', '=', certificateId)
+    .where('learner_id', '=', learnerId)
+    .executeTakeFirst();
+  return issue?.data;
+}
+
+export type LearnerField = 'idnumber' | 'email' | 'username';
+
+/** `learner.<field>` of a JSON data column, as text, in each engine's dialect (the field is one of three names, never input). */
+function learnerField(engine: Engine, field: LearnerField) {
+  return engine === 'postgres'
+    ? sql<string>`(data::jsonb -> 'learner' ->> ${sql.lit(field)})`
+    : sql<string>`CAST(json_extract(data, ${sql.lit(`$.learner.${field}`)}) AS TEXT)`;
+}
+
+/**
+ * The learners of a certificate whose `learner.<field>` the LMS gave as `value`, in their record or their
+ * issue; at most `limit` (two tell the caller the value is ambiguous).
+ */
+export async function learnersBy(
+  db: Db,
+  engine: Engine,
+  query: { tenantId: string; certificateId: string; field: LearnerField; value: string; limit: number },
+): Promise<string[]> {
+  const found = new Set<string>();
+  for (const table of ['learner_records', 'issues'] as const) {
+    const rows = await db
+      .selectFrom(table)
+      .select('learner_id')
+      .distinct()
+      .where('tenant_id', '=', query.tenantId)
+      .where('certificate_id', '=', query.certificateId)
+      .where(learnerField(engine, query.field), '=', query.value)
+      .orderBy('learner_id')
+      .limit(query.limit)
+      .execute();
+    for (const r of rows) found.add(r.learner_id);
+  }
+  return [...found].sort().slice(0, query.limit);
+}
+
+/** A page of the issues of some certificates in the order they were made (created_at, then id), after a point. */
+export function issuesInOrder(
+  db: Db,
+  query: {
+    tenantId: string;
+    certificateIds: readonly string[];
+    after?: { createdAt: string; id: string };
+    createdFrom?: string;
+    limit: number;
+  },
+): Promise<IssueTable[]> {
+  if (!query.certificateIds.length) return Promise.resolve([]);
+  let q = db
+    .selectFrom('issues')
+    .selectAll()
+    .where('tenant_id', '=', query.tenantId)
+    .where('certificate_id', 'in', [...query.certificateIds]);
+  const after = query.after;
+  if (after)
+    q = q.where((eb) =>
+      eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]),
+    );
+  if (query.createdFrom !== undefined) q = q.where('created_at', '>=', query.createdFrom);
+  return q.orderBy('created_at').orderBy('id').limit(query.limit).execute();
+}
+
+export const issueById = (db: Db, tenantId: string, id: string): Promise<IssueTable | undefined> =>
+  db.selectFrom('issues').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+
+export const exportCursor = (db: Db, tenantId: string, caller: string, courseKey: string): Promise<MoodleExportCursorTable | undefined> =>
+  cursors(db)
+    .selectFrom('moodle_export_cursors')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('caller', '=', caller)
+    .where('course_key', '=', courseKey)
+    .executeTakeFirst();
+
+export async function putExportCursor(db: Db, row: MoodleExportCursorTable): Promise<void> {
+  await cursors(db)
+    .insertInto('moodle_export_cursors')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .columns(['tenant_id', 'caller', 'course_key'])
+        .doUpdateSet({ last_created_at: row.last_created_at, last_issue_id: row.last_issue_id, updated_at: row.updated_at }),
+    )
+    .execute();
+}
