@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Actor, Services } from '../context';
+import { requireCapability, type Actor, type Services } from '../context';
 import { listCertificates } from '../certificates';
 import { peopleHolding } from '../people';
 import { certificateCourse, certificatesOfCourse, courseSource, moodleText, type CourseSource } from './identifiers';
@@ -31,6 +31,7 @@ export async function getCertificates(
   actor: Actor,
   params: { cidsource: CourseSource; cid: string },
 ): Promise<MoodleCertificate[]> {
+  requireCapability(actor, 'certificate:view');
   const everything = params.cidsource === 'id' && params.cid === '0';
   const found = everything
     ? await Promise.all(
