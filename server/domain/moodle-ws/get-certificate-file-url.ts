@@ -47,7 +47,7 @@ export async function getCertificateFileUrl(
 
 export const GET_CERTIFICATE_FILE_URL = moodleFunction({
   name: 'mod_pdcertificate_get_certificate_file_url',
-  description: 'A signed, expiring download address of a learner’s document.',
+  description: 'A signed, expiring download address of a learner’s document (certificate:retrieve-own goes with certificate:apply).',
   capabilities: ['issues:manage', 'certificate:retrieve-own'],
   parameters: getCertificateFileUrlParameters,
   run: getCertificateFileUrl,

@@ -3,6 +3,7 @@ import { requestDocument, setLocked } from '../../../server/domain/issues';
 import { createToken, listTokens, revokeToken } from '../../../server/domain/tokens';
 import { DEFAULT_ROLES, type Capability } from '../../../server/domain/capabilities';
 import { MOODLE_LINK_MINUTES } from '../../../server/domain/moodle-ws/get-certificate-file-url';
+import { tenantScope } from '../../../server/domain/scope';
 import { startApp, type Running } from '../../support/http';
 import { httpBuildQuery, MoodleRestClient } from '../../support/moodle-rest-client';
 import { freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
@@ -123,6 +124,13 @@ describe('the Moodle REST endpoint', () => {
     const invalid = { exception: 'moodle_exception', errorcode: 'invalidtoken', message: 'Invalid token - token not found' };
     for (const token of [undefined, 'att_forged_secret', tokens.lms!.slice(0, -2) + 'xx', 'revoked', 'atop_something'])
       expect(await client(token).exception('mod_pdcertificate_get_certificates', { cidsource: 'id', cid: '42' })).toEqual(invalid);
+    // A server serving only other tenants (attest serve --tenant) knows no token of this one.
+    s.scope = tenantScope([other.tenant]);
+    try {
+      expect(await client('lms').exception('mod_pdcertificate_get_certificates', { cidsource: 'id', cid: '42' })).toEqual(invalid);
+    } finally {
+      delete s.scope;
+    }
     // A token of another tenant sees that tenant only: this tenant's certificate is not there.
     expect(
       await client('other').exception('mod_pdcertificate_get_certificate_info', { ...cert(), uidsource: 'id', uid: '201' }),
