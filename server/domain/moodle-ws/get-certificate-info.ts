@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { requireCapability, type Actor, type Services } from '../context';
+import { isoDay, requireCapability, type Actor, type Services } from '../context';
+import { issueState, type IssueState } from '../withholding';
 import type { Certificate } from '../certificates';
 import { DomainError } from '../errors';
 import { issueFor } from '../../storage/repositories/issues';
@@ -45,6 +46,8 @@ export type MoodleIssueInfo = {
   timedelivered?: number;
   locked?: boolean;
   authority?: string;
+  /** Not the module's (it had no revocation): issued, revoked or expired, so a revoked document is not taken for a valid one. */
+  state?: IssueState;
 };
 
 export const certificateUserParameters = {
@@ -95,6 +98,7 @@ export async function issueInfo(
       timedelivered: unixTime(issue.first_delivered_at),
       locked: issue.locked === 1,
       authority: authorityOf(issue),
+      state: issueState({ state: issue.state, expiresOn: issue.expires_on }, isoDay(services.now())),
     },
     issued: true,
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { actorRef, iso, requireCapability, type Actor, type Services } from '../context';
+import { actorRef, iso, isoDay, requireCapability, type Actor, type Services } from '../context';
+import { issueState, type IssueState } from '../withholding';
 import { invalid } from '../errors';
 import { exportCursor, issueById, issuesInOrder, putExportCursor } from '../../storage/repositories/moodle-ws';
 import {
@@ -28,6 +29,8 @@ export type MoodleExportedIssue = {
   timedelivered: number;
   locked: boolean;
   authority: string;
+  /** Not the module's (it had no revocation): issued, revoked or expired. */
+  state: IssueState;
 };
 
 /** Issues per call; a caller gets the rest by calling again (with `last`, or the last `id` it received). */
@@ -96,6 +99,7 @@ export async function getCertificateInfos(
       last_issue_id: last.id,
       updated_at: iso(services.now()),
     });
+  const today = isoDay(services.now());
   return rows.map((issue) => {
     const names = learnerNames(issueData(issue));
     return {
@@ -111,6 +115,7 @@ export async function getCertificateInfos(
       timedelivered: unixTime(issue.first_delivered_at),
       locked: issue.locked === 1,
       authority: authorityOf(issue),
+      state: issueState({ state: issue.state, expiresOn: issue.expires_on }, today),
     };
   });
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requestDocument, setLocked, getIssue } from '../../../server/domain/issues';
+import { requestDocument, revokeIssue, setLocked, getIssue } from '../../../server/domain/issues';
 import { retrieveByLink } from '../../../server/domain/links';
 import { createCertificate } from '../../../server/domain/certificates';
 import { createPerson } from '../../../server/domain/people';
@@ -145,6 +145,7 @@ describe.each(ENGINES)('mod_pdcertificate web service functions (%s)', (engine) 
         timedelivered: 0,
         locked: false,
         authority: 'Claire Dubois',
+        state: 'issued',
       });
       expect(info.id).toMatch(/^[0-9a-f-]{36}$/);
     });
@@ -221,6 +222,7 @@ describe.each(ENGINES)('mod_pdcertificate web service functions (%s)', (engine) 
         useridnumber: 'E-1',
         locked: false,
         authority: 'Claire Dubois',
+        state: 'issued',
       });
 
       expect(await getCertificateInfos(s, first, { cidsource: 'id', cid: '42', issuedfrom: 'last' })).toHaveLength(3);
@@ -249,6 +251,10 @@ describe.each(ENGINES)('mod_pdcertificate web service functions (%s)', (engine) 
       ).toEqual(['104']);
       // Reading never delivered or changed anything.
       expect((await getIssue(s, fx.admin, before[0]!.issuecode)).firstDeliveredAt).toBeNull();
+      // A revoked document says so (the module had no revocation to say).
+      await revokeIssue(s, fx.admin, late.issue.code, 'issued in error');
+      const again = await getCertificateInfos(s, second, { cidsource: 'id', cid: '42', issuedfrom: before[2]!.id });
+      expect(again.map((i) => [i.userid, i.state])).toEqual([['104', 'revoked']]);
     });
 
     it('refuses a cursor that is no issue of the course', async () => {
