@@ -125,7 +125,11 @@ async function answer(services: Services, req: Request, res: Response, limits: L
       throw new DomainError('rate-limited', 'RATE_LIMITED', 'Too many unknown tokens from this address; wait a minute.');
     }
     actor = await authenticate(services, form.values.wstoken).catch((e: unknown) => {
-      if (!limits.failures.take(ip)) limits.guessing.set(ip, Date.now() + 60_000);
+      if (!limits.failures.take(ip)) {
+        // Bounded like the limiters' own maps: addresses whose minute is over are forgotten.
+        if (limits.guessing.size > 50_000) for (const [k, t] of limits.guessing) if (t <= Date.now()) limits.guessing.delete(k);
+        limits.guessing.set(ip, Date.now() + 60_000);
+      }
       throw e;
     });
     locale = await callerLocale(services, req.get('accept-language'), { id: actor.tenantId });

@@ -210,6 +210,16 @@ describe('the Moodle REST endpoint', () => {
     expect(e.text).toContain('<ERRORCODE>MOODLE_BODY_NOT_FORM</ERRORCODE>');
   });
 
+  it('refuses a body over its limit, still as a Moodle exception (XML: the format asked for in it is never read)', async () => {
+    const e = await client('lms').call<string>(
+      'mod_pdcertificate_get_certificates',
+      {},
+      { rawBody: `pad=${'x'.repeat(300_000)}`, format: 'xml' },
+    );
+    expect(e.status).toBe(200);
+    expect(e.text).toContain('<ERRORCODE>BODY_TOO_LARGE</ERRORCODE>');
+  });
+
   it('slows an address that keeps sending unknown tokens', async () => {
     process.env.ATTEST_MOODLE_WS_FAILURES_PER_MINUTE = '3';
     const limited = await startApp(s);
