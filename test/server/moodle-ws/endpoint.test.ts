@@ -154,6 +154,16 @@ describe('the Moodle REST endpoint', () => {
       });
   });
 
+  it('refuses a token naming a person’s own documents (learner ids "person:…")', async () => {
+    expect(
+      await client('learner').exception('mod_pdcertificate_get_certificate_file_url', {
+        ...cert(),
+        uidsource: 'id',
+        uid: 'person:someone',
+      }),
+    ).toMatchObject({ exception: 'invalid_parameter_exception', errorcode: 'invalidparameter' });
+  });
+
   it('says an unknown function as Moodle says it', async () => {
     expect(await client('lms').exception('core_webservice_get_site_info')).toMatchObject({
       exception: 'dml_missing_record_exception',

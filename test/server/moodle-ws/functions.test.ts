@@ -164,6 +164,11 @@ describe.each(ENGINES)('mod_pdcertificate web service functions (%s)', (engine) 
       expect((await domainFailure(() => getCertificateInfo(s, manager, { ...sourcesOf('8'), uidsource: 'id', uid: '101' }))).code).toBe(
         'CERTIFICATE_NOT_FOUND',
       );
+      for (const name of ['Recyclage A', 'Recyclage B'])
+        await createCertificate(s, fx.system, { name, templateVersionId: fx.version.id, courseId: '44', activityId: '99' });
+      expect((await domainFailure(() => getCertificateInfo(s, manager, { ...sourcesOf('99'), uidsource: 'id', uid: '101' }))).code).toBe(
+        'MOODLE_CERTIFICATE_AMBIGUOUS',
+      );
       // Another tenant's certificate id names nothing here.
       expect(
         (
