@@ -4,15 +4,16 @@ import { certificateRow, type Certificate } from '../certificates';
 import { DomainError, invalid, notFound } from '../errors';
 import { checkLearnerId } from '../learners';
 import { certificatesOf } from '../../storage/repositories/certificates';
-import { latestSuppliedData, learnerData, learnersBy } from '../../storage/repositories/moodle-ws';
+import { certificatesNamingCourse, latestSuppliedData, learnerData, learnersBy } from '../../storage/repositories/moodle-ws';
 import type { IssueTable } from '../../storage/schema';
 
 /**
  * How mod_pdcertificate's web services name things, mapped onto Attest's (README, "Moodle web services"):
  *
  * - a course (`cidsource`): `id` is the LMS course id a certificate belongs to (`course_id`); `shortname`
- *   and `idnumber` are the course's `course.shortname` / `course.idnumber` in the data the LMS last
- *   supplied for the certificate. Attest keeps no course table: the LMS's word is where the names are.
+ *   and `idnumber` are `course.shortname` / `course.idnumber` in any data the LMS supplied for the
+ *   certificate (a renamed course is still found by its old name); the names answered are the latest.
+ *   Attest keeps no course table: the LMS's word is where the names are.
  * - a certificate (`pdcidsource`): `id` is Attest's certificate id, `cmid` the LMS activity it belongs to
  *   (`activity_id`); Attest certificates have no idnumber of their own, so `idnumber` is refused.
  * - a learner (`uidsource`): `id` is the LMS learner id documents are issued to; `idnumber`, `email` and
@@ -103,12 +104,19 @@ export async function certificatesOfCourse(
 ): Promise<{ certificate: Certificate; course: CourseNames }[]> {
   // Each function checks what it needs first: the certificates a course holds are no secret beyond that.
   const db = services.storage.db;
-  const rows = await certificatesOf(db, actor.tenantId, source === 'id' ? { courseId: cid } : {});
-  const all = await Promise.all(rows.map((r) => certificateRow(db, actor.tenantId, r.id)));
-  const named = await Promise.all(
-    all.map(async (c) => ({ certificate: c, course: await certificateCourse(services, actor.tenantId, c.id) })),
+  const ids =
+    source === 'id'
+      ? (await certificatesOf(db, actor.tenantId, { courseId: cid })).map((r) => r.id)
+      : cid === ''
+        ? []
+        : await certificatesNamingCourse(db, services.storage.engine, { tenantId: actor.tenantId, field: source, value: cid });
+  const found = await Promise.all(
+    ids.map(async (id) => ({
+      certificate: await certificateRow(db, actor.tenantId, id),
+      course: await certificateCourse(services, actor.tenantId, id),
+    })),
   );
-  const found = source === 'id' ? named : named.filter((n) => n.course[source] !== '' && n.course[source] === cid);
+  found.sort((a, b) => a.certificate.name.localeCompare(b.certificate.name) || a.certificate.id.localeCompare(b.certificate.id));
   if (!found.length)
     throw new DomainError('not-found', 'MOODLE_COURSE_NOT_FOUND', `No certificate belongs to the course whose ${source} is "${cid}".`, {
       details: { source, value: cid },

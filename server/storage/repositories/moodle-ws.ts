@@ -64,12 +64,33 @@ export async function learnerData(db: Db, tenantId: string, certificateId: strin
 }
 
 export type LearnerField = 'idnumber' | 'email' | 'username';
+export type CourseField = 'shortname' | 'idnumber';
 
-/** `learner.<field>` of a JSON data column, as text, in each engine's dialect (the field is one of three names, never input). */
-function learnerField(engine: Engine, field: LearnerField) {
+/** `<object>.<field>` of a JSON data column, as text, in each engine's dialect (both are fixed names, never input). */
+function dataField(engine: Engine, object: 'learner' | 'course', field: LearnerField | CourseField) {
   return engine === 'postgres'
-    ? sql<string>`(data::jsonb -> 'learner' ->> ${sql.lit(field)})`
-    : sql<string>`CAST(json_extract(data, ${sql.lit(`$.learner.${field}`)}) AS TEXT)`;
+    ? sql<string>`(data::jsonb -> ${sql.lit(object)} ->> ${sql.lit(field)})`
+    : sql<string>`CAST(json_extract(data, ${sql.lit(`$.${object}.${field}`)}) AS TEXT)`;
+}
+
+/** The certificates whose supplied data (any learner's record or issue) names the course so. */
+export async function certificatesNamingCourse(
+  db: Db,
+  engine: Engine,
+  query: { tenantId: string; field: CourseField; value: string },
+): Promise<string[]> {
+  const found = new Set<string>();
+  for (const table of ['learner_records', 'issues'] as const) {
+    const rows = await db
+      .selectFrom(table)
+      .select('certificate_id')
+      .distinct()
+      .where('tenant_id', '=', query.tenantId)
+      .where(dataField(engine, 'course', query.field), '=', query.value)
+      .execute();
+    for (const r of rows) found.add(r.certificate_id);
+  }
+  return [...found];
 }
 
 /**
@@ -89,7 +110,7 @@ export async function learnersBy(
       .distinct()
       .where('tenant_id', '=', query.tenantId)
       .where('certificate_id', '=', query.certificateId)
-      .where(learnerField(engine, query.field), '=', query.value)
+      .where(dataField(engine, 'learner', query.field), '=', query.value)
       .orderBy('learner_id')
       .limit(query.limit)
       .execute();
