@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireCapability, type Actor, type Services } from '../context';
-import { certificateCourse, findCertificate, findLearner, moodleText } from './identifiers';
+import { certificateCourse, findCertificate, findLearners, moodleText } from './identifiers';
 import { certificateUserParameters, issueInfo, type CertificateUserParams, type MoodleIssueInfo } from './get-certificate-info';
 import { moodleFunction } from './function';
 
@@ -22,10 +22,8 @@ export async function getCertificateUsersInfo(
   const certificate = await findCertificate(services, actor, params.pdcidsource, params.pdcid);
   const course = await certificateCourse(services, actor.tenantId, certificate.id);
   const out: MoodleIssueInfo[] = [];
-  for (const uid of params.uids) {
-    const learnerId = await findLearner(services, actor, certificate.id, params.uidsource, uid);
+  for (const learnerId of await findLearners(services, actor, certificate.id, params.uidsource, params.uids))
     out.push((await issueInfo(services, actor, certificate, course, learnerId)).info);
-  }
   return out;
 }
 

@@ -154,29 +154,40 @@ export async function findLearner(
   source: UserSource,
   uid: string,
 ): Promise<string> {
+  return (await findLearners(services, actor, certificateId, source, [uid]))[0]!;
+}
+
+/** The LMS learner ids several identifiers of one kind name, in their order, looked up together. */
+export async function findLearners(
+  services: Services,
+  actor: Actor,
+  certificateId: string,
+  source: UserSource,
+  uids: readonly string[],
+): Promise<string[]> {
   if (source === 'id') {
-    checkLearnerId(actor, uid);
-    return uid;
+    for (const uid of uids) checkLearnerId(actor, uid);
+    return [...uids];
   }
-  const ids = await learnersBy(services.storage.db, services.storage.engine, {
+  const found = await learnersBy(services.storage.db, services.storage.engine, {
     tenantId: actor.tenantId,
     certificateId,
     field: source,
-    value: uid,
-    limit: 2,
+    values: uids,
   });
-  if (!ids.length)
-    throw new DomainError('not-found', 'MOODLE_USER_NOT_FOUND', `No learner of this certificate has the ${source} "${uid}".`, {
-      details: { source, value: uid },
-    });
-  if (ids.length > 1)
-    throw new DomainError(
-      'conflict',
-      'MOODLE_USER_AMBIGUOUS',
-      `Several learners of this certificate have the ${source} "${uid}"; name them by id.`,
-      {
+  return uids.map((uid) => {
+    const ids = found.get(uid) ?? [];
+    if (!ids.length)
+      throw new DomainError('not-found', 'MOODLE_USER_NOT_FOUND', `No learner of this certificate has the ${source} "${uid}".`, {
         details: { source, value: uid },
-      },
-    );
-  return ids[0]!;
+      });
+    if (ids.length > 1)
+      throw new DomainError(
+        'conflict',
+        'MOODLE_USER_AMBIGUOUS',
+        `Several learners of this certificate have the ${source} "${uid}"; name them by id.`,
+        { details: { source, value: uid } },
+      );
+    return ids[0]!;
+  });
 }

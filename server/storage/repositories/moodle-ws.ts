@@ -94,29 +94,36 @@ export async function certificatesNamingCourse(
 }
 
 /**
- * The learners of a certificate whose `learner.<field>` the LMS gave as `value`, in their record or their
- * issue; at most `limit` (two tell the caller the value is ambiguous).
+ * The learners of a certificate whose `learner.<field>` the LMS gave as one of `values`, in their record or
+ * their issue: for each value, the learner ids that carry it (two or more: the value is ambiguous).
  */
 export async function learnersBy(
   db: Db,
   engine: Engine,
-  query: { tenantId: string; certificateId: string; field: LearnerField; value: string; limit: number },
-): Promise<string[]> {
-  const found = new Set<string>();
-  for (const table of ['learner_records', 'issues'] as const) {
-    const rows = await db
-      .selectFrom(table)
-      .select('learner_id')
-      .distinct()
-      .where('tenant_id', '=', query.tenantId)
-      .where('certificate_id', '=', query.certificateId)
-      .where(dataField(engine, 'learner', query.field), '=', query.value)
-      .orderBy('learner_id')
-      .limit(query.limit)
-      .execute();
-    for (const r of rows) found.add(r.learner_id);
+  query: { tenantId: string; certificateId: string; field: LearnerField; values: readonly string[] },
+): Promise<Map<string, string[]>> {
+  const found = new Map<string, Set<string>>();
+  // Bounded lists of values per statement: far under either engine's limit on parameters.
+  for (let i = 0; i < query.values.length; i += 500) {
+    const values = [...new Set(query.values.slice(i, i + 500))];
+    for (const table of ['learner_records', 'issues'] as const) {
+      const field = dataField(engine, 'learner', query.field);
+      const rows = await db
+        .selectFrom(table)
+        .select(['learner_id', field.as('value')])
+        .distinct()
+        .where('tenant_id', '=', query.tenantId)
+        .where('certificate_id', '=', query.certificateId)
+        .where(field, 'in', values)
+        .execute();
+      for (const r of rows) {
+        const ids = found.get(r.value) ?? new Set<string>();
+        ids.add(r.learner_id);
+        found.set(r.value, ids);
+      }
+    }
   }
-  return [...found].sort().slice(0, query.limit);
+  return new Map([...found].map(([v, ids]) => [v, [...ids].sort()]));
 }
 
 /** A page of the issues of some certificates in the order they were made (created_at, then id), after a point. */
