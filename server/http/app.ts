@@ -116,7 +116,7 @@ export function createApp(services: Services, options: AppOptions = {}): AttestA
     );
   }
 
-  app.use(MOODLE_REST_PATH, moodleRest(services));
+  app.all(MOODLE_REST_PATH, ...moodleRest(services));
 
   app.use('/api', (req, res) =>
     send(

@@ -39,43 +39,49 @@ const envNumber = (name: string): number | undefined => {
   return Number.isFinite(v) && v > 0 ? v : undefined;
 };
 
-export function moodleRest(services: Services, options: MoodleRestOptions = {}): express.Router {
+/** The handlers of the entry, for `app.all(MOODLE_REST_PATH, …)`: the request keeps its full path for the logs. */
+export function moodleRest(
+  services: Services,
+  options: MoodleRestOptions = {},
+): [express.RequestHandler, express.RequestHandler, express.ErrorRequestHandler] {
   const perMinute = options.perMinute ?? envNumber('ATTEST_MOODLE_WS_PER_MINUTE') ?? 600;
   const failuresPerMinute = options.failuresPerMinute ?? envNumber('ATTEST_MOODLE_WS_FAILURES_PER_MINUTE') ?? 10;
-  const calls = new RateLimiter(perMinute, Math.max(10, Math.ceil(perMinute / 2)));
-  // Guessing tokens: an address that keeps sending unknown ones is refused before the next is even looked up.
-  const failures = new RateLimiter(failuresPerMinute, failuresPerMinute);
-  const guessing = new Map<string, number>();
-  const router = express.Router();
+  const limits: Limits = {
+    calls: new RateLimiter(perMinute, Math.max(10, Math.ceil(perMinute / 2))),
+    // Guessing tokens: an address that keeps sending unknown ones is refused before the next is even looked up.
+    failures: new RateLimiter(failuresPerMinute, failuresPerMinute),
+    guessing: new Map<string, number>(),
+  };
   const body = express.raw({ limit: MOODLE_BODY_LIMIT, type: () => true });
-  const serve = (req: Request, res: Response) => void answer(services, req, res, { calls, failures, guessing });
-  router.get('/', serve);
-  router.post('/', body, serve);
-  router.all('/', (req, res) =>
-    send(
-      res,
-      formatOf(parseForm(req.originalUrl.split('?')[1] ?? '', 'query').values),
-      moodleException(new DomainError('malformed', 'MOODLE_METHOD_NOT_ALLOWED', `Called with ${req.method}, not GET or POST.`), 'en'),
-    ),
-  );
-  // What the body parser refuses (too large, unreadable) still answers as Moodle does.
-  router.use((err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
-    const tooLarge = (err as { type?: string }).type === 'entity.too.large';
-    req.log.info({ err: (err as Error).message }, 'moodle web service body refused');
-    send(
-      res,
-      formatOf(parseForm(req.originalUrl.split('?')[1] ?? '', 'query').values),
-      moodleException(
-        tooLarge
-          ? new DomainError('too-large', 'BODY_TOO_LARGE', `The request body is larger than ${MOODLE_BODY_LIMIT} bytes.`, {
-              details: { limit: MOODLE_BODY_LIMIT },
-            })
-          : new DomainError('malformed', 'BAD_REQUEST', 'The request could not be read.'),
-        'en',
-      ),
-    );
-  });
-  return router;
+  const queryFormat = (req: Request) => formatOf(parseForm(req.originalUrl.split('?')[1] ?? '', 'query').values);
+  return [
+    (req, res, next) => (req.method === 'POST' ? body(req, res, next) : next()),
+    (req, res) => {
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') return void answer(services, req, res, limits);
+      send(
+        res,
+        queryFormat(req),
+        moodleException(new DomainError('malformed', 'MOODLE_METHOD_NOT_ALLOWED', `Called with ${req.method}, not GET or POST.`), 'en'),
+      );
+    },
+    // What the body parser refuses (too large, unreadable) still answers as Moodle does.
+    (err: unknown, req, res, _next) => {
+      const tooLarge = (err as { type?: string }).type === 'entity.too.large';
+      req.log.info({ err: err instanceof Error ? err.message : String(err) }, 'moodle web service body refused');
+      send(
+        res,
+        queryFormat(req),
+        moodleException(
+          tooLarge
+            ? new DomainError('too-large', 'BODY_TOO_LARGE', `The request body is larger than ${MOODLE_BODY_LIMIT} bytes.`, {
+                details: { limit: MOODLE_BODY_LIMIT },
+              })
+            : new DomainError('malformed', 'BAD_REQUEST', 'The request could not be read.'),
+          'en',
+        ),
+      );
+    },
+  ];
 }
 
 interface Limits {

@@ -196,6 +196,52 @@ describe('the Moodle REST endpoint', () => {
     expect(missing.problems?.map((p) => p.path).sort()).toEqual(['pdcid', 'pdcidsource', 'uid', 'uidsource']);
   });
 
+  it('answers hostile parameters with a Moodle exception, never an internal error (seeded)', async () => {
+    let seed = 20261201;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const names = ['pdcidsource', 'pdcid', 'uidsource', 'uid', 'uids', 'cidsource', 'cid', 'issuedfrom', '__proto__', 'constructor', 'x'];
+    const keys = ['', '[0]', '[]', '[a]', '[0][0]', '[', ']', '[0', '[1][2][3][4][5][6]', '%5B0%5D'];
+    const values = [
+      '',
+      'id',
+      'cmid',
+      'idnumber',
+      'username',
+      '201',
+      'N-201',
+      fx.certificate.id,
+      '%E9',
+      '%',
+      'x'.repeat(300),
+      'person:x',
+      '0',
+      'last',
+      '<b>',
+    ];
+    const functions = [
+      'get_certificates',
+      'get_certificate_file_url',
+      'get_certificate_info',
+      'get_certificate_users_info',
+      'get_certificate_infos',
+    ];
+    for (let i = 0; i < 150; i++) {
+      const pairs = Array.from(
+        { length: rand(8) },
+        () => `${names[rand(names.length)]}${keys[rand(keys.length)]}=${values[rand(values.length)]}`,
+      );
+      const raw = [
+        `wstoken=${tokens.manager}`,
+        `moodlewsrestformat=json`,
+        `wsfunction=mod_pdcertificate_${functions[rand(functions.length)]}`,
+        ...pairs,
+      ].join('&');
+      const a = await client('manager').call('x', {}, { rawBody: raw });
+      expect(a.status, raw).toBe(200);
+      if (!a.ok) expect(a.error.errorcode, raw).not.toBe('INTERNAL');
+    }
+  });
+
   it('speaks XML, Moodle’s default format, for answers and exceptions', async () => {
     const ok = await client('lms').call<string>('mod_pdcertificate_get_certificates', { cidsource: 'id', cid: '42' }, { format: 'xml' });
     expect(ok.text).toContain('<?xml version="1.0" encoding="UTF-8" ?>\n<RESPONSE>\n<MULTIPLE>\n<SINGLE>\n<KEY name="id"><VALUE>');
@@ -218,6 +264,8 @@ describe('the Moodle REST endpoint', () => {
       },
     );
     expect(e.text).toContain('<ERRORCODE>MOODLE_BODY_NOT_FORM</ERRORCODE>');
+    const put = await fetch(`${app.base}/webservice/rest/server.php?moodlewsrestformat=json`, { method: 'PUT' });
+    expect([put.status, ((await put.json()) as { errorcode: string }).errorcode]).toEqual([200, 'MOODLE_METHOD_NOT_ALLOWED']);
   });
 
   it('refuses a body over its limit, still as a Moodle exception (XML: the format asked for in it is never read)', async () => {
