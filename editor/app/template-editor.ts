@@ -3,6 +3,11 @@ import '../components/source-editor';
 import '../components/sample-data';
 import '../components/variables-panel';
 import '../components/version-diff';
+import '../components/samples-grid';
+import '../components/preview-tools';
+import type { SampleOutcome, SamplePickDetail } from '../components/samples-grid';
+import { savedSplit, specimenFileName, type SplitChangeDetail } from '../components/preview-tools';
+import type { RenderedSide } from '../components/version-diff';
 import '../preview/pdf-preview';
 import type { DiagnosticsDetail, SourceChangeDetail, SourceEditor } from '../components/source-editor';
 import type { SampleChangeDetail } from '../components/sample-data';
@@ -65,6 +70,10 @@ export class TemplateEditor extends AppElement {
     failure: { state: true },
     publishDiagnostics: { state: true },
     compare: { state: true },
+    staleProblems: { state: true },
+    split: { state: true },
+    allSamples: { state: true },
+    samplesRevision: { state: true },
   };
   declare me: Me | undefined;
   declare templateId: string;
@@ -81,6 +90,13 @@ export class TemplateEditor extends AppElement {
   declare protected failure: ApiError | undefined;
   declare protected publishDiagnostics: readonly SourceDiagnostic[];
   declare protected compare: CompareDetail | undefined;
+  /** The problems of a text that does not render, shown over the last page that did. */
+  declare protected staleProblems: readonly SourceDiagnostic[];
+  /** The source's share of the width it divides with the preview (the splitter's). */
+  declare protected split: number;
+  /** The preview shows every sample learner at once instead of the one chosen. */
+  declare protected allSamples: boolean;
+  declare protected samplesRevision: number;
 
   /** The text in the editor now, and the last text the server has. */
   private source = '';
@@ -109,6 +125,10 @@ export class TemplateEditor extends AppElement {
     this.failure = undefined;
     this.publishDiagnostics = [];
     this.compare = undefined;
+    this.staleProblems = [];
+    this.split = savedSplit();
+    this.allSamples = false;
+    this.samplesRevision = 0;
   }
 
   private get canEdit(): boolean {
@@ -124,6 +144,9 @@ export class TemplateEditor extends AppElement {
   }
 
   private async load(): Promise<void> {
+    // The first preview is of the saved draft: asked at once, beside the template itself, not after it.
+    this.source = '';
+    this.previews.now();
     const r = await api.call('getTemplate', { params: { id: this.templateId } });
     if (!r.ok) {
       this.failure = r;
@@ -138,7 +161,6 @@ export class TemplateEditor extends AppElement {
     await this.updateComplete;
     const ed = this.editor;
     if (ed) ed.value = this.source;
-    this.previews.now();
   }
 
   /** Reloads the template after an asset change (its list and the draft's key for the preview cache). */
@@ -161,6 +183,8 @@ export class TemplateEditor extends AppElement {
   }
 
   private onSourceChange(e: CustomEvent<SourceChangeDetail>): void {
+    // The editor echoes the text it was given on opening: that is no edit, and asking again would drop the first preview.
+    if (e.detail.value === this.source) return;
     this.source = e.detail.value;
     this.readSchema();
     if (this.source !== this.savedSource) this.autosave.changed();
@@ -178,7 +202,8 @@ export class TemplateEditor extends AppElement {
   /** The preview of the text and sample learner of now. */
   private requestPreview(): Promise<Result<PreviewResult>> {
     const body = {
-      source: this.source,
+      // No text yet (the template is still loading): the server previews the saved draft.
+      ...(this.source ? { source: this.source } : {}),
       ...(this.sample.persona !== undefined
         ? { persona: this.sample.persona }
         : this.sample.data !== undefined
@@ -190,8 +215,9 @@ export class TemplateEditor extends AppElement {
 
   /** Shows a current preview answer; true when a new page goes to the PDF preview. */
   private showPreview(r: Result<PreviewResult>): boolean {
+    if (this.allSamples) this.samplesRevision++;
     if (!r.ok) {
-      this.previewError = [{ stage: 'server', code: r.code, severity: 'error', message: r.message } as unknown as SourceDiagnostic];
+      this.failedPreview([{ stage: 'server', code: r.code, severity: 'error', message: r.message } as unknown as SourceDiagnostic]);
       return false;
     }
     const { pdf, diagnostics, boxes } = r.value;
@@ -199,12 +225,67 @@ export class TemplateEditor extends AppElement {
       this.pdf = base64Bytes(pdf);
       this.boxes = boxes;
       this.previewError = undefined;
+      this.staleProblems = [];
       return true;
     }
-    // No PDF: the problems take the preview's place (never a blank pane, never a stale page as if current).
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    this.previewError = asSourceDiagnostics(errors.length ? errors : diagnostics);
+    this.failedPreview(asSourceDiagnostics(errors.length ? errors : diagnostics));
     return false;
+  }
+
+  /**
+   * No PDF for the text of now. With a page already on screen, it stays, marked stale, the problems listed
+   * over it; with none yet, the problems take the preview's place (never a blank pane).
+   */
+  private failedPreview(problems: readonly SourceDiagnostic[]): void {
+    if (this.pdf) this.staleProblems = problems;
+    else this.previewError = problems;
+  }
+
+  /** The preview of the text of now for one sample learner: the grid's card. */
+  private async samplePreview(persona: string): Promise<SampleOutcome> {
+    const r = await api.call('previewTemplate', {
+      params: { id: this.templateId },
+      body: { ...(this.source ? { source: this.source } : {}), persona },
+    });
+    if (!r.ok) return { problems: [r.message] };
+    const warnings = r.value.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message);
+    if (r.value.pdf) return { pdf: base64Bytes(r.value.pdf), warnings };
+    const errors = r.value.diagnostics.filter((d) => d.severity === 'error');
+    return { problems: (errors.length ? errors : r.value.diagnostics).map((d) => `${d.code}: ${d.message}`) };
+  }
+
+  /** A compared version as pages: its source with this template's assets and the sample learner of now. */
+  private async renderSide(source: string): Promise<RenderedSide> {
+    const sample =
+      this.sample.persona !== undefined
+        ? { persona: this.sample.persona }
+        : this.sample.data !== undefined
+          ? { data: this.sample.data }
+          : {};
+    const r = await api.call('previewTemplate', { params: { id: this.templateId }, body: { source, ...sample } });
+    if (!r.ok) return { problems: [r.message] };
+    if (r.value.pdf) return { pdf: base64Bytes(r.value.pdf) };
+    return { problems: r.value.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`) };
+  }
+
+  /** Saves the PDF on screen as a file: the same specimen the server made, marked SPECIMEN. */
+  private downloadSpecimen(): void {
+    if (!this.pdf) return;
+    const url = URL.createObjectURL(new Blob([this.pdf.slice()], { type: 'application/pdf' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = specimenFileName(this.name || 'template');
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  }
+
+  private onSamplePick(e: CustomEvent<SamplePickDetail>): void {
+    this.allSamples = false;
+    this.sample = { persona: e.detail.persona };
+    this.previews.edited(0);
   }
 
   private async save(): Promise<void> {
@@ -379,7 +460,7 @@ export class TemplateEditor extends AppElement {
             </ul>`
           : nothing
       }
-      <div class="panes">
+      <div class="panes" style=${`grid-template-columns: minmax(0, ${this.split}fr) 6px minmax(0, ${1 - this.split}fr) 290px`}>
         <attest-source-editor
           class="source"
           aria-label=${tr('editor.source')}
@@ -387,16 +468,59 @@ export class TemplateEditor extends AppElement {
           @source-change=${(e: CustomEvent<SourceChangeDetail>) => this.onSourceChange(e)}
           @diagnostics-change=${(e: CustomEvent<DiagnosticsDetail>) => this.onDiagnostics(e)}
         ></attest-source-editor>
-        <attest-pdf-preview
-          class="preview"
-          .pdf=${this.pdf}
-          .boxes=${this.boxes}
-          .error=${this.previewError}
-          ?loading=${this.previews.loading}
-          @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.onSelect(e)}
-          @element-move=${(e: CustomEvent<ElementMoveDetail>) => this.onMove(e)}
-          @preview-rendered=${(e: CustomEvent<PreviewRenderedDetail>) => this.previews.rendered(e.detail)}
-        ></attest-pdf-preview>
+        <attest-preview-splitter
+          .split=${this.split}
+          @split-change=${(e: CustomEvent<SplitChangeDetail>) => (this.split = e.detail.split)}
+        ></attest-preview-splitter>
+        <div class="preview-cell" style="position:relative;min-height:0;min-width:0;display:flex;flex-direction:column">
+          <div
+            class="preview-extras"
+            role="toolbar"
+            aria-label=${tr('editor.allSamples')}
+            style="display:flex;gap:6px;padding:4px 8px;border-bottom:1px solid var(--line)"
+          >
+            <button
+              type="button"
+              class="all-samples"
+              aria-pressed=${this.allSamples ? 'true' : 'false'}
+              @click=${() => {
+                this.allSamples = !this.allSamples;
+                if (this.allSamples) this.samplesRevision++;
+              }}
+            >
+              ${tr('editor.allSamples')}
+            </button>
+            <button type="button" class="download-specimen" ?disabled=${!this.pdf} @click=${() => this.downloadSpecimen()}>
+              ${tr('editor.downloadSpecimen')}
+            </button>
+          </div>
+          ${
+            this.allSamples
+              ? html`<attest-samples-grid
+                  style="flex:1;min-height:0"
+                  .preview=${(persona: string) => this.samplePreview(persona)}
+                  .revision=${this.samplesRevision}
+                  @sample-pick=${(e: CustomEvent<SamplePickDetail>) => this.onSamplePick(e)}
+                ></attest-samples-grid>`
+              : nothing
+          }
+          <attest-pdf-preview
+            class="preview"
+            style=${`flex:1;min-height:0;height:auto;display:${this.allSamples ? 'none' : 'flex'}`}
+            .pdf=${this.pdf}
+            .boxes=${this.boxes}
+            .error=${this.previewError}
+            ?loading=${this.previews.loading}
+            @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.onSelect(e)}
+            @element-move=${(e: CustomEvent<ElementMoveDetail>) => this.onMove(e)}
+            @preview-rendered=${(e: CustomEvent<PreviewRenderedDetail>) => this.previews.rendered(e.detail)}
+          ></attest-pdf-preview>
+          <attest-preview-problems
+            ?hidden=${this.allSamples || this.staleProblems.length === 0}
+            .problems=${this.staleProblems}
+            @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.onSelect(e)}
+          ></attest-preview-problems>
+        </div>
         <aside class="side" aria-label=${tr('editor.tabs')}>
           <div role="tablist" aria-label=${tr('editor.tabs')}>
             ${this.tabs.button('sample', tr('editor.tab.sample'))} ${this.tabs.button('variables', tr('editor.tab.variables'))}
@@ -425,6 +549,7 @@ export class TemplateEditor extends AppElement {
                 .right=${this.compare.right}
                 .leftLabel=${this.compare.leftLabel}
                 .rightLabel=${this.compare.rightLabel}
+                .renderSource=${(source: string) => this.renderSide(source)}
               ></attest-version-diff>
             </div>`
           : nothing
