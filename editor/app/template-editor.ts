@@ -285,6 +285,9 @@ export class TemplateEditor extends AppElement {
   private onSamplePick(e: CustomEvent<SamplePickDetail>): void {
     this.allSamples = false;
     this.sample = { persona: e.detail.persona };
+    // The sample panel says whom the preview is for: it follows the card picked.
+    const panel = this.querySelector('attest-sample-data');
+    if (panel) panel.selected = e.detail.persona;
     this.previews.edited(0);
   }
 

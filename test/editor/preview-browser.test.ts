@@ -179,9 +179,16 @@ describe('the template editor’s preview', () => {
   it('shows every sample learner at once, each with its first page or flagged with its problems', async () => {
     await page.getByRole('button', { name: 'All sample learners' }).click();
     const grid = page.locator('attest-samples-grid');
+    // Done when every card is drawn or flagged.
     await expect
-      .poll(() => grid.locator('li[data-persona]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))), { timeout: 60_000 })
-      .not.toContain('pending');
+      .poll(
+        () =>
+          grid
+            .locator('li[data-persona]')
+            .evaluateAll((els) => els.every((e) => e.getAttribute('data-state') === 'broken' || e.getAttribute('data-drawn') === 'true')),
+        { timeout: 60_000 },
+      )
+      .toBe(true);
     const cards = await grid.locator('li[data-persona]').evaluateAll((els) =>
       els.map((e) => ({
         persona: e.getAttribute('data-persona'),
@@ -213,6 +220,8 @@ describe('the template editor’s preview', () => {
     await page.getByRole('button', { name: 'All sample learners' }).click();
     await grid.locator(`li[data-persona="${personas[1]!.id}"] button`).click();
     await expect.poll(() => grid.count()).toBe(0);
+    await expect.poll(previewText, { timeout: 15_000 }).toContain('Bennett');
+    expect(await page.locator('attest-sample-data select').first().inputValue()).toBe(personas[1]!.id);
   });
 
   it('compares a published version with the draft as rendered pages side by side', async () => {
