@@ -74,6 +74,7 @@ export class TemplateEditor extends AppElement {
     split: { state: true },
     allSamples: { state: true },
     samplesRevision: { state: true },
+    sourceMounted: { state: true },
   };
   declare me: Me | undefined;
   declare templateId: string;
@@ -97,6 +98,12 @@ export class TemplateEditor extends AppElement {
   /** The preview shows every sample learner at once instead of the one chosen. */
   declare protected allSamples: boolean;
   declare protected samplesRevision: number;
+  /**
+   * Monaco is set up once the first page is on screen (or the first preview failed). Set up beside it, its
+   * main-thread work (≈ 0.5–0.9 s on this machine) was most of the wait for the first page; the designer
+   * opened the template to see it, and the source follows a moment later.
+   */
+  declare protected sourceMounted: boolean;
 
   /** The text in the editor now, and the last text the server has. */
   private source = '';
@@ -129,6 +136,16 @@ export class TemplateEditor extends AppElement {
     this.split = savedSplit();
     this.allSamples = false;
     this.samplesRevision = 0;
+    this.sourceMounted = false;
+  }
+
+  private mountSource(): void {
+    if (this.sourceMounted) return;
+    this.sourceMounted = true;
+    void this.updateComplete.then(() => {
+      const ed = this.editor;
+      if (ed && this.source) ed.value = this.source;
+    });
   }
 
   private get canEdit(): boolean {
@@ -218,6 +235,7 @@ export class TemplateEditor extends AppElement {
     if (this.allSamples) this.samplesRevision++;
     if (!r.ok) {
       this.failedPreview([{ stage: 'server', code: r.code, severity: 'error', message: r.message } as unknown as SourceDiagnostic]);
+      this.mountSource();
       return false;
     }
     const { pdf, diagnostics, boxes } = r.value;
@@ -230,6 +248,7 @@ export class TemplateEditor extends AppElement {
     }
     const errors = diagnostics.filter((d) => d.severity === 'error');
     this.failedPreview(asSourceDiagnostics(errors.length ? errors : diagnostics));
+    this.mountSource();
     return false;
   }
 
@@ -464,13 +483,17 @@ export class TemplateEditor extends AppElement {
           : nothing
       }
       <div class="panes" style=${`grid-template-columns: minmax(0, ${this.split}fr) 6px minmax(0, ${1 - this.split}fr) 290px`}>
-        <attest-source-editor
-          class="source"
-          aria-label=${tr('editor.source')}
-          doc-language=${getLocale()}
-          @source-change=${(e: CustomEvent<SourceChangeDetail>) => this.onSourceChange(e)}
-          @diagnostics-change=${(e: CustomEvent<DiagnosticsDetail>) => this.onDiagnostics(e)}
-        ></attest-source-editor>
+        ${
+          this.sourceMounted
+            ? html`<attest-source-editor
+                class="source"
+                aria-label=${tr('editor.source')}
+                doc-language=${getLocale()}
+                @source-change=${(e: CustomEvent<SourceChangeDetail>) => this.onSourceChange(e)}
+                @diagnostics-change=${(e: CustomEvent<DiagnosticsDetail>) => this.onDiagnostics(e)}
+              ></attest-source-editor>`
+            : html`<div class="source" aria-busy="true"></div>`
+        }
         <attest-preview-splitter
           .split=${this.split}
           @split-change=${(e: CustomEvent<SplitChangeDetail>) => (this.split = e.detail.split)}
@@ -516,7 +539,10 @@ export class TemplateEditor extends AppElement {
             ?loading=${this.previews.loading}
             @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.onSelect(e)}
             @element-move=${(e: CustomEvent<ElementMoveDetail>) => this.onMove(e)}
-            @preview-rendered=${(e: CustomEvent<PreviewRenderedDetail>) => this.previews.rendered(e.detail)}
+            @preview-rendered=${(e: CustomEvent<PreviewRenderedDetail>) => {
+              this.previews.rendered(e.detail);
+              this.mountSource();
+            }}
           ></attest-pdf-preview>
           <attest-preview-problems
             ?hidden=${this.allSamples || this.staleProblems.length === 0}

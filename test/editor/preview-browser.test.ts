@@ -80,7 +80,10 @@ describe('the template editor’s preview', () => {
       await page.evaluate(() => {
         const w = window as unknown as { previewMeasures: PreviewMeasure[] };
         w.previewMeasures = [];
-        document.addEventListener('preview-measured', (e) => w.previewMeasures.push((e as CustomEvent<PreviewMeasure>).detail));
+        // When each measure came, read in the page: the test's own polling would add its delay.
+        document.addEventListener('preview-measured', (e) =>
+          w.previewMeasures.push({ ...(e as CustomEvent<PreviewMeasure>).detail, at: performance.now() } as PreviewMeasure),
+        );
         // Where the main thread is busy meanwhile (Monaco's set-up, pdf.js's main-thread side): long tasks.
         const l = window as unknown as { longTasks: { start: number; ms: number }[] };
         l.longTasks = [];
@@ -98,10 +101,14 @@ describe('the template editor’s preview', () => {
       });
       const { at, first, busy } = await page.evaluate(
         (started) => ({
-          at: performance.now(),
+          at: (window as unknown as { previewMeasures: (PreviewMeasure & { at: number })[] }).previewMeasures[0]!.at,
           first: (window as unknown as { previewMeasures: PreviewMeasure[] }).previewMeasures[0]!,
           busy: (window as unknown as { longTasks: { start: number; ms: number }[] }).longTasks
-            .filter((t) => t.start >= started)
+            .filter(
+              (t) =>
+                t.start >= started &&
+                t.start < (window as unknown as { previewMeasures: (PreviewMeasure & { at: number })[] }).previewMeasures[0]!.at,
+            )
             .reduce((n, t) => n + t.ms, 0),
         }),
         started,
