@@ -76,6 +76,7 @@ const MESSAGES = {
   'editor.tab.versions': { en: 'Versions', fr: 'Versions' },
   'editor.previewMs': { en: 'Preview in {ms} ms', fr: 'Aperçu en {ms} ms' },
   'editor.moveRefused': { en: 'Not moved: {reason}', fr: 'Non déplacé : {reason}' },
+  'editor.previewTools': { en: 'Preview tools', fr: 'Outils de l’aperçu' },
   'editor.allSamples': { en: 'All sample learners', fr: 'Tous les apprenants d’exemple' },
   'editor.downloadSpecimen': { en: 'Download specimen PDF', fr: 'Télécharger le spécimen PDF' },
   'editor.preview.resize': { en: 'Resize the source and the preview', fr: 'Redimensionner la source et l’aperçu' },

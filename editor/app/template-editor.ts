@@ -162,7 +162,12 @@ export class TemplateEditor extends AppElement {
 
   private async load(): Promise<void> {
     // The first preview is of the saved draft: asked at once, beside the template itself, not after it.
+    // Nothing of another template's stays: its page would pass for this one's "last good page".
     this.source = '';
+    this.pdf = undefined;
+    this.boxes = [];
+    this.previewError = undefined;
+    this.staleProblems = [];
     this.previews.now();
     const r = await api.call('getTemplate', { params: { id: this.templateId } });
     if (!r.ok) {
@@ -502,7 +507,7 @@ export class TemplateEditor extends AppElement {
           <div
             class="preview-extras"
             role="toolbar"
-            aria-label=${tr('editor.allSamples')}
+            aria-label=${tr('editor.previewTools')}
             style="display:flex;gap:6px;padding:4px 8px;border-bottom:1px solid var(--line)"
           >
             <button
