@@ -9,6 +9,8 @@ import type { SampleChangeDetail } from '../components/sample-data';
 import type { InsertTextDetail } from '../components/variables-panel';
 import type { ElementMoveDetail, ElementSelectDetail, PdfPreview, PreviewBox, PreviewRenderedDetail } from '../preview/pdf-preview';
 import { moveElement } from '../preview/move';
+import { applyToMonaco } from '../canvas/apply';
+import { ct } from '../canvas/messages';
 import type { EditorDiagnostic } from '../monaco/language';
 import { readTemplate } from '../monaco/template';
 import { catalogue } from '../../variables/catalogue';
@@ -262,10 +264,9 @@ export class TemplateEditor extends AppElement {
       this.notice = tr('editor.moveRefused', { reason: t(result.reason, result.params) });
       return;
     }
-    this.notice = t('move.moved');
-    // Through the editor, so the move is one undoable edit and `source-change` follows as for typing.
-    const ed = this.editor;
-    if (ed) ed.value = result.source;
+    // Only the attributes that change, as one Monaco edit (one undo step); `source-change` follows as for
+    // typing. Said to be moved only once the source holds the move.
+    this.notice = applyToMonaco(this.editor?.codeEditor, this.source, result.edits) ? t('move.moved') : ct('canvas.notApplied');
   }
 
   private onInsert(e: CustomEvent<InsertTextDetail>): void {
