@@ -8,9 +8,13 @@ import type { DiagnosticsDetail, SourceChangeDetail, SourceEditor } from '../com
 import type { SampleChangeDetail } from '../components/sample-data';
 import type { InsertTextDetail } from '../components/variables-panel';
 import type { ElementMoveDetail, ElementSelectDetail, PdfPreview, PreviewBox, PreviewRenderedDetail } from '../preview/pdf-preview';
-import { moveElement } from '../preview/move';
-import { applyToMonaco } from '../canvas/apply';
+// The canvas (issue 14): selection, handles, palette and the property panel over the preview.
+import '../canvas/property-panel';
+import { CanvasController } from '../canvas/canvas-controller';
+import type { CanvasEditDetail, SelectionChangeDetail } from '../preview/pdf-preview';
+import type { PropertyChangeDetail } from '../canvas/property-panel';
 import { ct } from '../canvas/messages';
+import { declaredAssets, fontRoles } from '../monaco/template';
 import type { EditorDiagnostic } from '../monaco/language';
 import { readTemplate } from '../monaco/template';
 import { catalogue } from '../../variables/catalogue';
@@ -29,7 +33,7 @@ import { errorBox } from './error-box';
 import { tr } from './messages';
 import { paths } from './router';
 
-type Tab = 'sample' | 'variables' | 'assets' | 'versions';
+type Tab = 'sample' | 'variables' | 'assets' | 'versions' | 'properties';
 
 interface Sample {
   persona?: string;
@@ -92,7 +96,16 @@ export class TemplateEditor extends AppElement {
     show: (r) => this.showPreview(r),
   });
   private readonly autosave = new AutosaveController(this, { save: () => this.save(), enabled: () => this.canEdit });
-  private readonly tabs = new TabsController<Tab>(this, ['sample', 'variables', 'assets', 'versions']);
+  private readonly tabs = new TabsController<Tab>(this, ['sample', 'variables', 'assets', 'versions', 'properties']);
+  private readonly canvas = new CanvasController(this, {
+    source: () => this.source,
+    editor: () => this.editor,
+    notice: (text) => (this.notice = text),
+    imageAssets: () =>
+      declaredAssets(readTemplate(this.source))
+        .filter((a) => a.kind === 'image')
+        .map((a) => a.name),
+  });
 
   constructor() {
     super();
@@ -165,6 +178,8 @@ export class TemplateEditor extends AppElement {
   private onSourceChange(e: CustomEvent<SourceChangeDetail>): void {
     this.source = e.detail.value;
     this.readSchema();
+    // The canvas and the property panel read the source: they follow each edit.
+    this.requestUpdate();
     if (this.source !== this.savedSource) this.autosave.changed();
     this.previews.edited();
   }
@@ -200,6 +215,7 @@ export class TemplateEditor extends AppElement {
     if (pdf) {
       this.pdf = base64Bytes(pdf);
       this.boxes = boxes;
+      this.canvas.boxesChanged(boxes);
       this.previewError = undefined;
       return true;
     }
@@ -253,22 +269,6 @@ export class TemplateEditor extends AppElement {
     if (fresh.ok) this.detail = { ...fresh.value, source: this.source };
   }
 
-  private onSelect(e: CustomEvent<ElementSelectDetail>): void {
-    this.editor?.reveal(e.detail.range);
-  }
-
-  private onMove(e: CustomEvent<ElementMoveDetail>): void {
-    const d = e.detail;
-    const result = moveElement(this.source, d.range, d.dxMm, d.dyMm, d.pageMm);
-    if (!result.ok) {
-      this.notice = tr('editor.moveRefused', { reason: t(result.reason, result.params) });
-      return;
-    }
-    // Only the attributes that change, as one Monaco edit (one undo step); `source-change` follows as for
-    // typing. Said to be moved only once the source holds the move.
-    this.notice = applyToMonaco(this.editor?.codeEditor, this.source, result.edits) ? t('move.moved') : ct('canvas.notApplied');
-  }
-
   private onInsert(e: CustomEvent<InsertTextDetail>): void {
     this.editor?.insertText(e.detail.text, 'variables-panel');
   }
@@ -277,6 +277,27 @@ export class TemplateEditor extends AppElement {
     this.sample =
       e.detail.persona !== undefined ? { persona: e.detail.persona } : e.detail.data !== undefined ? { data: e.detail.data } : {};
     this.previews.edited(0);
+  }
+
+  /** A selection made on the page shows its properties. */
+  private onCanvasSelection(e: CustomEvent<SelectionChangeDetail>): void {
+    this.canvas.onSelectionChange(e);
+    if (e.detail.boxes.length === 1) this.tabs.select('properties');
+  }
+
+  private propertiesPanel(): unknown {
+    const view = readTemplate(this.source);
+    return html`<div id="panel-properties" role="tabpanel" aria-labelledby="tab-properties" ?hidden=${this.tabs.selected !== 'properties'}>
+      <attest-property-panel
+        .source=${this.source}
+        .range=${this.canvas.selected?.range}
+        .pageMm=${this.canvas.pageMm}
+        .schema=${this.schema}
+        .fontRoles=${fontRoles(view)}
+        .assets=${declaredAssets(view).map((a) => a.name)}
+        @property-change=${(e: CustomEvent<PropertyChangeDetail>) => this.canvas.onProperty(e)}
+      ></attest-property-panel>
+    </div>`;
   }
 
   private openCompare(detail: CompareDetail): void {
@@ -336,7 +357,8 @@ export class TemplateEditor extends AppElement {
           .draft=${this.source}
           @compare-versions=${(e: CustomEvent<CompareDetail>) => this.openCompare(e.detail)}
         ></attest-versions-panel>
-      </div>`;
+      </div>
+      ${this.propertiesPanel()}`;
   }
 
   protected override render(): unknown {
@@ -394,14 +416,20 @@ export class TemplateEditor extends AppElement {
           .boxes=${this.boxes}
           .error=${this.previewError}
           ?loading=${this.previews.loading}
-          @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.onSelect(e)}
-          @element-move=${(e: CustomEvent<ElementMoveDetail>) => this.onMove(e)}
+          .source=${this.source}
+          .selection=${this.canvas.selection}
+          @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.canvas.onSelect(e)}
+          @element-move=${(e: CustomEvent<ElementMoveDetail>) => this.canvas.onMove(e)}
+          @canvas-edit=${(e: CustomEvent<CanvasEditDetail>) => this.canvas.onEdit(e)}
+          @selection-change=${(e: CustomEvent<SelectionChangeDetail>) => this.onCanvasSelection(e)}
+          @keydown=${(e: KeyboardEvent) => this.canvas.onKey(e)}
           @preview-rendered=${(e: CustomEvent<PreviewRenderedDetail>) => this.previews.rendered(e.detail)}
         ></attest-pdf-preview>
         <aside class="side" aria-label=${tr('editor.tabs')}>
           <div role="tablist" aria-label=${tr('editor.tabs')}>
             ${this.tabs.button('sample', tr('editor.tab.sample'))} ${this.tabs.button('variables', tr('editor.tab.variables'))}
             ${this.tabs.button('assets', tr('editor.tab.assets'))} ${this.tabs.button('versions', tr('editor.tab.versions'))}
+            ${this.tabs.button('properties', ct('panel.title'))}
           </div>
           ${d ? this.side() : nothing}
         </aside>

@@ -119,7 +119,9 @@ export function snap(
   const guides: Guide[] = [];
   const distances: Distance[] = [];
   for (const t of sx.hits) {
-    const span = t.rect ? [Math.min(t.rect.y, moved.y), Math.max(t.rect.y + t.rect.height, moved.y + moved.height)] : [0, page?.height ?? moved.y + moved.height];
+    const span = t.rect
+      ? [Math.min(t.rect.y, moved.y), Math.max(t.rect.y + t.rect.height, moved.y + moved.height)]
+      : [0, page?.height ?? moved.y + moved.height];
     guides.push({ axis: 'x', at: t.at, from: span[0]!, to: span[1]!, kind: t.kind });
     if (t.rect) {
       const d = gap(moved.y, moved.height, t.rect.y, t.rect.height);
@@ -127,7 +129,9 @@ export function snap(
     }
   }
   for (const t of sy.hits) {
-    const span = t.rect ? [Math.min(t.rect.x, moved.x), Math.max(t.rect.x + t.rect.width, moved.x + moved.width)] : [0, page?.width ?? moved.x + moved.width];
+    const span = t.rect
+      ? [Math.min(t.rect.x, moved.x), Math.max(t.rect.x + t.rect.width, moved.x + moved.width)]
+      : [0, page?.width ?? moved.x + moved.width];
     guides.push({ axis: 'y', at: t.at, from: span[0]!, to: span[1]!, kind: t.kind });
     if (t.rect) {
       const d = gap(moved.x, moved.width, t.rect.x, t.rect.width);

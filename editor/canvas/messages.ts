@@ -52,6 +52,7 @@ const MESSAGES = {
   'panel.computed': { en: 'computed by Liquid', fr: 'calculé par Liquid' },
   'panel.insertVariable': { en: 'Insert a variable in the content', fr: 'Insérer une variable dans le contenu' },
   'panel.insert': { en: 'Insert', fr: 'Insérer' },
+  'panel.replace': { en: 'Replace the content', fr: 'Remplacer le contenu' },
   'panel.default': { en: 'default: {value}', fr: 'par défaut : {value}' },
   'panel.unset': { en: '(not set)', fr: '(non défini)' },
 } as const satisfies Record<string, Entry>;

@@ -28,7 +28,12 @@ describe('snapping', () => {
   });
 
   it('leaves a move alone beyond the threshold, and snaps only the edge being resized', () => {
-    expect(snap({ x: 30, y: 120, width: 40, height: 10 }, 5, 5, targets, 2, undefined, PAGE)).toEqual({ dx: 5, dy: 5, guides: [], distances: [] });
+    expect(snap({ x: 30, y: 120, width: 40, height: 10 }, 5, 5, targets, 2, undefined, PAGE)).toEqual({
+      dx: 5,
+      dy: 5,
+      guides: [],
+      distances: [],
+    });
     // The right edge at 30 + 40 + 29 = 99 snaps to 100; the left edge is not considered.
     const r = snap({ x: 30, y: 120, width: 40, height: 10 }, 29, 0, targets, 2, { x: ['end'], y: [] }, PAGE);
     expect(r.dx).toBeCloseTo(30);
