@@ -643,6 +643,11 @@ export class PdfPreview extends LitElement {
     return snapTargets({ ...this.pageMm, margins: this.margins }, others);
   }
 
+  /** Alt moves freely; so does a preview without its source (the components' page), which has no canvas. */
+  private free(event: PointerEvent): boolean {
+    return event.altKey || this.source === undefined;
+  }
+
   private onPointerMove(event: PointerEvent): void {
     const d = this.drag;
     if (!d || d.pointerId !== event.pointerId) return;
@@ -661,7 +666,7 @@ export class PdfPreview extends LitElement {
         return;
       }
       const union = unionOf(group.map((b) => PdfPreview.mm(b)));
-      const s = event.altKey
+      const s = this.free(event)
         ? { dx: rawX / k, dy: rawY / k, guides: [], distances: [] }
         : snap(union, rawX / k, rawY / k, this.snapping(group), threshold, undefined, this.pageMm);
       this.drag = { ...d, moved, dx: s.dx * k, dy: s.dy * k, guides: s.guides, distances: s.distances };
@@ -669,7 +674,7 @@ export class PdfPreview extends LitElement {
     }
     const e = handleEdges(d.mode);
     const rect = PdfPreview.mm(d.box);
-    const s = event.altKey
+    const s = this.free(event)
       ? { dx: rawX / k, dy: rawY / k, guides: [], distances: [] }
       : snap(
           rect,

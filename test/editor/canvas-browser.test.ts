@@ -121,6 +121,103 @@ describe('the preview as a canvas', { timeout: 60_000 }, () => {
     await page.screenshot({ path: join(OUT, 'canvas-moved.png') });
   });
 
+  it('selects an element, resizes it by a handle, and shows its properties in its units', async () => {
+    await box('rect').click();
+    expect(await box('rect').getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.locator('attest-pdf-preview .handle').count()).toBe(8);
+    const panel = page.locator('attest-property-panel');
+    await expect.poll(() => panel.getByLabel('x', { exact: true }).inputValue()).toBe(String(await attribute('<rect', 'x')));
+    const perMm = await pxPerMm();
+    const handle = (await page.locator('attest-pdf-preview .handle-e').boundingBox())!;
+    await page.keyboard.down('Alt');
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + handle.width / 2 + 10 * perMm, handle.y + handle.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up('Alt');
+    await expect.poll(() => attribute('<rect', 'width')).toBeCloseTo(50, 0);
+    expect(await notice()).toBe('Resized the element.');
+    // The panel writes in the unit the attribute has: typing 55 in "width" gives 55mm.
+    await panel.getByLabel('width', { exact: true }).fill('55');
+    await panel.getByLabel('width', { exact: true }).press('Enter');
+    await expect.poll(() => attribute('<rect', 'width')).toBe(55);
+    await page.screenshot({ path: join(OUT, 'canvas-selected.png') });
+  });
+
+  it('places a text from the palette where the page is clicked, and edits it from the panel', async () => {
+    const perMm = await pxPerMm();
+    await page.locator('attest-canvas-palette').getByRole('button', { name: 'text', exact: true }).click();
+    const sheet = (await page.locator('attest-pdf-preview .sheet').boundingBox())!;
+    await page.mouse.click(sheet.x + 100 * perMm, sheet.y + 100 * perMm);
+    await expect.poll(source).toContain('<text x="100mm" y="100mm" width="80mm">Text</text>');
+    expect(await notice()).toBe('Inserted <text>.');
+    // Once drawn, the new element is the selection and its properties are shown.
+    const panel = page.locator('attest-property-panel');
+    await expect.poll(() => panel.getByLabel('x', { exact: true }).inputValue(), { timeout: 15_000 }).toBe('100');
+    await panel.getByLabel('content', { exact: true }).fill('Hello canvas');
+    await panel.getByLabel('content', { exact: true }).blur();
+    await expect.poll(source).toContain('>Hello canvas</text>');
+    await panel.getByLabel('size', { exact: true }).fill('20');
+    await panel.getByLabel('size', { exact: true }).press('Enter');
+    await expect.poll(source).toContain('<text x="100mm" y="100mm" width="80mm" size="20">Hello canvas</text>');
+    await panel.getByLabel('align', { exact: true }).selectOption('center');
+    await expect.poll(source).toContain('size="20" align="center">');
+  });
+
+  it('snaps a dragged element to another’s edge, with a guide, and aligns a selection in one undo step', async () => {
+    const perMm = await pxPerMm();
+    await expect.poll(() => page.locator('attest-pdf-preview .box[data-kind="text"]').count(), { timeout: 15_000 }).toBe(1);
+    const text = box('text');
+    const b = (await text.boundingBox())!;
+    const rectX = await attribute('<rect', 'x');
+    // 100 → about 0.8 mm right of the rect's left edge: it snaps onto it.
+    const dx = (rectX + 0.8 - 100) * perMm;
+    await page.mouse.move(b.x + 5, b.y + b.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + 5 + dx / 2, b.y + b.height / 2, { steps: 4 });
+    await page.mouse.move(b.x + 5 + dx, b.y + b.height / 2, { steps: 4 });
+    await expect.poll(() => page.locator('attest-pdf-preview svg.guides line.guide').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(OUT, 'canvas-snapping.png') });
+    await page.mouse.up();
+    await expect.poll(() => attribute('<text', 'x')).toBe(rectX);
+    // Shift+click adds the rect to the selection; "Align top edges" moves the lower one, in one edit.
+    await expect.poll(async () => ((await text.boundingBox())!.x - b.x) / perMm, { timeout: 15_000 }).toBeCloseTo(rectX - 100, 0);
+    await box('rect').click({ modifiers: ['Shift'] });
+    await expect.poll(() => page.locator('attest-pdf-preview .box.selected').count()).toBe(2);
+    const before = await source();
+    const top = Math.min(await attribute('<rect', 'y'), await attribute('<text', 'y'));
+    await page.getByRole('button', { name: 'Align top edges' }).click();
+    await expect.poll(() => attribute('<text', 'y')).toBe(top);
+    expect(await attribute('<rect', 'y')).toBe(top);
+    const aligned = await source();
+    await box('rect').focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(source).toBe(before);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(source).toBe(aligned);
+  });
+
+  it('says why an element placed by Liquid cannot be dragged, and leaves it where it is', async () => {
+    await page.evaluate(() => {
+      const ed = document.querySelector('attest-source-editor')!.codeEditor!;
+      const model = ed.getModel()!;
+      const end = model.findNextMatch('</page>', { lineNumber: 1, column: 1 }, false, true, null, false)!.range;
+      ed.executeEdits('test', [
+        {
+          range: { ...end, endLineNumber: end.startLineNumber, endColumn: end.startColumn },
+          text: '  <qr x="{{ 15 }}mm" y="150mm" size="20mm" value="x"/>\n',
+        },
+      ]);
+    });
+    await box('qr').waitFor({ timeout: 20_000 });
+    expect(await box('qr').getAttribute('title')).toBe('The x attribute is computed by Liquid; edit it in the source.');
+    const before = await source();
+    await box('qr').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.locator('attest-pdf-preview .fixed-reason').getByText('computed by Liquid').waitFor();
+    expect(await source()).toBe(before);
+  });
+
   it('names copies of an example apart', async () => {
     await page.goto(`${app.base}/templates`);
     await page.locator('table.list tbody tr').first().waitFor();
