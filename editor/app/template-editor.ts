@@ -105,6 +105,7 @@ export class TemplateEditor extends AppElement {
       declaredAssets(readTemplate(this.source))
         .filter((a) => a.kind === 'image')
         .map((a) => a.name),
+    showProperties: () => this.tabs.select('properties'),
   });
 
   constructor() {
@@ -279,12 +280,6 @@ export class TemplateEditor extends AppElement {
     this.previews.edited(0);
   }
 
-  /** A selection made on the page shows its properties. */
-  private onCanvasSelection(e: CustomEvent<SelectionChangeDetail>): void {
-    this.canvas.onSelectionChange(e);
-    if (e.detail.boxes.length === 1) this.tabs.select('properties');
-  }
-
   private propertiesPanel(): unknown {
     const view = readTemplate(this.source);
     return html`<div id="panel-properties" role="tabpanel" aria-labelledby="tab-properties" ?hidden=${this.tabs.selected !== 'properties'}>
@@ -421,7 +416,7 @@ export class TemplateEditor extends AppElement {
           @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.canvas.onSelect(e)}
           @element-move=${(e: CustomEvent<ElementMoveDetail>) => this.canvas.onMove(e)}
           @canvas-edit=${(e: CustomEvent<CanvasEditDetail>) => this.canvas.onEdit(e)}
-          @selection-change=${(e: CustomEvent<SelectionChangeDetail>) => this.onCanvasSelection(e)}
+          @selection-change=${(e: CustomEvent<SelectionChangeDetail>) => this.canvas.onSelectionChange(e)}
           @keydown=${(e: KeyboardEvent) => this.canvas.onKey(e)}
           @preview-rendered=${(e: CustomEvent<PreviewRenderedDetail>) => this.previews.rendered(e.detail)}
         ></attest-pdf-preview>

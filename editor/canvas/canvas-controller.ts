@@ -30,6 +30,8 @@ export interface CanvasHost {
   notice(text: string): void;
   /** The template's image assets, for an image placed from the palette. */
   imageAssets(): readonly string[];
+  /** One element was picked on the canvas (clicked, inserted): its properties should be in view. */
+  showProperties(): void;
 }
 
 /**
@@ -85,6 +87,7 @@ export class CanvasController implements ReactiveController {
     if (!box) return;
     this.pendingOffset = undefined;
     this.choose([box]);
+    this.options.showProperties();
   }
 
   private selectAtOffset(offset: number): void {
@@ -106,6 +109,7 @@ export class CanvasController implements ReactiveController {
   onSelectionChange(e: CustomEvent<SelectionChangeDetail>): void {
     this.pageMm = e.detail.pageMm;
     this.choose(e.detail.boxes);
+    if (this.selected) this.options.showProperties();
   }
 
   /** A click on an element (or on a problem in the list): the source shows it, the canvas keeps the keyboard. */

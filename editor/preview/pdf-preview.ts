@@ -804,9 +804,7 @@ export class PdfPreview extends LitElement {
     this.edit({
       op: 'moves',
       label,
-      items: items
-        .filter((i) => i.box.range && (Math.abs(i.dxMm) > 1e-6 || Math.abs(i.dyMm) > 1e-6))
-        .map((i) => ({ range: i.box.range!, kind: i.box.kind, dxMm: i.dxMm, dyMm: i.dyMm })),
+      items: items.filter((i) => i.box.range).map((i) => ({ range: i.box.range!, kind: i.box.kind, dxMm: i.dxMm, dyMm: i.dyMm })),
       pageMm: this.pageMm,
     });
   }
