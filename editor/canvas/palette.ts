@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { unsafeSVG } from 'lit/directives/unsafe-svg.js';
 import { LocaleController } from '../i18n';
 import type { Alignment } from './geometry';
 import { INSERTABLE } from './insert';
@@ -13,15 +14,54 @@ export interface ArrangeDetail {
   how: Alignment | 'distribute-x' | 'distribute-y';
 }
 
-const ALIGN: readonly { how: ArrangeDetail['how']; glyph: string; key: Parameters<typeof ct>[0] }[] = [
-  { how: 'left', glyph: '⫷', key: 'canvas.align.left' },
-  { how: 'center', glyph: '⫼', key: 'canvas.align.center' },
-  { how: 'right', glyph: '⫸', key: 'canvas.align.right' },
-  { how: 'top', glyph: '⊤', key: 'canvas.align.top' },
-  { how: 'middle', glyph: '⊝', key: 'canvas.align.middle' },
-  { how: 'bottom', glyph: '⊥', key: 'canvas.align.bottom' },
-  { how: 'distribute-x', glyph: '⇹', key: 'canvas.distribute.h' },
-  { how: 'distribute-y', glyph: '⇕', key: 'canvas.distribute.v' },
+/** Icons drawn in a 16×16 box: the line aligned to, and two bars. */
+const icon = (lines: string) =>
+  html`<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="currentColor" stroke="currentColor">${unsafeSVG(lines)}</svg>`;
+const ALIGN: readonly { how: ArrangeDetail['how']; glyph: unknown; key: Parameters<typeof ct>[0] }[] = [
+  {
+    how: 'left',
+    glyph: icon('<line x1="2" y1="1" x2="2" y2="15"/><rect x="3" y="3" width="9" height="3"/><rect x="3" y="10" width="5" height="3"/>'),
+    key: 'canvas.align.left',
+  },
+  {
+    how: 'center',
+    glyph: icon('<line x1="8" y1="1" x2="8" y2="15"/><rect x="3" y="3" width="10" height="3"/><rect x="5" y="10" width="6" height="3"/>'),
+    key: 'canvas.align.center',
+  },
+  {
+    how: 'right',
+    glyph: icon('<line x1="14" y1="1" x2="14" y2="15"/><rect x="4" y="3" width="9" height="3"/><rect x="8" y="10" width="5" height="3"/>'),
+    key: 'canvas.align.right',
+  },
+  {
+    how: 'top',
+    glyph: icon('<line x1="1" y1="2" x2="15" y2="2"/><rect x="3" y="3" width="3" height="9"/><rect x="10" y="3" width="3" height="5"/>'),
+    key: 'canvas.align.top',
+  },
+  {
+    how: 'middle',
+    glyph: icon('<line x1="1" y1="8" x2="15" y2="8"/><rect x="3" y="3" width="3" height="10"/><rect x="10" y="5" width="3" height="6"/>'),
+    key: 'canvas.align.middle',
+  },
+  {
+    how: 'bottom',
+    glyph: icon('<line x1="1" y1="14" x2="15" y2="14"/><rect x="3" y="4" width="3" height="9"/><rect x="10" y="8" width="3" height="5"/>'),
+    key: 'canvas.align.bottom',
+  },
+  {
+    how: 'distribute-x',
+    glyph: icon(
+      '<rect x="1" y="4" width="3" height="8"/><rect x="6.5" y="4" width="3" height="8"/><rect x="12" y="4" width="3" height="8"/>',
+    ),
+    key: 'canvas.distribute.h',
+  },
+  {
+    how: 'distribute-y',
+    glyph: icon(
+      '<rect x="4" y="1" width="8" height="3"/><rect x="4" y="6.5" width="8" height="3"/><rect x="4" y="12" width="8" height="3"/>',
+    ),
+    key: 'canvas.distribute.v',
+  },
 ];
 
 /**

@@ -218,6 +218,24 @@ describe('the preview as a canvas', { timeout: 60_000 }, () => {
     expect(await source()).toBe(before);
   });
 
+  it('selects with the keyboard (Tab, Enter) and from the cursor in the source', async () => {
+    await box('rect').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('attest-pdf-preview .box.selected').count()).toBe(1);
+    const picked = await page.locator('attest-pdf-preview .box.selected').getAttribute('data-kind');
+    expect(picked).not.toBe('rect');
+    // The cursor put in the rect's tag in the source makes it the selection, shown in the panel.
+    await page.evaluate(() => {
+      const ed = document.querySelector('attest-source-editor')!.codeEditor!;
+      const match = ed.getModel()!.findNextMatch('fill="#dde"', { lineNumber: 1, column: 1 }, false, true, null, false)!;
+      ed.focus();
+      ed.setPosition(match.range.getStartPosition());
+    });
+    await expect.poll(() => page.locator('attest-pdf-preview .box.selected').getAttribute('data-kind')).toBe('rect');
+    await expect.poll(() => page.locator('attest-property-panel h3').first().innerText()).toContain('<rect>');
+  });
+
   it('names copies of an example apart', async () => {
     await page.goto(`${app.base}/templates`);
     await page.locator('table.list tbody tr').first().waitFor();

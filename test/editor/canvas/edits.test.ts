@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyEdits, changeLengths, setAttributes } from '../../../editor/canvas/edits';
 import { handlingOf, moveBy, resizeBy } from '../../../editor/canvas/operations';
 import { readStartTag } from '../../../editor/canvas/tags';
+import { bindVariable, elementAtOffset, setContent } from '../../../editor/canvas/content';
 import { marginsMm, readWrittenLength, writeLengthLike } from '../../../editor/canvas/units';
 import type { Range } from '../../../variables/diagnostics';
 
@@ -105,5 +106,31 @@ describe('canvas edits of the source', () => {
     expect(marginsMm('18mm')).toEqual({ top: 18, right: 18, bottom: 18, left: 18 });
     expect(marginsMm('1cm 20mm')).toEqual({ top: 10, right: 20, bottom: 10, left: 20 });
     expect(marginsMm(undefined)).toEqual({ top: 15, right: 15, bottom: 15, left: 15 });
+  });
+});
+
+describe('content and variables', () => {
+  const S =
+    '<page>\n  <text x="1mm" y="1mm" width="9mm">Text</text>\n  <qr x="1mm" y="9mm" size="9mm" value="x"/>\n  <image x="1mm" y="20mm" width="9mm" height="9mm" src="seal"/>\n</page>';
+
+  it('replaces or appends to a text’s content, and binds a QR code’s value', () => {
+    const text = at(S, '<text');
+    expect(applyEdits(S, (bindVariable(S, text, 'learner.fullname', 'replace') as { edits: never[] }).edits)).toContain(
+      'width="9mm">{{ learner.fullname }}</text>',
+    );
+    expect(applyEdits(S, (bindVariable(S, text, 'course.fullname', 'append') as { edits: never[] }).edits)).toContain(
+      '>Text {{ course.fullname }}</text>',
+    );
+    const qr = bindVariable(S, at(S, '<qr'), 'certificate.verification_url', 'append');
+    expect(qr.ok && qr.changed).toEqual({ value: ['x', '{{ certificate.verification_url }}'] });
+    expect(applyEdits(S, (setContent(S, text, 'Hello') as { edits: never[] }).edits)).toContain('>Hello</text>');
+    expect(setContent(S, at(S, '<qr'), 'x')).toMatchObject({ ok: false });
+  });
+
+  it('finds the innermost element whose source holds the cursor', () => {
+    const starts = ['<page', '<text', '<qr', '<image'].map((n) => S.indexOf(n));
+    expect(elementAtOffset(S, starts, S.indexOf('Text<'))).toBe(S.indexOf('<text'));
+    expect(elementAtOffset(S, starts, S.indexOf('size="9mm"'))).toBe(S.indexOf('<qr'));
+    expect(elementAtOffset(S, starts, S.indexOf('</page>'))).toBe(S.indexOf('<page'));
   });
 });
