@@ -421,7 +421,7 @@ export class TemplateEditor extends AppElement {
           @preview-rendered=${(e: CustomEvent<PreviewRenderedDetail>) => this.previews.rendered(e.detail)}
         ></attest-pdf-preview>
         <aside class="side" aria-label=${tr('editor.tabs')}>
-          <div role="tablist" aria-label=${tr('editor.tabs')}>
+          <div role="tablist" aria-label=${tr('editor.tabs')} style="flex-wrap:wrap">
             ${this.tabs.button('sample', tr('editor.tab.sample'))} ${this.tabs.button('variables', tr('editor.tab.variables'))}
             ${this.tabs.button('assets', tr('editor.tab.assets'))} ${this.tabs.button('versions', tr('editor.tab.versions'))}
             ${this.tabs.button('properties', ct('panel.title'))}
