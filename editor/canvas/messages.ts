@@ -31,7 +31,10 @@ const MESSAGES = {
   'canvas.side.se': { en: 'bottom right', fr: 'le coin bas droit' },
   'canvas.side.sw': { en: 'bottom left', fr: 'le coin bas gauche' },
   'canvas.palette': { en: 'Insert', fr: 'Insérer' },
-  'canvas.palette.hint': { en: 'Click the page where the <{element}> goes.', fr: 'Cliquez sur la page à l’endroit du <{element}>.' },
+  'canvas.palette.hint': {
+    en: 'Click the page where the <{element}> goes (or press Enter on the page: at the top-left margin).',
+    fr: 'Cliquez sur la page à l’endroit du <{element}> (ou Entrée sur la page : au coin des marges en haut à gauche).',
+  },
   'canvas.align': { en: 'Align', fr: 'Aligner' },
   'canvas.align.left': { en: 'Align left edges', fr: 'Aligner à gauche' },
   'canvas.align.center': { en: 'Align centres', fr: 'Centrer horizontalement' },

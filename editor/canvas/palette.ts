@@ -16,7 +16,9 @@ export interface ArrangeDetail {
 
 /** Icons drawn in a 16×16 box: the line aligned to, and two bars. */
 const icon = (lines: string) =>
-  html`<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="currentColor" stroke="currentColor">${unsafeSVG(lines)}</svg>`;
+  html`<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="currentColor" stroke="currentColor">
+    ${unsafeSVG(lines)}
+  </svg>`;
 const ALIGN: readonly { how: ArrangeDetail['how']; glyph: unknown; key: Parameters<typeof ct>[0] }[] = [
   {
     how: 'left',

@@ -778,13 +778,13 @@ export class PdfPreview extends LitElement {
     }
     const sheet = (event.currentTarget as HTMLElement).getBoundingClientRect();
     const k = this.scale * PT_PER_MM;
+    this.place({ x: (event.clientX - sheet.left) / k, y: (event.clientY - sheet.top) / k });
+  }
+
+  /** Inserts the palette's pick at a point of the page shown (millimetres). */
+  private place(at: { x: number; y: number }): void {
     const pageBox = this.boxes.find((b) => b.page === this.page - 1 && b.kind === 'page' && b.range);
-    this.edit({
-      op: 'insert',
-      kind: this.armed,
-      at: { x: (event.clientX - sheet.left) / k, y: (event.clientY - sheet.top) / k },
-      ...(pageBox?.range ? { page: pageBox.range } : {}),
-    });
+    this.edit({ op: 'insert', kind: this.armed, at, ...(pageBox?.range ? { page: pageBox.range } : {}) });
     this.armed = '';
   }
 
@@ -851,6 +851,12 @@ export class PdfPreview extends LitElement {
       return;
     }
     if (event.target !== event.currentTarget) return;
+    if (this.armed && event.key === 'Enter') {
+      // Without a pointer, the element picked goes to the page's top-left margin corner.
+      event.preventDefault();
+      this.place({ x: this.margins.left, y: this.margins.top });
+      return;
+    }
     switch (event.key) {
       case 'PageDown':
         event.preventDefault();

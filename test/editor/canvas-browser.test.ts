@@ -234,6 +234,11 @@ describe('the preview as a canvas', { timeout: 60_000 }, () => {
     });
     await expect.poll(() => page.locator('attest-pdf-preview .box.selected').getAttribute('data-kind')).toBe('rect');
     await expect.poll(() => page.locator('attest-property-panel h3').first().innerText()).toContain('<rect>');
+    // The palette without a pointer: pick, then Enter on the page puts it at the top-left margin corner.
+    await page.locator('attest-canvas-palette').getByRole('button', { name: 'line', exact: true }).click();
+    await page.locator('attest-pdf-preview .stage').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(source).toContain('<line x1="15mm" y1="15mm" x2="75mm" y2="15mm"/>');
   });
 
   it('names copies of an example apart', async () => {

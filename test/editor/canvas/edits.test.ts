@@ -115,15 +115,11 @@ describe('content and variables', () => {
 
   it('replaces or appends to a text’s content, and binds a QR code’s value', () => {
     const text = at(S, '<text');
-    expect(applyEdits(S, (bindVariable(S, text, 'learner.fullname', 'replace') as { edits: never[] }).edits)).toContain(
-      'width="9mm">{{ learner.fullname }}</text>',
-    );
-    expect(applyEdits(S, (bindVariable(S, text, 'course.fullname', 'append') as { edits: never[] }).edits)).toContain(
-      '>Text {{ course.fullname }}</text>',
-    );
+    expect(edited(S, bindVariable(S, text, 'learner.fullname', 'replace'))).toContain('width="9mm">{{ learner.fullname }}</text>');
+    expect(edited(S, bindVariable(S, text, 'course.fullname', 'append'))).toContain('>Text {{ course.fullname }}</text>');
     const qr = bindVariable(S, at(S, '<qr'), 'certificate.verification_url', 'append');
     expect(qr.ok && qr.changed).toEqual({ value: ['x', '{{ certificate.verification_url }}'] });
-    expect(applyEdits(S, (setContent(S, text, 'Hello') as { edits: never[] }).edits)).toContain('>Hello</text>');
+    expect(edited(S, setContent(S, text, 'Hello'))).toContain('>Hello</text>');
     expect(setContent(S, at(S, '<qr'), 'x')).toMatchObject({ ok: false });
   });
 
