@@ -286,6 +286,7 @@ export class TemplateEditor extends AppElement {
       <attest-property-panel
         .source=${this.source}
         .range=${this.canvas.selected?.range}
+        .selectedCount=${this.canvas.selection.length}
         .pageMm=${this.canvas.pageMm}
         .schema=${this.schema}
         .fontRoles=${fontRoles(view)}

@@ -42,6 +42,7 @@ export class PropertyPanel extends LitElement {
     schema: { attribute: false },
     fontRoles: { attribute: false },
     assets: { attribute: false },
+    selectedCount: { attribute: false },
     variable: { state: true },
   };
   static override styles = css`
@@ -101,6 +102,8 @@ export class PropertyPanel extends LitElement {
   declare schema: Schema;
   declare fontRoles: readonly string[];
   declare assets: readonly string[];
+  /** How many elements are selected: the panel edits one at a time. */
+  declare selectedCount: number;
   declare protected variable: string;
   private readonly i18n = new LocaleController(this);
 
@@ -113,6 +116,7 @@ export class PropertyPanel extends LitElement {
     this.fontRoles = [];
     this.assets = [];
     this.variable = '';
+    this.selectedCount = 0;
   }
 
   private change(detail: Omit<PropertyChangeDetail, 'range'>): void {
@@ -124,7 +128,10 @@ export class PropertyPanel extends LitElement {
 
   protected override render(): unknown {
     const tag = this.range ? tagAt(this.source, this.range) : undefined;
-    if (!tag) return html`<p class="muted">${ct('panel.none')}</p>`;
+    if (!tag)
+      return html`<p class="muted">
+        ${this.selectedCount > 1 ? `${ct('canvas.selected', { count: this.selectedCount })}. ` : ''}${ct('panel.none')}
+      </p>`;
     const def: ElementDefinition | undefined = Object.hasOwn(DEFINITIONS, tag.name) ? DEFINITIONS[tag.name as ElementName] : undefined;
     const spec = editorSpec(tag.name);
     const geometry = new Set([...(spec?.move.h ?? []), ...(spec?.move.v ?? []), ...(spec?.resize?.w ?? []), ...(spec?.resize?.h ?? [])]);
