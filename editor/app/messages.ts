@@ -40,6 +40,7 @@ const MESSAGES = {
   'templates.example': { en: 'Example', fr: 'Exemple' },
   'templates.create': { en: 'Create from example', fr: 'Créer depuis l’exemple' },
   'templates.createEmpty': { en: 'New empty template', fr: 'Nouveau modèle vide' },
+  'templates.newName': { en: 'New template name', fr: 'Nom du nouveau modèle' },
   'templates.name': { en: 'Name', fr: 'Nom' },
   'templates.updated': { en: 'Updated', fr: 'Modifié' },
   'templates.versions': { en: 'Versions', fr: 'Versions' },

@@ -15,7 +15,13 @@ import type { DiagnosticsDetail, SourceChangeDetail, SourceEditor } from '../com
 import type { SampleChangeDetail } from '../components/sample-data';
 import type { InsertTextDetail } from '../components/variables-panel';
 import type { ElementMoveDetail, ElementSelectDetail, PdfPreview, PreviewBox, PreviewRenderedDetail } from '../preview/pdf-preview';
-import { moveElement } from '../preview/move';
+// The canvas (issue 14): selection, handles, palette and the property panel over the preview.
+import '../canvas/property-panel';
+import { CanvasController } from '../canvas/canvas-controller';
+import type { CanvasEditDetail, SelectionChangeDetail } from '../preview/pdf-preview';
+import type { PropertyChangeDetail } from '../canvas/property-panel';
+import { ct } from '../canvas/messages';
+import { declaredAssets, fontRoles } from '../monaco/template';
 import type { EditorDiagnostic } from '../monaco/language';
 import { readTemplate } from '../monaco/template';
 import { catalogue } from '../../variables/catalogue';
@@ -35,7 +41,7 @@ import { errorBox } from './error-box';
 import { tr } from './messages';
 import { paths } from './router';
 
-type Tab = 'sample' | 'variables' | 'assets' | 'versions';
+type Tab = 'sample' | 'variables' | 'assets' | 'versions' | 'properties';
 
 interface Sample {
   persona?: string;
@@ -122,7 +128,17 @@ export class TemplateEditor extends AppElement {
     enabled: () => this.canEdit,
     hasChanges: () => this.source !== this.savedSource || (!!this.detail && this.name.trim() !== this.detail.name),
   });
-  private readonly tabs = new TabsController<Tab>(this, ['sample', 'variables', 'assets', 'versions']);
+  private readonly tabs = new TabsController<Tab>(this, ['sample', 'variables', 'assets', 'versions', 'properties']);
+  private readonly canvas = new CanvasController(this, {
+    source: () => this.source,
+    editor: () => this.editor,
+    notice: (text) => (this.notice = text),
+    imageAssets: () =>
+      declaredAssets(readTemplate(this.source))
+        .filter((a) => a.kind === 'image')
+        .map((a) => a.name),
+    showProperties: () => this.tabs.select('properties'),
+  });
 
   constructor() {
     super();
@@ -219,6 +235,8 @@ export class TemplateEditor extends AppElement {
     if (e.detail.value === this.source) return;
     this.source = e.detail.value;
     this.readSchema();
+    // The canvas and the property panel read the source: they follow each edit.
+    this.requestUpdate();
     this.autosave.changed();
     this.previews.edited();
   }
@@ -258,6 +276,7 @@ export class TemplateEditor extends AppElement {
     if (pdf) {
       this.pdf = base64Bytes(pdf);
       this.boxes = boxes;
+      this.canvas.boxesChanged(boxes);
       this.previewError = undefined;
       this.staleProblems = [];
       return true;
@@ -372,23 +391,6 @@ export class TemplateEditor extends AppElement {
     if (fresh.ok) this.detail = { ...fresh.value, source: this.source };
   }
 
-  private onSelect(e: CustomEvent<ElementSelectDetail>): void {
-    this.editor?.reveal(e.detail.range);
-  }
-
-  private onMove(e: CustomEvent<ElementMoveDetail>): void {
-    const d = e.detail;
-    const result = moveElement(this.source, d.range, d.dxMm, d.dyMm, d.pageMm);
-    if (!result.ok) {
-      this.notice = tr('editor.moveRefused', { reason: t(result.reason, result.params) });
-      return;
-    }
-    this.notice = t('move.moved');
-    // Through the editor, so the move is one undoable edit and `source-change` follows as for typing.
-    const ed = this.editor;
-    if (ed) ed.value = result.source;
-  }
-
   private onInsert(e: CustomEvent<InsertTextDetail>): void {
     this.editor?.insertText(e.detail.text, 'variables-panel');
   }
@@ -397,6 +399,22 @@ export class TemplateEditor extends AppElement {
     this.sample =
       e.detail.persona !== undefined ? { persona: e.detail.persona } : e.detail.data !== undefined ? { data: e.detail.data } : {};
     this.previews.edited(0);
+  }
+
+  private propertiesPanel(): unknown {
+    const view = readTemplate(this.source);
+    return html`<div id="panel-properties" role="tabpanel" aria-labelledby="tab-properties" ?hidden=${this.tabs.selected !== 'properties'}>
+      <attest-property-panel
+        .source=${this.source}
+        .range=${this.canvas.selected?.range}
+        .selectedCount=${this.canvas.selection.length}
+        .pageMm=${this.canvas.pageMm}
+        .schema=${this.schema}
+        .fontRoles=${fontRoles(view)}
+        .assets=${declaredAssets(view).map((a) => a.name)}
+        @property-change=${(e: CustomEvent<PropertyChangeDetail>) => this.canvas.onProperty(e)}
+      ></attest-property-panel>
+    </div>`;
   }
 
   private openCompare(detail: CompareDetail): void {
@@ -456,7 +474,8 @@ export class TemplateEditor extends AppElement {
           .draft=${this.source}
           @compare-versions=${(e: CustomEvent<CompareDetail>) => this.openCompare(e.detail)}
         ></attest-versions-panel>
-      </div>`;
+      </div>
+      ${this.propertiesPanel()}`;
   }
 
   protected override render(): unknown {
@@ -545,8 +564,13 @@ export class TemplateEditor extends AppElement {
             .boxes=${this.boxes}
             .error=${this.previewError}
             ?loading=${this.previews.loading}
-            @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.onSelect(e)}
-            @element-move=${(e: CustomEvent<ElementMoveDetail>) => this.onMove(e)}
+            .source=${this.source}
+            .selection=${this.canvas.selection}
+            @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.canvas.onSelect(e)}
+            @element-move=${(e: CustomEvent<ElementMoveDetail>) => this.canvas.onMove(e)}
+            @canvas-edit=${(e: CustomEvent<CanvasEditDetail>) => this.canvas.onEdit(e)}
+            @selection-change=${(e: CustomEvent<SelectionChangeDetail>) => this.canvas.onSelectionChange(e)}
+            @keydown=${(e: KeyboardEvent) => this.canvas.onKey(e)}
             @preview-rendered=${(e: CustomEvent<PreviewRenderedDetail>) => {
               this.previews.rendered(e.detail);
               this.mountSource();
@@ -555,13 +579,14 @@ export class TemplateEditor extends AppElement {
           <attest-preview-problems
             ?hidden=${this.allSamples || this.staleProblems.length === 0}
             .problems=${this.staleProblems}
-            @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.onSelect(e)}
+            @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.canvas.onSelect(e)}
           ></attest-preview-problems>
         </div>
         <aside class="side" aria-label=${tr('editor.tabs')}>
-          <div role="tablist" aria-label=${tr('editor.tabs')}>
+          <div role="tablist" aria-label=${tr('editor.tabs')} style="flex-wrap:wrap">
             ${this.tabs.button('sample', tr('editor.tab.sample'))} ${this.tabs.button('variables', tr('editor.tab.variables'))}
             ${this.tabs.button('assets', tr('editor.tab.assets'))} ${this.tabs.button('versions', tr('editor.tab.versions'))}
+            ${this.tabs.button('properties', ct('panel.title'))}
           </div>
           ${d ? this.side() : nothing}
         </aside>

@@ -104,24 +104,37 @@ export class TemplatesList extends AppElement {
         ${
           this.canEdit
             ? html`<form
-                class="inline"
-                @submit=${(e: SubmitEvent) => {
-                  e.preventDefault();
-                  const example = fieldText(new FormData(e.currentTarget as HTMLFormElement), 'example');
-                  void this.create(example ? { example } : {});
-                }}
-              >
-                <label
-                  >${tr('templates.example')}
-                  <select name="example" id="example-select">
-                    ${this.examples.map((x) => html`<option value=${x.id}>${x.name}</option>`)}
-                  </select></label
+                  class="inline"
+                  @submit=${(e: SubmitEvent) => {
+                    e.preventDefault();
+                    const example = fieldText(new FormData(e.currentTarget as HTMLFormElement), 'example');
+                    void this.create(example ? { example } : {});
+                  }}
                 >
-                <button type="submit" class="primary" ?disabled=${this.busy || this.examples.length === 0}>
-                  ${tr('templates.create')}
-                </button>
-                <button type="button" ?disabled=${this.busy} @click=${() => void this.create({})}>${tr('templates.createEmpty')}</button>
-              </form>`
+                  <label
+                    >${tr('templates.example')}
+                    <select name="example" id="example-select">
+                      ${this.examples.map((x) => html`<option value=${x.id}>${x.name}</option>`)}
+                    </select></label
+                  >
+                  <button type="submit" class="primary" ?disabled=${this.busy || this.examples.length === 0}>
+                    ${tr('templates.create')}
+                  </button>
+                </form>
+                <form
+                  class="inline new-empty"
+                  @submit=${(e: SubmitEvent) => {
+                    e.preventDefault();
+                    // The browser's own "required" keeps an empty name from being sent; a blank one is the server's to refuse.
+                    const name = fieldText(new FormData(e.currentTarget as HTMLFormElement), 'name');
+                    void this.create({ name });
+                  }}
+                >
+                  <label
+                    >${tr('templates.newName')} <input name="name" id="new-template-name" required maxlength="200" autocomplete="off"
+                  /></label>
+                  <button type="submit" ?disabled=${this.busy}>${tr('templates.createEmpty')}</button>
+                </form>`
             : nothing
         }
       </div>

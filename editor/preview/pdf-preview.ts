@@ -8,6 +8,17 @@ import type { DrawnBox } from '../../templates/layout/boxes';
 import { PT_PER_MM } from '../../templates/layout/units';
 import { LocaleController, t } from '../i18n';
 import { MOVABLE_KINDS } from './move';
+import { unsafeCSS } from 'lit';
+import type { PageSizeMm, Refusal } from '../canvas/edits';
+import { align, distribute, snap, snapTargets, type Distance, type Guide, type Rect } from '../canvas/geometry';
+import type { EdgeDeltas, Handling } from '../canvas/operations';
+import { handlingOf } from '../canvas/operations';
+import { say } from '../canvas/messages';
+import '../canvas/palette';
+import type { ArrangeDetail, PalettePickDetail } from '../canvas/palette';
+import { handleEdges, HANDLES, renderGuides, renderHandles, selectionStyles, type Handle } from '../canvas/selection-layer';
+import { marginsMm } from '../canvas/units';
+import { readTemplate } from '../monaco/template';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -59,11 +70,54 @@ export interface PreviewRenderedDetail {
 
 export { MOVABLE_KINDS } from './move';
 
+/** An element on the canvas: where its tag is, and what it is. */
+export interface CanvasItem {
+  range: Range;
+  kind: string;
+}
+
+/**
+ * A change asked on the canvas, for the host to write into the source (editor/canvas/canvas-controller.ts):
+ * several elements moved at once (a group drag, align, distribute), one resized by its handles, one
+ * inserted from the palette at a point of the page (millimetres from its top-left corner).
+ */
+export type CanvasEditDetail =
+  | { op: 'moves'; label: 'moved' | 'aligned' | 'distributed'; items: (CanvasItem & { dxMm: number; dyMm: number })[]; pageMm: PageSizeMm }
+  | { op: 'resize'; item: CanvasItem; edges: EdgeDeltas; box: { width: number; height: number }; pageMm: PageSizeMm }
+  | { op: 'insert'; kind: string; at: { x: number; y: number }; page?: Range };
+
+export interface SelectionChangeDetail {
+  /** The selected elements' boxes on the page shown. */
+  boxes: PreviewBox[];
+  pageMm: PageSizeMm;
+}
+
+/** A drawn box's identity across previews: where its tag starts (a table flowing over pages keeps it). */
+export function boxKey(box: { range?: Range }): string {
+  return box.range ? `${box.range.start.line}:${box.range.start.column}` : '';
+}
+
+function unionOf(rects: readonly Rect[]): Rect {
+  const x = Math.min(...rects.map((r) => r.x));
+  const y = Math.min(...rects.map((r) => r.y));
+  return {
+    x,
+    y,
+    width: Math.max(...rects.map((r) => r.x + r.width)) - x,
+    height: Math.max(...rects.map((r) => r.y + r.height)) - y,
+  };
+}
+
+/** Screen pixels within which a dragged edge or centre snaps. */
+const SNAP_PX = 6;
+
 const ZOOM_STEPS = [0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4];
 /** Pixels a pointer must travel before a press becomes a drag (a click with a shaky hand stays a click). */
 const DRAG_THRESHOLD = 3;
 
 interface Drag {
+  /** Moving the box (or the selection holding it), or resizing it by a handle. */
+  mode: 'move' | Handle;
   box: PreviewBox;
   pointerId: number;
   startX: number;
@@ -71,6 +125,8 @@ interface Drag {
   dx: number;
   dy: number;
   moved: boolean;
+  guides?: Guide[];
+  distances?: Distance[];
 }
 
 /**
@@ -98,182 +154,189 @@ export class PdfPreview extends LitElement {
     pageSize: { state: true },
     drag: { state: true },
     renderProblem: { state: true },
+    source: { attribute: false },
+    selection: { attribute: false },
+    armed: { state: true },
+    fixedHint: { state: true },
   };
 
-  static override styles = css`
-    :host {
-      display: flex;
-      flex-direction: column;
-      min-height: 0;
-      min-width: 0;
-      background: #e7e9ec;
-      font:
-        13px system-ui,
-        sans-serif;
-      color: #1d2327;
-    }
-    .toolbar {
-      display: flex;
-      align-items: center;
-      gap: 4px;
-      padding: 4px 8px;
-      background: #f7f7f8;
-      border-bottom: 1px solid #d0d4d9;
-      flex-wrap: wrap;
-    }
-    .toolbar .group {
-      display: flex;
-      align-items: center;
-      gap: 4px;
-    }
-    .toolbar .sep {
-      width: 1px;
-      height: 20px;
-      background: #d0d4d9;
-      margin: 0 6px;
-    }
-    button {
-      font: inherit;
-      min-width: 28px;
-      height: 28px;
-      padding: 0 8px;
-      border: 1px solid #b9c0c8;
-      border-radius: 4px;
-      background: white;
-      cursor: pointer;
-    }
-    button:disabled {
-      opacity: 0.45;
-      cursor: default;
-    }
-    button:focus-visible,
-    input:focus-visible,
-    .box:focus-visible,
-    .stage:focus-visible {
-      outline: 2px solid #1a73e8;
-      outline-offset: 1px;
-    }
-    input[type='number'] {
-      width: 3.5em;
-      height: 24px;
-      font: inherit;
-      text-align: right;
-    }
-    .zoom-level {
-      min-width: 4.5em;
-      text-align: center;
-      font-variant-numeric: tabular-nums;
-    }
-    .stage {
-      position: relative;
-      flex: 1;
-      min-height: 0;
-      overflow: auto;
-      padding: 16px;
-      box-sizing: border-box;
-    }
-    .sheet {
-      position: relative;
-      margin: 0 auto;
-      background: white;
-      box-shadow: 0 1px 4px rgba(0, 0, 0, 0.25);
-    }
-    .canvas-host {
-      position: absolute;
-      inset: 0;
-    }
-    .sheet canvas {
-      display: block;
-      width: 100%;
-      height: 100%;
-    }
-    .boxes {
-      position: absolute;
-      inset: 0;
-    }
-    .box {
-      position: absolute;
-      box-sizing: border-box;
-      cursor: pointer;
-      border: 1px solid transparent;
-    }
-    .box:hover {
-      border-color: rgba(26, 115, 232, 0.5);
-      background: rgba(26, 115, 232, 0.05);
-    }
-    .box.movable {
-      cursor: move;
-    }
-    .box.dragging {
-      border: 1.5px dashed #1a73e8;
-      background: rgba(26, 115, 232, 0.08);
-      z-index: 2;
-    }
-    .busy {
-      position: absolute;
-      top: 8px;
-      right: 24px;
-      padding: 2px 8px;
-      background: #fff8d6;
-      border: 1px solid #e0c96b;
-      border-radius: 10px;
-      font-size: 12px;
-      z-index: 3;
-    }
-    .errors {
-      margin: 16px;
-      padding: 12px 16px;
-      background: #fff;
-      border: 1px solid #e3a0a0;
-      border-left: 4px solid #c62828;
-      border-radius: 4px;
-    }
-    .errors h2 {
-      margin: 0 0 8px;
-      font-size: 14px;
-      color: #b71c1c;
-    }
-    .errors ul {
-      margin: 0;
-      padding: 0;
-      list-style: none;
-    }
-    .errors li {
-      padding: 6px 0;
-      border-top: 1px solid #f1dede;
-      display: flex;
-      gap: 8px;
-      align-items: baseline;
-      flex-wrap: wrap;
-    }
-    .errors li:first-child {
-      border-top: 0;
-    }
-    .errors .severity {
-      font-size: 11px;
-      text-transform: uppercase;
-      font-weight: 600;
-      color: #b71c1c;
-    }
-    .errors .severity.warning {
-      color: #8a6d00;
-    }
-    .errors code {
-      font-size: 11px;
-      color: #555;
-    }
-    .errors .where {
-      height: auto;
-      min-width: 0;
-      padding: 0 6px;
-      font-size: 12px;
-    }
-    .empty {
-      margin: 32px auto;
-      color: #555;
-      text-align: center;
-    }
-  `;
+  static override styles = [
+    unsafeCSS(selectionStyles),
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        min-width: 0;
+        background: #e7e9ec;
+        font:
+          13px system-ui,
+          sans-serif;
+        color: #1d2327;
+      }
+      .toolbar {
+        display: flex;
+        align-items: center;
+        gap: 4px;
+        padding: 4px 8px;
+        background: #f7f7f8;
+        border-bottom: 1px solid #d0d4d9;
+        flex-wrap: wrap;
+      }
+      .toolbar .group {
+        display: flex;
+        align-items: center;
+        gap: 4px;
+      }
+      .toolbar .sep {
+        width: 1px;
+        height: 20px;
+        background: #d0d4d9;
+        margin: 0 6px;
+      }
+      button {
+        font: inherit;
+        min-width: 28px;
+        height: 28px;
+        padding: 0 8px;
+        border: 1px solid #b9c0c8;
+        border-radius: 4px;
+        background: white;
+        cursor: pointer;
+      }
+      button:disabled {
+        opacity: 0.45;
+        cursor: default;
+      }
+      button:focus-visible,
+      input:focus-visible,
+      .box:focus-visible,
+      .stage:focus-visible {
+        outline: 2px solid #1a73e8;
+        outline-offset: 1px;
+      }
+      input[type='number'] {
+        width: 3.5em;
+        height: 24px;
+        font: inherit;
+        text-align: right;
+      }
+      .zoom-level {
+        min-width: 4.5em;
+        text-align: center;
+        font-variant-numeric: tabular-nums;
+      }
+      .stage {
+        position: relative;
+        flex: 1;
+        min-height: 0;
+        overflow: auto;
+        padding: 16px;
+        box-sizing: border-box;
+      }
+      .sheet {
+        position: relative;
+        margin: 0 auto;
+        background: white;
+        box-shadow: 0 1px 4px rgba(0, 0, 0, 0.25);
+      }
+      .canvas-host {
+        position: absolute;
+        inset: 0;
+      }
+      .sheet canvas {
+        display: block;
+        width: 100%;
+        height: 100%;
+      }
+      .boxes {
+        position: absolute;
+        inset: 0;
+      }
+      .box {
+        position: absolute;
+        box-sizing: border-box;
+        cursor: pointer;
+        border: 1px solid transparent;
+      }
+      .box:hover {
+        border-color: rgba(26, 115, 232, 0.5);
+        background: rgba(26, 115, 232, 0.05);
+      }
+      .box.movable {
+        cursor: move;
+      }
+      .box.dragging {
+        border: 1.5px dashed #1a73e8;
+        background: rgba(26, 115, 232, 0.08);
+        z-index: 2;
+      }
+      .busy {
+        position: absolute;
+        top: 8px;
+        right: 24px;
+        padding: 2px 8px;
+        background: #fff8d6;
+        border: 1px solid #e0c96b;
+        border-radius: 10px;
+        font-size: 12px;
+        z-index: 3;
+      }
+      .errors {
+        margin: 16px;
+        padding: 12px 16px;
+        background: #fff;
+        border: 1px solid #e3a0a0;
+        border-left: 4px solid #c62828;
+        border-radius: 4px;
+      }
+      .errors h2 {
+        margin: 0 0 8px;
+        font-size: 14px;
+        color: #b71c1c;
+      }
+      .errors ul {
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      .errors li {
+        padding: 6px 0;
+        border-top: 1px solid #f1dede;
+        display: flex;
+        gap: 8px;
+        align-items: baseline;
+        flex-wrap: wrap;
+      }
+      .errors li:first-child {
+        border-top: 0;
+      }
+      .errors .severity {
+        font-size: 11px;
+        text-transform: uppercase;
+        font-weight: 600;
+        color: #b71c1c;
+      }
+      .errors .severity.warning {
+        color: #8a6d00;
+      }
+      .errors code {
+        font-size: 11px;
+        color: #555;
+      }
+      .errors .where {
+        height: auto;
+        min-width: 0;
+        padding: 0 6px;
+        font-size: 12px;
+      }
+      .empty {
+        margin: 32px auto;
+        color: #555;
+        text-align: center;
+      }
+    `,
+  ];
 
   declare pdf: Uint8Array | undefined;
   declare boxes: readonly PreviewBox[];
@@ -289,6 +352,18 @@ export class PdfPreview extends LitElement {
   declare protected pageSize: { width: number; height: number } | undefined;
   declare protected drag: Drag | undefined;
   declare protected renderProblem: string | undefined;
+  /**
+   * The template source, when the host has it: the canvas then knows what each element allows (a position
+   * Liquid computes cannot be dragged, and says so) and snaps to the page's margins.
+   */
+  declare source: string | undefined;
+  /** The selected elements (`boxKey`s); set by the host to follow the source's cursor. */
+  declare selection: readonly string[];
+  /** The palette's pick, placed by the next click on the page. */
+  declare protected armed: string;
+  declare protected fixedHint: { box: PreviewBox; reason: Refusal } | undefined;
+  private handlings = new Map<string, Handling | Refusal>();
+  private margins = { top: 0, right: 0, bottom: 0, left: 0 };
 
   /** The text pdf.js extracted from the last page drawn: what a browser test checks. */
   renderedText = '';
@@ -317,6 +392,26 @@ export class PdfPreview extends LitElement {
     this.pageSize = undefined;
     this.drag = undefined;
     this.renderProblem = undefined;
+    this.source = undefined;
+    this.selection = [];
+    this.armed = '';
+    this.fixedHint = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('source') || changed.has('boxes') || changed.has('pageSize' as keyof PdfPreview)) {
+      this.handlings = new Map();
+      const source = this.source;
+      if (source !== undefined) {
+        for (const b of this.boxes)
+          if (b.range && b.kind !== 'page') this.handlings.set(boxKey(b), handlingOf(source, b.range, this.pageMm));
+        try {
+          this.margins = marginsMm(readTemplate(source).frontMatter?.page.margin);
+        } catch {
+          this.margins = marginsMm(undefined);
+        }
+      }
+    }
   }
 
   override connectedCallback(): void {
@@ -480,60 +575,242 @@ export class PdfPreview extends LitElement {
     }
   }
 
-  // ---- pointer and keyboard on element boxes ----
+  // ---- the canvas: selection, drag to move, handles to resize, palette, arrange ----
+
+  /** The boxes of the page shown that the designer may select: those the template wrote. */
+  private pageBoxes(): PreviewBox[] {
+    return this.boxes.filter((b) => b.page === this.page - 1 && b.range && b.kind !== 'page');
+  }
+
+  private selectedBoxes(): PreviewBox[] {
+    const keys = new Set(this.selection);
+    return this.pageBoxes().filter((b) => keys.has(boxKey(b)));
+  }
+
+  /** What the source allows for a box: from its tag when the source is known, from its kind otherwise. */
+  private handling(box: PreviewBox): { move: true | Refusal; resize: boolean } {
+    const known = this.handlings.get(boxKey(box));
+    if (known) return 'ok' in known ? { move: known, resize: false } : known;
+    return MOVABLE_KINDS.has(box.kind)
+      ? { move: true, resize: false }
+      : { move: { ok: false, reason: 'canvas.fixed', params: { reason: `<${box.kind}>` }, message: '' }, resize: false };
+  }
+
+  private get pageMm(): PageSizeMm {
+    return { width: (this.pageSize?.width ?? 0) / PT_PER_MM, height: (this.pageSize?.height ?? 0) / PT_PER_MM };
+  }
+
+  private setSelection(keys: readonly string[]): void {
+    this.selection = keys;
+    this.dispatchEvent(
+      new CustomEvent<SelectionChangeDetail>('selection-change', {
+        detail: { boxes: this.selectedBoxes(), pageMm: this.pageMm },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
 
   private onBoxPointerDown(event: PointerEvent, box: PreviewBox): void {
-    if (event.button !== 0) return;
+    if (event.button !== 0 || this.armed) return;
     (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
-    this.drag = { box, pointerId: event.pointerId, startX: event.clientX, startY: event.clientY, dx: 0, dy: 0, moved: false };
+    const key = boxKey(box);
+    if (event.shiftKey)
+      this.setSelection(this.selection.includes(key) ? this.selection.filter((k) => k !== key) : [...this.selection, key]);
+    else if (!this.selection.includes(key)) this.setSelection([key]);
+    this.drag = { mode: 'move', box, pointerId: event.pointerId, startX: event.clientX, startY: event.clientY, dx: 0, dy: 0, moved: false };
     event.preventDefault();
   }
 
-  private onBoxPointerMove(event: PointerEvent): void {
-    const d = this.drag;
-    if (!d || d.pointerId !== event.pointerId) return;
-    const dx = event.clientX - d.startX;
-    const dy = event.clientY - d.startY;
-    const moved = d.moved || Math.hypot(dx, dy) >= DRAG_THRESHOLD;
-    if (!MOVABLE_KINDS.has(d.box.kind)) {
-      this.drag = { ...d, moved };
-      return;
-    }
-    this.drag = { ...d, dx, dy, moved };
+  private onHandlePointerDown(event: PointerEvent, box: PreviewBox, handle: Handle): void {
+    if (event.button !== 0) return;
+    event.stopPropagation();
+    event.preventDefault();
+    (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
+    this.drag = { mode: handle, box, pointerId: event.pointerId, startX: event.clientX, startY: event.clientY, dx: 0, dy: 0, moved: false };
   }
 
-  private onBoxPointerUp(event: PointerEvent): void {
+  /** Millimetres in a rect, from a box in points. */
+  private static mm(b: PreviewBox): Rect {
+    return { x: b.x / PT_PER_MM, y: b.y / PT_PER_MM, width: b.width / PT_PER_MM, height: b.height / PT_PER_MM };
+  }
+
+  private snapping(moving: readonly PreviewBox[]): ReturnType<typeof snapTargets> {
+    const skip = new Set(moving.map(boxKey));
+    const others = this.pageBoxes()
+      .filter((b) => !skip.has(boxKey(b)) && MOVABLE_KINDS.has(b.kind))
+      .map((b) => PdfPreview.mm(b));
+    return snapTargets({ ...this.pageMm, margins: this.margins }, others);
+  }
+
+  /** Alt moves freely; so does a preview without its source (the components' page), which has no canvas. */
+  private free(event: PointerEvent): boolean {
+    return event.altKey || this.source === undefined;
+  }
+
+  private onPointerMove(event: PointerEvent): void {
+    const d = this.drag;
+    if (!d || d.pointerId !== event.pointerId) return;
+    const rawX = event.clientX - d.startX;
+    const rawY = event.clientY - d.startY;
+    const moved = d.moved || Math.hypot(rawX, rawY) >= DRAG_THRESHOLD;
+    const k = this.scale * PT_PER_MM;
+    // Snapping holds within a few screen pixels whatever the zoom; Alt moves freely.
+    const threshold = SNAP_PX / k;
+    if (d.mode === 'move') {
+      const group = this.selection.includes(boxKey(d.box)) ? this.selectedBoxes() : [d.box];
+      const blocked = group.map((b) => this.handling(b).move).find((m) => m !== true);
+      if (blocked) {
+        this.drag = { ...d, moved };
+        if (moved) this.fixedHint = { box: d.box, reason: blocked };
+        return;
+      }
+      const union = unionOf(group.map((b) => PdfPreview.mm(b)));
+      const s = this.free(event)
+        ? { dx: rawX / k, dy: rawY / k, guides: [], distances: [] }
+        : snap(union, rawX / k, rawY / k, this.snapping(group), threshold, undefined, this.pageMm);
+      this.drag = { ...d, moved, dx: s.dx * k, dy: s.dy * k, guides: s.guides, distances: s.distances };
+      return;
+    }
+    const e = handleEdges(d.mode);
+    const rect = PdfPreview.mm(d.box);
+    const s = this.free(event)
+      ? { dx: rawX / k, dy: rawY / k, guides: [], distances: [] }
+      : snap(
+          rect,
+          e.x ? rawX / k : 0,
+          e.y ? rawY / k : 0,
+          this.snapping([d.box]),
+          threshold,
+          {
+            x: e.x < 0 ? ['start'] : e.x > 0 ? ['end'] : [],
+            y: e.y < 0 ? ['start'] : e.y > 0 ? ['end'] : [],
+          },
+          this.pageMm,
+        );
+    // Never smaller than a millimetre, never turned inside out.
+    const dx = e.x < 0 ? Math.min(s.dx, rect.width - 1) : e.x > 0 ? Math.max(s.dx, 1 - rect.width) : 0;
+    const dy = e.y < 0 ? Math.min(s.dy, rect.height - 1) : e.y > 0 ? Math.max(s.dy, 1 - rect.height) : 0;
+    this.drag = { ...d, moved, dx: dx * k, dy: dy * k, guides: s.guides, distances: s.distances };
+  }
+
+  private onPointerUp(event: PointerEvent): void {
     const d = this.drag;
     if (!d || d.pointerId !== event.pointerId) return;
     this.drag = undefined;
-    const range = d.box.range;
-    if (!range) return;
+    this.fixedHint = undefined;
+    if (!d.box.range) return;
     if (!d.moved) {
-      this.select(d.box);
+      if (!event.shiftKey) this.select(d.box);
       return;
     }
-    if (!MOVABLE_KINDS.has(d.box.kind)) return;
-    this.move(d.box, d.dx / this.scale, d.dy / this.scale);
+    const k = this.scale * PT_PER_MM;
+    if (d.mode === 'move') {
+      const group = this.selection.includes(boxKey(d.box)) ? this.selectedBoxes() : [d.box];
+      if (group.some((b) => this.handling(b).move !== true)) return;
+      if (group.length <= 1) this.move(d.box, d.dx / this.scale, d.dy / this.scale);
+      else
+        this.moveMany(
+          group.map((b) => ({ box: b, dxMm: d.dx / k, dyMm: d.dy / k })),
+          'moved',
+        );
+      return;
+    }
+    const e = handleEdges(d.mode);
+    const dx = d.dx / k;
+    const dy = d.dy / k;
+    this.edit({
+      op: 'resize',
+      item: { range: d.box.range, kind: d.box.kind },
+      edges: { left: e.x < 0 ? dx : 0, right: e.x > 0 ? dx : 0, top: e.y < 0 ? dy : 0, bottom: e.y > 0 ? dy : 0 },
+      box: { width: d.box.width / PT_PER_MM, height: d.box.height / PT_PER_MM },
+      pageMm: this.pageMm,
+    });
   }
 
-  private onBoxPointerCancel(): void {
+  private onPointerCancel(): void {
     this.drag = undefined;
+    this.fixedHint = undefined;
   }
 
   private onBoxKey(event: KeyboardEvent, box: PreviewBox): void {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      this.select(box);
+      const key = boxKey(box);
+      if (event.shiftKey)
+        this.setSelection(this.selection.includes(key) ? this.selection.filter((x) => x !== key) : [...this.selection, key]);
+      else {
+        this.setSelection([key]);
+        this.select(box);
+      }
+      return;
+    }
+    if (event.key === 'Escape') {
+      this.setSelection([]);
       return;
     }
     const arrows: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     const step = arrows[event.key];
-    if (step && MOVABLE_KINDS.has(box.kind)) {
-      event.preventDefault();
-      event.stopPropagation();
-      const mm = event.shiftKey ? 10 : 1;
-      this.move(box, step[0] * mm * PT_PER_MM, step[1] * mm * PT_PER_MM);
+    if (!step) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const mm = event.shiftKey ? 10 : 1;
+    const group = this.selection.includes(boxKey(box)) && this.selection.length > 1 ? this.selectedBoxes() : [box];
+    const blocked = group.map((b) => this.handling(b).move).find((m) => m !== true);
+    if (blocked) {
+      this.fixedHint = { box, reason: blocked };
+      return;
     }
+    if (group.length === 1) this.move(box, step[0] * mm * PT_PER_MM, step[1] * mm * PT_PER_MM);
+    else
+      this.moveMany(
+        group.map((b) => ({ box: b, dxMm: step[0] * mm, dyMm: step[1] * mm })),
+        'moved',
+      );
+  }
+
+  /** A click on the page itself: places the element picked in the palette, or clears the selection. */
+  private onSheetPointerDown(event: PointerEvent): void {
+    if (event.button !== 0 || event.target !== event.currentTarget) return;
+    if (!this.armed) {
+      if (this.selection.length) this.setSelection([]);
+      return;
+    }
+    const sheet = (event.currentTarget as HTMLElement).getBoundingClientRect();
+    const k = this.scale * PT_PER_MM;
+    this.place({ x: (event.clientX - sheet.left) / k, y: (event.clientY - sheet.top) / k });
+  }
+
+  /** Inserts the palette's pick at a point of the page shown (millimetres). */
+  private place(at: { x: number; y: number }): void {
+    const pageBox = this.boxes.find((b) => b.page === this.page - 1 && b.kind === 'page' && b.range);
+    this.edit({ op: 'insert', kind: this.armed, at, ...(pageBox?.range ? { page: pageBox.range } : {}) });
+    this.armed = '';
+  }
+
+  /** Aligns or distributes the selection: one change of the source for all of them. */
+  private arrange(how: ArrangeDetail['how']): void {
+    const group = this.selectedBoxes();
+    if (group.length < 2) return;
+    const rects = group.map((b) => PdfPreview.mm(b));
+    const moves = how === 'distribute-x' ? distribute(rects, 'x') : how === 'distribute-y' ? distribute(rects, 'y') : align(rects, how);
+    this.moveMany(
+      group.map((b, i) => ({ box: b, dxMm: moves[i]!.dx, dyMm: moves[i]!.dy })),
+      how.startsWith('distribute') ? 'distributed' : 'aligned',
+    );
+  }
+
+  private moveMany(items: { box: PreviewBox; dxMm: number; dyMm: number }[], label: 'moved' | 'aligned' | 'distributed'): void {
+    this.edit({
+      op: 'moves',
+      label,
+      items: items.filter((i) => i.box.range).map((i) => ({ range: i.box.range!, kind: i.box.kind, dxMm: i.dxMm, dyMm: i.dyMm })),
+      pageMm: this.pageMm,
+    });
+  }
+
+  private edit(detail: CanvasEditDetail): void {
+    this.dispatchEvent(new CustomEvent<CanvasEditDetail>('canvas-edit', { detail, bubbles: true, composed: true }));
   }
 
   private select(box: PreviewBox): void {
@@ -568,7 +845,18 @@ export class PdfPreview extends LitElement {
   }
 
   private onStageKey(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && (this.armed || this.selection.length)) {
+      this.armed = '';
+      this.setSelection([]);
+      return;
+    }
     if (event.target !== event.currentTarget) return;
+    if (this.armed && event.key === 'Enter') {
+      // Without a pointer, the element picked goes to the page's top-left margin corner.
+      event.preventDefault();
+      this.place({ x: this.margins.left, y: this.margins.top });
+      return;
+    }
     switch (event.key) {
       case 'PageDown':
         event.preventDefault();
@@ -692,6 +980,18 @@ export class PdfPreview extends LitElement {
           ${t('preview.fit')}
         </button>
       </div>
+      ${
+        this.source !== undefined
+          ? html`<span class="sep" aria-hidden="true"></span>
+              <attest-canvas-palette
+                .armed=${this.armed}
+                .selectedCount=${this.selectedBoxes().length}
+                ?disabled=${none}
+                @palette-pick=${(e: CustomEvent<PalettePickDetail>) => (this.armed = e.detail.kind ?? '')}
+                @arrange=${(e: CustomEvent<ArrangeDetail>) => this.arrange(e.detail.how)}
+              ></attest-canvas-palette>`
+          : nothing
+      }
     `;
   }
 
@@ -721,42 +1021,90 @@ export class PdfPreview extends LitElement {
   private renderStage(): unknown {
     const size = this.pageSize;
     const s = this.scale;
-    const pageIndex = this.page - 1;
+    const k = s * PT_PER_MM;
     // Larger boxes first, so smaller ones (a row in a table, text on a rect) lie on top and get the click.
-    const boxes = size
-      ? this.boxes
-          .filter((b) => b.page === pageIndex && b.range && b.kind !== 'page')
-          .sort((a, b) => b.width * b.height - a.width * a.height)
-      : [];
+    const boxes = size ? this.pageBoxes().sort((a, b) => b.width * b.height - a.width * a.height) : [];
     const d = this.drag;
+    const selected = new Set(this.selection);
+    const group = d?.mode === 'move' && d.moved ? (selected.has(boxKey(d.box)) ? selected : new Set([boxKey(d.box)])) : new Set<string>();
+    const single = this.selection.length === 1 ? boxes.find((b) => boxKey(b) === this.selection[0]) : undefined;
     return html`<div class="stage" tabindex="0" aria-label=${t('preview.label')} @keydown=${(e: KeyboardEvent) => this.onStageKey(e)}>
       ${this.loading ? html`<div class="busy" role="status">${t('preview.loading')}</div>` : nothing}
       ${this.renderProblem ? html`<div class="errors" role="alert">${t('preview.renderFailed', { message: this.renderProblem })}</div>` : nothing}
       ${!size && !this.pdf ? html`<p class="empty">${this.loading ? t('preview.loading') : t('preview.empty')}</p>` : nothing}
       <div class="sheet" style=${size ? `width:${size.width * s}px;height:${size.height * s}px` : 'display:none'}>
         <div class="canvas-host"></div>
-        <div class="boxes">
+        <div
+          class="boxes ${this.armed ? 'placing' : ''}"
+          @pointerdown=${(e: PointerEvent) => this.onSheetPointerDown(e)}
+          @pointermove=${(e: PointerEvent) => this.onPointerMove(e)}
+          @pointerup=${(e: PointerEvent) => this.onPointerUp(e)}
+          @pointercancel=${() => this.onPointerCancel()}
+        >
           ${boxes.map((b) => {
-            const dragging = d?.box === b && d.moved && MOVABLE_KINDS.has(b.kind);
-            const style = `left:${b.x * s}px;top:${b.y * s}px;width:${Math.max(4, b.width * s)}px;height:${Math.max(4, b.height * s)}px;${
-              dragging ? `transform:translate(${d.dx}px,${d.dy}px)` : ''
+            const key = boxKey(b);
+            const handling = this.handling(b);
+            const moving = group.has(key) && handling.move === true;
+            let r = { x: b.x * s, y: b.y * s, width: b.width * s, height: b.height * s };
+            if (d && d.moved && d.mode !== 'move' && d.box === b) {
+              const e = handleEdges(d.mode);
+              r = {
+                x: r.x + (e.x < 0 ? d.dx : 0),
+                y: r.y + (e.y < 0 ? d.dy : 0),
+                width: r.width + (e.x < 0 ? -d.dx : e.x > 0 ? d.dx : 0),
+                height: r.height + (e.y < 0 ? -d.dy : e.y > 0 ? d.dy : 0),
+              };
+            }
+            const style = `left:${r.x}px;top:${r.y}px;width:${Math.max(4, r.width)}px;height:${Math.max(4, r.height)}px;${
+              moving ? `transform:translate(${d!.dx}px,${d!.dy}px)` : ''
             }`;
-            const movable = MOVABLE_KINDS.has(b.kind);
+            const fixed = handling.move !== true;
             return html`<div
-              class="box ${movable ? 'movable' : ''} ${dragging ? 'dragging' : ''}"
+              class="box ${!fixed ? 'movable' : 'fixed'} ${moving ? 'dragging' : ''} ${selected.has(key) ? 'selected' : ''}"
               data-kind=${b.kind}
               data-line=${b.range!.start.line}
+              data-key=${key}
               role="button"
               tabindex="0"
+              aria-pressed=${selected.has(key) ? 'true' : 'false'}
               aria-label=${`<${b.kind}> ${t('preview.errorAt', { line: b.range!.start.line, column: b.range!.start.column })}`}
+              title=${handling.move === true ? '' : say(handling.move.reason, handling.move.params)}
               style=${style}
               @pointerdown=${(e: PointerEvent) => this.onBoxPointerDown(e, b)}
-              @pointermove=${(e: PointerEvent) => this.onBoxPointerMove(e)}
-              @pointerup=${(e: PointerEvent) => this.onBoxPointerUp(e)}
-              @pointercancel=${() => this.onBoxPointerCancel()}
               @keydown=${(e: KeyboardEvent) => this.onBoxKey(e, b)}
             ></div>`;
           })}
+          ${
+            single && this.handling(single).resize && !(d?.moved && d.mode === 'move')
+              ? renderHandles(
+                  d?.moved && d.box === single && d.mode !== 'move'
+                    ? (() => {
+                        const e = handleEdges(d.mode);
+                        return {
+                          x: single.x * s + (e.x < 0 ? d.dx : 0),
+                          y: single.y * s + (e.y < 0 ? d.dy : 0),
+                          width: single.width * s + (e.x < 0 ? -d.dx : e.x > 0 ? d.dx : 0),
+                          height: single.height * s + (e.y < 0 ? -d.dy : e.y > 0 ? d.dy : 0),
+                        };
+                      })()
+                    : { x: single.x * s, y: single.y * s, width: single.width * s, height: single.height * s },
+                  single.kind === 'table' ? ['e', 'w'] : single.kind === 'qr' ? ['ne', 'se', 'sw', 'nw'] : HANDLES,
+                  (e, h) => this.onHandlePointerDown(e, single, h),
+                )
+              : nothing
+          }
+          ${
+            this.fixedHint
+              ? html`<div
+                  class="fixed-reason"
+                  role="status"
+                  style=${`left:${this.fixedHint.box.x * s}px;top:${(this.fixedHint.box.y + this.fixedHint.box.height) * s + 4}px`}
+                >
+                  ${say('canvas.fixed', { reason: say(this.fixedHint.reason.reason, this.fixedHint.reason.params) })}
+                </div>`
+              : nothing
+          }
+          ${d?.moved && size ? renderGuides(d.guides ?? [], d.distances ?? [], k, { width: size.width * s, height: size.height * s }) : nothing}
         </div>
       </div>
     </div>`;

@@ -157,10 +157,18 @@ export async function createTemplate(
     const from = await templateRow(db, actor.tenantId, input.duplicateOf);
     source = from.draft_source;
     assets = JSON.parse(from.draft_assets) as Record<string, string>;
-    name ??= `${from.name} (copy)`;
+    name ??= from.name;
   }
-  checkSource(source);
   if (!name || !name.trim()) throw invalid('TEMPLATE_NAME_REQUIRED', 'A template needs a name.');
+  if (input.source === undefined && input.example === undefined && input.duplicateOf === undefined) source = emptyTemplate(name.trim());
+  checkSource(source);
+  // A name the designer typed is theirs; one we chose (the example's, the original's) must not make two
+  // templates that the list cannot tell apart.
+  if (input.name === undefined)
+    name = distinctName(
+      name.trim(),
+      (await templatesOf(db, actor.tenantId)).map((t) => t.name),
+    );
   const id = newId();
   const now = iso(services.now());
   await inTransaction(db, async (trx) => {
@@ -185,6 +193,23 @@ export async function createTemplate(
     });
   });
   return getTemplate(services, { kind: 'system', tenantId: actor.tenantId }, id);
+}
+
+/** A template made from nothing: a name and one empty A4 page, which validates and publishes as it is. */
+export function emptyTemplate(name: string): string {
+  // JSON strings are YAML strings: a name with a colon or a quote stays one scalar.
+  return `---\nname: ${JSON.stringify(name)}\npage:\n  size: A4\n  orientation: landscape\n  margin: 15mm\n---\n<page>\n</page>\n`;
+}
+
+/** `name`, or the first of "name (copy)", "name (copy 2)", … not in `taken` (a copy of a copy counts from the original's name). */
+export function distinctName(name: string, taken: readonly string[]): string {
+  const used = new Set(taken);
+  if (!used.has(name)) return name;
+  const root = name.replace(/ \(copy(?: \d+)?\)$/, '');
+  for (let n = 1; ; n++) {
+    const candidate = `${root} (copy${n === 1 ? '' : ` ${n}`})`.slice(0, 200);
+    if (!used.has(candidate)) return candidate;
+  }
 }
 
 function assetFiles(assets: unknown): string[] {

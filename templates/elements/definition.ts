@@ -97,6 +97,34 @@ export interface MoveAxes<Name extends string = string> {
   readonly v: readonly Name[];
 }
 
+/**
+ * The attributes the editor changes when an element's box is resized on the canvas: those that grow with
+ * the width (`w`) and with the height (`h`). The same attribute on both axes (a QR code's `size`) keeps
+ * the element square.
+ */
+export interface ResizeAxes<Name extends string = string> {
+  readonly w: readonly Name[];
+  readonly h: readonly Name[];
+}
+
+/**
+ * What the canvas's palette writes to place a new element: markup with `{x}`, `{y}` (the point clicked),
+ * `{right}` and `{bottom}` (that point plus `width` and `height`, in millimetres) and `{asset}` (an image
+ * asset of the template) filled in.
+ */
+export interface InsertSpec {
+  readonly markup: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** How the editor may handle an element on the canvas. */
+export interface EditorSpec<Name extends string = string> {
+  readonly move: MoveAxes<Name>;
+  readonly resize?: ResizeAxes<Name>;
+  readonly insert?: InsertSpec;
+}
+
 /** What the parser hands an element's `build` when its opening tag is read. */
 export interface BuildContext {
   /** The attribute values read (camelCase fields, defaults applied) and the tag's `range` when known. */
@@ -138,8 +166,8 @@ export interface ElementDefinition<
   readonly belongsTo?: G;
   /** A short, complete example for the docs and the editor's hover. */
   readonly example?: string;
-  /** How the editor may move it on the preview; absent: it stays where it is (a watermark, a page break). */
-  readonly editor?: { readonly move: MoveAxes<A[number]['name']> };
+  /** How the editor may move, resize and insert it on the canvas; absent: it stays where it is (a watermark, a page break). */
+  readonly editor?: EditorSpec<A[number]['name']>;
   /** The parser's construction of the element's node from its attributes. */
   build(context: BuildContext): Built<N>;
   /** Runs when the closing tag is read: whitespace collapsed, plain text stored. */
@@ -160,6 +188,9 @@ export function leaf<N>(kind: string): (context: BuildContext) => Built<N> {
 
 /** The usual move: x and y. */
 export const MOVE_XY = { move: { h: ['x'], v: ['y'] } } as const;
+
+/** The usual box: moved by x and y, resized by width and height. */
+export const BOX_XY = { ...MOVE_XY, resize: { w: ['width'], h: ['height'] } } as const;
 
 // The node fields are computed from the attribute lists so a field cannot exist in one and not the other.
 type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;

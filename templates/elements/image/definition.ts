@@ -1,6 +1,6 @@
 import type { Located } from '../../markup/types';
 import { height, opacity, rotate, width, x, y } from '../attributes';
-import { defineElement, leaf, MOVE_XY, type Fields } from '../definition';
+import { BOX_XY, defineElement, leaf, type Fields } from '../definition';
 
 const attributes = [
   x,
@@ -49,6 +49,9 @@ export const image = defineElement({
   belongsTo: ['positioned'],
   attributes,
   example: '<image x="250mm" y="18mm" width="26mm" height="26mm" src="seal"/>',
-  editor: MOVE_XY,
+  editor: {
+    ...BOX_XY,
+    insert: { markup: '<image x="{x}" y="{y}" width="30mm" height="30mm" src="{asset}"/>', width: 30, height: 30 },
+  },
   build: leaf<ImageElement>('image'),
 });

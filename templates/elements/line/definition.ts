@@ -35,6 +35,11 @@ export const line = defineElement({
   attributes,
   example: '<line x1="118mm" y1="58mm" x2="179mm" y2="58mm" color="#b08d3e" width="0.8"/>',
   // Drawn between (x1, y1) and (x2, y2): both ends move.
-  editor: { move: { h: ['x1', 'x2'], v: ['y1', 'y2'] } },
+  // Resizing moves the end: the start stays where it is.
+  editor: {
+    move: { h: ['x1', 'x2'], v: ['y1', 'y2'] },
+    resize: { w: ['x2'], h: ['y2'] },
+    insert: { markup: '<line x1="{x}" y1="{y}" x2="{right}" y2="{y}"/>', width: 60, height: 0 },
+  },
   build: leaf<LineElement>('line'),
 });

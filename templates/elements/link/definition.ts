@@ -84,7 +84,15 @@ export const link = defineElement({
   attributes,
   example:
     '<page>\n  <qr x="22mm" y="152mm" size="26mm" value="{{ certificate.verification_url }}"/>\n  <link x="22mm" y="152mm" width="26mm" height="26mm" href="{{ certificate.verification_url }}"/>\n  <text x="52mm" y="160mm" width="150mm" size="9">Check this certificate at <link href="{{ certificate.verification_url }}"><u>{{ certificate.verification_url }}</u></link></text>\n</page>',
-  editor: { move: { h: ['x'], v: ['y'] } },
+  editor: {
+    move: { h: ['x'], v: ['y'] },
+    resize: { w: ['width'], h: ['height'] },
+    insert: {
+      markup: '<link x="{x}" y="{y}" width="40mm" height="10mm" href="{{ certificate.verification_url }}"/>',
+      width: 40,
+      height: 10,
+    },
+  },
   build({ fields, parent, inside, report }): Built<LinkNode> {
     const node = { kind: 'link', ...fields, children: [] } as unknown as LinkNode;
     if (parent === 'page') {

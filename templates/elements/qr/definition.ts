@@ -51,6 +51,10 @@ export const qr = defineElement({
   belongsTo: ['positioned'],
   attributes,
   example: '<qr x="22mm" y="152mm" size="26mm" value="{{ certificate.verification_url }}" color="#1f3a5f"/>',
-  editor: MOVE_XY,
+  editor: {
+    ...MOVE_XY,
+    resize: { w: ['size'], h: ['size'] },
+    insert: { markup: '<qr x="{x}" y="{y}" size="25mm" value="{{ certificate.verification_url }}"/>', width: 25, height: 25 },
+  },
   build: leaf<QrElement>('qr'),
 });

@@ -1,6 +1,6 @@
 import type { Located } from '../../markup/types';
 import { height, opacity, rotate, width, x, y } from '../attributes';
-import { defineElement, leaf, MOVE_XY, type Fields } from '../definition';
+import { BOX_XY, defineElement, leaf, type Fields } from '../definition';
 
 const attributes = [
   x,
@@ -41,6 +41,9 @@ export const rect = defineElement({
   belongsTo: ['positioned'],
   attributes,
   example: '<rect x="10mm" y="10mm" width="277mm" height="190mm" stroke="#1f3a5f" stroke-width="1.6"/>',
-  editor: MOVE_XY,
+  editor: {
+    ...BOX_XY,
+    insert: { markup: '<rect x="{x}" y="{y}" width="60mm" height="30mm" stroke="#1f3a5f"/>', width: 60, height: 30 },
+  },
   build: leaf<RectElement>('rect'),
 });

@@ -1,7 +1,7 @@
 import type { InlineNode, Located } from '../../markup/types';
 import { collapseWhitespace } from '../../markup/whitespace';
 import { color, font, lineHeight, width, x, y } from '../attributes';
-import { defineElement, MOVE_XY, type Built, type Fields } from '../definition';
+import { defineElement, type Built, type Fields } from '../definition';
 
 const attributes = [
   x,
@@ -121,7 +121,17 @@ export const table = defineElement({
   attributes,
   example:
     '<table x="20mm" y="122mm" width="170mm" columns="70% 30%" header-fill="#17545c" header-color="white" bottom="272mm" continue-y="22mm">\n  <thead><tr><th>Module</th><th align="right">Hours</th></tr></thead>\n  <tbody>\n    {%- for m in modules %}\n    <tr><td>{{ m.title }}</td><td align="right">{{ m.hours }}</td></tr>\n    {%- endfor %}\n  </tbody>\n</table>',
-  editor: MOVE_XY,
+  // Its height is its rows': only the width is the designer's to drag.
+  editor: {
+    move: { h: ['x'], v: ['y'] },
+    resize: { w: ['width'], h: [] },
+    insert: {
+      markup:
+        '<table x="{x}" y="{y}" width="120mm" columns="70% 30%">\n    <thead><tr><th>Module</th><th align="right">Hours</th></tr></thead>\n    <tr><td>Module</td><td align="right">1</td></tr>\n  </table>',
+      width: 120,
+      height: 12,
+    },
+  },
   build({ fields }): Built<TableNode> {
     // Rows written directly in <table> are body rows; <thead>/<tbody> make no node of their own.
     const node = { kind: 'table', ...fields, header: [], body: [] } as unknown as TableNode;

@@ -1,7 +1,7 @@
 import type { InlineNode, Located } from '../../markup/types';
 import { collapseWhitespace } from '../../markup/whitespace';
 import { color, font, height, letterSpacing, lineHeight, opacity, rotate, width, x, y } from '../attributes';
-import { defineElement, MOVE_XY, type Built, type Fields } from '../definition';
+import { BOX_XY, defineElement, type Built, type Fields } from '../definition';
 
 const attributes = [
   x,
@@ -86,7 +86,10 @@ export const text = defineElement({
   attributes,
   example:
     '<text x="30mm" y="76mm" width="237mm" height="20mm" align="center" valign="middle" font="name" size="40" fit="shrink" min-size="14">{{ learner.fullname }}</text>',
-  editor: MOVE_XY,
+  editor: {
+    ...BOX_XY,
+    insert: { markup: '<text x="{x}" y="{y}" width="80mm">Text</text>', width: 80, height: 6 },
+  },
   build({ fields }): Built<TextElement> {
     const node = { kind: 'text', ...fields, content: [] } as unknown as TextElement;
     return { node, children: node.content };

@@ -114,6 +114,22 @@ describe.each(ENGINES)('templates, versions and assets (%s)', (engine) => {
     );
   });
 
+  it('creates a template from nothing that publishes as it is, and gives copies distinct names', async () => {
+    const empty = await createTemplate(s, designer, { name: 'Made: from "nothing"' });
+    expect(empty.name).toBe('Made: from "nothing"');
+    expect(empty.source).toContain('name: "Made: from \\"nothing\\""');
+    expect((await validateSource(s, designer, empty.source)).filter((d) => d.severity === 'error')).toEqual([]);
+    expect((await publishTemplate(s, designer, empty.id)).version.number).toBe(1);
+    // The first test made one of each example: the next copies are numbered, and so are copies of a copy.
+    const example = exampleTemplates().find((e) => e.id === 'attestation-fr')!;
+    const second = await createTemplate(s, designer, { example: example.id });
+    const third = await createTemplate(s, designer, { example: example.id });
+    expect([second.name, third.name]).toEqual([`${example.name} (copy)`, `${example.name} (copy 2)`]);
+    expect((await createTemplate(s, designer, { duplicateOf: second.id })).name).toBe(`${example.name} (copy 3)`);
+    // A name the designer chose is kept, even when another template has it.
+    expect((await createTemplate(s, designer, { example: example.id, name: example.name })).name).toBe(example.name);
+  });
+
   it('refuses to publish a source with errors, with the diagnostics, and makes no version', async () => {
     const broken = simple('{% if learner.fullname %}unclosed');
     const t = await createTemplate(s, designer, { name: 'Broken', source: broken });
