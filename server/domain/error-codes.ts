@@ -1,6 +1,7 @@
 import type { FailureKind } from './errors';
 import { REASON_MESSAGES, type ReasonCode } from './reasons';
 import { MAX_INPUT_DEPTH } from './input';
+import { MAX_STATS_DAYS } from './stats-range';
 
 /**
  * Every code the server can answer, in one place: what kind of failure it is (the HTTP adapter maps kinds
@@ -894,6 +895,11 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
     fr: 'Cette image dépasse 1 Mo, la limite dans les données ; réduisez-la ou déposez-la comme ressource du modèle.',
   },
   BIND_UNKNOWN: { en: 'The template has no such field; it is ignored.', fr: 'Le modèle n’a pas ce champ ; il est ignoré.' },
+  RANGE_REVERSED: { en: '`from` must not be after `to`.', fr: '`from` ne doit pas être postérieur à `to`.' },
+  RANGE_TOO_LONG: {
+    en: `A range covers at most ${MAX_STATS_DAYS} days.`,
+    fr: `Une période couvre au plus ${MAX_STATS_DAYS} jours.`,
+  },
 };
 
 /**

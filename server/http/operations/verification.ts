@@ -47,7 +47,7 @@ export const verificationOperations: Operation[] = bindOperations(verificationDe
       if (verification.status === 'unknown') return page(verification, headers, { typed: params.code });
       const pdf = await uploadedFile(body, headers['content-type']);
       if (!pdf) return { ...page(verification, headers, { typed: params.code, match: 'no-file' }), status: 422 };
-      const { match } = await checkUploadedDocument(services, params.code, pdf);
+      const { match } = await checkUploadedDocument(services, params.code, pdf, { count: false });
       return page(verification, headers, { typed: params.code, match });
     },
   },
