@@ -7,6 +7,7 @@ import { tr } from './messages';
 import { ta } from './admin-messages';
 import { addAssetEdit, assetKey, namesAsset } from './front-matter-assets';
 import { ASSET_LIMIT_MB } from '../../server/http/contract/templates';
+import { setUploadedAssets } from '../monaco/asset-completions';
 
 /** Media types the server accepts for assets; it checks the content too, this only labels the upload. */
 const TYPES: Record<string, string> = {
@@ -87,6 +88,11 @@ export class AssetsPanel extends AppElement {
     return html`<button type="button" class="primary" @click=${() => this.addToFrontMatter(path)}>
       ${ta('assets.addToFrontMatter', { name: `${assetKey(path)}: ${path}` })}
     </button>`;
+  }
+
+  protected override willUpdate(): void {
+    // The source editor completes these paths in the front matter (editor/monaco/asset-completions.ts).
+    setUploadedAssets(this.assets.map((a) => a.name));
   }
 
   private async upload(e: SubmitEvent): Promise<void> {

@@ -63,3 +63,33 @@ function frontMatter(source: string): { lines: string[]; end: number } | undefin
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** What the asset-path completion proposes at a position: uploaded files, and the text they replace. */
+export interface AssetPathProposal {
+  path: string;
+  /** 1-based columns on the position's line of the text typed so far (replaced by the proposal). */
+  startColumn: number;
+  endColumn: number;
+}
+
+/**
+ * Uploaded files proposed where the front matter names an asset's file: the value of an entry of the
+ * block `assets:` map (`  logo: as|`). Names (keys) are completed elsewhere (editor/monaco/completions.ts);
+ * this is the path an upload was stored under, which is easy to mistype.
+ */
+export function assetPathsAt(source: string, line: number, column: number, uploaded: readonly string[]): AssetPathProposal[] {
+  const fm = frontMatter(source);
+  // Front matter lines are the file's lines 2 … end (1-based), the `---` lines excluded.
+  if (!fm || line < 2 || line > fm.end) return [];
+  const index = line - 2;
+  const text = fm.lines[index]!.slice(0, column - 1);
+  const entry = /^(\s+)[A-Za-z0-9_-]+:\s*(["']?)([^\s"'#]*)$/.exec(text);
+  if (!entry) return [];
+  let block = index - 1;
+  while (block >= 0 && /^(\s+\S|\s*$)/.test(fm.lines[block]!)) block--;
+  if (block < 0 || !/^assets:\s*(#.*)?$/.test(fm.lines[block]!)) return [];
+  const typed = entry[3]!;
+  return uploaded
+    .filter((p) => p.toLowerCase().startsWith(typed.toLowerCase()))
+    .map((path) => ({ path, startColumn: column - typed.length, endColumn: column }));
+}

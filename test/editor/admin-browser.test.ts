@@ -227,6 +227,42 @@ describe('the administration and dashboard screens against the real server', { t
     expect((await call(app.base, 'GET', '/api/v1/me', { token })).status).toBe(401);
   });
 
+  it('states the asset limit, offers to name an upload in the front matter, and completes its path', async () => {
+    await page.getByRole('link', { name: 'Templates', exact: true }).click();
+    await page.getByLabel('Example').selectOption('attestation-fr');
+    await page.getByRole('button', { name: 'Create from example' }).click();
+    await page.waitForURL(/\/templates\/[^/]+$/);
+    const source = () => page.evaluate(() => document.querySelector('attest-source-editor')!.codeEditor!.getValue());
+    await expect.poll(source, { timeout: 20_000 }).toMatch(/^---\n/);
+    await page.getByRole('tab', { name: 'Assets' }).click();
+    await page.getByText('At most 20 MB per file.').waitFor();
+    await page.getByLabel('Name used in the front matter').fill('assets/stamp.png');
+    await page.locator('#asset-file').setInputFiles(fileURLToPath(new URL('../../templates/examples/assets/seal.png', import.meta.url)));
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('button', { name: 'Add “stamp: assets/stamp.png” to the front matter' }).click();
+    await expect.poll(source).toContain('  stamp: assets/stamp.png\n');
+    // A new entry of the map: the uploaded file's path is proposed as it is typed.
+    await page.evaluate(() => {
+      const ed = document.querySelector('attest-source-editor')!.codeEditor!;
+      const model = ed.getModel()!;
+      const at = model.findNextMatch('stamp: assets/stamp.png', { lineNumber: 1, column: 1 }, false, true, null, false)!.range;
+      ed.executeEdits('test', [{ range: { ...at, startColumn: at.endColumn }, text: '\n  other: ' }]);
+      ed.setPosition({ lineNumber: at.endLineNumber + 1, column: '  other: '.length + 1 });
+      ed.focus();
+    });
+    await page.keyboard.type('assets/');
+    const widget = page.locator('.suggest-widget.visible');
+    await widget.waitFor({ timeout: 10_000 });
+    await expect.poll(() => widget.innerText()).toContain('assets/stamp.png');
+    await page.keyboard.type('st');
+    await expect
+      .poll(() => page.locator('.suggest-widget.visible .monaco-list-row.focused').innerText(), { timeout: 5_000 })
+      .toContain('assets/stamp.png');
+    await page.keyboard.press('Enter');
+    await expect.poll(source).toContain('  other: assets/stamp.png');
+    await shot(page, 'assets-1440');
+  });
+
   it('works at 800 px: the header wraps, Sign out is whole on every screen, nothing scrolls sideways', async () => {
     await page.setViewportSize({ width: 800, height: 900 });
     for (const [path, ready] of [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addAssetEdit, applyEdit, assetKey, namesAsset } from '../../editor/app/front-matter-assets';
+import { addAssetEdit, applyEdit, assetKey, assetPathsAt, namesAsset } from '../../editor/app/front-matter-assets';
 
 const WITH = `---
 name: Diploma
@@ -38,5 +38,26 @@ describe('naming an uploaded asset in the front matter', () => {
     expect(namesAsset(WITH, 'assets/logo.png')).toBe(false);
     expect(assetKey('assets/Logo Société.png')).toBe('Logo-Societe');
     expect(assetKey('assets/seal.png')).toBe('seal');
+  });
+});
+
+describe('completing asset paths in the front matter', () => {
+  const uploaded = ['assets/guilloche-frame.pdf', 'assets/seal.png', 'assets/stamp.png'];
+  const source = `---\nname: x\nassets:\n  frame: assets/guilloche-frame.pdf\n  stamp: assets/s\nlocale: fr\n---\n<page/>`;
+
+  it('proposes the uploaded files matching what is typed, replacing it', () => {
+    const line = 5;
+    const column = '  stamp: assets/s'.length + 1;
+    expect(assetPathsAt(source, line, column, uploaded)).toEqual([
+      { path: 'assets/seal.png', startColumn: 10, endColumn: column },
+      { path: 'assets/stamp.png', startColumn: 10, endColumn: column },
+    ]);
+    expect(assetPathsAt(source, line, '  stamp: '.length + 1, uploaded).map((p) => p.path)).toEqual(uploaded);
+  });
+
+  it('proposes nothing outside the assets map', () => {
+    expect(assetPathsAt(source, 2, 'name: x'.length + 1, uploaded)).toEqual([]);
+    expect(assetPathsAt(source, 6, 'locale: fr'.length + 1, uploaded)).toEqual([]);
+    expect(assetPathsAt(source, 8, 3, uploaded)).toEqual([]);
   });
 });
