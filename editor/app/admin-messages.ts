@@ -89,6 +89,9 @@ const MESSAGES = {
   'roles.title': { en: 'Roles and what they grant', fr: 'Rôles et ce qu’ils accordent' },
   'roles.name': { en: 'Role', fr: 'Rôle' },
   'roles.capabilities': { en: 'Capabilities', fr: 'Capacités' },
+  'roles.edit': { en: 'Change capabilities', fr: 'Changer les capacités' },
+  'roles.editOf': { en: 'Capabilities of the role {name}', fr: 'Capacités du rôle {name}' },
+  'roles.new': { en: 'New role', fr: 'Nouveau rôle' },
 
   'tokens.list': { en: 'Tokens', fr: 'Jetons' },
   'tokens.create': { en: 'Create a token', fr: 'Créer un jeton' },

@@ -18,6 +18,7 @@ export class PeopleScreen extends AppElement {
     people: { state: true },
     roles: { state: true },
     editing: { state: true },
+    editingRole: { state: true },
     failure: { state: true },
     notice: { state: true },
   };
@@ -26,6 +27,8 @@ export class PeopleScreen extends AppElement {
   declare protected roles: Role[];
   /** The person whose roles are being changed. */
   declare protected editing: string | undefined;
+  /** The role whose capabilities are being set ('' for a new role). */
+  declare protected editingRole: string | undefined;
   declare protected failure: ApiError | undefined;
   declare protected notice: string;
 
@@ -35,6 +38,7 @@ export class PeopleScreen extends AppElement {
     this.people = undefined;
     this.roles = [];
     this.editing = undefined;
+    this.editingRole = undefined;
     this.failure = undefined;
     this.notice = '';
   }
@@ -89,6 +93,54 @@ export class PeopleScreen extends AppElement {
     this.editing = undefined;
     this.done(ta('admin.saved'));
     await this.load();
+  }
+
+  private async saveRole(e: SubmitEvent, current: string): Promise<void> {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget as HTMLFormElement);
+    const name = current || fieldText(f, 'role-name').trim();
+    const capabilities = f.getAll('capabilities').filter((c): c is string => typeof c === 'string');
+    const r = await api.call('setRole', { params: { name }, body: { capabilities } });
+    if (!r.ok) {
+      this.failure = r;
+      this.notice = '';
+      return;
+    }
+    this.editingRole = undefined;
+    this.done(ta('admin.saved'));
+    await this.load();
+  }
+
+  /** The capabilities a role may be given: only those the signed-in person holds (the server checks again). */
+  private roleForm(role: Role | undefined): unknown {
+    const held = this.me?.capabilities ?? [];
+    const label = role ? ta('roles.editOf', { name: role.name }) : ta('roles.new');
+    return html`<form class="role-form" aria-label=${label} @submit=${(e: SubmitEvent) => void this.saveRole(e, role?.name ?? '')}>
+      ${
+        role
+          ? nothing
+          : html`<div class="field">
+              <label for="rf-name">${ta('roles.name')}</label>
+              <input id="rf-name" name="role-name" autocomplete="off" pattern="[a-z][a-z0-9-]*" />
+              ${this.problems('params.name')}
+            </div>`
+      }
+      <fieldset class="choices">
+        <legend>${label}</legend>
+        ${held.map(
+          (c) =>
+            html`<label class="check"
+              ><input type="checkbox" name="capabilities" value=${c} ?checked=${role?.capabilities.includes(c) ?? false} />
+              <code>${c}</code></label
+            >`,
+        )}
+      </fieldset>
+      ${this.problems('capabilities')}
+      <div class="buttons">
+        <button type="submit" class="primary small">${tr('app.save')}</button>
+        <button type="button" class="small" @click=${() => (this.editingRole = undefined)}>${tr('app.cancel')}</button>
+      </div>
+    </form>`;
   }
 
   private problems(path: string): unknown {
@@ -222,20 +274,40 @@ export class PeopleScreen extends AppElement {
       </section>
       <section aria-labelledby="roles-title">
         <h2 id="roles-title">${ta('roles.title')}</h2>
+        ${
+          this.editingRole === ''
+            ? html`<div class="card">${this.roleForm(undefined)}</div>`
+            : html`<div class="toolbar"><button type="button" @click=${() => (this.editingRole = '')}>${ta('roles.new')}</button></div>`
+        }
         <div class="table-scroll">
           <table class="list roles">
             <thead>
               <tr>
                 <th scope="col">${ta('roles.name')}</th>
                 <th scope="col">${ta('roles.capabilities')}</th>
+                <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
               </tr>
             </thead>
             <tbody>
               ${this.roles.map(
                 (r) =>
-                  html`<tr>
+                  html`<tr data-role=${r.name}>
                     <th scope="row">${r.name}</th>
-                    <td>${r.capabilities.map((c) => html`<code>${c}</code> `)}</td>
+                    <td>${this.editingRole === r.name ? this.roleForm(r) : r.capabilities.map((c) => html`<code>${c}</code> `)}</td>
+                    <td class="actions">
+                      ${
+                        this.editingRole === r.name
+                          ? nothing
+                          : html`<button
+                              type="button"
+                              class="small"
+                              aria-label=${ta('roles.editOf', { name: r.name })}
+                              @click=${() => (this.editingRole = r.name)}
+                            >
+                              ${ta('roles.edit')}
+                            </button>`
+                      }
+                    </td>
                   </tr>`,
               )}
             </tbody>

@@ -187,6 +187,20 @@ describe('the administration and dashboard screens against the real server', { t
     await row.getByLabel('manager').check();
     await row.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => row.locator('td').nth(2).innerText()).toMatch(/^(designer, manager|manager, designer)$/);
+
+    // A new role, granting only what the admin holds; then given to Zoé.
+    await page.getByRole('button', { name: 'New role' }).click();
+    await page.locator('#rf-name').fill('auditor');
+    const roleForm = page.getByRole('form', { name: 'New role' });
+    await roleForm.getByLabel('issues:manage').check();
+    await roleForm.getByRole('button', { name: 'Save' }).click();
+    const auditor = page.locator('tr[data-role="auditor"]');
+    await auditor.waitFor();
+    expect(await auditor.innerText()).toContain('issues:manage');
+    await auditor.getByRole('button', { name: 'Capabilities of the role auditor' }).click();
+    await auditor.getByLabel('certificate:view').check();
+    await auditor.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => auditor.innerText()).toContain('certificate:view');
     await shot(page, 'people-1440');
   });
 
@@ -303,8 +317,8 @@ describe('the administration and dashboard screens against the real server', { t
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${app.base}/admin/people`);
     await page.locator('table.people').waitFor();
-    // Everything the screen loads is there (the role choices come with the roles).
-    await expect.poll(() => page.locator('.person-form input[name=roles]').count()).toBe(7);
+    // Everything the screen loads is there (the role choices come with the roles: the seven default ones and the auditor made above).
+    await expect.poll(() => page.locator('.person-form input[name=roles]').count()).toBe(8);
     const stop = () =>
       page.evaluate(() => {
         const e = document.activeElement!;
