@@ -28,6 +28,12 @@ export type Asset = z.infer<typeof S.Asset>;
 export type Version = z.infer<typeof S.Version>;
 export type Certificate = z.infer<typeof S.Certificate>;
 export type Verification = z.infer<typeof S.Verification>;
+export type Tenant = z.infer<typeof S.Tenant>;
+export type TenantSettings = Tenant['settings'];
+export type Person = z.infer<typeof S.Person>;
+export type Role = z.infer<typeof S.Role>;
+export type TokenInfo = z.infer<typeof S.TokenInfo>;
+export type DeliveryStats = ResponseOf<Contract['deliveryStats']>;
 
 /** What the preview operation answers (JSON form). */
 export type PreviewResult = ResponseOf<Contract['previewTemplate']>;

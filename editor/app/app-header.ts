@@ -2,12 +2,19 @@ import { html, nothing } from 'lit';
 import { getLocale, LOCALES, setLocale, t, isLocale } from '../i18n';
 import { holds, type Me } from './api';
 import { AppElement, linkHandler } from './base';
+import { ta } from './admin-messages';
 import { tr } from './messages';
 import { paths } from './router';
 
+export type Screen = 'templates' | 'certificates' | 'delivery' | 'dashboard' | 'admin';
+
 /** Which screens a person may open, from their capabilities (the server checks again on every call). */
-export function canSee(me: Me, screen: 'templates' | 'certificates' | 'delivery'): boolean {
+export function canSee(me: Me, screen: Screen): boolean {
   switch (screen) {
+    case 'dashboard':
+      return holds(me, 'issues:manage');
+    case 'admin':
+      return holds(me, 'tenant:manage');
     case 'templates':
       return holds(me, 'templates:preview');
     case 'certificates':
@@ -42,7 +49,7 @@ export class AppHeader extends AppElement {
     this.current = '';
   }
 
-  private link(screen: 'templates' | 'certificates' | 'delivery', path: string, label: string): unknown {
+  private link(screen: Screen, path: string, label: string): unknown {
     if (!this.me || !canSee(this.me, screen)) return nothing;
     return html`<li>
       <a href=${path} aria-current=${this.current === screen ? 'page' : 'false'} @click=${linkHandler(this, path)}>${label}</a>
@@ -60,7 +67,8 @@ export class AppHeader extends AppElement {
               <ul>
                 ${this.link('templates', paths.templates, tr('nav.templates'))}
                 ${this.link('certificates', paths.certificates, tr('nav.certificates'))}
-                ${this.link('delivery', paths.delivery, tr('nav.delivery'))}
+                ${this.link('delivery', paths.delivery, tr('nav.delivery'))} ${this.link('dashboard', paths.dashboard, ta('nav.dashboard'))}
+                ${this.link('admin', paths.admin(), ta('nav.admin'))}
                 <li><a href="/verify">${tr('nav.verify')}</a></li>
               </ul>
             </nav>`
@@ -79,8 +87,12 @@ export class AppHeader extends AppElement {
       >
       ${
         me
-          ? html`<span class="who" data-testid="who">${tr('header.signedIn', { name: me.name, tenant: me.tenant.name })}</span>
-              <button type="button" @click=${() => this.emit('sign-out', {})}>${tr('header.signOut')}</button>`
+          ? html`<span class="account">
+              <span class="who" data-testid="who" title=${tr('header.signedIn', { name: me.name, tenant: me.tenant.name })}
+                >${tr('header.signedIn', { name: me.name, tenant: me.tenant.name })}</span
+              >
+              <button type="button" class="sign-out" @click=${() => this.emit('sign-out', {})}>${tr('header.signOut')}</button>
+            </span>`
           : nothing
       }
     </header>`;

@@ -10,6 +10,8 @@ import './templates-list';
 import './template-editor';
 import './certificates-screen';
 import './delivery-screen';
+import './dashboard-screen';
+import './admin-screen';
 
 /**
  * `<attest-app>`: the shell. Holds who is signed in and the current route; screens get data down and send
@@ -79,6 +81,7 @@ export class AttestApp extends AppElement {
     if (!this.me || canSee(this.me, 'templates')) return paths.templates;
     if (canSee(this.me, 'certificates')) return paths.certificates;
     if (canSee(this.me, 'delivery')) return paths.delivery;
+    if (canSee(this.me, 'admin')) return paths.admin();
     return paths.templates;
   }
 
@@ -113,6 +116,10 @@ export class AttestApp extends AppElement {
         return canSee(me, 'certificates') ? html`<attest-certificates-screen .me=${me}></attest-certificates-screen>` : forbidden;
       case 'delivery':
         return canSee(me, 'delivery') ? html`<attest-delivery-screen .me=${me} .code=${route.code}></attest-delivery-screen>` : forbidden;
+      case 'dashboard':
+        return canSee(me, 'dashboard') ? html`<attest-dashboard-screen .me=${me}></attest-dashboard-screen>` : forbidden;
+      case 'admin':
+        return canSee(me, 'admin') ? html`<attest-admin-screen .me=${me} section=${route.section}></attest-admin-screen>` : forbidden;
       case 'not-found':
         return html`<main id="main" class="screen"><p>${tr('app.notFound')}</p></main>`;
     }

@@ -4,6 +4,10 @@ import { AppElement } from './base';
 import { errorBox } from './error-box';
 import { kilobytes, fieldText } from './format';
 import { tr } from './messages';
+import { ta } from './admin-messages';
+import { addAssetEdit, assetKey, namesAsset } from './front-matter-assets';
+import { ASSET_LIMIT_MB } from '../../server/http/contract/templates';
+import { setUploadedAssets } from '../monaco/asset-completions';
 
 /** Media types the server accepts for assets; it checks the content too, this only labels the upload. */
 const TYPES: Record<string, string> = {
@@ -33,6 +37,7 @@ export class AssetsPanel extends AppElement {
     failure: { state: true },
     notice: { state: true },
     busy: { state: true },
+    uploaded: { state: true },
   };
   declare templateId: string;
   declare assets: readonly Asset[];
@@ -40,6 +45,8 @@ export class AssetsPanel extends AppElement {
   declare protected failure: ApiError | undefined;
   declare protected notice: string;
   declare protected busy: boolean;
+  /** The file just uploaded, while the front matter does not name it yet: the panel offers to. */
+  declare protected uploaded: string | undefined;
 
   constructor() {
     super();
@@ -49,6 +56,43 @@ export class AssetsPanel extends AppElement {
     this.failure = undefined;
     this.notice = '';
     this.busy = false;
+    this.uploaded = undefined;
+  }
+
+  /**
+   * The template's source editor, found in the page rather than passed down: the panel edits the source
+   * the way typing does (one undoable edit), and the editor sees the change as it sees keystrokes.
+   */
+  private sourceEditor() {
+    return this.closest('attest-template-editor')?.querySelector('attest-source-editor')?.codeEditor;
+  }
+
+  private addToFrontMatter(path: string): void {
+    const ed = this.sourceEditor();
+    const model = ed?.getModel();
+    if (!ed || !model) return;
+    const edit = addAssetEdit(model.getValue(), assetKey(path), path);
+    if (!edit) return;
+    ed.executeEdits('assets-panel', [
+      { range: { startLineNumber: edit.line, startColumn: 1, endLineNumber: edit.line, endColumn: 1 }, text: edit.text },
+    ]);
+    ed.pushUndoStop();
+    this.uploaded = undefined;
+    this.notice = ta('assets.inFrontMatter', { name: path });
+  }
+
+  private offer(): unknown {
+    const path = this.uploaded;
+    const source = this.sourceEditor()?.getModel()?.getValue();
+    if (!path || source === undefined || namesAsset(source, path) || !addAssetEdit(source, assetKey(path), path)) return nothing;
+    return html`<button type="button" class="primary" @click=${() => this.addToFrontMatter(path)}>
+      ${ta('assets.addToFrontMatter', { name: `${assetKey(path)}: ${path}` })}
+    </button>`;
+  }
+
+  protected override willUpdate(): void {
+    // The source editor completes these paths in the front matter (editor/monaco/asset-completions.ts).
+    setUploadedAssets(this.assets.map((a) => a.name));
   }
 
   private async upload(e: SubmitEvent): Promise<void> {
@@ -69,6 +113,7 @@ export class AssetsPanel extends AppElement {
     }
     this.failure = undefined;
     this.notice = tr('assets.uploaded', { name: r.value.name });
+    this.uploaded = r.value.name;
     form.reset();
     this.emit('assets-change', {});
   }
@@ -123,12 +168,20 @@ export class AssetsPanel extends AppElement {
               <label for="asset-name">${tr('assets.name')}</label>
               <input id="asset-name" name="name" placeholder="assets/logo.png" />
               <label for="asset-file">${tr('assets.file')}</label>
-              <input id="asset-file" name="file" type="file" accept=".pdf,.png,.jpg,.jpeg,.ttf,.otf" required />
+              <input
+                id="asset-file"
+                name="file"
+                type="file"
+                accept=".pdf,.png,.jpg,.jpeg,.ttf,.otf"
+                required
+                aria-describedby="asset-limit"
+              />
+              <span id="asset-limit" class="muted hint">${ta('assets.limit', { mb: ASSET_LIMIT_MB })}</span>
               <button type="submit" ?disabled=${this.busy}>${tr('assets.upload')}</button>
             </form>`
           : nothing
       }
-      ${this.notice ? html`<p role="status" class="ok">${this.notice}</p>` : nothing} ${errorBox(this.failure)}
+      ${this.notice ? html`<p role="status" class="ok">${this.notice}</p>` : nothing} ${this.offer()} ${errorBox(this.failure)}
     </section>`;
   }
 }

@@ -4,6 +4,36 @@ import { AppElement } from './base';
 import { errorBox } from './error-box';
 import { date, dateTime, fieldText } from './format';
 import { tr, type AppMessageKey } from './messages';
+import { ta } from './admin-messages';
+import { copyButton } from './clipboard';
+import { API_PREFIX } from '../../server/http/contract';
+
+/** What an LMS sends to ask for a learner's document: the shape of POST /certificates/:id/issues. */
+function curlExample(base: string, id: string): string {
+  return [
+    `curl -X POST "${base}${API_PREFIX}/certificates/${id}/issues" \\`,
+    `  -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\`,
+    `  -d '{"learner_id":"42","available":true,"data":{"learner":{"firstname":"Camille","lastname":"Martin"},"completion":{"completed":true,"date":"2026-02-03"}}}'`,
+  ].join('\n');
+}
+
+/** The same request from Moodle's own HTTP client (lib/filelib.php's curl), e.g. in a completion observer. */
+function moodleExample(base: string, id: string): string {
+  return [
+    `$curl = new \\curl();`,
+    `$curl->setHeader(['Authorization: Bearer ' . get_config('local_attest', 'token'), 'Content-Type: application/json']);`,
+    `$answer = json_decode($curl->post('${base}${API_PREFIX}/certificates/${id}/issues', json_encode([`,
+    `    'learner_id' => (string) $user->id,`,
+    `    'available' => true,`,
+    `    'data' => [`,
+    `        'learner' => ['firstname' => $user->firstname, 'lastname' => $user->lastname, 'email' => $user->email],`,
+    `        'course' => ['fullname' => $course->fullname],`,
+    `        'completion' => ['completed' => true, 'date' => date('Y-m-d', $completion->timecompleted)],`,
+    `    ],`,
+    `])));`,
+    `// 201/200: $answer->issue->code; 403 DELIVERY_REFUSED: $answer->error->reasons; locked: $answer->issue->locked.`,
+  ].join('\n');
+}
 
 type Delivery = 'inline' | 'download' | 'staff';
 const DELIVERIES: readonly Delivery[] = ['inline', 'download', 'staff'];
@@ -267,47 +297,65 @@ export class CertificatesScreen extends AppElement {
           ? html`<p role="status">${tr('app.loading')}</p>`
           : list.length === 0
             ? html`<p>${tr('certificates.none')}</p>`
-            : html`<table class="list">
-                <thead>
-                  <tr>
-                    <th scope="col">${tr('certificates.name')}</th>
-                    <th scope="col">${tr('certificates.template')}</th>
-                    <th scope="col">${tr('certificates.course')}</th>
-                    <th scope="col">${tr('certificates.settings')}</th>
-                    <th scope="col">${tr('templates.updated')}</th>
-                    <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${list.map(
-                    (c) =>
-                      html`<tr>
-                        <th scope="row">${c.name}</th>
-                        <td>${this.versionLabel(c.templateVersionId)}</td>
-                        <td><code>${c.courseId}</code></td>
-                        <td>${this.rules(c)}</td>
-                        <td>${dateTime(c.updatedAt)}</td>
-                        <td>
-                          ${
-                            this.canAdd
-                              ? html`<button
-                                  type="button"
-                                  aria-label=${`${tr('certificates.edit')} ${c.name}`}
-                                  @click=${() => {
-                                    this.editing = draftOf(c);
-                                    this.failure = undefined;
-                                    this.notice = '';
-                                  }}
-                                >
-                                  ${tr('certificates.edit')}
-                                </button>`
-                              : nothing
-                          }
-                        </td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`
+            : html`<div class="table-scroll">
+                <table class="list">
+                  <thead>
+                    <tr>
+                      <th scope="col">${tr('certificates.name')}</th>
+                      <th scope="col">${ta('certificates.lmsId')}</th>
+                      <th scope="col">${tr('certificates.template')}</th>
+                      <th scope="col">${tr('certificates.course')}</th>
+                      <th scope="col">${tr('certificates.settings')}</th>
+                      <th scope="col">${tr('templates.updated')}</th>
+                      <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${list.map(
+                      (c) =>
+                        html`<tr>
+                          <th scope="row">${c.name}</th>
+                          <td class="lms-id">
+                            <code data-testid="certificate-id">${c.id}</code> ${copyButton(c.id, `${ta('certificates.lmsId')} ${c.name}`)}
+                            <details class="integration">
+                              <summary aria-label=${ta('certificates.integrationOf', { name: c.name })}>
+                                ${ta('certificates.integration')}
+                              </summary>
+                              <p class="muted">${ta('certificates.tokenHint')}</p>
+                              <h3>${ta('certificates.curl')}</h3>
+                              <pre data-example="curl"><code>${curlExample(location.origin, c.id)}</code></pre>
+                              ${copyButton(curlExample(location.origin, c.id), ta('certificates.curl'))}
+                              <h3>${ta('certificates.moodle')}</h3>
+                              <pre data-example="moodle"><code>${moodleExample(location.origin, c.id)}</code></pre>
+                              ${copyButton(moodleExample(location.origin, c.id), ta('certificates.moodle'))}
+                            </details>
+                          </td>
+                          <td>${this.versionLabel(c.templateVersionId)}</td>
+                          <td><code>${c.courseId}</code></td>
+                          <td>${this.rules(c)}</td>
+                          <td>${dateTime(c.updatedAt)}</td>
+                          <td>
+                            ${
+                              this.canAdd
+                                ? html`<button
+                                    type="button"
+                                    aria-label=${`${tr('certificates.edit')} ${c.name}`}
+                                    @click=${() => {
+                                      this.editing = draftOf(c);
+                                      this.failure = undefined;
+                                      this.notice = '';
+                                    }}
+                                  >
+                                    ${tr('certificates.edit')}
+                                  </button>`
+                                : nothing
+                            }
+                          </td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`
       }
     </main>`;
   }

@@ -17,6 +17,7 @@ import { AppElement } from './base';
 import { errorBox } from './error-box';
 import { date, dateTime, fieldText } from './format';
 import { tr } from './messages';
+import { ta } from './admin-messages';
 
 type Action = 'unlock' | 'lock' | 'regenerate' | 'revoke';
 
@@ -122,6 +123,7 @@ export class DeliveryScreen extends AppElement {
     this.filters = {
       state: state === 'issued' || state === 'revoked' || state === 'expired' ? state : undefined,
       locked: locked === 'true' || locked === 'false' ? locked : undefined,
+      certificate: get('certificate'),
       learner: get('learner'),
       from: get('from'),
       to: get('to'),
@@ -217,6 +219,13 @@ export class DeliveryScreen extends AppElement {
           <option value="false" ?selected=${f.locked === 'false'}>${tr('delivery.locked.false')}</option>
         </select></label
       >
+      <label
+        >${tr('delivery.certificate')}
+        <select name="certificate">
+          <option value="">${ta('delivery.anyCertificate')}</option>
+          ${[...this.certificates.values()].map((c) => html`<option value=${c.id} ?selected=${f.certificate === c.id}>${c.name}</option>`)}
+        </select></label
+      >
       <label>${tr('delivery.learner')} <input name="learner" .value=${f.learner ?? ''} /></label>
       <label>${tr('delivery.from')} <input name="from" type="date" .value=${f.from ?? ''} /></label>
       <label>${tr('delivery.to')} <input name="to" type="date" .value=${f.to ?? ''} /></label>
@@ -226,74 +235,80 @@ export class DeliveryScreen extends AppElement {
 
   private table(issues: Issue[]): unknown {
     const all = issues.length > 0 && issues.every((i) => this.selected.has(i.code));
-    return html`<table class="list issues">
-      <thead>
-        <tr>
-          <th scope="col">
-            <input
-              type="checkbox"
-              aria-label=${tr('delivery.selectAll')}
-              .checked=${all}
-              @change=${(e: Event) => (this.selected = (e.target as HTMLInputElement).checked ? new Set(issues.map((i) => i.code)) : new Set())}
-            />
-          </th>
-          <th scope="col">${tr('delivery.code')}</th>
-          <th scope="col">${tr('delivery.learner')}</th>
-          <th scope="col">${tr('delivery.certificate')}</th>
-          <th scope="col">${tr('delivery.state')}</th>
-          <th scope="col">${tr('delivery.locked')}</th>
-          <th scope="col">${tr('delivery.issuedOn')}</th>
-          <th scope="col">${tr('delivery.expiresOn')}</th>
-          <th scope="col">${tr('delivery.revision')}</th>
-          <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
-        </tr>
-      </thead>
-      <tbody>
-        ${issues.map(
-          (i) =>
-            html`<tr data-code=${i.code} class=${i.locked ? 'locked' : ''}>
-              <td>
-                <input
-                  type="checkbox"
-                  aria-label=${tr('delivery.select', { code: i.code })}
-                  .checked=${this.selected.has(i.code)}
-                  @change=${(e: Event) => this.toggle(i.code, (e.target as HTMLInputElement).checked)}
-                />
-              </td>
-              <th scope="row"><code>${i.code}</code></th>
-              <td>${i.learnerId}</td>
-              <td>${this.certificates.get(i.certificateId)?.name ?? i.certificateId}</td>
-              <td class=${`state-${i.state}`} data-state=${i.state}>
-                ${tr(`delivery.state.${i.state}`)}${i.revokedReason ? html`<br /><span class="muted">${i.revokedReason}</span>` : nothing}
-              </td>
-              <td data-locked=${String(i.locked)}>${i.locked ? tr('delivery.locked.true') : tr('delivery.locked.false')}</td>
-              <td>${date(i.issuedOn)}</td>
-              <td>${date(i.expiresOn)}</td>
-              <td>${i.revision}</td>
-              <td class="actions">
-                <a href=${verificationUrl(i.code)} target="_blank" rel="noopener" aria-label=${`${tr('delivery.verify')} ${i.code}`}
-                  >${tr('delivery.verify')}</a
-                >
-                <a
-                  href=${api.url('downloadDocument', { params: { code: i.code } })}
-                  target="_blank"
-                  rel="noopener"
-                  aria-label=${`${tr('delivery.pdf')} ${i.code}`}
-                  >${tr('delivery.pdf')}</a
-                >
-                <button
-                  type="button"
-                  class="link"
-                  aria-label=${tr('delivery.auditOf', { code: i.code })}
-                  @click=${() => void this.showAudit(i.code)}
-                >
-                  ${tr('delivery.audit')}
-                </button>
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
+    return html`<div class="table-scroll">
+      <table class="list issues">
+        <thead>
+          <tr>
+            <th scope="col">
+              <input
+                type="checkbox"
+                aria-label=${tr('delivery.selectAll')}
+                .checked=${all}
+                @change=${(e: Event) => (this.selected = (e.target as HTMLInputElement).checked ? new Set(issues.map((i) => i.code)) : new Set())}
+              />
+            </th>
+            <th scope="col">${tr('delivery.code')}</th>
+            <th scope="col">${ta('delivery.learnerName')}</th>
+            <th scope="col">${tr('delivery.certificate')}</th>
+            <th scope="col">${tr('delivery.state')}</th>
+            <th scope="col">${tr('delivery.locked')}</th>
+            <th scope="col">${tr('delivery.issuedOn')}</th>
+            <th scope="col">${tr('delivery.expiresOn')}</th>
+            <th scope="col">${tr('delivery.revision')}</th>
+            <th scope="col">${ta('delivery.checks')}</th>
+            <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${issues.map(
+            (i) =>
+              html`<tr data-code=${i.code} class=${i.locked ? 'locked' : ''}>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label=${tr('delivery.select', { code: i.code })}
+                    .checked=${this.selected.has(i.code)}
+                    @change=${(e: Event) => this.toggle(i.code, (e.target as HTMLInputElement).checked)}
+                  />
+                </td>
+                <th scope="row"><code>${i.code}</code></th>
+                <td data-learner=${i.learnerId}>
+                  ${i.learnerName ? html`${i.learnerName}<br /><span class="muted">${i.learnerId}</span>` : i.learnerId}
+                </td>
+                <td>${this.certificates.get(i.certificateId)?.name ?? i.certificateId}</td>
+                <td class=${`state-${i.state}`} data-state=${i.state}>
+                  ${tr(`delivery.state.${i.state}`)}${i.revokedReason ? html`<br /><span class="muted">${i.revokedReason}</span>` : nothing}
+                </td>
+                <td data-locked=${String(i.locked)}>${i.locked ? tr('delivery.locked.true') : tr('delivery.locked.false')}</td>
+                <td>${date(i.issuedOn)}</td>
+                <td>${date(i.expiresOn)}</td>
+                <td>${i.revision}</td>
+                <td data-checks=${i.verifications ?? 0}>${i.verifications ?? 0}</td>
+                <td class="actions">
+                  <a href=${verificationUrl(i.code)} target="_blank" rel="noopener" aria-label=${`${tr('delivery.verify')} ${i.code}`}
+                    >${tr('delivery.verify')}</a
+                  >
+                  <a
+                    href=${api.url('downloadDocument', { params: { code: i.code } })}
+                    target="_blank"
+                    rel="noopener"
+                    aria-label=${`${tr('delivery.pdf')} ${i.code}`}
+                    >${tr('delivery.pdf')}</a
+                  >
+                  <button
+                    type="button"
+                    class="link"
+                    aria-label=${tr('delivery.auditOf', { code: i.code })}
+                    @click=${() => void this.showAudit(i.code)}
+                  >
+                    ${tr('delivery.audit')}
+                  </button>
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
   }
 
   private auditPanel(): unknown {
@@ -391,31 +406,33 @@ export class DeliveryScreen extends AppElement {
         ${
           this.refusals.length === 0
             ? html`<p class="muted">${tr('delivery.noRefusals')}</p>`
-            : html`<table class="list">
-                <thead>
-                  <tr>
-                    <th scope="col">${tr('delivery.learner')}</th>
-                    <th scope="col">${tr('delivery.certificate')}</th>
-                    <th scope="col">${tr('delivery.reasons')}</th>
-                    <th scope="col">${tr('delivery.at')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${this.refusals.map(
-                    (r) =>
-                      html`<tr>
-                        <td>${r.learnerId}</td>
-                        <td>${this.certificates.get(r.certificateId)?.name ?? r.certificateId}</td>
-                        <td>
-                          <ul>
-                            ${r.reasons.map((x) => html`<li><code>${x.code}</code> ${x.message}</li>`)}
-                          </ul>
-                        </td>
-                        <td>${dateTime(r.at)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`
+            : html`<div class="table-scroll">
+                <table class="list">
+                  <thead>
+                    <tr>
+                      <th scope="col">${tr('delivery.learner')}</th>
+                      <th scope="col">${tr('delivery.certificate')}</th>
+                      <th scope="col">${tr('delivery.reasons')}</th>
+                      <th scope="col">${tr('delivery.at')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${this.refusals.map(
+                      (r) =>
+                        html`<tr>
+                          <td>${r.learnerId}</td>
+                          <td>${this.certificates.get(r.certificateId)?.name ?? r.certificateId}</td>
+                          <td>
+                            <ul>
+                              ${r.reasons.map((x) => html`<li><code>${x.code}</code> ${x.message}</li>`)}
+                            </ul>
+                          </td>
+                          <td>${dateTime(r.at)}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`
         }
       </section>
       ${this.dialog()}

@@ -8,7 +8,14 @@ export type Route =
   | { screen: 'template'; id: string }
   | { screen: 'certificates' }
   | { screen: 'delivery'; code?: string }
+  | { screen: 'dashboard' }
+  | { screen: 'admin'; section: AdminSection }
   | { screen: 'not-found' };
+
+/** The tenant's administration, one section per address: /admin/settings, /admin/people, /admin/tokens. */
+export const ADMIN_SECTIONS = ['settings', 'people', 'tokens'] as const;
+export type AdminSection = (typeof ADMIN_SECTIONS)[number];
+const isSection = (s: string | undefined): s is AdminSection => (ADMIN_SECTIONS as readonly (string | undefined)[]).includes(s);
 
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -20,6 +27,9 @@ export function parseRoute(pathname: string): Route {
   if (first === 'certificates' && parts.length === 1) return { screen: 'certificates' };
   if (first === 'delivery' && parts.length === 1) return { screen: 'delivery' };
   if (first === 'delivery' && second && parts.length === 2) return { screen: 'delivery', code: second };
+  if (first === 'dashboard' && parts.length === 1) return { screen: 'dashboard' };
+  if (first === 'admin' && parts.length === 1) return { screen: 'admin', section: 'settings' };
+  if (first === 'admin' && isSection(second) && parts.length === 2) return { screen: 'admin', section: second };
   return { screen: 'not-found' };
 }
 
@@ -29,4 +39,6 @@ export const paths = {
   template: (id: string) => `/templates/${encodeURIComponent(id)}`,
   certificates: '/certificates',
   delivery: '/delivery',
+  dashboard: '/dashboard',
+  admin: (section: AdminSection = 'settings') => `/admin/${section}`,
 };

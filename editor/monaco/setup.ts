@@ -4,6 +4,7 @@ import 'monaco-editor/features/register.all';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TemplateDiagnosticsWorker from './diagnostics.worker?worker';
 import { registerTemplateLanguage, type RegisterOptions } from './register';
+import { registerAssetCompletions } from './asset-completions';
 
 /**
  * Page-wide Monaco setup: the editor's own worker, our language, and one diagnostics worker that every
@@ -17,6 +18,7 @@ export function setUpMonaco(options: RegisterOptions = {}): { diagnosticsWorker:
     globalThis.MonacoEnvironment = { getWorker: () => new EditorWorker() };
   }
   registerTemplateLanguage(options);
+  registerAssetCompletions();
   diagnosticsWorker ??= new TemplateDiagnosticsWorker();
   return { diagnosticsWorker };
 }

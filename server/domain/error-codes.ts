@@ -1,6 +1,7 @@
 import type { FailureKind } from './errors';
 import { REASON_MESSAGES, type ReasonCode } from './reasons';
 import { MAX_INPUT_DEPTH } from './input';
+import { MAX_STATS_DAYS } from './stats-range';
 
 /**
  * Every code the server can answer, in one place: what kind of failure it is (the HTTP adapter maps kinds
@@ -978,6 +979,11 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   MOODLE_FORM_CONFLICT: {
     en: 'Given twice, or both as a value and as a list or structure.',
     fr: 'Donné deux fois, ou à la fois comme valeur et comme liste ou structure.',
+  },
+  RANGE_REVERSED: { en: '`from` must not be after `to`.', fr: '`from` ne doit pas être postérieur à `to`.' },
+  RANGE_TOO_LONG: {
+    en: `A range covers at most ${MAX_STATS_DAYS} days.`,
+    fr: `Une période couvre au plus ${MAX_STATS_DAYS} jours.`,
   },
 };
 

@@ -8,6 +8,7 @@ import { actorRef, can, iso, isoDay, recordAudit, requireCapability, type Actor,
 import { certificateRow, type Certificate } from './certificates';
 import { DomainError, invalid, notFound, type Problem, type Reason } from './errors';
 import { checkActsFor, checkLearnerId, heldRecord, keepRecord, ownLearnerId, recordView, type LearnerRecord } from './learners';
+import { learnerNameOf } from './exports';
 import { reason } from './reasons';
 import { evaluateDeliveryRules, expiryDate } from './rules';
 import { newId } from './ids';
@@ -40,6 +41,7 @@ import { recordsFor } from '../storage/repositories/regenerations';
 import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/refusals';
 import { personNames } from '../storage/repositories/people';
 import { tokenNames } from '../storage/repositories/tokens';
+import { verificationTotals } from '../storage/repositories/stats';
 
 /**
  * Issues: a learner's document for a certificate. What the rules weigh and the document states comes from
@@ -618,14 +620,23 @@ export async function listIssues(
   services: Services,
   actor: Actor,
   filter: IssueFilter,
-): Promise<{ issues: IssueView[]; next: string | null }> {
+): Promise<{ issues: (IssueView & { learnerName: string; verifications: number })[]; next: string | null }> {
   requireCapability(actor, 'issues:manage');
   const today = isoDay(services.now());
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
   const { limit: _limit, ...query } = filter;
   const rows = await issuesOf(services.storage.db, actor.tenantId, { ...query, today, limit: limit + 1 });
   const page = rows.slice(0, limit);
-  return { issues: page.map((r) => view(r, today)), next: rows.length > limit ? page[page.length - 1]!.code : null };
+  // Managers find a document by who it is for: the name it was made with, beside the LMS's learner id;
+  // and how often it was checked publicly (a count, never who looked).
+  const checks = await verificationTotals(
+    services.storage.db,
+    page.map((r) => r.id),
+  );
+  return {
+    issues: page.map((r) => ({ ...view(r, today), learnerName: learnerNameOf(r.data), verifications: checks.get(r.id) ?? 0 })),
+    next: rows.length > limit ? page[page.length - 1]!.code : null,
+  };
 }
 
 export interface AuditEntry {

@@ -123,9 +123,15 @@ export async function updateTenantSettings(services: Services, actor: Actor, pat
   return { ...tenant, settings: merged };
 }
 
-/** The settings a patch (top-level keys replaced) makes of the current ones, checked: what updateTenantSettings stores. */
+/**
+ * The settings a patch (top-level keys replaced) makes of the current ones, checked: what updateTenantSettings
+ * stores. A key set to null goes back to its default (or to none: `public_base_url`), so a form can clear one.
+ */
 export function mergeTenantSettings(current: TenantSettings, patch: unknown): TenantSettings {
-  const merged = TenantSettings.safeParse({ ...current, ...(isObject(patch) ? patch : {}) });
+  const given = isObject(patch) ? patch : {};
+  const next: Record<string, unknown> = { ...current, ...given };
+  for (const [key, value] of Object.entries(given)) if (value === null) delete next[key];
+  const merged = TenantSettings.safeParse(next);
   if (!isObject(patch) || !merged.success) {
     throw invalid(
       'TENANT_SETTINGS_INVALID',

@@ -7,6 +7,7 @@ import { TenantSettings, readSettings } from './settings';
 import { issueState } from './withholding';
 import { serves } from './scope';
 import { issueForVerification, newestRevisionWithHash } from '../storage/repositories/issues';
+import { countVerification } from '../storage/repositories/stats';
 
 /**
  * Public verification by code: anyone holding a document (or its QR code) can check it. What it shows
@@ -40,9 +41,19 @@ async function lookup(services: Services, code: string) {
   return row && serves(services, { id: row.tenant_id }) ? row : undefined;
 }
 
-export async function verifyCode(services: Services, code: string): Promise<Verification> {
+/**
+ * One more check of the document, for the dashboard: a counter per day, never who looked. A counter that
+ * cannot be written (a full disk) must not stop anyone checking a document, so its failure is dropped.
+ */
+async function counted(services: Services, row: { id: string; tenant_id: string }): Promise<void> {
+  await countVerification(services.storage.db, { issueId: row.id, tenantId: row.tenant_id, day: isoDay(services.now()) }).catch(() => {});
+}
+
+/** `count: false` for a check already counted in the same request (the page's PDF form verifies first). */
+export async function verifyCode(services: Services, code: string, options: { count?: boolean } = {}): Promise<Verification> {
   const row = await lookup(services, code);
   if (!row) return { status: 'unknown', locale: 'en' };
+  if (options.count !== false) await counted(services, row);
   const settings = readSettings(TenantSettings, row.settings);
   const locale = settings.locale;
   const state = issueState({ state: row.state, expiresOn: row.expires_on }, isoDay(services.now()));
@@ -116,8 +127,8 @@ export function unknownCode(): DomainError {
 }
 
 /** verifyCode for the JSON routes: an unknown code is a 404 with its own code, not a 200 that says so. */
-export async function verifyKnownCode(services: Services, code: string): Promise<Verification> {
-  const verification = await verifyCode(services, code);
+export async function verifyKnownCode(services: Services, code: string, options: { count?: boolean } = {}): Promise<Verification> {
+  const verification = await verifyCode(services, code, options);
   if (verification.status === 'unknown') throw unknownCode();
   return verification;
 }
@@ -133,8 +144,9 @@ export async function checkUploadedDocument(
   services: Services,
   code: string,
   pdf: Uint8Array,
+  options: { count?: boolean } = {},
 ): Promise<{ verification: Verification; match: DocumentMatch }> {
-  const verification = await verifyKnownCode(services, code);
+  const verification = await verifyKnownCode(services, code, options);
   const row = await lookup(services, code);
   if (!row || verification.status === 'locked') return { verification, match: 'none' };
   const hash = sha256Hex(pdf);

@@ -309,6 +309,15 @@ export interface RegenerationItemTable {
   finished_at: string | null;
 }
 
+/** Checks of a document on the public verification endpoints, per day: how many, never who (migration 009). */
+export interface VerificationCountTable {
+  issue_id: string;
+  tenant_id: string;
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  count: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   people: PersonTable;
@@ -333,4 +342,5 @@ export interface Database {
   moodle_imports: MoodleImportTable;
   regeneration_runs: RegenerationRunTable;
   regeneration_items: RegenerationItemTable;
+  verification_counts: VerificationCountTable;
 }

@@ -2,6 +2,7 @@ import { certificateDeclarations } from './certificates';
 import { issueDeclarations } from './issues';
 import { metaDeclarations } from './meta';
 import { operatorDeclarations } from './operator';
+import { statsDeclarations } from './stats';
 import { templateDeclarations } from './templates';
 import { tenantDeclarations } from './tenant';
 import { verificationDeclarations } from './verification';
@@ -14,6 +15,7 @@ import { verificationDeclarations } from './verification';
  */
 export const CONTRACT = {
   ...issueDeclarations,
+  ...statsDeclarations,
   ...certificateDeclarations,
   ...templateDeclarations,
   ...verificationDeclarations,

@@ -86,6 +86,12 @@ export const Issue = z
     revokedAt: z.string().nullable(),
     revokedReason: z.string().nullable(),
     delivery: z.string().optional(),
+    learnerName: z.string().optional().describe('In lists: the learner’s name the document was made with (empty when it had none).'),
+    verifications: z
+      .number()
+      .int()
+      .optional()
+      .describe('In lists: how many times the document was checked on the public verification endpoints (counted, never who looked).'),
   })
   .meta({ id: 'Issue' });
 

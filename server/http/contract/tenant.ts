@@ -62,7 +62,7 @@ export const tenantDeclarations = declareOperations({
     method: 'patch',
     path: '/tenant/settings',
     tag: 'Tenant',
-    summary: 'Change tenant settings (merged with the current ones).',
+    summary: 'Change tenant settings (merged with the current ones; a setting sent as null goes back to its default, or to none).',
     access: { capability: 'tenant:manage' },
     body: { json: z.record(z.string(), z.unknown()) },
     responses: { 200: Tenant },

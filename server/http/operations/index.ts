@@ -7,6 +7,7 @@ import { apiDocsPage } from '../pages/api-docs';
 import { certificateOperations } from './certificates';
 import { issueOperations } from './issues';
 import { operatorOperations } from './operator';
+import { statsOperations } from './stats';
 import { templateOperations } from './templates';
 import { tenantOperations } from './tenant';
 import { verificationOperations } from './verification';
@@ -14,6 +15,7 @@ import { verificationOperations } from './verification';
 /** Every operation of the server, in the order the API document and the README list them. */
 const domainOperations: Operation[] = [
   ...issueOperations,
+  ...statsOperations,
   ...certificateOperations,
   ...templateOperations,
   ...verificationOperations,

@@ -60,6 +60,7 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
           '006-moodle-imports',
           '007-regeneration-runs',
           '008-issue-paging',
+          '009-verification-counts',
           '010-moodle-export-cursors',
         ]);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);

@@ -1,0 +1,325 @@
+import { html, nothing } from 'lit';
+import { api, problemsAt, type ApiError, type Me, type Person, type Role } from './api';
+import { AppElement } from './base';
+import { ta } from './admin-messages';
+import { errorBox } from './error-box';
+import { fieldText } from './format';
+import { tr } from './messages';
+
+/**
+ * `<attest-people-screen>`: the tenant's people (username, name, email, roles, active or disabled), a
+ * form to add one with roles, per person: change roles, disable or enable (their sessions end at once);
+ * and the roles with the capabilities each grants. The server refuses what the signed-in person may not
+ * give (a role granting capabilities they lack, someone outranking them); its answer is shown as it says it.
+ */
+export class PeopleScreen extends AppElement {
+  static override properties = {
+    me: { attribute: false },
+    people: { state: true },
+    roles: { state: true },
+    editing: { state: true },
+    editingRole: { state: true },
+    failure: { state: true },
+    notice: { state: true },
+  };
+  declare me: Me | undefined;
+  declare protected people: Person[] | undefined;
+  declare protected roles: Role[];
+  /** The person whose roles are being changed. */
+  declare protected editing: string | undefined;
+  /** The role whose capabilities are being set ('' for a new role). */
+  declare protected editingRole: string | undefined;
+  declare protected failure: ApiError | undefined;
+  declare protected notice: string;
+
+  constructor() {
+    super();
+    this.me = undefined;
+    this.people = undefined;
+    this.roles = [];
+    this.editing = undefined;
+    this.editingRole = undefined;
+    this.failure = undefined;
+    this.notice = '';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    const [people, roles] = await Promise.all([api.call('listPeople'), api.call('listRoles')]);
+    if (people.ok) this.people = people.value;
+    else this.failure = people;
+    if (roles.ok) this.roles = roles.value;
+  }
+
+  private done(notice: string): void {
+    this.failure = undefined;
+    this.notice = notice;
+  }
+
+  private async create(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const f = new FormData(form);
+    const text = (k: string) => fieldText(f, k).trim();
+    const body = {
+      username: text('username'),
+      display_name: text('display_name'),
+      roles: f.getAll('roles').filter((r): r is string => typeof r === 'string'),
+      ...(text('email') ? { email: text('email') } : {}),
+      ...(fieldText(f, 'password') ? { password: fieldText(f, 'password') } : {}),
+    };
+    const r = await api.call('createPerson', { body });
+    if (!r.ok) {
+      this.failure = r;
+      this.notice = '';
+      return;
+    }
+    form.reset();
+    this.done(ta('people.added', { name: r.value.displayName }));
+    await this.load();
+  }
+
+  private async change(p: Person, body: { roles?: string[]; disabled?: boolean }): Promise<void> {
+    const r = await api.call('updatePerson', { params: { id: p.id }, body });
+    if (!r.ok) {
+      this.failure = r;
+      this.notice = '';
+      return;
+    }
+    this.editing = undefined;
+    this.done(ta('admin.saved'));
+    await this.load();
+  }
+
+  private async saveRole(e: SubmitEvent, current: string): Promise<void> {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget as HTMLFormElement);
+    const name = current || fieldText(f, 'role-name').trim();
+    const capabilities = f.getAll('capabilities').filter((c): c is string => typeof c === 'string');
+    const r = await api.call('setRole', { params: { name }, body: { capabilities } });
+    if (!r.ok) {
+      this.failure = r;
+      this.notice = '';
+      return;
+    }
+    this.editingRole = undefined;
+    this.done(ta('admin.saved'));
+    await this.load();
+  }
+
+  /** The capabilities a role may be given: only those the signed-in person holds (the server checks again). */
+  private roleForm(role: Role | undefined): unknown {
+    const held = this.me?.capabilities ?? [];
+    const label = role ? ta('roles.editOf', { name: role.name }) : ta('roles.new');
+    return html`<form class="role-form" aria-label=${label} @submit=${(e: SubmitEvent) => void this.saveRole(e, role?.name ?? '')}>
+      ${
+        role
+          ? nothing
+          : html`<div class="field">
+              <label for="rf-name">${ta('roles.name')}</label>
+              <input id="rf-name" name="role-name" autocomplete="off" pattern="[a-z][a-z0-9-]*" />
+              ${this.problems('params.name')}
+            </div>`
+      }
+      <fieldset class="choices">
+        <legend>${label}</legend>
+        ${held.map(
+          (c) =>
+            html`<label class="check"
+              ><input type="checkbox" name="capabilities" value=${c} ?checked=${role?.capabilities.includes(c) ?? false} />
+              <code>${c}</code></label
+            >`,
+        )}
+      </fieldset>
+      ${this.problems('capabilities')}
+      <div class="buttons">
+        <button type="submit" class="primary small">${tr('app.save')}</button>
+        <button type="button" class="small" @click=${() => (this.editingRole = undefined)}>${tr('app.cancel')}</button>
+      </div>
+    </form>`;
+  }
+
+  private problems(path: string): unknown {
+    const list = problemsAt(this.failure, path);
+    return list.length ? html`<span class="field-error" id=${`err-p-${path}`}>${list.map((p) => p.message).join(' ')}</span>` : nothing;
+  }
+
+  private input(name: string, label: string, type = 'text', autocomplete = 'off'): unknown {
+    return html`<div class="field">
+      <label for=${`pf-${name}`}>${label}</label>
+      <input
+        id=${`pf-${name}`}
+        name=${name}
+        type=${type}
+        autocomplete=${autocomplete}
+        aria-invalid=${problemsAt(this.failure, name).length ? 'true' : 'false'}
+        aria-describedby=${`err-p-${name}`}
+      />
+      ${this.problems(name)}
+    </div>`;
+  }
+
+  private roleChoices(chosen: readonly string[], legend: string): unknown {
+    return html`<fieldset class="choices">
+      <legend>${legend}</legend>
+      ${this.roles.map((r) => html`<label class="check"><input type="checkbox" name="roles" value=${r.name} ?checked=${chosen.includes(r.name)} /> ${r.name}</label>`)}
+    </fieldset>`;
+  }
+
+  private createForm(): unknown {
+    return html`<form
+      class="card person-form"
+      novalidate
+      aria-labelledby="person-form-title"
+      @submit=${(e: SubmitEvent) => void this.create(e)}
+    >
+      <h2 id="person-form-title">${ta('people.add')}</h2>
+      <div class="grid">
+        ${this.input('username', ta('people.username'))} ${this.input('display_name', ta('people.name'))}
+        ${this.input('email', ta('people.email'), 'email')} ${this.input('password', ta('people.password'), 'password', 'new-password')}
+      </div>
+      ${this.roleChoices([], ta('people.roles'))} ${this.problems('roles')}
+      <div class="buttons"><button type="submit" class="primary">${ta('people.add')}</button></div>
+    </form>`;
+  }
+
+  private rolesForm(p: Person): unknown {
+    return html`<form
+      class="roles-form"
+      aria-label=${ta('people.rolesOf', { name: p.displayName })}
+      @submit=${(e: SubmitEvent) => {
+        e.preventDefault();
+        const roles = new FormData(e.currentTarget as HTMLFormElement).getAll('roles').filter((r): r is string => typeof r === 'string');
+        void this.change(p, { roles });
+      }}
+    >
+      ${this.roleChoices(p.roles, ta('people.rolesOf', { name: p.displayName }))}
+      <div class="buttons">
+        <button type="submit" class="primary small">${tr('app.save')}</button>
+        <button type="button" class="small" @click=${() => (this.editing = undefined)}>${tr('app.cancel')}</button>
+      </div>
+    </form>`;
+  }
+
+  private row(p: Person): unknown {
+    const you = this.me?.kind === 'person' && this.me.id === p.id;
+    return html`<tr data-person=${p.username}>
+      <th scope="row">${p.displayName} ${you ? html`<span class="muted">${ta('people.you')}</span>` : nothing}</th>
+      <td><code>${p.username}</code></td>
+      <td>${p.email ?? '—'}</td>
+      <td>${this.editing === p.id ? this.rolesForm(p) : p.roles.join(', ') || '—'}</td>
+      <td data-disabled=${String(p.disabled)}>${p.disabled ? ta('people.disabled') : ta('people.active')}</td>
+      <td class="actions">
+        ${
+          you
+            ? nothing
+            : html`${
+                  this.editing === p.id
+                    ? nothing
+                    : html`<button
+                        type="button"
+                        class="small"
+                        aria-label=${ta('people.editRolesOf', { name: p.displayName })}
+                        @click=${() => (this.editing = p.id)}
+                      >
+                        ${ta('people.editRoles')}
+                      </button>`
+                }
+                <button
+                  type="button"
+                  class=${p.disabled ? 'small' : 'small danger'}
+                  aria-label=${ta(p.disabled ? 'people.enableOf' : 'people.disableOf', { name: p.displayName })}
+                  @click=${() => void this.change(p, { disabled: !p.disabled })}
+                >
+                  ${ta(p.disabled ? 'people.enable' : 'people.disable')}
+                </button>`
+        }
+      </td>
+    </tr>`;
+  }
+
+  protected override render(): unknown {
+    const people = this.people;
+    return html`${this.notice ? html`<p class="ok" role="status">${this.notice}</p>` : nothing} ${errorBox(this.failure)}
+      ${this.createForm()}
+      <section aria-labelledby="people-title">
+        <h2 id="people-title">${ta('people.list')}</h2>
+        ${
+          people === undefined
+            ? html`<p role="status">${tr('app.loading')}</p>`
+            : people.length === 0
+              ? html`<p>${ta('people.none')}</p>`
+              : html`<div class="table-scroll">
+                  <table class="list people">
+                    <thead>
+                      <tr>
+                        <th scope="col">${ta('people.name')}</th>
+                        <th scope="col">${ta('people.username')}</th>
+                        <th scope="col">${ta('people.email')}</th>
+                        <th scope="col">${ta('people.roles')}</th>
+                        <th scope="col">${ta('people.state')}</th>
+                        <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${people.map((p) => this.row(p))}
+                    </tbody>
+                  </table>
+                </div>`
+        }
+      </section>
+      <section aria-labelledby="roles-title">
+        <h2 id="roles-title">${ta('roles.title')}</h2>
+        ${
+          this.editingRole === ''
+            ? html`<div class="card">${this.roleForm(undefined)}</div>`
+            : html`<div class="toolbar"><button type="button" @click=${() => (this.editingRole = '')}>${ta('roles.new')}</button></div>`
+        }
+        <div class="table-scroll">
+          <table class="list roles">
+            <thead>
+              <tr>
+                <th scope="col">${ta('roles.name')}</th>
+                <th scope="col">${ta('roles.capabilities')}</th>
+                <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              ${this.roles.map(
+                (r) =>
+                  html`<tr data-role=${r.name}>
+                    <th scope="row">${r.name}</th>
+                    <td>${this.editingRole === r.name ? this.roleForm(r) : r.capabilities.map((c) => html`<code>${c}</code> `)}</td>
+                    <td class="actions">
+                      ${
+                        this.editingRole === r.name
+                          ? nothing
+                          : html`<button
+                              type="button"
+                              class="small"
+                              aria-label=${ta('roles.editOf', { name: r.name })}
+                              @click=${() => (this.editingRole = r.name)}
+                            >
+                              ${ta('roles.edit')}
+                            </button>`
+                      }
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>
+      </section>`;
+  }
+}
+customElements.define('attest-people-screen', PeopleScreen);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'attest-people-screen': PeopleScreen;
+  }
+}
