@@ -1,4 +1,12 @@
 import type { Generated } from 'kysely';
+import type {
+  IssueEventTable,
+  MailMessageTable,
+  TenantMailTable,
+  WebhookAttemptTable,
+  WebhookEndpointTable,
+  WebhookSendTable,
+} from './schema-notifications';
 
 /**
  * The tables, as both engines see them. Times are ISO 8601 text (UTC), booleans 0/1, JSON as text: the
@@ -333,4 +341,10 @@ export interface Database {
   moodle_imports: MoodleImportTable;
   regeneration_runs: RegenerationRunTable;
   regeneration_items: RegenerationItemTable;
+  webhook_endpoints: WebhookEndpointTable;
+  issue_events: IssueEventTable;
+  webhook_sends: WebhookSendTable;
+  webhook_attempts: WebhookAttemptTable;
+  tenant_mail: TenantMailTable;
+  mail_messages: MailMessageTable;
 }

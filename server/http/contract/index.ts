@@ -1,6 +1,7 @@
 import { certificateDeclarations } from './certificates';
 import { issueDeclarations } from './issues';
 import { metaDeclarations } from './meta';
+import { notificationDeclarations } from './notifications';
 import { operatorDeclarations } from './operator';
 import { templateDeclarations } from './templates';
 import { tenantDeclarations } from './tenant';
@@ -19,6 +20,7 @@ export const CONTRACT = {
   ...verificationDeclarations,
   ...tenantDeclarations,
   ...operatorDeclarations,
+  ...notificationDeclarations,
   ...metaDeclarations,
 };
 

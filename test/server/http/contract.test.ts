@@ -13,6 +13,7 @@ import { createClient, pathWith } from '../../../server/http/contract/client';
 import { issueDeclarations } from '../../../server/http/contract/issues';
 import { metaDeclarations } from '../../../server/http/contract/meta';
 import { operatorDeclarations } from '../../../server/http/contract/operator';
+import { notificationDeclarations } from '../../../server/http/contract/notifications';
 import { Diagnostic } from '../../../server/http/contract/schemas';
 import { ASSET_LIMIT_MB, templateDeclarations } from '../../../server/http/contract/templates';
 import { tenantDeclarations } from '../../../server/http/contract/tenant';
@@ -115,6 +116,7 @@ describe('the HTTP contract', () => {
       verificationDeclarations,
       tenantDeclarations,
       operatorDeclarations,
+      notificationDeclarations,
       metaDeclarations,
     ];
     expect(Object.keys(CONTRACT)).toHaveLength(groups.reduce((n, g) => n + Object.keys(g).length, 0));
