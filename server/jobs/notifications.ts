@@ -1,4 +1,5 @@
 import type { Services } from '../domain/context';
+import { sendDueMail, type MailOptions } from '../domain/mail/send';
 import { emitExpirations, sendDueWebhooks, type SendOptions } from '../domain/webhooks-out/delivery';
 
 /**
@@ -10,17 +11,22 @@ import { emitExpirations, sendDueWebhooks, type SendOptions } from '../domain/we
  */
 export interface NotificationOptions {
   webhooks?: SendOptions;
+  mail?: MailOptions;
 }
 
 export interface NotificationRound {
   expired: number;
   webhookAttempts: number;
+  mailAttempts: number;
 }
 
 export async function runNotificationsOnce(services: Services, options: NotificationOptions = {}): Promise<NotificationRound> {
   const expired = await emitExpirations(services);
-  const webhookAttempts = await sendDueWebhooks(services, options.webhooks);
-  return { expired, webhookAttempts };
+  const [webhookAttempts, mailAttempts] = await Promise.all([
+    sendDueWebhooks(services, options.webhooks),
+    sendDueMail(services, options.mail),
+  ]);
+  return { expired, webhookAttempts, mailAttempts };
 }
 
 export interface NotificationWorkers {
@@ -45,7 +51,7 @@ export function startNotificationWorkers(
     round = runNotificationsOnce(services, opts)
       .then((r) => {
         // Work found: look again at once, there may be more.
-        schedule(r.webhookAttempts ? 0 : (opts.idleMs ?? 5000));
+        schedule(r.webhookAttempts || r.mailAttempts ? 0 : (opts.idleMs ?? 5000));
       })
       .catch((e: unknown) => {
         opts.log?.(`notifications: ${e instanceof Error ? e.message : String(e)}`);

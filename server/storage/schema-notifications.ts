@@ -81,3 +81,10 @@ export interface MailMessageTable {
   created_at: string;
   updated_at: string;
 }
+
+export interface CertificateMailTable {
+  certificate_id: string;
+  /** JSON: CertificateMail (mail/certificate-mail.ts). */
+  settings: string;
+  updated_at: string;
+}

@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type {
+  CertificateMailTable,
   IssueEventTable,
   MailMessageTable,
   TenantMailTable,
@@ -347,4 +348,5 @@ export interface Database {
   webhook_attempts: WebhookAttemptTable;
   tenant_mail: TenantMailTable;
   mail_messages: MailMessageTable;
+  certificate_mail: CertificateMailTable;
 }

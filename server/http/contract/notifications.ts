@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ISSUE_EVENTS } from '../../domain/settings';
 import { declareOperations } from './declaration';
-import { IdParam, Ok } from './schemas';
+import { CodeParam, IdParam, Ok } from './schemas';
 
 /** Notifications out: the receivers of signed webhooks, their deliveries and attempts; mail settings and messages. */
 const Endpoint = z
@@ -37,6 +37,44 @@ const Attempt = z.object({
   error: z.string().nullable(),
   responseSnippet: z.string().nullable().describe('The first 500 bytes of the answer.'),
 });
+
+const SmtpView = z
+  .object({
+    host: z.string(),
+    port: z.number().int(),
+    secure: z.boolean(),
+    user: z.string().nullable(),
+    from: z.string(),
+    passwordSet: z.boolean().describe('The password itself is never answered.'),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'SmtpSettings' });
+
+const MailWords = z.object({ subject: z.string(), text: z.string(), html: z.string().optional() });
+const CertificateMailView = z
+  .object({
+    learner: z.enum(['none', 'attachment', 'link']),
+    teachers: z.boolean(),
+    others: z.array(z.string()),
+    templates: z.record(z.string(), z.object({ document: MailWords.optional(), award: MailWords.optional() })),
+  })
+  .meta({ id: 'CertificateMail' });
+
+const MailMessage = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['learner', 'teacher', 'other']),
+    recipient: z.string(),
+    status: z.enum(['queued', 'sent', 'deferred', 'failed']),
+    attempts: z.number().int(),
+    smtpResponse: z.string().nullable().describe('The SMTP server’s last answer, e.g. "250 OK" or "451 try later".'),
+    error: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    sentAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'MailMessage' });
 
 export const notificationDeclarations = declareOperations({
   createWebhookReceiver: {
@@ -107,5 +145,68 @@ export const notificationDeclarations = declareOperations({
     params: IdParam,
     responses: { 200: Delivery },
     example: `curl -X POST "$BASE/api/v1/webhook-deliveries/$ID/replay" -H "Authorization: Bearer $TOKEN"`,
+  },
+  getMailSettings: {
+    method: 'get',
+    path: '/tenant/mail',
+    tag: 'Notifications',
+    summary: 'The tenant’s SMTP server (null when none is set); the password is never answered.',
+    access: { capability: 'tenant:manage' },
+    responses: { 200: z.object({ settings: SmtpView.nullable() }) },
+    example: `curl "$BASE/api/v1/tenant/mail" -H "Authorization: Bearer $TOKEN"`,
+  },
+  setMailSettings: {
+    method: 'put',
+    path: '/tenant/mail',
+    tag: 'Notifications',
+    summary:
+      'Set the SMTP server mail goes through: host, port, secure (TLS at once), user, password (write-only; omit to keep it), from. Loopback and private hosts are refused unless the installation allows them.',
+    access: { capability: 'tenant:manage' },
+    body: { json: z.record(z.string(), z.unknown()) },
+    responses: { 200: z.object({ settings: SmtpView }) },
+    example: `curl -X PUT "$BASE/api/v1/tenant/mail" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"host":"smtp.example.org","port":587,"user":"attest","password":"…","from":"formation@example.org"}'`,
+  },
+  getCertificateMail: {
+    method: 'get',
+    path: '/certificates/:id/mail',
+    tag: 'Notifications',
+    summary:
+      'Who a certificate’s documents are mailed to (learner: none, attachment or link; teachers; other addresses) and the words per language.',
+    access: { capability: 'certificate:view' },
+    params: IdParam,
+    responses: { 200: CertificateMailView },
+    example: `curl "$BASE/api/v1/certificates/$CERT/mail" -H "Authorization: Bearer $TOKEN"`,
+  },
+  setCertificateMail: {
+    method: 'put',
+    path: '/certificates/:id/mail',
+    tag: 'Notifications',
+    summary:
+      'Set who is mailed and the words: templates.<fr|en>.<document|award>.{subject,text,html} are Liquid over the catalogue’s variables (and mail.link), checked by the template analyzer.',
+    access: { capability: 'certificate:add' },
+    params: IdParam,
+    body: { json: z.record(z.string(), z.unknown()) },
+    responses: { 200: CertificateMailView },
+    example: `curl -X PUT "$BASE/api/v1/certificates/$CERT/mail" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"learner":"attachment","teachers":true,"others":["rh@example.org"]}'`,
+  },
+  issueMail: {
+    method: 'get',
+    path: '/issues/:code/mail',
+    tag: 'Notifications',
+    summary: 'The messages of a document, one per recipient: queued, sent, deferred or failed, with the SMTP server’s answer.',
+    access: { capability: 'issues:manage' },
+    params: CodeParam,
+    responses: { 200: z.array(MailMessage) },
+    example: `curl "$BASE/api/v1/issues/$CODE/mail" -H "Authorization: Bearer $TOKEN"`,
+  },
+  resendMail: {
+    method: 'post',
+    path: '/mail-messages/:id/resend',
+    tag: 'Notifications',
+    summary: 'Send a message again now, with a fresh retry budget.',
+    access: { capability: 'issues:manage' },
+    params: IdParam,
+    responses: { 200: MailMessage },
+    example: `curl -X POST "$BASE/api/v1/mail-messages/$ID/resend" -H "Authorization: Bearer $TOKEN"`,
   },
 });

@@ -6,6 +6,9 @@ import {
   removeEndpoint,
   replayDelivery,
 } from '../../domain/webhooks-out/endpoints';
+import { getCertificateMail, setCertificateMail } from '../../domain/mail/certificate-mail';
+import { issueMail, resendMessage } from '../../domain/mail/messages';
+import { getSmtpSettings, setSmtpSettings } from '../../domain/mail/smtp-settings';
 import { notificationDeclarations } from '../contract/notifications';
 import { bindOperations, type Operation } from '../operation';
 import { actorOf } from './util';
@@ -36,5 +39,28 @@ export const notificationOperations: Operation[] = bindOperations(notificationDe
   replayWebhookDelivery: {
     errors: ['DELIVERY_NOT_FOUND', 'DELIVERY_ALREADY_ACKNOWLEDGED', 'DELIVERY_IN_PROGRESS'],
     handler: async ({ services, actor, params }) => ({ json: await replayDelivery(services, actorOf(actor), params.id) }),
+  },
+  getMailSettings: {
+    handler: async ({ services, actor }) => ({ json: { settings: await getSmtpSettings(services, actorOf(actor)) } }),
+  },
+  setMailSettings: {
+    errors: ['MAIL_SETTINGS_INVALID'],
+    handler: async ({ services, actor, body }) => ({ json: { settings: await setSmtpSettings(services, actorOf(actor), body) } }),
+  },
+  getCertificateMail: {
+    errors: ['CERTIFICATE_NOT_FOUND'],
+    handler: async ({ services, actor, params }) => ({ json: await getCertificateMail(services, actorOf(actor), params.id) }),
+  },
+  setCertificateMail: {
+    errors: ['CERTIFICATE_NOT_FOUND', 'MAIL_SETTINGS_INVALID'],
+    handler: async ({ services, actor, params, body }) => ({ json: await setCertificateMail(services, actorOf(actor), params.id, body) }),
+  },
+  issueMail: {
+    errors: ['ISSUE_NOT_FOUND'],
+    handler: async ({ services, actor, params }) => ({ json: await issueMail(services, actorOf(actor), params.code) }),
+  },
+  resendMail: {
+    errors: ['MAIL_MESSAGE_NOT_FOUND', 'MAIL_MESSAGE_IN_PROGRESS'],
+    handler: async ({ services, actor, params }) => ({ json: await resendMessage(services, actorOf(actor), params.id) }),
   },
 });

@@ -85,6 +85,14 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
+  // Who a certificate's documents are mailed to and in which words (mail/certificate-mail.ts).
+  await db.schema
+    .createTable('certificate_mail')
+    .addColumn('certificate_id', 'text', (c) => c.primaryKey().references('certificates.id').onDelete('cascade'))
+    .addColumn('settings', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+
   await db.schema
     .createTable('mail_messages')
     .addColumn('id', 'text', (c) => c.primaryKey())

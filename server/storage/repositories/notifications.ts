@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import type { IssueTable } from '../schema';
 import type {
+  CertificateMailTable,
   IssueEventTable,
   MailMessageTable,
   TenantMailTable,
@@ -277,3 +278,17 @@ export async function requeueMessage(db: Db, id: string, now: string): Promise<b
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+export const certificateMail = (db: Db, certificateId: string): Promise<CertificateMailTable | undefined> =>
+  db.selectFrom('certificate_mail').selectAll().where('certificate_id', '=', certificateId).executeTakeFirst();
+
+export async function saveCertificateMail(db: Db, row: CertificateMailTable): Promise<void> {
+  await db
+    .insertInto('certificate_mail')
+    .values(row)
+    .onConflict((oc) => oc.column('certificate_id').doUpdateSet({ settings: row.settings, updated_at: row.updated_at }))
+    .execute();
+}
+
+export const certificateRowOf = (db: Db, id: string): Promise<{ id: string; tenant_id: string; name: string } | undefined> =>
+  db.selectFrom('certificates').select(['id', 'tenant_id', 'name']).where('id', '=', id).executeTakeFirst();
