@@ -28,7 +28,7 @@ import { guardedLookup, receiverUrlProblem } from './receivers';
 export interface RetryPolicy {
   /** Delay after the first failure; each next one doubles. Default one minute. */
   firstDelayMs: number;
-  /** Attempts before giving up (status failed; a manager may replay). Default 10: about 8.5 hours. */
+  /** Attempts before giving up (status failed; a manager may replay). Default 10: about 8 hours. */
   maxAttempts: number;
   /** Longest delay between two attempts. Default 4 hours. */
   maxDelayMs: number;

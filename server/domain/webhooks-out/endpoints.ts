@@ -170,12 +170,12 @@ export async function listDeliveries(services: Services, actor: Actor, endpointI
   return (await sendsOfEndpoint(db, endpointId, limit)).map((r) => deliveryView(r, r.code));
 }
 
-export async function getDelivery(services: Services, actor: Actor, id: string): Promise<Delivery & { attempts_list: Attempt[] }> {
+export async function getDelivery(services: Services, actor: Actor, id: string): Promise<Delivery & { attemptHistory: Attempt[] }> {
   requireCapability(actor, 'tenant:manage');
   const db = services.storage.db;
   const row = await sendById(db, actor.tenantId, id);
   if (!row) throw notFound('The delivery', 'DELIVERY_NOT_FOUND');
-  return { ...deliveryView(row, await eventIssueCode(db, row.event_id)), attempts_list: (await attemptsOf(db, id)).map(attemptView) };
+  return { ...deliveryView(row, await eventIssueCode(db, row.event_id)), attemptHistory: (await attemptsOf(db, id)).map(attemptView) };
 }
 
 /**

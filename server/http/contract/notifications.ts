@@ -132,7 +132,7 @@ export const notificationDeclarations = declareOperations({
     summary: 'A delivery and each of its attempts: status code, error, duration and the start of the answer.',
     access: { capability: 'tenant:manage' },
     params: IdParam,
-    responses: { 200: Delivery.extend({ attempts_list: z.array(Attempt) }) },
+    responses: { 200: Delivery.extend({ attemptHistory: z.array(Attempt) }) },
     example: `curl "$BASE/api/v1/webhook-deliveries/$ID" -H "Authorization: Bearer $TOKEN"`,
   },
   replayWebhookDelivery: {

@@ -125,7 +125,7 @@ describe.each(ENGINES)('webhooks out (%s)', (engine) => {
     ]);
     const one = await call(app.base, 'GET', `/api/v1/webhook-deliveries/${String(listed[0]!.id)}`, { token: admin });
     expect(one.status).toBe(200);
-    const attempts = list(one.json.attempts_list);
+    const attempts = list(one.json.attemptHistory);
     expect(attempts.map((a) => a.statusCode)).toEqual([503, 503, 200]);
     expect(attempts.map((a) => a.number)).toEqual([1, 2, 3]);
     expect(String(attempts[0]!.responseSnippet)).toContain('try again later');
@@ -249,7 +249,7 @@ describe.each(ENGINES)('webhooks out (%s)', (engine) => {
       expect(receiver.received.length).toBe(seen);
       const refused = (await deliveries()).find((d) => String(d.issueCode) === code && String(d.event) === 'issued')!;
       const attempts = list(
-        (await call(app.base, 'GET', `/api/v1/webhook-deliveries/${String(refused.id)}`, { token: admin })).json.attempts_list,
+        (await call(app.base, 'GET', `/api/v1/webhook-deliveries/${String(refused.id)}`, { token: admin })).json.attemptHistory,
       );
       expect(String(attempts[0]!.error)).toContain('URL_PRIVATE');
     } finally {
