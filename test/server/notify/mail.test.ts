@@ -263,6 +263,18 @@ describe.each(ENGINES)('mail (%s)', (engine) => {
         .sort(),
     ).toEqual(['extra', 'from', 'host', 'port']);
 
+    const long = await call(app.base, 'PUT', `/api/v1/certificates/${t.certificate.id}/mail`, {
+      token: admin,
+      body: {
+        templates: { fr: { document: { subject: 'x', text: 'y'.repeat(200_000) } } },
+        others: Array.from({ length: 30 }, (_, i) => `a${i}@example.org`),
+      },
+    });
+    expect(long.status).toBe(422);
+    expect(list(long.json.error?.problems).map((p) => [p.path, p.code])).toEqual([
+      ['others', 'TOO_BIG'],
+      ['templates.fr.document.text', 'TOO_BIG'],
+    ]);
     const code = String((await ask('L5')).json.issue?.code);
     await call(app.base, 'POST', '/api/v1/issues/unlock', { token: admin, body: { codes: [code] } });
     const msg = (await mailOf(code))[0]!;

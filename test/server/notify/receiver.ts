@@ -24,6 +24,8 @@ export interface Receiver {
   secret: string;
   /** Answers this status to the first `failures` attempts of each delivery id. */
   failFirst(failures: number, status?: number): void;
+  /** Answers every request this way (a redirect, a huge body) until called with undefined. */
+  answerWith(answer: { status: number; headers?: Record<string, string>; body: string } | undefined): void;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startReceiver(): Promise<Receiver> {
   const seen = new Map<string, number>();
   let failures = 0;
   let failStatus = 500;
+  let fixed: { status: number; headers?: Record<string, string>; body: string } | undefined;
   const r: Receiver = {
     url: '',
     received,
@@ -46,6 +49,9 @@ export async function startReceiver(): Promise<Receiver> {
     failFirst(n, status = 500) {
       failures = n;
       failStatus = status;
+    },
+    answerWith(answer) {
+      fixed = answer;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -59,6 +65,12 @@ export async function startReceiver(): Promise<Receiver> {
       const body = JSON.parse(text) as Received['body'];
       const n = (seen.get(body.id) ?? 0) + 1;
       seen.set(body.id, n);
+      if (fixed) {
+        received.push({ id: body.id, event: body.event, headers, body, signatureValid, answered: fixed.status });
+        res.writeHead(fixed.status, { 'content-type': 'text/plain', ...fixed.headers });
+        res.end(fixed.body);
+        return;
+      }
       const status = !signatureValid ? 401 : n <= failures ? failStatus : 200;
       received.push({ id: body.id, event: body.event, headers, body, signatureValid, answered: status });
       if (status === 200) acknowledged.push(body.id);

@@ -203,6 +203,25 @@ describe.each(ENGINES)('webhooks out (%s)', (engine) => {
     ]);
   });
 
+  it('follows no redirect and keeps only the start of a large answer', async () => {
+    receiver.answerWith({ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data' }, body: '' });
+    const code = String((await ask('L6')).json.issue?.code);
+    await round(services);
+    const redirected = (await deliveries()).find((d) => String(d.issueCode) === code && String(d.event) === 'issued')!;
+    expect(redirected.status).toBe('pending');
+    const one = await call(app.base, 'GET', `/api/v1/webhook-deliveries/${String(redirected.id)}`, { token: admin });
+    expect(list(one.json.attemptHistory)[0]!.statusCode).toBe(302);
+    receiver.answerWith({ status: 200, body: 'y'.repeat(2_000_000) });
+    services.clock.advance(60_000);
+    await round(services);
+    const done = await call(app.base, 'GET', `/api/v1/webhook-deliveries/${String(redirected.id)}`, { token: admin });
+    expect(done.json.status).toBe('delivered');
+    const last = list(done.json.attemptHistory).at(-1)!;
+    expect(last.statusCode).toBe(200);
+    expect(String(last.responseSnippet)).toBe('y'.repeat(500));
+    receiver.answerWith(undefined);
+  });
+
   it('refuses bad receivers, listing every problem', async () => {
     const make = (body: unknown, token = admin) => call(app.base, 'POST', '/api/v1/webhook-receivers', { token, body });
     const bad = await make({ url: 'ftp://lms.example/x', events: ['issued', 'paid'] });
