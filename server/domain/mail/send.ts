@@ -30,6 +30,8 @@ export interface MailOptions {
 }
 
 interface Composed {
+  /** The tenant's name: what the recipient sees the message come from. */
+  fromName: string;
   subject: string;
   text: string;
   html?: string;
@@ -107,7 +109,7 @@ async function attempt(services: Services, message: MailMessageTable, timeoutMs:
   });
   try {
     const info = await transport.sendMail({
-      from: smtp.from,
+      from: { name: composed.fromName, address: smtp.from },
       to: message.recipient,
       subject: composed.subject,
       text: composed.text,
@@ -174,6 +176,7 @@ async function compose(services: Services, db: Db, issue: IssueTable, message: M
     return fragment.render(bound);
   };
   return {
+    fromName: tenant.name,
     subject: render(words.subject, 'text', 'subject')
       .replace(/[\r\n]+/g, ' ')
       .trim(),

@@ -171,7 +171,7 @@ describe.each(ENGINES)('mail (%s)', (engine) => {
     expect(m.text).toContain('Bonjour Camille Martin');
     expect(m.text).toContain(code);
     expect(m.html).toContain('<p>Bonjour Camille Martin,</p>');
-    expect(m.from?.text).toContain('formation@example.org');
+    expect(m.from?.value[0]).toEqual({ name: 'Institut de test', address: 'formation@example.org' });
     expect(m.attachments).toHaveLength(1);
     expect(m.attachments[0]!.contentType).toBe('application/pdf');
     expect(m.attachments[0]!.filename).toBe(`${code}.pdf`);
@@ -191,6 +191,17 @@ describe.each(ENGINES)('mail (%s)', (engine) => {
     expect(m.subject).toBe('Your certificate, Oliver');
     expect(m.text?.trim()).toBe(`Dear Oliver Bennett, your code is ${code}.`);
     expect(m.html).toContain('<b>Oliver Bennett</b>');
+  });
+
+  it('prints learner values as text: escaped in HTML, never run as Liquid', async () => {
+    const code = String((await ask('L-markup', 'markup', 'markup@example.org')).json.issue?.code);
+    await call(app.base, 'POST', '/api/v1/issues/unlock', { token: admin, body: { codes: [code] } });
+    await round(services);
+    const m = to('markup@example.org')[0]!;
+    expect(m.text).toContain('<b>{{ 7*7 }}</b> & {% raw %}');
+    expect(m.html).toContain('&lt;b&gt;{{ 7*7 }}&lt;/b&gt; &amp; {% raw %}');
+    expect(m.html).not.toContain('<b>{{');
+    expect(m.text).not.toContain('49');
   });
 
   it('defers on 451 and fails on 550 with the SMTP answer, and a resend works', async () => {
