@@ -18,6 +18,20 @@ const MESSAGES = {
   'app.language.en': { en: 'English', fr: 'English' },
   'app.language.fr': { en: 'Français', fr: 'Français' },
 
+  'source.label': { en: 'Template source', fr: 'Source du modèle' },
+  'source.keyboardHint': {
+    en: 'Tab indents. To leave the editor: Escape, then Tab (or Ctrl+M to make Tab move focus).',
+    fr: 'Tab indente. Pour quitter l’éditeur : Échap, puis Tab (ou Ctrl+M pour que Tab déplace le focus).',
+  },
+  'problems.title': { en: 'Problems', fr: 'Problèmes' },
+  'problems.count': { en: '{count} problem(s)', fr: '{count} problème(s)' },
+  'problems.none': { en: 'No problems.', fr: 'Aucun problème.' },
+  'problems.at': { en: 'line {line}, column {column}', fr: 'ligne {line}, colonne {column}' },
+  'problems.error': { en: 'Error', fr: 'Erreur' },
+  'problems.warning': { en: 'Warning', fr: 'Avertissement' },
+  'problems.info': { en: 'Note', fr: 'Remarque' },
+  'problems.goTo': { en: 'Go to line {line}, column {column}: {message}', fr: 'Aller à la ligne {line}, colonne {column} : {message}' },
+
   'preview.label': { en: 'PDF preview', fr: 'Aperçu PDF' },
   'preview.toolbar': { en: 'Preview controls', fr: 'Commandes de l’aperçu' },
   'preview.zoomIn': { en: 'Zoom in', fr: 'Zoom avant' },

@@ -1,3 +1,4 @@
+import { CHECK_CODES } from './analyzer/codes';
 import { catalogue } from './catalogue';
 import { derivations } from './derive';
 import { DATE_FORMATS, DEFAULT_MAPPING_CONTEXT, GRADE_FORMATS, pdcertificatePlaceholders, type PlaceholderMapping } from './moodle';
@@ -189,6 +190,26 @@ function personaTable(): string {
   ].join('\n');
 }
 
+function checkTable(): string {
+  return [
+    '## What the checks say',
+    '',
+    'The analyzer checks a template against this data as the designer types (in the editor), on save and when',
+    'publishing; errors stop publishing, warnings are listed apart, since every document issued would show them.',
+    'Messages follow the interface language (English or French); codes never change. Generated from',
+    'variables/analyzer/codes.ts.',
+    '',
+    '| code | severity | meaning |',
+    '| --- | --- | --- |',
+    ...Object.entries(CHECK_CODES).map(([c, e]) => `| ${code(c)} | ${e.severity} | ${cell(e.meaning.en)} |`),
+    '',
+    'Date formats: a style (`short`, `medium`, `long`, `full`) or a pattern of the letters d, M, y, E, H, h, m, s and',
+    'a, with text in single quotes (`"EEEE d MMMM yyyy \'à\' HH:mm"`). strftime formats (`%d/%m/%Y`, as Moodle and',
+    'Jekyll write them) are not read: the check proposes the pattern that prints the same.',
+    '',
+  ].join('\n');
+}
+
 const OUTRO = `## JSON Schema
 
 \`toJsonSchema(schema)\` (variables/json-schema.ts) exports the catalogue and a template's declarations as
@@ -197,5 +218,5 @@ JSON Schema 2020-12, with English descriptions, French ones in \`x-description-f
 `;
 
 export function variablesMarkdown(): string {
-  return [INTRO, catalogueTable(), derivedTable(), placeholderTable(), personaTable(), OUTRO].join('\n');
+  return [INTRO, catalogueTable(), derivedTable(), placeholderTable(), personaTable(), checkTable(), OUTRO].join('\n');
 }

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { CONTRACT, type BodyIn, type Contract, type QueryIn, type ResponseOf } from '../../server/http/contract';
 import { createClient, type ApiError, type Problem } from '../../server/http/contract/client';
 import type * as S from '../../server/http/contract/schemas';
+import { getLocale } from '../i18n';
 
 export type { ApiError, Problem, Reason, Result } from '../../server/http/contract/client';
 
@@ -51,6 +52,9 @@ export const api = createClient(CONTRACT, {
   onFailure: (e) => {
     if (e.status === 401) for (const l of unauthenticated) l();
   },
+  // The server answers in the language the person chose in the editor, which may not be the browser's.
+  fetch: (input, init) =>
+    fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), 'accept-language': getLocale() } }),
 });
 
 /** The public verification page of a code (a page of the server, not an API call). */

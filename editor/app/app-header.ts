@@ -17,6 +17,19 @@ export function canSee(me: Me, screen: 'templates' | 'certificates' | 'delivery'
   }
 }
 
+/**
+ * The page's <base href="/"> makes "#main" an address of the root (the template list): focus the screen's
+ * main content instead of following it.
+ */
+function skipToMain(e: MouseEvent): void {
+  const main = document.getElementById('main');
+  if (!main) return;
+  e.preventDefault();
+  if (!main.hasAttribute('tabindex')) main.setAttribute('tabindex', '-1');
+  main.focus();
+  main.scrollIntoView({ block: 'start' });
+}
+
 /** `<attest-app-header>`: who is signed in, navigation per capability, locale switch, sign out (`sign-out` event). */
 export class AppHeader extends AppElement {
   static override properties = { me: { attribute: false }, current: { type: String } };
@@ -39,7 +52,7 @@ export class AppHeader extends AppElement {
   protected override render(): unknown {
     const me = this.me;
     return html`<header class="app-header">
-      <a class="skip" href="#main">${tr('app.skip')}</a>
+      <a class="skip" href="#main" @click=${skipToMain}>${tr('app.skip')}</a>
       <strong class="brand">${tr('app.title')}</strong>
       ${
         me

@@ -158,6 +158,16 @@ const MESSAGES = {
   'delivery.reasons': { en: 'Reasons', fr: 'Motifs' },
   'delivery.yes': { en: 'yes', fr: 'oui' },
   'delivery.no': { en: 'no', fr: 'non' },
+
+  'publish.errors': { en: 'Blocks publishing ({count})', fr: 'Empêche la publication ({count})' },
+  'publish.warnings': {
+    en: 'Will show on every document issued from this version ({count})',
+    fr: 'Apparaîtra sur chaque document délivré depuis cette version ({count})',
+  },
+  'publish.publishedWithWarnings': {
+    en: 'Published version {number}. {count} warning(s) to read below.',
+    fr: 'Version {number} publiée. {count} avertissement(s) à lire ci-dessous.',
+  },
 } as const satisfies Record<string, Entry>;
 
 export type AppMessageKey = keyof typeof MESSAGES;

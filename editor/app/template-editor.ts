@@ -3,6 +3,8 @@ import '../components/source-editor';
 import '../components/sample-data';
 import '../components/variables-panel';
 import '../components/version-diff';
+import '../components/problems-panel';
+import type { ProblemFixDetail, ProblemSelectDetail } from '../components/problems-panel';
 import '../preview/pdf-preview';
 import type { DiagnosticsDetail, SourceChangeDetail, SourceEditor } from '../components/source-editor';
 import type { SampleChangeDetail } from '../components/sample-data';
@@ -21,6 +23,7 @@ import { PreviewController } from './controllers/preview-controller';
 import { TabsController } from './controllers/tabs-controller';
 import './assets-panel';
 import './versions-panel';
+import { NO_FINDINGS, publishFindings, type PublishFindings, type RevealDetail } from './publish-report';
 import type { CompareDetail } from './versions-panel';
 import { AppElement, linkHandler } from './base';
 import { errorBox } from './error-box';
@@ -55,6 +58,7 @@ export class TemplateEditor extends AppElement {
     detail: { state: true },
     name: { state: true },
     problems: { state: true },
+    diagnostics: { state: true },
     pdf: { state: true },
     boxes: { state: true },
     previewError: { state: true },
@@ -63,7 +67,7 @@ export class TemplateEditor extends AppElement {
     declared: { state: true },
     notice: { state: true },
     failure: { state: true },
-    publishDiagnostics: { state: true },
+    publishFindings: { state: true },
     compare: { state: true },
   };
   declare me: Me | undefined;
@@ -71,6 +75,7 @@ export class TemplateEditor extends AppElement {
   declare protected detail: TemplateDetail | undefined;
   declare protected name: string;
   declare protected problems: { errors: number; warnings: number } | undefined;
+  declare protected diagnostics: readonly EditorDiagnostic[];
   declare protected pdf: Uint8Array | undefined;
   declare protected boxes: readonly PreviewBox[];
   declare protected previewError: readonly SourceDiagnostic[] | undefined;
@@ -79,7 +84,7 @@ export class TemplateEditor extends AppElement {
   declare protected declared: Schema;
   declare protected notice: string;
   declare protected failure: ApiError | undefined;
-  declare protected publishDiagnostics: readonly SourceDiagnostic[];
+  declare protected publishFindings: PublishFindings;
   declare protected compare: CompareDetail | undefined;
 
   /** The text in the editor now, and the last text the server has. */
@@ -89,7 +94,11 @@ export class TemplateEditor extends AppElement {
     request: () => this.requestPreview(),
     show: (r) => this.showPreview(r),
   });
-  private readonly autosave = new AutosaveController(this, { save: () => this.save(), enabled: () => this.canEdit });
+  private readonly autosave = new AutosaveController(this, {
+    save: () => this.save(),
+    enabled: () => this.canEdit,
+    hasChanges: () => this.source !== this.savedSource || (!!this.detail && this.name.trim() !== this.detail.name),
+  });
   private readonly tabs = new TabsController<Tab>(this, ['sample', 'variables', 'assets', 'versions']);
 
   constructor() {
@@ -99,6 +108,7 @@ export class TemplateEditor extends AppElement {
     this.detail = undefined;
     this.name = '';
     this.problems = undefined;
+    this.diagnostics = [];
     this.pdf = undefined;
     this.boxes = [];
     this.previewError = undefined;
@@ -107,7 +117,7 @@ export class TemplateEditor extends AppElement {
     this.declared = {};
     this.notice = '';
     this.failure = undefined;
-    this.publishDiagnostics = [];
+    this.publishFindings = NO_FINDINGS;
     this.compare = undefined;
   }
 
@@ -136,8 +146,8 @@ export class TemplateEditor extends AppElement {
     this.autosave.state = 'saved';
     this.readSchema();
     await this.updateComplete;
-    const ed = this.editor;
-    if (ed) ed.value = this.source;
+    // Loaded, not typed: the designer's first Undo must not empty the template.
+    this.editor?.load(this.source);
     this.previews.now();
   }
 
@@ -163,12 +173,13 @@ export class TemplateEditor extends AppElement {
   private onSourceChange(e: CustomEvent<SourceChangeDetail>): void {
     this.source = e.detail.value;
     this.readSchema();
-    if (this.source !== this.savedSource) this.autosave.changed();
+    this.autosave.changed();
     this.previews.edited();
   }
 
   private onDiagnostics(e: CustomEvent<DiagnosticsDetail>): void {
     const list: readonly EditorDiagnostic[] = e.detail.diagnostics;
+    this.diagnostics = list;
     this.problems = {
       errors: list.filter((d) => d.severity === 'error').length,
       warnings: list.filter((d) => d.severity === 'warning').length,
@@ -231,22 +242,24 @@ export class TemplateEditor extends AppElement {
     this.autosave.state = this.source === source ? 'saved' : 'dirty';
   }
 
-  /** Saves the draft, then publishes it; the diagnostics that stop it are listed under the bar. */
+  /** Saves the draft, then publishes it; what stops it, and apart what would reach documents, are listed under the bar. */
   private async publish(): Promise<void> {
     await this.autosave.saveNow();
     if (this.autosave.state === 'error') return;
     this.notice = '';
     const r = await api.call('publishTemplate', { params: { id: this.templateId } });
     if (!r.ok) {
-      const diagnostics = r.details?.['diagnostics'];
-      this.publishDiagnostics = Array.isArray(diagnostics) ? asSourceDiagnostics(diagnostics as SourceDiagnostic[]) : [];
+      this.publishFindings = r.details ? publishFindings({ details: r.details }) : NO_FINDINGS;
       this.failure = r;
-      this.notice = this.publishDiagnostics.length ? tr('editor.publishFailed', { count: this.publishDiagnostics.length }) : '';
+      const count = this.publishFindings.errors.length;
+      this.notice = count ? tr('editor.publishFailed', { count }) : '';
       return;
     }
     this.failure = undefined;
-    this.publishDiagnostics = [];
-    this.notice = tr('editor.published', { number: r.value.version.number });
+    this.publishFindings = publishFindings(r.value);
+    const { number } = r.value.version;
+    const count = this.publishFindings.warnings.length;
+    this.notice = count ? tr('publish.publishedWithWarnings', { number, count }) : tr('editor.published', { number });
     const fresh = await api.call('getTemplate', { params: { id: this.templateId } });
     if (fresh.ok) this.detail = { ...fresh.value, source: this.source };
   }
@@ -365,20 +378,10 @@ export class TemplateEditor extends AppElement {
         ${holds(this.me, 'templates:publish') ? html`<button type="button" class="primary" @click=${() => void this.publish()}>${tr('editor.publish')}</button>` : nothing}
       </div>
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing} ${errorBox(this.failure)}
-      ${
-        this.publishDiagnostics.length
-          ? html`<ul class="publish-problems" aria-label=${tr('editor.publishFailed', { count: this.publishDiagnostics.length })}>
-              ${this.publishDiagnostics.map(
-                (x) =>
-                  html`<li>
-                    <button type="button" class="link" ?disabled=${!x.range} @click=${() => x.range && this.editor?.reveal(x.range)}>
-                      ${x.range ? `${x.range.start.line}:${x.range.start.column}` : ''} <code>${x.code}</code> ${x.message}
-                    </button>
-                  </li>`,
-              )}
-            </ul>`
-          : nothing
-      }
+      <attest-publish-report
+        .findings=${this.publishFindings}
+        @reveal-finding=${(e: CustomEvent<RevealDetail>) => this.editor?.reveal(e.detail.range)}
+      ></attest-publish-report>
       <div class="panes">
         <attest-source-editor
           class="source"
@@ -405,6 +408,12 @@ export class TemplateEditor extends AppElement {
           ${d ? this.side() : nothing}
         </aside>
       </div>
+      <attest-problems-panel
+        class="problems"
+        .diagnostics=${this.diagnostics}
+        @problem-select=${(e: CustomEvent<ProblemSelectDetail>) => this.editor?.reveal(e.detail.range)}
+        @problem-fix=${(e: CustomEvent<ProblemFixDetail>) => this.editor?.applyFix(e.detail.fix)}
+      ></attest-problems-panel>
       ${
         this.compare
           ? html`<div

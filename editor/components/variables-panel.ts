@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { catalogue } from '../../variables/catalogue';
 import { typeName, type Schema, type VarType, type Variable } from '../../variables/types';
 import { LocaleController, t } from '../i18n';
+import { insertionText, loopVariable } from './insertion';
 
 export interface InsertTextDetail {
   text: string;
@@ -16,27 +17,42 @@ interface Node {
   children: Node[];
 }
 
-/** Loop variable used for the fields of list items: `{% for item in modules %}{{ item.title }}{% endfor %}`. */
-const ITEM = 'item';
+interface Context {
+  /** Top-level names: loop variables must not hide them. */
+  taken: ReadonlySet<string>;
+  /** Puts a field of a list item inside the loops it needs: `{% for m in modules %}…{% endfor %}`. */
+  wrap: (inner: string) => string;
+}
 
-function childrenOf(type: VarType, path: string, prefix: string): Node[] {
-  if (type.kind === 'object') return nodes(type.fields, prefix);
-  if (type.kind === 'list' && type.of.kind === 'object') return nodes(type.of.fields, `${ITEM}.`);
-  if (type.kind === 'map' && type.of.kind === 'object') return nodes(type.of.fields, `${path}["key"].`);
+function childrenOf(type: VarType, path: string, prefix: string, ctx: Context): Node[] {
+  if (type.kind === 'object') return nodes(type.fields, prefix, ctx);
+  if (type.kind === 'list' && type.of.kind === 'object') {
+    // A field the designer picks from a list's items is inserted inside the loop over that list.
+    const x = loopVariable(path, ctx.taken);
+    const taken = new Set(ctx.taken).add(x);
+    return nodes(type.of.fields, `${x}.`, { taken, wrap: (inner) => ctx.wrap(`{% for ${x} in ${path} %}${inner}{% endfor %}`) });
+  }
+  if (type.kind === 'map' && type.of.kind === 'object') return nodes(type.of.fields, `${path}["key"].`, ctx);
   return [];
 }
 
-function insertion(path: string, type: VarType): string {
-  // A list is printed item by item: insert the loop, the designer fills its body.
-  if (type.kind === 'list') return `{% for ${ITEM} in ${path} %}{{ ${ITEM} }}{% endfor %}`;
-  return `{{ ${path} }}`;
-}
-
-function nodes(fields: Readonly<Record<string, Variable>>, prefix: string): Node[] {
+function nodes(fields: Readonly<Record<string, Variable>>, prefix: string, ctx: Context): Node[] {
   return Object.entries(fields).map(([name, variable]) => {
     const path = `${prefix}${name}`;
-    return { name, path, variable, insert: insertion(path, variable.type), children: childrenOf(variable.type, path, `${path}.`) };
+    return {
+      name,
+      path,
+      variable,
+      insert: ctx.wrap(insertionText(path, variable.type, ctx.taken)),
+      children: childrenOf(variable.type, path, `${path}.`, ctx),
+    };
   });
+}
+
+/** Every variable of the template: the catalogue's and its own, with the names they take at the top. */
+function trees(declared: Schema): { own: Node[]; builtIn: Node[] } {
+  const ctx: Context = { taken: new Set([...Object.keys(catalogue), ...Object.keys(declared)]), wrap: (inner) => inner };
+  return { own: nodes(declared, '', ctx), builtIn: nodes(catalogue, '', ctx) };
 }
 
 /** The node and its descendants that match; a parent stays when a child matches, so the tree keeps its shape. */
@@ -194,7 +210,8 @@ export class VariablesPanel extends LitElement {
 
   /** Re-renders on a language switch; `i18n.locale` picks descriptions in the UI language. */
   private readonly i18n = new LocaleController(this);
-  private readonly builtIn = nodes(catalogue, '');
+  /** The trees for the last `declared`: rebuilt only when the template's own variables change. */
+  private built: { declared: Schema; own: Node[]; builtIn: Node[] } | undefined;
 
   constructor() {
     super();
@@ -216,8 +233,9 @@ export class VariablesPanel extends LitElement {
     const locale = this.i18n.locale;
     const describe = (v: Variable) => v.description[locale];
     const q = this.query.trim().toLowerCase();
-    const own = filter(nodes(this.declared, ''), q, describe);
-    const builtIn = filter(this.builtIn, q, describe);
+    if (this.built?.declared !== this.declared) this.built = { declared: this.declared, ...trees(this.declared) };
+    const own = filter(this.built.own, q, describe);
+    const builtIn = filter(this.built.builtIn, q, describe);
     return html`
       <header>
         <h2 id="title">${t('variables.title')}</h2>

@@ -7,7 +7,7 @@ import { MARKUP_CODES, parseMarkup } from '../../templates/markup/parse';
 import { isElementName, VOCABULARY, type ElementSpec } from '../../templates/markup/vocabulary';
 import { liquidRegions, maskLiquid, type LiquidRegion } from './regions';
 import { declaredAssets, fontRoles, readTemplate, type TemplateView } from './template';
-import type { EditorDiagnostic } from './types';
+import type { DocLanguage, EditorDiagnostic } from './types';
 
 /**
  * Every problem that can be found without data and without rendering: the front matter and the variable
@@ -15,7 +15,7 @@ import type { EditorDiagnostic } from './types';
  * filters, loops, optional values, personal data in public metadata) with its quick fixes, and the markup
  * read as written, with the Liquid left out.
  */
-export function diagnose(source: string): EditorDiagnostic[] {
+export function diagnose(source: string, language: DocLanguage = 'en'): EditorDiagnostic[] {
   const view = readTemplate(source);
   const out: Diagnostic[] = [...view.sourceDiagnostics];
   const fm = view.frontMatter;
@@ -30,6 +30,7 @@ export function diagnose(source: string): EditorDiagnostic[] {
         fragments: view.fragments,
         partials: view.partials,
         locale: view.locale,
+        language,
       }),
     );
     out.push(...markupDiagnostics(view));

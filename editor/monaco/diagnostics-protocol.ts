@@ -1,4 +1,4 @@
-import type { EditorDiagnostic } from './types';
+import type { DocLanguage, EditorDiagnostic } from './types';
 
 /** The page asks the diagnostics worker about one version of one model's text. */
 export interface DiagnoseRequest {
@@ -8,6 +8,8 @@ export interface DiagnoseRequest {
   /** The model's version id: an answer for an older version is dropped. */
   version: number;
   text: string;
+  /** The interface language, which the messages are written in (English when absent). */
+  language?: DocLanguage;
 }
 
 export interface DiagnoseResponse {

@@ -17,7 +17,7 @@ scope.onmessage = (event) => {
   if (request?.type !== 'diagnose') return;
   const started = performance.now();
   try {
-    const diagnostics = diagnose(request.text);
+    const diagnostics = diagnose(request.text, request.language);
     scope.postMessage({
       type: 'diagnostics',
       model: request.model,

@@ -2,6 +2,7 @@ import { editor, languages, MarkerSeverity, type IDisposable, type IRange } from
 import { completionsAt, hoverAt, type CompletionItem, type DocLanguage, type EditorDiagnostic, type Fix, type Range } from './language';
 import type { DiagnoseRequest, WorkerAnswer } from './diagnostics-protocol';
 import { VOCABULARY } from '../../templates/markup/vocabulary';
+import { getLocale, LOCALE_CHANGE, localeEvents } from '../i18n';
 
 /** The Monaco language id of certificate templates. */
 export const LANGUAGE_ID = 'attest-template';
@@ -365,7 +366,8 @@ export function watchDiagnostics(model: editor.ITextModel, worker: DiagnosticsWo
   const request = (): void => {
     timer = undefined;
     if (model.isDisposed()) return;
-    worker.postMessage({ type: 'diagnose', model: id, version: model.getVersionId(), text: model.getValue() });
+    // Messages in the interface language; a switch asks again (below), since the text did not change.
+    worker.postMessage({ type: 'diagnose', model: id, version: model.getVersionId(), text: model.getValue(), language: getLocale() });
   };
   const listener = (event: MessageEvent<WorkerAnswer>): void => {
     const answer = event.data;
@@ -381,11 +383,13 @@ export function watchDiagnostics(model: editor.ITextModel, worker: DiagnosticsWo
     timer = setTimeout(request, debounce);
   });
   request();
+  localeEvents.addEventListener(LOCALE_CHANGE, request);
   return {
     dispose() {
       if (timer !== undefined) clearTimeout(timer);
       change.dispose();
       worker.removeEventListener('message', listener);
+      localeEvents.removeEventListener(LOCALE_CHANGE, request);
     },
   };
 }

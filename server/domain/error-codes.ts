@@ -313,7 +313,8 @@ export const ERROR_CODES = {
     kind: 'invalid',
     en: 'The template has errors (found by compiling it, or by rendering it for the sample learners); fix them before publishing.',
     fr: 'Le modèle contient des erreurs (à la compilation, ou au rendu pour les apprenants d’exemple) ; corrigez-les avant de publier.',
-    meaning: 'Publishing refused; `details.diagnostics` lists every error with its position.',
+    meaning:
+      'Publishing refused; `details.errors` lists what blocks it, `details.warnings` what would reach every issued document, each with its position (`details.diagnostics` holds both).',
   },
   ASSET_NAME_INVALID: {
     kind: 'invalid',
@@ -728,6 +729,71 @@ export const ERROR_CODES = {
     fr: 'Ce webhook a déjà été reçu.',
     meaning: 'The same signed webhook arrived twice; the first was applied.',
   },
+  // Moodle web services (mod_pdcertificate's functions at /webservice/rest/server.php): answered as Moodle exceptions.
+  MOODLE_PARAMETERS_INVALID: {
+    kind: 'invalid',
+    en: 'Invalid parameter value detected; every problem is listed with its parameter.',
+    fr: 'Valeur de paramètre non valide ; chaque problème est indiqué avec son paramètre.',
+    meaning:
+      'A Moodle web service call whose parameters are missing, unknown, of the wrong shape or badly form-encoded (invalid_parameter_exception; `debuginfo` and `problems` list them all).',
+  },
+  MOODLE_FUNCTION_UNKNOWN: {
+    kind: 'not-found',
+    en: (p) => `No such web service function here${p.functions ? `; this server answers ${String(p.functions)}` : ''}.`,
+    fr: (p) => `Aucune fonction de service web de ce nom ici${p.functions ? ` ; ce serveur répond à ${String(p.functions)}` : ''}.`,
+    meaning:
+      'wsfunction is not one of the five mod_pdcertificate functions (Moodle’s dml_missing_record_exception, errorcode invalidrecord).',
+  },
+  MOODLE_BODY_NOT_FORM: {
+    kind: 'malformed',
+    en: 'Send the parameters form-encoded (application/x-www-form-urlencoded), as Moodle’s REST protocol does.',
+    fr: 'Envoyez les paramètres encodés comme un formulaire (application/x-www-form-urlencoded), comme le protocole REST de Moodle.',
+    meaning: 'A POST to the Moodle web service entry whose body is not form-encoded (JSON or multipart).',
+  },
+  MOODLE_METHOD_NOT_ALLOWED: {
+    kind: 'malformed',
+    en: 'Moodle web services are called with GET or POST.',
+    fr: 'Les services web Moodle s’appellent en GET ou en POST.',
+    meaning: 'The Moodle web service entry was called with another HTTP method.',
+  },
+  MOODLE_COURSE_NOT_FOUND: {
+    kind: 'not-found',
+    en: (p) => `No certificate belongs to this course${p.value !== undefined ? ` (${String(p.source)} ${q(p.value)})` : ''}.`,
+    fr: (p) => `Aucun certificat n’appartient à ce cours${p.value !== undefined ? ` (${String(p.source)} ${q(p.value)})` : ''}.`,
+    meaning:
+      'cidsource/cid name no course of a certificate: `id` is a certificate’s course_id, `shortname`/`idnumber` the course names in the data the LMS supplied. Never answered with every certificate instead, as the module did.',
+  },
+  MOODLE_CERTIFICATE_IDNUMBER: {
+    kind: 'invalid',
+    en: 'Attest certificates have no idnumber: name them by id (Attest’s) or cmid (the LMS activity).',
+    fr: 'Les certificats d’Attest n’ont pas d’idnumber : désignez-les par id (celui d’Attest) ou cmid (l’activité de la plateforme).',
+    meaning: 'pdcidsource=idnumber: Attest certificates are named by their id or the LMS activity (cmid) they belong to.',
+  },
+  MOODLE_CERTIFICATE_AMBIGUOUS: {
+    kind: 'conflict',
+    en: 'Several certificates belong to this LMS activity; name one by its id.',
+    fr: 'Plusieurs certificats appartiennent à cette activité de la plateforme ; désignez-en un par son id.',
+    meaning: 'pdcidsource=cmid names an activity that several certificates are attached to.',
+  },
+  MOODLE_USER_NOT_FOUND: {
+    kind: 'not-found',
+    en: (p) => `No learner of this certificate has this identifier${p.value !== undefined ? ` (${String(p.source)} ${q(p.value)})` : ''}.`,
+    fr: (p) =>
+      `Aucun apprenant de ce certificat n’a cet identifiant${p.value !== undefined ? ` (${String(p.source)} ${q(p.value)})` : ''}.`,
+    meaning: 'uidsource idnumber/email/username: no learner record or issue of the certificate carries that `learner.*` value.',
+  },
+  MOODLE_USER_AMBIGUOUS: {
+    kind: 'conflict',
+    en: 'Several learners of this certificate have this identifier; name them by id.',
+    fr: 'Plusieurs apprenants de ce certificat ont cet identifiant ; désignez-les par id.',
+    meaning: 'uidsource idnumber/email/username: the value names more than one LMS learner of the certificate.',
+  },
+  MOODLE_NOT_ISSUED: {
+    kind: 'not-found',
+    en: 'This learner has no document of this certificate.',
+    fr: 'Cet apprenant n’a pas de document pour ce certificat.',
+    meaning: 'get_certificate_info or get_certificate_file_url for a learner without an issue (the module’s errorcode notissued).',
+  },
 
   // Webhooks out and mail (notifications).
   RECEIVER_INVALID: {
@@ -950,6 +1016,25 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
     fr: 'Cette image dépasse 1 Mo, la limite dans les données ; réduisez-la ou déposez-la comme ressource du modèle.',
   },
   BIND_UNKNOWN: { en: 'The template has no such field; it is ignored.', fr: 'Le modèle n’a pas ce champ ; il est ignoré.' },
+  MOODLE_CERTIFICATE_IDNUMBER: {
+    en: 'Attest certificates have no idnumber: give pdcidsource id or cmid.',
+    fr: 'Les certificats d’Attest n’ont pas d’idnumber : donnez pdcidsource id ou cmid.',
+  },
+  MOODLE_CURSOR_UNKNOWN: {
+    en: 'Give "last", a Unix time, or the id of an issue of this course from an earlier answer.',
+    fr: 'Donnez « last », une heure Unix ou l’id d’un document de ce cours reçu dans une réponse précédente.',
+  },
+  MOODLE_FORM_TOO_MANY: { en: 'Too many parameters (at most 1,000).', fr: 'Trop de paramètres (1 000 au plus).' },
+  MOODLE_FORM_ENCODING: { en: 'Not valid percent-encoded UTF-8.', fr: 'N’est pas de l’UTF-8 correctement encodé en pourcentage.' },
+  MOODLE_FORM_NAME: {
+    en: 'Not a parameter name with [key] brackets that close.',
+    fr: 'N’est pas un nom de paramètre aux crochets [clé] bien fermés.',
+  },
+  MOODLE_FORM_TOO_DEEP: { en: 'Nested deeper than 5 levels.', fr: 'Imbriqué sur plus de 5 niveaux.' },
+  MOODLE_FORM_CONFLICT: {
+    en: 'Given twice, or both as a value and as a list or structure.',
+    fr: 'Donné deux fois, ou à la fois comme valeur et comme liste ou structure.',
+  },
   URL_INVALID: { en: 'This is not a URL.', fr: 'Ce n’est pas une URL.' },
   URL_SCHEME: { en: 'A receiver is an http:// or https:// address.', fr: 'Un destinataire est une adresse http:// ou https://.' },
   URL_CREDENTIALS: {

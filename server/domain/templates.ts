@@ -4,7 +4,7 @@ import { MAX_ASSET_BYTES, sniffAsset } from '../../templates/assets';
 import { bundledExamples, readAssetFile } from '../../templates/files';
 import { contractOfText } from '../../templates/source/contract';
 import { parseTemplateSource } from '../../templates/source/front-matter';
-import { hasErrors, type Diagnostic } from '../../variables/diagnostics';
+import type { Diagnostic } from '../../variables/diagnostics';
 import type { Schema } from '../../variables/types';
 import type { RenderAnswer } from '../render/protocol';
 import { can, iso, recordAudit, requireCapability, type Actor, type Services } from './context';
@@ -361,6 +361,20 @@ export function poolDiagnostics(answer: RenderAnswer): Diagnostic[] {
   return answer.diagnostics;
 }
 
+/**
+ * What the publish check found, apart: errors stop publishing; warnings do not, but every document issued
+ * from the version carries what they describe (a raw date, an optional value printed bare, text that
+ * overflows for some learner), so the designer reads them before, not on a learner's certificate.
+ */
+export interface PublishFindings {
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+export function publishFindings(diagnostics: readonly Diagnostic[]): PublishFindings {
+  return { errors: diagnostics.filter((d) => d.severity === 'error'), warnings: diagnostics.filter((d) => d.severity !== 'error') };
+}
+
 /** Publishing freezes the draft into the next version, if it compiles without errors. */
 export async function publishTemplate(
   services: Services,
@@ -381,12 +395,14 @@ export async function publishTemplate(
     template: { source: row.draft_source, assets: await loadBlobs(db, assets) },
   });
   const diagnostics = poolDiagnostics(answer);
-  if (hasErrors(diagnostics)) {
+  const { errors, warnings } = publishFindings(diagnostics);
+  if (errors.length > 0) {
     throw new DomainError(
       'invalid',
       'TEMPLATE_HAS_ERRORS',
       'The template has errors (found by compiling it, or by rendering it for the sample learners named in the messages); fix them before publishing.',
-      { details: { diagnostics } },
+      // `diagnostics` (both, in source order) is what clients read before errors and warnings came apart.
+      { details: { errors, warnings, diagnostics } },
     );
   }
   const now = iso(services.now());
@@ -415,7 +431,7 @@ export async function publishTemplate(
     });
     return v;
   });
-  return { version, warnings: diagnostics };
+  return { version, warnings };
 }
 
 function actorLabel(actor: Actor): string {

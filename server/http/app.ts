@@ -24,6 +24,7 @@ import { PAGE_POLICY, securityHeaders } from './security';
 import { OPERATIONS } from './operations';
 import { IDEMPOTENCY_TTL_HOURS, pruneIdempotency, withIdempotency } from './idempotency';
 import { parseCookies } from './cookies';
+import { MOODLE_REST_PATH, moodleRest } from './moodle/endpoint';
 
 /**
  * The Express app: one adapter turns each operation (server/http/operations) into a route that
@@ -114,6 +115,8 @@ export function createApp(services: Services, options: AppOptions = {}): AttestA
       (req: Request, res: Response) => handle(op, services, limiters, settings, req, res),
     );
   }
+
+  app.all(MOODLE_REST_PATH, ...moodleRest(services));
 
   app.use('/api', (req, res) =>
     send(

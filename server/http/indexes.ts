@@ -4,6 +4,8 @@ import { fullPath } from './contract/declaration';
 import { errorsOf } from './operation';
 import { OPERATIONS } from './operations';
 import { STATUS } from './problems';
+import { MOODLE_FUNCTIONS } from '../domain/moodle-ws';
+import { MOODLE_REST_PATH } from './moodle/endpoint';
 
 /**
  * The README's capability, web service and error code indexes, made from the code that enforces them
@@ -41,7 +43,16 @@ export function webServiceIndex(): string {
     return `| \`${op.id}\` | \`${op.method.toUpperCase()} ${fullPath(op)}\` | ${access} | ${cell(op.summary)} |`;
   });
   const examples = OPERATIONS.filter((op) => op.example).map((op) => `# ${op.id}\n${op.example}`);
-  return `${head}\n${rows.join('\n')}\n\nExamples (\`BASE=http://127.0.0.1:3000\`, \`TOKEN\` an API token, \`CERT\`, \`CODE\`, \`TEMPLATE\`, \`VERSION\` ids from earlier answers):\n\n\`\`\`sh\n${examples.join('\n\n')}\n\`\`\``;
+  return `${head}\n${rows.join('\n')}\n\n${moodleFunctionIndex()}\n\nExamples (\`BASE=http://127.0.0.1:3000\`, \`TOKEN\` an API token, \`CERT\`, \`CODE\`, \`TEMPLATE\`, \`VERSION\` ids from earlier answers):\n\n\`\`\`sh\n${examples.join('\n\n')}\n\`\`\``;
+}
+
+/** mod_pdcertificate's functions, answered at Moodle's REST entry (server/http/moodle). */
+function moodleFunctionIndex(): string {
+  const rows = MOODLE_FUNCTIONS.map(
+    (f) =>
+      `| \`${f.name}\` | \`GET\` or \`POST ${MOODLE_REST_PATH}\` | ${f.capabilities.map((c) => `\`${c}\``).join(' or ')} | ${cell(f.description)} |`,
+  );
+  return `| Moodle function (\`wsfunction\`) | method and path | capability | what it does |\n| --- | --- | --- | --- |\n${rows.join('\n')}`;
 }
 
 /** Pure reasons never come as the answer's code, only in `reasons` of a DELIVERY_REFUSED. */

@@ -22,6 +22,7 @@ import * as operatorCredentials from './migrations/005-operator-credentials';
 import * as moodleImports from './migrations/006-moodle-imports';
 import * as regenerationRuns from './migrations/007-regeneration-runs';
 import * as issuePaging from './migrations/008-issue-paging';
+import * as moodleExportCursors from './migrations/010-moodle-export-cursors';
 import * as notifications from './migrations/011-notifications';
 import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
 import { Fullness } from './fullness';
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, engine: Engine) => Promis
   '006-moodle-imports': moodleImports.up,
   '007-regeneration-runs': regenerationRuns.up,
   '008-issue-paging': issuePaging.up,
+  '010-moodle-export-cursors': moodleExportCursors.up,
   '011-notifications': notifications.up,
 };
 

@@ -136,6 +136,10 @@ interface Frame {
   definition?: ElementDefinition<readonly AttributeSpec[], object>;
   /** The opening tag, for "never closed" reports. */
   range?: Range;
+  /** Where the first child that does not belong here starts, and the reports about such children: when
+   *  this element turns out never to be closed, those children were meant to follow it, not be inside. */
+  strayAt?: number;
+  strays?: Diagnostic[];
 }
 
 class Abort extends Error {}
@@ -157,7 +161,7 @@ class MarkupReader {
   /** End of the last tag, comment or other non-text construct: where character data starts. */
   private lastEnd = 0;
   /** The element that was open when a closing tag did not match it, and the closing tag written. */
-  private mismatched: { frame: Frame; written: string } | undefined;
+  private mismatched: { frame: Frame; written: string; at: number } | undefined;
   private tooDeep = false;
 
   constructor(private readonly input: MarkupInput) {
@@ -246,12 +250,15 @@ class MarkupReader {
     }
     const range = this.input.locate(start, position);
     const placed = parent.spec.children.includes(name);
-    if (!placed)
-      this.report(
+    if (!placed) {
+      parent.strayAt ??= start;
+      this.reportStray(
+        parent,
         MARKUP_CODES.misplacedElement,
         misplacedMessage(name, parent.name),
         this.input.locate(start + 1, start + 1 + name.length),
       );
+    }
     const { values, complete } = this.readAttributes(name, pending, range);
     const frame = this.build(name, range, values);
     if (placed && complete && frame.node) parent.children?.push(frame.node);
@@ -267,7 +274,7 @@ class MarkupReader {
     if (this.markup[position - 2] !== '/') {
       const written = this.markup.slice(this.markup.lastIndexOf('</', position - 1) + 2, position - 1).trim();
       if (written !== frame.name) {
-        this.mismatched = { frame, written };
+        this.mismatched = { frame, written, at: this.markup.lastIndexOf('</', position - 1) };
         return;
       }
     }
@@ -293,7 +300,13 @@ class MarkupReader {
       const raw = this.markup.slice(start, end);
       const lead = raw.length - raw.trimStart().length;
       const trail = raw.length - raw.trimEnd().length;
-      this.report(MARKUP_CODES.misplacedElement, strayTextMessage(frame.name, text.trim()), this.input.locate(start + lead, end - trail));
+      frame.strayAt ??= start + lead;
+      this.reportStray(
+        frame,
+        MARKUP_CODES.misplacedElement,
+        strayTextMessage(frame.name, text.trim()),
+        this.input.locate(start + lead, end - trail),
+      );
     }
   }
 
@@ -316,14 +329,62 @@ class MarkupReader {
     let from = Math.max(0, Math.min(at - 1, this.markup.length - 1));
     let to = Math.max(from + 1, at);
     let range: Range | undefined;
-    const unclosed = /^unclosed tag: (.+)$/.exec(last.message)?.[1];
-    if (unclosed) range = [...this.stack].reverse().find((f) => f.name === unclosed)?.range;
-    else if (last.message === 'unexpected close tag.' && this.mismatched) range = this.mismatched.frame.range;
-    else if (/clos(e|ing) tag/.test(last.message) && this.markup.lastIndexOf('</', at - 1) >= 0)
+    /** The element never closed, and where its closing tag would most likely go. */
+    let culprit: { frame: Frame; closeAt: number; closes: string } | undefined;
+    let syntax = last.message;
+    if (/^unclosed tag: (.+)$/.test(syntax)) {
+      // The markup ended with elements open. saxes names the outermost; the innermost is the one to close
+      // first (or one that swallowed the elements after it), and the rest close after it at the end.
+      const open = this.stack.slice(1).reverse();
+      const frame = open.find((f) => f.strays?.length) ?? open[0];
+      if (frame) {
+        syntax = `unclosed tag: ${frame.name}`;
+        range = frame.range;
+        culprit =
+          frame.strayAt !== undefined
+            ? { frame, closeAt: frame.strayAt, closes: `</${frame.name}>` }
+            : { frame, closeAt: this.markup.length, closes: open.map((f) => `</${f.name}>`).join('') };
+      }
+    } else if (last.message === 'unexpected close tag.' && this.mismatched) {
+      range = this.mismatched.frame.range;
+      const frame = this.mismatched.frame;
+      culprit = { frame, closeAt: frame.strayAt ?? this.mismatched.at, closes: `</${frame.name}>` };
+    } else if (/clos(e|ing) tag/.test(last.message) && this.markup.lastIndexOf('</', at - 1) >= 0)
       from = this.markup.lastIndexOf('</', at - 1);
     else if (/entity/.test(last.message) && this.markup.lastIndexOf('&', at - 1) >= 0)
       [from, to] = [this.markup.lastIndexOf('&', at - 1), at];
-    this.report(MARKUP_CODES.syntax, this.readableSyntax(last.message, at), range ?? this.input.locate(from, to));
+    const strays = culprit?.frame.strays?.length ? culprit.frame.name : undefined;
+    const message = strays
+      ? `<${strays}> is never closed: add </${strays}> where its content ends (the elements after it are not meant to be inside it).`
+      : this.readableSyntax(syntax, at);
+    const root: Diagnostic = { stage: 'markup', code: MARKUP_CODES.syntax, severity: 'error', message };
+    const where = range ?? this.input.locate(from, to);
+    if (where) root.range = where;
+    if (culprit) {
+      // What looked misplaced inside the unclosed element only followed it: one cause, one report.
+      const cascade = new Set(culprit.frame.strays);
+      const kept = this.diagnostics.filter((d) => !cascade.has(d));
+      this.diagnostics.length = 0;
+      this.diagnostics.push(...kept);
+      const fix = this.closingFix(culprit.frame.name, culprit.closes, culprit.closeAt);
+      if (fix) root.fixes = [fix];
+    }
+    // The cause first: everything else read before the parse stopped comes after it.
+    this.diagnostics.unshift(root);
+  }
+
+  /**
+   * Inserts the missing closing tag where the element's own content ends: before the first child that
+   * does not belong in it (on its own line when that child starts a line), or before the closing tag of
+   * its parent.
+   */
+  private closingFix(name: string, closes: string, at: number): Fix | undefined {
+    const range = this.input.locate(at, at);
+    if (!range || range.start.line !== range.end.line || range.start.column !== range.end.column) return undefined;
+    const lineStart = this.markup.lastIndexOf('\n', at - 1) + 1;
+    const indent = this.markup.slice(lineStart, at);
+    const ownLine = at < this.markup.length && lineStart > 0 && /^[ \t]*$/.test(indent);
+    return { title: `Close <${name}> here`, range, replacement: ownLine ? `${closes}\n${indent}` : closes };
   }
 
   private readableSyntax(message: string, at: number): string {
@@ -449,6 +510,13 @@ class MarkupReader {
   private tagRange: Range | undefined;
   private readonly isOpen = (element: string): boolean => this.stack.some((f) => f.name === element);
   private readonly reportAtTag = (code: string, message: string): void => this.report(code, message, this.tagRange);
+
+  /** A report about a child (or text) that does not belong in `frame`, kept with it for `reportSyntax`. */
+  private reportStray(frame: Frame, code: string, message: string, range: Range | undefined): void {
+    const before = this.diagnostics.length;
+    this.report(code, message, range);
+    if (this.diagnostics.length > before) (frame.strays ??= []).push(this.diagnostics[before]!);
+  }
 
   private report(code: string, message: string, range: Range | undefined, fixes?: Fix[]): void {
     // A loop can repeat one mistake a hundred thousand times: the first few hundred say all there is.

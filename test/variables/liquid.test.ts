@@ -61,9 +61,15 @@ describe('the one translator of Liquid errors', () => {
       ['LIQUID_SYNTAX', 9, 21],
     ]);
     expect(liquidProblems(new Error('memory alloc limit exceeded'), '', 'render', [])).toEqual([
-      { code: 'LIQUID_LIMIT', message: 'the template does too much work (memory alloc limit exceeded); check loops and ranges.' },
+      {
+        code: 'LIQUID_LIMIT',
+        message: 'the template does too much work (memory alloc limit exceeded); check loops and ranges.',
+        fr: 'le modèle demande trop de travail (memory alloc limit exceeded) ; vérifiez les boucles et les intervalles.',
+      },
     ]);
-    expect(liquidProblems(new Error('boom'), '', 'render', [])).toEqual([{ code: 'LIQUID_RENDER', message: 'Boom.' }]);
+    expect(liquidProblems(new Error('boom'), '', 'render', [])).toEqual([
+      { code: 'LIQUID_RENDER', message: 'Boom.', fr: 'Erreur Liquid : boom.' },
+    ]);
   });
 
   it('names an unknown filter the engine refused, with a suggestion', () => {

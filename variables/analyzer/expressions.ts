@@ -2,8 +2,9 @@ import { TypeGuards, type Expression, type Token, type ValueToken } from 'liquid
 import type { Diagnostic, Fix, Range, Severity } from '../diagnostics';
 import { filterSignatures, type FilterSignature } from '../filters/signatures';
 import { didYouMean } from '../suggest';
-import type { VarType } from '../types';
-import { describeClass, describeType, inputClass, UNKNOWN, type Scope, type Ty } from './scope';
+import { dateFormatMessage, dateFormatProblem } from '../filters/dates';
+import type { LocalizedText, VarType } from '../types';
+import { describeClass, describeType, inputClass, UNKNOWN, type Language, type Scope, type Ty } from './scope';
 
 /** A filter as the tree holds it, in a `Value` (Filter objects) or a `FilteredValueToken` (FilterTokens). */
 export interface FilterUse {
@@ -18,7 +19,9 @@ export interface Sink {
   diagnostics: Diagnostic[];
   range(begin: number, end: number): Range;
   /** Diagnostics inside a partial point at the tag that renders it, and say so. */
-  prefix: string;
+  prefix: LocalizedText;
+  /** The language messages are written in (the designer's interface, not the document). */
+  language: Language;
   /** Fixes only make sense in the text being edited, not in a partial seen through its tag. */
   fixable: boolean;
   /** A public fragment (the PDF title): personal data must not appear. */
@@ -29,16 +32,17 @@ export function report(
   sink: Sink,
   code: string,
   severity: Severity,
-  message: string,
+  message: LocalizedText,
   begin: number,
   end: number,
-  fix?: { title: string; replacement: string; begin?: number; end?: number },
+  fix?: { title: LocalizedText; replacement: string; begin?: number; end?: number },
 ): void {
   const range = sink.range(begin, end);
-  const d: Diagnostic = { stage: 'analyze', code, severity, message: sink.prefix + message, range };
+  const lang = sink.language;
+  const d: Diagnostic = { stage: 'analyze', code, severity, message: sink.prefix[lang] + message[lang], range };
   if (fix && sink.fixable) {
     const f: Fix = {
-      title: fix.title,
+      title: fix.title[lang],
       range: fix.begin === undefined ? range : sink.range(fix.begin, fix.end ?? fix.begin),
       replacement: fix.replacement,
     };
@@ -48,6 +52,21 @@ export function report(
 }
 
 type Guards = ReadonlySet<string>;
+
+/** " Did you mean "x"?" in both languages, or nothing. */
+export function meant(guess: string | undefined): LocalizedText {
+  return guess ? { en: ` Did you mean "${guess}"?`, fr: ` Vouliez-vous dire "${guess}" ?` } : { en: '', fr: '' };
+}
+
+/** The quick fix that puts the suggestion in place. */
+export function replaceWith(guess: string, replacement = guess): { title: LocalizedText; replacement: string } {
+  return { title: { en: `Replace with "${guess}"`, fr: `Remplacer par "${guess}"` }, replacement };
+}
+
+/** The same message built in each language. */
+export function inBoth(say: (lang: Language) => string): LocalizedText {
+  return { en: say('en'), fr: say('fr') };
+}
 
 /** The literal content of an identifier or quoted token (the key in `a.b` or `a["b"]`). */
 function keyOf(tok: unknown): string | undefined {
@@ -89,7 +108,11 @@ export class Expressions {
             this.sink,
             'FILTER_TYPE_MISMATCH',
             'error',
-            `A range needs numbers, but ${end.getText()} is ${describeType(t.type)}.`,
+            inBoth((l) =>
+              l === 'en'
+                ? `A range needs numbers, but ${end.getText()} is ${describeType(t.type!, l)}.`
+                : `Un intervalle demande des nombres, mais ${end.getText()} est ${describeType(t.type!, l)}.`,
+            ),
             end.begin,
             end.end,
           );
@@ -145,14 +168,15 @@ export class Expressions {
       if (!binding) {
         const names = [...scope.all().keys()];
         const guess = didYouMean(name, names);
+        const m = meant(guess);
         report(
           this.sink,
           'UNKNOWN_VARIABLE',
           'error',
-          `Unknown variable "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`,
+          { en: `Unknown variable "${name}".${m.en}`, fr: `Variable inconnue "${name}".${m.fr}` },
           root.begin,
           root.end,
-          guess ? { title: `Replace with "${guess}"`, replacement: guess } : undefined,
+          guess ? replaceWith(guess) : undefined,
         );
         return UNKNOWN;
       }
@@ -193,7 +217,10 @@ export class Expressions {
         this.sink,
         'PERSONAL_DATA_IN_PUBLIC',
         'error',
-        `${tok.getText()} is personal data and this field is public (anyone holding the PDF reads it): leave it out.`,
+        {
+          en: `${tok.getText()} is personal data and this field is public (anyone holding the PDF reads it): leave it out.`,
+          fr: `${tok.getText()} est une donnée personnelle et ce champ est public (quiconque a le PDF le lit) : retirez-la.`,
+        },
         tok.begin,
         tok.end,
       );
@@ -205,23 +232,29 @@ export class Expressions {
   private property(ty: Ty, key: string, prop: Token, whole: string): Ty | undefined {
     const t = ty.type;
     if (!t) return { ...UNKNOWN, personal: ty.personal };
-    const unknown = (message: string, candidates: string[]): undefined => {
+    const unknown = (message: LocalizedText, candidates: string[]): undefined => {
       const guess = didYouMean(key, candidates);
+      const m = meant(guess);
       report(
         this.sink,
         'UNKNOWN_PROPERTY',
         'error',
-        message + (guess ? ` Did you mean "${guess}"?` : ''),
+        { en: message.en + m.en, fr: message.fr + m.fr },
         prop.begin,
         prop.end,
-        guess && TypeGuards.isWordToken(prop) ? { title: `Replace with "${guess}"`, replacement: guess } : undefined,
+        guess && TypeGuards.isWordToken(prop) ? replaceWith(guess) : undefined,
       );
       return undefined;
     };
+    const owner = ownerName(whole, key);
     switch (t.kind) {
       case 'object': {
         const field = Object.hasOwn(t.fields, key) ? t.fields[key] : undefined;
-        if (!field) return unknown(`"${key}" is not a property of ${ownerName(whole, key)}.`, Object.keys(t.fields));
+        if (!field)
+          return unknown(
+            { en: `"${key}" is not a property of ${owner}.`, fr: `"${key}" n’est pas une propriété de ${owner}.` },
+            Object.keys(t.fields),
+          );
         return { type: field.type, optional: ty.optional || !field.required, personal: ty.personal || !!field.personal };
       }
       case 'map':
@@ -230,13 +263,20 @@ export class Expressions {
         if (key === 'size') return SIZE;
         if (key === 'first' || key === 'last') return { type: t.of, optional: true, personal: ty.personal };
         return unknown(
-          `${ownerName(whole, key)} is a list: it has no property "${key}" (loop over it with {% for %}, or use first, last, size).`,
+          {
+            en: `${owner} is a list: it has no property "${key}" (loop over it with {% for %}, or use first, last, size).`,
+            fr: `${owner} est une liste : elle n’a pas de propriété "${key}" (parcourez-la avec {% for %}, ou utilisez first, last, size).`,
+          },
           ['size', 'first', 'last'],
         );
       default:
         if (inputClass(t) === 'string' && key === 'size') return SIZE;
         return unknown(
-          `${ownerName(whole, key)} is ${describeType(t)}: it has no property "${key}".`,
+          inBoth((l) =>
+            l === 'en'
+              ? `${owner} is ${describeType(t, l)}: it has no property "${key}".`
+              : `${owner} est ${describeType(t, l)} : il n’a pas de propriété "${key}".`,
+          ),
           inputClass(t) === 'string' ? ['size'] : [],
         );
     }
@@ -265,27 +305,38 @@ export class Expressions {
     const personal = input.personal || args.some((a) => a.ty.personal);
     if (!sig) {
       const guess = didYouMean(use.name, Object.keys(filterSignatures));
+      const m = meant(guess);
       report(
         this.sink,
         'FILTER_UNKNOWN',
         'error',
-        `Unknown filter "${use.name}".${guess ? ` Did you mean "${guess}"?` : ''}`,
+        { en: `Unknown filter "${use.name}".${m.en}`, fr: `Filtre inconnu "${use.name}".${m.fr}` },
         use.begin,
         nameEnd,
-        guess ? { title: `Replace with "${guess}"`, replacement: guess } : undefined,
+        guess ? replaceWith(guess) : undefined,
       );
       return { optional: input.optional, personal };
     }
     if (input.type && !input.nil && !sig.input.includes('any')) {
       const cls = inputClass(input.type);
       if (!sig.input.includes(cls)) {
-        const what = input.path ?? 'the value';
-        const hint = (cls === 'date' || cls === 'datetime') && sig.input.includes('string') ? ' Format it first, e.g. | date: "long".' : '';
+        const type = input.type;
+        const dateHint = (cls === 'date' || cls === 'datetime') && sig.input.includes('string');
         report(
           this.sink,
           'FILTER_TYPE_MISMATCH',
           'error',
-          `"${use.name}" works on ${orList(sig.input.map(describeClass))}, but ${what} is ${describeType(input.type)}.${hint}`,
+          inBoth((l) =>
+            l === 'en'
+              ? `"${use.name}" works on ${orList(
+                  sig.input.map((c) => describeClass(c, l)),
+                  l,
+                )}, but ${input.path ?? 'the value'} is ${describeType(type, l)}.${dateHint ? ' Format it first, e.g. | date: "long".' : ''}`
+              : `"${use.name}" s’applique à ${orList(
+                  sig.input.map((c) => describeClass(c, l)),
+                  l,
+                )}, mais ${input.path ?? 'la valeur'} est ${describeType(type, l)}.${dateHint ? ' Formatez-la d’abord, par exemple | date: "long".' : ''}`,
+          ),
           use.begin,
           nameEnd,
         );
@@ -298,16 +349,34 @@ export class Expressions {
   private checkArguments(use: FilterUse, sig: FilterSignature, args: { ty: Ty; tok: Token }[], named: boolean, input: Ty): void {
     const required = sig.args.filter((a) => !a.optional).length;
     const nameEnd = use.begin + use.name.length;
-    const expects = (): string =>
-      sig.args.length === 0 ? 'no argument' : `${sig.args.map((a) => (a.optional ? `[${a.name}]` : a.name)).join(', ')}`;
+    const expects = (l: Language): string =>
+      sig.args.length === 0
+        ? l === 'en'
+          ? 'no argument'
+          : 'aucun argument'
+        : `${sig.args.map((a) => (a.optional ? `[${a.name}]` : a.name)).join(', ')}`;
     if (named)
-      report(this.sink, 'FILTER_ARGUMENT', 'error', `"${use.name}" takes no named arguments; it takes ${expects()}.`, use.begin, use.end);
-    if (args.length < required || args.length > sig.args.length) {
       report(
         this.sink,
         'FILTER_ARGUMENT',
         'error',
-        `"${use.name}" takes ${expects()}, but ${args.length === 0 ? 'none was' : `${args.length} ${args.length === 1 ? 'was' : 'were'}`} given.`,
+        {
+          en: `"${use.name}" takes no named arguments; it takes ${expects('en')}.`,
+          fr: `"${use.name}" ne prend pas d’argument nommé ; il prend ${expects('fr')}.`,
+        },
+        use.begin,
+        use.end,
+      );
+    if (args.length < required || args.length > sig.args.length) {
+      const n = args.length;
+      report(
+        this.sink,
+        'FILTER_ARGUMENT',
+        'error',
+        {
+          en: `"${use.name}" takes ${expects('en')}, but ${n === 0 ? 'none was' : `${n} ${n === 1 ? 'was' : 'were'}`} given.`,
+          fr: `"${use.name}" prend ${expects('fr')}, mais ${n === 0 ? 'aucun n’a été donné' : `${n} ${n === 1 ? 'a été donné' : 'ont été donnés'}`}.`,
+        },
         use.begin,
         args.length > 0 ? use.end : nameEnd,
       );
@@ -318,26 +387,49 @@ export class Expressions {
       if (a.ty.type && !a.ty.nil && spec.type !== 'any') {
         const cls = inputClass(a.ty.type);
         const ok = cls === spec.type || (spec.type === 'string' && cls === 'number');
+        const type = a.ty.type;
         if (!ok)
           report(
             this.sink,
             'FILTER_ARGUMENT',
             'error',
-            `The ${spec.name} of "${use.name}" must be ${describeClass(spec.type)}, but ${a.tok.getText()} is ${describeType(a.ty.type)}.`,
+            inBoth((l) =>
+              l === 'en'
+                ? `The ${spec.name} of "${use.name}" must be ${describeClass(spec.type, l)}, but ${a.tok.getText()} is ${describeType(type, l)}.`
+                : `L’argument ${spec.name} de "${use.name}" doit être ${describeClass(spec.type, l)}, mais ${a.tok.getText()} est ${describeType(type, l)}.`,
+            ),
             a.tok.begin,
             a.tok.end,
           );
       }
+      if (spec.dateFormat && typeof a.ty.literal === 'string') {
+        const problem = dateFormatProblem(a.ty.literal);
+        if (problem)
+          report(
+            this.sink,
+            'DATE_FORMAT_UNKNOWN',
+            'error',
+            dateFormatMessage(a.ty.literal, problem),
+            a.tok.begin,
+            a.tok.end,
+            problem.suggestion ? replaceWith(problem.suggestion, JSON.stringify(problem.suggestion)) : undefined,
+          );
+      }
       if (spec.closed && spec.suggestions && typeof a.ty.literal === 'string' && !spec.suggestions.includes(a.ty.literal)) {
         const guess = didYouMean(a.ty.literal, spec.suggestions);
+        const m = meant(guess);
+        const values = spec.suggestions.map((s) => `"${s}"`).join(', ');
         report(
           this.sink,
           'FILTER_ARGUMENT',
           'error',
-          `The ${spec.name} of "${use.name}" is one of ${spec.suggestions.map((s) => `"${s}"`).join(', ')}.${guess ? ` Did you mean "${guess}"?` : ''}`,
+          {
+            en: `The ${spec.name} of "${use.name}" is one of ${values}.${m.en}`,
+            fr: `L’argument ${spec.name} de "${use.name}" est l’un de ${values}.${m.fr}`,
+          },
           a.tok.begin,
           a.tok.end,
-          guess ? { title: `Replace with "${guess}"`, replacement: JSON.stringify(guess) } : undefined,
+          guess ? replaceWith(guess, JSON.stringify(guess)) : undefined,
         );
       }
       // A property named by a list filter (map: "name", sort: "date") must exist on the items.
@@ -345,14 +437,18 @@ export class Expressions {
         const fields = input.type.of.fields;
         if (!Object.hasOwn(fields, a.ty.literal)) {
           const guess = didYouMean(a.ty.literal, Object.keys(fields));
+          const m = meant(guess);
           report(
             this.sink,
             'UNKNOWN_PROPERTY',
             'error',
-            `The items of ${input.path ?? 'this list'} have no property "${a.ty.literal}".${guess ? ` Did you mean "${guess}"?` : ''}`,
+            {
+              en: `The items of ${input.path ?? 'this list'} have no property "${a.ty.literal}".${m.en}`,
+              fr: `Les éléments de ${input.path ?? 'cette liste'} n’ont pas de propriété "${a.ty.literal}".${m.fr}`,
+            },
             a.tok.begin,
             a.tok.end,
-            guess ? { title: `Replace with "${guess}"`, replacement: JSON.stringify(guess) } : undefined,
+            guess ? replaceWith(guess, JSON.stringify(guess)) : undefined,
           );
         }
       }
@@ -393,6 +489,7 @@ function filterUse(f: unknown): FilterUse {
   return { name: filter.name, args: filter.args, begin: filter.token?.begin ?? 0, end: filter.token?.end ?? 0 };
 }
 
-function orList(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+function orList(items: string[], lang: Language): string {
+  const or = lang === 'fr' ? 'ou' : 'or';
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${or} ${items[items.length - 1]}`;
 }

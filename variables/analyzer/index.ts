@@ -4,10 +4,10 @@ import { filterSignatures } from '../filters/signatures';
 import type { Schema, VarType, Variable } from '../types';
 import { Expressions, report, type Sink } from './expressions';
 import { analysisEngine, parseLiquid } from './parse';
-import { Scope, inputClass, type Origin } from './scope';
+import { Scope, inputClass, type Language, type Origin } from './scope';
 import { PROBE, Walker, type Probe } from './walk';
 
-export type { Ty, Origin } from './scope';
+export type { Ty, Origin, Language } from './scope';
 
 export interface Fragment {
   /** What the fragment is, as the designer wrote it in the front matter: `metadata.title`. */
@@ -26,7 +26,10 @@ export interface AnalyzeInput {
   schema: Schema;
   fragments?: readonly Fragment[];
   partials?: Readonly<Record<string, string>>;
+  /** The document's language (front matter `locale`). */
   locale?: string;
+  /** The language the diagnostics are written in: the designer's interface (English by default). */
+  language?: Language;
 }
 
 /** Moves a position in a text that starts at `start` into file coordinates. */
@@ -36,14 +39,15 @@ function shift(pos: Position, start: Position): Position {
     : { line: start.line + pos.line - 1, column: pos.column };
 }
 
-function sinkFor(text: string, start: Position, diagnostics: Diagnostic[], isPublic: boolean, prefix = ''): Sink {
+function sinkFor(text: string, start: Position, diagnostics: Diagnostic[], isPublic: boolean, prefix: string, language: Language): Sink {
   const lines = new LineIndex(text);
   return {
     diagnostics,
     range: (begin: number, end: number): Range => ({ start: shift(lines.position(begin), start), end: shift(lines.position(end), start) }),
-    prefix,
+    prefix: { en: prefix, fr: prefix.replace(/: $/, ' : ') },
     fixable: true,
     public: isPublic,
+    language,
   };
 }
 
@@ -56,13 +60,14 @@ export function analyzeTemplate(input: AnalyzeInput): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const partials = input.partials ?? {};
   const check = (text: string, start: Position, isPublic: boolean, prefix: string): void => {
-    const sink = sinkFor(text, start, diagnostics, isPublic, prefix);
+    const sink = sinkFor(text, start, diagnostics, isPublic, prefix, input.language ?? 'en');
     const parsed = parseLiquid(text);
     if (!parsed.templates) {
       for (const p of parsed.problems) report(sink, p.code, 'error', p.message, p.begin, p.end);
       return;
     }
-    new Walker(sink, { schema: input.schema, partials, stack: [] }).walk(parsed.templates, new Scope(undefined, input.schema), new Set());
+    const ctx = { schema: input.schema, partials, stack: [], ...(input.locale !== undefined ? { locale: input.locale } : {}) };
+    new Walker(sink, ctx).walk(parsed.templates, new Scope(undefined, input.schema), new Set());
   };
   check(input.body, input.bodyStart, false, '');
   for (const f of input.fragments ?? []) check(f.text, f.start, f.public, `${f.name}: `);
@@ -149,7 +154,14 @@ export function typeAt(input: AnalyzeInput, at: Position): CursorInfo {
       .map((b) => `{% end${b} %}`)
       .join('');
   const probe: Probe = {};
-  const silent: Sink = { diagnostics: [], range: () => ({ start: at, end: at }), prefix: '', fixable: false, public: false };
+  const silent: Sink = {
+    diagnostics: [],
+    range: () => ({ start: at, end: at }),
+    prefix: { en: '', fr: '' },
+    fixable: false,
+    public: false,
+    language: 'en',
+  };
   const parsed = parseLiquid(text);
   if (parsed.templates) {
     new Walker(silent, { schema: input.schema, partials: input.partials ?? {}, stack: [], probe }).walk(

@@ -1,6 +1,7 @@
 import { Liquid, type Template } from 'liquidjs';
 import { filterSignatures } from '../filters/signatures';
 import { LIQUID_DIALECT, liquidProblems } from '../liquid';
+import type { LocalizedText } from '../types';
 
 /**
  * The analyzer parses with the engine's dialect (variables/liquid.ts) so it sees the same tree, with two
@@ -21,7 +22,7 @@ export function analysisEngine(): Liquid {
 
 export interface SyntaxProblem {
   code: 'LIQUID_SYNTAX' | 'TAG_UNKNOWN';
-  message: string;
+  message: LocalizedText;
   begin: number;
   end: number;
 }
@@ -50,7 +51,7 @@ function syntaxProblems(e: unknown, text: string): SyntaxProblem[] {
   return liquidProblems(e, text, 'parse', Object.keys(analysisEngine().tags)).map((p) => ({
     // Parsing gives only these two (limits and render errors come from running a template).
     code: p.code === 'TAG_UNKNOWN' ? 'TAG_UNKNOWN' : 'LIQUID_SYNTAX',
-    message: p.message,
+    message: { en: p.message, fr: p.fr },
     begin: p.begin ?? 0,
     end: p.end ?? Math.min(text.length, 1),
   }));

@@ -107,25 +107,40 @@ export function inputClass(type: VarType): InputClass {
   }
 }
 
-const ARTICLE: Record<InputClass, string> = {
-  any: 'a value',
-  string: 'a text',
-  number: 'a number',
-  boolean: 'a yes/no value',
-  date: 'a date',
-  datetime: 'a date and time',
-  list: 'a list',
-  object: 'an object',
+/** The language a diagnostic is written in: the designer's interface language, not the document's. */
+export type Language = 'en' | 'fr';
+
+const ARTICLE: Record<Language, Record<InputClass, string>> = {
+  en: {
+    any: 'a value',
+    string: 'a text',
+    number: 'a number',
+    boolean: 'a yes/no value',
+    date: 'a date',
+    datetime: 'a date and time',
+    list: 'a list',
+    object: 'an object',
+  },
+  fr: {
+    any: 'une valeur',
+    string: 'un texte',
+    number: 'un nombre',
+    boolean: 'une valeur oui/non',
+    date: 'une date',
+    datetime: 'une date et heure',
+    list: 'une liste',
+    object: 'un objet',
+  },
 };
 
-export function describeClass(c: InputClass): string {
-  return ARTICLE[c];
+export function describeClass(c: InputClass, lang: Language = 'en'): string {
+  return ARTICLE[lang][c];
 }
 
-export function describeType(type: VarType): string {
-  if (type.kind === 'duration') return 'a duration';
-  if (type.kind === 'integer') return 'an integer';
-  return ARTICLE[inputClass(type)];
+export function describeType(type: VarType, lang: Language = 'en'): string {
+  if (type.kind === 'duration') return lang === 'fr' ? 'une durée' : 'a duration';
+  if (type.kind === 'integer') return lang === 'fr' ? 'un entier' : 'an integer';
+  return ARTICLE[lang][inputClass(type)];
 }
 
 /** forloop.* inside for, tablerowloop.* inside tablerow: Liquid's own loop variables. */

@@ -23,7 +23,9 @@ import {
 } from 'liquidjs';
 import { didYouMean } from '../suggest';
 import type { Schema } from '../types';
-import { Expressions, report, type Sink } from './expressions';
+import { formatDate } from '../filters/dates';
+import { languageName } from '../filters/text';
+import { Expressions, inBoth, meant, report, type Sink } from './expressions';
 import { parseLiquid } from './parse';
 import { FORLOOP, Scope, TABLEROWLOOP, UNKNOWN, describeType, type Ty } from './scope';
 
@@ -41,6 +43,8 @@ export interface WalkContext {
   /** Partials being walked, to stop `{% include "a" %}` inside "a". */
   stack: readonly string[];
   probe?: Probe;
+  /** The document's language, when the template names one: a date printed raw reads as ISO there. */
+  locale?: string;
 }
 
 type Guards = ReadonlySet<string>;
@@ -147,21 +151,42 @@ export class Walker {
       }
     }
     const ty = this.exprs.value(value, scope, guards);
-    if (ty.optional && !ty.nil && first) {
-      // Where the last filter ends is only in its private token (see filterUse in expressions.ts).
-      const last = value.filters.length > 0 ? (value.filters[value.filters.length - 1] as { token?: { end: number } }).token : undefined;
-      const lastOperand = value.initial.postfix[value.initial.postfix.length - 1]!;
-      const end = Math.max(last?.end ?? 0, ...value.initial.postfix.map((t) => t.end), lastOperand.end);
-      const begin = Math.min(...value.initial.postfix.map((t) => t.begin));
-      const what = first.getText();
+    if (!first) return;
+    // Where the last filter ends is only in its private token (see filterUse in expressions.ts).
+    const last = value.filters.length > 0 ? (value.filters[value.filters.length - 1] as { token?: { end: number } }).token : undefined;
+    const lastOperand = value.initial.postfix[value.initial.postfix.length - 1]!;
+    const end = Math.max(last?.end ?? 0, ...value.initial.postfix.map((t) => t.end), lastOperand.end);
+    const begin = Math.min(...value.initial.postfix.map((t) => t.begin));
+    const what = first.getText();
+    const kind = ty.type?.kind;
+    if ((kind === 'date' || kind === 'datetime') && !ty.nil && this.ctx.locale !== undefined && !writesIsoDates(this.ctx.locale)) {
+      const filter = `| ${kind}: "long"`;
+      const language = (l: 'en' | 'fr'): string => String(languageName(this.ctx.locale, l));
+      report(
+        this.sink,
+        'DATE_PRINTED_RAW',
+        'warning',
+        {
+          en: `${what} is ${kind === 'date' ? 'a date' : 'a date and time'} printed as the data holds it (2026-03-01), which is not how dates are written in ${language('en')}: format it with ${filter}.`,
+          fr: `${what} est ${kind === 'date' ? 'une date' : 'une date et heure'} imprimée telle que la donnée la contient (2026-03-01), ce qui n’est pas l’écriture des dates en ${language('fr')} : formatez-la avec ${filter}.`,
+        },
+        begin,
+        end,
+        { title: { en: `Add ${filter}`, fr: `Ajouter ${filter}` }, replacement: ` ${filter}`, begin: end, end },
+      );
+    }
+    if (ty.optional && !ty.nil) {
       report(
         this.sink,
         'OPTIONAL_WITHOUT_DEFAULT',
         'warning',
-        `${what} is optional and may be missing: print it with | default: "…" or inside {% if ${ty.path ?? what} %}.`,
+        {
+          en: `${what} is optional and may be missing: print it with | default: "…" or inside {% if ${ty.path ?? what} %}.`,
+          fr: `${what} est facultatif et peut manquer : imprimez-le avec | default: "…" ou dans {% if ${ty.path ?? what} %}.`,
+        },
         begin,
         end,
-        { title: 'Add | default: ""', replacement: ' | default: ""', begin: end, end },
+        { title: { en: 'Add | default: ""', fr: 'Ajouter | default: ""' }, replacement: ' | default: ""', begin: end, end },
       );
     }
   }
@@ -185,7 +210,11 @@ export class Walker {
         this.sink,
         'LOOP_NOT_LIST',
         'error',
-        `${collection.getText()} is ${describeType(ty.type)}, not a list: {% ${name} %} loops over lists only.`,
+        inBoth((l) =>
+          l === 'en'
+            ? `${collection.getText()} is ${describeType(ty.type!, l)}, not a list: {% ${name} %} loops over lists only.`
+            : `${collection.getText()} est ${describeType(ty.type!, l)}, pas une liste : {% ${name} %} ne parcourt que des listes.`,
+        ),
         collection.begin,
         collection.end,
       );
@@ -301,19 +330,23 @@ export class Walker {
         this.sink,
         'LOOP_NOT_LIST',
         'error',
-        `${forBinding.value.getText()} is ${describeType(forTy.type)}, not a list: render … for loops over lists only.`,
+        inBoth((l) =>
+          l === 'en'
+            ? `${forBinding.value.getText()} is ${describeType(forTy.type!, l)}, not a list: render … for loops over lists only.`
+            : `${forBinding.value.getText()} est ${describeType(forTy.type!, l)}, pas une liste : render … for ne parcourt que des listes.`,
+        ),
         forBinding.value.begin,
         forBinding.value.end,
       );
     }
     if (name === undefined) return; // a file name built from data: nothing to check statically.
     if (!Object.hasOwn(this.ctx.partials, name)) {
-      const guess = didYouMean(name, Object.keys(this.ctx.partials));
+      const m = meant(didYouMean(name, Object.keys(this.ctx.partials)));
       report(
         this.sink,
         'PARTIAL_UNKNOWN',
         'error',
-        `No partial named "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`,
+        { en: `No partial named "${name}".${m.en}`, fr: `Aucun partiel nommé "${name}".${m.fr}` },
         tpl.token.begin,
         tpl.token.end,
       );
@@ -326,9 +359,10 @@ export class Walker {
     const sink: Sink = {
       diagnostics: outer.diagnostics,
       range: () => at,
-      prefix: `${outer.prefix}In partial "${name}": `,
+      prefix: { en: `${outer.prefix.en}In partial "${name}": `, fr: `${outer.prefix.fr}Dans le partiel "${name}" : ` },
       fixable: false,
       public: outer.public,
+      language: outer.language,
     };
     if (!parsed.templates) {
       for (const p of parsed.problems) report(sink, p.code, 'error', p.message, 0, 0);
@@ -354,6 +388,18 @@ export class Walker {
 }
 
 const BOOL: Ty = { type: { kind: 'boolean' }, optional: false, personal: false };
+
+const isoByLocale = new Map<string, boolean>();
+
+/** Whether a locale writes dates as the data holds them (Swedish and Lithuanian write 2026-03-01). */
+function writesIsoDates(locale: string): boolean {
+  let iso = isoByLocale.get(locale);
+  if (iso === undefined) {
+    iso = formatDate('2026-03-01', locale, 'short') === '2026-03-01';
+    isoByLocale.set(locale, iso);
+  }
+  return iso;
+}
 
 function isNilish(f: Facts): boolean {
   return !!f.ty.nil || f.ty.literal === '';

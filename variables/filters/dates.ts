@@ -1,3 +1,4 @@
+import { didYouMean } from '../suggest';
 import { dateTimeFormat, dayPeriods, monthNames, normalizeLocale, weekdayNames } from './intl';
 
 /**
@@ -56,6 +57,12 @@ export function formatDateTime(value: unknown, locale: string, format: unknown =
 }
 
 function format_(value: unknown, locale: string, format: unknown, zone: unknown, withTime: boolean): string | undefined {
+  // A format the filter cannot read is the template's mistake, not the data's: it stops the document
+  // rather than print "longg" or "DD/03/YYYY" on it.
+  if (typeof format === 'string') {
+    const problem = dateFormatProblem(format);
+    if (problem) throw new DateFormatError(format, problem);
+  }
   const moment = toMoment(value);
   if (!moment || typeof format !== 'string') return undefined;
   const timeZone = moment.calendar || zone === undefined || zone === null ? 'UTC' : zone;
@@ -110,6 +117,176 @@ function fields(ms: number, timeZone: string): Fields {
   const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const f = { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
   return { ...f, weekday: new Date(Date.UTC(f.year, f.month - 1, f.day)).getUTCDay() };
+}
+
+/**
+ * Why a date format cannot be read, and the format that was most likely meant:
+ * - `style`: a word that is no style ("longg", "lang"): a misspelt "long";
+ * - `letters`: a pattern with letters that are no pattern letters ("DD/MM/YYYY", "d de MMMM"): they would
+ *   print as they are, so they must be quoted ('de') or written in the right case (dd, yyyy);
+ * - `strftime`: a `%d %B %Y` format (PHP, Moodle, Jekyll), which Attest does not read: its pattern is proposed.
+ */
+export interface DateFormatProblem {
+  kind: 'style' | 'letters' | 'strftime';
+  /** For `letters`: the offending letters, once each, in order. */
+  letters?: string;
+  suggestion?: string;
+}
+
+/** Letters designers write for the pattern letters (spreadsheets and moment.js say YYYY and DD). */
+const LETTER_CASE: Readonly<Record<string, string>> = { Y: 'y', D: 'd', S: 's' };
+
+/** strftime directives and the pattern letters that print the same. */
+const STRFTIME: Readonly<Record<string, string>> = {
+  d: 'dd',
+  e: 'd',
+  m: 'MM',
+  B: 'MMMM',
+  b: 'MMM',
+  h: 'MMM',
+  Y: 'yyyy',
+  y: 'yy',
+  A: 'EEEE',
+  a: 'EEE',
+  H: 'HH',
+  I: 'hh',
+  M: 'mm',
+  S: 'ss',
+  p: 'a',
+};
+
+export function dateFormatProblem(format: string): DateFormatProblem | undefined {
+  if (isStyle(format)) return undefined;
+  if (/%[A-Za-z%]/.test(format)) {
+    const suggestion = strftimeToPattern(format);
+    return suggestion === undefined ? { kind: 'strftime' } : { kind: 'strftime', suggestion };
+  }
+  const all = unquotedLetters(format);
+  // A pattern without a single field ("", "--", "'le'") prints no date at all.
+  if (all.length === 0) return { kind: 'style' };
+  const bad = all.filter((c) => !FIELD_LETTERS.includes(c));
+  if (bad.length === 0) return undefined;
+  const letters = [...new Set(bad)].join('');
+  const fixed = repairPattern(format);
+  // A lone word is a style name, misspelt, unless it is pattern letters in the wrong case ("YYYY").
+  if (/^[A-Za-z]+$/.test(format)) {
+    const guess = didYouMean(format, DATE_STYLES);
+    if (guess) return { kind: 'style', suggestion: guess };
+    if (!/^(.)\1*$/.test(format)) return { kind: 'style' };
+  }
+  return fixed === format ? { kind: 'letters', letters } : { kind: 'letters', letters, suggestion: fixed };
+}
+
+/**
+ * The pattern most likely meant: a run of one letter in the wrong case is put in the right one (DD → dd,
+ * YYYY → yyyy); any other word holding a letter that is no pattern letter is text, so it is quoted
+ * (d de MMMM → d 'de' MMMM).
+ */
+function repairPattern(pattern: string): string {
+  let out = '';
+  let quoted = false;
+  for (let i = 0; i < pattern.length;) {
+    const c = pattern[i]!;
+    if (c === "'") quoted = !quoted;
+    if (quoted || !/[A-Za-z]/.test(c)) {
+      out += c;
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < pattern.length && /[A-Za-z]/.test(pattern[j]!)) j++;
+    const word = pattern.slice(i, j);
+    i = j;
+    if ([...word].every((l) => FIELD_LETTERS.includes(l))) out += word;
+    else if (/^(.)\1*$/.test(word) && LETTER_CASE[word[0]!]) out += LETTER_CASE[word[0]!]!.repeat(word.length);
+    else out += `'${word}'`;
+  }
+  return out;
+}
+
+/** The ASCII letters of a pattern outside its quotes: the ones read as fields. */
+function unquotedLetters(pattern: string): string[] {
+  const out: string[] = [];
+  mapUnquoted(pattern, (c) => {
+    if (/[A-Za-z]/.test(c)) out.push(c);
+    return c;
+  });
+  return out;
+}
+
+function mapUnquoted(pattern: string, f: (c: string) => string): string {
+  let out = '';
+  let quoted = false;
+  for (const c of pattern) {
+    if (c === "'") quoted = !quoted;
+    out += quoted || c === "'" ? c : f(c);
+  }
+  return out;
+}
+
+/** The pattern a strftime format means, or undefined when it uses a directive without one. */
+function strftimeToPattern(format: string): string | undefined {
+  let out = '';
+  let literal = '';
+  const flush = (): void => {
+    // Literal letters are quoted so that they print as written ('' is a quote).
+    if (literal) out += /[A-Za-z']/.test(literal) ? `'${literal.replace(/'/g, "''")}'` : literal;
+    literal = '';
+  };
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    if (c !== '%') {
+      literal += c;
+      continue;
+    }
+    const d = format[++i];
+    if (d === '%') {
+      literal += '%';
+      continue;
+    }
+    const letters = d === undefined ? undefined : STRFTIME[d];
+    if (!letters) return undefined;
+    flush();
+    out += letters;
+  }
+  flush();
+  return out;
+}
+
+/** Thrown by the date filters on a format they cannot read; the Liquid stage reports it with its code. */
+export class DateFormatError extends Error {
+  readonly code = 'DATE_FORMAT_UNKNOWN';
+  constructor(
+    readonly format: string,
+    readonly problem: DateFormatProblem,
+  ) {
+    super(dateFormatMessage(format, problem).en);
+    this.name = 'DateFormatError';
+  }
+}
+
+/** What is wrong with a date format, in the designer's words (English and French). */
+export function dateFormatMessage(format: string, p: DateFormatProblem): { en: string; fr: string } {
+  const f = JSON.stringify(format);
+  const styles = DATE_STYLES.map((s) => `"${s}"`).join(', ');
+  const mean = p.suggestion ? { en: ` Did you mean "${p.suggestion}"?`, fr: ` Vouliez-vous dire "${p.suggestion}" ?` } : { en: '', fr: '' };
+  switch (p.kind) {
+    case 'style':
+      return {
+        en: `${f} is not a date format: use ${styles}, or a pattern such as "dd/MM/yyyy".${mean.en}`,
+        fr: `${f} n’est pas un format de date : utilisez ${styles}, ou un motif comme "dd/MM/yyyy".${mean.fr}`,
+      };
+    case 'letters':
+      return {
+        en: `In the date pattern ${f}, ${[...(p.letters ?? '')].map((c) => `"${c}"`).join(', ')} ${(p.letters ?? '').length > 1 ? 'are no pattern letters' : 'is no pattern letter'} (d, M, y, E, H, h, m, s, a): they would print as they are. Quote text ('le'), or write the letter in its case (dd, yyyy).${mean.en}`,
+        fr: `Dans le motif de date ${f}, ${[...(p.letters ?? '')].map((c) => `"${c}"`).join(', ')} ${(p.letters ?? '').length > 1 ? 'ne sont pas des lettres de motif' : 'n’est pas une lettre de motif'} (d, M, y, E, H, h, m, s, a) : ${(p.letters ?? '').length > 1 ? 'elles s’imprimeraient' : 'elle s’imprimerait'} telle quelle. Mettez le texte entre apostrophes ('le'), ou écrivez la lettre dans sa casse (dd, yyyy).${mean.fr}`,
+      };
+    case 'strftime':
+      return {
+        en: `${f} is a strftime format (%d, %B, %Y); Attest reads styles (${styles}) and patterns such as "dd MMMM yyyy".${mean.en}`,
+        fr: `${f} est un format strftime (%d, %B, %Y) ; Attest lit les styles (${styles}) et les motifs comme "dd MMMM yyyy".${mean.fr}`,
+      };
+  }
 }
 
 /** A pattern is compiled once into literal strings and field letters ("dd", "MMMM", …). */

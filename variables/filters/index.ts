@@ -5,7 +5,8 @@ import { capitalize, countryName, downcase, joinList, languageName, upcase } fro
 
 export { filterSignatures, isKnownFilter } from './signatures';
 export type { FilterArgument, FilterReturn, FilterSignature, InputClass } from './signatures';
-export { DATE_STYLES } from './dates';
+export { DATE_STYLES, DateFormatError, dateFormatMessage, dateFormatProblem } from './dates';
+export type { DateFormatProblem } from './dates';
 export { DURATION_STYLES } from './numbers';
 export { LIST_STYLES } from './text';
 
@@ -15,8 +16,9 @@ const byLocale = new Map<string, Readonly<Record<string, FilterFunction>>>();
 
 /**
  * Attest's filters for one document language, to register on the Liquid engine over liquidjs's built-ins.
- * Built once per locale. They never throw: a value they cannot format comes back unchanged (the analyzer
- * warns about those uses before any document is made).
+ * Built once per locale. A value they cannot format comes back unchanged (the analyzer warns about those
+ * uses before any document is made); the one thing that throws is a date format that cannot be read
+ * (DateFormatError): printing "longg" where a date belongs is never what the template meant.
  */
 export function createFilters(locale: string): Readonly<Record<string, FilterFunction>> {
   const loc = normalizeLocale(locale);

@@ -22,6 +22,8 @@ export interface FilterArgument {
   suggestions?: readonly string[];
   /** The suggestions are the only values accepted. */
   closed?: boolean;
+  /** A date format: a style or a pattern, checked by dateFormatProblem (filters/dates.ts). */
+  dateFormat?: boolean;
 }
 
 /**
@@ -83,14 +85,14 @@ export const filterSignatures: Readonly<Record<string, FilterSignature>> = {
   // Attest's locale-aware filters.
   date: ours(
     ['date', 'datetime', 'number'],
-    [arg('format', 'string', true, DATE_STYLES)],
+    [{ ...arg('format', 'string', true, DATE_STYLES), dateFormat: true }],
     STRING,
-    'Formats a date in the document’s language: "short", "medium", "long" (default), "full", or a pattern such as "dd/MM/yyyy" or "EEEE d MMMM". A date prints the same day in every time zone.',
-    'Formate une date dans la langue du document : "short", "medium", "long" (par défaut), "full" ou un motif comme "dd/MM/yyyy" ou "EEEE d MMMM". Une date s’imprime au même jour dans tous les fuseaux horaires.',
+    'Formats a date in the document’s language: "short", "medium", "long" (default), "full", or a pattern such as "dd/MM/yyyy" or "EEEE d MMMM" (text in quotes: "\'le\' d MMMM"). A date prints the same day in every time zone. A format it cannot read ("longg", "DD/MM/YYYY", "%d/%m/%Y") is an error, never printed.',
+    'Formate une date dans la langue du document : "short", "medium", "long" (par défaut), "full" ou un motif comme "dd/MM/yyyy" ou "EEEE d MMMM" (le texte entre apostrophes : "\'le\' d MMMM"). Une date s’imprime au même jour dans tous les fuseaux horaires. Un format illisible ("longg", "DD/MM/YYYY", "%d/%m/%Y") est une erreur, jamais imprimé.',
   ),
   datetime: ours(
     ['date', 'datetime', 'number'],
-    [arg('format', 'string', true, DATE_STYLES), arg('time_zone', 'string', true, ['UTC', 'Europe/Paris'])],
+    [{ ...arg('format', 'string', true, DATE_STYLES), dateFormat: true }, arg('time_zone', 'string', true, ['UTC', 'Europe/Paris'])],
     STRING,
     'Formats a date and time: a style ("long" by default) or a pattern such as "dd/MM/yyyy HH:mm", in UTC unless a time zone is given.',
     'Formate une date et une heure : un style ("long" par défaut) ou un motif comme "dd/MM/yyyy HH:mm", en UTC sauf si un fuseau horaire est donné.',

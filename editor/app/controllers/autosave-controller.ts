@@ -10,6 +10,8 @@ export interface AutosaveOptions {
   save: () => Promise<void>;
   /** Whether the person may save at all (no timer otherwise). */
   enabled: () => boolean;
+  /** Whether the draft on screen differs from the last one saved: nothing else is ever written. */
+  hasChanges: () => boolean;
   delayMs?: number;
 }
 
@@ -50,8 +52,16 @@ export class AutosaveController implements ReactiveController {
     clearTimeout(this.timer);
   }
 
-  /** The draft changed: unsaved, and saved after the quiet time. */
+  /**
+   * The draft changed: unsaved, and saved after the quiet time. Changed back to what was saved (an Undo),
+   * it is saved again and nothing is sent.
+   */
   changed(): void {
+    if (!this.options.hasChanges()) {
+      clearTimeout(this.timer);
+      if (this.current === 'dirty') this.state = 'saved';
+      return;
+    }
     this.state = 'dirty';
     clearTimeout(this.timer);
     if (this.options.enabled()) this.timer = setTimeout(() => void this.saveNow(), this.options.delayMs ?? AUTOSAVE_MS);
@@ -59,6 +69,10 @@ export class AutosaveController implements ReactiveController {
 
   saveNow(): Promise<void> {
     clearTimeout(this.timer);
+    if (!this.options.hasChanges()) {
+      if (this.current === 'dirty') this.state = 'saved';
+      return Promise.resolve();
+    }
     return this.options.save();
   }
 

@@ -82,11 +82,20 @@ export const templateDeclarations = declareOperations({
     path: '/templates/:id/publish',
     tag: 'Templates',
     summary:
-      'Publish the draft as the next immutable version, if it compiles and renders for every sample learner without errors (422 with the diagnostics otherwise).',
+      'Publish the draft as the next immutable version, if it compiles and renders for every sample learner without errors (422 otherwise, with `details.errors` that block it and `details.warnings` apart). Warnings never block: the 201 lists them, since every document issued from the version shows what they describe.',
     access: { capability: 'templates:publish' },
     params: IdParam,
     idempotent: true,
-    responses: { 201: z.object({ version: Version, warnings: z.array(Diagnostic) }) },
+    responses: {
+      201: z.object({
+        version: Version,
+        warnings: z
+          .array(Diagnostic)
+          .describe(
+            'What does not stop publishing but reaches every document issued from this version (a raw date, an optional value printed bare…).',
+          ),
+      }),
+    },
     example: `curl -X POST "$BASE/api/v1/templates/$TEMPLATE/publish" -H "Authorization: Bearer $TOKEN"`,
   },
   getVersion: {

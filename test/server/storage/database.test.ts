@@ -60,6 +60,7 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
           '006-moodle-imports',
           '007-regeneration-runs',
           '008-issue-paging',
+          '010-moodle-export-cursors',
           '011-notifications',
         ]);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);

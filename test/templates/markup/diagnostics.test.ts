@@ -56,8 +56,8 @@ describe('diagnostic codes', () => {
     expect(codes(page('<text x="1" y="1" width="1">&constructor; &toString;</text>'))).toEqual(['MARKUP_SYNTAX']);
   });
 
-  it('MARKUP_SYNTAX keeps problems found before the break', () => {
-    expect(codes('<page><txt/><text x="1" y="1" width="1">a</b></page>')).toEqual(['MARKUP_UNKNOWN_ELEMENT', 'MARKUP_SYNTAX']);
+  it('MARKUP_SYNTAX comes first (it stopped the reading) and keeps problems found before the break', () => {
+    expect(codes('<page><txt/><text x="1" y="1" width="1">a</b></page>')).toEqual(['MARKUP_SYNTAX', 'MARKUP_UNKNOWN_ELEMENT']);
   });
 
   it('MARKUP_UNKNOWN_ELEMENT with did you mean, content skipped', () => {
