@@ -5,6 +5,11 @@ import '../components/variables-panel';
 import '../components/version-diff';
 import '../components/problems-panel';
 import type { ProblemFixDetail, ProblemSelectDetail } from '../components/problems-panel';
+import '../components/samples-grid';
+import '../components/preview-tools';
+import type { SampleOutcome, SamplePickDetail } from '../components/samples-grid';
+import { savedSplit, specimenFileName, type SplitChangeDetail } from '../components/preview-tools';
+import type { RenderedSide } from '../components/version-diff';
 import '../preview/pdf-preview';
 import type { DiagnosticsDetail, SourceChangeDetail, SourceEditor } from '../components/source-editor';
 import type { SampleChangeDetail } from '../components/sample-data';
@@ -69,6 +74,11 @@ export class TemplateEditor extends AppElement {
     failure: { state: true },
     publishFindings: { state: true },
     compare: { state: true },
+    staleProblems: { state: true },
+    split: { state: true },
+    allSamples: { state: true },
+    samplesRevision: { state: true },
+    sourceMounted: { state: true },
   };
   declare me: Me | undefined;
   declare templateId: string;
@@ -86,6 +96,19 @@ export class TemplateEditor extends AppElement {
   declare protected failure: ApiError | undefined;
   declare protected publishFindings: PublishFindings;
   declare protected compare: CompareDetail | undefined;
+  /** The problems of a text that does not render, shown over the last page that did. */
+  declare protected staleProblems: readonly SourceDiagnostic[];
+  /** The source's share of the width it divides with the preview (the splitter's). */
+  declare protected split: number;
+  /** The preview shows every sample learner at once instead of the one chosen. */
+  declare protected allSamples: boolean;
+  declare protected samplesRevision: number;
+  /**
+   * Monaco is set up once the first page is on screen (or the first preview failed). Set up beside it, its
+   * main-thread work (≈ 0.5–0.9 s on this machine) was most of the wait for the first page; the designer
+   * opened the template to see it, and the source follows a moment later.
+   */
+  declare protected sourceMounted: boolean;
 
   /** The text in the editor now, and the last text the server has. */
   private source = '';
@@ -119,6 +142,20 @@ export class TemplateEditor extends AppElement {
     this.failure = undefined;
     this.publishFindings = NO_FINDINGS;
     this.compare = undefined;
+    this.staleProblems = [];
+    this.split = savedSplit();
+    this.allSamples = false;
+    this.samplesRevision = 0;
+    this.sourceMounted = false;
+  }
+
+  private mountSource(): void {
+    if (this.sourceMounted) return;
+    this.sourceMounted = true;
+    void this.updateComplete.then(() => {
+      const ed = this.editor;
+      if (ed && this.source) ed.load(this.source);
+    });
   }
 
   private get canEdit(): boolean {
@@ -134,6 +171,14 @@ export class TemplateEditor extends AppElement {
   }
 
   private async load(): Promise<void> {
+    // The first preview is of the saved draft: asked at once, beside the template itself, not after it.
+    // Nothing of another template's stays: its page would pass for this one's "last good page".
+    this.source = '';
+    this.pdf = undefined;
+    this.boxes = [];
+    this.previewError = undefined;
+    this.staleProblems = [];
+    this.previews.now();
     const r = await api.call('getTemplate', { params: { id: this.templateId } });
     if (!r.ok) {
       this.failure = r;
@@ -148,7 +193,6 @@ export class TemplateEditor extends AppElement {
     await this.updateComplete;
     // Loaded, not typed: the designer's first Undo must not empty the template.
     this.editor?.load(this.source);
-    this.previews.now();
   }
 
   /** Reloads the template after an asset change (its list and the draft's key for the preview cache). */
@@ -171,6 +215,8 @@ export class TemplateEditor extends AppElement {
   }
 
   private onSourceChange(e: CustomEvent<SourceChangeDetail>): void {
+    // The editor echoes the text it was given on opening: that is no edit, and asking again would drop the first preview.
+    if (e.detail.value === this.source) return;
     this.source = e.detail.value;
     this.readSchema();
     this.autosave.changed();
@@ -189,7 +235,8 @@ export class TemplateEditor extends AppElement {
   /** The preview of the text and sample learner of now. */
   private requestPreview(): Promise<Result<PreviewResult>> {
     const body = {
-      source: this.source,
+      // No text yet (the template is still loading): the server previews the saved draft.
+      ...(this.source ? { source: this.source } : {}),
       ...(this.sample.persona !== undefined
         ? { persona: this.sample.persona }
         : this.sample.data !== undefined
@@ -201,8 +248,10 @@ export class TemplateEditor extends AppElement {
 
   /** Shows a current preview answer; true when a new page goes to the PDF preview. */
   private showPreview(r: Result<PreviewResult>): boolean {
+    if (this.allSamples) this.samplesRevision++;
     if (!r.ok) {
-      this.previewError = [{ stage: 'server', code: r.code, severity: 'error', message: r.message } as unknown as SourceDiagnostic];
+      this.failedPreview([{ stage: 'server', code: r.code, severity: 'error', message: r.message } as unknown as SourceDiagnostic]);
+      this.mountSource();
       return false;
     }
     const { pdf, diagnostics, boxes } = r.value;
@@ -210,12 +259,71 @@ export class TemplateEditor extends AppElement {
       this.pdf = base64Bytes(pdf);
       this.boxes = boxes;
       this.previewError = undefined;
+      this.staleProblems = [];
       return true;
     }
-    // No PDF: the problems take the preview's place (never a blank pane, never a stale page as if current).
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    this.previewError = asSourceDiagnostics(errors.length ? errors : diagnostics);
+    this.failedPreview(asSourceDiagnostics(errors.length ? errors : diagnostics));
+    this.mountSource();
     return false;
+  }
+
+  /**
+   * No PDF for the text of now. With a page already on screen, it stays, marked stale, the problems listed
+   * over it; with none yet, the problems take the preview's place (never a blank pane).
+   */
+  private failedPreview(problems: readonly SourceDiagnostic[]): void {
+    if (this.pdf) this.staleProblems = problems;
+    else this.previewError = problems;
+  }
+
+  /** The preview of the text of now for one sample learner: the grid's card. */
+  private async samplePreview(persona: string): Promise<SampleOutcome> {
+    const r = await api.call('previewTemplate', {
+      params: { id: this.templateId },
+      body: { ...(this.source ? { source: this.source } : {}), persona },
+    });
+    if (!r.ok) return { problems: [r.message] };
+    const warnings = r.value.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message);
+    if (r.value.pdf) return { pdf: base64Bytes(r.value.pdf), warnings };
+    const errors = r.value.diagnostics.filter((d) => d.severity === 'error');
+    return { problems: (errors.length ? errors : r.value.diagnostics).map((d) => `${d.code}: ${d.message}`) };
+  }
+
+  /** A compared version as pages: its source with this template's assets and the sample learner of now. */
+  private async renderSide(source: string): Promise<RenderedSide> {
+    const sample =
+      this.sample.persona !== undefined
+        ? { persona: this.sample.persona }
+        : this.sample.data !== undefined
+          ? { data: this.sample.data }
+          : {};
+    const r = await api.call('previewTemplate', { params: { id: this.templateId }, body: { source, ...sample } });
+    if (!r.ok) return { problems: [r.message] };
+    if (r.value.pdf) return { pdf: base64Bytes(r.value.pdf) };
+    return { problems: r.value.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`) };
+  }
+
+  /** Saves the PDF on screen as a file: the same specimen the server made, marked SPECIMEN. */
+  private downloadSpecimen(): void {
+    if (!this.pdf) return;
+    const url = URL.createObjectURL(new Blob([this.pdf.slice()], { type: 'application/pdf' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = specimenFileName(this.name || 'template');
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  }
+
+  private onSamplePick(e: CustomEvent<SamplePickDetail>): void {
+    this.allSamples = false;
+    this.sample = { persona: e.detail.persona };
+    // The sample panel says whom the preview is for: it follows the card picked.
+    const panel = this.querySelector('attest-sample-data');
+    if (panel) panel.selected = e.detail.persona;
+    this.previews.edited(0);
   }
 
   private async save(): Promise<void> {
@@ -382,24 +490,74 @@ export class TemplateEditor extends AppElement {
         .findings=${this.publishFindings}
         @reveal-finding=${(e: CustomEvent<RevealDetail>) => this.editor?.reveal(e.detail.range)}
       ></attest-publish-report>
-      <div class="panes">
-        <attest-source-editor
-          class="source"
-          aria-label=${tr('editor.source')}
-          doc-language=${getLocale()}
-          @source-change=${(e: CustomEvent<SourceChangeDetail>) => this.onSourceChange(e)}
-          @diagnostics-change=${(e: CustomEvent<DiagnosticsDetail>) => this.onDiagnostics(e)}
-        ></attest-source-editor>
-        <attest-pdf-preview
-          class="preview"
-          .pdf=${this.pdf}
-          .boxes=${this.boxes}
-          .error=${this.previewError}
-          ?loading=${this.previews.loading}
-          @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.onSelect(e)}
-          @element-move=${(e: CustomEvent<ElementMoveDetail>) => this.onMove(e)}
-          @preview-rendered=${(e: CustomEvent<PreviewRenderedDetail>) => this.previews.rendered(e.detail)}
-        ></attest-pdf-preview>
+      <div class="panes" style=${`grid-template-columns: minmax(0, ${this.split}fr) 6px minmax(0, ${1 - this.split}fr) 290px`}>
+        ${
+          this.sourceMounted
+            ? html`<attest-source-editor
+                class="source"
+                aria-label=${tr('editor.source')}
+                doc-language=${getLocale()}
+                @source-change=${(e: CustomEvent<SourceChangeDetail>) => this.onSourceChange(e)}
+                @diagnostics-change=${(e: CustomEvent<DiagnosticsDetail>) => this.onDiagnostics(e)}
+              ></attest-source-editor>`
+            : html`<div class="source" aria-busy="true"></div>`
+        }
+        <attest-preview-splitter
+          .split=${this.split}
+          @split-change=${(e: CustomEvent<SplitChangeDetail>) => (this.split = e.detail.split)}
+        ></attest-preview-splitter>
+        <div class="preview-cell" style="position:relative;min-height:0;min-width:0;display:flex;flex-direction:column">
+          <div
+            class="preview-extras"
+            role="toolbar"
+            aria-label=${tr('editor.previewTools')}
+            style="display:flex;gap:6px;padding:4px 8px;border-bottom:1px solid var(--line)"
+          >
+            <button
+              type="button"
+              class="all-samples"
+              aria-pressed=${this.allSamples ? 'true' : 'false'}
+              @click=${() => {
+                this.allSamples = !this.allSamples;
+                if (this.allSamples) this.samplesRevision++;
+              }}
+            >
+              ${tr('editor.allSamples')}
+            </button>
+            <button type="button" class="download-specimen" ?disabled=${!this.pdf} @click=${() => this.downloadSpecimen()}>
+              ${tr('editor.downloadSpecimen')}
+            </button>
+          </div>
+          ${
+            this.allSamples
+              ? html`<attest-samples-grid
+                  style="flex:1;min-height:0"
+                  .preview=${(persona: string) => this.samplePreview(persona)}
+                  .revision=${this.samplesRevision}
+                  @sample-pick=${(e: CustomEvent<SamplePickDetail>) => this.onSamplePick(e)}
+                ></attest-samples-grid>`
+              : nothing
+          }
+          <attest-pdf-preview
+            class="preview"
+            style=${`flex:1;min-height:0;height:auto;display:${this.allSamples ? 'none' : 'flex'}`}
+            .pdf=${this.pdf}
+            .boxes=${this.boxes}
+            .error=${this.previewError}
+            ?loading=${this.previews.loading}
+            @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.onSelect(e)}
+            @element-move=${(e: CustomEvent<ElementMoveDetail>) => this.onMove(e)}
+            @preview-rendered=${(e: CustomEvent<PreviewRenderedDetail>) => {
+              this.previews.rendered(e.detail);
+              this.mountSource();
+            }}
+          ></attest-pdf-preview>
+          <attest-preview-problems
+            ?hidden=${this.allSamples || this.staleProblems.length === 0}
+            .problems=${this.staleProblems}
+            @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.onSelect(e)}
+          ></attest-preview-problems>
+        </div>
         <aside class="side" aria-label=${tr('editor.tabs')}>
           <div role="tablist" aria-label=${tr('editor.tabs')}>
             ${this.tabs.button('sample', tr('editor.tab.sample'))} ${this.tabs.button('variables', tr('editor.tab.variables'))}
@@ -434,6 +592,7 @@ export class TemplateEditor extends AppElement {
                 .right=${this.compare.right}
                 .leftLabel=${this.compare.leftLabel}
                 .rightLabel=${this.compare.rightLabel}
+                .renderSource=${(source: string) => this.renderSide(source)}
               ></attest-version-diff>
             </div>`
           : nothing

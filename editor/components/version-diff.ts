@@ -3,11 +3,18 @@ import { editor, type IDisposable } from 'monaco-editor/editor';
 import { LANGUAGE_ID, THEME_ID } from '../monaco/register';
 import { setUpMonaco } from '../monaco/setup';
 import { LocaleController, t } from '../i18n';
+import { tr } from '../app/messages';
+import '../preview/pdf-preview';
+
+/** One side rendered as pages: its PDF, or why there is none. */
+export type RenderedSide = { pdf: Uint8Array } | { problems: readonly string[] };
 
 /**
  * `<attest-version-diff>`: two versions of a template's source side by side, read-only, with Monaco's
  * line diff and the template language's highlighting. `left`/`right` are the sources, `leftLabel` /
- * `rightLabel` say which versions they are ("v3 — published", "Draft").
+ * `rightLabel` say which versions they are ("v3 — published", "Draft"). Given `renderSource` (the host's: a
+ * source → its specimen with the current sample learner), the two can be compared as rendered pages side
+ * by side too: what changed on paper, not only in the text.
  *
  * Light DOM, like the source editor: Monaco's CSS lives in the document head (../shared/FIELD-NOTES.md).
  */
@@ -18,7 +25,15 @@ export class VersionDiff extends LitElement {
     leftLabel: { type: String, attribute: 'left-label' },
     rightLabel: { type: String, attribute: 'right-label' },
     changes: { state: true },
+    renderSource: { attribute: false },
+    view: { state: true },
+    pages: { state: true },
   };
+
+  declare renderSource: ((source: string) => Promise<RenderedSide>) | undefined;
+  /** The source diff, or the two versions as pages. */
+  declare view: 'source' | 'pages';
+  declare protected pages: { left: RenderedSide; right: RenderedSide } | undefined;
 
   declare left: string;
   declare right: string;
@@ -40,6 +55,33 @@ export class VersionDiff extends LitElement {
     this.leftLabel = '';
     this.rightLabel = '';
     this.changes = undefined;
+    this.renderSource = undefined;
+    this.view = 'source';
+    this.pages = undefined;
+  }
+
+  /** Shows the two versions as pages, rendering them when first asked (and again when a side changed). */
+  async showPages(): Promise<void> {
+    this.view = 'pages';
+    const render = this.renderSource;
+    if (!render || this.pages) return;
+    const [left, right] = await Promise.all([render(this.left), render(this.right)]);
+    this.pages = { left, right };
+  }
+
+  private side(which: 'left' | 'right', label: string): unknown {
+    const side = this.pages?.[which];
+    return html`<div class="attest-diff-page attest-diff-page-${which}" style="flex:1;min-width:0;display:flex;flex-direction:column">
+      ${
+        !side
+          ? html`<p style="margin:8px;font:12px system-ui,sans-serif">${t('preview.loading')}</p>`
+          : 'pdf' in side
+            ? html`<attest-pdf-preview style="flex:1;min-height:0" aria-label=${label} .pdf=${side.pdf}></attest-pdf-preview>`
+            : html`<p role="alert" style="margin:8px;font:12px system-ui,sans-serif;color:#b3261e">
+                ${tr('diff.noPage', { problems: side.problems.join(' · ') })}
+              </p>`
+      }
+    </div>`;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -56,7 +98,34 @@ export class VersionDiff extends LitElement {
     const left = this.leftLabel || t('diff.left');
     const right = this.rightLabel || t('diff.right');
     const identical = this.changes === 0;
+    const pages = this.view === 'pages';
     return html`
+      ${
+        this.renderSource
+          ? html`<div
+              role="group"
+              aria-label=${tr('diff.view.label')}
+              style="display:flex;gap:4px;padding:4px 8px;font:12px system-ui,sans-serif"
+            >
+              <button
+                type="button"
+                class="attest-diff-view-source"
+                aria-pressed=${pages ? 'false' : 'true'}
+                @click=${() => (this.view = 'source')}
+              >
+                ${tr('diff.view.source')}
+              </button>
+              <button
+                type="button"
+                class="attest-diff-view-pages"
+                aria-pressed=${pages ? 'true' : 'false'}
+                @click=${() => void this.showPages()}
+              >
+                ${tr('diff.view.pages')}
+              </button>
+            </div>`
+          : ''
+      }
       <div
         class="attest-diff-labels"
         style="display:flex;font:12px system-ui,sans-serif;color:#444;border-bottom:1px solid #d0d4d9;background:#f7f7f8"
@@ -76,7 +145,15 @@ export class VersionDiff extends LitElement {
         role="region"
         aria-label=${t('diff.label', { left, right })}
         style="flex:1;min-height:200px;width:100%"
+        ?hidden=${pages}
       ></div>
+      ${
+        pages
+          ? html`<div class="attest-diff-pages" style="flex:1;min-height:200px;display:flex;gap:8px">
+              ${this.side('left', left)} ${this.side('right', right)}
+            </div>`
+          : ''
+      }
     `;
   }
 
@@ -112,6 +189,14 @@ export class VersionDiff extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (!this.models) return;
+    if (changed.has('left') || changed.has('right')) {
+      // Pages of other sources are pages no longer: rendered again if they are on screen.
+      const stale = this.pages !== undefined && (changed.get('left') !== undefined || changed.get('right') !== undefined);
+      if (stale) {
+        this.pages = undefined;
+        if (this.view === 'pages') void this.showPages();
+      }
+    }
     if (changed.has('left') && this.models.original.getValue() !== this.left) this.models.original.setValue(this.left);
     if (changed.has('right') && this.models.modified.getValue() !== this.right) this.models.modified.setValue(this.right);
   }

@@ -11,6 +11,11 @@ export const VerificationShows = z
     learner_name: z.boolean().default(true).describe('Show the learner’s full name on the public verification page.'),
     course: z.boolean().default(true).describe('Show the course name.'),
     dates: z.boolean().default(true).describe('Show issue and expiry dates.'),
+    // Optional rather than defaulted: off unless a tenant turns it on, and stored settings read back unchanged.
+    revocation_reason: z
+      .boolean()
+      .optional()
+      .describe('Show why a revoked document was revoked (the reason a manager gave; off unless set to true).'),
   })
   .strict();
 
@@ -33,6 +38,11 @@ export const Organization = z
         { message: 'A logo is the name of a template asset or a data:image/…;base64 URL.', params: { code: 'LOGO_INVALID' } },
       )
       .optional(),
+    colour: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, { message: 'A colour is written #rrggbb.' })
+      .optional()
+      .describe('The organisation’s colour (#rrggbb): the verification page’s accent.'),
   })
   .strict()
   .describe('The organisation that issues the documents: always printed from here, never from request data.');

@@ -1,4 +1,5 @@
 import { isoDay, type Services } from './context';
+import { publicBaseUrl } from './public-url';
 import { DomainError } from './errors';
 import { codeKey } from './codes';
 import { sha256Hex } from './hashing';
@@ -25,6 +26,8 @@ export interface Verification {
   issuedOn?: string;
   expiresOn?: string | null;
   revokedOn?: string;
+  /** Why it was revoked, when the tenant's settings publish it (verification_shows.revocation_reason). */
+  revocationReason?: string;
   revision?: number;
   locale: 'fr' | 'en';
 }
@@ -74,7 +77,37 @@ export async function verifyCode(services: Services, code: string): Promise<Veri
     out.expiresOn = row.expires_on;
     if (row.revoked_at) out.revokedOn = row.revoked_at.slice(0, 10);
   }
+  // Not on a locked document's answer above: a manager's reason may say who the document is about.
+  if (status === 'revoked' && shows.revocation_reason && row.revoked_reason) out.revocationReason = row.revoked_reason;
   return out;
+}
+
+/** Who the verification page speaks for: the tenant's organisation as its settings say today. */
+export interface Brand {
+  name: string;
+  /** A data:image URL; a template asset's name has no address of its own on the public page, so none. */
+  logo?: string;
+  /** #rrggbb */
+  colour?: string;
+}
+
+export interface VerificationPageFacts {
+  verification: Verification;
+  /** Unknown codes have no tenant, so no brand. */
+  brand?: Brand;
+  /** The address printed in the document for this code (what a profile links back to). */
+  verificationUrl?: string;
+}
+
+/** verifyCode plus what only the page shows: the tenant's brand and the document's own verification address. */
+export async function verifyCodeForPage(services: Services, code: string): Promise<VerificationPageFacts> {
+  const verification = await verifyCode(services, code);
+  const row = verification.status === 'unknown' ? undefined : await lookup(services, code);
+  if (!row) return { verification };
+  const settings = readSettings(TenantSettings, row.settings);
+  const { name, logo, colour } = settings.organization;
+  const brand: Brand = { name, ...(logo?.startsWith('data:image/') ? { logo } : {}), ...(colour ? { colour } : {}) };
+  return { verification, brand, verificationUrl: `${publicBaseUrl(settings.public_base_url, services.baseUrl)}/verify/${row.code}` };
 }
 
 /** What answers a code no document has, on the routes that answer with data rather than a page. */

@@ -159,15 +159,15 @@ describe('the editor app against the real server', { timeout: 60_000 }, () => {
     await expect.poll(previewText, { timeout: 15_000 }).toMatch(/Zqx Martin/);
   });
 
-  it('marks an error as it is typed, shows it in place of the preview, and clears both once fixed', async () => {
+  it('marks an error as it is typed, lists it over the last good page, and clears both once fixed', async () => {
     await cursorAt('learner.lastname', 'start');
     await page.keyboard.type('x');
     // The worker marks "xlearner" in the source…
     await expect.poll(markers, { timeout: 10_000 }).not.toEqual([]);
     await page.locator('.squiggly-error').first().waitFor({ timeout: 5_000 });
     await expect.poll(() => page.getByTestId('problems').innerText(), { timeout: 10_000 }).toMatch(/[1-9]\d* error/);
-    // …and the preview pane lists the server's problem in place of the stale page (never a blank pane).
-    await page.locator('attest-pdf-preview').getByText('Unknown variable "xlearner"').waitFor({ timeout: 15_000 });
+    // …and the preview lists the server's problem over the last good page, which stays (never a blank pane).
+    await page.locator('attest-preview-problems').getByText('Unknown variable "xlearner"').waitFor({ timeout: 15_000 });
     await shot(page, 'editor-error');
     await page.keyboard.press('Backspace');
     await expect.poll(markers, { timeout: 10_000 }).toEqual([]);

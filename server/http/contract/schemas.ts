@@ -203,6 +203,7 @@ export const Verification = z
     issuedOn: z.string().optional(),
     expiresOn: z.string().nullable().optional(),
     revokedOn: z.string().optional(),
+    revocationReason: z.string().optional(),
     revision: z.number().int().optional(),
     locale: z.enum(['fr', 'en']),
   })

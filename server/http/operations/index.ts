@@ -50,7 +50,10 @@ const metaOperations: Operation[] = bindOperations(metaDeclarations, {
     handler: async ({ services }) => ({ json: openApiDocument(OPERATIONS, services.baseUrl) }),
   },
   apiDocs: {
-    handler: async ({ services }) => ({ html: apiDocsPage(openApiDocument(OPERATIONS, services.baseUrl)) }),
+    handler: async ({ services }) => {
+      const { html, policy } = apiDocsPage(openApiDocument(OPERATIONS, services.baseUrl));
+      return { html, headers: { 'Content-Security-Policy': policy } };
+    },
   },
   listCapabilities: {
     handler: async () => ({ json: CAPABILITIES }),

@@ -1,4 +1,4 @@
-import { checkUploadedDocument, verifyCode, verifyKnownCode, type Verification as Found } from '../../domain/verification';
+import { checkUploadedDocument, verifyCodeForPage, verifyKnownCode, type VerificationPageFacts } from '../../domain/verification';
 import { receiveShopWebhook, ShopPayment } from '../../domain/webhook';
 import { verificationDeclarations } from '../contract/verification';
 import { bindOperations, type Operation, type Reply } from '../operation';
@@ -6,11 +6,15 @@ import { acceptedLocale, sayBatch } from '../problems';
 import { verificationPage, type PageOptions } from '../pages/verify';
 
 /** The page for what a code found; an unknown code is a 404 page, the same page a person can retype on. */
-function page(v: Found | undefined, headers: Record<string, string | undefined>, options: PageOptions = {}): Reply {
-  return {
-    status: v?.status === 'unknown' ? 404 : 200,
-    html: verificationPage(v, { locale: acceptedLocale(headers['accept-language']) ?? 'fr', ...options }),
-  };
+function page(found: VerificationPageFacts | undefined, headers: Record<string, string | undefined>, options: PageOptions = {}): Reply {
+  const v = found?.verification;
+  const { html, policy } = verificationPage(v, {
+    locale: acceptedLocale(headers['accept-language']) ?? 'fr',
+    ...(found?.brand ? { brand: found.brand } : {}),
+    ...(found?.verificationUrl ? { verificationUrl: found.verificationUrl } : {}),
+    ...options,
+  });
+  return { status: v?.status === 'unknown' ? 404 : 200, html, headers: { 'Content-Security-Policy': policy } };
 }
 
 /**
@@ -38,22 +42,22 @@ export const verificationOperations: Operation[] = bindOperations(verificationDe
     handler: async ({ services, params, body }) => ({ json: await checkUploadedDocument(services, params.code, body) }),
   },
   verificationPage: {
-    handler: async ({ services, params, headers }) => page(await verifyCode(services, params.code), headers, { typed: params.code }),
+    handler: async ({ services, params, headers }) => page(await verifyCodeForPage(services, params.code), headers, { typed: params.code }),
   },
   verificationPageDocument: {
     body: { limit: 20_000_000 },
     handler: async ({ services, params, headers, body }) => {
-      const verification = await verifyCode(services, params.code);
-      if (verification.status === 'unknown') return page(verification, headers, { typed: params.code });
+      const found = await verifyCodeForPage(services, params.code);
+      if (found.verification.status === 'unknown') return page(found, headers, { typed: params.code });
       const pdf = await uploadedFile(body, headers['content-type']);
-      if (!pdf) return { ...page(verification, headers, { typed: params.code, match: 'no-file' }), status: 422 };
+      if (!pdf) return { ...page(found, headers, { typed: params.code, match: 'no-file' }), status: 422 };
       const { match } = await checkUploadedDocument(services, params.code, pdf);
-      return page(verification, headers, { typed: params.code, match });
+      return page(found, headers, { typed: params.code, match });
     },
   },
   verificationForm: {
     handler: async ({ services, query, headers }) =>
-      page(query.code ? await verifyCode(services, query.code) : undefined, headers, { typed: query.code ?? '' }),
+      page(query.code ? await verifyCodeForPage(services, query.code) : undefined, headers, { typed: query.code ?? '' }),
   },
   shopWebhook: {
     body: { limit: 64 * 1024, schema: ShopPayment },

@@ -1,7 +1,16 @@
-import { escapeHtml } from './verify';
+import { serverPagePolicy } from '../security';
+import { escapeHtml, type ServerPage } from './verify';
+
+/**
+ * One stylesheet, allowed by its hash: the page lives under /api/, whose policy refuses everything a page
+ * would need, so it answers with a policy of its own (nothing but this stylesheet).
+ */
+const STYLE =
+  'body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}pre{background:#f5f5f5;padding:.5rem;overflow:auto;max-height:30rem}section{border-top:1px solid #ddd;padding:.5rem 0}nav a{margin-right:1rem}code{font-family:ui-monospace,monospace}';
+export const API_DOCS_POLICY = serverPagePolicy({ styles: [STYLE] });
 
 /** The API document as a page people can read: operations by tag, each with its capability and schemas. */
-export function apiDocsPage(doc: Record<string, unknown>): string {
+export function apiDocsPage(doc: Record<string, unknown>): ServerPage {
   const paths = doc.paths as Record<
     string,
     Record<
@@ -30,10 +39,11 @@ ${op.requestBody ? `<details><summary>Request body</summary><pre>${escapeHtml(JS
     }
   }
   const info = doc.info as { title: string; description: string };
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)}</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}pre{background:#f5f5f5;padding:.5rem;overflow:auto;max-height:30rem}section{border-top:1px solid #ddd;padding:.5rem 0}nav a{margin-right:1rem}</style></head>
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)}</title>
+<style>${STYLE}</style></head>
 <body><h1>${escapeHtml(info.title)}</h1><p>${escapeHtml(info.description)}</p><p><a href="/api/v1/openapi.json">openapi.json</a> (OpenAPI 3.1)</p>
 <nav>${[...byTag.keys()].map((t) => `<a href="#tag-${escapeHtml(t)}">${escapeHtml(t)}</a>`).join('')}</nav>
 ${[...byTag.entries()].map(([t, ops]) => `<h2 id="tag-${escapeHtml(t)}">${escapeHtml(t)}</h2>${ops.join('\n')}`).join('\n')}
 </body></html>`;
+  return { html, policy: API_DOCS_POLICY };
 }

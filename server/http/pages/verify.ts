@@ -1,10 +1,13 @@
-import type { DocumentMatch, Verification } from '../../domain/verification';
+import type { Brand, DocumentMatch, Verification } from '../../domain/verification';
+import { cspNonce, serverPagePolicy } from '../security';
+import { VERIFY_SCRIPT } from './verify-script';
 
 /**
- * The public verification page: what the QR code on every document opens. Plain HTML (no script), in the
- * tenant's language, every value escaped; it says only what the tenant allows. Checking a PDF file is a
- * plain multipart form posted to the page's own address: it works in any browser, without JavaScript,
- * under the page's Content-Security-Policy (form-action 'self').
+ * The public verification page: what the QR code on every document opens. In the tenant's language and
+ * colours, every value escaped; it says only what the tenant allows. Checking a PDF file is a plain
+ * multipart form posted to the page's own address, so it works without JavaScript; with it, a file dropped
+ * or picked is sent as is to the API's verifyDocument and the verdict appears in place. Under its own
+ * Content-Security-Policy: the stylesheet by hash, the one script by nonce, nothing inline besides.
  */
 const TEXT = {
   fr: {
@@ -23,15 +26,20 @@ const TEXT = {
     issued: 'Date de délivrance',
     expires: 'Date d’expiration',
     revokedOn: 'Révoqué le',
+    revocationReason: 'Motif de la révocation',
     revision: 'Révision',
     checkFile: 'Vérifier un fichier PDF',
     checkFileHint: 'Choisissez le PDF que l’on vous a remis : il est comparé au document délivré sous ce code, et n’est pas conservé.',
+    drop: 'Déposez le fichier PDF ici, ou choisissez-le.',
     file: 'Fichier PDF',
     compare: 'Comparer le fichier',
+    checking: 'Comparaison en cours…',
+    failed: 'Le fichier n’a pas pu être comparé. Réessayez dans un instant.',
     current: 'Ce fichier est le document délivré sous ce code, dans sa version en vigueur.',
     superseded: 'Ce fichier est une version antérieure de ce document : une version plus récente l’a remplacé.',
     none: 'Ce fichier n’est pas le document délivré sous ce code.',
     noFile: 'Choisissez le fichier PDF à comparer.',
+    linkedin: 'Ajouter à mon profil LinkedIn',
   },
   en: {
     title: 'Document verification',
@@ -49,15 +57,20 @@ const TEXT = {
     issued: 'Issue date',
     expires: 'Expiry date',
     revokedOn: 'Revoked on',
+    revocationReason: 'Reason for revocation',
     revision: 'Revision',
     checkFile: 'Check a PDF file',
     checkFileHint: 'Choose the PDF you were given: it is compared with the document issued under this code, and not kept.',
+    drop: 'Drop the PDF file here, or choose it.',
     file: 'PDF file',
     compare: 'Compare the file',
+    checking: 'Comparing…',
+    failed: 'The file could not be compared. Try again in a moment.',
     current: 'This file is the document issued under this code, in its current version.',
     superseded: 'This file is an earlier version of this document: a newer one has replaced it.',
     none: 'This file is not the document issued under this code.',
     noFile: 'Choose the PDF file to compare.',
+    linkedin: 'Add to LinkedIn profile',
   },
 } as const;
 
@@ -77,16 +90,58 @@ export interface PageOptions {
   locale?: 'fr' | 'en';
   /** The answer to an uploaded PDF, or that none was chosen. */
   match?: DocumentMatch | 'no-file';
+  /** The tenant the document belongs to, as its settings present it. */
+  brand?: Brand;
+  /** The document's verification address, which a profile entry links back to. */
+  verificationUrl?: string;
 }
 
-const MATCH_COLOUR: Record<DocumentMatch | 'no-file', string> = {
-  current: '#1b6e3a',
-  superseded: '#8a5a00',
-  none: '#a11',
-  'no-file': '#a11',
-};
+/** The page and the policy it needs: its answer must carry both. */
+export interface ServerPage {
+  html: string;
+  policy: string;
+}
 
-export function verificationPage(v: Verification | undefined, options: PageOptions = {}): string {
+const DEFAULT_ACCENT = '#1f3a5f';
+
+/**
+ * LinkedIn's "add to profile" form, filled in: the certification's name, who issued it, the issue and
+ * expiry months, and this page's address with the code as the credential id.
+ */
+export function linkedInAddToProfileUrl(v: Verification, organization: string, verificationUrl: string): string | undefined {
+  if (!v.certificate || !v.code) return undefined;
+  const q = new URLSearchParams({ startTask: 'CERTIFICATION_NAME', name: v.certificate, organizationName: organization });
+  const month = (iso: string | null | undefined, prefix: 'issue' | 'expiration') => {
+    const m = iso ? /^(\d{4})-(\d{2})/.exec(iso) : null;
+    if (m) {
+      q.set(`${prefix}Year`, m[1]!);
+      q.set(`${prefix}Month`, String(Number(m[2])));
+    }
+  };
+  month(v.issuedOn, 'issue');
+  month(v.expiresOn, 'expiration');
+  q.set('certUrl', verificationUrl);
+  q.set('certId', v.code);
+  return `https://www.linkedin.com/profile/add?${q.toString()}`;
+}
+
+function stylesheet(accent: string): string {
+  return `:root{--accent:${accent}}
+body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}
+.brand{display:flex;align-items:center;gap:.75rem;border-bottom:3px solid var(--accent);padding-bottom:.75rem;margin-bottom:1rem}
+.brand img{max-height:3rem;max-width:10rem}.brand .org{font-weight:600;color:var(--accent);font-size:1.1rem}
+.status{font-size:1.25rem;font-weight:600;margin:1.5rem 0}.status[data-status=valid]{color:#1b6e3a}.status[data-status=locked]{color:#555}
+.status[data-status=revoked],.status[data-status=expired],.status[data-status=unknown]{color:#a11}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:#555}dd{margin:0}
+form{display:flex;gap:.5rem}input{flex:1;font:inherit;padding:.4rem}button{font:inherit;padding:.4rem 1rem;border:1px solid var(--accent);border-radius:.25rem;background:#fff;color:var(--accent)}
+.visually-hidden{position:absolute;left:-9999px}
+h2{font-size:1.1rem;margin-top:2rem}.hint{color:#555}.match{font-weight:600}.upload{flex-wrap:wrap;align-items:center}
+.match[data-match=current]{color:#1b6e3a}.match[data-match=superseded]{color:#8a5a00}.match[data-match=none],.match[data-match=no-file],.match[data-match=failed]{color:#a11}
+.drop{border:2px dashed #bbb;border-radius:.5rem;padding:1rem}.drop.over{border-color:var(--accent);background:#f4f7fb}.drop-hint{margin:0 0 .5rem}
+.linkedin{display:inline-block;margin-top:1rem;padding:.4rem 1rem;border-radius:.25rem;background:#0a66c2;color:#fff;text-decoration:none;font-weight:600}`;
+}
+
+export function verificationPage(v: Verification | undefined, options: PageOptions = {}): ServerPage {
   const typed = options.typed ?? '';
   const locale = v && v.status !== 'unknown' ? v.locale : (options.locale ?? v?.locale ?? 'fr');
   const t = TEXT[locale];
@@ -99,11 +154,11 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
         [t.issued, v.issuedOn ? formatDate(v.issuedOn, locale) : undefined],
         [t.expires, v.expiresOn ? formatDate(v.expiresOn, locale) : undefined],
         [t.revokedOn, v.revokedOn ? formatDate(v.revokedOn, locale) : undefined],
+        [t.revocationReason, v.revocationReason],
         [t.code, v.code],
       ]
     : [];
   const status = v ? (v.status === 'locked' ? t.locked : v.status === 'unknown' ? t.unknown : t[v.status]) : '';
-  const colour = v?.status === 'valid' ? '#1b6e3a' : v?.status === 'locked' ? '#555' : '#a11';
   // Values take their own direction: an Arabic or Hebrew name reads right to left inside a French page.
   const published = v && v.status !== 'locked' && v.status !== 'unknown';
   const details = published
@@ -112,28 +167,41 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
         .map(([k, value]) => `<dt>${escapeHtml(k)}</dt><dd dir="auto">${escapeHtml(value!)}</dd>`)
         .join('')}</dl>`
     : '';
-  const match = options.match
-    ? `<p class="match" role="status" data-match="${options.match}" style="color:${MATCH_COLOUR[options.match]}">${escapeHtml(options.match === 'no-file' ? t.noFile : t[options.match])}</p>`
+  const brand = options.brand;
+  const header = brand
+    ? `<header class="brand">${brand.logo ? `<img src="${escapeHtml(brand.logo)}" alt="">` : ''}<span class="org" dir="auto">${escapeHtml(brand.name)}</span></header>`
     : '';
+  const linkedIn =
+    v?.status === 'valid' && options.verificationUrl
+      ? linkedInAddToProfileUrl(v, v.organization ?? brand?.name ?? '', options.verificationUrl)
+      : undefined;
+  const share = linkedIn
+    ? `<p><a class="linkedin" href="${escapeHtml(linkedIn)}" target="_blank" rel="noopener noreferrer">${escapeHtml(t.linkedin)}</a></p>`
+    : '';
+  const match = `<p class="match" role="status" aria-live="polite"${options.match ? ` data-match="${options.match}"` : ' hidden'}>${options.match ? escapeHtml(options.match === 'no-file' ? t.noFile : t[options.match]) : ''}</p>`;
+  const nonce = cspNonce();
   // A locked document's file is not compared: that would tell whose document it is.
   const upload =
     published && v.code
-      ? `<h2>${escapeHtml(t.checkFile)}</h2><p class="hint">${escapeHtml(t.checkFileHint)}</p>${match}
+      ? `<section class="check" data-api="/api/v1/verify/${encodeURIComponent(v.code)}/document"${(['current', 'superseded', 'none', 'noFile', 'checking', 'failed'] as const).map((k) => ` data-say-${k.toLowerCase()}="${escapeHtml(t[k])}"`).join('')}>
+<h2>${escapeHtml(t.checkFile)}</h2><p class="hint">${escapeHtml(t.checkFileHint)}</p>
+<div class="drop"><p class="drop-hint">${escapeHtml(t.drop)}</p>
 <form class="upload" method="post" action="/verify/${encodeURIComponent(v.code)}/document" enctype="multipart/form-data"><label for="document">${escapeHtml(t.file)}</label>
 <input id="document" name="document" type="file" accept="application/pdf,.pdf" required>
-<button type="submit">${escapeHtml(t.compare)}</button></form>`
+<button type="submit">${escapeHtml(t.compare)}</button></form></div>${match}</section>
+<script nonce="${nonce}">${VERIFY_SCRIPT}</script>`
       : '';
-  return `<!doctype html>
+  // Checked again here: this text goes into a stylesheet, and a colour is all it may ever be.
+  const css = stylesheet(brand?.colour && /^#[0-9a-f]{6}$/i.test(brand.colour) ? brand.colour : DEFAULT_ACCENT);
+  const html = `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(t.title)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}
-.status{font-size:1.25rem;font-weight:600;color:${colour};margin:1.5rem 0}dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:#555}dd{margin:0}
-form{display:flex;gap:.5rem}input{flex:1;font:inherit;padding:.4rem}button{font:inherit;padding:.4rem 1rem}
-h2{font-size:1.1rem;margin-top:2rem}.hint{color:#555}.match{font-weight:600}.upload{flex-wrap:wrap;align-items:center}</style></head>
-<body><main><h1>${escapeHtml(t.title)}</h1>
-<form method="get" action="/verify"><label for="code" style="position:absolute;left:-9999px">${escapeHtml(t.code)}</label>
+<meta name="robots" content="noindex"><title>${escapeHtml(brand ? `${t.title} · ${brand.name}` : t.title)}</title>
+<style>${css}</style></head>
+<body><main>${header}<h1>${escapeHtml(t.title)}</h1>
+<form method="get" action="/verify"><label for="code" class="visually-hidden">${escapeHtml(t.code)}</label>
 <input id="code" name="code" value="${escapeHtml(typed || v?.code || '')}" placeholder="XXXXX-XXXXX-XXXXX-XXXXX" autocomplete="off" maxlength="40" required>
 <button type="submit">${escapeHtml(t.check)}</button></form>
-${v ? `<p class="status" role="status" data-status="${v.status}">${escapeHtml(status)}</p>${details}${upload}` : ''}
+${v ? `<p class="status" role="status" data-status="${v.status}">${escapeHtml(status)}</p>${details}${share}${upload}` : ''}
 </main></body></html>`;
+  return { html, policy: serverPagePolicy({ styles: [css], ...(upload ? { scriptNonce: nonce } : {}), connect: !!upload, forms: true }) };
 }

@@ -138,6 +138,7 @@ export const issueForVerification = (db: Db, code: string) =>
       'issues.issued_on',
       'issues.expires_on',
       'issues.revoked_at',
+      'issues.revoked_reason',
       'issues.revision',
       'issues.data',
       'tenants.settings',
