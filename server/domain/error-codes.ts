@@ -795,6 +795,62 @@ export const ERROR_CODES = {
     fr: 'Cet apprenant n’a pas de document pour ce certificat.',
     meaning: 'get_certificate_info or get_certificate_file_url for a learner without an issue (the module’s errorcode notissued).',
   },
+
+  // Webhooks out and mail (notifications).
+  RECEIVER_INVALID: {
+    kind: 'invalid',
+    en: 'The webhook receiver cannot be saved; every problem is listed with its path.',
+    fr: 'Le destinataire de webhooks ne peut pas être enregistré ; chaque problème est indiqué avec son chemin.',
+    meaning: 'A receiver URL that is not http(s), carries credentials or is a loopback/private address, or an unknown event name.',
+  },
+  RECEIVERS_TOO_MANY: {
+    kind: 'conflict',
+    en: (p) => `A tenant lists at most ${Number(p.max ?? 20)} webhook receivers; delete one first.`,
+    fr: (p) => `Un locataire déclare au plus ${Number(p.max ?? 20)} destinataires de webhooks ; supprimez-en un d’abord.`,
+    meaning: 'The tenant already lists the most receivers allowed.',
+  },
+  RECEIVER_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'There is no such webhook receiver in this tenant.',
+    fr: 'Ce destinataire de webhooks n’existe pas dans ce locataire.',
+    meaning: 'The receiver id is unknown, deleted, or another tenant’s.',
+  },
+  DELIVERY_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'There is no such webhook delivery in this tenant.',
+    fr: 'Cet envoi de webhook n’existe pas dans ce locataire.',
+    meaning: 'The delivery id is unknown, its receiver deleted, or another tenant’s.',
+  },
+  DELIVERY_ALREADY_ACKNOWLEDGED: {
+    kind: 'conflict',
+    en: 'The receiver answered 2xx to this delivery: it is not sent again.',
+    fr: 'Le destinataire a répondu 2xx à cet envoi : il n’est pas renvoyé.',
+    meaning: 'A replay was asked for a delivery the receiver already acknowledged; each delivery reaches a receiver once.',
+  },
+  DELIVERY_IN_PROGRESS: {
+    kind: 'conflict',
+    en: 'The delivery is being attempted right now; look again in a moment.',
+    fr: 'L’envoi est en cours de tentative ; regardez de nouveau dans un instant.',
+    meaning: 'A replay was asked while a worker holds the delivery for an attempt.',
+  },
+  MAIL_SETTINGS_INVALID: {
+    kind: 'invalid',
+    en: 'The mail settings cannot be saved; every problem is listed with its path.',
+    fr: 'Les réglages d’envoi de courriels ne peuvent pas être enregistrés ; chaque problème est indiqué avec son chemin.',
+    meaning: 'An SMTP host that is a loopback/private address (unless the installation allows them), or a template that does not check.',
+  },
+  MAIL_MESSAGE_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'There is no such mail message in this tenant.',
+    fr: 'Ce courriel n’existe pas dans ce locataire.',
+    meaning: 'The message id is unknown or another tenant’s.',
+  },
+  MAIL_MESSAGE_IN_PROGRESS: {
+    kind: 'conflict',
+    en: 'The message is being sent right now; look again in a moment.',
+    fr: 'Le courriel est en cours d’envoi ; regardez de nouveau dans un instant.',
+    meaning: 'A resend was asked while a worker holds the message for an attempt.',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -984,6 +1040,24 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   RANGE_TOO_LONG: {
     en: `A range covers at most ${MAX_STATS_DAYS} days.`,
     fr: `Une période couvre au plus ${MAX_STATS_DAYS} jours.`,
+  },
+  URL_INVALID: { en: 'This is not a URL.', fr: 'Ce n’est pas une URL.' },
+  URL_SCHEME: { en: 'A receiver is an http:// or https:// address.', fr: 'Un destinataire est une adresse http:// ou https://.' },
+  URL_CREDENTIALS: {
+    en: 'A receiver URL carries no user name or password; receivers check the signature instead.',
+    fr: 'L’URL d’un destinataire ne porte ni nom d’utilisateur ni mot de passe ; le destinataire vérifie la signature.',
+  },
+  URL_PRIVATE: {
+    en: 'This address is loopback, private or reserved: the server does not call it unless the installation allows private receivers.',
+    fr: 'Cette adresse est locale, privée ou réservée : le serveur ne l’appelle pas sauf si l’installation autorise les destinataires privés.',
+  },
+  EVENT_UNKNOWN: {
+    en: (p) => `Unknown event ${q(p.event)}; events are issued, delivered, unlocked, locked, revoked, regenerated, expired.`,
+    fr: (p) => `Événement inconnu ${q(p.event)} ; les événements sont issued, delivered, unlocked, locked, revoked, regenerated, expired.`,
+  },
+  TEMPLATE_INVALID: {
+    en: (p) => `This mail template does not check: ${typeof p.detail === 'string' ? p.detail : ''}`,
+    fr: (p) => `Ce modèle de courriel n’est pas valide : ${typeof p.detail === 'string' ? p.detail : ''}`,
   },
 };
 

@@ -5,6 +5,7 @@ import type { BoundData } from '../../variables/types';
 import { issueFacts, setBound } from './issue-facts';
 import type { Capability } from './capabilities';
 import { actorRef, can, iso, isoDay, recordAudit, requireCapability, type Actor, type Services } from './context';
+import { recordIssueChange } from './webhooks-out/outbox';
 import { certificateRow, type Certificate } from './certificates';
 import { DomainError, invalid, notFound, type Problem, type Reason } from './errors';
 import { checkActsFor, checkLearnerId, heldRecord, keepRecord, ownLearnerId, recordView, type LearnerRecord } from './learners';
@@ -434,7 +435,7 @@ async function issueNew(
       at,
       details,
     });
-    await recordAudit(trx, [
+    await recordIssueChange(trx, [
       // Who said what the document states: every printed fact traces back to its supplier.
       entry('eligible', {
         dataSuppliedBy: record.suppliedBy,
@@ -753,7 +754,7 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
     const at = iso(services.now());
     await inTransaction(db, async (trx) => {
       if (await markFirstDelivery(trx, row.id, at, effective))
-        await recordAudit(trx, {
+        await recordIssueChange(trx, {
           tenantId: row.tenant_id,
           subjectType: 'issue',
           subjectId: row.id,
@@ -839,7 +840,7 @@ export async function applyLock(
         if ((r.locked === 1) !== locked) {
           // Conditional: of two concurrent unlocks, only the one that changes the row records it.
           if (await setIssueLocked(trx, r.id, locked)) {
-            await recordAudit(trx, {
+            await recordIssueChange(trx, {
               tenantId: r.tenant_id,
               subjectType: 'issue',
               subjectId: r.id,
@@ -873,7 +874,15 @@ export async function revokeIssue(services: Services, actor: Actor, code: string
     if (r.state === 'revoked') throw already();
     // Conditional: a concurrent revocation that committed first leaves nothing to update here.
     if (!(await revokeIssueRow(trx, r.id, at, why))) throw already();
-    await recordAudit(trx, { tenantId: r.tenant_id, subjectType: 'issue', subjectId: r.id, action: 'revoked', actor, at, reason: why });
+    await recordIssueChange(trx, {
+      tenantId: r.tenant_id,
+      subjectType: 'issue',
+      subjectId: r.id,
+      action: 'revoked',
+      actor,
+      at,
+      reason: why,
+    });
     return { ...r, state: 'revoked', revoked_at: at, revoked_reason: why };
   });
   return view(row, isoDay(services.now()));
@@ -1107,7 +1116,7 @@ export async function recordRegenerations(
     });
   }
   await insertRevisions(trx, revisions);
-  await recordAudit(trx, entries);
+  await recordIssueChange(trx, entries);
   return out;
 }
 

@@ -65,6 +65,10 @@ export type TenantSettings = z.infer<typeof TenantSettings>;
 
 const isoDate = z.iso.date();
 
+/** The changes of an issue webhook receivers hear of (webhooks-out/outbox.ts emits them). */
+export const ISSUE_EVENTS = ['issued', 'delivered', 'unlocked', 'locked', 'revoked', 'regenerated', 'expired'] as const;
+export type IssueEvent = (typeof ISSUE_EVENTS)[number];
+
 export const CertificateSettings = z
   .object({
     delivery: z

@@ -2,6 +2,7 @@ import type { Services } from '../domain/context';
 import { failChunk, regenerateChunk, TransientRegenerationError, type ChunkOutcome, type RunRow } from '../domain/regeneration';
 import { completeRun, runById } from '../storage/repositories/regenerations';
 import { openQueue, type JobQueue, type RegenerationJob } from './queue';
+import { startNotificationWorkers } from './notifications';
 
 export interface WorkOptions {
   /** Chunks in the making at once: while one is recorded, the next ones render. Default 3. */
@@ -122,6 +123,8 @@ export function startQueueWorkers(
 ): QueueWorkers {
   const controller = new AbortController();
   const log = opts.log ?? (() => {});
+  // Webhooks and mail go out from the same long-running processes.
+  const notifications = startNotificationWorkers(services, { log });
   const working = (async () => {
     const queue = await openQueue(services);
     try {
@@ -138,7 +141,7 @@ export function startQueueWorkers(
   return {
     async stop() {
       controller.abort();
-      await working;
+      await Promise.all([working, notifications.stop()]);
     },
   };
 }

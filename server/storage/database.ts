@@ -24,6 +24,7 @@ import * as regenerationRuns from './migrations/007-regeneration-runs';
 import * as issuePaging from './migrations/008-issue-paging';
 import * as verificationCounts from './migrations/009-verification-counts';
 import * as moodleExportCursors from './migrations/010-moodle-export-cursors';
+import * as notifications from './migrations/011-notifications';
 import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
 import { Fullness } from './fullness';
 
@@ -53,6 +54,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, engine: Engine) => Promis
   '008-issue-paging': issuePaging.up,
   '009-verification-counts': verificationCounts.up,
   '010-moodle-export-cursors': moodleExportCursors.up,
+  '011-notifications': notifications.up,
 };
 
 export class StorageError extends Error {

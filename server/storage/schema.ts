@@ -1,4 +1,13 @@
 import type { Generated } from 'kysely';
+import type {
+  CertificateMailTable,
+  IssueEventTable,
+  MailMessageTable,
+  TenantMailTable,
+  WebhookAttemptTable,
+  WebhookEndpointTable,
+  WebhookSendTable,
+} from './schema-notifications';
 
 /**
  * The tables, as both engines see them. Times are ISO 8601 text (UTC), booleans 0/1, JSON as text: the
@@ -343,4 +352,11 @@ export interface Database {
   regeneration_runs: RegenerationRunTable;
   regeneration_items: RegenerationItemTable;
   verification_counts: VerificationCountTable;
+  webhook_endpoints: WebhookEndpointTable;
+  issue_events: IssueEventTable;
+  webhook_sends: WebhookSendTable;
+  webhook_attempts: WebhookAttemptTable;
+  tenant_mail: TenantMailTable;
+  mail_messages: MailMessageTable;
+  certificate_mail: CertificateMailTable;
 }

@@ -1,6 +1,7 @@
 import { certificateDeclarations } from './certificates';
 import { issueDeclarations } from './issues';
 import { metaDeclarations } from './meta';
+import { notificationDeclarations } from './notifications';
 import { operatorDeclarations } from './operator';
 import { statsDeclarations } from './stats';
 import { templateDeclarations } from './templates';
@@ -21,6 +22,7 @@ export const CONTRACT = {
   ...verificationDeclarations,
   ...tenantDeclarations,
   ...operatorDeclarations,
+  ...notificationDeclarations,
   ...metaDeclarations,
 };
 

@@ -6,6 +6,7 @@ import { openApiDocument } from '../openapi';
 import { apiDocsPage } from '../pages/api-docs';
 import { certificateOperations } from './certificates';
 import { issueOperations } from './issues';
+import { notificationOperations } from './notifications';
 import { operatorOperations } from './operator';
 import { statsOperations } from './stats';
 import { templateOperations } from './templates';
@@ -21,6 +22,7 @@ const domainOperations: Operation[] = [
   ...verificationOperations,
   ...tenantOperations,
   ...operatorOperations,
+  ...notificationOperations,
 ];
 
 const metaOperations: Operation[] = bindOperations(metaDeclarations, {

@@ -14,6 +14,7 @@ import { issueDeclarations } from '../../../server/http/contract/issues';
 import { statsDeclarations } from '../../../server/http/contract/stats';
 import { metaDeclarations } from '../../../server/http/contract/meta';
 import { operatorDeclarations } from '../../../server/http/contract/operator';
+import { notificationDeclarations } from '../../../server/http/contract/notifications';
 import { Diagnostic } from '../../../server/http/contract/schemas';
 import { ASSET_LIMIT_MB, templateDeclarations } from '../../../server/http/contract/templates';
 import { tenantDeclarations } from '../../../server/http/contract/tenant';
@@ -122,6 +123,7 @@ describe('the HTTP contract', () => {
       verificationDeclarations,
       tenantDeclarations,
       operatorDeclarations,
+      notificationDeclarations,
       metaDeclarations,
     ];
     expect(Object.keys(CONTRACT)).toHaveLength(groups.reduce((n, g) => n + Object.keys(g).length, 0));

@@ -62,6 +62,7 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
           '008-issue-paging',
           '009-verification-counts',
           '010-moodle-export-cursors',
+          '011-notifications',
         ]);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);
         // Bytes round-trip exactly on both engines.
