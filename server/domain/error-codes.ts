@@ -740,8 +740,9 @@ export const ERROR_CODES = {
   },
   MOODLE_FUNCTION_UNKNOWN: {
     kind: 'not-found',
-    en: (p) => `No such web service function here${p.functions ? `; this server answers ${String(p.functions)}` : ''}.`,
-    fr: (p) => `Aucune fonction de service web de ce nom ici${p.functions ? ` ; ce serveur répond à ${String(p.functions)}` : ''}.`,
+    en: (p) => `No such web service function here${typeof p.functions === 'string' ? `; this server answers ${p.functions}` : ''}.`,
+    fr: (p) =>
+      `Aucune fonction de service web de ce nom ici${typeof p.functions === 'string' ? ` ; ce serveur répond à ${p.functions}` : ''}.`,
     meaning:
       'wsfunction is not one of the five mod_pdcertificate functions (Moodle’s dml_missing_record_exception, errorcode invalidrecord).',
   },
