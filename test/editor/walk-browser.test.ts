@@ -12,7 +12,8 @@ import { freshServices, learnerData, TestClock, useRenderPool } from '../support
  * Issue 14's walk, "code and canvas as one", as a designer does it against the real server (Express,
  * SQLite, render pool) in Debian's Chromium: create a template from nothing; place a title, the learner's
  * name and a QR code on the canvas by hand; bind them to variables; resize and align; undo and redo;
- * publish; issue a document through the API; open the public verification page. Each screen is saved at
+ * check every sample learner at once; publish; issue a document through the API; open the public
+ * verification page and check the PDF there. Each screen is saved at
  * 1440×900 and 800×900 in test-output/walk-*.png.
  */
 const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
@@ -167,7 +168,30 @@ describe('issue 14: code and canvas as one', { timeout: 90_000 }, () => {
     await expect.poll(() => page.locator('.save-state').innerText(), { timeout: 15_000 }).toBe('Saved');
   });
 
-  // Coordinator: the "check every sample learner at once" step (samples grid, helper `verify`) goes here.
+  it('checks every sample learner at once: each card drawn, or flagged with why', async () => {
+    const toggle = page.getByRole('button', { name: 'All sample learners' });
+    await toggle.click();
+    const cards = page.locator('attest-samples-grid li[data-persona]');
+    await expect
+      .poll(
+        () =>
+          cards.evaluateAll(
+            (els) =>
+              els.length > 0 && els.every((e) => e.getAttribute('data-state') === 'broken' || e.getAttribute('data-drawn') === 'true'),
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    const states = await cards.evaluateAll((els) =>
+      els.map((e) => ({ state: e.getAttribute('data-state'), problems: e.querySelector('.problems')?.textContent?.trim() ?? '' })),
+    );
+    // The template placed by hand prints only what every persona has: none of them breaks it.
+    expect(states.length).toBeGreaterThan(3);
+    expect(states.filter((c) => c.state !== 'ok')).toEqual([]);
+    await shots(page, 'samples');
+    await toggle.click();
+    await expect.poll(() => page.locator('attest-samples-grid').count()).toBe(0);
+  });
 
   it('publishes, issues a document through the API and opens its public verification page', async () => {
     await page.getByRole('button', { name: 'Publish' }).click();
@@ -200,7 +224,25 @@ describe('issue 14: code and canvas as one', { timeout: 90_000 }, () => {
     expect(text.toLowerCase()).toMatch(/valid|valable/);
     expect(text).toContain(code);
     await shots(anonymous, 'verify');
-    // Coordinator: the "check the PDF on the verification page" step goes here (with `anonymous`).
+    // The PDF check on the page: the issued file is the document; the same file one comment longer is not.
+    const pdf = (await call(app.base, 'GET', `/api/v1/issues/${code}/document`, { token: seed.lmsToken })).bytes;
+    expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-');
+    const verdict = async (before: string | null) => {
+      await anonymous.waitForFunction((prev) => {
+        const el = document.querySelector('.check .match');
+        const m = el?.getAttribute('data-match');
+        return !!m && m !== 'checking' && el!.textContent !== prev;
+      }, before);
+      return anonymous.$eval('.check .match', (el) => ({ match: el.getAttribute('data-match'), text: el.textContent ?? '' }));
+    };
+    await anonymous.setInputFiles('#document', { name: `${code}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(pdf) });
+    const current = await verdict(null);
+    expect(current.match).toBe('current');
+    await shots(anonymous, 'verify-checked');
+    const modified = Buffer.concat([Buffer.from(pdf), Buffer.from('%edited\n')]);
+    await anonymous.setInputFiles('#document', { name: 'edited.pdf', mimeType: 'application/pdf', buffer: modified });
+    expect((await verdict(current.text)).match).toBe('none');
+    expect(anonymous.url()).toBe(`${app.base}/verify/${code}`);
     await context.close();
     expect(pageErrors).toEqual([]);
   });
