@@ -3,8 +3,12 @@
  * medians over several runs (with the spread) because a shared 2-core machine is noisy.
  *
  *   render   the reference certificate (bench/reference.liquid: one landscape page over a background PDF,
- *            two font faces, a QR code, six variables), a different learner each document, one core
+ *            two font faces, a QR code, six variables), a different learner each document, one core; with
+ *            the CPU time per document (process.cpuUsage: less sensitive to other processes than the clock)
+ *   stages   where a document's time goes, by stage and element kind (RenderOptions.timings)
  *   batch    the same, timed per batch of 100 documents
+ *   fresh    a fresh render worker (a real pool worker: it warms up before it says it is ready): its
+ *            first 50 documents against the same worker's later ones
  *   analyze  the static analysis of a 300-line template
  */
 import { readFileSync } from 'node:fs';
@@ -17,6 +21,7 @@ import { catalogue } from '../variables/catalogue';
 import { LineIndex } from '../variables/diagnostics';
 import { parseMarkup } from '../templates/markup';
 import { bigDocument } from '../test/templates/markup/large-document';
+import { RenderPool } from '../server/render/pool';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -58,14 +63,36 @@ async function main(): Promise<void> {
   for (let w = 0; w < 200; w++) renderDocument(compiled.template, learner(i++)); // warm caches and the JIT
 
   const runs: number[] = [];
+  const cpu: number[] = [];
   const perRun = 300;
   for (let r = 0; r < 7; r++) {
     const start = performance.now();
+    const used = process.cpuUsage();
     for (let k = 0; k < perRun; k++) renderDocument(compiled.template, learner(i++));
+    const spent = process.cpuUsage(used);
     runs.push((perRun * 1000) / (performance.now() - start));
+    cpu.push((spent.user + spent.system) / 1000 / perRun);
   }
   console.log(
     `render   ${fmt(median(runs))} documents/s on one core (median of ${runs.length} runs of ${perRun}; min ${fmt(Math.min(...runs))}, max ${fmt(Math.max(...runs))}) = ${fmt(1000 / median(runs), 2)} ms/document`,
+  );
+  console.log(
+    `         CPU ${fmt(median(cpu), 3)} ms/document (median; min ${fmt(Math.min(...cpu), 3)}, max ${fmt(Math.max(...cpu), 3)}; includes GC and JIT threads)`,
+  );
+
+  const timings: Record<string, number> = {};
+  const staged = 500;
+  for (let k = 0; k < staged; k++) renderDocument(compiled.template, learner(i++), { timings });
+  const drawParts = Object.entries(timings).filter(([stage]) => stage.startsWith('draw:'));
+  timings['draw (pages, backgrounds)'] = timings.draw! - drawParts.reduce((sum, [, ms]) => sum + ms, 0);
+  delete timings.draw;
+  const measured = Object.values(timings).reduce((a, b) => a + b, 0);
+  console.log(
+    `stages   ${fmt((measured * 1000) / staged)} µs/document measured: ` +
+      Object.entries(timings)
+        .sort((a, b) => b[1] - a[1])
+        .map(([stage, ms]) => `${stage} ${fmt((100 * ms) / measured)} % (${fmt((ms * 1000) / staged)} µs)`)
+        .join(', '),
   );
 
   const batches: number[] = [];
@@ -102,6 +129,8 @@ async function main(): Promise<void> {
   }
   console.log(`unique   a new random name per document, documents/s by script: ${figures.join(', ')}`);
 
+  await freshWorker(text);
+
   const body = bigTemplate(300);
   const times: number[] = [];
   let count = 0;
@@ -124,6 +153,49 @@ async function main(): Promise<void> {
     parseTimes.push(performance.now() - start);
   }
   console.log(`markup   a 300-element document parsed in ${fmt(median(parseTimes.slice(50)), 2)} ms (median of 200 after warm-up)`);
+}
+
+/**
+ * A fresh pool worker's first documents against its later ones, as the server meets them: the worker warms
+ * up before it is ready; the first request carries the template (compiled and warmed then, reported
+ * apart); then documents one after another, each timed inside the worker (RenderAnswer.ms).
+ */
+async function freshWorker(source: string): Promise<void> {
+  const frame = readAssetFile(EXAMPLES_DIR, 'assets/guilloche-frame.pdf');
+  if (!(frame instanceof Uint8Array)) return;
+  const started = performance.now();
+  const pool = new RenderPool({ size: 1 });
+  await pool.whenReady();
+  const readyMs = performance.now() - started;
+  const base = findPersona('oliver-bennett')!.data as Record<string, Record<string, unknown>>;
+  const job = (n: number) => ({
+    templateKey: 'bench-reference',
+    template: { source, assets: { 'assets/guilloche-frame.pdf': frame } },
+    data: {
+      ...base,
+      learner: { ...base.learner, firstname: undefined, lastname: undefined, fullname: `${FIRST[n % 10]} ${LAST[(n * 3) % 10]} ${n}` },
+      certificate: { ...base.certificate, code: `FRESH-${n}`, verification_url: `https://attest.example.org/v/FRESH-${n}` },
+    },
+  });
+  const times: number[] = [];
+  for (let n = 0; n < 1051; n++) {
+    const answer = await pool.render(job(n));
+    if (!answer.pdf) {
+      console.log(`fresh    the worker failed: ${answer.diagnostics.map((d) => d.code).join(', ')}`);
+      await pool.close();
+      return;
+    }
+    times.push(answer.ms ?? 0);
+  }
+  await pool.close();
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const first = times.slice(1, 51);
+  const steady = times.slice(751);
+  console.log(
+    `fresh    a new worker was ready in ${fmt(readyMs)} ms; its first request (compiles and warms the template) ${fmt(times[0]!, 1)} ms; ` +
+      `next 50 documents ${fmt(mean(first), 2)} ms mean (median ${fmt(median(first), 2)}), documents 751–1050 ${fmt(mean(steady), 2)} ms mean ` +
+      `(median ${fmt(median(steady), 2)}): ${fmt(mean(first) / mean(steady), 2)}× steady by means, ${fmt(median(first) / median(steady), 2)}× by medians (means carry the machine's other load)`,
+  );
 }
 
 /** A long but ordinary template: text boxes, loops over typed lists, conditions, filters. */

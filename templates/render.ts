@@ -18,6 +18,17 @@ export interface RenderOptions {
   /** Seed of the PDF's /ID; by default the certificate code, else a hash of the data. */
   documentId?: string;
   bind?: BindOptions;
+  /**
+   * Milliseconds spent in each stage are added here when given (bind, liquid, markup, draw:<element>,
+   * draw, save): the benchmark's breakdown. Absent, nothing is timed.
+   */
+  timings?: Record<string, number>;
+}
+
+function addTime(timings: Record<string, number> | undefined, stage: string, since: number): number {
+  const now = performance.now();
+  if (timings) timings[stage] = (timings[stage] ?? 0) + now - since;
+  return now;
 }
 
 export interface RenderResult {
@@ -31,7 +42,9 @@ export interface RenderResult {
 }
 
 export function renderDocument(template: CompiledTemplate, data: unknown, options: RenderOptions = {}): RenderResult {
+  const started = options.timings ? performance.now() : 0;
   const bound = bind(template.schema, data, options.bind);
+  if (options.timings) addTime(options.timings, 'bind', started);
   const diagnostics: Diagnostic[] = [...bound.diagnostics];
   if (hasErrors(bound.diagnostics)) return { diagnostics, pageCount: 0, boxes: [] };
   return renderBound(template, bound.data, options, diagnostics);
@@ -44,6 +57,8 @@ export function renderBound(
   options: RenderOptions = {},
   diagnostics: Diagnostic[] = [],
 ): RenderResult {
+  const timings = options.timings;
+  let at = timings ? performance.now() : 0;
   let markup: ReturnType<CompiledTemplate['body']['render']>;
   const info: { title?: string; author?: string; subject?: string; creator?: string } = {};
   try {
@@ -57,7 +72,9 @@ export function renderBound(
     throw e;
   }
 
+  if (timings) at = addTime(timings, 'liquid', at);
   const parsed = parseMarkup({ markup: markup.output, locate: (s, e) => markup.map.locate(s, e) });
+  if (timings) at = addTime(timings, 'markup', at);
   diagnostics.push(...parsed.diagnostics);
   if (!parsed.document || hasErrors(parsed.diagnostics)) return { diagnostics, pageCount: 0, boxes: [], data };
 
@@ -82,10 +99,13 @@ export function renderBound(
     documentId,
   });
   try {
-    const drawn = drawDocument(parsed.document, { template, doc, specimen: options.specimen ?? false });
+    const drawn = drawDocument(parsed.document, { template, doc, specimen: options.specimen ?? false, ...(timings ? { timings } : {}) });
+    if (timings) at = addTime(timings, 'draw', at);
     diagnostics.push(...drawn.diagnostics);
     if (hasErrors(drawn.diagnostics)) return { diagnostics, pageCount: 0, boxes: [], data };
-    return { pdf: doc.save(), diagnostics, pageCount: drawn.pageCount, boxes: drawn.boxes, data };
+    const pdf = doc.save();
+    if (timings) addTime(timings, 'save', at);
+    return { pdf, diagnostics, pageCount: drawn.pageCount, boxes: drawn.boxes, data };
   } catch (e) {
     // Fonts and images come from outside; a library failing deep inside them must not take the caller
     // down. Every known failure has its own code; this one says the render itself broke.

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Diagnostic } from '../../variables/diagnostics';
 import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, type RenderAnswer, type RenderRequest, type TemplatePayload } from './protocol';
 import type { DocumentRenderer } from './renderer';
+import type { WarmUpKind } from './warm-up';
 
 /**
  * Renders documents in worker threads. Templates are untrusted: liquidjs's limits are cooperative, so a
@@ -140,8 +141,13 @@ export class RenderPool implements DocumentRenderer {
     );
   }
 
-  private spawn(): Slot {
-    const worker = new Worker(ENTRY, { resourceLimits: this.resourceLimits });
+  /**
+   * The pool's first workers warm up fully before they are ready (warm-up.ts); a replacement for a worker
+   * that died or was stopped has jobs waiting for it, so it makes one small document and serves.
+   */
+  private spawn(replacement = false): Slot {
+    const warmUp: WarmUpKind = replacement ? 'light' : 'full';
+    const worker = new Worker(ENTRY, { resourceLimits: this.resourceLimits, workerData: { warmUp } });
     const slot: Slot = { worker, ready: false, known: [] };
     worker.on('message', (answer: RenderAnswer | 'ready') => {
       if (answer === 'ready') {
@@ -245,12 +251,12 @@ export class RenderPool implements DocumentRenderer {
         p.resolve(failure(p.request.id, 'RENDER_WORKER_DIED', diedMessage('render workers cannot start on this server')));
       // Until then the place holds the dead slot (not ready, so nothing is dispatched to it).
       const retry = setTimeout(() => {
-        if (!this.closed && this.slots[index] === slot) this.slots[index] = this.spawn();
+        if (!this.closed && this.slots[index] === slot) this.slots[index] = this.spawn(true);
       }, RESTART_PAUSE_MS);
       retry.unref();
       return;
     }
-    this.slots[index] = this.spawn();
+    this.slots[index] = this.spawn(true);
     this.dispatch();
   }
 

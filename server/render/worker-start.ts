@@ -1,21 +1,13 @@
-import { compileTemplate } from '../../templates/compile';
-import { renderDocument } from '../../templates/render';
-import { findPersona } from '../../variables/personas';
+import { workerData } from 'node:worker_threads';
+import { warmUp, warmUpLight, type WarmUpKind } from './warm-up';
 
 /**
- * A render worker's first module. Before the worker says it is ready it makes one small document, so what
- * every first document would pay (fonts read and parsed, the layout and PDF code run cold) is start-up
- * time, which the pool does not count against a document's time limit. Then the worker proper.
+ * A render worker's first module. Before the worker says it is ready it makes documents (warm-up.ts), so
+ * what its first documents would pay (fonts read and parsed, base subsets encoded, the layout, QR and PDF
+ * code run cold and not yet optimised) is start-up time, which the pool does not count against a
+ * document's time limit. Then the worker proper.
  */
-const WARM_UP = `---
-name: Warm-up
----
-<page><text x="10mm" y="10mm" width="80mm">{{ learner.fullname }}</text></page>`;
-
-try {
-  const { template } = await compileTemplate(WARM_UP);
-  if (template) renderDocument(template, findPersona('camille-martin')?.data ?? {});
-} catch {
-  // A worker that cannot make this document still takes jobs: each answers with its own diagnostics.
-}
+const kind = (workerData as { warmUp?: WarmUpKind } | null)?.warmUp ?? 'full';
+if (kind === 'light') await warmUpLight();
+else await warmUp();
 await import('./worker');

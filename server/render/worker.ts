@@ -5,6 +5,7 @@ import { trialRenders } from '../../templates/check';
 import { renderBound, renderDocument } from '../../templates/render';
 import type { BoundData } from '../../variables/types';
 import { hasErrors } from '../../variables/diagnostics';
+import { warmUpTemplate } from './warm-up';
 import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, type RenderAnswer, type RenderRequest } from './protocol';
 
 /**
@@ -17,7 +18,12 @@ const compiled = new Map<string, Promise<CompileResult>>();
 function compile(request: RenderRequest): Promise<CompileResult> | undefined {
   if (request.template) {
     const { source, assets } = request.template;
-    const entry = compileTemplate(source, { loadAsset: (file) => assets[file] });
+    // A template about to be issued is warmed once here (its fonts, background and static text prepared),
+    // so its first document costs what the next ones do; drafts being checked are not.
+    const entry = compileTemplate(source, { loadAsset: (file) => assets[file] }).then((result) => {
+      if (request.kind === 'render' && result.template) warmUpTemplate(result.template);
+      return result;
+    });
     compiled.delete(request.templateKey);
     // Same eviction order as the pool's mirror of this cache (oldest sent first).
     if (compiled.size >= WORKER_TEMPLATE_CACHE) compiled.delete(compiled.keys().next().value!);

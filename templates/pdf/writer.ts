@@ -3,15 +3,41 @@ import { LocalRef, type ObjectGroup, type ObjectPart } from './objects';
 
 const HEADER = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
 
+/** A group's objects written from a given first number: one entry per group, for the number last asked. */
+const serialized = new WeakMap<ObjectGroup, { base: number; bytes: Uint8Array; offsets: number[] }>();
+
+function serializedGroup(group: ObjectGroup, base: number): { bytes: Uint8Array; offsets: number[] } {
+  const known = serialized.get(group);
+  if (known && known.base === base) return known;
+  // The same writeObject as a document's own objects, into a writer of its own (no header).
+  const w = new PdfWriter('');
+  const offsets: number[] = [];
+  for (let i = 0; i < group.objects.length; i++) {
+    offsets.push(w.currentPosition);
+    w.writeObject(base + i, group.objects[i]!, base);
+  }
+  const entry = { base, bytes: w.bodyBytes(), offsets };
+  serialized.set(group, entry);
+  return entry;
+}
+
 /**
  * Appends objects to the file body and keeps their offsets for the cross-reference table. Text is gathered
  * in a string and turned into bytes only when binary data (a stream) comes, so small objects cost one copy.
  */
 export class PdfWriter {
   private readonly chunks: Uint8Array[] = [];
-  private pending = HEADER;
+  private pending: string;
   private flushed = 0;
   private readonly offsets: number[] = [0];
+
+  constructor(header = HEADER) {
+    this.pending = header;
+  }
+
+  get currentPosition(): number {
+    return this.position;
+  }
 
   /** Object numbers are handed out in call order, so the same calls give the same numbers. */
   allocate(): number {
@@ -55,10 +81,24 @@ export class PdfWriter {
     this.text('\nendobj\n');
   }
 
-  /** Copies a ready group into the file and returns the number of its first object (the one to point at). */
+  /** The bytes written so far, as one array (a group serialised on its own). */
+  bodyBytes(): Uint8Array {
+    this.bytes(new Uint8Array(0));
+    return Buffer.concat(this.chunks);
+  }
+
+  /**
+   * Copies a ready group into the file and returns the number of its first object (the one to point at).
+   * A group's objects come out as the same bytes whenever its first number is the same, which it is for
+   * every document of a template (objects are numbered in drawing order): those bytes are kept on the
+   * group for that number and copied whole, instead of written object by object.
+   */
   writeGroup(group: ObjectGroup): number {
     const base = this.allocateMany(group.objects.length);
-    for (let i = 0; i < group.objects.length; i++) this.writeObject(base + i, group.objects[i]!, base);
+    const ready = serializedGroup(group, base);
+    this.bytes(ready.bytes);
+    const start = this.flushed - ready.bytes.length;
+    for (let i = 0; i < ready.offsets.length; i++) this.offsets[base + i] = start + ready.offsets[i]!;
     return base;
   }
 

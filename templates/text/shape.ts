@@ -67,15 +67,51 @@ function layout(
   // for a subset (Arabic presentation forms, the lam-alef ligature as one character) or another word. A
   // word shaped against that cache would get texts that depend on what the process did before, and so
   // would its document's bytes. Each word is shaped against an empty cache; the shared one is untouched.
-  const font = face.font as unknown as { _glyphs?: Record<number, unknown> };
+  //
+  // A fresh Glyph costs its metrics again (fontkit decodes the outline for them): glyphs are reused across
+  // words only when asked for with the same code points, so a word still sees exactly the glyphs a fresh
+  // cache would give it. A Glyph holds nothing else that shaping changes (GSUB and GPOS work on copies).
+  const font = face.font as unknown as FontkitInternals;
   const shared = font._glyphs;
-  if (!shared) return layoutWith(face, text, features, direction);
-  font._glyphs = {};
+  if (!shared || Object.hasOwn(font, 'getGlyph')) return layoutWith(face, text, features, direction);
+  const local: Record<number, object> = {};
+  const reused = glyphPool(face);
+  const create = font.getGlyph;
+  font._glyphs = local;
+  font.getGlyph = function (this: FontkitInternals, id: number, characters: number[] = []) {
+    const mine = local[id];
+    if (mine) return mine;
+    const key = characters.length === 1 ? id * 0x110000 + characters[0]! : `${id}:${characters.join(',')}`;
+    let glyph = reused.get(key);
+    if (glyph) local[id] = glyph;
+    else {
+      glyph = create.call(this, id, characters) ?? undefined;
+      if (glyph) reused.set(key, glyph);
+    }
+    return glyph ?? null;
+  };
   try {
     return layoutWith(face, text, features, direction);
   } finally {
     font._glyphs = shared;
+    delete (font as Partial<FontkitInternals>).getGlyph;
   }
+}
+
+/** What `layout` reaches inside a fontkit font. */
+interface FontkitInternals {
+  _glyphs?: Record<number, object>;
+  getGlyph: (this: FontkitInternals, id: number, characters?: number[]) => object | null;
+}
+
+/** Glyph objects by id and code points, per face; bounded like the word caches. */
+const glyphPools = new WeakMap<FontFace, Lru<number | string, object>>();
+const GLYPHS_PER_FACE = 4_096;
+
+function glyphPool(face: FontFace): Lru<number | string, object> {
+  let pool = glyphPools.get(face);
+  if (!pool) glyphPools.set(face, (pool = new Lru(GLYPHS_PER_FACE)));
+  return pool;
 }
 
 function layoutWith(face: FontFace, text: string, features: string, direction: 'ltr' | 'rtl'): ReturnType<typeof layout> {

@@ -1,10 +1,12 @@
-import QRCode from 'qrcode';
 import type { QrElement } from './definition';
 import { rgb, type LayoutContext } from '../../layout/context';
+import { qrMatrix, type QrMatrix } from './matrix';
 
 /**
  * `<qr>`: a QR code drawn as vector rectangles (one per horizontal run of dark modules), so it stays sharp
- * at any zoom and costs a few hundred bytes. An http(s) value is also a clickable link.
+ * at any zoom and costs a few hundred bytes. The runs are written in module units under one matrix, so
+ * every coordinate is a small integer (shorter to format, write and compress than points).
+ * An http(s) value is also a clickable link.
  */
 export function drawQr(node: QrElement, ctx: LayoutContext): void {
   const x = ctx.x(node.x);
@@ -12,9 +14,9 @@ export function drawQr(node: QrElement, ctx: LayoutContext): void {
   const size = ctx.x(node.size);
   const box = { x, y, width: size, height: size };
   ctx.record('qr', node.range, box);
-  let modules: { size: number; data: Uint8Array };
+  let modules: QrMatrix;
   try {
-    modules = QRCode.create(node.value, { errorCorrectionLevel: node.ec }).modules;
+    modules = qrMatrix(node.value, node.ec);
   } catch (e) {
     ctx.report('layout', 'LAYOUT_QR_TOO_LONG', 'error', `The QR code cannot hold this value (${(e as Error).message}).`, node.range);
     return;
@@ -28,6 +30,8 @@ export function drawQr(node: QrElement, ctx: LayoutContext): void {
         .rect(x, ctx.pdfY(y + size), size, size)
         .fill();
     c.fillColor(rgb(node.color));
+    // Module (0, 0) is the top-left one; PDF's y axis points up, so row r is drawn at size - 1 - r.
+    c.save().transform(cell, 0, 0, cell, x + node.margin * cell, ctx.pdfY(y + (node.margin + modules.size) * cell));
     for (let row = 0; row < modules.size; row++) {
       let col = 0;
       while (col < modules.size) {
@@ -37,11 +41,10 @@ export function drawQr(node: QrElement, ctx: LayoutContext): void {
         }
         const start = col;
         while (col < modules.size && modules.data[row * modules.size + col]) col++;
-        const top = y + (row + node.margin) * cell;
-        c.rect(x + (start + node.margin) * cell, ctx.pdfY(top + cell), (col - start) * cell, cell);
+        c.rect(start, modules.size - 1 - row, col - start, 1);
       }
     }
-    c.fill();
+    c.fill().restore();
   });
   if (/^https?:\/\//i.test(node.value)) ctx.page.addLink({ x, y: ctx.pdfY(y + size), width: size, height: size }, node.value);
 }
