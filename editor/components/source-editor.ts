@@ -66,8 +66,6 @@ export class SourceEditor extends LitElement {
 
   private monaco?: editor.IStandaloneCodeEditor;
   private disposables: IDisposable[] = [];
-  /** True while the component itself writes `value` back, so `updated` does not write it into Monaco again. */
-  private echoing = false;
   /** Escape was the last key: the next Tab leaves the editor instead of indenting. */
   private leaving = false;
   private readonly i18n = new LocaleController(this);
@@ -165,7 +163,6 @@ export class SourceEditor extends LitElement {
       model,
       this.monaco,
       model.onDidChangeContent(() => {
-        this.echoing = true;
         this.value = model.getValue();
         this.dispatchEvent(
           new CustomEvent<SourceChangeDetail>('source-change', { detail: { value: this.value }, bubbles: true, composed: true }),
@@ -181,10 +178,7 @@ export class SourceEditor extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (this.echoing) {
-      this.echoing = false;
-      return;
-    }
+    // The model's own echo (`value` set from a content change) equals the model: only a text from outside differs.
     const model = this.monaco?.getModel();
     if (changed.has('value') && model && model.getValue() !== this.value) {
       // An edit rather than setValue, so the designer can undo a text that came from outside.

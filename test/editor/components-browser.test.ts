@@ -187,6 +187,24 @@ describe('the editor components in Chromium', () => {
     expect(line).toContain('y="73mm"');
   });
 
+  it('writes each text given from outside into the source, one after another (no change is dropped)', async () => {
+    const texts = await page.evaluate(async () => {
+      const source = window.attestComponents!.source;
+      const model = source.codeEditor!.getModel()!;
+      const start = model.getValue();
+      const seen: string[] = [];
+      for (const mark of ['a', 'b', 'c']) {
+        source.value = `${start}\n<!-- ${mark} -->`;
+        await source.updateComplete;
+        seen.push(model.getValue().slice(start.length));
+      }
+      source.value = start;
+      await source.updateComplete;
+      return { seen, restored: model.getValue() === start };
+    });
+    expect(texts).toEqual({ seen: ['\n<!-- a -->', '\n<!-- b -->', '\n<!-- c -->'], restored: true });
+  });
+
   it('shows the error list in place of a stale preview, then the preview again', async () => {
     await page.evaluate(() => {
       window.attestComponents!.preview.error = [
