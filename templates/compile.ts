@@ -1,7 +1,7 @@
 import type { Liquid } from 'liquidjs';
 import { LineIndex, hasErrors, DiagnosticError, type Diagnostic } from '../variables/diagnostics';
 import type { Schema } from '../variables/types';
-import { analyzeTemplate } from '../variables/analyzer';
+import { analyzeTemplate, type Language } from '../variables/analyzer';
 import { parseTemplateSource, type FrontMatter, type TemplateSource } from './source/front-matter';
 import { readContract } from './source/contract';
 import { compileFragment, compileLiquid, createEngine, type CompiledLiquid, type LiquidLimits } from './liquid/engine';
@@ -45,6 +45,8 @@ export interface CompileOptions {
   limits?: Partial<LiquidLimits>;
   /** Skip the static analysis (the server has already run it at save time). */
   analyze?: boolean;
+  /** The language the analyzer's diagnostics are written in (English by default). */
+  language?: Language;
 }
 
 export interface CompileResult {
@@ -99,7 +101,15 @@ export async function compileTemplate(text: string, options: CompileOptions = {}
 
   if (options.analyze !== false && body.compiled) {
     diagnostics.push(
-      ...analyzeTemplate({ body: source.body, bodyStart: source.bodyStart, schema, fragments, partials: fm.partials, locale: fm.locale }),
+      ...analyzeTemplate({
+        body: source.body,
+        bodyStart: source.bodyStart,
+        schema,
+        fragments,
+        partials: fm.partials,
+        locale: fm.locale,
+        language: options.language ?? 'en',
+      }),
     );
   }
 

@@ -9,6 +9,7 @@ import { sha256Hex } from './hashing';
 import { getTenant } from './tenants';
 import type { DrawnBox } from '../../templates/layout/boxes';
 import { contractOfText } from '../../templates/source/contract';
+import type { Locale } from './error-codes';
 
 /**
  * Previews: any template version (or the draft, or a source being typed) with sample data, a persona,
@@ -24,6 +25,8 @@ export interface PreviewInput {
   data?: Record<string, unknown>;
   /** Preview with a real issue's data: withheld like the document when locked or revoked. */
   issue?: string;
+  /** The language of the diagnostics: the caller's interface (English when absent). */
+  language?: Locale;
 }
 
 export interface Preview {
@@ -73,6 +76,7 @@ export async function previewTemplate(services: Services, actor: Actor, input: P
     template: { source, assets },
     data,
     specimen: true,
+    ...(input.language ? { language: input.language } : {}),
   });
   const diagnostics = poolDiagnostics(answer);
   return { ...(answer.pdf ? { pdf: answer.pdf } : {}), pageCount: answer.pageCount, diagnostics, boxes: answer.boxes ?? [] };

@@ -9,6 +9,7 @@ import type { Schema } from '../../variables/types';
 import type { RenderAnswer } from '../render/protocol';
 import { can, iso, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { DomainError, invalid, notFound } from './errors';
+import type { Locale } from './error-codes';
 import { newId } from './ids';
 import { inTransaction, type Db } from '../storage/db';
 import {
@@ -364,8 +365,9 @@ export async function validateSource(
   services: Services,
   actor: Actor,
   source: string,
-  assets: Record<string, Uint8Array> = {},
+  options: { assets?: Record<string, Uint8Array>; language?: Locale } = {},
 ): Promise<Diagnostic[]> {
+  const assets = options.assets ?? {};
   if (!can(actor, 'templates:edit') && !can(actor, 'templates:preview')) requireCapability(actor, 'templates:edit');
   checkSource(source);
   const key = `validate:${sha256Hex(source)}:${Object.keys(assets).join(',')}`;
@@ -375,6 +377,7 @@ export async function validateSource(
     kind: 'compile',
     templateKey: key,
     template: { source, assets },
+    ...(options.language ? { language: options.language } : {}),
   });
   return poolDiagnostics(answer);
 }
@@ -405,6 +408,8 @@ export async function publishTemplate(
   services: Services,
   actor: Actor,
   templateId: string,
+  /** The language of the diagnostics it answers (the refusal's and the warnings): the caller's interface. */
+  options: { language?: Locale } = {},
 ): Promise<{ version: Version; warnings: Diagnostic[] }> {
   requireCapability(actor, 'templates:publish');
   const db = services.storage.db;
@@ -418,6 +423,7 @@ export async function publishTemplate(
     kind: 'check',
     templateKey: hash,
     template: { source: row.draft_source, assets: await loadBlobs(db, assets) },
+    ...(options.language ? { language: options.language } : {}),
   });
   const diagnostics = poolDiagnostics(answer);
   const { errors, warnings } = publishFindings(diagnostics);

@@ -1,7 +1,7 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Diagnostic } from '../../variables/diagnostics';
-import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, type RenderAnswer, type RenderRequest, type TemplatePayload } from './protocol';
+import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, compiledKey, type RenderAnswer, type RenderRequest, type TemplatePayload } from './protocol';
 import type { DocumentRenderer } from './renderer';
 import type { WarmUpKind } from './warm-up';
 
@@ -55,6 +55,8 @@ export interface RenderJob {
   bound?: boolean;
   specimen?: boolean;
   documentId?: string;
+  /** See RenderRequest.language. */
+  language?: RenderRequest['language'];
 }
 
 interface Pending {
@@ -163,7 +165,7 @@ export class RenderPool implements DocumentRenderer {
       slot.job = undefined;
       if (answer.diagnostics[0]?.code === TEMPLATE_NOT_LOADED && !job.resend) {
         // The mirror was wrong (the worker evicted it): send again, with the template this time.
-        slot.known = slot.known.filter((k) => k !== job.request.templateKey);
+        slot.known = slot.known.filter((k) => k !== compiledKey(job.request));
         this.queue.unshift({ ...job, resend: true });
       } else job.resolve(answer);
       this.dispatch();
@@ -196,7 +198,7 @@ export class RenderPool implements DocumentRenderer {
           ),
         limit,
       );
-      const key = next.request.templateKey;
+      const key = compiledKey(next.request);
       const request: RenderRequest = slot.known.includes(key) ? next.request : { ...next.request, template: next.template };
       if (!slot.known.includes(key)) {
         slot.known.push(key);

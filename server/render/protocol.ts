@@ -1,5 +1,6 @@
 import type { DrawnBox } from '../../templates/layout/boxes';
 import type { Diagnostic } from '../../variables/diagnostics';
+import type { Language } from '../../variables/analyzer';
 
 /**
  * What the server's render workers are asked and what they answer. A template version is identified by
@@ -26,6 +27,17 @@ export interface RenderRequest {
   bound?: boolean;
   specimen?: boolean;
   documentId?: string;
+  /** The language of the diagnostics: the caller's interface (English when absent). */
+  language?: Language;
+}
+
+/**
+ * What a worker keeps a compiled template under, and the pool's mirror of it: the diagnostics found while
+ * compiling are written once, in one language, so a version checked in French is another entry than the
+ * same version in English (English keeps the bare key, which is what issuing documents uses).
+ */
+export function compiledKey(request: Pick<RenderRequest, 'templateKey' | 'language'>): string {
+  return request.language && request.language !== 'en' ? `${request.templateKey}#${request.language}` : request.templateKey;
 }
 
 /** Compiled templates a worker keeps; the pool mirrors it to know what to send. */

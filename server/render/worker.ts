@@ -6,7 +6,7 @@ import { renderBound, renderDocument } from '../../templates/render';
 import type { BoundData } from '../../variables/types';
 import { hasErrors } from '../../variables/diagnostics';
 import { warmUpTemplate } from './warm-up';
-import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, type RenderAnswer, type RenderRequest } from './protocol';
+import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, compiledKey, type RenderAnswer, type RenderRequest } from './protocol';
 
 /**
  * A render worker: compiles template versions once (kept by key, the most recent few) and renders
@@ -20,17 +20,19 @@ function compile(request: RenderRequest): Promise<CompileResult> | undefined {
     const { source, assets } = request.template;
     // A template about to be issued is warmed once here (its fonts, background and static text prepared),
     // so its first document costs what the next ones do; drafts being checked are not.
-    const entry = compileTemplate(source, { loadAsset: (file) => assets[file] }).then((result) => {
+    const language = request.language ?? 'en';
+    const entry = compileTemplate(source, { loadAsset: (file) => assets[file], language }).then((result) => {
       if (request.kind === 'render' && result.template) warmUpTemplate(result.template);
       return result;
     });
-    compiled.delete(request.templateKey);
+    const key = compiledKey(request);
+    compiled.delete(key);
     // Same eviction order as the pool's mirror of this cache (oldest sent first).
     if (compiled.size >= WORKER_TEMPLATE_CACHE) compiled.delete(compiled.keys().next().value!);
-    compiled.set(request.templateKey, entry);
+    compiled.set(key, entry);
     return entry;
   }
-  return compiled.get(request.templateKey);
+  return compiled.get(compiledKey(request));
 }
 
 /** Bound data crosses the thread as structured-cloned JSON: an object is what the server bound. */

@@ -57,7 +57,10 @@ export const templateOperations: Operation[] = bindOperations(templateDeclaratio
   },
   publishTemplate: {
     errors: ['TEMPLATE_NOT_FOUND', 'TEMPLATE_HAS_ERRORS', 'RENDER_BUSY', 'RENDER_CLOSED'],
-    handler: async ({ services, actor, params }) => ({ status: 201, json: await publishTemplate(services, actorOf(actor), params.id) }),
+    handler: async ({ services, actor, params, locale }) => ({
+      status: 201,
+      json: await publishTemplate(services, actorOf(actor), params.id, { language: await locale() }),
+    }),
   },
   getVersion: {
     errors: ['TEMPLATE_NOT_FOUND', 'VERSION_NOT_FOUND'],
@@ -99,9 +102,10 @@ export const templateOperations: Operation[] = bindOperations(templateDeclaratio
       'RENDER_BUSY',
       'RENDER_CLOSED',
     ],
-    handler: async ({ services, actor, params, query, body }) => {
+    handler: async ({ services, actor, params, query, body, locale }) => {
       const p = await previewTemplate(services, actorOf(actor), {
         templateId: params.id,
+        language: await locale(),
         ...(body.version !== undefined ? { version: body.version } : {}),
         ...(body.source !== undefined ? { source: body.source } : {}),
         ...(body.persona !== undefined ? { persona: body.persona } : {}),
@@ -122,7 +126,9 @@ export const templateOperations: Operation[] = bindOperations(templateDeclaratio
   },
   validateSource: {
     errors: ['SOURCE_TOO_LARGE', 'RENDER_BUSY', 'RENDER_CLOSED'],
-    handler: async ({ services, actor, body }) => ({ json: { diagnostics: await validateSource(services, actorOf(actor), body.source) } }),
+    handler: async ({ services, actor, body, locale }) => ({
+      json: { diagnostics: await validateSource(services, actorOf(actor), body.source, { language: await locale() }) },
+    }),
   },
   listExamples: {
     handler: async () => ({ json: exampleTemplates() }),
