@@ -1,7 +1,14 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Diagnostic } from '../../variables/diagnostics';
-import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, compiledKey, type RenderAnswer, type RenderRequest, type TemplatePayload } from './protocol';
+import {
+  TEMPLATE_NOT_LOADED,
+  WORKER_TEMPLATE_CACHE,
+  compiledKey,
+  type RenderAnswer,
+  type RenderRequest,
+  type TemplatePayload,
+} from './protocol';
 import type { DocumentRenderer } from './renderer';
 import type { WarmUpKind } from './warm-up';
 
