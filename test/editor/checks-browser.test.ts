@@ -125,6 +125,8 @@ describe('publishing in the editor app, against the real server', { timeout: 60_
     await errors.waitFor({ timeout: 20_000 });
     expect(await errors.locator('li').count()).toBe(1);
     expect(await errors.innerText()).toContain('DATE_FORMAT_UNKNOWN');
+    // Found by the server's render worker, and written in the interface's language too.
+    expect(await errors.innerText()).toContain('n’est pas un format de date');
     expect(await errors.locator('h3').innerText()).toBe('Empêche la publication (1)');
     expect(await warnings.locator('li').allInnerTexts()).toEqual([
       expect.stringContaining('DATE_PRINTED_RAW'),
