@@ -82,7 +82,8 @@ export async function compileTemplate(text: string, options: CompileOptions = {}
 
   const markupEngine = engineFor(fm.locale, 'markup', fm.partials, options.limits);
   const textEngine = engineFor(fm.locale, 'text', fm.partials, options.limits);
-  const body = compileLiquid(markupEngine, source.body, { fileText: text, bodyOffset: source.bodyOffset, lines }, options.limits);
+  const language = options.language ?? 'en';
+  const body = compileLiquid(markupEngine, source.body, { fileText: text, bodyOffset: source.bodyOffset, lines, language }, options.limits);
   diagnostics.push(...body.diagnostics);
 
   const metadata: CompiledTemplate['metadata'] = {
@@ -94,7 +95,7 @@ export async function compileTemplate(text: string, options: CompileOptions = {}
   };
   const fragments = contract.fragments;
   for (const f of fragments) {
-    const frag = compileFragment(textEngine, f.text, { fileText: text, offset: lines.offset(f.start), lines, what: f.name });
+    const frag = compileFragment(textEngine, f.text, { fileText: text, offset: lines.offset(f.start), lines, what: f.name, language });
     diagnostics.push(...frag.diagnostics);
     if (frag.render) metadata[f.field] = frag.render;
   }
@@ -108,7 +109,7 @@ export async function compileTemplate(text: string, options: CompileOptions = {}
         fragments,
         partials: fm.partials,
         locale: fm.locale,
-        language: options.language ?? 'en',
+        language,
       }),
     );
   }

@@ -2,6 +2,7 @@ import { Context, Liquid, toValueSync, type Emitter, type FilterImplOptions, typ
 import { LineIndex, type Diagnostic } from '../../variables/diagnostics';
 import { createFilters, isKnownFilter } from '../../variables/filters';
 import { LIQUID_DIALECT, liquidProblems } from '../../variables/liquid';
+import type { Language } from '../../variables/analyzer';
 import { SourceMap, type Segment } from './source-map';
 
 /**
@@ -209,7 +210,7 @@ export class LiquidStageError extends Error {
 export function compileLiquid(
   engine: Liquid,
   body: string,
-  place: { fileText: string; bodyOffset: number; lines?: LineIndex; what?: string },
+  place: { fileText: string; bodyOffset: number; lines?: LineIndex; what?: string; language?: Language },
   limits: Partial<LiquidLimits> = {},
 ): { compiled?: CompiledLiquid; diagnostics: Diagnostic[] } {
   const lines = place.lines ?? new LineIndex(place.fileText);
@@ -218,7 +219,7 @@ export function compileLiquid(
   try {
     templates = engine.parse(body);
   } catch (e) {
-    return { diagnostics: [liquidDiagnostic(engine, e, body, lines, place.bodyOffset, 'parse', place.what)] };
+    return { diagnostics: [liquidDiagnostic(engine, e, body, lines, place.bodyOffset, 'parse', place.what, place.language)] };
   }
   const compiled: CompiledLiquid = {
     render(data) {
@@ -255,14 +256,14 @@ export function compileLiquid(
 export function compileFragment(
   engine: Liquid,
   text: string,
-  place: { fileText: string; offset: number; lines?: LineIndex; what: string },
+  place: { fileText: string; offset: number; lines?: LineIndex; what: string; language?: Language },
 ): { render?: (data: Record<string, unknown>) => string; diagnostics: Diagnostic[] } {
   const lines = place.lines ?? new LineIndex(place.fileText);
   let templates: Template[];
   try {
     templates = engine.parse(text);
   } catch (e) {
-    return { diagnostics: [liquidDiagnostic(engine, e, text, lines, place.offset, 'parse', place.what)] };
+    return { diagnostics: [liquidDiagnostic(engine, e, text, lines, place.offset, 'parse', place.what, place.language)] };
   }
   return {
     diagnostics: [],
@@ -289,7 +290,10 @@ class LimitedEmitter implements Emitter {
   }
 }
 
-/** A Liquid error as a template diagnostic, in the words variables/liquid.ts gives it (the analyzer's too). */
+/**
+ * A Liquid error as a template diagnostic, in the words variables/liquid.ts gives it (the analyzer's too).
+ * Render-time errors are English: a document being made has no interface language.
+ */
 function liquidDiagnostic(
   engine: Liquid,
   e: unknown,
@@ -298,10 +302,12 @@ function liquidDiagnostic(
   offset: number,
   phase: 'parse' | 'render',
   what?: string,
+  language: Language = 'en',
 ): Diagnostic {
   const [problem] = liquidProblems(e, text, phase, Object.keys(engine.tags));
-  const prefix = what ? `${what}: ` : '';
-  const d: Diagnostic = { stage: 'liquid', code: problem!.code, severity: 'error', message: `${prefix}${problem!.message}` };
+  const prefix = what ? (language === 'fr' ? `${what} : ` : `${what}: `) : '';
+  const message = language === 'fr' ? problem!.fr : problem!.message;
+  const d: Diagnostic = { stage: 'liquid', code: problem!.code, severity: 'error', message: `${prefix}${message}` };
   if (problem!.begin !== undefined && problem!.end !== undefined) d.range = lines.range(offset + problem!.begin, offset + problem!.end);
   return d;
 }

@@ -43,6 +43,17 @@ describe('diagnostics from the render workers in the language asked', () => {
     expect(messages(frDetails.warnings).OPTIONAL_WITHOUT_DEFAULT).toContain('est facultatif et peut manquer');
   });
 
+  it('says a Liquid that does not parse in French too (the analyzer never sees it)', async () => {
+    const t = await createTemplate(s, designer, { name: 'Bloc', source: source('{% if learner.fullname %}Bravo') });
+    const fr = await domainFailure(() => publishTemplate(s, designer, t.id, { language: 'fr' }));
+    const en = await domainFailure(() => publishTemplate(s, designer, t.id, { language: 'en' }));
+    const [frError] = (fr.extra.details as { errors: Diagnostic[] }).errors;
+    const [enError] = (en.extra.details as { errors: Diagnostic[] }).errors;
+    expect([frError!.code, enError!.code]).toEqual(['LIQUID_SYNTAX', 'LIQUID_SYNTAX']);
+    expect(frError!.message).toContain('n’est jamais fermé : ajoutez {% endif %}');
+    expect(enError!.message).toContain('is never closed: add {% endif %}');
+  });
+
   it('publishes with its warnings in French when asked', async () => {
     const t = await createTemplate(s, designer, { name: 'Avertie', source: source('Délivré le {{ certificate.issued }}') });
     const { warnings } = await publishTemplate(s, designer, t.id, { language: 'fr' });

@@ -72,7 +72,7 @@ describe('server diagnostics in the caller’s language', () => {
     expect(byCode(list(frDetails.diagnostics)).UNKNOWN_PROPERTY).toBe(FRENCH_PROPERTY);
 
     // The same version, the same worker: what it compiled for the French caller is not what the English one reads.
-    for (const headers of [{ 'accept-language': 'en-GB,en;q=0.9' }, {}]) {
+    for (const headers of [{ 'accept-language': 'en-GB,en;q=0.9' }, {}] as Record<string, string>[]) {
       const en = await publish(headers);
       expect(en.status).toBe(422);
       const enDetails = (en.json.error as Json).details as Json;
