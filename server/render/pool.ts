@@ -97,6 +97,7 @@ export class RenderPool implements DocumentRenderer {
   private readonly resourceLimits: ResourceLimits;
   /** Workers in a row that died before they were ready: a pool whose workers cannot start answers its queue. */
   private failedStarts = 0;
+  private started = 0;
   private readyWaiters: (() => void)[] = [];
 
   constructor(options: RenderPoolOptions = {}) {
@@ -141,6 +142,11 @@ export class RenderPool implements DocumentRenderer {
     return { workers: this.slots.length, busy: this.slots.filter((s) => s.job).length, queued: this.queue.length };
   }
 
+  /** Workers started since the pool opened (the first ones and every replacement): a stopped job's worker really went. */
+  workersStarted(): number {
+    return this.started;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const wake of this.readyWaiters.splice(0)) wake();
@@ -157,6 +163,7 @@ export class RenderPool implements DocumentRenderer {
   private spawn(replacement = false): Slot {
     const warmUp: WarmUpKind = replacement ? 'light' : 'full';
     const worker = new Worker(ENTRY, { resourceLimits: this.resourceLimits, workerData: { warmUp } });
+    this.started++;
     const slot: Slot = { worker, ready: false, known: [] };
     worker.on('message', (answer: RenderAnswer | 'ready') => {
       if (answer === 'ready') {
