@@ -141,6 +141,8 @@ const MESSAGES = {
   'tokens.done': { en: 'I have copied it', fr: 'Je l’ai copié' },
   'tokens.created': { en: 'Created', fr: 'Créé' },
   'tokens.createdBy': { en: 'By', fr: 'Par' },
+  'tokens.byToken': { en: 'the token “{name}”', fr: 'le jeton « {name} »' },
+  'tokens.bySystem': { en: 'Attest (command line or set-up)', fr: 'Attest (ligne de commande ou installation)' },
   'tokens.lastUsed': { en: 'Last used', fr: 'Dernier usage' },
   'tokens.expiresAt': { en: 'Expires', fr: 'Expire' },
   'tokens.state': { en: 'State', fr: 'État' },

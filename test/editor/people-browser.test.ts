@@ -199,6 +199,43 @@ describe('resetting passwords, ending sessions and deleting people on the People
     await expect.poll(() => focused(admin)).toBe('h2:people-title');
     expect(newPassword).not.toBe('');
     expect(await signInStatus('lea', newPassword)).toBe(401);
+  });
+});
+
+describe('the API tokens screen shows everything the API tells about a token', { timeout: 60_000 }, () => {
+  it('says who made each token, when it was last used and when it expires; revoking one revokes those it made', async () => {
+    // A token made by the admin in the browser, and one made with that token, with an expiry, used once.
+    const parent = await admin.evaluate(async () => {
+      const r = await fetch('/api/v1/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-attest-csrf': '1' },
+        body: JSON.stringify({ name: 'Parent', capabilities: ['tenant:manage', 'certificate:view'] }),
+      });
+      return (await r.json()) as { token: string };
+    });
+    const child = await call(app.base, 'POST', '/api/v1/tokens', {
+      token: parent.token,
+      body: { name: 'Child', capabilities: ['certificate:view'], expires_at: '2099-01-01T12:00:00Z' },
+    });
+    expect(child.status, child.text).toBe(201);
+    const childToken = String(child.json.token);
+    expect((await call(app.base, 'GET', '/api/v1/me', { token: childToken })).status).toBe(200);
+
+    await admin.goto(`${app.base}/admin/tokens`);
+    const row = (name: string) => admin.locator(`tr[data-token="${name}"]`);
+    await row('Child').waitFor();
+    expect(await row('Demo LMS').locator('td[data-created-by="system"]').innerText()).toBe('Attest (command line or set-up)');
+    expect(await row('Parent').locator('td[data-created-by^="person:"]').innerText()).toBe('Administrator');
+    const cells = await row('Child').locator('td').allInnerTexts();
+    expect(cells[2]).toBe('the token “Parent”');
+    expect(cells[3]).not.toBe('never'); // last used
+    expect(cells[4]).toContain('2099'); // expires
+    expect(await row('Parent').locator('td').nth(3).innerText()).not.toBe('never');
+
+    admin.once('dialog', (d) => void d.accept());
+    await row('Parent').getByRole('button', { name: 'Revoke Parent' }).click();
+    await admin.locator('tr[data-token="Child"][data-revoked="true"]').waitFor();
+    expect((await call(app.base, 'GET', '/api/v1/me', { token: childToken })).status).toBe(401);
     expect(pageErrors).toEqual([]);
   });
 });
