@@ -13,19 +13,23 @@ const LMS: readonly Capability[] = ['certificate:view', 'certificate:apply', 'le
 /**
  * `<attest-tokens-screen>`: the tenant's API tokens (never their secrets), a form to create one carrying
  * a subset of the signed-in person's capabilities (the server refuses more), optionally until a date; the
- * new token's secret is shown once, with a copy button, until dismissed; revoke (with every token made
- * with it) after a confirmation.
+ * new token's secret is shown once, with a copy button, until dismissed; who made each (a person, a token,
+ * the set-up), when it was last used and when it expires; revoke (with every token made with it) after a
+ * confirmation.
  */
 export class TokensScreen extends AppElement {
   static override properties = {
     me: { attribute: false },
     tokens: { state: true },
+    names: { state: true },
     chosen: { state: true },
     secret: { state: true },
     failure: { state: true },
   };
   declare me: Me | undefined;
   declare protected tokens: TokenInfo[] | undefined;
+  /** People's names by id, to say who made each token. */
+  declare protected names: ReadonlyMap<string, string>;
   declare protected chosen: ReadonlySet<Capability>;
   declare protected secret: { name: string; token: string } | undefined;
   declare protected failure: ApiError | undefined;
@@ -34,6 +38,7 @@ export class TokensScreen extends AppElement {
     super();
     this.me = undefined;
     this.tokens = undefined;
+    this.names = new Map();
     this.chosen = new Set();
     this.secret = undefined;
     this.failure = undefined;
@@ -45,9 +50,23 @@ export class TokensScreen extends AppElement {
   }
 
   private async load(): Promise<void> {
-    const r = await api.call('listTokens');
+    const [r, people] = await Promise.all([api.call('listTokens'), api.call('listPeople')]);
     if (r.ok) this.tokens = r.value;
     else this.failure = r;
+    // Without the names, who made a token is still shown, by id.
+    if (people.ok) this.names = new Map(people.value.map((p) => [p.id, p.displayName]));
+  }
+
+  /** Who made a token, in words: revoking a token revokes those it made, so this says what goes with it. */
+  private maker(t: TokenInfo): string {
+    const [kind, id = ''] = t.createdBy.split(':');
+    if (kind === 'person') return this.names.get(id) ?? t.createdBy;
+    if (kind === 'token') {
+      const parent = this.tokens?.find((x) => x.id === id);
+      return parent ? ta('tokens.byToken', { name: parent.name }) : t.createdBy;
+    }
+    if (kind === 'system') return ta('tokens.bySystem');
+    return t.createdBy;
   }
 
   private get held(): readonly Capability[] {
@@ -199,6 +218,7 @@ export class TokensScreen extends AppElement {
                         <th scope="col">${ta('tokens.name')}</th>
                         <th scope="col">${ta('roles.capabilities')}</th>
                         <th scope="col">${ta('tokens.created')}</th>
+                        <th scope="col">${ta('tokens.createdBy')}</th>
                         <th scope="col">${ta('tokens.lastUsed')}</th>
                         <th scope="col">${ta('tokens.expiresAt')}</th>
                         <th scope="col">${ta('tokens.state')}</th>
@@ -212,6 +232,7 @@ export class TokensScreen extends AppElement {
                             <th scope="row">${t.name}</th>
                             <td>${t.capabilities.map((c) => html`<code>${c}</code> `)}</td>
                             <td>${dateTime(t.createdAt)}</td>
+                            <td data-created-by=${t.createdBy}>${this.maker(t)}</td>
                             <td>${t.lastUsedAt ? dateTime(t.lastUsedAt) : ta('tokens.never')}</td>
                             <td>${t.expiresAt ? dateTime(t.expiresAt) : '—'}</td>
                             <td>${this.state(t)}</td>
