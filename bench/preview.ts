@@ -52,7 +52,7 @@ try {
 
   const compile: number[] = [];
   const render: number[] = [];
-  const data = previewData({}, findPersona('oliver-bennett')!.data as Record<string, unknown>);
+  const data = previewData({}, findPersona('oliver-bennett')!.data);
   for (let i = -5; i < EDITS; i++) {
     const t0 = performance.now();
     const c = await compileTemplate(typed(EDITS + 10 + i), { loadAsset: (file) => draft.assets[file] });
@@ -64,7 +64,9 @@ try {
       render.push(performance.now() - t1);
     }
   }
-  console.log(`preview per keystroke (attestation-fr, ${EDITS} edits): previewTemplate median ${fmt(median(server))} ms, CPU ${fmt(cpuPerEdit)} ms per edit`);
+  console.log(
+    `preview per keystroke (attestation-fr, ${EDITS} edits): previewTemplate median ${fmt(median(server))} ms, CPU ${fmt(cpuPerEdit)} ms per edit`,
+  );
   console.log(`  in-process: compile median ${fmt(median(compile))} ms, render median ${fmt(median(render))} ms`);
 } finally {
   await storage.close();
