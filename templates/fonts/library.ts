@@ -51,6 +51,21 @@ export class FontLibrary {
     return this.faces;
   }
 
+  /** The same faces, in a library that faces added to this one later do not change. */
+  copy(): FontLibrary {
+    const copy = new FontLibrary({ bundled: false });
+    // Aliases share their family's record: copied once, shared the same way.
+    const copied = new Map<object, { name: string; entries: Entry[] }>();
+    for (const [key, family] of this.families) {
+      let c = copied.get(family);
+      if (!c) copied.set(family, (c = { name: family.name, entries: [...family.entries] }));
+      copy.families.set(key, c);
+    }
+    for (const name of this.names) copy.names.add(name);
+    copy.faces = this.faces;
+    return copy;
+  }
+
   /** Names designers can write, as first declared. */
   familyNames(): string[] {
     return [...new Set([...this.families.values()].map((f) => f.name))];

@@ -58,7 +58,9 @@ export function resolveRoles(library: FontLibrary, specs: Readonly<Record<string
   const key = `${library.identity}\u0002${JSON.stringify(specs)}`;
   let found = resolvedRoles.get(key);
   if (!found) {
-    found = resolveAfresh(library, specs);
+    // Kept roles resolve faces lazily: from a copy, so faces added to the caller's library afterwards
+    // cannot reach a template that shares them.
+    found = resolveAfresh(library.copy(), specs);
     resolvedRoles.set(key, found);
   }
   return found;
