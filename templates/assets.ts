@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Diagnostic, Range } from '../variables/diagnostics';
 import { DiagnosticError } from '../variables/diagnostics';
 import { suggestion } from '../variables/suggest';
 import { dataUrlBytes, MAX_DATA_IMAGE_BYTES } from '../variables/values';
 import { ImportedPage, PreparedImage } from './pdf';
 import { sniffFormat, type FontLibrary } from './fonts';
+import { Lru } from './text/lru';
 
 /**
  * A template's assets (background PDFs, images, fonts), checked and prepared once per template version:
@@ -65,7 +67,7 @@ export async function prepareAssets(
   const diagnostics: Diagnostic[] = [];
   const kinds = new Map<string, AssetKind>();
   const images = new Map<string, PreparedImage>();
-  const pages = new Map<string, ImportedPage[]>();
+  const pages = new Map<string, readonly ImportedPage[]>();
 
   for (const [name, decl] of Object.entries(declared)) {
     const file = typeof decl === 'string' ? decl : decl.path;
@@ -105,8 +107,9 @@ export async function prepareAssets(
       if (kind === 'image') images.set(name, PreparedImage.fromBytes(got));
       else if (kind === 'pdf') {
         // Corrupt or encrypted PDFs fail here, at compile time, never in a render.
-        const count = await ImportedPage.pageCount(got);
-        if (count > MAX_PDF_ASSET_PAGES) {
+        const prepared = await preparePdf(got);
+        if (typeof prepared === 'number') {
+          const count = prepared;
           diagnostics.push(
             assetError(
               'ASSET_PDF_TOO_MANY_PAGES',
@@ -117,8 +120,6 @@ export async function prepareAssets(
           );
           continue;
         }
-        const prepared: ImportedPage[] = [];
-        for (let i = 0; i < count; i++) prepared.push(await ImportedPage.fromPdf(got, i));
         pages.set(name, prepared);
       } else {
         const face: Partial<AssetDeclaration> = typeof decl === 'string' ? {} : decl;
@@ -161,6 +162,27 @@ export async function prepareAssets(
     },
   };
   return { assets, diagnostics };
+}
+
+/**
+ * Background PDFs prepared, by the SHA-256 of their bytes. The same background comes back with every
+ * compile of a template being edited (a compile per keystroke in the live preview) and with every version
+ * of a template: it is read once per process. Pages are immutable ready bytes, shared as they are between
+ * the documents of one version; the few last backgrounds are kept, each at most MAX_PDF_ASSET_PAGES pages.
+ */
+const preparedPdfs = new Lru<string, readonly ImportedPage[]>(8);
+
+/** The pages of a PDF asset, or its page count when it has too many to be a background. */
+async function preparePdf(bytes: Uint8Array): Promise<readonly ImportedPage[] | number> {
+  const key = createHash('sha256').update(bytes).digest('hex');
+  const known = preparedPdfs.get(key);
+  if (known) return known;
+  const count = await ImportedPage.pageCount(bytes);
+  if (count > MAX_PDF_ASSET_PAGES) return count;
+  const pages: ImportedPage[] = [];
+  for (let i = 0; i < count; i++) pages.push(await ImportedPage.fromPdf(bytes, i));
+  preparedPdfs.set(key, pages);
+  return pages;
 }
 
 /**

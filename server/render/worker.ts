@@ -19,10 +19,11 @@ function compile(request: RenderRequest): Promise<CompileResult> | undefined {
   if (request.template) {
     const { source, assets } = request.template;
     // A template about to be issued is warmed once here (its fonts, background and static text prepared),
-    // so its first document costs what the next ones do; drafts being checked are not.
+    // so its first document costs what the next ones do; drafts being checked are not, nor previews: a
+    // source being typed is compiled for one specimen, and warming it would make that specimen twice.
     const language = request.language ?? 'en';
     const entry = compileTemplate(source, { loadAsset: (file) => assets[file], language }).then((result) => {
-      if (request.kind === 'render' && result.template) warmUpTemplate(result.template);
+      if (request.kind === 'render' && !request.specimen && result.template) warmUpTemplate(result.template);
       return result;
     });
     const key = compiledKey(request);

@@ -27,8 +27,14 @@ export class FontLibrary {
   private readonly families = new Map<string, { name: string; entries: Entry[] }>();
   /** Every name a family can be called by, aliases included, for "did you mean". */
   private readonly names = new Set<string>();
+  /**
+   * What the library holds, as text: two libraries with the same identity resolve every family, weight and
+   * style to faces parsed from the same bytes, so what is derived from one serves the other (roles.ts).
+   */
+  private faces: string;
 
   constructor(options: { bundled?: boolean } = {}) {
+    this.faces = options.bundled === false ? 'none' : 'bundled';
     if (options.bundled === false) return;
     for (const face of BUNDLED_FACES) this.register(face.family, face);
     for (const { family, aliases } of BUNDLED_FAMILIES) {
@@ -39,6 +45,25 @@ export class FontLibrary {
         this.names.add(alias);
       }
     }
+  }
+
+  get identity(): string {
+    return this.faces;
+  }
+
+  /** The same faces, in a library that faces added to this one later do not change. */
+  copy(): FontLibrary {
+    const copy = new FontLibrary({ bundled: false });
+    // Aliases share their family's record: copied once, shared the same way.
+    const copied = new Map<object, { name: string; entries: Entry[] }>();
+    for (const [key, family] of this.families) {
+      let c = copied.get(family);
+      if (!c) copied.set(family, (c = { name: family.name, entries: [...family.entries] }));
+      copy.families.set(key, c);
+    }
+    for (const name of this.names) copy.names.add(name);
+    copy.faces = this.faces;
+    return copy;
   }
 
   /** Names designers can write, as first declared. */
@@ -71,6 +96,7 @@ export class FontLibrary {
     }
     const parsed = face;
     this.register(d.family, { weight: d.weight, style: d.style, load: () => parsed }, true);
+    this.faces += `\u0000${d.family}\u0001${key}`;
     return parsed;
   }
 

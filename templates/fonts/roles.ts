@@ -4,6 +4,7 @@ import { BUNDLED_FAMILIES, GLOBAL_FALLBACK } from './bundled';
 import { familyKey } from './library';
 import type { FontFace, FontStyle } from './face';
 import type { FontLibrary } from './library';
+import { Lru } from '../text/lru';
 
 /** What a template's front matter says about one role (body, title, name, …). */
 export interface FontRoleSpec {
@@ -51,6 +52,24 @@ function weightOf(w: FontRoleSpec['weight']): number {
  * the resolved roles. Roles the template does not define get the defaults (body = serif).
  */
 export function resolveRoles(library: FontLibrary, specs: Readonly<Record<string, FontRoleSpec>> = {}): FontRoles {
+  // Every compile makes a new library; a template being edited (a compile per keystroke in the live
+  // preview) keeps its roles object, and with it the static paragraphs already laid out for them
+  // (text/paragraph.ts keeps those per roles object). Same faces and same specs give the same roles.
+  const key = `${library.identity}\u0002${JSON.stringify(specs)}`;
+  let found = resolvedRoles.get(key);
+  if (!found) {
+    // Kept roles resolve faces lazily: from a copy, so faces added to the caller's library afterwards
+    // cannot reach a template that shares them.
+    found = resolveAfresh(library.copy(), specs);
+    resolvedRoles.set(key, found);
+  }
+  return found;
+}
+
+/** Roles objects kept across compiles; each holds its laid-out paragraphs, so few are kept. */
+const resolvedRoles = new Lru<string, FontRoles>(64);
+
+function resolveAfresh(library: FontLibrary, specs: Readonly<Record<string, FontRoleSpec>>): FontRoles {
   const roles = new Map<string, FontRole>();
   const problems: Diagnostic[] = [];
   for (const [name, spec] of Object.entries({ ...DEFAULT_ROLES, ...specs })) {

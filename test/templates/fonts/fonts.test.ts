@@ -136,6 +136,23 @@ describe('custom faces', () => {
 describe('font roles', () => {
   const library = new FontLibrary();
 
+  it('are shared by libraries holding the same faces (a template compiled again), never by others', () => {
+    const specs = { body: { family: 'House Serif', fallback: ['serif'] } };
+    const first = new FontLibrary();
+    first.addFace(dejavuSerif(), { family: 'House Serif' });
+    const roles = resolveRoles(first, specs);
+    const again = new FontLibrary();
+    again.addFace(dejavuSerif(), { family: 'House Serif' });
+    expect(resolveRoles(again, specs)).toBe(roles);
+    // Another family name for the same bytes is another library: its own roles.
+    const renamed = new FontLibrary();
+    renamed.addFace(dejavuSerif(), { family: 'Other Serif' });
+    expect(codeOf(() => resolveRoles(renamed, specs))).toBe('FONT_UNKNOWN_FAMILY');
+    // A face added to the first library afterwards does not reach the roles it shares.
+    first.addFace(dejavuSerif(), { family: 'House Serif', weight: 700 });
+    expect(roles.chain('body', true, false)[0]!.key).not.toBe(resolveRoles(first, specs).chain('body', true, false)[0]!.key);
+  });
+
   it('defaults body to serif, with the global fallback chain after it', () => {
     const roles = resolveRoles(library, {});
     const faceKey = (family: string) => `${family.toLowerCase().replace(/\s+/g, '-')}-400-normal`;

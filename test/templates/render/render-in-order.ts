@@ -1,7 +1,9 @@
 /**
  * Renders documents in this fresh process, in the order given, and prints each one's SHA-256 on its own
  * line. Each argument is `template:learner name` where template is `reference` (bench/reference.liquid: a
- * background page, two faces, a QR code) or a bundled example's file name. Tests compare processes whose
+ * background page, two faces, a QR code) or a bundled example's file name, optionally followed by `~n`:
+ * that template compiled again with one more text drawn (edit n), as the live preview compiles a source
+ * being typed. Tests compare processes whose
  * histories differ: every cache a render fills must leave later documents' bytes as they would be.
  */
 import { readFileSync } from 'node:fs';
@@ -13,19 +15,32 @@ import { findPersona } from '../../../variables/personas';
 import { sha256Hex } from '../../../server/domain/hashing';
 
 const templates = new Map<string, CompiledTemplate>();
-async function template(name: string): Promise<CompiledTemplate> {
-  let t = templates.get(name);
+async function template(spec: string): Promise<CompiledTemplate> {
+  let t = templates.get(spec);
   if (!t) {
+    const [name = '', edit] = spec.split('~');
     const compiled =
-      name === 'reference'
-        ? await compileTemplate(readFileSync(new URL('../../../bench/reference.liquid', import.meta.url), 'utf8'), {
-            loadAsset: (file) => readAssetFile(EXAMPLES_DIR, file),
-          })
-        : await compileTemplateFile(join(EXAMPLES_DIR, name));
+      edit !== undefined
+        ? await edited(name, edit)
+        : name === 'reference'
+          ? await compileTemplate(readFileSync(new URL('../../../bench/reference.liquid', import.meta.url), 'utf8'), {
+              loadAsset: (file) => readAssetFile(EXAMPLES_DIR, file),
+            })
+          : await compileTemplateFile(join(EXAMPLES_DIR, name));
     t = compiled.template!;
-    templates.set(name, t);
+    templates.set(spec, t);
   }
   return t;
+}
+
+function edited(name: string, edit: string) {
+  const text = readFileSync(
+    name === 'reference' ? new URL('../../../bench/reference.liquid', import.meta.url) : join(EXAMPLES_DIR, name),
+    'utf8',
+  );
+  const end = text.lastIndexOf('</page>');
+  const drawn = `<text x="12mm" y="12mm" width="80mm" size="7">Draft ${edit} of a source being typed</text>\n`;
+  return compileTemplate(text.slice(0, end) + drawn + text.slice(end), { loadAsset: (file) => readAssetFile(EXAMPLES_DIR, file) });
 }
 
 const base = findPersona('oliver-bennett')!.data as Record<string, Record<string, unknown>>;
