@@ -68,8 +68,8 @@ describe('tenant logo and colour over HTTP', () => {
     });
     expect(r.status, r.text).toBe(200);
     const read = await call(app.base, 'GET', '/api/v1/tenant', { token: admin });
-    expect(read.json.settings.organization).toMatchObject({ logo, colour: '#0a7f3c' });
-    expect(read.json.settings.verification_shows.revocation_reason).toBe(true);
+    expect(read.json.settings?.organization).toMatchObject({ logo, colour: '#0a7f3c' });
+    expect(read.json.settings?.verification_shows?.revocation_reason).toBe(true);
   });
 
   it('leaves a logo stored before the rule readable, and other settings still change', async () => {
@@ -81,6 +81,6 @@ describe('tenant logo and colour over HTTP', () => {
     );
     const r = await patch({ delivery_lock: true });
     expect(r.status, r.text).toBe(200);
-    expect(r.json.settings.organization.logo).toBe(SVG);
+    expect(r.json.settings?.organization?.logo).toBe(SVG);
   });
 });
