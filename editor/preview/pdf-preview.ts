@@ -216,10 +216,12 @@ export class PdfPreview extends LitElement {
         .zoom-level {
           min-width: 3.2em;
         }
+        /* One line of whole buttons (as a flex row they would shrink to clipped labels), scrolled in place. */
         .toolbar attest-canvas-palette {
+          display: block;
           flex: 1 1 100%;
           min-width: 0;
-          flex-wrap: nowrap;
+          white-space: nowrap;
           overflow-x: auto;
         }
         .toolbar attest-canvas-palette + .sep,

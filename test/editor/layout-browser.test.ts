@@ -103,6 +103,14 @@ describe('the template editor on small screens', { timeout: 60_000 }, () => {
     await fits(800);
     expect((await box('attest-source-editor')).width).toBeGreaterThanOrEqual(0.4 * 800);
     await page.screenshot({ path: join(OUT, 'layout-editor-800.png') });
+    // Two elements selected add the align buttons to the palette: still two rows.
+    const boxes = page.locator('attest-pdf-preview .box');
+    await boxes.nth(2).click();
+    await boxes.nth(3).click({ modifiers: ['Shift'] });
+    await page.locator('attest-canvas-palette button[class^="arrange-"]').first().waitFor();
+    await fits(800);
+    await page.screenshot({ path: join(OUT, 'layout-editor-800-align.png') });
+    await page.keyboard.press('Escape');
 
     await toggle().focus();
     await page.keyboard.press('Enter');
