@@ -33,7 +33,15 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export function plannedTenant(input: { slug: string; name: string; settings?: unknown }): Omit<Tenant, 'id'> {
   if (!SLUG.test(input.slug)) throw invalid('TENANT_SLUG_INVALID', 'A tenant slug is 2 to 63 lowercase letters, digits or dashes.');
   const settings = TenantSettings.safeParse(input.settings ?? {});
-  if (!settings.success) throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', zodProblems(settings.error));
+  // A new tenant's logo is given now: checked as an upload, listed beside the schema's problems.
+  const given = isObject(input.settings) && isObject(input.settings.organization) ? input.settings.organization.logo : undefined;
+  const logoWrong = logoProblems(given);
+  if (!settings.success || logoWrong.length) {
+    throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', [
+      ...(settings.success ? [] : zodProblems(settings.error)),
+      ...logoWrong,
+    ]);
+  }
   return { slug: input.slug, name: input.name, settings: { ...settings.data, ...languageDefaults(settings.data.locale, input.settings) } };
 }
 

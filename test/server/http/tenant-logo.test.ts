@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { MAX_LOGO_BYTES } from '../../../server/domain/settings';
+import { DomainError } from '../../../server/domain/errors';
+import { plannedTenant } from '../../../server/domain/tenants';
 import { createToken } from '../../../server/domain/tokens';
 import { setTenantSettings } from '../../../server/storage/repositories/tenants';
 import { freshServices, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
@@ -70,6 +72,20 @@ describe('tenant logo and colour over HTTP', () => {
     const read = await call(app.base, 'GET', '/api/v1/tenant', { token: admin });
     expect(read.json.settings?.organization).toMatchObject({ logo, colour: '#0a7f3c' });
     expect(read.json.settings?.verification_shows?.revocation_reason).toBe(true);
+  });
+
+  it('checks a new tenant’s logo the same way, beside its other problems', () => {
+    let caught: unknown;
+    try {
+      plannedTenant({ slug: 'new-tenant', name: 'New', settings: { locale: 'xx', organization: { name: 'New', logo: SVG } } });
+    } catch (e) {
+      caught = e;
+    }
+    const problems = caught instanceof DomainError ? (caught.extra.problems ?? []) : [];
+    expect(problems.map((p) => [p.path, p.code])).toEqual([
+      ['locale', 'INVALID_VALUE'],
+      ['organization.logo', 'LOGO_TYPE'],
+    ]);
   });
 
   it('leaves a logo stored before the rule readable, and other settings still change', async () => {
