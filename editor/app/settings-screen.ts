@@ -7,14 +7,16 @@ import { errorBox } from './error-box';
 import { fieldText } from './format';
 import { tr } from './messages';
 
-const SHOWS = ['learner_name', 'course', 'dates'] as const;
-const ORG_FIELDS = ['address', 'url', 'registration_number', 'logo'] as const;
+const SHOWS = ['learner_name', 'course', 'dates', 'revocation_reason'] as const;
+const ORG_FIELDS = ['address', 'url', 'registration_number', 'colour', 'logo'] as const;
 
 /**
  * `<attest-settings-screen>`: the tenant's settings (completion tracking, delivery lock, locale, public
  * address, what the verification page shows, the organisation), saved in one PATCH with every field, so
  * the server's validation lists every problem beside its field; an emptied optional field is sent as null
- * (back to none). Below, the shop's webhook address and secret, and the two secrets' rotation.
+ * (back to none). A logo is typed as a template asset's name or uploaded from a file (kept as a data: URL, which
+ * the server checks: PNG or JPEG, 200 KB at most). Below, the shop's webhook address and secret, and the two
+ * secrets' rotation.
  */
 export class SettingsScreen extends AppElement {
   static override properties = {
@@ -22,11 +24,14 @@ export class SettingsScreen extends AppElement {
     failure: { state: true },
     notice: { state: true },
     webhook: { state: true },
+    uploadedLogo: { state: true },
   };
   declare protected tenant: Tenant | undefined;
   declare protected failure: ApiError | undefined;
   declare protected notice: string;
   declare protected webhook: { url: string; secret?: string } | undefined;
+  /** The logo as a data: URL (uploaded now or before): shown as a picture, not as text in the logo field. */
+  declare protected uploadedLogo: string | undefined;
 
   constructor() {
     super();
@@ -34,6 +39,7 @@ export class SettingsScreen extends AppElement {
     this.failure = undefined;
     this.notice = '';
     this.webhook = undefined;
+    this.uploadedLogo = undefined;
   }
 
   override connectedCallback(): void {
@@ -43,8 +49,28 @@ export class SettingsScreen extends AppElement {
 
   private async load(): Promise<void> {
     const r = await api.call('getTenant');
-    if (r.ok) this.tenant = r.value;
+    if (r.ok) this.loaded(r.value);
     else this.failure = r;
+  }
+
+  private loaded(tenant: Tenant): void {
+    this.tenant = tenant;
+    const logo = tenant.settings.organization.logo;
+    this.uploadedLogo = logo?.startsWith('data:') ? logo : undefined;
+  }
+
+  /** Reads the picked file as a data: URL; its type and size are the server's to judge, beside the rest. */
+  private pickLogo(e: Event): void {
+    const input = e.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    const reader = new FileReader();
+    reader.onload = () => {
+      if (typeof reader.result === 'string') this.uploadedLogo = reader.result;
+      const typed = this.renderRoot.querySelector<HTMLInputElement>('#ts-org-logo');
+      if (typed) typed.value = '';
+    };
+    reader.readAsDataURL(file);
   }
 
   private async submit(e: SubmitEvent): Promise<void> {
@@ -55,6 +81,7 @@ export class SettingsScreen extends AppElement {
     const checked = (name: string) => f.get(name) === 'on';
     const organization: Record<string, string> = { name: text('org.name') };
     for (const k of ORG_FIELDS) if (text(`org.${k}`)) organization[k] = text(`org.${k}`);
+    if (!organization.logo && this.uploadedLogo) organization.logo = this.uploadedLogo;
     const body = {
       completion_tracking: checked('completion_tracking'),
       delivery_lock: checked('delivery_lock'),
@@ -69,7 +96,7 @@ export class SettingsScreen extends AppElement {
       this.notice = '';
       return;
     }
-    this.tenant = r.value;
+    this.loaded(r.value);
     this.failure = undefined;
     this.notice = ta('admin.saved');
   }
@@ -122,11 +149,12 @@ export class SettingsScreen extends AppElement {
       </fieldset>
       <fieldset>
         <legend>${ta('settings.verification')}</legend>
-        ${SHOWS.map((k) => this.check(`shows.${k}`, `settings.shows.${k}`, s.verification_shows[k]))}
+        ${SHOWS.map((k) => this.check(`shows.${k}`, `settings.shows.${k}`, s.verification_shows[k] ?? false))}
       </fieldset>
       <fieldset>
         <legend>${ta('settings.organization')}</legend>
-        ${this.orgField('name', org.name)} ${ORG_FIELDS.map((k) => this.orgField(k, org[k]))}
+        ${this.orgField('name', org.name)}
+        ${ORG_FIELDS.map((k) => this.orgField(k, k === 'logo' && this.uploadedLogo ? undefined : org[k]))} ${this.logoUpload()}
       </fieldset>
       <div class="buttons"><button type="submit" class="primary">${tr('app.save')}</button></div>
     </form>`;
@@ -136,10 +164,41 @@ export class SettingsScreen extends AppElement {
   private orgField(key: 'name' | (typeof ORG_FIELDS)[number], value: string | undefined): unknown {
     const path = `organization.${key}`;
     const id = `ts-org-${key}`;
+    const hint = key === 'colour' ? html`<span class="muted hint" id=${`hint-${id}`}>${ta('settings.org.colourHint')}</span>` : nothing;
     return html`<div class="field">
       <label for=${id}>${ta(`settings.org.${key}`)}</label>
-      <input id=${id} name=${`org.${key}`} .value=${value ?? ''} aria-invalid=${this.invalid(path)} aria-describedby=${`err-${path}`} />
-      ${this.problems(path)}
+      <input
+        id=${id}
+        name=${`org.${key}`}
+        .value=${value ?? ''}
+        placeholder=${key === 'colour' ? '#1f4e79' : nothing}
+        aria-invalid=${this.invalid(path)}
+        aria-describedby=${`err-${path}${hint === nothing ? '' : ` hint-${id}`}`}
+      />
+      ${hint} ${this.problems(path)}
+    </div>`;
+  }
+
+  private logoUpload(): unknown {
+    const logo = this.uploadedLogo;
+    return html`<div class="field logo-upload">
+      <label for="ts-org-logo-file">${ta('settings.org.logoFile')}</label>
+      <input
+        id="ts-org-logo-file"
+        type="file"
+        accept="image/png,image/jpeg"
+        aria-describedby="hint-ts-org-logo-file"
+        @change=${(e: Event) => this.pickLogo(e)}
+      />
+      <span class="muted hint" id="hint-ts-org-logo-file">${ta('settings.org.logoFileHint')}</span>
+      ${
+        logo
+          ? html`<div class="logo-preview">
+              <img src=${logo} alt=${ta('settings.org.logoUploaded')} data-testid="logo-preview" />
+              <button type="button" @click=${() => (this.uploadedLogo = undefined)}>${ta('settings.org.logoRemove')}</button>
+            </div>`
+          : nothing
+      }
     </div>`;
   }
 

@@ -53,6 +53,17 @@ function asSourceDiagnostics(list: readonly { stage: string; code: string; sever
   return list as unknown as SourceDiagnostic[];
 }
 
+const SIDE_PANELS_KEY = 'attest.editor.side';
+
+/** Whether the side-panel drawer was left open in this browser (closed at first: the source needs the room). */
+function savedSidePanels(): boolean {
+  try {
+    return localStorage.getItem(SIDE_PANELS_KEY) === 'open';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `<attest-template-editor>`: one template's draft. Source in Monaco (`<attest-source-editor>`), live PDF
  * preview (`<attest-pdf-preview>`) linked both ways, sample learner, variables, assets, versions,
@@ -85,6 +96,7 @@ export class TemplateEditor extends AppElement {
     allSamples: { state: true },
     samplesRevision: { state: true },
     sourceMounted: { state: true },
+    sidePanelsOpen: { state: true },
   };
   declare me: Me | undefined;
   declare templateId: string;
@@ -115,6 +127,8 @@ export class TemplateEditor extends AppElement {
    * opened the template to see it, and the source follows a moment later.
    */
   declare protected sourceMounted: boolean;
+  /** Below 1100 px the side panels are a drawer over the preview (app.css): open or not, kept in the browser. */
+  declare protected sidePanelsOpen: boolean;
 
   /** The text in the editor now, and the last text the server has. */
   private source = '';
@@ -163,6 +177,24 @@ export class TemplateEditor extends AppElement {
     this.allSamples = false;
     this.samplesRevision = 0;
     this.sourceMounted = false;
+    this.sidePanelsOpen = savedSidePanels();
+  }
+
+  private showSidePanels(open: boolean): void {
+    this.sidePanelsOpen = open;
+    try {
+      localStorage.setItem(SIDE_PANELS_KEY, open ? 'open' : 'closed');
+    } catch {
+      // A browser that keeps nothing still opens the drawer; it just forgets.
+    }
+  }
+
+  /** Escape in the drawer closes it and gives the focus back to its toggle (only where it is a drawer). */
+  private onSideKey(e: KeyboardEvent): void {
+    const toggle = this.querySelector<HTMLButtonElement>('button.side-toggle');
+    if (e.key !== 'Escape' || !this.sidePanelsOpen || !toggle || getComputedStyle(toggle).display === 'none') return;
+    this.showSidePanels(false);
+    toggle.focus();
   }
 
   private mountSource(): void {
@@ -501,6 +533,15 @@ export class TemplateEditor extends AppElement {
         <span class="save-state" aria-live="polite">${this.saveLabel()}</span>
         ${this.previews.last ? html`<span class="muted">${tr('editor.previewMs', { ms: this.previews.last.ms })}</span>` : nothing}
         <span class="spacer"></span>
+        <button
+          type="button"
+          class="side-toggle"
+          aria-controls="editor-side"
+          aria-expanded=${this.sidePanelsOpen ? 'true' : 'false'}
+          @click=${() => this.showSidePanels(!this.sidePanelsOpen)}
+        >
+          ${tr('editor.tabs')}
+        </button>
         ${this.canEdit ? html`<button type="button" @click=${() => void this.autosave.saveNow()} ?disabled=${this.autosave.state === 'saving'}>${tr('editor.save')}</button>` : nothing}
         ${holds(this.me, 'templates:publish') ? html`<button type="button" class="primary" @click=${() => void this.publish()}>${tr('editor.publish')}</button>` : nothing}
       </div>
@@ -509,7 +550,7 @@ export class TemplateEditor extends AppElement {
         .findings=${this.publishFindings}
         @reveal-finding=${(e: CustomEvent<RevealDetail>) => this.editor?.reveal(e.detail.range)}
       ></attest-publish-report>
-      <div class="panes" style=${`grid-template-columns: minmax(0, ${this.split}fr) 6px minmax(0, ${1 - this.split}fr) 290px`}>
+      <div class="panes" style=${`grid-template-columns: minmax(0, ${this.split}fr) 6px minmax(0, ${1 - this.split}fr) var(--side-column)`}>
         ${
           this.sourceMounted
             ? html`<attest-source-editor
@@ -582,7 +623,12 @@ export class TemplateEditor extends AppElement {
             @element-select=${(e: CustomEvent<ElementSelectDetail>) => this.canvas.onSelect(e)}
           ></attest-preview-problems>
         </div>
-        <aside class="side" aria-label=${tr('editor.tabs')}>
+        <aside
+          id="editor-side"
+          class=${this.sidePanelsOpen ? 'side open' : 'side'}
+          aria-label=${tr('editor.tabs')}
+          @keydown=${(e: KeyboardEvent) => this.onSideKey(e)}
+        >
           <div role="tablist" aria-label=${tr('editor.tabs')} style="flex-wrap:wrap">
             ${this.tabs.button('sample', tr('editor.tab.sample'))} ${this.tabs.button('variables', tr('editor.tab.variables'))}
             ${this.tabs.button('assets', tr('editor.tab.assets'))} ${this.tabs.button('versions', tr('editor.tab.versions'))}

@@ -173,6 +173,8 @@ export class PdfPreview extends LitElement {
           13px system-ui,
           sans-serif;
         color: #1d2327;
+        /* The toolbar below fits the width the preview is given, not the window's. */
+        container-type: inline-size;
       }
       .toolbar {
         display: flex;
@@ -193,6 +195,39 @@ export class PdfPreview extends LitElement {
         height: 20px;
         background: #d0d4d9;
         margin: 0 6px;
+      }
+      /*
+       * A narrow preview (a small screen, or the splitter pulled): two rows at most, the page and zoom
+       * controls tightened on the first, the palette on the second, where a long one (the align buttons
+       * added) scrolls in its own row rather than pushing the page sideways or growing a third.
+       */
+      @container (max-width: 560px) {
+        .toolbar {
+          gap: 2px;
+          padding: 3px 4px;
+        }
+        .toolbar .sep {
+          margin: 0 2px;
+        }
+        .toolbar button {
+          min-width: 24px;
+          padding: 0 5px;
+        }
+        .zoom-level {
+          min-width: 3.2em;
+        }
+        /* One line of whole buttons (as a flex row they would shrink to clipped labels), scrolled in place. */
+        .toolbar attest-canvas-palette {
+          display: block;
+          flex: 1 1 100%;
+          min-width: 0;
+          white-space: nowrap;
+          overflow-x: auto;
+        }
+        .toolbar attest-canvas-palette + .sep,
+        .toolbar .sep:has(+ attest-canvas-palette) {
+          display: none;
+        }
       }
       button {
         font: inherit;

@@ -999,6 +999,14 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
     en: 'A logo is the name of a template asset or a data:image/…;base64 URL.',
     fr: 'Un logo est le nom d’une ressource du modèle ou une URL data:image/…;base64.',
   },
+  LOGO_TYPE: {
+    en: 'A logo is a PNG or JPEG image (its content is checked, not its name; SVG is not accepted).',
+    fr: 'Un logo est une image PNG ou JPEG (son contenu est vérifié, pas son nom ; le SVG n’est pas accepté).',
+  },
+  LOGO_TOO_LARGE: {
+    en: (p) => `This logo has ${String(p.size_kb)} KB; a logo may have at most ${String(p.max_kb)} KB.`,
+    fr: (p) => `Ce logo fait ${String(p.size_kb)} Ko ; un logo fait au plus ${String(p.max_kb)} Ko.`,
+  },
   ROLE_NOT_HELD: {
     en: 'You cannot give a role granting capabilities you do not hold.',
     fr: 'Vous ne pouvez pas attribuer un rôle qui accorde des capacités que vous ne détenez pas.',

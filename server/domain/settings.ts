@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { coerceScalar } from '../../variables/values';
+import type { Problem } from './errors';
 import { PublicBaseUrl } from './public-url';
 
 /**
@@ -101,6 +102,48 @@ export const CertificateSettings = z
     params: { code: 'WINDOW_REVERSED' },
   });
 export type CertificateSettings = z.infer<typeof CertificateSettings>;
+
+/** The largest logo a tenant may upload (decoded bytes): it is sent inline with every verification page. */
+export const MAX_LOGO_BYTES = 200 * 1024;
+
+const LOGO_TYPES = [
+  { mime: 'image/png', magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { mime: 'image/jpeg', magic: [0xff, 0xd8, 0xff] },
+] as const;
+
+/**
+ * What is wrong with a logo given as a data: URL: its bytes must be a PNG or a JPEG (sniffed, not taken
+ * from the declared type: SVG can carry script, and a mislabelled file would not draw) of at most
+ * MAX_LOGO_BYTES. Checked when a logo is given, not when stored settings are read, so a logo stored before
+ * this rule keeps the tenant's settings readable. An asset name is the template's business: no problem here.
+ */
+export function logoProblems(logo: unknown): Problem[] {
+  if (typeof logo !== 'string' || !/^data:/i.test(logo)) return [];
+  const path = 'organization.logo';
+  const m = /^data:([^;,]*)(;base64)?,(.*)$/is.exec(logo);
+  // Not a base64 image URL at all: the schema's LOGO_INVALID says so already.
+  if (!m?.[2] || !/^image\//i.test(m[1]!)) return [];
+  const bytes = Buffer.from(m[3]!.replace(/\s+/g, ''), 'base64');
+  const problems: Problem[] = [];
+  const sniffed = LOGO_TYPES.find((t) => t.magic.every((b, i) => bytes[i] === b));
+  const declared = m[1]!.toLowerCase() === 'image/jpg' ? 'image/jpeg' : m[1]!.toLowerCase();
+  if (!sniffed || sniffed.mime !== declared) {
+    problems.push({
+      path,
+      code: 'LOGO_TYPE',
+      message: `A logo is a PNG or JPEG image; this one ${sniffed ? `is a ${sniffed.mime} file labelled ${declared}` : 'is neither'}.`,
+    });
+  }
+  if (bytes.length > MAX_LOGO_BYTES) {
+    problems.push({
+      path,
+      code: 'LOGO_TOO_LARGE',
+      message: `This logo has ${Math.ceil(bytes.length / 1024)} KB; a logo may have at most ${MAX_LOGO_BYTES / 1024} KB.`,
+      params: { size_kb: Math.ceil(bytes.length / 1024), max_kb: MAX_LOGO_BYTES / 1024 },
+    });
+  }
+  return problems;
+}
 
 /** Reads stored JSON through the schema so rows written by older versions get today's defaults. */
 export function readSettings<T>(schema: z.ZodType<T>, json: string): T {

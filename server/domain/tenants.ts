@@ -2,7 +2,7 @@ import { DEFAULT_ROLES } from './capabilities';
 import { iso, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { DomainError, invalid, notFound, zodProblems } from './errors';
 import { newId, newSecret } from './ids';
-import { TenantSettings, readSettings } from './settings';
+import { TenantSettings, logoProblems, readSettings } from './settings';
 import { inTransaction, type Db } from '../storage/db';
 import { insertRole } from '../storage/repositories/roles';
 import {
@@ -33,7 +33,15 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export function plannedTenant(input: { slug: string; name: string; settings?: unknown }): Omit<Tenant, 'id'> {
   if (!SLUG.test(input.slug)) throw invalid('TENANT_SLUG_INVALID', 'A tenant slug is 2 to 63 lowercase letters, digits or dashes.');
   const settings = TenantSettings.safeParse(input.settings ?? {});
-  if (!settings.success) throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', zodProblems(settings.error));
+  // A new tenant's logo is given now: checked as an upload, listed beside the schema's problems.
+  const given = isObject(input.settings) && isObject(input.settings.organization) ? input.settings.organization.logo : undefined;
+  const logoWrong = logoProblems(given);
+  if (!settings.success || logoWrong.length) {
+    throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', [
+      ...(settings.success ? [] : zodProblems(settings.error)),
+      ...logoWrong,
+    ]);
+  }
   return { slug: input.slug, name: input.name, settings: { ...settings.data, ...languageDefaults(settings.data.locale, input.settings) } };
 }
 
@@ -132,11 +140,16 @@ export function mergeTenantSettings(current: TenantSettings, patch: unknown): Te
   const next: Record<string, unknown> = { ...current, ...given };
   for (const [key, value] of Object.entries(given)) if (value === null) delete next[key];
   const merged = TenantSettings.safeParse(next);
-  if (!isObject(patch) || !merged.success) {
+  // Only a logo given now is checked as an upload: one stored before the rule stays readable and keeps.
+  const logo = isObject(given.organization) ? given.organization.logo : undefined;
+  const logoWrong = logo === current.organization.logo ? [] : logoProblems(logo);
+  if (!isObject(patch) || !merged.success || logoWrong.length) {
     throw invalid(
       'TENANT_SETTINGS_INVALID',
       'The tenant settings are not valid.',
-      merged.success ? [{ path: '', code: 'NOT_AN_OBJECT', message: 'Settings must be an object.' }] : zodProblems(merged.error),
+      !isObject(patch)
+        ? [{ path: '', code: 'NOT_AN_OBJECT', message: 'Settings must be an object.' }]
+        : [...(merged.success ? [] : zodProblems(merged.error)), ...logoWrong],
     );
   }
   return merged.data;

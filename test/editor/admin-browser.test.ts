@@ -17,6 +17,12 @@ import { freshServices, learnerData, TestClock, useRenderPool } from '../support
 const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
 const shot = (page: Page, name: string) => page.screenshot({ path: join(OUT, `admin-${name}.png`), fullPage: true });
 
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a44a0000000049454e44ae426082',
+  'hex',
+);
+const PNG_URL = `data:image/png;base64,${PNG.toString('base64')}`;
+
 const pool = useRenderPool(1);
 let app: Running;
 let seed: DemoSeed;
@@ -167,6 +173,51 @@ describe('the administration and dashboard screens against the real server', { t
     await page.getByRole('button', { name: 'Show the webhook secret' }).click();
     expect((await page.getByTestId('webhook-secret').innerText()).length).toBeGreaterThan(20);
     await shot(page, 'settings-1440');
+  });
+
+  it('uploads a logo and sets the colour and the revocation reason: the public verification page shows them', async () => {
+    await page.goto(`${app.base}/admin/settings`);
+    await page.locator('form.settings-form').waitFor();
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    await page.getByLabel('Upload a logo').setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: svg });
+    await page.getByTestId('logo-preview').waitFor();
+    await page.getByLabel('Colour (#rrggbb)').fill('green');
+    await page.getByRole('button', { name: 'Save' }).click();
+    // Both problems at once, each beside its field.
+    await page.locator('#ts-org-colour[aria-invalid="true"]').waitFor();
+    expect(await page.locator('.field-error[id="err-organization.logo"]').innerText()).toContain('PNG or JPEG');
+    expect(await page.locator('.field-error[id="err-organization.colour"]').innerText()).not.toBe('');
+
+    await page.getByLabel('Upload a logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
+    await expect.poll(() => page.getByTestId('logo-preview').getAttribute('src')).toBe(PNG_URL);
+    await page.getByLabel('Colour (#rrggbb)').fill('#0a7f3c');
+    await page.getByLabel('Why a revoked document was revoked').check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await shot(page, 'settings-logo-1440');
+    const tenant = await page.evaluate(() =>
+      fetch('/api/v1/tenant').then(
+        (r) =>
+          r.json() as Promise<{
+            settings: { organization: { logo?: string; colour?: string }; verification_shows: { revocation_reason?: boolean } };
+          }>,
+      ),
+    );
+    expect(tenant.settings.organization).toMatchObject({ logo: PNG_URL, colour: '#0a7f3c' });
+    expect(tenant.settings.verification_shows.revocation_reason).toBe(true);
+
+    const visitor = await browser.newPage();
+    try {
+      await visitor.goto(`${app.base}/verify/${code}`);
+      const logo = visitor.locator('header.brand img');
+      expect(await logo.getAttribute('src')).toBe(PNG_URL);
+      // Drawn, not a broken picture: the page's own policy lets a data: image in.
+      await expect.poll(() => logo.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBe(1);
+      expect(await visitor.locator('header.brand .org').evaluate((e) => getComputedStyle(e).color)).toBe('rgb(10, 127, 60)');
+      await visitor.screenshot({ path: join(OUT, 'admin-verify-branded.png'), fullPage: true });
+    } finally {
+      await visitor.close();
+    }
   });
 
   it('adds a person with a role, disables and enables them', async () => {
