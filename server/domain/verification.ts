@@ -42,18 +42,19 @@ async function lookup(services: Services, code: string) {
 }
 
 /**
- * One more check of the document, for the dashboard: a counter per day, never who looked. A counter that
- * cannot be written (a full disk) must not stop anyone checking a document, so its failure is dropped.
+ * One more check of the document, for the dashboard: a counter per day, never who looked. Counted in
+ * memory and written in batches (repositories/stats.ts); a batch that cannot be written (a full disk)
+ * never stops anyone checking a document.
  */
-async function counted(services: Services, row: { id: string; tenant_id: string }): Promise<void> {
-  await countVerification(services.storage.db, { issueId: row.id, tenantId: row.tenant_id, day: isoDay(services.now()) }).catch(() => {});
+function counted(services: Services, row: { id: string; tenant_id: string }): void {
+  countVerification(services.storage.db, { issueId: row.id, tenantId: row.tenant_id, day: isoDay(services.now()) });
 }
 
 /** `count: false` for a check already counted in the same request (the page's PDF form verifies first). */
 export async function verifyCode(services: Services, code: string, options: { count?: boolean } = {}): Promise<Verification> {
   const row = await lookup(services, code);
   if (!row) return { status: 'unknown', locale: 'en' };
-  if (options.count !== false) await counted(services, row);
+  if (options.count !== false) counted(services, row);
   const settings = readSettings(TenantSettings, row.settings);
   const locale = settings.locale;
   const state = issueState({ state: row.state, expiresOn: row.expires_on }, isoDay(services.now()));

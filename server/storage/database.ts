@@ -27,6 +27,7 @@ import * as moodleExportCursors from './migrations/010-moodle-export-cursors';
 import * as notifications from './migrations/011-notifications';
 import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
 import { Fullness } from './fullness';
+import { writeVerificationCounts } from './repositories/stats';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -84,6 +85,12 @@ function isUnreachable(e: unknown): boolean {
   if (e instanceof AggregateError && e.errors.some(isUnreachable)) return true;
   const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
   return typeof code === 'string' && UNREACHABLE_CODES.has(code);
+}
+
+/** Closes the connection once the checks counted in memory are written (a failed write loses only them). */
+async function closeDb(db: Kysely<Database>): Promise<void> {
+  await writeVerificationCounts(db).catch(() => {});
+  await db.destroy();
 }
 
 /**
@@ -161,7 +168,7 @@ function openSqlite(path: string): Storage {
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   const documents = path === ':memory:' ? tableDocuments(fullness) : fileDocuments(`${path}.documents`, fullness);
-  return { db, engine: 'sqlite', documents, fullness, location: `sqlite:${path}`, close: () => db.destroy() };
+  return { db, engine: 'sqlite', documents, fullness, location: `sqlite:${path}`, close: () => closeDb(db) };
 }
 
 /**
@@ -204,7 +211,7 @@ function openPostgres(url: string): Storage {
     documents: tableDocuments(fullness),
     fullness,
     location: `postgres://${parsed.host}${parsed.pathname}`,
-    close: () => db.destroy(),
+    close: () => closeDb(db),
   };
 }
 

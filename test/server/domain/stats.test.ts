@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createCertificate } from '../../../server/domain/certificates';
 import { requestDocument, retrieveDocument, setLocked } from '../../../server/domain/issues';
 import { deliveryStats } from '../../../server/domain/stats';
+import { openStorage } from '../../../server/storage/database';
 import { checkUploadedDocument, verifyCode } from '../../../server/domain/verification';
 import {
   ENGINES,
@@ -119,6 +120,20 @@ describe.each(ENGINES)('the delivery dashboard (%s)', (engine) => {
     await Promise.all(Array.from({ length: 20 }, () => verifyCode(s, first)));
     const stats = await deliveryStats(s, fx.admin, { from: '2026-04-01', to: '2026-04-01' });
     expect(stats.totals.verified).toBe(20);
+  });
+
+  it('adds up the checks counted by several processes, each written at the latest when its storage closes', async () => {
+    s.clock.set('2026-04-02T08:00:00.000Z');
+    // A second replica on the same database: its checks are counted in its memory until it closes.
+    const replica = await openStorage(s.url);
+    const other: TestServices = { ...s, storage: replica };
+    await Promise.all(Array.from({ length: 7 }, () => verifyCode(other, first)));
+    await verifyCode(s, first);
+    await replica.close();
+    const stats = await deliveryStats(s, fx.admin, { from: '2026-04-02', to: '2026-04-02' });
+    expect(stats.totals.verified).toBe(8);
+    const rows = await s.storage.db.selectFrom('verification_counts').select(['count']).where('day', '=', '2026-04-02').execute();
+    expect(rows.map((r) => Number(r.count))).toEqual([8]);
   });
 
   it('keeps how many checks, never who checked', async () => {
