@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtEditor, launchChromium } from '../support/browser';
+import { signInAsAdmin } from '../support/editor-app';
 import { seedDemoTenant, type DemoSeed } from '../../server/domain/demo';
 import { call, list, startApp, type Running } from '../support/http';
 import { freshServices, learnerData, TestClock, useRenderPool } from '../support/storage';
@@ -68,12 +69,7 @@ async function tabTo(selector: string, max = 80): Promise<number> {
 
 describe('the administration and dashboard screens against the real server', { timeout: 60_000 }, () => {
   it('signs in as the demo admin, who sees the dashboard and the administration', async () => {
-    await page.goto(`${app.base}/sign-in`);
-    await page.getByLabel('Organisation').fill('demo');
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(seed.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/templates$/);
+    await signInAsAdmin(page, app.base, seed);
     for (const name of ['Dashboard', 'Administration']) await page.getByRole('link', { name, exact: true }).waitFor();
   });
 

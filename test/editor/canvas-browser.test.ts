@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtEditor, launchChromium } from '../support/browser';
-import { seedDemoTenant, type DemoSeed } from '../../server/domain/demo';
-import { startApp, type Running } from '../support/http';
-import { freshServices, TestClock, useRenderPool } from '../support/storage';
+import { openDemoEditor, signInAsAdmin } from '../support/editor-app';
+import type { DemoSeed } from '../../server/domain/demo';
+import type { Running } from '../support/http';
+import { useRenderPool } from '../support/storage';
 
 /**
  * The preview as a canvas, against the real server (SQLite, render pool) in Debian's Chromium: a template
@@ -24,15 +24,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  const services = await freshServices('sqlite', { pool: pool(), clock: new TestClock(new Date()) });
-  const seeded = await seedDemoTenant(services);
-  if (!seeded) throw new Error('the demo tenant was not created');
-  seed = seeded;
-  app = await startApp(services, { editorDir: builtEditor() });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ app, seed, browser, page } = await openDemoEditor(pool(), { width: 1440, height: 900 }, pageErrors));
 }, 120_000);
 
 afterAll(async () => {
@@ -57,12 +49,7 @@ const box = (kind: string) => page.locator(`attest-pdf-preview .box[data-kind="$
 const notice = () => page.locator('.notice').innerText();
 
 async function signIn(): Promise<void> {
-  await page.goto(`${app.base}/sign-in`);
-  await page.getByLabel('Organisation').fill('demo');
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(seed.admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/templates$/);
+  await signInAsAdmin(page, app.base, seed);
 }
 
 describe('the preview as a canvas', { timeout: 60_000 }, () => {

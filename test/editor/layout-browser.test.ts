@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtEditor, launchChromium } from '../support/browser';
-import { seedDemoTenant, type DemoSeed } from '../../server/domain/demo';
-import { startApp, type Running } from '../support/http';
-import { freshServices, TestClock, useRenderPool } from '../support/storage';
+import { openDemoEditor, signInAsAdmin } from '../support/editor-app';
+import type { DemoSeed } from '../../server/domain/demo';
+import type { Running } from '../support/http';
+import { useRenderPool } from '../support/storage';
 
 /**
  * The template editor fits a small screen (issue 14), built by Vite and served by the real server in
@@ -27,16 +27,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  // Today's date: the browser keeps the session cookie only while its expiry is in the real future.
-  const services = await freshServices('sqlite', { pool: pool(), clock: new TestClock(new Date()) });
-  const seeded = await seedDemoTenant(services);
-  if (!seeded) throw new Error('the demo tenant was not created');
-  seed = seeded;
-  app = await startApp(services, { editorDir: builtEditor() });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ app, seed, browser, page } = await openDemoEditor(pool(), { width: 1280, height: 800 }, pageErrors));
 }, 120_000);
 
 afterAll(async () => {
@@ -74,12 +65,7 @@ async function fits(width: number): Promise<void> {
 
 describe('the template editor on small screens', { timeout: 60_000 }, () => {
   it('opens a template', async () => {
-    await page.goto(`${app.base}/sign-in`);
-    await page.getByLabel('Organisation').fill('demo');
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(seed.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/templates$/);
+    await signInAsAdmin(page, app.base, seed);
     await page.locator('table.list tbody tr a').first().click();
     await page.waitForURL(/\/templates\/[^/]+$/);
     editorPath = new URL(page.url()).pathname;

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoTenant, type DemoSeed } from '../../server/domain/demo';
-import { builtEditor, launchChromium } from '../support/browser';
-import { startApp, type Running } from '../support/http';
-import { freshServices, TestClock, useRenderPool } from '../support/storage';
+import type { DemoSeed } from '../../server/domain/demo';
+import { openDemoEditor, signInAsAdmin } from '../support/editor-app';
+import type { Running } from '../support/http';
+import { useRenderPool } from '../support/storage';
 
 /**
  * Work a designer could lose or could not reach, on the editor app as people get it: built by Vite, served
@@ -31,27 +31,13 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  // Today's date: the browser keeps the session cookie only while its expiry is in the real future.
-  const services = await freshServices('sqlite', { pool: pool(), clock: new TestClock(new Date()) });
-  const seeded = await seedDemoTenant(services);
-  if (!seeded) throw new Error('the demo tenant was not created');
-  seed = seeded;
-  app = await startApp(services, { editorDir: builtEditor() });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ app, seed, browser, page } = await openDemoEditor(pool(), { width: 1280, height: 800 }, pageErrors));
   // Leaving with a save on its way asks first (beforeunload): the tests leave anyway.
   page.on('dialog', (d) => void d.accept());
   page.on('request', (r) => {
     if (r.method() === 'PATCH' && /\/api\/v1\/templates\/[^/]+$/.test(new URL(r.url()).pathname)) saves.push(r);
   });
-  await page.goto(`${app.base}/sign-in`);
-  await page.getByLabel('Organisation').fill('demo');
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(seed.admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/templates$/);
+  await signInAsAdmin(page, app.base, seed);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtEditor, launchChromium } from '../support/browser';
+import { signInAsAdmin } from '../support/editor-app';
 import type { PreviewMeasure } from '../../editor/app/controllers/preview-controller';
 import { seedDemoTenant, type DemoSeed } from '../../server/domain/demo';
 import { createTemplate, publishTemplate } from '../../server/domain/templates';
@@ -38,12 +39,7 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', acceptDownloads: true });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${app.base}/sign-in`);
-  await page.getByLabel('Organisation').fill('demo');
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(seed.admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/templates$/);
+  await signInAsAdmin(page, app.base, seed);
 }, 120_000);
 
 afterAll(async () => {

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtEditor, launchChromium } from '../support/browser';
-import { seedDemoTenant, type DemoSeed } from '../../server/domain/demo';
-import { call, startApp, type Running } from '../support/http';
-import { freshServices, learnerData, TestClock, useRenderPool } from '../support/storage';
+import { openDemoEditor, signInAsAdmin } from '../support/editor-app';
+import type { DemoSeed } from '../../server/domain/demo';
+import { call, type Running } from '../support/http';
+import { learnerData, useRenderPool } from '../support/storage';
 
 /**
  * Issue 14's walk, "code and canvas as one", as a designer does it against the real server (Express,
@@ -29,15 +29,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  const services = await freshServices('sqlite', { pool: pool(), clock: new TestClock(new Date()) });
-  const seeded = await seedDemoTenant(services);
-  if (!seeded) throw new Error('the demo tenant was not created');
-  seed = seeded;
-  app = await startApp(services, { editorDir: builtEditor() });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: WIDE, locale: 'en-US' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ app, seed, browser, page } = await openDemoEditor(pool(), WIDE, pageErrors));
 }, 120_000);
 
 afterAll(async () => {
@@ -84,12 +76,7 @@ let code = '';
 
 describe('issue 14: code and canvas as one', { timeout: 90_000 }, () => {
   it('signs in and creates a template from nothing', async () => {
-    await page.goto(`${app.base}/sign-in`);
-    await page.getByLabel('Organisation').fill('demo');
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(seed.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/templates$/);
+    await signInAsAdmin(page, app.base, seed);
     await page.locator('table.list tbody tr').first().waitFor();
     await page.getByLabel('New template name').fill('Walk certificate');
     await shots(page, 'templates');
