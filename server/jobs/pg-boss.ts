@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Services } from '../domain/context';
 import { sha256Hex } from '../domain/hashing';
@@ -25,6 +26,27 @@ function jobId(runId: string, chunk: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** Attest's advisory lock (per database) around installing pg-boss's schema and creating the queue. */
+const INSTALL_LOCK = 0x4174_7465_7374n; // "Attest"
+
+/**
+ * Starts pg-boss and creates the queue unless it exists, one process at a time. Two processes that start on
+ * a new database at once otherwise race in pg-boss's own install (a duplicate `pgboss` schema) and in its
+ * `create_queue`, which inserts the queue row and then alters the shared job table (a deadlock). The lock is
+ * held on a connection of its own; pg-boss works on the pool's others.
+ */
+async function startOnce(db: Db, boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
+  await db.connection().execute(async (connection) => {
+    await sql`SELECT pg_advisory_lock(${INSTALL_LOCK.toString()}::bigint)`.execute(connection);
+    try {
+      await boss.start();
+      if (!(await boss.getQueue(queue.name))) await boss.createQueue(queue.name, queue);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${INSTALL_LOCK.toString()}::bigint)`.execute(connection);
+    }
+  });
+}
+
 /** The queue on PostgreSQL: pg-boss 10, over Attest's own connection pool (its SQL through `rawExecutor`). */
 export class PgBossQueue implements JobQueue {
   readonly kind = 'pg-boss' as const;
@@ -47,9 +69,8 @@ export class PgBossQueue implements JobQueue {
     });
     // Errors of pg-boss's own background maintenance are not the work's: the next round tries again.
     boss.on('error', () => {});
-    await boss.start();
     const expire = options.expireInSeconds ?? EXPIRE_SECONDS;
-    await boss.createQueue(QUEUE, {
+    await startOnce(db, boss, {
       name: QUEUE,
       policy: 'standard',
       retryLimit: MAX_ATTEMPTS - 1,
