@@ -6,8 +6,9 @@ const EDITOR_BROWSER = 'test/editor/**/*-browser.test.ts';
 const common = {
   // PDF tests shell out to poppler and qpdf; two cores are shared between workers and those processes.
   pool: 'forks',
-  testTimeout: 30_000,
-  hookTimeout: 60_000,
+  // Generous: a test waits on real work (renders, browsers, databases), and a busy machine only slows it.
+  testTimeout: 120_000,
+  hookTimeout: 180_000,
 } as const;
 
 export default defineConfig({

@@ -106,16 +106,14 @@ describe('the fair render queue over HTTP', () => {
     );
     // The previews are in the pool before B asks.
     while (pool.stats().busy + pool.stats().queued < 4) await new Promise((resolve) => setTimeout(resolve, 10));
-    const started = Date.now();
     const issued = await call(app.base, 'POST', `/api/v1/certificates/${b.certificate.id}/issues`, {
       token: lmsB,
       body: { learner_id: 'L-during-previews', available: true, data: learnerData() },
     });
-    const elapsed = Date.now() - started;
     finished.push('B');
     expect(issued.status).toBe(201);
+    // B's issue was answered while every preview still held its place: before any of them timed out.
     expect(finished).toEqual(['B']);
-    expect(elapsed).toBeLessThan(PREVIEW_TIMEOUT_MS);
 
     const answers = await Promise.all(previews);
     for (const r of answers) {
