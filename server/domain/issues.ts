@@ -10,8 +10,9 @@ import { certificateRow, type Certificate } from './certificates';
 import { DomainError, invalid, notFound, type Problem, type Reason } from './errors';
 import { checkActsFor, checkLearnerId, heldRecord, keepRecord, ownLearnerId, recordView, type LearnerRecord } from './learners';
 import { learnerNameOf } from './exports';
+import { documentFileName } from './file-names';
 import { reason } from './reasons';
-import { evaluateDeliveryRules, expiryDate } from './rules';
+import { evaluateDeliveryRules, expiryDate, type PrerequisiteFact } from './rules';
 import { newId } from './ids';
 import { codeKey, newVerificationCode } from './codes';
 import { sha256Hex } from './hashing';
@@ -36,8 +37,10 @@ import {
   revisionHashes,
   reviseIssue,
   revokeIssueRow,
+  selectedIssues,
   setIssueLocked,
 } from '../storage/repositories/issues';
+import { certificatesOf } from '../storage/repositories/certificates';
 import { recordsFor } from '../storage/repositories/regenerations';
 import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/refusals';
 import { personNames } from '../storage/repositories/people';
@@ -375,6 +378,7 @@ async function issueNew(
     gradePercent: facts.gradePercent,
     timeSpentSeconds: facts.timeSpentSeconds,
     today,
+    prerequisites: await prerequisiteFacts(db, actor.tenantId, certificate, learnerId, today),
   });
   if (reasons.length) {
     await recordRefusal(db, actor.tenantId, certificate.id, learnerId, reasons, iso(now));
@@ -460,6 +464,33 @@ async function issueNew(
   }
   const warnings = [...dataWarnings, ...rendered.warnings];
   return { issue: view(row, today), created: true, ...(warnings.length ? { warnings } : {}) };
+}
+
+/**
+ * What the prerequisite rule judges: for each certificate this one requires, its name and whether the
+ * learner holds it. Holding it means having a document of it that is delivered in the sense of the
+ * export (exports.ts): issued, not revoked, not locked; and not expired today. A locked document does not
+ * count: the lock holds back what is not settled yet (a payment, a manager's check), and chaining on it
+ * would hand out the next certificate before the first is; once unlocked, asking again succeeds. An
+ * expired one does not either: what it attested has lapsed. Read in one query, whatever the count.
+ */
+export async function prerequisiteFacts(
+  db: Db,
+  tenantId: string,
+  certificate: Certificate,
+  learnerId: string,
+  today: string,
+): Promise<PrerequisiteFact[]> {
+  const required = certificate.settings.requires ?? [];
+  if (!required.length) return [];
+  const rows = await selectedIssues(db, tenantId, { certificateIds: required, learnerIds: [learnerId] }, { today, limit: required.length });
+  const held = new Set(
+    rows
+      .filter((r) => r.locked === 0 && issueState({ state: r.state, expiresOn: r.expires_on }, today) === 'issued')
+      .map((r) => r.certificate_id),
+  );
+  const names = new Map((await certificatesOf(db, tenantId)).filter((c) => required.includes(c.id)).map((c) => [c.id, c.name]));
+  return required.map((id) => ({ certificateId: id, name: names.get(id) ?? id, held: held.has(id) }));
 }
 
 /** A manager's (or the LMS's) record of a learner, entered ahead of any request; audited. */
@@ -770,12 +801,7 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
   return {
     pdf,
     sha256,
-    fileName: `${
-      certificate.name
-        .replace(/[^\p{L}\p{N} _-]+/gu, '')
-        .trim()
-        .slice(0, 80) || 'certificate'
-    } ${row.code}.pdf`,
+    fileName: documentFileName(certificate, { code: row.code, data: row.data }, l),
     disposition: certificate.settings.delivery === 'inline' ? 'inline' : 'attachment',
     issue: view(row, isoDay(services.now())),
   };

@@ -45,6 +45,17 @@ const MESSAGES = {
     en: (until?: string) => `Documents could be issued until ${until}.`,
     fr: (until?: string) => `Les documents pouvaient être délivrés jusqu’au ${until}.`,
   },
+  // Prerequisites (issue 15): the learner must hold other certificates first.
+  PREREQUISITE_MISSING: {
+    en: (names?: string, mode?: string) =>
+      mode === 'any'
+        ? `This certificate requires holding one of these certificates first: ${names}.`
+        : `This certificate requires holding these certificates first: ${names}.`,
+    fr: (names?: string, mode?: string) =>
+      mode === 'any'
+        ? `Ce certificat exige d’avoir obtenu d’abord l’un de ces certificats : ${names}.`
+        : `Ce certificat exige d’avoir obtenu d’abord ces certificats : ${names}.`,
+  },
   DOCUMENT_LOCKED: {
     en: () => 'The document is issued but locked: it will be available once the lock is lifted (for example after payment).',
     fr: () => 'Le document est délivré mais verrouillé : il sera disponible une fois le verrou levé (par exemple après paiement).',

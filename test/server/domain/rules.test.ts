@@ -11,6 +11,7 @@ const facts = (patch: Partial<DeliveryFacts> = {}): DeliveryFacts => ({
   gradePercent: 80,
   timeSpentSeconds: 3600,
   today: '2026-03-10',
+  prerequisites: [],
   ...patch,
 });
 const codes = (t: TenantSettings, c: CertificateSettings, f: DeliveryFacts): string[] => evaluateDeliveryRules(t, c, f).map((r) => r.code);
