@@ -71,7 +71,7 @@ export function safeComponent(raw: string, fallback: string, maxBytes = 80): str
 
 /** A document's file name from any text: safe (see the module's comment), ending in `.pdf`, `fallback` when nothing is left. */
 export function safeFileName(raw: string, fallback: string, maxBytes = MAX_FILE_NAME_BYTES): string {
-  const base = clean(raw).replace(/\.pdf$/i, '');
+  const base = raw.replace(/\.pdf[\s.]*$/i, '');
   return `${safeComponent(base, fallback, maxBytes - SUFFIX_ROOM - EXTENSION.length)}${EXTENSION}`;
 }
 

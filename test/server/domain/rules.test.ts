@@ -140,6 +140,48 @@ describe('delivery rules (pure)', () => {
     });
   });
 
+  describe('prerequisites', () => {
+    const held = (id: string, name: string, isHeld: boolean) => ({ certificateId: id, name, held: isHeld });
+    it('asks nothing of a certificate that requires none', () => {
+      expect(codes(tenant(), cert(), facts({ prerequisites: [held('A', 'Alpha', false)] }))).toEqual([]);
+    });
+    it('in "all" mode names every required certificate not held, in the order required', () => {
+      const c = cert({ requires: ['A', 'B', 'C'] });
+      const f = facts({ prerequisites: [held('A', 'Alpha', false), held('B', 'Beta', true), held('C', 'Gamma', false)] });
+      const [r] = evaluateDeliveryRules(tenant(), c, f);
+      expect(r).toEqual({
+        code: 'PREREQUISITE_MISSING',
+        message: 'This certificate requires holding these certificates first: “Alpha” and “Gamma”.',
+      });
+      expect(evaluateDeliveryRules(tenant({ locale: 'fr' }), c, f)[0]!.message).toBe(
+        'Ce certificat exige d’avoir obtenu d’abord ces certificats : « Alpha » et « Gamma ».',
+      );
+      expect(codes(tenant(), c, facts({ prerequisites: ['A', 'B', 'C'].map((id) => held(id, id, true)) }))).toEqual([]);
+    });
+    it('in "any" mode is satisfied by one, and names all of them otherwise', () => {
+      const c = cert({ requires: ['A', 'B'], requires_mode: 'any' });
+      expect(codes(tenant(), c, facts({ prerequisites: [held('A', 'Alpha', false), held('B', 'Beta', true)] }))).toEqual([]);
+      const [r] = evaluateDeliveryRules(tenant(), c, facts({ prerequisites: [held('A', 'Alpha', false), held('B', 'Beta', false)] }));
+      expect(r!.message).toBe('This certificate requires holding one of these certificates first: “Alpha” or “Beta”.');
+      expect(evaluateDeliveryRules(tenant({ locale: 'fr' }), c, facts({ prerequisites: [] }))[0]!.message).toBe(
+        'Ce certificat exige d’avoir obtenu d’abord l’un de ces certificats : « A » ou « B ».',
+      );
+    });
+    it('counts a requirement the facts leave out as not held (by its id), and comes after the other rules', () => {
+      const c = cert({ requires: ['A'], min_grade_percent: 90 });
+      expect(codes(tenant(), c, facts({ prerequisites: [] }))).toEqual(['GRADE_TOO_LOW', 'PREREQUISITE_MISSING']);
+    });
+    it('is pure: the same facts give the same reasons, and the facts are not changed', () => {
+      const c = cert({ requires: ['A', 'B'] });
+      const f = facts({ prerequisites: Object.freeze([held('A', 'Alpha', false), held('B', 'Beta', true)]) });
+      expect(evaluateDeliveryRules(tenant(), c, f)).toEqual(evaluateDeliveryRules(tenant(), c, f));
+    });
+    it('refuses a certificate named twice in requires', () => {
+      const parsed = CertificateSettings.safeParse({ requires: ['A', 'A'] });
+      expect(parsed.success).toBe(false);
+    });
+  });
+
   describe('expiry', () => {
     it('adds the validity to the issue date, across months and years', () => {
       expect(expiryDate('2026-02-03', cert({ validity_days: 30 }))).toBe('2026-03-05');
