@@ -162,7 +162,7 @@ export function renderFileNamePattern(pattern: string, data: Record<string, unkn
   const fragment = compiledPattern(pattern, locale);
   if (!fragment.render) return undefined;
   try {
-    return fragment.render(bind(FILE_NAME_SCHEMA, data).data as Record<string, unknown>);
+    return fragment.render(bind(FILE_NAME_SCHEMA, data).data);
   } catch {
     return undefined;
   }
