@@ -145,14 +145,23 @@ const engineFor = (locale: string) => {
   return e;
 };
 
+interface CompiledPattern {
+  render?: (data: Record<string, unknown>) => string;
+  /** The catalogue's namespaces the pattern names (a superset: any word that is one): only they are bound. */
+  schema: Schema;
+}
+
 /** Patterns parsed once per process (a few per tenant): a download does not parse its certificate's pattern again. */
-const compiled = new Map<string, ReturnType<typeof compileFragment>>();
-function compiledPattern(pattern: string, locale: string): ReturnType<typeof compileFragment> {
+const compiled = new Map<string, CompiledPattern>();
+function compiledPattern(pattern: string, locale: string): CompiledPattern {
   const key = `${locale}\u0000${pattern}`;
   let c = compiled.get(key);
   if (!c) {
     if (compiled.size >= 500) compiled.clear();
-    compiled.set(key, (c = compileFragment(engineFor(locale), pattern, { fileText: pattern, offset: 0, what: 'file_name' })));
+    const fragment = compileFragment(engineFor(locale), pattern, { fileText: pattern, offset: 0, what: 'file_name' });
+    const words = new Set(pattern.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+    const schema: Schema = Object.fromEntries(Object.entries(FILE_NAME_SCHEMA).filter(([k]) => words.has(k)));
+    compiled.set(key, (c = { ...(fragment.render ? { render: fragment.render } : {}), schema }));
   }
   return c;
 }
@@ -162,7 +171,11 @@ export function renderFileNamePattern(pattern: string, data: Record<string, unkn
   const fragment = compiledPattern(pattern, locale);
   if (!fragment.render) return undefined;
   try {
-    return fragment.render(bind(FILE_NAME_SCHEMA, data).data);
+    // Bound as a document's data is (derived fields, normal forms), but only the namespaces it names: a
+    // download names its file at the cost of a few fields, not of the whole catalogue.
+    const named: Record<string, unknown> = {};
+    for (const k of Object.keys(fragment.schema)) if (k in data) named[k] = data[k];
+    return fragment.render(bind(fragment.schema, named).data);
   } catch {
     return undefined;
   }
@@ -174,11 +187,26 @@ export function renderFileNamePattern(pattern: string, data: Record<string, unkn
  */
 export function documentFileName(
   certificate: { name: string; settings: { file_name?: string | undefined } },
-  issue: { code: string; data: string | Record<string, unknown> },
+  issue: { code: string; data: string | Record<string, unknown>; id?: string; revision?: number },
   locale = 'fr',
 ): string {
   const pattern = certificate.settings.file_name;
   if (pattern === undefined) return safeFileName(`${certificate.name} ${issue.code}`, issue.code);
+  // An issue's data changes only with its revision: its name is kept for the next download of it.
+  const key = issue.id !== undefined && issue.revision !== undefined ? `${issue.id}:${issue.revision}:${locale}:${pattern}` : undefined;
+  const known = key === undefined ? undefined : recent.get(key);
+  if (known !== undefined) return known;
+  const name = patternFileName(pattern, issue, locale);
+  if (key !== undefined) {
+    if (recent.size >= 10_000) recent.clear();
+    recent.set(key, name);
+  }
+  return name;
+}
+
+const recent = new Map<string, string>();
+
+function patternFileName(pattern: string, issue: { code: string; data: string | Record<string, unknown> }, locale: string): string {
   let data: Record<string, unknown>;
   try {
     data = typeof issue.data === 'string' ? (JSON.parse(issue.data) as Record<string, unknown>) : issue.data;

@@ -801,7 +801,7 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
   return {
     pdf,
     sha256,
-    fileName: documentFileName(certificate, { code: row.code, data: row.data }, l),
+    fileName: documentFileName(certificate, { id: row.id, revision: row.revision, code: row.code, data: row.data }, l),
     disposition: certificate.settings.delivery === 'inline' ? 'inline' : 'attachment',
     issue: view(row, isoDay(services.now())),
   };
