@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateDeliveryRules, expiryDate, type DeliveryFacts } from '../../../server/domain/rules';
 import { CertificateSettings, TenantSettings } from '../../../server/domain/settings';
 import { REASON_CODES, reason } from '../../../server/domain/reasons';
+import { findCycle } from '../../../server/domain/certificates';
 
 const tenant = (patch: Record<string, unknown> = {}): TenantSettings => TenantSettings.parse({ locale: 'en', ...patch });
 const cert = (patch: Record<string, unknown> = {}): CertificateSettings => CertificateSettings.parse(patch);
@@ -175,6 +176,13 @@ describe('delivery rules (pure)', () => {
       const c = cert({ requires: ['A', 'B'] });
       const f = facts({ prerequisites: Object.freeze([held('A', 'Alpha', false), held('B', 'Beta', true)]) });
       expect(evaluateDeliveryRules(tenant(), c, f)).toEqual(evaluateDeliveryRules(tenant(), c, f));
+    });
+    it('finds a cycle of requirements through any number of certificates, and none in a diamond', () => {
+      const graph = (edges: Record<string, string[]>) => (id: string) => edges[id] ?? [];
+      expect(findCycle('A', graph({ A: ['B'], B: ['C'], C: ['A'] }))).toEqual(['A', 'B', 'C', 'A']);
+      expect(findCycle('A', graph({ A: ['B', 'C'], B: ['D'], C: ['D'], D: [] }))).toBeUndefined();
+      expect(findCycle('A', graph({ A: ['B'], B: ['C'], C: ['B'] }))).toBeUndefined(); // a cycle A is not part of
+      expect(findCycle('A', graph({ A: ['B', 'C'], B: ['D'], C: ['D'], D: ['E'], E: ['A'] }))).toEqual(['A', 'B', 'D', 'E', 'A']);
     });
     it('refuses a certificate named twice in requires', () => {
       const parsed = CertificateSettings.safeParse({ requires: ['A', 'A'] });
