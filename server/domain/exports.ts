@@ -320,8 +320,10 @@ class Manifest {
     this.csvBytes = sizes.csv;
   }
 
-  json(): Buffer {
-    return Buffer.from(this.head + this.jsonRows.join(',\n') + this.tail);
+  /** The JSON manifest; `after` adds fields after the documents (the API's archive says what it left out). */
+  json(after?: Record<string, unknown>): Buffer {
+    const more = after ? Object.entries(after).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`) : [];
+    return Buffer.from(this.head + this.jsonRows.join(',\n') + this.tail.replace('}', `${more.join('')}}`));
   }
 
   csv(): Buffer {
@@ -877,13 +879,8 @@ export async function certificateDocumentsZip(
       await drained();
     }
     if (gone()) return;
-    const json = manifest.json();
     // The manifest's JSON says, besides each document, what was left out and why.
-    const withProblems = Buffer.concat([
-      json.subarray(0, json.length - 2),
-      Buffer.from(`,"not_delivered":${notDelivered},"problems":${JSON.stringify(problems)}}\n`),
-    ]);
-    zip.addBuffer(withProblems, MANIFEST_JSON, { mtime: now });
+    zip.addBuffer(manifest.json({ not_delivered: notDelivered, problems }), MANIFEST_JSON, { mtime: now });
     zip.addBuffer(manifest.csv(), MANIFEST_CSV, { mtime: now });
     zip.end();
     await recordAudit(db, {
