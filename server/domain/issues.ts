@@ -472,7 +472,8 @@ async function issueNew(
  * export (exports.ts): issued, not revoked, not locked; and not expired today. A locked document does not
  * count: the lock holds back what is not settled yet (a payment, a manager's check), and chaining on it
  * would hand out the next certificate before the first is; once unlocked, asking again succeeds. An
- * expired one does not either: what it attested has lapsed. Read in one query, whatever the count.
+ * expired one does not either: what it attested has lapsed. One query whatever the count (two when some
+ * are missing: their names).
  */
 export async function prerequisiteFacts(
   db: Db,
@@ -489,7 +490,10 @@ export async function prerequisiteFacts(
       .filter((r) => r.locked === 0 && issueState({ state: r.state, expiresOn: r.expires_on }, today) === 'issued')
       .map((r) => r.certificate_id),
   );
-  const names = new Map((await certificatesOf(db, tenantId)).filter((c) => required.includes(c.id)).map((c) => [c.id, c.name]));
+  // Names are only printed for what is missing: a learner who holds them all costs one query.
+  const names = new Map<string, string>();
+  if (required.some((id) => !held.has(id)))
+    for (const c of await certificatesOf(db, tenantId)) if (required.includes(c.id)) names.set(c.id, c.name);
   return required.map((id) => ({ certificateId: id, name: names.get(id) ?? id, held: held.has(id) }));
 }
 
