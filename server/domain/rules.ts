@@ -64,7 +64,8 @@ export function evaluateDeliveryRules(tenant: TenantSettings, certificate: Certi
   const missing = missingPrerequisites(certificate, facts.prerequisites);
   if (missing.length) {
     const mode = certificate.requires_mode ?? 'all';
-    reasons.push(reason(l, 'PREREQUISITE_MISSING', formatList(missing, l, mode), mode));
+    // The names travel as the reason's values: the HTTP edge can say them again in the caller's language.
+    reasons.push(reason(l, 'PREREQUISITE_MISSING', mode, ...missing.map((m) => m.name)));
   }
   return reasons;
 }
@@ -81,11 +82,6 @@ export function missingPrerequisites(certificate: CertificateSettings, facts: re
   const notHeld = each.filter((f) => !f.held);
   if ((certificate.requires_mode ?? 'all') === 'any') return notHeld.length === each.length ? notHeld : [];
   return notHeld;
-}
-
-function formatList(missing: readonly PrerequisiteFact[], locale: 'fr' | 'en', mode: 'all' | 'any'): string {
-  const quoted = missing.map((m) => (locale === 'fr' ? `« ${m.name} »` : `“${m.name}”`));
-  return new Intl.ListFormat(locale, { type: mode === 'any' ? 'disjunction' : 'conjunction' }).format(quoted);
 }
 
 /**

@@ -77,6 +77,16 @@ describe.each(ENGINES)('certificate prerequisites, file names and documents ZIP 
     const refusals = await call(app.base, 'GET', `/api/v1/refusals?learner=L1&certificate=${second}`, { token: admin });
     expect(list(refusals.json as never).flatMap((r) => list(r.reasons).map((x) => x.code))).toEqual(['PREREQUISITE_MISSING']);
 
+    // Said again in the caller's language, the names with it.
+    const english = await call(app.base, 'POST', `/api/v1/certificates/${second}/issues`, {
+      token: lms,
+      headers: { 'accept-language': 'en' },
+      body: { learner_id: 'L1', available: true, data: dataOf() },
+    });
+    expect(String(list(english.json.error?.reasons)[0]?.message)).toBe(
+      'This certificate requires holding these certificates first: “Sauveteur secouriste du travail”.',
+    );
+
     expect((await ask(A(), 'L1')).status).toBe(201);
     const issued = await ask(second, 'L1');
     expect(issued.status, issued.text).toBe(201);
