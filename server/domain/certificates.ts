@@ -1,5 +1,6 @@
 import { iso, recordAudit, requireCapability, type Actor, type Services } from './context';
-import { invalid, notFound, zodProblems } from './errors';
+import { DomainError, invalid, notFound, zodProblems, type Problem } from './errors';
+import { fileNamePatternProblems } from './file-names';
 import { newId } from './ids';
 import { CertificateSettings, readSettings } from './settings';
 import { getVersion } from './templates';
@@ -68,7 +69,72 @@ function parseSettings(value: unknown): CertificateSettings {
   const parsed = CertificateSettings.safeParse(value ?? {});
   if (!parsed.success)
     throw invalid('CERTIFICATE_SETTINGS_INVALID', 'The certificate settings are not valid.', zodProblems(parsed.error, 'settings'));
+  if (parsed.data.file_name !== undefined) {
+    const problems = fileNamePatternProblems(parsed.data.file_name, 'settings.file_name');
+    if (problems.length) throw invalid('CERTIFICATE_SETTINGS_INVALID', 'The certificate settings are not valid.', problems);
+  }
   return parsed.data;
+}
+
+/**
+ * The certificates a certificate requires (settings.requires): each one of the same tenant (another
+ * tenant's id is as unknown as one that does not exist), never itself, and no chain of requirements that
+ * comes back to where it started (refused with PREREQUISITE_CYCLE, the cycle listed). Checked against the
+ * tenant's certificates as they are, with this one's new settings in place of its stored ones.
+ */
+async function checkPrerequisites(db: Db, tenantId: string, id: string, settings: CertificateSettings): Promise<void> {
+  const requires = settings.requires ?? [];
+  if (!requires.length) return;
+  const all = new Map((await certificatesOf(db, tenantId)).map((c) => [c.id, c]));
+  const problems: Problem[] = [];
+  requires.forEach((r, i) => {
+    if (r === id)
+      problems.push({ path: `settings.requires.${i}`, code: 'PREREQUISITE_SELF', message: 'A certificate cannot require itself.' });
+    else if (!all.has(r))
+      problems.push({
+        path: `settings.requires.${i}`,
+        code: 'PREREQUISITE_UNKNOWN',
+        message: `No certificate "${r}" in this tenant.`,
+        params: { id: r },
+      });
+  });
+  if (problems.length) throw invalid('CERTIFICATE_SETTINGS_INVALID', 'The certificate settings are not valid.', problems);
+  const requiredBy = (c: string): readonly string[] =>
+    c === id ? requires : (readSettings(CertificateSettings, all.get(c)?.settings ?? '{}').requires ?? []);
+  const cycle = findCycle(id, requiredBy);
+  if (cycle) {
+    const names = cycle.map((c) => all.get(c)?.name ?? c);
+    throw new DomainError(
+      'invalid',
+      'PREREQUISITE_CYCLE',
+      `These certificates would require each other in a circle: ${names.join(' → ')}.`,
+      { details: { cycle, names } },
+    );
+  }
+}
+
+/**
+ * A path of requirements from `start` back to itself (start, …, start), or undefined. Depth first over
+ * the certificates reachable from `start`, each visited once: linear in the tenant's requirements.
+ */
+export function findCycle(start: string, requiredBy: (id: string) => readonly string[]): string[] | undefined {
+  const done = new Set<string>();
+  const path: string[] = [start];
+  const visit = (c: string): boolean => {
+    for (const next of requiredBy(c)) {
+      if (next === start) {
+        path.push(start);
+        return true;
+      }
+      if (done.has(next)) continue;
+      done.add(next);
+      path.push(next);
+      if (visit(next)) return true;
+      path.pop();
+    }
+    return false;
+  };
+  return visit(start) ? path : undefined;
 }
 
 export async function createCertificate(services: Services, actor: Actor, input: CertificateInput): Promise<Certificate> {
@@ -77,6 +143,7 @@ export async function createCertificate(services: Services, actor: Actor, input:
   const db = services.storage.db;
   await getVersion(db, actor.tenantId, input.templateVersionId);
   const id = newId();
+  await checkPrerequisites(db, actor.tenantId, id, settings);
   const now = iso(services.now());
   await inTransaction(db, async (trx) => {
     await insertCertificate(trx, {
@@ -117,6 +184,7 @@ export async function updateCertificate(
   for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
   const settings = patch.settings === undefined ? current.settings : parseSettings(merged);
   if (patch.templateVersionId !== undefined) await getVersion(db, actor.tenantId, patch.templateVersionId);
+  if (patch.settings !== undefined) await checkPrerequisites(db, actor.tenantId, id, settings);
   const now = iso(services.now());
   await inTransaction(db, async (trx) => {
     await storeCertificate(trx, actor.tenantId, id, {

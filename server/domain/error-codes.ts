@@ -624,6 +624,22 @@ export const ERROR_CODES = {
   WINDOW_NOT_OPEN: fromReason('WINDOW_NOT_OPEN', 'refused', 'A reason of DELIVERY_REFUSED: the issue window has not opened yet.'),
   WINDOW_CLOSED: fromReason('WINDOW_CLOSED', 'refused', 'A reason of DELIVERY_REFUSED: the issue window is over.'),
 
+  // Certificate prerequisites, file-name pattern, documents ZIP (issue 15, helper "rules").
+  PREREQUISITE_MISSING: fromReason(
+    'PREREQUISITE_MISSING',
+    'refused',
+    'A reason of DELIVERY_REFUSED: the certificate requires others (settings.requires) and the learner holds none, or not all, of them as an issued, unlocked, unrevoked, unexpired document; the message names them.',
+  ),
+  PREREQUISITE_CYCLE: {
+    kind: 'invalid',
+    en: (p) =>
+      `These certificates would require each other in a circle: ${Array.isArray(p.names) ? p.names.map(String).join(' → ') : 'see details.cycle'}.`,
+    fr: (p) =>
+      `Ces certificats s’exigeraient les uns les autres en cercle : ${Array.isArray(p.names) ? p.names.map(String).join(' → ') : 'voir details.cycle'}.`,
+    meaning:
+      'Saving settings.requires would make a chain of prerequisites come back to this certificate; `details.cycle` lists the ids (and `details.names` the names) around it.',
+  },
+
   // Tenants, people, roles, tokens.
   TENANT_SLUG_INVALID: {
     kind: 'invalid',
@@ -938,6 +954,17 @@ const list = (v: unknown) =>
     : '';
 
 export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
+  // Certificate prerequisites and file-name pattern (issue 15, helper "rules").
+  PREREQUISITE_UNKNOWN: {
+    en: (p) => `No certificate ${q(p.id)} in this tenant.`,
+    fr: (p) => `Aucun certificat ${q(p.id)} dans cette organisation.`,
+  },
+  PREREQUISITE_SELF: { en: 'A certificate cannot require itself.', fr: 'Un certificat ne peut pas s’exiger lui-même.' },
+  PREREQUISITE_DUPLICATE: { en: 'A certificate is named once in requires.', fr: 'Un certificat n’est cité qu’une fois dans requires.' },
+  FILE_NAME_PATTERN_INVALID: {
+    en: (p) => `This file-name pattern does not check: ${typeof p.detail === 'string' ? p.detail : ''}`,
+    fr: (p) => `Ce modèle de nom de fichier n’est pas valide : ${typeof p.detail === 'string' ? p.detail : ''}`,
+  },
   INVALID_TYPE: {
     en: (p) => `Expected ${typeIn(EN_TYPES, p.expected)}${p.received ? `, got ${typeIn(EN_TYPES, p.received)}` : ''}.`,
     fr: (p) =>

@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { Transform, type PassThrough } from 'node:stream';
+import { Transform, type PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { stringify } from 'csv-stringify/sync';
@@ -16,6 +16,10 @@ import { certificatesOf } from '../storage/repositories/certificates';
 import { countSelectedIssues, selectedIssues } from '../storage/repositories/issues';
 import { currentRevisions, versionNumbers } from '../storage/repositories/exports';
 import { PRIVATE_FILE, PRIVATE_FOLDER } from '../storage/documents';
+import { documentFileName, EntryNames, safeComponent, UniqueNames } from './file-names';
+import { certificateRow } from './certificates';
+import { getTenant } from './tenants';
+import { CertificateSettings, readSettings } from './settings';
 
 /**
  * Bulk reading of issued documents for operators: the issues of a selection as records (`attest issues
@@ -56,6 +60,8 @@ export interface IssueRecord {
   firstDeliveredAt: string | null;
   revokedAt: string | null;
   revokedReason: string | null;
+  /** The document's file name from its certificate's `file_name` pattern (file-names.ts), when it has one. */
+  fileName?: string;
 }
 
 const PAGE = 500;
@@ -99,7 +105,9 @@ export async function* selectedRecords(
   const db = services.storage.db;
   const today = isoDay(services.now());
   const pageSize = options.pageSize ?? PAGE;
-  const certificates = new Map((await certificatesOf(db, tenant.id)).map((c) => [c.id, c.name]));
+  const certificates = new Map(
+    (await certificatesOf(db, tenant.id)).map((c) => [c.id, { name: c.name, settings: readSettings(CertificateSettings, c.settings) }]),
+  );
   const versions = new Map<string, number>();
   let after: string | undefined;
   for (;;) {
@@ -118,11 +126,12 @@ export async function* selectedRecords(
     );
     for (const r of rows) {
       const doc = revisions.get(r.id);
+      const certificate = certificates.get(r.certificate_id);
       yield {
         tenant: tenant.slug,
         code: r.code,
         certificateId: r.certificate_id,
-        certificate: certificates.get(r.certificate_id) ?? '',
+        certificate: certificate?.name ?? '',
         learnerId: r.learner_id,
         learnerName: learnerNameOf(r.data),
         state: issueState({ state: r.state, expiresOn: r.expires_on }, today),
@@ -138,6 +147,9 @@ export async function* selectedRecords(
         firstDeliveredAt: r.first_delivered_at,
         revokedAt: r.revoked_at,
         revokedReason: r.revoked_reason,
+        ...(certificate?.settings.file_name !== undefined
+          ? { fileName: documentFileName(certificate, { code: r.code, data: r.data }, tenant.settings.locale) }
+          : {}),
       };
     }
     if (rows.length < pageSize) return;
@@ -169,72 +181,7 @@ export function checkExportSelection(selection: IssueSelection, include: Include
     throw invalid('EXPORT_STATE_EXCLUDED', `The selection asks for documents an export leaves out unless told: ${excluded.join(', ')}.`);
 }
 
-// Names --------------------------------------------------------------------------------------------------
-
-const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
-/** Controls, lone surrogates, private use, unassigned, line/paragraph separators; invisible format characters but the joiners scripts need. */
-const INVISIBLE = /[\p{Cc}\p{Cs}\p{Co}\p{Cn}\u2028\u2029]|(?![\u200C\u200D])\p{Cf}/gu;
-/** What Windows, macOS or a ZIP reader takes as a separator or refuses in a name. */
-const FORBIDDEN = /[/\\:*?"<>|]/g;
-/** Device names Windows will not create as files, with any extension. */
-const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$|clock\$)(\s*\..*)?$/i;
-
-/** At most `maxBytes` of UTF-8, cut between graphemes (never inside a letter and its accent, or an emoji). */
-function truncate(s: string, maxBytes: number): string {
-  let out = '';
-  let bytes = 0;
-  for (const { segment } of graphemes.segment(s)) {
-    const n = Buffer.byteLength(segment);
-    if (bytes + n > maxBytes) break;
-    out += segment;
-    bytes += n;
-  }
-  return out;
-}
-
-/**
- * One safe component of a path, in any script: no separator, no `..`, no control or bidirectional
- * override character, no name Windows reserves, no trailing dot or space (Windows drops them), not empty,
- * at most `maxBytes` of UTF-8 (file systems count 255 per name).
- */
-export function safeComponent(raw: string, fallback: string, maxBytes = 80): string {
-  const clean = (s: string) =>
-    s
-      .normalize('NFC')
-      .replace(INVISIBLE, '')
-      .replace(FORBIDDEN, '_')
-      .replace(/\s+/gu, ' ')
-      .replace(/^[\s.]+|[\s.]+$/gu, '');
-  let s = clean(truncate(clean(raw), maxBytes));
-  if (!s) s = fallback;
-  if (RESERVED.test(s)) s = `_${s}`;
-  return s;
-}
-
-/** How file systems that ignore case (Windows, macOS) or normalisation see a name: over-folding only costs a suffix. */
-const folded = (path: string): string => path.normalize('NFKC').toUpperCase().toLowerCase();
-
-/**
- * The entry names of one export, unique across all its archives whatever the learner ids and names hold
- * (archives unpacked into one folder do not overwrite each other): `<tenant>/<certificate>/<learner>-<code>.pdf`.
- * The verification code, unique across tenants, keeps names apart already; names are still compared as a
- * case-insensitive file system would, and a clash (none is expected) gets `~2`, `~3`, ….
- */
-export class EntryNames {
-  private readonly taken = new Set<string>();
-
-  name(record: { tenant: string; certificate: string; learnerId: string; learnerName: string; code: string }): string {
-    const tenant = safeComponent(record.tenant, 'tenant', 63);
-    const certificate = safeComponent(record.certificate, 'certificate', 80);
-    const learner = safeComponent(record.learnerName || record.learnerId, 'learner', 80);
-    const code = safeComponent(record.code, 'document', 40);
-    const base = `${tenant}/${certificate}/${learner}-${code}`;
-    let candidate = `${base}.pdf`;
-    for (let n = 2; this.taken.has(folded(candidate)); n++) candidate = `${base}~${n}.pdf`;
-    this.taken.add(folded(candidate));
-    return candidate;
-  }
-}
+// Names: file-names.ts (safe components, unique entry names), shared with downloads, mail and the API's ZIP.
 
 // Sizes --------------------------------------------------------------------------------------------------
 
@@ -373,8 +320,10 @@ class Manifest {
     this.csvBytes = sizes.csv;
   }
 
-  json(): Buffer {
-    return Buffer.from(this.head + this.jsonRows.join(',\n') + this.tail);
+  /** The JSON manifest; `after` adds fields after the documents (the API's archive says what it left out). */
+  json(after?: Record<string, unknown>): Buffer {
+    const more = after ? Object.entries(after).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`) : [];
+    return Buffer.from(this.head + this.jsonRows.join(',\n') + this.tail.replace('}', `${more.join('')}}`));
   }
 
   csv(): Buffer {
@@ -830,4 +779,120 @@ export async function exportDocuments(services: Services, options: ExportOptions
     throw e;
   }
   return report;
+}
+
+// One certificate's documents, as a ZIP over HTTP --------------------------------------------------------
+
+export interface CertificateZipOptions {
+  /** The export's selection within the certificate (days, states, learners). */
+  selection?: Omit<IssueSelection, 'certificateIds'>;
+  include?: Include;
+}
+
+export interface CertificateZip {
+  /** The archive's own file name: the certificate's name, made safe. */
+  fileName: string;
+  /** The archive as it is written: documents read one at a time, never the whole archive in memory. */
+  stream: Readable;
+}
+
+/**
+ * The delivered documents of one certificate of the caller's tenant as one ZIP, streamed: what `attest
+ * export` would write for `--certificate ID` (the same selection, the same rule of what is exported:
+ * locked and revoked documents left out unless included, the same manifests, JSON and CSV, last), but
+ * flat, each entry named as a download of the document is (file-names.ts: the certificate's pattern, else
+ * "<certificate> <code>.pdf"), `~2`, `~3`, … when two are equal. A document whose stored bytes are
+ * damaged or gone is left out and listed under `problems` in manifest.json. Everything a caller can get
+ * wrong (capability, another tenant's certificate, the selection) is refused before the first byte; a
+ * failure of the server later on cuts the archive short, and a ZIP without its end record opens nowhere.
+ */
+export async function certificateDocumentsZip(
+  services: Services,
+  actor: Actor,
+  certificateId: string,
+  options: CertificateZipOptions = {},
+): Promise<CertificateZip> {
+  requireCapability(actor, 'issues:manage');
+  const db = services.storage.db;
+  const certificate = await certificateRow(db, actor.tenantId, certificateId);
+  const tenant = await getTenant(db, actor.tenantId);
+  const include = { locked: options.include?.locked === true, revoked: options.include?.revoked === true };
+  const selection = checkSelection({ ...options.selection, certificateIds: [certificate.id] });
+  checkExportSelection(selection, include);
+  const now = services.now();
+  const createdAt = iso(now);
+  const fileName = `${safeComponent(certificate.name, 'certificate', 150)}.zip`;
+
+  const zip = new yazl.ZipFile();
+  const out = zip.outputStream as PassThrough;
+  const gone = () => out.destroyed;
+  /** Waits while the reader is behind: at most one document in memory beyond what the socket holds. */
+  const drained = async () => {
+    if (out.writableNeedDrain && !gone()) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  };
+  const fill = async () => {
+    const manifest = new Manifest(fileName, createdAt);
+    const names = new UniqueNames();
+    const problems: { code: string; learnerId: string; error: string }[] = [];
+    let documents = 0;
+    let notDelivered = 0;
+    for await (const record of selectedRecords(services, actor, tenant, selection)) {
+      if (gone()) return;
+      if (!exported(record, include)) {
+        notDelivered++;
+        continue;
+      }
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = record.sha256 === null ? undefined : await services.storage.documents.read(db, record.sha256);
+      } catch (e) {
+        if (!(e instanceof DomainError && e.code === 'DOCUMENT_CORRUPT')) throw e;
+        problems.push({ code: record.code, learnerId: record.learnerId, error: 'DOCUMENT_CORRUPT' });
+        continue;
+      }
+      if (!bytes) {
+        problems.push({ code: record.code, learnerId: record.learnerId, error: 'DOCUMENT_MISSING' });
+        continue;
+      }
+      const entry = names.take(record.fileName ?? documentFileName(certificate, { code: record.code, data: {} }));
+      manifest.add(
+        Manifest.lines({
+          archive: fileName,
+          file: entry,
+          code: record.code,
+          tenant: record.tenant,
+          certificate_id: record.certificateId,
+          certificate: record.certificate,
+          learner_id: record.learnerId,
+          learner_name: record.learnerName,
+          issued_on: record.issuedOn,
+          state: record.state,
+          locked: record.locked,
+          revision: record.revision,
+          template_version: record.templateVersion,
+          sha256: record.sha256,
+          size: bytes.length,
+        }),
+      );
+      zip.addBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), entry, { compress: false, mtime: now });
+      documents++;
+      await drained();
+    }
+    if (gone()) return;
+    // The manifest's JSON says, besides each document, what was left out and why.
+    zip.addBuffer(manifest.json({ not_delivered: notDelivered, problems }), MANIFEST_JSON, { mtime: now });
+    zip.addBuffer(manifest.csv(), MANIFEST_CSV, { mtime: now });
+    zip.end();
+    await recordAudit(db, {
+      tenantId: tenant.id,
+      subjectType: 'certificate',
+      subjectId: certificate.id,
+      action: 'exported',
+      actor,
+      at: createdAt,
+      details: { via: 'api', documents, notDelivered, problems: problems.length, selection, include },
+    });
+  };
+  fill().catch((e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))));
+  return { fileName, stream: out };
 }

@@ -10,8 +10,9 @@ import { certificateRow, type Certificate } from './certificates';
 import { DomainError, invalid, notFound, type Problem, type Reason } from './errors';
 import { checkActsFor, checkLearnerId, heldRecord, keepRecord, ownLearnerId, recordView, type LearnerRecord } from './learners';
 import { learnerNameOf } from './exports';
+import { documentFileName } from './file-names';
 import { reason } from './reasons';
-import { evaluateDeliveryRules, expiryDate } from './rules';
+import { evaluateDeliveryRules, expiryDate, type PrerequisiteFact } from './rules';
 import { newId } from './ids';
 import { codeKey, newVerificationCode } from './codes';
 import { sha256Hex } from './hashing';
@@ -36,8 +37,10 @@ import {
   revisionHashes,
   reviseIssue,
   revokeIssueRow,
+  selectedIssues,
   setIssueLocked,
 } from '../storage/repositories/issues';
+import { certificatesOf } from '../storage/repositories/certificates';
 import { recordsFor } from '../storage/repositories/regenerations';
 import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/refusals';
 import { personNames } from '../storage/repositories/people';
@@ -375,6 +378,7 @@ async function issueNew(
     gradePercent: facts.gradePercent,
     timeSpentSeconds: facts.timeSpentSeconds,
     today,
+    prerequisites: await prerequisiteFacts(db, actor.tenantId, certificate, learnerId, today),
   });
   if (reasons.length) {
     await recordRefusal(db, actor.tenantId, certificate.id, learnerId, reasons, iso(now));
@@ -460,6 +464,37 @@ async function issueNew(
   }
   const warnings = [...dataWarnings, ...rendered.warnings];
   return { issue: view(row, today), created: true, ...(warnings.length ? { warnings } : {}) };
+}
+
+/**
+ * What the prerequisite rule judges: for each certificate this one requires, its name and whether the
+ * learner holds it. Holding it means having a document of it that is delivered in the sense of the
+ * export (exports.ts): issued, not revoked, not locked; and not expired today. A locked document does not
+ * count: the lock holds back what is not settled yet (a payment, a manager's check), and chaining on it
+ * would hand out the next certificate before the first is; once unlocked, asking again succeeds. An
+ * expired one does not either: what it attested has lapsed. One query whatever the count (two when some
+ * are missing: their names).
+ */
+export async function prerequisiteFacts(
+  db: Db,
+  tenantId: string,
+  certificate: Certificate,
+  learnerId: string,
+  today: string,
+): Promise<PrerequisiteFact[]> {
+  const required = certificate.settings.requires ?? [];
+  if (!required.length) return [];
+  const rows = await selectedIssues(db, tenantId, { certificateIds: required, learnerIds: [learnerId] }, { today, limit: required.length });
+  const held = new Set(
+    rows
+      .filter((r) => r.locked === 0 && issueState({ state: r.state, expiresOn: r.expires_on }, today) === 'issued')
+      .map((r) => r.certificate_id),
+  );
+  // Names are only printed for what is missing: a learner who holds them all costs one query.
+  const names = new Map<string, string>();
+  if (required.some((id) => !held.has(id)))
+    for (const c of await certificatesOf(db, tenantId)) if (required.includes(c.id)) names.set(c.id, c.name);
+  return required.map((id) => ({ certificateId: id, name: names.get(id) ?? id, held: held.has(id) }));
 }
 
 /** A manager's (or the LMS's) record of a learner, entered ahead of any request; audited. */
@@ -770,12 +805,7 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
   return {
     pdf,
     sha256,
-    fileName: `${
-      certificate.name
-        .replace(/[^\p{L}\p{N} _-]+/gu, '')
-        .trim()
-        .slice(0, 80) || 'certificate'
-    } ${row.code}.pdf`,
+    fileName: documentFileName(certificate, { id: row.id, revision: row.revision, code: row.code, data: row.data }, l),
     disposition: certificate.settings.delivery === 'inline' ? 'inline' : 'attachment',
     issue: view(row, isoDay(services.now())),
   };

@@ -2,6 +2,12 @@ import type { Reason } from './errors';
 
 type Locale = 'fr' | 'en';
 
+/** Certificate names quoted and listed as each language does: “A” and “B”, « A » ou « B ». */
+function nameList(locale: Locale, mode: 'all' | 'any', names: readonly string[]): string {
+  const quoted = names.map((n) => (locale === 'fr' ? `« ${n} »` : `“${n}”`));
+  return new Intl.ListFormat(locale, { type: mode === 'any' ? 'disjunction' : 'conjunction' }).format(quoted);
+}
+
 /**
  * Why a document is refused or withheld: stable codes the LMS matches on, and sentences in the tenant's
  * language that it can show the learner as they are.
@@ -44,6 +50,17 @@ const MESSAGES = {
   WINDOW_CLOSED: {
     en: (until?: string) => `Documents could be issued until ${until}.`,
     fr: (until?: string) => `Les documents pouvaient être délivrés jusqu’au ${until}.`,
+  },
+  // Prerequisites (issue 15): the learner must hold other certificates first.
+  PREREQUISITE_MISSING: {
+    en: (mode?: string, ...names: string[]) =>
+      mode === 'any'
+        ? `This certificate requires holding one of these certificates first: ${nameList('en', 'any', names)}.`
+        : `This certificate requires holding these certificates first: ${nameList('en', 'all', names)}.`,
+    fr: (mode?: string, ...names: string[]) =>
+      mode === 'any'
+        ? `Ce certificat exige d’avoir obtenu d’abord l’un de ces certificats : ${nameList('fr', 'any', names)}.`
+        : `Ce certificat exige d’avoir obtenu d’abord ces certificats : ${nameList('fr', 'all', names)}.`,
   },
   DOCUMENT_LOCKED: {
     en: () => 'The document is issued but locked: it will be available once the lock is lifted (for example after payment).',

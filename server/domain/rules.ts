@@ -19,6 +19,18 @@ export interface DeliveryFacts {
   timeSpentSeconds: number | null;
   /** The day the request is made, YYYY-MM-DD in UTC. */
   today: string;
+  /**
+   * Each certificate the certificate requires (settings.requires, in its order), its name as it is now,
+   * and whether this learner holds it: an issued document of it, not revoked, not expired and not locked
+   * (gathered by the caller: `prerequisiteFacts` in issues.ts). Empty when it requires none.
+   */
+  prerequisites: readonly PrerequisiteFact[];
+}
+
+export interface PrerequisiteFact {
+  certificateId: string;
+  name: string;
+  held: boolean;
 }
 
 export function evaluateDeliveryRules(tenant: TenantSettings, certificate: CertificateSettings, facts: DeliveryFacts): Reason[] {
@@ -49,7 +61,27 @@ export function evaluateDeliveryRules(tenant: TenantSettings, certificate: Certi
     reasons.push(reason(l, 'WINDOW_NOT_OPEN', formatDate(certificate.window_start, l)));
   if (certificate.window_end && facts.today > certificate.window_end)
     reasons.push(reason(l, 'WINDOW_CLOSED', formatDate(certificate.window_end, l)));
+  const missing = missingPrerequisites(certificate, facts.prerequisites);
+  if (missing.length) {
+    const mode = certificate.requires_mode ?? 'all';
+    // The names travel as the reason's values: the HTTP edge can say them again in the caller's language.
+    reasons.push(reason(l, 'PREREQUISITE_MISSING', mode, ...missing.map((m) => m.name)));
+  }
   return reasons;
+}
+
+/**
+ * The required certificates that stand in the way: in `all` mode each one not held; in `any` mode all of
+ * them when none is held, none otherwise. A requirement the facts do not cover counts as not held.
+ */
+export function missingPrerequisites(certificate: CertificateSettings, facts: readonly PrerequisiteFact[]): PrerequisiteFact[] {
+  const required = certificate.requires ?? [];
+  if (!required.length) return [];
+  const byId = new Map(facts.map((f) => [f.certificateId, f]));
+  const each = required.map((id) => byId.get(id) ?? { certificateId: id, name: id, held: false });
+  const notHeld = each.filter((f) => !f.held);
+  if ((certificate.requires_mode ?? 'all') === 'any') return notHeld.length === each.length ? notHeld : [];
+  return notHeld;
 }
 
 /**

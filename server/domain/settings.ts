@@ -94,6 +94,31 @@ export const CertificateSettings = z
     caption: z.string().max(300).optional().describe('Printed as `certificate.caption`.'),
     credit_hours: z.number().min(0).max(100_000).optional().describe('Printed as `certificate.credit_hours`.'),
     extra: z.record(z.string().max(100), z.string().max(2000)).optional().describe('Free values printed as `extra.*`.'),
+    // Prerequisites (issue 15): mod_pdcertificate's course chaining the other way round.
+    requires: z
+      .array(z.string().min(1).max(100))
+      .max(50)
+      .refine((ids) => new Set(ids).size === ids.length, {
+        message: 'A certificate is named once in requires.',
+        params: { code: 'PREREQUISITE_DUPLICATE' },
+      })
+      .optional()
+      .describe(
+        'Ids of certificates of the same tenant the learner must hold first: an issued document, not revoked, not expired and not locked.',
+      ),
+    requires_mode: z
+      .enum(['all', 'any'])
+      .optional()
+      .describe('all (the default): every certificate of `requires` is needed; any: one of them is enough.'),
+    // The document's file name (issue 15): Liquid over the catalogue, checked on save, made safe when used.
+    file_name: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe(
+        'The document’s file name as a Liquid pattern over the catalogue’s variables, e.g. `{{ learner.lastname }}-{{ course.shortname }}.pdf`; made safe for every file system, always ending in .pdf. Default: "<certificate name> <code>.pdf".',
+      ),
   })
   .strict()
   .refine((s) => !s.window_start || !s.window_end || s.window_start <= s.window_end, {

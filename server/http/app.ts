@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
@@ -24,6 +25,7 @@ import { PAGE_POLICY, securityHeaders } from './security';
 import { OPERATIONS } from './operations';
 import { IDEMPOTENCY_TTL_HOURS, pruneIdempotency, withIdempotency } from './idempotency';
 import { parseCookies } from './cookies';
+import { contentDisposition } from '../domain/file-names';
 import { MOODLE_REST_PATH, moodleRest } from './moodle/endpoint';
 
 /**
@@ -486,15 +488,23 @@ function sendReply(op: Operation, services: Services, req: Request, res: Respons
     });
   }
   if (!res.getHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-store');
+  if (reply.stream) {
+    const { body } = reply.stream;
+    res.status(status).type(reply.stream.type);
+    if (reply.stream.fileName)
+      res.setHeader('Content-Disposition', contentDisposition(reply.stream.disposition ?? 'attachment', reply.stream.fileName));
+    // A failure once bytes are out cannot become an error answer: the connection is cut, so the client
+    // sees a body cut short (a ZIP without its end record) rather than one that looks complete.
+    pipeline(body, res).catch((e: unknown) => {
+      if (!res.writableFinished) req.log.error({ operation: op.id, err: e }, 'streamed answer failed');
+      res.destroy();
+    });
+    return;
+  }
   if (reply.bytes) {
     res.status(status).type(reply.bytes.type);
-    if (reply.bytes.fileName) {
-      const ascii = reply.bytes.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '');
-      res.setHeader(
-        'Content-Disposition',
-        `${reply.bytes.disposition ?? 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(reply.bytes.fileName)}`,
-      );
-    }
+    if (reply.bytes.fileName)
+      res.setHeader('Content-Disposition', contentDisposition(reply.bytes.disposition ?? 'attachment', reply.bytes.fileName));
     res.end(Buffer.from(reply.bytes.data.buffer, reply.bytes.data.byteOffset, reply.bytes.data.byteLength));
     return;
   }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { Actor, Services } from '../domain/context';
 import type { Locale } from '../domain/error-codes';
@@ -24,6 +25,8 @@ export interface Reply {
   status?: number;
   json?: unknown;
   bytes?: { data: Uint8Array; type: string; fileName?: string; disposition?: 'inline' | 'attachment' };
+  /** Bytes written as they come (an archive): the status and headers go first, a failure later cuts the body short. */
+  stream?: { body: Readable; type: string; fileName?: string; disposition?: 'inline' | 'attachment' };
   html?: string;
   headers?: Record<string, string>;
   cookies?: { name: string; value: string; maxAgeSeconds: number }[];

@@ -10,6 +10,8 @@ import { certificateMail, claimMessage, dueMessages, finishMessage, issuesByIds 
 import { iso, type Services } from '../context';
 import { createDownloadLink } from '../links';
 import { getTenant } from '../tenants';
+import { certificateRow } from '../certificates';
+import { documentFileName } from '../file-names';
 import { isPrivateAddress, privateReceiversAllowed } from '../webhooks-out/receivers';
 import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from '../webhooks-out/delivery';
 import { DEFAULT_WORDS, MAIL_LOCALES, MAIL_SCHEMA, readCertificateMail, type MailLocale, type Words } from './certificate-mail';
@@ -166,7 +168,9 @@ async function compose(services: Services, db: Db, issue: IssueTable, message: M
     const sha = await revisionHash(db, issue.id, issue.revision);
     const pdf = sha ? await services.storage.documents.read(db, sha) : undefined;
     if (!pdf) throw new Error('the document file is missing');
-    attachment = { filename: `${issue.code}.pdf`, content: Buffer.from(pdf) };
+    // Named as a download of it is (file-names.ts): the certificate's pattern, else its name and the code.
+    const certificate = await certificateRow(db, issue.tenant_id, issue.certificate_id);
+    attachment = { filename: documentFileName(certificate, issue, tenant.settings.locale), content: Buffer.from(pdf) };
   }
   // Bound like a document's data: the same types and formats the templates print.
   const bound = bind(MAIL_SCHEMA, { ...data, ...(link ? { mail: { link } } : {}) }).data as Record<string, unknown>;

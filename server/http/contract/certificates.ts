@@ -66,4 +66,29 @@ export const certificateDeclarations = declareOperations({
     responses: { 200: Certificate },
     example: `curl -X PATCH "$BASE/api/v1/certificates/$CERT" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"settings":{"delivery":"staff"}}'`,
   },
+  certificateDocumentsZip: {
+    method: 'get',
+    path: '/certificates/:id/documents.zip',
+    tag: 'Certificates',
+    summary:
+      'The delivered documents of a certificate as one ZIP, streamed, with manifest.json and manifest.csv: locked and revoked documents left out unless included, as `attest export` does; entries named by the certificate’s file-name pattern.',
+    access: { capability: 'issues:manage' },
+    params: IdParam,
+    query: z
+      .object({
+        state: z
+          .string()
+          .max(100)
+          .optional()
+          .describe('Comma-separated states: issued, expired, revoked, locked, unlocked (as `attest export --state`).'),
+        issued_from: z.string().max(10).optional().describe('First issue day, YYYY-MM-DD.'),
+        issued_to: z.string().max(10).optional().describe('Last issue day, YYYY-MM-DD.'),
+        learner: z.string().max(20_000).optional().describe('Comma-separated learner ids.'),
+        include_locked: z.enum(['true', 'false']).optional().describe('Add locked documents.'),
+        include_revoked: z.enum(['true', 'false']).optional().describe('Add revoked documents.'),
+      })
+      .strict(),
+    responses: { 200: { media: 'application/zip', description: 'The archive.' } },
+    example: `curl -o documents.zip "$BASE/api/v1/certificates/$CERT/documents.zip?issued_from=2026-01-01" -H "Authorization: Bearer $TOKEN"`,
+  },
 });

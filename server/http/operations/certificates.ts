@@ -1,4 +1,6 @@
 import { createCertificate, getCertificate, listCertificates, updateCertificate } from '../../domain/certificates';
+import { certificateDocumentsZip } from '../../domain/exports';
+import type { SelectionState } from '../../domain/selection';
 import { certificateDeclarations } from '../contract/certificates';
 import { bindOperations, type Operation } from '../operation';
 import { actorOf } from './util';
@@ -10,7 +12,7 @@ export const certificateOperations: Operation[] = bindOperations(certificateDecl
     }),
   },
   createCertificate: {
-    errors: ['VERSION_NOT_FOUND', 'CERTIFICATE_SETTINGS_INVALID'],
+    errors: ['VERSION_NOT_FOUND', 'CERTIFICATE_SETTINGS_INVALID', 'PREREQUISITE_CYCLE'],
     handler: async ({ services, actor, body }) => ({
       status: 201,
       json: await createCertificate(services, actorOf(actor), {
@@ -27,7 +29,7 @@ export const certificateOperations: Operation[] = bindOperations(certificateDecl
     handler: async ({ services, actor, params }) => ({ json: await getCertificate(services, actorOf(actor), params.id) }),
   },
   updateCertificate: {
-    errors: ['CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'CERTIFICATE_SETTINGS_INVALID'],
+    errors: ['CERTIFICATE_NOT_FOUND', 'VERSION_NOT_FOUND', 'CERTIFICATE_SETTINGS_INVALID', 'PREREQUISITE_CYCLE'],
     handler: async ({ services, actor, params, body }) => ({
       json: await updateCertificate(services, actorOf(actor), params.id, {
         ...(body.name !== undefined ? { name: body.name } : {}),
@@ -37,5 +39,27 @@ export const certificateOperations: Operation[] = bindOperations(certificateDecl
         ...(body.settings !== undefined ? { settings: body.settings } : {}),
       }),
     }),
+  },
+  certificateDocumentsZip: {
+    errors: ['CERTIFICATE_NOT_FOUND', 'SELECTION_INVALID', 'EXPORT_STATE_EXCLUDED'],
+    handler: async ({ services, actor, params, query }) => {
+      const list = (v: string | undefined) =>
+        v
+          ?.split(',')
+          .map((x) => x.trim())
+          .filter(Boolean) ?? [];
+      const states = list(query.state) as SelectionState[];
+      const learners = list(query.learner);
+      const zip = await certificateDocumentsZip(services, actorOf(actor), params.id, {
+        selection: {
+          ...(states.length ? { states } : {}),
+          ...(learners.length ? { learnerIds: learners } : {}),
+          ...(query.issued_from !== undefined ? { issuedFrom: query.issued_from } : {}),
+          ...(query.issued_to !== undefined ? { issuedTo: query.issued_to } : {}),
+        },
+        include: { locked: query.include_locked === 'true', revoked: query.include_revoked === 'true' },
+      });
+      return { stream: { body: zip.stream, type: 'application/zip', fileName: zip.fileName, disposition: 'attachment' } };
+    },
   },
 });

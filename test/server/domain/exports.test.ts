@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
+import { EntryNames, safeComponent } from '../../../server/domain/file-names';
 import {
-  EntryNames,
   exportDocuments,
   exported,
   MANIFEST_COLUMNS,
   parseSize,
-  safeComponent,
   selectedRecords,
   type ExportOptions,
   type ExportReport,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateDeliveryRules, expiryDate, type DeliveryFacts } from '../../../server/domain/rules';
 import { CertificateSettings, TenantSettings } from '../../../server/domain/settings';
 import { REASON_CODES, reason } from '../../../server/domain/reasons';
+import { findCycle } from '../../../server/domain/certificates';
 
 const tenant = (patch: Record<string, unknown> = {}): TenantSettings => TenantSettings.parse({ locale: 'en', ...patch });
 const cert = (patch: Record<string, unknown> = {}): CertificateSettings => CertificateSettings.parse(patch);
@@ -11,6 +12,7 @@ const facts = (patch: Partial<DeliveryFacts> = {}): DeliveryFacts => ({
   gradePercent: 80,
   timeSpentSeconds: 3600,
   today: '2026-03-10',
+  prerequisites: [],
   ...patch,
 });
 const codes = (t: TenantSettings, c: CertificateSettings, f: DeliveryFacts): string[] => evaluateDeliveryRules(t, c, f).map((r) => r.code);
@@ -136,6 +138,55 @@ describe('delivery rules (pure)', () => {
         expect(en.message.length).toBeGreaterThan(10);
         expect(fr.message).not.toBe(en.message);
       }
+    });
+  });
+
+  describe('prerequisites', () => {
+    const held = (id: string, name: string, isHeld: boolean) => ({ certificateId: id, name, held: isHeld });
+    it('asks nothing of a certificate that requires none', () => {
+      expect(codes(tenant(), cert(), facts({ prerequisites: [held('A', 'Alpha', false)] }))).toEqual([]);
+    });
+    it('in "all" mode names every required certificate not held, in the order required', () => {
+      const c = cert({ requires: ['A', 'B', 'C'] });
+      const f = facts({ prerequisites: [held('A', 'Alpha', false), held('B', 'Beta', true), held('C', 'Gamma', false)] });
+      const [r] = evaluateDeliveryRules(tenant(), c, f);
+      expect(r).toEqual({
+        code: 'PREREQUISITE_MISSING',
+        message: 'This certificate requires holding these certificates first: “Alpha” and “Gamma”.',
+      });
+      expect(evaluateDeliveryRules(tenant({ locale: 'fr' }), c, f)[0]!.message).toBe(
+        'Ce certificat exige d’avoir obtenu d’abord ces certificats : « Alpha » et « Gamma ».',
+      );
+      expect(codes(tenant(), c, facts({ prerequisites: ['A', 'B', 'C'].map((id) => held(id, id, true)) }))).toEqual([]);
+    });
+    it('in "any" mode is satisfied by one, and names all of them otherwise', () => {
+      const c = cert({ requires: ['A', 'B'], requires_mode: 'any' });
+      expect(codes(tenant(), c, facts({ prerequisites: [held('A', 'Alpha', false), held('B', 'Beta', true)] }))).toEqual([]);
+      const [r] = evaluateDeliveryRules(tenant(), c, facts({ prerequisites: [held('A', 'Alpha', false), held('B', 'Beta', false)] }));
+      expect(r!.message).toBe('This certificate requires holding one of these certificates first: “Alpha” or “Beta”.');
+      expect(evaluateDeliveryRules(tenant({ locale: 'fr' }), c, facts({ prerequisites: [] }))[0]!.message).toBe(
+        'Ce certificat exige d’avoir obtenu d’abord l’un de ces certificats : « A » ou « B ».',
+      );
+    });
+    it('counts a requirement the facts leave out as not held (by its id), and comes after the other rules', () => {
+      const c = cert({ requires: ['A'], min_grade_percent: 90 });
+      expect(codes(tenant(), c, facts({ prerequisites: [] }))).toEqual(['GRADE_TOO_LOW', 'PREREQUISITE_MISSING']);
+    });
+    it('is pure: the same facts give the same reasons, and the facts are not changed', () => {
+      const c = cert({ requires: ['A', 'B'] });
+      const f = facts({ prerequisites: Object.freeze([held('A', 'Alpha', false), held('B', 'Beta', true)]) });
+      expect(evaluateDeliveryRules(tenant(), c, f)).toEqual(evaluateDeliveryRules(tenant(), c, f));
+    });
+    it('finds a cycle of requirements through any number of certificates, and none in a diamond', () => {
+      const graph = (edges: Record<string, string[]>) => (id: string) => edges[id] ?? [];
+      expect(findCycle('A', graph({ A: ['B'], B: ['C'], C: ['A'] }))).toEqual(['A', 'B', 'C', 'A']);
+      expect(findCycle('A', graph({ A: ['B', 'C'], B: ['D'], C: ['D'], D: [] }))).toBeUndefined();
+      expect(findCycle('A', graph({ A: ['B'], B: ['C'], C: ['B'] }))).toBeUndefined(); // a cycle A is not part of
+      expect(findCycle('A', graph({ A: ['B', 'C'], B: ['D'], C: ['D'], D: ['E'], E: ['A'] }))).toEqual(['A', 'B', 'D', 'E', 'A']);
+    });
+    it('refuses a certificate named twice in requires', () => {
+      const parsed = CertificateSettings.safeParse({ requires: ['A', 'A'] });
+      expect(parsed.success).toBe(false);
     });
   });
 

@@ -174,7 +174,8 @@ describe.each(ENGINES)('mail (%s)', (engine) => {
     expect(m.from?.value[0]).toEqual({ name: 'Institut de test', address: 'formation@example.org' });
     expect(m.attachments).toHaveLength(1);
     expect(m.attachments[0]!.contentType).toBe('application/pdf');
-    expect(m.attachments[0]!.filename).toBe(`${code}.pdf`);
+    // Named as a download is (domain/file-names.ts): the certificate's name and the code, without a pattern.
+    expect(m.attachments[0]!.filename).toBe(`Sauveteur secouriste du travail ${code}.pdf`);
     expect(pdftotext(writeTemp(new Uint8Array(m.attachments[0]!.content)))).toContain('Camille Martin');
     // Locked and unlocked again: it went already, it does not go twice.
     await call(app.base, 'POST', '/api/v1/issues/lock', { token: admin, body: { codes: [code] } });
