@@ -7,7 +7,7 @@ import { call, list, startApp, type Running } from '../../support/http';
 /**
  * The preview of a certificate's mail over HTTP on both engines: the analyzer's findings per part in the
  * caller's language (an unknown variable with its "did you mean"), the words rendered with a sample learner
- * and the tenant's organisation by the code that sends, the saved words or the defaults when none are
+ * and the tenant's organisation (not the persona's) by the code that sends, the saved words or the defaults when none are
  * given, mail.link in link mode, a Liquid that does not parse (no rendering, the error at its part), and
  * who may ask.
  */
@@ -54,7 +54,7 @@ describe.each(ENGINES)('mail preview (%s)', (engine) => {
     expect(diagnostics[0]!.range).toMatchObject({ start: { line: 1, column: 22 } });
     expect(r.json.rendered).toEqual({
       subject: 'Well done',
-      text: 'Dear Camille Martin, from Institut de test.',
+      text: 'Dear Camille Martin, from Organisme de formation.',
       html: '<p>Camille Martin</p>',
     });
     // In the caller's language.
