@@ -250,3 +250,6 @@ export const notificationDeclarations = declareOperations({
     example: `curl -X POST "$BASE/api/v1/mail-messages/$ID/resend" -H "Authorization: Bearer $TOKEN"`,
   },
 });
+
+/** The events a receiver may listen to (the editor's checkboxes). */
+export { ISSUE_EVENTS };

@@ -67,7 +67,7 @@ describe.each(ENGINES)('mail preview (%s)', (engine) => {
     expect(defaults.status).toBe(200);
     expect(String(defaults.json.words?.subject)).toContain('Votre attestation');
     expect(String(defaults.json.rendered?.text)).toContain('https://attest.example.org/d/SAMPLE-LINK');
-    expect(list(defaults.json.diagnostics).filter((d) => d.severity === 'error')).toEqual([]);
+    expect(list(defaults.json.diagnostics).filter((d) => String(d.severity) === 'error')).toEqual([]);
     const saved = await call(app.base, 'PUT', `/api/v1/certificates/${t.certificate.id}/mail`, {
       token: admin,
       body: { learner: 'attachment', templates: { en: { award: { subject: 'Awarded to {{ learner.firstname }}', text: 'Yes.' } } } },
