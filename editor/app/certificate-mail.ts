@@ -139,6 +139,8 @@ export class CertificateMailEditor extends AppElement {
     } else next[part] = value;
     this.words = next;
     this.edited.set(key(this.locale, this.which), next);
+    // A refused save spoke of the words as they were: the live check speaks of them now.
+    this.failure = undefined;
     this.later();
   }
 

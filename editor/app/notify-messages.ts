@@ -100,7 +100,7 @@ const MESSAGES = {
     fr: 'Autres adresses prévenues de chaque délivrance (une par ligne)',
   },
   'mail.words': { en: 'Words', fr: 'Textes' },
-  'mail.locale': { en: 'Language', fr: 'Langue' },
+  'mail.locale': { en: 'Language of the message', fr: 'Langue du message' },
   'mail.which': { en: 'Message', fr: 'Message' },
   'mail.which.document': { en: 'To the learner (the document)', fr: 'À l’apprenant (le document)' },
   'mail.which.award': { en: 'Notice of the award (teachers, others)', fr: 'Avis de délivrance (enseignants, autres)' },
