@@ -93,6 +93,12 @@ describe.each(ENGINES)('attest notifications (%s)', (engine) => {
     expect(JSON.parse(none.out)).toMatchObject({ webhookAttempts: 0, mailAttempts: 0 });
     expect(receiver.received).toHaveLength(0);
 
+    const dry = await attest('notifications', 'run', '--tenant', t.tenant.slug, '--dry-run', ...db());
+    expect(dry.code, dry.err).toBe(0);
+    expect(dry.out).toContain('(dry run, nothing written)');
+    expect(receiver.received).toHaveLength(0);
+    expect(smtp.messages).toHaveLength(0);
+
     receiver.failFirst(1, 503);
     const round = await attest('notifications', 'run', '--tenant', t.tenant.slug, ...db());
     expect(round.code, round.err).toBe(0);
@@ -116,6 +122,9 @@ describe.each(ENGINES)('attest notifications (%s)', (engine) => {
     const again = await attest('notifications', 'replay', '--tenant', t.tenant.slug, '--delivery', delivery!.id, ...db());
     expect(again.code).toBe(1);
     expect(again.err).toContain('DELIVERY_ALREADY_ACKNOWLEDGED');
+    const dryAgain = await attest('notifications', 'replay', '--tenant', t.tenant.slug, '--delivery', delivery!.id, '--dry-run', ...db());
+    expect(dryAgain.code).toBe(1);
+    expect(dryAgain.err).toContain('DELIVERY_ALREADY_ACKNOWLEDGED');
     // Another tenant's delivery is not found through this one.
     const elsewhere = await attest('notifications', 'replay', '--tenant', other.tenant.slug, '--delivery', delivery!.id, ...db());
     expect(elsewhere.code).toBe(1);
@@ -125,6 +134,10 @@ describe.each(ENGINES)('attest notifications (%s)', (engine) => {
   it('sends a message again by id', async () => {
     const [message] = await issueMail(s, t.system, code);
     expect(message).toMatchObject({ status: 'sent', recipient: 'rh@example.org' });
+    const dry = await attest('notifications', 'resend', '--tenant', t.tenant.slug, '--message', message!.id, '--dry-run', ...db());
+    expect(dry.code, dry.err).toBe(0);
+    expect(dry.out).toContain('would be queued again');
+    expect((await status()).mail).toMatchObject({ queued: 0, sent: 1 });
     const resend = await attest('notifications', 'resend', '--tenant', t.tenant.slug, '--message', message!.id, '--json', ...db());
     expect(resend.code, resend.err).toBe(0);
     expect(JSON.parse(resend.out)).toMatchObject({ tenant: t.tenant.slug, message: { id: message!.id, status: 'queued' } });
