@@ -90,6 +90,8 @@ describe('notifications in the editor', () => {
     await page.getByRole('button', { name: `Deliveries to ${receiver.url}` }).click();
     const row = page.locator('tr[data-delivery]').first();
     await expect.poll(() => row.locator('td[data-status]').getAttribute('data-status')).toBe('pending');
+    // Focus goes to what opened, so a keyboard or screen-reader user lands on it.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('deliveries-title');
     expect(await row.textContent()).toContain(code);
     const id = (await row.getAttribute('data-delivery'))!;
     await page.getByRole('button', { name: `Attempts of delivery ${id}` }).click();
@@ -98,7 +100,8 @@ describe('notifications in the editor', () => {
     await fitsWidth();
 
     // Replayed by hand: due now, sent at the queue's next round, answered 200.
-    await page.getByRole('button', { name: `Replay delivery ${id}` }).click();
+    await page.getByRole('button', { name: `Replay delivery ${id}` }).focus();
+    await page.keyboard.press('Enter');
     await page.getByText(`Delivery ${id} is due again now`).waitFor();
     expect((await round()).webhookAttempts).toBe(1);
     expect(receiver.received.map((r) => r.answered)).toEqual([503, 200]);
@@ -122,7 +125,8 @@ describe('notifications in the editor', () => {
     await page.getByLabel('User name (optional)').fill('attest');
     await page.getByLabel('Password').fill('smtp-pw');
     await page.getByLabel('From address').fill('formation@example.org');
-    await page.locator('form.smtp-form').getByRole('button', { name: 'Save' }).click();
+    // Enter in a field submits the form, as everywhere.
+    await page.getByLabel('Port').press('Enter');
     const error = page.locator('#err-smtp-port');
     await error.waitFor();
     expect(await page.getByLabel('Port').getAttribute('aria-invalid')).toBe('true');
