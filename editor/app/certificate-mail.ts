@@ -34,6 +34,7 @@ const key = (locale: Locale, which: Which) => `${locale}.${which}`;
 export class CertificateMailEditor extends AppElement {
   static override properties = {
     certificate: { attribute: false },
+    canEdit: { type: Boolean },
     settings: { state: true },
     personas: { state: true },
     locale: { state: true },
@@ -46,6 +47,8 @@ export class CertificateMailEditor extends AppElement {
     notice: { state: true },
   };
   declare certificate: Certificate | undefined;
+  /** Whether the person may change the settings (certificate:add): without it, the words are checked and previewed only. */
+  declare canEdit: boolean;
   declare protected settings: MailSettings | undefined;
   declare protected personas: { id: string; label: string }[];
   declare protected locale: Locale;
@@ -65,6 +68,7 @@ export class CertificateMailEditor extends AppElement {
   constructor() {
     super();
     this.certificate = undefined;
+    this.canEdit = false;
     this.settings = undefined;
     this.personas = [];
     this.locale = getLocale() === 'fr' ? 'fr' : 'en';
@@ -352,7 +356,7 @@ export class CertificateMailEditor extends AppElement {
               </fieldset>
               ${this.previewBox()}
               <div class="buttons">
-                <button type="submit" class="primary">${tr('app.save')}</button>
+                ${this.canEdit ? html`<button type="submit" class="primary">${tr('app.save')}</button>` : nothing}
                 <button type="button" @click=${() => this.emit('mail-close', null)}>${tr('app.close')}</button>
               </div>
             </form>`

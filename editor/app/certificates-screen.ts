@@ -305,6 +305,7 @@ export class CertificatesScreen extends AppElement {
               this.mailFor.id,
               html`<attest-certificate-mail
                 .certificate=${this.mailFor}
+                .canEdit=${this.canAdd}
                 @mail-close=${() => (this.mailFor = undefined)}
               ></attest-certificate-mail>`,
             )
