@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { api, holds, problemsAt, type ApiError, type Certificate, type CertificateInput, type Me, type TemplateSummary } from './api';
 import { AppElement } from './base';
 import { errorBox } from './error-box';
@@ -7,6 +8,8 @@ import { tr, type AppMessageKey } from './messages';
 import { ta } from './admin-messages';
 import { copyButton } from './clipboard';
 import { API_PREFIX } from '../../server/http/contract';
+import { tn } from './notify-messages';
+import './certificate-mail';
 
 /** What an LMS sends to ask for a learner's document: the shape of POST /certificates/:id/issues. */
 function curlExample(base: string, id: string): string {
@@ -92,8 +95,11 @@ export class CertificatesScreen extends AppElement {
     editing: { state: true },
     failure: { state: true },
     notice: { state: true },
+    mailFor: { state: true },
   };
   declare me: Me | undefined;
+  /** The certificate whose mail is being edited (<attest-certificate-mail>). */
+  declare protected mailFor: Certificate | undefined;
   declare protected certificates: Certificate[] | undefined;
   declare protected templates: TemplateSummary[];
   declare protected editing: Draft | undefined;
@@ -108,6 +114,7 @@ export class CertificatesScreen extends AppElement {
     this.editing = undefined;
     this.failure = undefined;
     this.notice = '';
+    this.mailFor = undefined;
   }
 
   override connectedCallback(): void {
@@ -293,6 +300,18 @@ export class CertificatesScreen extends AppElement {
       ${this.notice ? html`<p class="ok" role="status">${this.notice}</p>` : nothing} ${this.editing ? nothing : errorBox(this.failure)}
       ${this.editing ? html`${errorBox(this.failure)}${this.form(this.editing)}` : nothing}
       ${
+        this.mailFor
+          ? keyed(
+              this.mailFor.id,
+              html`<attest-certificate-mail
+                .certificate=${this.mailFor}
+                .canEdit=${this.canAdd}
+                @mail-close=${() => (this.mailFor = undefined)}
+              ></attest-certificate-mail>`,
+            )
+          : nothing
+      }
+      ${
         list === undefined
           ? html`<p role="status">${tr('app.loading')}</p>`
           : list.length === 0
@@ -350,6 +369,19 @@ export class CertificatesScreen extends AppElement {
                                   </button>`
                                 : nothing
                             }
+                            <button
+                              type="button"
+                              aria-label=${tn('mail.openOf', { name: c.name })}
+                              aria-pressed=${this.mailFor?.id === c.id ? 'true' : 'false'}
+                              @click=${async () => {
+                                this.mailFor = c;
+                                this.editing = undefined;
+                                await this.updateComplete;
+                                this.querySelector<HTMLElement>('#cert-mail-title')?.focus();
+                              }}
+                            >
+                              ${tn('mail.open')}
+                            </button>
                           </td>
                         </tr>`,
                     )}

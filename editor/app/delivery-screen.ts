@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import {
   api,
   holds,
@@ -18,6 +19,8 @@ import { errorBox } from './error-box';
 import { date, dateTime, fieldText } from './format';
 import { tr } from './messages';
 import { ta } from './admin-messages';
+import { tn } from './notify-messages';
+import './issue-mail';
 
 type Action = 'unlock' | 'lock' | 'regenerate' | 'revoke';
 
@@ -36,7 +39,8 @@ interface Pending {
 /**
  * `<attest-delivery-screen>`: issued documents with filters (state, lock, learner, dates), one or many
  * selected → unlock, lock, regenerate, revoke (a dialog asks the reason; required to revoke); a document's
- * audit trail; the refused learners with their reasons; a link to each document's public verification page.
+ * audit trail and its mail (each recipient's message, its SMTP answer, Resend); the refused learners
+ * with their reasons; a link to each document's public verification page.
  */
 export class DeliveryScreen extends AppElement {
   static override properties = {
@@ -53,7 +57,10 @@ export class DeliveryScreen extends AppElement {
     failure: { state: true },
     notice: { state: true },
     results: { state: true },
+    mailCode: { state: true },
   };
+  /** The document whose messages are shown (<attest-issue-mail>). */
+  declare protected mailCode: string | undefined;
   declare me: Me | undefined;
   /** A document to show the audit trail of (from /delivery/:code). */
   declare code: string | undefined;
@@ -84,6 +91,7 @@ export class DeliveryScreen extends AppElement {
     this.failure = undefined;
     this.notice = '';
     this.results = [];
+    this.mailCode = undefined;
   }
 
   override connectedCallback(): void {
@@ -303,6 +311,18 @@ export class DeliveryScreen extends AppElement {
                   >
                     ${tr('delivery.audit')}
                   </button>
+                  <button
+                    type="button"
+                    class="link"
+                    aria-label=${tn('messages.openOf', { code: i.code })}
+                    @click=${async () => {
+                      this.mailCode = i.code;
+                      await this.updateComplete;
+                      this.querySelector<HTMLElement>('#issue-mail-title')?.focus();
+                    }}
+                  >
+                    ${tn('messages.open')}
+                  </button>
                 </td>
               </tr>`,
           )}
@@ -399,6 +419,14 @@ export class DeliveryScreen extends AppElement {
           : nothing
       }
       ${errorBox(this.failure)} ${this.auditPanel()}
+      ${
+        this.mailCode
+          ? keyed(
+              this.mailCode,
+              html`<attest-issue-mail code=${this.mailCode} @mail-close=${() => (this.mailCode = undefined)}></attest-issue-mail>`,
+            )
+          : nothing
+      }
       ${issues === undefined ? html`<p role="status">${tr('app.loading')}</p>` : issues.length === 0 ? html`<p>${tr('delivery.none')}</p>` : this.table(issues)}
       ${this.next ? html`<button type="button" @click=${() => void this.load(true)}>${tr('delivery.more')}</button>` : nothing}
       <section aria-labelledby="refusals-title">

@@ -12,8 +12,8 @@ export type Route =
   | { screen: 'admin'; section: AdminSection }
   | { screen: 'not-found' };
 
-/** The tenant's administration, one section per address: /admin/settings, /admin/people, /admin/tokens. */
-export const ADMIN_SECTIONS = ['settings', 'people', 'tokens'] as const;
+/** The tenant's administration, one section per address: /admin/settings, /admin/people, /admin/tokens, /admin/notifications. */
+export const ADMIN_SECTIONS = ['settings', 'people', 'tokens', 'notifications'] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 const isSection = (s: string | undefined): s is AdminSection => (ADMIN_SECTIONS as readonly (string | undefined)[]).includes(s);
 

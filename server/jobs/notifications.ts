@@ -12,6 +12,8 @@ import { emitExpirations, sendDueWebhooks, type SendOptions } from '../domain/we
 export interface NotificationOptions {
   webhooks?: SendOptions;
   mail?: MailOptions;
+  /** Only these tenants' work (expiries found, webhooks, mail); every tenant's otherwise. */
+  tenantIds?: readonly string[];
 }
 
 export interface NotificationRound {
@@ -21,10 +23,11 @@ export interface NotificationRound {
 }
 
 export async function runNotificationsOnce(services: Services, options: NotificationOptions = {}): Promise<NotificationRound> {
-  const expired = await emitExpirations(services);
+  const only = options.tenantIds ? { tenantIds: options.tenantIds } : {};
+  const expired = await emitExpirations(services, 200, options.tenantIds);
   const [webhookAttempts, mailAttempts] = await Promise.all([
-    sendDueWebhooks(services, options.webhooks),
-    sendDueMail(services, options.mail),
+    sendDueWebhooks(services, { ...options.webhooks, ...only }),
+    sendDueMail(services, { ...options.mail, ...only }),
   ]);
   return { expired, webhookAttempts, mailAttempts };
 }

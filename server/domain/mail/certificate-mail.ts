@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { analyzeTemplate } from '../../../variables/analyzer/index';
+import { analyzeTemplate, type Language } from '../../../variables/analyzer/index';
+import type { Diagnostic } from '../../../variables/diagnostics';
 import { catalogue } from '../../../variables/catalogue';
 import type { Schema } from '../../../variables/types';
 import { inTransaction } from '../../storage/db';
@@ -87,22 +88,31 @@ export const DEFAULT_WORDS: Record<MailLocale, Record<'document' | 'award', Word
   },
 };
 
-/** The analyzer's errors in a set of words, as problems at their paths (warnings do not stop a save). */
-export function wordsProblems(words: Words, path: string): Problem[] {
-  const out: Problem[] = [];
-  for (const part of ['subject', 'text', 'html'] as const) {
+export const WORD_PARTS = ['subject', 'text', 'html'] as const;
+export type WordPart = (typeof WORD_PARTS)[number];
+
+/** Every finding of the template analyzer (errors and warnings) in each part of a set of words, in the caller's language. */
+export function wordsDiagnostics(words: Partial<Words>, language: Language = 'en'): { part: WordPart; diagnostic: Diagnostic }[] {
+  const out: { part: WordPart; diagnostic: Diagnostic }[] = [];
+  for (const part of WORD_PARTS) {
     const body = words[part];
     if (body === undefined) continue;
-    for (const d of analyzeTemplate({ body, bodyStart: { line: 1, column: 1 }, schema: MAIL_SCHEMA }))
-      if (d.severity === 'error')
-        out.push({
-          path: `${path}.${part}`,
-          code: 'TEMPLATE_INVALID',
-          message: `${d.message}${d.range ? ` (line ${d.range.start.line}, column ${d.range.start.column})` : ''}`,
-          params: { detail: d.message, diagnostic: d.code },
-        });
+    for (const diagnostic of analyzeTemplate({ body, bodyStart: { line: 1, column: 1 }, schema: MAIL_SCHEMA, language }))
+      out.push({ part, diagnostic });
   }
   return out;
+}
+
+/** The analyzer's errors in a set of words, as problems at their paths (warnings do not stop a save). */
+export function wordsProblems(words: Words, path: string): Problem[] {
+  return wordsDiagnostics(words)
+    .filter(({ diagnostic: d }) => d.severity === 'error')
+    .map(({ part, diagnostic: d }) => ({
+      path: `${path}.${part}`,
+      code: 'TEMPLATE_INVALID',
+      message: `${d.message}${d.range ? ` (line ${d.range.start.line}, column ${d.range.start.column})` : ''}`,
+      params: { detail: d.message, diagnostic: d.code },
+    }));
 }
 
 export async function getCertificateMail(services: Services, actor: Actor, certificateId: string): Promise<CertificateMail> {

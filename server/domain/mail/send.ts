@@ -1,7 +1,5 @@
 import { lookup } from 'node:dns/promises';
 import nodemailer from 'nodemailer';
-import { bind } from '../../../variables/bind';
-import { compileFragment, createEngine } from '../../../templates/liquid/engine';
 import type { Db } from '../../storage/db';
 import type { IssueTable } from '../../storage/schema';
 import type { MailMessageTable } from '../../storage/schema-notifications';
@@ -14,7 +12,8 @@ import { certificateRow } from '../certificates';
 import { documentFileName } from '../file-names';
 import { isPrivateAddress, privateReceiversAllowed } from '../webhooks-out/receivers';
 import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from '../webhooks-out/delivery';
-import { DEFAULT_WORDS, MAIL_LOCALES, MAIL_SCHEMA, readCertificateMail, type MailLocale, type Words } from './certificate-mail';
+import { DEFAULT_WORDS, MAIL_LOCALES, readCertificateMail, type MailLocale, type Words } from './certificate-mail';
+import { renderWords } from './render';
 import { smtpConnection } from './smtp-settings';
 
 /**
@@ -29,6 +28,8 @@ export interface MailOptions {
   batch?: number;
   /** Connection, greeting and socket timeouts. Default 30 s. */
   timeoutMs?: number;
+  /** Only these tenants' messages (the operator's `attest notifications run --tenant`); every tenant's otherwise. */
+  tenantIds?: readonly string[];
 }
 
 interface Composed {
@@ -44,7 +45,7 @@ export async function sendDueMail(services: Services, options: MailOptions = {})
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const db = services.storage.db;
   const now = services.now();
-  const due = await dueMessages(db, iso(now), options.batch ?? 20);
+  const due = await dueMessages(db, iso(now), options.batch ?? 20, options.tenantIds);
   let made = 0;
   for (const message of due) {
     const lease = iso(new Date(now.getTime() + (options.leaseMs ?? 120_000)));
@@ -172,20 +173,9 @@ async function compose(services: Services, db: Db, issue: IssueTable, message: M
     const certificate = await certificateRow(db, issue.tenant_id, issue.certificate_id);
     attachment = { filename: documentFileName(certificate, issue, tenant.settings.locale), content: Buffer.from(pdf) };
   }
-  // Bound like a document's data: the same types and formats the templates print.
-  const bound = bind(MAIL_SCHEMA, { ...data, ...(link ? { mail: { link } } : {}) }).data as Record<string, unknown>;
-  const render = (text: string, mode: 'text' | 'markup', what: string): string => {
-    const fragment = compileFragment(createEngine({ locale, mode }), text, { fileText: text, offset: 0, what });
-    if (!fragment.render) throw new Error(fragment.diagnostics.map((d) => d.message).join('; '));
-    return fragment.render(bound);
-  };
   return {
     fromName: tenant.name,
-    subject: render(words.subject, 'text', 'subject')
-      .replace(/[\r\n]+/g, ' ')
-      .trim(),
-    text: render(words.text, 'text', 'text'),
-    ...(words.html !== undefined ? { html: render(words.html, 'markup', 'html') } : {}),
+    ...renderWords(words, { ...data, ...(link ? { mail: { link } } : {}) }, locale),
     ...(attachment ? { attachment } : {}),
   };
 }

@@ -44,6 +44,8 @@ export interface SendOptions {
   leaseMs?: number;
   /** Sends taken per look. Default 20. */
   batch?: number;
+  /** Only these tenants' sends (the operator's `attest notifications run --tenant`); every tenant's otherwise. */
+  tenantIds?: readonly string[];
 }
 
 export const SNIPPET_BYTES = 500;
@@ -127,7 +129,7 @@ export async function sendDueWebhooks(services: Services, options: SendOptions =
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const db = services.storage.db;
   const now = services.now();
-  const due = await dueSends(db, iso(now), options.batch ?? 20);
+  const due = await dueSends(db, iso(now), options.batch ?? 20, options.tenantIds);
   let made = 0;
   await Promise.all(
     due.map(async (send) => {
@@ -186,10 +188,10 @@ export async function sendDueWebhooks(services: Services, options: SendOptions =
  * Expiry is not a change anyone makes: it is found. Each issue past its expiry date gets one 'expired'
  * event; the key makes two workers finding it at once emit it once.
  */
-export async function emitExpirations(services: Services, batch = 200): Promise<number> {
+export async function emitExpirations(services: Services, batch = 200, tenantIds?: readonly string[]): Promise<number> {
   const db = services.storage.db;
   const today = isoDay(services.now());
-  const rows = await newlyExpired(db, today, batch);
+  const rows = await newlyExpired(db, today, batch, tenantIds);
   if (!rows.length) return 0;
   const at = iso(services.now());
   await inTransaction(db, (trx) =>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ISSUE_EVENTS } from '../../domain/settings';
 import { declareOperations } from './declaration';
-import { CodeParam, IdParam, Ok } from './schemas';
+import { CodeParam, Diagnostic, IdParam, Ok } from './schemas';
 
 /** Notifications out: the receivers of signed webhooks, their deliveries and attempts; mail settings and messages. */
 const Endpoint = z
@@ -59,6 +59,24 @@ const CertificateMailView = z
     templates: z.record(z.string(), z.object({ document: MailWords.optional(), award: MailWords.optional() })),
   })
   .meta({ id: 'CertificateMail' });
+
+const MailPreview = z
+  .object({
+    locale: z.enum(['fr', 'en']),
+    which: z.enum(['document', 'award']),
+    persona: z.string(),
+    words: MailWords,
+    diagnostics: z
+      .array(Diagnostic.and(z.object({ part: z.enum(['subject', 'text', 'html']) })))
+      .describe(
+        'The template analyzer’s findings in each part, errors and warnings, in the caller’s language; line and column are in the part.',
+      ),
+    rendered: z
+      .object({ subject: z.string(), text: z.string(), html: z.string().optional() })
+      .nullable()
+      .describe('The message as the sample learner would get it; null when a part does not render.'),
+  })
+  .meta({ id: 'MailPreview' });
 
 const MailMessage = z
   .object({
@@ -189,6 +207,28 @@ export const notificationDeclarations = declareOperations({
     responses: { 200: CertificateMailView },
     example: `curl -X PUT "$BASE/api/v1/certificates/$CERT/mail" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"learner":"attachment","teachers":true,"others":["rh@example.org"]}'`,
   },
+  previewCertificateMail: {
+    method: 'post',
+    path: '/certificates/:id/mail/preview',
+    tag: 'Notifications',
+    summary:
+      'Check and render a certificate’s message with a sample learner (a bundled persona and the tenant’s organisation), by the code that sends: the words given (or the saved ones, or the defaults), the analyzer’s diagnostics of each part, and the subject, text and HTML as rendered. Nothing is stored or sent.',
+    access: { capability: 'certificate:view' },
+    params: IdParam,
+    body: {
+      json: z
+        .object({
+          locale: z.enum(['fr', 'en']).optional(),
+          which: z.enum(['document', 'award']).optional(),
+          words: z.object({ subject: z.string(), text: z.string(), html: z.string().optional() }).optional(),
+          persona: z.string().optional(),
+          learner: z.enum(['none', 'attachment', 'link']).optional(),
+        })
+        .loose(),
+    },
+    responses: { 200: MailPreview },
+    example: `curl -X POST "$BASE/api/v1/certificates/$CERT/mail/preview" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"locale":"en","persona":"camille-martin","words":{"subject":"Hi {{ learner.firstname }}","text":"Well done."}}'`,
+  },
   issueMail: {
     method: 'get',
     path: '/issues/:code/mail',
@@ -210,3 +250,6 @@ export const notificationDeclarations = declareOperations({
     example: `curl -X POST "$BASE/api/v1/mail-messages/$ID/resend" -H "Authorization: Bearer $TOKEN"`,
   },
 });
+
+/** The events a receiver may listen to (the editor's checkboxes). */
+export { ISSUE_EVENTS };

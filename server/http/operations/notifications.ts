@@ -8,6 +8,7 @@ import {
 } from '../../domain/webhooks-out/endpoints';
 import { getCertificateMail, setCertificateMail } from '../../domain/mail/certificate-mail';
 import { issueMail, resendMessage } from '../../domain/mail/messages';
+import { previewCertificateMail } from '../../domain/mail/preview';
 import { getSmtpSettings, setSmtpSettings } from '../../domain/mail/smtp-settings';
 import { notificationDeclarations } from '../contract/notifications';
 import { bindOperations, type Operation } from '../operation';
@@ -54,6 +55,12 @@ export const notificationOperations: Operation[] = bindOperations(notificationDe
   setCertificateMail: {
     errors: ['CERTIFICATE_NOT_FOUND', 'MAIL_SETTINGS_INVALID'],
     handler: async ({ services, actor, params, body }) => ({ json: await setCertificateMail(services, actorOf(actor), params.id, body) }),
+  },
+  previewCertificateMail: {
+    errors: ['CERTIFICATE_NOT_FOUND', 'MAIL_SETTINGS_INVALID', 'PERSONA_UNKNOWN'],
+    handler: async ({ services, actor, params, body, locale }) => ({
+      json: await previewCertificateMail(services, actorOf(actor), params.id, body, await locale()),
+    }),
   },
   issueMail: {
     errors: ['ISSUE_NOT_FOUND'],

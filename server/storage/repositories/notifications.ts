@@ -77,10 +77,11 @@ export async function insertSends(db: Db, rows: readonly WebhookSendTable[]): Pr
 }
 
 /** Sends whose time has come and that no worker holds, oldest first. */
-export const dueSends = (db: Db, now: string, limit: number): Promise<WebhookSendTable[]> =>
+export const dueSends = (db: Db, now: string, limit: number, tenantIds?: readonly string[]): Promise<WebhookSendTable[]> =>
   db
     .selectFrom('webhook_sends')
     .selectAll()
+    .$if(tenantIds !== undefined, (q) => q.where('tenant_id', 'in', tenantIds!.length ? [...tenantIds!] : ['']))
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
@@ -157,10 +158,11 @@ export async function replaySend(db: Db, id: string, now: string): Promise<boole
 }
 
 /** Issues past their expiry date with no expiry event yet (revoked ones are not "expired"). */
-export const newlyExpired = (db: Db, today: string, limit: number): Promise<IssueTable[]> =>
+export const newlyExpired = (db: Db, today: string, limit: number, tenantIds?: readonly string[]): Promise<IssueTable[]> =>
   db
     .selectFrom('issues')
     .selectAll()
+    .$if(tenantIds !== undefined, (q) => q.where('tenant_id', 'in', tenantIds!.length ? [...tenantIds!] : ['']))
     .where('state', '!=', 'revoked')
     .where('expires_on', 'is not', null)
     .where('expires_on', '<', today)
@@ -214,10 +216,11 @@ export async function learnerMailed(db: Db, issueId: string): Promise<boolean> {
   return r !== undefined;
 }
 
-export const dueMessages = (db: Db, now: string, limit: number): Promise<MailMessageTable[]> =>
+export const dueMessages = (db: Db, now: string, limit: number, tenantIds?: readonly string[]): Promise<MailMessageTable[]> =>
   db
     .selectFrom('mail_messages')
     .selectAll()
+    .$if(tenantIds !== undefined, (q) => q.where('tenant_id', 'in', tenantIds!.length ? [...tenantIds!] : ['']))
     .where('status', 'in', ['queued', 'deferred'])
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
@@ -292,3 +295,58 @@ export async function saveCertificateMail(db: Db, row: CertificateMailTable): Pr
 
 export const certificateRowOf = (db: Db, id: string): Promise<{ id: string; tenant_id: string; name: string } | undefined> =>
   db.selectFrom('certificates').select(['id', 'tenant_id', 'name']).where('id', '=', id).executeTakeFirst();
+
+// The queue at a glance (attest notifications status) ---------------------------------------------
+
+export interface QueueCounts {
+  /** Rows by status. */
+  byStatus: Record<string, number>;
+  /** The earliest next attempt of a row still to send (pending webhooks; queued or deferred mail), or null. */
+  oldestDue: string | null;
+}
+
+export async function webhookQueueCounts(db: Db, tenantId: string): Promise<QueueCounts> {
+  const rows = await db
+    .selectFrom('webhook_sends')
+    .select(['status', (eb) => eb.fn.countAll<number | string | bigint>().as('n')])
+    .where('tenant_id', '=', tenantId)
+    .groupBy('status')
+    .execute();
+  const due = await db
+    .selectFrom('webhook_sends')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return {
+    byStatus: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])),
+    oldestDue: (due?.at as string | null | undefined) ?? null,
+  };
+}
+
+export async function mailQueueCounts(db: Db, tenantId: string): Promise<QueueCounts> {
+  const rows = await db
+    .selectFrom('mail_messages')
+    .select(['status', (eb) => eb.fn.countAll<number | string | bigint>().as('n')])
+    .where('tenant_id', '=', tenantId)
+    .groupBy('status')
+    .execute();
+  const due = await db
+    .selectFrom('mail_messages')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('tenant_id', '=', tenantId)
+    .where('status', 'in', ['queued', 'deferred'])
+    .executeTakeFirst();
+  return {
+    byStatus: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])),
+    oldestDue: (due?.at as string | null | undefined) ?? null,
+  };
+}
+
+/** The tenant a delivery or a message belongs to, for the operator who names it by id alone. */
+export async function sendTenant(db: Db, id: string): Promise<string | undefined> {
+  return (await db.selectFrom('webhook_sends').select('tenant_id').where('id', '=', id).executeTakeFirst())?.tenant_id;
+}
+export async function messageTenant(db: Db, id: string): Promise<string | undefined> {
+  return (await db.selectFrom('mail_messages').select('tenant_id').where('id', '=', id).executeTakeFirst())?.tenant_id;
+}
