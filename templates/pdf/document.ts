@@ -22,6 +22,11 @@ export interface PdfDocumentOptions {
   creationDate?: Date;
   /** Seed for the file identifier /ID: the same id gives the same bytes, a different one a different /ID. */
   documentId: string;
+  /**
+   * Print-ready boxes: every page also states its /CropBox and /TrimBox, both the page itself (no bleed),
+   * so imposition software reads the trim from the file instead of guessing it.
+   */
+  print?: boolean;
 }
 
 export interface LinkRect {
@@ -152,12 +157,19 @@ export class PdfDocument {
     }
 
     const kids: number[] = [];
+    // Pages whose drawing is the same (a batch's static pages, repeated pages) share one content stream.
+    const contents = new Map<string, number>();
     for (const page of this.pages) {
       const pageNum = w.allocate();
       kids.push(pageNum);
-      const contentNum = w.allocate();
-      const data = deflateSync(Buffer.from(page.content.text, 'latin1'));
-      w.writeObject(contentNum, [`<< /Filter /FlateDecode /Length ${data.length} >>\nstream\n`, data, '\nendstream']);
+      const text = page.content.text;
+      let contentNum = contents.get(text);
+      if (contentNum === undefined) {
+        contentNum = w.allocate();
+        contents.set(text, contentNum);
+        const data = deflateSync(Buffer.from(text, 'latin1'));
+        w.writeObject(contentNum, [`<< /Filter /FlateDecode /Length ${data.length} >>\nstream\n`, data, '\nendstream']);
+      }
       let resources = '<<';
       for (const kind of ['Font', 'XObject', 'ExtGState'] as const) {
         if (page.uses[kind].size === 0) continue;
@@ -180,8 +192,10 @@ export class PdfDocument {
         }
         annots = ` /Annots [${linkNums.map((n) => `${n} 0 R`).join(' ')}]`;
       }
+      const box = `[0 0 ${num(page.width)} ${num(page.height)}]`;
       w.writeObject(pageNum, [
-        `<< /Type /Page /Parent ${pagesNum} 0 R /MediaBox [0 0 ${num(page.width)} ${num(page.height)}]` +
+        `<< /Type /Page /Parent ${pagesNum} 0 R /MediaBox ${box}` +
+          (this.options.print ? ` /CropBox ${box} /TrimBox ${box}` : '') +
           ` /Resources ${resources} /Contents ${contentNum} 0 R${annots} >>`,
       ]);
     }

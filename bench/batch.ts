@@ -1,0 +1,124 @@
+/**
+ * `npm run bench` (batch part): one print-ready PDF of a session's 500 learners from a bundled example
+ * (templates/examples/diploma-background.liquid: a background PDF page, a PNG seal, three font faces, a QR
+ * code per learner), on one core. Prints pages/s (median of several runs, with the spread), the file's
+ * size against the sum of the 500 separate documents, and how many font and background objects the batch
+ * holds (each should be embedded once). A benchmark, not a test: the machine is shared and noisy.
+ *
+ *   BATCH_PROFILE=1 node --cpu-prof --import tsx bench/batch.ts   profiles it (a .cpuprofile in the cwd)
+ */
+import { inflateSync } from 'node:zlib';
+import { EXAMPLES_DIR, readAssetFile } from '../templates/files';
+import { compileTemplate } from '../templates/compile';
+import { renderBound } from '../templates/render';
+import { renderBatch } from '../templates/render-batch';
+import { bind } from '../variables/bind';
+import { findPersona } from '../variables/personas';
+import type { BoundData } from '../variables/types';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+const LEARNERS = 500;
+const FIRST = ['Camille', 'Oliver', 'Nguyễn Thị', 'Αλέξανδρος', 'Дмитрий', 'İlkay', 'Zoë', 'François', 'Søren', 'Chloé', 'فاطمة', 'さくら'];
+const LAST = ['Martin', 'Bennett', 'Ánh Tuyết', 'Παπαδόπουλος', 'Шостакович', 'Çağlar', 'Brontë', 'Lefèvre', 'Kierkegaard', 'Dubois', 'الزهراء', '山田'];
+
+/** Counts, in the file, the fonts (Type0), form XObjects and images, wherever they are (plain objects only). */
+export function objectCounts(pdf: Uint8Array): { fonts: number; forms: number; images: number; contentStreams: number; pages: number } {
+  const text = Buffer.from(pdf).toString('latin1');
+  const count = (re: RegExp) => (text.match(re) ?? []).length;
+  // The imported background's own content may hold fonts in a compressed stream; those are not Type0 here.
+  return {
+    fonts: count(/\/Type \/Font \/Subtype \/Type0/g),
+    forms: count(/\/Subtype \/Form/g),
+    images: count(/\/Subtype \/Image/g),
+    contentStreams: new Set([...text.matchAll(/\/Contents (\d+) 0 R/g)].map((m) => m[1])).size,
+    pages: count(/\/Type \/Page\b(?!s)/g),
+  };
+}
+
+export function session(base: Record<string, unknown>, n: number, offset = 0): Record<string, unknown>[] {
+  const b = base as Record<string, Record<string, unknown>>;
+  return Array.from({ length: n }, (_, k) => {
+    const i = k + offset;
+    return {
+      ...b,
+      learner: { ...b.learner, firstname: undefined, lastname: undefined, fullname: `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]} ${i}` },
+      certificate: { ...b.certificate, code: `BATCH-${String(i).padStart(8, '0')}`, verification_url: `https://attest.example.org/v/BATCH-${i}` },
+    };
+  });
+}
+
+async function main(): Promise<void> {
+  const text = readFileSync(join(EXAMPLES_DIR, 'diploma-background.liquid'), 'utf8');
+  const compiled = await compileTemplate(text, { loadAsset: (file) => readAssetFile(EXAMPLES_DIR, file) });
+  if (!compiled.template) throw new Error(JSON.stringify(compiled.diagnostics));
+  const template = compiled.template;
+  const base = findPersona('oliver-bennett')!.data as Record<string, unknown>;
+  const bound = (offset: number): BoundData[] =>
+    session(base, LEARNERS, offset).map((d) => {
+      const b = bind(template.schema, d);
+      if (!b.data) throw new Error(JSON.stringify(b.diagnostics));
+      return b.data;
+    });
+
+  // Warm caches and the JIT (the first batch also encodes the shared subsets once).
+  for (let w = 0; w < 2; w++) renderBatch(template, bound(w * LEARNERS), { print: true });
+
+  const runs: number[] = [];
+  const cpu: number[] = [];
+  let last: ReturnType<typeof renderBatch> | undefined;
+  const runCount = Number(process.env.BATCH_RUNS ?? 7);
+  for (let r = 0; r < runCount; r++) {
+    const items = bound(LEARNERS * (r % 2)); // binding is the caller's (the server binds at issue time)
+    const start = performance.now();
+    const used = process.cpuUsage();
+    last = renderBatch(template, items, { print: true });
+    const spent = process.cpuUsage(used);
+    const ms = performance.now() - start;
+    if (!last.pdf) throw new Error(JSON.stringify(last.failures[0]));
+    runs.push((last.pageCount * 1000) / ms);
+    cpu.push((spent.user + spent.system) / 1000 / last.pageCount);
+  }
+  const pdf = last!.pdf!;
+  console.log(
+    `batch    ${LEARNERS} learners of ${'diploma-background'} in one PDF: ${fmt(median(runs))} pages/s on one core ` +
+      `(median of ${runs.length}; min ${fmt(Math.min(...runs))}, max ${fmt(Math.max(...runs))}) = ${fmt(1000 / median(runs), 3)} ms/page, ` +
+      `CPU ${fmt(median(cpu), 3)} ms/page; goal ≥ 1,000 pages/s`,
+  );
+
+  const timings: Record<string, number> = {};
+  renderBatch(template, bound(0), { print: true, timings });
+  const drawParts = Object.entries(timings).filter(([stage]) => stage.startsWith('draw:'));
+  timings['draw (pages, backgrounds)'] = timings.draw! - drawParts.reduce((sum, [, ms]) => sum + ms, 0);
+  delete timings.draw;
+  const measured = Object.values(timings).reduce((a, b) => a + b, 0);
+  console.log(
+    `         stages per page: ` +
+      Object.entries(timings)
+        .sort((a, b) => b[1] - a[1])
+        .map(([stage, ms]) => `${stage} ${fmt((ms * 1000) / LEARNERS)} µs`)
+        .join(', '),
+  );
+
+  let separate = 0;
+  const singles: number[] = [];
+  for (const data of bound(0)) {
+    const start = performance.now();
+    const one = renderBound(template, data);
+    singles.push(performance.now() - start);
+    separate += one.pdf!.length;
+  }
+  const counts = objectCounts(pdf);
+  console.log(
+    `         file ${fmt(pdf.length / 1024 / 1024, 2)} MB against ${fmt(separate / 1024 / 1024, 2)} MB for the ${LEARNERS} separate documents ` +
+      `(${fmt((100 * pdf.length) / separate, 1)} %; separate documents ${fmt(1000 / median(singles))} pages/s in the same process); ` +
+      `${counts.pages} pages, ${counts.fonts} fonts, ${counts.forms} form XObject (background), ${counts.images} images (seal + its mask), ` +
+      `${counts.contentStreams} page content streams`,
+  );
+  void inflateSync;
+}
+
+if (process.argv[1]?.endsWith("batch.ts")) await main();
