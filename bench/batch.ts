@@ -7,7 +7,6 @@
  *
  *   BATCH_PROFILE=1 node --cpu-prof --import tsx bench/batch.ts   profiles it (a .cpuprofile in the cwd)
  */
-import { inflateSync } from 'node:zlib';
 import { EXAMPLES_DIR, readAssetFile } from '../templates/files';
 import { compileTemplate } from '../templates/compile';
 import { renderBound } from '../templates/render';
@@ -16,6 +15,7 @@ import { bind } from '../variables/bind';
 import { findPersona } from '../variables/personas';
 import type { BoundData } from '../variables/types';
 import { readFileSync } from 'node:fs';
+import { objectCounts } from '../test/templates/pdf/helpers';
 import { join } from 'node:path';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -24,20 +24,6 @@ const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDig
 const LEARNERS = 500;
 const FIRST = ['Camille', 'Oliver', 'Nguyễn Thị', 'Αλέξανδρος', 'Дмитрий', 'İlkay', 'Zoë', 'François', 'Søren', 'Chloé', 'فاطمة', 'さくら'];
 const LAST = ['Martin', 'Bennett', 'Ánh Tuyết', 'Παπαδόπουλος', 'Шостакович', 'Çağlar', 'Brontë', 'Lefèvre', 'Kierkegaard', 'Dubois', 'الزهراء', '山田'];
-
-/** Counts, in the file, the fonts (Type0), form XObjects and images, wherever they are (plain objects only). */
-export function objectCounts(pdf: Uint8Array): { fonts: number; forms: number; images: number; contentStreams: number; pages: number } {
-  const text = Buffer.from(pdf).toString('latin1');
-  const count = (re: RegExp) => (text.match(re) ?? []).length;
-  // The imported background's own content may hold fonts in a compressed stream; those are not Type0 here.
-  return {
-    fonts: count(/\/Type \/Font \/Subtype \/Type0/g),
-    forms: count(/\/Subtype \/Form/g),
-    images: count(/\/Subtype \/Image/g),
-    contentStreams: new Set([...text.matchAll(/\/Contents (\d+) 0 R/g)].map((m) => m[1])).size,
-    pages: count(/\/Type \/Page\b(?!s)/g),
-  };
-}
 
 export function session(base: Record<string, unknown>, n: number, offset = 0): Record<string, unknown>[] {
   const b = base as Record<string, Record<string, unknown>>;
@@ -118,7 +104,6 @@ async function main(): Promise<void> {
       `${counts.pages} pages, ${counts.fonts} fonts, ${counts.forms} form XObject (background), ${counts.images} images (seal + its mask), ` +
       `${counts.contentStreams} page content streams`,
   );
-  void inflateSync;
 }
 
 if (process.argv[1]?.endsWith("batch.ts")) await main();
