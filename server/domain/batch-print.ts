@@ -30,7 +30,7 @@ export const MAX_BATCH_DOCUMENTS = 1000;
 export interface BatchRequest {
   /** Exactly these issues, in this order (pages follow it). Each must be delivered and of the certificate. */
   codes?: readonly string[];
-  /** Or the export's selection filters (the certificate is the one of the request), in issue order. */
+  /** Or the export's selection filters (the certificate is the one of the request): pages in issue order (day, then time, then code). */
   selection?: Omit<IssueSelection, 'certificateIds'>;
   /** Print-ready page boxes (CropBox, TrimBox = the page). Default true. */
   print?: boolean;
@@ -105,6 +105,8 @@ export async function batchDocument(services: Services, actor: Actor, certificat
       if (page.length < 500) break;
       after = page[page.length - 1]!.id;
     }
+    // Issue order: the day, then when it was recorded, then the code (ids say nothing of order).
+    rows.sort((a, b) => cmp(a.issued_on, b.issued_on) || cmp(a.created_at, b.created_at) || cmp(a.code, b.code));
   }
   if (!rows.length)
     throw new DomainError('invalid', 'BATCH_EMPTY', 'The selection names no delivered document of this certificate: there is nothing to print.', {
@@ -164,3 +166,5 @@ export async function batchDocument(services: Services, actor: Actor, certificat
     ms: answer.ms ?? performance.now() - started,
   };
 }
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
