@@ -4,6 +4,7 @@ import type { BoundData } from '../variables/types';
 import type { CompiledTemplate } from './compile';
 import { PdfDocument } from './pdf';
 import { documentIdOf, drawInto, issuedDate, prepareMarkup } from './render';
+import { SharedDrawings } from './layout/document';
 
 /**
  * A batch: one compiled template and N bound data sets (a session's learners) → ONE PDF holding every
@@ -75,11 +76,12 @@ export function renderBatch(template: CompiledTemplate, items: readonly BoundDat
     ...(options.print ? { print: true } : {}),
   });
 
+  const shared = new SharedDrawings();
   let pages = 0;
   for (let index = 0; index < items.length; index++) {
     const diagnostics = index === 0 ? firstDiagnostics : [];
     const prepared = index === 0 ? firstPrepared : prepareMarkup(template, items[index]!, diagnostics, timings);
-    const drawn = prepared && drawInto(doc, template, prepared, diagnostics, options.specimen ?? false, timings);
+    const drawn = prepared && drawInto(doc, template, prepared, diagnostics, options.specimen ?? false, timings, shared);
     if (!drawn || hasErrors(diagnostics)) failures.push({ index, diagnostics });
     else if (diagnostics.length) warnings.push({ index, diagnostics });
     documents.push({ firstPage: pages, pageCount: drawn ? drawn.pageCount : 0 });

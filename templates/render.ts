@@ -6,7 +6,7 @@ import type { CompiledTemplate } from './compile';
 import { LiquidStageError } from './liquid/engine';
 import { parseMarkup, type MarkupDocument } from './markup';
 import { PdfDocument } from './pdf';
-import { drawDocument, type DrawnBox } from './layout/document';
+import { drawDocument, type DrawnBox, type SharedDrawings } from './layout/document';
 
 /**
  * The one entry from a compiled template and a learner's data to PDF bytes:
@@ -140,10 +140,11 @@ export function drawInto(
   diagnostics: Diagnostic[],
   specimen: boolean,
   timings?: Record<string, number>,
+  shared?: SharedDrawings,
 ): { pageCount: number; boxes: DrawnBox[] } | undefined {
   try {
     const at = timings ? performance.now() : 0;
-    const drawn = drawDocument(prepared.document, { template, doc, specimen, ...(timings ? { timings } : {}) });
+    const drawn = drawDocument(prepared.document, { template, doc, specimen, ...(timings ? { timings } : {}), ...(shared ? { shared } : {}) });
     if (timings) addTime(timings, 'draw', at);
     diagnostics.push(...drawn.diagnostics);
     if (hasErrors(drawn.diagnostics)) return undefined;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { compileTemplateFile, EXAMPLES_DIR } from '../../../templates/files';
 import type { CompiledTemplate } from '../../../templates/compile';
 import { renderBound } from '../../../templates/render';
@@ -8,6 +9,17 @@ import { bind } from '../../../variables/bind';
 import { findPersona } from '../../../variables/personas';
 import type { BoundData } from '../../../variables/types';
 import { objectCounts, pdffonts, pdftotext, qpdfCheck, run, writeTemp } from '../pdf/helpers';
+
+/** Each page's content stream, decompressed, in page order. */
+function contentStreams(pdf: Uint8Array): string[] {
+  const text = Buffer.from(pdf).toString('latin1');
+  return [...text.matchAll(/\/Contents (\d+) 0 R/g)].map((m) => {
+    const at = text.indexOf(`\n${m[1]} 0 obj\n`);
+    const head = /<< \/Filter \/FlateDecode \/Length (\d+) >>\nstream\n/.exec(text.slice(at, at + 200))!;
+    const start = at + head.index + head[0].length;
+    return inflateSync(Buffer.from(pdf.subarray(start, start + Number(head[1])))).toString('latin1');
+  });
+}
 
 /** A session of learners named in several scripts, from the bundled personas, each with a code of its own. */
 const PERSONAS = ['accents', 'greek', 'cyrillic', 'arabic', 'japanese'];
@@ -85,6 +97,15 @@ describe('a batch of 50 learners in one PDF', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     // Without `print`, no trim box is written (it defaults to the page either way).
     expect(Buffer.from(r.pdf!).toString('latin1')).not.toContain('/TrimBox');
+  });
+
+  it('draws each page as its learner’s own document draws it (elements met before are replayed, not redrawn)', () => {
+    const [a, , , b] = learners(4);
+    const batch = renderBatch(template, [a!.data, b!.data, a!.data, b!.data]);
+    const pages = contentStreams(batch.pdf!);
+    expect(pages[2]).toBe(contentStreams(renderBound(template, a!.data).pdf!)[0]);
+    expect(pages[2]).toBe(pages[0]);
+    expect(pages[3]).toBe(pages[1]);
   });
 
   it('shares identical pages’ content streams, and reports a data set that fails by its place', () => {
