@@ -144,7 +144,13 @@ export function drawInto(
 ): { pageCount: number; boxes: DrawnBox[] } | undefined {
   try {
     const at = timings ? performance.now() : 0;
-    const drawn = drawDocument(prepared.document, { template, doc, specimen, ...(timings ? { timings } : {}), ...(shared ? { shared } : {}) });
+    const drawn = drawDocument(prepared.document, {
+      template,
+      doc,
+      specimen,
+      ...(timings ? { timings } : {}),
+      ...(shared ? { shared } : {}),
+    });
     if (timings) addTime(timings, 'draw', at);
     diagnostics.push(...drawn.diagnostics);
     if (hasErrors(drawn.diagnostics)) return undefined;
@@ -166,7 +172,9 @@ export function issuedDate(data: BoundData): Date | undefined {
 /** The seed of a document's /ID: the certificate code, else a hash of the data. */
 export function documentIdOf(data: BoundData): string {
   const certificate = (data.certificate ?? null) as { code?: unknown } | null;
-  return typeof certificate?.code === 'string' && certificate.code ? certificate.code : createHash('sha256').update(JSON.stringify(data)).digest('hex');
+  return typeof certificate?.code === 'string' && certificate.code
+    ? certificate.code
+    : createHash('sha256').update(JSON.stringify(data)).digest('hex');
 }
 
 /**

@@ -51,7 +51,12 @@ export interface BatchDocument {
   ms: number;
 }
 
-export async function batchDocument(services: Services, actor: Actor, certificateId: string, request: BatchRequest): Promise<BatchDocument> {
+export async function batchDocument(
+  services: Services,
+  actor: Actor,
+  certificateId: string,
+  request: BatchRequest,
+): Promise<BatchDocument> {
   requireCapability(actor, 'issues:manage');
   const db = services.storage.db;
   const certificate = await certificateRow(db, actor.tenantId, certificateId);
@@ -109,9 +114,14 @@ export async function batchDocument(services: Services, actor: Actor, certificat
     rows.sort((a, b) => cmp(a.issued_on, b.issued_on) || cmp(a.created_at, b.created_at) || cmp(a.code, b.code));
   }
   if (!rows.length)
-    throw new DomainError('invalid', 'BATCH_EMPTY', 'The selection names no delivered document of this certificate: there is nothing to print.', {
-      details: { leftOut },
-    });
+    throw new DomainError(
+      'invalid',
+      'BATCH_EMPTY',
+      'The selection names no delivered document of this certificate: there is nothing to print.',
+      {
+        details: { leftOut },
+      },
+    );
 
   const byVersion = new Map<string, number>();
   for (const r of rows) byVersion.set(r.template_version_id, (byVersion.get(r.template_version_id) ?? 0) + 1);
@@ -127,7 +137,10 @@ export async function batchDocument(services: Services, actor: Actor, certificat
     );
   }
   const version = await getVersion(db, actor.tenantId, rows[0]!.template_version_id);
-  const items = rows.map((r) => bindToVersion(version, JSON.parse(r.data) as Record<string, unknown>, 'The learner’s data does not fit this template version.').data);
+  const items = rows.map(
+    (r) =>
+      bindToVersion(version, JSON.parse(r.data) as Record<string, unknown>, 'The learner’s data does not fit this template version.').data,
+  );
   const payload = await versionPayload(db, version);
   const started = performance.now();
   const answer = await services.renderer.render({
@@ -154,7 +167,11 @@ export async function batchDocument(services: Services, actor: Actor, certificat
     at: iso(services.now()),
     details: { documents: codes.length, pages: answer.pageCount, templateVersion: version.number, leftOut },
   });
-  const name = certificate.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim().slice(0, 80) || 'certificate';
+  const name =
+    certificate.name
+      .replace(/[^\p{L}\p{N} _-]+/gu, '')
+      .trim()
+      .slice(0, 80) || 'certificate';
   return {
     pdf: answer.pdf,
     sha256: sha256Hex(answer.pdf),

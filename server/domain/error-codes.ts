@@ -856,12 +856,15 @@ export const ERROR_CODES = {
   BATCH_TOO_LARGE: {
     kind: 'too-large',
     en: (p) =>
-      typeof p.limit === 'number' ? `A batch holds at most ${p.limit} documents; narrow the selection.` : 'The batch holds too many documents.',
+      typeof p.limit === 'number'
+        ? `A batch holds at most ${p.limit} documents; narrow the selection.`
+        : 'The batch holds too many documents.',
     fr: (p) =>
       typeof p.limit === 'number'
         ? `Un lot contient au plus ${p.limit} documents ; restreignez la sélection.`
         : 'Le lot contient trop de documents.',
-    meaning: 'The codes or the selection name more delivered documents than one batch PDF holds (`details.limit`): split it (issue days, learners).',
+    meaning:
+      'The codes or the selection name more delivered documents than one batch PDF holds (`details.limit`): split it (issue days, learners).',
   },
   BATCH_EMPTY: {
     kind: 'invalid',
@@ -879,7 +882,8 @@ export const ERROR_CODES = {
     kind: 'conflict',
     en: 'Some of the codes are locked or revoked documents; a batch prints only delivered ones.',
     fr: 'Certains codes sont des documents verrouillés ou révoqués ; un lot n’imprime que des documents délivrés.',
-    meaning: 'Named by code, a locked or revoked document is refused rather than left out (`details.codes`); lift the lock or leave it out.',
+    meaning:
+      'Named by code, a locked or revoked document is refused rather than left out (`details.codes`); lift the lock or leave it out.',
   },
   BATCH_VERSIONS_MIXED: {
     kind: 'conflict',

@@ -87,7 +87,8 @@ function batch(request: RenderRequest, template: NonNullable<CompileResult['temp
 }
 
 /** Sent by transfer, not copied: it must own its whole buffer (Node's Buffers often share a pooled one). */
-const owned = (pdf: Uint8Array): Uint8Array => (pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength ? pdf : new Uint8Array(pdf));
+const owned = (pdf: Uint8Array): Uint8Array =>
+  pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength ? pdf : new Uint8Array(pdf);
 
 parentPort?.postMessage('ready');
 parentPort?.on('message', (request: RenderRequest) => {

@@ -65,7 +65,10 @@ export function drawDocument(
       const timings = env.timings;
       const shared = env.shared;
       const draw = shared
-        ? ((key: string) => (el: (typeof page.elements)[number]) => shared.draw(el, ctx, key))(JSON.stringify(setup))
+        ? (
+            (key: string) => (el: (typeof page.elements)[number]) =>
+              shared.draw(el, ctx, key)
+          )(JSON.stringify(setup))
         : (el: (typeof page.elements)[number]) => drawElement(el, ctx);
       if (timings) {
         // The benchmark's breakdown by element kind (see RenderOptions.timings); the rest of draw is pages and backgrounds.

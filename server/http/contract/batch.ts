@@ -12,7 +12,10 @@ const BatchBody = z
     template_version_ids: z.array(z.string().min(1).max(100)).min(1).max(20).optional(),
     issued_from: Day.optional(),
     issued_to: Day.optional(),
-    states: z.array(z.enum(['issued', 'expired', 'revoked', 'locked', 'unlocked'])).max(5).optional(),
+    states: z
+      .array(z.enum(['issued', 'expired', 'revoked', 'locked', 'unlocked']))
+      .max(5)
+      .optional(),
     print: z.boolean().optional().describe('Print-ready page boxes (CropBox and TrimBox = the page); default true.'),
   })
   .strict()
@@ -31,7 +34,9 @@ export const batchDeclarations = declareOperations({
     access: { capability: 'issues:manage' },
     params: IdParam,
     body: { json: BatchBody },
-    responses: { 200: { media: 'application/pdf', description: 'The batch; Attest-Batch-Documents and Attest-Batch-Left-Out say how many.' } },
+    responses: {
+      200: { media: 'application/pdf', description: 'The batch; Attest-Batch-Documents and Attest-Batch-Left-Out say how many.' },
+    },
     example: `curl -o batch.pdf -X POST "$BASE/api/v1/certificates/$CERTIFICATE/batch.pdf" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"issued_from":"2026-03-02","issued_to":"2026-03-06"}'`,
   },
 });

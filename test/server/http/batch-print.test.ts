@@ -3,7 +3,15 @@ import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { createToken } from '../../../server/domain/tokens';
 import { updateCertificate } from '../../../server/domain/certificates';
 import { getTemplate, publishTemplate, updateTemplate } from '../../../server/domain/templates';
-import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  freshServices,
+  learnerData,
+  setupTenant,
+  useRenderPool,
+  type TenantFixture,
+  type TestServices,
+} from '../../support/storage';
 import { call, startApp, type Running } from '../../support/http';
 import { objectCounts, pdffonts, qpdfCheck, run, writeTemp } from '../../templates/pdf/helpers';
 
@@ -58,9 +66,9 @@ describe.each(ENGINES)('batch PDF over HTTP (%s)', (engine) => {
   });
 
   it('answers one PDF of the delivered documents, locked and revoked ones left out', async () => {
-    expect((await call(app.base, 'POST', '/api/v1/issues/lock', { token: admin, body: { codes: [codes[4]], reason: 'unpaid' } })).status).toBe(
-      200,
-    );
+    expect(
+      (await call(app.base, 'POST', '/api/v1/issues/lock', { token: admin, body: { codes: [codes[4]], reason: 'unpaid' } })).status,
+    ).toBe(200);
     expect((await call(app.base, 'POST', `/api/v1/issues/${codes[5]}/revoke`, { token: admin, body: { reason: 'in error' } })).status).toBe(
       200,
     );
@@ -83,7 +91,11 @@ describe.each(ENGINES)('batch PDF over HTTP (%s)', (engine) => {
       return codes.find((c) => page.includes(c));
     });
     expect(new Set(onPages)).toEqual(new Set(codes.slice(0, 4)));
-    const rows = await services.storage.db.selectFrom('issues').select(['code', 'created_at']).where('code', 'in', codes.slice(0, 4)).execute();
+    const rows = await services.storage.db
+      .selectFrom('issues')
+      .select(['code', 'created_at'])
+      .where('code', 'in', codes.slice(0, 4))
+      .execute();
     const order = rows.sort((a, b) => (a.created_at + a.code < b.created_at + b.code ? -1 : 1)).map((row) => row.code);
     expect(onPages).toEqual(order);
 

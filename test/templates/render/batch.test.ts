@@ -32,7 +32,7 @@ const learners = (n: number): { data: BoundData; name: string; code: string }[] 
     const data = { ...persona, certificate: { ...persona.certificate, code, verification_url: `https://attest.example.org/v/${code}` } };
     const bound = bind(template.schema, data);
     expect(bound.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    return { data: bound.data!, name: String(persona.learner!.fullname), code };
+    return { data: bound.data, name: String(persona.learner!.fullname), code };
   });
 
 beforeAll(async () => {
@@ -113,7 +113,7 @@ describe('a batch of 50 learners in one PDF', () => {
     const same = renderBatch(template, [one.data, one.data, one.data]);
     expect(objectCounts(same.pdf!)).toMatchObject({ pages: 3, contentStreams: 1 });
     const broken = { ...one.data, certificate: { ...(one.data.certificate as object), verification_url: 'x'.repeat(5000) } };
-    const r = renderBatch(template, [one.data, broken as BoundData]);
+    const r = renderBatch(template, [one.data, broken]);
     expect(r.pdf).toBeUndefined();
     expect(r.failures.map((f) => f.index)).toEqual([1]);
   });
