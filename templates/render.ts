@@ -4,9 +4,9 @@ import { bind, type BindOptions } from '../variables/bind';
 import type { BoundData } from '../variables/types';
 import type { CompiledTemplate } from './compile';
 import { LiquidStageError } from './liquid/engine';
-import { parseMarkup } from './markup';
+import { parseMarkup, type MarkupDocument } from './markup';
 import { PdfDocument } from './pdf';
-import { drawDocument, type DrawnBox } from './layout/document';
+import { drawDocument, type DrawnBox, type SharedDrawings } from './layout/document';
 
 /**
  * The one entry from a compiled template and a learner's data to PDF bytes:
@@ -58,36 +58,10 @@ export function renderBound(
   diagnostics: Diagnostic[] = [],
 ): RenderResult {
   const timings = options.timings;
-  let at = timings ? performance.now() : 0;
-  let markup: ReturnType<CompiledTemplate['body']['render']>;
-  const info: { title?: string; author?: string; subject?: string; creator?: string } = {};
-  try {
-    markup = template.body.render(data);
-    for (const field of ['title', 'author', 'subject', 'creator'] as const) {
-      const render = template.metadata[field];
-      if (render) info[field] = render(data).replace(/\s+/g, ' ').trim();
-    }
-  } catch (e) {
-    if (e instanceof LiquidStageError) return { diagnostics: [...diagnostics, ...e.diagnostics], pageCount: 0, boxes: [], data };
-    throw e;
-  }
-
-  if (timings) at = addTime(timings, 'liquid', at);
-  const parsed = parseMarkup({ markup: markup.output, locate: (s, e) => markup.map.locate(s, e) });
-  if (timings) at = addTime(timings, 'markup', at);
-  diagnostics.push(...parsed.diagnostics);
-  if (!parsed.document || hasErrors(parsed.diagnostics)) return { diagnostics, pageCount: 0, boxes: [], data };
-
-  const certificate = (data.certificate ?? null) as { code?: unknown; issued?: unknown } | null;
-  const issued =
-    typeof certificate?.issued === 'string'
-      ? new Date(certificate.issued.length === 10 ? `${certificate.issued}T00:00:00Z` : certificate.issued)
-      : undefined;
-  const documentId =
-    options.documentId ??
-    (typeof certificate?.code === 'string' && certificate.code
-      ? certificate.code
-      : createHash('sha256').update(JSON.stringify(data)).digest('hex'));
+  const prepared = prepareMarkup(template, data, diagnostics, timings);
+  if (!prepared) return { diagnostics, pageCount: 0, boxes: [], data };
+  const { info } = prepared;
+  const issued = issuedDate(data);
   const doc = new PdfDocument({
     info: {
       ...info,
@@ -95,26 +69,123 @@ export function renderBound(
       lang: template.locale,
       creator: info.creator ?? 'Attest',
     },
-    ...(issued && !Number.isNaN(issued.getTime()) ? { creationDate: issued } : {}),
-    documentId,
+    ...(issued ? { creationDate: issued } : {}),
+    documentId: options.documentId ?? documentIdOf(data),
   });
+  const drawn = drawInto(doc, template, prepared, diagnostics, options.specimen ?? false, timings);
+  if (!drawn) return { diagnostics, pageCount: 0, boxes: [], data };
   try {
-    const drawn = drawDocument(parsed.document, { template, doc, specimen: options.specimen ?? false, ...(timings ? { timings } : {}) });
-    if (timings) at = addTime(timings, 'draw', at);
-    diagnostics.push(...drawn.diagnostics);
-    if (hasErrors(drawn.diagnostics)) return { diagnostics, pageCount: 0, boxes: [], data };
+    const at = timings ? performance.now() : 0;
     const pdf = doc.save();
     if (timings) addTime(timings, 'save', at);
     return { pdf, diagnostics, pageCount: drawn.pageCount, boxes: drawn.boxes, data };
   } catch (e) {
-    // Fonts and images come from outside; a library failing deep inside them must not take the caller
-    // down. Every known failure has its own code; this one says the render itself broke.
-    diagnostics.push({
-      stage: 'draw',
-      code: 'RENDER_FAILED',
-      severity: 'error',
-      message: `The document could not be drawn (${e instanceof Error ? e.message : String(e)}). This is a fault in Attest, not in the template: please report it with the template and data.`,
-    });
+    diagnostics.push(renderFailed(e));
     return { diagnostics, pageCount: 0, boxes: [], data };
   }
+}
+
+/** The document info fields a template's metadata renders (Liquid over the data). */
+type RenderedInfo = { title?: string; author?: string; subject?: string; creator?: string };
+
+/** What one data set becomes before drawing: its parsed markup and its rendered metadata. */
+export interface PreparedMarkup {
+  document: MarkupDocument;
+  info: RenderedInfo;
+}
+
+/**
+ * Liquid (body and metadata) then the markup parser, for one bound data set: the part of a render that
+ * depends only on the template and the data, shared by a single document and a batch. Problems go to
+ * `diagnostics`; undefined when there is nothing to draw.
+ */
+export function prepareMarkup(
+  template: CompiledTemplate,
+  data: BoundData,
+  diagnostics: Diagnostic[],
+  timings?: Record<string, number>,
+): PreparedMarkup | undefined {
+  let at = timings ? performance.now() : 0;
+  let markup: ReturnType<CompiledTemplate['body']['render']>;
+  const info: RenderedInfo = {};
+  try {
+    markup = template.body.render(data);
+    for (const field of ['title', 'author', 'subject', 'creator'] as const) {
+      const render = template.metadata[field];
+      if (render) info[field] = render(data).replace(/\s+/g, ' ').trim();
+    }
+  } catch (e) {
+    if (e instanceof LiquidStageError) {
+      diagnostics.push(...e.diagnostics);
+      return undefined;
+    }
+    throw e;
+  }
+  if (timings) at = addTime(timings, 'liquid', at);
+  const parsed = parseMarkup({ markup: markup.output, locate: (s, e) => markup.map.locate(s, e) });
+  if (timings) addTime(timings, 'markup', at);
+  diagnostics.push(...parsed.diagnostics);
+  if (!parsed.document || hasErrors(parsed.diagnostics)) return undefined;
+  return { document: parsed.document, info };
+}
+
+/**
+ * Lays out and draws one prepared data set as new pages of `doc` (a document of its own, or a batch's
+ * shared one). Undefined, with the diagnostics, when drawing failed.
+ */
+export function drawInto(
+  doc: PdfDocument,
+  template: CompiledTemplate,
+  prepared: PreparedMarkup,
+  diagnostics: Diagnostic[],
+  specimen: boolean,
+  timings?: Record<string, number>,
+  shared?: SharedDrawings,
+): { pageCount: number; boxes: DrawnBox[] } | undefined {
+  try {
+    const at = timings ? performance.now() : 0;
+    const drawn = drawDocument(prepared.document, {
+      template,
+      doc,
+      specimen,
+      ...(timings ? { timings } : {}),
+      ...(shared ? { shared } : {}),
+    });
+    if (timings) addTime(timings, 'draw', at);
+    diagnostics.push(...drawn.diagnostics);
+    if (hasErrors(drawn.diagnostics)) return undefined;
+    return { pageCount: drawn.pageCount, boxes: drawn.boxes };
+  } catch (e) {
+    diagnostics.push(renderFailed(e));
+    return undefined;
+  }
+}
+
+/** The issue date a document carries (`certificate.issued`), if the data has a valid one. */
+export function issuedDate(data: BoundData): Date | undefined {
+  const certificate = (data.certificate ?? null) as { issued?: unknown } | null;
+  if (typeof certificate?.issued !== 'string') return undefined;
+  const issued = new Date(certificate.issued.length === 10 ? `${certificate.issued}T00:00:00Z` : certificate.issued);
+  return Number.isNaN(issued.getTime()) ? undefined : issued;
+}
+
+/** The seed of a document's /ID: the certificate code, else a hash of the data. */
+export function documentIdOf(data: BoundData): string {
+  const certificate = (data.certificate ?? null) as { code?: unknown } | null;
+  return typeof certificate?.code === 'string' && certificate.code
+    ? certificate.code
+    : createHash('sha256').update(JSON.stringify(data)).digest('hex');
+}
+
+/**
+ * Fonts and images come from outside; a library failing deep inside them must not take the caller down.
+ * Every known failure has its own code; this one says the render itself broke.
+ */
+function renderFailed(e: unknown): Diagnostic {
+  return {
+    stage: 'draw',
+    code: 'RENDER_FAILED',
+    severity: 'error',
+    message: `The document could not be drawn (${e instanceof Error ? e.message : String(e)}). This is a fault in Attest, not in the template: please report it with the template and data.`,
+  };
 }

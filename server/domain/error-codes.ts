@@ -868,6 +868,51 @@ export const ERROR_CODES = {
     fr: 'Le courriel est en cours d’envoi ; regardez de nouveau dans un instant.',
     meaning: 'A resend was asked while a worker holds the message for an attempt.',
   },
+  // Batch print (one print-ready PDF of a certificate's delivered documents; server/domain/batch-print.ts).
+  BATCH_TOO_LARGE: {
+    kind: 'too-large',
+    en: (p) =>
+      typeof p.limit === 'number'
+        ? `A batch holds at most ${p.limit} documents; narrow the selection.`
+        : 'The batch holds too many documents.',
+    fr: (p) =>
+      typeof p.limit === 'number'
+        ? `Un lot contient au plus ${p.limit} documents ; restreignez la sélection.`
+        : 'Le lot contient trop de documents.',
+    meaning:
+      'The codes or the selection name more delivered documents than one batch PDF holds (`details.limit`): split it (issue days, learners).',
+  },
+  BATCH_EMPTY: {
+    kind: 'invalid',
+    en: 'The selection names no delivered document of this certificate: there is nothing to print.',
+    fr: 'La sélection ne désigne aucun document délivré de ce certificat : il n’y a rien à imprimer.',
+    meaning: 'Every document the selection names is locked or revoked (`details.leftOut`), or there is none.',
+  },
+  BATCH_ISSUE_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'Some of the codes are not documents of this certificate.',
+    fr: 'Certains codes ne sont pas des documents de ce certificat.',
+    meaning: 'A code of `codes` does not exist in the tenant or belongs to another certificate (`details.codes`).',
+  },
+  BATCH_NOT_DELIVERED: {
+    kind: 'conflict',
+    en: 'Some of the codes are locked or revoked documents; a batch prints only delivered ones.',
+    fr: 'Certains codes sont des documents verrouillés ou révoqués ; un lot n’imprime que des documents délivrés.',
+    meaning:
+      'Named by code, a locked or revoked document is refused rather than left out (`details.codes`); lift the lock or leave it out.',
+  },
+  BATCH_VERSIONS_MIXED: {
+    kind: 'conflict',
+    en: 'These documents were made with several template versions; a batch is one version: ask once per version.',
+    fr: 'Ces documents ont été faits avec plusieurs versions du modèle ; un lot est d’une seule version : demandez-en un par version.',
+    meaning: '`details.versions` lists each version (id, number, documents); filter with `template_version_ids` (`--template-version`).',
+  },
+  BATCH_NOT_MADE: {
+    kind: 'invalid',
+    en: 'The batch could not be made from these documents’ data and template version.',
+    fr: 'Le lot n’a pas pu être fait à partir des données de ces documents et de leur version de modèle.',
+    meaning: 'A document of the batch no longer renders (`details.diagnostics` say which, by its place in the batch).',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -995,6 +1040,11 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   },
   TOO_DEEP: { en: `Nested deeper than ${MAX_INPUT_DEPTH} levels.`, fr: `Imbriqué sur plus de ${MAX_INPUT_DEPTH} niveaux.` },
   NOT_AN_OBJECT: { en: 'Settings must be an object.', fr: 'Les réglages doivent être un objet.' },
+  // Batch print: a request names documents one way.
+  BATCH_CODES_OR_FILTERS: {
+    en: 'Give either codes or selection filters, not both.',
+    fr: 'Donnez soit des codes, soit des filtres de sélection, pas les deux.',
+  },
   ONE_ORIGIN_AT_MOST: {
     en: 'Give at most one of source, example and duplicate_of.',
     fr: 'Donnez au plus un élément parmi source, example et duplicate_of.',

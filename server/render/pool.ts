@@ -62,6 +62,9 @@ export interface RenderJob {
   bound?: boolean;
   specimen?: boolean;
   documentId?: string;
+  /** See RenderRequest.items and print (a batch). */
+  items?: unknown[];
+  print?: boolean;
   /** See RenderRequest.language. */
   language?: RenderRequest['language'];
 }
@@ -84,6 +87,9 @@ interface Slot {
   /** Mirror of the worker's compiled-template cache, in its eviction order. */
   known: string[];
 }
+
+/** What a batch may take per document beyond its lane's limit (a document takes 1–5 ms). */
+export const BATCH_MS_PER_DOCUMENT = 50;
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
@@ -202,7 +208,13 @@ export class RenderPool implements DocumentRenderer {
       slot.job = next;
       // A check renders one document per sample learner: it gets the time of a few documents, not one.
       const base = this.limits[next.lane].timeoutMs;
-      const limit = next.request.kind === 'check' ? base * 3 : base;
+      // A batch gets its lane's time plus a bound per document of it (each is a document's render).
+      const limit =
+        next.request.kind === 'check'
+          ? base * 3
+          : next.request.kind === 'batch'
+            ? base + BATCH_MS_PER_DOCUMENT * (next.request.items?.length ?? 0)
+            : base;
       slot.timer = setTimeout(
         () =>
           this.replace(

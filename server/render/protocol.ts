@@ -17,9 +17,10 @@ export interface RenderRequest {
   id: number;
   /**
    * `compile` checks a template (validation, drafts) without rendering a document; `check` compiles and,
-   * when that succeeds, renders with every sample learner (publication), answering only the problems.
+   * when that succeeds, renders with every sample learner (publication), answering only the problems;
+   * `batch` renders every bound data set of `items` into one PDF (templates/render-batch.ts).
    */
-  kind: 'render' | 'compile' | 'check';
+  kind: 'render' | 'compile' | 'check' | 'batch';
   templateKey: string;
   template?: TemplatePayload;
   data?: unknown;
@@ -27,6 +28,10 @@ export interface RenderRequest {
   bound?: boolean;
   specimen?: boolean;
   documentId?: string;
+  /** A batch's data sets, bound by the server, in page order. */
+  items?: unknown[];
+  /** A batch: print-ready page boxes. */
+  print?: boolean;
   /** The language of the diagnostics: the caller's interface (English when absent). */
   language?: Language;
 }

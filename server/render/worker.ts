@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { compileTemplate, type CompileResult } from '../../templates/compile';
 import { trialRenders } from '../../templates/check';
 import { renderBound, renderDocument } from '../../templates/render';
+import { renderBatch } from '../../templates/render-batch';
 import type { BoundData } from '../../variables/types';
 import { hasErrors } from '../../variables/diagnostics';
 import { warmUpTemplate } from './warm-up';
@@ -23,7 +24,7 @@ function compile(request: RenderRequest): Promise<CompileResult> | undefined {
     // source being typed is compiled for one specimen, and warming it would make that specimen twice.
     const language = request.language ?? 'en';
     const entry = compileTemplate(source, { loadAsset: (file) => assets[file], language }).then((result) => {
-      if (request.kind === 'render' && !request.specimen && result.template) warmUpTemplate(result.template);
+      if ((request.kind === 'render' || request.kind === 'batch') && !request.specimen && result.template) warmUpTemplate(result.template);
       return result;
     });
     const key = compiledKey(request);
@@ -56,6 +57,7 @@ async function handle(request: RenderRequest): Promise<RenderAnswer> {
     const trials = hasErrors(result.diagnostics) ? [] : trialRenders(result.template);
     return { id: request.id, pageCount: 0, diagnostics: [...result.diagnostics, ...trials], ms: performance.now() - started };
   }
+  if (request.kind === 'batch') return batch(request, result.template, started);
   const options = { specimen: request.specimen ?? false, ...(request.documentId !== undefined ? { documentId: request.documentId } : {}) };
   const r =
     request.bound && isBoundData(request.data)
@@ -68,10 +70,25 @@ async function handle(request: RenderRequest): Promise<RenderAnswer> {
     ms: performance.now() - started,
     ...(request.specimen ? { boxes: r.boxes } : {}),
   };
-  // Sent by transfer, not copied: it must own its whole buffer (Node's Buffers often share a pooled one).
-  if (r.pdf) answer.pdf = r.pdf.byteOffset === 0 && r.pdf.byteLength === r.pdf.buffer.byteLength ? r.pdf : new Uint8Array(r.pdf);
+  if (r.pdf) answer.pdf = owned(r.pdf);
   return answer;
 }
+
+/** A batch's answer: one PDF, or the diagnostics of the data sets that failed, each saying which it was. */
+function batch(request: RenderRequest, template: NonNullable<CompileResult['template']>, started: number): RenderAnswer {
+  const items = (request.items ?? []).filter(isBoundData);
+  const r = renderBatch(template, items, { ...(request.print ? { print: true } : {}) });
+  const diagnostics = [...template.warnings];
+  for (const f of r.failures)
+    for (const d of f.diagnostics) diagnostics.push({ ...d, message: `Document ${f.index + 1} of the batch: ${d.message}` });
+  const answer: RenderAnswer = { id: request.id, pageCount: r.pageCount, diagnostics, ms: performance.now() - started };
+  if (r.pdf) answer.pdf = owned(r.pdf);
+  return answer;
+}
+
+/** Sent by transfer, not copied: it must own its whole buffer (Node's Buffers often share a pooled one). */
+const owned = (pdf: Uint8Array): Uint8Array =>
+  pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength ? pdf : new Uint8Array(pdf);
 
 parentPort?.postMessage('ready');
 parentPort?.on('message', (request: RenderRequest) => {

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../../variables/diagnostics';
 import type { CompiledTemplate } from '../compile';
 import type { MarkupDocument, PageNode } from '../markup';
-import type { PdfDocument } from '../pdf';
+import type { PageDrawing, PdfDocument } from '../pdf';
+import type { NodeOf, MemberOf } from '../elements/definitions';
 import { drawElement } from '../elements/draw';
 import { paintWatermark } from '../elements/watermark/draw';
 import { LayoutContext, LayoutError, type DrawnBox } from './context';
@@ -10,12 +11,49 @@ import { pageGeometry, type PageSetup } from './page';
 export type { DrawnBox } from './context';
 
 /**
+ * Drawings shared by the documents of one batch (one PdfDocument): an element whose parsed node is the
+ * same on the same page setup draws the same operators, so what is the same for every learner (titles,
+ * the course, the seal, a fixed sentence) is laid out once and replayed. Only elements that stay on their
+ * page, add no link and report nothing are shared; an element is captured the second time it is met (one
+ * met once, a learner's name, costs a key and nothing more).
+ */
+export class SharedDrawings {
+  private readonly seen = new Set<string>();
+  private readonly drawn = new Map<string, { drawing: PageDrawing; boxes: Omit<DrawnBox, 'page'>[] }>();
+
+  /** @internal */
+  draw(el: NodeOf<MemberOf<'positioned'>>, ctx: LayoutContext, pageKey: string): void {
+    if (!SHAREABLE.has(el.kind)) return drawElement(el, ctx);
+    const key = pageKey + JSON.stringify(el);
+    const hit = this.drawn.get(key);
+    if (hit) {
+      ctx.page.replay(hit.drawing);
+      for (const b of hit.boxes) ctx.boxes.push({ ...b, page: ctx.pageIndex });
+      return;
+    }
+    if (!this.seen.has(key)) {
+      this.seen.add(key);
+      return drawElement(el, ctx);
+    }
+    const page = ctx.page;
+    const diagnostics = ctx.diagnostics.length;
+    const boxes = ctx.boxes.length;
+    const drawing = page.capture(() => drawElement(el, ctx));
+    if (drawing && ctx.page === page && ctx.diagnostics.length === diagnostics)
+      this.drawn.set(key, { drawing, boxes: ctx.boxes.slice(boxes).map(({ page: _page, ...b }) => b) });
+  }
+}
+
+/** Elements drawn on their own page only (tables flow, page-breaks add pages, link areas annotate). */
+const SHAREABLE = new Set<string>(['text', 'image', 'qr', 'line', 'rect', 'watermark']);
+
+/**
  * Lays out and draws a parsed document: each <page> with its setup and background, its elements in
  * order (later ones on top), page-breaks and flowing tables adding pages; previews get SPECIMEN on top.
  */
 export function drawDocument(
   markup: MarkupDocument,
-  env: { template: CompiledTemplate; doc: PdfDocument; specimen: boolean; timings?: Record<string, number> },
+  env: { template: CompiledTemplate; doc: PdfDocument; specimen: boolean; timings?: Record<string, number>; shared?: SharedDrawings },
 ): { pageCount: number; boxes: DrawnBox[]; diagnostics: Diagnostic[] } {
   const ctx = new LayoutContext(env.template, env.doc, drawBackground);
   try {
@@ -25,15 +63,22 @@ export function drawDocument(
       ctx.startPage(setup, page.range);
       ctx.record('page', page.range, { x: 0, y: 0, width: setup.width, height: setup.height });
       const timings = env.timings;
+      const shared = env.shared;
+      const draw = shared
+        ? (
+            (key: string) => (el: (typeof page.elements)[number]) =>
+              shared.draw(el, ctx, key)
+          )(JSON.stringify(setup))
+        : (el: (typeof page.elements)[number]) => drawElement(el, ctx);
       if (timings) {
         // The benchmark's breakdown by element kind (see RenderOptions.timings); the rest of draw is pages and backgrounds.
         for (const el of page.elements) {
           const started = performance.now();
-          drawElement(el, ctx);
+          draw(el);
           const stage = `draw:${el.kind}`;
           timings[stage] = (timings[stage] ?? 0) + performance.now() - started;
         }
-      } else for (const el of page.elements) drawElement(el, ctx);
+      } else for (const el of page.elements) draw(el);
     }
     if (env.specimen) {
       // Drawn last on every page so nothing covers it.

@@ -22,6 +22,11 @@ export interface PdfDocumentOptions {
   creationDate?: Date;
   /** Seed for the file identifier /ID: the same id gives the same bytes, a different one a different /ID. */
   documentId: string;
+  /**
+   * Print-ready boxes: every page also states its /CropBox and /TrimBox, both the page itself (no bleed),
+   * so imposition software reads the trim from the file instead of guessing it.
+   */
+  print?: boolean;
 }
 
 export interface LinkRect {
@@ -36,7 +41,23 @@ export interface PdfPage {
   readonly height: number;
   readonly content: ContentBuilder;
   addLink(rect: LinkRect, url: string): void;
+  /**
+   * Runs `draw` and returns what it put on this page: its operators and the resources they name, to
+   * `replay` on another page of the same document (a batch draws an element that is the same for every
+   * learner once). Undefined when `draw` added a link (annotations are not replayed).
+   */
+  capture(draw: () => void): PageDrawing | undefined;
+  /** Puts a captured drawing on this page: the same operators, the same resources. */
+  replay(drawing: PageDrawing): void;
 }
+
+/** A captured drawing: operators, and the resource names they use, by dictionary. */
+export interface PageDrawing {
+  readonly ops: string;
+  readonly uses: { readonly Font: readonly string[]; readonly XObject: readonly string[]; readonly ExtGState: readonly string[] };
+}
+
+type Uses = { Font: Set<string>; XObject: Set<string>; ExtGState: Set<string> };
 
 interface DocumentFont {
   name: string;
@@ -49,33 +70,38 @@ class Page implements PdfPage {
   readonly content: ContentStream;
   readonly links: { rect: LinkRect; url: string }[] = [];
   /** Resource names this page's content uses, by dictionary, in first-use order. */
-  readonly uses = { Font: new Set<string>(), XObject: new Set<string>(), ExtGState: new Set<string>() };
+  readonly uses: Uses = { Font: new Set<string>(), XObject: new Set<string>(), ExtGState: new Set<string>() };
+  /** While `capture` runs: the names the drawing uses, already used on the page or not. */
+  private recording: Uses | undefined;
 
   constructor(
     readonly width: number,
     readonly height: number,
     document: Resources,
   ) {
-    const uses = this.uses;
+    const use = (kind: keyof Uses, name: string) => {
+      this.uses[kind].add(name);
+      this.recording?.[kind].add(name);
+    };
     this.content = new ContentStream({
       font(prepared) {
         const f = document.font(prepared);
-        uses.Font.add(f.name);
+        use('Font', f.name);
         return f;
       },
       image(image) {
         const n = document.image(image);
-        uses.XObject.add(n);
+        use('XObject', n);
         return n;
       },
       form(page) {
         const n = document.form(page);
-        uses.XObject.add(n);
+        use('XObject', n);
         return n;
       },
       extGState(fill, stroke) {
         const n = document.extGState(fill, stroke);
-        uses.ExtGState.add(n);
+        use('ExtGState', n);
         return n;
       },
     });
@@ -83,6 +109,28 @@ class Page implements PdfPage {
 
   addLink(rect: LinkRect, url: string): void {
     this.links.push({ rect, url });
+  }
+
+  capture(draw: () => void): PageDrawing | undefined {
+    const start = this.content.text.length;
+    const links = this.links.length;
+    const recording: Uses = { Font: new Set(), XObject: new Set(), ExtGState: new Set() };
+    this.recording = recording;
+    try {
+      draw();
+    } finally {
+      this.recording = undefined;
+    }
+    if (this.links.length !== links) return undefined;
+    return {
+      ops: this.content.text.slice(start),
+      uses: { Font: [...recording.Font], XObject: [...recording.XObject], ExtGState: [...recording.ExtGState] },
+    };
+  }
+
+  replay(drawing: PageDrawing): void {
+    this.content.text += drawing.ops;
+    for (const kind of ['Font', 'XObject', 'ExtGState'] as const) for (const n of drawing.uses[kind]) this.uses[kind].add(n);
   }
 }
 
@@ -152,12 +200,19 @@ export class PdfDocument {
     }
 
     const kids: number[] = [];
+    // Pages whose drawing is the same (a batch's static pages, repeated pages) share one content stream.
+    const contents = new Map<string, number>();
     for (const page of this.pages) {
       const pageNum = w.allocate();
       kids.push(pageNum);
-      const contentNum = w.allocate();
-      const data = deflateSync(Buffer.from(page.content.text, 'latin1'));
-      w.writeObject(contentNum, [`<< /Filter /FlateDecode /Length ${data.length} >>\nstream\n`, data, '\nendstream']);
+      const text = page.content.text;
+      let contentNum = contents.get(text);
+      if (contentNum === undefined) {
+        contentNum = w.allocate();
+        contents.set(text, contentNum);
+        const data = deflateSync(Buffer.from(text, 'latin1'));
+        w.writeObject(contentNum, [`<< /Filter /FlateDecode /Length ${data.length} >>\nstream\n`, data, '\nendstream']);
+      }
       let resources = '<<';
       for (const kind of ['Font', 'XObject', 'ExtGState'] as const) {
         if (page.uses[kind].size === 0) continue;
@@ -180,8 +235,10 @@ export class PdfDocument {
         }
         annots = ` /Annots [${linkNums.map((n) => `${n} 0 R`).join(' ')}]`;
       }
+      const box = `[0 0 ${num(page.width)} ${num(page.height)}]`;
       w.writeObject(pageNum, [
-        `<< /Type /Page /Parent ${pagesNum} 0 R /MediaBox [0 0 ${num(page.width)} ${num(page.height)}]` +
+        `<< /Type /Page /Parent ${pagesNum} 0 R /MediaBox ${box}` +
+          (this.options.print ? ` /CropBox ${box} /TrimBox ${box}` : '') +
           ` /Resources ${resources} /Contents ${contentNum} 0 R${annots} >>`,
       ]);
     }

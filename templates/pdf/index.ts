@@ -1,4 +1,4 @@
-export { PdfDocument, type PdfPage, type PdfDocumentOptions, type DocumentInfo, type LinkRect } from './document';
+export { PdfDocument, type PdfPage, type PageDrawing, type PdfDocumentOptions, type DocumentInfo, type LinkRect } from './document';
 export type { ContentBuilder, Rgb } from './content';
 export { PreparedFont, FontSubset, prepareFont } from './prepared-font';
 export { PreparedImage } from './prepared-image';

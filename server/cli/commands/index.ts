@@ -1,6 +1,7 @@
 import type { Register } from '../framework';
 import { register as operator } from './operator';
 import { register as exportCommand } from './export';
+import { register as batch } from './batch';
 import { register as issuesCommand } from './issues';
 import { register as tenant } from './tenant';
 import { register as person } from './person';
@@ -25,5 +26,6 @@ export const COMMANDS: readonly Register[] = [
   notifications,
   issuesCommand,
   exportCommand,
+  batch,
   operator,
 ];

@@ -1,3 +1,4 @@
+import { batchDeclarations } from './batch';
 import { certificateDeclarations } from './certificates';
 import { issueDeclarations } from './issues';
 import { metaDeclarations } from './meta';
@@ -18,6 +19,7 @@ export const CONTRACT = {
   ...issueDeclarations,
   ...statsDeclarations,
   ...certificateDeclarations,
+  ...batchDeclarations,
   ...templateDeclarations,
   ...verificationDeclarations,
   ...tenantDeclarations,

@@ -4,6 +4,7 @@ import { metaDeclarations } from '../contract/meta';
 import { bindOperations, type Operation } from '../operation';
 import { openApiDocument } from '../openapi';
 import { apiDocsPage } from '../pages/api-docs';
+import { batchOperations } from './batch';
 import { certificateOperations } from './certificates';
 import { issueOperations } from './issues';
 import { notificationOperations } from './notifications';
@@ -18,6 +19,7 @@ const domainOperations: Operation[] = [
   ...issueOperations,
   ...statsOperations,
   ...certificateOperations,
+  ...batchOperations,
   ...templateOperations,
   ...verificationOperations,
   ...tenantOperations,

@@ -8,6 +8,7 @@ import { MAX_ASSET_BYTES } from '../../../templates/assets';
 import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { createToken } from '../../../server/domain/tokens';
 import { CONTRACT, type BodyIn, type Contract, type ParamsIn, type ResponseOf } from '../../../server/http/contract';
+import { batchDeclarations } from '../../../server/http/contract/batch';
 import { certificateDeclarations } from '../../../server/http/contract/certificates';
 import { createClient, pathWith } from '../../../server/http/contract/client';
 import { issueDeclarations } from '../../../server/http/contract/issues';
@@ -119,6 +120,7 @@ describe('the HTTP contract', () => {
       issueDeclarations,
       statsDeclarations,
       certificateDeclarations,
+      batchDeclarations,
       templateDeclarations,
       verificationDeclarations,
       tenantDeclarations,

@@ -136,3 +136,19 @@ export function words(pdf: Uint8Array): { text: string; xMin: number; yMin: numb
     text: m[5]!,
   }));
 }
+
+/**
+ * Counts objects in a file Attest wrote (plain objects, no object streams): Type0 fonts, form XObjects,
+ * images, the distinct content streams pages point at, and pages.
+ */
+export function objectCounts(pdf: Uint8Array): { fonts: number; forms: number; images: number; contentStreams: number; pages: number } {
+  const text = Buffer.from(pdf).toString('latin1');
+  const count = (re: RegExp) => (text.match(re) ?? []).length;
+  return {
+    fonts: count(/\/Type \/Font \/Subtype \/Type0/g),
+    forms: count(/\/Subtype \/Form/g),
+    images: count(/\/Subtype \/Image/g),
+    contentStreams: new Set([...text.matchAll(/\/Contents (\d+) 0 R/g)].map((m) => m[1])).size,
+    pages: count(/\/Type \/Page\b(?!s)/g),
+  };
+}
