@@ -3,6 +3,7 @@ import { issueDeclarations } from './issues';
 import { metaDeclarations } from './meta';
 import { notificationDeclarations } from './notifications';
 import { operatorDeclarations } from './operator';
+import { privacyDeclarations } from './privacy';
 import { statsDeclarations } from './stats';
 import { templateDeclarations } from './templates';
 import { tenantDeclarations } from './tenant';
@@ -23,6 +24,7 @@ export const CONTRACT = {
   ...tenantDeclarations,
   ...operatorDeclarations,
   ...notificationDeclarations,
+  ...privacyDeclarations,
   ...metaDeclarations,
 };
 

@@ -8,6 +8,7 @@ import { certificateOperations } from './certificates';
 import { issueOperations } from './issues';
 import { notificationOperations } from './notifications';
 import { operatorOperations } from './operator';
+import { privacyOperations } from './privacy';
 import { statsOperations } from './stats';
 import { templateOperations } from './templates';
 import { tenantOperations } from './tenant';
@@ -23,6 +24,7 @@ const domainOperations: Operation[] = [
   ...tenantOperations,
   ...operatorOperations,
   ...notificationOperations,
+  ...privacyOperations,
 ];
 
 const metaOperations: Operation[] = bindOperations(metaDeclarations, {
