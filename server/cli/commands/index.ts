@@ -9,6 +9,7 @@ import { register as template } from './template';
 import { register as serve } from './serve';
 import { register as migrate } from './migrate';
 import { register as regenerate } from './regenerate';
+import { register as learner } from './learner';
 
 /**
  * Every operator command group, one module each (`attest <group> …`). Order is the order of `attest --help`.
@@ -23,5 +24,6 @@ export const COMMANDS: readonly Register[] = [
   regenerate,
   issuesCommand,
   exportCommand,
+  learner,
   operator,
 ];

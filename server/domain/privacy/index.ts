@@ -185,23 +185,22 @@ function zipOf(entries: readonly { path: string; bytes: Uint8Array }[], mtime: D
 
 // Erasure -----------------------------------------------------------------------------------------------
 
-export type ErasureResult =
-  | {
-      status: 'erased';
-      /** The anonymous audit entry's subject id. */
-      erasure: string;
-      at: string;
-      issues: number;
-      documents: number;
-      withdrawnCodes: number;
-      /** Rows deleted or anonymized, per table. */
-      tables: Record<string, number>;
-    }
-  | { status: 'nothing-held'; message: string };
+export interface ErasureResult {
+  status: 'erased';
+  /** The anonymous audit entry's subject id. */
+  erasure: string;
+  at: string;
+  issues: number;
+  documents: number;
+  withdrawnCodes: number;
+  /** Rows deleted or anonymized, per table. */
+  tables: Record<string, number>;
+}
 
 /**
  * Erases the learner. `confirm` must repeat the learner id exactly: an erasure cannot be undone. A learner
- * with nothing held (never known, or erased already) answers `nothing-held`: erasing twice is harmless.
+ * with nothing held (never known, or erased already) is LEARNER_NOTHING_HELD, and nothing changes: erasing
+ * twice is harmless, and the second answer says why there was nothing to do.
  */
 export async function eraseLearner(
   services: Services,
@@ -255,8 +254,7 @@ export async function eraseLearner(
     });
     return { hashes, summary };
   });
-  if (!result)
-    return { status: 'nothing-held', message: `Nothing is held about learner "${learnerId}" in this tenant: there is nothing to erase.` };
+  if (!result) throw nothingHeld(learnerId);
   await services.storage.documents.forget(db, result.hashes);
   await compactAfterErasure(db, services.storage.engine);
   const { issues, documents, withdrawnCodes, tables } = result.summary;

@@ -8,14 +8,13 @@ const LearnerParam = z.object({
 
 const Erasure = z
   .object({
-    status: z.enum(['erased', 'nothing-held']),
-    erasure: z.string().optional().describe('Id of the anonymous audit entry that records the erasure.'),
-    at: z.string().optional(),
-    issues: z.number().int().optional(),
-    documents: z.number().int().optional().describe('Document revisions deleted (their PDFs with them).'),
-    withdrawnCodes: z.number().int().optional().describe('Codes kept as tombstones: they verify as `withdrawn`.'),
-    tables: z.record(z.string(), z.number().int()).optional().describe('Rows deleted or anonymized, per table.'),
-    message: z.string().optional(),
+    status: z.literal('erased'),
+    erasure: z.string().describe('Id of the anonymous audit entry that records the erasure (subject_type `erasure`).'),
+    at: z.string(),
+    issues: z.number().int(),
+    documents: z.number().int().describe('Document revisions deleted (their PDFs with them).'),
+    withdrawnCodes: z.number().int().describe('Codes kept as tombstones: they verify as `withdrawn`.'),
+    tables: z.record(z.string(), z.number().int()).describe('Rows deleted or anonymized, per table.'),
   })
   .meta({ id: 'Erasure' });
 
@@ -36,7 +35,7 @@ export const privacyDeclarations = declareOperations({
     path: '/learners/:id/erase',
     tag: 'Privacy',
     summary:
-      'Erase a learner: their documents and personal data from every table and from the document store. Their codes stay as tombstones that verify as `withdrawn`; an anonymous audit entry records the erasure. `confirm` repeats the learner id (422 ERASE_UNCONFIRMED otherwise). Erasing again answers `nothing-held`.',
+      'Erase a learner: their documents and personal data from every table and from the document store. Their codes stay as tombstones that verify as `withdrawn`; an anonymous audit entry records the erasure. `confirm` repeats the learner id (422 ERASE_UNCONFIRMED otherwise). Erasing again (or a learner never known): 404 LEARNER_NOTHING_HELD, nothing changed.',
     access: { capability: 'privacy:erase' },
     params: LearnerParam,
     body: {

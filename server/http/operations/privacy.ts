@@ -12,7 +12,7 @@ export const privacyOperations: Operation[] = bindOperations(privacyDeclarations
     },
   },
   eraseLearner: {
-    errors: ['ERASE_UNCONFIRMED', 'LEARNER_ID_INVALID'],
+    errors: ['ERASE_UNCONFIRMED', 'LEARNER_NOTHING_HELD', 'LEARNER_ID_INVALID'],
     handler: async ({ services, actor, params, body }) => ({
       json: await eraseLearner(services, actorOf(actor), params.id, { confirm: body.confirm }),
     }),
