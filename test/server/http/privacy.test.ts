@@ -85,6 +85,7 @@ describe.each(ENGINES)('learner privacy (%s)', (engine) => {
   let receiver: Receiver;
   let cert2: string;
   let cert3: string;
+  let cert4: string;
   const codes: Record<string, string[]> = {};
   const previous = process.env.ATTEST_ALLOW_PRIVATE_RECEIVERS;
   const enc = encodeURIComponent;
@@ -137,7 +138,7 @@ describe.each(ENGINES)('learner privacy (%s)', (engine) => {
           if (v === null || v === undefined) continue;
           if (v instanceof Uint8Array)
             out.push({ table, column, text: Buffer.from(v).toString('latin1') + Buffer.from(v).toString('utf8') });
-          else out.push({ table, column, text: typeof v === 'object' ? JSON.stringify(v) : String(v) });
+          else out.push({ table, column, text: typeof v === 'string' ? v : JSON.stringify(v) });
         }
     }
     return out;
@@ -232,6 +233,20 @@ describe.each(ENGINES)('learner privacy (%s)', (engine) => {
     expect((await ask(cert3, ZOE, false)).status).toBe(403);
     expect((await call(app.base, 'GET', `/api/v1/verify/${z1}`)).json.status).toBe('valid');
     expect((await call(app.base, 'GET', `/api/v1/issues/${z1}/document`, { token: admin })).status).toBe(200);
+    // A document of theirs deleted earlier: its audit entry and its webhook events outlive it, and name them.
+    cert4 = (
+      await createCertificate(services, t.system, {
+        name: 'Premiers secours',
+        templateVersionId: t.version.id,
+        courseId: 'course-4',
+        settings: {},
+      })
+    ).id;
+    const gone = await ask(cert4, ZOE);
+    expect(gone.status).toBe(201);
+    codes.deleted = [String(gone.json.issue?.code)];
+    await round();
+    expect((await call(app.base, 'DELETE', `/api/v1/issues/${String(gone.json.issue?.code)}`, { token: admin })).status).toBe(204);
     const person = await createPerson(services, t.system, {
       username: 'zoe.obrien-nunez.4242',
       displayName: `${ZOE.firstname} ${ZOE.lastname}`,
@@ -334,7 +349,7 @@ describe.each(ENGINES)('learner privacy (%s)', (engine) => {
       json('data/learner_records.json')
         .map((l) => l.certificate_id)
         .sort(),
-    ).toEqual([t.certificate.id, cert2, cert3].sort());
+    ).toEqual([t.certificate.id, cert2, cert3, cert4].sort());
     expect(json('data/refusals.json').map((x) => x.certificate_id)).toEqual([cert3]);
     expect(json('data/mail_messages.json').some((m) => m.recipient === ZOE.email && m.status === 'sent')).toBe(true);
     expect(json('data/webhook_sends.json').every((s) => s.status === 'delivered')).toBe(true);
@@ -343,8 +358,10 @@ describe.each(ENGINES)('learner privacy (%s)', (engine) => {
       expect.objectContaining({ issue_id: issues.find((i) => i.code === z1)!.id, count: 2 }),
     ]);
     expect(json('data/audit.json').map((a) => a.action)).toEqual(
-      expect.arrayContaining(['issued', 'regenerated', 'delivered', 'learner-linked']),
+      expect.arrayContaining(['issued', 'regenerated', 'delivered', 'deleted', 'learner-linked']),
     );
+    const events = json('data/issue_events.json') as { payload: { code: string } }[];
+    expect(events.some((e) => e.payload.code === codes.deleted![0])).toBe(true);
     const people = json('data/people.json');
     expect(people).toEqual([expect.objectContaining({ email: ZOE.email })]);
     expect(people[0]).not.toHaveProperty('password_hash');
