@@ -314,6 +314,7 @@ describe.each(ENGINES)('learner privacy (%s)', (engine) => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('application/zip');
     expect(r.headers.get('content-disposition')).toMatch(/attachment/);
+    expect(r.headers.get('cache-control')).toBe('no-store');
     const zip = await readZip(writeTemp(r.bytes, `zoe-${engine}.zip`));
     const names = [...zip.keys()];
     const [z1, z2] = codes[ZOE.id]!;
@@ -442,5 +443,84 @@ describe.each(ENGINES)('learner privacy (%s)', (engine) => {
     const again = await attest('learner', 'erase', ...db, '--yes');
     expect(again.code).toBe(0);
     expect(again.out).toContain('Nothing is held');
+  });
+});
+
+describe.each(ENGINES)('learner privacy, the edges (%s)', (engine) => {
+  let services: TestServices;
+  let app: Running;
+  let t: TenantFixture;
+  let admin: string;
+
+  beforeAll(async () => {
+    services = await freshServices(engine, { pool: pool() });
+    app = await startApp(services);
+    t = await setupTenant(services, { settings: { delivery_lock: false } });
+    admin = (await createToken(services, t.system, { name: 'admin', capabilities: [...ALL_CAPABILITIES] })).token;
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('erases a learner the LMS only sent data about (no document), and one never known says so', async () => {
+    const data = learnerData();
+    data.learner = { firstname: 'Ingrid', lastname: 'Þórsdóttir', email: 'ingrid.thorsdottir.99@example.org' };
+    const put = await call(app.base, 'PUT', `/api/v1/certificates/${t.certificate.id}/learner-records`, {
+      token: admin,
+      body: { learner_id: 'only-a-record', available: true, data },
+    });
+    expect(put.status).toBe(200);
+    const exported = await call(app.base, 'GET', '/api/v1/learners/only-a-record/export', { token: admin });
+    expect(exported.status).toBe(200);
+    const erased = await call(app.base, 'POST', '/api/v1/learners/only-a-record/erase', {
+      token: admin,
+      body: { confirm: 'only-a-record' },
+    });
+    expect(erased.json).toMatchObject({ status: 'erased', issues: 0, withdrawnCodes: 0, tables: { learner_records: 1 } });
+    const rows = await services.storage.db.selectFrom('learner_records').selectAll().execute();
+    expect(JSON.stringify(rows)).not.toContain('Þórsdóttir');
+    const never = await call(app.base, 'GET', '/api/v1/learners/nobody-here/export', { token: admin });
+    expect([never.status, never.json.error?.code]).toEqual([404, 'LEARNER_NOTHING_HELD']);
+    expect(never.json.error?.message).toContain('nobody-here');
+  });
+
+  it('erases a person who signs in (learner person:<id>): their account keeps its id, nothing else', async () => {
+    const person = await createPerson(services, t.system, {
+      username: 'kwame.asante',
+      displayName: 'Kwame Asante',
+      email: 'kwame.asante@example.org',
+      roles: ['learner'],
+      password: 'a long passphrase 1',
+    });
+    const signIn = () =>
+      call(app.base, 'POST', '/api/v1/session', {
+        body: { tenant: t.tenant.slug, username: 'kwame.asante', password: 'a long passphrase 1' },
+      });
+    const session = await signIn();
+    expect(session.status).toBe(200);
+    const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await call(app.base, 'GET', '/api/v1/me', { cookie })).status).toBe(200);
+    const learner = `person:${person.id}`;
+    const asked = await call(app.base, 'POST', `/api/v1/certificates/${t.certificate.id}/issues`, {
+      token: admin,
+      body: { learner_id: learner, available: true, data: { ...learnerData(), learner: { firstname: 'Kwame', lastname: 'Asante' } } },
+    });
+    expect(asked.status).toBe(201);
+    const code = String(asked.json.issue?.code);
+    const erased = await call(app.base, 'POST', `/api/v1/learners/${encodeURIComponent(learner)}/erase`, {
+      token: admin,
+      body: { confirm: learner },
+    });
+    expect(erased.json).toMatchObject({ status: 'erased', issues: 1, withdrawnCodes: 1 });
+    const row = await services.storage.db.selectFrom('people').selectAll().where('id', '=', person.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ username: `erased-${person.id}`, display_name: `erased-${person.id}`, email: null, password_hash: null });
+    expect(await services.storage.db.selectFrom('person_roles').selectAll().where('person_id', '=', person.id).execute()).toEqual([]);
+    expect((await call(app.base, 'GET', `/api/v1/verify/${code.toLowerCase().replace(/-/g, '')}`)).json).toMatchObject({
+      status: 'withdrawn',
+      code,
+    });
+    // Their sessions ended with the account; it opens nothing any more.
+    expect((await call(app.base, 'GET', '/api/v1/me', { cookie })).status).toBe(401);
+    expect((await signIn()).status).toBe(401);
   });
 });
