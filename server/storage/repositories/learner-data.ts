@@ -205,7 +205,7 @@ export const LEARNER_TABLES: readonly LearnerTable[] = [
   {
     table: 'moodle_imports',
     holds:
-      'Which Moodle record each of their imported issues came from (ids only). Kept after erasure: importing from Moodle again skips that record rather than bringing the learner back.',
+      'Which Moodle record each of their imported issues came from (ids only, no personal data): kept after erasure; importing that record again is refused by its withdrawn code.',
     fate: 'kept',
     rows: async (db, k) =>
       none(k.issueIds)

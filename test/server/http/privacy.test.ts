@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES, DEFAULT_ROLES } from '../../../server/domain/capabilities';
 import { createCertificate } from '../../../server/domain/certificates';
+import { importIssue } from '../../../server/domain/imports';
 import { linkLearner } from '../../../server/domain/learners';
 import { createPerson } from '../../../server/domain/people';
 import { createToken } from '../../../server/domain/tokens';
@@ -11,6 +12,7 @@ import { runNotificationsOnce } from '../../../server/jobs/notifications';
 import { LEARNER_TABLES, NOT_ABOUT_LEARNERS, tableNames } from '../../../server/storage/repositories/learner-data';
 import {
   ENGINES,
+  domainFailure,
   freshServices,
   learnerData,
   setupTenant,
@@ -522,5 +524,22 @@ describe.each(ENGINES)('learner privacy, the edges (%s)', (engine) => {
     // Their sessions ended with the account; it opens nothing any more.
     expect((await call(app.base, 'GET', '/api/v1/me', { cookie })).status).toBe(401);
     expect((await signIn()).status).toBe(401);
+  });
+
+  it('refuses to import an erased document’s code from Moodle again: it is never given twice', async () => {
+    const input = {
+      source: { site: 'moodle-campus', id: '7001' },
+      certificateId: t.certificate.id,
+      learnerId: 'moodle-7001',
+      code: 'AbCdEf1234',
+      issuedAt: new Date('2024-05-02T10:00:00Z'),
+      data: learnerData(),
+    };
+    expect((await importIssue(services, t.system, input)).created).toBe(true);
+    const erased = await call(app.base, 'POST', '/api/v1/learners/moodle-7001/erase', { token: admin, body: { confirm: 'moodle-7001' } });
+    expect(erased.json).toMatchObject({ status: 'erased', withdrawnCodes: 1 });
+    expect((await domainFailure(() => importIssue(services, t.system, input))).code).toBe('IMPORT_CODE_TAKEN');
+    expect((await call(app.base, 'GET', '/api/v1/verify/AbCdEf1234')).json.status).toBe('withdrawn');
+    expect(await services.storage.db.selectFrom('issues').select('id').where('learner_id', '=', 'moodle-7001').execute()).toEqual([]);
   });
 });
