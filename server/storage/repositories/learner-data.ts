@@ -52,7 +52,8 @@ const count = (r: { numDeletedRows?: bigint; numUpdatedRows?: bigint }) => Numbe
 
 /** The JSON text a value is written as inside a JSON document (`"Zoë"`): what a LIKE looks for first. */
 const jsonString = (value: string) => JSON.stringify(value);
-const likePattern = (fragment: string) => `%${fragment.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** LIKE's own characters (and the backslash, PostgreSQL's escape) match any one character: a superset, filtered exactly after. */
+const likePattern = (fragment: string) => `%${fragment.replace(/[\\%_]/g, '_')}%`;
 
 /** Whether a JSON text names the learner in one of these fields, at any depth (exact, case-sensitive). */
 function mentions(text: string | null, fields: readonly string[], learnerId: string): boolean {
@@ -73,17 +74,31 @@ function mentions(text: string | null, fields: readonly string[], learnerId: str
 
 const LEARNER_FIELDS = ['learnerId', 'learner_id', 'learnerIds'] as const;
 
-/** Audit entries about the learner: their issues, the people they are, themself, or naming them in details. */
+/**
+ * Audit entries about the learner: their issues, the people they are, themself, their learner records
+ * (`<certificate id>:<learner id>`), the mail and webhook deliveries of their issues, or naming them in
+ * the details.
+ */
 async function auditRows(db: Db, k: LearnerKeys) {
+  const messages = none(k.issueIds)
+    ? []
+    : (await db.selectFrom('mail_messages').select('id').where('issue_id', 'in', k.issueIds).execute()).map((r) => r.id);
+  const sends = none(k.issueIds) ? [] : (await sendIds(db, k).execute()).map((r) => r.id);
+  const subjects: [string, string[]][] = [
+    ['issue', k.issueIds],
+    ['person', k.personIds],
+    ['learner', [k.learnerId]],
+    ['mail-message', messages],
+    ['webhook-delivery', sends],
+  ];
   const rows = await db
     .selectFrom('audit')
     .selectAll()
     .where('tenant_id', '=', k.tenantId)
     .where((eb) =>
       eb.or([
-        ...(none(k.issueIds) ? [] : [eb.and([eb('subject_type', '=', 'issue'), eb('subject_id', 'in', k.issueIds)])]),
-        ...(none(k.personIds) ? [] : [eb.and([eb('subject_type', '=', 'person'), eb('subject_id', 'in', k.personIds)])]),
-        eb.and([eb('subject_type', '=', 'learner'), eb('subject_id', '=', k.learnerId)]),
+        ...subjects.flatMap(([type, ids]) => (none(ids) ? [] : [eb.and([eb('subject_type', '=', type), eb('subject_id', 'in', ids)])])),
+        eb.and([eb('subject_type', '=', 'learner-record'), eb('subject_id', 'like', likePattern(`:${k.learnerId}`).slice(0, -1))]),
         eb('details', 'like', likePattern(jsonString(k.learnerId))),
       ]),
     )
@@ -91,9 +106,8 @@ async function auditRows(db: Db, k: LearnerKeys) {
     .execute();
   return rows.filter(
     (r) =>
-      (r.subject_type === 'issue' && k.issueIds.includes(r.subject_id)) ||
-      (r.subject_type === 'person' && k.personIds.includes(r.subject_id)) ||
-      (r.subject_type === 'learner' && r.subject_id === k.learnerId) ||
+      subjects.some(([type, ids]) => r.subject_type === type && ids.includes(r.subject_id)) ||
+      (r.subject_type === 'learner-record' && r.subject_id.slice(r.subject_id.indexOf(':') + 1) === k.learnerId) ||
       mentions(r.details, LEARNER_FIELDS, k.learnerId),
   );
 }
@@ -124,6 +138,23 @@ const eventIds = (db: Db, k: LearnerKeys) => db.selectFrom('issue_events').selec
 const sendIds = (db: Db, k: LearnerKeys) => db.selectFrom('webhook_sends').select('id').where('event_id', 'in', eventIds(db, k));
 
 export const LEARNER_TABLES: readonly LearnerTable[] = [
+  {
+    table: 'audit',
+    holds:
+      'The audit trail of their documents (issued, delivered, locked, regenerated, revoked, deleted: who did it, when, why) and of their account.',
+    fate: 'deleted',
+    json: ['details'],
+    rows: (db, k) => auditRows(db, k),
+    erase: async (trx, k) => {
+      const ids = (await auditRows(trx, k)).map((r) => r.id);
+      for (let i = 0; i < ids.length; i += 500)
+        await trx
+          .deleteFrom('audit')
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute();
+      return ids.length;
+    },
+  },
   {
     table: 'webhook_attempts',
     holds: 'Each attempt to deliver a webhook about their issues: when, how long, the receiver’s status and the start of its answer.',
@@ -230,23 +261,6 @@ export const LEARNER_TABLES: readonly LearnerTable[] = [
       const rows = await idempotencyRows(trx, k);
       for (const r of rows) await trx.deleteFrom('idempotency').where('tenant_id', '=', r.tenant_id).where('key', '=', r.key).execute();
       return rows.length;
-    },
-  },
-  {
-    table: 'audit',
-    holds:
-      'The audit trail of their documents (issued, delivered, locked, regenerated, revoked, deleted: who did it, when, why) and of their account.',
-    fate: 'deleted',
-    json: ['details'],
-    rows: (db, k) => auditRows(db, k),
-    erase: async (trx, k) => {
-      const ids = (await auditRows(trx, k)).map((r) => r.id);
-      for (let i = 0; i < ids.length; i += 500)
-        await trx
-          .deleteFrom('audit')
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute();
-      return ids.length;
     },
   },
   {
