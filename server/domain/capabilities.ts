@@ -88,6 +88,16 @@ export const CAPABILITIES = [
     fr: 'Voir les modèles et prévisualiser toute version avec des données d’exemple.',
   },
   {
+    name: 'privacy:export',
+    en: 'Export everything Attest holds about a learner as one archive (documents, data, audit, mail, webhooks).',
+    fr: 'Exporter en une archive tout ce qu’Attest détient sur un apprenant (documents, données, historique, courriels, webhooks).',
+  },
+  {
+    name: 'privacy:erase',
+    en: 'Erase a learner: their documents and personal data everywhere; their codes then verify as withdrawn.',
+    fr: 'Effacer un apprenant : ses documents et ses données personnelles partout ; ses codes se vérifient ensuite comme retirés.',
+  },
+  {
     name: 'tenant:manage',
     en: 'Manage the tenant: settings, people, roles and API tokens.',
     fr: 'Gérer le locataire : réglages, personnes, rôles et jetons d’API.',

@@ -913,6 +913,19 @@ export const ERROR_CODES = {
     fr: 'Le lot n’a pas pu être fait à partir des données de ces documents et de leur version de modèle.',
     meaning: 'A document of the batch no longer renders (`details.diagnostics` say which, by its place in the batch).',
   },
+  // Privacy (issue 15): a learner's data exported or erased (server/domain/privacy/).
+  LEARNER_NOTHING_HELD: {
+    kind: 'not-found',
+    en: (p) => `Nothing is held about learner ${q(p.learnerId)} in this tenant.`,
+    fr: (p) => `Rien n’est détenu sur l’apprenant ${q(p.learnerId)} dans ce locataire.`,
+    meaning: 'Export of a learner Attest holds nothing about: never known here, or erased already.',
+  },
+  ERASE_UNCONFIRMED: {
+    kind: 'invalid',
+    en: 'An erasure cannot be undone: repeat the learner id in `confirm`.',
+    fr: 'Un effacement est définitif : répétez l’identifiant de l’apprenant dans `confirm`.',
+    meaning: 'The erase request lacks `confirm`, or it is not the learner id of the path (CLI: --yes).',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

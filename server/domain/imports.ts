@@ -22,6 +22,7 @@ import { inTransaction } from '../storage/db';
 import type { IssueTable } from '../storage/schema';
 import { issueFor } from '../storage/repositories/issues';
 import { importedId, issueHoldingCode, issueRowById, recordImport } from '../storage/repositories/moodle-imports';
+import { withdrawnCode } from '../storage/repositories/learner-data';
 
 /**
  * What an operator brings over from another system (Moodle's mod_certificate): templates, certificates and
@@ -172,6 +173,9 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
       details: { code },
     });
   if (await issueHoldingCode(db, code)) throw taken();
+  // A code withdrawn when its learner was erased (server/domain/privacy/) is never given again: importing
+  // it from Moodle once more would bring the erased learner back.
+  if (await withdrawnCode(db, code)) throw taken();
   const hasOne = async () => {
     const other = await issueFor(db, actor.tenantId, input.certificateId, input.learnerId);
     return other

@@ -8,14 +8,17 @@ import { issueState } from './withholding';
 import { serves } from './scope';
 import { issueForVerification, newestRevisionWithHash } from '../storage/repositories/issues';
 import { countVerification } from '../storage/repositories/stats';
+import { withdrawnCode } from '../storage/repositories/learner-data';
 
 /**
  * Public verification by code: anyone holding a document (or its QR code) can check it. What it shows
  * of the person is the tenant's choice; a locked document says only that it exists — unless it is
  * revoked, which the public learns whatever the lock (a document revoked before payment must not go on
- * looking genuine). Unknown and malformed codes look the same.
+ * looking genuine). Unknown and malformed codes look the same. The code of a document erased with its
+ * learner (server/domain/privacy/) answers `withdrawn` and the day it was, nothing else: there is nobody
+ * left to name.
  */
-export type VerificationStatus = 'valid' | 'revoked' | 'expired' | 'locked' | 'unknown';
+export type VerificationStatus = 'valid' | 'revoked' | 'expired' | 'locked' | 'withdrawn' | 'unknown';
 
 export interface Verification {
   status: VerificationStatus;
@@ -30,6 +33,8 @@ export interface Verification {
   /** Why it was revoked, when the tenant's settings publish it (verification_shows.revocation_reason). */
   revocationReason?: string;
   revision?: number;
+  /** The day the document was withdrawn (its learner's data erased). */
+  withdrawnOn?: string;
   locale: 'fr' | 'en';
 }
 
@@ -39,6 +44,13 @@ async function lookup(services: Services, code: string) {
   const row = await issueForVerification(services.storage.db, key);
   // A code of a tenant this process does not serve is a code it does not know.
   return row && serves(services, { id: row.tenant_id }) ? row : undefined;
+}
+
+async function withdrawn(services: Services, code: string): Promise<Verification | undefined> {
+  const key = codeKey(code);
+  const row = key ? await withdrawnCode(services.storage.db, key) : undefined;
+  if (!row || !serves(services, { id: row.tenant_id })) return undefined;
+  return { status: 'withdrawn', code: row.code, withdrawnOn: row.withdrawn_on, locale: readSettings(TenantSettings, row.settings).locale };
 }
 
 /**
@@ -53,7 +65,7 @@ function counted(services: Services, row: { id: string; tenant_id: string }): vo
 /** `count: false` for a check already counted in the same request (the page's PDF form verifies first). */
 export async function verifyCode(services: Services, code: string, options: { count?: boolean } = {}): Promise<Verification> {
   const row = await lookup(services, code);
-  if (!row) return { status: 'unknown', locale: 'en' };
+  if (!row) return (await withdrawn(services, code)) ?? { status: 'unknown', locale: 'en' };
   if (options.count !== false) counted(services, row);
   const settings = readSettings(TenantSettings, row.settings);
   const locale = settings.locale;

@@ -25,6 +25,7 @@ import * as issuePaging from './migrations/008-issue-paging';
 import * as verificationCounts from './migrations/009-verification-counts';
 import * as moodleExportCursors from './migrations/010-moodle-export-cursors';
 import * as notifications from './migrations/011-notifications';
+import * as privacy from './migrations/015-privacy';
 import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
 import { Fullness } from './fullness';
 import { writeVerificationCounts } from './repositories/stats';
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, engine: Engine) => Promis
   '009-verification-counts': verificationCounts.up,
   '010-moodle-export-cursors': moodleExportCursors.up,
   '011-notifications': notifications.up,
+  '015-privacy': privacy.up,
 };
 
 export class StorageError extends Error {
@@ -138,6 +140,9 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('wal_autocheckpoint = 2000');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // What is deleted is overwritten, not just unlinked: an erased learner's name must not stay in free pages
+  // (server/domain/privacy/), nor an older version of a row that was updated.
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma('busy_timeout = 5000');
   // Kysely prepares every query anew; the same few dozen statements run for every request, so they are
   // prepared once (better-sqlite3 statements run synchronously: reusing one is safe).

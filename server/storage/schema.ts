@@ -327,6 +327,16 @@ export interface VerificationCountTable {
   count: number;
 }
 
+/** Codes of documents erased with their learner (migration 015): never given again, verified as withdrawn. */
+export interface WithdrawnCodeTable {
+  code: string;
+  tenant_id: string;
+  /** YYYY-MM-DD, UTC. */
+  withdrawn_on: string;
+  /** The anonymous audit entry's subject id ('erasure', server/domain/privacy/erase.ts). */
+  erasure_id: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   people: PersonTable;
@@ -359,4 +369,5 @@ export interface Database {
   tenant_mail: TenantMailTable;
   mail_messages: MailMessageTable;
   certificate_mail: CertificateMailTable;
+  withdrawn_codes: WithdrawnCodeTable;
 }

@@ -11,6 +11,7 @@ import { register as serve } from './serve';
 import { register as migrate } from './migrate';
 import { register as regenerate } from './regenerate';
 import { register as notifications } from './notifications';
+import { register as learner } from './learner';
 
 /**
  * Every operator command group, one module each (`attest <group> …`). Order is the order of `attest --help`.
@@ -27,5 +28,6 @@ export const COMMANDS: readonly Register[] = [
   issuesCommand,
   exportCommand,
   batch,
+  learner,
   operator,
 ];

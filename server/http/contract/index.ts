@@ -4,6 +4,7 @@ import { issueDeclarations } from './issues';
 import { metaDeclarations } from './meta';
 import { notificationDeclarations } from './notifications';
 import { operatorDeclarations } from './operator';
+import { privacyDeclarations } from './privacy';
 import { statsDeclarations } from './stats';
 import { templateDeclarations } from './templates';
 import { tenantDeclarations } from './tenant';
@@ -25,6 +26,7 @@ export const CONTRACT = {
   ...tenantDeclarations,
   ...operatorDeclarations,
   ...notificationDeclarations,
+  ...privacyDeclarations,
   ...metaDeclarations,
 };
 

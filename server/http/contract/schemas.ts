@@ -200,7 +200,7 @@ export const Role = z.object({ name: z.string(), capabilities: z.array(Capabilit
 
 export const Verification = z
   .object({
-    status: z.enum(['valid', 'revoked', 'expired', 'locked', 'unknown']),
+    status: z.enum(['valid', 'revoked', 'expired', 'locked', 'withdrawn', 'unknown']),
     code: z.string().optional(),
     certificate: z.string().optional(),
     organization: z.string().optional(),
@@ -211,6 +211,10 @@ export const Verification = z
     revokedOn: z.string().optional(),
     revocationReason: z.string().optional(),
     revision: z.number().int().optional(),
+    withdrawnOn: z
+      .string()
+      .optional()
+      .describe('withdrawn: the day the document was withdrawn, its learner’s data erased; nothing else is said.'),
     locale: z.enum(['fr', 'en']),
   })
   .meta({ id: 'Verification' });

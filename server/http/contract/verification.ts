@@ -8,7 +8,7 @@ export const verificationDeclarations = declareOperations({
     path: '/verify/:code',
     tag: 'Verification',
     summary:
-      'Check a document by its code: valid, revoked (whether or not it is locked), expired (with what the tenant allows to show) or locked (exists, nothing more). A code no document has: 404 VERIFICATION_CODE_UNKNOWN. Public, rate-limited.',
+      'Check a document by its code: valid, revoked (whether or not it is locked), expired (with what the tenant allows to show), locked (exists, nothing more) or withdrawn (erased with its learner’s data: the day, nothing more). A code no document has: 404 VERIFICATION_CODE_UNKNOWN. Public, rate-limited.',
     access: { public: true },
     params: CodeParam,
     responses: { 200: Verification },

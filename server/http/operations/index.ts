@@ -9,6 +9,7 @@ import { certificateOperations } from './certificates';
 import { issueOperations } from './issues';
 import { notificationOperations } from './notifications';
 import { operatorOperations } from './operator';
+import { privacyOperations } from './privacy';
 import { statsOperations } from './stats';
 import { templateOperations } from './templates';
 import { tenantOperations } from './tenant';
@@ -25,6 +26,7 @@ const domainOperations: Operation[] = [
   ...tenantOperations,
   ...operatorOperations,
   ...notificationOperations,
+  ...privacyOperations,
 ];
 
 const metaOperations: Operation[] = bindOperations(metaDeclarations, {

@@ -19,6 +19,8 @@ const TEXT = {
     expired: 'Document expiré',
     locked: 'Ce document existe. Ses détails ne sont pas publiés pour le moment.',
     unknown: 'Aucun document ne porte ce code. Vérifiez la saisie.',
+    withdrawn: 'Ce document a été retiré : les données de son titulaire ont été effacées à sa demande.',
+    withdrawnOn: 'Retiré le',
     certificate: 'Certificat',
     organization: 'Délivré par',
     learner: 'Titulaire',
@@ -50,6 +52,8 @@ const TEXT = {
     expired: 'Expired document',
     locked: 'This document exists. Its details are not published for now.',
     unknown: 'No document has this code. Check what you typed.',
+    withdrawn: 'This document was withdrawn: its holder’s data was erased at their request.',
+    withdrawnOn: 'Withdrawn on',
     certificate: 'Certificate',
     organization: 'Issued by',
     learner: 'Holder',
@@ -131,7 +135,7 @@ body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding
 .brand{display:flex;align-items:center;gap:.75rem;border-bottom:3px solid var(--accent);padding-bottom:.75rem;margin-bottom:1rem}
 .brand img{max-height:3rem;max-width:10rem}.brand .org{font-weight:600;color:var(--accent);font-size:1.1rem}
 .status{font-size:1.25rem;font-weight:600;margin:1.5rem 0}.status[data-status=valid]{color:#1b6e3a}.status[data-status=locked]{color:#555}
-.status[data-status=revoked],.status[data-status=expired],.status[data-status=unknown]{color:#a11}
+.status[data-status=revoked],.status[data-status=expired],.status[data-status=withdrawn],.status[data-status=unknown]{color:#a11}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:#555}dd{margin:0}
 form{display:flex;gap:.5rem}input{flex:1;font:inherit;padding:.4rem}button{font:inherit;padding:.4rem 1rem;border:1px solid var(--accent);border-radius:.25rem;background:#fff;color:var(--accent)}
 .visually-hidden{position:absolute;left:-9999px}
@@ -155,6 +159,7 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
         [t.expires, v.expiresOn ? formatDate(v.expiresOn, locale) : undefined],
         [t.revokedOn, v.revokedOn ? formatDate(v.revokedOn, locale) : undefined],
         [t.revocationReason, v.revocationReason],
+        [t.withdrawnOn, v.withdrawnOn ? formatDate(v.withdrawnOn, locale) : undefined],
         [t.code, v.code],
       ]
     : [];
@@ -182,7 +187,7 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
   const nonce = cspNonce();
   // A locked document's file is not compared: that would tell whose document it is.
   const upload =
-    published && v.code
+    published && v.code && v.status !== 'withdrawn'
       ? `<section class="check" data-api="/api/v1/verify/${encodeURIComponent(v.code)}/document"${(['current', 'superseded', 'none', 'noFile', 'checking', 'failed'] as const).map((k) => ` data-say-${k.toLowerCase()}="${escapeHtml(t[k])}"`).join('')}>
 <h2>${escapeHtml(t.checkFile)}</h2><p class="hint">${escapeHtml(t.checkFileHint)}</p>
 <div class="drop"><p class="drop-hint">${escapeHtml(t.drop)}</p>

@@ -16,6 +16,7 @@ import { statsDeclarations } from '../../../server/http/contract/stats';
 import { metaDeclarations } from '../../../server/http/contract/meta';
 import { operatorDeclarations } from '../../../server/http/contract/operator';
 import { notificationDeclarations } from '../../../server/http/contract/notifications';
+import { privacyDeclarations } from '../../../server/http/contract/privacy';
 import { Diagnostic } from '../../../server/http/contract/schemas';
 import { ASSET_LIMIT_MB, templateDeclarations } from '../../../server/http/contract/templates';
 import { tenantDeclarations } from '../../../server/http/contract/tenant';
@@ -126,6 +127,7 @@ describe('the HTTP contract', () => {
       tenantDeclarations,
       operatorDeclarations,
       notificationDeclarations,
+      privacyDeclarations,
       metaDeclarations,
     ];
     expect(Object.keys(CONTRACT)).toHaveLength(groups.reduce((n, g) => n + Object.keys(g).length, 0));
