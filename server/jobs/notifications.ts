@@ -1,6 +1,7 @@
 import type { Services } from '../domain/context';
 import { sendDueMail, type MailOptions } from '../domain/mail/send';
 import { emitExpirations, sendDueWebhooks, type SendOptions } from '../domain/webhooks-out/delivery';
+import { queueDueReminders } from '../domain/reminders';
 
 /**
  * The notification queue: webhook sends and mail messages are rows due at a time, taken under a lease
@@ -16,17 +17,21 @@ export interface NotificationOptions {
 
 export interface NotificationRound {
   expired: number;
+  /** Expiry reminders queued this round (domain/reminders.ts). */
+  reminders: number;
   webhookAttempts: number;
   mailAttempts: number;
 }
 
 export async function runNotificationsOnce(services: Services, options: NotificationOptions = {}): Promise<NotificationRound> {
   const expired = await emitExpirations(services);
+  // Queued before the mail is sent: a reminder due now goes in this same round.
+  const reminders = await queueDueReminders(services);
   const [webhookAttempts, mailAttempts] = await Promise.all([
     sendDueWebhooks(services, options.webhooks),
     sendDueMail(services, options.mail),
   ]);
-  return { expired, webhookAttempts, mailAttempts };
+  return { expired, reminders, webhookAttempts, mailAttempts };
 }
 
 export interface NotificationWorkers {
