@@ -5,7 +5,15 @@ import { queueDueReminders } from '../../../server/domain/reminders';
 import { createToken } from '../../../server/domain/tokens';
 import { runNotificationsOnce } from '../../../server/jobs/notifications';
 import { openStorage } from '../../../server/storage/database';
-import { ENGINES, freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
+import {
+  ENGINES,
+  freshServices,
+  learnerData,
+  setupTenant,
+  useRenderPool,
+  type TenantFixture,
+  type TestServices,
+} from '../../support/storage';
 import { call, list, startApp, type Running } from '../../support/http';
 import { startSmtp, type Smtp } from './smtp';
 
@@ -199,7 +207,9 @@ describe.each(ENGINES)('expiry reminders (%s)', (engine) => {
     at('2026-03-10');
     const revoked = String((await ask('carla', '2026-03-09')).json.issue?.code);
     const queued = String((await ask('dario', '2026-03-09')).json.issue?.code);
-    expect((await call(app.base, 'POST', `/api/v1/issues/${revoked}/revoke`, { token: admin, body: { reason: 'fraud' } })).status).toBe(200);
+    expect((await call(app.base, 'POST', `/api/v1/issues/${revoked}/revoke`, { token: admin, body: { reason: 'fraud' } })).status).toBe(
+      200,
+    );
     at('2026-03-19');
     // Queued, not yet sent, when the document is revoked.
     expect(await queueDueReminders(services)).toBeGreaterThanOrEqual(1);
