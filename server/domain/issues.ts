@@ -973,7 +973,12 @@ export async function revokeIssue(services: Services, actor: Actor, code: string
  * current one. The delivery rules apply as to any new document; a newer achievement is not required.
  * Two concurrent re-issues of one document make one new document: both answer it.
  */
-export async function reissueIssue(services: Services, actor: Actor, code: string, options: { reason?: string } = {}): Promise<RequestResult> {
+export async function reissueIssue(
+  services: Services,
+  actor: Actor,
+  code: string,
+  options: { reason?: string } = {},
+): Promise<RequestResult> {
   requireCapability(actor, 'issues:reissue');
   const db = services.storage.db;
   const row = await issueByCode(db, actor.tenantId, code);
@@ -984,7 +989,8 @@ export async function reissueIssue(services: Services, actor: Actor, code: strin
       details: { newerCode: newest.code },
     });
   }
-  if (row.state === 'revoked') throw new DomainError('conflict', 'REISSUE_REVOKED', 'A revoked document is not re-issued: the revocation stands.');
+  if (row.state === 'revoked')
+    throw new DomainError('conflict', 'REISSUE_REVOKED', 'A revoked document is not re-issued: the revocation stands.');
   const held = await heldRecord(db, actor.tenantId, row.certificate_id, row.learner_id);
   let supplied: Supplied | undefined;
   if (!held) {

@@ -174,7 +174,8 @@ const wordsOf = (kind: string): MessageKind =>
   kind === 'learner' ? 'document' : kind === 'reminder' ? 'reminder' : kind === 'manager-reminder' ? 'manager_reminder' : 'award';
 
 /** Whole days from one day (YYYY-MM-DD) to another. */
-const daysBetween = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+const daysBetween = (from: string, to: string): number =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 async function compose(services: Services, db: Db, issue: IssueTable, message: MailMessageTable): Promise<Composed> {
   const tenant = await getTenant(db, issue.tenant_id);
@@ -196,7 +197,9 @@ async function compose(services: Services, db: Db, issue: IssueTable, message: M
   // Bound like a document's data: the same types and formats the templates print.
   const mail: Record<string, unknown> = {
     ...(link ? { link } : {}),
-    ...(isReminder(message.kind) && issue.expires_on ? { days_left: Math.max(0, daysBetween(isoDay(services.now()), issue.expires_on)) } : {}),
+    ...(isReminder(message.kind) && issue.expires_on
+      ? { days_left: Math.max(0, daysBetween(isoDay(services.now()), issue.expires_on)) }
+      : {}),
   };
   const bound = bind(MAIL_SCHEMA, { ...data, ...(Object.keys(mail).length ? { mail } : {}) }).data as Record<string, unknown>;
   const render = (text: string, mode: 'text' | 'markup', what: string): string => {

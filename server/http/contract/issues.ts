@@ -251,7 +251,8 @@ export const issueDeclarations = declareOperations({
     method: 'get',
     path: '/issues/:code/chain',
     tag: 'Delivery',
-    summary: 'The re-issue chain of a document, oldest first: each document of the learner for this certificate that superseded the one before, and which is current.',
+    summary:
+      'The re-issue chain of a document, oldest first: each document of the learner for this certificate that superseded the one before, and which is current.',
     access: { capability: 'issues:manage' },
     params: CodeParam,
     responses: { 200: z.array(ChainLink) },

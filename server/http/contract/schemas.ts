@@ -90,7 +90,10 @@ export const Issue = z
       .nullable()
       .describe('When a re-issue (recertification) superseded this document; null while it is the learner’s current one.'),
     supersedes: z.string().optional().describe('One document: the code of the older document this re-issue superseded.'),
-    supersededBy: z.string().optional().describe('One document: the code of the learner’s current document, when a re-issue superseded this one.'),
+    supersededBy: z
+      .string()
+      .optional()
+      .describe('One document: the code of the learner’s current document, when a re-issue superseded this one.'),
     delivery: z.string().optional(),
     learnerName: z.string().optional().describe('In lists: the learner’s name the document was made with (empty when it had none).'),
     verifications: z

@@ -39,14 +39,14 @@ export async function issueChain(db: Db, row: IssueTable): Promise<IssueTable[]>
   const older: IssueTable[] = [];
   const newer: IssueTable[] = [];
   const seen = new Set([row.id]);
-  for (let r = row; r.supersedes && older.length < 100; ) {
+  for (let r = row; r.supersedes && older.length < 100;) {
     const prev = await issueById(db, r.supersedes);
     if (!prev || seen.has(prev.id)) break;
     seen.add(prev.id);
     older.unshift(prev);
     r = prev;
   }
-  for (let r = row; r.superseded_by && newer.length < 100; ) {
+  for (let r = row; r.superseded_by && newer.length < 100;) {
     const next = await issueById(db, r.superseded_by);
     if (!next || seen.has(next.id)) break;
     seen.add(next.id);

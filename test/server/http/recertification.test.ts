@@ -114,7 +114,7 @@ describe.each(ENGINES)('recertification (%s)', (engine) => {
 
     // The older document's history says what replaced it; the newer's `issued` names the one it supersedes.
     const audit = list((await call(app.base, 'GET', `/api/v1/issues/${a}/audit`, { token: admin })).json);
-    expect(audit.find((e) => e.action === 'superseded')?.details).toMatchObject({ by: b, manual: false });
+    expect(audit.find((e) => String(e.action) === 'superseded')?.details).toMatchObject({ by: b, manual: false });
     // The webhook event of the re-issue is an `issued` of the new document whose payload names the older.
     const events = await services.storage.db
       .selectFrom('issue_events')

@@ -13,7 +13,7 @@ const services = await openServices({ databaseUrl: url, baseUrl: 'https://attest
 const actor = await authenticateToken(services, token);
 process.stdout.write('ready\n');
 process.stdin.once('data', () => {
-  reissueIssue(services, actor, code, { reason: 'from the second process' })
+  void reissueIssue(services, actor, code, { reason: 'from the second process' })
     .then((r) => ({ created: r.created, code: r.issue.code }))
     .catch((e: unknown) => (e instanceof DomainError ? { error: e.code, details: e.extra.details } : { error: String(e) }))
     .then(async (answer) => {
