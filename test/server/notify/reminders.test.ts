@@ -220,7 +220,12 @@ describe.each(ENGINES)('expiry reminders (%s)', (engine) => {
     expect(to('carla@example.org')).toHaveLength(0);
     expect(to('dario@example.org')).toHaveLength(0);
     const mail = list((await call(app.base, 'GET', `/api/v1/issues/${queued}/mail`, { token: admin })).json);
-    expect(mail.map((m) => [m.kind, m.status])).toEqual([['reminder', 'failed']]);
+    // The learner's reminder and their manager's (the persona's), both dropped: neither went.
+    expect(mail.map((m) => [m.kind, m.status, String(m.error)]).sort()).toEqual([
+      ['manager-reminder', 'failed', 'The document was revoked before it was sent.'],
+      ['reminder', 'failed', 'The document was revoked before it was sent.'],
+    ]);
+    expect(to('nadia.roux@example.org').filter((m) => m.text?.includes(queued))).toHaveLength(0);
   });
 
   it('reminds no document a re-issue renewed; the new one is reminded on its own dates', async () => {
