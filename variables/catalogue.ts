@@ -131,6 +131,18 @@ export const catalogue: Schema = {
         'Champs de profil personnalisés, par nom abrégé.',
         personal({ employer: 'ACME' }),
       ),
+      managers: field(
+        list(
+          object({
+            email: field(t('email'), true, 'Address of the manager.', 'Adresse du responsable.', personal('nadia.roux@example.org')),
+            name: field(t('string'), false, 'Name of the manager.', 'Nom du responsable.', personal('Nadia Roux')),
+          }),
+        ),
+        false,
+        'The learner’s managers (line manager, tutor) as the LMS knows them: told of expiry reminders when the certificate says so (remind_managers).',
+        'Les responsables de l’apprenant (supérieur, tuteur) selon la plateforme : prévenus des rappels d’échéance si le certificat le prévoit (remind_managers).',
+        personal([{ email: 'nadia.roux@example.org', name: 'Nadia Roux' }]),
+      ),
       credit_hours: field(
         t('number'),
         false,

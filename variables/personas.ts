@@ -138,6 +138,7 @@ const list: Persona[] = [
         country_name: 'France',
         language: 'fr',
         credit_hours: 14,
+        managers: [{ email: 'nadia.roux@example.org', name: 'Nadia Roux' }],
       }),
       { code: 'ATT-7Q4K-2M9P' },
     ),

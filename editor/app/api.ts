@@ -20,6 +20,7 @@ export type Issue = z.infer<typeof S.Issue>;
 export type IssueRequestResult = z.infer<typeof S.IssueRequestResult>;
 export type BatchResult = z.infer<typeof S.BatchResult>;
 export type AuditEntry = z.infer<typeof S.AuditEntry>;
+export type ChainLink = z.infer<typeof S.ChainLink>;
 export type Refusal = z.infer<typeof S.Refusal>;
 export type TemplateSummary = z.infer<typeof S.TemplateSummary>;
 export type TemplateDetail = z.infer<typeof S.TemplateDetail>;

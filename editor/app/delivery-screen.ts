@@ -7,6 +7,7 @@ import {
   type ApiError,
   type AuditEntry,
   type BatchResult,
+  type ChainLink,
   type Capability,
   type Certificate,
   type Issue,
@@ -70,7 +71,8 @@ export class DeliveryScreen extends AppElement {
   declare protected selected: ReadonlySet<string>;
   declare protected certificates: ReadonlyMap<string, Certificate>;
   declare protected refusals: Refusal[];
-  declare protected audit: { code: string; entries: AuditEntry[] } | undefined;
+  /** The document's audit trail, and its re-issue chain (oldest first; one link when never re-issued). */
+  declare protected audit: { code: string; entries: AuditEntry[]; chain: ChainLink[] } | undefined;
   declare protected pending: Pending | undefined;
   declare protected failure: ApiError | undefined;
   declare protected notice: string;
@@ -197,12 +199,36 @@ export class DeliveryScreen extends AppElement {
   }
 
   private async showAudit(code: string): Promise<void> {
-    const r = await api.call('issueAudit', { params: { code } });
+    const [r, chain] = await Promise.all([api.call('issueAudit', { params: { code } }), api.call('issueChain', { params: { code } })]);
     if (!r.ok) {
       this.failure = r;
       return;
     }
-    this.audit = { code, entries: r.value };
+    this.audit = { code, entries: r.value, chain: chain.ok ? chain.value : [] };
+  }
+
+  /** The re-issue chain of the document shown: every document of the learner for this certificate, oldest first. */
+  private chainList(a: { code: string; chain: ChainLink[] }): unknown {
+    if (a.chain.length < 2) return nothing;
+    return html`<section class="chain" aria-labelledby="chain-title">
+      <h3 id="chain-title">${tr('delivery.chain')}</h3>
+      <ol class="chain-links">
+        ${a.chain.map(
+          (l) =>
+            html`<li data-code=${l.code} class=${l.current ? 'current' : 'superseded'} aria-current=${l.code === a.code ? 'true' : nothing}>
+              ${
+                l.code === a.code
+                  ? html`<strong><code>${l.code}</code></strong>`
+                  : html`<button type="button" class="link" @click=${() => void this.showAudit(l.code)}><code>${l.code}</code></button>`
+              }
+              — ${tr('delivery.issuedOn')}
+              ${date(l.issuedOn)}${l.expiresOn ? html`, ${tr('delivery.expiresOn')} ${date(l.expiresOn)}` : nothing} ·
+              ${tr(`delivery.state.${l.state}`)} ·
+              ${l.current ? tr('delivery.chainCurrent') : tr('delivery.chainSuperseded', { on: l.supersededAt ? date(l.supersededAt.slice(0, 10)) : '' })}
+            </li>`,
+        )}
+      </ol>
+    </section>`;
   }
 
   private actionLabel(a: Action): string {
@@ -285,7 +311,13 @@ export class DeliveryScreen extends AppElement {
                 </td>
                 <td>${this.certificates.get(i.certificateId)?.name ?? i.certificateId}</td>
                 <td class=${`state-${i.state}`} data-state=${i.state}>
-                  ${tr(`delivery.state.${i.state}`)}${i.revokedReason ? html`<br /><span class="muted">${i.revokedReason}</span>` : nothing}
+                  ${tr(`delivery.state.${i.state}`)}${i.revokedReason ? html`<br /><span class="muted">${i.revokedReason}</span>` : nothing}${
+                    i.supersededAt
+                      ? html`<br /><span class="muted superseded"
+                            >${tr('delivery.chainSuperseded', { on: date(i.supersededAt.slice(0, 10)) })}</span
+                          >`
+                      : nothing
+                  }
                 </td>
                 <td data-locked=${String(i.locked)}>${i.locked ? tr('delivery.locked.true') : tr('delivery.locked.false')}</td>
                 <td>${date(i.issuedOn)}</td>
@@ -339,6 +371,7 @@ export class DeliveryScreen extends AppElement {
         <h2 id="audit-title">${tr('delivery.auditOf', { code: a.code })}</h2>
         <button type="button" @click=${() => (this.audit = undefined)}>${tr('app.close')}</button>
       </div>
+      ${this.chainList(a)}
       <table class="list">
         <thead>
           <tr>

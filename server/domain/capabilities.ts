@@ -73,6 +73,11 @@ export const CAPABILITIES = [
     fr: 'Refaire un document (même code et même date, nouvelle révision).',
   },
   {
+    name: 'issues:reissue',
+    en: 'Re-issue a document (recertification): a new document, with its own code, supersedes the learner’s current one, which still verifies as superseded.',
+    fr: 'Délivrer à nouveau un document (recertification) : un nouveau document, avec son propre code, remplace le document actuel de l’apprenant, qui reste vérifiable comme remplacé.',
+  },
+  {
     name: 'templates:edit',
     en: 'Create and edit templates and their assets; validate sources.',
     fr: 'Créer et modifier les modèles et leurs ressources ; valider des sources.',
@@ -132,6 +137,7 @@ export const DEFAULT_ROLES: Readonly<Record<string, readonly Capability[]>> = {
     'issues:unlock',
     'issues:revoke',
     'issues:regenerate',
+    'issues:reissue',
     'templates:preview',
   ],
   designer: ['templates:edit', 'templates:publish', 'templates:preview', 'certificate:view'],

@@ -926,6 +926,21 @@ export const ERROR_CODES = {
     fr: 'Un effacement est définitif : répétez l’identifiant de l’apprenant dans `confirm`.',
     meaning: 'The erase request lacks `confirm`, or it is not the learner id of the path (CLI: --yes).',
   },
+  // Expiry reminders and recertification (issue 15, helper "expiry") ------------------------------------
+  ISSUE_SUPERSEDED: {
+    kind: 'conflict',
+    en: (p) =>
+      `This document was superseded by a newer one${typeof p.newerCode === 'string' ? ` (${p.newerCode})` : ''}; re-issue the learner’s current document.`,
+    fr: (p) =>
+      `Ce document a été remplacé par un plus récent${typeof p.newerCode === 'string' ? ` (${p.newerCode})` : ''} ; refaites plutôt le document actuel de l’apprenant.`,
+    meaning: 'A re-issue was asked of a document a newer one already replaced; `details.newerCode` names the current one.',
+  },
+  REISSUE_REVOKED: {
+    kind: 'conflict',
+    en: 'A revoked document is not re-issued: the revocation stands.',
+    fr: 'Un document révoqué n’est pas refait : la révocation reste la décision en vigueur.',
+    meaning: 'POST /issues/{code}/reissue of a revoked document: revocation stands; a re-issue never replaces it.',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -1157,6 +1172,11 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   TEMPLATE_INVALID: {
     en: (p) => `This mail template does not check: ${typeof p.detail === 'string' ? p.detail : ''}`,
     fr: (p) => `Ce modèle de courriel n’est pas valide : ${typeof p.detail === 'string' ? p.detail : ''}`,
+  },
+  // Expiry reminders (issue 15, helper "expiry")
+  REMINDER_DUPLICATE: {
+    en: 'Two reminders have the same days_before: each offset is sent once, give it once.',
+    fr: 'Deux rappels ont la même valeur days_before : chaque délai est envoyé une fois, donnez-le une fois.',
   },
 };
 

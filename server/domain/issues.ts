@@ -39,6 +39,8 @@ import {
   revokeIssueRow,
   selectedIssues,
   setIssueLocked,
+  supersedeIssue,
+  issueChain,
 } from '../storage/repositories/issues';
 import { certificatesOf } from '../storage/repositories/certificates';
 import { recordsFor } from '../storage/repositories/regenerations';
@@ -77,6 +79,8 @@ export interface IssueView {
   firstDeliveryChannel: string | null;
   revokedAt: string | null;
   revokedReason: string | null;
+  /** When a newer document (a re-issue) superseded this one; null while it is the learner's current one. */
+  supersededAt: string | null;
 }
 
 /** A trusted source (an LMS token, a manager) asking, with what it knows of the learner. */
@@ -139,6 +143,7 @@ export function view(row: IssueTable, today: string): IssueView {
     firstDeliveryChannel: row.first_delivery_channel,
     revokedAt: row.revoked_at,
     revokedReason: row.revoked_reason,
+    supersededAt: row.superseded_at ?? null,
   };
 }
 
@@ -201,15 +206,55 @@ async function ask(
 ): Promise<RequestResult> {
   const db = services.storage.db;
   const existing = await issueFor(db, actor.tenantId, certificateId, learnerId);
-  if (existing) return { issue: view(existing, isoDay(services.now())), created: false };
-  // Identical requests arriving together in this process wait for the first; across processes the
-  // unique (certificate, learner) constraint decides.
-  const key = `${actor.tenantId}:${certificateId}:${learnerId}`;
+  let previous: Previous | undefined;
+  if (existing) {
+    // Asking again gives the same document, unless the LMS tells of a newer achievement and the
+    // certificate allows recertification (recertification.ts): then a new document supersedes it.
+    const certificate = supplied ? await certificateRow(db, actor.tenantId, certificateId) : undefined;
+    if (!supplied || !certificate || !mayRecertify(certificate.settings, existing, isoDay(services.now())))
+      return { issue: view(existing, isoDay(services.now())), created: false };
+    previous = { row: existing, manual: false };
+  }
+  return once(actor.tenantId, certificateId, learnerId, () => issueNew(services, actor, certificateId, learnerId, supplied, previous));
+}
+
+/**
+ * Identical requests arriving together in this process wait for the first; across processes the unique
+ * index on the learner's current document (and, for a re-issue, on `supersedes`) decides.
+ */
+function once(tenantId: string, certificateId: string, learnerId: string, make: () => Promise<RequestResult>): Promise<RequestResult> {
+  const key = `${tenantId}:${certificateId}:${learnerId}`;
   const pending = inFlight.get(key);
   if (pending) return pending.then((r) => ({ issue: r.issue, created: false }));
-  const first = issueNew(services, actor, certificateId, learnerId, supplied).finally(() => inFlight.delete(key));
+  const first = make().finally(() => inFlight.delete(key));
   inFlight.set(key, first);
   return first;
+}
+
+/** The document a re-issue supersedes, and whether a manager asked for it (no newer achievement needed). */
+interface Previous {
+  row: IssueTable;
+  manual: boolean;
+  reason?: string;
+}
+
+/**
+ * Whether the certificate lets a newer achievement replace this document now: recertification is set, the
+ * document is not revoked (a revocation stands), and it expires within the renewal window (when one is set).
+ */
+export function mayRecertify(settings: Certificate['settings'], current: IssueTable, today: string): boolean {
+  const r = settings.recertification;
+  if (!r || current.state === 'revoked') return false;
+  if (r.renew_within_days === undefined) return true;
+  if (!current.expires_on) return false;
+  return addDays(current.expires_on, -r.renew_within_days) <= today;
+}
+
+/** The day the current document's achievement counts from: its completion date, else its issue day. */
+const achievementBasis = (row: IssueTable): string => row.achieved_on ?? row.issued_on;
+
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 const PRINTED: readonly Capability[] = ['certificate:printed-as-teacher', 'certificate:signing-authority'];
@@ -328,6 +373,7 @@ async function issueNew(
   certificateId: string,
   learnerId: string,
   supplied: Supplied | undefined,
+  previous?: Previous,
 ): Promise<RequestResult> {
   const db = services.storage.db;
   const tenant = await getTenant(db, actor.tenantId);
@@ -368,9 +414,13 @@ async function issueNew(
   const issuedOn = today;
   const data = await serverData(services, tenant, certificate, version, record.data, { code, issuedOn, expiresOn: null }, people);
   const bound = bindToVersion(version, data, DATA_UNFIT);
+  const facts = issueFacts(bound.data);
+  // A re-issue the LMS asked for is one only for a newer achievement (the course retaken): the same
+  // completion date again gives the current document, as asking twice always did.
+  if (previous && !previous.manual && !(facts.achievedOn && facts.achievedOn > achievementBasis(previous.row)))
+    return { issue: view(previous.row, today), created: false };
   if (supplied) await keepRecord(db, actor.tenantId, record);
 
-  const facts = issueFacts(bound.data);
   const reasons = evaluateDeliveryRules(tenant.settings, certificate.settings, {
     completed: facts.completed,
     available: record.available,
@@ -380,6 +430,8 @@ async function issueNew(
     today,
     prerequisites: await prerequisiteFacts(db, actor.tenantId, certificate, learnerId, today),
   });
+  // A renewal the rules refuse (the retake's grade too low, say) leaves the current document the learner's.
+  if (reasons.length && previous && !previous.manual) return { issue: view(previous.row, today), created: false };
   if (reasons.length) {
     await recordRefusal(db, actor.tenantId, certificate.id, learnerId, reasons, iso(now));
     throw new DomainError('refused', 'DELIVERY_REFUSED', reasons.map((r) => r.message).join(' '), { reasons });
@@ -422,14 +474,20 @@ async function issueNew(
     first_delivery_channel: null,
     revoked_at: null,
     revoked_reason: null,
+    ...(previous ? { supersedes: previous.row.id } : {}),
   };
   await services.storage.documents.stage(rendered.sha256, rendered.pdf);
   // The code is new, so are these bytes: if they do not become this issue's document, nobody else's
   // refers to them and they go at once (they carry the learner's name).
   const discard = () => services.storage.documents.forget(db, [rendered.sha256]);
   const created = await inTransaction(db, async (trx) => {
-    if (!(await recordNewIssue(services, trx, row, version, rendered))) return false;
     const at = row.created_at;
+    // A re-issue marks the older document first: of two concurrent re-issues, one finds it done already.
+    if (previous && !(await supersedeIssue(trx, previous.row.id, row.id, at))) return false;
+    if (!(await recordNewIssue(services, trx, row, version, rendered))) {
+      if (previous) throw new DomainError('conflict', 'ISSUE_CONFLICT', 'The document was being issued by another request; ask again.');
+      return false;
+    }
     const entry = (action: string, details?: unknown) => ({
       tenantId: row.tenant_id,
       subjectType: 'issue',
@@ -446,9 +504,19 @@ async function issueNew(
         dataSuppliedAt: record.suppliedAt,
         ...(dataWarnings.length ? { warnings: dataWarnings } : {}),
       }),
-      entry('issued', { code, issuedOn, achievedOn }),
+      entry('issued', { code, issuedOn, achievedOn, ...(previous ? { supersedes: previous.row.code, manual: previous.manual } : {}) }),
       entry('rendered', firstRendering(version, rendered)),
       ...(row.locked ? [entry('locked', { by: 'tenant delivery lock' })] : []),
+      // The older document's own history says what replaced it (not an event receivers subscribe to).
+      ...(previous
+        ? [
+            {
+              ...entry('superseded', { by: code, achievedOn, manual: previous.manual }),
+              subjectId: previous.row.id,
+              reason: previous.reason ?? null,
+            },
+          ]
+        : []),
     ]);
     await clearRefusal(trx, certificate.id, learnerId);
     return true;
@@ -631,13 +699,24 @@ async function issueByCode(db: Db, tenantId: string, code: string): Promise<Issu
 }
 
 /** Staff see any issue; an LMS or a learner sees the state of the documents they may ask for. */
-export async function getIssue(services: Services, actor: Actor, code: string): Promise<IssueView & { delivery: string }> {
+export async function getIssue(
+  services: Services,
+  actor: Actor,
+  code: string,
+): Promise<IssueView & { delivery: string; supersedes?: string; supersededBy?: string }> {
   if (!can(actor, 'issues:manage')) requireCapability(actor, 'certificate:apply');
   const db = services.storage.db;
   const row = await issueByCode(db, actor.tenantId, code);
   await checkActsFor(db, actor, row.learner_id);
   const certificate = await certificateRow(db, actor.tenantId, row.certificate_id);
-  return { ...view(row, isoDay(services.now())), delivery: certificate.settings.delivery };
+  const chain = row.supersedes || row.superseded_by ? await issueChain(db, row) : [row];
+  const at = chain.findIndex((r) => r.id === row.id);
+  return {
+    ...view(row, isoDay(services.now())),
+    delivery: certificate.settings.delivery,
+    ...(at > 0 ? { supersedes: chain[at - 1]!.code } : {}),
+    ...(at < chain.length - 1 ? { supersededBy: chain[chain.length - 1]!.code } : {}),
+  };
 }
 
 export interface IssueFilter {
@@ -916,6 +995,74 @@ export async function revokeIssue(services: Services, actor: Actor, code: string
     return { ...r, state: 'revoked', revoked_at: at, revoked_reason: why };
   });
   return view(row, isoDay(services.now()));
+}
+
+/**
+ * A manager's re-issue (recertification by hand): a new document, its own code, made from the learner's
+ * record as held (what the LMS sent last; the document's own data when there is none), supersedes the
+ * current one. The delivery rules apply as to any new document; a newer achievement is not required.
+ * Two concurrent re-issues of one document make one new document: both answer it.
+ */
+export async function reissueIssue(
+  services: Services,
+  actor: Actor,
+  code: string,
+  options: { reason?: string } = {},
+): Promise<RequestResult> {
+  requireCapability(actor, 'issues:reissue');
+  const db = services.storage.db;
+  const row = await issueByCode(db, actor.tenantId, code);
+  if (row.superseded_by) {
+    const chain = await issueChain(db, row);
+    const newest = chain[chain.length - 1]!;
+    throw new DomainError('conflict', 'ISSUE_SUPERSEDED', `This document was superseded by a newer one (${newest.code}).`, {
+      details: { newerCode: newest.code },
+    });
+  }
+  if (row.state === 'revoked')
+    throw new DomainError('conflict', 'REISSUE_REVOKED', 'A revoked document is not re-issued: the revocation stands.');
+  const held = await heldRecord(db, actor.tenantId, row.certificate_id, row.learner_id);
+  let supplied: Supplied | undefined;
+  if (!held) {
+    // Imported, or issued before records were kept: the document's own data, without what the server adds.
+    const { certificate: _c, organization: _o, ...kept } = JSON.parse(row.data) as Record<string, unknown>;
+    supplied = { data: kept, available: true, unavailableReason: null };
+  }
+  const previous: Previous = { row, manual: true, ...(options.reason ? { reason: options.reason.slice(0, 500) } : {}) };
+  return once(actor.tenantId, row.certificate_id, row.learner_id, () =>
+    issueNew(services, actor, row.certificate_id, row.learner_id, supplied, previous),
+  );
+}
+
+/** One document of a re-issue chain, as managers see it. */
+export interface ChainLink {
+  code: string;
+  state: IssueState;
+  locked: boolean;
+  issuedOn: string;
+  achievedOn: string | null;
+  expiresOn: string | null;
+  supersededAt: string | null;
+  /** The learner's current document: the newest of the chain. */
+  current: boolean;
+}
+
+/** The re-issue chain of a document, oldest first: every earlier document and every newer one. */
+export async function issueChainOf(services: Services, actor: Actor, code: string): Promise<ChainLink[]> {
+  requireCapability(actor, 'issues:manage');
+  const db = services.storage.db;
+  const row = await issueByCode(db, actor.tenantId, code);
+  const today = isoDay(services.now());
+  return (await issueChain(db, row)).map((r) => ({
+    code: r.code,
+    state: issueState({ state: r.state, expiresOn: r.expires_on }, today),
+    locked: r.locked === 1,
+    issuedOn: r.issued_on,
+    achievedOn: r.achieved_on,
+    expiresOn: r.expires_on,
+    supersededAt: r.superseded_at ?? null,
+    current: !r.superseded_by,
+  }));
 }
 
 /**

@@ -119,8 +119,42 @@ export const CertificateSettings = z
       .describe(
         'The document’s file name as a Liquid pattern over the catalogue’s variables, e.g. `{{ learner.lastname }}-{{ course.shortname }}.pdf`; made safe for every file system, always ending in .pdf. Default: "<certificate name> <code>.pdf".',
       ),
+    // Expiry reminders and recertification (issue 15) ------------------------------------------------
+    reminders: z
+      .array(z.object({ days_before: z.number().int().min(1).max(3650) }).strict())
+      .max(10)
+      .optional()
+      .describe(
+        'Mail the learner this many days before a document expires, once per reminder (server/domain/reminders.ts); the words are the certificate mail’s `reminder` / `manager_reminder`.',
+      ),
+    remind_managers: z
+      .boolean()
+      .optional()
+      .describe('Send the expiry reminders to the learner’s managers too: the addresses the LMS sends as `learner.managers[].email`.'),
+    recertification: z
+      .object({
+        renew_within_days: z
+          .number()
+          .int()
+          .min(0)
+          .max(36_500)
+          .optional()
+          .describe(
+            'A newer completion makes a new document only once the current one expires within this many days (or has expired); absent: any newer completion does.',
+          ),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Recertification: when the LMS sends a completion date later than the current document’s, a new document (its own code) supersedes it; the older one still verifies, as superseded. Absent: asking again always gives the same document.',
+      ),
   })
   .strict()
+  .refine((s) => !s.reminders || new Set(s.reminders.map((r) => r.days_before)).size === s.reminders.length, {
+    message: 'Two reminders have the same days_before.',
+    path: ['reminders'],
+    params: { code: 'REMINDER_DUPLICATE' },
+  })
   .refine((s) => !s.window_start || !s.window_end || s.window_start <= s.window_end, {
     message: 'window_start must not be after window_end.',
     path: ['window_end'],

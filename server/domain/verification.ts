@@ -6,7 +6,7 @@ import { sha256Hex } from './hashing';
 import { TenantSettings, readSettings } from './settings';
 import { issueState } from './withholding';
 import { serves } from './scope';
-import { issueForVerification, newestRevisionWithHash } from '../storage/repositories/issues';
+import { issueById, issueForVerification, newestRevisionWithHash } from '../storage/repositories/issues';
 import { countVerification } from '../storage/repositories/stats';
 import { withdrawnCode } from '../storage/repositories/learner-data';
 
@@ -35,6 +35,13 @@ export interface Verification {
   revision?: number;
   /** The day the document was withdrawn (its learner's data erased). */
   withdrawnOn?: string;
+  /**
+   * A re-issue (recertification) superseded this document: the learner's current document for the same
+   * certificate, by its code, its issue day (when the tenant shows dates) and its verification page. No
+   * other data of it: what the newer one says is on its own page, under its own rules.
+   */
+  supersededBy?: { code: string; issuedOn?: string; url: string };
+  supersededOn?: string;
   locale: 'fr' | 'en';
 }
 
@@ -103,7 +110,29 @@ export async function verifyCode(services: Services, code: string, options: { co
   }
   // Not on a locked document's answer above: a manager's reason may say who the document is about.
   if (status === 'revoked' && shows.revocation_reason && row.revoked_reason) out.revocationReason = row.revoked_reason;
+  if (row.superseded_by) {
+    const newest = await newestOfChain(services, row.superseded_by);
+    if (newest) {
+      out.supersededBy = {
+        code: newest.code,
+        ...(shows.dates ? { issuedOn: newest.issued_on } : {}),
+        url: `${publicBaseUrl(settings.public_base_url, services.baseUrl)}/verify/${newest.code}`,
+      };
+      if (shows.dates && row.superseded_at) out.supersededOn = row.superseded_at.slice(0, 10);
+    }
+  }
   return out;
+}
+
+/** The newest document of a chain, from the one that superseded the document checked (a chain is short). */
+async function newestOfChain(services: Services, id: string): Promise<{ code: string; issued_on: string } | undefined> {
+  let current = await issueById(services.storage.db, id);
+  for (let hops = 0; current?.superseded_by && hops < 100; hops++) {
+    const next = await issueById(services.storage.db, current.superseded_by);
+    if (!next) break;
+    current = next;
+  }
+  return current;
 }
 
 /** Who the verification page speaks for: the tenant's organisation as its settings say today. */

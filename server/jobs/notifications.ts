@@ -1,6 +1,7 @@
 import type { Services } from '../domain/context';
 import { sendDueMail, type MailOptions } from '../domain/mail/send';
 import { emitExpirations, sendDueWebhooks, type SendOptions } from '../domain/webhooks-out/delivery';
+import { queueDueReminders } from '../domain/reminders';
 
 /**
  * The notification queue: webhook sends and mail messages are rows due at a time, taken under a lease
@@ -18,6 +19,8 @@ export interface NotificationOptions {
 
 export interface NotificationRound {
   expired: number;
+  /** Expiry reminders queued this round (domain/reminders.ts). */
+  reminders: number;
   webhookAttempts: number;
   mailAttempts: number;
 }
@@ -25,11 +28,13 @@ export interface NotificationRound {
 export async function runNotificationsOnce(services: Services, options: NotificationOptions = {}): Promise<NotificationRound> {
   const only = options.tenantIds ? { tenantIds: options.tenantIds } : {};
   const expired = await emitExpirations(services, 200, options.tenantIds);
+  // Queued before the mail is sent: a reminder due now goes in this same round.
+  const reminders = await queueDueReminders(services, options.tenantIds);
   const [webhookAttempts, mailAttempts] = await Promise.all([
     sendDueWebhooks(services, { ...options.webhooks, ...only }),
     sendDueMail(services, { ...options.mail, ...only }),
   ]);
-  return { expired, webhookAttempts, mailAttempts };
+  return { expired, reminders, webhookAttempts, mailAttempts };
 }
 
 export interface NotificationWorkers {

@@ -178,6 +178,22 @@ export interface IssueTable {
    * absent for documents made before it was kept, or imported: those count as changed.
    */
   inputs_sha256?: string | null;
+  /** The re-issue chain (migration 014): the id of the document this one replaced, when it was a re-issue. */
+  supersedes?: string | null;
+  /** The id of the newer document that replaced this one; null while it is the learner's current document. */
+  superseded_by?: string | null;
+  superseded_at?: string | null;
+}
+
+/** One row per (issue, reminder offset) that fell due (migration 014): what sends each reminder once. */
+export interface IssueReminderTable {
+  issue_id: string;
+  days_before: number;
+  tenant_id: string;
+  /** 'queued' | 'skipped' (a nearer reminder was due at the same time: only that one is sent). */
+  outcome: string;
+  event_id: string | null;
+  at: string;
 }
 
 export interface DocumentTable {
@@ -370,4 +386,5 @@ export interface Database {
   mail_messages: MailMessageTable;
   certificate_mail: CertificateMailTable;
   withdrawn_codes: WithdrawnCodeTable;
+  issue_reminders: IssueReminderTable;
 }

@@ -30,6 +30,7 @@ describe('catalogue', () => {
     expect(required).toEqual([
       'learner',
       'learner.fullname',
+      'learner.managers[].email',
       'course',
       'course.fullname',
       'outcomes[].name',

@@ -27,7 +27,18 @@ const Words = z
   .strict();
 export type Words = z.infer<typeof Words>;
 
-const Messages = z.object({ document: Words.optional(), award: Words.optional() }).strict();
+const Messages = z
+  .object({
+    document: Words.optional(),
+    award: Words.optional(),
+    /** The expiry reminder to the learner, and to their managers (reminders.ts). */
+    reminder: Words.optional(),
+    manager_reminder: Words.optional(),
+  })
+  .strict();
+
+/** The messages a certificate has words for. */
+export type MessageKind = 'document' | 'award' | 'reminder' | 'manager_reminder';
 
 export const CertificateMail = z
   .object({
@@ -54,6 +65,14 @@ export const MAIL_SCHEMA: Schema = {
           required: false,
           description: { en: 'The signed download link (link mode).', fr: 'Le lien de téléchargement signé (mode lien).' },
         },
+        days_left: {
+          type: { kind: 'integer' },
+          required: false,
+          description: {
+            en: 'In an expiry reminder: the days left until the document expires (0: it expires today).',
+            fr: 'Dans un rappel d’échéance : les jours restant avant que le document expire (0 : il expire aujourd’hui).',
+          },
+        },
       },
     },
     required: false,
@@ -61,7 +80,7 @@ export const MAIL_SCHEMA: Schema = {
   },
 };
 
-export const DEFAULT_WORDS: Record<MailLocale, Record<'document' | 'award', Words>> = {
+export const DEFAULT_WORDS: Record<MailLocale, Record<MessageKind, Words>> = {
   fr: {
     document: {
       subject: 'Votre attestation : {{ course.fullname | default: certificate.name | default: "formation" }}',
@@ -72,6 +91,14 @@ export const DEFAULT_WORDS: Record<MailLocale, Record<'document' | 'award', Word
       subject: 'Attestation délivrée à {{ learner.fullname }}',
       text: 'Une attestation{% if course.fullname %} pour « {{ course.fullname }} »{% endif %} a été délivrée à {{ learner.fullname }} (code {{ certificate.code | default: "" }}).\n\n{{ organization.name }}',
       html: '<p>Une attestation{% if course.fullname %} pour « {{ course.fullname }} »{% endif %} a été délivrée à {{ learner.fullname }} (code {{ certificate.code | default: "" }}).</p><p>{{ organization.name }}</p>',
+    },
+    reminder: {
+      subject: 'Votre attestation expire le {{ certificate.expires | date }}',
+      text: 'Bonjour {{ learner.fullname }},\n\nVotre attestation{% if course.fullname %} pour « {{ course.fullname }} »{% endif %} (code {{ certificate.code | default: "" }}) expire le {{ certificate.expires | date }}, dans {{ mail.days_left | default: 0 }} jour(s). Pensez à renouveler la formation à temps.\n\n{{ organization.name }}',
+    },
+    manager_reminder: {
+      subject: 'L’attestation de {{ learner.fullname }} expire le {{ certificate.expires | date }}',
+      text: 'Bonjour,\n\nL’attestation{% if course.fullname %} « {{ course.fullname }} »{% endif %} de {{ learner.fullname }} (code {{ certificate.code | default: "" }}) expire le {{ certificate.expires | date }}, dans {{ mail.days_left | default: 0 }} jour(s).\n\n{{ organization.name }}',
     },
   },
   en: {
@@ -84,6 +111,14 @@ export const DEFAULT_WORDS: Record<MailLocale, Record<'document' | 'award', Word
       subject: 'Certificate awarded to {{ learner.fullname }}',
       text: 'A certificate{% if course.fullname %} for "{{ course.fullname }}"{% endif %} was awarded to {{ learner.fullname }} (code {{ certificate.code | default: "" }}).\n\n{{ organization.name }}',
       html: '<p>A certificate{% if course.fullname %} for "{{ course.fullname }}"{% endif %} was awarded to {{ learner.fullname }} (code {{ certificate.code | default: "" }}).</p><p>{{ organization.name }}</p>',
+    },
+    reminder: {
+      subject: 'Your certificate expires on {{ certificate.expires | date }}',
+      text: 'Hello {{ learner.fullname }},\n\nYour certificate{% if course.fullname %} for "{{ course.fullname }}"{% endif %} (code {{ certificate.code | default: "" }}) expires on {{ certificate.expires | date }}, in {{ mail.days_left | default: 0 }} day(s). Remember to renew the training in time.\n\n{{ organization.name }}',
+    },
+    manager_reminder: {
+      subject: 'The certificate of {{ learner.fullname }} expires on {{ certificate.expires | date }}',
+      text: 'Hello,\n\nThe certificate{% if course.fullname %} "{{ course.fullname }}"{% endif %} of {{ learner.fullname }} (code {{ certificate.code | default: "" }}) expires on {{ certificate.expires | date }}, in {{ mail.days_left | default: 0 }} day(s).\n\n{{ organization.name }}',
     },
   },
 };

@@ -8,7 +8,7 @@ import { DomainError, notFound } from '../errors';
 /** What a manager sees of each message of a document: to whom, its status, the SMTP server's answer. */
 export interface MailMessage {
   id: string;
-  kind: 'learner' | 'teacher' | 'other';
+  kind: 'learner' | 'teacher' | 'other' | 'reminder' | 'manager-reminder';
   recipient: string;
   status: 'queued' | 'sent' | 'deferred' | 'failed';
   attempts: number;

@@ -5,14 +5,14 @@ import type { IssueTable } from '../../storage/schema';
 import type { MailMessageTable } from '../../storage/schema-notifications';
 import { revisionHash } from '../../storage/repositories/issues';
 import { certificateMail, claimMessage, dueMessages, finishMessage, issuesByIds } from '../../storage/repositories/notifications';
-import { iso, type Services } from '../context';
+import { iso, isoDay, type Services } from '../context';
 import { createDownloadLink } from '../links';
 import { getTenant } from '../tenants';
 import { certificateRow } from '../certificates';
 import { documentFileName } from '../file-names';
 import { isPrivateAddress, privateReceiversAllowed } from '../webhooks-out/receivers';
 import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from '../webhooks-out/delivery';
-import { DEFAULT_WORDS, MAIL_LOCALES, readCertificateMail, type MailLocale, type Words } from './certificate-mail';
+import { DEFAULT_WORDS, MAIL_LOCALES, readCertificateMail, type MailLocale, type MessageKind, type Words } from './certificate-mail';
 import { renderWords } from './render';
 import { smtpConnection } from './smtp-settings';
 
@@ -82,6 +82,12 @@ async function attempt(services: Services, message: MailMessageTable, timeoutMs:
   const [issue] = await issuesByIds(db, [message.issue_id]);
   if (!issue) return { status: 'failed', error: 'The document was deleted.' };
   if (issue.state === 'revoked') return { status: 'failed', error: 'The document was revoked before it was sent.' };
+  if (isReminder(message.kind)) {
+    // A reminder is about this document's expiry: none once it was renewed, or once it expired meanwhile.
+    if (issue.superseded_by) return { status: 'failed', error: 'The document was renewed (superseded) before the reminder was sent.' };
+    if (!issue.expires_on || issue.expires_on < isoDay(services.now()))
+      return { status: 'failed', error: 'The document expired before the reminder could be sent.' };
+  }
   // Locked again since it was queued: it goes, in a new message, when it is unlocked.
   if (message.kind === 'learner' && issue.locked === 1)
     return { status: 'failed', error: 'The document was locked before it was sent; it is sent when unlocked.' };
@@ -151,15 +157,27 @@ async function connectAddress(host: string): Promise<string> {
 function localeFor(data: Record<string, unknown>, message: MailMessageTable, tenantLocale: MailLocale): MailLocale {
   const learner = data.learner as { language?: unknown } | undefined;
   const lang = typeof learner?.language === 'string' ? learner.language.slice(0, 2).toLowerCase() : '';
-  return message.kind === 'learner' && (MAIL_LOCALES as readonly string[]).includes(lang) ? (lang as MailLocale) : tenantLocale;
+  return (message.kind === 'learner' || message.kind === 'reminder') && (MAIL_LOCALES as readonly string[]).includes(lang)
+    ? (lang as MailLocale)
+    : tenantLocale;
 }
+
+/** The expiry reminders (reminders.ts): to the learner, and to their managers. */
+export const isReminder = (kind: string): boolean => kind === 'reminder' || kind === 'manager-reminder';
+
+const wordsOf = (kind: string): MessageKind =>
+  kind === 'learner' ? 'document' : kind === 'reminder' ? 'reminder' : kind === 'manager-reminder' ? 'manager_reminder' : 'award';
+
+/** Whole days from one day (YYYY-MM-DD) to another. */
+const daysBetween = (from: string, to: string): number =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 async function compose(services: Services, db: Db, issue: IssueTable, message: MailMessageTable): Promise<Composed> {
   const tenant = await getTenant(db, issue.tenant_id);
   const settings = readCertificateMail((await certificateMail(db, issue.certificate_id))?.settings);
   const data = JSON.parse(issue.data) as Record<string, unknown>;
   const locale = localeFor(data, message, tenant.settings.locale);
-  const which = message.kind === 'learner' ? 'document' : 'award';
+  const which = wordsOf(message.kind);
   const words: Words = settings.templates[locale]?.[which] ?? DEFAULT_WORDS[locale][which];
   let link: string | undefined;
   let attachment: Composed['attachment'];
@@ -173,9 +191,16 @@ async function compose(services: Services, db: Db, issue: IssueTable, message: M
     const certificate = await certificateRow(db, issue.tenant_id, issue.certificate_id);
     attachment = { filename: documentFileName(certificate, issue, tenant.settings.locale), content: Buffer.from(pdf) };
   }
+  // Values of the message itself, beside the document's data: the signed link, the days left before expiry.
+  const mail: Record<string, unknown> = {
+    ...(link ? { link } : {}),
+    ...(isReminder(message.kind) && issue.expires_on
+      ? { days_left: Math.max(0, daysBetween(isoDay(services.now()), issue.expires_on)) }
+      : {}),
+  };
   return {
     fromName: tenant.name,
-    ...renderWords(words, { ...data, ...(link ? { mail: { link } } : {}) }, locale),
+    ...renderWords(words, { ...data, ...(Object.keys(mail).length ? { mail } : {}) }, locale),
     ...(attachment ? { attachment } : {}),
   };
 }

@@ -27,9 +27,11 @@ export interface IssuePayload {
   revision: number;
   issued_on: string;
   expires_on: string | null;
+  /** A re-issue (recertification): the code of the older document this one superseded. Absent otherwise. */
+  supersedes?: string;
 }
 
-export function issuePayload(row: IssueTable): IssuePayload {
+export function issuePayload(row: IssueTable, supersedesCode?: string): IssuePayload {
   return {
     code: row.code,
     certificate_id: row.certificate_id,
@@ -39,6 +41,7 @@ export function issuePayload(row: IssueTable): IssuePayload {
     revision: row.revision,
     issued_on: row.issued_on,
     expires_on: row.expires_on,
+    ...(supersedesCode ? { supersedes: supersedesCode } : {}),
   };
 }
 
@@ -63,6 +66,8 @@ export interface EventInput {
 export async function emitIssueEvents(trx: Db, inputs: readonly EventInput[]): Promise<void> {
   if (!inputs.length) return;
   const issues = new Map((await issuesByIds(trx, [...new Set(inputs.map((i) => i.issueId))])).map((r) => [r.id, r]));
+  const olderIds = [...new Set([...issues.values()].flatMap((r) => (r.supersedes ? [r.supersedes] : [])))];
+  const olderCodes = new Map(olderIds.length ? (await issuesByIds(trx, olderIds)).map((r) => [r.id, r.code]) : []);
   const rows: { event: IssueEventTable; issue: IssueTable }[] = [];
   for (const input of inputs) {
     const issue = issues.get(input.issueId);
@@ -75,7 +80,7 @@ export async function emitIssueEvents(trx: Db, inputs: readonly EventInput[]): P
         issue_id: issue.id,
         event: input.event,
         at: input.at,
-        payload: JSON.stringify(issuePayload(issue)),
+        payload: JSON.stringify(issuePayload(issue, issue.supersedes ? olderCodes.get(issue.supersedes) : undefined)),
         once_key: input.onceKey ?? null,
       },
     });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { declareOperations } from './declaration';
-import { AuditEntry, BatchResult, CodeParam, IdParam, Issue, IssueRequestResult, Refusal } from './schemas';
+import { AuditEntry, BatchResult, ChainLink, CodeParam, IdParam, Issue, IssueRequestResult, Refusal } from './schemas';
 
 /** What an LMS (or a manager) says of a learner: asking for a document, or entering their record. */
 export const RequestBody = z
@@ -234,6 +234,29 @@ export const issueDeclarations = declareOperations({
     idempotent: true,
     responses: { 200: Issue },
     example: `curl -X POST "$BASE/api/v1/issues/$CODE/regenerate" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"reason":"typo fixed in the template"}'`,
+  },
+  reissueIssue: {
+    method: 'post',
+    path: '/issues/:code/reissue',
+    tag: 'Delivery',
+    summary:
+      'Recertification by hand: a new document (its own code, made from the learner’s record as held, the delivery rules applied) supersedes this one, which still verifies as superseded with a pointer to the newer. 201 with the new document; 200 with it when a concurrent re-issue made it. A superseded code: 409 ISSUE_SUPERSEDED naming the current one. An LMS sending a later completion date re-issues by itself when the certificate’s `recertification` allows it.',
+    access: { capability: 'issues:reissue' },
+    params: CodeParam,
+    body: { json: z.object({ reason: z.string().max(500).optional() }).strict() },
+    responses: { 200: IssueRequestResult, 201: IssueRequestResult },
+    example: `curl -X POST "$BASE/api/v1/issues/$CODE/reissue" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"reason":"course retaken"}'`,
+  },
+  issueChain: {
+    method: 'get',
+    path: '/issues/:code/chain',
+    tag: 'Delivery',
+    summary:
+      'The re-issue chain of a document, oldest first: each document of the learner for this certificate that superseded the one before, and which is current.',
+    access: { capability: 'issues:manage' },
+    params: CodeParam,
+    responses: { 200: z.array(ChainLink) },
+    example: `curl "$BASE/api/v1/issues/$CODE/chain" -H "Authorization: Bearer $TOKEN"`,
   },
   deleteIssue: {
     method: 'delete',

@@ -56,7 +56,15 @@ const CertificateMailView = z
     learner: z.enum(['none', 'attachment', 'link']),
     teachers: z.boolean(),
     others: z.array(z.string()),
-    templates: z.record(z.string(), z.object({ document: MailWords.optional(), award: MailWords.optional() })),
+    templates: z.record(
+      z.string(),
+      z.object({
+        document: MailWords.optional(),
+        award: MailWords.optional(),
+        reminder: MailWords.optional().describe('The expiry reminder to the learner (variables: the catalogue, `mail.days_left`).'),
+        manager_reminder: MailWords.optional().describe('The expiry reminder to the learner’s managers.'),
+      }),
+    ),
   })
   .meta({ id: 'CertificateMail' });
 
@@ -81,7 +89,7 @@ const MailPreview = z
 const MailMessage = z
   .object({
     id: z.string(),
-    kind: z.enum(['learner', 'teacher', 'other']),
+    kind: z.enum(['learner', 'teacher', 'other', 'reminder', 'manager-reminder']),
     recipient: z.string(),
     status: z.enum(['queued', 'sent', 'deferred', 'failed']),
     attempts: z.number().int(),

@@ -85,6 +85,15 @@ export const Issue = z
     firstDeliveryChannel: z.string().nullable(),
     revokedAt: z.string().nullable(),
     revokedReason: z.string().nullable(),
+    supersededAt: z
+      .string()
+      .nullable()
+      .describe('When a re-issue (recertification) superseded this document; null while it is the learner’s current one.'),
+    supersedes: z.string().optional().describe('One document: the code of the older document this re-issue superseded.'),
+    supersededBy: z
+      .string()
+      .optional()
+      .describe('One document: the code of the learner’s current document, when a re-issue superseded this one.'),
     delivery: z.string().optional(),
     learnerName: z.string().optional().describe('In lists: the learner’s name the document was made with (empty when it had none).'),
     verifications: z
@@ -94,6 +103,19 @@ export const Issue = z
       .describe('In lists: how many times the document was checked on the public verification endpoints (counted, never who looked).'),
   })
   .meta({ id: 'Issue' });
+
+export const ChainLink = z
+  .object({
+    code: z.string(),
+    state: z.enum(['issued', 'revoked', 'expired']),
+    locked: z.boolean(),
+    issuedOn: z.string(),
+    achievedOn: z.string().nullable(),
+    expiresOn: z.string().nullable(),
+    supersededAt: z.string().nullable(),
+    current: z.boolean().describe('The learner’s current document: the newest of the chain.'),
+  })
+  .meta({ id: 'ChainLink' });
 
 export const IssueRequestResult = z.object({
   issue: Issue,
@@ -215,6 +237,15 @@ export const Verification = z
       .string()
       .optional()
       .describe('withdrawn: the day the document was withdrawn, its learner’s data erased; nothing else is said.'),
+    supersededBy: z
+      .object({
+        code: z.string(),
+        issuedOn: z.string().optional().describe('When the tenant shows dates.'),
+        url: z.string().describe('The newer document’s verification page.'),
+      })
+      .optional()
+      .describe('The document was superseded by a newer certificate (recertification): the current one. The older still verifies.'),
+    supersededOn: z.string().optional(),
     locale: z.enum(['fr', 'en']),
   })
   .meta({ id: 'Verification' });

@@ -8,6 +8,8 @@ import {
   listIssues,
   listRefusals,
   regenerateIssue,
+  reissueIssue,
+  issueChainOf,
   requestDocument,
   requestFromRecord,
   retrieveDocument,
@@ -193,6 +195,31 @@ export const issueOperations: Operation[] = bindOperations(issueDeclarations, {
         ...(body.template_version_id !== undefined ? { templateVersionId: body.template_version_id } : {}),
       }),
     }),
+  },
+  reissueIssue: {
+    errors: [
+      'ISSUE_NOT_FOUND',
+      'ISSUE_SUPERSEDED',
+      'REISSUE_REVOKED',
+      'CERTIFICATE_NOT_FOUND',
+      'VERSION_NOT_FOUND',
+      'LEARNER_RECORD_MISSING',
+      'DATA_INVALID',
+      'DELIVERY_REFUSED',
+      'ISSUE_CONFLICT',
+      'DOCUMENT_NOT_MADE',
+      'STORAGE_FULL',
+      'RENDER_BUSY',
+      'RENDER_CLOSED',
+    ],
+    handler: async ({ services, actor, params, body }) => {
+      const r = await reissueIssue(services, actorOf(actor), params.code, body.reason !== undefined ? { reason: body.reason } : {});
+      return { status: r.created ? 201 : 200, json: { ...r, document: documentPath(r.issue.code) } };
+    },
+  },
+  issueChain: {
+    errors: ['ISSUE_NOT_FOUND'],
+    handler: async ({ services, actor, params }) => ({ json: await issueChainOf(services, actorOf(actor), params.code) }),
   },
   deleteIssue: {
     errors: ['ISSUE_NOT_FOUND'],

@@ -42,6 +42,8 @@ const TEXT = {
     none: 'Ce fichier n’est pas le document délivré sous ce code.',
     noFile: 'Choisissez le fichier PDF à comparer.',
     linkedin: 'Ajouter à mon profil LinkedIn',
+    supersededBy: 'Remplacé par une attestation plus récente :',
+    supersededIssued: 'délivrée le',
   },
   en: {
     title: 'Document verification',
@@ -75,6 +77,8 @@ const TEXT = {
     none: 'This file is not the document issued under this code.',
     noFile: 'Choose the PDF file to compare.',
     linkedin: 'Add to LinkedIn profile',
+    supersededBy: 'Superseded by a newer certificate:',
+    supersededIssued: 'issued on',
   },
 } as const;
 
@@ -136,6 +140,7 @@ body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding
 .brand img{max-height:3rem;max-width:10rem}.brand .org{font-weight:600;color:var(--accent);font-size:1.1rem}
 .status{font-size:1.25rem;font-weight:600;margin:1.5rem 0}.status[data-status=valid]{color:#1b6e3a}.status[data-status=locked]{color:#555}
 .status[data-status=revoked],.status[data-status=expired],.status[data-status=withdrawn],.status[data-status=unknown]{color:#a11}
+.superseded{font-weight:600;color:#8a5a00}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:#555}dd{margin:0}
 form{display:flex;gap:.5rem}input{flex:1;font:inherit;padding:.4rem}button{font:inherit;padding:.4rem 1rem;border:1px solid var(--accent);border-radius:.25rem;background:#fff;color:var(--accent)}
 .visually-hidden{position:absolute;left:-9999px}
@@ -172,6 +177,11 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
         .map(([k, value]) => `<dt>${escapeHtml(k)}</dt><dd dir="auto">${escapeHtml(value!)}</dd>`)
         .join('')}</dl>`
     : '';
+  // A re-issue replaced it: the newer one's code, day and page, nothing else of it.
+  const newer = published ? v.supersededBy : undefined;
+  const superseded = newer
+    ? `<p class="superseded" data-superseded-by="${escapeHtml(newer.code)}">${escapeHtml(t.supersededBy)} <a href="${escapeHtml(newer.url)}">${escapeHtml(newer.code)}</a>${newer.issuedOn ? ` (${escapeHtml(t.supersededIssued)} ${escapeHtml(formatDate(newer.issuedOn, locale))})` : ''}</p>`
+    : '';
   const brand = options.brand;
   const header = brand
     ? `<header class="brand">${brand.logo ? `<img src="${escapeHtml(brand.logo)}" alt="">` : ''}<span class="org" dir="auto">${escapeHtml(brand.name)}</span></header>`
@@ -206,7 +216,7 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
 <form method="get" action="/verify"><label for="code" class="visually-hidden">${escapeHtml(t.code)}</label>
 <input id="code" name="code" value="${escapeHtml(typed || v?.code || '')}" placeholder="XXXXX-XXXXX-XXXXX-XXXXX" autocomplete="off" maxlength="40" required>
 <button type="submit">${escapeHtml(t.check)}</button></form>
-${v ? `<p class="status" role="status" data-status="${v.status}">${escapeHtml(status)}</p>${details}${share}${upload}` : ''}
+${v ? `<p class="status" role="status" data-status="${v.status}">${escapeHtml(status)}</p>${superseded}${details}${share}${upload}` : ''}
 </main></body></html>`;
   return { html, policy: serverPagePolicy({ styles: [css], ...(upload ? { scriptNonce: nonce } : {}), connect: !!upload, forms: true }) };
 }

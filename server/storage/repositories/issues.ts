@@ -2,7 +2,10 @@ import type { SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db';
 import type { Database, DocumentTable, IssueTable } from '../schema';
 
-/** Issues (a learner's document for a certificate) and the rows of their rendered revisions. */
+/**
+ * Issues (a learner's document for a certificate) and the rows of their rendered revisions. The learner's
+ * current document: the one no newer document superseded (migration 014).
+ */
 export const issueFor = (db: Db, tenantId: string, certificateId: string, learnerId: string): Promise<IssueTable | undefined> =>
   db
     .selectFrom('issues')
@@ -10,7 +13,48 @@ export const issueFor = (db: Db, tenantId: string, certificateId: string, learne
     .where('tenant_id', '=', tenantId)
     .where('certificate_id', '=', certificateId)
     .where('learner_id', '=', learnerId)
+    .where('superseded_by', 'is', null)
     .executeTakeFirst();
+
+/**
+ * Marks the document superseded by a newer one, unless something superseded it already; whether this call
+ * did. In the re-issue's transaction, before the newer one is inserted: on PostgreSQL a concurrent re-issue
+ * waits on the row and then finds it superseded, so of two only one makes a new document.
+ */
+export async function supersedeIssue(db: Db, id: string, newerId: string, at: string): Promise<boolean> {
+  const changed = await db
+    .updateTable('issues')
+    .set({ superseded_by: newerId, superseded_at: at })
+    .where('id', '=', id)
+    .where('superseded_by', 'is', null)
+    .executeTakeFirst();
+  return Number(changed.numUpdatedRows) > 0;
+}
+
+export const issueById = (db: Db, id: string): Promise<IssueTable | undefined> =>
+  db.selectFrom('issues').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** The documents of a re-issue chain, oldest first, found from any of them (bounded: a chain is short). */
+export async function issueChain(db: Db, row: IssueTable): Promise<IssueTable[]> {
+  const older: IssueTable[] = [];
+  const newer: IssueTable[] = [];
+  const seen = new Set([row.id]);
+  for (let r = row; r.supersedes && older.length < 100;) {
+    const prev = await issueById(db, r.supersedes);
+    if (!prev || seen.has(prev.id)) break;
+    seen.add(prev.id);
+    older.unshift(prev);
+    r = prev;
+  }
+  for (let r = row; r.superseded_by && newer.length < 100;) {
+    const next = await issueById(db, r.superseded_by);
+    if (!next || seen.has(next.id)) break;
+    seen.add(next.id);
+    newer.push(next);
+    r = next;
+  }
+  return [...older, row, ...newer];
+}
 
 /** By its verification code, as normalised (codes.ts). */
 export const issueByCode = (db: Db, tenantId: string, code: string): Promise<IssueTable | undefined> =>
@@ -21,7 +65,7 @@ export async function insertIssue(db: Db, row: IssueTable): Promise<boolean> {
   const result = await db
     .insertInto('issues')
     .values(row)
-    .onConflict((oc) => oc.columns(['certificate_id', 'learner_id']).doNothing())
+    .onConflict((oc) => oc.columns(['certificate_id', 'learner_id']).where('superseded_by', 'is', null).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
@@ -141,6 +185,8 @@ export const issueForVerification = (db: Db, code: string) =>
       'issues.revoked_reason',
       'issues.revision',
       'issues.data',
+      'issues.superseded_by',
+      'issues.superseded_at',
       'tenants.settings',
       'certificates.name as certificate',
     ])

@@ -204,6 +204,15 @@ export const LEARNER_TABLES: readonly LearnerTable[] = [
       none(k.issueIds) ? 0 : count(await trx.deleteFrom('verification_counts').where('issue_id', 'in', k.issueIds).executeTakeFirst()),
   },
   {
+    table: 'issue_reminders',
+    holds: 'Which expiry reminders of their documents were sent or skipped, and when (issue ids and days only).',
+    fate: 'deleted',
+    rows: async (db, k) =>
+      none(k.issueIds) ? [] : db.selectFrom('issue_reminders').selectAll().where('issue_id', 'in', k.issueIds).execute(),
+    erase: async (trx, k) =>
+      none(k.issueIds) ? 0 : count(await trx.deleteFrom('issue_reminders').where('issue_id', 'in', k.issueIds).executeTakeFirst()),
+  },
+  {
     table: 'regeneration_items',
     holds: 'Their documents in mass regenerations: the outcome for each, and why one was skipped or failed.',
     fate: 'deleted',

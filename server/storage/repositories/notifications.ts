@@ -164,6 +164,8 @@ export const newlyExpired = (db: Db, today: string, limit: number, tenantIds?: r
     .selectAll()
     .$if(tenantIds !== undefined, (q) => q.where('tenant_id', 'in', tenantIds!.length ? [...tenantIds!] : ['']))
     .where('state', '!=', 'revoked')
+    // A document a re-issue superseded is not the learner's any more: its expiry is no news (migration 014).
+    .where('superseded_by', 'is', null)
     .where('expires_on', 'is not', null)
     .where('expires_on', '<', today)
     .where((eb) =>

@@ -63,6 +63,7 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
           '009-verification-counts',
           '010-moodle-export-cursors',
           '011-notifications',
+          '014-recertification',
           '015-privacy',
         ]);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);
@@ -152,6 +153,19 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
       await s.db.insertInto('issues').values(issue('i1', 'AAAAA-AAAAA-AAAAA-AAAAA')).execute();
       await expect(s.db.insertInto('issues').values(issue('i2', 'BBBBB-BBBBB-BBBBB-BBBBB')).execute()).rejects.toThrow();
       expect(await s.db.selectFrom('issues').select('id').execute()).toEqual([{ id: 'i1' }]);
+      // One current document: once superseded (a re-issue, migration 014), a newer one may be inserted.
+      await s.db.updateTable('issues').set({ superseded_by: 'i2', superseded_at: now }).where('id', '=', 'i1').execute();
+      await s.db
+        .insertInto('issues')
+        .values({ ...issue('i2', 'BBBBB-BBBBB-BBBBB-BBBBB'), supersedes: 'i1' })
+        .execute();
+      await expect(
+        s.db
+          .insertInto('issues')
+          .values({ ...issue('i3', 'CCCCC-CCCCC-CCCCC-CCCCC'), supersedes: 'i1' })
+          .execute(),
+      ).rejects.toThrow();
+      expect((await s.db.selectFrom('issues').select('id').orderBy('id').execute()).map((r) => r.id)).toEqual(['i1', 'i2']);
     } finally {
       await s.close();
       await db.drop();
