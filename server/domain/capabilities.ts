@@ -73,6 +73,11 @@ export const CAPABILITIES = [
     fr: 'Refaire un document (même code et même date, nouvelle révision).',
   },
   {
+    name: 'issues:bulk',
+    en: 'Issue to many learners at once (a list or a CSV file): a dry run first, then a confirmed run in the queue.',
+    fr: 'Délivrer à de nombreux apprenants à la fois (une liste ou un fichier CSV) : un essai à blanc d’abord, puis une exécution confirmée dans la file.',
+  },
+  {
     name: 'templates:edit',
     en: 'Create and edit templates and their assets; validate sources.',
     fr: 'Créer et modifier les modèles et leurs ressources ; valider des sources.',
@@ -122,6 +127,7 @@ export const DEFAULT_ROLES: Readonly<Record<string, readonly Capability[]>> = {
     'issues:unlock',
     'issues:revoke',
     'issues:regenerate',
+    'issues:bulk',
     'templates:preview',
   ],
   designer: ['templates:edit', 'templates:publish', 'templates:preview', 'certificate:view'],

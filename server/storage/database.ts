@@ -25,6 +25,7 @@ import * as issuePaging from './migrations/008-issue-paging';
 import * as verificationCounts from './migrations/009-verification-counts';
 import * as moodleExportCursors from './migrations/010-moodle-export-cursors';
 import * as notifications from './migrations/011-notifications';
+import * as bulkIssue from './migrations/012-bulk-issue';
 import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
 import { Fullness } from './fullness';
 import { writeVerificationCounts } from './repositories/stats';
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, engine: Engine) => Promis
   '009-verification-counts': verificationCounts.up,
   '010-moodle-export-cursors': moodleExportCursors.up,
   '011-notifications': notifications.up,
+  '012-bulk-issue': bulkIssue.up,
 };
 
 export class StorageError extends Error {

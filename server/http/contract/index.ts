@@ -1,3 +1,4 @@
+import { bulkDeclarations } from './bulk';
 import { certificateDeclarations } from './certificates';
 import { issueDeclarations } from './issues';
 import { metaDeclarations } from './meta';
@@ -16,6 +17,7 @@ import { verificationDeclarations } from './verification';
  */
 export const CONTRACT = {
   ...issueDeclarations,
+  ...bulkDeclarations,
   ...statsDeclarations,
   ...certificateDeclarations,
   ...templateDeclarations,

@@ -4,6 +4,7 @@ import { metaDeclarations } from '../contract/meta';
 import { bindOperations, type Operation } from '../operation';
 import { openApiDocument } from '../openapi';
 import { apiDocsPage } from '../pages/api-docs';
+import { bulkOperations } from './bulk';
 import { certificateOperations } from './certificates';
 import { issueOperations } from './issues';
 import { notificationOperations } from './notifications';
@@ -16,6 +17,7 @@ import { verificationOperations } from './verification';
 /** Every operation of the server, in the order the API document and the README list them. */
 const domainOperations: Operation[] = [
   ...issueOperations,
+  ...bulkOperations,
   ...statsOperations,
   ...certificateOperations,
   ...templateOperations,

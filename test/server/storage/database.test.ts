@@ -63,6 +63,7 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
           '009-verification-counts',
           '010-moodle-export-cursors',
           '011-notifications',
+          '012-bulk-issue',
         ]);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);
         // Bytes round-trip exactly on both engines.
