@@ -207,13 +207,13 @@ export function readCsv(
   } catch (e) {
     const err = e as { message?: string; lines?: number; code?: string };
     throw new DomainError('invalid', 'BULK_CSV_UNREADABLE', `The file cannot be read as CSV: ${err.message ?? String(e)}`, {
-      details: { line: err.lines ?? null, reason: err.code ?? 'CSV_INVALID' },
+      details: { line: err.lines ?? null, reason: err.code ?? 'unreadable' },
     });
   }
   const header = records[0] ?? [];
   if (!header.length || header.every((h) => !h)) {
     throw new DomainError('invalid', 'BULK_CSV_UNREADABLE', 'The file has no header row naming its columns.', {
-      details: { line: 1, reason: 'CSV_NO_HEADER' },
+      details: { line: 1, reason: 'no header' },
     });
   }
   const problems: CellProblem[] = [];

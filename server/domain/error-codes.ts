@@ -40,6 +40,8 @@ const fromReason = (code: ReasonCode, kind: AnswerKind, meaning: string): ErrorC
 });
 const argsOf = (p: Params): string[] => (Array.isArray(p.args) ? p.args.map(String) : []);
 const q = (v: unknown) => `"${String(v)}"`;
+/** A parameter that is text or a number, else what to say instead. */
+const val = (v: unknown, otherwise: string): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : otherwise);
 
 export const ERROR_CODES = {
   // Reaching the server at all.
@@ -868,45 +870,45 @@ export const ERROR_CODES = {
   },
   BULK_CHANGED: {
     kind: 'conflict',
-    en: (p) => `Since the dry run, this changed: ${String(p.changed ?? 'the certificate')}. Nothing was issued; make a new dry run.`,
-    fr: (p) => `Depuis l’essai, ceci a changé : ${String(p.changed ?? 'le certificat')}. Rien n’a été délivré ; refaites un essai.`,
+    en: (p) => `Since the dry run, this changed: ${val(p.changed, 'the certificate')}. Nothing was issued; make a new dry run.`,
+    fr: (p) => `Depuis l’essai, ceci a changé : ${val(p.changed, 'le certificat')}. Rien n’a été délivré ; refaites un essai.`,
     meaning:
       'The certificate (settings, template version), the template version or the tenant’s settings changed between the dry run and its confirm (`details.parts`); a new dry run says what would be issued now.',
   },
   BULK_DRY_RUN_EXPIRED: {
     kind: 'gone',
-    en: (p) => `A dry run is confirmed within ${String(p.hours ?? 24)} hours; make a new one.`,
-    fr: (p) => `Un essai se confirme dans les ${String(p.hours ?? 24)} heures ; refaites-en un.`,
+    en: (p) => `A dry run is confirmed within ${val(p.hours, '24')} hours; make a new one.`,
+    fr: (p) => `Un essai se confirme dans les ${val(p.hours, '24')} heures ; refaites-en un.`,
     meaning: 'The dry run is older than a day: what it judged may no longer hold.',
   },
   BULK_TOO_MANY_ROWS: {
     kind: 'too-large',
-    en: (p) => `A bulk issue takes at most ${String(p.limit ?? 5000)} learners.`,
-    fr: (p) => `Une délivrance groupée prend au plus ${String(p.limit ?? 5000)} apprenants.`,
+    en: (p) => `A bulk issue takes at most ${val(p.limit, '5000')} learners.`,
+    fr: (p) => `Une délivrance groupée prend au plus ${val(p.limit, '5000')} apprenants.`,
     meaning: 'More learners (list items or CSV rows) than `ATTEST_BULK_MAX_ROWS` (default 5,000, `details.limit`): split the list.',
   },
   BULK_CSV_TOO_LARGE: {
     kind: 'too-large',
-    en: (p) => `The file is larger than a bulk issue takes: ${String(p.limit ?? 1000000)} bytes at most.`,
-    fr: (p) => `Le fichier dépasse ce qu’une délivrance groupée accepte : ${String(p.limit ?? 1000000)} octets au plus.`,
+    en: (p) => `The file is larger than a bulk issue takes: ${val(p.limit, '1000000')} bytes at most.`,
+    fr: (p) => `Le fichier dépasse ce qu’une délivrance groupée accepte : ${val(p.limit, '1000000')} octets au plus.`,
     meaning: 'The CSV file is over `ATTEST_BULK_MAX_CSV_BYTES` (default 1 MB, `details.limit`).',
   },
   BULK_CSV_NOT_UTF8: {
     kind: 'invalid',
-    en: (p) => `The file is not UTF-8 text (line ${String(p.line ?? '?')}); save it as “CSV UTF-8” and send it again.`,
-    fr: (p) => `Le fichier n’est pas du texte UTF-8 (ligne ${String(p.line ?? '?')}) ; enregistrez-le en « CSV UTF-8 » et renvoyez-le.`,
+    en: (p) => `The file is not UTF-8 text (line ${val(p.line, '?')}); save it as “CSV UTF-8” and send it again.`,
+    fr: (p) => `Le fichier n’est pas du texte UTF-8 (ligne ${val(p.line, '?')}) ; enregistrez-le en « CSV UTF-8 » et renvoyez-le.`,
     meaning: 'The CSV bytes (`csv_base64`) are not UTF-8 (a Latin-1 or Windows-1252 export): `details.byte` and `details.line` say where.',
   },
   BULK_CSV_UNREADABLE: {
     kind: 'invalid',
-    en: (p) => `The file cannot be read as CSV${p.line ? ` (line ${String(p.line)})` : ''}.`,
-    fr: (p) => `Le fichier ne se lit pas comme un CSV${p.line ? ` (ligne ${String(p.line)})` : ''}.`,
+    en: (p) => `The file cannot be read as CSV${p.line ? ` (line ${val(p.line, '?')})` : ''}.`,
+    fr: (p) => `Le fichier ne se lit pas comme un CSV${p.line ? ` (ligne ${val(p.line, '?')})` : ''}.`,
     meaning: 'The CSV has no header, or a quote that does not close (`details.line`, `details.reason`).',
   },
   BULK_CSV_INVALID: {
     kind: 'invalid',
-    en: (p) => `${String(p.count ?? 'Some')} cell(s) of the file do not fit the template; nothing was issued.`,
-    fr: (p) => `${String(p.count ?? 'Des')} cellule(s) du fichier ne conviennent pas au modèle ; rien n’a été délivré.`,
+    en: (p) => `${val(p.count, 'Some')} cell(s) of the file do not fit the template; nothing was issued.`,
+    fr: (p) => `${val(p.count, 'Des')} cellule(s) du fichier ne conviennent pas au modèle ; rien n’a été délivré.`,
     meaning:
       'Every bad cell of the CSV, each a problem at `rows[<row>]["<column>"]` (the header is row 1) with binding’s code (`BIND_TYPE`, `BIND_FORMAT`, `BIND_MISSING`, …) or the file’s (`CSV_ROW_WIDTH`, `CSV_LEARNER_ID_MISSING`, `DUPLICATE_LEARNER`, …); `details.cells` lists them with `row`, `column`, `variable`.',
   },
