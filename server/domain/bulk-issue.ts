@@ -22,6 +22,7 @@ import {
   finishBulkItem,
   insertBulkItems,
   insertBulkRun,
+  issuedCodes,
   pendingBulkChunks,
   pendingBulkItems,
   pruneDryRuns,
@@ -177,6 +178,12 @@ async function judgeAll(
 ): Promise<Judged[]> {
   const seen = new Set<string>();
   const out: Judged[] = [];
+  const held = await issuedCodes(
+    services.storage.db,
+    actor.tenantId,
+    ctx.certificate.id,
+    entries.map((e) => e.input.learnerId),
+  );
   for (const entry of entries) {
     if (seen.has(entry.input.learnerId)) {
       out.push({
@@ -191,7 +198,10 @@ async function judgeAll(
       continue;
     }
     seen.add(entry.input.learnerId);
-    out.push({ ...entry, judgement: await judgeRequest(services, actor, ctx, entry.input, { bindAll }) });
+    out.push({
+      ...entry,
+      judgement: await judgeRequest(services, actor, ctx, entry.input, { bindAll, existing: held.get(entry.input.learnerId) ?? null }),
+    });
   }
   return out;
 }
@@ -474,6 +484,9 @@ interface Payload {
   data: Record<string, unknown>;
 }
 
+/** Learners of one chunk in the making at once. */
+const ITEMS_AT_ONCE = 4;
+
 export interface BulkChunkOutcome {
   issued: number;
   other: number;
@@ -491,7 +504,7 @@ export async function bulkIssueChunk(services: Services, runId: string, chunk: n
   if (!run || run.state !== 'running') return outcome;
   const actor: Actor = { kind: 'system', tenantId: run.tenant_id, by: run.confirmed_by ?? run.created_by };
   const confirmedAt = run.confirmed_at ?? run.created_at;
-  for (const item of await pendingBulkItems(db, run.id, chunk * run.chunk_size, (chunk + 1) * run.chunk_size)) {
+  const issueOne = async (item: BulkItemTable): Promise<void> => {
     const payload = JSON.parse(item.payload ?? 'null') as Payload | null;
     let status: ItemStatus;
     let code: string | null = null;
@@ -535,7 +548,14 @@ export async function bulkIssueChunk(services: Services, runId: string, chunk: n
     });
     if (mine && status === 'issued') outcome.issued++;
     else if (mine) outcome.other++;
-  }
+  };
+  // A few at a time: the render pool has documents waiting while one is recorded.
+  const items = await pendingBulkItems(db, run.id, chunk * run.chunk_size, (chunk + 1) * run.chunk_size);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await issueOne(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(ITEMS_AT_ONCE, items.length) }, lane));
   await completeBulkRun(db, run.id, iso(services.now()));
   return outcome;
 }

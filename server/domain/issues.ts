@@ -535,7 +535,8 @@ export async function judgeRequest(
   actor: Actor,
   ctx: JudgingContext,
   input: RequestInput,
-  options: { bindAll?: boolean } = {},
+  /** `existing`: the code of the learner's document, or null when they have none, when the caller looked already (many at once). */
+  options: { bindAll?: boolean; existing?: string | null } = {},
 ): Promise<Judgement> {
   const db = services.storage.db;
   try {
@@ -544,7 +545,12 @@ export async function judgeRequest(
     if (!(e instanceof DomainError)) throw e;
     return { verdict: 'invalid', problems: [{ path: 'learner_id', code: e.code, message: e.message }] };
   }
-  const existing = await issueFor(db, actor.tenantId, ctx.certificate.id, input.learnerId);
+  const existing =
+    options.existing !== undefined
+      ? options.existing === null
+        ? undefined
+        : { code: options.existing }
+      : await issueFor(db, actor.tenantId, ctx.certificate.id, input.learnerId);
   // `bindAll`: the data is checked even for a learner who has their document (a file checked cell by cell).
   if (existing && !options.bindAll) return { verdict: 'already', code: existing.code };
   const today = isoDay(services.now());

@@ -145,3 +145,25 @@ export async function pruneDryRuns(db: Db, before: string): Promise<number> {
   const r = await db.deleteFrom('bulk_runs').where('state', '=', 'dry-run').where('created_at', '<', before).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** The codes of the documents these learners hold for the certificate, by learner id: a few statements for thousands. */
+export async function issuedCodes(
+  db: Db,
+  tenantId: string,
+  certificateId: string,
+  learnerIds: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const ids = [...new Set(learnerIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('issues')
+      .select(['learner_id', 'code'])
+      .where('tenant_id', '=', tenantId)
+      .where('certificate_id', '=', certificateId)
+      .where('learner_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) out.set(r.learner_id, r.code);
+  }
+  return out;
+}
