@@ -219,6 +219,11 @@ function findingsOf(j: Judgement): BulkFindings {
   }
 }
 
+/** Deletes the dry runs a day old, never confirmed, with what was sent for their learners (the server's housekeeping). */
+export async function pruneBulkDryRuns(services: Services): Promise<number> {
+  return pruneDryRuns(services.storage.db, iso(new Date(services.now().getTime() - DRY_RUN_HOURS * 3600_000)));
+}
+
 const json = (v: BulkFindings): string | null => (Object.keys(v).length ? JSON.stringify(v) : null);
 
 async function storeDryRun(
@@ -231,7 +236,7 @@ async function storeDryRun(
 ): Promise<BulkRunView> {
   const db = services.storage.db;
   const now = services.now();
-  await pruneDryRuns(db, iso(new Date(now.getTime() - DRY_RUN_HOURS * 3600_000)));
+  await pruneBulkDryRuns(services);
   const parts = fingerprintParts(ctx);
   const run: BulkRunTable = {
     id: newId(),
