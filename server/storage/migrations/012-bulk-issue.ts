@@ -60,6 +60,11 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema.createIndex('bulk_items_status').on('bulk_items').columns(['run_id', 'status', 'position']).execute();
   await db.schema.createIndex('bulk_items_learner').on('bulk_items').column('learner_id').execute();
 
+  await grantBulkIssue(db);
+}
+
+/** Gives `issues:bulk` to every tenant's admin and manager roles (the roles new tenants start with hold it). */
+export async function grantBulkIssue(db: Kysely<unknown>): Promise<void> {
   const roles = await sql<{ id: string; name: string; capabilities: string }>`select id, name, capabilities from roles`.execute(db);
   for (const role of roles.rows) {
     if (role.name !== 'admin' && role.name !== 'manager') continue;

@@ -6,6 +6,8 @@ import { requestDocument } from '../../../server/domain/issues';
 import { openQueue, type JobQueue } from '../../../server/jobs/queue';
 import { workQueue } from '../../../server/jobs/workers';
 import type { CsvUpload } from '../../../server/domain/bulk-csv';
+import { grantBulkIssue } from '../../../server/storage/migrations/012-bulk-issue';
+import type { Kysely } from 'kysely';
 import {
   actorWith,
   domainFailure,
@@ -186,6 +188,23 @@ describe.each(ENGINES)('bulk issue (%s)', (engine) => {
     expect((await domainFailure(() => getBulkRun(s, other.admin, dry.id))).code).toBe('BULK_RUN_NOT_FOUND');
     expect((await domainFailure(() => confirmBulk(s, other.admin, dry.id, dry.fingerprint))).code).toBe('BULK_RUN_NOT_FOUND');
     expect(DEFAULT_ROLES.manager).toContain('issues:bulk');
+  });
+
+  it('migration 012 gives issues:bulk to the admin and manager roles of existing tenants, to no other', async () => {
+    const db = s.storage.db;
+    const roles = await db.selectFrom('roles').select(['id', 'name', 'capabilities']).where('tenant_id', '=', fx.tenant.id).execute();
+    for (const r of roles) {
+      const without = (JSON.parse(r.capabilities) as string[]).filter((c) => c !== 'issues:bulk');
+      await db
+        .updateTable('roles')
+        .set({ capabilities: JSON.stringify(without) })
+        .where('id', '=', r.id)
+        .execute();
+    }
+    await grantBulkIssue(db as unknown as Kysely<unknown>);
+    const after = await db.selectFrom('roles').select(['name', 'capabilities']).where('tenant_id', '=', fx.tenant.id).execute();
+    const holding = after.filter((r) => (JSON.parse(r.capabilities) as string[]).includes('issues:bulk')).map((r) => r.name);
+    expect(holding.sort()).toEqual(['admin', 'manager']);
   });
 
   describe('from a CSV file', () => {
