@@ -9,6 +9,7 @@ import { register as template } from './template';
 import { register as serve } from './serve';
 import { register as migrate } from './migrate';
 import { register as regenerate } from './regenerate';
+import { register as issue } from './issue';
 
 /**
  * Every operator command group, one module each (`attest <group> …`). Order is the order of `attest --help`.
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Register[] = [
   template,
   migrate,
   regenerate,
+  issue,
   issuesCommand,
   exportCommand,
   operator,
