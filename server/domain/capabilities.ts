@@ -78,6 +78,11 @@ export const CAPABILITIES = [
     fr: 'Délivrer à nouveau un document (recertification) : un nouveau document, avec son propre code, remplace le document actuel de l’apprenant, qui reste vérifiable comme remplacé.',
   },
   {
+    name: 'issues:bulk',
+    en: 'Issue to many learners at once (a list or a CSV file): a dry run first, then a confirmed run in the queue.',
+    fr: 'Délivrer à de nombreux apprenants à la fois (une liste ou un fichier CSV) : un essai à blanc d’abord, puis une exécution confirmée dans la file.',
+  },
+  {
     name: 'templates:edit',
     en: 'Create and edit templates and their assets; validate sources.',
     fr: 'Créer et modifier les modèles et leurs ressources ; valider des sources.',
@@ -138,6 +143,7 @@ export const DEFAULT_ROLES: Readonly<Record<string, readonly Capability[]>> = {
     'issues:revoke',
     'issues:regenerate',
     'issues:reissue',
+    'issues:bulk',
     'templates:preview',
   ],
   designer: ['templates:edit', 'templates:publish', 'templates:preview', 'certificate:view'],

@@ -40,6 +40,8 @@ const fromReason = (code: ReasonCode, kind: AnswerKind, meaning: string): ErrorC
 });
 const argsOf = (p: Params): string[] => (Array.isArray(p.args) ? p.args.map(String) : []);
 const q = (v: unknown) => `"${String(v)}"`;
+/** A parameter that is text or a number, else what to say instead. */
+const val = (v: unknown, otherwise: string): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : otherwise);
 
 export const ERROR_CODES = {
   // Reaching the server at all.
@@ -941,6 +943,84 @@ export const ERROR_CODES = {
     fr: 'Un document révoqué n’est pas refait : la révocation reste la décision en vigueur.',
     meaning: 'POST /issues/{code}/reissue of a revoked document: revocation stands; a re-issue never replaces it.',
   },
+  // Bulk issue (server/domain/bulk-issue.ts, bulk-csv.ts): dry run, confirm, CSV files.
+  BULK_RUN_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'There is no bulk issue with this id.',
+    fr: 'Aucune délivrance groupée ne porte cet identifiant.',
+    meaning:
+      'The bulk issue (dry run) does not exist, belongs to another tenant, or was a dry run never confirmed and deleted after a day.',
+  },
+  BULK_FINGERPRINT_MISMATCH: {
+    kind: 'conflict',
+    en: 'This fingerprint is not the dry run’s; read the dry run again and confirm with its fingerprint.',
+    fr: 'Cette empreinte n’est pas celle de l’essai ; relisez l’essai et confirmez avec son empreinte.',
+    meaning: 'The confirm carried a `fingerprint` other than the one the dry run answered: confirm what you read.',
+  },
+  BULK_CHANGED: {
+    kind: 'conflict',
+    en: (p) => `Since the dry run, this changed: ${val(p.changed, 'the certificate')}. Nothing was issued; make a new dry run.`,
+    fr: (p) => `Depuis l’essai, ceci a changé : ${val(p.changed, 'le certificat')}. Rien n’a été délivré ; refaites un essai.`,
+    meaning:
+      'The certificate (settings, template version), the template version or the tenant’s settings changed between the dry run and its confirm (`details.parts`); a new dry run says what would be issued now.',
+  },
+  BULK_DRY_RUN_EXPIRED: {
+    kind: 'gone',
+    en: (p) => `A dry run is confirmed within ${val(p.hours, '24')} hours; make a new one.`,
+    fr: (p) => `Un essai se confirme dans les ${val(p.hours, '24')} heures ; refaites-en un.`,
+    meaning: 'The dry run is older than a day: what it judged may no longer hold.',
+  },
+  BULK_TOO_MANY_ROWS: {
+    kind: 'too-large',
+    en: (p) => `A bulk issue takes at most ${val(p.limit, '5000')} learners.`,
+    fr: (p) => `Une délivrance groupée prend au plus ${val(p.limit, '5000')} apprenants.`,
+    meaning: 'More learners (list items or CSV rows) than `ATTEST_BULK_MAX_ROWS` (default 5,000, `details.limit`): split the list.',
+  },
+  BULK_CSV_TOO_LARGE: {
+    kind: 'too-large',
+    en: (p) => `The file is larger than a bulk issue takes: ${val(p.limit, '1000000')} bytes at most.`,
+    fr: (p) => `Le fichier dépasse ce qu’une délivrance groupée accepte : ${val(p.limit, '1000000')} octets au plus.`,
+    meaning: 'The CSV file is over `ATTEST_BULK_MAX_CSV_BYTES` (default 1 MB, `details.limit`).',
+  },
+  BULK_CSV_NOT_UTF8: {
+    kind: 'invalid',
+    en: (p) => `The file is not UTF-8 text (line ${val(p.line, '?')}); save it as “CSV UTF-8” and send it again.`,
+    fr: (p) => `Le fichier n’est pas du texte UTF-8 (ligne ${val(p.line, '?')}) ; enregistrez-le en « CSV UTF-8 » et renvoyez-le.`,
+    meaning: 'The CSV bytes (`csv_base64`) are not UTF-8 (a Latin-1 or Windows-1252 export): `details.byte` and `details.line` say where.',
+  },
+  BULK_CSV_UNREADABLE: {
+    kind: 'invalid',
+    en: (p) => `The file cannot be read as CSV${p.line ? ` (line ${val(p.line, '?')})` : ''}.`,
+    fr: (p) => `Le fichier ne se lit pas comme un CSV${p.line ? ` (ligne ${val(p.line, '?')})` : ''}.`,
+    meaning: 'The CSV has no header, or a quote that does not close (`details.line`, `details.reason`).',
+  },
+  BULK_CSV_INVALID: {
+    kind: 'invalid',
+    en: (p) => `${val(p.count, 'Some')} cell(s) of the file do not fit the template; nothing was issued.`,
+    fr: (p) => `${val(p.count, 'Des')} cellule(s) du fichier ne conviennent pas au modèle ; rien n’a été délivré.`,
+    meaning:
+      'Every bad cell of the CSV, each a problem at `rows[<row>]["<column>"]` (the header is row 1) with binding’s code (`BIND_TYPE`, `BIND_FORMAT`, `BIND_MISSING`, …) or the file’s (`CSV_ROW_WIDTH`, `CSV_LEARNER_ID_MISSING`, `DUPLICATE_LEARNER`, …); `details.cells` lists them with `row`, `column`, `variable`.',
+  },
+  BULK_MAPPING_INVALID: {
+    kind: 'invalid',
+    en: 'The mapping of columns to variables does not fit the file or the template.',
+    fr: 'La correspondance des colonnes aux variables ne convient pas au fichier ou au modèle.',
+    meaning:
+      'A mapped column the file does not have, a variable the template does not have, one only the server fills (`certificate.*`, `organization.*`), a list or object, or a variable mapped twice: each a problem at `mapping["<column>"]`.',
+  },
+  BULK_CSV_REQUIRED: {
+    kind: 'invalid',
+    en: 'Send the file as `csv` (text) or `csv_base64` (its bytes), one of them.',
+    fr: 'Envoyez le fichier en `csv` (texte) ou en `csv_base64` (ses octets), l’un des deux.',
+    meaning: 'A CSV dry run carried neither `csv` nor `csv_base64`, or both.',
+  },
+  BULK_ISSUE_FAILED: {
+    kind: 'internal',
+    en: 'The learner’s document could not be issued by the bulk run.',
+    fr: 'Le document de l’apprenant n’a pas pu être délivré par l’exécution groupée.',
+    meaning:
+      'Recorded on a bulk run’s item (never answered): its chunk kept failing for reasons of the machine; ask for the learner again.',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -1169,6 +1249,31 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
     en: (p) => `Unknown event ${q(p.event)}; events are issued, delivered, unlocked, locked, revoked, regenerated, expired.`,
     fr: (p) => `Événement inconnu ${q(p.event)} ; les événements sont issued, delivered, unlocked, locked, revoked, regenerated, expired.`,
   },
+  // Bulk issue: the cells of a CSV file and the mapping of its columns.
+  CSV_ROW_WIDTH: { en: 'This row does not have as many fields as the header.', fr: 'Cette ligne n’a pas autant de champs que l’en-tête.' },
+  CSV_LEARNER_ID_MISSING: { en: 'The learner id is empty.', fr: 'L’identifiant de l’apprenant est vide.' },
+  CSV_AVAILABLE_INVALID: { en: 'Expected true or false (or 1 or 0).', fr: 'Attendu : true ou false (ou 1 ou 0).' },
+  CSV_HEADER_EMPTY: { en: 'This column has no name.', fr: 'Cette colonne n’a pas de nom.' },
+  CSV_HEADER_DUPLICATE: { en: 'Two columns have this name.', fr: 'Deux colonnes portent ce nom.' },
+  CSV_FORMULA_LIKE: {
+    en: 'This cell starts like a spreadsheet formula; it is taken, and printed, as the text it is.',
+    fr: 'Cette cellule commence comme une formule de tableur ; elle est prise, et imprimée, telle quelle.',
+  },
+  DUPLICATE_LEARNER: {
+    en: 'This learner is listed more than once; one document per learner.',
+    fr: 'Cet apprenant figure plusieurs fois ; un document par apprenant.',
+  },
+  MAPPING_UNKNOWN_COLUMN: { en: 'The file has no such column.', fr: 'Le fichier n’a pas cette colonne.' },
+  MAPPING_UNKNOWN_VARIABLE: { en: 'The template has no such variable.', fr: 'Le modèle n’a pas cette variable.' },
+  MAPPING_SERVER_FIELD: {
+    en: 'The server fills this variable (the certificate, the tenant’s settings), never a file.',
+    fr: 'Le serveur remplit cette variable (le certificat, les réglages du locataire), jamais un fichier.',
+  },
+  MAPPING_NOT_SCALAR: {
+    en: 'A column fills one value: map it to a field of this list or object.',
+    fr: 'Une colonne remplit une valeur : associez-la à un champ de cette liste ou de cet objet.',
+  },
+  MAPPING_DUPLICATE_VARIABLE: { en: 'Another column fills this variable already.', fr: 'Une autre colonne remplit déjà cette variable.' },
   TEMPLATE_INVALID: {
     en: (p) => `This mail template does not check: ${typeof p.detail === 'string' ? p.detail : ''}`,
     fr: (p) => `Ce modèle de courriel n’est pas valide : ${typeof p.detail === 'string' ? p.detail : ''}`,

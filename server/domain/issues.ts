@@ -604,6 +604,88 @@ export async function enterLearnerRecord(
   return { ...record, ...(cleaned.warnings.length ? { warnings: cleaned.warnings } : {}) };
 }
 
+/** What asking would give one learner, judged without writing anything (bulk-issue.ts's dry run). */
+export type Judgement =
+  | { verdict: 'issue'; warnings?: RenderWarning[] }
+  | { verdict: 'already'; code: string }
+  | { verdict: 'refused'; reasons: Reason[]; warnings?: RenderWarning[] }
+  | { verdict: 'invalid'; problems: Problem[]; warnings?: RenderWarning[] };
+
+/** What a certificate's requests are judged by, read once for many learners. */
+export interface JudgingContext {
+  tenant: Tenant;
+  certificate: Certificate;
+  version: Version;
+  people: Awaited<ReturnType<typeof peopleHolding>>;
+}
+
+export async function judgingContext(services: Services, tenantId: string, certificateId: string): Promise<JudgingContext> {
+  const db = services.storage.db;
+  const tenant = await getTenant(db, tenantId);
+  const certificate = await certificateRow(db, tenantId, certificateId);
+  const version = await getVersion(db, tenantId, certificate.templateVersionId);
+  return { tenant, certificate, version, people: await peopleHolding(db, tenantId, PRINTED) };
+}
+
+/**
+ * The single request's steps in its order, with nothing written: a document already held answers it
+ * (never a second one); then the data is bound against the version's types (every problem listed, at
+ * its path in `data`); then the delivery rules (every failing one, with its reason). The code printed
+ * is provisional: a real request makes its own.
+ */
+export async function judgeRequest(
+  services: Services,
+  actor: Actor,
+  ctx: JudgingContext,
+  input: RequestInput,
+  /** `existing`: the code of the learner's document, or null when they have none, when the caller looked already (many at once). */
+  options: { bindAll?: boolean; existing?: string | null } = {},
+): Promise<Judgement> {
+  const db = services.storage.db;
+  try {
+    checkLearnerId(actor, input.learnerId);
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    return { verdict: 'invalid', problems: [{ path: 'learner_id', code: e.code, message: e.message }] };
+  }
+  const existing =
+    options.existing !== undefined
+      ? options.existing === null
+        ? undefined
+        : { code: options.existing }
+      : await issueFor(db, actor.tenantId, ctx.certificate.id, input.learnerId);
+  // `bindAll`: the data is checked even for a learner who has their document (a file checked cell by cell).
+  if (existing && !options.bindAll) return { verdict: 'already', code: existing.code };
+  const today = isoDay(services.now());
+  const cleaned = withoutServerFields(input.data);
+  const data = await serverData(
+    services,
+    ctx.tenant,
+    ctx.certificate,
+    ctx.version,
+    cleaned.data,
+    { code: 'PENDING', issuedOn: today, expiresOn: null },
+    ctx.people,
+  );
+  const bound = bind(versionContract(ctx.version).schema, data);
+  const warnings = [...cleaned.warnings, ...bindProblems(bound.diagnostics, 'warning')];
+  const said = warnings.length ? { warnings } : {};
+  if (hasErrors(bound.diagnostics)) return { verdict: 'invalid', problems: bindProblems(bound.diagnostics), ...said };
+  if (existing) return { verdict: 'already', code: existing.code };
+  const facts = issueFacts(bound.data);
+  const reasons = evaluateDeliveryRules(ctx.tenant.settings, ctx.certificate.settings, {
+    completed: facts.completed,
+    available: input.available,
+    ...(input.unavailableReason ? { unavailableReason: input.unavailableReason.slice(0, 200) } : {}),
+    gradePercent: facts.gradePercent,
+    timeSpentSeconds: facts.timeSpentSeconds,
+    today,
+    prerequisites: await prerequisiteFacts(db, actor.tenantId, ctx.certificate, input.learnerId, today),
+  });
+  if (reasons.length) return { verdict: 'refused', reasons, ...said };
+  return { verdict: 'issue', ...said };
+}
+
 const warningsOf = (rendered: { warnings: RenderWarning[] }): { warnings?: RenderWarning[] } =>
   rendered.warnings.length ? { warnings: rendered.warnings } : {};
 

@@ -13,6 +13,7 @@ import { authenticateSession, pruneSessions } from '../domain/sessions';
 import { authenticateToken } from '../domain/tokens';
 import { authenticateOperator, looksLikeOperatorToken, type Operator } from '../domain/operators';
 import { pruneWebhookReceipts } from '../domain/webhook';
+import { pruneBulkDryRuns } from '../domain/bulk-issue';
 import { sha256Hex } from '../domain/hashing';
 import { servesActor, tenantNotServed } from '../domain/scope';
 import { bodyLimit, JSON_LIMIT, type Operation, type Reply } from './operation';
@@ -160,15 +161,19 @@ interface Settings {
   idempotencyHours: number;
 }
 
-/** What is kept only for a while, removed: ended sessions, old idempotent answers, webhook receipts past replay. */
+/**
+ * What is kept only for a while, removed: ended sessions, old idempotent answers, webhook receipts past
+ * replay, bulk issue dry runs never confirmed (with the learners' data they held).
+ */
 export async function pruneExpired(
   services: Services,
   options: { idempotencyHours?: number } = {},
-): Promise<{ sessions: number; idempotency: number; webhookReceipts: number }> {
+): Promise<{ sessions: number; idempotency: number; webhookReceipts: number; bulkDryRuns: number }> {
   return {
     sessions: await pruneSessions(services),
     idempotency: await pruneIdempotency(services, options.idempotencyHours),
     webhookReceipts: await pruneWebhookReceipts(services),
+    bulkDryRuns: await pruneBulkDryRuns(services),
   };
 }
 

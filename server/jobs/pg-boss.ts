@@ -2,11 +2,10 @@ import { sql } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Services } from '../domain/context';
 import { sha256Hex } from '../domain/hashing';
-import type { RunRow } from '../domain/regeneration';
 import { rawExecutor, type Db } from '../storage/db';
-import { MAX_ATTEMPTS, type JobQueue, type RegenerationJob } from './queue';
+import { MAX_ATTEMPTS, type JobQueue, type QueuedRun, type RegenerationJob, type RunKind } from './queue';
 
-/** pg-boss's queue of regeneration chunks; its tables are in the `pgboss` schema of Attest's own database. */
+/** pg-boss's queue of run chunks (regeneration and bulk issue, told apart by `kind`); its tables are in the `pgboss` schema of Attest's own database. */
 export const QUEUE = 'attest-regenerate';
 
 /**
@@ -18,11 +17,13 @@ const EXPIRE_SECONDS = 60;
 interface JobData {
   runId: string;
   chunk: number;
+  /** Absent on jobs of regeneration runs (and on those put before bulk issue existed). */
+  kind?: RunKind;
 }
 
 /** A job id derived from the run and the chunk: a chunk put on the queue twice is one job (pg-boss ignores the second). */
-function jobId(runId: string, chunk: number): string {
-  const h = sha256Hex(`${runId}:${chunk}`);
+function jobId(runId: string, chunk: number, kind: RunKind): string {
+  const h = sha256Hex(kind === 'regenerate' ? `${runId}:${chunk}` : `${kind}:${runId}:${chunk}`);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -80,13 +81,14 @@ export class PgBossQueue implements JobQueue {
     return new PgBossQueue(boss, db, expire);
   }
 
-  async enqueue(run: RunRow, chunks: readonly number[], options: { trx?: Db; again?: boolean } = {}): Promise<void> {
+  async enqueue(run: QueuedRun, chunks: readonly number[], options: { trx?: Db; again?: boolean } = {}): Promise<void> {
     const executor = rawExecutor(options.trx ?? this.db);
+    const kind = run.kind ?? 'regenerate';
     for (let i = 0; i < chunks.length; i += 1000) {
       const jobs: PgBoss.JobInsert<JobData>[] = chunks.slice(i, i + 1000).map((chunk) => ({
-        ...(options.again ? {} : { id: jobId(run.id, chunk) }),
+        ...(options.again ? {} : { id: jobId(run.id, chunk, kind) }),
         name: QUEUE,
-        data: { runId: run.id, chunk },
+        data: kind === 'regenerate' ? { runId: run.id, chunk } : { runId: run.id, chunk, kind },
         retryLimit: MAX_ATTEMPTS - 1,
         retryDelay: 1,
         expireInSeconds: this.expireInSeconds,
@@ -99,6 +101,7 @@ export class PgBossQueue implements JobQueue {
     const jobs = await this.boss.fetch<JobData>(QUEUE, { batchSize: max, includeMetadata: true });
     return jobs.map((j) => ({
       id: j.id,
+      kind: j.data.kind ?? 'regenerate',
       runId: j.data.runId,
       chunk: j.data.chunk,
       attempt: j.retryCount,

@@ -1,10 +1,11 @@
 import type { Services } from '../domain/context';
-import type { RunRow } from '../domain/regeneration';
 import type { Db } from '../storage/db';
 
 /**
- * The regeneration job queue: chunks of a run's items (regeneration.ts) handed to workers, in this
- * process or any other. One interface, two implementations: on PostgreSQL pg-boss, a real queue in the
+ * The job queue of runs: chunks of a run's items handed to workers, in this process or any other. A run is
+ * either a mass regeneration (regeneration.ts, `kind` 'regenerate') or a bulk issue (bulk-issue.ts,
+ * `kind` 'bulk-issue'); both are items frozen when the run starts, cut into chunks of positions, each item
+ * finished in its own transaction. One interface, two implementations: on PostgreSQL pg-boss, a real queue in the
  * database that `attest regenerate` and `attest serve` processes on several servers share; on SQLite the
  * run's items table itself, worked by this process.
  *
@@ -12,9 +13,18 @@ import type { Db } from '../storage/db';
  * again); exactly once comes from the items: each is marked done in its issue's own transaction, so a
  * chunk delivered twice finds nothing left to do.
  */
+export type RunKind = 'regenerate' | 'bulk-issue';
+
+/** What the queue needs of a run: its id and its kind (a regeneration run's row has no kind: 'regenerate'). */
+export interface QueuedRun {
+  id: string;
+  kind?: RunKind;
+}
+
 export interface RegenerationJob {
   /** The queue's id of this job. */
   id: string;
+  kind: RunKind;
   runId: string;
   chunk: number;
   /** Deliveries of this job before this one. */
@@ -30,7 +40,7 @@ export interface JobQueue {
    * lives in the database. A chunk already waiting is not put twice, unless `again` (a takeover after a
    * process stopped: its jobs would otherwise wait for their expiry).
    */
-  enqueue(run: RunRow, chunks: readonly number[], options?: { trx?: Db; again?: boolean }): Promise<void>;
+  enqueue(run: QueuedRun, chunks: readonly number[], options?: { trx?: Db; again?: boolean }): Promise<void>;
   /** Up to `max` jobs; none when nothing is waiting (the caller polls). */
   take(max: number): Promise<RegenerationJob[]>;
   complete(job: RegenerationJob): Promise<void>;

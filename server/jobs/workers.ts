@@ -1,6 +1,7 @@
 import type { Services } from '../domain/context';
 import { failChunk, regenerateChunk, TransientRegenerationError, type ChunkOutcome, type RunRow } from '../domain/regeneration';
 import { completeRun, runById } from '../storage/repositories/regenerations';
+import { bulkIssueChunk, failBulkChunk, TransientBulkError } from '../domain/bulk-issue';
 import { openQueue, type JobQueue, type RegenerationJob } from './queue';
 import { startNotificationWorkers } from './notifications';
 
@@ -32,7 +33,7 @@ const pause = (ms: number, signal?: AbortSignal) =>
   });
 
 /**
- * Takes chunks from the queue and makes them until told to stop: a few at a time, so the render workers
+ * Takes chunks from the queue (regeneration and bulk issue runs alike) and makes them until told to stop: a few at a time, so the render workers
  * always have documents waiting while a chunk's transaction commits. A chunk that fails for reasons of the
  * machine is given back to the queue (delivered again); on its last delivery its items are recorded as
  * failed, so the run still ends.
@@ -53,7 +54,26 @@ export async function workQueue(services: Services, queue: JobQueue, options: Wo
     return row;
   };
 
+  const handleBulk = async (job: RegenerationJob): Promise<void> => {
+    try {
+      await bulkIssueChunk(services, job.runId, job.chunk);
+      await queue.complete(job);
+    } catch (e) {
+      options.onError?.(e, job);
+      const error = e instanceof Error ? e : new Error(String(e));
+      try {
+        if (job.last && !(e instanceof TransientBulkError && options.signal?.aborted)) {
+          await failBulkChunk(services, job.runId, job.chunk, error.message);
+          await queue.complete(job);
+        } else await queue.fail(job, error);
+      } catch (again) {
+        options.onError?.(again, job);
+      }
+    }
+  };
+
   const handle = async (job: RegenerationJob): Promise<void> => {
+    if (job.kind === 'bulk-issue') return handleBulk(job);
     try {
       const run = await runOf(job.runId);
       // A job of a finished (or deleted) run is a delivery too many: nothing to do.
@@ -113,8 +133,8 @@ export interface QueueWorkers {
 }
 
 /**
- * Queue workers for a long-running process (`attest serve`): they take regeneration chunks from the queue
- * the way `attest regenerate` does, with the process's render pool, until `stop` (which waits for the
+ * Queue workers for a long-running process (`attest serve`): they take regeneration and bulk issue chunks
+ * from the queue the way `attest regenerate` does, with the process's render pool, until `stop` (which waits for the
  * chunks in the making to be recorded). On PostgreSQL every process's workers share the work of every run.
  */
 export function startQueueWorkers(
@@ -132,7 +152,7 @@ export function startQueueWorkers(
         concurrency: opts.concurrency ?? 1,
         idleMs: opts.idleMs ?? 1000,
         signal: controller.signal,
-        onError: (e, job) => log(`regeneration chunk ${job.chunk} of run ${job.runId}: ${e instanceof Error ? e.message : String(e)}`),
+        onError: (e, job) => log(`${job.kind} chunk ${job.chunk} of run ${job.runId}: ${e instanceof Error ? e.message : String(e)}`),
       });
     } finally {
       await queue.close();

@@ -25,6 +25,7 @@ import * as issuePaging from './migrations/008-issue-paging';
 import * as verificationCounts from './migrations/009-verification-counts';
 import * as moodleExportCursors from './migrations/010-moodle-export-cursors';
 import * as notifications from './migrations/011-notifications';
+import * as bulkIssue from './migrations/012-bulk-issue';
 import * as recertification from './migrations/014-recertification';
 import * as privacy from './migrations/015-privacy';
 import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, engine: Engine) => Promis
   '009-verification-counts': verificationCounts.up,
   '010-moodle-export-cursors': moodleExportCursors.up,
   '011-notifications': notifications.up,
+  '012-bulk-issue': bulkIssue.up,
   '014-recertification': recertification.up,
   '015-privacy': privacy.up,
 };

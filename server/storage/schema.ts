@@ -334,6 +334,45 @@ export interface RegenerationItemTable {
   finished_at: string | null;
 }
 
+/** A bulk issue: a dry run of a list of learners, then its confirmed issue in the queue (server/domain/bulk-issue.ts). */
+export interface BulkRunTable {
+  id: string;
+  tenant_id: string;
+  certificate_id: string;
+  /** 'learners' | 'csv'. */
+  source: string;
+  /** 'dry-run' | 'running' | 'complete'. */
+  state: string;
+  /** JSON: the SHA-256 of what the dry run judged by (certificate, template version, tenant settings). */
+  fingerprint: string;
+  /** Items per job: chunk k holds positions [k × chunk_size, (k + 1) × chunk_size). */
+  chunk_size: number;
+  total: number;
+  created_by: string;
+  created_at: string;
+  confirmed_by: string | null;
+  confirmed_at: string | null;
+  finished_at: string | null;
+}
+
+export interface BulkItemTable {
+  run_id: string;
+  position: number;
+  learner_id: string;
+  /** The CSV row (the header is row 1); null for a JSON list. */
+  row_number: number | null;
+  /** What the dry run said: 'issue' | 'already' | 'refused' | 'invalid'. */
+  expected: string;
+  /** 'planned' → 'pending' → 'issued' | 'already' | 'refused' | 'invalid' | 'failed'. */
+  status: string;
+  issue_code: string | null;
+  /** JSON: { reasons?, problems?, warnings?, error? }. */
+  findings: string | null;
+  /** JSON: what was sent for the learner; kept only while the item is to be issued. */
+  payload: string | null;
+  finished_at: string | null;
+}
+
 /** Checks of a document on the public verification endpoints, per day: how many, never who (migration 009). */
 export interface VerificationCountTable {
   issue_id: string;
@@ -378,6 +417,8 @@ export interface Database {
   regeneration_runs: RegenerationRunTable;
   regeneration_items: RegenerationItemTable;
   verification_counts: VerificationCountTable;
+  bulk_runs: BulkRunTable;
+  bulk_items: BulkItemTable;
   webhook_endpoints: WebhookEndpointTable;
   issue_events: IssueEventTable;
   webhook_sends: WebhookSendTable;

@@ -12,6 +12,7 @@ import { register as migrate } from './migrate';
 import { register as regenerate } from './regenerate';
 import { register as notifications } from './notifications';
 import { register as learner } from './learner';
+import { register as issue } from './issue';
 
 /**
  * Every operator command group, one module each (`attest <group> …`). Order is the order of `attest --help`.
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Register[] = [
   migrate,
   regenerate,
   notifications,
+  issue,
   issuesCommand,
   exportCommand,
   batch,

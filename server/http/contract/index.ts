@@ -1,4 +1,5 @@
 import { batchDeclarations } from './batch';
+import { bulkDeclarations } from './bulk';
 import { certificateDeclarations } from './certificates';
 import { issueDeclarations } from './issues';
 import { metaDeclarations } from './meta';
@@ -18,6 +19,7 @@ import { verificationDeclarations } from './verification';
  */
 export const CONTRACT = {
   ...issueDeclarations,
+  ...bulkDeclarations,
   ...statsDeclarations,
   ...certificateDeclarations,
   ...batchDeclarations,

@@ -5,6 +5,7 @@ import { bindOperations, type Operation } from '../operation';
 import { openApiDocument } from '../openapi';
 import { apiDocsPage } from '../pages/api-docs';
 import { batchOperations } from './batch';
+import { bulkOperations } from './bulk';
 import { certificateOperations } from './certificates';
 import { issueOperations } from './issues';
 import { notificationOperations } from './notifications';
@@ -18,6 +19,7 @@ import { verificationOperations } from './verification';
 /** Every operation of the server, in the order the API document and the README list them. */
 const domainOperations: Operation[] = [
   ...issueOperations,
+  ...bulkOperations,
   ...statsOperations,
   ...certificateOperations,
   ...batchOperations,

@@ -40,54 +40,19 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addPrimaryKeyConstraint('issue_reminders_pk', ['issue_id', 'days_before'])
     .execute();
 
-  // The new capability issues:reissue goes to the admin and manager roles still exactly as Attest made
-  // them (every capability there was before, or the default manager's); a role a manager changed is theirs.
+  // The new capability issues:reissue goes to every tenant's admin and manager roles, as 012 and 015 give
+  // theirs (and as Moodle's upgrade gives a new capability to its archetype roles): a role that held every
+  // way of issuing would otherwise lack the newest one; a manager takes it away where it is not wanted.
   const roles = await sql<{
     id: string;
-    name: string;
     capabilities: string;
-  }>`select id, name, capabilities from roles where name in ('admin', 'manager')`.execute(db);
+  }>`select id, capabilities from roles where name in ('admin', 'manager')`.execute(db);
   for (const role of roles.rows) {
-    const caps = new Set(JSON.parse(role.capabilities) as string[]);
-    const same = (list: readonly string[]) => caps.size === list.length && list.every((c) => caps.has(c));
-    const untouched =
-      role.name === 'admin' ? same(ADMIN_BEFORE) || same(ADMIN_BEFORE.filter((c) => !PRINTED.includes(c))) : same(MANAGER_BEFORE);
-    if (!untouched || caps.has('issues:reissue')) continue;
+    const caps = JSON.parse(role.capabilities) as string[];
+    if (caps.includes('issues:reissue')) continue;
     await sql`update roles set capabilities = ${JSON.stringify([...caps, 'issues:reissue'])} where id = ${role.id}`.execute(db);
   }
 }
-
-/** Every capability there was before this migration, and the default manager's (frozen: migrations do not follow the code). */
-const ADMIN_BEFORE: readonly string[] = [
-  'certificate:add',
-  'certificate:view',
-  'certificate:apply',
-  'certificate:retrieve-own',
-  'issues:manage',
-  'certificate:printed-as-teacher',
-  'certificate:signing-authority',
-  'issues:delete',
-  'learners:supply-data',
-  'issues:unlock',
-  'issues:revoke',
-  'issues:regenerate',
-  'templates:edit',
-  'templates:publish',
-  'templates:preview',
-  'tenant:manage',
-];
-const PRINTED: readonly string[] = ['certificate:printed-as-teacher', 'certificate:signing-authority'];
-const MANAGER_BEFORE: readonly string[] = [
-  'certificate:add',
-  'certificate:view',
-  'learners:supply-data',
-  'issues:manage',
-  'issues:delete',
-  'issues:unlock',
-  'issues:revoke',
-  'issues:regenerate',
-  'templates:preview',
-];
 
 async function rebuildSqliteIssues(db: Kysely<unknown>): Promise<void> {
   const table = await sql<{ sql: string }>`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'issues'`.execute(db);

@@ -213,6 +213,27 @@ export const LEARNER_TABLES: readonly LearnerTable[] = [
       none(k.issueIds) ? 0 : count(await trx.deleteFrom('issue_reminders').where('issue_id', 'in', k.issueIds).executeTakeFirst()),
   },
   {
+    table: 'bulk_items',
+    holds: 'Their place in bulk issues: what the dry run said, the outcome, the problems found, and (until issued) the data sent for them.',
+    fate: 'deleted',
+    json: ['findings', 'payload'],
+    rows: (db, k) =>
+      db
+        .selectFrom('bulk_items')
+        .selectAll()
+        .where('learner_id', '=', k.learnerId)
+        .where('run_id', 'in', db.selectFrom('bulk_runs').select('id').where('tenant_id', '=', k.tenantId))
+        .execute(),
+    erase: async (trx, k) =>
+      count(
+        await trx
+          .deleteFrom('bulk_items')
+          .where('learner_id', '=', k.learnerId)
+          .where('run_id', 'in', trx.selectFrom('bulk_runs').select('id').where('tenant_id', '=', k.tenantId))
+          .executeTakeFirst(),
+      ),
+  },
+  {
     table: 'regeneration_items',
     holds: 'Their documents in mass regenerations: the outcome for each, and why one was skipped or failed.',
     fate: 'deleted',
@@ -424,6 +445,7 @@ export const NOT_ABOUT_LEARNERS: Readonly<Record<string, string>> = {
   webhook_endpoints: 'webhook receivers of the tenant',
   tenant_mail: 'the tenant’s SMTP settings',
   certificate_mail: 'the words of a certificate’s mail, and fixed addresses to tell',
+  bulk_runs: 'bulk issues: who ran them, when, and their counts (the learners are in bulk_items)',
 };
 
 /** What identifies the learner's rows: their issues, earlier issues of theirs still traced, the people they are. */

@@ -11,6 +11,7 @@ import { CONTRACT, type BodyIn, type Contract, type ParamsIn, type ResponseOf } 
 import { batchDeclarations } from '../../../server/http/contract/batch';
 import { certificateDeclarations } from '../../../server/http/contract/certificates';
 import { createClient, pathWith } from '../../../server/http/contract/client';
+import { bulkDeclarations } from '../../../server/http/contract/bulk';
 import { issueDeclarations } from '../../../server/http/contract/issues';
 import { statsDeclarations } from '../../../server/http/contract/stats';
 import { metaDeclarations } from '../../../server/http/contract/meta';
@@ -119,6 +120,7 @@ describe('the HTTP contract', () => {
   it('declares each operation once, and the server binds every one of them, in its order', () => {
     const groups = [
       issueDeclarations,
+      bulkDeclarations,
       statsDeclarations,
       certificateDeclarations,
       batchDeclarations,

@@ -6,6 +6,7 @@ import { ALL_CAPABILITIES } from '../../../server/domain/capabilities';
 import { createToken } from '../../../server/domain/tokens';
 import { createOperatorToken } from '../../../server/domain/operators';
 import { requestDocument } from '../../../server/domain/issues';
+import { dryRunBulk } from '../../../server/domain/bulk-issue';
 import { putAsset } from '../../../server/domain/templates';
 import { freshServices, learnerData, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
 import { call, list, startApp, type Running } from '../../support/http';
@@ -59,8 +60,11 @@ beforeAll(async () => {
     .select('id')
     .where('tenant_id', '=', a.tenant.id)
     .executeTakeFirstOrThrow();
+  const bulk = await dryRunBulk(services, a.admin, a.certificate.id, [{ learnerId: 'bulk-a', data: learnerData(), available: true }]);
   ids = {
     id: '',
+    bulk: bulk.id,
+    fingerprint: bulk.fingerprint,
     code: issued.issue.code,
     number: String(a.version.number),
     name: 'assets/extra.png',
@@ -82,7 +86,9 @@ function pathFor(op: Operation): string {
       ? a.certificate.id
       : /\/tokens\//.test(path)
         ? ids.tokenId!
-        : 'x';
+        : /\/bulk-issues\//.test(path)
+          ? ids.bulk!
+          : 'x';
   return path
     .replace(':id', id)
     .replace(':code', ids.code!)
@@ -105,6 +111,12 @@ const minimalBody: Record<string, unknown> = {
   createCertificate: { name: 'X', template_version_id: '', course_id: 'c' },
   createTemplate: { duplicate_of: '' },
   validateSource: { source: '---\nname: x\n---\n<page/>' },
+  dryRunBulkIssue: { learners: [{ learner_id: 'intruder', available: true, data: learnerData() }] },
+  dryRunBulkIssueCsv: { csv: 'id\nintruder\n', learner_id_column: 'id', mapping: {} },
+  // Tenant A's dry run, confirmed with its own fingerprint: another tenant still reaches nothing.
+  get confirmBulkIssue() {
+    return { fingerprint: ids.fingerprint };
+  },
 };
 
 const tenantScoped = OPERATIONS.filter((op) => !('public' in op.access) && /:(id|code|number)|\*name/.test(op.path) && op.id !== 'setRole');

@@ -63,6 +63,7 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
           '009-verification-counts',
           '010-moodle-export-cursors',
           '011-notifications',
+          '012-bulk-issue',
           '014-recertification',
           '015-privacy',
         ]);
