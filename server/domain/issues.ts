@@ -735,15 +735,14 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
     if (!staff) requireCapability(actor, 'certificate:apply');
     await checkActsFor(db, actor, row.learner_id);
   }
-  const tenant = await getTenant(db, actor.tenantId);
-  const l = tenant.settings.locale;
   const certificate = await certificateRow(db, actor.tenantId, row.certificate_id);
   const withheld = withheldDocument({ state: row.state, locked: row.locked === 1 }, certificate.settings.delivery, {
     staff,
     retrievesOwn: actor.kind === 'link' || can(actor, 'certificate:retrieve-own'),
   });
   if (withheld) {
-    const why = reason(l, withheld.reason);
+    // The tenant's language is read only to say why: a download that is served does not need it.
+    const why = reason((await getTenant(db, actor.tenantId)).settings.locale, withheld.reason);
     throw new DomainError(withheld.kind, why.code, why.message, { reasons: [why], details: { state: view(row, isoDay(services.now())) } });
   }
   const sha256 = await revisionHash(db, row.id, row.revision);
