@@ -931,15 +931,14 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
     if (!staff) requireCapability(actor, 'certificate:apply');
     await checkActsFor(db, actor, row.learner_id);
   }
-  const tenant = await getTenant(db, actor.tenantId);
-  const l = tenant.settings.locale;
   const certificate = await certificateRow(db, actor.tenantId, row.certificate_id);
   const withheld = withheldDocument({ state: row.state, locked: row.locked === 1 }, certificate.settings.delivery, {
     staff,
     retrievesOwn: actor.kind === 'link' || can(actor, 'certificate:retrieve-own'),
   });
   if (withheld) {
-    const why = reason(l, withheld.reason);
+    // The tenant's language is read only to say why: a download that is served does not need it.
+    const why = reason((await getTenant(db, actor.tenantId)).settings.locale, withheld.reason);
     throw new DomainError(withheld.kind, why.code, why.message, { reasons: [why], details: { state: view(row, isoDay(services.now())) } });
   }
   const sha256 = await revisionHash(db, row.id, row.revision);
@@ -963,10 +962,12 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
     row.first_delivered_at = at;
     row.first_delivery_channel = effective;
   }
+  // The tenant's language only matters to a file-name pattern (dates, numbers): read only then.
+  const locale = certificate.settings.file_name === undefined ? undefined : (await getTenant(db, actor.tenantId)).settings.locale;
   return {
     pdf,
     sha256,
-    fileName: documentFileName(certificate, { id: row.id, revision: row.revision, code: row.code, data: row.data }, l),
+    fileName: documentFileName(certificate, { id: row.id, revision: row.revision, code: row.code, data: row.data }, locale),
     disposition: certificate.settings.delivery === 'inline' ? 'inline' : 'attachment',
     issue: view(row, isoDay(services.now())),
   };

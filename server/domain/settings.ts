@@ -204,7 +204,22 @@ export function logoProblems(logo: unknown): Problem[] {
   return problems;
 }
 
-/** Reads stored JSON through the schema so rows written by older versions get today's defaults. */
+/**
+ * Reads stored JSON through the schema so rows written by older versions get today's defaults. The same
+ * few texts (a tenant's, a certificate's) are read for every download and every check, so each schema
+ * keeps what it made of the last texts it read (a pure function of the text) and hands out a copy: a
+ * caller may change its own. A changed setting is another text, read afresh.
+ */
 export function readSettings<T>(schema: z.ZodType<T>, json: string): T {
-  return schema.parse(JSON.parse(json));
+  let known = readSettingsMemo.get(schema) as Map<string, T> | undefined;
+  if (!known) readSettingsMemo.set(schema, (known = new Map<string, T>()));
+  let value = known.get(json);
+  if (value === undefined) {
+    value = schema.parse(JSON.parse(json));
+    if (known.size >= SETTINGS_MEMO_SIZE) known.delete(known.keys().next().value!);
+    known.set(json, value);
+  }
+  return structuredClone(value);
 }
+const SETTINGS_MEMO_SIZE = 256;
+const readSettingsMemo = new WeakMap<object, Map<string, unknown>>();

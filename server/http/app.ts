@@ -92,18 +92,28 @@ export function createApp(services: Services, options: AppOptions = {}): AttestA
   }
   app.set('query parser', 'simple');
 
+  // Answers carry Cache-Control: no-store (or their own ETag, as documents do): Express's weak ETag, a
+  // SHA-1 of every JSON body, would only cost time.
+  app.set('etag', false);
   app.use((req, res, next) => {
     const given = req.get('x-request-id');
-    req.id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-    req.log = logger.child({ requestId: req.id });
-    res.setHeader('X-Request-Id', req.id);
+    const id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    req.id = id;
+    // The request's logger is made when something logs (pino's child costs more than the rest of a check).
+    let log: Logger | undefined;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      enumerable: true,
+      get: () => (log ??= logger.child({ requestId: id })),
+      set: (value: Logger) => (log = value),
+    });
+    res.setHeader('X-Request-Id', id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      req.log[res.statusCode >= 500 ? 'error' : 'info'](
-        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
-        'request',
-      );
+      req.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     next();
   });

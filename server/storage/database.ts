@@ -217,7 +217,7 @@ function openPostgres(url: string): Storage {
   return {
     db,
     engine: 'postgres',
-    documents: tableDocuments(fullness),
+    documents: tableDocuments(fullness, { versioned: true }),
     fullness,
     location: `postgres://${parsed.host}${parsed.pathname}`,
     close: () => closeDb(db),

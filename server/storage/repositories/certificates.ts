@@ -1,9 +1,13 @@
 import type { Db } from '../db';
 import type { CertificateTable } from '../schema';
+import { precompiled } from '../precompiled';
 
 /** Certificates: what a course offers, on a template version, with its delivery settings (JSON). */
-export const certificateById = (db: Db, tenantId: string, id: string): Promise<CertificateTable | undefined> =>
-  db.selectFrom('certificates').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+const certificateByIdQuery = precompiled((db: Db, id: string, tenantId: string) =>
+  db.selectFrom('certificates').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId),
+);
+export const certificateById = async (db: Db, tenantId: string, id: string): Promise<CertificateTable | undefined> =>
+  (await certificateByIdQuery(db, id, tenantId))[0];
 
 export function certificatesOf(db: Db, tenantId: string, filter: { courseId?: string } = {}): Promise<CertificateTable[]> {
   let q = db.selectFrom('certificates').selectAll().where('tenant_id', '=', tenantId);

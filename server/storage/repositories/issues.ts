@@ -1,6 +1,7 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db';
 import type { Database, DocumentTable, IssueTable } from '../schema';
+import { precompiled } from '../precompiled';
 
 /**
  * Issues (a learner's document for a certificate) and the rows of their rendered revisions. The learner's
@@ -57,8 +58,11 @@ export async function issueChain(db: Db, row: IssueTable): Promise<IssueTable[]>
 }
 
 /** By its verification code, as normalised (codes.ts). */
-export const issueByCode = (db: Db, tenantId: string, code: string): Promise<IssueTable | undefined> =>
-  db.selectFrom('issues').selectAll().where('code', '=', code).where('tenant_id', '=', tenantId).executeTakeFirst();
+const issueByCodeQuery = precompiled((db: Db, code: string, tenantId: string) =>
+  db.selectFrom('issues').selectAll().where('code', '=', code).where('tenant_id', '=', tenantId),
+);
+export const issueByCode = async (db: Db, tenantId: string, code: string): Promise<IssueTable | undefined> =>
+  (await issueByCodeQuery(db, code, tenantId))[0];
 
 /** Inserts the issue unless its learner already has one for the certificate; whether it was inserted. */
 export async function insertIssue(db: Db, row: IssueTable): Promise<boolean> {
@@ -168,7 +172,7 @@ export function issuesOf(db: Db, tenantId: string, query: IssueQuery): Promise<I
 }
 
 /** What the public verification page reads of an issue, its tenant's settings and its certificate's name. */
-export const issueForVerification = (db: Db, code: string) =>
+const issueForVerificationQuery = precompiled((db: Db, code: string) =>
   db
     .selectFrom('issues')
     .innerJoin('tenants', 'tenants.id', 'issues.tenant_id')
@@ -190,8 +194,9 @@ export const issueForVerification = (db: Db, code: string) =>
       'tenants.settings',
       'certificates.name as certificate',
     ])
-    .where('issues.code', '=', code)
-    .executeTakeFirst();
+    .where('issues.code', '=', code),
+);
+export const issueForVerification = async (db: Db, code: string) => (await issueForVerificationQuery(db, code))[0];
 
 // Revisions -------------------------------------------------------------------------------------------
 
@@ -199,14 +204,11 @@ export async function insertRevision(db: Db, row: DocumentTable): Promise<void> 
   await db.insertInto('documents').values(row).execute();
 }
 
-export const revisionHash = (db: Db, issueId: string, revision: number): Promise<string | undefined> =>
-  db
-    .selectFrom('documents')
-    .select(['sha256'])
-    .where('issue_id', '=', issueId)
-    .where('revision', '=', revision)
-    .executeTakeFirst()
-    .then((r) => r?.sha256);
+const revisionHashQuery = precompiled((db: Db, issueId: string, revision: number) =>
+  db.selectFrom('documents').select(['sha256']).where('issue_id', '=', issueId).where('revision', '=', revision),
+);
+export const revisionHash = async (db: Db, issueId: string, revision: number): Promise<string | undefined> =>
+  (await revisionHashQuery(db, issueId, revision))[0]?.sha256;
 
 export const revisionHashes = async (db: Db, issueId: string): Promise<string[]> =>
   (await db.selectFrom('documents').select('sha256').where('issue_id', '=', issueId).execute()).map((d) => d.sha256);

@@ -1,13 +1,14 @@
 import type { Db } from '../db';
 import type { TenantTable } from '../schema';
+import { precompiled } from '../precompiled';
 
 /** Tenants: one per LMS site; its settings are JSON, read by the domain. */
 export type TenantRow = Pick<TenantTable, 'id' | 'slug' | 'name' | 'settings'>;
 
 const COLUMNS = ['id', 'slug', 'name', 'settings'] as const;
 
-export const tenantById = (db: Db, id: string): Promise<TenantRow | undefined> =>
-  db.selectFrom('tenants').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+const tenantByIdQuery = precompiled((db: Db, id: string) => db.selectFrom('tenants').select(COLUMNS).where('id', '=', id));
+export const tenantById = async (db: Db, id: string): Promise<TenantRow | undefined> => (await tenantByIdQuery(db, id))[0];
 
 export const tenantBySlug = (db: Db, slug: string): Promise<TenantRow | undefined> =>
   db.selectFrom('tenants').select(COLUMNS).where('slug', '=', slug).executeTakeFirst();

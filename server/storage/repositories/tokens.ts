@@ -1,13 +1,14 @@
 import type { Db } from '../db';
 import type { TokenTable } from '../schema';
+import { precompiled } from '../precompiled';
 
 /** API tokens; the secret is kept only as its hash. */
 export const tokensOf = (db: Db, tenantId: string): Promise<TokenTable[]> =>
   db.selectFrom('tokens').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
 
 /** By id alone: a bearer token names its row before anyone knows its tenant. */
-export const tokenById = (db: Db, id: string): Promise<TokenTable | undefined> =>
-  db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
+const tokenByIdQuery = precompiled((db: Db, id: string) => db.selectFrom('tokens').selectAll().where('id', '=', id));
+export const tokenById = async (db: Db, id: string): Promise<TokenTable | undefined> => (await tokenByIdQuery(db, id))[0];
 
 export async function insertToken(db: Db, row: TokenTable): Promise<void> {
   await db.insertInto('tokens').values(row).execute();
