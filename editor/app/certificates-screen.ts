@@ -3,6 +3,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import { api, holds, problemsAt, type ApiError, type Certificate, type CertificateInput, type Me, type TemplateSummary } from './api';
 import { AppElement } from './base';
 import { errorBox } from './error-box';
+import { listTable } from './list-table';
 import { date, dateTime, fieldText } from './format';
 import { tr, type AppMessageKey } from './messages';
 import { ta } from './admin-messages';
@@ -311,84 +312,70 @@ export class CertificatesScreen extends AppElement {
             )
           : nothing
       }
-      ${
-        list === undefined
-          ? html`<p role="status">${tr('app.loading')}</p>`
-          : list.length === 0
-            ? html`<p>${tr('certificates.none')}</p>`
-            : html`<div class="table-scroll">
-                <table class="list">
-                  <thead>
-                    <tr>
-                      <th scope="col">${tr('certificates.name')}</th>
-                      <th scope="col">${ta('certificates.lmsId')}</th>
-                      <th scope="col">${tr('certificates.template')}</th>
-                      <th scope="col">${tr('certificates.course')}</th>
-                      <th scope="col">${tr('certificates.settings')}</th>
-                      <th scope="col">${tr('templates.updated')}</th>
-                      <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${list.map(
-                      (c) =>
-                        html`<tr>
-                          <th scope="row">${c.name}</th>
-                          <td class="lms-id">
-                            <code data-testid="certificate-id">${c.id}</code> ${copyButton(c.id, `${ta('certificates.lmsId')} ${c.name}`)}
-                            <details class="integration">
-                              <summary aria-label=${ta('certificates.integrationOf', { name: c.name })}>
-                                ${ta('certificates.integration')}
-                              </summary>
-                              <p class="muted">${ta('certificates.tokenHint')}</p>
-                              <h3>${ta('certificates.curl')}</h3>
-                              <pre data-example="curl"><code>${curlExample(location.origin, c.id)}</code></pre>
-                              ${copyButton(curlExample(location.origin, c.id), ta('certificates.curl'))}
-                              <h3>${ta('certificates.moodle')}</h3>
-                              <pre data-example="moodle"><code>${moodleExample(location.origin, c.id)}</code></pre>
-                              ${copyButton(moodleExample(location.origin, c.id), ta('certificates.moodle'))}
-                            </details>
-                          </td>
-                          <td>${this.versionLabel(c.templateVersionId)}</td>
-                          <td><code>${c.courseId}</code></td>
-                          <td>${this.rules(c)}</td>
-                          <td>${dateTime(c.updatedAt)}</td>
-                          <td>
-                            ${
-                              this.canAdd
-                                ? html`<button
-                                    type="button"
-                                    aria-label=${`${tr('certificates.edit')} ${c.name}`}
-                                    @click=${() => {
-                                      this.editing = draftOf(c);
-                                      this.failure = undefined;
-                                      this.notice = '';
-                                    }}
-                                  >
-                                    ${tr('certificates.edit')}
-                                  </button>`
-                                : nothing
-                            }
-                            <button
-                              type="button"
-                              aria-label=${tn('mail.openOf', { name: c.name })}
-                              aria-pressed=${this.mailFor?.id === c.id ? 'true' : 'false'}
-                              @click=${async () => {
-                                this.mailFor = c;
-                                this.editing = undefined;
-                                await this.updateComplete;
-                                this.querySelector<HTMLElement>('#cert-mail-title')?.focus();
-                              }}
-                            >
-                              ${tn('mail.open')}
-                            </button>
-                          </td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
-      }
+      ${listTable(list, {
+        empty: tr('certificates.none'),
+        className: 'list',
+        columns: [
+          tr('certificates.name'),
+          ta('certificates.lmsId'),
+          tr('certificates.template'),
+          tr('certificates.course'),
+          tr('certificates.settings'),
+          tr('templates.updated'),
+          { hidden: tr('templates.actions') },
+        ],
+        row: (c) =>
+          html`<tr>
+            <th scope="row">${c.name}</th>
+            <td class="lms-id">
+              <code data-testid="certificate-id">${c.id}</code> ${copyButton(c.id, `${ta('certificates.lmsId')} ${c.name}`)}
+              <details class="integration">
+                <summary aria-label=${ta('certificates.integrationOf', { name: c.name })}>${ta('certificates.integration')}</summary>
+                <p class="muted">${ta('certificates.tokenHint')}</p>
+                <h3>${ta('certificates.curl')}</h3>
+                <pre data-example="curl"><code>${curlExample(location.origin, c.id)}</code></pre>
+                ${copyButton(curlExample(location.origin, c.id), ta('certificates.curl'))}
+                <h3>${ta('certificates.moodle')}</h3>
+                <pre data-example="moodle"><code>${moodleExample(location.origin, c.id)}</code></pre>
+                ${copyButton(moodleExample(location.origin, c.id), ta('certificates.moodle'))}
+              </details>
+            </td>
+            <td>${this.versionLabel(c.templateVersionId)}</td>
+            <td><code>${c.courseId}</code></td>
+            <td>${this.rules(c)}</td>
+            <td>${dateTime(c.updatedAt)}</td>
+            <td>
+              ${
+                this.canAdd
+                  ? html`<button
+                      type="button"
+                      aria-label=${`${tr('certificates.edit')} ${c.name}`}
+                      @click=${() => {
+                        this.editing = draftOf(c);
+                        this.failure = undefined;
+                        this.notice = '';
+                      }}
+                    >
+                      ${tr('certificates.edit')}
+                    </button>`
+                  : nothing
+              }
+              <button
+                type="button"
+                aria-label=${tn('mail.openOf', { name: c.name })}
+                aria-pressed=${this.mailFor?.id === c.id ? 'true' : 'false'}
+                @click=${async () => {
+                  this.mailFor = c;
+                  this.editing = undefined;
+                  await this.updateComplete;
+                  this.querySelector<HTMLElement>('#cert-mail-title')?.focus();
+                }}
+              >
+                ${tn('mail.open')}
+              </button>
+            </td>
+          </tr>`,
+      })}
     </main>`;
   }
 }

@@ -3,6 +3,7 @@ import type { Contract, ResponseOf } from '../../server/http/contract';
 import { api, type ApiError } from './api';
 import { AppElement } from './base';
 import { errorBox } from './error-box';
+import { listTable } from './list-table';
 import { dateTime } from './format';
 import { tr } from './messages';
 import { tn, type NotifyMessageKey } from './notify-messages';
@@ -68,52 +69,36 @@ export class IssueMail extends AppElement {
         </div>
       </div>
       ${this.notice ? html`<p class="ok" role="status">${this.notice}</p>` : nothing} ${errorBox(this.failure)}
-      ${
-        list === undefined
-          ? html`<p role="status">${tr('app.loading')}</p>`
-          : list.length === 0
-            ? html`<p>${tn('messages.none')}</p>`
-            : html`<div class="table-scroll">
-                <table class="list messages">
-                  <thead>
-                    <tr>
-                      <th scope="col">${tn('messages.recipient')}</th>
-                      <th scope="col">${tn('messages.kind')}</th>
-                      <th scope="col">${tn('messages.status')}</th>
-                      <th scope="col">${tn('messages.answer')}</th>
-                      <th scope="col">${tn('messages.when')}</th>
-                      <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${list.map(
-                      (m) =>
-                        html`<tr data-message=${m.id}>
-                          <th scope="row">${m.recipient}</th>
-                          <td>${tn(`messages.kind.${m.kind}` as NotifyMessageKey)}</td>
-                          <td data-status=${m.status} class=${`status-${m.status}`}>
-                            ${tn(`messages.status.${m.status}` as NotifyMessageKey)}${m.attempts > 1 ? html` <span class="muted">(${m.attempts})</span>` : nothing}
-                          </td>
-                          <td>
-                            ${m.smtpResponse ? html`<code class="wrap" data-testid="smtp-answer">${m.smtpResponse}</code>` : nothing}
-                            ${m.error && m.status !== 'sent' ? html`<br /><span class="muted">${m.error}</span>` : nothing}
-                          </td>
-                          <td>${m.status === 'sent' ? dateTime(m.sentAt) : dateTime(m.nextAttemptAt)}</td>
-                          <td>
-                            <button
-                              type="button"
-                              aria-label=${tn('messages.resendOf', { recipient: m.recipient })}
-                              @click=${() => void this.resend(m)}
-                            >
-                              ${tn('messages.resend')}
-                            </button>
-                          </td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
-      }
+      ${listTable(list, {
+        empty: tn('messages.none'),
+        className: 'list messages',
+        columns: [
+          tn('messages.recipient'),
+          tn('messages.kind'),
+          tn('messages.status'),
+          tn('messages.answer'),
+          tn('messages.when'),
+          { hidden: tr('templates.actions') },
+        ],
+        row: (m) =>
+          html`<tr data-message=${m.id}>
+            <th scope="row">${m.recipient}</th>
+            <td>${tn(`messages.kind.${m.kind}` as NotifyMessageKey)}</td>
+            <td data-status=${m.status} class=${`status-${m.status}`}>
+              ${tn(`messages.status.${m.status}` as NotifyMessageKey)}${m.attempts > 1 ? html` <span class="muted">(${m.attempts})</span>` : nothing}
+            </td>
+            <td>
+              ${m.smtpResponse ? html`<code class="wrap" data-testid="smtp-answer">${m.smtpResponse}</code>` : nothing}
+              ${m.error && m.status !== 'sent' ? html`<br /><span class="muted">${m.error}</span>` : nothing}
+            </td>
+            <td>${m.status === 'sent' ? dateTime(m.sentAt) : dateTime(m.nextAttemptAt)}</td>
+            <td>
+              <button type="button" aria-label=${tn('messages.resendOf', { recipient: m.recipient })} @click=${() => void this.resend(m)}>
+                ${tn('messages.resend')}
+              </button>
+            </td>
+          </tr>`,
+      })}
     </section>`;
   }
 }

@@ -5,6 +5,7 @@ import { api, problemsAt, type ApiError } from './api';
 import { AppElement } from './base';
 import { copyButton } from './clipboard';
 import { errorBox } from './error-box';
+import { listTable } from './list-table';
 import { dateTime, fieldText } from './format';
 import { tr } from './messages';
 import { tn, type NotifyMessageKey } from './notify-messages';
@@ -226,55 +227,37 @@ export class NotificationsScreen extends AppElement {
         <h2 id="hooks-title">${tn('hooks.title')}</h2>
         <p class="muted">${tn('hooks.intro')}</p>
         ${this.notice ? html`<p class="ok" role="status">${this.notice}</p>` : nothing} ${errorBox(this.listFailure)}
-        ${
-          list === undefined
-            ? html`<p role="status">${tr('app.loading')}</p>`
-            : list.length === 0
-              ? html`<p>${tn('hooks.none')}</p>`
-              : html`<div class="table-scroll">
-                  <table class="list receivers">
-                    <thead>
-                      <tr>
-                        <th scope="col">${tn('hooks.url')}</th>
-                        <th scope="col">${tn('hooks.events')}</th>
-                        <th scope="col">${tr('templates.updated')}</th>
-                        <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${list.map(
-                        (r) =>
-                          html`<tr data-receiver=${r.id}>
-                            <th scope="row">
-                              <code class="wrap">${r.url}</code
-                              >${r.description ? html`<br /><span class="muted">${r.description}</span>` : nothing}
-                            </th>
-                            <td>${r.events.join(', ')}</td>
-                            <td>${dateTime(r.createdAt)}</td>
-                            <td class="actions">
-                              <button
-                                type="button"
-                                aria-label=${tn('hooks.deliveriesOf', { url: r.url })}
-                                aria-pressed=${this.open?.id === r.id ? 'true' : 'false'}
-                                @click=${() => void this.showDeliveries(r)}
-                              >
-                                ${tn('hooks.deliveries')}
-                              </button>
-                              <button
-                                type="button"
-                                class="danger"
-                                aria-label=${tn('hooks.removeOf', { url: r.url })}
-                                @click=${() => void this.removeReceiver(r)}
-                              >
-                                ${tn('hooks.remove')}
-                              </button>
-                            </td>
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                </div>`
-        }
+        ${listTable(list, {
+          empty: tn('hooks.none'),
+          className: 'list receivers',
+          columns: [tn('hooks.url'), tn('hooks.events'), tr('templates.updated'), { hidden: tr('templates.actions') }],
+          row: (r) =>
+            html`<tr data-receiver=${r.id}>
+              <th scope="row">
+                <code class="wrap">${r.url}</code>${r.description ? html`<br /><span class="muted">${r.description}</span>` : nothing}
+              </th>
+              <td>${r.events.join(', ')}</td>
+              <td>${dateTime(r.createdAt)}</td>
+              <td class="actions">
+                <button
+                  type="button"
+                  aria-label=${tn('hooks.deliveriesOf', { url: r.url })}
+                  aria-pressed=${this.open?.id === r.id ? 'true' : 'false'}
+                  @click=${() => void this.showDeliveries(r)}
+                >
+                  ${tn('hooks.deliveries')}
+                </button>
+                <button
+                  type="button"
+                  class="danger"
+                  aria-label=${tn('hooks.removeOf', { url: r.url })}
+                  @click=${() => void this.removeReceiver(r)}
+                >
+                  ${tn('hooks.remove')}
+                </button>
+              </td>
+            </tr>`,
+        })}
         ${this.createdBox()} ${this.addForm()}
       </section>
       ${this.deliveriesSection()}`;
@@ -347,52 +330,36 @@ export class NotificationsScreen extends AppElement {
         </div>
       </div>
       ${this.deliveryNotice ? html`<p class="ok" role="status">${this.deliveryNotice}</p>` : nothing} ${errorBox(this.deliveryFailure)}
-      ${
-        list === undefined
-          ? html`<p role="status">${tr('app.loading')}</p>`
-          : list.length === 0
-            ? html`<p>${tn('hooks.noDeliveries')}</p>`
-            : html`<div class="table-scroll">
-                <table class="list">
-                  <thead>
-                    <tr>
-                      <th scope="col">${tn('hooks.delivery')}</th>
-                      <th scope="col">${tn('hooks.event')}</th>
-                      <th scope="col">${tn('hooks.document')}</th>
-                      <th scope="col">${tn('hooks.status')}</th>
-                      <th scope="col">${tn('hooks.attempts')}</th>
-                      <th scope="col">${tn('hooks.nextAttempt')}</th>
-                      <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${list.map(
-                      (d) =>
-                        html`<tr data-delivery=${d.id}>
-                          <th scope="row"><code title=${d.id}>${d.id.slice(0, 8)}…</code></th>
-                          <td><code>${d.event}</code></td>
-                          <td>${d.issueCode ? html`<code>${d.issueCode}</code>` : '—'}</td>
-                          <td data-status=${d.status} class=${`status-${d.status}`}>${this.statusLabel(d.status)}</td>
-                          <td>${d.attempts}</td>
-                          <td>${d.status === 'delivered' ? dateTime(d.deliveredAt) : dateTime(d.nextAttemptAt)}</td>
-                          <td class="actions">
-                            <button
-                              type="button"
-                              aria-label=${tn('hooks.showAttemptsOf', { id: d.id })}
-                              @click=${() => void this.showAttempts(d.id)}
-                            >
-                              ${tn('hooks.showAttempts')}
-                            </button>
-                            <button type="button" aria-label=${tn('hooks.replayOf', { id: d.id })} @click=${() => void this.replay(d)}>
-                              ${tn('hooks.replay')}
-                            </button>
-                          </td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
-      }
+      ${listTable(list, {
+        empty: tn('hooks.noDeliveries'),
+        className: 'list',
+        columns: [
+          tn('hooks.delivery'),
+          tn('hooks.event'),
+          tn('hooks.document'),
+          tn('hooks.status'),
+          tn('hooks.attempts'),
+          tn('hooks.nextAttempt'),
+          { hidden: tr('templates.actions') },
+        ],
+        row: (d) =>
+          html`<tr data-delivery=${d.id}>
+            <th scope="row"><code title=${d.id}>${d.id.slice(0, 8)}…</code></th>
+            <td><code>${d.event}</code></td>
+            <td>${d.issueCode ? html`<code>${d.issueCode}</code>` : '—'}</td>
+            <td data-status=${d.status} class=${`status-${d.status}`}>${this.statusLabel(d.status)}</td>
+            <td>${d.attempts}</td>
+            <td>${d.status === 'delivered' ? dateTime(d.deliveredAt) : dateTime(d.nextAttemptAt)}</td>
+            <td class="actions">
+              <button type="button" aria-label=${tn('hooks.showAttemptsOf', { id: d.id })} @click=${() => void this.showAttempts(d.id)}>
+                ${tn('hooks.showAttempts')}
+              </button>
+              <button type="button" aria-label=${tn('hooks.replayOf', { id: d.id })} @click=${() => void this.replay(d)}>
+                ${tn('hooks.replay')}
+              </button>
+            </td>
+          </tr>`,
+      })}
       ${this.attemptsTable()}
     </section>`;
   }

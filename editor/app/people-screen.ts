@@ -4,6 +4,7 @@ import { AppElement } from './base';
 import { ta } from './admin-messages';
 import { copyButton } from './clipboard';
 import { errorBox } from './error-box';
+import { listTable } from './list-table';
 import { fieldText } from './format';
 import { tr } from './messages';
 
@@ -447,29 +448,7 @@ export class PeopleScreen extends AppElement {
       ${this.passwordBox()} ${this.createForm()}
       <section aria-labelledby="people-title">
         <h2 id="people-title" tabindex="-1">${ta('people.list')}</h2>
-        ${
-          people === undefined
-            ? html`<p role="status">${tr('app.loading')}</p>`
-            : people.length === 0
-              ? html`<p>${ta('people.none')}</p>`
-              : html`<div class="table-scroll">
-                  <table class="list people">
-                    <thead>
-                      <tr>
-                        <th scope="col">${ta('people.name')}</th>
-                        <th scope="col">${ta('people.username')}</th>
-                        <th scope="col">${ta('people.email')}</th>
-                        <th scope="col">${ta('people.roles')}</th>
-                        <th scope="col">${ta('people.state')}</th>
-                        <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${people.map((p) => this.row(p))}
-                    </tbody>
-                  </table>
-                </div>`
-        }
+        ${listTable(people, { empty: ta('people.none'), className: 'list people', columns: [ta('people.name'), ta('people.username'), ta('people.email'), ta('people.roles'), ta('people.state'), { hidden: tr('templates.actions') }], row: (p) => this.row(p) })}
       </section>
       <section aria-labelledby="roles-title">
         <h2 id="roles-title">${ta('roles.title')}</h2>

@@ -4,6 +4,7 @@ import { AppElement } from './base';
 import { ta } from './admin-messages';
 import { copyButton } from './clipboard';
 import { errorBox } from './error-box';
+import { listTable } from './list-table';
 import { date, dateTime, fieldText } from './format';
 import { tr } from './messages';
 
@@ -206,56 +207,44 @@ export class TokensScreen extends AppElement {
     return html`${errorBox(this.failure)} ${this.secretBox()} ${this.createForm()}
       <section aria-labelledby="tokens-title">
         <h2 id="tokens-title">${ta('tokens.list')}</h2>
-        ${
-          tokens === undefined
-            ? html`<p role="status">${tr('app.loading')}</p>`
-            : tokens.length === 0
-              ? html`<p>${ta('tokens.none')}</p>`
-              : html`<div class="table-scroll">
-                  <table class="list tokens">
-                    <thead>
-                      <tr>
-                        <th scope="col">${ta('tokens.name')}</th>
-                        <th scope="col">${ta('roles.capabilities')}</th>
-                        <th scope="col">${ta('tokens.created')}</th>
-                        <th scope="col">${ta('tokens.createdBy')}</th>
-                        <th scope="col">${ta('tokens.lastUsed')}</th>
-                        <th scope="col">${ta('tokens.expiresAt')}</th>
-                        <th scope="col">${ta('tokens.state')}</th>
-                        <th scope="col"><span class="visually-hidden">${tr('templates.actions')}</span></th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${tokens.map(
-                        (t) =>
-                          html`<tr data-token=${t.name} data-revoked=${String(t.revokedAt !== null)}>
-                            <th scope="row">${t.name}</th>
-                            <td>${t.capabilities.map((c) => html`<code>${c}</code> `)}</td>
-                            <td>${dateTime(t.createdAt)}</td>
-                            <td data-created-by=${t.createdBy}>${this.maker(t)}</td>
-                            <td>${t.lastUsedAt ? dateTime(t.lastUsedAt) : ta('tokens.never')}</td>
-                            <td>${t.expiresAt ? dateTime(t.expiresAt) : '—'}</td>
-                            <td>${this.state(t)}</td>
-                            <td class="actions">
-                              ${
-                                t.revokedAt
-                                  ? nothing
-                                  : html`<button
-                                      type="button"
-                                      class="small danger"
-                                      aria-label=${ta('tokens.revokeOf', { name: t.name })}
-                                      @click=${() => void this.revoke(t)}
-                                    >
-                                      ${ta('tokens.revoke')}
-                                    </button>`
-                              }
-                            </td>
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                </div>`
-        }
+        ${listTable(tokens, {
+          empty: ta('tokens.none'),
+          className: 'list tokens',
+          columns: [
+            ta('tokens.name'),
+            ta('roles.capabilities'),
+            ta('tokens.created'),
+            ta('tokens.createdBy'),
+            ta('tokens.lastUsed'),
+            ta('tokens.expiresAt'),
+            ta('tokens.state'),
+            { hidden: tr('templates.actions') },
+          ],
+          row: (t) =>
+            html`<tr data-token=${t.name} data-revoked=${String(t.revokedAt !== null)}>
+              <th scope="row">${t.name}</th>
+              <td>${t.capabilities.map((c) => html`<code>${c}</code> `)}</td>
+              <td>${dateTime(t.createdAt)}</td>
+              <td data-created-by=${t.createdBy}>${this.maker(t)}</td>
+              <td>${t.lastUsedAt ? dateTime(t.lastUsedAt) : ta('tokens.never')}</td>
+              <td>${t.expiresAt ? dateTime(t.expiresAt) : '—'}</td>
+              <td>${this.state(t)}</td>
+              <td class="actions">
+                ${
+                  t.revokedAt
+                    ? nothing
+                    : html`<button
+                        type="button"
+                        class="small danger"
+                        aria-label=${ta('tokens.revokeOf', { name: t.name })}
+                        @click=${() => void this.revoke(t)}
+                      >
+                        ${ta('tokens.revoke')}
+                      </button>`
+                }
+              </td>
+            </tr>`,
+        })}
       </section>`;
   }
 }
