@@ -1,4 +1,5 @@
 import { iso, isoDay, recordAudit, type Actor, type Services } from './context';
+import { documentProtection } from './protection';
 import { certificateRow, createCertificate, listCertificates, type Certificate } from './certificates';
 import { codeKey, newVerificationCode } from './codes';
 import { DomainError } from './errors';
@@ -194,7 +195,14 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
   // No expiry: the old system's documents had none, and the certificate's validity rule is for new ones.
   const data = await serverData(services, tenant, certificate, version, input.data, { code, issuedOn, expiresOn: null });
   const bound = bindToVersion(version, data, DATA_UNFIT);
-  const rendered = await render(services, version, bound, code, actor.tenantId);
+  const rendered = await render(
+    services,
+    version,
+    bound,
+    code,
+    actor.tenantId,
+    documentProtection(actor.tenantId, tenant.settings, certificate.settings),
+  );
   const now = iso(services.now());
   const row: IssueTable = {
     id: newId(),
