@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PDFDocument, StandardFonts } from '@cantoo/pdf-lib';
 import {
+  ImportedPage,
   PdfDocument,
   PdfProtectionError,
   PreparedImage,
@@ -127,6 +129,28 @@ describe.each(['aes-256', 'aes-128'] as const)('PDF protection with %s', (cipher
     expect(Buffer.from(certificate('same', { ...p, secret: Buffer.from('another secret of 32 bytes......') })).equals(Buffer.from(a))).toBe(
       false,
     );
+  });
+});
+
+describe('PDF protection of every object', () => {
+  it('encrypts strings (read back decrypted by poppler) and an imported background page, whose text still extracts', async () => {
+    const source = await PDFDocument.create();
+    const helvetica = await source.embedFont(StandardFonts.Helvetica);
+    source.addPage([300, 200]).drawText('Background Frame', { x: 40, y: 100, size: 18, font: helvetica });
+    const background = await ImportedPage.fromPdf(await source.save(), 0);
+    const doc = new PdfDocument({
+      documentId: 'bg',
+      info: { title: 'Attestation (a) \\ b) ( of Camille', author: 'Centre Ωmega' },
+      protection: { cipher: 'aes-256', permissions: { print: true }, userPassword: 'pw', secret: SECRET },
+    });
+    doc.addPage(300, 200).content.drawPage(background, 0, 0, 1, 1);
+    const path = writeTemp(doc.save());
+    expect(qpdf(['--password=pw', '--check', path])).toContain('No syntax or stream encoding errors');
+    expect(run('pdftotext', ['-upw', 'pw', path, '-'])).toContain('Background Frame');
+    const info = run('pdfinfo', ['-enc', 'UTF-8', '-upw', 'pw', path]);
+    expect(info).toMatch(/Title:\s+Attestation \(a\) \\ b\) \( of Camille/);
+    expect(info).toMatch(/Author:\s+Centre Ωmega/);
+    expect(info).toMatch(/Encrypted:\s+yes \(print:yes copy:no change:no addNotes:no algorithm:AES-256\)/);
   });
 });
 
