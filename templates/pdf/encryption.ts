@@ -11,8 +11,8 @@
  *
  * Determinism: nothing here is random. A seed is HMAC-SHA256 over the caller's secret key material (per
  * tenant, derived from the installation's secret by the server), the document id, the cipher, the
- * permissions and the passwords; HKDF-SHA256 draws from it the AES-256 file key, the R6 salts, the /Perms
- * filler and the key for IVs; each string or stream gets IV = HMAC(ivKey, object number ‖ position) — unique
+ * permissions and the passwords; HKDF-SHA256 draws from it the AES-256 file key, the /Perms filler and the
+ * key for IVs (the R6 salts come from the secret and the passwords: see r6PasswordEntries); each string or stream gets IV = HMAC(ivKey, object number ‖ position) — unique
  * per encrypted item and unpredictable to anyone without the secret, which is what CBC needs. What this gives
  * up against fresh randomness: the same document rendered twice is the same file (the point), and a
  * different document never shares a key or an IV because the document id is in the seed.
@@ -74,9 +74,44 @@ export function permissionFlags(p: PdfPermissions): number {
   return flags | 0;
 }
 
-/** The owner password used when none is given: from the secret and the document id, 32 characters. */
-export function derivedOwnerPassword(secret: Uint8Array, documentId: string): string {
-  return createHmac('sha256', secret).update('attest/pdf/owner-password\0').update(documentId, 'utf8').digest('base64url').slice(0, 32);
+/** The owner password used when none is given: from the secret alone (a tenant's), 32 characters. */
+export function derivedOwnerPassword(secret: Uint8Array): string {
+  return createHmac('sha256', secret).update('attest/pdf/owner-password').digest('base64url').slice(0, 32);
+}
+
+interface R6Entries {
+  U: Buffer;
+  O: Buffer;
+  /** Algorithm 2.B of the key salts: what wraps the file key as UE and OE. */
+  userKey: Buffer;
+  ownerKey: Buffer;
+}
+const r6Known = new Map<string, R6Entries>();
+
+/**
+ * Algorithms 8 and 9 without the file key: U, O and the keys that wrap it. Algorithm 2.B is slow on
+ * purpose (about 3 ms each, four per document), so the entries for one secret and pair of passwords are
+ * computed once and kept (a few dozen); the salts come from the secret and the passwords, so they are the
+ * same for every document of those settings — still secret-dependent, which is what salts are for here.
+ */
+function r6PasswordEntries(secret: Uint8Array, user: string, owner: string): R6Entries {
+  const id = createHmac('sha256', secret)
+    .update(JSON.stringify(['attest/pdf/r6-entries/v1', user, owner]), 'utf8')
+    .digest();
+  const key = id.toString('hex');
+  const known = r6Known.get(key);
+  if (known) return known;
+  const salts = Buffer.from(hkdfSync('sha256', id, EMPTY, 'salts', 32));
+  const u = saslPassword(user);
+  const o = saslPassword(owner);
+  // Algorithm 8: U = hash ‖ validation salt ‖ key salt; UE = the file key wrapped with the key salt's hash.
+  const U = Buffer.concat([hash2B(u, salts.subarray(0, 8), EMPTY), salts.subarray(0, 16)]);
+  // Algorithm 9: the same for the owner, over U.
+  const O = Buffer.concat([hash2B(o, salts.subarray(16, 24), U), salts.subarray(16, 32)]);
+  const entries = { U, O, userKey: hash2B(u, salts.subarray(8, 16), EMPTY), ownerKey: hash2B(o, salts.subarray(24, 32), U) };
+  if (r6Known.size >= 64) r6Known.delete(r6Known.keys().next().value!);
+  r6Known.set(key, entries);
+  return entries;
 }
 
 /** Encrypts objects for one document; built once per save. */
@@ -97,7 +132,7 @@ export class PdfEncryptor {
       throw new PdfProtectionError('PDF_PROTECTION_SECRET_TOO_SHORT', 'PDF protection needs at least 16 bytes of secret key material');
     }
     const user = protection.userPassword ?? '';
-    const owner = protection.ownerPassword || derivedOwnerPassword(protection.secret, documentId);
+    const owner = protection.ownerPassword || derivedOwnerPassword(protection.secret);
     const P = permissionFlags(protection.permissions);
     const seed = createHmac('sha256', protection.secret)
       .update(JSON.stringify(['attest/pdf/protection/v1', documentId, protection.cipher, P, user, owner]), 'utf8')
@@ -107,15 +142,10 @@ export class PdfEncryptor {
     if (protection.cipher === 'aes-256') {
       this.aes = 'aes-256-cbc';
       this.fileKey = draw('file-key', 32);
-      const salts = draw('salts', 32);
-      const u = saslPassword(user);
-      const o = saslPassword(owner);
-      // Algorithm 8: U = hash ‖ validation salt ‖ key salt; UE = the file key wrapped with the key salt's hash.
-      const U = Buffer.concat([hash2B(u, salts.subarray(0, 8), EMPTY), salts.subarray(0, 16)]);
-      const UE = aesNoPad('aes-256-cbc', hash2B(u, salts.subarray(8, 16), EMPTY), this.fileKey);
-      // Algorithm 9: the same for the owner, over U.
-      const O = Buffer.concat([hash2B(o, salts.subarray(16, 24), U), salts.subarray(16, 32)]);
-      const OE = aesNoPad('aes-256-cbc', hash2B(o, salts.subarray(24, 32), U), this.fileKey);
+      const entries = r6PasswordEntries(protection.secret, user, owner);
+      const UE = aesNoPad('aes-256-cbc', entries.userKey, this.fileKey);
+      const OE = aesNoPad('aes-256-cbc', entries.ownerKey, this.fileKey);
+      const { U, O } = entries;
       // Algorithm 10: P, 0xFFFFFFFF, "T" (metadata encrypted), "adb", 4 filler bytes; one block, ECB.
       const perms = Buffer.alloc(16);
       perms.writeInt32LE(P, 0);
