@@ -452,14 +452,8 @@ async function issueNew(
     );
     setBound(bound.data, ['certificate', 'expires'], expiresOn);
   }
-  const rendered = await render(
-    services,
-    version,
-    bound,
-    code,
-    actor.tenantId,
-    documentProtection(actor.tenantId, tenant.settings, certificate.settings),
-  );
+  const protection = documentProtection(actor.tenantId, tenant.settings, certificate.settings);
+  const rendered = await render(services, version, bound, code, actor.tenantId, protection);
 
   const row: IssueTable = {
     id: newId(),
@@ -476,7 +470,7 @@ async function issueNew(
     template_version_id: version.id,
     revision: 1,
     pdf_sha256: rendered.sha256,
-    inputs_sha256: inputsHash(version, data),
+    inputs_sha256: inputsHash(version, data, protection),
     created_at: iso(now),
     rendered_at: iso(services.now()),
     first_delivered_at: null,
@@ -1294,7 +1288,7 @@ export async function regenerationInputs(
   if (!(await sources.tenant()).settings.public_base_url && typeof keptUrl === 'string' && isObject(data.certificate))
     data.certificate.verification_url = keptUrl;
   const protection = documentProtection(row.tenant_id, (await sources.tenant()).settings, certificate.settings);
-  return { row, version, data, inputsSha256: inputsHash(version, data), ...(protection ? { protection } : {}) };
+  return { row, version, data, inputsSha256: inputsHash(version, data, protection), ...(protection ? { protection } : {}) };
 }
 
 /**
@@ -1302,8 +1296,12 @@ export async function regenerationInputs(
  * data as built for binding (learner record, organisation, people, certificate settings, code and dates),
  * in a canonical JSON form (keys sorted). Kept with each revision; `--changed-only` compares it.
  */
-export function inputsHash(version: Version, data: Record<string, unknown>): string {
-  return sha256Hex(canonicalJson({ template: version.contentHash, data }));
+export function inputsHash(version: Version, data: Record<string, unknown>, protection?: PdfProtection): string {
+  // Protection counts too (cipher, permissions, passwords — hashed, never kept); absent, the hash is as before.
+  const protectedBy = protection
+    ? sha256Hex(canonicalJson({ ...protection, secret: Buffer.from(protection.secret).toString('base64') }))
+    : undefined;
+  return sha256Hex(canonicalJson({ template: version.contentHash, data, protection: protectedBy }));
 }
 
 function canonicalJson(value: unknown): string {
