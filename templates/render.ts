@@ -5,7 +5,7 @@ import type { BoundData } from '../variables/types';
 import type { CompiledTemplate } from './compile';
 import { LiquidStageError } from './liquid/engine';
 import { parseMarkup, type MarkupDocument } from './markup';
-import { PdfDocument } from './pdf';
+import { PdfDocument, type PdfProtection } from './pdf';
 import { drawDocument, type DrawnBox, type SharedDrawings } from './layout/document';
 
 /**
@@ -18,6 +18,8 @@ export interface RenderOptions {
   /** Seed of the PDF's /ID; by default the certificate code, else a hash of the data. */
   documentId?: string;
   bind?: BindOptions;
+  /** Encrypt the document: cipher, permissions, passwords and the key material (see templates/pdf/encryption.ts). */
+  protection?: PdfProtection;
   /**
    * Milliseconds spent in each stage are added here when given (bind, liquid, markup, draw:<element>,
    * draw, save): the benchmark's breakdown. Absent, nothing is timed.
@@ -71,6 +73,7 @@ export function renderBound(
     },
     ...(issued ? { creationDate: issued } : {}),
     documentId: options.documentId ?? documentIdOf(data),
+    ...(options.protection ? { protection: options.protection } : {}),
   });
   const drawn = drawInto(doc, template, prepared, diagnostics, options.specimen ?? false, timings);
   if (!drawn) return { diagnostics, pageCount: 0, boxes: [], data };

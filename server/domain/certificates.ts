@@ -2,6 +2,7 @@ import { iso, recordAudit, requireCapability, type Actor, type Services } from '
 import { DomainError, invalid, notFound, zodProblems, type Problem } from './errors';
 import { fileNamePatternProblems } from './file-names';
 import { newId } from './ids';
+import { sealProtection, withoutPasswords } from './protection';
 import { CertificateSettings, readSettings } from './settings';
 import { getVersion } from './templates';
 import { inTransaction, type Db } from '../storage/db';
@@ -73,7 +74,7 @@ function parseSettings(value: unknown): CertificateSettings {
     const problems = fileNamePatternProblems(parsed.data.file_name, 'settings.file_name');
     if (problems.length) throw invalid('CERTIFICATE_SETTINGS_INVALID', 'The certificate settings are not valid.', problems);
   }
-  return parsed.data;
+  return sealProtection(parsed.data, 'CERTIFICATE_SETTINGS_INVALID', 'settings');
 }
 
 /**
@@ -202,7 +203,7 @@ export async function updateCertificate(
       action: 'changed',
       actor,
       at: now,
-      details: patch,
+      details: { ...patch, ...(patch.settings !== undefined ? { settings: withoutPasswords(patch.settings) } : {}) },
     });
   });
   return certificateRow(db, actor.tenantId, id);

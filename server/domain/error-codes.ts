@@ -852,6 +852,14 @@ export const ERROR_CODES = {
     fr: 'L’envoi est en cours de tentative ; regardez de nouveau dans un instant.',
     meaning: 'A replay was asked while a worker holds the delivery for an attempt.',
   },
+  // PDF protection (issue 17, helper "protect")
+  PROTECTION_UNAVAILABLE: {
+    kind: 'conflict',
+    en: 'This document is to be protected, and the installation cannot protect it: its key is missing or has changed.',
+    fr: 'Ce document doit être protégé et l’installation ne peut pas le protéger : sa clé manque ou a changé.',
+    meaning:
+      'The certificate (or tenant) asks for PDF protection and ATTEST_SECRET_KEY is not set, or a sealed password does not open with it; the operator sets the key back.',
+  },
   MAIL_SETTINGS_INVALID: {
     kind: 'invalid',
     en: 'The mail settings cannot be saved; every problem is listed with its path.',
@@ -1277,6 +1285,19 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   TEMPLATE_INVALID: {
     en: (p) => `This mail template does not check: ${typeof p.detail === 'string' ? p.detail : ''}`,
     fr: (p) => `Ce modèle de courriel n’est pas valide : ${typeof p.detail === 'string' ? p.detail : ''}`,
+  },
+  // PDF protection (issue 17, helper "protect")
+  PROTECTION_NEEDS_SECRET_KEY: {
+    en: 'PDF protection needs the installation key (ATTEST_SECRET_KEY): ask the operator to set it.',
+    fr: 'La protection des PDF demande la clé de l’installation (ATTEST_SECRET_KEY) : demandez à l’opérateur de la définir.',
+  },
+  PROTECTION_PASSWORD_SEALED_INVALID: {
+    en: 'This sealed password does not open with this installation’s key: give the password in clear.',
+    fr: 'Ce mot de passe scellé ne s’ouvre pas avec la clé de cette installation : donnez le mot de passe en clair.',
+  },
+  PROTECTION_PASSWORD_NOT_LATIN1: {
+    en: 'AES-128 passwords are limited to Latin-1 characters: choose AES-256 or another password.',
+    fr: 'Les mots de passe AES-128 sont limités aux caractères Latin-1 : choisissez AES-256 ou un autre mot de passe.',
   },
   // Expiry reminders (issue 15, helper "expiry")
   REMINDER_DUPLICATE: {

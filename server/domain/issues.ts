@@ -46,6 +46,8 @@ import { certificatesOf } from '../storage/repositories/certificates';
 import { recordsFor } from '../storage/repositories/regenerations';
 import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/refusals';
 import { personNames } from '../storage/repositories/people';
+import type { PdfProtection } from '../../templates/pdf';
+import { documentProtection } from './protection';
 import { tokenNames } from '../storage/repositories/tokens';
 import { verificationTotals } from '../storage/repositories/stats';
 
@@ -450,7 +452,8 @@ async function issueNew(
     );
     setBound(bound.data, ['certificate', 'expires'], expiresOn);
   }
-  const rendered = await render(services, version, bound, code, actor.tenantId);
+  const protection = documentProtection(actor.tenantId, tenant.settings, certificate.settings);
+  const rendered = await render(services, version, bound, code, actor.tenantId, protection);
 
   const row: IssueTable = {
     id: newId(),
@@ -467,7 +470,7 @@ async function issueNew(
     template_version_id: version.id,
     revision: 1,
     pdf_sha256: rendered.sha256,
-    inputs_sha256: inputsHash(version, data),
+    inputs_sha256: inputsHash(version, data, protection),
     created_at: iso(now),
     rendered_at: iso(services.now()),
     first_delivered_at: null,
@@ -729,6 +732,7 @@ export async function render(
   bound: { data: BoundData; warnings: Diagnostic[] },
   code: string,
   tenantId: string,
+  protection?: PdfProtection,
 ): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
@@ -740,6 +744,7 @@ export async function render(
     data: bound.data,
     bound: true,
     documentId: code,
+    ...(protection ? { protection } : {}),
   });
   const diagnostics = [...bound.warnings, ...poolDiagnostics(answer)];
   if (!answer.pdf || hasErrors(diagnostics)) {
@@ -1243,6 +1248,8 @@ export interface RegenerationInputs {
   version: Version;
   data: Record<string, unknown>;
   inputsSha256: string;
+  /** The PDF protection the certificate's (or tenant's) settings ask for now. */
+  protection?: PdfProtection;
 }
 
 /**
@@ -1280,7 +1287,8 @@ export async function regenerationInputs(
   const keptUrl = isObject(keptCertificate) ? keptCertificate.verification_url : undefined;
   if (!(await sources.tenant()).settings.public_base_url && typeof keptUrl === 'string' && isObject(data.certificate))
     data.certificate.verification_url = keptUrl;
-  return { row, version, data, inputsSha256: inputsHash(version, data) };
+  const protection = documentProtection(row.tenant_id, (await sources.tenant()).settings, certificate.settings);
+  return { row, version, data, inputsSha256: inputsHash(version, data, protection), ...(protection ? { protection } : {}) };
 }
 
 /**
@@ -1288,8 +1296,12 @@ export async function regenerationInputs(
  * data as built for binding (learner record, organisation, people, certificate settings, code and dates),
  * in a canonical JSON form (keys sorted). Kept with each revision; `--changed-only` compares it.
  */
-export function inputsHash(version: Version, data: Record<string, unknown>): string {
-  return sha256Hex(canonicalJson({ template: version.contentHash, data }));
+export function inputsHash(version: Version, data: Record<string, unknown>, protection?: PdfProtection): string {
+  // Protection counts too (cipher, permissions, passwords — hashed, never kept); absent, the hash is as before.
+  const protectedBy = protection
+    ? sha256Hex(canonicalJson({ ...protection, secret: Buffer.from(protection.secret).toString('base64') }))
+    : undefined;
+  return sha256Hex(canonicalJson({ template: version.contentHash, data, protection: protectedBy }));
 }
 
 function canonicalJson(value: unknown): string {
@@ -1310,7 +1322,7 @@ export interface MadeAgain extends RegenerationInputs {
 /** Binds and renders; a document that cannot be made throws its DomainError (DATA_INVALID, DOCUMENT_NOT_MADE). */
 export async function makeAgain(services: Services, inputs: RegenerationInputs): Promise<MadeAgain> {
   const bound = bindToVersion(inputs.version, inputs.data, 'The learner’s data does not fit this template version.');
-  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id);
+  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.protection);
   return { ...inputs, rendered };
 }
 

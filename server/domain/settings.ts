@@ -48,6 +48,49 @@ export const Organization = z
   .strict()
   .describe('The organisation that issues the documents: always printed from here, never from request data.');
 
+// Protection (issue 17, helper "protect"): PDF permissions and passwords, applied when a document is made.
+export const ProtectionPermissions = z
+  .object({
+    print: z.boolean().default(true).describe('Print the document.'),
+    print_high_quality: z.boolean().default(true).describe('Print at full quality (otherwise a low-resolution rendering only).'),
+    modify: z.boolean().default(false).describe('Change the document’s content.'),
+    copy: z.boolean().default(false).describe('Copy or extract text and graphics.'),
+    annotate: z.boolean().default(false).describe('Add or change comments.'),
+    fill_forms: z.boolean().default(false).describe('Fill in form fields.'),
+    extract_for_accessibility: z.boolean().default(true).describe('Let screen readers and other assistive tools read the text.'),
+    assemble: z.boolean().default(false).describe('Insert, rotate or delete pages.'),
+  })
+  .strict();
+
+export const Protection = z
+  .object({
+    enabled: z.boolean().default(true).describe('false: documents are not protected (a certificate turning off the tenant’s default).'),
+    cipher: z
+      .enum(['aes-256', 'aes-128'])
+      .default('aes-256')
+      .describe('aes-256: PDF 2.0’s handler (R6), for current readers; aes-128 (R4): for readers older than 2008.'),
+    permissions: ProtectionPermissions.default(ProtectionPermissions.parse({})),
+    user_password: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe(
+        'Needed to open the document. Stored sealed with the installation key and answered only sealed (`sealed:…`); send the sealed value back to keep it.',
+      ),
+    owner_password: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe(
+        'Lifts the permissions. Absent: one is derived per document from the installation key, so nobody can guess it. Sealed as user_password.',
+      ),
+  })
+  .strict()
+  .describe('PDF protection (needs ATTEST_SECRET_KEY): permissions, optional passwords, AES-256 or AES-128.');
+export type Protection = z.infer<typeof Protection>;
+
 export const TenantSettings = z
   .object({
     completion_tracking: z.boolean().default(true).describe('Documents need the course to be completed.'),
@@ -60,6 +103,7 @@ export const TenantSettings = z
     organization: Organization.default({ name: 'Organisme de formation' }).describe(
       'Printed as `organization` on documents and named on the verification page; request data never replaces it.',
     ),
+    protection: Protection.optional().describe('The default PDF protection of the tenant’s documents; a certificate’s own replaces it.'),
   })
   .strict();
 export type TenantSettings = z.infer<typeof TenantSettings>;
@@ -148,6 +192,9 @@ export const CertificateSettings = z
       .describe(
         'Recertification: when the LMS sends a completion date later than the current document’s, a new document (its own code) supersedes it; the older one still verifies, as superseded. Absent: asking again always gives the same document.',
       ),
+    protection: Protection.optional().describe(
+      'PDF protection of this certificate’s documents, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
+    ),
   })
   .strict()
   .refine((s) => !s.reminders || new Set(s.reminders.map((r) => r.days_before)).size === s.reminders.length, {

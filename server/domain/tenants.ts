@@ -2,6 +2,7 @@ import { DEFAULT_ROLES } from './capabilities';
 import { iso, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { DomainError, invalid, notFound, zodProblems } from './errors';
 import { newId, newSecret } from './ids';
+import { sealProtection, withoutPasswords } from './protection';
 import { TenantSettings, logoProblems, readSettings } from './settings';
 import { inTransaction, type Db } from '../storage/db';
 import { insertRole } from '../storage/repositories/roles';
@@ -42,7 +43,8 @@ export function plannedTenant(input: { slug: string; name: string; settings?: un
       ...logoWrong,
     ]);
   }
-  return { slug: input.slug, name: input.name, settings: { ...settings.data, ...languageDefaults(settings.data.locale, input.settings) } };
+  const sealed = sealProtection(settings.data, 'TENANT_SETTINGS_INVALID');
+  return { slug: input.slug, name: input.name, settings: { ...sealed, ...languageDefaults(sealed.locale, input.settings) } };
 }
 
 /**
@@ -125,7 +127,7 @@ export async function updateTenantSettings(services: Services, actor: Actor, pat
       action: 'settings-changed',
       actor,
       at: now,
-      details: patch,
+      details: withoutPasswords(patch),
     });
   });
   return { ...tenant, settings: merged };
@@ -152,7 +154,7 @@ export function mergeTenantSettings(current: TenantSettings, patch: unknown): Te
         : [...(merged.success ? [] : zodProblems(merged.error)), ...logoWrong],
     );
   }
-  return merged.data;
+  return sealProtection(merged.data, 'TENANT_SETTINGS_INVALID');
 }
 
 /** The tenant's keys (the shop's webhook secret, the download links' key), by id or by slug. */

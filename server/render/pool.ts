@@ -67,6 +67,8 @@ export interface RenderJob {
   print?: boolean;
   /** See RenderRequest.language. */
   language?: RenderRequest['language'];
+  /** See RenderRequest.protection. */
+  protection?: RenderRequest['protection'];
 }
 
 interface Pending {

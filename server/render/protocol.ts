@@ -1,4 +1,5 @@
 import type { DrawnBox } from '../../templates/layout/boxes';
+import type { PdfProtection } from '../../templates/pdf';
 import type { Diagnostic } from '../../variables/diagnostics';
 import type { Language } from '../../variables/analyzer';
 
@@ -34,6 +35,8 @@ export interface RenderRequest {
   print?: boolean;
   /** The language of the diagnostics: the caller's interface (English when absent). */
   language?: Language;
+  /** Encrypt the document (server/domain/protection.ts): passwords in clear, only in memory. */
+  protection?: PdfProtection;
 }
 
 /**

@@ -58,7 +58,11 @@ async function handle(request: RenderRequest): Promise<RenderAnswer> {
     return { id: request.id, pageCount: 0, diagnostics: [...result.diagnostics, ...trials], ms: performance.now() - started };
   }
   if (request.kind === 'batch') return batch(request, result.template, started);
-  const options = { specimen: request.specimen ?? false, ...(request.documentId !== undefined ? { documentId: request.documentId } : {}) };
+  const options = {
+    specimen: request.specimen ?? false,
+    ...(request.documentId !== undefined ? { documentId: request.documentId } : {}),
+    ...(request.protection ? { protection: { ...request.protection, secret: new Uint8Array(request.protection.secret) } } : {}),
+  };
   const r =
     request.bound && isBoundData(request.data)
       ? renderBound(result.template, request.data, options)

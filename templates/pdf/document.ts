@@ -4,7 +4,8 @@ import type { ImportedPage } from './imported-page';
 import type { PreparedFont } from './prepared-font';
 import type { PreparedImage } from './prepared-image';
 import { literalBytes, name, num, pdfDate, textString } from './syntax';
-import { PdfWriter } from './writer';
+import { PdfEncryptor, type PdfProtection } from './encryption';
+import { PdfWriter, fileId } from './writer';
 
 export interface DocumentInfo {
   title?: string;
@@ -27,6 +28,8 @@ export interface PdfDocumentOptions {
    * so imposition software reads the trim from the file instead of guessing it.
    */
   print?: boolean;
+  /** Encrypts the document (AES-256 or AES-128) with these permissions and passwords. */
+  protection?: PdfProtection;
 }
 
 export interface LinkRect {
@@ -185,6 +188,8 @@ export class PdfDocument {
 
   save(): Uint8Array {
     const w = new PdfWriter();
+    const protection = this.options.protection;
+    if (protection) w.encryptor = new PdfEncryptor(protection, this.options.documentId, fileId(this.options.documentId));
     const catalog = w.allocate();
     const pagesNum = w.allocate();
     const infoNum = this.writeInfo(w);
@@ -248,6 +253,8 @@ export class PdfDocument {
     let cat = `<< /Type /Catalog /Pages ${pagesNum} 0 R`;
     if (info?.lang) cat += ` /Lang ${textString(info.lang)}`;
     if (info?.title) cat += ' /ViewerPreferences << /DisplayDocTitle true >>';
+    // AES-256 (R6) in a 1.7 file: Adobe's extension level 8 declares it (ISO 32000-1 Annex E).
+    if (protection?.cipher === 'aes-256') cat += ' /Extensions << /ADBE << /BaseVersion /1.7 /ExtensionLevel 8 >> >>';
     w.writeObject(catalog, [cat + ' >>']);
     return w.finish(catalog, infoNum, this.options.documentId);
   }

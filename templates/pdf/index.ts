@@ -4,3 +4,12 @@ export { PreparedFont, FontSubset, prepareFont } from './prepared-font';
 export { PreparedImage } from './prepared-image';
 export { ImportedPage } from './imported-page';
 export { PdfAssetError, type PdfAssetCode } from './errors';
+export {
+  PdfProtectionError,
+  derivedOwnerPassword,
+  permissionFlags,
+  type PdfCipher,
+  type PdfPermissions,
+  type PdfProtection,
+  type PdfProtectionCode,
+} from './encryption';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { PdfEncryptor } from './encryption';
 import { LocalRef, type ObjectGroup, type ObjectPart } from './objects';
 
 const HEADER = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
@@ -30,6 +31,8 @@ export class PdfWriter {
   private pending: string;
   private flushed = 0;
   private readonly offsets: number[] = [0];
+  /** Set on a protected document: every object written after it is encrypted (the /Encrypt one is not). */
+  encryptor: PdfEncryptor | undefined;
 
   constructor(header = HEADER) {
     this.pending = header;
@@ -71,6 +74,10 @@ export class PdfWriter {
 
   /** Writes object `num`; local references in `parts` are resolved against `base` (the group's first number). */
   writeObject(num: number, parts: readonly ObjectPart[], base = 0): void {
+    if (this.encryptor) {
+      const resolved = parts.map((p) => (p instanceof LocalRef ? `${base + p.index} 0 R` : p));
+      parts = this.encryptor.encryptObject(num, resolved);
+    }
     this.offsets[num] = this.position;
     this.text(`${num} 0 obj\n`);
     for (const p of parts) {
@@ -95,6 +102,11 @@ export class PdfWriter {
    */
   writeGroup(group: ObjectGroup): number {
     const base = this.allocateMany(group.objects.length);
+    if (this.encryptor) {
+      // Encrypted bytes depend on the document's key: written object by object, never cached.
+      for (let i = 0; i < group.objects.length; i++) this.writeObject(base + i, group.objects[i]!, base);
+      return base;
+    }
     const ready = serializedGroup(group, base);
     this.bytes(ready.bytes);
     const start = this.flushed - ready.bytes.length;
@@ -104,6 +116,13 @@ export class PdfWriter {
 
   /** Cross-reference table and trailer; `/ID` comes from the document id so identical calls give identical files. */
   finish(rootNum: number, infoNum: number | undefined, documentId: string): Uint8Array {
+    let encryptNum: number | undefined;
+    if (this.encryptor) {
+      const dictionary = this.encryptor.dictionary;
+      this.encryptor = undefined; // the /Encrypt dictionary itself is never encrypted
+      encryptNum = this.allocate();
+      this.writeObject(encryptNum, [dictionary]);
+    }
     const xref = this.position;
     const count = this.offsets.length;
     let table = `xref\n0 ${count}\n0000000000 65535 f \n`;
@@ -112,13 +131,19 @@ export class PdfWriter {
       if (offset < 0) throw new Error(`PDF object ${i} was allocated but never written`);
       table += `${String(offset).padStart(10, '0')} 00000 n \n`;
     }
-    const id = createHash('sha256').update(documentId, 'utf8').digest().subarray(0, 16).toString('hex').toUpperCase();
+    const id = Buffer.from(fileId(documentId)).toString('hex').toUpperCase();
     this.text(table);
     this.text(`trailer\n<< /Size ${count} /Root ${rootNum} 0 R`);
     if (infoNum !== undefined) this.text(` /Info ${infoNum} 0 R`);
+    if (encryptNum !== undefined) this.text(` /Encrypt ${encryptNum} 0 R`);
     this.text(` /ID [<${id}> <${id}>] >>\nstartxref\n${xref}\n%%EOF\n`);
     this.chunks.push(Buffer.from(this.pending, 'latin1'));
     this.pending = '';
     return Buffer.concat(this.chunks);
   }
+}
+
+/** The file identifier (both /ID entries): the first 16 bytes of SHA-256 of the document id. */
+export function fileId(documentId: string): Uint8Array {
+  return createHash('sha256').update(documentId, 'utf8').digest().subarray(0, 16);
 }
