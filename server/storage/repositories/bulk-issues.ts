@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { pendingChunksOf } from './chunks';
 import type { BulkItemTable, BulkRunTable } from '../schema';
 
 /** Bulk issue runs and their items (server/domain/bulk-issue.ts). */
@@ -46,25 +47,9 @@ export async function releaseBulkItems(db: Db, runId: string, at: string): Promi
     .execute();
 }
 
-/** The chunks (position ÷ chunk size) of a run that still hold pending items, after chunk `after`, in order. */
-export async function pendingBulkChunks(db: Db, runId: string, chunkSize: number, after = -1, limit = 1_000_000): Promise<number[]> {
-  const out: number[] = [];
-  let from = (after + 1) * chunkSize;
-  while (out.length < limit) {
-    const row = await db
-      .selectFrom('bulk_items')
-      .select((eb) => eb.fn.min<number | string | null>('position').as('first'))
-      .where('run_id', '=', runId)
-      .where('status', '=', 'pending')
-      .where('position', '>=', from)
-      .executeTakeFirst();
-    if (row?.first === null || row?.first === undefined) break;
-    const chunk = Math.floor(Number(row.first) / chunkSize);
-    out.push(chunk);
-    from = (chunk + 1) * chunkSize;
-  }
-  return out;
-}
+/** The chunks of a bulk run that still hold pending items (see chunks.ts). */
+export const pendingBulkChunks = (db: Db, runId: string, chunkSize: number, after = -1, limit = 1_000_000): Promise<number[]> =>
+  pendingChunksOf(db, 'bulk_items', runId, chunkSize, after, limit);
 
 /** The pending items of positions [from, to): one chunk. */
 export const pendingBulkItems = (db: Db, runId: string, from: number, to: number): Promise<BulkItemTable[]> =>

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { pendingChunksOf } from './chunks';
 import type { IssueTable, LearnerRecordTable, RegenerationItemTable, RegenerationRunTable } from '../schema';
 
 /** Mass regeneration runs and their items (server/domain/regeneration.ts). */
@@ -53,28 +54,9 @@ export async function pendingBetween(db: Db, runId: string, from: number, to: nu
   return rows.map((r) => r.issue_id);
 }
 
-/**
- * The chunks (position ÷ chunk size) that still hold pending items, after chunk `after`, in order: one
- * indexed look per chunk found, so a long run is not scanned again on every look.
- */
-export async function pendingChunks(db: Db, runId: string, chunkSize: number, after = -1, limit = 1_000_000): Promise<number[]> {
-  const out: number[] = [];
-  let from = (after + 1) * chunkSize;
-  while (out.length < limit) {
-    const row = await db
-      .selectFrom('regeneration_items')
-      .select((eb) => eb.fn.min<number | string | null>('position').as('first'))
-      .where('run_id', '=', runId)
-      .where('status', '=', 'pending')
-      .where('position', '>=', from)
-      .executeTakeFirst();
-    if (row?.first === null || row?.first === undefined) break;
-    const chunk = Math.floor(Number(row.first) / chunkSize);
-    out.push(chunk);
-    from = (chunk + 1) * chunkSize;
-  }
-  return out;
-}
+/** The chunks of a regeneration run that still hold pending items (see chunks.ts). */
+export const pendingChunks = (db: Db, runId: string, chunkSize: number, after = -1, limit = 1_000_000): Promise<number[]> =>
+  pendingChunksOf(db, 'regeneration_items', runId, chunkSize, after, limit);
 
 /**
  * Marks pending items done, in the caller's transaction (the one that records their issues' new
