@@ -5,7 +5,7 @@ import type { BoundData } from '../variables/types';
 import type { CompiledTemplate } from './compile';
 import { LiquidStageError } from './liquid/engine';
 import { parseMarkup, type MarkupDocument } from './markup';
-import { PdfDocument, type PdfProtection } from './pdf';
+import { PdfArchivalError, PdfDocument, type PdfProtection } from './pdf';
 import { drawDocument, type DrawnBox, type SharedDrawings } from './layout/document';
 
 /**
@@ -20,6 +20,8 @@ export interface RenderOptions {
   bind?: BindOptions;
   /** Encrypt the document: cipher, permissions, passwords and the key material (see templates/pdf/encryption.ts). */
   protection?: PdfProtection;
+  /** Write the document as PDF/A-3b (templates/pdf/archival.ts); excludes `protection`. */
+  archival?: boolean;
   /**
    * Milliseconds spent in each stage are added here when given (bind, liquid, markup, draw:<element>,
    * draw, save): the benchmark's breakdown. Absent, nothing is timed.
@@ -74,6 +76,7 @@ export function renderBound(
     ...(issued ? { creationDate: issued } : {}),
     documentId: options.documentId ?? documentIdOf(data),
     ...(options.protection ? { protection: options.protection } : {}),
+    ...(options.archival ? { archival: true } : {}),
   });
   const drawn = drawInto(doc, template, prepared, diagnostics, options.specimen ?? false, timings);
   if (!drawn) return { diagnostics, pageCount: 0, boxes: [], data };
@@ -83,7 +86,8 @@ export function renderBound(
     if (timings) addTime(timings, 'save', at);
     return { pdf, diagnostics, pageCount: drawn.pageCount, boxes: drawn.boxes, data };
   } catch (e) {
-    diagnostics.push(renderFailed(e));
+    // What PDF/A forbids is the template's or the data's to change, not a fault: its own diagnostic.
+    diagnostics.push(...(e instanceof PdfArchivalError ? e.diagnostics : [renderFailed(e)]));
     return { diagnostics, pageCount: 0, boxes: [], data };
   }
 }

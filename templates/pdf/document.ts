@@ -6,6 +6,7 @@ import type { PreparedImage } from './prepared-image';
 import { literalBytes, name, num, pdfDate, textString } from './syntax';
 import { PdfEncryptor, type PdfProtection } from './encryption';
 import { PdfWriter, fileId } from './writer';
+import { PdfArchivalError, metadataStreamParts, srgbOutputIntent, xmlSafe, type ArchivalInfo } from './archival';
 
 export interface DocumentInfo {
   title?: string;
@@ -30,6 +31,12 @@ export interface PdfDocumentOptions {
   print?: boolean;
   /** Encrypts the document (AES-256 or AES-128) with these permissions and passwords. */
   protection?: PdfProtection;
+  /**
+   * Writes the document as PDF/A-3b (archival.ts): XMP metadata, an sRGB output intent, printable links.
+   * Excludes `protection` (the standard forbids encryption); anything drawn that PDF/A forbids makes
+   * `save()` throw a PdfArchivalError instead of writing a file that claims what it is not.
+   */
+  archival?: boolean;
 }
 
 export interface LinkRect {
@@ -189,6 +196,8 @@ export class PdfDocument {
   save(): Uint8Array {
     const w = new PdfWriter();
     const protection = this.options.protection;
+    const archival = this.options.archival === true;
+    if (archival) this.checkArchival();
     if (protection) w.encryptor = new PdfEncryptor(protection, this.options.documentId, fileId(this.options.documentId));
     const catalog = w.allocate();
     const pagesNum = w.allocate();
@@ -234,7 +243,8 @@ export class PdfDocument {
           const { x, y, width, height } = link.rect;
           w.writeObject(n, [
             `<< /Type /Annot /Subtype /Link /Rect [${num(x)} ${num(y)} ${num(x + width)} ${num(y + height)}]` +
-              ` /Border [0 0 0] /A << /S /URI /URI ${literalBytes(encodeUri(link.url))} >> >>`,
+              // PDF/A: an annotation is printed (flag 4); a link draws nothing, so an ordinary file leaves it out.
+              ` /Border [0 0 0]${archival ? ' /F 4' : ''} /A << /S /URI /URI ${literalBytes(encodeUri(link.url))} >> >>`,
           ]);
           linkNums.push(n);
         }
@@ -255,18 +265,65 @@ export class PdfDocument {
     if (info?.title) cat += ' /ViewerPreferences << /DisplayDocTitle true >>';
     // AES-256 (R6) in a 1.7 file: Adobe's extension level 8 declares it (ISO 32000-1 Annex E).
     if (protection?.cipher === 'aes-256') cat += ' /Extensions << /ADBE << /BaseVersion /1.7 /ExtensionLevel 8 >> >>';
+    if (archival) {
+      const metadata = w.allocate();
+      w.writeObject(metadata, metadataStreamParts(this.archivalInfo()));
+      cat += ` /Metadata ${metadata} 0 R /OutputIntents [${w.writeGroup(srgbOutputIntent())} 0 R]`;
+    }
     w.writeObject(catalog, [cat + ' >>']);
     return w.finish(catalog, infoNum, this.options.documentId);
   }
 
-  private writeInfo(w: PdfWriter): number {
+  /**
+   * Fails, naming what, when something drawn cannot be in a PDF/A file: a character no font covers (drawn
+   * as .notdef, which PDF/A forbids), a CMYK image, a background page PDF/A does not allow.
+   */
+  private checkArchival(): void {
+    if (this.options.protection)
+      throw new PdfArchivalError('ARCHIVAL_PROTECTED', 'A PDF/A document cannot be encrypted: turn protection or archival off.');
+    for (const f of this.resources.fonts.values())
+      if (f.used.has(0))
+        throw new PdfArchivalError(
+          'ARCHIVAL_GLYPH_MISSING',
+          `Some text is in characters the font ${f.prepared.font.font.familyName || f.prepared.font.key} does not have; PDF/A forbids drawing them as empty boxes. Add a font that covers them.`,
+        );
+    for (const image of this.resources.images.keys())
+      if (image.cmyk)
+        throw new PdfArchivalError(
+          'ARCHIVAL_IMAGE_CMYK',
+          'A CMYK JPEG cannot be in a PDF/A document with an sRGB output intent: export the image in RGB.',
+        );
+    for (const form of this.resources.forms.keys())
+      if (form.archivalProblems.length)
+        throw new PdfArchivalError(
+          'ARCHIVAL_BACKGROUND_NOT_CONFORMING',
+          `The background PDF cannot be part of a PDF/A document. ${form.archivalProblems.join(' ')}`,
+        );
+  }
+
+  /** The Info values as both the Info dictionary and, for PDF/A, the XMP packet write them. */
+  private archivalInfo(): ArchivalInfo {
     const info = this.options.info ?? {};
-    let dict = '<< /Producer (Attest)';
+    const safe = (v: string | undefined) => (v && this.options.archival ? xmlSafe(v) : v);
+    return {
+      producer: 'Attest',
+      title: safe(info.title),
+      author: safe(info.author),
+      subject: safe(info.subject),
+      keywords: safe(info.keywords?.length ? info.keywords.join(', ') : undefined),
+      creator: safe(info.creator),
+      date: this.options.creationDate,
+    };
+  }
+
+  private writeInfo(w: PdfWriter): number {
+    const info = this.archivalInfo();
+    let dict = `<< /Producer ${textString(info.producer)}`;
     const entries: [string, string | undefined][] = [
       ['Title', info.title],
       ['Author', info.author],
       ['Subject', info.subject],
-      ['Keywords', info.keywords?.length ? info.keywords.join(', ') : undefined],
+      ['Keywords', info.keywords],
       ['Creator', info.creator],
     ];
     for (const [key, value] of entries) if (value) dict += ` ${name(key)} ${textString(value)}`;

@@ -11,6 +11,7 @@ import {
   decodePDFRawStream,
   type PDFObject,
 } from '@cantoo/pdf-lib';
+import { ArchivalInspector } from './archival-inspector';
 import { PdfAssetError } from './errors';
 import { GroupBuilder, LocalRef, streamParts, type ObjectGroup, type ObjectPart } from './objects';
 import { num } from './syntax';
@@ -29,6 +30,11 @@ export class ImportedPage {
     readonly height: number,
     /** Object 0 is the form XObject. */
     readonly group: ObjectGroup,
+    /**
+     * Why this page cannot be part of a PDF/A document (a font not embedded, device CMYK colour under an
+     * sRGB output intent, a transfer function…), in the designer's words; empty when it can.
+     */
+    readonly archivalProblems: readonly string[] = [],
   ) {}
 
   static async fromPdf(bytes: Uint8Array, pageIndex = 0, limits: ImportLimits = {}): Promise<ImportedPage> {
@@ -167,7 +173,9 @@ function importPage(doc: PDFDocument, pageIndex: number, maxContentBytes: number
 
   const copier = new GraphCopier(doc);
   const form = copier.builder.reserve();
-  const content = deflateSync(pageContent(doc, page.node.Contents(), maxContentBytes));
+  const decoded = pageContent(doc, page.node.Contents(), maxContentBytes);
+  copier.archival.content(decoded);
+  const content = deflateSync(decoded);
   const resources = page.node.Resources();
   const dict: ObjectPart[] = [
     ` /Type /XObject /Subtype /Form /FormType 1 /BBox [${num(llx)} ${num(lly)} ${num(urx)} ${num(ury)}]` +
@@ -177,7 +185,7 @@ function importPage(doc: PDFDocument, pageIndex: number, maxContentBytes: number
   ];
   copier.builder.set(form, streamParts(dict, content));
   copier.drain();
-  return new ImportedPage(width, height, copier.builder.build());
+  return new ImportedPage(width, height, copier.builder.build(), copier.archival.problems());
 }
 
 /**
@@ -222,10 +230,13 @@ const NEWLINE = new Uint8Array([10]);
  */
 class GraphCopier {
   readonly builder = new GroupBuilder();
+  readonly archival: ArchivalInspector;
   private readonly local = new Map<PDFRef, LocalRef>();
   private readonly queue: [PDFRef, LocalRef, boolean][] = [];
 
-  constructor(private readonly doc: PDFDocument) {}
+  constructor(private readonly doc: PDFDocument) {
+    this.archival = new ArchivalInspector(doc);
+  }
 
   private ref(ref: PDFRef, isResources = false): ObjectPart {
     const target = this.doc.context.lookup(ref);
@@ -245,6 +256,7 @@ class GraphCopier {
       const [ref, l, isResources] = next;
       const obj = this.doc.context.lookup(ref);
       if (obj instanceof PDFStream) {
+        this.archival.stream(obj);
         const contents = obj instanceof PDFRawStream ? obj.contents : obj.getContents();
         this.builder.set(l, streamParts(this.entries(obj.dict, false, [LENGTH]), contents));
       } else if (obj instanceof PDFDict && isResources) {
@@ -263,6 +275,7 @@ class GraphCopier {
   }
 
   private entries(dict: PDFDict, isResources: boolean, skip: readonly PDFName[] = []): ObjectPart[] {
+    this.archival.dict(dict);
     const out: ObjectPart[] = [];
     for (const [key, value] of dict.entries()) {
       if (skip.includes(key) || DROPPED_KEYS.has(key)) continue;

@@ -13,3 +13,4 @@ export {
   type PdfProtection,
   type PdfProtectionCode,
 } from './encryption';
+export { PdfArchivalError, PDFA_LABEL, archivalConformance, type PdfArchivalCode } from './archival';

@@ -16,6 +16,8 @@ export class PreparedImage {
     /** Object 0 is the image XObject; object 1, when present, its SMask (alpha). */
     readonly group: ObjectGroup,
     readonly format: 'jpeg' | 'png',
+    /** Device CMYK samples (a CMYK JPEG): not allowed in a PDF/A document with an sRGB output intent. */
+    readonly cmyk = false,
   ) {}
 
   /**
@@ -69,7 +71,7 @@ function fromJpeg(bytes: Uint8Array, maxPixels: number): PreparedImage {
       bytes,
     ),
   );
-  return new PreparedImage(info.width, info.height, b.build(), 'jpeg');
+  return new PreparedImage(info.width, info.height, b.build(), 'jpeg', info.components === 4);
 }
 
 function fromPng(bytes: Uint8Array, maxPixels: number): PreparedImage {
