@@ -5,7 +5,7 @@ import type { BoundData } from '../variables/types';
 import type { CompiledTemplate } from './compile';
 import { LiquidStageError } from './liquid/engine';
 import { parseMarkup, type MarkupDocument } from './markup';
-import { PdfArchivalError, PdfDocument, type PdfProtection } from './pdf';
+import { PdfArchivalError, PdfDocument, type PdfAttachment, type PdfProtection } from './pdf';
 import { drawDocument, type DrawnBox, type SharedDrawings } from './layout/document';
 
 /**
@@ -22,6 +22,8 @@ export interface RenderOptions {
   protection?: PdfProtection;
   /** Write the document as PDF/A-3b (templates/pdf/archival.ts); excludes `protection`. */
   archival?: boolean;
+  /** Files embedded in the document with their relationship to it (an Open Badges credential, say). */
+  attachments?: readonly PdfAttachment[];
   /**
    * Milliseconds spent in each stage are added here when given (bind, liquid, markup, draw:<element>,
    * draw, save): the benchmark's breakdown. Absent, nothing is timed.
@@ -77,6 +79,7 @@ export function renderBound(
     documentId: options.documentId ?? documentIdOf(data),
     ...(options.protection ? { protection: options.protection } : {}),
     ...(options.archival ? { archival: true } : {}),
+    ...(options.attachments?.length ? { attachments: options.attachments } : {}),
   });
   const drawn = drawInto(doc, template, prepared, diagnostics, options.specimen ?? false, timings);
   if (!drawn) return { diagnostics, pageCount: 0, boxes: [], data };

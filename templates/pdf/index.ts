@@ -14,3 +14,10 @@ export {
   type PdfProtectionCode,
 } from './encryption';
 export { PdfArchivalError, PDFA_LABEL, archivalConformance, type PdfArchivalCode } from './archival';
+export {
+  PdfAttachmentError,
+  checkAttachments,
+  type PdfAttachment,
+  type PdfAttachmentCode,
+  type AttachmentRelationship,
+} from './attachments';
