@@ -1,10 +1,12 @@
 import { iso, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { DomainError, invalid, notFound, zodProblems, type Problem } from './errors';
+import { certificateArchivalProblems } from './archival';
 import { fileNamePatternProblems } from './file-names';
 import { newId } from './ids';
 import { sealProtection, withoutPasswords } from './protection';
 import { CertificateSettings, readSettings } from './settings';
 import { getVersion } from './templates';
+import { getTenant } from './tenants';
 import { inTransaction, type Db } from '../storage/db';
 import type { CertificateTable } from '../storage/schema';
 import {
@@ -77,6 +79,17 @@ function parseSettings(value: unknown): CertificateSettings {
   return sealProtection(parsed.data, 'CERTIFICATE_SETTINGS_INVALID', 'settings');
 }
 
+/** PDF/A and protection on the same documents (this certificate's settings with the tenant's defaults) are refused. */
+async function checkArchival(db: Db, tenantId: string, settings: CertificateSettings): Promise<void> {
+  const problems = certificateArchivalProblems((await getTenant(db, tenantId)).settings, settings);
+  if (problems.length) throw invalid('CERTIFICATE_SETTINGS_INVALID', 'The certificate settings are not valid.', problems);
+}
+
+/** Every certificate of a tenant, for a check of the tenant's defaults against them. */
+export async function tenantCertificates(db: Db, tenantId: string): Promise<Certificate[]> {
+  return (await certificatesOf(db, tenantId)).map(toCertificate);
+}
+
 /**
  * The certificates a certificate requires (settings.requires): each one of the same tenant (another
  * tenant's id is as unknown as one that does not exist), never itself, and no chain of requirements that
@@ -142,6 +155,7 @@ export async function createCertificate(services: Services, actor: Actor, input:
   requireCapability(actor, 'certificate:add');
   const settings = parseSettings(input.settings);
   const db = services.storage.db;
+  await checkArchival(db, actor.tenantId, settings);
   await getVersion(db, actor.tenantId, input.templateVersionId);
   const id = newId();
   await checkPrerequisites(db, actor.tenantId, id, settings);
@@ -185,6 +199,7 @@ export async function updateCertificate(
   for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
   const settings = patch.settings === undefined ? current.settings : parseSettings(merged);
   if (patch.templateVersionId !== undefined) await getVersion(db, actor.tenantId, patch.templateVersionId);
+  if (patch.settings !== undefined) await checkArchival(db, actor.tenantId, settings);
   if (patch.settings !== undefined) await checkPrerequisites(db, actor.tenantId, id, settings);
   const now = iso(services.now());
   await inTransaction(db, async (trx) => {

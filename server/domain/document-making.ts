@@ -1,5 +1,6 @@
 import type { PdfAttachment, PdfProtection } from '../../templates/pdf';
 import { canonicalJson, sha256Hex } from './hashing';
+import { documentArchival } from './archival';
 import { documentProtection } from './protection';
 import type { CertificateSettings, TenantSettings } from './settings';
 
@@ -13,11 +14,14 @@ export interface DocumentMaking {
   protection?: PdfProtection;
   /** Files embedded in the document (templates/pdf/attachments.ts). */
   attachments?: PdfAttachment[];
+  /** Written as PDF/A-3b (server/domain/archival.ts). */
+  archival?: boolean;
 }
 
 export function documentMaking(tenantId: string, tenant: TenantSettings, certificate: CertificateSettings): DocumentMaking {
   const protection = documentProtection(tenantId, tenant, certificate);
-  return { ...(protection ? { protection } : {}) };
+  const archival = documentArchival(tenant, certificate);
+  return { ...(protection ? { protection } : {}), ...(archival ? { archival } : {}) };
 }
 
 /**
@@ -25,8 +29,9 @@ export function documentMaking(tenantId: string, tenant: TenantSettings, certifi
  * an option that is absent adds nothing, so documents made before an option existed keep their hash.
  */
 export function makingFingerprint(making: DocumentMaking): Record<string, unknown> {
-  const { protection, attachments } = making;
+  const { protection, attachments, archival } = making;
   return {
+    archival: archival ? 'PDF/A-3b' : undefined,
     protection: protection
       ? sha256Hex(canonicalJson({ ...protection, secret: Buffer.from(protection.secret).toString('base64') }))
       : undefined,
@@ -37,8 +42,9 @@ export function makingFingerprint(making: DocumentMaking): Record<string, unknow
 }
 
 /** The render job's share of the making (what crosses to the render worker). */
-export function renderMaking(making: DocumentMaking): Pick<DocumentMaking, 'protection' | 'attachments'> {
+export function renderMaking(making: DocumentMaking): Pick<DocumentMaking, 'protection' | 'attachments' | 'archival'> {
   return {
+    ...(making.archival ? { archival: true } : {}),
     ...(making.protection ? { protection: making.protection } : {}),
     ...(making.attachments?.length ? { attachments: making.attachments } : {}),
   };

@@ -860,6 +860,14 @@ export const ERROR_CODES = {
     meaning:
       'The certificate (or tenant) asks for PDF protection and ATTEST_SECRET_KEY is not set, or a sealed password does not open with it; the operator sets the key back.',
   },
+  // PDF/A archival documents (issue 17, helper "pdfa")
+  ARCHIVAL_PROTECTION_CONFLICT: {
+    kind: 'conflict',
+    en: 'This certificate’s documents are set to be both PDF/A and protected, and PDF/A forbids encryption: turn one of them off.',
+    fr: 'Les documents de ce certificat sont réglés pour être à la fois PDF/A et protégés, et PDF/A interdit le chiffrement : désactivez l’un des deux.',
+    meaning:
+      'Stored settings (written before the rule, or by hand) ask for archival and protection on the same documents; saving the settings again through the API refuses that combination.',
+  },
   MAIL_SETTINGS_INVALID: {
     kind: 'invalid',
     en: 'The mail settings cannot be saved; every problem is listed with its path.',
@@ -1298,6 +1306,17 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   PROTECTION_PASSWORD_NOT_LATIN1: {
     en: 'AES-128 passwords are limited to Latin-1 characters: choose AES-256 or another password.',
     fr: 'Les mots de passe AES-128 sont limités aux caractères Latin-1 : choisissez AES-256 ou un autre mot de passe.',
+  },
+  // PDF/A archival documents (issue 17, helper "pdfa")
+  ARCHIVAL_EXCLUDES_PROTECTION: {
+    en: (p) =>
+      p.certificate
+        ? `The certificate “${String(p.certificate)}” would make PDF/A documents that are protected, and PDF/A forbids encryption: turn archival or protection off for it.`
+        : 'PDF/A documents cannot be protected (the standard forbids encryption): turn archival or protection off.',
+    fr: (p) =>
+      p.certificate
+        ? `Le certificat « ${String(p.certificate)} » produirait des documents PDF/A protégés, et PDF/A interdit le chiffrement : désactivez pour lui l’archivage ou la protection.`
+        : 'Un document PDF/A ne peut pas être protégé (la norme interdit le chiffrement) : désactivez l’archivage ou la protection.',
   },
   // Expiry reminders (issue 15, helper "expiry")
   REMINDER_DUPLICATE: {

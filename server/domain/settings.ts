@@ -91,6 +91,17 @@ export const Protection = z
   .describe('PDF protection (needs ATTEST_SECRET_KEY): permissions, optional passwords, AES-256 or AES-128.');
 export type Protection = z.infer<typeof Protection>;
 
+// Archival (issue 17, helper "pdfa"): documents written as PDF/A-3b (server/domain/archival.ts).
+export const Archival = z
+  .object({
+    enabled: z.boolean().default(true).describe('false: documents are ordinary PDFs (a certificate turning off the tenant’s default).'),
+  })
+  .strict()
+  .describe(
+    'PDF/A-3b archival documents: XMP metadata, an sRGB output intent, every font embedded. Cannot be combined with protection (PDF/A forbids encryption).',
+  );
+export type Archival = z.infer<typeof Archival>;
+
 export const TenantSettings = z
   .object({
     completion_tracking: z.boolean().default(true).describe('Documents need the course to be completed.'),
@@ -104,6 +115,7 @@ export const TenantSettings = z
       'Printed as `organization` on documents and named on the verification page; request data never replaces it.',
     ),
     protection: Protection.optional().describe('The default PDF protection of the tenant’s documents; a certificate’s own replaces it.'),
+    archival: Archival.optional().describe('Whether the tenant’s documents are PDF/A-3b by default; a certificate’s own replaces it.'),
   })
   .strict();
 export type TenantSettings = z.infer<typeof TenantSettings>;
@@ -194,6 +206,9 @@ export const CertificateSettings = z
       ),
     protection: Protection.optional().describe(
       'PDF protection of this certificate’s documents, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
+    ),
+    archival: Archival.optional().describe(
+      'Whether this certificate’s documents are PDF/A-3b, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
     ),
   })
   .strict()

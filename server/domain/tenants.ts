@@ -1,4 +1,6 @@
+import { tenantArchivalProblems } from './archival';
 import { DEFAULT_ROLES } from './capabilities';
+import { tenantCertificates } from './certificates';
 import { iso, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { DomainError, invalid, notFound, zodProblems } from './errors';
 import { newId, newSecret } from './ids';
@@ -43,6 +45,8 @@ export function plannedTenant(input: { slug: string; name: string; settings?: un
       ...logoWrong,
     ]);
   }
+  const conflicts = tenantArchivalProblems(settings.data);
+  if (conflicts.length) throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', conflicts);
   const sealed = sealProtection(settings.data, 'TENANT_SETTINGS_INVALID');
   return { slug: input.slug, name: input.name, settings: { ...sealed, ...languageDefaults(sealed.locale, input.settings) } };
 }
@@ -117,6 +121,9 @@ export async function updateTenantSettings(services: Services, actor: Actor, pat
   requireCapability(actor, 'tenant:manage');
   const tenant = await getTenant(services.storage.db, actor.tenantId);
   const merged = mergeTenantSettings(tenant.settings, patch);
+  // New defaults must not make a certificate that keeps one of them ask for PDF/A and protection at once.
+  const conflicts = tenantArchivalProblems(merged, await tenantCertificates(services.storage.db, tenant.id));
+  if (conflicts.length) throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', conflicts);
   const now = iso(services.now());
   await inTransaction(services.storage.db, async (trx) => {
     await setTenantSettings(trx, tenant.id, JSON.stringify(merged));
@@ -154,6 +161,8 @@ export function mergeTenantSettings(current: TenantSettings, patch: unknown): Te
         : [...(merged.success ? [] : zodProblems(merged.error)), ...logoWrong],
     );
   }
+  const conflicts = tenantArchivalProblems(merged.data);
+  if (conflicts.length) throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', conflicts);
   return sealProtection(merged.data, 'TENANT_SETTINGS_INVALID');
 }
 

@@ -6,7 +6,8 @@ import { sha256Hex } from './hashing';
 import { TenantSettings, readSettings } from './settings';
 import { issueState } from './withholding';
 import { serves } from './scope';
-import { issueById, issueForVerification, newestRevisionWithHash } from '../storage/repositories/issues';
+import { issueById, issueForVerification, newestRevisionWithHash, revisionHash } from '../storage/repositories/issues';
+import { PDFA_LABEL, archivalConformance } from '../../templates/pdf';
 import { countVerification } from '../storage/repositories/stats';
 import { withdrawnCode } from '../storage/repositories/learner-data';
 
@@ -42,6 +43,8 @@ export interface Verification {
    */
   supersededBy?: { code: string; issuedOn?: string; url: string };
   supersededOn?: string;
+  /** The document is an archival PDF: what its current file declares of itself (server/domain/archival.ts). */
+  archival?: typeof PDFA_LABEL;
   locale: 'fr' | 'en';
 }
 
@@ -108,6 +111,7 @@ export async function verifyCode(services: Services, code: string, options: { co
     out.expiresOn = row.expires_on;
     if (row.revoked_at) out.revokedOn = row.revoked_at.slice(0, 10);
   }
+  if ((await archivalOfRevision(services, row.id, row.revision)) !== undefined) out.archival = PDFA_LABEL;
   // Not on a locked document's answer above: a manager's reason may say who the document is about.
   if (status === 'revoked' && shows.revocation_reason && row.revoked_reason) out.revocationReason = row.revoked_reason;
   if (row.superseded_by) {
@@ -122,6 +126,28 @@ export async function verifyCode(services: Services, code: string, options: { co
     }
   }
   return out;
+}
+
+/** What a file's bytes declare (PDF/A-3b or nothing), by SHA-256: stored files never change under their hash. */
+const declared = new Map<string, typeof PDFA_LABEL | null>();
+const DECLARED_KEEP = 10_000;
+
+/**
+ * Whether the revision's file is PDF/A-3b, read from the file itself rather than from today's settings:
+ * a document made before archival was turned on (or after it was turned off) says what it is.
+ */
+async function archivalOfRevision(services: Services, issueId: string, revision: number): Promise<typeof PDFA_LABEL | undefined> {
+  const sha256 = await revisionHash(services.storage.db, issueId, revision);
+  if (!sha256) return undefined;
+  let known = declared.get(sha256);
+  if (known === undefined) {
+    const pdf = await services.storage.documents.read(services.storage.db, sha256);
+    if (!pdf) return undefined; // a missing file is the document download's problem to report, not this page's
+    known = archivalConformance(pdf) ?? null;
+    if (declared.size >= DECLARED_KEEP) declared.delete(declared.keys().next().value!);
+    declared.set(sha256, known);
+  }
+  return known ?? undefined;
 }
 
 /** The newest document of a chain, from the one that superseded the document checked (a chain is short). */

@@ -71,6 +71,8 @@ export interface RenderJob {
   protection?: RenderRequest['protection'];
   /** See RenderRequest.attachments. */
   attachments?: RenderRequest['attachments'];
+  /** See RenderRequest.archival. */
+  archival?: boolean;
 }
 
 interface Pending {

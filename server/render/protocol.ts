@@ -39,6 +39,8 @@ export interface RenderRequest {
   protection?: PdfProtection;
   /** Files to embed in the document (templates/pdf/attachments.ts). */
   attachments?: PdfAttachment[];
+  /** Write the document as PDF/A-3b (server/domain/archival.ts). */
+  archival?: boolean;
 }
 
 /**

@@ -246,6 +246,10 @@ export const Verification = z
       .optional()
       .describe('The document was superseded by a newer certificate (recertification): the current one. The older still verifies.'),
     supersededOn: z.string().optional(),
+    archival: z
+      .literal('PDF/A-3b')
+      .optional()
+      .describe('The current file is an archival PDF/A-3b document (what the file itself declares).'),
     locale: z.enum(['fr', 'en']),
   })
   .meta({ id: 'Verification' });

@@ -30,6 +30,8 @@ const TEXT = {
     revokedOn: 'Révoqué le',
     revocationReason: 'Motif de la révocation',
     revision: 'Révision',
+    archival: 'Format d’archivage',
+    archivalValue: 'PDF/A-3b (ISO 19005-3)',
     checkFile: 'Vérifier un fichier PDF',
     checkFileHint: 'Choisissez le PDF que l’on vous a remis : il est comparé au document délivré sous ce code, et n’est pas conservé.',
     drop: 'Déposez le fichier PDF ici, ou choisissez-le.',
@@ -65,6 +67,8 @@ const TEXT = {
     revokedOn: 'Revoked on',
     revocationReason: 'Reason for revocation',
     revision: 'Revision',
+    archival: 'Archival format',
+    archivalValue: 'PDF/A-3b (ISO 19005-3)',
     checkFile: 'Check a PDF file',
     checkFileHint: 'Choose the PDF you were given: it is compared with the document issued under this code, and not kept.',
     drop: 'Drop the PDF file here, or choose it.',
@@ -166,6 +170,7 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
         [t.revocationReason, v.revocationReason],
         [t.withdrawnOn, v.withdrawnOn ? formatDate(v.withdrawnOn, locale) : undefined],
         [t.code, v.code],
+        [t.archival, v.archival ? t.archivalValue : undefined],
       ]
     : [];
   const status = v ? (v.status === 'locked' ? t.locked : v.status === 'unknown' ? t.unknown : t[v.status]) : '';
