@@ -16,10 +16,24 @@ export type TrialDiagnostic = Diagnostic & { persona?: string };
 export function trialRenders(template: CompiledTemplate): TrialDiagnostic[] {
   const found: TrialDiagnostic[] = [];
   for (const persona of personas) {
-    const result = renderDocument(template, previewData(template.declared, persona.data), { specimen: false });
+    const data = previewData(template.declared, persona.data);
+    const result = renderDocument(template, data, { specimen: false });
     for (const d of result.diagnostics) found.push({ ...d, persona: persona.id });
+    if (result.pdf) found.push(...archivalTrial(template, data).map((d) => ({ ...d, persona: persona.id })));
   }
   return dedupe(found);
+}
+
+/**
+ * What would stop this learner's document being PDF/A-3b (a background with fonts not embedded, a CMYK
+ * image, a character no font covers), as a warning: archival is a certificate's setting, so the template
+ * is publishable, and the designer learns now what a certificate asking for PDF/A would refuse.
+ */
+function archivalTrial(template: CompiledTemplate, data: Record<string, unknown>): Diagnostic[] {
+  const archival = renderDocument(template, data, { specimen: false, archival: true });
+  return archival.diagnostics
+    .filter((d) => d.code.startsWith('ARCHIVAL_'))
+    .map((d) => ({ ...d, severity: 'warning' as const, message: `As PDF/A (a certificate's archival setting): ${d.message}` }));
 }
 
 /**
