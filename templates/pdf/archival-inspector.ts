@@ -16,7 +16,8 @@ import {
  * output intent, looked for while the page is copied (imported-page.ts): fonts whose program is not
  * embedded (the standard 14 among them), device CMYK colour (operators or colour spaces) with no
  * DefaultCMYK, transfer functions and halftones in graphics states, blend modes outside the standard
- * ones, interpolated images, PostScript and reference XObjects, OPI. Actions, JavaScript and annotations
+ * ones, interpolated images, PostScript and reference XObjects, OPI, LZW or crypt filters, data in external
+ * files. Actions, JavaScript and annotations
  * are never copied at all, so they are not looked for. Each problem is one sentence for the designer.
  */
 export class ArchivalInspector {
@@ -96,6 +97,11 @@ export class ArchivalInspector {
   /** Every stream copied: forms, patterns and glyph procedures have content of their own to look at. */
   stream(s: PDFStream): void {
     const d = s.dict;
+    const filter = this.lookup(d.get(FILTER));
+    const filters = filter instanceof PDFArray ? filter.asArray() : filter ? [filter] : [];
+    if (filters.some((f) => f === LZW || f === CRYPT))
+      this.found.add('It compresses data with LZW or a crypt filter, which PDF/A forbids: export it again (PDF 1.5 or later).');
+    if (d.has(F_KEY) || d.has(FFILTER)) this.found.add('It draws data kept in another file, which PDF/A forbids.');
     if (!(d.get(SUBTYPE) === FORM || d.has(PATTERN_TYPE) || d.has(RESOURCES_KEY))) return;
     try {
       const raw = s instanceof PDFRawStream ? s : PDFRawStream.of(d, s.getContents());
@@ -176,6 +182,11 @@ const CS_KEY = n('CS');
 const DEFAULT_CMYK = n('DefaultCMYK');
 const DEVICE_CMYK = n('DeviceCMYK');
 const PATTERN_TYPE = n('PatternType');
+const FILTER = n('Filter');
+const LZW = n('LZWDecode');
+const CRYPT = n('Crypt');
+const F_KEY = n('F');
+const FFILTER = n('FFilter');
 const RESOURCES_KEY = n('Resources');
 const FONT_PROGRAMS = new Set(['/Type1', '/MMType1', '/TrueType', '/Type3', '/Type0', '/CIDFontType0', '/CIDFontType2']);
 const BLEND_MODES = new Set([
