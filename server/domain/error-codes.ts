@@ -1311,11 +1311,11 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   ARCHIVAL_EXCLUDES_PROTECTION: {
     en: (p) =>
       p.certificate
-        ? `The certificate “${String(p.certificate)}” would make PDF/A documents that are protected, and PDF/A forbids encryption: turn archival or protection off for it.`
+        ? `The certificate “${val(p.certificate, '')}” would make PDF/A documents that are protected, and PDF/A forbids encryption: turn archival or protection off for it.`
         : 'PDF/A documents cannot be protected (the standard forbids encryption): turn archival or protection off.',
     fr: (p) =>
       p.certificate
-        ? `Le certificat « ${String(p.certificate)} » produirait des documents PDF/A protégés, et PDF/A interdit le chiffrement : désactivez pour lui l’archivage ou la protection.`
+        ? `Le certificat « ${val(p.certificate, '')} » produirait des documents PDF/A protégés, et PDF/A interdit le chiffrement : désactivez pour lui l’archivage ou la protection.`
         : 'Un document PDF/A ne peut pas être protégé (la norme interdit le chiffrement) : désactivez l’archivage ou la protection.',
   },
   // Expiry reminders (issue 15, helper "expiry")

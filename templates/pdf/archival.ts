@@ -45,7 +45,6 @@ export interface ArchivalInfo {
  * surrogates, U+FFFE/U+FFFF) become U+FFFD. Applied to the Info values too, so both say the same.
  */
 export function xmlSafe(s: string): string {
-   
   return s.replace(
     /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
     '\ufffd',
