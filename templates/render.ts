@@ -21,6 +21,12 @@ export interface RenderOptions {
   /** Encrypt the document: cipher, permissions, passwords and the key material (see templates/pdf/encryption.ts). */
   protection?: PdfProtection;
   /**
+   * Tagged PDF for assistive technology: a structure tree in reading order (headings, paragraphs, tables
+   * with header cells, figures with their alt text, links), other languages marked, decoration as
+   * artifacts (templates/pdf/structure.ts). Off, the bytes are exactly those of an untagged render.
+   */
+  tagged?: boolean;
+  /**
    * Milliseconds spent in each stage are added here when given (bind, liquid, markup, draw:<element>,
    * draw, save): the benchmark's breakdown. Absent, nothing is timed.
    */
@@ -74,6 +80,7 @@ export function renderBound(
     ...(issued ? { creationDate: issued } : {}),
     documentId: options.documentId ?? documentIdOf(data),
     ...(options.protection ? { protection: options.protection } : {}),
+    ...(options.tagged ? { tagged: true } : {}),
   });
   const drawn = drawInto(doc, template, prepared, diagnostics, options.specimen ?? false, timings);
   if (!drawn) return { diagnostics, pageCount: 0, boxes: [], data };

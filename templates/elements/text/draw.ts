@@ -1,6 +1,7 @@
 import type { TextElement } from './definition';
 import type { LayoutContext } from '../../layout/context';
-import { boxStyle, inlineToSpans, layoutText, paintText } from '../../layout/text';
+import { boxStyle, inlineToSpans, isRightToLeft, layoutText, paintText, paragraphIsRightToLeft } from '../../layout/text';
+import type { StructAttributes, StructType } from '../../pdf/structure';
 
 /** `<text>`: a box of wrapped, styled text. A box without height grows with its text. */
 export function drawText(node: TextElement, ctx: LayoutContext): void {
@@ -40,6 +41,14 @@ export function drawText(node: TextElement, ctx: LayoutContext): void {
     );
   }
   const box = { x, y, width, height: height ?? laid.height };
-  ctx.withBox(box, { opacity: node.opacity, rotate: node.rotate }, () => paintText(ctx, laid, x, y));
+  const paint = () => ctx.withBox(box, { opacity: node.opacity, rotate: node.rotate }, () => paintText(ctx, laid, x, y));
+  if (!ctx.tagged) paint();
+  else if (node.tag === 'artifact') ctx.artifact(paint);
+  else {
+    const attributes: StructAttributes = {};
+    if (node.lang) attributes.lang = node.lang;
+    if (node.lang ? isRightToLeft(node.lang) : paragraphIsRightToLeft(laid, node.direction)) attributes.rightToLeft = true;
+    ctx.tag(node.tag.toUpperCase() as StructType, attributes, paint);
+  }
   ctx.record('text', node.range, box);
 }
