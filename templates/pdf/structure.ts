@@ -42,6 +42,8 @@ export interface StructAttributes {
   bbox?: readonly [number, number, number, number];
   /** Right-to-left text (Layout attribute /WritingMode /RlTb). */
   rightToLeft?: boolean;
+  /** The element's text in reading order, when its glyphs are drawn in another (right-to-left runs). */
+  actualText?: string;
 }
 
 /** Grouping elements own no content: what is drawn while one of them is innermost is an artifact (a row's fill). */
@@ -260,6 +262,7 @@ export function writeStructure(tree: StructureTree, refs: StructureRefs, annotat
     const a = el.attributes;
     if (a.lang) dict += ` /Lang ${textString(a.lang)}`;
     if (a.alt !== undefined) dict += ` /Alt ${textString(a.alt)}`;
+    if (a.actualText !== undefined) dict += ` /ActualText ${textString(a.actualText)}`;
     const attributes: string[] = [];
     if (a.scope) attributes.push(`<< /O /Table /Scope /${a.scope} >>`);
     const layout: string[] = [];

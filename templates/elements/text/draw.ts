@@ -46,9 +46,25 @@ export function drawText(node: TextElement, ctx: LayoutContext): void {
   else if (node.tag === 'artifact') ctx.artifact(paint);
   else {
     const attributes: StructAttributes = {};
-    if (node.lang) attributes.lang = node.lang;
-    if (node.lang ? isRightToLeft(node.lang) : paragraphIsRightToLeft(laid, node.direction)) attributes.rightToLeft = true;
+    // The document's own language is the catalog's /Lang: only another one is worth saying.
+    if (node.lang && primary(node.lang) !== primary(ctx.template.locale)) attributes.lang = node.lang;
+    if (paragraphIsRightToLeft(laid, node.direction) || (node.lang !== undefined && isRightToLeft(node.lang)))
+      attributes.rightToLeft = true;
+    // Right-to-left runs are drawn in visual order, which is what text extraction expects of glyphs; the
+    // element says its text in reading order for assistive technology.
+    if (laid.lines.some((l) => l.runs.some((r) => r.bidiLevel % 2 === 1)))
+      attributes.actualText = laid.lines.map((l) => logicalLine(l.runs)).join(' ');
     ctx.tag(node.tag.toUpperCase() as StructType, attributes, paint);
   }
   ctx.record('text', node.range, box);
+}
+
+function primary(lang: string): string {
+  return lang.toLowerCase().split(/[-_]/)[0]!;
+}
+
+/** A line's text in reading order: runs are drawn left to right, so a right-to-left line reads them backwards. */
+function logicalLine(runs: readonly { text: string; bidiLevel: number }[]): string {
+  const rtl = runs.length > 0 && runs.every((r) => r.bidiLevel % 2 === 1);
+  return (rtl ? [...runs].reverse() : runs).map((r) => r.text).join('');
 }
