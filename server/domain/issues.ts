@@ -48,6 +48,7 @@ import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/re
 import { personNames } from '../storage/repositories/people';
 import type { PdfProtection } from '../../templates/pdf';
 import { documentProtection } from './protection';
+import { documentTagging } from './tagging';
 import { tokenNames } from '../storage/repositories/tokens';
 import { verificationTotals } from '../storage/repositories/stats';
 
@@ -453,7 +454,8 @@ async function issueNew(
     setBound(bound.data, ['certificate', 'expires'], expiresOn);
   }
   const protection = documentProtection(actor.tenantId, tenant.settings, certificate.settings);
-  const rendered = await render(services, version, bound, code, actor.tenantId, protection);
+  const tagged = documentTagging(tenant.settings, certificate.settings);
+  const rendered = await render(services, version, bound, code, actor.tenantId, protection, tagged);
 
   const row: IssueTable = {
     id: newId(),
@@ -470,7 +472,7 @@ async function issueNew(
     template_version_id: version.id,
     revision: 1,
     pdf_sha256: rendered.sha256,
-    inputs_sha256: inputsHash(version, data, protection),
+    inputs_sha256: inputsHash(version, data, protection, tagged),
     created_at: iso(now),
     rendered_at: iso(services.now()),
     first_delivered_at: null,
@@ -733,6 +735,7 @@ export async function render(
   code: string,
   tenantId: string,
   protection?: PdfProtection,
+  tagged = false,
 ): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
@@ -745,6 +748,7 @@ export async function render(
     bound: true,
     documentId: code,
     ...(protection ? { protection } : {}),
+    ...(tagged ? { tagged: true } : {}),
   });
   const diagnostics = [...bound.warnings, ...poolDiagnostics(answer)];
   if (!answer.pdf || hasErrors(diagnostics)) {
@@ -1250,6 +1254,8 @@ export interface RegenerationInputs {
   inputsSha256: string;
   /** The PDF protection the certificate's (or tenant's) settings ask for now. */
   protection?: PdfProtection;
+  /** Whether the certificate's (or tenant's) settings ask for tagged PDF now. */
+  tagged: boolean;
 }
 
 /**
@@ -1288,7 +1294,15 @@ export async function regenerationInputs(
   if (!(await sources.tenant()).settings.public_base_url && typeof keptUrl === 'string' && isObject(data.certificate))
     data.certificate.verification_url = keptUrl;
   const protection = documentProtection(row.tenant_id, (await sources.tenant()).settings, certificate.settings);
-  return { row, version, data, inputsSha256: inputsHash(version, data, protection), ...(protection ? { protection } : {}) };
+  const tagged = documentTagging((await sources.tenant()).settings, certificate.settings);
+  return {
+    row,
+    version,
+    data,
+    inputsSha256: inputsHash(version, data, protection, tagged),
+    ...(protection ? { protection } : {}),
+    tagged,
+  };
 }
 
 /**
@@ -1296,12 +1310,13 @@ export async function regenerationInputs(
  * data as built for binding (learner record, organisation, people, certificate settings, code and dates),
  * in a canonical JSON form (keys sorted). Kept with each revision; `--changed-only` compares it.
  */
-export function inputsHash(version: Version, data: Record<string, unknown>, protection?: PdfProtection): string {
+export function inputsHash(version: Version, data: Record<string, unknown>, protection?: PdfProtection, tagged = false): string {
   // Protection counts too (cipher, permissions, passwords — hashed, never kept); absent, the hash is as before.
   const protectedBy = protection
     ? sha256Hex(canonicalJson({ ...protection, secret: Buffer.from(protection.secret).toString('base64') }))
     : undefined;
-  return sha256Hex(canonicalJson({ template: version.contentHash, data, protection: protectedBy }));
+  // Tagging too, written only when on: an untagged document's hash is as it was before tagging existed.
+  return sha256Hex(canonicalJson({ template: version.contentHash, data, protection: protectedBy, ...(tagged ? { tagged: true } : {}) }));
 }
 
 function canonicalJson(value: unknown): string {
@@ -1322,7 +1337,7 @@ export interface MadeAgain extends RegenerationInputs {
 /** Binds and renders; a document that cannot be made throws its DomainError (DATA_INVALID, DOCUMENT_NOT_MADE). */
 export async function makeAgain(services: Services, inputs: RegenerationInputs): Promise<MadeAgain> {
   const bound = bindToVersion(inputs.version, inputs.data, 'The learner’s data does not fit this template version.');
-  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.protection);
+  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.protection, inputs.tagged);
   return { ...inputs, rendered };
 }
 

@@ -91,6 +91,17 @@ export const Protection = z
   .describe('PDF protection (needs ATTEST_SECRET_KEY): permissions, optional passwords, AES-256 or AES-128.');
 export type Protection = z.infer<typeof Protection>;
 
+// Tagged PDF (issue 17, helper "tagged"): a structure tree for assistive technology (server/domain/tagging.ts).
+export const Tagging = z
+  .object({
+    enabled: z.boolean().default(true).describe('false: documents are not tagged (a certificate turning off the tenant’s default).'),
+  })
+  .strict()
+  .describe(
+    'Tagged PDF for screen readers: headings, paragraphs, tables with header cells, images with their alt text, links, other languages marked, decoration as artifacts. On when absent.',
+  );
+export type Tagging = z.infer<typeof Tagging>;
+
 export const TenantSettings = z
   .object({
     completion_tracking: z.boolean().default(true).describe('Documents need the course to be completed.'),
@@ -104,6 +115,9 @@ export const TenantSettings = z
       'Printed as `organization` on documents and named on the verification page; request data never replaces it.',
     ),
     protection: Protection.optional().describe('The default PDF protection of the tenant’s documents; a certificate’s own replaces it.'),
+    tagging: Tagging.optional().describe(
+      'Whether the tenant’s documents are tagged PDF (on when absent); a certificate’s own replaces it.',
+    ),
   })
   .strict();
 export type TenantSettings = z.infer<typeof TenantSettings>;
@@ -194,6 +208,9 @@ export const CertificateSettings = z
       ),
     protection: Protection.optional().describe(
       'PDF protection of this certificate’s documents, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
+    ),
+    tagging: Tagging.optional().describe(
+      'Tagged PDF for this certificate’s documents, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
     ),
   })
   .strict()

@@ -6,7 +6,8 @@ import { sha256Hex } from './hashing';
 import { TenantSettings, readSettings } from './settings';
 import { issueState } from './withholding';
 import { serves } from './scope';
-import { issueById, issueForVerification, newestRevisionWithHash } from '../storage/repositories/issues';
+import { issueById, issueForVerification, newestRevisionWithHash, revisionHash } from '../storage/repositories/issues';
+import { isTaggedPdf } from './tagging';
 import { countVerification } from '../storage/repositories/stats';
 import { withdrawnCode } from '../storage/repositories/learner-data';
 
@@ -42,6 +43,8 @@ export interface Verification {
    */
   supersededBy?: { code: string; issuedOn?: string; url: string };
   supersededOn?: string;
+  /** The document is tagged PDF (server/domain/tagging.ts): a screen reader reads its structure. */
+  tagged?: boolean;
   locale: 'fr' | 'en';
 }
 
@@ -110,6 +113,10 @@ export async function verifyCode(services: Services, code: string, options: { co
   }
   // Not on a locked document's answer above: a manager's reason may say who the document is about.
   if (status === 'revoked' && shows.revocation_reason && row.revoked_reason) out.revocationReason = row.revoked_reason;
+  // Read from the document itself, not from today's settings: a document made before tagging was turned on is not tagged.
+  const sha256 = await revisionHash(services.storage.db, row.id, row.revision);
+  const pdf = sha256 ? await services.storage.documents.read(services.storage.db, sha256) : undefined;
+  if (pdf) out.tagged = isTaggedPdf(pdf);
   if (row.superseded_by) {
     const newest = await newestOfChain(services, row.superseded_by);
     if (newest) {

@@ -37,6 +37,8 @@ export interface RenderRequest {
   language?: Language;
   /** Encrypt the document (server/domain/protection.ts): passwords in clear, only in memory. */
   protection?: PdfProtection;
+  /** Tagged PDF (server/domain/tagging.ts). */
+  tagged?: boolean;
 }
 
 /**

@@ -246,6 +246,10 @@ export const Verification = z
       .optional()
       .describe('The document was superseded by a newer certificate (recertification): the current one. The older still verifies.'),
     supersededOn: z.string().optional(),
+    tagged: z
+      .boolean()
+      .optional()
+      .describe('The document is tagged PDF: screen readers read its headings, tables, images’ alt texts and links.'),
     locale: z.enum(['fr', 'en']),
   })
   .meta({ id: 'Verification' });

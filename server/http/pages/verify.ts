@@ -30,6 +30,8 @@ const TEXT = {
     revokedOn: 'Révoqué le',
     revocationReason: 'Motif de la révocation',
     revision: 'Révision',
+    accessibility: 'Accessibilité',
+    tagged: 'PDF balisé, lisible par les lecteurs d’écran',
     checkFile: 'Vérifier un fichier PDF',
     checkFileHint: 'Choisissez le PDF que l’on vous a remis : il est comparé au document délivré sous ce code, et n’est pas conservé.',
     drop: 'Déposez le fichier PDF ici, ou choisissez-le.',
@@ -65,6 +67,8 @@ const TEXT = {
     revokedOn: 'Revoked on',
     revocationReason: 'Reason for revocation',
     revision: 'Revision',
+    accessibility: 'Accessibility',
+    tagged: 'Tagged PDF, readable by screen readers',
     checkFile: 'Check a PDF file',
     checkFileHint: 'Choose the PDF you were given: it is compared with the document issued under this code, and not kept.',
     drop: 'Drop the PDF file here, or choose it.',
@@ -165,6 +169,7 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
         [t.revokedOn, v.revokedOn ? formatDate(v.revokedOn, locale) : undefined],
         [t.revocationReason, v.revocationReason],
         [t.withdrawnOn, v.withdrawnOn ? formatDate(v.withdrawnOn, locale) : undefined],
+        [t.accessibility, v.tagged ? t.tagged : undefined],
         [t.code, v.code],
       ]
     : [];
