@@ -6,9 +6,10 @@ import { num, textString } from './syntax';
  * everything drawn outside a structure element marked as an /Artifact (borders, rules, backgrounds,
  * watermarks, the repeated header rows of a table) so assistive technology skips it.
  *
- * Marking is lazy: opening or closing an element only notes where the current owner's content starts on
- * the page being drawn; the operators drawn since are wrapped when the owner changes. Nothing is written for
- * an element that drew nothing, and drawing code never deals with BDC/EMC pairs or MCIDs itself.
+ * Marking is lazy: opening or closing an element closes the sequence open on the page being drawn and
+ * leaves the next one's opening operator pending on the content stream, written with the first operator
+ * drawn after it. Nothing is written for an element that drew nothing, no text is ever copied, and drawing
+ * code never deals with BDC/EMC pairs or MCIDs itself.
  */
 
 /** The standard structure types Attest writes (no role map is needed for them). */
@@ -63,25 +64,25 @@ export class StructElement {
   ) {}
 }
 
-/** What the tree needs of a page: its content text (appended to by the drawing code) and its links. */
+/** What the tree needs of a page: its content, to close a sequence and to open the next one on demand. */
 export interface MarkablePage {
-  content: { text: string };
+  content: { text: string; opening: (() => string) | undefined };
 }
 
 /** One page's share of the tree: MCIDs in order, each naming its structure element (the parent tree). */
 export class TaggedPage {
   /** Element of each MCID, by MCID. */
   readonly mcids: StructElement[] = [];
-  /** Where the content of `owner` starts in the page's content text. */
-  private start: number;
+  /** Who owns what the page draws next: an element, or nobody (an artifact). */
   private owner: StructElement | undefined;
+  /** A marked-content sequence is open in the content (something was drawn since the owner changed). */
+  private sequence = false;
 
   constructor(
     readonly tree: StructureTree,
     readonly page: MarkablePage,
     readonly index: number,
   ) {
-    this.start = page.content.text.length;
     this.owner = tree.current;
   }
 
@@ -89,20 +90,20 @@ export class TaggedPage {
   open(type: StructType, attributes: StructAttributes = {}): void {
     if (this.tree.suppressed) return;
     this.tree.activate(this);
-    this.flush();
+    this.end();
     const el = new StructElement(type, attributes, this.tree.current);
     this.tree.current.kids.push(el);
     this.tree.current = el;
-    this.owner = el;
+    this.arm(el);
   }
 
   close(): void {
     if (this.tree.suppressed) return;
     this.tree.activate(this);
-    this.flush();
+    this.end();
     const parent = this.tree.current.parent;
     if (parent) this.tree.current = parent;
-    this.owner = this.tree.current;
+    this.arm(this.tree.current);
   }
 
   /** Runs `draw` inside an element of its own. */
@@ -119,16 +120,16 @@ export class TaggedPage {
   artifact(draw: () => void): void {
     if (this.tree.suppressed) return draw();
     this.tree.activate(this);
-    this.flush();
-    this.owner = undefined;
+    this.end();
+    this.arm(undefined);
     // Elements the drawing opens (the cells of a repeated header row) are not made.
     this.tree.suppressed++;
     try {
       draw();
     } finally {
       this.tree.suppressed--;
-      this.flush();
-      this.owner = this.tree.current;
+      this.end();
+      this.arm(this.tree.current);
     }
   }
 
@@ -139,29 +140,31 @@ export class TaggedPage {
     this.tree.current.kids.push({ kind: 'objr', page: this, annotation: index });
   }
 
-  /** Wraps what was drawn since the owner last changed: the owner's marked content, or an artifact. */
-  flush(): void {
+  /** Closes the open sequence, if something was drawn in it. */
+  end(): void {
     const content = this.page.content;
-    const end = content.text.length;
-    if (end === this.start) return;
-    const segment = content.text.slice(this.start);
-    const owner = this.owner;
-    let head: string;
-    if (!owner || GROUPING.has(owner.type)) head = '/Artifact BMC\n';
-    else {
-      const mcid = this.mcids.length;
-      this.mcids.push(owner);
-      owner.kids.push({ kind: 'mcr', page: this, mcid });
-      head = `/${owner.type} <</MCID ${mcid}>> BDC\n`;
-    }
-    content.text = content.text.slice(0, this.start) + head + segment + 'EMC\n';
-    this.start = content.text.length;
+    content.opening = undefined;
+    if (this.sequence) content.text += 'EMC\n';
+    this.sequence = false;
   }
 
   /** The page becomes the one drawn on: its next content belongs to the tree's current element. */
   resume(): void {
-    this.start = this.page.content.text.length;
-    this.owner = this.tree.current;
+    this.arm(this.tree.current);
+  }
+
+  /** What is drawn next belongs to `owner`: its sequence (and MCID) is opened with the first operator. */
+  private arm(owner: StructElement | undefined): void {
+    this.owner = owner;
+    this.page.content.opening = () => {
+      this.sequence = true;
+      const o = this.owner;
+      if (!o || GROUPING.has(o.type)) return '/Artifact BMC\n';
+      const mcid = this.mcids.length;
+      this.mcids.push(o);
+      o.kids.push({ kind: 'mcr', page: this, mcid });
+      return `/${o.type} <</MCID ${mcid}>> BDC\n`;
+    };
   }
 }
 
@@ -187,13 +190,13 @@ export class StructureTree {
    */
   activate(page: TaggedPage): void {
     if (this.active === page) return;
-    this.active?.flush();
+    this.active?.end();
     this.active = page;
     page.resume();
   }
 
   finish(): void {
-    this.active?.flush();
+    this.active?.end();
     this.active = undefined;
   }
 }
