@@ -2,7 +2,8 @@ import type { Diagnostic } from '../variables/diagnostics';
 import { personas } from '../variables/personas';
 import { previewData } from '../variables/samples';
 import type { CompiledTemplate } from './compile';
-import { renderDocument } from './render';
+import { MARKUP_CODES, type MarkupDocument } from './markup';
+import { prepareMarkup, renderDocument } from './render';
 
 /** A problem met while rendering for some sample learners, and which ones (absent: all of them). */
 export type TrialDiagnostic = Diagnostic & { persona?: string };
@@ -20,6 +21,10 @@ export function trialRenders(template: CompiledTemplate): TrialDiagnostic[] {
     const result = renderDocument(template, data, { specimen: false });
     for (const d of result.diagnostics) found.push({ ...d, persona: persona.id });
     if (result.pdf) found.push(...archivalTrial(template, data).map((d) => ({ ...d, persona: persona.id })));
+    if (result.data) {
+      const prepared = prepareMarkup(template, result.data, []);
+      if (prepared) for (const d of accessibilityWarnings(prepared.document)) found.push({ ...d, persona: persona.id });
+    }
   }
   return dedupe(found);
 }
@@ -56,4 +61,25 @@ function dedupe(diagnostics: TrialDiagnostic[]): TrialDiagnostic[] {
     }
     return { ...d, message: `[${who.join(', ')}] ${d.message}` };
   });
+}
+
+/**
+ * What a tagged document would lack: an informative image without `alt` is a figure a screen reader can
+ * only call "image". `alt=""` says the image is decoration (it becomes an artifact) and is not warned about.
+ */
+export function accessibilityWarnings(document: MarkupDocument): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const page of document.pages)
+    for (const el of page.elements) {
+      if (el.kind !== 'image' || el.alt !== undefined) continue;
+      const d: Diagnostic = {
+        stage: 'markup',
+        code: MARKUP_CODES.altMissing,
+        severity: 'warning',
+        message: `The image "${el.src.startsWith('data:') ? 'from the data' : el.src}" has no alt text: say what it shows with alt="…" (a screen reader reads it in a tagged document), or alt="" if it is decoration.`,
+      };
+      if (el.range) d.range = el.range;
+      found.push(d);
+    }
+  return found;
 }

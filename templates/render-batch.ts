@@ -13,6 +13,10 @@ import { SharedDrawings } from './layout/document';
  * embedded once (the writer collects every glyph the batch used and subsets once at save, with one
  * ToUnicode map for the shared subset), the background page or image once as one XObject every page
  * draws, and pages whose drawing is identical share one content stream. Same inputs, same bytes.
+ *
+ * A batch is never tagged (RenderOptions.tagged): it is a print file for a printer, not a document a person
+ * reads on screen, and what makes it cheap, replaying an element drawn once, cannot carry marked content,
+ * which is numbered per page. Each learner's own document, the one they are given, is tagged.
  */
 export interface BatchOptions {
   /** Print-ready boxes: each page states its CropBox and TrimBox (= the page; no bleed). */

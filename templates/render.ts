@@ -25,6 +25,12 @@ export interface RenderOptions {
   /** Files embedded in the document with their relationship to it (an Open Badges credential, say). */
   attachments?: readonly PdfAttachment[];
   /**
+   * Tagged PDF for assistive technology: a structure tree in reading order (headings, paragraphs, tables
+   * with header cells, figures with their alt text, links), other languages marked, decoration as
+   * artifacts (templates/pdf/structure.ts). Off, the bytes are exactly those of an untagged render.
+   */
+  tagged?: boolean;
+  /**
    * Milliseconds spent in each stage are added here when given (bind, liquid, markup, draw:<element>,
    * draw, save): the benchmark's breakdown. Absent, nothing is timed.
    */
@@ -80,6 +86,7 @@ export function renderBound(
     ...(options.protection ? { protection: options.protection } : {}),
     ...(options.archival ? { archival: true } : {}),
     ...(options.attachments?.length ? { attachments: options.attachments } : {}),
+    ...(options.tagged ? { tagged: true } : {}),
   });
   const drawn = drawInto(doc, template, prepared, diagnostics, options.specimen ?? false, timings);
   if (!drawn) return { diagnostics, pageCount: 0, boxes: [], data };

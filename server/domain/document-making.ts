@@ -2,6 +2,7 @@ import type { PdfAttachment, PdfProtection } from '../../templates/pdf';
 import { canonicalJson, sha256Hex } from './hashing';
 import { documentArchival } from './archival';
 import { documentProtection } from './protection';
+import { documentTagging } from './tagging';
 import type { CertificateSettings, TenantSettings } from './settings';
 
 /**
@@ -16,12 +17,15 @@ export interface DocumentMaking {
   attachments?: PdfAttachment[];
   /** Written as PDF/A-3b (server/domain/archival.ts). */
   archival?: boolean;
+  /** Carries a structure tree for assistive technology (server/domain/tagging.ts). */
+  tagged?: boolean;
 }
 
 export function documentMaking(tenantId: string, tenant: TenantSettings, certificate: CertificateSettings): DocumentMaking {
   const protection = documentProtection(tenantId, tenant, certificate);
   const archival = documentArchival(tenant, certificate);
-  return { ...(protection ? { protection } : {}), ...(archival ? { archival } : {}) };
+  const tagged = documentTagging(tenant, certificate);
+  return { ...(protection ? { protection } : {}), ...(archival ? { archival } : {}), ...(tagged ? { tagged } : {}) };
 }
 
 /**
@@ -29,9 +33,10 @@ export function documentMaking(tenantId: string, tenant: TenantSettings, certifi
  * an option that is absent adds nothing, so documents made before an option existed keep their hash.
  */
 export function makingFingerprint(making: DocumentMaking): Record<string, unknown> {
-  const { protection, attachments, archival } = making;
+  const { protection, attachments, archival, tagged } = making;
   return {
     archival: archival ? 'PDF/A-3b' : undefined,
+    tagged: tagged ? true : undefined,
     protection: protection
       ? sha256Hex(canonicalJson({ ...protection, secret: Buffer.from(protection.secret).toString('base64') }))
       : undefined,
@@ -42,9 +47,10 @@ export function makingFingerprint(making: DocumentMaking): Record<string, unknow
 }
 
 /** The render job's share of the making (what crosses to the render worker). */
-export function renderMaking(making: DocumentMaking): Pick<DocumentMaking, 'protection' | 'attachments' | 'archival'> {
+export function renderMaking(making: DocumentMaking): Pick<DocumentMaking, 'protection' | 'attachments' | 'archival' | 'tagged'> {
   return {
     ...(making.archival ? { archival: true } : {}),
+    ...(making.tagged ? { tagged: true } : {}),
     ...(making.protection ? { protection: making.protection } : {}),
     ...(making.attachments?.length ? { attachments: making.attachments } : {}),
   };

@@ -101,6 +101,16 @@ export const Archival = z
     'PDF/A-3b archival documents: XMP metadata, an sRGB output intent, every font embedded. Cannot be combined with protection (PDF/A forbids encryption).',
   );
 export type Archival = z.infer<typeof Archival>;
+// Tagged PDF (issue 17, helper "tagged"): a structure tree for assistive technology (server/domain/tagging.ts).
+export const Tagging = z
+  .object({
+    enabled: z.boolean().default(true).describe('false: documents are not tagged (a certificate turning off the tenant’s default).'),
+  })
+  .strict()
+  .describe(
+    'Tagged PDF for screen readers: headings, paragraphs, tables with header cells, images with their alt text, links, other languages marked, decoration as artifacts. On when absent.',
+  );
+export type Tagging = z.infer<typeof Tagging>;
 
 export const TenantSettings = z
   .object({
@@ -116,6 +126,9 @@ export const TenantSettings = z
     ),
     protection: Protection.optional().describe('The default PDF protection of the tenant’s documents; a certificate’s own replaces it.'),
     archival: Archival.optional().describe('Whether the tenant’s documents are PDF/A-3b by default; a certificate’s own replaces it.'),
+    tagging: Tagging.optional().describe(
+      'Whether the tenant’s documents are tagged PDF (on when absent); a certificate’s own replaces it.',
+    ),
   })
   .strict();
 export type TenantSettings = z.infer<typeof TenantSettings>;
@@ -209,6 +222,9 @@ export const CertificateSettings = z
     ),
     archival: Archival.optional().describe(
       'Whether this certificate’s documents are PDF/A-3b, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
+    ),
+    tagging: Tagging.optional().describe(
+      'Tagged PDF for this certificate’s documents, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
     ),
   })
   .strict()

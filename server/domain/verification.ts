@@ -8,6 +8,7 @@ import { issueState } from './withholding';
 import { serves } from './scope';
 import { issueById, issueForVerification, newestRevisionWithHash, revisionHash } from '../storage/repositories/issues';
 import { PDFA_LABEL, archivalConformance } from '../../templates/pdf';
+import { isTaggedPdf } from './tagging';
 import { countVerification } from '../storage/repositories/stats';
 import { withdrawnCode } from '../storage/repositories/learner-data';
 
@@ -45,6 +46,8 @@ export interface Verification {
   supersededOn?: string;
   /** The document is an archival PDF: what its current file declares of itself (server/domain/archival.ts). */
   archival?: typeof PDFA_LABEL;
+  /** The document is tagged PDF (server/domain/tagging.ts): a screen reader reads its structure. */
+  tagged?: boolean;
   locale: 'fr' | 'en';
 }
 
@@ -114,6 +117,10 @@ export async function verifyCode(services: Services, code: string, options: { co
   if ((await archivalOfRevision(services, row.id, row.revision)) !== undefined) out.archival = PDFA_LABEL;
   // Not on a locked document's answer above: a manager's reason may say who the document is about.
   if (status === 'revoked' && shows.revocation_reason && row.revoked_reason) out.revocationReason = row.revoked_reason;
+  // Read from the document itself, not from today's settings: a document made before tagging was turned on is not tagged.
+  const sha256 = await revisionHash(services.storage.db, row.id, row.revision);
+  const pdf = sha256 ? await services.storage.documents.read(services.storage.db, sha256) : undefined;
+  if (pdf) out.tagged = isTaggedPdf(pdf);
   if (row.superseded_by) {
     const newest = await newestOfChain(services, row.superseded_by);
     if (newest) {

@@ -41,6 +41,8 @@ export interface RenderRequest {
   attachments?: PdfAttachment[];
   /** Write the document as PDF/A-3b (server/domain/archival.ts). */
   archival?: boolean;
+  /** Tagged PDF (server/domain/tagging.ts). */
+  tagged?: boolean;
 }
 
 /**

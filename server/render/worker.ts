@@ -64,6 +64,7 @@ async function handle(request: RenderRequest): Promise<RenderAnswer> {
     ...(request.protection ? { protection: { ...request.protection, secret: new Uint8Array(request.protection.secret) } } : {}),
     ...(request.attachments?.length ? { attachments: request.attachments } : {}),
     ...(request.archival ? { archival: true } : {}),
+    ...(request.tagged ? { tagged: true } : {}),
   };
   const r =
     request.bound && isBoundData(request.data)

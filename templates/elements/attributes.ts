@@ -65,4 +65,13 @@ export const lineHeight = {
   default: '1.2',
   doc: { en: 'Distance between baselines, as a multiple of the font size.', fr: 'Interligne, en multiple de la taille de police.' },
 } as const;
+export const lang = {
+  name: 'lang',
+  type: { kind: 'text', nonEmpty: true },
+  defaultDoc: { en: "the template's locale", fr: 'la langue du modèle' },
+  doc: {
+    en: 'Language of this text (BCP 47, e.g. `ar`, `he`, `ja`) when it is not the template’s: tagged documents tell screen readers, with the direction of right-to-left languages.',
+    fr: 'Langue de ce texte (BCP 47, par ex. `ar`, `he`, `ja`) quand ce n’est pas celle du modèle : les documents balisés l’indiquent aux lecteurs d’écran, avec le sens des langues de droite à gauche.',
+  },
+} as const;
 export const inherited: Doc = { en: 'inherited', fr: 'hérité' };

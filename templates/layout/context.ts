@@ -1,6 +1,7 @@
 import type { Diagnostic, Range, Severity, Stage } from '../../variables/diagnostics';
 import type { CompiledTemplate } from '../compile';
 import type { PdfDocument, PdfPage } from '../pdf';
+import type { StructAttributes, StructType } from '../pdf/structure';
 import type { Color, Length } from '../markup';
 import type { PageSetup } from './page';
 import type { DrawnBox } from './boxes';
@@ -72,6 +73,38 @@ export class LayoutContext {
     this.page = this.pages[index]!;
     this.setup = this.setups[index]!;
     this.index = index;
+    const tags = this.page.tags;
+    tags?.tree.activate(tags);
+  }
+
+  /** Whether the document being drawn is tagged (templates/pdf/structure.ts). */
+  get tagged(): boolean {
+    return this.page.tags !== undefined;
+  }
+
+  /**
+   * Runs `draw` as a structure element of a tagged document (on whatever pages it draws: a table flows
+   * on); in an untagged one, just runs it.
+   */
+  tag(type: StructType, attributes: StructAttributes, draw: () => void): void {
+    if (!this.page.tags) return draw();
+    this.page.tags.open(type, attributes);
+    try {
+      draw();
+    } finally {
+      this.page.tags?.close();
+    }
+  }
+
+  /** Runs `draw` as decoration a screen reader skips, even inside an element (a table's repeated header). */
+  artifact(draw: () => void): void {
+    if (!this.page.tags) return draw();
+    this.page.tags.artifact(draw);
+  }
+
+  /** A box in PDF coordinates (x1 y1 x2 y2), for a figure's /BBox. */
+  pdfBox(box: { x: number; y: number; width: number; height: number }): [number, number, number, number] {
+    return [box.x, this.pdfY(box.y + box.height), box.x + box.width, this.pdfY(box.y)];
   }
 
   /** A new page like the current one (page-break, a table flowing on). */
@@ -160,7 +193,7 @@ export class LayoutContext {
    * annotation. Under a rotation the area is the upright rectangle around the turned one, since a link's
    * /Rect cannot turn. The URL was checked by the markup reader (http, https or mailto only).
    */
-  link(box: { x: number; y: number; width: number; height: number }, url: string): void {
+  link(box: { x: number; y: number; width: number; height: number }, url: string, description?: string): void {
     if (!(box.width > 0 && box.height > 0)) return;
     let { x, y, width, height } = box;
     const turn = this.turn;
@@ -186,7 +219,7 @@ export class LayoutContext {
       width = Math.max(...xs) - x;
       height = Math.max(...ys) - y;
     }
-    this.page.addLink({ x, y: this.pdfY(y + height), width, height }, url);
+    this.page.addLink({ x, y: this.pdfY(y + height), width, height }, url, description);
   }
 }
 

@@ -40,6 +40,7 @@ export function inlineToSpans(nodes: readonly InlineNode[], style: TextStyle, ou
         break;
       case 'span': {
         const s: TextStyle = { ...style };
+        if (node.lang !== undefined) s.lang = node.lang;
         if (node.font !== undefined) s.role = node.font;
         if (node.size !== undefined) s.size = node.size;
         if (node.color !== undefined) s.color = [node.color.r, node.color.g, node.color.b];
@@ -77,10 +78,44 @@ export function layoutText(ctx: LayoutContext, spans: TextSpan[], options: Parag
 export function paintText(ctx: LayoutContext, laid: LaidOutText, x: number, top: number): void {
   const c = ctx.page.content;
   let color: string | undefined;
-  for (const area of linkAreas(laid, x, top)) ctx.link(area.box, area.href);
-  for (const line of laid.lines) {
+  const areas = linkAreas(laid, x, top);
+  const tags = ctx.page.tags;
+  if (!tags) for (const area of areas) ctx.link(area.box, area.href);
+  // Tagged: each link area is a Link element around its runs and its annotation, and runs in another
+  // language (a <span lang>) are a Span with their /Lang, inside the paragraph, in reading order.
+  let area = 0;
+  let inLink = false;
+  let lang: string | undefined;
+  const closeLang = () => {
+    if (lang !== undefined) tags?.close();
+    lang = undefined;
+  };
+  laid.lines.forEach((line, lineIndex) => {
     const baseline = ctx.pdfY(top + line.baseline);
-    for (const run of line.runs) {
+    line.runs.forEach((run, runIndex) => {
+      if (tags) {
+        const a = areas[area];
+        if (inLink && a && a.line === lineIndex && runIndex === a.to + 1) {
+          closeLang();
+          tags.close();
+          inLink = false;
+          area++;
+        }
+        const next = areas[area];
+        if (!inLink && next && next.line === lineIndex && next.from === runIndex) {
+          closeLang();
+          tags.open('Link');
+          ctx.link(next.box, next.href, next.text);
+          inLink = true;
+        }
+        if (run.lang !== lang) {
+          closeLang();
+          if (run.lang !== undefined) {
+            tags.open('Span', { lang: run.lang, ...(isRightToLeft(run.lang) ? { rightToLeft: true } : {}) });
+            lang = run.lang;
+          }
+        }
+      }
       const key = run.color.join(',');
       if (key !== color) {
         c.fillColor(run.color);
@@ -100,29 +135,60 @@ export function paintText(ctx: LayoutContext, laid: LaidOutText, x: number, top:
       if (run.underline) {
         c.rect(x + run.x, ctx.pdfY(top + run.underline.y) - run.underline.thickness / 2, run.width, run.underline.thickness).fill();
       }
+    });
+    if (tags && inLink && areas[area]?.line === lineIndex) {
+      closeLang();
+      tags.close();
+      inLink = false;
+      area++;
     }
+  });
+  closeLang();
+}
+
+/** Languages written right to left (their primary subtag), for the structure's writing mode. */
+const RIGHT_TO_LEFT = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'ha', 'he', 'iw', 'khw', 'ks', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi']);
+
+export function isRightToLeft(lang: string): boolean {
+  return RIGHT_TO_LEFT.has(lang.toLowerCase().split(/[-_]/)[0]!);
+}
+
+/** Whether a paragraph reads right to left: as written, or (auto) by its first strong letter. */
+export function paragraphIsRightToLeft(laid: LaidOutText, direction: 'auto' | 'ltr' | 'rtl'): boolean {
+  if (direction !== 'auto') return direction === 'rtl';
+  for (const line of laid.lines) {
+    // Runs are in visual order; the logical first one is the one with the lowest level at the reading start.
+    const text = line.runs.map((r) => r.text).join('');
+    const strong = /[\p{L}]/u.exec(text);
+    if (strong) return /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/u.test(strong[0]);
   }
+  return false;
 }
 
 /**
  * The clickable areas of laid-out text: on each line, the runs of one link side by side make one area,
  * from the tallest ascent to the deepest descent among them.
  */
-export function linkAreas(
-  laid: LaidOutText,
-  x: number,
-  top: number,
-): { href: string; box: { x: number; y: number; width: number; height: number } }[] {
-  const areas: { href: string; box: { x: number; y: number; width: number; height: number } }[] = [];
-  for (const line of laid.lines) {
-    let open: { href: string; left: number; right: number; above: number; below: number } | undefined;
+export function linkAreas(laid: LaidOutText, x: number, top: number): LinkArea[] {
+  const areas: LinkArea[] = [];
+  laid.lines.forEach((line, lineIndex) => {
+    let open: { href: string; left: number; right: number; above: number; below: number; from: number; text: string } | undefined;
+    let runIndex = 0;
     const close = () => {
       if (!open) return;
       const y = top + line.baseline - open.above;
-      areas.push({ href: open.href, box: { x: x + open.left, y, width: open.right - open.left, height: open.above + open.below } });
+      areas.push({
+        href: open.href,
+        box: { x: x + open.left, y, width: open.right - open.left, height: open.above + open.below },
+        line: lineIndex,
+        from: open.from,
+        to: runIndex - 1,
+        text: open.text.trim(),
+      });
       open = undefined;
     };
-    for (const run of line.runs) {
+    for (; runIndex < line.runs.length; runIndex++) {
+      const run = line.runs[runIndex]!;
       if (run.link === undefined || run.link !== open?.href) close();
       if (run.link === undefined) continue;
       const k = run.size / run.face.unitsPerEm;
@@ -132,9 +198,21 @@ export function linkAreas(
         open.right = run.x + run.width;
         open.above = Math.max(open.above, above);
         open.below = Math.max(open.below, below);
-      } else open = { href: run.link, left: run.x, right: run.x + run.width, above, below };
+        open.text += run.text;
+      } else open = { href: run.link, left: run.x, right: run.x + run.width, above, below, from: runIndex, text: run.text };
     }
     close();
-  }
+  });
   return areas;
+}
+
+/** A clickable area of laid-out text: its box, and the runs of its line it covers (`from` to `to`, as drawn). */
+export interface LinkArea {
+  href: string;
+  box: { x: number; y: number; width: number; height: number };
+  line: number;
+  from: number;
+  to: number;
+  /** The words of the link on that line: the annotation's description. */
+  text: string;
 }

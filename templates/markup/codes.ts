@@ -10,4 +10,6 @@ export const MARKUP_CODES = {
   tooDeep: 'MARKUP_TOO_DEEP',
   /** A link to anything but an http(s) or mailto address: templates are untrusted. */
   urlRefused: 'MARKUP_URL_REFUSED',
+  /** A warning of the trial renders (templates/check.ts): an image that says nothing to a screen reader. */
+  altMissing: 'MARKUP_ALT_MISSING',
 } as const;

@@ -69,78 +69,92 @@ export interface ShowGlyphsOptions {
 /** Operators are appended to one string; V8 ropes make this cheaper than an array join for small pages. */
 export class ContentStream implements ContentBuilder {
   text = '';
+  /**
+   * Set by a tagged page (templates/pdf/structure.ts) when the owner of what is drawn next changes: the
+   * marked-content operator that opens its sequence, written just before the next operator, so an
+   * element that draws nothing leaves nothing behind.
+   */
+  opening: (() => string) | undefined;
   constructor(private readonly resources: PageResources) {}
 
+  /** The text to append to: with the pending marked-content opening written first. */
+  private lead(): string {
+    const open = this.opening;
+    if (open === undefined) return this.text;
+    this.opening = undefined;
+    return this.text + open();
+  }
+
   save(): this {
-    this.text += 'q\n';
+    this.text = this.lead() + 'q\n';
     return this;
   }
   restore(): this {
-    this.text += 'Q\n';
+    this.text = this.lead() + 'Q\n';
     return this;
   }
   transform(a: number, b: number, c: number, d: number, e: number, f: number): this {
-    this.text += `${num(a)} ${num(b)} ${num(c)} ${num(d)} ${num(e)} ${num(f)} cm\n`;
+    this.text = this.lead() + `${num(a)} ${num(b)} ${num(c)} ${num(d)} ${num(e)} ${num(f)} cm\n`;
     return this;
   }
   fillColor(rgb: Rgb): this {
-    this.text += `${num(rgb[0])} ${num(rgb[1])} ${num(rgb[2])} rg\n`;
+    this.text = this.lead() + `${num(rgb[0])} ${num(rgb[1])} ${num(rgb[2])} rg\n`;
     return this;
   }
   strokeColor(rgb: Rgb): this {
-    this.text += `${num(rgb[0])} ${num(rgb[1])} ${num(rgb[2])} RG\n`;
+    this.text = this.lead() + `${num(rgb[0])} ${num(rgb[1])} ${num(rgb[2])} RG\n`;
     return this;
   }
   opacity(fill: number, stroke = fill): this {
-    this.text += `${this.resources.extGState(clamp01(fill), clamp01(stroke))} gs\n`;
+    this.text = this.lead() + `${this.resources.extGState(clamp01(fill), clamp01(stroke))} gs\n`;
     return this;
   }
   lineWidth(w: number): this {
-    this.text += `${num(w)} w\n`;
+    this.text = this.lead() + `${num(w)} w\n`;
     return this;
   }
   dash(pattern: number[], phase = 0): this {
-    this.text += `[${pattern.map(num).join(' ')}] ${num(phase)} d\n`;
+    this.text = this.lead() + `[${pattern.map(num).join(' ')}] ${num(phase)} d\n`;
     return this;
   }
   lineCap(c: 0 | 1 | 2): this {
-    this.text += `${c} J\n`;
+    this.text = this.lead() + `${c} J\n`;
     return this;
   }
   moveTo(x: number, y: number): this {
-    this.text += `${num(x)} ${num(y)} m\n`;
+    this.text = this.lead() + `${num(x)} ${num(y)} m\n`;
     return this;
   }
   lineTo(x: number, y: number): this {
-    this.text += `${num(x)} ${num(y)} l\n`;
+    this.text = this.lead() + `${num(x)} ${num(y)} l\n`;
     return this;
   }
   curveTo(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number): this {
-    this.text += `${num(x1)} ${num(y1)} ${num(x2)} ${num(y2)} ${num(x3)} ${num(y3)} c\n`;
+    this.text = this.lead() + `${num(x1)} ${num(y1)} ${num(x2)} ${num(y2)} ${num(x3)} ${num(y3)} c\n`;
     return this;
   }
   rect(x: number, y: number, w: number, h: number): this {
-    this.text += `${num(x)} ${num(y)} ${num(w)} ${num(h)} re\n`;
+    this.text = this.lead() + `${num(x)} ${num(y)} ${num(w)} ${num(h)} re\n`;
     return this;
   }
   closePath(): this {
-    this.text += 'h\n';
+    this.text = this.lead() + 'h\n';
     return this;
   }
   fill(): this {
-    this.text += 'f\n';
+    this.text = this.lead() + 'f\n';
     return this;
   }
   stroke(): this {
-    this.text += 'S\n';
+    this.text = this.lead() + 'S\n';
     return this;
   }
   fillStroke(): this {
-    this.text += 'B\n';
+    this.text = this.lead() + 'B\n';
     return this;
   }
   clip(): this {
-    this.text += 'W n\n';
+    this.text = this.lead() + 'W n\n';
     return this;
   }
 
@@ -210,17 +224,17 @@ export class ContentStream implements ContentBuilder {
     if (actual !== undefined && (conflict || spaced || apart || actual !== drawnText)) {
       s = `/Span <</ActualText <FEFF${utf16Hex(actual)}>>> BDC\n${s}EMC\n`;
     }
-    this.text += s;
+    this.text = this.lead() + s;
     return this;
   }
 
   drawImage(image: PreparedImage, x: number, y: number, width: number, height: number): this {
-    this.text += `q\n${num(width)} 0 0 ${num(height)} ${num(x)} ${num(y)} cm\n${this.resources.image(image)} Do\nQ\n`;
+    this.text = this.lead() + `q\n${num(width)} 0 0 ${num(height)} ${num(x)} ${num(y)} cm\n${this.resources.image(image)} Do\nQ\n`;
     return this;
   }
 
   drawPage(page: ImportedPage, x: number, y: number, scaleX: number, scaleY: number): this {
-    this.text += `q\n${num(scaleX)} 0 0 ${num(scaleY)} ${num(x)} ${num(y)} cm\n${this.resources.form(page)} Do\nQ\n`;
+    this.text = this.lead() + `q\n${num(scaleX)} 0 0 ${num(scaleY)} ${num(x)} ${num(y)} cm\n${this.resources.form(page)} Do\nQ\n`;
     return this;
   }
 }

@@ -8,6 +8,7 @@ import { PdfEncryptor, type PdfProtection } from './encryption';
 import { writeAttachments, type PdfAttachment } from './attachments';
 import { PdfWriter, fileId } from './writer';
 import { PdfArchivalError, metadataStreamParts, srgbOutputIntent, xmlSafe, type ArchivalInfo } from './archival';
+import { StructureTree, finishStructure, writeStructure, type TaggedPage } from './structure';
 
 export interface DocumentInfo {
   title?: string;
@@ -40,6 +41,11 @@ export interface PdfDocumentOptions {
   archival?: boolean;
   /** Files carried in the document, each with its relationship to it (templates/pdf/attachments.ts). */
   attachments?: readonly PdfAttachment[];
+  /**
+   * Tagged PDF (templates/pdf/structure.ts): pages offer `tags` to build a structure tree while drawing,
+   * and what is drawn outside it is marked as an artifact. Off, the bytes are those of an untagged file.
+   */
+  tagged?: boolean;
 }
 
 export interface LinkRect {
@@ -53,11 +59,18 @@ export interface PdfPage {
   readonly width: number;
   readonly height: number;
   readonly content: ContentBuilder;
-  addLink(rect: LinkRect, url: string): void;
+  /** In a tagged document: the structure of what this page draws. Undefined otherwise. */
+  readonly tags: TaggedPage | undefined;
+  /**
+   * A clickable area. In a tagged document the annotation belongs to the current Link element (one is
+   * made around it otherwise) and `description`, the link's text, is its /Contents.
+   */
+  addLink(rect: LinkRect, url: string, description?: string): void;
   /**
    * Runs `draw` and returns what it put on this page: its operators and the resources they name, to
    * `replay` on another page of the same document (a batch draws an element that is the same for every
-   * learner once). Undefined when `draw` added a link (annotations are not replayed).
+   * learner once). Undefined when `draw` added a link (annotations are not replayed) or the document is
+   * tagged (marked content is numbered per page, so it cannot be replayed either).
    */
   capture(draw: () => void): PageDrawing | undefined;
   /** Puts a captured drawing on this page: the same operators, the same resources. */
@@ -81,7 +94,8 @@ interface DocumentFont {
 
 class Page implements PdfPage {
   readonly content: ContentStream;
-  readonly links: { rect: LinkRect; url: string }[] = [];
+  readonly links: { rect: LinkRect; url: string; description?: string }[] = [];
+  readonly tags: TaggedPage | undefined;
   /** Resource names this page's content uses, by dictionary, in first-use order. */
   readonly uses: Uses = { Font: new Set<string>(), XObject: new Set<string>(), ExtGState: new Set<string>() };
   /** While `capture` runs: the names the drawing uses, already used on the page or not. */
@@ -91,6 +105,7 @@ class Page implements PdfPage {
     readonly width: number,
     readonly height: number,
     document: Resources,
+    tree: StructureTree | undefined,
   ) {
     const use = (kind: keyof Uses, name: string) => {
       this.uses[kind].add(name);
@@ -118,13 +133,25 @@ class Page implements PdfPage {
         return n;
       },
     });
+    this.tags = tree?.addPage(this);
   }
 
-  addLink(rect: LinkRect, url: string): void {
-    this.links.push({ rect, url });
+  addLink(rect: LinkRect, url: string, description?: string): void {
+    const tags = this.tags;
+    if (!tags) {
+      this.links.push({ rect, url });
+      return;
+    }
+    this.links.push(description ? { rect, url, description } : { rect, url });
+    if (tags.tree.current.type === 'Link' || tags.tree.suppressed) tags.annotation(this.links.length - 1);
+    else tags.tag('Link', { alt: description ?? url }, () => tags.annotation(this.links.length - 1));
   }
 
   capture(draw: () => void): PageDrawing | undefined {
+    if (this.tags) {
+      draw();
+      return undefined;
+    }
     const start = this.content.text.length;
     const links = this.links.length;
     const recording: Uses = { Font: new Set(), XObject: new Set(), ExtGState: new Set() };
@@ -187,11 +214,14 @@ class Resources implements PageResources {
 export class PdfDocument {
   private readonly pages: Page[] = [];
   private readonly resources = new Resources();
+  private readonly tree: StructureTree | undefined;
 
-  constructor(private readonly options: PdfDocumentOptions) {}
+  constructor(private readonly options: PdfDocumentOptions) {
+    if (options.tagged) this.tree = new StructureTree();
+  }
 
   addPage(width: number, height: number): PdfPage {
-    const page = new Page(width, height, this.resources);
+    const page = new Page(width, height, this.resources, this.tree);
     this.pages.push(page);
     return page;
   }
@@ -216,10 +246,14 @@ export class PdfDocument {
       refs.set(g.name, num_);
     }
 
+    const tree = this.tree;
+    // The tree is closed first: wrapping the last content changes the pages' text, and annotations need their keys.
+    const annotationKeys = tree ? finishStructure(tree) : undefined;
+    const annotationNums: number[][] = [];
     const kids: number[] = [];
     // Pages whose drawing is the same (a batch's static pages, repeated pages) share one content stream.
     const contents = new Map<string, number>();
-    for (const page of this.pages) {
+    for (const [pageIndex, page] of this.pages.entries()) {
       const pageNum = w.allocate();
       kids.push(pageNum);
       const text = page.content.text;
@@ -244,27 +278,52 @@ export class PdfDocument {
         for (const link of page.links) {
           const n = w.allocate();
           const { x, y, width, height } = link.rect;
+          let tagging = '';
+          if (annotationKeys) {
+            const key = annotationKeys.get(`${pageIndex}:${linkNums.length}`);
+            if (key !== undefined) tagging += ` /StructParent ${key}`;
+            tagging += ` /Contents ${textString(link.description ?? link.url)}`;
+          }
           w.writeObject(n, [
             `<< /Type /Annot /Subtype /Link /Rect [${num(x)} ${num(y)} ${num(x + width)} ${num(y + height)}]` +
               // PDF/A: an annotation is printed (flag 4); a link draws nothing, so an ordinary file leaves it out.
-              ` /Border [0 0 0]${archival ? ' /F 4' : ''} /A << /S /URI /URI ${literalBytes(encodeUri(link.url))} >> >>`,
+              ` /Border [0 0 0]${archival ? ' /F 4' : ''} /A << /S /URI /URI ${literalBytes(encodeUri(link.url))} >>${tagging} >>`,
           ]);
           linkNums.push(n);
         }
         annots = ` /Annots [${linkNums.map((n) => `${n} 0 R`).join(' ')}]`;
+        // Tab order follows the structure (PDF/UA 7.18.3).
+        if (tree) annots += ' /Tabs /S';
+        annotationNums[pageIndex] = linkNums;
       }
+      const structParents = tree ? ` /StructParents ${pageIndex}` : '';
       const box = `[0 0 ${num(page.width)} ${num(page.height)}]`;
       w.writeObject(pageNum, [
         `<< /Type /Page /Parent ${pagesNum} 0 R /MediaBox ${box}` +
           (this.options.print ? ` /CropBox ${box} /TrimBox ${box}` : '') +
-          ` /Resources ${resources} /Contents ${contentNum} 0 R${annots} >>`,
+          ` /Resources ${resources} /Contents ${contentNum} 0 R${annots}${structParents} >>`,
       ]);
     }
     w.writeObject(pagesNum, [`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`]);
 
+    const structRoot =
+      tree && annotationKeys
+        ? writeStructure(
+            tree,
+            {
+              pageNum: (i) => kids[i]!,
+              annotationNum: (p, i) => annotationNums[p]![i]!,
+              allocate: () => w.allocate(),
+              write: (n, body) => w.writeObject(n, [body]),
+            },
+            annotationKeys,
+          )
+        : undefined;
+
     const declared = writeAttachments(w, this.options.attachments ?? [], this.options.creationDate);
     const info = this.options.info;
     let cat = `<< /Type /Catalog /Pages ${pagesNum} 0 R${declared}`;
+    if (structRoot !== undefined) cat += ` /MarkInfo << /Marked true >> /StructTreeRoot ${structRoot} 0 R`;
     if (info?.lang) cat += ` /Lang ${textString(info.lang)}`;
     if (info?.title) cat += ' /ViewerPreferences << /DisplayDocTitle true >>';
     // AES-256 (R6) in a 1.7 file: Adobe's extension level 8 declares it (ISO 32000-1 Annex E).

@@ -112,7 +112,7 @@ function itemizeCached(spans: readonly TextSpan[], roles: FontRoles, direction: 
   }
   let key = direction;
   for (const { text, style: s } of spans) {
-    key += `\u0000${s.role}\u0001${s.bold ? 1 : 0}${s.italic ? 1 : 0}${s.underline ? 1 : 0}\u0001${s.size}\u0001${s.letterSpacing}\u0001${s.color[0]},${s.color[1]},${s.color[2]}\u0001${s.link ?? ''}\u0001${text}`;
+    key += `\u0000${s.role}\u0001${s.bold ? 1 : 0}${s.italic ? 1 : 0}${s.underline ? 1 : 0}\u0001${s.size}\u0001${s.letterSpacing}\u0001${s.color[0]},${s.color[1]},${s.color[2]}\u0001${s.link ?? ''}\u0001${s.lang ?? ''}\u0001${text}`;
   }
   let found = cache.get(key);
   if (!found) {
@@ -223,6 +223,7 @@ function placeLine(
         bidiLevel: piece.level,
       };
       if (piece.style.link !== undefined) run.link = piece.style.link;
+      if (piece.style.lang !== undefined) run.lang = piece.style.lang;
       if (piece.style.underline) {
         const m = piece.metrics;
         const mk = size / m.unitsPerEm;
@@ -253,6 +254,7 @@ function sameRun(a: Piece, b: Piece): boolean {
     sa.size === sb.size &&
     sa.underline === sb.underline &&
     sa.link === sb.link &&
+    sa.lang === sb.lang &&
     sa.color[0] === sb.color[0] &&
     sa.color[1] === sb.color[1] &&
     sa.color[2] === sb.color[2]

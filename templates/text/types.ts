@@ -16,6 +16,8 @@ export interface TextStyle {
   letterSpacing: number;
   /** Where a click on these characters goes (a `<link>`); carried to the runs, not drawn. */
   link?: string;
+  /** BCP 47 language of these characters when a `lang` attribute gave one; carried to the runs for tagging. */
+  lang?: string;
 }
 
 export interface TextSpan {
@@ -68,6 +70,8 @@ export interface LaidOutRun {
   underline?: { y: number; thickness: number };
   /** The style's `link`: the run is clickable. */
   link?: string;
+  /** The style's `lang`. */
+  lang?: string;
 }
 
 export interface LaidOutLine {

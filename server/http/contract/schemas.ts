@@ -250,6 +250,10 @@ export const Verification = z
       .literal('PDF/A-3b')
       .optional()
       .describe('The current file is an archival PDF/A-3b document (what the file itself declares).'),
+    tagged: z
+      .boolean()
+      .optional()
+      .describe('The document is tagged PDF: screen readers read its headings, tables, images’ alt texts and links.'),
     locale: z.enum(['fr', 'en']),
   })
   .meta({ id: 'Verification' });

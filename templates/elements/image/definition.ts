@@ -34,6 +34,15 @@ const attributes = [
       fr: 'Position de l’image dans son cadre quand les proportions diffèrent.',
     },
   },
+  {
+    name: 'alt',
+    type: { kind: 'text' },
+    defaultDoc: { en: 'none: the analyzer warns', fr: 'aucun : l’analyseur avertit' },
+    doc: {
+      en: 'What the image shows, for screen readers (a tagged document’s figure text). `alt=""` marks a decorative image, left out of the structure.',
+      fr: 'Ce que montre l’image, pour les lecteurs d’écran (le texte de la figure d’un document balisé). `alt=""` marque une image décorative, laissée hors de la structure.',
+    },
+  },
   opacity,
   rotate,
 ] as const;
@@ -48,7 +57,7 @@ export const image = defineElement({
   children: [],
   belongsTo: ['positioned'],
   attributes,
-  example: '<image x="250mm" y="18mm" width="26mm" height="26mm" src="seal"/>',
+  example: '<image x="250mm" y="18mm" width="26mm" height="26mm" src="seal" alt="The organisation’s seal"/>',
   editor: {
     ...BOX_XY,
     insert: { markup: '<image x="{x}" y="{y}" width="30mm" height="30mm" src="{asset}"/>', width: 30, height: 30 },

@@ -26,15 +26,19 @@ export function drawImage(node: ImageElement, ctx: LayoutContext): void {
   const align = node.align;
   const dx = align.includes('left') ? 0 : align.includes('right') ? width - w : (width - w) / 2;
   const dy = align.includes('top') ? 0 : align.includes('bottom') ? height - h : (height - h) / 2;
-  ctx.withBox(box, { opacity: node.opacity, rotate: node.rotate }, () => {
-    const c = ctx.page.content;
-    if (node.fit === 'cover') {
-      c.save()
-        .rect(x, ctx.pdfY(y + height), width, height)
-        .clip();
-      c.drawImage(image, x + dx, ctx.pdfY(y + dy + h), w, h).restore();
-    } else c.drawImage(image, x + dx, ctx.pdfY(y + dy + h), w, h);
-  });
+  const paint = () =>
+    ctx.withBox(box, { opacity: node.opacity, rotate: node.rotate }, () => {
+      const c = ctx.page.content;
+      if (node.fit === 'cover') {
+        c.save()
+          .rect(x, ctx.pdfY(y + height), width, height)
+          .clip();
+        c.drawImage(image, x + dx, ctx.pdfY(y + dy + h), w, h).restore();
+      } else c.drawImage(image, x + dx, ctx.pdfY(y + dy + h), w, h);
+    });
+  // alt="" is a decorative image: an artifact. Without alt it is still a figure (the analyzer warns).
+  if (node.alt === '') ctx.artifact(paint);
+  else ctx.tag('Figure', { ...(node.alt !== undefined ? { alt: node.alt.trim() } : {}), bbox: ctx.pdfBox(box) }, paint);
 }
 
 function resolveImage(node: ImageElement, ctx: LayoutContext): PreparedImage | undefined {

@@ -1,5 +1,5 @@
 import type { InlineNode, Located } from '../../markup/types';
-import { color, font, inherited, letterSpacing } from '../attributes';
+import { color, font, inherited, lang, letterSpacing } from '../attributes';
 import { defineElement, leaf, type BuildContext, type Built, type Fields } from '../definition';
 
 /**
@@ -22,6 +22,7 @@ const spanAttributes = [
   },
   { ...color, default: undefined, defaultDoc: inherited },
   { ...letterSpacing, default: undefined, defaultDoc: inherited },
+  { ...lang, defaultDoc: inherited },
 ] as const;
 
 export interface SpanNode extends Located, Fields<typeof spanAttributes> {

@@ -36,6 +36,18 @@ const attributes = [
     default: '0',
     doc: { en: 'Quiet zone around the code, in modules.', fr: 'Marge autour du code, en modules.' },
   },
+  {
+    name: 'alt',
+    type: { kind: 'text' },
+    defaultDoc: {
+      en: '“QR code: ” and the value, in the template’s language',
+      fr: '« Code QR : » et la valeur, dans la langue du modèle',
+    },
+    doc: {
+      en: 'What the code is for, for screen readers (a tagged document’s figure text).',
+      fr: 'À quoi sert le code, pour les lecteurs d’écran (le texte de la figure d’un document balisé).',
+    },
+  },
   opacity,
   rotate,
 ] as const;

@@ -25,6 +25,12 @@ interface LaidRow {
  */
 export function drawTable(node: TableNode, ctx: LayoutContext): void {
   if (!ctx.hasRole(node.font, node.range)) return;
+  // Tagged: Table → THead and TBody → TR → TH (scope Column in the head, Row in the body) and TD. The
+  // header rows drawn again on a new page are artifacts: a screen reader reads them once.
+  ctx.tag('Table', {}, () => layTable(node, ctx));
+}
+
+function layTable(node: TableNode, ctx: LayoutContext): void {
   const x = ctx.x(node.x);
   const width = ctx.x(node.width);
   const columns = columnWidths(node, ctx, width);
@@ -84,32 +90,34 @@ export function drawTable(node: TableNode, ctx: LayoutContext): void {
       y += row.height;
     }
   };
-  drawHeader();
-  body.forEach((row, i) => {
-    if (onPage > 0 && y + row.height > bottomOf()) {
-      flushBox(y);
-      ctx.continuePage(node.range);
-      y = topOf();
-      pageTop = y;
-      onPage = 0;
-      drawHeader();
-    }
-    if (y + row.height > bottomOf() && onPage === 0) {
-      const room = bottomOf() - topOf() - headerHeight;
-      if (row.height > room) {
-        ctx.report(
-          'layout',
-          'LAYOUT_TABLE_ROW_TOO_TALL',
-          'warning',
-          'A table row is taller than a whole page can hold; it runs past the bottom.',
-          row.node.range ?? node.range,
-        );
+  if (header.length) ctx.tag('THead', {}, drawHeader);
+  const drawBody = () =>
+    body.forEach((row, i) => {
+      if (onPage > 0 && y + row.height > bottomOf()) {
+        flushBox(y);
+        ctx.continuePage(node.range);
+        y = topOf();
+        pageTop = y;
+        onPage = 0;
+        ctx.artifact(drawHeader);
       }
-    }
-    paintRow(ctx, row, x, y, width, node, pad, i % 2 === 1 && node.stripeFill ? rgb(node.stripeFill) : undefined);
-    y += row.height;
-    onPage++;
-  });
+      if (y + row.height > bottomOf() && onPage === 0) {
+        const room = bottomOf() - topOf() - headerHeight;
+        if (row.height > room) {
+          ctx.report(
+            'layout',
+            'LAYOUT_TABLE_ROW_TOO_TALL',
+            'warning',
+            'A table row is taller than a whole page can hold; it runs past the bottom.',
+            row.node.range ?? node.range,
+          );
+        }
+      }
+      paintRow(ctx, row, x, y, width, node, pad, i % 2 === 1 && node.stripeFill ? rgb(node.stripeFill) : undefined);
+      y += row.height;
+      onPage++;
+    });
+  if (body.length) ctx.tag('TBody', {}, drawBody);
   flushBox(y);
 }
 
@@ -129,7 +137,13 @@ function paintRow(
     c.fillColor(fill)
       .rect(x, ctx.pdfY(top + row.height), width, row.height)
       .fill();
-  for (const cell of row.cells) paintText(ctx, cell.text, x + cell.x + pad.left, top + pad.top);
+  ctx.tag('TR', {}, () => {
+    for (const cell of row.cells) {
+      const paint = () => paintText(ctx, cell.text, x + cell.x + pad.left, top + pad.top);
+      if (cell.node.header) ctx.tag('TH', { scope: row.header ? 'Column' : 'Row' }, paint);
+      else ctx.tag('TD', {}, paint);
+    }
+  });
   if (table.borderWidth > 0) {
     c.save().strokeColor(rgb(table.borderColor)).lineWidth(table.borderWidth);
     for (const cell of row.cells) c.rect(x + cell.x, ctx.pdfY(top + row.height), cell.width, row.height);

@@ -1,6 +1,6 @@
 import type { InlineNode, Located } from '../../markup/types';
 import { collapseWhitespace } from '../../markup/whitespace';
-import { color, font, height, letterSpacing, lineHeight, opacity, rotate, width, x, y } from '../attributes';
+import { color, font, height, lang, letterSpacing, lineHeight, opacity, rotate, width, x, y } from '../attributes';
 import { BOX_XY, defineElement, type Built, type Fields } from '../definition';
 
 const attributes = [
@@ -66,6 +66,16 @@ const attributes = [
       fr: 'Sens du paragraphe ; `auto` suit la première lettre forte.',
     },
   },
+  {
+    name: 'tag',
+    type: { kind: 'enum', values: ['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'artifact'] },
+    default: 'p',
+    doc: {
+      en: 'What the text is in a tagged document: a paragraph, a heading (`h1` the title, `h2` a section…), or `artifact` for decoration a screen reader skips (a repeated footer).',
+      fr: 'Ce qu’est le texte dans un document balisé : un paragraphe, un titre (`h1` le titre, `h2` une section…), ou `artifact` pour une décoration que les lecteurs d’écran sautent (un pied de page répété).',
+    },
+  },
+  lang,
   opacity,
   rotate,
 ] as const;

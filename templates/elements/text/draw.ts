@@ -1,6 +1,7 @@
 import type { TextElement } from './definition';
 import type { LayoutContext } from '../../layout/context';
-import { boxStyle, inlineToSpans, layoutText, paintText } from '../../layout/text';
+import { boxStyle, inlineToSpans, isRightToLeft, layoutText, paintText, paragraphIsRightToLeft } from '../../layout/text';
+import type { StructAttributes, StructType } from '../../pdf/structure';
 
 /** `<text>`: a box of wrapped, styled text. A box without height grows with its text. */
 export function drawText(node: TextElement, ctx: LayoutContext): void {
@@ -40,6 +41,30 @@ export function drawText(node: TextElement, ctx: LayoutContext): void {
     );
   }
   const box = { x, y, width, height: height ?? laid.height };
-  ctx.withBox(box, { opacity: node.opacity, rotate: node.rotate }, () => paintText(ctx, laid, x, y));
+  const paint = () => ctx.withBox(box, { opacity: node.opacity, rotate: node.rotate }, () => paintText(ctx, laid, x, y));
+  if (!ctx.tagged) paint();
+  else if (node.tag === 'artifact') ctx.artifact(paint);
+  else {
+    const attributes: StructAttributes = {};
+    // The document's own language is the catalog's /Lang: only another one is worth saying.
+    if (node.lang && primary(node.lang) !== primary(ctx.template.locale)) attributes.lang = node.lang;
+    if (paragraphIsRightToLeft(laid, node.direction) || (node.lang !== undefined && isRightToLeft(node.lang)))
+      attributes.rightToLeft = true;
+    // Right-to-left runs are drawn in visual order, which is what text extraction expects of glyphs; the
+    // element says its text in reading order for assistive technology.
+    if (laid.lines.some((l) => l.runs.some((r) => r.bidiLevel % 2 === 1)))
+      attributes.actualText = laid.lines.map((l) => logicalLine(l.runs)).join(' ');
+    ctx.tag(node.tag.toUpperCase() as StructType, attributes, paint);
+  }
   ctx.record('text', node.range, box);
+}
+
+function primary(lang: string): string {
+  return lang.toLowerCase().split(/[-_]/)[0]!;
+}
+
+/** A line's text in reading order: runs are drawn left to right, so a right-to-left line reads them backwards. */
+function logicalLine(runs: readonly { text: string; bidiLevel: number }[]): string {
+  const rtl = runs.length > 0 && runs.every((r) => r.bidiLevel % 2 === 1);
+  return (rtl ? [...runs].reverse() : runs).map((r) => r.text).join('');
 }

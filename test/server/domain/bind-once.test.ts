@@ -27,7 +27,7 @@ describe('an issue’s data, bound once', () => {
     const row = await s.storage.db.selectFrom('issues').select(['data', 'pdf_sha256']).where('code', '=', code).executeTakeFirstOrThrow();
     const payload = await versionPayload(s.storage.db, fx.version);
     const compiled = await compileTemplate(payload.source, { loadAsset: (file) => payload.assets[file] });
-    const pdf = renderDocument(compiled.template!, JSON.parse(row.data), { documentId: code }).pdf!;
+    const pdf = renderDocument(compiled.template!, JSON.parse(row.data), { documentId: code, tagged: true }).pdf!;
     return { stored: row.pdf_sha256, again: sha256Hex(pdf) };
   };
 
