@@ -13,8 +13,8 @@ const common = {
 
 export default defineConfig({
   test: {
-    // Runs once for the whole run, whichever projects have tests in it.
-    globalSetup: ['test/support/temp-dir.ts'],
+    // Run once for the whole run, whichever projects have tests in it.
+    globalSetup: ['test/support/temp-dir.ts', 'test/support/postgres.ts'],
     maxWorkers: 2,
     projects: [
       { test: { ...common, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', EDITOR_BROWSER] } },

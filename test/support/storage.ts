@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { openStorage, type Engine, type Storage } from '../../server/storage/database';
+import { maintenance, migratedTemplate, pgUrl } from './postgres';
 import { RenderPool } from '../../server/render/pool';
 import type { Actor, Services } from '../../server/domain/context';
 import { authenticateToken, createToken } from '../../server/domain/tokens';
@@ -24,22 +24,7 @@ import { findPersona } from '../../variables/personas';
 export const ENGINES = ['sqlite', 'postgres'] as const satisfies readonly Engine[];
 export type TestEngine = (typeof ENGINES)[number];
 
-export const PG_HOST = process.env.ATTEST_TEST_PG_HOST ?? '127.0.0.1';
-export const PG_PORT = Number(process.env.ATTEST_TEST_PG_PORT ?? 5432);
-export const PG_USER = process.env.ATTEST_TEST_PG_USER ?? 'postgres';
-const MAINTENANCE_DB = 'test';
-
-export const pgUrl = (database: string): string => `postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/${database}`;
-
-async function maintenance<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: pgUrl(MAINTENANCE_DB) });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
+export { PG_HOST, PG_PORT, PG_USER, pgUrl } from './postgres';
 
 /** A place for a database nobody else uses, and what removes it. */
 export interface ScratchDatabase {
@@ -47,13 +32,18 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-export async function scratchDatabase(engine: TestEngine): Promise<ScratchDatabase> {
+/**
+ * An empty database, or with `migrated` one every migration has already run in: for PostgreSQL a copy of the
+ * run's migrated template (test/support/postgres.ts) when the global setup made one.
+ */
+export async function scratchDatabase(engine: TestEngine, options: { migrated?: boolean } = {}): Promise<ScratchDatabase> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'attest-db-'));
     return { url: join(dir, 'attest.sqlite'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `attest_t_${process.pid}_${randomBytes(6).toString('hex')}`;
-  await maintenance((c) => c.query(`CREATE DATABASE ${name}`));
+  const template = options.migrated ? migratedTemplate() : undefined;
+  await maintenance((c) => c.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`));
   return {
     url: pgUrl(name),
     // PostgreSQL 15: WITH (FORCE) ends the connections a test left open before dropping.
@@ -120,7 +110,7 @@ export async function freshServices(
   options: { pool: RenderPool; clock?: TestClock; baseUrl?: string },
 ): Promise<TestServices & { cleanup(): Promise<void> }> {
   registerCleanup();
-  const db = await scratchDatabase(engine);
+  const db = await scratchDatabase(engine, { migrated: true });
   scratch.push(db);
   const storage = await openStorage(db.url);
   opened.push(storage);
