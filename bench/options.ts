@@ -36,6 +36,7 @@ const OPTIONS: BenchOption[] = [
   },
   // PDF/A-3b (templates/pdf/archival.ts): the XMP packet per document, the output intent's ready bytes copied.
   { label: 'archival PDF/A-3b', prepare: () => Promise.resolve({ render: { archival: true } }) },
+  { label: 'tagged PDF', prepare: () => Promise.resolve({ render: { tagged: true } }) },
 ];
 
 const RUNS = 7;
