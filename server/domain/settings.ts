@@ -91,6 +91,45 @@ export const Protection = z
   .describe('PDF protection (needs ATTEST_SECRET_KEY): permissions, optional passwords, AES-256 or AES-128.');
 export type Protection = z.infer<typeof Protection>;
 
+// Digital signature (issue 17, helper "sign"): PAdES baseline signatures with the tenant's active key.
+export const Signature = z
+  .object({
+    enabled: z.boolean().default(true).describe('false: documents are not signed (a certificate turning off the tenant’s default).'),
+    level: z
+      .enum(['B-B', 'B-T'])
+      .default('B-B')
+      .describe('PAdES baseline level: B-B (signed), B-T (signed and timestamped by the authority at timestamp_url).'),
+    timestamp_url: z
+      .url({ protocol: /^https?$/ })
+      .max(500)
+      .optional()
+      .describe('An RFC 3161 timestamp authority (http or https); needed for B-T.'),
+    timestamp_timeout_ms: z
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(10_000)
+      .describe('How long to wait for the timestamp authority before the document is refused (TIMESTAMP_FAILED).'),
+    reason: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Why the document is signed, as readers show it (e.g. “Attestation de formation”).'),
+    location: z.string().min(1).max(200).optional().describe('Where it is signed, as readers show it.'),
+  })
+  .strict()
+  .refine((s) => !s.enabled || s.level !== 'B-T' || s.timestamp_url !== undefined, {
+    message: 'B-T needs a timestamp authority: set timestamp_url.',
+    path: ['timestamp_url'],
+    params: { code: 'SIGNATURE_TIMESTAMP_URL_REQUIRED' },
+  })
+  .describe(
+    'Digital signature (PAdES, needs ATTEST_SECRET_KEY and a signing key: /api/v1/tenant/signing-keys): documents are signed with the tenant’s active key.',
+  );
+export type Signature = z.infer<typeof Signature>;
+
 export const TenantSettings = z
   .object({
     completion_tracking: z.boolean().default(true).describe('Documents need the course to be completed.'),
@@ -104,6 +143,7 @@ export const TenantSettings = z
       'Printed as `organization` on documents and named on the verification page; request data never replaces it.',
     ),
     protection: Protection.optional().describe('The default PDF protection of the tenant’s documents; a certificate’s own replaces it.'),
+    signature: Signature.optional().describe('The default digital signature of the tenant’s documents; a certificate’s own replaces it.'),
   })
   .strict();
 export type TenantSettings = z.infer<typeof TenantSettings>;
@@ -194,6 +234,9 @@ export const CertificateSettings = z
       ),
     protection: Protection.optional().describe(
       'PDF protection of this certificate’s documents, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
+    ),
+    signature: Signature.optional().describe(
+      'Digital signature of this certificate’s documents, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
     ),
   })
   .strict()

@@ -6,6 +6,7 @@ import type { PreparedImage } from './prepared-image';
 import { literalBytes, name, num, pdfDate, textString } from './syntax';
 import { PdfEncryptor, type PdfProtection } from './encryption';
 import { PdfWriter, fileId } from './writer';
+import { signatureDictionary, type PdfSignatureField } from './signature';
 
 export interface DocumentInfo {
   title?: string;
@@ -30,6 +31,8 @@ export interface PdfDocumentOptions {
   print?: boolean;
   /** Encrypts the document (AES-256 or AES-128) with these permissions and passwords. */
   protection?: PdfProtection;
+  /** Reserves a PAdES signature (templates/pdf/signature.ts): an invisible field on page 1, /Contents left to fill. */
+  signature?: PdfSignatureField;
 }
 
 export interface LinkRect {
@@ -204,6 +207,9 @@ export class PdfDocument {
       refs.set(g.name, num_);
     }
 
+    const signature = this.options.signature;
+    const field = signature && this.pages.length ? { widget: w.allocate(), dictionary: w.allocate() } : undefined;
+
     const kids: number[] = [];
     // Pages whose drawing is the same (a batch's static pages, repeated pages) share one content stream.
     const contents = new Map<string, number>();
@@ -240,6 +246,13 @@ export class PdfDocument {
         }
         annots = ` /Annots [${linkNums.map((n) => `${n} 0 R`).join(' ')}]`;
       }
+      if (field && kids.length === 1) {
+        annots = annots ? annots.replace(/\]$/, ` ${field.widget} 0 R]`) : ` /Annots [${field.widget} 0 R]`;
+        // Invisible (zero rectangle), printed and locked: the signature shows in a reader's panel, not on the page.
+        w.writeObject(field.widget, [
+          `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /F 132 /Rect [0 0 0 0] /P ${pageNum} 0 R /V ${field.dictionary} 0 R >>`,
+        ]);
+      }
       const box = `[0 0 ${num(page.width)} ${num(page.height)}]`;
       w.writeObject(pageNum, [
         `<< /Type /Page /Parent ${pagesNum} 0 R /MediaBox ${box}` +
@@ -255,7 +268,10 @@ export class PdfDocument {
     if (info?.title) cat += ' /ViewerPreferences << /DisplayDocTitle true >>';
     // AES-256 (R6) in a 1.7 file: Adobe's extension level 8 declares it (ISO 32000-1 Annex E).
     if (protection?.cipher === 'aes-256') cat += ' /Extensions << /ADBE << /BaseVersion /1.7 /ExtensionLevel 8 >> >>';
+    if (field) cat += ` /AcroForm << /Fields [${field.widget} 0 R] /SigFlags 3 >>`;
     w.writeObject(catalog, [cat + ' >>']);
+    // Last of the body: the signer finds the reserved range from the end of the file.
+    if (field && signature) w.writeSignatureObject(field.dictionary, signatureDictionary(signature));
     return w.finish(catalog, infoNum, this.options.documentId);
   }
 

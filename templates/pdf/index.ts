@@ -13,3 +13,11 @@ export {
   type PdfProtection,
   type PdfProtectionCode,
 } from './encryption';
+export {
+  PdfSignatureError,
+  signedBytes,
+  signedRanges,
+  withSignature,
+  type PdfSignatureField,
+  type SignedRanges,
+} from './signature';
