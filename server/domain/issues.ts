@@ -48,6 +48,7 @@ import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/re
 import { personNames } from '../storage/repositories/people';
 import type { PdfProtection } from '../../templates/pdf';
 import { documentProtection } from './protection';
+import { documentSigning, recordSigned, signPdf, signatureField, signingInputs, type DocumentSigning } from './signature';
 import { tokenNames } from '../storage/repositories/tokens';
 import { verificationTotals } from '../storage/repositories/stats';
 
@@ -453,7 +454,8 @@ async function issueNew(
     setBound(bound.data, ['certificate', 'expires'], expiresOn);
   }
   const protection = documentProtection(actor.tenantId, tenant.settings, certificate.settings);
-  const rendered = await render(services, version, bound, code, actor.tenantId, protection);
+  const signing = await documentSigning(db, actor.tenantId, tenant.settings, certificate.settings);
+  const rendered = await render(services, version, bound, code, actor.tenantId, protection, signing);
 
   const row: IssueTable = {
     id: newId(),
@@ -470,7 +472,7 @@ async function issueNew(
     template_version_id: version.id,
     revision: 1,
     pdf_sha256: rendered.sha256,
-    inputs_sha256: inputsHash(version, data, protection),
+    inputs_sha256: inputsHash(version, data, protection, signing),
     created_at: iso(now),
     rendered_at: iso(services.now()),
     first_delivered_at: null,
@@ -733,9 +735,11 @@ export async function render(
   code: string,
   tenantId: string,
   protection?: PdfProtection,
+  signing?: DocumentSigning,
 ): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
+  const signedAt = services.now();
   const answer = await services.renderer.render({
     lane: 'issue',
     tenantId,
@@ -745,6 +749,7 @@ export async function render(
     bound: true,
     documentId: code,
     ...(protection ? { protection } : {}),
+    ...(signing ? { signature: signatureField(signing, signedAt) } : {}),
   });
   const diagnostics = [...bound.warnings, ...poolDiagnostics(answer)];
   if (!answer.pdf || hasErrors(diagnostics)) {
@@ -756,9 +761,18 @@ export async function render(
     .filter((d) => d.severity === 'warning')
     .slice(0, 20)
     .map((d) => ({ code: d.code, message: d.message, ...(d.path ? { path: `data.${d.path}` } : {}) }));
+  // Signed here, not in the worker: the key stays in this process. A timestamp authority that fails makes no document.
+  let pdf = answer.pdf;
+  let sha256 = sha256Hex(pdf);
+  if (signing) {
+    const signed = await signPdf(signing, pdf);
+    pdf = signed.pdf;
+    sha256 = sha256Hex(pdf);
+    await recordSigned(services, tenantId, sha256, signing, signedAt, signed.timestampedAt);
+  }
   return {
-    pdf: answer.pdf,
-    sha256: sha256Hex(answer.pdf),
+    pdf,
+    sha256,
     pageCount: answer.pageCount,
     ms: answer.ms ?? performance.now() - started,
     warnings,
@@ -1250,6 +1264,8 @@ export interface RegenerationInputs {
   inputsSha256: string;
   /** The PDF protection the certificate's (or tenant's) settings ask for now. */
   protection?: PdfProtection;
+  /** The signature the settings ask for now, with the tenant's active key. */
+  signing?: DocumentSigning;
 }
 
 /**
@@ -1287,8 +1303,17 @@ export async function regenerationInputs(
   const keptUrl = isObject(keptCertificate) ? keptCertificate.verification_url : undefined;
   if (!(await sources.tenant()).settings.public_base_url && typeof keptUrl === 'string' && isObject(data.certificate))
     data.certificate.verification_url = keptUrl;
-  const protection = documentProtection(row.tenant_id, (await sources.tenant()).settings, certificate.settings);
-  return { row, version, data, inputsSha256: inputsHash(version, data, protection), ...(protection ? { protection } : {}) };
+  const tenantSettings = (await sources.tenant()).settings;
+  const protection = documentProtection(row.tenant_id, tenantSettings, certificate.settings);
+  const signing = await documentSigning(services.storage.db, row.tenant_id, tenantSettings, certificate.settings);
+  return {
+    row,
+    version,
+    data,
+    inputsSha256: inputsHash(version, data, protection, signing),
+    ...(protection ? { protection } : {}),
+    ...(signing ? { signing } : {}),
+  };
 }
 
 /**
@@ -1296,12 +1321,13 @@ export async function regenerationInputs(
  * data as built for binding (learner record, organisation, people, certificate settings, code and dates),
  * in a canonical JSON form (keys sorted). Kept with each revision; `--changed-only` compares it.
  */
-export function inputsHash(version: Version, data: Record<string, unknown>, protection?: PdfProtection): string {
+export function inputsHash(version: Version, data: Record<string, unknown>, protection?: PdfProtection, signing?: DocumentSigning): string {
   // Protection counts too (cipher, permissions, passwords — hashed, never kept); absent, the hash is as before.
   const protectedBy = protection
     ? sha256Hex(canonicalJson({ ...protection, secret: Buffer.from(protection.secret).toString('base64') }))
     : undefined;
-  return sha256Hex(canonicalJson({ template: version.contentHash, data, protection: protectedBy }));
+  // So does the signature: its setting and the key (a rotated key signs the document again); absent, as before.
+  return sha256Hex(canonicalJson({ template: version.contentHash, data, protection: protectedBy, signature: signingInputs(signing) }));
 }
 
 function canonicalJson(value: unknown): string {
@@ -1322,7 +1348,7 @@ export interface MadeAgain extends RegenerationInputs {
 /** Binds and renders; a document that cannot be made throws its DomainError (DATA_INVALID, DOCUMENT_NOT_MADE). */
 export async function makeAgain(services: Services, inputs: RegenerationInputs): Promise<MadeAgain> {
   const bound = bindToVersion(inputs.version, inputs.data, 'The learner’s data does not fit this template version.');
-  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.protection);
+  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.protection, inputs.signing);
   return { ...inputs, rendered };
 }
 

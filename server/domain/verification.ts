@@ -9,6 +9,7 @@ import { serves } from './scope';
 import { issueById, issueForVerification, newestRevisionWithHash } from '../storage/repositories/issues';
 import { countVerification } from '../storage/repositories/stats';
 import { withdrawnCode } from '../storage/repositories/learner-data';
+import { certificateFacts, checkUploadedSignature, type SignatureFacts, type UploadedSignature } from './signature/verify';
 
 /**
  * Public verification by code: anyone holding a document (or its QR code) can check it. What it shows
@@ -42,6 +43,8 @@ export interface Verification {
    */
   supersededBy?: { code: string; issuedOn?: string; url: string };
   supersededOn?: string;
+  /** Who signed the current revision, when the tenant signs its documents (PAdES). */
+  signature?: SignatureFacts;
   locale: 'fr' | 'en';
 }
 
@@ -107,6 +110,16 @@ export async function verifyCode(services: Services, code: string, options: { co
     out.issuedOn = row.issued_on;
     out.expiresOn = row.expires_on;
     if (row.revoked_at) out.revokedOn = row.revoked_at.slice(0, 10);
+  }
+  if (row.signature_key_id && row.signature_certificate && row.signature_level) {
+    out.signature = {
+      ...certificateFacts(row.signature_certificate),
+      keyId: row.signature_key_id,
+      keyState: row.signature_key_state === 'retired' ? 'retired' : 'active',
+      level: row.signature_level === 'B-T' ? 'B-T' : 'B-B',
+      ...(row.signature_signed_at ? { signedAt: row.signature_signed_at } : {}),
+      ...(row.signature_timestamped_at ? { timestampedAt: row.signature_timestamped_at } : {}),
+    };
   }
   // Not on a locked document's answer above: a manager's reason may say who the document is about.
   if (status === 'revoked' && shows.revocation_reason && row.revoked_reason) out.revocationReason = row.revoked_reason;
@@ -187,12 +200,15 @@ export async function checkUploadedDocument(
   code: string,
   pdf: Uint8Array,
   options: { count?: boolean } = {},
-): Promise<{ verification: Verification; match: DocumentMatch }> {
+): Promise<{ verification: Verification; match: DocumentMatch; signature?: UploadedSignature }> {
   const verification = await verifyKnownCode(services, code, options);
   const row = await lookup(services, code);
   if (!row || verification.status === 'locked') return { verification, match: 'none' };
   const hash = sha256Hex(pdf);
   // A regeneration can give the very same bytes (same template, same data): the newest revision decides.
   const revision = await newestRevisionWithHash(services.storage.db, row.id, hash);
-  return { verification, match: revision === undefined ? 'none' : revision === row.revision ? 'current' : 'superseded' };
+  const match = revision === undefined ? 'none' : revision === row.revision ? 'current' : 'superseded';
+  // The signature is checked on its own: it says who signed, and that nothing was changed since.
+  const signature = await checkUploadedSignature(services.storage.db, row.tenant_id, pdf);
+  return { verification, match, ...(signature.signed ? { signature } : {}) };
 }

@@ -45,7 +45,7 @@ export function algorithmOf(cert: pkijs.Certificate): KeyAlgorithm | undefined {
     return bits === 2048 ? 'rsa-2048' : bits === 3072 ? 'rsa-3072' : undefined;
   }
   if (oid === '1.2.840.10045.2.1') {
-    const params = spki.algorithm.algorithmParams;
+    const params: unknown = spki.algorithm.algorithmParams;
     const curve = params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : '';
     return curve === '1.2.840.10045.3.1.7' ? 'ecdsa-p256' : curve === '1.3.132.0.34' ? 'ecdsa-p384' : undefined;
   }

@@ -132,7 +132,7 @@ export async function readSignature(der: Uint8Array, content: readonly Uint8Arra
     hasSigningCertificateV2: attrs.some((a) => a.type === OID.signingCertificateV2),
     hasSigningTime: attrs.some((a) => a.type === OID.signingTime),
   };
-  const sid = signerInfo?.sid;
+  const sid: unknown = signerInfo?.sid;
   const cert = (signedData.certificates ?? []).find(
     (c): c is pkijs.Certificate =>
       c instanceof pkijs.Certificate &&
@@ -141,7 +141,7 @@ export async function readSignature(der: Uint8Array, content: readonly Uint8Arra
       c.issuer.isEqual(sid.issuer),
   );
   if (cert) out.certificate = new Uint8Array(cert.toSchema().toBER(false));
-  const token = signerInfo?.unsignedAttrs?.attributes.find((a) => a.type === OID.signatureTimeStampToken)?.values[0];
+  const token: unknown = signerInfo?.unsignedAttrs?.attributes.find((a) => a.type === OID.signatureTimeStampToken)?.values[0];
   if (token) {
     try {
       const tokenInfo = new pkijs.ContentInfo({ schema: token });

@@ -74,7 +74,7 @@ export async function newSelfSignedKey(
   organisation: string,
   now: Date,
 ): Promise<{ certificate: Uint8Array; pkcs8: Uint8Array }> {
-  const keys = (await crypto.subtle.generateKey(generateParams(algorithm), true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = await crypto.subtle.generateKey(generateParams(algorithm), true, ['sign', 'verify']);
   const certificate = await selfSigned(keys, organisation, now, GENERATED_YEARS);
   return { certificate, pkcs8: new Uint8Array(await crypto.subtle.exportKey('pkcs8', keys.privateKey)) };
 }
@@ -118,8 +118,9 @@ export async function openPkcs12(
   try {
     const safe = pfx.parsedValue?.authenticatedSafe;
     if (!safe) throw new Error('no authenticated safe');
-    await safe.parseInternalValues({ safeContents: safe.safeContents.map(() => ({ password: pass })) });
-    for (const contents of safe.parsedValue?.safeContents ?? []) {
+    await safe.parseInternalValues({ safeContents: (safe.safeContents as unknown[]).map(() => ({ password: pass })) });
+    const parsed = safe.parsedValue as { safeContents: { value: pkijs.SafeContents }[] } | undefined;
+    for (const contents of parsed?.safeContents ?? []) {
       for (const bag of contents.value.safeBags) {
         if (bag.bagId === BAG.shroudedKey) {
           const shrouded = bag.bagValue as pkijs.PKCS8ShroudedKeyBag;
@@ -131,7 +132,7 @@ export async function openPkcs12(
         } else if (bag.bagId === BAG.key) {
           keys.push(new Uint8Array((bag.bagValue as pkijs.PrivateKeyInfo).toSchema().toBER(false)));
         } else if (bag.bagId === BAG.cert) {
-          const parsed = (bag.bagValue as pkijs.CertBag).parsedValue;
+          const parsed: unknown = (bag.bagValue as pkijs.CertBag).parsedValue;
           if (parsed instanceof pkijs.Certificate) certs.push(parsed);
         }
       }

@@ -58,7 +58,7 @@ export async function timestampToken(signature: Uint8Array, options: TimestampOp
   } catch {
     throw failed(options.url, 'the answer is not a timestamp response');
   }
-  const status = response.status.status;
+  const status: number = response.status.status;
   if ((status !== 0 && status !== 1) || !response.timeStampToken) throw failed(options.url, `refused (status ${status})`);
   const token = response.timeStampToken;
   let time: Date;
@@ -70,7 +70,9 @@ export async function timestampToken(signature: Uint8Array, options: TimestampOp
     const hashed = Buffer.from(info.messageImprint.hashedMessage.valueBlock.valueHexView);
     if (!hashed.equals(imprint)) throw new Error('over another digest');
     if (!info.nonce || !Buffer.from(info.nonce.valueBlock.valueHexView).equals(nonce)) throw new Error('another nonce');
-    if (!(await signed.verify({ signer: 0, checkChain: false }))) throw new Error('its signature does not verify');
+    // pkijs also checks a TSTInfo's imprint against `data`: what was timestamped.
+    if (!(await signed.verify({ signer: 0, data: bufferOf(signature), checkChain: false })))
+      throw new Error('its signature does not verify');
     time = info.genTime;
   } catch (e) {
     throw failed(options.url, `the token is not ours (${e instanceof Error ? e.message : String(e)})`);
