@@ -5,7 +5,7 @@ import type { BoundData } from '../variables/types';
 import type { CompiledTemplate } from './compile';
 import { LiquidStageError } from './liquid/engine';
 import { parseMarkup, type MarkupDocument } from './markup';
-import { PdfDocument, type PdfProtection, type PdfSignatureField } from './pdf';
+import { PdfDocument, type PdfAttachment, type PdfProtection, type PdfSignatureField } from './pdf';
 import { drawDocument, type DrawnBox, type SharedDrawings } from './layout/document';
 
 /**
@@ -22,6 +22,8 @@ export interface RenderOptions {
   protection?: PdfProtection;
   /** Reserve a signature for whoever holds the key to fill (templates/pdf/signature.ts). */
   signature?: PdfSignatureField;
+  /** Files embedded in the document with their relationship to it (an Open Badges credential, say). */
+  attachments?: readonly PdfAttachment[];
   /**
    * Milliseconds spent in each stage are added here when given (bind, liquid, markup, draw:<element>,
    * draw, save): the benchmark's breakdown. Absent, nothing is timed.
@@ -77,6 +79,7 @@ export function renderBound(
     documentId: options.documentId ?? documentIdOf(data),
     ...(options.protection ? { protection: options.protection } : {}),
     ...(options.signature ? { signature: options.signature } : {}),
+    ...(options.attachments?.length ? { attachments: options.attachments } : {}),
   });
   const drawn = drawInto(doc, template, prepared, diagnostics, options.specimen ?? false, timings);
   if (!drawn) return { diagnostics, pageCount: 0, boxes: [], data };

@@ -15,7 +15,7 @@ import { reason } from './reasons';
 import { evaluateDeliveryRules, expiryDate, type PrerequisiteFact } from './rules';
 import { newId } from './ids';
 import { codeKey, newVerificationCode } from './codes';
-import { sha256Hex } from './hashing';
+import { canonicalJson, sha256Hex } from './hashing';
 import { getTenant, type Tenant } from './tenants';
 import { peopleHolding } from './people';
 import { getVersion, poolDiagnostics, versionContract, versionPayload, type Version } from './templates';
@@ -46,9 +46,8 @@ import { certificatesOf } from '../storage/repositories/certificates';
 import { recordsFor } from '../storage/repositories/regenerations';
 import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/refusals';
 import { personNames } from '../storage/repositories/people';
-import type { PdfProtection } from '../../templates/pdf';
-import { documentProtection } from './protection';
-import { documentSigning, recordSigned, signPdf, signatureField, signingInputs, type DocumentSigning } from './signature';
+import { documentMaking, makingFingerprint, renderMaking, type DocumentMaking } from './document-making';
+import { recordSigned, signPdf } from './signature';
 import { tokenNames } from '../storage/repositories/tokens';
 import { verificationTotals } from '../storage/repositories/stats';
 
@@ -453,9 +452,8 @@ async function issueNew(
     );
     setBound(bound.data, ['certificate', 'expires'], expiresOn);
   }
-  const protection = documentProtection(actor.tenantId, tenant.settings, certificate.settings);
-  const signing = await documentSigning(db, actor.tenantId, tenant.settings, certificate.settings);
-  const rendered = await render(services, version, bound, code, actor.tenantId, protection, signing);
+  const making = await documentMaking(db, actor.tenantId, tenant.settings, certificate.settings);
+  const rendered = await render(services, version, bound, code, actor.tenantId, making);
 
   const row: IssueTable = {
     id: newId(),
@@ -472,7 +470,7 @@ async function issueNew(
     template_version_id: version.id,
     revision: 1,
     pdf_sha256: rendered.sha256,
-    inputs_sha256: inputsHash(version, data, protection, signing),
+    inputs_sha256: inputsHash(version, data, making),
     created_at: iso(now),
     rendered_at: iso(services.now()),
     first_delivered_at: null,
@@ -734,8 +732,7 @@ export async function render(
   bound: { data: BoundData; warnings: Diagnostic[] },
   code: string,
   tenantId: string,
-  protection?: PdfProtection,
-  signing?: DocumentSigning,
+  making: DocumentMaking = {},
 ): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
@@ -748,8 +745,7 @@ export async function render(
     data: bound.data,
     bound: true,
     documentId: code,
-    ...(protection ? { protection } : {}),
-    ...(signing ? { signature: signatureField(signing, signedAt) } : {}),
+    ...renderMaking(making, signedAt),
   });
   const diagnostics = [...bound.warnings, ...poolDiagnostics(answer)];
   if (!answer.pdf || hasErrors(diagnostics)) {
@@ -764,11 +760,11 @@ export async function render(
   // Signed here, not in the worker: the key stays in this process. A timestamp authority that fails makes no document.
   let pdf = answer.pdf;
   let sha256 = sha256Hex(pdf);
-  if (signing) {
-    const signed = await signPdf(signing, pdf);
+  if (making.signing) {
+    const signed = await signPdf(making.signing, pdf);
     pdf = signed.pdf;
     sha256 = sha256Hex(pdf);
-    await recordSigned(services, tenantId, sha256, signing, signedAt, signed.timestampedAt);
+    await recordSigned(services, tenantId, sha256, making.signing, signedAt, signed.timestampedAt);
   }
   return {
     pdf,
@@ -1262,10 +1258,8 @@ export interface RegenerationInputs {
   version: Version;
   data: Record<string, unknown>;
   inputsSha256: string;
-  /** The PDF protection the certificate's (or tenant's) settings ask for now. */
-  protection?: PdfProtection;
-  /** The signature the settings ask for now, with the tenant's active key. */
-  signing?: DocumentSigning;
+  /** How the certificate's (or tenant's) settings ask for the document to be made now: protection and the rest. */
+  making: DocumentMaking;
 }
 
 /**
@@ -1303,17 +1297,8 @@ export async function regenerationInputs(
   const keptUrl = isObject(keptCertificate) ? keptCertificate.verification_url : undefined;
   if (!(await sources.tenant()).settings.public_base_url && typeof keptUrl === 'string' && isObject(data.certificate))
     data.certificate.verification_url = keptUrl;
-  const tenantSettings = (await sources.tenant()).settings;
-  const protection = documentProtection(row.tenant_id, tenantSettings, certificate.settings);
-  const signing = await documentSigning(services.storage.db, row.tenant_id, tenantSettings, certificate.settings);
-  return {
-    row,
-    version,
-    data,
-    inputsSha256: inputsHash(version, data, protection, signing),
-    ...(protection ? { protection } : {}),
-    ...(signing ? { signing } : {}),
-  };
+  const making = await documentMaking(services.storage.db, row.tenant_id, (await sources.tenant()).settings, certificate.settings);
+  return { row, version, data, inputsSha256: inputsHash(version, data, making), making };
 }
 
 /**
@@ -1321,24 +1306,9 @@ export async function regenerationInputs(
  * data as built for binding (learner record, organisation, people, certificate settings, code and dates),
  * in a canonical JSON form (keys sorted). Kept with each revision; `--changed-only` compares it.
  */
-export function inputsHash(version: Version, data: Record<string, unknown>, protection?: PdfProtection, signing?: DocumentSigning): string {
-  // Protection counts too (cipher, permissions, passwords — hashed, never kept); absent, the hash is as before.
-  const protectedBy = protection
-    ? sha256Hex(canonicalJson({ ...protection, secret: Buffer.from(protection.secret).toString('base64') }))
-    : undefined;
-  // So does the signature: its setting and the key (a rotated key signs the document again); absent, as before.
-  return sha256Hex(canonicalJson({ template: version.contentHash, data, protection: protectedBy, signature: signingInputs(signing) }));
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  if (isObject(value))
-    return `{${Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value) ?? 'null';
+export function inputsHash(version: Version, data: Record<string, unknown>, making: DocumentMaking = {}): string {
+  // How it is made counts too (document-making.ts); an option that is absent leaves the hash as before it existed.
+  return sha256Hex(canonicalJson({ template: version.contentHash, data, ...makingFingerprint(making) }));
 }
 
 export interface MadeAgain extends RegenerationInputs {
@@ -1348,7 +1318,7 @@ export interface MadeAgain extends RegenerationInputs {
 /** Binds and renders; a document that cannot be made throws its DomainError (DATA_INVALID, DOCUMENT_NOT_MADE). */
 export async function makeAgain(services: Services, inputs: RegenerationInputs): Promise<MadeAgain> {
   const bound = bindToVersion(inputs.version, inputs.data, 'The learner’s data does not fit this template version.');
-  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.protection, inputs.signing);
+  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.making);
   return { ...inputs, rendered };
 }
 

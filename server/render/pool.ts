@@ -71,6 +71,8 @@ export interface RenderJob {
   protection?: RenderRequest['protection'];
   /** See RenderRequest.signature. */
   signature?: RenderRequest['signature'];
+  /** See RenderRequest.attachments. */
+  attachments?: RenderRequest['attachments'];
 }
 
 interface Pending {

@@ -1,5 +1,5 @@
 import type { DrawnBox } from '../../templates/layout/boxes';
-import type { PdfProtection, PdfSignatureField } from '../../templates/pdf';
+import type { PdfAttachment, PdfProtection, PdfSignatureField } from '../../templates/pdf';
 import type { Diagnostic } from '../../variables/diagnostics';
 import type { Language } from '../../variables/analyzer';
 
@@ -39,6 +39,8 @@ export interface RenderRequest {
   protection?: PdfProtection;
   /** Reserve a signature (server/domain/signature): the server fills it, the key never comes here. */
   signature?: PdfSignatureField;
+  /** Files to embed in the document (templates/pdf/attachments.ts). */
+  attachments?: PdfAttachment[];
 }
 
 /**

@@ -63,6 +63,7 @@ async function handle(request: RenderRequest): Promise<RenderAnswer> {
     ...(request.documentId !== undefined ? { documentId: request.documentId } : {}),
     ...(request.protection ? { protection: { ...request.protection, secret: new Uint8Array(request.protection.secret) } } : {}),
     ...(request.signature ? { signature: request.signature } : {}),
+    ...(request.attachments?.length ? { attachments: request.attachments } : {}),
   };
   const r =
     request.bound && isBoundData(request.data)

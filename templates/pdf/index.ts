@@ -13,11 +13,11 @@ export {
   type PdfProtection,
   type PdfProtectionCode,
 } from './encryption';
+export { PdfSignatureError, signedBytes, signedRanges, withSignature, type PdfSignatureField, type SignedRanges } from './signature';
 export {
-  PdfSignatureError,
-  signedBytes,
-  signedRanges,
-  withSignature,
-  type PdfSignatureField,
-  type SignedRanges,
-} from './signature';
+  PdfAttachmentError,
+  checkAttachments,
+  type PdfAttachment,
+  type PdfAttachmentCode,
+  type AttachmentRelationship,
+} from './attachments';

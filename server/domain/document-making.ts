@@ -1,0 +1,64 @@
+import type { PdfAttachment, PdfProtection, PdfSignatureField } from '../../templates/pdf';
+import { canonicalJson, sha256Hex } from './hashing';
+import { documentProtection } from './protection';
+import type { CertificateSettings, TenantSettings } from './settings';
+import type { Db } from '../storage/db';
+import { documentSigning, signatureField, signingInputs, type DocumentSigning } from './signature';
+
+/**
+ * How a certificate's documents are made beyond the template and the data (issue 17): protection, and the
+ * options that join it — each decided from the certificate's own settings, else the tenant's default, in its
+ * own module. This is where they meet, so issuing, importing and regenerating make a document the same way,
+ * and `fingerprint` is what of them a regeneration compares.
+ */
+export interface DocumentMaking {
+  protection?: PdfProtection;
+  /** Files embedded in the document (templates/pdf/attachments.ts). */
+  attachments?: PdfAttachment[];
+  /** Signed with the tenant's active key (server/domain/signature): in this process, after the render. */
+  signing?: DocumentSigning;
+}
+
+export async function documentMaking(
+  db: Db,
+  tenantId: string,
+  tenant: TenantSettings,
+  certificate: CertificateSettings,
+): Promise<DocumentMaking> {
+  const protection = documentProtection(tenantId, tenant, certificate);
+  const signing = await documentSigning(db, tenantId, tenant, certificate);
+  return { ...(protection ? { protection } : {}), ...(signing ? { signing } : {}) };
+}
+
+/**
+ * What of the making changes a document's bytes, as values for `inputsHash` (secrets hashed, never kept);
+ * an option that is absent adds nothing, so documents made before an option existed keep their hash.
+ */
+export function makingFingerprint(making: DocumentMaking): Record<string, unknown> {
+  const { protection, attachments, signing } = making;
+  return {
+    protection: protection
+      ? sha256Hex(canonicalJson({ ...protection, secret: Buffer.from(protection.secret).toString('base64') }))
+      : undefined,
+    attachments: attachments?.length
+      ? attachments.map((a) => ({ ...a, bytes: sha256Hex(a.bytes), modified: a.modified?.toISOString() }))
+      : undefined,
+    // The setting and the key: a rotated key signs the document again.
+    signature: signingInputs(signing),
+  };
+}
+
+/**
+ * The render job's share of the making (what crosses to the render worker): a signature's reserved room
+ * and time, never its key.
+ */
+export function renderMaking(
+  making: DocumentMaking,
+  signedAt: Date,
+): Pick<DocumentMaking, 'protection' | 'attachments'> & { signature?: PdfSignatureField } {
+  return {
+    ...(making.protection ? { protection: making.protection } : {}),
+    ...(making.attachments?.length ? { attachments: making.attachments } : {}),
+    ...(making.signing ? { signature: signatureField(making.signing, signedAt) } : {}),
+  };
+}
