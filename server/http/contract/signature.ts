@@ -22,7 +22,7 @@ export const signatureDeclarations = declareOperations({
     method: 'get',
     path: '/tenant/signing-keys',
     tag: 'Signature',
-    summary: 'The tenant’s signing keys, newest first: the active one and those it replaced (never the private keys).',
+    summary: 'The tenant’s signing keys: the active one first, then those it replaced (never the private keys).',
     access: { capability: 'signature:manage' },
     responses: { 200: z.array(SigningKey) },
     example: `curl "$BASE/api/v1/tenant/signing-keys" -H "Authorization: Bearer $TOKEN"`,

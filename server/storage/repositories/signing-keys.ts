@@ -1,9 +1,12 @@
 import type { Db } from '../db';
 import type { DocumentSignatureTable, SigningKeyTable } from '../schema';
 
-/** The tenant's signing keys, newest first. */
-export const signingKeysOf = (db: Db, tenantId: string): Promise<SigningKeyTable[]> =>
-  db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').orderBy('id').execute();
+/** The tenant's signing keys: the active one first, then the retired ones, most recently retired first. */
+export async function signingKeysOf(db: Db, tenantId: string): Promise<SigningKeyTable[]> {
+  const rows = await db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId).execute();
+  const rank = (r: SigningKeyTable) => `${r.state === 'active' ? 1 : 0}${r.retired_at ?? ''}${r.created_at}`;
+  return rows.sort((a, b) => (rank(a) < rank(b) ? 1 : rank(a) > rank(b) ? -1 : 0));
+}
 
 export const activeSigningKey = (db: Db, tenantId: string): Promise<SigningKeyTable | undefined> =>
   db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId).where('state', '=', 'active').executeTakeFirst();
