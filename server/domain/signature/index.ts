@@ -6,7 +6,7 @@ import type { CertificateSettings, Signature, TenantSettings } from '../settings
 import type { Db } from '../../storage/db';
 import type { SigningKeyTable } from '../../storage/schema';
 import { activeSigningKey, recordDocumentSignature } from '../../storage/repositories/signing-keys';
-import { derOf, signDetached, signatureValue, withTimestamp } from './cms';
+import { derOf, signDetached, signatureValue, withTimestamp, type Signer } from './cms';
 import { signerOf } from './keys';
 import { timestampToken } from './tsa';
 
@@ -25,8 +25,13 @@ export interface DocumentSigning {
   location?: string;
 }
 
-/** Room for the CMS: certificate, signature and attributes; a timestamp token adds its own certificate. */
-const CONTENTS_SIZE = { 'B-B': 8192, 'B-T': 20_480 } as const;
+/**
+ * Room for the CMS: the signer's certificate, plus the signature and attributes (under 1 KB even for
+ * RSA-3072); a timestamp token brings its own certificate and signature. Zeros not used are written too,
+ * as hex, so the room is kept close to what is needed.
+ */
+const ROOM = { 'B-B': 2048, 'B-T': 2048 + 12_288 } as const;
+const ASSUMED_CERTIFICATE = 4096;
 
 export function signatureSetting(tenant: TenantSettings, certificate: CertificateSettings): Signature | undefined {
   const s = certificate.signature ?? tenant.signature;
@@ -56,10 +61,14 @@ export async function documentSigning(
 }
 
 /** What the render reserves: the field, its texts and the signing time. */
-export function signatureField(signing: DocumentSigning, signedAt: Date): PdfSignatureField {
+export function signatureField(
+  signing: Pick<DocumentSigning, 'level' | 'reason' | 'location'> & { key?: Pick<SigningKeyTable, 'certificate'> },
+  signedAt: Date,
+): PdfSignatureField {
+  const certificate = signing.key ? Math.ceil((signing.key.certificate.length * 3) / 4) : ASSUMED_CERTIFICATE;
   return {
     signedAt,
-    contentsSize: CONTENTS_SIZE[signing.level],
+    contentsSize: ROOM[signing.level] + certificate,
     ...(signing.reason ? { reason: signing.reason } : {}),
     ...(signing.location ? { location: signing.location } : {}),
   };
@@ -77,9 +86,17 @@ export const signingInputs = (signing: DocumentSigning | undefined) =>
 
 /** Fills the reserved signature of `pdf`: the signed file, and when it was timestamped (B-T). */
 export async function signPdf(signing: DocumentSigning, pdf: Uint8Array): Promise<{ pdf: Uint8Array; timestampedAt?: Date }> {
+  return signPdfWith(await signerOf(signing.key), signing, pdf);
+}
+
+/** The same with a key already at hand (the bench's). */
+export async function signPdfWith(
+  signer: Signer,
+  signing: Pick<DocumentSigning, 'level' | 'timestampUrl' | 'timestampTimeoutMs'>,
+  pdf: Uint8Array,
+): Promise<{ pdf: Uint8Array; timestampedAt?: Date }> {
   const ranges = signedRanges(pdf);
-  const signer = await signerOf(signing.key);
-  const { cms, signedData } = await signDetached(signer, signedBytes(ranges));
+  const { cms, signedData } = signDetached(signer, signedBytes(ranges));
   if (signing.level === 'B-B') return { pdf: withSignature(ranges, derOf(cms)) };
   const { token, time } = await timestampToken(signatureValue(signedData), {
     url: signing.timestampUrl!,

@@ -1,4 +1,4 @@
-import { webcrypto } from 'node:crypto';
+import { createPrivateKey, webcrypto } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { iso, recordAudit, requireCapability, type Actor, type Services } from '../context';
 import { DomainError } from '../errors';
@@ -254,10 +254,10 @@ export function signerOf(row: SigningKeyTable): Promise<Signer> {
           'SIGNING_UNAVAILABLE',
           'The tenant’s signing key does not open with ATTEST_SECRET_KEY (missing or changed).',
         );
-      const privateKey = await crypto.subtle.importKey('pkcs8', bufferOf(pkcs8), importParams(row.algorithm as KeyAlgorithm), false, [
-        'sign',
-      ]);
-      return { certificate: Buffer.from(row.certificate, 'base64'), privateKey };
+      return {
+        certificate: Buffer.from(row.certificate, 'base64'),
+        privateKey: createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }),
+      };
     })();
     known.catch(() => signers.delete(row.id));
     if (signers.size >= 256) signers.delete(signers.keys().next().value!);
