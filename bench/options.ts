@@ -10,6 +10,10 @@
 import { renderDocument, type RenderOptions } from '../templates/render';
 import type { CompiledTemplate } from '../templates/compile';
 import { fmt, median, referenceCertificate, referenceLearner } from './reference';
+import { createPrivateKey } from 'node:crypto';
+import type { KeyAlgorithm } from '../server/domain/signature/cms';
+import { newSelfSignedKey } from '../server/domain/signature/keys';
+import { signPdfWith, signatureField } from '../server/domain/signature';
 
 export interface BenchOption {
   label: string;
@@ -18,6 +22,26 @@ export interface BenchOption {
 }
 
 const SECRET = Buffer.alloc(32, 7);
+
+/** PAdES B-B with a fresh key of this kind: the render reserves the room, the signer fills it after. */
+function signed(algorithm: KeyAlgorithm): BenchOption {
+  return {
+    label: `signature B-B ${algorithm}`,
+    prepare: async () => {
+      const { certificate, pkcs8 } = await newSelfSignedKey(algorithm, 'Organisme de formation', new Date());
+      const privateKey = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+      const signing = {
+        level: 'B-B' as const,
+        timestampTimeoutMs: 10_000,
+        key: { certificate: Buffer.from(certificate).toString('base64') },
+      };
+      return {
+        render: { signature: signatureField(signing, new Date(Date.UTC(2026, 5, 1))) },
+        after: async (pdf) => (await signPdfWith({ certificate, privateKey }, signing, pdf)).pdf,
+      };
+    },
+  };
+}
 
 const OPTIONS: BenchOption[] = [
   { label: 'none (plain document)', prepare: () => Promise.resolve({}) },
@@ -37,6 +61,9 @@ const OPTIONS: BenchOption[] = [
   // PDF/A-3b (templates/pdf/archival.ts): the XMP packet per document, the output intent's ready bytes copied.
   { label: 'archival PDF/A-3b', prepare: () => Promise.resolve({ render: { archival: true } }) },
   { label: 'tagged PDF', prepare: () => Promise.resolve({ render: { tagged: true } }) },
+  // B-T adds one round trip to the timestamp authority (its latency, not our CPU): not measured here.
+  signed('rsa-2048'),
+  signed('ecdsa-p256'),
 ];
 
 const RUNS = 7;

@@ -5,7 +5,7 @@ import type { BoundData } from '../variables/types';
 import type { CompiledTemplate } from './compile';
 import { LiquidStageError } from './liquid/engine';
 import { parseMarkup, type MarkupDocument } from './markup';
-import { PdfArchivalError, PdfDocument, type PdfAttachment, type PdfProtection } from './pdf';
+import { PdfArchivalError, PdfDocument, type PdfAttachment, type PdfProtection, type PdfSignatureField } from './pdf';
 import { drawDocument, type DrawnBox, type SharedDrawings } from './layout/document';
 
 /**
@@ -22,6 +22,8 @@ export interface RenderOptions {
   protection?: PdfProtection;
   /** Write the document as PDF/A-3b (templates/pdf/archival.ts); excludes `protection`. */
   archival?: boolean;
+  /** Reserve a signature for whoever holds the key to fill (templates/pdf/signature.ts). */
+  signature?: PdfSignatureField;
   /** Files embedded in the document with their relationship to it (an Open Badges credential, say). */
   attachments?: readonly PdfAttachment[];
   /**
@@ -85,6 +87,7 @@ export function renderBound(
     documentId: options.documentId ?? documentIdOf(data),
     ...(options.protection ? { protection: options.protection } : {}),
     ...(options.archival ? { archival: true } : {}),
+    ...(options.signature ? { signature: options.signature } : {}),
     ...(options.attachments?.length ? { attachments: options.attachments } : {}),
     ...(options.tagged ? { tagged: true } : {}),
   });

@@ -108,6 +108,11 @@ export const CAPABILITIES = [
     fr: 'Effacer un apprenant : ses documents et ses données personnelles partout ; ses codes se vérifient ensuite comme retirés.',
   },
   {
+    name: 'signature:manage',
+    en: 'Manage the tenant’s signing keys: generate, import (PKCS#12) and rotate them.',
+    fr: 'Gérer les clés de signature du locataire : les générer, les importer (PKCS#12) et les renouveler.',
+  },
+  {
     name: 'tenant:manage',
     en: 'Manage the tenant: settings, people, roles and API tokens.',
     fr: 'Gérer le locataire : réglages, personnes, rôles et jetons d’API.',
@@ -145,6 +150,7 @@ export const DEFAULT_ROLES: Readonly<Record<string, readonly Capability[]>> = {
     'issues:reissue',
     'issues:bulk',
     'templates:preview',
+    'signature:manage',
   ],
   designer: ['templates:edit', 'templates:publish', 'templates:preview', 'certificate:view'],
   teacher: ['certificate:view', 'certificate:printed-as-teacher'],

@@ -1,9 +1,11 @@
-import type { PdfAttachment, PdfProtection } from '../../templates/pdf';
+import type { PdfAttachment, PdfProtection, PdfSignatureField } from '../../templates/pdf';
 import { canonicalJson, sha256Hex } from './hashing';
 import { documentArchival } from './archival';
 import { documentProtection } from './protection';
 import { documentTagging } from './tagging';
 import type { CertificateSettings, TenantSettings } from './settings';
+import type { Db } from '../storage/db';
+import { documentSigning, signatureField, signingInputs, type DocumentSigning } from './signature';
 
 /**
  * How a certificate's documents are made beyond the template and the data (issue 17): protection, and the
@@ -19,13 +21,26 @@ export interface DocumentMaking {
   archival?: boolean;
   /** Carries a structure tree for assistive technology (server/domain/tagging.ts). */
   tagged?: boolean;
+  /** Signed with the tenant's active key (server/domain/signature): in this process, after the render. */
+  signing?: DocumentSigning;
 }
 
-export function documentMaking(tenantId: string, tenant: TenantSettings, certificate: CertificateSettings): DocumentMaking {
+export async function documentMaking(
+  db: Db,
+  tenantId: string,
+  tenant: TenantSettings,
+  certificate: CertificateSettings,
+): Promise<DocumentMaking> {
   const protection = documentProtection(tenantId, tenant, certificate);
   const archival = documentArchival(tenant, certificate);
   const tagged = documentTagging(tenant, certificate);
-  return { ...(protection ? { protection } : {}), ...(archival ? { archival } : {}), ...(tagged ? { tagged } : {}) };
+  const signing = await documentSigning(db, tenantId, tenant, certificate);
+  return {
+    ...(protection ? { protection } : {}),
+    ...(archival ? { archival } : {}),
+    ...(tagged ? { tagged } : {}),
+    ...(signing ? { signing } : {}),
+  };
 }
 
 /**
@@ -33,7 +48,7 @@ export function documentMaking(tenantId: string, tenant: TenantSettings, certifi
  * an option that is absent adds nothing, so documents made before an option existed keep their hash.
  */
 export function makingFingerprint(making: DocumentMaking): Record<string, unknown> {
-  const { protection, attachments, archival, tagged } = making;
+  const { protection, attachments, archival, tagged, signing } = making;
   return {
     archival: archival ? 'PDF/A-3b' : undefined,
     tagged: tagged ? true : undefined,
@@ -43,15 +58,24 @@ export function makingFingerprint(making: DocumentMaking): Record<string, unknow
     attachments: attachments?.length
       ? attachments.map((a) => ({ ...a, bytes: sha256Hex(a.bytes), modified: a.modified?.toISOString() }))
       : undefined,
+    // The setting and the key: a rotated key signs the document again.
+    signature: signingInputs(signing),
   };
 }
 
-/** The render job's share of the making (what crosses to the render worker). */
-export function renderMaking(making: DocumentMaking): Pick<DocumentMaking, 'protection' | 'attachments' | 'archival' | 'tagged'> {
+/**
+ * The render job's share of the making (what crosses to the render worker): a signature's reserved room
+ * and time, never its key.
+ */
+export function renderMaking(
+  making: DocumentMaking,
+  signedAt: Date,
+): Pick<DocumentMaking, 'protection' | 'attachments' | 'archival' | 'tagged'> & { signature?: PdfSignatureField } {
   return {
     ...(making.archival ? { archival: true } : {}),
     ...(making.tagged ? { tagged: true } : {}),
     ...(making.protection ? { protection: making.protection } : {}),
     ...(making.attachments?.length ? { attachments: making.attachments } : {}),
+    ...(making.signing ? { signature: signatureField(making.signing, signedAt) } : {}),
   };
 }

@@ -868,6 +868,45 @@ export const ERROR_CODES = {
     meaning:
       'Stored settings (written before the rule, or by hand) ask for archival and protection on the same documents; saving the settings again through the API refuses that combination.',
   },
+  // Digital signature (issue 17, helper "sign")
+  SIGNING_KEY_MISSING: {
+    kind: 'conflict',
+    en: 'This document is to be signed and the tenant has no signing key yet: generate or import one.',
+    fr: 'Ce document doit être signé et le locataire n’a pas encore de clé de signature : générez-en ou importez-en une.',
+    meaning: 'The certificate (or tenant) asks for a signature; POST /api/v1/tenant/signing-keys (or …/import) first.',
+  },
+  SIGNING_UNAVAILABLE: {
+    kind: 'conflict',
+    en: 'This document is to be signed and the installation cannot open the signing key: its key is missing or has changed.',
+    fr: 'Ce document doit être signé et l’installation ne peut pas ouvrir la clé de signature : sa clé manque ou a changé.',
+    meaning: 'The tenant’s signing key is sealed with an ATTEST_SECRET_KEY that is not set now, or another one; the operator sets it back.',
+  },
+  SIGNING_NEEDS_SECRET_KEY: {
+    kind: 'conflict',
+    en: 'Signing keys are kept sealed with the installation key (ATTEST_SECRET_KEY): ask the operator to set it.',
+    fr: 'Les clés de signature sont gardées scellées avec la clé de l’installation (ATTEST_SECRET_KEY) : demandez à l’opérateur de la définir.',
+    meaning: 'A signing key was generated or imported on an installation without ATTEST_SECRET_KEY.',
+  },
+  PKCS12_INVALID: {
+    kind: 'invalid',
+    en: 'This PKCS#12 file cannot be the tenant’s signing key; the problem is listed.',
+    fr: 'Ce fichier PKCS#12 ne peut pas être la clé de signature du locataire ; le problème est indiqué.',
+    meaning:
+      'Unreadable, wrong password, not exactly one key, no certificate of that key, an unsupported key type, or a certificate not valid today.',
+  },
+  TIMESTAMP_FAILED: {
+    kind: 'busy',
+    en: 'The timestamp authority did not give a timestamp: the document was not made. Try again later.',
+    fr: 'L’autorité d’horodatage n’a pas donné d’horodatage : le document n’a pas été fait. Réessayez plus tard.',
+    meaning:
+      'B-T signing: the TSA at timestamp_url failed, timed out, refused, or answered a token not over this signature; no document is stored.',
+  },
+  SIGNING_KEY_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'This signing key does not exist in this tenant.',
+    fr: 'Cette clé de signature n’existe pas dans ce locataire.',
+    meaning: 'The key id is unknown or another tenant’s.',
+  },
   MAIL_SETTINGS_INVALID: {
     kind: 'invalid',
     en: 'The mail settings cannot be saved; every problem is listed with its path.',
@@ -1293,6 +1332,33 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   TEMPLATE_INVALID: {
     en: (p) => `This mail template does not check: ${typeof p.detail === 'string' ? p.detail : ''}`,
     fr: (p) => `Ce modèle de courriel n’est pas valide : ${typeof p.detail === 'string' ? p.detail : ''}`,
+  },
+  // Digital signature (issue 17, helper "sign")
+  SIGNATURE_TIMESTAMP_URL_REQUIRED: {
+    en: 'B-T needs a timestamp authority: set timestamp_url.',
+    fr: 'B-T demande une autorité d’horodatage : renseignez timestamp_url.',
+  },
+  PKCS12_UNREADABLE: { en: 'This is not a PKCS#12 (.p12, .pfx) file.', fr: 'Ce n’est pas un fichier PKCS#12 (.p12, .pfx).' },
+  PKCS12_PASSWORD_WRONG: { en: 'The password does not open this file.', fr: 'Le mot de passe n’ouvre pas ce fichier.' },
+  PKCS12_UNSUPPORTED: {
+    en: 'This file uses a protection we do not read: export it again with AES-256 and PBKDF2.',
+    fr: 'Ce fichier utilise une protection que nous ne lisons pas : exportez-le de nouveau avec AES-256 et PBKDF2.',
+  },
+  PKCS12_KEY_COUNT: {
+    en: 'A signing key file holds exactly one private key.',
+    fr: 'Un fichier de clé de signature contient exactement une clé privée.',
+  },
+  PKCS12_KEY_MISMATCH: {
+    en: 'No certificate in this file is the certificate of its private key.',
+    fr: 'Aucun certificat de ce fichier n’est celui de sa clé privée.',
+  },
+  PKCS12_KEY_TYPE: {
+    en: 'The key is not one we sign with: RSA 2048 or 3072 bits, ECDSA P-256 or P-384.',
+    fr: 'La clé n’est pas d’un type avec lequel nous signons : RSA 2048 ou 3072 bits, ECDSA P-256 ou P-384.',
+  },
+  PKCS12_CERTIFICATE_EXPIRED: {
+    en: 'This certificate is not valid today (expired, or not yet valid).',
+    fr: 'Ce certificat n’est pas valide aujourd’hui (expiré, ou pas encore valide).',
   },
   // PDF protection (issue 17, helper "protect")
   PROTECTION_NEEDS_SECRET_KEY: {

@@ -195,7 +195,7 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
   // No expiry: the old system's documents had none, and the certificate's validity rule is for new ones.
   const data = await serverData(services, tenant, certificate, version, input.data, { code, issuedOn, expiresOn: null });
   const bound = bindToVersion(version, data, DATA_UNFIT);
-  const making = documentMaking(actor.tenantId, tenant.settings, certificate.settings);
+  const making = await documentMaking(db, actor.tenantId, tenant.settings, certificate.settings);
   const rendered = await render(services, version, bound, code, actor.tenantId, making);
   const now = iso(services.now());
   const row: IssueTable = {

@@ -47,6 +47,7 @@ import { recordsFor } from '../storage/repositories/regenerations';
 import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/refusals';
 import { personNames } from '../storage/repositories/people';
 import { documentMaking, makingFingerprint, renderMaking, type DocumentMaking } from './document-making';
+import { recordSigned, signPdf } from './signature';
 import { tokenNames } from '../storage/repositories/tokens';
 import { verificationTotals } from '../storage/repositories/stats';
 
@@ -451,7 +452,7 @@ async function issueNew(
     );
     setBound(bound.data, ['certificate', 'expires'], expiresOn);
   }
-  const making = documentMaking(actor.tenantId, tenant.settings, certificate.settings);
+  const making = await documentMaking(db, actor.tenantId, tenant.settings, certificate.settings);
   const rendered = await render(services, version, bound, code, actor.tenantId, making);
 
   const row: IssueTable = {
@@ -735,6 +736,7 @@ export async function render(
 ): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
+  const signedAt = services.now();
   const answer = await services.renderer.render({
     lane: 'issue',
     tenantId,
@@ -743,7 +745,7 @@ export async function render(
     data: bound.data,
     bound: true,
     documentId: code,
-    ...renderMaking(making),
+    ...renderMaking(making, signedAt),
   });
   const diagnostics = [...bound.warnings, ...poolDiagnostics(answer)];
   if (!answer.pdf || hasErrors(diagnostics)) {
@@ -755,9 +757,18 @@ export async function render(
     .filter((d) => d.severity === 'warning')
     .slice(0, 20)
     .map((d) => ({ code: d.code, message: d.message, ...(d.path ? { path: `data.${d.path}` } : {}) }));
+  // Signed here, not in the worker: the key stays in this process. A timestamp authority that fails makes no document.
+  let pdf = answer.pdf;
+  let sha256 = sha256Hex(pdf);
+  if (making.signing) {
+    const signed = await signPdf(making.signing, pdf);
+    pdf = signed.pdf;
+    sha256 = sha256Hex(pdf);
+    await recordSigned(services, tenantId, sha256, making.signing, signedAt, signed.timestampedAt);
+  }
   return {
-    pdf: answer.pdf,
-    sha256: sha256Hex(answer.pdf),
+    pdf,
+    sha256,
     pageCount: answer.pageCount,
     ms: answer.ms ?? performance.now() - started,
     warnings,
@@ -1286,7 +1297,7 @@ export async function regenerationInputs(
   const keptUrl = isObject(keptCertificate) ? keptCertificate.verification_url : undefined;
   if (!(await sources.tenant()).settings.public_base_url && typeof keptUrl === 'string' && isObject(data.certificate))
     data.certificate.verification_url = keptUrl;
-  const making = documentMaking(row.tenant_id, (await sources.tenant()).settings, certificate.settings);
+  const making = await documentMaking(services.storage.db, row.tenant_id, (await sources.tenant()).settings, certificate.settings);
   return { row, version, data, inputsSha256: inputsHash(version, data, making), making };
 }
 

@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { PdfProtection } from '../../templates/pdf';
 import { DomainError, type Problem } from './errors';
+import { installationSecret, openText, sealText } from './sealing';
 import type { CertificateSettings, Protection, TenantSettings } from './settings';
 
 /**
@@ -13,34 +14,12 @@ import type { CertificateSettings, Protection, TenantSettings } from './settings
  * material the writer derives its deterministic file keys and IVs from (templates/pdf/encryption.ts).
  */
 const SEALED = 'sealed:';
+const PURPOSE = 'pdf protection password';
 
-function installationSecret(): string | undefined {
-  return process.env.ATTEST_SECRET_KEY || undefined;
-}
-
-function sealKey(secret: string): Buffer {
-  return createHash('sha256').update(`attest pdf protection password\0${secret}`).digest();
-}
-
-function seal(password: string, secret: string): string {
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', sealKey(secret), iv);
-  const body = Buffer.concat([c.update(password, 'utf8'), c.final()]);
-  return SEALED + Buffer.concat([iv, c.getAuthTag(), body]).toString('base64');
-}
+const seal = (password: string, secret: string): string => SEALED + sealText(PURPOSE, password, secret);
 
 /** The password in a sealed value; undefined when it does not open with this installation's key. */
-function open(sealed: string, secret: string): string | undefined {
-  try {
-    const raw = Buffer.from(sealed.slice(SEALED.length), 'base64');
-    if (raw.length < 28) return undefined;
-    const d = createDecipheriv('aes-256-gcm', sealKey(secret), raw.subarray(0, 12));
-    d.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
-  } catch {
-    return undefined;
-  }
-}
+const open = (sealed: string, secret: string): string | undefined => openText(PURPOSE, sealed.slice(SEALED.length), secret);
 
 const PASSWORDS = ['user_password', 'owner_password'] as const;
 

@@ -111,6 +111,44 @@ export const Tagging = z
     'Tagged PDF for screen readers: headings, paragraphs, tables with header cells, images with their alt text, links, other languages marked, decoration as artifacts. On when absent.',
   );
 export type Tagging = z.infer<typeof Tagging>;
+// Digital signature (issue 17, helper "sign"): PAdES baseline signatures with the tenant's active key.
+export const Signature = z
+  .object({
+    enabled: z.boolean().default(true).describe('false: documents are not signed (a certificate turning off the tenant’s default).'),
+    level: z
+      .enum(['B-B', 'B-T'])
+      .default('B-B')
+      .describe('PAdES baseline level: B-B (signed), B-T (signed and timestamped by the authority at timestamp_url).'),
+    timestamp_url: z
+      .url({ protocol: /^https?$/ })
+      .max(500)
+      .optional()
+      .describe('An RFC 3161 timestamp authority (http or https); needed for B-T.'),
+    timestamp_timeout_ms: z
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(10_000)
+      .describe('How long to wait for the timestamp authority before the document is refused (TIMESTAMP_FAILED).'),
+    reason: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Why the document is signed, as readers show it (e.g. “Attestation de formation”).'),
+    location: z.string().min(1).max(200).optional().describe('Where it is signed, as readers show it.'),
+  })
+  .strict()
+  .refine((s) => !s.enabled || s.level !== 'B-T' || s.timestamp_url !== undefined, {
+    message: 'B-T needs a timestamp authority: set timestamp_url.',
+    path: ['timestamp_url'],
+    params: { code: 'SIGNATURE_TIMESTAMP_URL_REQUIRED' },
+  })
+  .describe(
+    'Digital signature (PAdES, needs ATTEST_SECRET_KEY and a signing key: /api/v1/tenant/signing-keys): documents are signed with the tenant’s active key.',
+  );
+export type Signature = z.infer<typeof Signature>;
 
 export const TenantSettings = z
   .object({
@@ -129,6 +167,7 @@ export const TenantSettings = z
     tagging: Tagging.optional().describe(
       'Whether the tenant’s documents are tagged PDF (on when absent); a certificate’s own replaces it.',
     ),
+    signature: Signature.optional().describe('The default digital signature of the tenant’s documents; a certificate’s own replaces it.'),
   })
   .strict();
 export type TenantSettings = z.infer<typeof TenantSettings>;
@@ -225,6 +264,9 @@ export const CertificateSettings = z
     ),
     tagging: Tagging.optional().describe(
       'Tagged PDF for this certificate’s documents, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
+    ),
+    signature: Signature.optional().describe(
+      'Digital signature of this certificate’s documents, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
     ),
   })
   .strict()

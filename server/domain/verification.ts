@@ -11,6 +11,7 @@ import { PDFA_LABEL, archivalConformance } from '../../templates/pdf';
 import { isTaggedPdf } from './tagging';
 import { countVerification } from '../storage/repositories/stats';
 import { withdrawnCode } from '../storage/repositories/learner-data';
+import { certificateFacts, checkUploadedSignature, type SignatureFacts, type UploadedSignature } from './signature/verify';
 
 /**
  * Public verification by code: anyone holding a document (or its QR code) can check it. What it shows
@@ -48,6 +49,8 @@ export interface Verification {
   archival?: typeof PDFA_LABEL;
   /** The document is tagged PDF (server/domain/tagging.ts): a screen reader reads its structure. */
   tagged?: boolean;
+  /** Who signed the current revision, when the tenant signs its documents (PAdES). */
+  signature?: SignatureFacts;
   locale: 'fr' | 'en';
 }
 
@@ -115,6 +118,16 @@ export async function verifyCode(services: Services, code: string, options: { co
     if (row.revoked_at) out.revokedOn = row.revoked_at.slice(0, 10);
   }
   if ((await archivalOfRevision(services, row.id, row.revision)) !== undefined) out.archival = PDFA_LABEL;
+  if (row.signature_key_id && row.signature_certificate && row.signature_level) {
+    out.signature = {
+      ...certificateFacts(row.signature_certificate),
+      keyId: row.signature_key_id,
+      keyState: row.signature_key_state === 'retired' ? 'retired' : 'active',
+      level: row.signature_level === 'B-T' ? 'B-T' : 'B-B',
+      ...(row.signature_signed_at ? { signedAt: row.signature_signed_at } : {}),
+      ...(row.signature_timestamped_at ? { timestampedAt: row.signature_timestamped_at } : {}),
+    };
+  }
   // Not on a locked document's answer above: a manager's reason may say who the document is about.
   if (status === 'revoked' && shows.revocation_reason && row.revoked_reason) out.revocationReason = row.revoked_reason;
   // Read from the document itself, not from today's settings: a document made before tagging was turned on is not tagged.
@@ -220,12 +233,15 @@ export async function checkUploadedDocument(
   code: string,
   pdf: Uint8Array,
   options: { count?: boolean } = {},
-): Promise<{ verification: Verification; match: DocumentMatch }> {
+): Promise<{ verification: Verification; match: DocumentMatch; signature?: UploadedSignature }> {
   const verification = await verifyKnownCode(services, code, options);
   const row = await lookup(services, code);
   if (!row || verification.status === 'locked') return { verification, match: 'none' };
   const hash = sha256Hex(pdf);
   // A regeneration can give the very same bytes (same template, same data): the newest revision decides.
   const revision = await newestRevisionWithHash(services.storage.db, row.id, hash);
-  return { verification, match: revision === undefined ? 'none' : revision === row.revision ? 'current' : 'superseded' };
+  const match = revision === undefined ? 'none' : revision === row.revision ? 'current' : 'superseded';
+  // The signature is checked on its own: it says who signed, and that nothing was changed since.
+  const signature = await checkUploadedSignature(services.storage.db, row.tenant_id, pdf);
+  return { verification, match, ...(signature.signed ? { signature } : {}) };
 }

@@ -69,6 +69,8 @@ export interface RenderJob {
   language?: RenderRequest['language'];
   /** See RenderRequest.protection. */
   protection?: RenderRequest['protection'];
+  /** See RenderRequest.signature. */
+  signature?: RenderRequest['signature'];
   /** See RenderRequest.attachments. */
   attachments?: RenderRequest['attachments'];
   /** See RenderRequest.archival. */

@@ -1,5 +1,5 @@
 import type { DrawnBox } from '../../templates/layout/boxes';
-import type { PdfAttachment, PdfProtection } from '../../templates/pdf';
+import type { PdfAttachment, PdfProtection, PdfSignatureField } from '../../templates/pdf';
 import type { Diagnostic } from '../../variables/diagnostics';
 import type { Language } from '../../variables/analyzer';
 
@@ -37,6 +37,8 @@ export interface RenderRequest {
   language?: Language;
   /** Encrypt the document (server/domain/protection.ts): passwords in clear, only in memory. */
   protection?: PdfProtection;
+  /** Reserve a signature (server/domain/signature): the server fills it, the key never comes here. */
+  signature?: PdfSignatureField;
   /** Files to embed in the document (templates/pdf/attachments.ts). */
   attachments?: PdfAttachment[];
   /** Write the document as PDF/A-3b (server/domain/archival.ts). */

@@ -62,6 +62,7 @@ async function handle(request: RenderRequest): Promise<RenderAnswer> {
     specimen: request.specimen ?? false,
     ...(request.documentId !== undefined ? { documentId: request.documentId } : {}),
     ...(request.protection ? { protection: { ...request.protection, secret: new Uint8Array(request.protection.secret) } } : {}),
+    ...(request.signature ? { signature: request.signature } : {}),
     ...(request.attachments?.length ? { attachments: request.attachments } : {}),
     ...(request.archival ? { archival: true } : {}),
     ...(request.tagged ? { tagged: true } : {}),

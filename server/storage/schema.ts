@@ -392,6 +392,37 @@ export interface WithdrawnCodeTable {
   erasure_id: string;
 }
 
+/** A tenant's signing key (migration 016): the private key only sealed with the installation key. */
+export interface SigningKeyTable {
+  id: string;
+  tenant_id: string;
+  algorithm: string;
+  /** 'generated' (self-signed here) or 'imported' (PKCS#12). */
+  source: string;
+  /** The certificate's subject, as readers show it. */
+  subject: string;
+  /** DER, base64. */
+  certificate: string;
+  /** SHA-256 of the certificate's DER, hex: how a signed PDF names its key. */
+  fingerprint: string;
+  /** PKCS#8 DER sealed (server/domain/sealing.ts, purpose 'signing key'). */
+  private_key: string;
+  not_after: string;
+  state: 'active' | 'retired';
+  created_at: string;
+  retired_at: string | null;
+}
+
+/** Which key signed a stored PDF, at which level, when. */
+export interface DocumentSignatureTable {
+  sha256: string;
+  tenant_id: string;
+  key_id: string;
+  level: string;
+  signed_at: string;
+  timestamped_at: string | null;
+}
+
 export interface Database {
   tenants: TenantTable;
   people: PersonTable;
@@ -428,4 +459,6 @@ export interface Database {
   certificate_mail: CertificateMailTable;
   withdrawn_codes: WithdrawnCodeTable;
   issue_reminders: IssueReminderTable;
+  signing_keys: SigningKeyTable;
+  document_signatures: DocumentSignatureTable;
 }

@@ -9,6 +9,7 @@ import { writeAttachments, type PdfAttachment } from './attachments';
 import { PdfWriter, fileId } from './writer';
 import { PdfArchivalError, metadataStreamParts, srgbOutputIntent, xmlSafe, type ArchivalInfo } from './archival';
 import { StructureTree, finishStructure, writeStructure, type TaggedPage } from './structure';
+import { signatureDictionary, type PdfSignatureField } from './signature';
 
 export interface DocumentInfo {
   title?: string;
@@ -39,6 +40,8 @@ export interface PdfDocumentOptions {
    * `save()` throw a PdfArchivalError instead of writing a file that claims what it is not.
    */
   archival?: boolean;
+  /** Reserves a PAdES signature (templates/pdf/signature.ts): an invisible field on page 1, /Contents left to fill. */
+  signature?: PdfSignatureField;
   /** Files carried in the document, each with its relationship to it (templates/pdf/attachments.ts). */
   attachments?: readonly PdfAttachment[];
   /**
@@ -250,6 +253,9 @@ export class PdfDocument {
     // The tree is closed first: wrapping the last content changes the pages' text, and annotations need their keys.
     const annotationKeys = tree ? finishStructure(tree) : undefined;
     const annotationNums: number[][] = [];
+    const signature = this.options.signature;
+    const field = signature && this.pages.length ? { widget: w.allocate(), dictionary: w.allocate() } : undefined;
+
     const kids: number[] = [];
     // Pages whose drawing is the same (a batch's static pages, repeated pages) share one content stream.
     const contents = new Map<string, number>();
@@ -297,6 +303,13 @@ export class PdfDocument {
         annotationNums[pageIndex] = linkNums;
       }
       const structParents = tree ? ` /StructParents ${pageIndex}` : '';
+      if (field && kids.length === 1) {
+        annots = annots ? annots.replace(/\]$/, ` ${field.widget} 0 R]`) : ` /Annots [${field.widget} 0 R]`;
+        // Invisible (zero rectangle), printed and locked: the signature shows in a reader's panel, not on the page.
+        w.writeObject(field.widget, [
+          `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /F 132 /Rect [0 0 0 0] /P ${pageNum} 0 R /V ${field.dictionary} 0 R >>`,
+        ]);
+      }
       const box = `[0 0 ${num(page.width)} ${num(page.height)}]`;
       w.writeObject(pageNum, [
         `<< /Type /Page /Parent ${pagesNum} 0 R /MediaBox ${box}` +
@@ -333,7 +346,10 @@ export class PdfDocument {
       w.writeObject(metadata, metadataStreamParts(this.archivalInfo()));
       cat += ` /Metadata ${metadata} 0 R /OutputIntents [${w.writeGroup(srgbOutputIntent())} 0 R]`;
     }
+    if (field) cat += ` /AcroForm << /Fields [${field.widget} 0 R] /SigFlags 3 >>`;
     w.writeObject(catalog, [cat + ' >>']);
+    // Last of the body: the signer finds the reserved range from the end of the file.
+    if (field && signature) w.writeSignatureObject(field.dictionary, signatureDictionary(signature));
     return w.finish(catalog, infoNum, this.options.documentId);
   }
 

@@ -14,6 +14,7 @@ export {
   type PdfProtectionCode,
 } from './encryption';
 export { PdfArchivalError, PDFA_LABEL, archivalConformance, type PdfArchivalCode } from './archival';
+export { PdfSignatureError, signedBytes, signedRanges, withSignature, type PdfSignatureField, type SignedRanges } from './signature';
 export {
   PdfAttachmentError,
   checkAttachments,

@@ -88,6 +88,18 @@ export class PdfWriter {
     this.text('\nendobj\n');
   }
 
+  /**
+   * A signature dictionary: its strings encrypted like any other object's, but not /Contents (ISO 32000-1
+   * §7.6.1), which the signer fills after the file is written; nothing with strings comes after it.
+   */
+  writeSignatureObject(num: number, dictionary: { head: string; contents: string; tail: string }): void {
+    const head = this.encryptor ? this.encryptor.encryptObject(num, [dictionary.head]) : [dictionary.head];
+    this.offsets[num] = this.position;
+    this.text(`${num} 0 obj\n`);
+    for (const p of head) if (typeof p === 'string') this.text(p);
+    this.text(dictionary.contents + dictionary.tail + '\nendobj\n');
+  }
+
   /** The bytes written so far, as one array (a group serialised on its own). */
   bodyBytes(): Uint8Array {
     this.bytes(new Uint8Array(0));

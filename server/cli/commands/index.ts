@@ -6,6 +6,7 @@ import { register as issuesCommand } from './issues';
 import { register as tenant } from './tenant';
 import { register as person } from './person';
 import { register as token } from './token';
+import { register as signingKey } from './signing-key';
 import { register as template } from './template';
 import { register as serve } from './serve';
 import { register as migrate } from './migrate';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Register[] = [
   tenant,
   person,
   token,
+  signingKey,
   template,
   migrate,
   regenerate,

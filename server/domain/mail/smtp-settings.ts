@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { installationSecret, openText, sealText } from '../sealing';
 import { z } from 'zod';
 import { iso, recordAudit, requireCapability, type Actor, type Services } from '../context';
 import { invalid, zodProblems } from '../errors';
@@ -44,28 +44,18 @@ export interface SmtpConnection {
   from: string;
 }
 
-function key(): Buffer | undefined {
-  const secret = process.env.ATTEST_SECRET_KEY;
-  return secret ? createHash('sha256').update(`attest smtp password\0${secret}`).digest() : undefined;
-}
-
 export function sealPassword(password: string): string {
-  const k = key();
-  if (!k) return `plain:${password}`;
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', k, iv);
-  const body = Buffer.concat([c.update(password, 'utf8'), c.final()]);
-  return `gcm:${Buffer.concat([iv, c.getAuthTag(), body]).toString('base64')}`;
+  const secret = installationSecret();
+  return secret ? `gcm:${sealText('smtp password', password, secret)}` : `plain:${password}`;
 }
 
 export function openPassword(stored: string): string {
   if (stored.startsWith('plain:')) return stored.slice(6);
-  const k = key();
-  if (!k) throw new Error('The SMTP password is sealed and ATTEST_SECRET_KEY is not set.');
-  const raw = Buffer.from(stored.slice(4), 'base64');
-  const d = createDecipheriv('aes-256-gcm', k, raw.subarray(0, 12));
-  d.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
+  const secret = installationSecret();
+  if (!secret) throw new Error('The SMTP password is sealed and ATTEST_SECRET_KEY is not set.');
+  const clear = openText('smtp password', stored.slice(4), secret);
+  if (clear === undefined) throw new Error('The SMTP password does not open with ATTEST_SECRET_KEY.');
+  return clear;
 }
 
 const view = (row: TenantMailTable): SmtpSettingsView => ({

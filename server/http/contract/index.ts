@@ -6,6 +6,7 @@ import { metaDeclarations } from './meta';
 import { notificationDeclarations } from './notifications';
 import { operatorDeclarations } from './operator';
 import { privacyDeclarations } from './privacy';
+import { signatureDeclarations } from './signature';
 import { statsDeclarations } from './stats';
 import { templateDeclarations } from './templates';
 import { tenantDeclarations } from './tenant';
@@ -29,6 +30,7 @@ export const CONTRACT = {
   ...operatorDeclarations,
   ...notificationDeclarations,
   ...privacyDeclarations,
+  ...signatureDeclarations,
   ...metaDeclarations,
 };
 

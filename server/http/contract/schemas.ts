@@ -220,6 +220,19 @@ export const Person = z.object({
 });
 export const Role = z.object({ name: z.string(), capabilities: z.array(Capability) });
 
+export const SignatureFacts = z
+  .object({
+    signer: z.string().describe('The certificate’s common name.'),
+    organization: z.string().optional(),
+    subject: z.string(),
+    keyId: z.string(),
+    keyState: z.enum(['active', 'retired']).describe('retired: a later key replaced it; what it signed still verifies.'),
+    level: z.enum(['B-B', 'B-T']),
+    signedAt: z.string().optional(),
+    timestampedAt: z.string().optional().describe('B-T: the time the timestamp authority states.'),
+  })
+  .meta({ id: 'SignatureFacts' });
+
 export const Verification = z
   .object({
     status: z.enum(['valid', 'revoked', 'expired', 'locked', 'withdrawn', 'unknown']),
@@ -254,9 +267,20 @@ export const Verification = z
       .boolean()
       .optional()
       .describe('The document is tagged PDF: screen readers read its headings, tables, images’ alt texts and links.'),
+    signature: SignatureFacts.optional().describe('Who signed the current revision (PAdES), when the tenant signs its documents.'),
     locale: z.enum(['fr', 'en']),
   })
   .meta({ id: 'Verification' });
+
+/** A document's signature check: an uploaded PDF's CMS verified over its byte ranges. */
+export const UploadedSignature = z
+  .object({
+    signed: z.literal(true),
+    intact: z.boolean().describe('The signature verifies over the whole file but itself: not one byte changed since it was signed.'),
+    tenantKey: z.boolean().describe('Signed with one of the tenant’s keys, the active one or a retired one.'),
+    signer: SignatureFacts.optional().describe('When tenantKey: who signed.'),
+  })
+  .meta({ id: 'UploadedSignature' });
 
 export const Me = z.object({
   kind: z.enum(['person', 'token']),

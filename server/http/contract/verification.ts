@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { declareOperations } from './declaration';
-import { BatchResult, CodeParam, Verification } from './schemas';
+import { BatchResult, CodeParam, UploadedSignature, Verification } from './schemas';
 
 export const verificationDeclarations = declareOperations({
   verify: {
@@ -19,11 +19,17 @@ export const verificationDeclarations = declareOperations({
     path: '/verify/:code/document',
     tag: 'Verification',
     summary:
-      'Check that an uploaded PDF is the document issued under this code (its SHA-256): current, superseded by a regeneration, or not this document. A code no document has: 404 VERIFICATION_CODE_UNKNOWN.',
+      'Check that an uploaded PDF is the document issued under this code (its SHA-256): current, superseded by a regeneration, or not this document; for a signed PDF, `signature` says whether its signature is intact and whose key made it. A code no document has: 404 VERIFICATION_CODE_UNKNOWN.',
     access: { public: true },
     params: CodeParam,
     body: { raw: ['application/pdf', 'application/octet-stream'] },
-    responses: { 200: z.object({ verification: Verification, match: z.enum(['current', 'superseded', 'none']) }) },
+    responses: {
+      200: z.object({
+        verification: Verification,
+        match: z.enum(['current', 'superseded', 'none']),
+        signature: UploadedSignature.optional(),
+      }),
+    },
     example: `curl -X POST "$BASE/api/v1/verify/$CODE/document" -H 'Content-Type: application/pdf' --data-binary @certificate.pdf`,
   },
   verificationPage: {

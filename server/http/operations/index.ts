@@ -11,6 +11,7 @@ import { issueOperations } from './issues';
 import { notificationOperations } from './notifications';
 import { operatorOperations } from './operator';
 import { privacyOperations } from './privacy';
+import { signatureOperations } from './signature';
 import { statsOperations } from './stats';
 import { templateOperations } from './templates';
 import { tenantOperations } from './tenant';
@@ -29,6 +30,7 @@ const domainOperations: Operation[] = [
   ...operatorOperations,
   ...notificationOperations,
   ...privacyOperations,
+  ...signatureOperations,
 ];
 
 const metaOperations: Operation[] = bindOperations(metaDeclarations, {

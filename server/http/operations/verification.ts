@@ -51,8 +51,8 @@ export const verificationOperations: Operation[] = bindOperations(verificationDe
       if (found.verification.status === 'unknown') return page(found, headers, { typed: params.code });
       const pdf = await uploadedFile(body, headers['content-type']);
       if (!pdf) return { ...page(found, headers, { typed: params.code, match: 'no-file' }), status: 422 };
-      const { match } = await checkUploadedDocument(services, params.code, pdf, { count: false });
-      return page(found, headers, { typed: params.code, match });
+      const { match, signature } = await checkUploadedDocument(services, params.code, pdf, { count: false });
+      return page(found, headers, { typed: params.code, match, ...(signature ? { signature } : {}) });
     },
   },
   verificationForm: {

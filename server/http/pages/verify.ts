@@ -1,4 +1,5 @@
 import type { Brand, DocumentMatch, Verification } from '../../domain/verification';
+import type { UploadedSignature } from '../../domain/signature/verify';
 import { cspNonce, serverPagePolicy } from '../security';
 import { VERIFY_SCRIPT } from './verify-script';
 
@@ -48,6 +49,12 @@ const TEXT = {
     linkedin: 'Ajouter à mon profil LinkedIn',
     supersededBy: 'Remplacé par une attestation plus récente :',
     supersededIssued: 'délivrée le',
+    signedBy: 'Signé par',
+    signatureLevel: 'Signature',
+    timestamped: 'Horodaté le',
+    signatureIntact: 'La signature du fichier est intacte : il n’a pas été modifié depuis sa signature par',
+    signatureBroken: 'La signature du fichier n’est pas intacte : il a été modifié après sa signature.',
+    signatureForeign: 'Le fichier est signé, mais pas avec une clé de cet organisme.',
   },
   en: {
     title: 'Document verification',
@@ -87,12 +94,29 @@ const TEXT = {
     linkedin: 'Add to LinkedIn profile',
     supersededBy: 'Superseded by a newer certificate:',
     supersededIssued: 'issued on',
+    signedBy: 'Signed by',
+    signatureLevel: 'Signature',
+    timestamped: 'Timestamped on',
+    signatureIntact: 'The file’s signature is intact: it has not been changed since it was signed by',
+    signatureBroken: 'The file’s signature is not intact: it was changed after it was signed.',
+    signatureForeign: 'The file is signed, but not with a key of this organisation.',
   },
 } as const;
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
+
+function formatTime(iso: string, locale: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime())
+    ? iso
+    : new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'long', timeZone: 'UTC' }).format(d);
+}
+
+/** "Organisme (O=…)" as readers show a signer: the certificate's name, and its organisation when another. */
+const signerText = (s: { signer: string; organization?: string }) =>
+  s.organization && s.organization !== s.signer ? `${s.signer} (${s.organization})` : s.signer;
 
 function formatDate(iso: string, locale: string): string {
   const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
@@ -106,6 +130,8 @@ export interface PageOptions {
   locale?: 'fr' | 'en';
   /** The answer to an uploaded PDF, or that none was chosen. */
   match?: DocumentMatch | 'no-file';
+  /** An uploaded PDF's signature, when it has one. */
+  signature?: UploadedSignature;
   /** The tenant the document belongs to, as its settings present it. */
   brand?: Brand;
   /** The document's verification address, which a profile entry links back to. */
@@ -174,6 +200,9 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
         [t.revocationReason, v.revocationReason],
         [t.withdrawnOn, v.withdrawnOn ? formatDate(v.withdrawnOn, locale) : undefined],
         [t.accessibility, v.tagged ? t.tagged : undefined],
+        [t.signedBy, v.signature ? signerText(v.signature) : undefined],
+        [t.signatureLevel, v.signature ? `PAdES ${v.signature.level} · ${v.signature.keyId.slice(0, 8)}` : undefined],
+        [t.timestamped, v.signature?.timestampedAt ? formatTime(v.signature.timestampedAt, locale) : undefined],
         [t.code, v.code],
         [t.archival, v.archival ? t.archivalValue : undefined],
       ]
@@ -203,6 +232,17 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
   const share = linkedIn
     ? `<p><a class="linkedin" href="${escapeHtml(linkedIn)}" target="_blank" rel="noopener noreferrer">${escapeHtml(t.linkedin)}</a></p>`
     : '';
+  const sig = options.signature;
+  const signatureSays = sig
+    ? sig.intact && sig.tenantKey && sig.signer
+      ? `${t.signatureIntact} ${signerText(sig.signer)}.`
+      : sig.intact
+        ? t.signatureForeign
+        : t.signatureBroken
+    : '';
+  const signatureLine = sig
+    ? `<p class="match" data-signature="${sig.intact && sig.tenantKey ? 'intact' : sig.intact ? 'foreign' : 'broken'}">${escapeHtml(signatureSays)}</p>`
+    : '';
   const match = `<p class="match" role="status" aria-live="polite"${options.match ? ` data-match="${options.match}"` : ' hidden'}>${options.match ? escapeHtml(options.match === 'no-file' ? t.noFile : t[options.match]) : ''}</p>`;
   const nonce = cspNonce();
   // A locked document's file is not compared: that would tell whose document it is.
@@ -213,7 +253,7 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
 <div class="drop"><p class="drop-hint">${escapeHtml(t.drop)}</p>
 <form class="upload" method="post" action="/verify/${encodeURIComponent(v.code)}/document" enctype="multipart/form-data"><label for="document">${escapeHtml(t.file)}</label>
 <input id="document" name="document" type="file" accept="application/pdf,.pdf" required>
-<button type="submit">${escapeHtml(t.compare)}</button></form></div>${match}</section>
+<button type="submit">${escapeHtml(t.compare)}</button></form></div>${match}${signatureLine}</section>
 <script nonce="${nonce}">${VERIFY_SCRIPT}</script>`
       : '';
   // Checked again here: this text goes into a stylesheet, and a colour is all it may ever be.

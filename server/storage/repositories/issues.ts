@@ -177,6 +177,9 @@ const issueForVerificationQuery = precompiled((db: Db, code: string) =>
     .selectFrom('issues')
     .innerJoin('tenants', 'tenants.id', 'issues.tenant_id')
     .innerJoin('certificates', 'certificates.id', 'issues.certificate_id')
+    // Who signed the current revision, when it is signed (migration 016): one lookup for the page.
+    .leftJoin('document_signatures', 'document_signatures.sha256', 'issues.pdf_sha256')
+    .leftJoin('signing_keys', 'signing_keys.id', 'document_signatures.key_id')
     .select([
       'issues.id',
       'issues.tenant_id',
@@ -193,6 +196,12 @@ const issueForVerificationQuery = precompiled((db: Db, code: string) =>
       'issues.superseded_at',
       'tenants.settings',
       'certificates.name as certificate',
+      'document_signatures.key_id as signature_key_id',
+      'document_signatures.level as signature_level',
+      'document_signatures.signed_at as signature_signed_at',
+      'document_signatures.timestamped_at as signature_timestamped_at',
+      'signing_keys.certificate as signature_certificate',
+      'signing_keys.state as signature_key_state',
     ])
     .where('issues.code', '=', code),
 );

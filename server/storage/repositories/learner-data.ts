@@ -434,6 +434,8 @@ export const LEARNER_TABLES: readonly LearnerTable[] = [
 /** Tables that hold nothing of any learner, and why. */
 export const NOT_ABOUT_LEARNERS: Readonly<Record<string, string>> = {
   tenants: 'the tenant’s own settings',
+  signing_keys: 'the tenant’s signing keys and certificates',
+  document_signatures: 'which key signed a PDF, by the SHA-256 of its bytes (no name, no data; the PDF itself goes with its learner)',
   roles: 'role names and capabilities',
   tokens: 'API tokens (hashes)',
   operator_tokens: 'the operator’s tokens',

@@ -18,6 +18,7 @@ import { metaDeclarations } from '../../../server/http/contract/meta';
 import { operatorDeclarations } from '../../../server/http/contract/operator';
 import { notificationDeclarations } from '../../../server/http/contract/notifications';
 import { privacyDeclarations } from '../../../server/http/contract/privacy';
+import { signatureDeclarations } from '../../../server/http/contract/signature';
 import { Diagnostic } from '../../../server/http/contract/schemas';
 import { ASSET_LIMIT_MB, templateDeclarations } from '../../../server/http/contract/templates';
 import { tenantDeclarations } from '../../../server/http/contract/tenant';
@@ -130,6 +131,7 @@ describe('the HTTP contract', () => {
       operatorDeclarations,
       notificationDeclarations,
       privacyDeclarations,
+      signatureDeclarations,
       metaDeclarations,
     ];
     expect(Object.keys(CONTRACT)).toHaveLength(groups.reduce((n, g) => n + Object.keys(g).length, 0));
