@@ -6,7 +6,7 @@ import { issueFacts, setBound } from './issue-facts';
 import type { Capability } from './capabilities';
 import { actorRef, can, iso, isoDay, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { recordIssueChange } from './webhooks-out/outbox';
-import { certificateRow, type Certificate } from './certificates';
+import { certificateRow, toCertificate, type Certificate } from './certificates';
 import { DomainError, invalid, notFound, type Problem, type Reason } from './errors';
 import { checkActsFor, checkLearnerId, heldRecord, keepRecord, ownLearnerId, recordView, type LearnerRecord } from './learners';
 import { learnerNameOf } from './exports';
@@ -30,10 +30,10 @@ import {
   insertRevision,
   insertRevisions,
   issueByCode as issueRowByCode,
+  issueForDelivery,
   issueFor,
   issuesOf,
   markFirstDelivery,
-  revisionHash,
   revisionHashes,
   reviseIssue,
   revokeIssueRow,
@@ -929,13 +929,18 @@ export interface DocumentFile {
  */
 export async function retrieveDocument(services: Services, actor: Actor, code: string, channel: DeliveryChannel): Promise<DocumentFile> {
   const db = services.storage.db;
-  const row = await issueByCode(db, actor.tenantId, code);
+  // The issue, its certificate and its revision's hash in one read; refused in the same order as ever.
+  const key = codeKey(code);
+  const found = key ? await issueForDelivery(db, actor.tenantId, key) : undefined;
+  if (!found) throw notFound('The document', 'ISSUE_NOT_FOUND');
+  const row = found.issue;
   const staff = can(actor, 'issues:manage');
   if (actor.kind !== 'link') {
     if (!staff) requireCapability(actor, 'certificate:apply');
     await checkActsFor(db, actor, row.learner_id);
   }
-  const certificate = await certificateRow(db, actor.tenantId, row.certificate_id);
+  if (!found.certificate) throw notFound('The certificate', 'CERTIFICATE_NOT_FOUND');
+  const certificate = toCertificate(found.certificate);
   const withheld = withheldDocument({ state: row.state, locked: row.locked === 1 }, certificate.settings.delivery, {
     staff,
     retrievesOwn: actor.kind === 'link' || can(actor, 'certificate:retrieve-own'),
@@ -945,7 +950,7 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
     const why = reason((await getTenant(db, actor.tenantId)).settings.locale, withheld.reason);
     throw new DomainError(withheld.kind, why.code, why.message, { reasons: [why], details: { state: view(row, isoDay(services.now())) } });
   }
-  const sha256 = await revisionHash(db, row.id, row.revision);
+  const sha256 = found.sha256;
   const pdf = sha256 ? await services.storage.documents.read(db, sha256) : undefined;
   if (!sha256 || !pdf) throw notFound('The document file', 'DOCUMENT_MISSING');
   const effective = deliveryChannel(channel, staff);
