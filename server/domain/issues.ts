@@ -22,6 +22,7 @@ import { getVersion, poolDiagnostics, versionContract, versionPayload, type Vers
 import { publicBaseUrl } from './public-url';
 import { deliveryChannel, issueState, withheldData, withheldDocument, type DeliveryChannel, type IssueState } from './withholding';
 import { inTransaction, type Db } from '../storage/db';
+import { inGroupTransaction } from '../storage/group-commit';
 import type { IssueTable } from '../storage/schema';
 import { auditOf } from '../storage/repositories/audit';
 import {
@@ -482,7 +483,8 @@ async function issueNew(
   // The code is new, so are these bytes: if they do not become this issue's document, nobody else's
   // refers to them and they go at once (they carry the learner's name).
   const discard = () => services.storage.documents.forget(db, [rendered.sha256]);
-  const created = await inTransaction(db, async (trx) => {
+  // Committed with the new documents of concurrent requests (group-commit.ts): each in its own savepoint.
+  const created = await inGroupTransaction(services.storage, async (trx) => {
     const at = row.created_at;
     // A re-issue marks the older document first: of two concurrent re-issues, one finds it done already.
     if (previous && !(await supersedeIssue(trx, previous.row.id, row.id, at))) return false;
