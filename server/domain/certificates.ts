@@ -31,7 +31,8 @@ export interface Certificate {
   updatedAt: string;
 }
 
-function toCertificate(r: CertificateTable): Certificate {
+/** A certificate's row as the domain reads it (its settings parsed). */
+export function toCertificate(r: CertificateTable): Certificate {
   return {
     id: r.id,
     name: r.name,

@@ -6,7 +6,7 @@ import { issueFacts, setBound } from './issue-facts';
 import type { Capability } from './capabilities';
 import { actorRef, can, iso, isoDay, recordAudit, requireCapability, type Actor, type Services } from './context';
 import { recordIssueChange } from './webhooks-out/outbox';
-import { certificateRow, type Certificate } from './certificates';
+import { certificateRow, toCertificate, type Certificate } from './certificates';
 import { DomainError, invalid, notFound, type Problem, type Reason } from './errors';
 import { checkActsFor, checkLearnerId, heldRecord, keepRecord, ownLearnerId, recordView, type LearnerRecord } from './learners';
 import { learnerNameOf } from './exports';
@@ -22,6 +22,7 @@ import { getVersion, poolDiagnostics, versionContract, versionPayload, type Vers
 import { publicBaseUrl } from './public-url';
 import { deliveryChannel, issueState, withheldData, withheldDocument, type DeliveryChannel, type IssueState } from './withholding';
 import { inTransaction, type Db } from '../storage/db';
+import { inGroupTransaction } from '../storage/group-commit';
 import type { IssueTable } from '../storage/schema';
 import { auditOf } from '../storage/repositories/audit';
 import {
@@ -30,10 +31,10 @@ import {
   insertRevision,
   insertRevisions,
   issueByCode as issueRowByCode,
+  issueForDelivery,
   issueFor,
   issuesOf,
   markFirstDelivery,
-  revisionHash,
   revisionHashes,
   reviseIssue,
   revokeIssueRow,
@@ -483,7 +484,8 @@ async function issueNew(
   // The code is new, so are these bytes: if they do not become this issue's document, nobody else's
   // refers to them and they go at once (they carry the learner's name).
   const discard = () => services.storage.documents.forget(db, [rendered.sha256]);
-  const created = await inTransaction(db, async (trx) => {
+  // Committed with the new documents of concurrent requests (group-commit.ts): each in its own savepoint.
+  const created = await inGroupTransaction(services.storage, async (trx) => {
     const at = row.created_at;
     // A re-issue marks the older document first: of two concurrent re-issues, one finds it done already.
     if (previous && !(await supersedeIssue(trx, previous.row.id, row.id, at))) return false;
@@ -940,13 +942,18 @@ export interface DocumentFile {
  */
 export async function retrieveDocument(services: Services, actor: Actor, code: string, channel: DeliveryChannel): Promise<DocumentFile> {
   const db = services.storage.db;
-  const row = await issueByCode(db, actor.tenantId, code);
+  // The issue, its certificate and its revision's hash in one read; refused in the same order as ever.
+  const key = codeKey(code);
+  const found = key ? await issueForDelivery(db, actor.tenantId, key) : undefined;
+  if (!found) throw notFound('The document', 'ISSUE_NOT_FOUND');
+  const row = found.issue;
   const staff = can(actor, 'issues:manage');
   if (actor.kind !== 'link') {
     if (!staff) requireCapability(actor, 'certificate:apply');
     await checkActsFor(db, actor, row.learner_id);
   }
-  const certificate = await certificateRow(db, actor.tenantId, row.certificate_id);
+  if (!found.certificate) throw notFound('The certificate', 'CERTIFICATE_NOT_FOUND');
+  const certificate = toCertificate(found.certificate);
   const withheld = withheldDocument({ state: row.state, locked: row.locked === 1 }, certificate.settings.delivery, {
     staff,
     retrievesOwn: actor.kind === 'link' || can(actor, 'certificate:retrieve-own'),
@@ -956,7 +963,7 @@ export async function retrieveDocument(services: Services, actor: Actor, code: s
     const why = reason((await getTenant(db, actor.tenantId)).settings.locale, withheld.reason);
     throw new DomainError(withheld.kind, why.code, why.message, { reasons: [why], details: { state: view(row, isoDay(services.now())) } });
   }
-  const sha256 = await revisionHash(db, row.id, row.revision);
+  const sha256 = found.sha256;
   const pdf = sha256 ? await services.storage.documents.read(db, sha256) : undefined;
   if (!sha256 || !pdf) throw notFound('The document file', 'DOCUMENT_MISSING');
   const effective = deliveryChannel(channel, staff);

@@ -22,6 +22,7 @@ import { fullPath } from './contract/declaration';
 import { acceptedLocale, callerLocale, errorReply, localize, simpleError, type ErrorBody } from './problems';
 import type { Locale } from '../domain/error-codes';
 import { RateLimiter } from './rate-limit';
+import { routeIndex, type IndexedRoute } from './route-index';
 import { PAGE_POLICY, securityHeaders } from './security';
 import { OPERATIONS } from './operations';
 import { IDEMPOTENCY_TTL_HOURS, pruneIdempotency, withIdempotency } from './idempotency';
@@ -48,6 +49,11 @@ export interface AppOptions {
   trustProxy?: boolean | number | string;
   /** How long an `Idempotency-Key`'s answer is kept, in hours (24; also ATTEST_IDEMPOTENCY_HOURS). */
   idempotencyHours?: number;
+  /**
+   * Operations found through an index by method and path shape (route-index.ts); false makes Express try
+   * every route in turn, as the tests that compare both do.
+   */
+  routeIndex?: boolean;
   /** How often expired sessions, idempotent answers and webhook receipts are removed (10 minutes; 0: only at start). */
   pruneEveryMs?: number;
 }
@@ -120,14 +126,17 @@ export function createApp(services: Services, options: AppOptions = {}): AttestA
   app.use(securityHeaders);
 
   // Who is asking, and whether they may, is settled before a body is read: a stranger's 2 MB is not parsed.
-  for (const op of OPERATIONS) {
-    app[op.method](
-      fullPath(op),
+  const routes: IndexedRoute[] = OPERATIONS.map((op) => ({
+    method: op.method,
+    path: fullPath(op),
+    handlers: [
       (req: Request, res: Response, next: NextFunction) => void admit(op, services, limiters, req, res).then((ok) => ok && next()),
       ...bodyParsers(op),
       (req: Request, res: Response) => handle(op, services, limiters, settings, req, res),
-    );
-  }
+    ],
+  }));
+  if (options.routeIndex !== false) app.use(routeIndex(routes));
+  for (const r of routes) app[r.method](r.path, ...r.handlers);
 
   app.all(MOODLE_REST_PATH, ...moodleRest(services));
 
