@@ -10,6 +10,7 @@ import {
   DATA_UNFIT,
   firstRendering,
   inputsHash,
+  newDocumentCredential,
   recordNewIssue,
   render,
   serverData,
@@ -196,10 +197,17 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
   const data = await serverData(services, tenant, certificate, version, input.data, { code, issuedOn, expiresOn: null });
   const bound = bindToVersion(version, data, DATA_UNFIT);
   const protection = documentProtection(actor.tenantId, tenant.settings, certificate.settings);
-  const rendered = await render(services, version, bound, code, actor.tenantId, protection);
+  const issueId = newId();
+  const credential = await newDocumentCredential(services, { tenant, certificate, version }, bound.data, {
+    id: issueId,
+    code,
+    issuedOn,
+    expiresOn: null,
+  });
+  const rendered = await render(services, version, bound, code, actor.tenantId, protection, credential.signed);
   const now = iso(services.now());
   const row: IssueTable = {
-    id: newId(),
+    id: issueId,
     tenant_id: actor.tenantId,
     certificate_id: certificate.id,
     learner_id: input.learnerId,
@@ -215,7 +223,7 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
     revision: 1,
     pdf_sha256: rendered.sha256,
     // What --changed-only compares: an imported document is made again only when its inputs change.
-    inputs_sha256: inputsHash(version, data, protection),
+    inputs_sha256: inputsHash(version, data, protection, credential.signed?.pending),
     created_at: iso(input.issuedAt),
     rendered_at: now,
     first_delivered_at: null,
@@ -228,7 +236,7 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
   let inserted: boolean;
   try {
     inserted = await inTransaction(db, async (trx) => {
-      if (!(await recordNewIssue(services, trx, row, version, rendered))) return false;
+      if (!(await recordNewIssue(services, trx, row, version, rendered, credential.signed?.made.json))) return false;
       const entry = (action: string, details: unknown) => ({
         tenantId: row.tenant_id,
         subjectType: 'issue',
@@ -255,5 +263,5 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
     await discard();
     throw (await hasOne()) ?? taken();
   }
-  return { issue: view(row, today), created: true, warnings: rendered.warnings };
+  return { issue: view(row, today), created: true, warnings: [...rendered.warnings, ...credential.warnings] };
 }

@@ -48,6 +48,7 @@ import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/re
 import { personNames } from '../storage/repositories/people';
 import type { PdfProtection } from '../../templates/pdf';
 import { documentProtection } from './protection';
+import { credentialSetting, documentCredential, revokeCredentials, signPending, type DocumentCredential, type MadeCredential, type PendingCredential } from './badge-credential';
 import { tokenNames } from '../storage/repositories/tokens';
 import { verificationTotals } from '../storage/repositories/stats';
 
@@ -453,10 +454,13 @@ async function issueNew(
     setBound(bound.data, ['certificate', 'expires'], expiresOn);
   }
   const protection = documentProtection(actor.tenantId, tenant.settings, certificate.settings);
-  const rendered = await render(services, version, bound, code, actor.tenantId, protection);
+  // The credential is about the code, built before the render so the PDF can carry it.
+  const id = newId();
+  const credential = await newDocumentCredential(services, { tenant, certificate, version }, bound.data, { id, code, issuedOn, expiresOn });
+  const rendered = await render(services, version, bound, code, actor.tenantId, protection, credential.signed);
 
   const row: IssueTable = {
-    id: newId(),
+    id,
     tenant_id: actor.tenantId,
     certificate_id: certificate.id,
     learner_id: learnerId,
@@ -470,7 +474,7 @@ async function issueNew(
     template_version_id: version.id,
     revision: 1,
     pdf_sha256: rendered.sha256,
-    inputs_sha256: inputsHash(version, data, protection),
+    inputs_sha256: inputsHash(version, data, protection, credential.signed?.pending),
     created_at: iso(now),
     rendered_at: iso(services.now()),
     first_delivered_at: null,
@@ -487,7 +491,7 @@ async function issueNew(
     const at = row.created_at;
     // A re-issue marks the older document first: of two concurrent re-issues, one finds it done already.
     if (previous && !(await supersedeIssue(trx, previous.row.id, row.id, at))) return false;
-    if (!(await recordNewIssue(services, trx, row, version, rendered))) {
+    if (!(await recordNewIssue(services, trx, row, version, rendered, credential.signed?.made.json))) {
       if (previous) throw new DomainError('conflict', 'ISSUE_CONFLICT', 'The document was being issued by another request; ask again.');
       return false;
     }
@@ -533,7 +537,7 @@ async function issueNew(
     if (!winner) throw new DomainError('conflict', 'ISSUE_CONFLICT', 'The document was being issued by another request; ask again.');
     return { issue: view(winner, today), created: false };
   }
-  const warnings = [...dataWarnings, ...rendered.warnings];
+  const warnings = [...dataWarnings, ...rendered.warnings, ...credential.warnings];
   return { issue: view(row, today), created: true, ...(warnings.length ? { warnings } : {}) };
 }
 
@@ -700,7 +704,14 @@ export type Rendered = Awaited<ReturnType<typeof render>>;
  * Writes a new issue and its first revision in the caller's transaction (issuing and importing share it);
  * false when the learner already has an issue for the certificate. The bytes were staged before.
  */
-export async function recordNewIssue(services: Services, trx: Db, row: IssueTable, version: Version, rendered: Rendered): Promise<boolean> {
+export async function recordNewIssue(
+  services: Services,
+  trx: Db,
+  row: IssueTable,
+  version: Version,
+  rendered: Rendered,
+  credential?: string,
+): Promise<boolean> {
   if (!(await insertIssue(trx, row))) return false;
   await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
   await insertRevision(trx, {
@@ -713,6 +724,7 @@ export async function recordNewIssue(services: Services, trx: Db, row: IssueTabl
     render_ms: rendered.ms,
     created_at: row.rendered_at,
     inputs_sha256: row.inputs_sha256 ?? null,
+    credential: credential ?? null,
   });
   return true;
 }
@@ -733,6 +745,8 @@ export async function render(
   code: string,
   tenantId: string,
   protection?: PdfProtection,
+  /** The document's signed credential: embedded as `credential.json` when its setting says so. */
+  credential?: SignedDocumentCredential,
 ): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
@@ -764,6 +778,35 @@ export async function render(
     warnings,
   };
 }
+
+/** A document's credential once signed, with how it was made (whether the PDF embeds it). */
+export interface SignedDocumentCredential {
+  pending: PendingCredential;
+  made: MadeCredential;
+}
+
+/** The credential of a new document (issued or imported), signed, and what to say when none could be made. */
+export async function newDocumentCredential(
+  services: Services,
+  sources: Parameters<typeof documentCredential>[2],
+  bound: BoundData,
+  issue: Parameters<typeof documentCredential>[4],
+): Promise<{ signed?: SignedDocumentCredential; warnings: RenderWarning[] }> {
+  const db = services.storage.db;
+  const credential = await documentCredential(services, db, sources, bound, issue);
+  const signed = await signedCredential(db, credential);
+  return { ...(signed ? { signed } : {}), warnings: credentialWarnings(credential) };
+}
+
+async function signedCredential(db: Db, credential: DocumentCredential | undefined): Promise<SignedDocumentCredential | undefined> {
+  return credential && 'pending' in credential ? { pending: credential.pending, made: await signPending(db, credential.pending) } : undefined;
+}
+
+const pendingOf = (credential: DocumentCredential | undefined): PendingCredential | undefined =>
+  credential && 'pending' in credential ? credential.pending : undefined;
+
+const credentialWarnings = (credential: DocumentCredential | undefined): RenderWarning[] =>
+  credential && 'warning' in credential ? [credential.warning] : [];
 
 async function recordRefusal(
   db: Db,
@@ -1071,6 +1114,7 @@ export async function revokeIssue(services: Services, actor: Actor, code: string
     if (r.state === 'revoked') throw already();
     // Conditional: a concurrent revocation that committed first leaves nothing to update here.
     if (!(await revokeIssueRow(trx, r.id, at, why))) throw already();
+    await revokeCredentials(trx, r.tenant_id, [r.id]);
     await recordIssueChange(trx, {
       tenantId: r.tenant_id,
       subjectType: 'issue',
@@ -1193,7 +1237,7 @@ export class RegenerationSources {
   private readonly records = new Map<string, LearnerRecord | null>();
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     readonly tenantId: string,
   ) {}
 
@@ -1250,6 +1294,9 @@ export interface RegenerationInputs {
   inputsSha256: string;
   /** The PDF protection the certificate's (or tenant's) settings ask for now. */
   protection?: PdfProtection;
+  /** The credential the document gets again (its setting on), bound data it was built from: bound once. */
+  credential?: DocumentCredential;
+  bound?: { data: BoundData; warnings: Diagnostic[] };
 }
 
 /**
@@ -1287,8 +1334,29 @@ export async function regenerationInputs(
   const keptUrl = isObject(keptCertificate) ? keptCertificate.verification_url : undefined;
   if (!(await sources.tenant()).settings.public_base_url && typeof keptUrl === 'string' && isObject(data.certificate))
     data.certificate.verification_url = keptUrl;
-  const protection = documentProtection(row.tenant_id, (await sources.tenant()).settings, certificate.settings);
-  return { row, version, data, inputsSha256: inputsHash(version, data, protection), ...(protection ? { protection } : {}) };
+  const tenant = await sources.tenant();
+  const protection = documentProtection(row.tenant_id, tenant.settings, certificate.settings);
+  // A credential is built from the bound data: bound here once, then rendered as it is.
+  let bound: RegenerationInputs['bound'];
+  let credential: DocumentCredential | undefined;
+  if (credentialSetting(tenant.settings, certificate.settings)) {
+    bound = bindToVersion(version, data, 'The learner’s data does not fit this template version.');
+    credential = await documentCredential(services, sources.db, { tenant, certificate, version }, bound.data, {
+      id: row.id,
+      code: row.code,
+      issuedOn: row.issued_on,
+      expiresOn: row.expires_on,
+    });
+  }
+  return {
+    row,
+    version,
+    data,
+    inputsSha256: inputsHash(version, data, protection, pendingOf(credential)),
+    ...(protection ? { protection } : {}),
+    ...(credential ? { credential } : {}),
+    ...(bound ? { bound } : {}),
+  };
 }
 
 /**
@@ -1296,12 +1364,20 @@ export async function regenerationInputs(
  * data as built for binding (learner record, organisation, people, certificate settings, code and dates),
  * in a canonical JSON form (keys sorted). Kept with each revision; `--changed-only` compares it.
  */
-export function inputsHash(version: Version, data: Record<string, unknown>, protection?: PdfProtection): string {
+export function inputsHash(
+  version: Version,
+  data: Record<string, unknown>,
+  protection?: PdfProtection,
+  credential?: PendingCredential,
+): string {
   // Protection counts too (cipher, permissions, passwords — hashed, never kept); absent, the hash is as before.
   const protectedBy = protection
     ? sha256Hex(canonicalJson({ ...protection, secret: Buffer.from(protection.secret).toString('base64') }))
     : undefined;
-  return sha256Hex(canonicalJson({ template: version.contentHash, data, protection: protectedBy }));
+  // A credential counts only as far as it changes the PDF: when it is embedded. Its inputs (the unsigned
+  // credential, the key, the proof's date) determine the signed one.
+  const credentialed = credential?.embed ? credential.inputs : undefined;
+  return sha256Hex(canonicalJson({ template: version.contentHash, data, protection: protectedBy, credential: credentialed }));
 }
 
 function canonicalJson(value: unknown): string {
@@ -1317,13 +1393,17 @@ function canonicalJson(value: unknown): string {
 
 export interface MadeAgain extends RegenerationInputs {
   rendered: Awaited<ReturnType<typeof render>>;
+  /** The signed credential's JSON, kept with the new revision. */
+  credentialJson?: string;
 }
 
 /** Binds and renders; a document that cannot be made throws its DomainError (DATA_INVALID, DOCUMENT_NOT_MADE). */
 export async function makeAgain(services: Services, inputs: RegenerationInputs): Promise<MadeAgain> {
-  const bound = bindToVersion(inputs.version, inputs.data, 'The learner’s data does not fit this template version.');
-  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.protection);
-  return { ...inputs, rendered };
+  const bound = inputs.bound ?? bindToVersion(inputs.version, inputs.data, 'The learner’s data does not fit this template version.');
+  const signed = await signedCredential(services.storage.db, inputs.credential);
+  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.protection, signed);
+  rendered.warnings.push(...credentialWarnings(inputs.credential));
+  return { ...inputs, rendered, ...(signed ? { credentialJson: signed.made.json } : {}) };
 }
 
 /** The new files on disk before the transaction that records them (documents.ts); side by side, a batch at a time. */
@@ -1369,6 +1449,7 @@ export async function recordRegenerations(
       render_ms: rendered.ms,
       created_at: at,
       inputs_sha256: m.inputsSha256,
+      credential: m.credentialJson ?? null,
     });
     entries.push({
       tenantId: row.tenant_id,
@@ -1399,6 +1480,7 @@ export async function deleteIssue(services: Services, actor: Actor, code: string
   const files = await inTransaction(db, async (trx) => {
     const r = await issueByCode(trx, actor.tenantId, code);
     const hashes = await revisionHashes(trx, r.id);
+    await revokeCredentials(trx, r.tenant_id, [r.id]);
     await deleteIssueRow(trx, r.id);
     await recordAudit(trx, {
       tenantId: r.tenant_id,

@@ -208,6 +208,8 @@ export interface DocumentTable {
   created_at: string;
   /** What this revision was made from, as IssueTable.inputs_sha256. */
   inputs_sha256?: string | null;
+  /** The revision's signed Open Badges credential (JSON), when its certificate gives one. */
+  credential?: string | null;
 }
 
 export interface DocumentBytesTable {
