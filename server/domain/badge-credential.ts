@@ -22,6 +22,8 @@ import {
   type SignedCredential,
 } from './credentials';
 import type { Db } from '../storage/db';
+import type { PdfAttachment } from '../../templates/pdf';
+import type { DocumentMaking } from './document-making';
 import { certificatesOf } from '../storage/repositories/certificates';
 import { issuesWithCredential } from '../storage/repositories/issues';
 
@@ -124,7 +126,7 @@ const CRITERIA = {
   },
 } as const;
 
-function duration(minutes: number, locale: 'fr' | 'en'): string {
+function duration(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   if (!h) return `${m} min`;
@@ -145,7 +147,7 @@ export function criteriaNarrative(
   const parts: string[] = [];
   if (tenant.completion_tracking) parts.push(facts.course ? t.complete(facts.course) : t.completeAny);
   if (settings.min_grade_percent !== undefined) parts.push(t.grade(settings.min_grade_percent));
-  if (settings.min_time_spent_minutes !== undefined) parts.push(t.time(duration(settings.min_time_spent_minutes, locale)));
+  if (settings.min_time_spent_minutes !== undefined) parts.push(t.time(duration(settings.min_time_spent_minutes)));
   if (facts.requires?.length) parts.push(t.requires(facts.requires.join(', ')));
   if (!parts.length) parts.push(t.issued(facts.organization));
   return parts.join(' ');
@@ -197,10 +199,10 @@ export function credentialFacts(
   const name = tenant.settings.verification_shows.learner_name ? text(boundAt(bound, 'learner', 'fullname')) : undefined;
   const results: NonNullable<CredentialFacts['results']> = {};
   if (setting.results) {
-    const grade = boundAt(bound, 'grade', 'value');
+    const grade = num(boundAt(bound, 'grade', 'value'));
     const letter = text(boundAt(bound, 'grade', 'letter'));
     const max = num(boundAt(bound, 'grade', 'max'));
-    if (num(grade) !== undefined) results.grade = { value: String(grade), ...(max !== undefined ? { max: String(max) } : {}) };
+    if (grade !== undefined) results.grade = { value: String(grade), ...(max !== undefined ? { max: String(max) } : {}) };
     else if (letter) results.grade = { value: letter };
     const spent = num(boundAt(bound, 'course', 'timespent'));
     if (spent !== undefined) results.hours = Math.round((spent / 3600) * 100) / 100;
@@ -288,35 +290,68 @@ export async function signPending(db: Db, pending: PendingCredential): Promise<M
   return { credential, json: JSON.stringify(credential) };
 }
 
-/** The credential a document is about to be made with, before signing; a warning instead when the learner has no email to hash. */
-export type DocumentCredential = { pending: PendingCredential } | { warning: { code: string; message: string; path: string } };
+/** Why a document has no credential though its setting asks for one: a warning in the answer and the audit. */
+export interface CredentialWarning {
+  code: string;
+  message: string;
+  path: string;
+}
 
 /**
- * The credential a document of this certificate gets now, or undefined when its setting is off: built
- * before the render, signed by `signPending` (the PDF embeds it when `embed_in_pdf`; the revision keeps it).
+ * The making of a document with its credential, when the certificate's setting gives one (`making.credential`):
+ * the credential is built for this document (its status slot, the active key) and carried, unsigned, in
+ * `making.pendingCredential`, which is what enters inputsHash. Nothing changes when the setting is off; a
+ * learner without an email gets no credential and a warning.
  */
-export async function documentCredential(
+export async function withCredential(
   services: Services,
-  db: Db,
+  making: DocumentMaking,
   sources: Omit<CredentialSources, 'setting' | 'requires'>,
   bound: BoundData,
   issue: CredentialIssue,
-): Promise<DocumentCredential | undefined> {
-  const setting = credentialSetting(sources.tenant.settings, sources.certificate.settings);
-  if (!setting) return undefined;
+): Promise<{ making: DocumentMaking; warnings: CredentialWarning[] }> {
+  const setting = making.credential;
+  if (!setting) return { making, warnings: [] };
+  const db = services.storage.db;
   const requires = await requiredNames(db, sources.tenant.id, sources.certificate);
   try {
-    return { pending: await pendingCredential(services, db, { ...sources, setting, ...(requires.length ? { requires } : {}) }, bound, issue) };
+    const pending = await pendingCredential(services, db, { ...sources, setting, ...(requires.length ? { requires } : {}) }, bound, issue);
+    return { making: { ...making, pendingCredential: pending }, warnings: [] };
   } catch (e) {
     if (!(e instanceof NoLearnerIdentity)) throw e;
     return {
-      warning: {
-        code: 'CREDENTIAL_NO_LEARNER_EMAIL',
-        path: 'data.learner.email',
-        message: 'No Open Badges credential was made: it identifies the learner by a hash of their email, and none was given.',
-      },
+      making,
+      warnings: [
+        {
+          code: 'CREDENTIAL_NO_LEARNER_EMAIL',
+          path: 'data.learner.email',
+          message: 'No Open Badges credential was made: it identifies the learner by a hash of their email, and none was given.',
+        },
+      ],
     };
   }
+}
+
+/**
+ * The credential signed, and the making the render gets: with the credential attached as `credential.json`
+ * when the setting embeds it. Its relationship to the document is /Alternative: the credential is a
+ * machine-verifiable representation of what the document attests (ISO 32000-2 §14.13: "an alternative
+ * representation of content"), as a Factur-X invoice's XML is of its invoice; /Data would say the page was
+ * drawn from it, and it was not (both are made from the same data). PDF/A-3 takes any of the values.
+ */
+export async function signedMaking(db: Db, making: DocumentMaking): Promise<{ rendering: DocumentMaking; credentialJson?: string }> {
+  const pending = making.pendingCredential;
+  if (!pending) return { rendering: making };
+  const { json } = await signPending(db, pending);
+  if (!pending.embed) return { rendering: making, credentialJson: json };
+  const attachment: PdfAttachment = {
+    name: CREDENTIAL_FILE,
+    mimeType: CREDENTIAL_MEDIA,
+    bytes: new TextEncoder().encode(json),
+    description: 'Open Badges 3.0 credential (W3C Verifiable Credential 2.0) of this document',
+    relationship: 'Alternative',
+  };
+  return { rendering: { ...making, attachments: [...(making.attachments ?? []), attachment] }, credentialJson: json };
 }
 
 /** The names of the certificates this one requires, for the criteria; read only when it requires some. */

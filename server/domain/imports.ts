@@ -1,5 +1,6 @@
 import { iso, isoDay, recordAudit, type Actor, type Services } from './context';
-import { documentProtection } from './protection';
+import { documentMaking } from './document-making';
+import { signedMaking, withCredential } from './badge-credential';
 import { certificateRow, createCertificate, listCertificates, type Certificate } from './certificates';
 import { codeKey, newVerificationCode } from './codes';
 import { DomainError } from './errors';
@@ -10,7 +11,6 @@ import {
   DATA_UNFIT,
   firstRendering,
   inputsHash,
-  newDocumentCredential,
   recordNewIssue,
   render,
   serverData,
@@ -196,15 +196,17 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
   // No expiry: the old system's documents had none, and the certificate's validity rule is for new ones.
   const data = await serverData(services, tenant, certificate, version, input.data, { code, issuedOn, expiresOn: null });
   const bound = bindToVersion(version, data, DATA_UNFIT);
-  const protection = documentProtection(actor.tenantId, tenant.settings, certificate.settings);
   const issueId = newId();
-  const credential = await newDocumentCredential(services, { tenant, certificate, version }, bound.data, {
-    id: issueId,
-    code,
-    issuedOn,
-    expiresOn: null,
-  });
-  const rendered = await render(services, version, bound, code, actor.tenantId, protection, credential.signed);
+  const credential = await withCredential(
+    services,
+    documentMaking(actor.tenantId, tenant.settings, certificate.settings),
+    { tenant, certificate, version },
+    bound.data,
+    { id: issueId, code, issuedOn, expiresOn: null },
+  );
+  const making = credential.making;
+  const signed = await signedMaking(db, making);
+  const rendered = await render(services, version, bound, code, actor.tenantId, signed.rendering);
   const now = iso(services.now());
   const row: IssueTable = {
     id: issueId,
@@ -223,7 +225,7 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
     revision: 1,
     pdf_sha256: rendered.sha256,
     // What --changed-only compares: an imported document is made again only when its inputs change.
-    inputs_sha256: inputsHash(version, data, protection, credential.signed?.pending),
+    inputs_sha256: inputsHash(version, data, making),
     created_at: iso(input.issuedAt),
     rendered_at: now,
     first_delivered_at: null,
@@ -236,7 +238,7 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
   let inserted: boolean;
   try {
     inserted = await inTransaction(db, async (trx) => {
-      if (!(await recordNewIssue(services, trx, row, version, rendered, credential.signed?.made.json))) return false;
+      if (!(await recordNewIssue(services, trx, row, version, rendered, signed.credentialJson))) return false;
       const entry = (action: string, details: unknown) => ({
         tenantId: row.tenant_id,
         subjectType: 'issue',

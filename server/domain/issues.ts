@@ -15,7 +15,7 @@ import { reason } from './reasons';
 import { evaluateDeliveryRules, expiryDate, type PrerequisiteFact } from './rules';
 import { newId } from './ids';
 import { codeKey, newVerificationCode } from './codes';
-import { sha256Hex } from './hashing';
+import { canonicalJson, sha256Hex } from './hashing';
 import { getTenant, type Tenant } from './tenants';
 import { peopleHolding } from './people';
 import { getVersion, poolDiagnostics, versionContract, versionPayload, type Version } from './templates';
@@ -46,9 +46,8 @@ import { certificatesOf } from '../storage/repositories/certificates';
 import { recordsFor } from '../storage/repositories/regenerations';
 import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/refusals';
 import { personNames } from '../storage/repositories/people';
-import type { PdfProtection } from '../../templates/pdf';
-import { documentProtection } from './protection';
-import { credentialSetting, documentCredential, revokeCredentials, signPending, type DocumentCredential, type MadeCredential, type PendingCredential } from './badge-credential';
+import { documentMaking, makingFingerprint, renderMaking, type DocumentMaking } from './document-making';
+import { revokeCredentials, withCredential, signedMaking } from './badge-credential';
 import { tokenNames } from '../storage/repositories/tokens';
 import { verificationTotals } from '../storage/repositories/stats';
 
@@ -453,11 +452,18 @@ async function issueNew(
     );
     setBound(bound.data, ['certificate', 'expires'], expiresOn);
   }
-  const protection = documentProtection(actor.tenantId, tenant.settings, certificate.settings);
   // The credential is about the code, built before the render so the PDF can carry it.
   const id = newId();
-  const credential = await newDocumentCredential(services, { tenant, certificate, version }, bound.data, { id, code, issuedOn, expiresOn });
-  const rendered = await render(services, version, bound, code, actor.tenantId, protection, credential.signed);
+  const credential = await withCredential(
+    services,
+    documentMaking(actor.tenantId, tenant.settings, certificate.settings),
+    { tenant, certificate, version },
+    bound.data,
+    { id, code, issuedOn, expiresOn },
+  );
+  const making = credential.making;
+  const signed = await signedMaking(db, making);
+  const rendered = await render(services, version, bound, code, actor.tenantId, signed.rendering);
 
   const row: IssueTable = {
     id,
@@ -474,7 +480,7 @@ async function issueNew(
     template_version_id: version.id,
     revision: 1,
     pdf_sha256: rendered.sha256,
-    inputs_sha256: inputsHash(version, data, protection, credential.signed?.pending),
+    inputs_sha256: inputsHash(version, data, making),
     created_at: iso(now),
     rendered_at: iso(services.now()),
     first_delivered_at: null,
@@ -491,7 +497,7 @@ async function issueNew(
     const at = row.created_at;
     // A re-issue marks the older document first: of two concurrent re-issues, one finds it done already.
     if (previous && !(await supersedeIssue(trx, previous.row.id, row.id, at))) return false;
-    if (!(await recordNewIssue(services, trx, row, version, rendered, credential.signed?.made.json))) {
+    if (!(await recordNewIssue(services, trx, row, version, rendered, signed.credentialJson))) {
       if (previous) throw new DomainError('conflict', 'ISSUE_CONFLICT', 'The document was being issued by another request; ask again.');
       return false;
     }
@@ -744,9 +750,7 @@ export async function render(
   bound: { data: BoundData; warnings: Diagnostic[] },
   code: string,
   tenantId: string,
-  protection?: PdfProtection,
-  /** The document's signed credential: embedded as `credential.json` when its setting says so. */
-  credential?: SignedDocumentCredential,
+  making: DocumentMaking = {},
 ): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
@@ -758,7 +762,7 @@ export async function render(
     data: bound.data,
     bound: true,
     documentId: code,
-    ...(protection ? { protection } : {}),
+    ...renderMaking(making),
   });
   const diagnostics = [...bound.warnings, ...poolDiagnostics(answer)];
   if (!answer.pdf || hasErrors(diagnostics)) {
@@ -778,35 +782,6 @@ export async function render(
     warnings,
   };
 }
-
-/** A document's credential once signed, with how it was made (whether the PDF embeds it). */
-export interface SignedDocumentCredential {
-  pending: PendingCredential;
-  made: MadeCredential;
-}
-
-/** The credential of a new document (issued or imported), signed, and what to say when none could be made. */
-export async function newDocumentCredential(
-  services: Services,
-  sources: Parameters<typeof documentCredential>[2],
-  bound: BoundData,
-  issue: Parameters<typeof documentCredential>[4],
-): Promise<{ signed?: SignedDocumentCredential; warnings: RenderWarning[] }> {
-  const db = services.storage.db;
-  const credential = await documentCredential(services, db, sources, bound, issue);
-  const signed = await signedCredential(db, credential);
-  return { ...(signed ? { signed } : {}), warnings: credentialWarnings(credential) };
-}
-
-async function signedCredential(db: Db, credential: DocumentCredential | undefined): Promise<SignedDocumentCredential | undefined> {
-  return credential && 'pending' in credential ? { pending: credential.pending, made: await signPending(db, credential.pending) } : undefined;
-}
-
-const pendingOf = (credential: DocumentCredential | undefined): PendingCredential | undefined =>
-  credential && 'pending' in credential ? credential.pending : undefined;
-
-const credentialWarnings = (credential: DocumentCredential | undefined): RenderWarning[] =>
-  credential && 'warning' in credential ? [credential.warning] : [];
 
 async function recordRefusal(
   db: Db,
@@ -1292,11 +1267,12 @@ export interface RegenerationInputs {
   version: Version;
   data: Record<string, unknown>;
   inputsSha256: string;
-  /** The PDF protection the certificate's (or tenant's) settings ask for now. */
-  protection?: PdfProtection;
-  /** The credential the document gets again (its setting on), bound data it was built from: bound once. */
-  credential?: DocumentCredential;
+  /** How the certificate's (or tenant's) settings ask for the document to be made now: protection and the rest. */
+  making: DocumentMaking;
+  /** The data bound once, when the credential needed it before the render. */
   bound?: { data: BoundData; warnings: Diagnostic[] };
+  /** Why the document has no credential though its setting asks for one. */
+  credentialWarnings?: RenderWarning[];
 }
 
 /**
@@ -1335,27 +1311,24 @@ export async function regenerationInputs(
   if (!(await sources.tenant()).settings.public_base_url && typeof keptUrl === 'string' && isObject(data.certificate))
     data.certificate.verification_url = keptUrl;
   const tenant = await sources.tenant();
-  const protection = documentProtection(row.tenant_id, tenant.settings, certificate.settings);
+  const making = documentMaking(row.tenant_id, tenant.settings, certificate.settings);
+  if (!making.credential) return { row, version, data, inputsSha256: inputsHash(version, data, making), making };
   // A credential is built from the bound data: bound here once, then rendered as it is.
-  let bound: RegenerationInputs['bound'];
-  let credential: DocumentCredential | undefined;
-  if (credentialSetting(tenant.settings, certificate.settings)) {
-    bound = bindToVersion(version, data, 'The learner’s data does not fit this template version.');
-    credential = await documentCredential(services, sources.db, { tenant, certificate, version }, bound.data, {
-      id: row.id,
-      code: row.code,
-      issuedOn: row.issued_on,
-      expiresOn: row.expires_on,
-    });
-  }
+  const bound = bindToVersion(version, data, 'The learner’s data does not fit this template version.');
+  const credential = await withCredential(services, making, { tenant, certificate, version }, bound.data, {
+    id: row.id,
+    code: row.code,
+    issuedOn: row.issued_on,
+    expiresOn: row.expires_on,
+  });
   return {
     row,
     version,
     data,
-    inputsSha256: inputsHash(version, data, protection, pendingOf(credential)),
-    ...(protection ? { protection } : {}),
-    ...(credential ? { credential } : {}),
-    ...(bound ? { bound } : {}),
+    inputsSha256: inputsHash(version, data, credential.making),
+    making: credential.making,
+    bound,
+    ...(credential.warnings.length ? { credentialWarnings: credential.warnings } : {}),
   };
 }
 
@@ -1364,31 +1337,9 @@ export async function regenerationInputs(
  * data as built for binding (learner record, organisation, people, certificate settings, code and dates),
  * in a canonical JSON form (keys sorted). Kept with each revision; `--changed-only` compares it.
  */
-export function inputsHash(
-  version: Version,
-  data: Record<string, unknown>,
-  protection?: PdfProtection,
-  credential?: PendingCredential,
-): string {
-  // Protection counts too (cipher, permissions, passwords — hashed, never kept); absent, the hash is as before.
-  const protectedBy = protection
-    ? sha256Hex(canonicalJson({ ...protection, secret: Buffer.from(protection.secret).toString('base64') }))
-    : undefined;
-  // A credential counts only as far as it changes the PDF: when it is embedded. Its inputs (the unsigned
-  // credential, the key, the proof's date) determine the signed one.
-  const credentialed = credential?.embed ? credential.inputs : undefined;
-  return sha256Hex(canonicalJson({ template: version.contentHash, data, protection: protectedBy, credential: credentialed }));
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  if (isObject(value))
-    return `{${Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value) ?? 'null';
+export function inputsHash(version: Version, data: Record<string, unknown>, making: DocumentMaking = {}): string {
+  // How it is made counts too (document-making.ts); an option that is absent leaves the hash as before it existed.
+  return sha256Hex(canonicalJson({ template: version.contentHash, data, ...makingFingerprint(making) }));
 }
 
 export interface MadeAgain extends RegenerationInputs {
@@ -1400,10 +1351,10 @@ export interface MadeAgain extends RegenerationInputs {
 /** Binds and renders; a document that cannot be made throws its DomainError (DATA_INVALID, DOCUMENT_NOT_MADE). */
 export async function makeAgain(services: Services, inputs: RegenerationInputs): Promise<MadeAgain> {
   const bound = inputs.bound ?? bindToVersion(inputs.version, inputs.data, 'The learner’s data does not fit this template version.');
-  const signed = await signedCredential(services.storage.db, inputs.credential);
-  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.protection, signed);
-  rendered.warnings.push(...credentialWarnings(inputs.credential));
-  return { ...inputs, rendered, ...(signed ? { credentialJson: signed.made.json } : {}) };
+  const signed = await signedMaking(services.storage.db, inputs.making);
+  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, signed.rendering);
+  rendered.warnings.push(...(inputs.credentialWarnings ?? []));
+  return { ...inputs, rendered, ...(signed.credentialJson !== undefined ? { credentialJson: signed.credentialJson } : {}) };
 }
 
 /** The new files on disk before the transaction that records them (documents.ts); side by side, a batch at a time. */
