@@ -5,7 +5,7 @@ import type { BoundData } from '../variables/types';
 import type { CompiledTemplate } from './compile';
 import { LiquidStageError } from './liquid/engine';
 import { parseMarkup, type MarkupDocument } from './markup';
-import { PdfDocument, type PdfProtection } from './pdf';
+import { PdfDocument, type PdfAttachment, type PdfProtection } from './pdf';
 import { drawDocument, type DrawnBox, type SharedDrawings } from './layout/document';
 
 /**
@@ -20,6 +20,8 @@ export interface RenderOptions {
   bind?: BindOptions;
   /** Encrypt the document: cipher, permissions, passwords and the key material (see templates/pdf/encryption.ts). */
   protection?: PdfProtection;
+  /** Files embedded in the document with their relationship to it (an Open Badges credential, say). */
+  attachments?: readonly PdfAttachment[];
   /**
    * Milliseconds spent in each stage are added here when given (bind, liquid, markup, draw:<element>,
    * draw, save): the benchmark's breakdown. Absent, nothing is timed.
@@ -74,6 +76,7 @@ export function renderBound(
     ...(issued ? { creationDate: issued } : {}),
     documentId: options.documentId ?? documentIdOf(data),
     ...(options.protection ? { protection: options.protection } : {}),
+    ...(options.attachments?.length ? { attachments: options.attachments } : {}),
   });
   const drawn = drawInto(doc, template, prepared, diagnostics, options.specimen ?? false, timings);
   if (!drawn) return { diagnostics, pageCount: 0, boxes: [], data };

@@ -15,3 +15,17 @@ export function sameSecret(a: string, b: string): boolean {
 }
 
 export const hmacHex = (key: string, message: string | Uint8Array): string => createHmac('sha256', key).update(message).digest('hex');
+
+/** JSON with keys sorted and undefined members left out: the same values always give the same text (what is hashed). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

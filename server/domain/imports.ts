@@ -1,5 +1,5 @@
 import { iso, isoDay, recordAudit, type Actor, type Services } from './context';
-import { documentProtection } from './protection';
+import { documentMaking } from './document-making';
 import { certificateRow, createCertificate, listCertificates, type Certificate } from './certificates';
 import { codeKey, newVerificationCode } from './codes';
 import { DomainError } from './errors';
@@ -195,8 +195,8 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
   // No expiry: the old system's documents had none, and the certificate's validity rule is for new ones.
   const data = await serverData(services, tenant, certificate, version, input.data, { code, issuedOn, expiresOn: null });
   const bound = bindToVersion(version, data, DATA_UNFIT);
-  const protection = documentProtection(actor.tenantId, tenant.settings, certificate.settings);
-  const rendered = await render(services, version, bound, code, actor.tenantId, protection);
+  const making = documentMaking(actor.tenantId, tenant.settings, certificate.settings);
+  const rendered = await render(services, version, bound, code, actor.tenantId, making);
   const now = iso(services.now());
   const row: IssueTable = {
     id: newId(),
@@ -215,7 +215,7 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
     revision: 1,
     pdf_sha256: rendered.sha256,
     // What --changed-only compares: an imported document is made again only when its inputs change.
-    inputs_sha256: inputsHash(version, data, protection),
+    inputs_sha256: inputsHash(version, data, making),
     created_at: iso(input.issuedAt),
     rendered_at: now,
     first_delivered_at: null,

@@ -15,7 +15,7 @@ import { reason } from './reasons';
 import { evaluateDeliveryRules, expiryDate, type PrerequisiteFact } from './rules';
 import { newId } from './ids';
 import { codeKey, newVerificationCode } from './codes';
-import { sha256Hex } from './hashing';
+import { canonicalJson, sha256Hex } from './hashing';
 import { getTenant, type Tenant } from './tenants';
 import { peopleHolding } from './people';
 import { getVersion, poolDiagnostics, versionContract, versionPayload, type Version } from './templates';
@@ -46,8 +46,7 @@ import { certificatesOf } from '../storage/repositories/certificates';
 import { recordsFor } from '../storage/repositories/regenerations';
 import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/refusals';
 import { personNames } from '../storage/repositories/people';
-import type { PdfProtection } from '../../templates/pdf';
-import { documentProtection } from './protection';
+import { documentMaking, makingFingerprint, renderMaking, type DocumentMaking } from './document-making';
 import { tokenNames } from '../storage/repositories/tokens';
 import { verificationTotals } from '../storage/repositories/stats';
 
@@ -452,8 +451,8 @@ async function issueNew(
     );
     setBound(bound.data, ['certificate', 'expires'], expiresOn);
   }
-  const protection = documentProtection(actor.tenantId, tenant.settings, certificate.settings);
-  const rendered = await render(services, version, bound, code, actor.tenantId, protection);
+  const making = documentMaking(actor.tenantId, tenant.settings, certificate.settings);
+  const rendered = await render(services, version, bound, code, actor.tenantId, making);
 
   const row: IssueTable = {
     id: newId(),
@@ -470,7 +469,7 @@ async function issueNew(
     template_version_id: version.id,
     revision: 1,
     pdf_sha256: rendered.sha256,
-    inputs_sha256: inputsHash(version, data, protection),
+    inputs_sha256: inputsHash(version, data, making),
     created_at: iso(now),
     rendered_at: iso(services.now()),
     first_delivered_at: null,
@@ -732,7 +731,7 @@ export async function render(
   bound: { data: BoundData; warnings: Diagnostic[] },
   code: string,
   tenantId: string,
-  protection?: PdfProtection,
+  making: DocumentMaking = {},
 ): Promise<{ pdf: Uint8Array; sha256: string; pageCount: number; ms: number; warnings: RenderWarning[] }> {
   const payload = await versionPayload(services.storage.db, version);
   const started = performance.now();
@@ -744,7 +743,7 @@ export async function render(
     data: bound.data,
     bound: true,
     documentId: code,
-    ...(protection ? { protection } : {}),
+    ...renderMaking(making),
   });
   const diagnostics = [...bound.warnings, ...poolDiagnostics(answer)];
   if (!answer.pdf || hasErrors(diagnostics)) {
@@ -1248,8 +1247,8 @@ export interface RegenerationInputs {
   version: Version;
   data: Record<string, unknown>;
   inputsSha256: string;
-  /** The PDF protection the certificate's (or tenant's) settings ask for now. */
-  protection?: PdfProtection;
+  /** How the certificate's (or tenant's) settings ask for the document to be made now: protection and the rest. */
+  making: DocumentMaking;
 }
 
 /**
@@ -1287,8 +1286,8 @@ export async function regenerationInputs(
   const keptUrl = isObject(keptCertificate) ? keptCertificate.verification_url : undefined;
   if (!(await sources.tenant()).settings.public_base_url && typeof keptUrl === 'string' && isObject(data.certificate))
     data.certificate.verification_url = keptUrl;
-  const protection = documentProtection(row.tenant_id, (await sources.tenant()).settings, certificate.settings);
-  return { row, version, data, inputsSha256: inputsHash(version, data, protection), ...(protection ? { protection } : {}) };
+  const making = documentMaking(row.tenant_id, (await sources.tenant()).settings, certificate.settings);
+  return { row, version, data, inputsSha256: inputsHash(version, data, making), making };
 }
 
 /**
@@ -1296,23 +1295,9 @@ export async function regenerationInputs(
  * data as built for binding (learner record, organisation, people, certificate settings, code and dates),
  * in a canonical JSON form (keys sorted). Kept with each revision; `--changed-only` compares it.
  */
-export function inputsHash(version: Version, data: Record<string, unknown>, protection?: PdfProtection): string {
-  // Protection counts too (cipher, permissions, passwords — hashed, never kept); absent, the hash is as before.
-  const protectedBy = protection
-    ? sha256Hex(canonicalJson({ ...protection, secret: Buffer.from(protection.secret).toString('base64') }))
-    : undefined;
-  return sha256Hex(canonicalJson({ template: version.contentHash, data, protection: protectedBy }));
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  if (isObject(value))
-    return `{${Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value) ?? 'null';
+export function inputsHash(version: Version, data: Record<string, unknown>, making: DocumentMaking = {}): string {
+  // How it is made counts too (document-making.ts); an option that is absent leaves the hash as before it existed.
+  return sha256Hex(canonicalJson({ template: version.contentHash, data, ...makingFingerprint(making) }));
 }
 
 export interface MadeAgain extends RegenerationInputs {
@@ -1322,7 +1307,7 @@ export interface MadeAgain extends RegenerationInputs {
 /** Binds and renders; a document that cannot be made throws its DomainError (DATA_INVALID, DOCUMENT_NOT_MADE). */
 export async function makeAgain(services: Services, inputs: RegenerationInputs): Promise<MadeAgain> {
   const bound = bindToVersion(inputs.version, inputs.data, 'The learner’s data does not fit this template version.');
-  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.protection);
+  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.making);
   return { ...inputs, rendered };
 }
 

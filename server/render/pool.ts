@@ -69,6 +69,8 @@ export interface RenderJob {
   language?: RenderRequest['language'];
   /** See RenderRequest.protection. */
   protection?: RenderRequest['protection'];
+  /** See RenderRequest.attachments. */
+  attachments?: RenderRequest['attachments'];
 }
 
 interface Pending {

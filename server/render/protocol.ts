@@ -1,5 +1,5 @@
 import type { DrawnBox } from '../../templates/layout/boxes';
-import type { PdfProtection } from '../../templates/pdf';
+import type { PdfAttachment, PdfProtection } from '../../templates/pdf';
 import type { Diagnostic } from '../../variables/diagnostics';
 import type { Language } from '../../variables/analyzer';
 
@@ -37,6 +37,8 @@ export interface RenderRequest {
   language?: Language;
   /** Encrypt the document (server/domain/protection.ts): passwords in clear, only in memory. */
   protection?: PdfProtection;
+  /** Files to embed in the document (templates/pdf/attachments.ts). */
+  attachments?: PdfAttachment[];
 }
 
 /**

@@ -62,6 +62,7 @@ async function handle(request: RenderRequest): Promise<RenderAnswer> {
     specimen: request.specimen ?? false,
     ...(request.documentId !== undefined ? { documentId: request.documentId } : {}),
     ...(request.protection ? { protection: { ...request.protection, secret: new Uint8Array(request.protection.secret) } } : {}),
+    ...(request.attachments?.length ? { attachments: request.attachments } : {}),
   };
   const r =
     request.bound && isBoundData(request.data)

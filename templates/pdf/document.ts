@@ -5,6 +5,7 @@ import type { PreparedFont } from './prepared-font';
 import type { PreparedImage } from './prepared-image';
 import { literalBytes, name, num, pdfDate, textString } from './syntax';
 import { PdfEncryptor, type PdfProtection } from './encryption';
+import { writeAttachments, type PdfAttachment } from './attachments';
 import { PdfWriter, fileId } from './writer';
 
 export interface DocumentInfo {
@@ -30,6 +31,8 @@ export interface PdfDocumentOptions {
   print?: boolean;
   /** Encrypts the document (AES-256 or AES-128) with these permissions and passwords. */
   protection?: PdfProtection;
+  /** Files carried in the document, each with its relationship to it (templates/pdf/attachments.ts). */
+  attachments?: readonly PdfAttachment[];
 }
 
 export interface LinkRect {
@@ -249,8 +252,9 @@ export class PdfDocument {
     }
     w.writeObject(pagesNum, [`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`]);
 
+    const declared = writeAttachments(w, this.options.attachments ?? [], this.options.creationDate);
     const info = this.options.info;
-    let cat = `<< /Type /Catalog /Pages ${pagesNum} 0 R`;
+    let cat = `<< /Type /Catalog /Pages ${pagesNum} 0 R${declared}`;
     if (info?.lang) cat += ` /Lang ${textString(info.lang)}`;
     if (info?.title) cat += ' /ViewerPreferences << /DisplayDocTitle true >>';
     // AES-256 (R6) in a 1.7 file: Adobe's extension level 8 declares it (ISO 32000-1 Annex E).

@@ -13,3 +13,4 @@ export {
   type PdfProtection,
   type PdfProtectionCode,
 } from './encryption';
+export { PdfAttachmentError, checkAttachments, type PdfAttachment, type PdfAttachmentCode, type AttachmentRelationship } from './attachments';
