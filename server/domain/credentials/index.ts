@@ -25,4 +25,4 @@ export { signCredential } from './sign';
 export { statusSlot, setRevoked, statusListCredential, LIST_SIZE } from './status-list';
 export { storedDidResolver, storedStatusLists, statusListUrl } from './resolver';
 export { issueCredential } from './issue';
-export { verifyCredential } from './verify';
+export { verifyCredential, verificationMessage } from './verify';

@@ -1,6 +1,7 @@
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
+import { errorMessage, problemMessage, type Locale } from '../error-codes';
 import { DomainError } from '../errors';
 import { knownContext, VC_V2_CONTEXT } from './loader';
 import { issuerId } from './sign';
@@ -146,4 +147,9 @@ export async function verifyCredential(credential: unknown, options: VerifyOptio
     validity,
     issuer,
   };
+}
+
+/** The sentence for a verification code (the verdict or a part's), in a language: for the verification page. */
+export function verificationMessage(code: string, locale: Locale): string {
+  return errorMessage(code, locale) ?? problemMessage(code, locale, {}, code);
 }
