@@ -22,7 +22,8 @@ function sealKey(secret: string): Buffer {
   return createHash('sha256').update(`attest pdf protection password\0${secret}`).digest();
 }
 
-function seal(password: string, secret: string): string {
+/** Also what seals credential signing keys (credentials/keys.ts), under a secret of their own. */
+export function seal(password: string, secret: string): string {
   const iv = randomBytes(12);
   const c = createCipheriv('aes-256-gcm', sealKey(secret), iv);
   const body = Buffer.concat([c.update(password, 'utf8'), c.final()]);
@@ -30,7 +31,7 @@ function seal(password: string, secret: string): string {
 }
 
 /** The password in a sealed value; undefined when it does not open with this installation's key. */
-function open(sealed: string, secret: string): string | undefined {
+export function open(sealed: string, secret: string): string | undefined {
   try {
     const raw = Buffer.from(sealed.slice(SEALED.length), 'base64');
     if (raw.length < 28) return undefined;

@@ -28,6 +28,7 @@ import * as notifications from './migrations/011-notifications';
 import * as bulkIssue from './migrations/012-bulk-issue';
 import * as recertification from './migrations/014-recertification';
 import * as privacy from './migrations/015-privacy';
+import * as credentials from './migrations/017-credentials';
 import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
 import { Fullness } from './fullness';
 import { writeVerificationCounts } from './repositories/stats';
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, engine: Engine) => Promis
   '012-bulk-issue': bulkIssue.up,
   '014-recertification': recertification.up,
   '015-privacy': privacy.up,
+  '017-credentials': credentials.up,
 };
 
 export class StorageError extends Error {

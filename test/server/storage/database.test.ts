@@ -66,6 +66,7 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
           '012-bulk-issue',
           '014-recertification',
           '015-privacy',
+          '017-credentials',
         ]);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);
         // Bytes round-trip exactly on both engines.
