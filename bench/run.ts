@@ -13,7 +13,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { EXAMPLES_DIR, readAssetFile } from '../templates/files';
-import { compileTemplate } from '../templates/compile';
 import { renderDocument } from '../templates/render';
 import { findPersona } from '../variables/personas';
 import { analyzeTemplate } from '../variables/analyzer';
@@ -22,33 +21,14 @@ import { LineIndex } from '../variables/diagnostics';
 import { parseMarkup } from '../templates/markup';
 import { bigDocument } from '../test/templates/markup/large-document';
 import { RenderPool } from '../server/render/pool';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-
-const FIRST = ['Camille', 'Oliver', 'Nguyễn Thị', 'Αλέξανδρος', 'Дмитрий', 'İlkay', 'Zoë', 'François', 'Søren', 'Chloé'];
-const LAST = ['Martin', 'Bennett', 'Ánh Tuyết', 'Παπαδόπουλος', 'Шостакович', 'Çağlar', 'Brontë', 'Lefèvre', 'Kierkegaard', 'Dubois'];
+import { FIRST, LAST, fmt, median, referenceCertificate, referenceLearner } from './reference';
 
 async function main(): Promise<void> {
   const text = readFileSync(new URL('./reference.liquid', import.meta.url), 'utf8');
-  const t0 = performance.now();
-  // The reference uses the bundled examples' frame, so its assets resolve in templates/examples/.
-  const compiled = await compileTemplate(text, { loadAsset: (file) => readAssetFile(EXAMPLES_DIR, file) });
-  const compileMs = performance.now() - t0;
-  if (!compiled.template) {
-    console.error(compiled.diagnostics);
-    process.exit(1);
-  }
+  const { template, compileMs } = await referenceCertificate();
+  const compiled = { template };
   const base = findPersona('oliver-bennett')!.data as Record<string, Record<string, unknown>>;
-  const learner = (i: number) => ({
-    ...base,
-    learner: { ...base.learner, firstname: undefined, lastname: undefined, fullname: `${FIRST[i % 10]} ${LAST[(i * 7) % 10]} ${i}` },
-    certificate: {
-      ...base.certificate,
-      code: `BENCH-${String(i).padStart(8, '0')}`,
-      verification_url: `https://attest.example.org/v/BENCH-${i}`,
-    },
-  });
+  const learner = referenceLearner;
 
   const one = renderDocument(compiled.template, learner(0));
   if (!one.pdf) {

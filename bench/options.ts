@@ -1,0 +1,85 @@
+/**
+ * `npm run bench`, options: what each document option of issue 17 costs on the reference certificate
+ * (bench/reference.ts), against the same documents made without it. CPU time per document (process.cpuUsage,
+ * less sensitive to other processes than the clock), median of several runs, with the spread.
+ *
+ * Each option is one entry of OPTIONS: the render options it adds, and what is done to the bytes after the
+ * render when the option works there (a signature, say). Options that cost nothing unless they are used stay
+ * out of the plain figure, so `+x ms` is the option's own cost.
+ */
+import { renderDocument, type RenderOptions } from '../templates/render';
+import type { CompiledTemplate } from '../templates/compile';
+import { fmt, median, referenceCertificate, referenceLearner } from './reference';
+
+export interface BenchOption {
+  label: string;
+  /** Set up once (keys generated, say); returns how a document is made with the option. */
+  prepare: () => Promise<{ render?: RenderOptions; after?: (pdf: Uint8Array, i: number) => Uint8Array | Promise<Uint8Array> }>;
+}
+
+const SECRET = Buffer.alloc(32, 7);
+
+const OPTIONS: BenchOption[] = [
+  { label: 'none (plain document)', prepare: () => Promise.resolve({}) },
+  {
+    label: 'protection aes-128',
+    prepare: () => Promise.resolve({ render: { protection: { cipher: 'aes-128', permissions: { print: true }, secret: SECRET } } }),
+  },
+  {
+    label: 'protection aes-256',
+    prepare: () => Promise.resolve({ render: { protection: { cipher: 'aes-256', permissions: { print: true }, secret: SECRET } } }),
+  },
+  {
+    label: 'protection aes-256 + user password',
+    prepare: () =>
+      Promise.resolve({ render: { protection: { cipher: 'aes-256', permissions: { print: true }, userPassword: 'pw', secret: SECRET } } }),
+  },
+];
+
+const RUNS = 7;
+const PER_RUN = Number(process.env.BENCH_OPTION_DOCUMENTS ?? 150);
+
+type Maker = () => Promise<number>;
+
+/** A function making the next document with the option, and answering its size. */
+async function maker(template: CompiledTemplate, option: BenchOption, first: number): Promise<Maker> {
+  const { render = {}, after } = await option.prepare();
+  let i = first;
+  return async () => {
+    const r = renderDocument(template, referenceLearner(i), { ...render, documentId: `BENCH-${i}` });
+    if (!r.pdf) throw new Error(`${option.label}: ${JSON.stringify(r.diagnostics)}`);
+    const pdf = after ? await after(r.pdf, i) : r.pdf;
+    i++;
+    return pdf.length;
+  };
+}
+
+async function main(): Promise<void> {
+  const { template } = await referenceCertificate();
+  const makers: Maker[] = [];
+  const sizes: number[] = [];
+  for (const [n, option] of OPTIONS.entries()) {
+    const make = await maker(template, option, 1 + n * 100_000);
+    for (let k = 0; k < 50; k++) sizes[n] = await make(); // warm caches and the JIT for this option's code
+    makers.push(make);
+  }
+  // Runs take turns between the options, so a busy moment of the machine falls on all of them alike.
+  const cpu: number[][] = OPTIONS.map(() => []);
+  for (let r = 0; r < RUNS; r++)
+    for (const [n, make] of makers.entries()) {
+      const used = process.cpuUsage();
+      for (let k = 0; k < PER_RUN; k++) await make();
+      const spent = process.cpuUsage(used);
+      cpu[n]!.push((spent.user + spent.system) / 1000 / PER_RUN);
+    }
+  const plain = median(cpu[0]!);
+  for (const [n, option] of OPTIONS.entries()) {
+    const m = median(cpu[n]!);
+    const delta = n === 0 ? '' : ` (${m >= plain ? '+' : ''}${fmt(m - plain, 3)} ms, ×${fmt(m / plain, 2)})`;
+    console.log(
+      `option   ${option.label}: CPU ${fmt(m, 3)} ms/document${delta}; min ${fmt(Math.min(...cpu[n]!), 3)}, max ${fmt(Math.max(...cpu[n]!), 3)}; ${fmt(sizes[n]! / 1024, 1)} KB`,
+    );
+  }
+}
+
+await main();
