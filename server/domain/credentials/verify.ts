@@ -43,7 +43,8 @@ function domainCodes(e: unknown, seen = new Set<unknown>()): string[] {
   seen.add(e);
   const here = e instanceof DomainError ? [e.code] : [];
   const o = e as { errors?: unknown; cause?: unknown; error?: unknown; results?: unknown };
-  const nested = [o.cause, o.error, ...(Array.isArray(o.errors) ? o.errors : []), ...(Array.isArray(o.results) ? o.results : [])];
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
+  const nested = [o.cause, o.error, ...list(o.errors), ...list(o.results)];
   return [...here, ...nested.flatMap((n) => domainCodes(n, seen))];
 }
 
