@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { BoundData, BoundValue } from '../../variables/types';
 import { parseTemplateSource } from '../../templates/source/front-matter';
 import type { Services } from './context';
@@ -8,12 +8,13 @@ import { publicBaseUrl } from './public-url';
 import type { CertificateSettings, CredentialSetting, TenantSettings } from './settings';
 import type { Tenant } from './tenants';
 import type { Version } from './templates';
-import { DomainError } from './errors';
 import {
   activeIssuerKey,
   buildCredential,
+  saltFor,
   setRevoked,
   signCredential,
+  statusListUrl,
   statusSlot,
   tenantDid,
   verificationMethodId,
@@ -42,11 +43,13 @@ import { issuesWithCredential } from '../storage/repositories/issues';
  * - learner: a salted SHA-256 of their email, their DID (`learner.did`) when the LMS sent one, their name
  *   only when the tenant shows names on the verification page;
  * - validFrom / validUntil: the issue day and the end of the expiry day;
- * - results: the grade and hours when the data has them (`results: false` leaves them out);
+ * - results: the grade (`grade.value` out of `grade.max`, else `grade.letter`) and the credit hours the learner
+ *   earned (`credit_hours`: theirs, else the certificate's) when the data has them (`results: false` leaves them
+ *   out); the achievement offers the certificate's credit hours;
  * - credentialStatus: the issue's slot in the tenant's Bitstring Status List (revocation).
  *
  * Deterministic: the proof's date is the issue day and the salt is derived from the installation key and
- * the issue, so the same inputs give the same credential, and the same PDF.
+ * the issue (credentials/build.ts `saltFor`), so the same inputs give the same credential, and the same PDF.
  */
 
 /** The credential setting a document of this certificate is made with; undefined when none applies. */
@@ -59,9 +62,6 @@ export function credentialSetting(tenant: TenantSettings, certificate: Certifica
 export const CREDENTIAL_FILE = 'credential.json';
 export const CREDENTIAL_MEDIA = 'application/ld+json';
 
-/** Where a tenant's status list `list` is served (server/http/contract/credentials.ts routes it). */
-export const statusListUrl = (base: string, slug: string, list: number): string => `${base}/tenants/${slug}/status/${list}`;
-
 /** The credential's id: the public address its JSON is served at, beside the code's verification page. */
 export const credentialUrl = (base: string, code: string): string => `${base}/verify/${code}/credential.json`;
 
@@ -71,22 +71,6 @@ export const badgeUrl = (base: string, code: string): string => `${base}/verify/
 /** The tenant's public address: where its documents, DID and status lists are. */
 export const tenantBase = (services: Pick<Services, 'baseUrl'>, tenant: Pick<Tenant, 'settings'>): string =>
   publicBaseUrl(tenant.settings.public_base_url, services.baseUrl);
-
-function installationSecret(): string {
-  const secret = process.env.ATTEST_SECRET_KEY;
-  if (!secret)
-    throw new DomainError('conflict', 'CREDENTIALS_NEED_SECRET_KEY', 'Open Badges credentials need the installation key (ATTEST_SECRET_KEY).');
-  return secret;
-}
-
-/**
- * The learner's salt: derived, not stored, so every regeneration hashes the email the same way; per issue,
- * so two credentials of one learner do not share a hash; from the installation key, so nobody can rebuild
- * it from what is public and test emails against another issue's hash before seeing its salt.
- */
-function learnerSalt(issueId: string): string {
-  return createHmac('sha256', installationSecret()).update(`attest open badges salt\0${issueId}`).digest('hex').slice(0, 32);
-}
 
 const text = (v: BoundValue | undefined): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 const num = (v: BoundValue | undefined): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -204,8 +188,7 @@ export function credentialFacts(
     const max = num(boundAt(bound, 'grade', 'max'));
     if (grade !== undefined) results.grade = { value: String(grade), ...(max !== undefined ? { max: String(max) } : {}) };
     else if (letter) results.grade = { value: letter };
-    const spent = num(boundAt(bound, 'course', 'timespent'));
-    if (spent !== undefined) results.hours = Math.round((spent / 3600) * 100) / 100;
+    if (hours !== undefined) results.hours = hours;
   }
   return {
     id: credentialUrl(base, issue.code),
@@ -227,11 +210,11 @@ export function credentialFacts(
           organization: org.name,
           ...(sources.requires ? { requires: sources.requires } : {}),
         }),
-      ...(hours !== undefined && setting.results ? { hours } : {}),
+      ...(certificate.settings.credit_hours !== undefined ? { hours: certificate.settings.credit_hours } : {}),
     },
     learner: {
       email,
-      salt: learnerSalt(issue.id),
+      salt: saltFor(issue.id),
       ...(did && DID.test(did) ? { did } : {}),
       ...(name ? { name } : {}),
     },

@@ -108,6 +108,11 @@ export const CAPABILITIES = [
     fr: 'Effacer un apprenant : ses documents et ses données personnelles partout ; ses codes se vérifient ensuite comme retirés.',
   },
   {
+    name: 'credentials:rotate-key',
+    en: 'Rotate the tenant’s credential signing key: a new key signs from then on; the old one stays published, so what it signed still verifies.',
+    fr: 'Renouveler la clé de signature des badges du locataire : une nouvelle clé signe désormais ; l’ancienne reste publiée, et ce qu’elle a signé reste vérifiable.',
+  },
+  {
     name: 'tenant:manage',
     en: 'Manage the tenant: settings, people, roles and API tokens.',
     fr: 'Gérer le locataire : réglages, personnes, rôles et jetons d’API.',
@@ -145,6 +150,7 @@ export const DEFAULT_ROLES: Readonly<Record<string, readonly Capability[]>> = {
     'issues:reissue',
     'issues:bulk',
     'templates:preview',
+    'credentials:rotate-key',
   ],
   designer: ['templates:edit', 'templates:publish', 'templates:preview', 'certificate:view'],
   teacher: ['certificate:view', 'certificate:printed-as-teacher'],
