@@ -8,6 +8,7 @@ import { publicBaseUrl } from './public-url';
 import type { CertificateSettings, CredentialSetting, TenantSettings } from './settings';
 import type { Tenant } from './tenants';
 import type { Version } from './templates';
+import { DomainError } from './errors';
 import {
   activeIssuerKey,
   buildCredential,
@@ -202,7 +203,11 @@ export function credentialFacts(
       id: achievementId(certificate.id),
       name: certificate.name,
       description:
-        setting.description ?? certificate.settings.caption ?? plainSubject(version) ?? text(boundAt(bound, 'course', 'summary')) ?? certificate.name,
+        setting.description ??
+        certificate.settings.caption ??
+        plainSubject(version) ??
+        text(boundAt(bound, 'course', 'summary')) ??
+        certificate.name,
       criteria:
         setting.criteria ??
         criteriaNarrative(tenant.settings.locale, tenant.settings, certificate.settings, {
@@ -352,4 +357,21 @@ async function requiredNames(db: Db, tenantId: string, certificate: Certificate)
  */
 export async function revokeCredentials(trx: Db, tenantId: string, issueIds: readonly string[]): Promise<void> {
   for (const id of await issuesWithCredential(trx, issueIds)) await setRevoked(trx, tenantId, id, true);
+}
+
+/**
+ * Settings as they may be stored: a credential asked for while the installation has no key is refused when
+ * it is set (`code`: the settings' own invalid code), not at the first document, which it would stop.
+ */
+export function checkCredentialSetting<T extends { credential?: CredentialSetting | undefined }>(settings: T, code: string, path = ''): T {
+  if (!settings.credential?.enabled || process.env.ATTEST_SECRET_KEY) return settings;
+  throw new DomainError('invalid', code, 'Open Badges credentials need the installation key.', {
+    problems: [
+      {
+        path: path ? `${path}.credential` : 'credential',
+        code: 'CREDENTIAL_NEEDS_SECRET_KEY',
+        message: 'Open Badges credentials need the installation key (ATTEST_SECRET_KEY) to seal the signing keys.',
+      },
+    ],
+  });
 }

@@ -66,7 +66,11 @@ export async function issuerJwks(services: Services, slug: string): Promise<Json
 /** The signed BitstringStatusListCredential of the tenant's list `list` (signed again only when a bit changed). */
 export async function statusListDocument(services: Services, slug: string, list: number): Promise<JsonObject> {
   const { tenant, base, did } = await publishing(services, slug);
-  return statusListCredential(services.storage.db, tenant.id, list, { url: statusListUrl(base, tenant.slug, list), did, now: services.now() });
+  return statusListCredential(services.storage.db, tenant.id, list, {
+    url: statusListUrl(base, tenant.slug, list),
+    did,
+    now: services.now(),
+  });
 }
 
 /** What the server knows of a code's credential: the issue and its revisions' credentials, newest first. */
@@ -77,7 +81,11 @@ async function credentialsOfCode(services: Services, code: string) {
   if (!row || !serves(services, { id: row.tenant_id })) {
     const gone = key ? await withdrawnCode(db, key) : undefined;
     if (gone && serves(services, { id: gone.tenant_id }))
-      throw new DomainError('gone', 'CREDENTIAL_WITHDRAWN', 'This document was withdrawn with its holder’s data: it has no credential any more.');
+      throw new DomainError(
+        'gone',
+        'CREDENTIAL_WITHDRAWN',
+        'This document was withdrawn with its holder’s data: it has no credential any more.',
+      );
     throw new DomainError('not-found', 'VERIFICATION_CODE_UNKNOWN', 'No document has this code. Check what was typed.');
   }
   return { row, credentials: await revisionCredentials(db, row.id) };

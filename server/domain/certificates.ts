@@ -3,6 +3,7 @@ import { DomainError, invalid, notFound, zodProblems, type Problem } from './err
 import { fileNamePatternProblems } from './file-names';
 import { newId } from './ids';
 import { sealProtection, withoutPasswords } from './protection';
+import { checkCredentialSetting } from './badge-credential';
 import { CertificateSettings, readSettings } from './settings';
 import { getVersion } from './templates';
 import { inTransaction, type Db } from '../storage/db';
@@ -74,7 +75,11 @@ function parseSettings(value: unknown): CertificateSettings {
     const problems = fileNamePatternProblems(parsed.data.file_name, 'settings.file_name');
     if (problems.length) throw invalid('CERTIFICATE_SETTINGS_INVALID', 'The certificate settings are not valid.', problems);
   }
-  return sealProtection(parsed.data, 'CERTIFICATE_SETTINGS_INVALID', 'settings');
+  return checkCredentialSetting(
+    sealProtection(parsed.data, 'CERTIFICATE_SETTINGS_INVALID', 'settings'),
+    'CERTIFICATE_SETTINGS_INVALID',
+    'settings',
+  );
 }
 
 /**

@@ -1076,6 +1076,31 @@ export const ERROR_CODES = {
     meaning:
       'Recorded on a bulk run’s item (never answered): its chunk kept failing for reasons of the machine; ask for the learner again.',
   },
+  // Open Badges 3.0 publishing (issue 17, helper "ob3srv")
+  ISSUER_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'No credential issuer is published here: the tenant is unknown or has never signed a credential.',
+    fr: 'Aucun émetteur de badges n’est publié ici : l’organisation est inconnue ou n’a jamais signé de badge.',
+    meaning: 'A did.json, JWKS or status list path names a tenant slug that does not exist, is not served, or has no signing key yet.',
+  },
+  CREDENTIAL_NOT_ISSUED: {
+    kind: 'not-found',
+    en: 'This document has no Open Badges credential.',
+    fr: 'Ce document n’a pas de badge Open Badges.',
+    meaning: 'The document was made without a credential (its certificate’s `credential` setting is off, or the learner had no email).',
+  },
+  CREDENTIAL_LOCKED: {
+    kind: 'locked',
+    en: 'This document exists; its credential is not published for now.',
+    fr: 'Ce document existe ; son badge n’est pas publié pour le moment.',
+    meaning: 'The document is locked (delivery lock): like the verification page, its credential says nothing of it until it is unlocked.',
+  },
+  CREDENTIAL_WITHDRAWN: {
+    kind: 'gone',
+    en: 'This document was withdrawn with its holder’s data: it has no credential any more.',
+    fr: 'Ce document a été retiré avec les données de son titulaire : il n’a plus de badge.',
+    meaning: 'The learner was erased; their credentials stay revoked in the status list and are no longer served.',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -1390,6 +1415,15 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
   PROTECTION_PASSWORD_NOT_LATIN1: {
     en: 'AES-128 passwords are limited to Latin-1 characters: choose AES-256 or another password.',
     fr: 'Les mots de passe AES-128 sont limités aux caractères Latin-1 : choisissez AES-256 ou un autre mot de passe.',
+  },
+  // Open Badges 3.0 (issue 17, helper "ob3srv")
+  CREDENTIAL_NO_LEARNER_EMAIL: {
+    en: 'No Open Badges credential was made: it identifies the learner by a hash of their email, and none was given.',
+    fr: 'Aucun badge Open Badges n’a été fait : il identifie l’apprenant par une empreinte de son courriel, et aucun n’a été donné.',
+  },
+  CREDENTIAL_NEEDS_SECRET_KEY: {
+    en: 'Open Badges credentials need the installation key (ATTEST_SECRET_KEY) to seal the signing keys: ask the operator to set it.',
+    fr: 'Les badges Open Badges demandent la clé de l’installation (ATTEST_SECRET_KEY) pour sceller les clés de signature : demandez à l’opérateur de la définir.',
   },
   // Expiry reminders (issue 15, helper "expiry")
   REMINDER_DUPLICATE: {

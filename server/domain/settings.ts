@@ -92,7 +92,15 @@ export const Protection = z
 export type Protection = z.infer<typeof Protection>;
 
 // Open Badges 3.0 (issue 17, helper "ob3srv"): a signed credential with each document (server/domain/badge-credential.ts).
-export const ACHIEVEMENT_TYPES = ['Certificate', 'Certification', 'Course', 'CompetencyCertification', 'License', 'Diploma', 'Award'] as const;
+export const ACHIEVEMENT_TYPES = [
+  'Certificate',
+  'Certification',
+  'Course',
+  'CompetencyCertification',
+  'License',
+  'Diploma',
+  'Award',
+] as const;
 
 export const CredentialSetting = z
   .object({
@@ -120,11 +128,15 @@ export const CredentialSetting = z
     results: z
       .boolean()
       .default(true)
-      .describe('Include the learner’s grade and hours (time spent, credit hours) as Open Badges results when the document’s data has them.'),
+      .describe(
+        'Include the learner’s grade and hours (time spent, credit hours) as Open Badges results when the document’s data has them.',
+      ),
     embed_in_pdf: z
       .boolean()
       .default(true)
-      .describe('Embed the credential in the PDF as the associated file `credential.json`; false: only served as JSON and as a baked PNG badge.'),
+      .describe(
+        'Embed the credential in the PDF as the associated file `credential.json`; false: only served as JSON and as a baked PNG badge.',
+      ),
   })
   .strict()
   .describe(

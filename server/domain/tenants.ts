@@ -3,6 +3,7 @@ import { iso, recordAudit, requireCapability, type Actor, type Services } from '
 import { DomainError, invalid, notFound, zodProblems } from './errors';
 import { newId, newSecret } from './ids';
 import { sealProtection, withoutPasswords } from './protection';
+import { checkCredentialSetting } from './badge-credential';
 import { TenantSettings, logoProblems, readSettings } from './settings';
 import { inTransaction, type Db } from '../storage/db';
 import { insertRole } from '../storage/repositories/roles';
@@ -43,7 +44,7 @@ export function plannedTenant(input: { slug: string; name: string; settings?: un
       ...logoWrong,
     ]);
   }
-  const sealed = sealProtection(settings.data, 'TENANT_SETTINGS_INVALID');
+  const sealed = checkCredentialSetting(sealProtection(settings.data, 'TENANT_SETTINGS_INVALID'), 'TENANT_SETTINGS_INVALID');
   return { slug: input.slug, name: input.name, settings: { ...sealed, ...languageDefaults(sealed.locale, input.settings) } };
 }
 
@@ -154,7 +155,7 @@ export function mergeTenantSettings(current: TenantSettings, patch: unknown): Te
         : [...(merged.success ? [] : zodProblems(merged.error)), ...logoWrong],
     );
   }
-  return sealProtection(merged.data, 'TENANT_SETTINGS_INVALID');
+  return checkCredentialSetting(sealProtection(merged.data, 'TENANT_SETTINGS_INVALID'), 'TENANT_SETTINGS_INVALID');
 }
 
 /** The tenant's keys (the shop's webhook secret, the download links' key), by id or by slug. */

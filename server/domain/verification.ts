@@ -9,6 +9,7 @@ import { serves } from './scope';
 import { issueById, issueForVerification, newestRevisionWithHash } from '../storage/repositories/issues';
 import { countVerification } from '../storage/repositories/stats';
 import { withdrawnCode } from '../storage/repositories/learner-data';
+import { checkCredential, currentCredentialCheck, embeddedCredential, type CredentialCheck } from './badge-publishing';
 
 /**
  * Public verification by code: anyone holding a document (or its QR code) can check it. What it shows
@@ -150,6 +151,8 @@ export interface VerificationPageFacts {
   brand?: Brand;
   /** The address printed in the document for this code (what a profile links back to). */
   verificationUrl?: string;
+  /** The document's Open Badges credential, checked (proof, status, validity window), when it has one. */
+  credential?: CredentialCheck;
 }
 
 /** verifyCode plus what only the page shows: the tenant's brand and the document's own verification address. */
@@ -160,7 +163,14 @@ export async function verifyCodeForPage(services: Services, code: string): Promi
   const settings = readSettings(TenantSettings, row.settings);
   const { name, logo, colour } = settings.organization;
   const brand: Brand = { name, ...(logo?.startsWith('data:image/') ? { logo } : {}), ...(colour ? { colour } : {}) };
-  return { verification, brand, verificationUrl: `${publicBaseUrl(settings.public_base_url, services.baseUrl)}/verify/${row.code}` };
+  const published = verification.status !== 'locked' && verification.status !== 'withdrawn';
+  const credential = published ? await currentCredentialCheck(services, code) : undefined;
+  return {
+    verification,
+    brand,
+    verificationUrl: `${publicBaseUrl(settings.public_base_url, services.baseUrl)}/verify/${row.code}`,
+    ...(credential ? { credential } : {}),
+  };
 }
 
 /** What answers a code no document has, on the routes that answer with data rather than a page. */
@@ -187,12 +197,25 @@ export async function checkUploadedDocument(
   code: string,
   pdf: Uint8Array,
   options: { count?: boolean } = {},
-): Promise<{ verification: Verification; match: DocumentMatch }> {
+): Promise<{ verification: Verification; match: DocumentMatch; credential?: CredentialCheck }> {
   const verification = await verifyKnownCode(services, code, options);
   const row = await lookup(services, code);
   if (!row || verification.status === 'locked') return { verification, match: 'none' };
   const hash = sha256Hex(pdf);
   // A regeneration can give the very same bytes (same template, same data): the newest revision decides.
   const revision = await newestRevisionWithHash(services.storage.db, row.id, hash);
-  return { verification, match: revision === undefined ? 'none' : revision === row.revision ? 'current' : 'superseded' };
+  const match: DocumentMatch = revision === undefined ? 'none' : revision === row.revision ? 'current' : 'superseded';
+  // The credential the file carries is checked on its own: a file whose bytes changed may still carry a
+  // genuine one, and a genuine file's says whether its holder's status still stands.
+  const embedded = await embeddedCredential(pdf);
+  const credential = embedded === undefined ? undefined : await checkCredential(services, code, parseOrText(embedded));
+  return { verification, match, ...(credential ? { credential } : {}) };
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }

@@ -13,7 +13,10 @@ import type { Engine } from '../database';
 export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema.alterTable('documents').addColumn('credential', 'text').execute();
 
-  const roles = await sql<{ id: string; capabilities: string }>`select id, capabilities from roles where name in ('admin', 'manager')`.execute(db);
+  const roles = await sql<{
+    id: string;
+    capabilities: string;
+  }>`select id, capabilities from roles where name in ('admin', 'manager')`.execute(db);
   for (const role of roles.rows) {
     const caps = JSON.parse(role.capabilities) as string[];
     if (caps.includes('credentials:rotate-key')) continue;

@@ -350,5 +350,7 @@ export async function revisionCredentials(db: Db, issueId: string): Promise<{ re
     .where('credential', 'is not', null)
     .orderBy('revision', 'desc')
     .execute();
-  return rows.flatMap((r) => (r.credential === null || r.credential === undefined ? [] : [{ revision: r.revision, credential: r.credential }]));
+  return rows.flatMap((r) =>
+    r.credential === null || r.credential === undefined ? [] : [{ revision: r.revision, credential: r.credential }],
+  );
 }
