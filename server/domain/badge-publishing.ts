@@ -150,7 +150,7 @@ export async function checkCredential(services: Services, code: string, credenti
   const { row, credentials } = await credentialsOfCode(services, code);
   const verification = await credentialVerifier(services)(credential);
   const given = proofValue(credential);
-  const found = given ? credentials.find((c) => proofValue(JSON.parse(c.credential)) === given) : undefined;
+  const found = given ? credentials.find((c) => proofValue(JSON.parse(c.credential) as unknown) === given) : undefined;
   const match: CredentialMatch = !found ? 'none' : found.revision === row.revision ? 'current' : 'superseded';
   return { verification, match };
 }

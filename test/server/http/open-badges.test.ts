@@ -157,7 +157,7 @@ describe.each(ENGINES)('Open Badges credentials over HTTP (%s)', (engine) => {
     const listPath = new URL(c.credentialStatus.statusListCredential).pathname;
     const status = await call(app.base, 'GET', listPath);
     expect(status.status, status.text).toBe(200);
-    expect(JSON.parse(status.text).type).toContain('BitstringStatusListCredential');
+    expect((JSON.parse(status.text) as { type: string[] }).type).toContain('BitstringStatusListCredential');
     expect(((await check(code, credential)).verification as Json).code).toBe('CREDENTIAL_REVOKED');
     const page = await call(app.base, 'GET', `/verify/${code}`);
     expect(page.text).toContain('data-credential="CREDENTIAL_REVOKED"');
