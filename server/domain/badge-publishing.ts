@@ -135,7 +135,7 @@ export interface CredentialCheck {
 
 const proofValue = (c: unknown): string | undefined => {
   const proof = typeof c === 'object' && c !== null ? (c as { proof?: unknown }).proof : undefined;
-  const one = Array.isArray(proof) ? proof[0] : proof;
+  const one: unknown = Array.isArray(proof) ? (proof as unknown[])[0] : proof;
   const v = typeof one === 'object' && one !== null ? (one as { proofValue?: unknown }).proofValue : undefined;
   return typeof v === 'string' ? v : undefined;
 };
