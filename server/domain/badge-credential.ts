@@ -41,7 +41,7 @@ import { issuesWithCredential } from '../storage/repositories/issues';
  *   else the certificate's name; its criteria the setting's `criteria`, else a sentence written from the
  *   delivery rules the server enforces (completion, minimum grade and time, prerequisites);
  * - issuer: the tenant's organisation (name, url, logo) under the tenant's did:web;
- * - learner: a salted SHA-256 of their email, their DID (`learner.did`) when the LMS sent one, their name
+ * - learner: a salted SHA-256 of their email (of the LMS's learner id, as a systemId, when none is known), their DID (`learner.did`) when the LMS sent one, their name
  *   only when the tenant shows names on the verification page;
  * - validFrom / validUntil: the issue day and the end of the expiry day;
  * - results: the grade (`grade.value` out of `grade.max`, else `grade.letter`) and the credit hours the learner
@@ -149,6 +149,8 @@ const achievementId = (certificateId: string): string =>
 
 export interface CredentialIssue {
   id: string;
+  /** The LMS's learner id: hashed as the learner's identity when no email is known. */
+  learnerId: string;
   code: string;
   issuedOn: string;
   expiresOn: string | null;
@@ -163,8 +165,15 @@ export interface CredentialSources {
   requires?: readonly string[];
 }
 
-/** Why no credential could be said of this learner: no email and no DID. */
-export class NoLearnerIdentity extends Error {}
+/**
+ * A learner the LMS sent no email for is identified by a salted hash of the LMS's learner id, said to be
+ * one (Open Badges `identityType` systemId) rather than an email address: every document can carry a
+ * credential, and nothing in it passes for what it is not.
+ */
+function asSystemId(credential: OpenBadgeCredential): void {
+  const ids = credential.credentialSubject.identifier;
+  for (const id of Array.isArray(ids) ? ids : []) if (id && typeof id === 'object' && !Array.isArray(id)) id.identityType = 'systemId';
+}
 
 /** The facts of the credential, from the document's bound data: everything but its status entry. */
 export function credentialFacts(
@@ -179,7 +188,6 @@ export function credentialFacts(
   const course = text(boundAt(bound, 'course', 'fullname'));
   const email = text(boundAt(bound, 'learner', 'email'));
   const did = text(boundAt(bound, 'learner', 'did'));
-  if (!email) throw new NoLearnerIdentity();
   const hours = num(boundAt(bound, 'credit_hours'));
   const name = tenant.settings.verification_shows.learner_name ? text(boundAt(bound, 'learner', 'fullname')) : undefined;
   const results: NonNullable<CredentialFacts['results']> = {};
@@ -218,7 +226,8 @@ export function credentialFacts(
       ...(certificate.settings.credit_hours !== undefined ? { hours: certificate.settings.credit_hours } : {}),
     },
     learner: {
-      email,
+      // Without an email, the LMS's learner id is hashed instead (identified as a systemId, see pendingCredential).
+      email: email ?? issue.learnerId,
       salt: saltFor(issue.id),
       ...(did && DID.test(did) ? { did } : {}),
       ...(name ? { name } : {}),
@@ -253,12 +262,14 @@ export async function pendingCredential(
 ): Promise<PendingCredential> {
   const facts = credentialFacts(services, sources, bound, issue);
   const base = tenantBase(services, sources.tenant);
+  // The key first: without the installation key nothing is allocated for a credential that cannot be signed.
+  const key = await activeIssuerKey(db, sources.tenant.id, services.now());
   const slot = await statusSlot(db, sources.tenant.id, issue.id);
   const unsigned = buildCredential({
     ...facts,
     status: { statusListCredential: statusListUrl(base, sources.tenant.slug, slot.list), statusListIndex: slot.index },
   });
-  const key = await activeIssuerKey(db, sources.tenant.id, services.now());
+  if (!text(boundAt(bound, 'learner', 'email'))) asSystemId(unsigned);
   const verificationMethod = verificationMethodId(facts.issuer.did, key);
   const created = new Date(`${issue.issuedOn}T00:00:00Z`);
   const inputs = createHash('sha256')
@@ -288,8 +299,7 @@ export interface CredentialWarning {
 /**
  * The making of a document with its credential, when the certificate's setting gives one (`making.credential`):
  * the credential is built for this document (its status slot, the active key) and carried, unsigned, in
- * `making.pendingCredential`, which is what enters inputsHash. Nothing changes when the setting is off; a
- * learner without an email gets no credential and a warning.
+ * `making.pendingCredential`, which is what enters inputsHash. Nothing changes when the setting is off.
  */
 export async function withCredential(
   services: Services,
@@ -302,22 +312,8 @@ export async function withCredential(
   if (!setting) return { making, warnings: [] };
   const db = services.storage.db;
   const requires = await requiredNames(db, sources.tenant.id, sources.certificate);
-  try {
-    const pending = await pendingCredential(services, db, { ...sources, setting, ...(requires.length ? { requires } : {}) }, bound, issue);
-    return { making: { ...making, pendingCredential: pending }, warnings: [] };
-  } catch (e) {
-    if (!(e instanceof NoLearnerIdentity)) throw e;
-    return {
-      making,
-      warnings: [
-        {
-          code: 'CREDENTIAL_NO_LEARNER_EMAIL',
-          path: 'data.learner.email',
-          message: 'No Open Badges credential was made: it identifies the learner by a hash of their email, and none was given.',
-        },
-      ],
-    };
-  }
+  const pending = await pendingCredential(services, db, { ...sources, setting, ...(requires.length ? { requires } : {}) }, bound, issue);
+  return { making: { ...making, pendingCredential: pending }, warnings: [] };
 }
 
 /**

@@ -1417,10 +1417,6 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
     fr: 'Les mots de passe AES-128 sont limités aux caractères Latin-1 : choisissez AES-256 ou un autre mot de passe.',
   },
   // Open Badges 3.0 (issue 17, helper "ob3srv")
-  CREDENTIAL_NO_LEARNER_EMAIL: {
-    en: 'No Open Badges credential was made: it identifies the learner by a hash of their email, and none was given.',
-    fr: 'Aucun badge Open Badges n’a été fait : il identifie l’apprenant par une empreinte de son courriel, et aucun n’a été donné.',
-  },
   CREDENTIAL_NEEDS_SECRET_KEY: {
     en: 'Open Badges credentials need the installation key (ATTEST_SECRET_KEY) to seal the signing keys: ask the operator to set it.',
     fr: 'Les badges Open Badges demandent la clé de l’installation (ATTEST_SECRET_KEY) pour sceller les clés de signature : demandez à l’opérateur de la définir.',

@@ -202,7 +202,7 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
     documentMaking(actor.tenantId, tenant.settings, certificate.settings),
     { tenant, certificate, version },
     bound.data,
-    { id: issueId, code, issuedOn, expiresOn: null },
+    { id: issueId, learnerId: input.learnerId, code, issuedOn, expiresOn: null },
   );
   const making = credential.making;
   const signed = await signedMaking(db, making);

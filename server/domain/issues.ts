@@ -459,7 +459,7 @@ async function issueNew(
     documentMaking(actor.tenantId, tenant.settings, certificate.settings),
     { tenant, certificate, version },
     bound.data,
-    { id, code, issuedOn, expiresOn },
+    { id, learnerId, code, issuedOn, expiresOn },
   );
   const making = credential.making;
   const signed = await signedMaking(db, making);
@@ -1317,6 +1317,7 @@ export async function regenerationInputs(
   const bound = bindToVersion(version, data, 'The learner’s data does not fit this template version.');
   const credential = await withCredential(services, making, { tenant, certificate, version }, bound.data, {
     id: row.id,
+    learnerId: row.learner_id,
     code: row.code,
     issuedOn: row.issued_on,
     expiresOn: row.expires_on,
