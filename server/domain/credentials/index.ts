@@ -15,6 +15,7 @@
  *   resolver.ts     this installation's DIDs and status lists, from storage
  *   issue.ts        slot + build + sign in one call
  *   verify.ts       proof, status and validity window, each with its code
+ *   jwt.ts          the VC-JWT form (compact JWS, EdDSA), and its verification
  */
 export type * from './types';
 export { createDocumentLoader, OB_V3_CONTEXT, VC_V2_CONTEXT } from './loader';
@@ -26,3 +27,4 @@ export { statusSlot, setRevoked, statusListCredential, LIST_SIZE } from './statu
 export { storedDidResolver, storedStatusLists, statusListUrl } from './resolver';
 export { issueCredential } from './issue';
 export { verifyCredential, verificationMessage } from './verify';
+export { credentialJwt, verifyCredentialJwt } from './jwt';

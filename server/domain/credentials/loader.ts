@@ -40,6 +40,11 @@ const remote = (url: string, document: object): RemoteDocument => ({
   documentUrl: url,
   document: document as JsonObject,
 });
+/**
+ * A bundled context never changes: tagged 'static', jsonld keeps it processed across operations (its
+ * shared cache) instead of cloning and processing it again for every credential.
+ */
+const bundled = (url: string, document: object): RemoteDocument => ({ ...remote(url, document), tag: 'static' });
 
 /**
  * A loader over the bundled contexts, the DIDs `resolveDid` knows (a `did:…#fragment` gives the
@@ -48,8 +53,10 @@ const remote = (url: string, document: object): RemoteDocument => ({
  */
 export function createDocumentLoader(resolveDid?: DidResolver, extra?: ReadonlyMap<string, JsonObject>): DocumentLoader {
   return async (url: string): Promise<RemoteDocument> => {
-    const context = CONTEXTS.get(url) ?? extra?.get(url);
-    if (context) return remote(url, context);
+    const context = CONTEXTS.get(url);
+    if (context) return bundled(url, context);
+    const given = extra?.get(url);
+    if (given) return remote(url, given);
     if (url.startsWith('did:')) {
       if (!resolveDid) throw refused(url, 'no DID is resolved by this loader.');
       const hash = url.indexOf('#');

@@ -12,6 +12,8 @@ export interface RemoteDocument {
   contextUrl: null;
   documentUrl: string;
   document: JsonObject;
+  /** 'static': jsonld may keep the processed document across operations (bundled contexts only). */
+  tag?: 'static';
 }
 export type DocumentLoader = (url: string) => Promise<RemoteDocument>;
 

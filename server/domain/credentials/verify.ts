@@ -21,7 +21,7 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2
 const isObject = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const values = (v: Json | undefined): Json[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-function shapeProblem(c: unknown): string | undefined {
+export function shapeProblem(c: unknown, needsProof = true): string | undefined {
   if (typeof c !== 'object' || c === null || Array.isArray(c)) return 'A credential is a JSON object.';
   const o = c as JsonObject;
   const contexts = values(o['@context']);
@@ -33,7 +33,7 @@ function shapeProblem(c: unknown): string | undefined {
   for (const k of ['validFrom', 'validUntil'] as const)
     if (o[k] !== undefined && (typeof o[k] !== 'string' || !DATE_TIME.test(o[k]) || Number.isNaN(Date.parse(o[k]))))
       return `Its ${k} is not a date-time.`;
-  if (!values(o.proof).some(isObject)) return 'It has no proof.';
+  if (needsProof && !values(o.proof).some(isObject)) return 'It has no proof.';
   return undefined;
 }
 
@@ -81,7 +81,7 @@ async function proofOf(
   return { ok: false, code: unknown ? 'CREDENTIAL_ISSUER_UNKNOWN' : 'CREDENTIAL_PROOF_INVALID', ...(message ? { message } : {}) };
 }
 
-function windowOf(c: JsonObject, now: Date): CredentialVerification['validity'] {
+export function windowOf(c: JsonObject, now: Date): CredentialVerification['validity'] {
   const validFrom = typeof c.validFrom === 'string' ? c.validFrom : undefined;
   const validUntil = typeof c.validUntil === 'string' ? c.validUntil : undefined;
   const dates = { ...(validFrom ? { validFrom } : {}), ...(validUntil ? { validUntil } : {}) };
@@ -90,7 +90,7 @@ function windowOf(c: JsonObject, now: Date): CredentialVerification['validity'] 
   return { code: 'CREDENTIAL_IN_VALIDITY', ...dates };
 }
 
-async function statusOf(c: JsonObject, issuer: string, options: VerifyOptions): Promise<CredentialVerification['status']> {
+export async function statusOf(c: JsonObject, issuer: string, options: VerifyOptions): Promise<CredentialVerification['status']> {
   const entries = values(c.credentialStatus).filter(isObject);
   if (entries.length === 0) return { code: 'CREDENTIAL_STATUS_NONE' };
   const entry = entries.find((e) => e.type === 'BitstringStatusListEntry' && e.statusPurpose === 'revocation');
@@ -116,19 +116,32 @@ async function statusOf(c: JsonObject, issuer: string, options: VerifyOptions): 
 
 export async function verifyCredential(credential: unknown, options: VerifyOptions): Promise<CredentialVerification> {
   const problem = shapeProblem(credential);
-  if (problem) {
-    return {
-      valid: false,
-      code: 'CREDENTIAL_MALFORMED',
-      proof: { code: 'CREDENTIAL_MALFORMED', message: problem },
-      status: { code: 'CREDENTIAL_STATUS_UNAVAILABLE' },
-      validity: { code: 'CREDENTIAL_IN_VALIDITY' },
-    };
-  }
+  if (problem) return MALFORMED(problem);
   const c = credential as JsonObject;
   const issuer = issuerId(c) ?? '';
   const [proof, status] = await Promise.all([proofOf(c, options.loader, options.now), statusOf(c, issuer, options)]);
-  const validity = windowOf(c, options.now);
+  return verdictOf(proof, status, windowOf(c, options.now), issuer);
+}
+
+export const MALFORMED = (message: string): CredentialVerification => ({
+  valid: false,
+  code: 'CREDENTIAL_MALFORMED',
+  proof: { code: 'CREDENTIAL_MALFORMED', message },
+  status: { code: 'CREDENTIAL_STATUS_UNAVAILABLE' },
+  validity: { code: 'CREDENTIAL_IN_VALIDITY' },
+});
+
+export type ProofOutcome =
+  | { ok: true; verificationMethod?: string }
+  | { ok: false; code: 'CREDENTIAL_PROOF_INVALID' | 'CREDENTIAL_ISSUER_UNKNOWN'; message?: string };
+
+/** The one code: what is wrong first (the proof, then revocation, then the dates, then an unknown status). */
+export function verdictOf(
+  proof: ProofOutcome,
+  status: CredentialVerification['status'],
+  validity: CredentialVerification['validity'],
+  issuer: string,
+): CredentialVerification {
   const verdict: CredentialVerdict = !proof.ok
     ? proof.code
     : status.code === 'CREDENTIAL_REVOKED'

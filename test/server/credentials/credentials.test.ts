@@ -4,6 +4,7 @@ import {
   activeIssuerKey,
   buildCredential,
   createDocumentLoader,
+  credentialJwt,
   didDocument,
   identityHash,
   issueCredential,
@@ -21,6 +22,7 @@ import {
   storedStatusLists,
   tenantDid,
   verifyCredential,
+  verifyCredentialJwt,
   type CredentialFacts,
   type JsonObject,
   type SignedCredential,
@@ -319,6 +321,36 @@ describe.each(ENGINES)('Open Badges credentials (%s)', (engine) => {
     expect((await verifyCredential(vc, { ...options(LATER), statusList: async () => othersList })).status.code).toBe(
       'CREDENTIAL_STATUS_UNAVAILABLE',
     );
+  });
+
+  it('gives the VC-JWT form too: a compact EdDSA JWS whose claims match the credential, tamper-evident and revocable', async () => {
+    const vc = await issue('issue-jwt', { learner: { email: 'a@b.c', salt: 's', did: 'did:example:learner' } });
+    const jws = await credentialJwt(storage.db, 't-acme', vc, AT);
+    const [header, payload] = jws
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as JsonObject);
+    const key = await activeIssuerKey(storage.db, 't-acme', AT);
+    expect(header).toEqual({ alg: 'EdDSA', kid: `${did}#${key.publicKeyMultibase}`, typ: 'JWT' });
+    expect(payload).toMatchObject({
+      iss: did,
+      jti: vc.id,
+      sub: 'did:example:learner',
+      nbf: Date.parse('2026-03-10T00:00:00Z') / 1000,
+      exp: Date.parse('2029-03-10T00:00:00Z') / 1000,
+      proof: vc.proof,
+    });
+    expect(await verifyCredentialJwt(jws, options(LATER))).toMatchObject({ valid: true, code: 'CREDENTIAL_VALID' });
+    expect((await verifyCredentialJwt(jws, options(new Date('2030-01-01T00:00:00Z')))).code).toBe('CREDENTIAL_EXPIRED');
+    const [h, p, sig] = jws.split('.');
+    const forged = JSON.parse(Buffer.from(p!, 'base64url').toString('utf8')) as JsonObject;
+    forged.name = 'Autre habilitation';
+    expect(
+      (await verifyCredentialJwt(`${h}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${sig}`, options(LATER))).code,
+    ).toBe('CREDENTIAL_PROOF_INVALID');
+    expect((await verifyCredentialJwt('not.a.jws', options(LATER))).code).toBe('CREDENTIAL_MALFORMED');
+    await setRevoked(storage.db, 't-acme', 'issue-jwt', true);
+    expect((await verifyCredentialJwt(jws, options(LATER))).code).toBe('CREDENTIAL_REVOKED');
   });
 
   it('gives every issue its own position, even under concurrent requests', async () => {
