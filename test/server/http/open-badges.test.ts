@@ -15,7 +15,7 @@ import {
   type TenantFixture,
   type TestServices,
 } from '../../support/storage';
-import { call, list, startApp, type Json, type Running } from '../../support/http';
+import { call, startApp, type Json, type Running } from '../../support/http';
 import { tmp, writeTemp } from '../../templates/pdf/helpers';
 
 /**
