@@ -64,7 +64,78 @@ const OPTIONS: BenchOption[] = [
   // B-T adds one round trip to the timestamp authority (its latency, not our CPU): not measured here.
   signed('rsa-2048'),
   signed('ecdsa-p256'),
+  {
+    // Issue 17, Open Badges: the signed credential attached as credential.json (/Alternative). Its signing is
+    // measured by bench/credentials.ts; this is what embedding it adds to the render.
+    label: 'Open Badges credential embedded (credential.json)',
+    prepare: () =>
+      Promise.resolve({
+        render: {
+          attachments: [
+            {
+              name: 'credential.json',
+              mimeType: 'application/ld+json',
+              relationship: 'Alternative' as const,
+              description: 'Open Badges 3.0 credential (W3C Verifiable Credential 2.0) of this document',
+              bytes: new TextEncoder().encode(JSON.stringify(benchCredential())),
+            },
+          ],
+        },
+      }),
+  },
 ];
+
+/** A credential of the size the server makes (achievement, issuer, hashed learner, result, status, proof). */
+function benchCredential(): Record<string, unknown> {
+  const did = 'did:web:certificates.example.org:tenants:bench';
+  return {
+    '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+    id: 'https://certificates.example.org/verify/ABCDE-FGHIJ-KLMNO-PQRST/credential.json',
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    issuer: { id: did, type: ['Profile'], name: 'Organisme de formation de référence', url: 'https://example.org' },
+    validFrom: '2026-03-10T00:00:00Z',
+    validUntil: '2029-03-10T23:59:59Z',
+    name: 'Sauveteur secouriste du travail',
+    credentialSubject: {
+      type: ['AchievementSubject'],
+      identifier: [
+        {
+          type: 'IdentityObject',
+          identityType: 'emailAddress',
+          hashed: true,
+          identityHash: `sha256$${'a'.repeat(64)}`,
+          salt: 'b'.repeat(22),
+        },
+      ],
+      achievement: {
+        id: 'urn:uuid:0b4e7c2a-1d3f-4c5b-9a8e-7f6d5c4b3a21',
+        type: ['Achievement'],
+        achievementType: 'Certificate',
+        name: 'Sauveteur secouriste du travail',
+        description: 'Attestation de fin de formation',
+        criteria: { narrative: 'Avoir achevé la formation « Sauveteur secouriste du travail ». Obtenir une note d’au moins 60 %.' },
+        creditsAvailable: 14,
+      },
+      result: [{ type: ['Result'], resultDescription: 'urn:uuid:0b4e7c2a-1d3f-4c5b-9a8e-7f6d5c4b3a21#grade', value: '16.5' }],
+      creditsEarned: 14,
+    },
+    credentialStatus: {
+      id: 'https://certificates.example.org/tenants/bench/status/1#48213',
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'revocation',
+      statusListIndex: '48213',
+      statusListCredential: 'https://certificates.example.org/tenants/bench/status/1',
+    },
+    proof: {
+      type: 'DataIntegrityProof',
+      cryptosuite: 'eddsa-rdfc-2022',
+      created: '2026-03-10T00:00:00Z',
+      verificationMethod: `${did}#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK`,
+      proofPurpose: 'assertionMethod',
+      proofValue: `z${'5'.repeat(86)}`,
+    },
+  };
+}
 
 const RUNS = 7;
 const PER_RUN = Number(process.env.BENCH_OPTION_DOCUMENTS ?? 150);

@@ -65,6 +65,13 @@ export const catalogue: Schema = {
         personal('Cam'),
       ),
       email: field(t('email'), false, 'Email address.', 'Adresse électronique.', personal('camille.martin@example.org')),
+      did: field(
+        t('string'),
+        false,
+        'The learner’s decentralised identifier (did:…), when they gave one: the subject of their Open Badges credential besides the hashed email.',
+        'L’identifiant décentralisé (did:…) de l’apprenant, s’il en a donné un : sujet de son badge Open Badges en plus du courriel haché.',
+        personal('did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'),
+      ),
       idnumber: field(
         t('string'),
         false,

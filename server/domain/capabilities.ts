@@ -113,6 +113,11 @@ export const CAPABILITIES = [
     fr: 'Gérer les clés de signature du locataire : les générer, les importer (PKCS#12) et les renouveler.',
   },
   {
+    name: 'credentials:rotate-key',
+    en: 'Rotate the tenant’s credential signing key: a new key signs from then on; the old one stays published, so what it signed still verifies.',
+    fr: 'Renouveler la clé de signature des badges du locataire : une nouvelle clé signe désormais ; l’ancienne reste publiée, et ce qu’elle a signé reste vérifiable.',
+  },
+  {
     name: 'tenant:manage',
     en: 'Manage the tenant: settings, people, roles and API tokens.',
     fr: 'Gérer le locataire : réglages, personnes, rôles et jetons d’API.',
@@ -151,6 +156,7 @@ export const DEFAULT_ROLES: Readonly<Record<string, readonly Capability[]>> = {
     'issues:bulk',
     'templates:preview',
     'signature:manage',
+    'credentials:rotate-key',
   ],
   designer: ['templates:edit', 'templates:publish', 'templates:preview', 'certificate:view'],
   teacher: ['certificate:view', 'certificate:printed-as-teacher'],

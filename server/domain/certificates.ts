@@ -4,6 +4,7 @@ import { certificateArchivalProblems } from './archival';
 import { fileNamePatternProblems } from './file-names';
 import { newId } from './ids';
 import { sealProtection, withoutPasswords } from './protection';
+import { checkCredentialSetting } from './badge-credential';
 import { CertificateSettings, readSettings } from './settings';
 import { getVersion } from './templates';
 import { getTenant } from './tenants';
@@ -77,7 +78,11 @@ function parseSettings(value: unknown): CertificateSettings {
     const problems = fileNamePatternProblems(parsed.data.file_name, 'settings.file_name');
     if (problems.length) throw invalid('CERTIFICATE_SETTINGS_INVALID', 'The certificate settings are not valid.', problems);
   }
-  return sealProtection(parsed.data, 'CERTIFICATE_SETTINGS_INVALID', 'settings');
+  return checkCredentialSetting(
+    sealProtection(parsed.data, 'CERTIFICATE_SETTINGS_INVALID', 'settings'),
+    'CERTIFICATE_SETTINGS_INVALID',
+    'settings',
+  );
 }
 
 /** PDF/A and protection on the same documents (this certificate's settings with the tenant's defaults) are refused. */

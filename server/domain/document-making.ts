@@ -3,9 +3,10 @@ import { canonicalJson, sha256Hex } from './hashing';
 import { documentArchival } from './archival';
 import { documentProtection } from './protection';
 import { documentTagging } from './tagging';
-import type { CertificateSettings, TenantSettings } from './settings';
+import type { CertificateSettings, CredentialSetting, TenantSettings } from './settings';
 import type { Db } from '../storage/db';
 import { documentSigning, signatureField, signingInputs, type DocumentSigning } from './signature';
+import { credentialSetting, type PendingCredential } from './badge-credential';
 
 /**
  * How a certificate's documents are made beyond the template and the data (issue 17): protection, and the
@@ -23,6 +24,13 @@ export interface DocumentMaking {
   tagged?: boolean;
   /** Signed with the tenant's active key (server/domain/signature): in this process, after the render. */
   signing?: DocumentSigning;
+  /** The Open Badges credential setting that applies (badge-credential.ts); the credential itself is per document. */
+  credential?: CredentialSetting;
+  /**
+   * The document's credential, built for it before the render (badge-credential.ts `withCredential`) and
+   * signed just before it (`signedMaking` attaches it): its inputs count when the PDF embeds it.
+   */
+  pendingCredential?: PendingCredential;
 }
 
 export async function documentMaking(
@@ -35,11 +43,13 @@ export async function documentMaking(
   const archival = documentArchival(tenant, certificate);
   const tagged = documentTagging(tenant, certificate);
   const signing = await documentSigning(db, tenantId, tenant, certificate);
+  const credential = credentialSetting(tenant, certificate);
   return {
     ...(protection ? { protection } : {}),
     ...(archival ? { archival } : {}),
     ...(tagged ? { tagged } : {}),
     ...(signing ? { signing } : {}),
+    ...(credential ? { credential } : {}),
   };
 }
 
@@ -48,10 +58,13 @@ export async function documentMaking(
  * an option that is absent adds nothing, so documents made before an option existed keep their hash.
  */
 export function makingFingerprint(making: DocumentMaking): Record<string, unknown> {
-  const { protection, attachments, archival, tagged, signing } = making;
+  const { protection, attachments, archival, tagged, signing, pendingCredential } = making;
   return {
     archival: archival ? 'PDF/A-3b' : undefined,
     tagged: tagged ? true : undefined,
+    // The unsigned credential, the key and the proof's date decide the signed one (Ed25519 is deterministic):
+    // counted only when the PDF embeds it, since a credential served beside the PDF does not change its bytes.
+    credential: pendingCredential?.embed ? pendingCredential.inputs : undefined,
     protection: protection
       ? sha256Hex(canonicalJson({ ...protection, secret: Buffer.from(protection.secret).toString('base64') }))
       : undefined,

@@ -852,6 +852,53 @@ export const ERROR_CODES = {
     fr: 'L’envoi est en cours de tentative ; regardez de nouveau dans un instant.',
     meaning: 'A replay was asked while a worker holds the delivery for an attempt.',
   },
+  // Open Badges 3.0 credentials (issue 17, helper "ob3")
+  CREDENTIALS_NEED_SECRET_KEY: {
+    kind: 'conflict',
+    en: 'Signing credentials needs the installation key (ATTEST_SECRET_KEY): ask the operator to set it.',
+    fr: 'La signature des attestations numériques demande la clé de l’installation (ATTEST_SECRET_KEY) : demandez à l’opérateur de la définir.',
+    meaning: 'An Open Badges credential is to be signed and ATTEST_SECRET_KEY is not set: the tenant’s signing key is kept sealed with it.',
+  },
+  CREDENTIAL_KEY_SEALED_INVALID: {
+    kind: 'conflict',
+    en: 'The tenant’s credential signing key does not open with the installation key: it has changed.',
+    fr: 'La clé de signature des attestations numériques du client ne s’ouvre pas avec la clé de l’installation : celle-ci a changé.',
+    meaning:
+      'ATTEST_SECRET_KEY is not the one the key was sealed with; the operator sets the former key back, or rotates the tenant’s key.',
+  },
+  CREDENTIAL_KEY_ROTATION_CONFLICT: {
+    kind: 'conflict',
+    en: 'The signing key was rotated by another request at the same time; look at the keys again.',
+    fr: 'La clé de signature a été renouvelée par une autre requête au même moment ; consultez de nouveau les clés.',
+    meaning: 'Two rotations of one tenant’s credential key at once: one stands, the other is refused.',
+  },
+  CREDENTIAL_STATUS_FULL: {
+    kind: 'busy',
+    en: 'No free place was found in the credential status list; try again.',
+    fr: 'Aucune place libre n’a été trouvée dans la liste de statut des attestations numériques ; réessayez.',
+    meaning:
+      'Drawing a random position in the tenant’s status list kept meeting taken ones (not expected: a list takes slots until half full).',
+  },
+  CREDENTIAL_STATUS_LIST_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'This credential status list does not exist.',
+    fr: 'Cette liste de statut d’attestations numériques n’existe pas.',
+    meaning: 'A status list number the tenant never opened.',
+  },
+  CREDENTIAL_URL_REFUSED: {
+    kind: 'invalid',
+    en: 'The credential refers to an address that is not resolved here: documents are never fetched from the network.',
+    fr: 'L’attestation numérique renvoie à une adresse qui n’est pas résolue ici : aucun document n’est récupéré sur le réseau.',
+    meaning:
+      'A context, DID or key the offline document loader does not hold (only the bundled contexts and this installation’s tenants’ DIDs are).',
+  },
+  CREDENTIAL_MALFORMED: {
+    kind: 'invalid',
+    en: 'This is not a credential that can be verified here (VC 2.0, known contexts, an issuer, dates and a proof).',
+    fr: 'Ceci n’est pas une attestation numérique vérifiable ici (VC 2.0, contextes connus, un émetteur, des dates et une preuve).',
+    meaning:
+      'The JSON is not a VC 2.0 credential with known contexts, an issuer, well-formed dates and a proof; or a credential to sign does not name its tenant’s did:web.',
+  },
   // PDF protection (issue 17, helper "protect")
   PROTECTION_UNAVAILABLE: {
     kind: 'conflict',
@@ -1075,6 +1122,31 @@ export const ERROR_CODES = {
     fr: 'Le document de l’apprenant n’a pas pu être délivré par l’exécution groupée.',
     meaning:
       'Recorded on a bulk run’s item (never answered): its chunk kept failing for reasons of the machine; ask for the learner again.',
+  },
+  // Open Badges 3.0 publishing (issue 17, helper "ob3srv")
+  ISSUER_NOT_FOUND: {
+    kind: 'not-found',
+    en: 'No credential issuer is published here: the tenant is unknown or has never signed a credential.',
+    fr: 'Aucun émetteur de badges n’est publié ici : l’organisation est inconnue ou n’a jamais signé de badge.',
+    meaning: 'A did.json, JWKS or status list path names a tenant slug that does not exist, is not served, or has no signing key yet.',
+  },
+  CREDENTIAL_NOT_ISSUED: {
+    kind: 'not-found',
+    en: 'This document has no Open Badges credential.',
+    fr: 'Ce document n’a pas de badge Open Badges.',
+    meaning: 'The document was made without a credential (its certificate’s `credential` setting is off, or the learner had no email).',
+  },
+  CREDENTIAL_LOCKED: {
+    kind: 'locked',
+    en: 'This document exists; its credential is not published for now.',
+    fr: 'Ce document existe ; son badge n’est pas publié pour le moment.',
+    meaning: 'The document is locked (delivery lock): like the verification page, its credential says nothing of it until it is unlocked.',
+  },
+  CREDENTIAL_WITHDRAWN: {
+    kind: 'gone',
+    en: 'This document was withdrawn with its holder’s data: it has no credential any more.',
+    fr: 'Ce document a été retiré avec les données de son titulaire : il n’a plus de badge.',
+    meaning: 'The learner was erased; their credentials stay revoked in the status list and are no longer served.',
   },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
@@ -1360,6 +1432,51 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
     en: 'This certificate is not valid today (expired, or not yet valid).',
     fr: 'Ce certificat n’est pas valide aujourd’hui (expiré, ou pas encore valide).',
   },
+  // Open Badges 3.0 verification outcomes (issue 17, helper "ob3"): server/domain/credentials/verify.ts
+  CREDENTIAL_VALID: {
+    en: 'The credential is valid: its signature checks, it is not revoked and it is within its validity period.',
+    fr: 'L’attestation numérique est valide : sa signature est vérifiée, elle n’est pas révoquée et elle est dans sa période de validité.',
+  },
+  CREDENTIAL_PROOF_VALID: {
+    en: 'The signature checks with a key its issuer publishes.',
+    fr: 'La signature est vérifiée avec une clé que publie son émetteur.',
+  },
+  CREDENTIAL_PROOF_INVALID: {
+    en: 'The signature does not check: the credential was changed after it was signed, or not signed by its issuer.',
+    fr: 'La signature n’est pas vérifiée : l’attestation a été modifiée après sa signature, ou n’a pas été signée par son émetteur.',
+  },
+  CREDENTIAL_ISSUER_UNKNOWN: {
+    en: 'The issuer or its key is not one this server knows.',
+    fr: 'L’émetteur ou sa clé n’est pas connu de ce serveur.',
+  },
+  CREDENTIAL_STATUS_ACTIVE: {
+    en: 'Its issuer’s status list says it is not revoked.',
+    fr: 'La liste de statut de son émetteur indique qu’elle n’est pas révoquée.',
+  },
+  CREDENTIAL_REVOKED: {
+    en: 'The credential was revoked by its issuer.',
+    fr: 'L’attestation numérique a été révoquée par son émetteur.',
+  },
+  CREDENTIAL_STATUS_NONE: {
+    en: 'The credential carries no status: it cannot be revoked.',
+    fr: 'L’attestation numérique ne porte pas de statut : elle ne peut pas être révoquée.',
+  },
+  CREDENTIAL_STATUS_UNAVAILABLE: {
+    en: 'Its status could not be checked: the issuer’s signed status list is not available.',
+    fr: 'Son statut n’a pas pu être vérifié : la liste de statut signée de l’émetteur n’est pas disponible.',
+  },
+  CREDENTIAL_IN_VALIDITY: {
+    en: 'It is within its validity period.',
+    fr: 'Elle est dans sa période de validité.',
+  },
+  CREDENTIAL_EXPIRED: {
+    en: 'The credential has expired.',
+    fr: 'L’attestation numérique a expiré.',
+  },
+  CREDENTIAL_NOT_YET_VALID: {
+    en: 'The credential is not valid yet.',
+    fr: 'L’attestation numérique n’est pas encore valide.',
+  },
   // PDF protection (issue 17, helper "protect")
   PROTECTION_NEEDS_SECRET_KEY: {
     en: 'PDF protection needs the installation key (ATTEST_SECRET_KEY): ask the operator to set it.',
@@ -1383,6 +1500,11 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemEntry>> = {
       p.certificate
         ? `Le certificat « ${val(p.certificate, '')} » produirait des documents PDF/A protégés, et PDF/A interdit le chiffrement : désactivez pour lui l’archivage ou la protection.`
         : 'Un document PDF/A ne peut pas être protégé (la norme interdit le chiffrement) : désactivez l’archivage ou la protection.',
+  },
+  // Open Badges 3.0 (issue 17, helper "ob3srv")
+  CREDENTIAL_NEEDS_SECRET_KEY: {
+    en: 'Open Badges credentials need the installation key (ATTEST_SECRET_KEY) to seal the signing keys: ask the operator to set it.',
+    fr: 'Les badges Open Badges demandent la clé de l’installation (ATTEST_SECRET_KEY) pour sceller les clés de signature : demandez à l’opérateur de la définir.',
   },
   // Expiry reminders (issue 15, helper "expiry")
   REMINDER_DUPLICATE: {

@@ -1,5 +1,6 @@
 import { iso, isoDay, recordAudit, type Actor, type Services } from './context';
 import { documentMaking } from './document-making';
+import { signedMaking, withCredential } from './badge-credential';
 import { certificateRow, createCertificate, listCertificates, type Certificate } from './certificates';
 import { codeKey, newVerificationCode } from './codes';
 import { DomainError } from './errors';
@@ -195,11 +196,20 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
   // No expiry: the old system's documents had none, and the certificate's validity rule is for new ones.
   const data = await serverData(services, tenant, certificate, version, input.data, { code, issuedOn, expiresOn: null });
   const bound = bindToVersion(version, data, DATA_UNFIT);
-  const making = await documentMaking(db, actor.tenantId, tenant.settings, certificate.settings);
-  const rendered = await render(services, version, bound, code, actor.tenantId, making);
+  const issueId = newId();
+  const credential = await withCredential(
+    services,
+    await documentMaking(db, actor.tenantId, tenant.settings, certificate.settings),
+    { tenant, certificate, version },
+    bound.data,
+    { id: issueId, learnerId: input.learnerId, code, issuedOn, expiresOn: null },
+  );
+  const making = credential.making;
+  const signed = await signedMaking(db, making);
+  const rendered = await render(services, version, bound, code, actor.tenantId, signed.rendering);
   const now = iso(services.now());
   const row: IssueTable = {
-    id: newId(),
+    id: issueId,
     tenant_id: actor.tenantId,
     certificate_id: certificate.id,
     learner_id: input.learnerId,
@@ -228,7 +238,7 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
   let inserted: boolean;
   try {
     inserted = await inTransaction(db, async (trx) => {
-      if (!(await recordNewIssue(services, trx, row, version, rendered))) return false;
+      if (!(await recordNewIssue(services, trx, row, version, rendered, signed.credentialJson))) return false;
       const entry = (action: string, details: unknown) => ({
         tenantId: row.tenant_id,
         subjectType: 'issue',
@@ -255,5 +265,5 @@ export async function importIssue(services: Services, actor: Actor, input: Impor
     await discard();
     throw (await hasOne()) ?? taken();
   }
-  return { issue: view(row, today), created: true, warnings: rendered.warnings };
+  return { issue: view(row, today), created: true, warnings: [...rendered.warnings, ...credential.warnings] };
 }

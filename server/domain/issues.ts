@@ -49,6 +49,7 @@ import { clearRefusal, putRefusal, refusalsOf } from '../storage/repositories/re
 import { personNames } from '../storage/repositories/people';
 import { documentMaking, makingFingerprint, renderMaking, type DocumentMaking } from './document-making';
 import { recordSigned, signPdf } from './signature';
+import { revokeCredentials, withCredential, signedMaking } from './badge-credential';
 import { tokenNames } from '../storage/repositories/tokens';
 import { verificationTotals } from '../storage/repositories/stats';
 
@@ -453,11 +454,21 @@ async function issueNew(
     );
     setBound(bound.data, ['certificate', 'expires'], expiresOn);
   }
-  const making = await documentMaking(db, actor.tenantId, tenant.settings, certificate.settings);
-  const rendered = await render(services, version, bound, code, actor.tenantId, making);
+  // The credential is about the code, built before the render so the PDF can carry it.
+  const id = newId();
+  const credential = await withCredential(
+    services,
+    await documentMaking(db, actor.tenantId, tenant.settings, certificate.settings),
+    { tenant, certificate, version },
+    bound.data,
+    { id, learnerId, code, issuedOn, expiresOn },
+  );
+  const making = credential.making;
+  const signed = await signedMaking(db, making);
+  const rendered = await render(services, version, bound, code, actor.tenantId, signed.rendering);
 
   const row: IssueTable = {
-    id: newId(),
+    id,
     tenant_id: actor.tenantId,
     certificate_id: certificate.id,
     learner_id: learnerId,
@@ -489,7 +500,7 @@ async function issueNew(
     const at = row.created_at;
     // A re-issue marks the older document first: of two concurrent re-issues, one finds it done already.
     if (previous && !(await supersedeIssue(trx, previous.row.id, row.id, at))) return false;
-    if (!(await recordNewIssue(services, trx, row, version, rendered))) {
+    if (!(await recordNewIssue(services, trx, row, version, rendered, signed.credentialJson))) {
       if (previous) throw new DomainError('conflict', 'ISSUE_CONFLICT', 'The document was being issued by another request; ask again.');
       return false;
     }
@@ -535,7 +546,7 @@ async function issueNew(
     if (!winner) throw new DomainError('conflict', 'ISSUE_CONFLICT', 'The document was being issued by another request; ask again.');
     return { issue: view(winner, today), created: false };
   }
-  const warnings = [...dataWarnings, ...rendered.warnings];
+  const warnings = [...dataWarnings, ...rendered.warnings, ...credential.warnings];
   return { issue: view(row, today), created: true, ...(warnings.length ? { warnings } : {}) };
 }
 
@@ -702,7 +713,14 @@ export type Rendered = Awaited<ReturnType<typeof render>>;
  * Writes a new issue and its first revision in the caller's transaction (issuing and importing share it);
  * false when the learner already has an issue for the certificate. The bytes were staged before.
  */
-export async function recordNewIssue(services: Services, trx: Db, row: IssueTable, version: Version, rendered: Rendered): Promise<boolean> {
+export async function recordNewIssue(
+  services: Services,
+  trx: Db,
+  row: IssueTable,
+  version: Version,
+  rendered: Rendered,
+  credential?: string,
+): Promise<boolean> {
   if (!(await insertIssue(trx, row))) return false;
   await services.storage.documents.record(trx, rendered.sha256, rendered.pdf);
   await insertRevision(trx, {
@@ -715,6 +733,7 @@ export async function recordNewIssue(services: Services, trx: Db, row: IssueTabl
     render_ms: rendered.ms,
     created_at: row.rendered_at,
     inputs_sha256: row.inputs_sha256 ?? null,
+    credential: credential ?? null,
   });
   return true;
 }
@@ -1088,6 +1107,7 @@ export async function revokeIssue(services: Services, actor: Actor, code: string
     if (r.state === 'revoked') throw already();
     // Conditional: a concurrent revocation that committed first leaves nothing to update here.
     if (!(await revokeIssueRow(trx, r.id, at, why))) throw already();
+    await revokeCredentials(trx, r.tenant_id, [r.id]);
     await recordIssueChange(trx, {
       tenantId: r.tenant_id,
       subjectType: 'issue',
@@ -1210,7 +1230,7 @@ export class RegenerationSources {
   private readonly records = new Map<string, LearnerRecord | null>();
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     readonly tenantId: string,
   ) {}
 
@@ -1267,6 +1287,10 @@ export interface RegenerationInputs {
   inputsSha256: string;
   /** How the certificate's (or tenant's) settings ask for the document to be made now: protection and the rest. */
   making: DocumentMaking;
+  /** The data bound once, when the credential needed it before the render. */
+  bound?: { data: BoundData; warnings: Diagnostic[] };
+  /** Why the document has no credential though its setting asks for one. */
+  credentialWarnings?: RenderWarning[];
 }
 
 /**
@@ -1304,8 +1328,27 @@ export async function regenerationInputs(
   const keptUrl = isObject(keptCertificate) ? keptCertificate.verification_url : undefined;
   if (!(await sources.tenant()).settings.public_base_url && typeof keptUrl === 'string' && isObject(data.certificate))
     data.certificate.verification_url = keptUrl;
-  const making = await documentMaking(services.storage.db, row.tenant_id, (await sources.tenant()).settings, certificate.settings);
-  return { row, version, data, inputsSha256: inputsHash(version, data, making), making };
+  const tenant = await sources.tenant();
+  const making = await documentMaking(services.storage.db, row.tenant_id, tenant.settings, certificate.settings);
+  if (!making.credential) return { row, version, data, inputsSha256: inputsHash(version, data, making), making };
+  // A credential is built from the bound data: bound here once, then rendered as it is.
+  const bound = bindToVersion(version, data, 'The learner’s data does not fit this template version.');
+  const credential = await withCredential(services, making, { tenant, certificate, version }, bound.data, {
+    id: row.id,
+    learnerId: row.learner_id,
+    code: row.code,
+    issuedOn: row.issued_on,
+    expiresOn: row.expires_on,
+  });
+  return {
+    row,
+    version,
+    data,
+    inputsSha256: inputsHash(version, data, credential.making),
+    making: credential.making,
+    bound,
+    ...(credential.warnings.length ? { credentialWarnings: credential.warnings } : {}),
+  };
 }
 
 /**
@@ -1320,13 +1363,17 @@ export function inputsHash(version: Version, data: Record<string, unknown>, maki
 
 export interface MadeAgain extends RegenerationInputs {
   rendered: Awaited<ReturnType<typeof render>>;
+  /** The signed credential's JSON, kept with the new revision. */
+  credentialJson?: string;
 }
 
 /** Binds and renders; a document that cannot be made throws its DomainError (DATA_INVALID, DOCUMENT_NOT_MADE). */
 export async function makeAgain(services: Services, inputs: RegenerationInputs): Promise<MadeAgain> {
-  const bound = bindToVersion(inputs.version, inputs.data, 'The learner’s data does not fit this template version.');
-  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, inputs.making);
-  return { ...inputs, rendered };
+  const bound = inputs.bound ?? bindToVersion(inputs.version, inputs.data, 'The learner’s data does not fit this template version.');
+  const signed = await signedMaking(services.storage.db, inputs.making);
+  const rendered = await render(services, inputs.version, bound, inputs.row.code, inputs.row.tenant_id, signed.rendering);
+  rendered.warnings.push(...(inputs.credentialWarnings ?? []));
+  return { ...inputs, rendered, ...(signed.credentialJson !== undefined ? { credentialJson: signed.credentialJson } : {}) };
 }
 
 /** The new files on disk before the transaction that records them (documents.ts); side by side, a batch at a time. */
@@ -1372,6 +1419,7 @@ export async function recordRegenerations(
       render_ms: rendered.ms,
       created_at: at,
       inputs_sha256: m.inputsSha256,
+      credential: m.credentialJson ?? null,
     });
     entries.push({
       tenantId: row.tenant_id,
@@ -1402,6 +1450,7 @@ export async function deleteIssue(services: Services, actor: Actor, code: string
   const files = await inTransaction(db, async (trx) => {
     const r = await issueByCode(trx, actor.tenantId, code);
     const hashes = await revisionHashes(trx, r.id);
+    await revokeCredentials(trx, r.tenant_id, [r.id]);
     await deleteIssueRow(trx, r.id);
     await recordAudit(trx, {
       tenantId: r.tenant_id,

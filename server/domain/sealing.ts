@@ -6,7 +6,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  * none of them away, and a value sealed for one purpose never opens as another. Sealed text is
  * base64(iv ‖ tag ‖ ciphertext); each caller adds its own prefix where it has to tell sealed from clear.
  */
-export type SealPurpose = 'pdf protection password' | 'smtp password' | 'signing key';
+export type SealPurpose = 'pdf protection password' | 'smtp password' | 'signing key' | 'credential signing key';
 
 /** The installation key, or undefined when the operator has not set one. */
 export function installationSecret(): string | undefined {

@@ -149,6 +149,58 @@ export const Signature = z
     'Digital signature (PAdES, needs ATTEST_SECRET_KEY and a signing key: /api/v1/tenant/signing-keys): documents are signed with the tenant’s active key.',
   );
 export type Signature = z.infer<typeof Signature>;
+// Open Badges 3.0 (issue 17, helper "ob3srv"): a signed credential with each document (server/domain/badge-credential.ts).
+export const ACHIEVEMENT_TYPES = [
+  'Certificate',
+  'Certification',
+  'Course',
+  'CompetencyCertification',
+  'License',
+  'Diploma',
+  'Award',
+] as const;
+
+export const CredentialSetting = z
+  .object({
+    enabled: z.boolean().default(true).describe('false: documents carry no credential (a certificate turning off the tenant’s default).'),
+    achievement_type: z
+      .enum(ACHIEVEMENT_TYPES)
+      .default('Certificate')
+      .describe('The Open Badges `achievementType` of what the document attests.'),
+    description: z
+      .string()
+      .min(1)
+      .max(2000)
+      .optional()
+      .describe(
+        'The achievement’s description. Absent: the certificate’s caption, else the template’s `metadata.subject` when it is plain text, else the certificate’s name.',
+      ),
+    criteria: z
+      .string()
+      .min(1)
+      .max(4000)
+      .optional()
+      .describe(
+        'How the achievement is earned (Open Badges `criteria.narrative`). Absent: written from the certificate’s delivery rules (completion, minimum grade and time, prerequisites) in the tenant’s language.',
+      ),
+    results: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Include the learner’s grade and hours (time spent, credit hours) as Open Badges results when the document’s data has them.',
+      ),
+    embed_in_pdf: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Embed the credential in the PDF as the associated file `credential.json`; false: only served as JSON and as a baked PNG badge.',
+      ),
+  })
+  .strict()
+  .describe(
+    'An Open Badges 3.0 credential (W3C Verifiable Credential 2.0, eddsa-rdfc-2022 proof by the tenant’s did:web key, revocation by a Bitstring Status List) with each document.',
+  );
+export type CredentialSetting = z.infer<typeof CredentialSetting>;
 
 export const TenantSettings = z
   .object({
@@ -168,6 +220,9 @@ export const TenantSettings = z
       'Whether the tenant’s documents are tagged PDF (on when absent); a certificate’s own replaces it.',
     ),
     signature: Signature.optional().describe('The default digital signature of the tenant’s documents; a certificate’s own replaces it.'),
+    credential: CredentialSetting.optional().describe(
+      'The default Open Badges 3.0 credential of the tenant’s documents (absent: none); a certificate’s own replaces it.',
+    ),
   })
   .strict();
 export type TenantSettings = z.infer<typeof TenantSettings>;
@@ -267,6 +322,9 @@ export const CertificateSettings = z
     ),
     signature: Signature.optional().describe(
       'Digital signature of this certificate’s documents, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
+    ),
+    credential: CredentialSetting.optional().describe(
+      'The Open Badges 3.0 credential of this certificate’s documents, replacing the tenant’s default (`{ "enabled": false }` turns it off).',
     ),
   })
   .strict()

@@ -5,6 +5,7 @@ import { iso, recordAudit, requireCapability, type Actor, type Services } from '
 import { DomainError, invalid, notFound, zodProblems } from './errors';
 import { newId, newSecret } from './ids';
 import { sealProtection, withoutPasswords } from './protection';
+import { checkCredentialSetting } from './badge-credential';
 import { TenantSettings, logoProblems, readSettings } from './settings';
 import { inTransaction, type Db } from '../storage/db';
 import { insertRole } from '../storage/repositories/roles';
@@ -47,7 +48,7 @@ export function plannedTenant(input: { slug: string; name: string; settings?: un
   }
   const conflicts = tenantArchivalProblems(settings.data);
   if (conflicts.length) throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', conflicts);
-  const sealed = sealProtection(settings.data, 'TENANT_SETTINGS_INVALID');
+  const sealed = checkCredentialSetting(sealProtection(settings.data, 'TENANT_SETTINGS_INVALID'), 'TENANT_SETTINGS_INVALID');
   return { slug: input.slug, name: input.name, settings: { ...sealed, ...languageDefaults(sealed.locale, input.settings) } };
 }
 
@@ -163,7 +164,7 @@ export function mergeTenantSettings(current: TenantSettings, patch: unknown): Te
   }
   const conflicts = tenantArchivalProblems(merged.data);
   if (conflicts.length) throw invalid('TENANT_SETTINGS_INVALID', 'The tenant settings are not valid.', conflicts);
-  return sealProtection(merged.data, 'TENANT_SETTINGS_INVALID');
+  return checkCredentialSetting(sealProtection(merged.data, 'TENANT_SETTINGS_INVALID'), 'TENANT_SETTINGS_INVALID');
 }
 
 /** The tenant's keys (the shop's webhook secret, the download links' key), by id or by slug. */

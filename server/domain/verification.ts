@@ -12,6 +12,7 @@ import { isTaggedPdf } from './tagging';
 import { countVerification } from '../storage/repositories/stats';
 import { withdrawnCode } from '../storage/repositories/learner-data';
 import { certificateFacts, checkUploadedSignature, type SignatureFacts, type UploadedSignature } from './signature/verify';
+import { checkCredential, currentCredentialCheck, embeddedCredential, type CredentialCheck } from './badge-publishing';
 
 /**
  * Public verification by code: anyone holding a document (or its QR code) can check it. What it shows
@@ -196,6 +197,8 @@ export interface VerificationPageFacts {
   brand?: Brand;
   /** The address printed in the document for this code (what a profile links back to). */
   verificationUrl?: string;
+  /** The document's Open Badges credential, checked (proof, status, validity window), when it has one. */
+  credential?: CredentialCheck;
 }
 
 /** verifyCode plus what only the page shows: the tenant's brand and the document's own verification address. */
@@ -206,7 +209,14 @@ export async function verifyCodeForPage(services: Services, code: string): Promi
   const settings = readSettings(TenantSettings, row.settings);
   const { name, logo, colour } = settings.organization;
   const brand: Brand = { name, ...(logo?.startsWith('data:image/') ? { logo } : {}), ...(colour ? { colour } : {}) };
-  return { verification, brand, verificationUrl: `${publicBaseUrl(settings.public_base_url, services.baseUrl)}/verify/${row.code}` };
+  const published = verification.status !== 'locked' && verification.status !== 'withdrawn';
+  const credential = published ? await currentCredentialCheck(services, code) : undefined;
+  return {
+    verification,
+    brand,
+    verificationUrl: `${publicBaseUrl(settings.public_base_url, services.baseUrl)}/verify/${row.code}`,
+    ...(credential ? { credential } : {}),
+  };
 }
 
 /** What answers a code no document has, on the routes that answer with data rather than a page. */
@@ -233,15 +243,27 @@ export async function checkUploadedDocument(
   code: string,
   pdf: Uint8Array,
   options: { count?: boolean } = {},
-): Promise<{ verification: Verification; match: DocumentMatch; signature?: UploadedSignature }> {
+): Promise<{ verification: Verification; match: DocumentMatch; signature?: UploadedSignature; credential?: CredentialCheck }> {
   const verification = await verifyKnownCode(services, code, options);
   const row = await lookup(services, code);
   if (!row || verification.status === 'locked') return { verification, match: 'none' };
   const hash = sha256Hex(pdf);
   // A regeneration can give the very same bytes (same template, same data): the newest revision decides.
   const revision = await newestRevisionWithHash(services.storage.db, row.id, hash);
-  const match = revision === undefined ? 'none' : revision === row.revision ? 'current' : 'superseded';
+  const match: DocumentMatch = revision === undefined ? 'none' : revision === row.revision ? 'current' : 'superseded';
   // The signature is checked on its own: it says who signed, and that nothing was changed since.
   const signature = await checkUploadedSignature(services.storage.db, row.tenant_id, pdf);
-  return { verification, match, ...(signature.signed ? { signature } : {}) };
+  // The credential the file carries is checked on its own too: a file whose bytes changed may still carry a
+  // genuine one, and a genuine file's says whether its holder's status still stands.
+  const embedded = await embeddedCredential(pdf);
+  const credential = embedded === undefined ? undefined : await checkCredential(services, code, parseOrText(embedded));
+  return { verification, match, ...(signature.signed ? { signature } : {}), ...(credential ? { credential } : {}) };
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }

@@ -29,6 +29,8 @@ import * as bulkIssue from './migrations/012-bulk-issue';
 import * as recertification from './migrations/014-recertification';
 import * as privacy from './migrations/015-privacy';
 import * as signingKeys from './migrations/016-signing-keys';
+import * as credentials from './migrations/017-credentials';
+import * as credentialRevisions from './migrations/019-credential-revisions';
 import { fileDocuments, PRIVATE_FILE, PRIVATE_FOLDER, tableDocuments, type DocumentFiles } from './documents';
 import { Fullness } from './fullness';
 import { writeVerificationCounts } from './repositories/stats';
@@ -64,6 +66,8 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, engine: Engine) => Promis
   '014-recertification': recertification.up,
   '015-privacy': privacy.up,
   '016-signing-keys': signingKeys.up,
+  '017-credentials': credentials.up,
+  '019-credential-revisions': credentialRevisions.up,
 };
 
 export class StorageError extends Error {

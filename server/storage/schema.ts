@@ -208,6 +208,8 @@ export interface DocumentTable {
   created_at: string;
   /** What this revision was made from, as IssueTable.inputs_sha256. */
   inputs_sha256?: string | null;
+  /** The revision's signed Open Badges credential (JSON), when its certificate gives one. */
+  credential?: string | null;
 }
 
 export interface DocumentBytesTable {
@@ -413,6 +415,20 @@ export interface SigningKeyTable {
   retired_at: string | null;
 }
 
+/** A tenant's Ed25519 credential signing key (migration 017): the private half sealed with ATTEST_SECRET_KEY. */
+export interface CredentialKeyTable {
+  id: string;
+  tenant_id: string;
+  /** Multikey 'z6Mk…': published in the tenant's did:web document and JWKS. */
+  public_key_multibase: string;
+  /** `sealed:` + AES-256-GCM of the secret Multikey (server/domain/protection.ts). */
+  secret_key_sealed: string;
+  /** 'active' (signs; one per tenant) | 'retired' (published, verifies what it signed). */
+  state: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
 /** Which key signed a stored PDF, at which level, when. */
 export interface DocumentSignatureTable {
   sha256: string;
@@ -421,6 +437,34 @@ export interface DocumentSignatureTable {
   level: string;
   signed_at: string;
   timestamped_at: string | null;
+}
+
+/** One Bitstring Status List of a tenant (migration 017): its bits are the slots' `revoked`. */
+export interface CredentialStatusListTable {
+  tenant_id: string;
+  /** 1, 2, … */
+  list: number;
+  /** Bits in the list (131,072: the 16 KB the specification asks as a minimum). */
+  size: number;
+  /** Slots given out. */
+  used: number;
+  /** +1 whenever a bit changes: the signed list is signed again only then. */
+  revision: number;
+  /** JSON: the signed BitstringStatusListCredential for `signed_revision`, by key `signed_key_id`. */
+  signed: string | null;
+  signed_revision: number | null;
+  signed_key_id: string | null;
+  created_at: string;
+}
+
+/** An issue's place in its tenant's status lists, given once and kept for good (migration 017). */
+export interface CredentialStatusSlotTable {
+  issue_id: string;
+  tenant_id: string;
+  list: number;
+  position: number;
+  revoked: number;
+  updated_at: string;
 }
 
 export interface Database {
@@ -461,4 +505,7 @@ export interface Database {
   issue_reminders: IssueReminderTable;
   signing_keys: SigningKeyTable;
   document_signatures: DocumentSignatureTable;
+  credential_keys: CredentialKeyTable;
+  credential_status_lists: CredentialStatusListTable;
+  credential_status_slots: CredentialStatusSlotTable;
 }

@@ -4,6 +4,7 @@ import { DomainError, invalid } from '../errors';
 import { sha256Hex } from '../hashing';
 import { newId } from '../ids';
 import { getTenant } from '../tenants';
+import { revokeCredentials } from '../badge-credential';
 import { inTransaction } from '../../storage/db';
 import {
   LEARNER_TABLES,
@@ -226,6 +227,8 @@ export async function eraseLearner(
     const keys: LearnerKeys = await learnerKeys(trx, actor.tenantId, learnerId);
     if (!(await holdsAnything(trx, keys))) return undefined;
     const hashes = await revisionHashesOf(trx, keys.issueIds);
+    // The credentials given away with the documents stop verifying (their status lists say revoked).
+    await revokeCredentials(trx, actor.tenantId, keys.issueIds);
     await insertWithdrawnCodes(
       trx,
       keys.codes.map((code) => ({ code, tenant_id: actor.tenantId, withdrawn_on: at.slice(0, 10), erasure_id: erasure })),

@@ -11,6 +11,7 @@ import { statsDeclarations } from './stats';
 import { templateDeclarations } from './templates';
 import { tenantDeclarations } from './tenant';
 import { verificationDeclarations } from './verification';
+import { credentialDeclarations } from './credentials';
 
 /**
  * The HTTP API between Attest and its callers (the editor, an LMS, the shop): every operation declared as
@@ -26,6 +27,7 @@ export const CONTRACT = {
   ...batchDeclarations,
   ...templateDeclarations,
   ...verificationDeclarations,
+  ...credentialDeclarations,
   ...tenantDeclarations,
   ...operatorDeclarations,
   ...notificationDeclarations,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { declareOperations } from './declaration';
 import { BatchResult, CodeParam, UploadedSignature, Verification } from './schemas';
+import { CredentialCheck } from './credentials';
 
 export const verificationDeclarations = declareOperations({
   verify: {
@@ -19,7 +20,7 @@ export const verificationDeclarations = declareOperations({
     path: '/verify/:code/document',
     tag: 'Verification',
     summary:
-      'Check that an uploaded PDF is the document issued under this code (its SHA-256): current, superseded by a regeneration, or not this document; for a signed PDF, `signature` says whether its signature is intact and whose key made it. A code no document has: 404 VERIFICATION_CODE_UNKNOWN.',
+      'Check that an uploaded PDF is the document issued under this code (its SHA-256): current, superseded by a regeneration, or not this document; for a signed PDF, `signature` says whether its signature is intact and whose key made it; the Open Badges credential it carries, when it has one, is checked too (proof, status, validity window, which revision). A code no document has: 404 VERIFICATION_CODE_UNKNOWN.',
     access: { public: true },
     params: CodeParam,
     body: { raw: ['application/pdf', 'application/octet-stream'] },
@@ -28,6 +29,7 @@ export const verificationDeclarations = declareOperations({
         verification: Verification,
         match: z.enum(['current', 'superseded', 'none']),
         signature: UploadedSignature.optional(),
+        credential: CredentialCheck.optional().describe('The Open Badges credential the PDF carries (`credential.json`), checked.'),
       }),
     },
     example: `curl -X POST "$BASE/api/v1/verify/$CODE/document" -H 'Content-Type: application/pdf' --data-binary @certificate.pdf`,

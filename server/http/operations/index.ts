@@ -16,6 +16,7 @@ import { statsOperations } from './stats';
 import { templateOperations } from './templates';
 import { tenantOperations } from './tenant';
 import { verificationOperations } from './verification';
+import { credentialOperations } from './credentials';
 
 /** Every operation of the server, in the order the API document and the README list them. */
 const domainOperations: Operation[] = [
@@ -26,6 +27,7 @@ const domainOperations: Operation[] = [
   ...batchOperations,
   ...templateOperations,
   ...verificationOperations,
+  ...credentialOperations,
   ...tenantOperations,
   ...operatorOperations,
   ...notificationOperations,

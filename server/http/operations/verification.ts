@@ -12,6 +12,7 @@ function page(found: VerificationPageFacts | undefined, headers: Record<string, 
     locale: acceptedLocale(headers['accept-language']) ?? 'fr',
     ...(found?.brand ? { brand: found.brand } : {}),
     ...(found?.verificationUrl ? { verificationUrl: found.verificationUrl } : {}),
+    ...(found?.credential ? { credential: found.credential } : {}),
     ...options,
   });
   return { status: v?.status === 'unknown' ? 404 : 200, html, headers: { 'Content-Security-Policy': policy } };
@@ -51,8 +52,13 @@ export const verificationOperations: Operation[] = bindOperations(verificationDe
       if (found.verification.status === 'unknown') return page(found, headers, { typed: params.code });
       const pdf = await uploadedFile(body, headers['content-type']);
       if (!pdf) return { ...page(found, headers, { typed: params.code, match: 'no-file' }), status: 422 };
-      const { match, signature } = await checkUploadedDocument(services, params.code, pdf, { count: false });
-      return page(found, headers, { typed: params.code, match, ...(signature ? { signature } : {}) });
+      const { match, signature, credential } = await checkUploadedDocument(services, params.code, pdf, { count: false });
+      return page(found, headers, {
+        typed: params.code,
+        match,
+        ...(signature ? { signature } : {}),
+        ...(credential ? { uploadedCredential: credential } : {}),
+      });
     },
   },
   verificationForm: {

@@ -1,5 +1,7 @@
 import type { Brand, DocumentMatch, Verification } from '../../domain/verification';
 import type { UploadedSignature } from '../../domain/signature/verify';
+import type { CredentialCheck } from '../../domain/badge-publishing';
+import { verificationMessage } from '../../domain/credentials';
 import { cspNonce, serverPagePolicy } from '../security';
 import { VERIFY_SCRIPT } from './verify-script';
 
@@ -55,6 +57,14 @@ const TEXT = {
     signatureIntact: 'La signature du fichier est intacte : il n’a pas été modifié depuis sa signature par',
     signatureBroken: 'La signature du fichier n’est pas intacte : il a été modifié après sa signature.',
     signatureForeign: 'Le fichier est signé, mais pas avec une clé de cet organisme.',
+    credential: 'Badge numérique (Open Badges 3.0)',
+    credentialJson: 'Télécharger le badge (JSON)',
+    credentialPng: 'Télécharger l’image du badge (PNG)',
+    credentialIssuer: 'Émetteur',
+    credentialFile: 'Badge contenu dans le fichier :',
+    credentialSuperseded: 'c’est celui d’une version antérieure du document.',
+    credentialNone: 'il n’est pas celui de ce document.',
+    credentialCurrent: 'c’est celui du document en vigueur.',
   },
   en: {
     title: 'Document verification',
@@ -100,6 +110,14 @@ const TEXT = {
     signatureIntact: 'The file’s signature is intact: it has not been changed since it was signed by',
     signatureBroken: 'The file’s signature is not intact: it was changed after it was signed.',
     signatureForeign: 'The file is signed, but not with a key of this organisation.',
+    credential: 'Digital badge (Open Badges 3.0)',
+    credentialJson: 'Download the badge (JSON)',
+    credentialPng: 'Download the badge image (PNG)',
+    credentialIssuer: 'Issuer',
+    credentialFile: 'Badge carried by the file:',
+    credentialSuperseded: 'it is an earlier version’s of this document.',
+    credentialNone: 'it is not this document’s.',
+    credentialCurrent: 'it is the current document’s.',
   },
 } as const;
 
@@ -136,6 +154,31 @@ export interface PageOptions {
   brand?: Brand;
   /** The document's verification address, which a profile entry links back to. */
   verificationUrl?: string;
+  /** The document's Open Badges credential, checked: its verdict, and links to its JSON and badge. */
+  credential?: CredentialCheck;
+  /** The credential an uploaded PDF carries, checked. */
+  uploadedCredential?: CredentialCheck;
+}
+
+/**
+ * The credential's verdict as the page says it: the first thing wrong (proof, revocation, validity window)
+ * or valid, with the issuer's DID; the verdict's code is in `data-credential` for scripts and tests.
+ */
+function credentialSection(c: CredentialCheck | undefined, locale: 'fr' | 'en', t: (typeof TEXT)['fr' | 'en']): string {
+  if (!c) return '';
+  const v = c.verification;
+  const links = [
+    c.json ? `<a href="${escapeHtml(c.json)}">${escapeHtml(t.credentialJson)}</a>` : '',
+    c.badge ? `<a href="${escapeHtml(c.badge)}">${escapeHtml(t.credentialPng)}</a>` : '',
+  ].filter(Boolean);
+  return `<section class="credential" data-credential="${escapeHtml(v.code)}"><h2>${escapeHtml(t.credential)}</h2>
+<p class="credential-verdict" data-valid="${v.valid}">${escapeHtml(verificationMessage(v.code, locale))}</p>${v.issuer ? `<p class="hint">${escapeHtml(t.credentialIssuer)} : <code>${escapeHtml(v.issuer)}</code></p>` : ''}${links.length ? `<p>${links.join(' · ')}</p>` : ''}</section>`;
+}
+
+function uploadedCredentialLine(c: CredentialCheck | undefined, locale: 'fr' | 'en', t: (typeof TEXT)['fr' | 'en']): string {
+  if (!c) return '';
+  const which = c.match === 'current' ? t.credentialCurrent : c.match === 'superseded' ? t.credentialSuperseded : t.credentialNone;
+  return `<p class="credential-file" data-credential="${escapeHtml(c.verification.code)}" data-credential-match="${c.match}">${escapeHtml(t.credentialFile)} ${escapeHtml(verificationMessage(c.verification.code, locale))} ${escapeHtml(which)}</p>`;
 }
 
 /** The page and the policy it needs: its answer must carry both. */
@@ -253,7 +296,7 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
 <div class="drop"><p class="drop-hint">${escapeHtml(t.drop)}</p>
 <form class="upload" method="post" action="/verify/${encodeURIComponent(v.code)}/document" enctype="multipart/form-data"><label for="document">${escapeHtml(t.file)}</label>
 <input id="document" name="document" type="file" accept="application/pdf,.pdf" required>
-<button type="submit">${escapeHtml(t.compare)}</button></form></div>${match}${signatureLine}</section>
+<button type="submit">${escapeHtml(t.compare)}</button></form></div>${match}${signatureLine}${uploadedCredentialLine(options.uploadedCredential, locale, t)}</section>
 <script nonce="${nonce}">${VERIFY_SCRIPT}</script>`
       : '';
   // Checked again here: this text goes into a stylesheet, and a colour is all it may ever be.
@@ -266,7 +309,7 @@ export function verificationPage(v: Verification | undefined, options: PageOptio
 <form method="get" action="/verify"><label for="code" class="visually-hidden">${escapeHtml(t.code)}</label>
 <input id="code" name="code" value="${escapeHtml(typed || v?.code || '')}" placeholder="XXXXX-XXXXX-XXXXX-XXXXX" autocomplete="off" maxlength="40" required>
 <button type="submit">${escapeHtml(t.check)}</button></form>
-${v ? `<p class="status" role="status" data-status="${v.status}">${escapeHtml(status)}</p>${superseded}${details}${share}${upload}` : ''}
+${v ? `<p class="status" role="status" data-status="${v.status}">${escapeHtml(status)}</p>${superseded}${details}${share}${published ? credentialSection(options.credential, locale, t) : ''}${upload}` : ''}
 </main></body></html>`;
   return { html, policy: serverPagePolicy({ styles: [css], ...(upload ? { scriptNonce: nonce } : {}), connect: !!upload, forms: true }) };
 }

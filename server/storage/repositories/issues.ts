@@ -398,3 +398,32 @@ export async function insertRevisions(db: Db, rows: readonly DocumentTable[]): P
       .execute();
   }
 }
+
+// Credentials (Open Badges 3.0) -------------------------------------------------------------------------
+
+/** Of these issues, those with a credential in some revision: the ones a status list knows. */
+export async function issuesWithCredential(db: Db, issueIds: readonly string[]): Promise<string[]> {
+  if (!issueIds.length) return [];
+  const rows = await db
+    .selectFrom('documents')
+    .select('issue_id')
+    .distinct()
+    .where('issue_id', 'in', [...issueIds])
+    .where('credential', 'is not', null)
+    .execute();
+  return rows.map((r) => r.issue_id);
+}
+
+/** The credentials of an issue's revisions, newest first. */
+export async function revisionCredentials(db: Db, issueId: string): Promise<{ revision: number; credential: string }[]> {
+  const rows = await db
+    .selectFrom('documents')
+    .select(['revision', 'credential'])
+    .where('issue_id', '=', issueId)
+    .where('credential', 'is not', null)
+    .orderBy('revision', 'desc')
+    .execute();
+  return rows.flatMap((r) =>
+    r.credential === null || r.credential === undefined ? [] : [{ revision: r.revision, credential: r.credential }],
+  );
+}

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
+import { setSlotRevoked } from './credentials';
 
 /**
  * Where a learner is in the database, table by table: the one list the privacy operations read
@@ -416,6 +417,19 @@ export const LEARNER_TABLES: readonly LearnerTable[] = [
       count(await trx.deleteFrom('issues').where('tenant_id', '=', k.tenantId).where('learner_id', '=', k.learnerId).executeTakeFirst()),
   },
   {
+    table: 'credential_status_slots',
+    holds:
+      'The place of each of their documents in the tenant’s credential status list (issue ids and positions, no personal data): kept, so a position is never given to another document; erasing sets the revoked bit, so a credential they still hold says so.',
+    fate: 'kept',
+    rows: async (db, k) =>
+      none(k.issueIds) ? [] : db.selectFrom('credential_status_slots').selectAll().where('issue_id', 'in', k.issueIds).execute(),
+    erase: async (trx, k, at) => {
+      let changed = 0;
+      for (const issueId of k.issueIds) if (await setSlotRevoked(trx, issueId, true, at)) changed++;
+      return changed;
+    },
+  },
+  {
     table: 'withdrawn_codes',
     holds: 'After erasure, the codes of their documents, alone: never given again, and verified as "withdrawn".',
     fate: 'kept',
@@ -448,6 +462,8 @@ export const NOT_ABOUT_LEARNERS: Readonly<Record<string, string>> = {
   tenant_mail: 'the tenant’s SMTP settings',
   certificate_mail: 'the words of a certificate’s mail, and fixed addresses to tell',
   bulk_runs: 'bulk issues: who ran them, when, and their counts (the learners are in bulk_items)',
+  credential_keys: 'the tenant’s credential signing keys (the private halves sealed)',
+  credential_status_lists: 'the tenant’s status lists: their sizes, counts and last signed copy (bits only, of no one by name)',
 };
 
 /** What identifies the learner's rows: their issues, earlier issues of theirs still traced, the people they are. */

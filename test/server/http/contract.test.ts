@@ -23,6 +23,7 @@ import { Diagnostic } from '../../../server/http/contract/schemas';
 import { ASSET_LIMIT_MB, templateDeclarations } from '../../../server/http/contract/templates';
 import { tenantDeclarations } from '../../../server/http/contract/tenant';
 import { verificationDeclarations } from '../../../server/http/contract/verification';
+import { credentialDeclarations } from '../../../server/http/contract/credentials';
 import { openApiDocument } from '../../../server/http/openapi';
 import { OPERATIONS } from '../../../server/http/operations';
 import { freshServices, setupTenant, useRenderPool, type TenantFixture, type TestServices } from '../../support/storage';
@@ -127,6 +128,7 @@ describe('the HTTP contract', () => {
       batchDeclarations,
       templateDeclarations,
       verificationDeclarations,
+      credentialDeclarations,
       tenantDeclarations,
       operatorDeclarations,
       notificationDeclarations,

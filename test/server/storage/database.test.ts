@@ -67,6 +67,8 @@ describe.each(ENGINES)('storage (%s)', (engine) => {
           '014-recertification',
           '015-privacy',
           '016-signing-keys',
+          '017-credentials',
+          '019-credential-revisions',
         ]);
         expect(await second.db.selectFrom('tenants').select('slug').execute()).toEqual([{ slug: 'kept' }]);
         // Bytes round-trip exactly on both engines.
