@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import type { Db } from '../../storage/db';
 import { activeKeyOf, insertActiveKeyIfNone, keyById, keysOf, retireKey } from '../../storage/repositories/credentials';
