@@ -6,9 +6,9 @@ import { sha256Hex } from './hashing';
 import { TenantSettings, readSettings } from './settings';
 import { issueState } from './withholding';
 import { serves } from './scope';
-import { issueById, issueForVerification, newestRevisionWithHash, revisionHash } from '../storage/repositories/issues';
-import { PDFA_LABEL, archivalConformance } from '../../templates/pdf';
+import { issueById, issueForVerification, newestRevisionWithHash } from '../storage/repositories/issues';
 import { isTaggedPdf } from './tagging';
+import { PDFA_LABEL, archivalConformance } from '../../templates/pdf';
 import { countVerification } from '../storage/repositories/stats';
 import { withdrawnCode } from '../storage/repositories/learner-data';
 import { certificateFacts, checkUploadedSignature, type SignatureFacts, type UploadedSignature } from './signature/verify';
@@ -46,12 +46,12 @@ export interface Verification {
    */
   supersededBy?: { code: string; issuedOn?: string; url: string };
   supersededOn?: string;
-  /** The document is an archival PDF: what its current file declares of itself (server/domain/archival.ts). */
-  archival?: typeof PDFA_LABEL;
   /** The document is tagged PDF (server/domain/tagging.ts): a screen reader reads its structure. */
   tagged?: boolean;
   /** Who signed the current revision, when the tenant signs its documents (PAdES). */
   signature?: SignatureFacts;
+  /** The document is an archival PDF: what its current file declares of itself (server/domain/archival.ts). */
+  archival?: typeof PDFA_LABEL;
   locale: 'fr' | 'en';
 }
 
@@ -118,7 +118,10 @@ export async function verifyCode(services: Services, code: string, options: { co
     out.expiresOn = row.expires_on;
     if (row.revoked_at) out.revokedOn = row.revoked_at.slice(0, 10);
   }
-  if ((await archivalOfRevision(services, row.id, row.revision)) !== undefined) out.archival = PDFA_LABEL;
+  // Read from the document itself, not from today's settings (a document made before an option was turned on).
+  const facts = await fileFacts(services, row.pdf_sha256);
+  if (facts?.archival) out.archival = PDFA_LABEL;
+  if (facts) out.tagged = facts.tagged;
   if (row.signature_key_id && row.signature_certificate && row.signature_level) {
     out.signature = {
       ...certificateFacts(row.signature_certificate),
@@ -131,10 +134,6 @@ export async function verifyCode(services: Services, code: string, options: { co
   }
   // Not on a locked document's answer above: a manager's reason may say who the document is about.
   if (status === 'revoked' && shows.revocation_reason && row.revoked_reason) out.revocationReason = row.revoked_reason;
-  // Read from the document itself, not from today's settings: a document made before tagging was turned on is not tagged.
-  const sha256 = await revisionHash(services.storage.db, row.id, row.revision);
-  const pdf = sha256 ? await services.storage.documents.read(services.storage.db, sha256) : undefined;
-  if (pdf) out.tagged = isTaggedPdf(pdf);
   if (row.superseded_by) {
     const newest = await newestOfChain(services, row.superseded_by);
     if (newest) {
@@ -149,26 +148,32 @@ export async function verifyCode(services: Services, code: string, options: { co
   return out;
 }
 
-/** What a file's bytes declare (PDF/A-3b or nothing), by SHA-256: stored files never change under their hash. */
-const declared = new Map<string, typeof PDFA_LABEL | null>();
+/** What a file's bytes declare of themselves, by SHA-256: stored files never change under their hash. */
+interface FileFacts {
+  /** PDF/A-3b (server/domain/archival.ts). */
+  archival: boolean;
+  /** Tagged PDF (server/domain/tagging.ts). */
+  tagged: boolean;
+}
+const declared = new Map<string, FileFacts>();
 const DECLARED_KEEP = 10_000;
 
 /**
- * Whether the revision's file is PDF/A-3b, read from the file itself rather than from today's settings:
- * a document made before archival was turned on (or after it was turned off) says what it is.
+ * Whether the current revision's file (`issues.pdf_sha256`) is PDF/A-3b and whether it is tagged, read from the file itself rather than
+ * from today's settings: a document made before an option was turned on (or after it was turned off) says
+ * what it is.
  */
-async function archivalOfRevision(services: Services, issueId: string, revision: number): Promise<typeof PDFA_LABEL | undefined> {
-  const sha256 = await revisionHash(services.storage.db, issueId, revision);
+async function fileFacts(services: Services, sha256: string | null): Promise<FileFacts | undefined> {
   if (!sha256) return undefined;
   let known = declared.get(sha256);
   if (known === undefined) {
     const pdf = await services.storage.documents.read(services.storage.db, sha256);
     if (!pdf) return undefined; // a missing file is the document download's problem to report, not this page's
-    known = archivalConformance(pdf) ?? null;
+    known = { archival: archivalConformance(pdf) !== undefined, tagged: isTaggedPdf(pdf) };
     if (declared.size >= DECLARED_KEEP) declared.delete(declared.keys().next().value!);
     declared.set(sha256, known);
   }
-  return known ?? undefined;
+  return known;
 }
 
 /** The newest document of a chain, from the one that superseded the document checked (a chain is short). */

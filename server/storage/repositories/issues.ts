@@ -255,6 +255,7 @@ const issueForVerificationQuery = precompiled((db: Db, code: string) =>
       'issues.revoked_at',
       'issues.revoked_reason',
       'issues.revision',
+      'issues.pdf_sha256',
       'issues.data',
       'issues.superseded_by',
       'issues.superseded_at',

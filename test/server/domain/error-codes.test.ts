@@ -26,7 +26,7 @@ const SERVER = sources('server');
 
 /** UPPER_SNAKE literals of server/ that are not answers: Node's and the storage layer's codes, environment variables, diagnostic codes (they travel in `details.diagnostics`, with their stage), LinkedIn's add-to-profile task name. */
 const NOT_ANSWERS =
-  /^(STORAGE_[A-Z_]+|SQLITE_[A-Z_]+|ATTEST_[A-Z_]+|HPE_[A-Z_]+|ERR_[A-Z_]+|EAI_AGAIN|RENDER_FAILED|RENDER_TIMEOUT|RENDER_WORKER_DIED|SOURCE_UNREADABLE|TEMPLATE_NOT_LOADED|CERTIFICATION_NAME)$/;
+  /^(STORAGE_[A-Z_]+|SQLITE_[A-Z_]+|ATTEST_[A-Z0-9_]+|HPE_[A-Z_]+|ERR_[A-Z_]+|EAI_AGAIN|RENDER_FAILED|RENDER_TIMEOUT|RENDER_WORKER_DIED|SOURCE_UNREADABLE|TEMPLATE_NOT_LOADED|CERTIFICATION_NAME)$/;
 
 const ZOD_CODES = [
   'invalid_type',
