@@ -79,6 +79,12 @@ interface Words {
   code: string;
 }
 
+/** What a tagged document's seal and signature figures say, in the instance's language. */
+const IMAGE_ALT: Record<'fr' | 'en', Record<'seal' | 'signature', string>> = {
+  en: { seal: 'Seal', signature: 'Signature' },
+  fr: { seal: 'Sceau', signature: 'Signature' },
+};
+
 // Attest's own wording of what the plugin prints, in the instance's language.
 const WORDS: Record<'fr' | 'en', Words> = {
   en: {
@@ -206,7 +212,7 @@ export function templateFromInstance(
   const body: string[] = [];
   if (prepared.border) {
     const b = layout.border;
-    body.push(`  <image x="${len(b.x)}" y="${len(b.y)}" width="${len(b.w)}" height="${len(b.h)}" fit="fill" src="border"/>`);
+    body.push(`  <image x="${len(b.x)}" y="${len(b.y)}" width="${len(b.w)}" height="${len(b.h)}" fit="fill" src="border" alt=""/>`);
   }
   const color = BORDER_COLORS[String(instance.bordercolor).trim()];
   if (color) {
@@ -222,7 +228,7 @@ export function templateFromInstance(
   if (prepared.watermark) {
     const w = layout.watermark;
     body.push(
-      `  <image x="${len(w.x)}" y="${len(w.y)}" width="${len(w.w)}" height="${len(w.h)}" fit="fill" opacity="${layout.watermarkOpacity}" src="watermark"/>`,
+      `  <image x="${len(w.x)}" y="${len(w.y)}" width="${len(w.w)}" height="${len(w.h)}" fit="fill" opacity="${layout.watermarkOpacity}" src="watermark" alt=""/>`,
     );
   }
   // Seal and signature were printed at their own size: TCPDF gives an image without a size one point per
@@ -245,7 +251,10 @@ export function templateFromInstance(
         `The ${kind} image (${p.width}×${p.height} pixels) would leave the page at the plugin's size; it is made ${Math.round(scale * 100)}% as large.`,
       );
     }
-    body.push(`  <image x="${len(at.x)}" y="${len(at.y)}" width="${len(w)}" height="${len(h)}" fit="fill" src="${kind}"/>`);
+    // The frame and the watermark above are decoration (alt=""); the seal and the signature say what they are.
+    body.push(
+      `  <image x="${len(at.x)}" y="${len(at.y)}" width="${len(w)}" height="${len(h)}" fit="fill" src="${kind}" alt="${IMAGE_ALT[locale][kind]}"/>`,
+    );
   }
 
   // ---- the lines of text

@@ -319,7 +319,7 @@ describe('images', () => {
     );
     expect(migrated.warnings).toEqual([{ field: 'printsignature', message: expect.stringContaining('is made') }]);
     // 2000 × 500 pt from (47 mm, 155 mm): the page's bottom, 55 mm below, decides; a quarter as wide as high.
-    expect(migrated.source).toContain('<image x="47mm" y="155mm" width="220mm" height="55mm" fit="fill" src="signature"/>');
+    expect(migrated.source).toContain('<image x="47mm" y="155mm" width="220mm" height="55mm" fit="fill" src="signature" alt="Signature"/>');
     expectClean(check);
   });
 });
