@@ -167,8 +167,9 @@ async function fileFacts(services: Services, sha256: string | null): Promise<Fil
   if (!sha256) return undefined;
   let known = declared.get(sha256);
   if (known === undefined) {
-    const pdf = await services.storage.documents.read(services.storage.db, sha256);
-    if (!pdf) return undefined; // a missing file is the document download's problem to report, not this page's
+    // A missing or changed file is the document download's problem to report, not the verification's.
+    const pdf = await services.storage.documents.read(services.storage.db, sha256).catch(() => undefined);
+    if (!pdf) return undefined;
     known = { archival: archivalConformance(pdf) !== undefined, tagged: isTaggedPdf(pdf) };
     if (declared.size >= DECLARED_KEEP) declared.delete(declared.keys().next().value!);
     declared.set(sha256, known);

@@ -19,8 +19,11 @@ function sealingSecret(): string {
   return secret;
 }
 
-const seal = (clear: string, secret: string): string => sealText('credential signing key', clear, secret);
-const open = (sealed: string, secret: string): string | undefined => openText('credential signing key', sealed, secret);
+/** Stored as `sealed:` + the sealed text, so a row says what it holds. */
+const SEALED = 'sealed:';
+const seal = (clear: string, secret: string): string => SEALED + sealText('credential signing key', clear, secret);
+const open = (sealed: string, secret: string): string | undefined =>
+  sealed.startsWith(SEALED) ? openText('credential signing key', sealed.slice(SEALED.length), secret) : undefined;
 
 const toKey = (row: CredentialKeyTable): IssuerKey => ({
   id: row.id,
