@@ -139,6 +139,7 @@ const list: Persona[] = [
         language: 'fr',
         credit_hours: 14,
         managers: [{ email: 'nadia.roux@example.org', name: 'Nadia Roux' }],
+        did: 'did:web:camille-martin.example.org',
       }),
       { code: 'ATT-7Q4K-2M9P' },
     ),

@@ -196,6 +196,8 @@ describe.each(ENGINES)('a document’s life: revoke, regenerate, verify, expire 
       expiresOn: '2027-02-03',
       locale: 'fr',
       revision: 1,
+      // Documents are tagged unless a setting says otherwise (server/domain/tagging.ts).
+      tagged: true,
     });
     const typed = issue.code.toLowerCase().replace(/-/g, ' ').replace(/0/g, 'o');
     expect((await verifyCode(s, typed)).code).toBe(issue.code);

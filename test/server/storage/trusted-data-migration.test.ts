@@ -177,7 +177,7 @@ describe.each(ENGINES)('migrating to trusted learner data (%s)', (engine) => {
       expect(await caps('roles', 'r2')).toEqual(oldLms);
       // The untouched default admin role is no longer printed on documents; one a manager changed keeps what they chose.
       expect((await caps('roles', 'r4')).sort()).toEqual([...DEFAULT_ROLES.admin!].sort());
-      // Later versions' new capabilities go to every admin role, changed or not (migrations 012, 014, 015).
+      // Later versions' new capabilities go to every admin role, changed or not (migrations 012, 014, 015, 016, 019).
       expect(await caps('roles', 'r5')).toEqual([
         ...firstAdmin.filter((c) => c !== 'tenant:manage'),
         'learners:supply-data',
@@ -185,6 +185,8 @@ describe.each(ENGINES)('migrating to trusted learner data (%s)', (engine) => {
         'issues:reissue',
         'privacy:export',
         'privacy:erase',
+        'signature:manage',
+        'credentials:rotate-key',
       ]);
       const rows = await db.selectFrom('issues').select(['learner_id', 'issued_on', 'achieved_on', 'data']).orderBy('learner_id').execute();
       expect(rows).toEqual([
