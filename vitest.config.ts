@@ -15,7 +15,8 @@ export default defineConfig({
   test: {
     // Run once for the whole run, whichever projects have tests in it.
     globalSetup: ['test/support/temp-dir.ts', 'test/support/postgres.ts'],
-    maxWorkers: 2,
+    // Three on two cores: about a third of a test's time is spent waiting on PostgreSQL, poppler, qpdf or a browser.
+    maxWorkers: 3,
     projects: [
       { test: { ...common, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', EDITOR_BROWSER] } },
       { test: { ...common, name: 'editor', include: [EDITOR_BROWSER], globalSetup: ['test/support/editor-build.ts'] } },

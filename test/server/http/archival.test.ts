@@ -83,7 +83,9 @@ describe.each(ENGINES)('PDF/A-3b documents over HTTP (%s)', (engine) => {
         const code = String(issued.json.issue?.code);
         const { path, bytes } = await documentOf(example, code, `${example}-${persona.id}`);
         expect(archivalConformance(bytes)).toBe('PDF/A-3b');
-        checkPdfA(path);
+        // Every tool's check of every learner's file is the writer's test (archival-examples.test.ts); through
+        // the API the first learner's file is checked in full, the others by what they declare.
+        if (persona === personas[0]) checkPdfA(path);
         const verified = await call(app.base, 'GET', `/api/v1/verify/${code}`);
         expect(verified.json.archival, persona.id).toBe('PDF/A-3b');
       }
