@@ -133,7 +133,8 @@ describe.each(ENGINES)('bulk issue over HTTP (%s)', (engine) => {
     expect(await text(done[0]!.code)).toContain('Zoé Durand');
     const literal = await text(done[3]!.code);
     expect(literal).toContain('<b>{{ 7*7 }}</b> Literal');
-    expect(literal).not.toContain('49');
+    // As a word: the verification address's port or code may hold the digits.
+    expect(literal).not.toMatch(/\b49\b/);
     expect(await text(done[4]!.code)).toContain("=cmd|' /C calc'!A0 Formule");
     // Confirming once more after the end issues nothing more.
     expect((await post(`/bulk-issues/${String(dry.json.id)}/confirm`, { fingerprint })).status).toBe(200);
