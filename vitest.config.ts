@@ -9,6 +9,9 @@ const common = {
   // Generous: a test waits on real work (renders, browsers, databases), and a busy machine only slows it.
   testTimeout: 120_000,
   hookTimeout: 180_000,
+  // Render workers warm up with one small document instead of a few hundred: tests measure no speed, and a
+  // full warm-up per pool would cost the suite minutes (test/server/render/warm-up.test.ts tests the full one).
+  env: { ATTEST_RENDER_WARM_UP: 'light' },
 } as const;
 
 export default defineConfig({

@@ -17,6 +17,7 @@ import type { BoundData } from '../variables/types';
 import { readFileSync } from 'node:fs';
 import { objectCounts } from '../test/templates/pdf/helpers';
 import { join } from 'node:path';
+import { recordFigures, stageShares } from './results';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -114,6 +115,19 @@ async function main(): Promise<void> {
         .map(([stage, ms]) => `${stage} ${fmt((ms * 1000) / LEARNERS)} µs (${fmt((100 * ms) / measured)} %)`)
         .join(', '),
   );
+
+  recordFigures('batch', [
+    {
+      id: 'batch.pages',
+      label: `one print-ready PDF of ${LEARNERS} learners (diploma-background), one core`,
+      value: median(runs),
+      unit: 'pages/s',
+      runs,
+      cpuMs: median(cpu),
+      cpuUnit: 'page',
+      stages: stageShares(timings),
+    },
+  ]);
 
   let separate = 0;
   const singles = bound(0);

@@ -21,6 +21,7 @@ import { signWithKeyPair } from '../server/domain/credentials/sign';
 import { unsignedStatusList } from '../server/domain/credentials/status-list';
 import { BitstringStatusList } from '@digitalbazaar/vc-bitstring-status-list';
 import { fmt, median, referenceLearner } from './reference';
+import { recordFigures } from './results';
 
 const RUNS = 7;
 const PER_RUN = Number(process.env.BENCH_CREDENTIALS ?? 200);
@@ -99,6 +100,16 @@ async function main(): Promise<void> {
     console.log(`credential ${label}: CPU ${fmt(median(xs), 3)} ms; min ${fmt(Math.min(...xs), 3)}, max ${fmt(Math.max(...xs), 3)}`);
   line('sign (build + eddsa-rdfc-2022)', signCpu);
   line('verify (proof + status list proof + bit + window)', verifyCpu);
+  recordFigures('credentials', [
+    {
+      id: 'credential.sign',
+      label: 'Open Badges credential signed (build + eddsa-rdfc-2022)',
+      value: median(signCpu),
+      unit: 'ms CPU',
+      runs: signCpu,
+    },
+    { id: 'credential.verify', label: 'Open Badges credential verified', value: median(verifyCpu), unit: 'ms CPU', runs: verifyCpu },
+  ]);
   console.log(
     `credential JSON: ${fmt(JSON.stringify(sample).length / 1024, 1)} KB; status list credential: ${fmt(JSON.stringify(statusList).length / 1024, 1)} KB`,
   );

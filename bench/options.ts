@@ -14,6 +14,7 @@ import { createPrivateKey } from 'node:crypto';
 import type { KeyAlgorithm } from '../server/domain/signature/cms';
 import { newSelfSignedKey } from '../server/domain/signature/keys';
 import { signPdfWith, signatureField } from '../server/domain/signature';
+import { recordFigures, type Figure } from './results';
 
 export interface BenchOption {
   label: string;
@@ -174,13 +175,23 @@ async function main(): Promise<void> {
       cpu[n]!.push((spent.user + spent.system) / 1000 / PER_RUN);
     }
   const plain = median(cpu[0]!);
+  const figures: Figure[] = [];
   for (const [n, option] of OPTIONS.entries()) {
     const m = median(cpu[n]!);
+    figures.push({
+      id: `option.${n}`,
+      label: `option: ${option.label}`,
+      value: m,
+      unit: 'ms CPU',
+      runs: cpu[n]!,
+      detail: `${n === 0 ? 'the reference' : `${m >= plain ? '+' : ''}${fmt(m - plain, 2)} ms`}; ${fmt(sizes[n]! / 1024, 1)} KB`,
+    });
     const delta = n === 0 ? '' : ` (${m >= plain ? '+' : ''}${fmt(m - plain, 3)} ms, ×${fmt(m / plain, 2)})`;
     console.log(
       `option   ${option.label}: CPU ${fmt(m, 3)} ms/document${delta}; min ${fmt(Math.min(...cpu[n]!), 3)}, max ${fmt(Math.max(...cpu[n]!), 3)}; ${fmt(sizes[n]! / 1024, 1)} KB`,
     );
   }
+  recordFigures('options', figures);
 }
 
 await main();

@@ -18,6 +18,7 @@ import { compileTemplate } from '../templates/compile';
 import { renderDocument } from '../templates/render';
 import { findPersona } from '../variables/personas';
 import { previewData } from '../variables/samples';
+import { recordFigures, type Figure } from './results';
 
 const EDITS = Number(process.env.BENCH_PREVIEW_EDITS ?? 50);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -32,6 +33,7 @@ try {
   const tenant = await createTenant(services, { slug: 'bench-preview', name: 'Bench', settings: { locale: 'fr' } });
   const system: Actor = { kind: 'system', tenantId: tenant.id };
   const data = previewData({}, findPersona('oliver-bennett')!.data);
+  const figures: Figure[] = [];
   for (const example of ['attestation-fr', 'diploma-background']) {
     const template = await createTemplate(services, system, { example });
     const draft = await draftPayload(services, system, template.id);
@@ -69,7 +71,17 @@ try {
       `preview per keystroke (${example}, ${EDITS} edits): previewTemplate median ${fmt(median(server))} ms, CPU ${fmt(cpuPerEdit)} ms per edit`,
     );
     console.log(`  in this process: compile median ${fmt(median(compile))} ms, render median ${fmt(median(render))} ms`);
+    figures.push({
+      id: `preview.${example}`,
+      label: `preview per keystroke (${example})`,
+      value: median(server),
+      unit: 'ms',
+      cpuMs: cpuPerEdit,
+      cpuUnit: 'edit',
+      detail: `compile ${fmt(median(compile))} ms, render ${fmt(median(render))} ms`,
+    });
   }
+  recordFigures('preview', figures);
 } finally {
   await storage.close();
   await pool.close();

@@ -7,7 +7,7 @@
  * thread of the process), on SQLite, then on PostgreSQL when one answers at ATTEST_BENCH_PG (default
  * postgres://postgres@127.0.0.1:5432, a database made and dropped for the run).
  *
- *   ATTEST_BENCH_REGEN=100000 npm run bench   the issue's figure (100,000 documents; default 2,000)
+ *   ATTEST_BENCH_REGEN=100000 npm run bench   the issue's figure (100,000 documents; default 10,000: fewer measure mostly the workers' start-up)
  *   ATTEST_BENCH_REGEN_PG=…                   documents on PostgreSQL (default: the same number, at most 20,000)
  *   ATTEST_BENCH_REGEN_SINGLE=…               documents made one by one with the API's path first (default 300)
  */
@@ -25,8 +25,9 @@ import { newVerificationCode } from '../server/domain/codes';
 import { newId } from '../server/domain/ids';
 import type { Actor } from '../server/domain/context';
 import { EXAMPLES_DIR } from '../templates/files';
+import { recordFigures, type Figure } from './results';
 
-const COUNT = Number(process.env.ATTEST_BENCH_REGEN ?? 2000);
+const COUNT = Number(process.env.ATTEST_BENCH_REGEN ?? 10_000);
 const PG_COUNT = Number(process.env.ATTEST_BENCH_REGEN_PG ?? Math.min(COUNT, 20_000));
 const SINGLE = Number(process.env.ATTEST_BENCH_REGEN_SINGLE ?? 300);
 const PG_BASE = process.env.ATTEST_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432';
@@ -185,7 +186,7 @@ function threadSampler(): { stop(): Map<string, number> } {
   };
 }
 
-async function bulk(url: string, slug: string, count: number, engine: string): Promise<void> {
+async function bulk(url: string, slug: string, count: number, engine: string): Promise<Figure> {
   let out = '';
   let err = '';
   const cpu0 = cpuMs();
@@ -214,9 +215,30 @@ async function bulk(url: string, slug: string, count: number, engine: string): P
   console.log(
     `            CPU per document by thread: ${threads.map(([name, ms]) => `${name === 'node' ? 'render workers with V8 and libuv helpers' : name} ${fmt(ms / count, 2)} ms`).join(', ')}`,
   );
+  const rate = count / seconds;
+  return {
+    id: `regenerate.${engine.startsWith('PostgreSQL') ? 'postgresql' : 'sqlite'}`,
+    label: `attest regenerate, ${engine}, ${availableParallelism()} render workers`,
+    value: rate,
+    unit: 'documents/s',
+    cpuMs: cpu / count,
+    cpuUnit: 'document',
+    detail:
+      `${fmt(count)} documents in ${fmt(seconds, 1)} s, start-up included` +
+      (count < 100_000 ? `; 100,000 at this rate: ${fmt(100_000 / rate)} s` : ''),
+  };
 }
 
 async function main_(): Promise<void> {
+  const figures: Figure[] = [];
+  try {
+    await measureAll(figures);
+  } finally {
+    if (figures.length) recordFigures('regenerate', figures);
+  }
+}
+
+async function measureAll(figures: Figure[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'attest-bench-regen-'));
   try {
     const url = join(dir, 'bench.sqlite');
@@ -224,7 +246,7 @@ async function main_(): Promise<void> {
     const { slug, codes } = await seed(url, Math.max(COUNT, SINGLE + 40));
     console.log(`regenerate  ${fmt(codes.length)} documents issued for the bench in ${fmt((performance.now() - t0) / 1000, 1)} s (SQLite)`);
     if (SINGLE > 0) await single(url, codes);
-    await bulk(url, slug, codes.length, 'SQLite');
+    figures.push(await bulk(url, slug, codes.length, 'SQLite'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -242,7 +264,7 @@ async function main_(): Promise<void> {
     await admin.query(`CREATE DATABASE ${name}`);
     const url = `${PG_BASE}/${name}`;
     const { slug, codes } = await seed(url, PG_COUNT);
-    await bulk(url, slug, codes.length, 'PostgreSQL (pg-boss)');
+    figures.push(await bulk(url, slug, codes.length, 'PostgreSQL (pg-boss)'));
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
     await admin.end();

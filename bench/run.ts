@@ -22,6 +22,7 @@ import { parseMarkup } from '../templates/markup';
 import { bigDocument } from '../test/templates/markup/large-document';
 import { RenderPool } from '../server/render/pool';
 import { FIRST, LAST, fmt, median, referenceCertificate, referenceLearner } from './reference';
+import { recordFigures, stageShares, type Figure } from './results';
 
 async function main(): Promise<void> {
   const text = readFileSync(new URL('./reference.liquid', import.meta.url), 'utf8');
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   let i = 1;
   for (let w = 0; w < 200; w++) renderDocument(compiled.template, learner(i++)); // warm caches and the JIT
 
+  const figures: Figure[] = [];
   const runs: number[] = [];
   const cpu: number[] = [];
   const perRun = 300;
@@ -67,6 +69,17 @@ async function main(): Promise<void> {
   timings['draw (pages, backgrounds)'] = timings.draw! - drawParts.reduce((sum, [, ms]) => sum + ms, 0);
   delete timings.draw;
   const measured = Object.values(timings).reduce((a, b) => a + b, 0);
+  figures.push({
+    id: 'render.steady',
+    label: 'render, one document, steady, one core',
+    value: median(runs),
+    unit: 'documents/s',
+    runs,
+    cpuMs: median(cpu),
+    cpuUnit: 'document',
+    stages: stageShares(timings),
+    detail: `${fmt(1000 / median(runs), 2)} ms each`,
+  });
   console.log(
     `stages   ${fmt((measured * 1000) / staged)} µs/document measured: ` +
       Object.entries(timings)
@@ -81,6 +94,7 @@ async function main(): Promise<void> {
     for (let k = 0; k < 100; k++) renderDocument(compiled.template, learner(i++));
     batches.push(performance.now() - start);
   }
+  figures.push({ id: 'render.batch100', label: '100 documents one after another', value: median(batches), unit: 'ms', runs: batches });
   console.log(
     `batch    100 documents in ${fmt(median(batches), 1)} ms (median of ${batches.length}; min ${fmt(Math.min(...batches), 1)}, max ${fmt(Math.max(...batches), 1)}) = ${fmt(100_000 / median(batches))} documents/s`,
   );
@@ -96,7 +110,7 @@ async function main(): Promise<void> {
   let seed = 7;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const word = (a: string) => Array.from({ length: 3 + Math.floor(random() * 6) }, () => a[Math.floor(random() * a.length)]).join('');
-  const figures: string[] = [];
+  const byScript: string[] = [];
   for (const [script, alphabet] of Object.entries(ALPHABETS)) {
     const named = (n: number) => ({
       ...learner(n),
@@ -105,11 +119,19 @@ async function main(): Promise<void> {
     for (let k = 0; k < 30; k++) renderDocument(compiled.template, named(i++));
     const start = performance.now();
     for (let k = 0; k < 200; k++) renderDocument(compiled.template, named(i++));
-    figures.push(`${script} ${fmt(200_000 / (performance.now() - start))}`);
+    const rate = 200_000 / (performance.now() - start);
+    byScript.push(`${script} ${fmt(rate)}`);
+    figures.push({
+      id: `render.unique.${script.toLowerCase()}`,
+      label: `render, a new ${script} name per document`,
+      value: rate,
+      unit: 'documents/s',
+    });
   }
-  console.log(`unique   a new random name per document, documents/s by script: ${figures.join(', ')}`);
+  console.log(`unique   a new random name per document, documents/s by script: ${byScript.join(', ')}`);
 
-  await freshWorker(text);
+  const fresh = await freshWorker(text);
+  if (fresh) figures.push(fresh);
 
   const body = bigTemplate(300);
   const times: number[] = [];
@@ -119,6 +141,12 @@ async function main(): Promise<void> {
     count = analyzeTemplate({ body, bodyStart: { line: 1, column: 1 }, schema: catalogue, locale: 'en' }).length;
     times.push(performance.now() - start);
   }
+  figures.push({
+    id: 'analyze',
+    label: `static analysis of a ${body.split('\n').length}-line template`,
+    value: median(times.slice(10)),
+    unit: 'ms',
+  });
   console.log(
     `analyze  a ${body.split('\n').length}-line template in ${fmt(median(times.slice(10)), 2)} ms (median of ${times.length - 10} after warm-up; ${count} diagnostics)`,
   );
@@ -133,6 +161,8 @@ async function main(): Promise<void> {
     parseTimes.push(performance.now() - start);
   }
   console.log(`markup   a 300-element document parsed in ${fmt(median(parseTimes.slice(50)), 2)} ms (median of 200 after warm-up)`);
+  figures.push({ id: 'markup', label: 'markup parse of a 300-element document', value: median(parseTimes.slice(50)), unit: 'ms' });
+  recordFigures('render', figures);
 }
 
 /**
@@ -140,9 +170,9 @@ async function main(): Promise<void> {
  * up before it is ready; the first request carries the template (compiled and warmed then, reported
  * apart); then documents one after another, each timed inside the worker (RenderAnswer.ms).
  */
-async function freshWorker(source: string): Promise<void> {
+async function freshWorker(source: string): Promise<Figure | undefined> {
   const frame = readAssetFile(EXAMPLES_DIR, 'assets/guilloche-frame.pdf');
-  if (!(frame instanceof Uint8Array)) return;
+  if (!(frame instanceof Uint8Array)) return undefined;
   const started = performance.now();
   const pool = new RenderPool({ size: 1 });
   await pool.whenReady();
@@ -163,7 +193,7 @@ async function freshWorker(source: string): Promise<void> {
     if (!answer.pdf) {
       console.log(`fresh    the worker failed: ${answer.diagnostics.map((d) => d.code).join(', ')}`);
       await pool.close();
-      return;
+      return undefined;
     }
     times.push(answer.ms ?? 0);
   }
@@ -176,6 +206,13 @@ async function freshWorker(source: string): Promise<void> {
       `next 50 documents ${fmt(mean(first), 2)} ms mean (median ${fmt(median(first), 2)}), documents 751–1050 ${fmt(mean(steady), 2)} ms mean ` +
       `(median ${fmt(median(steady), 2)}): ${fmt(mean(first) / mean(steady), 2)}× steady by means, ${fmt(median(first) / median(steady), 2)}× by medians (means carry the machine's other load)`,
   );
+  return {
+    id: 'render.fresh',
+    label: 'a fresh render worker, first 50 documents against steady',
+    value: median(first) / median(steady),
+    unit: '×',
+    detail: `by medians; ${fmt(mean(first) / mean(steady), 2)}× by means; ready in ${fmt(readyMs)} ms`,
+  };
 }
 
 /** A long but ordinary template: text boxes, loops over typed lists, conditions, filters. */

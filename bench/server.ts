@@ -13,6 +13,7 @@ import net from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLES_DIR } from '../templates/files';
+import { recordFigures, type Figure } from './results';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** Runs of the issue figure (BENCH_ISSUE_RUNS=0 measures only downloads and checks, of the warm-up's documents). */
@@ -384,8 +385,22 @@ async function main(): Promise<void> {
     // Each figure with its spread, and where the cores go: a request's CPU in the server (all its threads)
     // and in this load generator, and the rate those costs allow when every core is busy — CPU per request
     // is what to compare between runs on a shared machine, where the rate follows whatever else runs.
-    const show = (what: string, runs: Run[]) => {
+    const engine = pgDatabase ? 'postgresql' : 'sqlite';
+    const figures: Figure[] = [];
+    const show = (what: string, id: string, runs: Run[]) => {
       const serverCpu = median(runs.map((x) => x.serverCpu));
+      figures.push({
+        id: `server.${engine}.${id}`,
+        label: `server, ${what}, ${pgDatabase ? 'PostgreSQL (PDFs as rows)' : 'SQLite'}`,
+        value: median(runs.map((x) => x.perSecond)),
+        unit: '/s',
+        runs: runs.map((x) => x.perSecond),
+        p50: median(runs.map((x) => x.p50)),
+        p99: median(runs.map((x) => x.p99)),
+        cpuMs: serverCpu,
+        cpuUnit: 'request in the server',
+        detail: `${CONCURRENCY} in flight`,
+      });
       const benchCpu = median(runs.map((x) => x.benchCpu));
       console.log(
         `${what.padEnd(24)} median ${fmt(median(runs.map((x) => x.perSecond)))}/s  (runs: ${runs.map((x) => fmt(x.perSecond)).join(', ')})  ` +
@@ -397,9 +412,10 @@ async function main(): Promise<void> {
           `load generator ${fmt(benchCpu, 3)} ms; ${availableParallelism()} cores allow at most ${fmt((availableParallelism() * 1000) / (serverCpu + benchCpu))}/s`,
       );
     };
-    if (issueRuns.length) show('new documents issued', issueRuns);
-    show('PDF downloads', downloads);
-    show('verifications', verifications);
+    if (issueRuns.length) show('new documents issued', 'issue', issueRuns);
+    show('PDF downloads', 'downloads', downloads);
+    show('verifications', 'verifications', verifications);
+    recordFigures(`server-${engine}`, figures);
   } finally {
     await server.stop();
     agent.destroy();

@@ -7,6 +7,7 @@ import { catalogueTable, placeholderTable } from '../variables/docs';
 import { capabilityIndex, errorIndex, webServiceIndex } from '../server/http/indexes';
 import { elementIndex } from '../templates/markup/reference';
 import { scriptIndex } from '../server/cli/script-index';
+import { speedSection } from '../bench/speed-section';
 
 const demote = (markdown: string) => markdown.replace(/^## /gm, '### ');
 
@@ -18,6 +19,7 @@ export const README_SECTIONS: Readonly<Record<string, () => string>> = {
   webservices: webServiceIndex,
   scripts: scriptIndex,
   errors: errorIndex,
+  speed: () => speedSection(),
 };
 
 export function updateReadme(text: string): string {

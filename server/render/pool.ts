@@ -43,6 +43,12 @@ export interface RenderPoolOptions {
   };
   /** V8 limits of each worker (heap sizes in MB); default DEFAULT_WORKER_LIMITS. */
   resourceLimits?: ResourceLimits;
+  /**
+   * How the pool's own workers warm up (warm-up.ts): `full` (the default) before they serve and for each
+   * template they compile to issue; `light`, one small document and one per template, for processes whose
+   * speed does not matter (the test suite sets it through ATTEST_RENDER_WARM_UP=light).
+   */
+  warmUp?: WarmUpKind;
 }
 
 /** Enough for a 500-page document (about 450 MB of heap at the output limit); a worker past it dies alone. */
@@ -109,6 +115,7 @@ export class RenderPool implements DocumentRenderer {
   private readonly limits: Record<RenderLane, { timeoutMs: number; maxQueue: number }>;
   private readonly previewWorkers: number;
   private readonly resourceLimits: ResourceLimits;
+  private readonly warmUp: WarmUpKind;
   /** Workers in a row that died before they were ready: a pool whose workers cannot start answers its queue. */
   private failedStarts = 0;
   private started = 0;
@@ -120,6 +127,7 @@ export class RenderPool implements DocumentRenderer {
       preview: { timeoutMs: options.preview?.timeoutMs ?? 5_000, maxQueue: options.preview?.maxQueue ?? 200 },
     };
     this.resourceLimits = options.resourceLimits ?? DEFAULT_WORKER_LIMITS;
+    this.warmUp = options.warmUp ?? (process.env.ATTEST_RENDER_WARM_UP === 'light' ? 'light' : 'full');
     // Zero workers is allowed: the CLI's admin commands never render and should not start any.
     const size = Math.max(0, options.size ?? availableParallelism());
     this.previewWorkers = Math.max(1, Math.min(size, options.preview?.workers ?? Math.floor(size / 2)));
@@ -175,7 +183,7 @@ export class RenderPool implements DocumentRenderer {
    * that died or was stopped has jobs waiting for it, so it makes one small document and serves.
    */
   private spawn(replacement = false): Slot {
-    const warmUp: WarmUpKind = replacement ? 'light' : 'full';
+    const warmUp: WarmUpKind = replacement ? 'light' : this.warmUp;
     const worker = new Worker(ENTRY, { resourceLimits: this.resourceLimits, workerData: { warmUp } });
     this.started++;
     const slot: Slot = { worker, ready: false, known: [] };

@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { compileTemplate, type CompileResult } from '../../templates/compile';
 import { trialRenders } from '../../templates/check';
@@ -6,7 +6,7 @@ import { renderBound, renderDocument } from '../../templates/render';
 import { renderBatch } from '../../templates/render-batch';
 import type { BoundData } from '../../variables/types';
 import { hasErrors } from '../../variables/diagnostics';
-import { warmUpTemplate } from './warm-up';
+import { warmUpTemplate, type WarmUpKind } from './warm-up';
 import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, compiledKey, type RenderAnswer, type RenderRequest } from './protocol';
 
 /**
@@ -15,6 +15,8 @@ import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, compiledKey, type RenderAns
  * that matters.
  */
 const compiled = new Map<string, Promise<CompileResult>>();
+/** How this worker warmed up (worker-start.ts): templates are warmed alike. */
+const warmUpKind: WarmUpKind = (workerData as { warmUp?: WarmUpKind } | null)?.warmUp ?? 'full';
 
 function compile(request: RenderRequest): Promise<CompileResult> | undefined {
   if (request.template) {
@@ -24,7 +26,8 @@ function compile(request: RenderRequest): Promise<CompileResult> | undefined {
     // source being typed is compiled for one specimen, and warming it would make that specimen twice.
     const language = request.language ?? 'en';
     const entry = compileTemplate(source, { loadAsset: (file) => assets[file], language }).then((result) => {
-      if ((request.kind === 'render' || request.kind === 'batch') && !request.specimen && result.template) warmUpTemplate(result.template);
+      if ((request.kind === 'render' || request.kind === 'batch') && !request.specimen && result.template)
+        warmUpTemplate(result.template, warmUpKind);
       return result;
     });
     const key = compiledKey(request);
