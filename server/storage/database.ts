@@ -223,7 +223,7 @@ function openPostgres(url: string): Storage {
   return {
     db,
     engine: 'postgres',
-    documents: tableDocuments(fullness, { versioned: true }),
+    documents: tableDocuments(fullness, { versioned: true, pool }),
     fullness,
     location: `postgres://${parsed.host}${parsed.pathname}`,
     close: () => closeDb(db),

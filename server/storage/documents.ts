@@ -3,6 +3,8 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import type pg from 'pg';
+import { copyFirstRow } from './postgres-copy';
 import type { Db } from './db';
 import { DomainError } from '../domain/errors';
 import { publishStorageEvent, type Fullness } from './fullness';
@@ -272,8 +274,32 @@ export function fileDocuments(dir: string, fullness: Fullness, io: StagingFs = n
  * the bytes only when the row changed since they were kept. SQLite's rows (a `:memory:` database) have no
  * such stamp and are read each time.
  */
-export function tableDocuments(fullness: Fullness, options: { versioned?: boolean } = {}): DocumentFiles {
+export function tableDocuments(fullness: Fullness, options: { versioned?: boolean; pool?: pg.Pool } = {}): DocumentFiles {
   const cache = options.versioned ? new VerifiedBytes() : undefined;
+  const pool = options.pool;
+  /** The row's version and, unless it is still `kept`, its bytes. */
+  const versionedRow = async (
+    db: Db,
+    sha256: string,
+    kept: string | undefined,
+  ): Promise<{ version: string; pdf: Uint8Array | null } | undefined> => {
+    // Outside a transaction the bytes come by binary COPY (postgres-copy.ts), on a connection of the pool's
+    // own; inside one, by the transaction's connection, which sees what it has not committed yet.
+    if (pool && !db.isTransaction && SHA.test(sha256)) {
+      const version = kept !== undefined && /^\d+$/.test(kept) ? kept : '';
+      const row = await copyFirstRow(
+        pool,
+        `select xmin::text, case when xmin::text = '${version}' then null else pdf end from document_bytes where sha256 = '${sha256}'`,
+      );
+      if (!row) return undefined;
+      const [versionBytes, pdf] = row;
+      return { version: versionBytes?.toString('utf8') ?? '', pdf: pdf ?? null };
+    }
+    const { rows } = await sql<{ version: string; pdf: Uint8Array | null }>`
+      select xmin::text as version, case when xmin::text = ${kept ?? ''} then null else pdf end as pdf
+      from document_bytes where sha256 = ${sha256}`.execute(db);
+    return rows[0];
+  };
   return {
     async stage() {},
     async record(trx, sha256, pdf) {
@@ -291,10 +317,7 @@ export function tableDocuments(fullness: Fullness, options: { versioned?: boolea
         return row ? checked(sha256, new Uint8Array(row.pdf)) : undefined;
       }
       for (let kept = cache.peek(sha256); ; kept = undefined) {
-        const { rows } = await sql<{ version: string; pdf: Uint8Array | null }>`
-          select xmin::text as version, case when xmin::text = ${kept ?? ''} then null else pdf end as pdf
-          from document_bytes where sha256 = ${sha256}`.execute(db);
-        const row = rows[0];
+        const row = await versionedRow(db, sha256, kept);
         if (!row) {
           cache.forget(sha256);
           return undefined;
