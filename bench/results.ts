@@ -80,8 +80,13 @@ export function readResults(file = RESULTS_FILE): Results {
   return { parts: parsed.parts ?? {} };
 }
 
-/** Replaces one part's figures in the results file (written whole to a new name, then renamed). */
-export function recordFigures(part: string, figures: Figure[], file = RESULTS_FILE): Part {
+/**
+ * Replaces one part's figures in the results file (written whole to a new name, then renamed). The
+ * committed file takes only what `npm run bench` measures (bench/all.sh sets BENCH_RECORD=1): a part run
+ * by hand, often with fewer runs or other settings, prints its figures and leaves the file alone.
+ */
+export function recordFigures(part: string, figures: Figure[], file = RESULTS_FILE): Part | undefined {
+  if (file === RESULTS_FILE && process.env.BENCH_RECORD !== '1') return undefined;
   const results = readResults(file);
   const entry: Part = {
     measuredAt: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
@@ -111,12 +116,15 @@ function rounded(f: Figure): Figure {
   };
 }
 
-/** The commit measured, `+` when the tree had changes; `unknown` outside a git checkout. */
+/** The commit measured, `+` when the tree had changes (the results themselves aside); `unknown` outside a git checkout. */
 function currentCommit(): string {
   try {
     const cwd = fileURLToPath(new URL('..', import.meta.url));
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results.json'], {
+      cwd,
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${head}+` : head;
   } catch {
     return 'unknown';

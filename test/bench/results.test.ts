@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GOALS, meetsGoal, readResults, recordFigures, stageShares, type Figure, type Results } from '../../bench/results';
+import { GOALS, meetsGoal, readResults, recordFigures, RESULTS_FILE, stageShares, type Figure, type Results } from '../../bench/results';
 import { speedSection } from '../../bench/speed-section';
 
 const dirs: string[] = [];
@@ -40,6 +40,18 @@ describe('bench results', () => {
     expect(results.parts.batch!.commit).toMatch(/^([0-9a-f]{7,}\+?|unknown)$/);
     // Written whole, as JSON a person can read in a diff.
     expect(readFileSync(file, 'utf8')).toContain('\n  "parts": {\n');
+  });
+
+  it('the committed file takes only what npm run bench measures: a part run by hand leaves it alone', () => {
+    const before = readFileSync(RESULTS_FILE, 'utf8');
+    const saved = process.env.BENCH_RECORD;
+    delete process.env.BENCH_RECORD;
+    try {
+      expect(recordFigures('render', [steady(1)])).toBeUndefined();
+    } finally {
+      if (saved !== undefined) process.env.BENCH_RECORD = saved;
+    }
+    expect(readFileSync(RESULTS_FILE, 'utf8')).toBe(before);
   });
 
   it('a file that is not there yet reads as no results', () => {

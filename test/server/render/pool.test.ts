@@ -142,11 +142,20 @@ describe('what a render may cost the server', () => {
     assets: {},
   };
 
-  /** Both workers started and their fonts loaded, so a quick job is quick (a cold first compile is not). */
+  /**
+   * Both workers started and their fonts loaded, documents and specimens made, so a quick job is quick (a
+   * cold first compile is not).
+   */
   const warm = async (p: RenderPool) => {
     await p.whenReady();
-    const answers = await Promise.all(['w1', 'w2'].map((k) => p.render({ templateKey: k, template: tiny(k), data: learner })));
-    expect(answers.map((a) => a.diagnostics)).toEqual([[], []]);
+    for (const specimen of [false, true]) {
+      const answers = await Promise.all(
+        ['w1', 'w2'].map((k) =>
+          p.render({ templateKey: k, template: tiny(k), data: learner, specimen, lane: specimen ? 'preview' : 'issue' }),
+        ),
+      );
+      expect(answers.map((a) => a.diagnostics)).toEqual([[], []]);
+    }
   };
 
   it('a worker that runs out of memory dies alone: its job is answered with RENDER_WORKER_DIED, a fresh worker serves the next', async () => {
@@ -181,8 +190,8 @@ describe('what a render may cost the server', () => {
   });
 
   it('lets one tenant fill at most half of the queue, so another tenant still gets in', async () => {
-    const p = pool({ size: 1, timeoutMs: 1_500, maxQueue: 4 });
-    await p.whenReady();
+    const p = pool({ size: 1, timeoutMs: 1_500, maxQueue: 4, warmUp: 'full' });
+    await warm(p);
     const job = (tenantId: string, key: string, template: typeof heavy) =>
       p.render({ tenantId, templateKey: key, template, data: learner });
     const running = job('A', 'heavy', heavy);
@@ -195,7 +204,7 @@ describe('what a render may cost the server', () => {
   });
 
   it('keeps a tenant to its share of the workers while another tenant waits', async () => {
-    const p = pool({ size: 2, preview: { timeoutMs: 1_500, workers: 2 } });
+    const p = pool({ size: 2, preview: { timeoutMs: 1_500, workers: 2 }, warmUp: 'full' });
     await warm(p);
     const order: string[] = [];
     const job = (name: string, tenantId: string, template: typeof heavy) =>
