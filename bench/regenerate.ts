@@ -230,12 +230,10 @@ async function bulk(url: string, slug: string, count: number, engine: string): P
 }
 
 async function main_(): Promise<void> {
+  // A run that fails records nothing: the part's previous figures stay (bench/results.ts).
   const figures: Figure[] = [];
-  try {
-    await measureAll(figures);
-  } finally {
-    if (figures.length) recordFigures('regenerate', figures);
-  }
+  await measureAll(figures);
+  recordFigures('regenerate', figures);
 }
 
 async function measureAll(figures: Figure[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { PdfProtection } from '../../templates/pdf';
 import { DomainError, type Problem } from './errors';
-import { installationSecret, openText, sealText } from './sealing';
+import { installationSecret, isSealed, openStored, sealStored } from './sealing';
 import type { CertificateSettings, Protection, TenantSettings } from './settings';
 
 /**
@@ -13,13 +13,12 @@ import type { CertificateSettings, Protection, TenantSettings } from './settings
  * owner password when none is set (derived per document, never guessable from the file) and the key
  * material the writer derives its deterministic file keys and IVs from (templates/pdf/encryption.ts).
  */
-const SEALED = 'sealed:';
 const PURPOSE = 'pdf protection password';
 
-const seal = (password: string, secret: string): string => SEALED + sealText(PURPOSE, password, secret);
+const seal = (password: string, secret: string): string => sealStored(PURPOSE, password, secret);
 
 /** The password in a sealed value; undefined when it does not open with this installation's key. */
-const open = (sealed: string, secret: string): string | undefined => openText(PURPOSE, sealed.slice(SEALED.length), secret);
+const open = (sealed: string, secret: string): string | undefined => openStored(PURPOSE, sealed, secret);
 
 const PASSWORDS = ['user_password', 'owner_password'] as const;
 
@@ -49,7 +48,7 @@ export function sealProtection<T extends { protection?: Protection | undefined }
   for (const k of PASSWORDS) {
     const v = p[k];
     if (v === undefined) continue;
-    if (v.startsWith(SEALED)) {
+    if (isSealed(v)) {
       const clear = open(v, secret);
       if (clear === undefined)
         problems.push({
@@ -98,7 +97,7 @@ export function documentProtection(tenantId: string, tenant: TenantSettings, cer
   const clear = (k: (typeof PASSWORDS)[number]): string | undefined => {
     const v = p[k];
     if (v === undefined) return undefined;
-    if (!v.startsWith(SEALED)) return v; // never stored so, but a value written by hand still works
+    if (!isSealed(v)) return v; // never stored so, but a value written by hand still works
     const opened = open(v, secret);
     if (opened === undefined)
       throw new DomainError('conflict', 'PROTECTION_UNAVAILABLE', 'A sealed protection password does not open with ATTEST_SECRET_KEY.');

@@ -4,7 +4,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  * Secrets kept at rest (protection passwords, SMTP passwords, signing keys): AES-256-GCM under a key
  * derived from the installation's ATTEST_SECRET_KEY and the purpose, so a copy of the database alone gives
  * none of them away, and a value sealed for one purpose never opens as another. Sealed text is
- * base64(iv ‖ tag ‖ ciphertext); each caller adds its own prefix where it has to tell sealed from clear.
+ * base64(iv ‖ tag ‖ ciphertext). Values stored beside clear ones say so with the `sealed:` prefix
+ * (sealStored/openStored); SMTP settings keep their own `gcm:`/`plain:` pair.
  */
 export type SealPurpose = 'pdf protection password' | 'smtp password' | 'signing key' | 'credential signing key';
 
@@ -42,3 +43,14 @@ export const sealText = (purpose: SealPurpose, clear: string, secret: string): s
 
 export const openText = (purpose: SealPurpose, sealed: string, secret: string): string | undefined =>
   openBytes(purpose, sealed, secret)?.toString('utf8');
+
+/** What a stored sealed value starts with, so a row or a setting says it holds one. */
+export const SEALED_PREFIX = 'sealed:';
+
+export const isSealed = (stored: string): boolean => stored.startsWith(SEALED_PREFIX);
+
+export const sealStored = (purpose: SealPurpose, clear: string, secret: string): string => SEALED_PREFIX + sealText(purpose, clear, secret);
+
+/** The clear text of a `sealed:` value; undefined when it is not one or does not open with this key. */
+export const openStored = (purpose: SealPurpose, stored: string, secret: string): string | undefined =>
+  isSealed(stored) ? openText(purpose, stored.slice(SEALED_PREFIX.length), secret) : undefined;

@@ -17,6 +17,11 @@ const WARM_UP_EXAMPLE = 'diploma-background.liquid';
 /** `full` for the pool's own workers; `light` (one document) for a replacement that has jobs waiting. */
 export type WarmUpKind = 'full' | 'light';
 
+/** The kind a worker was started with (RenderPool passes it as workerData). */
+export function warmUpKindOf(workerData: unknown): WarmUpKind {
+  return (workerData as { warmUp?: unknown } | null)?.warmUp === 'light' ? 'light' : 'full';
+}
+
 /**
  * Sample learners whose names the bundled faces draw (Latin, Greek, Cyrillic scripts): the common case. Other scripts bring
  * their fallback faces (tens of MB for CJK), which are prepared on first use instead: a worker starts

@@ -1,5 +1,5 @@
 import { workerData } from 'node:worker_threads';
-import { warmUp, warmUpLight, type WarmUpKind } from './warm-up';
+import { warmUp, warmUpKindOf, warmUpLight } from './warm-up';
 
 /**
  * A render worker's first module. Before the worker says it is ready it makes documents (warm-up.ts), so
@@ -7,7 +7,7 @@ import { warmUp, warmUpLight, type WarmUpKind } from './warm-up';
  * code run cold and not yet optimised) is start-up time, which the pool does not count against a
  * document's time limit. Then the worker proper.
  */
-const kind = (workerData as { warmUp?: WarmUpKind } | null)?.warmUp ?? 'full';
+const kind = warmUpKindOf(workerData);
 if (kind === 'light') await warmUpLight();
 else await warmUp();
 await import('./worker');

@@ -6,7 +6,7 @@ import { renderBound, renderDocument } from '../../templates/render';
 import { renderBatch } from '../../templates/render-batch';
 import type { BoundData } from '../../variables/types';
 import { hasErrors } from '../../variables/diagnostics';
-import { warmUpTemplate, type WarmUpKind } from './warm-up';
+import { warmUpKindOf, warmUpTemplate } from './warm-up';
 import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, compiledKey, type RenderAnswer, type RenderRequest } from './protocol';
 
 /**
@@ -16,7 +16,7 @@ import { TEMPLATE_NOT_LOADED, WORKER_TEMPLATE_CACHE, compiledKey, type RenderAns
  */
 const compiled = new Map<string, Promise<CompileResult>>();
 /** How this worker warmed up (worker-start.ts): templates are warmed alike. */
-const warmUpKind: WarmUpKind = (workerData as { warmUp?: WarmUpKind } | null)?.warmUp ?? 'full';
+const warmUpKind = warmUpKindOf(workerData);
 
 function compile(request: RenderRequest): Promise<CompileResult> | undefined {
   if (request.template) {

@@ -4,7 +4,7 @@ import type { Db } from '../../storage/db';
 import { activeKeyOf, insertActiveKeyIfNone, keyById, keysOf, retireKey } from '../../storage/repositories/credentials';
 import type { CredentialKeyTable } from '../../storage/schema';
 import { DomainError } from '../errors';
-import { installationSecret, openText, sealText } from '../sealing';
+import { installationSecret, openStored, sealStored } from '../sealing';
 import type { IssuerKey, IssuerKeyState } from './types';
 
 /**
@@ -19,11 +19,8 @@ function sealingSecret(): string {
   return secret;
 }
 
-/** Stored as `sealed:` + the sealed text, so a row says what it holds. */
-const SEALED = 'sealed:';
-const seal = (clear: string, secret: string): string => SEALED + sealText('credential signing key', clear, secret);
-const open = (sealed: string, secret: string): string | undefined =>
-  sealed.startsWith(SEALED) ? openText('credential signing key', sealed.slice(SEALED.length), secret) : undefined;
+const seal = (clear: string, secret: string): string => sealStored('credential signing key', clear, secret);
+const open = (sealed: string, secret: string): string | undefined => openStored('credential signing key', sealed, secret);
 
 const toKey = (row: CredentialKeyTable): IssuerKey => ({
   id: row.id,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RenderPool } from '../../../server/render/pool';
-import { FULLY_WARMED_TEMPLATES, TEMPLATE_WARM_UP_DOCUMENTS, warmUp, warmUpTemplate } from '../../../server/render/warm-up';
+import { FULLY_WARMED_TEMPLATES, TEMPLATE_WARM_UP_DOCUMENTS, warmUp, warmUpKindOf, warmUpTemplate } from '../../../server/render/warm-up';
 import { compileTemplate } from '../../../templates/compile';
 import { renderDocument } from '../../../templates/render';
 import { EXAMPLES_DIR } from '../../../templates/files';
@@ -19,6 +19,14 @@ name: Warm-up test
 </page>`;
 
 describe('render worker warm-up', () => {
+  it('a worker warms fully unless it was started light', () => {
+    expect(warmUpKindOf({ warmUp: 'light' })).toBe('light');
+    expect(warmUpKindOf({ warmUp: 'full' })).toBe('full');
+    expect(warmUpKindOf({ warmUp: 'something else' })).toBe('full');
+    expect(warmUpKindOf(null)).toBe('full');
+    expect(warmUpKindOf(undefined)).toBe('full');
+  });
+
   it('a template about to be issued is warmed with several learners, within its limits', async () => {
     const { template } = await compileTemplate(SOURCE);
     expect(template).toBeDefined();
